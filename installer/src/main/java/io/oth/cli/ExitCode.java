@@ -1,0 +1,68 @@
+package io.oth.cli;
+
+import io.oth.remote.Failure;
+
+import java.util.Collection;
+import java.util.Comparator;
+
+/** oth's exit codes; {@code oth --help} lists them. */
+public enum ExitCode {
+    OK(0, "success"),
+    FAILED(1, "the operation failed or found problems"),
+    USAGE(2, "bad command line or bad input (site file, answers file)"),
+    UNREACHABLE(3, "a node or the bastion could not be reached"),
+    HOST_KEY(4, "a host key is unknown or has changed"),
+    AUTH(5, "authentication failed, or sudo needs a password"),
+    SOFTWARE(70, "internal error (a bug in oth: please report it)");
+
+    private final int code;
+    private final String meaning;
+
+    ExitCode(int code, String meaning) {
+        this.code = code;
+        this.meaning = meaning;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+
+    public static ExitCode of(Failure failure) {
+        return switch (failure) {
+            case HOST_KEY_UNKNOWN, HOST_KEY_CHANGED -> HOST_KEY;
+            case BASTION_AUTH, NODE_AUTH, SUDO_PASSWORD, KEY_FILE -> AUTH;
+            case COMMAND_FAILED -> FAILED;
+            default -> UNREACHABLE;
+        };
+    }
+
+    /** The most important of several outcomes: a host-key problem outranks auth, auth outranks reachability. */
+    public static ExitCode worst(Collection<ExitCode> codes) {
+        return codes.stream().max(Comparator.comparingInt(ExitCode::severity)).orElse(OK);
+    }
+
+    private int severity() {
+        return switch (this) {
+            case OK -> 0;
+            case FAILED -> 1;
+            case UNREACHABLE -> 2;
+            case AUTH -> 3;
+            case HOST_KEY -> 4;
+            case USAGE -> 5;
+            case SOFTWARE -> 6;
+        };
+    }
+
+    /** The exit-code section of {@code --help}. */
+    public static String table() {
+        StringBuilder text = new StringBuilder();
+        for (ExitCode c : values()) {
+            text.append(String.format("  %3d  %s%n", c.code, c.meaning));
+        }
+        return text.toString();
+    }
+}

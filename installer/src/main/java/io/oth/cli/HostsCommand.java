@@ -1,0 +1,100 @@
+package io.oth.cli;
+
+import io.oth.fact.NodeSurvey;
+import io.oth.remote.HostKeyTrust;
+import io.oth.remote.RemoteException;
+import io.oth.remote.ssh.KnownHostsFiles;
+import io.oth.site.Site;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** {@code oth hosts ...}: the SSH host keys oth trusts. */
+@Command(name = "hosts", description = "Manage the SSH host keys oth trusts.", subcommands = HostsCommand.Trust.class,
+        mixinStandardHelpOptions = true)
+final class HostsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "trust", mixinStandardHelpOptions = true,
+            description = {"Connect to the bastion and every node; show each unknown host key's SHA256 fingerprint and "
+                    + "record it once a person confirms it (or when --from lists it). A changed key is never replaced."})
+    static final class Trust implements Callable<Integer> {
+        private final Prompter prompter;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        SiteOptions options;
+
+        @Option(names = "--from", paramLabel = "FILE",
+                description = "Trust exactly the keys this OpenSSH known_hosts file lists (no questions asked).")
+        Path from;
+
+        Trust(Prompter prompter) {
+            this.prompter = prompter;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Optional<Site> site = options.load(err);
+            if (site.isEmpty()) {
+                return ExitCode.USAGE.code();
+            }
+            List<String> trusted = new CopyOnWriteArrayList<>();
+            HostKeyTrust decide = from != null ? KnownHostsFiles.trustFrom(from) : this::ask;
+            HostKeyTrust recording = (label, address, type, fingerprint) -> {
+                boolean yes = decide.confirm(label, address, type, fingerprint);
+                if (yes) {
+                    trusted.add(label + " (" + address + ") " + type + " " + fingerprint);
+                }
+                return yes;
+            };
+            int code;
+            try {
+                List<NodeSurvey.Row> rows = NodeSurvey.survey(site.get(), options.connectOptions(site.get(), recording));
+                code = ExitCode.worst(rows.stream()
+                        .map(r -> r.failure().map(f -> ExitCode.of(f.failure())).orElse(ExitCode.OK)).toList()).code();
+                rows.forEach(r -> r.failure().ifPresent(f -> err.println("oth: " + f.getMessage())));
+            } catch (RemoteException e) {
+                err.println("oth: " + e.getMessage());
+                code = ExitCode.of(e.failure()).code();
+            }
+            trusted.forEach(t -> out.println("trusted " + t));
+            out.printf("%d new host key(s) recorded in %s%n", trusted.size(),
+                    options.connectOptions(site.get(), HostKeyTrust.REFUSE).knownHosts());
+            return code;
+        }
+
+        private boolean ask(String label, String address, String type, String fingerprint) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%s (%s) offers this %s host key:%n  %s%n", label, address, type, fingerprint);
+            out.flush();
+            Optional<String> answer = prompter.ask("Is this the key you expect (compare it out of band)? [y/N] ");
+            if (answer.isEmpty()) {
+                spec.commandLine().getErr().println("oth: no terminal to confirm the key of " + label
+                        + "; run oth hosts trust on a terminal, or give --from KNOWN_HOSTS_FILE");
+                return false;
+            }
+            return answer.get().trim().equalsIgnoreCase("y") || answer.get().trim().equalsIgnoreCase("yes");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.oth.cli;
+
+import io.oth.fact.NodeSurvey;
+import io.oth.remote.HostKeyTrust;
+import io.oth.remote.RemoteException;
+import io.oth.report.Table;
+import io.oth.site.Site;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code oth nodes}: reach every node through the bastion and show what answered. */
+@Command(name = "nodes", mixinStandardHelpOptions = true,
+        description = "Connect to every node through the bastion (strict host keys) and list them.")
+final class NodesCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    SiteOptions options;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Site> site = options.load(err);
+        if (site.isEmpty()) {
+            return ExitCode.USAGE.code();
+        }
+        List<NodeSurvey.Row> rows;
+        try {
+            rows = NodeSurvey.survey(site.get(), options.connectOptions(site.get(), HostKeyTrust.REFUSE));
+        } catch (RemoteException e) {
+            err.println("oth: " + e.getMessage());
+            err.println("  hint: " + e.failure().hint());
+            return ExitCode.of(e.failure()).code();
+        }
+        Table table = new Table("NODE", "ROLE", "ADDRESS", "HOSTNAME", "OS", "SSHD", "CONNECT", "RTT", "VERDICT");
+        List<ExitCode> codes = new ArrayList<>();
+        for (NodeSurvey.Row row : rows) {
+            table.row(row.node().name(), row.node().role(), row.node().address(),
+                    row.facts().map(f -> f.hostname()).orElse("-"),
+                    row.facts().map(f -> f.osRelease()).orElse("-"),
+                    row.sshReachable() ? "yes" : "no",
+                    row.connect().toMillis() + " ms",
+                    row.facts().isPresent() ? row.roundTrip().toMillis() + " ms" : "-",
+                    row.failure().map(f -> f.failure().summary()).orElse("ok"));
+            codes.add(row.failure().map(f -> ExitCode.of(f.failure())).orElse(ExitCode.OK));
+        }
+        table.print(out);
+        for (NodeSurvey.Row row : rows) {
+            row.failure().ifPresent(f -> {
+                err.println("oth: " + f.getMessage());
+                err.println("  hint: " + f.failure().hint());
+            });
+        }
+        long ok = rows.stream().filter(r -> r.failure().isEmpty()).count();
+        out.printf("%d of %d nodes ok%n", ok, rows.size());
+        return ExitCode.worst(codes).code();
+    }
+}

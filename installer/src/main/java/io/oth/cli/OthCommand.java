@@ -1,0 +1,52 @@
+package io.oth.cli;
+
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code oth} command: only wiring; each subcommand is its own class. */
+@Command(name = "oth",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Installs, checks and operates a self-hosted OTH site.",
+        subcommands = {
+            SiteCommand.class,
+            NodesCommand.class,
+            HostsCommand.class,
+            AutoComplete.GenerateCompletion.class,
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = "%s")
+public final class OthCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A ready command line: exit codes, error handling and the prompter every command shares. */
+    public static CommandLine commandLine(Prompter prompter) {
+        CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter));
+        cli.getCommandSpec().usageMessage().footer(ExitCode.table());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("oth: internal error: " + e);
+            return ExitCode.SOFTWARE.code();
+        });
+        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+        return cli;
+    }
+
+    /** Hands every command the same prompter. */
+    private record CommandFactory(Prompter prompter) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == HostsCommand.Trust.class) {
+                return type.cast(new HostsCommand.Trust(prompter));
+            }
+            return CommandLine.defaultFactory().create(type);
+        }
+    }
+}

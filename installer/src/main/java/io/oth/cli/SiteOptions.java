@@ -1,0 +1,72 @@
+package io.oth.cli;
+
+import io.oth.remote.ConnectOptions;
+import io.oth.remote.HostKeyTrust;
+import io.oth.site.Site;
+import io.oth.site.SiteException;
+import io.oth.site.SiteLoader;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The options every command that acts on a site shares. */
+public final class SiteOptions {
+    static final String PASSPHRASE_VARIABLE = "OTH_KEY_PASSPHRASE";
+
+    @Option(names = {"-s", "--site"}, paramLabel = "FILE", description = "The site file (default: $OTH_SITE, else ./site.yml).")
+    Path site;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE",
+            description = "known_hosts file (default: the site's ssh.known_hosts, else ~/.config/oth/known_hosts).")
+    Path knownHosts;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Connect and command timeout (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "30", description = "Nodes handled at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    public Path siteFile() {
+        if (site != null) {
+            return site;
+        }
+        return Optional.ofNullable(System.getenv("OTH_SITE")).map(Path::of).orElse(Path.of("site.yml"));
+    }
+
+    /** The site, or empty after printing every problem to {@code err}. */
+    public Optional<Site> load(PrintWriter err) {
+        try {
+            return Optional.of(SiteLoader.load(siteFile()));
+        } catch (SiteException e) {
+            e.problems().forEach(err::println);
+            err.println("oth: " + siteFile() + ": " + e.problems().size() + " problem(s); nothing was done");
+            return Optional.empty();
+        }
+    }
+
+    public ConnectOptions connectOptions(Site site, HostKeyTrust trust) {
+        Path hosts = knownHosts != null ? knownHosts : site.knownHosts().orElseGet(SiteOptions::defaultKnownHosts);
+        return new ConnectOptions(hosts, Duration.ofSeconds(timeoutSeconds), concurrency, trust, SiteOptions::passphrase);
+    }
+
+    private static Path defaultKnownHosts() {
+        String config = System.getenv("XDG_CONFIG_HOME");
+        Path base = config != null && !config.isBlank() ? Path.of(config) : Path.of(System.getProperty("user.home"), ".config");
+        return base.resolve("oth").resolve("known_hosts");
+    }
+
+    /** The key passphrase: from the environment, else from the terminal without echo, else none. */
+    private static char[] passphrase() {
+        String fromEnv = System.getenv(PASSPHRASE_VARIABLE);
+        if (fromEnv != null) {
+            return fromEnv.toCharArray();
+        }
+        if (System.console() != null) {
+            return System.console().readPassword("Passphrase for the SSH key: ");
+        }
+        return new char[0];
+    }
+}

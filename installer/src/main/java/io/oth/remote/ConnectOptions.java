@@ -1,0 +1,24 @@
+package io.oth.remote;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * How to connect: where the known hosts are, how long to wait, how many nodes at once, who
+ * confirms unknown host keys, and where a key passphrase comes from (never the command line).
+ */
+public record ConnectOptions(
+        Path knownHosts,
+        Duration timeout,
+        int concurrency,
+        HostKeyTrust trust,
+        Supplier<char[]> passphrase) {
+
+    public static final int DEFAULT_CONCURRENCY = 30;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    public ConnectOptions withTrust(HostKeyTrust newTrust) {
+        return new ConnectOptions(knownHosts, timeout, concurrency, newTrust, passphrase);
+    }
+}

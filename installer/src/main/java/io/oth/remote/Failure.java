@@ -1,0 +1,37 @@
+package io.oth.remote;
+
+/** Why oth could not reach or use a host: each has its own message, hint and exit code. */
+public enum Failure {
+    BASTION_UNREACHABLE("bastion unreachable", "check the bastion address and the route to it"),
+    BASTION_REFUSED("bastion refused the connection", "is sshd running on the bastion, on this port?"),
+    BASTION_TIMEOUT("bastion did not answer in time", "a firewall may drop SSH to the bastion"),
+    BASTION_AUTH("authentication failed on the bastion", "check bastion.user and the key in the site file"),
+    HOST_KEY_UNKNOWN("unknown host key", "run `oth hosts trust` to compare and confirm the fingerprint"),
+    HOST_KEY_CHANGED("HOST KEY CHANGED", "someone may be intercepting, or the host was reinstalled: verify out of band before fixing known_hosts"),
+    NODE_UNREACHABLE("unreachable from the bastion", "is the node up and sshd listening? check routes and firewall from the bastion"),
+    NODE_REFUSED("refused SSH from the bastion", "sshd is not listening on the node"),
+    NODE_TIMEOUT("did not answer the bastion in time", "a firewall may drop SSH from the bastion"),
+    NODE_AUTH("authentication failed", "check the node's user and key in the site file, and authorized_keys on the node"),
+    SUDO_PASSWORD("sudo needs a password", "give the user passwordless sudo (NOPASSWD) or log in as root"),
+    KEY_FILE("cannot use the private key", "check the key file path, its mode (0600) and the passphrase (OTH_KEY_PASSPHRASE)"),
+    COMMAND_TIMEOUT("command timed out", "the node may be overloaded"),
+    CHECK_FAILED("the new file failed its check and was not installed", "read the checker's message above; the old file is still in place"),
+    COMMAND_FAILED("remote operation failed", "read the message from the node above"),
+    CONNECTION_LOST("connection lost", "the node or the bastion dropped the connection");
+
+    private final String summary;
+    private final String hint;
+
+    Failure(String summary, String hint) {
+        this.summary = summary;
+        this.hint = hint;
+    }
+
+    public String summary() {
+        return summary;
+    }
+
+    public String hint() {
+        return hint;
+    }
+}

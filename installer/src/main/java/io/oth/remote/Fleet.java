@@ -1,0 +1,34 @@
+package io.oth.remote;
+
+import io.oth.site.Node;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The site's nodes after connecting: each one reached (with its {@link Host}) or failed. */
+public interface Fleet extends AutoCloseable {
+
+    /** One entry per node, in site order. */
+    List<Reach> reaches();
+
+    /** Command sessions opened so far on all node connections (what dominates the time of a run). */
+    int sessionsOpened();
+
+    /** SSH connections opened: the bastion's and one per node attempted. */
+    int connectionsOpened();
+
+    @Override
+    void close();
+
+    /** The outcome of connecting to one node. */
+    record Reach(Node node, Optional<Host> host, Optional<RemoteException> failure, Duration latency) {
+        public static Reach reached(Node node, Host host, Duration latency) {
+            return new Reach(node, Optional.of(host), Optional.empty(), latency);
+        }
+
+        public static Reach failed(Node node, RemoteException failure, Duration latency) {
+            return new Reach(node, Optional.empty(), Optional.of(failure), latency);
+        }
+    }
+}

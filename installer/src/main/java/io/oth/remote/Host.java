@@ -1,0 +1,35 @@
+package io.oth.remote;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A node oth has logged into. The only way the rest of oth acts on a machine: implementations
+ * hold one connection and reuse it for every call; commands run as root (through {@code sudo -n}
+ * for a non-root login).
+ */
+public interface Host {
+
+    /** The node's name in the site file. */
+    String name();
+
+    CommandResult run(Command command, Duration timeout) throws RemoteException;
+
+    /** Writes {@code content} to {@code path} through a temporary file in the same directory and a rename. */
+    default void upload(byte[] content, String path, String owner, String mode) throws RemoteException {
+        upload(content, path, owner, mode, null);
+    }
+
+    /**
+     * Like {@link #upload(byte[], String, String, String)}, but first runs {@code check} (a shell
+     * command that finds the staged file in {@code "$1"}, e.g. {@code haproxy -c -q -f "$1"}); the
+     * file is installed only when the check passes, else {@link Failure#CHECK_FAILED} with its output.
+     */
+    void upload(byte[] content, String path, String owner, String mode, String check) throws RemoteException;
+
+    /** The file's bytes, or empty when it does not exist. */
+    Optional<byte[]> read(String path) throws RemoteException;
+
+    /** Opens a local port forward to {@code address:port} as reached from this node. */
+    Forward forward(String address, int port) throws RemoteException;
+}

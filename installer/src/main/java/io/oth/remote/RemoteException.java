@@ -1,0 +1,24 @@
+package io.oth.remote;
+
+/**
+ * A host could not be reached or used. The message names the host and says what happened;
+ * {@link #failure()} says which case it is. Messages never contain secrets.
+ */
+public class RemoteException extends Exception {
+    private final String host;
+    private final Failure failure;
+
+    public RemoteException(String host, Failure failure, String detail) {
+        super(host + ": " + failure.summary() + (detail == null || detail.isBlank() ? "" : ": " + detail));
+        this.host = host;
+        this.failure = failure;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public Failure failure() {
+        return failure;
+    }
+}

@@ -1,0 +1,112 @@
+package io.oth.remote.ssh;
+
+import io.oth.remote.Failure;
+import io.oth.remote.HostKeyTrust;
+import io.oth.remote.RemoteException;
+import net.schmizz.sshj.common.Buffer;
+import net.schmizz.sshj.common.KeyType;
+import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Strict host-key checking against an OpenSSH known_hosts file. A changed key is always refused;
+ * an unknown key is accepted only when {@link HostKeyTrust} says a person confirmed it, and is then
+ * recorded. One instance per connection attempt: it remembers why it refused.
+ */
+final class KnownHostsVerifier extends OpenSSHKnownHosts {
+    private static final Object FILE_LOCK = new Object();
+
+    private final String hostLabel;
+    private final HostKeyTrust trust;
+    private RemoteException refusal;
+
+    KnownHostsVerifier(File knownHosts, String hostLabel, HostKeyTrust trust) throws IOException {
+        super(knownHosts);
+        this.hostLabel = hostLabel;
+        this.trust = trust;
+    }
+
+    /** Why the last key was refused, if it was. */
+    RemoteException refusal() {
+        return refusal;
+    }
+
+    @Override
+    protected boolean hostKeyUnverifiableAction(String hostname, PublicKey key) {
+        String type = KeyType.fromKey(key).toString();
+        String fingerprint = sha256(key);
+        synchronized (FILE_LOCK) {
+            if (trust.confirm(hostLabel, hostname, type, fingerprint)) {
+                try {
+                    File file = getFile();
+                    File dir = file.getAbsoluteFile().getParentFile();
+                    if (dir != null) {
+                        Files.createDirectories(dir.toPath());
+                    }
+                    write(new HostEntry(null, hostname, KeyType.fromKey(key), key));
+                    return true;
+                } catch (IOException e) {
+                    refusal = new RemoteException(hostLabel, Failure.HOST_KEY_UNKNOWN,
+                            "confirmed, but could not record it in " + getFile() + ": " + e.getMessage());
+                    return false;
+                }
+            }
+        }
+        refusal = new RemoteException(hostLabel, Failure.HOST_KEY_UNKNOWN,
+                hostname + " offered " + type + " " + fingerprint + ", which " + getFile()
+                        + " does not know; to trust it after checking the fingerprint: oth hosts trust");
+        return false;
+    }
+
+    @Override
+    protected boolean hostKeyChangedAction(String hostname, PublicKey key) {
+        String expected = String.join(", ", recordedFingerprints(entries(), hostname, KeyType.fromKey(key).toString()));
+        refusal = new RemoteException(hostLabel, Failure.HOST_KEY_CHANGED,
+                hostname + " offered " + KeyType.fromKey(key) + " " + sha256(key) + " but " + getFile()
+                        + " records " + expected + "; nothing was sent to this host");
+        return false;
+    }
+
+    /** The SHA256 fingerprints that {@code entries} record for {@code hostname} and key type. */
+    static List<String> recordedFingerprints(List<KnownHostEntry> entries, String hostname, String type) {
+        List<String> found = new ArrayList<>();
+        for (KnownHostEntry entry : entries) {
+            try {
+                if (entry.appliesTo(KeyType.fromString(type), hostname) && entry instanceof HostEntry host) {
+                    String[] fields = host.getLine().trim().split("\\s+");
+                    for (int i = 0; i + 1 < fields.length; i++) {
+                        if (fields[i].equals(type)) {
+                            found.add(sha256(Base64.getDecoder().decode(fields[i + 1])));
+                        }
+                    }
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                found.add("an unreadable entry");
+            }
+        }
+        return found;
+    }
+
+    /** OpenSSH's {@code SHA256:...} fingerprint of a public key. */
+    static String sha256(PublicKey key) {
+        return sha256(new Buffer.PlainBuffer().putPublicKey(key).getCompactData());
+    }
+
+    private static String sha256(byte[] blob) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob);
+            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

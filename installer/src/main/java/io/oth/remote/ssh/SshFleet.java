@@ -1,0 +1,236 @@
+package io.oth.remote.ssh;
+
+import io.oth.phase.Parallel;
+import io.oth.remote.ConnectOptions;
+import io.oth.remote.Failure;
+import io.oth.remote.Fleet;
+import io.oth.remote.RemoteException;
+import io.oth.site.Node;
+import io.oth.site.Site;
+import io.oth.site.SshEndpoint;
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.OpenFailException;
+import net.schmizz.sshj.connection.channel.direct.DirectConnection;
+import net.schmizz.sshj.transport.TransportException;
+import net.schmizz.sshj.userauth.UserAuthException;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import net.schmizz.sshj.userauth.password.PasswordFinder;
+import net.schmizz.sshj.userauth.password.Resource;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The site's nodes reached over SSH: one connection to the bastion, and one connection per node
+ * tunnelled through it ({@code newDirectConnection} + {@code connectVia}), opened in parallel.
+ */
+public final class SshFleet implements Fleet {
+    private static final DefaultConfig CONFIG = new DefaultConfig();
+
+    private final SSHClient bastion;
+    private final List<Reach> reaches;
+    private final AtomicInteger sessions;
+
+    private SshFleet(SSHClient bastion, List<Reach> reaches, AtomicInteger sessions) {
+        this.bastion = bastion;
+        this.reaches = List.copyOf(reaches);
+        this.sessions = sessions;
+    }
+
+    /**
+     * Connects to the bastion (failing as a whole when it cannot), then to every node in
+     * {@code nodes}; a node that fails is reported in its {@link Reach}, the others go on.
+     */
+    public static SshFleet connect(Site site, List<Node> nodes, ConnectOptions options) throws RemoteException {
+        Keys keys = new Keys(options);
+        SSHClient jump = null;
+        if (site.bastion().isPresent()) {
+            SshEndpoint b = site.bastion().get();
+            jump = open("bastion " + b.address(), b, options, keys, null, true);
+        }
+        final SSHClient via = jump;
+        AtomicInteger sessions = new AtomicInteger();
+        return new SshFleet(jump, Parallel.map(nodes, options.concurrency(), node -> reach(node, via, options, keys, sessions)), sessions);
+    }
+
+    @Override
+    public List<Reach> reaches() {
+        return reaches;
+    }
+
+    @Override
+    public void close() {
+        for (Reach reach : reaches) {
+            reach.host().ifPresent(h -> ((SshHost) h).close());
+        }
+        if (bastion != null) {
+            try {
+                bastion.disconnect();
+            } catch (IOException ignored) {
+                // going away either way
+            }
+        }
+    }
+
+    @Override
+    public int sessionsOpened() {
+        return sessions.get();
+    }
+
+    @Override
+    public int connectionsOpened() {
+        return reaches.size() + (bastion == null ? 0 : 1);
+    }
+
+    private static Reach reach(Node node, SSHClient via, ConnectOptions options, Keys keys, AtomicInteger sessions) {
+        long start = System.nanoTime();
+        try {
+            SSHClient ssh = open(node.name(), node.ssh(), options, keys, via, false);
+            return Reach.reached(node, new SshHost(node.name(), ssh, node.ssh().isRoot(), sessions), since(start));
+        } catch (RemoteException e) {
+            return Reach.failed(node, e, since(start));
+        }
+    }
+
+    private static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Connects and authenticates one hop; {@code via} null means a direct TCP connection. */
+    private static SSHClient open(String label, SshEndpoint to, ConnectOptions options, Keys keys,
+                                  SSHClient via, boolean isBastion) throws RemoteException {
+        SSHClient ssh = new SSHClient(CONFIG);
+        int timeoutMs = (int) options.timeout().toMillis();
+        ssh.setConnectTimeout(timeoutMs);
+        ssh.setTimeout(timeoutMs);
+        ssh.getTransport().setTimeoutMs(timeoutMs);
+        ssh.getConnection().setTimeoutMs(timeoutMs);
+        KnownHostsVerifier verifier;
+        try {
+            verifier = new KnownHostsVerifier(options.knownHosts().toFile(), label, options.trust());
+        } catch (IOException e) {
+            throw new RemoteException(label, Failure.HOST_KEY_UNKNOWN, "cannot read " + options.knownHosts() + ": " + e.getMessage());
+        }
+        ssh.addHostKeyVerifier(verifier);
+        try {
+            if (via == null) {
+                ssh.connect(to.address(), to.port());
+            } else {
+                DirectConnection tunnel = via.newDirectConnection(to.address(), to.port());
+                ssh.connectVia(tunnel, to.address(), to.port());
+            }
+        } catch (IOException e) {
+            closeQuietly(ssh);
+            if (verifier.refusal() != null) {
+                throw verifier.refusal();
+            }
+            throw classifyConnect(label, to, e, isBastion);
+        }
+        KeyProvider key = keys.load(label, to.key());
+        try {
+            ssh.authPublickey(to.user(), key);
+        } catch (UserAuthException e) {
+            closeQuietly(ssh);
+            throw new RemoteException(label, isBastion ? Failure.BASTION_AUTH : Failure.NODE_AUTH,
+                    to.user() + " with key " + to.key() + " was not accepted");
+        } catch (TransportException e) {
+            closeQuietly(ssh);
+            throw new RemoteException(label, Failure.CONNECTION_LOST, "during authentication: " + e.getMessage());
+        }
+        return ssh;
+    }
+
+    private static RemoteException classifyConnect(String label, SshEndpoint to, IOException e, boolean isBastion) {
+        String where = to.address() + ":" + to.port();
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof OpenFailException open) {
+            String why = open.getMessage() == null ? "" : open.getMessage();
+            Failure failure = why.contains("refused") ? Failure.NODE_REFUSED
+                    : why.contains("timed out") ? Failure.NODE_TIMEOUT : Failure.NODE_UNREACHABLE;
+            return new RemoteException(label, failure, where + " (bastion says: " + why + ")");
+        }
+        if (!isBastion) {
+            Failure failure = e instanceof SocketTimeoutException || message.contains("imeout") ? Failure.NODE_TIMEOUT
+                    : message.contains("refused") ? Failure.NODE_REFUSED : Failure.NODE_UNREACHABLE;
+            return new RemoteException(label, failure, where + ": " + message);
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new RemoteException(label, Failure.BASTION_TIMEOUT, where);
+        }
+        if (e instanceof ConnectException && message.contains("refused")) {
+            return new RemoteException(label, Failure.BASTION_REFUSED, where);
+        }
+        if (e instanceof UnknownHostException) {
+            return new RemoteException(label, Failure.BASTION_UNREACHABLE, "cannot resolve " + to.address());
+        }
+        if (e instanceof NoRouteToHostException || e instanceof ConnectException) {
+            return new RemoteException(label, Failure.BASTION_UNREACHABLE, where + ": " + message);
+        }
+        return new RemoteException(label, Failure.CONNECTION_LOST, where + ": " + message);
+    }
+
+    private static void closeQuietly(SSHClient ssh) {
+        try {
+            ssh.disconnect();
+        } catch (IOException ignored) {
+            // nothing to clean up beyond this
+        }
+    }
+
+    /** Private keys, each loaded once and shared by every connection that uses it. */
+    private static final class Keys {
+        private final ConnectOptions options;
+        private final Map<Path, KeyProvider> loaded = new ConcurrentHashMap<>();
+        private final SSHClient loader = new SSHClient(CONFIG);
+
+        Keys(ConnectOptions options) {
+            this.options = options;
+        }
+
+        KeyProvider load(String label, Path path) throws RemoteException {
+            try {
+                return loaded.computeIfAbsent(path, p -> {
+                    try {
+                        KeyProvider provider = loader.loadKeys(p.toString(), passwordFinder());
+                        provider.getPrivate();
+                        return provider;
+                    } catch (IOException e) {
+                        throw new KeyLoadError(e);
+                    }
+                });
+            } catch (KeyLoadError e) {
+                throw new RemoteException(label, Failure.KEY_FILE, path + ": " + e.getCause().getMessage());
+            }
+        }
+
+        private PasswordFinder passwordFinder() {
+            return new PasswordFinder() {
+                @Override
+                public char[] reqPassword(Resource<?> resource) {
+                    return options.passphrase().get();
+                }
+
+                @Override
+                public boolean shouldRetry(Resource<?> resource) {
+                    return false;
+                }
+            };
+        }
+    }
+
+    private static final class KeyLoadError extends RuntimeException {
+        KeyLoadError(IOException cause) {
+            super(cause);
+        }
+    }
+}

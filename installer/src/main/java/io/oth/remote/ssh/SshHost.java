@@ -1,0 +1,208 @@
+package io.oth.remote.ssh;
+
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
+import io.oth.remote.Failure;
+import io.oth.remote.Forward;
+import io.oth.remote.Host;
+import io.oth.remote.RemoteException;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.direct.LocalPortForwarder;
+import net.schmizz.sshj.connection.channel.direct.Parameters;
+import net.schmizz.sshj.connection.channel.direct.Session;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A node reached over one SSH connection, reused for every command. */
+final class SshHost implements Host, AutoCloseable {
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "oth-ssh-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final int FILE_MISSING = 3;
+    private static final int CHECK_REJECTED = 86;
+
+    private final String name;
+    private final SSHClient ssh;
+    private final boolean root;
+    private final AtomicInteger sessions;
+
+    SshHost(String name, SSHClient ssh, boolean root, AtomicInteger sessions) {
+        this.name = name;
+        this.ssh = ssh;
+        this.root = root;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public CommandResult run(Command command, Duration timeout) throws RemoteException {
+        Raw raw = command.hasSecret()
+                ? exec(asRoot("sh -s"), command.render(true).getBytes(StandardCharsets.UTF_8), timeout, command)
+                : exec(asRoot(command.render(true)), null, timeout, command);
+        return new CommandResult(raw.exitCode, raw.text(raw.out), raw.text(raw.err));
+    }
+
+    @Override
+    public void upload(byte[] content, String path, String owner, String mode, String check) throws RemoteException {
+        String checkStep = check == null ? "" : " if ! out=$(sh -c " + Command.quote(check) + " sh \"$t\" 2>&1); then printf '%s\\n' \"$out\" >&2; exit "
+                + CHECK_REJECTED + "; fi;";
+        Command script = Command.shell("set -e; umask 077; mkdir -p -- \"$(dirname -- " + Command.quote(path) + ")\"; t=$(mktemp " + Command.quote(path + ".oth-XXXXXX") + ");"
+                + " trap 'rm -f \"$t\"' EXIT; cat > \"$t\"; chown " + Command.quote(owner) + " \"$t\";"
+                + " chmod " + Command.quote(mode) + " \"$t\";" + checkStep + " mv -f \"$t\" " + Command.quote(path) + "; trap - EXIT");
+        Raw raw = exec(asRoot(script.render(true)), content, Duration.ofSeconds(120), Command.of("upload", path));
+        if (raw.exitCode == CHECK_REJECTED) {
+            throw new RemoteException(name, Failure.CHECK_FAILED, path + ": " + raw.text(raw.err).strip());
+        }
+        if (raw.exitCode != 0) {
+            throw new RemoteException(name, Failure.COMMAND_FAILED, "upload to " + path + " failed: " + raw.text(raw.err).strip());
+        }
+    }
+
+    @Override
+    public Optional<byte[]> read(String path) throws RemoteException {
+        String p = Command.quote(path);
+        Command script = Command.shell("[ -e " + p + " ] || exit " + FILE_MISSING + "; exec cat -- " + p);
+        Raw raw = exec(asRoot(script.render(true)), null, Duration.ofSeconds(60), script);
+        if (raw.exitCode == FILE_MISSING) {
+            return Optional.empty();
+        }
+        if (raw.exitCode != 0) {
+            throw new RemoteException(name, Failure.COMMAND_FAILED, "reading " + path + " failed: " + raw.text(raw.err).strip());
+        }
+        return Optional.of(raw.out);
+    }
+
+    @Override
+    public Forward forward(String address, int port) throws RemoteException {
+        try {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Parameters params = new Parameters("127.0.0.1", socket.getLocalPort(), address, port);
+            LocalPortForwarder forwarder = ssh.newLocalPortForwarder(params, socket);
+            Thread listener = new Thread(() -> {
+                try {
+                    forwarder.listen();
+                } catch (IOException ignored) {
+                    // closing the forward ends listen() with an exception; nothing to report
+                }
+            }, "oth-forward-" + name + "-" + port);
+            listener.setDaemon(true);
+            listener.start();
+            return new Forward() {
+                @Override
+                public int localPort() {
+                    return socket.getLocalPort();
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        forwarder.close();
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // already closed
+                    }
+                }
+            };
+        } catch (IOException e) {
+            throw new RemoteException(name, Failure.CONNECTION_LOST, "cannot forward to " + address + ":" + port + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            ssh.disconnect();
+        } catch (IOException ignored) {
+            // the connection is going away either way
+        }
+    }
+
+    private String asRoot(String line) {
+        return root ? line : "sudo -n -- " + line;
+    }
+
+    private Raw exec(String line, byte[] stdin, Duration timeout, Command shown) throws RemoteException {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        sessions.incrementAndGet();
+        try (Session session = ssh.startSession()) {
+            Session.Command cmd = session.exec(line);
+            ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+                timedOut.set(true);
+                try {
+                    session.close();
+                } catch (IOException ignored) {
+                    // the reader below sees the closed stream
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(cmd.getErrorStream()));
+                if (stdin != null) {
+                    try (OutputStream in = cmd.getOutputStream()) {
+                        in.write(stdin);
+                    }
+                } else {
+                    cmd.getOutputStream().close();
+                }
+                byte[] out = drain(cmd.getInputStream());
+                byte[] errBytes = err.join();
+                cmd.join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                Integer status = cmd.getExitStatus();
+                if (timedOut.get() || status == null) {
+                    throw new RemoteException(name, Failure.COMMAND_TIMEOUT, "after " + timeout.toSeconds() + " s: " + shown);
+                }
+                Raw raw = new Raw(status, out, errBytes);
+                if (!root && status == 1 && raw.text(errBytes).contains("sudo: a password is required")) {
+                    throw new RemoteException(name, Failure.SUDO_PASSWORD, "sudo -n refused to run: " + shown);
+                }
+                return raw;
+            } finally {
+                deadline.cancel(false);
+            }
+        } catch (IOException e) {
+            if (timedOut.get()) {
+                throw new RemoteException(name, Failure.COMMAND_TIMEOUT, "after " + timeout.toSeconds() + " s: " + shown);
+            }
+            throw new RemoteException(name, Failure.CONNECTION_LOST, shown + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] drain(InputStream in) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try {
+            in.transferTo(buffer);
+        } catch (IOException ignored) {
+            // a closed session ends the stream; the caller decides from the exit status
+        }
+        return buffer.toByteArray();
+    }
+
+    private record Raw(int exitCode, byte[] out, byte[] err) {
+        String text(byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.oth.site;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Syntax of IP literals and DNS names. Nothing here resolves a name: validating a site file must
+ * not depend on, or wait for, the DNS of the machine it runs on.
+ */
+public final class Addresses {
+    private static final Pattern IPV4 = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
+    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+    private Addresses() {
+    }
+
+    /**
+     * An IPv4 dotted quad (no leading zeros, which some tools read as octal) or an IPv6 literal
+     * (no zone, no brackets).
+     */
+    public static Optional<InetAddress> ipLiteral(String text) {
+        try {
+            if (IPV4.matcher(text).matches()) {
+                byte[] bytes = new byte[4];
+                String[] octets = text.split("\\.");
+                for (int i = 0; i < 4; i++) {
+                    int octet = Integer.parseInt(octets[i]);
+                    if (octet > 255) {
+                        return Optional.empty();
+                    }
+                    bytes[i] = (byte) octet;
+                }
+                return Optional.of(InetAddress.getByAddress(bytes));
+            }
+            if (text.contains(":") && IPV6_CHARACTERS.matcher(text).matches()) {
+                // In brackets the JDK parses an IPv6 literal or fails; it never falls back to DNS.
+                return Optional.of(InetAddress.getByName("[" + text + "]"));
+            }
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A DNS name by RFC 1123 syntax with at least {@code minLabels} labels. The last label may not
+     * be all digits, so that a mistyped address such as 10.77.0.300 is not taken for a name.
+     */
+    public static boolean isDnsName(String text, int minLabels) {
+        if (text.length() > 253) {
+            return false;
+        }
+        String[] labels = text.split("\\.", -1);
+        if (labels.length < minLabels) {
+            return false;
+        }
+        for (String label : labels) {
+            if (!LABEL.matcher(label).matches()) {
+                return false;
+            }
+        }
+        return !labels[labels.length - 1].matches("[0-9]+");
+    }
+
+    public static boolean isHostOrIp(String text) {
+        return ipLiteral(text).isPresent() || isDnsName(text, 1);
+    }
+}

@@ -1,0 +1,37 @@
+package io.oth.site;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A validated site: everything oth needs to know to reach and configure the nodes.
+ * Built only by {@link SiteLoader}; every path is absolute (resolved against the site file).
+ */
+public record Site(
+        Path file,
+        String name,
+        String fqdn,
+        Optional<SshEndpoint> bastion,
+        Optional<Path> knownHosts,
+        List<Node> nodes,
+        Set<String> features,
+        Storage storage,
+        Optional<Path> certificateBundle,
+        List<String> supportAddresses) {
+
+    public Site {
+        nodes = List.copyOf(nodes);
+        features = Set.copyOf(features);
+        supportAddresses = List.copyOf(supportAddresses);
+    }
+
+    public List<Node> nodesWithRole(String role) {
+        return nodes.stream().filter(n -> n.role().equals(role)).toList();
+    }
+
+    public Optional<Node> node(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+}

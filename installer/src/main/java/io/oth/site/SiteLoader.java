@@ -1,0 +1,372 @@
+package io.oth.site;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a site file (docs/site-file.md) into a {@link Site}, or reports everything wrong with it:
+ * its YAML, its shape, its values, and the files it names.
+ */
+public final class SiteLoader {
+    private static final List<String> SITE_KEYS =
+            List.of("site", "fqdn", "bastion", "ssh", "nodes", "features", "storage", "certificate", "support");
+    private static final List<String> SSH_KEYS = List.of("user", "key", "port", "known_hosts");
+    private static final List<String> BASTION_KEYS = List.of("address", "port", "user", "key");
+    private static final List<String> NODE_KEYS = List.of("name", "role", "address", "public_address", "user", "port", "key");
+    private static final List<String> STORAGE_KEYS = List.of("database", "broker", "objects");
+
+    private static final Syntax<String> SITE_NAME = Syntax.pattern("a site name", "[a-z0-9-]{1,32}");
+    private static final Syntax<String> FQDN =
+            Syntax.of("a DNS name", text -> Addresses.isDnsName(text, 2), "a DNS name with at least two labels, like oth.example.com");
+    private static final Syntax<String> NODE_NAME = Syntax.pattern("a node name", "[a-z][a-z0-9-]{0,62}");
+    private static final Syntax<String> USER = Syntax.pattern("a user name", "[a-z_][a-z0-9_-]{0,31}");
+    private static final Syntax<Integer> PORT = Syntax.integer("a port number", 1, 65535);
+    private static final Syntax<String> IP_ADDRESS =
+            Syntax.of("an IP address", text -> Addresses.ipLiteral(text).isPresent(), "an IPv4 or IPv6 literal");
+    private static final Syntax<String> HOST =
+            Syntax.of("an IP address or host name", Addresses::isHostOrIp, "an IPv4 or IPv6 literal, or a DNS name");
+    private static final Syntax<String> PATH = Syntax.of("a path", text -> !text.isBlank(), "a file path");
+    private static final Syntax<String> LOCAL_SERVICE =
+            Syntax.of("a storage choice", "local"::equals, "local, or external: {host: ..., port: ...}");
+    private static final Syntax<String> LOCAL_OBJECTS =
+            Syntax.of("a storage choice", "local"::equals, "local, or external: {endpoint: ..., region: ..., bucket: ...}");
+    private static final Syntax<String> S3_ENDPOINT = Syntax.of("an S3 endpoint", SiteLoader::isHttpUrl, "an http or https URL");
+    private static final Syntax<String> S3_REGION = Syntax.pattern("a region", "[a-z0-9-]{1,64}");
+    private static final Syntax<String> S3_BUCKET = Syntax.pattern("a bucket name", "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+    /** ssh.port's default, and the bastion's: its port is its own, not the nodes'. */
+    private static final int SSH_PORT = 22;
+    /** The role whose node runs the local storage services; the site file's schema names it. */
+    private static final String STORAGE_ROLE = "storage";
+    private static final Storage ALL_LOCAL = new Storage(
+            new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()));
+
+    private final YamlDoc doc;
+    private final Path dir;
+    private final Playbooks playbooks;
+    private final Syntax<Role> role;
+    private final Syntax<String> feature;
+
+    private SiteLoader(YamlDoc doc, Path dir, Playbooks playbooks) {
+        this.doc = doc;
+        this.dir = dir;
+        this.playbooks = playbooks;
+        this.role = new Syntax<>("a role", name -> Optional.ofNullable(playbooks.roles().get(name)),
+                "one of " + String.join(", ", playbooks.roles().keySet()));
+        this.feature = Syntax.oneOf("a feature", playbooks.features().keySet());
+    }
+
+    /** The site in {@code file}; relative paths in it are resolved against its directory. */
+    public static Site load(Path file) throws SiteException {
+        Path absolute = file.toAbsolutePath().normalize();
+        YamlDoc doc = YamlDoc.read(file, "a site file");
+        SiteLoader loader = new SiteLoader(doc, absolute.getParent(), Playbooks.load());
+        Optional<Site> site = doc.root().flatMap(root -> root.mapping(SITE_KEYS)).flatMap(top -> loader.site(absolute, top));
+        if (doc.hasProblems()) {
+            throw new SiteException(doc.problems());
+        }
+        return site.orElseThrow();
+    }
+
+    /** The site when nothing is wrong. Every part is read even after a problem, so that all are reported. */
+    private Optional<Site> site(Path file, FieldMap top) {
+        Optional<String> fqdn = top.require("fqdn", FQDN);
+        Optional<String> name = siteName(top, fqdn);
+        SshDefaults ssh = sshDefaults(top.get("ssh"));
+        Optional<SshEndpoint> bastion = top.get("bastion").flatMap(f -> f.mapping(BASTION_KEYS))
+                .flatMap(m -> endpoint(m, m.require("address", HOST), SSH_PORT, ssh));
+        Optional<Storage> storage = top.get("storage").map(this::storage).orElse(Optional.of(ALL_LOCAL));
+        List<Node> nodes = nodes(top, ssh, storage);
+        Set<String> features = features(top.get("features"));
+        Optional<Path> bundle = top.get("certificate").flatMap(f -> f.mapping(List.of("bundle")))
+                .flatMap(m -> m.get("bundle")).flatMap(f -> existingFile(f, "a PEM certificate bundle"));
+        List<String> support = top.get("support").flatMap(f -> f.mapping(List.of("addresses"))).flatMap(m -> m.get("addresses"))
+                .map(f -> f.listOf(Cidr::readNetwork).orElse(List.of()))
+                .orElse(playbooks.supportAddresses());
+        if (doc.hasProblems()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Site(file, name.orElseThrow(), fqdn.orElseThrow(), bastion, ssh.knownHosts(), nodes, features,
+                storage.orElseThrow(), bundle, support));
+    }
+
+    private Optional<String> siteName(FieldMap top, Optional<String> fqdn) {
+        if (top.get("site").isPresent()) {
+            return top.optional("site", SITE_NAME);
+        }
+        Optional<String> label = fqdn.map(name -> name.substring(0, name.indexOf('.')).toLowerCase(Locale.ROOT));
+        label.filter(l -> SITE_NAME.parse(l).isEmpty()).ifPresent(l -> top.missing("site",
+                SITE_NAME.expected() + "; the default, the fqdn's first label \"" + l + "\", is too long"));
+        return label.flatMap(SITE_NAME::parse);
+    }
+
+    /**
+     * What nodes and the bastion inherit from {@code ssh}. {@code keyMissing}: no ssh.key to inherit,
+     * and not because {@code ssh} itself is wrong (that is reported once, not again on every node).
+     */
+    private record SshDefaults(String user, int port, boolean keyMissing, Optional<Path> key, Optional<Path> knownHosts) {
+    }
+
+    private SshDefaults sshDefaults(Optional<Field> field) {
+        Optional<FieldMap> ssh = field.flatMap(f -> f.mapping(SSH_KEYS));
+        Optional<Field> key = ssh.flatMap(m -> m.get("key"));
+        return new SshDefaults(
+                ssh.flatMap(m -> m.optional("user", USER)).orElse("root"),
+                ssh.flatMap(m -> m.optional("port", PORT)).orElse(SSH_PORT),
+                ssh.map(m -> key.isEmpty()).orElse(field.isEmpty()),
+                key.flatMap(this::privateKey),
+                ssh.flatMap(m -> m.get("known_hosts")).flatMap(f -> existingFile(f, "a known_hosts file")));
+    }
+
+    private Optional<SshEndpoint> endpoint(FieldMap m, Optional<String> address, int defaultPort, SshDefaults ssh) {
+        int port = m.optional("port", PORT).orElse(defaultPort);
+        String user = m.optional("user", USER).orElse(ssh.user());
+        Optional<Path> key = m.get("key").isPresent() ? m.get("key").flatMap(this::privateKey) : inheritedKey(m, ssh);
+        if (address.isEmpty() || key.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SshEndpoint(address.get(), port, user, key.get()));
+    }
+
+    private Optional<Path> inheritedKey(FieldMap m, SshDefaults ssh) {
+        if (ssh.keyMissing()) {
+            m.missing("key", "a private key file, here or as ssh.key");
+        }
+        return ssh.key();
+    }
+
+    /** What the nodes read so far claim, to check that names and addresses are unique and roles are counted right. */
+    private static final class Roster {
+        final FirstSeen<String> names = new FirstSeen<>("a name no other node has");
+        final FirstSeen<InetAddress> addresses = new FirstSeen<>("an address no other node has");
+        final Map<String, List<Field>> roles = new HashMap<>();
+        boolean everyRoleKnown = true;
+    }
+
+    private List<Node> nodes(FieldMap top, SshDefaults ssh, Optional<Storage> storage) {
+        Optional<Field> field = top.require("nodes", "a list");
+        Optional<List<Field>> items = field.flatMap(Field::list);
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        Roster roster = new Roster();
+        List<Node> nodes = new ArrayList<>();
+        for (Field item : items.get()) {
+            item.mapping(NODE_KEYS).ifPresentOrElse(
+                    m -> node(m, ssh, roster).ifPresent(nodes::add),
+                    () -> roster.everyRoleKnown = false);
+        }
+        checkRoleCounts(field.get(), roster);
+        storage.ifPresent(s -> checkStorageNode(field.get(), roster, s));
+        return nodes;
+    }
+
+    private Optional<Node> node(FieldMap m, SshDefaults ssh, Roster roster) {
+        Optional<String> name = m.require("name", NODE_NAME);
+        name.ifPresent(n -> roster.names.add(n, m.get("name").orElseThrow()));
+        Optional<Role> nodeRole = m.require("role", role);
+        nodeRole.ifPresentOrElse(
+                r -> roster.roles.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(m.get("role").orElseThrow()),
+                () -> roster.everyRoleKnown = false);
+        Optional<String> address = m.require("address", IP_ADDRESS);
+        address.ifPresent(a -> roster.addresses.add(Addresses.ipLiteral(a).orElseThrow(), m.get("address").orElseThrow()));
+        Optional<Field> publicField = m.get("public_address");
+        Optional<String> publicAddress = publicField.flatMap(f -> f.read(IP_ADDRESS));
+        publicAddress.ifPresent(a -> roster.addresses.add(Addresses.ipLiteral(a).orElseThrow(), publicField.get()));
+        nodeRole.ifPresent(r -> checkPublicAddress(m, r, publicField));
+        Optional<SshEndpoint> endpoint = endpoint(m, address, ssh.port(), ssh);
+        if (name.isEmpty() || nodeRole.isEmpty() || endpoint.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Node(name.get(), nodeRole.get().name(), address.orElseThrow(), publicAddress, endpoint.get()));
+    }
+
+    private void checkPublicAddress(FieldMap m, Role nodeRole, Optional<Field> publicAddress) {
+        if (nodeRole.publicAddress() == Role.PublicAddress.REQUIRED && publicAddress.isEmpty()) {
+            m.missing("public_address", IP_ADDRESS.expected() + ": a node with role " + nodeRole.name() + " needs one");
+        }
+        if (nodeRole.publicAddress() == Role.PublicAddress.FORBIDDEN && publicAddress.isPresent()) {
+            List<String> allowed = playbooks.roles().values().stream()
+                    .filter(r -> r.publicAddress() == Role.PublicAddress.REQUIRED).map(Role::name).toList();
+            publicAddress.get().problem(publicAddress.get().quoted() + " is not allowed on a node with role " + nodeRole.name()
+                    + " (expected no public_address: only " + String.join(", ", allowed) + " nodes have one)");
+        }
+    }
+
+    private void checkRoleCounts(Field nodes, Roster roster) {
+        for (Role r : playbooks.roles().values()) {
+            List<Field> fields = roster.roles.getOrDefault(r.name(), List.of());
+            String expected = " (expected " + r.count().describe() + ")";
+            // A node whose role could not be read may be the one missing: do not guess.
+            if (fields.size() < r.count().min() && roster.everyRoleKnown) {
+                nodes.problem(nodeCount(fields.size(), r.name()) + expected);
+            }
+            if (r.count().max().isPresent() && fields.size() > r.count().max().getAsInt()) {
+                fields.get(r.count().max().getAsInt()).problem(nodeCount(fields.size(), r.name()) + expected);
+            }
+        }
+    }
+
+    private static String nodeCount(int count, String roleName) {
+        return (count == 0 ? "no node" : count == 1 ? "1 node" : count + " nodes") + " with role " + roleName;
+    }
+
+    private void checkStorageNode(Field nodes, Roster roster, Storage storage) {
+        List<Field> storageNodes = roster.roles.getOrDefault(STORAGE_ROLE, List.of());
+        if (storage.anyLocal() && storageNodes.isEmpty() && roster.everyRoleKnown) {
+            List<String> local = new ArrayList<>();
+            if (storage.database().isLocal()) {
+                local.add("storage.database");
+            }
+            if (storage.broker().isLocal()) {
+                local.add("storage.broker");
+            }
+            if (storage.objects().isLocal()) {
+                local.add("storage.objects");
+            }
+            nodes.problem("no node with role " + STORAGE_ROLE + ", but " + String.join(" and ", local)
+                    + (local.size() == 1 ? " is" : " are") + " local (expected a node with role " + STORAGE_ROLE
+                    + ", or every storage service external)");
+        }
+        if (!storage.anyLocal()) {
+            storageNodes.forEach(f -> f.problem("a " + STORAGE_ROLE + " node would have nothing to run: every storage service"
+                    + " is external (expected no node with role " + STORAGE_ROLE + ")"));
+        }
+    }
+
+    private Set<String> features(Optional<Field> field) {
+        FirstSeen<String> seen = new FirstSeen<>("each feature once");
+        Set<String> features = new LinkedHashSet<>();
+        field.flatMap(Field::list).orElse(List.of()).forEach(item -> item.read(feature).ifPresent(name -> {
+            seen.add(name, item);
+            features.add(name);
+        }));
+        return features;
+    }
+
+    private Optional<Storage> storage(Field field) {
+        return field.mapping(STORAGE_KEYS).flatMap(m -> {
+            Optional<Storage.Service> database = m.get("database").map(this::service).orElse(Optional.of(ALL_LOCAL.database()));
+            Optional<Storage.Service> broker = m.get("broker").map(this::service).orElse(Optional.of(ALL_LOCAL.broker()));
+            Optional<Storage.ObjectStore> objects = m.get("objects").map(this::objects).orElse(Optional.of(ALL_LOCAL.objects()));
+            if (database.isEmpty() || broker.isEmpty() || objects.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Storage(database.get(), broker.get(), objects.get()));
+        });
+    }
+
+    private Optional<Storage.Service> service(Field field) {
+        if (!field.isMapping()) {
+            return field.read(LOCAL_SERVICE).map(local -> new Storage.Service(Optional.empty()));
+        }
+        return external(field, List.of("host", "port")).flatMap(m -> {
+            Optional<String> host = m.require("host", HOST);
+            Optional<Integer> port = m.require("port", PORT);
+            if (host.isEmpty() || port.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Storage.Service(Optional.of(new Storage.External(host.get(), port.get()))));
+        });
+    }
+
+    private Optional<Storage.ObjectStore> objects(Field field) {
+        if (!field.isMapping()) {
+            return field.read(LOCAL_OBJECTS).map(local -> new Storage.ObjectStore(Optional.empty()));
+        }
+        return external(field, List.of("endpoint", "region", "bucket")).flatMap(m -> {
+            Optional<String> endpoint = m.require("endpoint", S3_ENDPOINT);
+            Optional<String> region = m.require("region", S3_REGION);
+            Optional<String> bucket = m.require("bucket", S3_BUCKET);
+            if (endpoint.isEmpty() || region.isEmpty() || bucket.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Storage.ObjectStore(Optional.of(new Storage.S3(endpoint.get(), region.get(), bucket.get()))));
+        });
+    }
+
+    /** The settings under {@code external:}, the only key a service's mapping has. */
+    private static Optional<FieldMap> external(Field service, List<String> keys) {
+        return service.mapping(List.of("external"))
+                .flatMap(m -> m.require("external", "a mapping with " + String.join(", ", keys)))
+                .flatMap(f -> f.mapping(keys));
+    }
+
+    private static boolean isHttpUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** A private key: an existing file that only its owner can read, as ssh itself insists. */
+    private Optional<Path> privateKey(Field field) {
+        return existingFile(field, "a private key file").filter(path -> {
+            Optional<Set<PosixFilePermission>> permissions = permissions(path);
+            boolean shared = permissions.map(p -> p.stream().anyMatch(SiteLoader::isGroupOrOther)).orElse(false);
+            if (shared) {
+                field.problem(path + " has mode " + mode(permissions.get()) + " (expected 0600: no permissions for group or others)");
+            }
+            return !shared;
+        });
+    }
+
+    /** The file {@code field} names, resolved against the site file's directory; reported when it cannot be read. */
+    private Optional<Path> existingFile(Field field, String what) {
+        return field.read(PATH).map(this::resolve).filter(path -> {
+            String problem = !Files.exists(path) ? " does not exist"
+                    : !Files.isRegularFile(path) ? " is not a regular file"
+                    : !Files.isReadable(path) ? " cannot be read" : "";
+            if (!problem.isEmpty()) {
+                field.problem(path + problem + " (expected " + what + ")");
+            }
+            return problem.isEmpty();
+        });
+    }
+
+    /** {@code ~/} is the user's home, as in a shell; anything else relative is relative to the site file. */
+    private Path resolve(String text) {
+        if (text.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home")).resolve(text.substring(2)).normalize();
+        }
+        return dir.resolve(text).normalize();
+    }
+
+    /** Empty where the file system has no POSIX modes: there is nothing to check then. */
+    private static Optional<Set<PosixFilePermission>> permissions(Path path) {
+        try {
+            return Optional.of(Files.getPosixFilePermissions(path));
+        } catch (UnsupportedOperationException | IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isGroupOrOther(PosixFilePermission permission) {
+        return permission.ordinal() >= PosixFilePermission.GROUP_READ.ordinal();
+    }
+
+    /** Octal, as chmod and ls users know it: 0644. */
+    private static String mode(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission permission : permissions) {
+            // The enum runs OWNER_READ, OWNER_WRITE, ..., OTHERS_EXECUTE: bit 8 down to bit 0.
+            mode |= 1 << (8 - permission.ordinal());
+        }
+        return String.format("%04o", mode);
+    }
+}

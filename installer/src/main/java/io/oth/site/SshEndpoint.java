@@ -1,0 +1,16 @@
+package io.oth.site;
+
+import java.nio.file.Path;
+
+/** Where and as whom oth logs in over SSH. */
+public record SshEndpoint(String address, int port, String user, Path key) {
+
+    public boolean isRoot() {
+        return "root".equals(user);
+    }
+
+    @Override
+    public String toString() {
+        return user + "@" + address + (port == 22 ? "" : ":" + port);
+    }
+}

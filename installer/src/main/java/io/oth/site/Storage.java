@@ -1,0 +1,31 @@
+package io.oth.site;
+
+import java.util.Optional;
+
+/** For each storage service, local (on the storage node) or an external endpoint. */
+public record Storage(Service database, Service broker, ObjectStore objects) {
+
+    /** A database or broker: local when {@code external} is empty. */
+    public record Service(Optional<External> external) {
+        public boolean isLocal() {
+            return external.isEmpty();
+        }
+    }
+
+    public record External(String host, int port) {
+    }
+
+    /** Object storage: local MinIO, or an external S3 endpoint. */
+    public record ObjectStore(Optional<S3> external) {
+        public boolean isLocal() {
+            return external.isEmpty();
+        }
+    }
+
+    public record S3(String endpoint, String region, String bucket) {
+    }
+
+    public boolean anyLocal() {
+        return database.isLocal() || broker.isLocal() || objects.isLocal();
+    }
+}

@@ -1,0 +1,47 @@
+package io.oth.cli;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MainTest {
+
+    @Test
+    void helpListsCommandsAndExitCodes() {
+        Run run = Run.oth("--help");
+        assertEquals(0, run.code());
+        for (String text : new String[] {"nodes", "site", "hosts", "Exit codes:", "  3  a node or the bastion could not be reached",
+                "  4  a host key is unknown or has changed"}) {
+            assertTrue(run.out().contains(text), () -> text + "\n" + run);
+        }
+    }
+
+    @Test
+    void versionNamesOthAndJava() {
+        Run run = Run.oth("--version");
+        assertEquals(0, run.code());
+        assertTrue(run.out().startsWith("oth "), run::toString);
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageError() {
+        Run run = Run.oth("nodes", "--frobnicate");
+        assertEquals(ExitCode.USAGE.code(), run.code());
+        assertTrue(run.err().contains("Unknown option: '--frobnicate'"), run::toString);
+    }
+
+    @Test
+    void aMissingSiteFileIsAUsageErrorNamingIt() {
+        Run run = Run.oth("nodes", "--site", "/nonexistent/site.yml");
+        assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
+        assertTrue(run.err().contains("/nonexistent/site.yml"), run::toString);
+    }
+
+    @Test
+    void completionScriptIsGenerated() {
+        Run run = Run.oth("generate-completion");
+        assertEquals(0, run.code());
+        assertTrue(run.out().contains("complete -F"), run::toString);
+    }
+}

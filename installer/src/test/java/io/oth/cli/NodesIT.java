@@ -1,0 +1,203 @@
+package io.oth.cli;
+
+import io.oth.lab.Lab;
+import io.oth.lab.LabExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code oth nodes} and {@code oth hosts trust} against real sshd hosts behind a real bastion. */
+@ExtendWith(LabExtension.class)
+class NodesIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyNodeAnswersThroughTheBastion(Lab lab) {
+        Run run = Run.oth("nodes", "--site", lab.site().toString());
+        assertEquals(0, run.code(), run::toString);
+        for (String node : nodeNames(lab)) {
+            assertTrue(Pattern.compile("(?m)^" + node + "\\s+\\S+\\s+10\\.77\\.0\\.\\d+\\s+" + node + "\\s+Debian").matcher(run.out()).find(),
+                    () -> node + " row with its own hostname and OS\n" + run);
+        }
+        assertTrue(run.out().contains((lab.apps() + 2) + " of " + (lab.apps() + 2) + " nodes ok"), run::toString);
+    }
+
+    @Test
+    void aNodeWithSshdStoppedIsReportedAndTheOthersAreFine(Lab lab) {
+        lab.exec("app2", "service", "ssh", "stop");
+        try {
+            Run run = Run.oth("nodes", "--site", lab.site().toString());
+            assertEquals(ExitCode.UNREACHABLE.code(), run.code(), run::toString);
+            assertTrue(row(run, "app2").contains("refused SSH from the bastion"), run::toString);
+            assertTrue(row(run, "app1").endsWith("ok"), run::toString);
+            assertTrue(row(run, "storage").endsWith("ok"), run::toString);
+            assertTrue(run.err().contains("app2: refused SSH from the bastion: 10.77.0.102:22"), run::toString);
+        } finally {
+            lab.exec("app2", "service", "ssh", "start");
+        }
+    }
+
+    @Test
+    void aChangedNodeKeyIsRefusedWithBothFingerprints(Lab lab) throws Exception {
+        Path knownHosts = tmp.resolve("known_hosts");
+        String original = Files.readString(lab.knownHosts());
+        String otherKey = newPublicKey("impostor");
+        String changed = original.lines()
+                .map(l -> l.startsWith("10.77.0.101 ssh-ed25519 ") ? "10.77.0.101 " + otherKey : l)
+                .collect(Collectors.joining("\n", "", "\n"));
+        Files.writeString(knownHosts, changed);
+        Run run = Run.oth("nodes", "--site", lab.site().toString(), "--known-hosts", knownHosts.toString());
+        assertEquals(ExitCode.HOST_KEY.code(), run.code(), run::toString);
+        assertTrue(row(run, "app1").contains("HOST KEY CHANGED"), run::toString);
+        assertTrue(row(run, "app1").contains(" -  "), () -> "nothing read from app1\n" + run);
+        Matcher both = Pattern.compile("app1: HOST KEY CHANGED: 10\\.77\\.0\\.101 offered ssh-ed25519 (SHA256:\\S+) but .* records (SHA256:\\S+);")
+                .matcher(run.err());
+        assertTrue(both.find(), run::toString);
+        assertFalse(both.group(1).equals(both.group(2)));
+        assertTrue(row(run, "app2").endsWith("ok"), run::toString);
+    }
+
+    @Test
+    void anUnknownBastionKeyIsRefusedWithTheTrustHint(Lab lab) throws Exception {
+        Path knownHosts = tmp.resolve("known_hosts");
+        Files.writeString(knownHosts, Files.readString(lab.knownHosts()).lines()
+                .filter(l -> !l.startsWith("203.0.113.10 ")).collect(Collectors.joining("\n", "", "\n")));
+        Run run = Run.oth("nodes", "--site", lab.site().toString(), "--known-hosts", knownHosts.toString());
+        assertEquals(ExitCode.HOST_KEY.code(), run.code(), run::toString);
+        assertTrue(run.err().matches("(?s).*bastion 203\\.0\\.113\\.10: unknown host key: 203\\.0\\.113\\.10 offered \\S+ SHA256:\\S+, .*oth hosts trust.*"),
+                run::toString);
+        assertEquals("", run.out(), "no node was contacted");
+    }
+
+    @Test
+    void aWrongKeyFileIsAnAuthenticationErrorNamingTheHost(Lab lab) throws Exception {
+        Path wrongKey = newKeyFile("wrong");
+        Path site = siteVariant(lab, lab.siteText().replace(lab.key().toString(), wrongKey.toString()));
+        Run run = Run.oth("nodes", "--site", site.toString());
+        assertEquals(ExitCode.AUTH.code(), run.code(), run::toString);
+        assertTrue(run.err().contains("bastion 203.0.113.10: authentication failed on the bastion: root with key " + wrongKey), run::toString);
+    }
+
+    @Test
+    void aWrongKeyForOneNodeFailsOnlyThatNode(Lab lab) throws Exception {
+        Path wrongKey = newKeyFile("wrong-node");
+        String text = lab.siteText().replaceFirst("(address: 10\\.77\\.0\\.101)", "$1\n    key: " + wrongKey);
+        Run run = Run.oth("nodes", "--site", siteVariant(lab, text).toString());
+        assertEquals(ExitCode.AUTH.code(), run.code(), run::toString);
+        assertTrue(row(run, "app1").contains("authentication failed"), run::toString);
+        assertTrue(row(run, "app2").endsWith("ok"), run::toString);
+    }
+
+    @Test
+    void sudoWithoutPasswordWorksAndSudoNeedingOneIsNamed(Lab lab) throws Exception {
+        String text = lab.siteText()
+                .replaceFirst("(address: 10\\.77\\.0\\.101)", "$1\n    user: oth")
+                .replaceFirst("(address: 10\\.77\\.0\\.102)", "$1\n    user: ops");
+        Run run = Run.oth("nodes", "--site", siteVariant(lab, text).toString());
+        assertEquals(ExitCode.AUTH.code(), run.code(), run::toString);
+        assertTrue(row(run, "app1").endsWith("ok"), run::toString);
+        assertTrue(row(run, "app2").contains("sudo needs a password"), run::toString);
+    }
+
+    @Test
+    void aBadSiteFileIsRejectedWithFileAndLine(Lab lab) throws Exception {
+        Path site = siteVariant(lab, lab.siteText().replace("address: 10.77.0.101", "address: 10.77.0.301"));
+        Run run = Run.oth("nodes", "--site", site.toString());
+        assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
+        assertTrue(Pattern.compile(Pattern.quote(site.toString()) + ":\\d+:\\d+: nodes\\[\\d+\\]\\.address: ").matcher(run.err()).find(), run::toString);
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void trustRecordsKeysAPersonConfirmsAndOnlyThose(Lab lab) throws Exception {
+        Path knownHosts = tmp.resolve("trusted_hosts");
+        Run.Answers person = new Run.Answers("y", "y", "n", "y", "y");
+        Run run = Run.oth(person, "hosts", "trust", "--site", lab.site().toString(), "--known-hosts", knownHosts.toString(),
+                "--concurrency", "1");
+        assertTrue(person.asked.size() >= 2, run::toString);
+        assertTrue(run.out().contains("bastion 203.0.113.10 (203.0.113.10) offers this"), run::toString);
+        assertTrue(run.out().contains("SHA256:"), run::toString);
+        assertEquals(ExitCode.HOST_KEY.code(), run.code(), () -> "one key was refused\n" + run);
+
+        Run again = Run.oth("nodes", "--site", lab.site().toString(), "--known-hosts", knownHosts.toString());
+        assertEquals(ExitCode.HOST_KEY.code(), again.code(), again::toString);
+        long unknown = again.out().lines().filter(l -> l.contains("unknown host key")).count();
+        assertEquals(1, unknown, again::toString);
+    }
+
+    @Test
+    void trustFromAKnownHostsFileNeedsNoPersonAndThenNodesIsGreen(Lab lab) {
+        Path knownHosts = tmp.resolve("from_file");
+        Run trust = Run.oth("hosts", "trust", "--site", lab.site().toString(), "--known-hosts", knownHosts.toString(),
+                "--from", lab.knownHosts().toString());
+        assertEquals(0, trust.code(), trust::toString);
+        assertTrue(trust.out().contains((lab.apps() + 3) + " new host key(s) recorded"), trust::toString);
+        Run nodes = Run.oth("nodes", "--site", lab.site().toString(), "--known-hosts", knownHosts.toString());
+        assertEquals(0, nodes.code(), nodes::toString);
+    }
+
+    @Test
+    void withoutATerminalTrustAsksNobodyAndRefuses(Lab lab) {
+        Path knownHosts = tmp.resolve("nobody");
+        Run run = Run.oth("hosts", "trust", "--site", lab.site().toString(), "--known-hosts", knownHosts.toString());
+        assertEquals(ExitCode.HOST_KEY.code(), run.code(), run::toString);
+        assertTrue(run.err().contains("no terminal to confirm the key of bastion"), run::toString);
+        assertFalse(Files.exists(knownHosts) && !readQuietly(knownHosts).isBlank(), "nothing recorded");
+    }
+
+    private static List<String> nodeNames(Lab lab) {
+        List<String> names = new java.util.ArrayList<>(List.of("lb", "storage"));
+        for (int i = 1; i <= lab.apps(); i++) {
+            names.add("app" + i);
+        }
+        return names;
+    }
+
+    private static String row(Run run, String node) {
+        return run.out().lines().filter(l -> l.startsWith(node + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no row for " + node + "\n" + run)).strip();
+    }
+
+    private Path siteVariant(Lab lab, String text) throws IOException {
+        Path site = tmp.resolve("site.yml");
+        Files.writeString(site, text);
+        return site;
+    }
+
+    private Path newKeyFile(String name) throws Exception {
+        Path key = tmp.resolve(name);
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString())
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        return key;
+    }
+
+    private String newPublicKey(String name) throws Exception {
+        return Files.readString(Path.of(newKeyFile(name) + ".pub")).trim();
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.oth.cli;
+
+import io.oth.Main;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs oth in-process and keeps what it printed, as a person would see it. */
+public record Run(int code, String out, String err) {
+
+    public static Run oth(String... args) {
+        return oth(Prompter.NOBODY, args);
+    }
+
+    public static Run oth(Prompter prompter, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), prompter, args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** A prompter that gives these answers in turn and records the questions. */
+    public static final class Answers implements Prompter {
+        private final Deque<String> answers;
+        public final List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        public Answers(String... answers) {
+            this.answers = new ArrayDeque<>(List.of(answers));
+        }
+
+        @Override
+        public synchronized Optional<String> ask(String question) {
+            asked.add(question);
+            return Optional.ofNullable(answers.poll());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
+    }
+}

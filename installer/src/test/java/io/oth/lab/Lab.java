@@ -1,0 +1,108 @@
+package io.oth.lab;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The namespace lab of lab/lab, driven from tests: real hosts with real sshd on this machine.
+ * {@link LabExtension} brings it up once per test run and always tears it down.
+ */
+public final class Lab {
+    private final Path script;
+    private final Path dir;
+    private final int apps;
+
+    Lab(Path script, Path dir, int apps) {
+        this.script = script;
+        this.dir = dir;
+        this.apps = apps;
+    }
+
+    public static Path repo() {
+        return Path.of(System.getProperty("oth.repo", "..")).toAbsolutePath().normalize();
+    }
+
+    /** The state directory holding site.yml, known_hosts and the operator key. */
+    public Path dir() {
+        return dir;
+    }
+
+    public Path site() {
+        return dir.resolve("site.yml");
+    }
+
+    public Path knownHosts() {
+        return dir.resolve("known_hosts");
+    }
+
+    public Path key() {
+        return dir.resolve("id_ed25519");
+    }
+
+    public int apps() {
+        return apps;
+    }
+
+    /** Runs a command inside a lab host; fails the test when it exits non-zero. */
+    public String exec(String host, String... command) {
+        Result r = tryExec(host, command);
+        if (r.exitCode != 0) {
+            throw new AssertionError("lab exec " + host + " " + String.join(" ", command) + " exited " + r.exitCode + ": " + r.output);
+        }
+        return r.output;
+    }
+
+    public Result tryExec(String host, String... command) {
+        List<String> argv = new ArrayList<>(List.of("exec", host));
+        argv.addAll(List.of(command));
+        return lab(argv.toArray(String[]::new));
+    }
+
+    /** Runs {@code lab ARGS...} and returns its exit code and combined output. */
+    public Result lab(String... args) {
+        return run(script, dir, args);
+    }
+
+    static Result run(Path script, Path dir, String... args) {
+        List<String> argv = new ArrayList<>(List.of(script.toString()));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        pb.environment().put("OTH_LAB_DIR", dir.toString());
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            byte[] out;
+            try (InputStream in = p.getInputStream()) {
+                out = in.readAllBytes();
+            }
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("lab " + String.join(" ", args) + " did not finish");
+            }
+            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + script + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The lab's site file with every relative path made absolute, so a test can copy it anywhere. */
+    public String siteText() {
+        try {
+            return Files.readString(site()).replace("./", dir + "/");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public record Result(int exitCode, String output) {
+    }
+}

@@ -1,0 +1,56 @@
+package io.oth.site;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PlaybooksTest {
+    private final Playbooks playbooks = Playbooks.load();
+
+    @Test
+    void readsTheRolesWithTheirCountsAndPublicAddressRule() {
+        assertEquals(List.of("lb", "app", "storage"), List.copyOf(playbooks.roles().keySet()));
+        Role lb = playbooks.roles().get("lb");
+        assertEquals(new Role.Count(1, OptionalInt.of(1)), lb.count());
+        assertEquals(Role.PublicAddress.REQUIRED, lb.publicAddress());
+        assertEquals(new Role.Count(1, OptionalInt.empty()), playbooks.roles().get("app").count());
+        assertEquals(Role.PublicAddress.FORBIDDEN, playbooks.roles().get("app").publicAddress());
+        assertEquals("exactly 1", lb.count().describe());
+        assertEquals("at least 1", playbooks.roles().get("app").count().describe());
+        assertEquals("at most 1", playbooks.roles().get("storage").count().describe());
+    }
+
+    @Test
+    void readsTheInboundPortRules() {
+        assertEquals(new Role.Inbound(443, "tcp", List.of("anywhere"), Optional.empty(), "HTTPS to the application"),
+                playbooks.roles().get("lb").inbound().get(1));
+        assertEquals(new Role.Inbound(3306, "tcp", List.of("app"), Optional.of("database"), "MariaDB"),
+                playbooks.roles().get("storage").inbound().get(0));
+    }
+
+    @Test
+    void readsTheFeaturesAndTheirEndpoints() {
+        assertEquals(List.of("android_push", "ios_push", "sms", "video"), List.copyOf(playbooks.features().keySet()));
+        Feature ios = playbooks.features().get("ios_push");
+        assertTrue(ios.mandatory());
+        assertEquals(List.of(new Feature.Endpoint("gateway.push.apple.com", List.of(2195, 2196, 5223), "tcp")), ios.endpoints());
+        assertFalse(playbooks.features().get("sms").mandatory());
+    }
+
+    @Test
+    void readsTheSupportAddresses() {
+        assertEquals(List.of("52.30.207.215/32", "52.31.90.17/32"), playbooks.supportAddresses());
+    }
+
+    @Test
+    void readsThemOnce() {
+        assertSame(playbooks, Playbooks.load());
+    }
+}

@@ -1,0 +1,57 @@
+package io.oth.site;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Site files under test/resources/site, copied into a temporary directory beside the files they
+ * name: key files are made there with the right modes because git does not keep modes.
+ */
+final class SiteFixtures {
+    private SiteFixtures() {
+    }
+
+    /** Copies {@code site/<resource>} to {@code dir/site.yml} among the files fixtures refer to. */
+    static Path stage(String resource, Path dir) throws IOException {
+        for (String key : List.of("id_test", "id_bastion", "id_lb")) {
+            write(dir.resolve(key), "rw-------");
+        }
+        write(dir.resolve("id_open"), "rw-r--r--");
+        Files.createDirectories(dir.resolve("keys"));
+        write(dir.resolve("known_hosts"), "rw-r--r--");
+        write(dir.resolve("bundle.pem"), "rw-r--r--");
+        Path site = dir.resolve("site.yml");
+        try (InputStream in = SiteFixtures.class.getResourceAsStream("/site/" + resource)) {
+            if (in == null) {
+                throw new IOException("no fixture site/" + resource);
+            }
+            Files.copy(in, site, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return site;
+    }
+
+    /** The names (without .yml) of the files in {@code site/<folder>}. */
+    static Stream<String> names(String folder) {
+        try (Stream<Path> files = Files.list(Path.of(SiteFixtures.class.getResource("/site/" + folder).toURI()))) {
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".yml"))
+                    .map(name -> name.substring(0, name.length() - ".yml".length())).sorted().toList().stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void write(Path file, String mode) throws IOException {
+        Files.writeString(file, "not a real key or certificate; only its presence and mode matter\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+    }
+}
