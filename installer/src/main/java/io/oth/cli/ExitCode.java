@@ -13,6 +13,7 @@ public enum ExitCode {
     UNREACHABLE(3, "a node or the bastion could not be reached"),
     HOST_KEY(4, "a host key is unknown or has changed"),
     AUTH(5, "authentication failed, or sudo needs a password"),
+    PENDING(6, "--check: the nodes differ from the site, changes are pending"),
     SOFTWARE(70, "internal error (a bug in oth: please report it)");
 
     private final int code;
@@ -35,7 +36,7 @@ public enum ExitCode {
         return switch (failure) {
             case HOST_KEY_UNKNOWN, HOST_KEY_CHANGED -> HOST_KEY;
             case BASTION_AUTH, NODE_AUTH, SUDO_PASSWORD, KEY_FILE -> AUTH;
-            case COMMAND_FAILED -> FAILED;
+            case COMMAND_FAILED, CHECK_FAILED, FIREWALL_REVERTED -> FAILED;
             default -> UNREACHABLE;
         };
     }
@@ -48,6 +49,7 @@ public enum ExitCode {
     private int severity() {
         return switch (this) {
             case OK -> 0;
+            case PENDING -> 1;
             case FAILED -> 1;
             case UNREACHABLE -> 2;
             case AUTH -> 3;

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             SiteCommand.class,
             NodesCommand.class,
+            InstallCommand.class,
             HostsCommand.class,
             AutoComplete.GenerateCompletion.class,
         },

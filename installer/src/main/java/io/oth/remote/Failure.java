@@ -16,6 +16,7 @@ public enum Failure {
     KEY_FILE("cannot use the private key", "check the key file path, its mode (0600) and the passphrase (OTH_KEY_PASSPHRASE)"),
     COMMAND_TIMEOUT("command timed out", "the node may be overloaded"),
     CHECK_FAILED("the new file failed its check and was not installed", "read the checker's message above; the old file is still in place"),
+    FIREWALL_REVERTED("the new firewall ruleset would lock oth out and was reverted", "check the ssh rules in playbooks/roles.yml and the bastion's address"),
     COMMAND_FAILED("remote operation failed", "read the message from the node above"),
     CONNECTION_LOST("connection lost", "the node or the bastion dropped the connection");
 

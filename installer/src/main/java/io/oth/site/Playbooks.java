@@ -63,15 +63,7 @@ public record Playbooks(Map<String, Role> roles, Map<String, Feature> features, 
     }
 
     private static YamlDoc resource(String name) {
-        String path = "playbooks/" + name;
-        try (InputStream in = Playbooks.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException(path + " is not on the classpath");
-            }
-            return YamlDoc.parse(Path.of(path), new String(in.readAllBytes(), StandardCharsets.UTF_8), "a playbook");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return YamlDoc.parse(PlaybookFiles.label(name), PlaybookFiles.read(name), "a playbook");
     }
 
     private static Map<String, Role> roles(YamlDoc doc) {

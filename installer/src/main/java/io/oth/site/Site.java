@@ -19,7 +19,8 @@ public record Site(
         Set<String> features,
         Storage storage,
         Optional<Path> certificateBundle,
-        List<String> supportAddresses) {
+        List<String> supportAddresses,
+        Application application) {
 
     public Site {
         nodes = List.copyOf(nodes);

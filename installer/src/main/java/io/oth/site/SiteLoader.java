@@ -22,7 +22,8 @@ import java.util.Set;
  */
 public final class SiteLoader {
     private static final List<String> SITE_KEYS =
-            List.of("site", "fqdn", "bastion", "ssh", "nodes", "features", "storage", "certificate", "support");
+            List.of("site", "fqdn", "bastion", "ssh", "nodes", "features", "storage", "certificate", "support",
+                    "application");
     private static final List<String> SSH_KEYS = List.of("user", "key", "port", "known_hosts");
     private static final List<String> BASTION_KEYS = List.of("address", "port", "user", "key");
     private static final List<String> NODE_KEYS = List.of("name", "role", "address", "public_address", "user", "port", "key");
@@ -96,11 +97,15 @@ public final class SiteLoader {
         List<String> support = top.get("support").flatMap(f -> f.mapping(List.of("addresses"))).flatMap(m -> m.get("addresses"))
                 .map(f -> f.listOf(Cidr::readNetwork).orElse(List.of()))
                 .orElse(playbooks.supportAddresses());
+        Optional<FieldMap> app = top.get("application").flatMap(f -> f.mapping(List.of("release", "traefik")));
+        Application application = new Application(
+                app.flatMap(m -> m.get("release")).flatMap(f -> existingFile(f, "an application release bundle (.tar.gz)")),
+                app.flatMap(m -> m.get("traefik")).flatMap(f -> existingFile(f, "a traefik release bundle (.tar.gz)")));
         if (doc.hasProblems()) {
             return Optional.empty();
         }
         return Optional.of(new Site(file, name.orElseThrow(), fqdn.orElseThrow(), bastion, ssh.knownHosts(), nodes, features,
-                storage.orElseThrow(), bundle, support));
+                storage.orElseThrow(), bundle, support, application));
     }
 
     private Optional<String> siteName(FieldMap top, Optional<String> fqdn) {

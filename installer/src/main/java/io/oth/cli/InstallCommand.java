@@ -1,0 +1,85 @@
+package io.oth.cli;
+
+import io.oth.install.Installer;
+import io.oth.phase.RunReport;
+import io.oth.remote.HostKeyTrust;
+import io.oth.remote.RemoteException;
+import io.oth.report.Table;
+import io.oth.site.Site;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code oth install}: make the nodes match the site file. */
+@Command(name = "install", mixinStandardHelpOptions = true,
+        description = {"Install or update the site: haproxy on the load balancer, traefik and the application on the app nodes, "
+                + "and the firewall on every node. Safe to re-run: only what differs is changed.",
+            "With --check, print the plan (diffs included) and change nothing; exit 6 when changes are pending."})
+final class InstallCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    SiteOptions options;
+
+    @Option(names = "--check", description = "Plan only: show what would change, change nothing.")
+    boolean check;
+
+    @Option(names = "--firewall-revert", paramLabel = "SECONDS", defaultValue = "60",
+            description = "A new firewall ruleset reverts itself after this long unless oth can reconnect (default: ${DEFAULT-VALUE}).")
+    int firewallRevertSeconds;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Site> site = options.load(err);
+        if (site.isEmpty()) {
+            return ExitCode.USAGE.code();
+        }
+        Installer.Inputs inputs;
+        try {
+            inputs = Installer.prepare(site.get(), Clock.systemUTC());
+        } catch (Installer.InputException e) {
+            e.problems().forEach(p -> err.println("oth: " + p));
+            err.println("oth: nothing was uploaded");
+            return ExitCode.USAGE.code();
+        }
+        inputs.certificate().warnings().forEach(w -> err.println("oth: warning: " + w));
+        long start = System.nanoTime();
+        RunReport report;
+        try {
+            report = Installer.install(inputs, options.connectOptions(site.get(), HostKeyTrust.REFUSE), check,
+                    Duration.ofSeconds(firewallRevertSeconds), out);
+        } catch (RemoteException e) {
+            err.println("oth: " + e.getMessage());
+            err.println("  hint: " + e.failure().hint());
+            return ExitCode.of(e.failure()).code();
+        }
+        Table table = new Table("HOST", "OK", check ? "PENDING" : "CHANGED", "RESULT");
+        for (RunReport.HostOutcome h : report.hosts()) {
+            table.row(h.host(), String.valueOf(h.ok()), String.valueOf(h.changes().size()),
+                    h.failure().map(f -> "FAILED: " + f).orElse(h.changes().isEmpty() ? "ok" : check ? "pending" : "changed"));
+        }
+        out.println();
+        table.print(out);
+        out.printf("%s: %d change(s) %s, %d host(s) failed; %d SSH sessions over %d connections in %.1f s%n",
+                check ? "check" : "install", report.changes(), check ? "pending" : "made",
+                report.hosts().stream().filter(RunReport.HostOutcome::isFailed).count(),
+                report.sessions(), report.connections(), (System.nanoTime() - start) / 1e9);
+        if (report.failed()) {
+            List<ExitCode> codes = report.hosts().stream().flatMap(h -> h.kind().stream()).map(ExitCode::of).toList();
+            return ExitCode.worst(codes).code();
+        }
+        return check && report.changes() > 0 ? ExitCode.PENDING.code() : ExitCode.OK.code();
+    }
+}

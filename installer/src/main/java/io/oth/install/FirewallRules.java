@@ -1,0 +1,77 @@
+package io.oth.install;
+
+import io.oth.phase.HostFacts;
+import io.oth.site.Addresses;
+import io.oth.site.Node;
+import io.oth.site.Playbooks;
+import io.oth.site.Role;
+import io.oth.site.Site;
+
+import java.net.Inet6Address;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The inbound rules of one node, from the port table in playbooks/roles.yml: who ({@code from})
+ * may reach which port. Only the services the site runs locally open their ports.
+ *
+ * @param rules        nftables rule lines for the input chain
+ * @param sshSources   the addresses oth's own SSH sessions come from (always let in on 22)
+ * @param lockoutRisk  empty, or why this ruleset would keep oth out of the node
+ */
+public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<String> sshSources, String lockoutRisk) {
+    private static final int SSH = 22;
+
+    public static FirewallRules forNode(Site site, Node node, HostFacts facts, Map<String, HostFacts> all, Playbooks playbooks) {
+        Role role = playbooks.roles().get(node.role());
+        Set<String> sshSources = new LinkedHashSet<>();
+        all.values().forEach(f -> sshSources.add(f.sshSource()));
+        List<String> rules = new ArrayList<>();
+        boolean sshOpenToOth = false;
+        for (Role.Inbound in : role.inbound()) {
+            if (in.service().isPresent() && !LocalServices.runsLocally(site, in.service().get())) {
+                continue;
+            }
+            Set<String> sources = new LinkedHashSet<>();
+            boolean anywhere = false;
+            for (String from : in.from()) {
+                switch (from) {
+                    case "anywhere" -> anywhere = true;
+                    case "bastion" -> sources.addAll(sshSources);
+                    case "support" -> sources.addAll(site.supportAddresses());
+                    default -> site.nodesWithRole(from).forEach(n -> sources.add(n.address()));
+                }
+            }
+            String comment = " comment \"" + in.why().replace("\"", "'") + "\"";
+            String match = in.proto() + " dport " + in.port();
+            if (anywhere) {
+                rules.add(match + " accept" + comment);
+            } else {
+                List<String> v4 = sources.stream().filter(s -> !isV6(s)).toList();
+                List<String> v6 = sources.stream().filter(FirewallRules::isV6).toList();
+                if (!v4.isEmpty()) {
+                    rules.add("ip saddr { " + String.join(", ", v4) + " } " + match + " accept" + comment);
+                }
+                if (!v6.isEmpty()) {
+                    rules.add("ip6 saddr { " + String.join(", ", v6) + " } " + match + " accept" + comment);
+                }
+            }
+            if (in.port() == SSH && (anywhere || sources.contains(facts.sshSource()))) {
+                sshOpenToOth = true;
+            }
+        }
+        String risk = sshOpenToOth ? "" : "no rule lets oth's SSH source " + facts.sshSource() + " reach port " + SSH;
+        List<String> forward = facts.forwarding()
+                ? site.nodes().stream().filter(n -> !n.name().equals(node.name())).map(Node::address).filter(a -> !isV6(a)).toList()
+                : List.of();
+        return new FirewallRules(List.copyOf(rules), forward, Set.copyOf(sshSources), risk);
+    }
+
+    private static boolean isV6(String addressOrCidr) {
+        String address = addressOrCidr.contains("/") ? addressOrCidr.substring(0, addressOrCidr.indexOf('/')) : addressOrCidr;
+        return Addresses.ipLiteral(address).map(a -> a instanceof Inet6Address).orElse(addressOrCidr.contains(":"));
+    }
+}

@@ -1,0 +1,29 @@
+package io.oth.install;
+
+import io.oth.site.PlaybookFiles;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+import java.util.List;
+import java.util.Map;
+
+/** playbooks/install.yml: the phases of an install, in order, and the packages of each role. */
+public record InstallPlaybook(List<PhaseSpec> phases, Map<String, List<String>> packages) {
+
+    /** One phase: its name (which code runs it), its title, and the roles it applies to. */
+    public record PhaseSpec(String name, String title, List<String> roles) {
+    }
+
+    @SuppressWarnings("unchecked")
+    public static InstallPlaybook load() {
+        try {
+            Map<String, Object> doc = (Map<String, Object>) new Load(LoadSettings.builder().setLabel(PlaybookFiles.label("install.yml").toString())
+                    .build()).loadFromString(PlaybookFiles.read("install.yml"));
+            List<PhaseSpec> phases = ((List<Map<String, Object>>) doc.get("phases")).stream()
+                    .map(p -> new PhaseSpec((String) p.get("name"), (String) p.get("title"), (List<String>) p.get("roles"))).toList();
+            return new InstallPlaybook(phases, (Map<String, List<String>>) doc.get("packages"));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(PlaybookFiles.label("install.yml") + " is not what oth expects: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.oth.install;
+
+import io.oth.cert.BundleCheck;
+import io.oth.cert.BundleReport;
+import io.oth.op.ApplyContext;
+import io.oth.phase.Journal;
+import io.oth.phase.PhaseRunner;
+import io.oth.phase.RunReport;
+import io.oth.remote.ConnectOptions;
+import io.oth.remote.Fleet;
+import io.oth.remote.Host;
+import io.oth.remote.RemoteException;
+import io.oth.remote.ssh.SshFleet;
+import io.oth.site.Playbooks;
+import io.oth.site.Site;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code oth install}: checks every input on the operator's side first (nothing is uploaded when
+ * one is wrong), then connects through the bastion and runs the install phases.
+ */
+public final class Installer {
+
+    /** Everything an install uploads, read and checked before any connection is made. */
+    public record Inputs(Site site, byte[] certificatePem, BundleReport certificate, ReleaseBundle release, TraefikBundle traefik) {
+    }
+
+    /** Inputs that cannot be installed: every problem, each naming its file. */
+    public static final class InputException extends Exception {
+        private final List<String> problems;
+
+        InputException(List<String> problems) {
+            super(String.join("\n", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    public static Inputs prepare(Site site, Clock clock) throws InputException {
+        List<String> problems = new ArrayList<>();
+        byte[] pem = null;
+        BundleReport report = null;
+        Optional<Path> bundle = site.certificateBundle();
+        if (bundle.isEmpty()) {
+            problems.add(site.file() + ": certificate.bundle: missing (install needs the PEM bundle: key, server certificate, intermediate, root)");
+        } else {
+            report = BundleCheck.check(bundle.get(), site.fqdn(), clock);
+            report.errors().forEach(f -> problems.add(f.toString()));
+            if (!report.hasErrors()) {
+                try {
+                    pem = Files.readAllBytes(bundle.get());
+                } catch (IOException e) {
+                    problems.add(bundle.get() + ": cannot read: " + e.getMessage());
+                }
+            }
+        }
+        ReleaseBundle release = null;
+        TraefikBundle traefik = null;
+        try {
+            release = ReleaseBundle.read(site.application().release().orElseThrow(() ->
+                    new ReleaseBundle.BundleException(site.file() + ": application.release: missing (the OTH application release bundle)")));
+        } catch (ReleaseBundle.BundleException e) {
+            problems.add(e.getMessage());
+        }
+        try {
+            traefik = TraefikBundle.read(site.application().traefik().orElseThrow(() ->
+                    new ReleaseBundle.BundleException(site.file() + ": application.traefik: missing (the traefik release bundle)")));
+        } catch (ReleaseBundle.BundleException e) {
+            problems.add(e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            throw new InputException(problems);
+        }
+        return new Inputs(site, pem, report, release, traefik);
+    }
+
+    /** Runs the install (or, with {@code check}, only plans it). Throws when the bastion cannot be used. */
+    public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, Duration firewallRevert, PrintWriter log)
+            throws RemoteException {
+        Site site = inputs.site();
+        List<io.oth.phase.Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), Playbooks.load(), firewallRevert).phases();
+        try (Fleet fleet = SshFleet.connect(site, site.nodes(), options)) {
+            PhaseRunner.Reconnector reconnect = node -> {
+                SshFleet single = SshFleet.connect(site, List.of(node), options);
+                Fleet.Reach reach = single.reaches().get(0);
+                if (reach.failure().isPresent()) {
+                    single.close();
+                    throw reach.failure().get();
+                }
+                Host host = reach.host().orElseThrow();
+                return new ApplyContext.Reconnection() {
+                    @Override
+                    public Host host() {
+                        return host;
+                    }
+
+                    @Override
+                    public void close() {
+                        single.close();
+                    }
+                };
+            };
+            return new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, options.concurrency()).run(phases);
+        }
+    }
+}

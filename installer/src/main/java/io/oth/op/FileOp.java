@@ -1,0 +1,144 @@
+package io.oth.op;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import io.oth.remote.RemoteException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A file with exact content, owner and mode. It is rewritten only when its checksum, owner or mode
+ * differ; a new file is checked with the program's own checker before it replaces the old one.
+ *
+ * @param owner    {@code user:group}
+ * @param mode     octal, e.g. {@code 0644}
+ * @param check    shell command that validates the staged file in {@code "$1"}, or null
+ * @param notifies services to reload when the file changes
+ * @param display  how a change may be shown: a diff for text, a size for binaries, nothing for secrets
+ */
+public record FileOp(String path, byte[] content, String owner, String mode, String check, Set<String> notifies,
+                     Display display) implements Operation {
+    private static final int DIFF_LIMIT = 256 * 1024;
+
+    /** How the content of a file may be shown in a plan. */
+    public enum Display { TEXT, BINARY, SECRET }
+
+    public static FileOp text(String path, String content, String owner, String mode) {
+        return new FileOp(path, content.getBytes(StandardCharsets.UTF_8), owner, mode, null, Set.of(), Display.TEXT);
+    }
+
+    public static FileOp binary(String path, byte[] content, String owner, String mode) {
+        return new FileOp(path, content, owner, mode, null, Set.of(), Display.BINARY);
+    }
+
+    public FileOp checkedWith(String checkCommand) {
+        return new FileOp(path, content, owner, mode, checkCommand, notifies, display);
+    }
+
+    public FileOp notifying(String... services) {
+        return new FileOp(path, content, owner, mode, check, Set.of(services), display);
+    }
+
+    /** The content is a secret (a private key, a password): never shown, never diffed. */
+    public FileOp secret() {
+        return new FileOp(path, content, owner, mode, check, notifies, Display.SECRET);
+    }
+
+    @Override
+    public String subject() {
+        return "file " + path;
+    }
+
+    @Override
+    public List<Probe> probes() {
+        String p = io.oth.remote.Command.quote(path);
+        String showContent = display != Display.TEXT || content.length > DIFF_LIMIT ? "" : "; cat -- " + p;
+        return List.of(new Probe(key(), "if [ -f " + p + " ]; then sha256sum < " + p + " | cut -c1-64; stat -c '%U:%G %a' -- " + p
+                + showContent + "; else echo absent; fi"));
+    }
+
+    @Override
+    public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+        String answer = answers.get(key()).output();
+        String[] lines = answer.split("\n", 3);
+        boolean absent = lines[0].equals("absent");
+        String wantSum = sha256(content);
+        String wantMode = mode.replaceFirst("^0+(?=.)", "");
+        boolean sameContent = !absent && lines[0].equals(wantSum);
+        boolean sameMeta = !absent && lines.length > 1 && lines[1].equals(owner + " " + wantMode);
+        if (sameContent && sameMeta) {
+            return Optional.empty();
+        }
+        String what = absent ? "create " : sameContent ? "fix owner/mode of " : "write ";
+        String diff = sameContent ? "" : diff(absent || lines.length < 3 ? "" : lines[2]);
+        return Optional.of(new Write(what + path + " (" + mode + " " + owner + ")", diff));
+    }
+
+    /** The change that replaces {@code currentText}, which the caller already read, with this file. */
+    Change replacing(String currentText) {
+        return new Write("write " + path + " (" + mode + " " + owner + ")", diff(currentText));
+    }
+
+    private String key() {
+        return "file:" + path;
+    }
+
+    private String diff(String old) {
+        if (display == Display.SECRET) {
+            return "  (content not shown: it holds a secret)";
+        }
+        if (display == Display.BINARY || content.length > DIFF_LIMIT) {
+            return "  (large file: " + content.length + " bytes, sha256 " + sha256(content).substring(0, 12) + ")";
+        }
+        List<String> before = old.isEmpty() ? List.of() : old.lines().toList();
+        List<String> after = new String(content, StandardCharsets.UTF_8).lines().toList();
+        List<String> unified = UnifiedDiffUtils.generateUnifiedDiff("a" + path, "b" + path, before, DiffUtils.diff(before, after), 3);
+        return String.join("\n", unified);
+    }
+
+    /** Hex SHA-256, as {@code sha256sum} prints it. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private final class Write implements Change {
+        private final String summary;
+        private final String detail;
+
+        Write(String summary, String detail) {
+            this.summary = summary;
+            this.detail = detail;
+        }
+
+        @Override
+        public String summary() {
+            return summary;
+        }
+
+        @Override
+        public String detail() {
+            return detail;
+        }
+
+        @Override
+        public Set<String> notifies() {
+            return notifies;
+        }
+
+        @Override
+        public void apply(ApplyContext context) throws RemoteException {
+            context.host().upload(content, path, owner, mode, check);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.oth.op;
+
+import io.oth.remote.Command;
+
+/** How services are controlled on a node: systemd when it is PID 1, else Debian's init scripts. */
+public enum InitSystem {
+    SYSTEMD {
+        @Override
+        String isRunning(String service) {
+            return "systemctl is-active --quiet " + Command.quote(service);
+        }
+
+        @Override
+        String start(String service) {
+            return "systemctl daemon-reload && systemctl enable --now " + Command.quote(service);
+        }
+
+        @Override
+        String restart(String service) {
+            return "systemctl daemon-reload && systemctl restart " + Command.quote(service);
+        }
+
+        @Override
+        String reload(String service) {
+            return "systemctl reload " + Command.quote(service);
+        }
+    },
+    SYSV {
+        @Override
+        String isRunning(String service) {
+            return "service " + Command.quote(service) + " status >/dev/null 2>&1";
+        }
+
+        @Override
+        String start(String service) {
+            return "service " + Command.quote(service) + " start </dev/null";
+        }
+
+        @Override
+        String restart(String service) {
+            return "service " + Command.quote(service) + " restart </dev/null";
+        }
+
+        @Override
+        String reload(String service) {
+            return "service " + Command.quote(service) + " reload </dev/null";
+        }
+    };
+
+    /** The probe that tells which one a node has. */
+    public static final String PROBE = "[ -d /run/systemd/system ] && echo systemd || echo sysv";
+
+    public static InitSystem parse(String probeOutput) {
+        return probeOutput.strip().equals("systemd") ? SYSTEMD : SYSV;
+    }
+
+    abstract String isRunning(String service);
+
+    abstract String start(String service);
+
+    abstract String restart(String service);
+
+    abstract String reload(String service);
+}

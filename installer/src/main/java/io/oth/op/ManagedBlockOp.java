@@ -1,0 +1,50 @@
+package io.oth.op;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A block of lines oth owns inside a file others also edit (/etc/hosts): everything outside the
+ * block's BEGIN/END lines is kept as it is.
+ */
+public record ManagedBlockOp(String path, String begin, String end, String block) implements Operation {
+
+    @Override
+    public String subject() {
+        return "block in " + path;
+    }
+
+    @Override
+    public List<Probe> probes() {
+        return List.of(new Probe(key(), "cat -- " + io.oth.remote.Command.quote(path)));
+    }
+
+    @Override
+    public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+        String current = answers.get(key()).ok() ? answers.get(key()).output() : "";
+        String wanted = merged(current);
+        if (current.equals(wanted)) {
+            return Optional.empty();
+        }
+        return Optional.of(FileOp.text(path, wanted, "root:root", "0644").replacing(current));
+    }
+
+    /** {@code current} with the block replaced, or appended when it is not there yet. */
+    String merged(String current) {
+        String body = current.endsWith("\n") || current.isEmpty() ? current : current + "\n";
+        int from = body.indexOf(begin);
+        int to = body.indexOf(end, Math.max(from, 0));
+        String blockText = block.endsWith("\n") ? block : block + "\n";
+        if (from >= 0 && to > from) {
+            int after = body.indexOf('\n', to);
+            return body.substring(0, from) + blockText + (after < 0 ? "" : body.substring(after + 1));
+        }
+        return body + blockText;
+    }
+
+    private String key() {
+        return "block:" + path;
+    }
+}

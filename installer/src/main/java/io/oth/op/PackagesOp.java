@@ -1,0 +1,62 @@
+package io.oth.op;
+
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
+import io.oth.remote.Failure;
+import io.oth.remote.RemoteException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Debian packages that must be installed; missing ones are installed with apt-get. */
+public record PackagesOp(List<String> packages) implements Operation {
+    private static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+    @Override
+    public String subject() {
+        return "packages " + String.join(" ", packages);
+    }
+
+    @Override
+    public List<Probe> probes() {
+        List<String> quoted = packages.stream().map(Command::quote).toList();
+        return List.of(new Probe("packages", "dpkg-query -W -f='${Package} ${db:Status-Status}\\n' " + String.join(" ", quoted)
+                + " 2>/dev/null; true"));
+    }
+
+    @Override
+    public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+        List<String> installed = answers.get("packages").output().lines()
+                .filter(l -> l.endsWith(" installed")).map(l -> l.split(" ")[0].replaceFirst(":.*", "")).toList();
+        List<String> missing = new ArrayList<>(packages);
+        missing.removeAll(installed);
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Change() {
+            @Override
+            public String summary() {
+                return "install packages " + String.join(" ", missing);
+            }
+
+            @Override
+            public void apply(ApplyContext context) throws RemoteException {
+                List<Object> argv = new ArrayList<>(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q",
+                        "--no-install-recommends"));
+                argv.addAll(missing);
+                CommandResult r = context.host().run(Command.of(argv.toArray()), TIMEOUT);
+                if (!r.ok()) {
+                    String why = r.diagnostic().contains("Unable to locate package") || r.diagnostic().contains("has no installation candidate")
+                            ? "no package source offers " + String.join(", ", missing)
+                                    + " (an air-gapped node needs a local mirror or the packages installed beforehand)"
+                            : r.diagnostic();
+                    throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "installing " + String.join(" ", missing) + ": " + why);
+                }
+            }
+        });
+    }
+}

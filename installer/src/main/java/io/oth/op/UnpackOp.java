@@ -1,0 +1,73 @@
+package io.oth.op;
+
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
+import io.oth.remote.Failure;
+import io.oth.remote.RemoteException;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A release bundle (.tar.gz already on the node) unpacked into its own directory, with a
+ * {@code current} symlink switched to it atomically. Earlier releases stay for rollback.
+ *
+ * @param bundle  the bundle's path on the node
+ * @param dir     where this release is unpacked, e.g. /opt/oth-app/releases/1.0.0
+ * @param current the symlink that names the running release
+ * @param sha256  the bundle's checksum, recorded beside the unpacked files
+ */
+public record UnpackOp(String bundle, String dir, String current, String sha256, Set<String> notifies) implements Operation {
+    private static final String MARK = ".oth-bundle-sha256";
+
+    @Override
+    public String subject() {
+        return "release " + dir;
+    }
+
+    @Override
+    public List<Probe> probes() {
+        return List.of(new Probe(key(), "readlink -f -- " + Command.quote(current) + "; cat -- " + Command.quote(dir + "/" + MARK)));
+    }
+
+    @Override
+    public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+        List<String> lines = answers.get(key()).output().lines().toList();
+        if (lines.size() >= 2 && lines.get(0).equals(dir) && lines.get(1).equals(sha256)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Change() {
+            @Override
+            public String summary() {
+                return "unpack " + bundle + " into " + dir + " and point " + current + " at it";
+            }
+
+            @Override
+            public Set<String> notifies() {
+                return notifies;
+            }
+
+            @Override
+            public void apply(ApplyContext context) throws RemoteException {
+                String d = Command.quote(dir);
+                String tmp = Command.quote(dir + ".oth-new");
+                String link = Command.quote(current + ".oth-new");
+                CommandResult r = context.host().run(Command.shell("set -e; rm -rf " + tmp + "; mkdir -p " + tmp
+                        + "; tar -xzf " + Command.quote(bundle) + " -C " + tmp + " --no-same-owner"
+                        + "; echo " + sha256 + " > " + tmp + "/" + MARK
+                        + "; rm -rf " + d + "; mv " + tmp + " " + d
+                        + "; ln -sfn " + d + " " + link + "; mv -T " + link + " " + Command.quote(current)), Duration.ofMinutes(2));
+                if (!r.ok()) {
+                    throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "unpacking " + bundle + ": " + r.diagnostic());
+                }
+            }
+        });
+    }
+
+    private String key() {
+        return "unpack:" + dir;
+    }
+}

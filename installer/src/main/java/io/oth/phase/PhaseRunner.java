@@ -1,0 +1,192 @@
+package io.oth.phase;
+
+import io.oth.op.ApplyContext;
+import io.oth.op.Change;
+import io.oth.op.Operation;
+import io.oth.op.Probe;
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
+import io.oth.remote.Fleet;
+import io.oth.remote.Host;
+import io.oth.remote.RemoteException;
+import io.oth.site.Node;
+import io.oth.site.Site;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Runs phases in order, each across its nodes concurrently. On each node a phase reads facts
+ * (one session), plans the difference, and in apply mode executes exactly that plan. A node that
+ * fails skips the rest of the run; the others go on. "Changed" is defined here only: a planned
+ * change that was applied.
+ */
+public final class PhaseRunner {
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Opens a fresh connection to a node, for changes that must prove oth can still get in. */
+    @FunctionalInterface
+    public interface Reconnector {
+        ApplyContext.Reconnection open(Node node) throws RemoteException;
+    }
+
+    private final Site site;
+    private final Fleet fleet;
+    private final boolean check;
+    private final Journal journal;
+    private final Reconnector reconnector;
+    private final PrintWriter log;
+    private final int concurrency;
+
+    public PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency) {
+        this.site = site;
+        this.fleet = fleet;
+        this.check = check;
+        this.journal = journal;
+        this.reconnector = reconnector;
+        this.log = log;
+        this.concurrency = concurrency;
+    }
+
+    public RunReport run(List<Phase> phases) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, RunReport.HostOutcome> outcomes = new ConcurrentHashMap<>();
+        Map<String, Host> hosts = new LinkedHashMap<>();
+        for (Fleet.Reach reach : fleet.reaches()) {
+            String name = reach.node().name();
+            outcomes.put(name, RunReport.HostOutcome.empty(name));
+            reach.host().ifPresent(h -> hosts.put(name, h));
+            reach.failure().ifPresent(f -> {
+                outcomes.put(name, outcomes.get(name).failed(f.getMessage(), f.failure()));
+                say(name, "unreachable: " + f.getMessage());
+            });
+        }
+        if (!check) {
+            journal.lastInterrupted().ifPresent(i -> log.printf("resuming after an interrupted run (%s, started %s, %d host phase(s) had finished); "
+                    + "every phase is checked again against the nodes%n", i.run(), i.started(), i.finished()));
+            journal.start(run, "apply");
+        }
+        Map<String, HostFacts> facts = new ConcurrentHashMap<>();
+        Parallel.map(List.copyOf(hosts.keySet()), concurrency, name -> {
+            try {
+                facts.put(name, HostFacts.read(hosts.get(name), PROBE_TIMEOUT));
+            } catch (RemoteException e) {
+                outcomes.compute(name, (k, o) -> o.failed(e.getMessage(), e.failure()));
+                say(name, "failed reading facts: " + e.getMessage());
+            }
+            return null;
+        });
+        for (Phase phase : phases) {
+            List<Target> targets = new ArrayList<>();
+            for (Fleet.Reach reach : fleet.reaches()) {
+                String name = reach.node().name();
+                if (hosts.containsKey(name) && facts.containsKey(name) && !outcomes.get(name).isFailed()) {
+                    Target t = new Target(site, reach.node(), facts.get(name), Map.copyOf(facts));
+                    if (phase.appliesTo(t)) {
+                        targets.add(t);
+                    }
+                }
+            }
+            if (targets.isEmpty()) {
+                continue;
+            }
+            synchronized (log) {
+                log.printf("== %s%n", phase.title());
+                log.flush();
+            }
+            Parallel.map(targets, concurrency, t -> {
+                String name = t.node().name();
+                try {
+                    int changed = runOn(phase, t, hosts.get(name), outcomes);
+                    if (!check) {
+                        journal.done(run, name, phase.name(), changed);
+                    }
+                } catch (RemoteException e) {
+                    outcomes.compute(name, (k, o) -> o.failed(phase.name() + ": " + e.getMessage(), e.failure()));
+                    say(name, "FAILED in " + phase.name() + ": " + e.getMessage());
+                    say(name, "  hint: " + e.failure().hint());
+                }
+                return null;
+            });
+        }
+        RunReport report = new RunReport(check, fleet.reaches().stream().map(r -> outcomes.get(r.node().name())).toList(),
+                fleet.sessionsOpened(), fleet.connectionsOpened());
+        if (!check) {
+            journal.end(run, report.failed() ? "failed" : "ok");
+        }
+        return report;
+    }
+
+    private int runOn(Phase phase, Target target, Host host, Map<String, RunReport.HostOutcome> outcomes) throws RemoteException {
+        String name = target.node().name();
+        List<Operation> ops = phase.operations(target);
+        List<Probe> probes = ops.stream().flatMap(o -> o.probes().stream()).toList();
+        Map<String, Probe.Answer> answers = Map.of();
+        if (!probes.isEmpty()) {
+            CommandResult r = host.run(Command.shell(Probe.script(probes)), PROBE_TIMEOUT);
+            answers = Probe.parse(r.stdout());
+        }
+        Set<String> notified = new HashSet<>();
+        List<Change> plan = new ArrayList<>();
+        for (Operation op : ops) {
+            Optional<Change> change = op.plan(answers, notified);
+            change.ifPresent(c -> {
+                plan.add(c);
+                notified.addAll(c.notifies());
+            });
+            if (change.isEmpty()) {
+                outcomes.compute(name, (k, o) -> o.oneMoreOk());
+            }
+        }
+        for (Change c : plan) {
+            say(name, (check ? "would " : "") + c.summary());
+            if (check && !c.detail().isEmpty()) {
+                say(name, c.detail());
+            }
+            if (!check) {
+                c.apply(context(target.node(), host));
+            }
+            outcomes.compute(name, (k, o) -> o.changed(c.summary()));
+        }
+        return plan.size();
+    }
+
+    private ApplyContext context(Node node, Host host) {
+        Consumer<String> logger = line -> say(node.name(), line);
+        return new ApplyContext() {
+            @Override
+            public Host host() {
+                return host;
+            }
+
+            @Override
+            public Reconnection reconnect() throws RemoteException {
+                return reconnector.open(node);
+            }
+
+            @Override
+            public Consumer<String> log() {
+                return logger;
+            }
+        };
+    }
+
+    private void say(String host, String text) {
+        synchronized (log) {
+            for (String line : text.split("\n", -1)) {
+                log.printf("[%s] %s%n", host, line);
+            }
+            log.flush();
+        }
+    }
+}

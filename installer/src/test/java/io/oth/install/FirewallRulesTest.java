@@ -1,0 +1,100 @@
+package io.oth.install;
+
+import io.oth.op.InitSystem;
+import io.oth.phase.HostFacts;
+import io.oth.site.Application;
+import io.oth.site.Node;
+import io.oth.site.Playbooks;
+import io.oth.site.Role;
+import io.oth.site.Site;
+import io.oth.site.SshEndpoint;
+import io.oth.site.Storage;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The port table of playbooks/roles.yml turned into rules for each role. */
+class FirewallRulesTest {
+    private static final String BASTION = "10.77.0.10";
+    private final Playbooks playbooks = Playbooks.load();
+
+    static Site site(Storage storage) {
+        SshEndpoint ssh = new SshEndpoint("x", 22, "root", Path.of("/k"));
+        List<Node> nodes = List.of(
+                new Node("lb", "lb", "10.77.0.2", Optional.of("203.0.113.20"), ssh),
+                new Node("app1", "app", "10.77.0.101", Optional.empty(), ssh),
+                new Node("app2", "app", "10.77.0.102", Optional.empty(), ssh),
+                new Node("storage", "storage", "10.77.0.20", Optional.empty(), ssh));
+        return new Site(Path.of("/site.yml"), "lab", "oth.example.test", Optional.empty(), Optional.empty(), nodes, Set.of(), storage,
+                Optional.empty(), List.of("52.30.207.215/32", "52.31.90.17/32"), new Application(Optional.empty(), Optional.empty()));
+    }
+
+    static Storage allLocal() {
+        return new Storage(new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()));
+    }
+
+    private static Map<String, HostFacts> facts(Site site) {
+        Map<String, HostFacts> all = new LinkedHashMap<>();
+        site.nodes().forEach(n -> all.put(n.name(), new HostFacts(n.name(), InitSystem.SYSV, BASTION, n.role().equals("lb"))));
+        return all;
+    }
+
+    private FirewallRules rulesOf(Site site, String node, Playbooks data) {
+        Map<String, HostFacts> all = facts(site);
+        return FirewallRules.forNode(site, site.node(node).orElseThrow(), all.get(node), all, data);
+    }
+
+    @Test
+    void theLoadBalancerTakesWebTrafficFromAnywhereAndSshFromTheBastionAndSupport() {
+        FirewallRules lb = rulesOf(site(allLocal()), "lb", playbooks);
+        assertEquals(List.of(
+                "tcp dport 80 accept comment \"HTTP, answers 301 to https\"",
+                "tcp dport 443 accept comment \"HTTPS to the application\"",
+                "ip saddr { 10.77.0.10, 52.30.207.215/32, 52.31.90.17/32 } tcp dport 22 accept comment \"SSH for oth and OTH support staff\""),
+                lb.rules());
+        assertEquals(List.of("10.77.0.101", "10.77.0.102", "10.77.0.20"), lb.forwardFrom(), "the routing LB lets only the site's nodes out");
+        assertEquals("", lb.lockoutRisk());
+    }
+
+    @Test
+    void appNodesTakePort80OnlyFromTheLoadBalancer() {
+        FirewallRules app = rulesOf(site(allLocal()), "app1", playbooks);
+        assertEquals(List.of(
+                "ip saddr { 10.77.0.2 } tcp dport 80 accept comment \"traefik, reached from the load balancer only\"",
+                "ip saddr { 10.77.0.10, 10.77.0.2 } tcp dport 22 accept comment \"SSH through the bastion or the load balancer\""),
+                app.rules());
+        assertEquals(List.of(), app.forwardFrom());
+    }
+
+    @Test
+    void storageOpensOnlyThePortsOfLocalServicesAndOnlyToAppNodes() {
+        FirewallRules all = rulesOf(site(allLocal()), "storage", playbooks);
+        assertEquals(7, all.rules().size(), all.rules().toString());
+        assertTrue(all.rules().stream().filter(r -> !r.contains("dport 22 ")).allMatch(r -> r.startsWith("ip saddr { 10.77.0.101, 10.77.0.102 } ")),
+                all.rules().toString());
+        Storage externalDb = new Storage(new Storage.Service(Optional.of(new Storage.External("db.example.com", 3306))),
+                new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()));
+        List<String> rules = rulesOf(site(externalDb), "storage", playbooks).rules();
+        assertTrue(rules.stream().noneMatch(r -> r.contains("dport 3306 ")), rules.toString());
+        assertTrue(rules.stream().anyMatch(r -> r.contains("dport 5671 ")), rules.toString());
+    }
+
+    @Test
+    void aTableThatLeavesOthOutIsFlaggedBeforeItIsApplied() {
+        Role lbOnly = new Role("app", "app", new Role.Count(1, OptionalInt.empty()), Role.PublicAddress.FORBIDDEN,
+                List.of(new Role.Inbound(22, "tcp", List.of("lb"), Optional.empty(), "ssh from the lb only")));
+        Map<String, Role> roles = new LinkedHashMap<>(playbooks.roles());
+        roles.put("app", lbOnly);
+        Playbooks broken = new Playbooks(roles, playbooks.features(), playbooks.supportAddresses());
+        assertEquals("no rule lets oth's SSH source 10.77.0.10 reach port 22", rulesOf(site(allLocal()), "app1", broken).lockoutRisk());
+    }
+}

@@ -1,0 +1,32 @@
+package io.oth.op;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ManagedBlockOpTest {
+    private final ManagedBlockOp op = new ManagedBlockOp("/etc/hosts", "# BEGIN x", "# END x", "# BEGIN x\n10.0.0.1 a\n# END x\n");
+
+    @Test
+    void theBlockIsAppendedWhenAbsent() {
+        assertEquals("127.0.0.1 localhost\n# BEGIN x\n10.0.0.1 a\n# END x\n", op.merged("127.0.0.1 localhost"));
+    }
+
+    @Test
+    void anOldBlockIsReplacedAndTheRestKept() {
+        String current = "127.0.0.1 localhost\n# BEGIN x\n10.0.0.9 old\n# END x\n::1 ip6-localhost\n";
+        assertEquals("127.0.0.1 localhost\n# BEGIN x\n10.0.0.1 a\n# END x\n::1 ip6-localhost\n", op.merged(current));
+    }
+
+    @Test
+    void anUpToDateFileIsLeftAlone() {
+        String current = "127.0.0.1 localhost\n# BEGIN x\n10.0.0.1 a\n# END x\n";
+        assertTrue(op.plan(Map.of("block:/etc/hosts", new Probe.Answer(0, current)), Set.of()).isEmpty());
+        assertTrue(op.plan(Map.of("block:/etc/hosts", new Probe.Answer(0, "127.0.0.1 localhost\n")), Set.of()).orElseThrow()
+                .detail().contains("+10.0.0.1 a"));
+    }
+}

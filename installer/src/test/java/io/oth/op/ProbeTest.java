@@ -1,0 +1,28 @@
+package io.oth.op;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ProbeTest {
+
+    @Test
+    void probesRunAsOneScriptAndComeBackApartWithTheirExitCodes() throws Exception {
+        List<Probe> probes = List.of(
+                new Probe("a", "echo one; echo two"),
+                new Probe("b", "echo oops >&2; exit 3"),
+                new Probe("c", "printf 'no newline'"),
+                new Probe("d", "true"));
+        Process p = new ProcessBuilder("sh", "-c", Probe.script(probes)).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor());
+        Map<String, Probe.Answer> answers = Probe.parse(out);
+        assertEquals(new Probe.Answer(0, "one\ntwo"), answers.get("a"));
+        assertEquals(new Probe.Answer(3, "oops"), answers.get("b"));
+        assertEquals(new Probe.Answer(0, "no newline"), answers.get("c"));
+        assertEquals(new Probe.Answer(0, ""), answers.get("d"));
+    }
+}

@@ -1,0 +1,33 @@
+package io.oth.template;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TemplatesTest {
+
+    @Test
+    void aVariableTheCallerForgotIsAnErrorNotAnEmptyString() {
+        Templates.TemplateException e = assertThrows(Templates.TemplateException.class,
+                () -> Templates.render("traefik/traefik.yml.peb", Map.of("site", "lab")));
+        assertTrue(e.getMessage().contains("traefik/traefik.yml.peb"), e.getMessage());
+        assertTrue(e.getMessage().contains("port"), e.getMessage());
+    }
+
+    @Test
+    void haproxyGetsOneServerPerAppNodeAndTheRedirect() {
+        String cfg = Templates.render("haproxy/haproxy.cfg.peb", Map.of("site", "lab", "fqdn", "oth.example.test",
+                "certificate", "/etc/haproxy/certs/oth.example.test.pem", "health_path", "/healthz",
+                "app_servers", List.of(Map.of("name", "app1", "address", "10.77.0.101", "port", 80),
+                        Map.of("name", "app2", "address", "10.77.0.102", "port", 80))));
+        assertTrue(cfg.contains("    server app1 10.77.0.101:80 check"), cfg);
+        assertTrue(cfg.contains("    server app2 10.77.0.102:80 check"), cfg);
+        assertTrue(cfg.contains("http-request redirect prefix https://oth.example.test code 301"), cfg);
+        assertTrue(cfg.contains("ssl-min-ver TLSv1.2"), cfg);
+        assertTrue(cfg.contains("stats socket /run/haproxy/admin.sock mode 600 level admin"), cfg);
+    }
+}
