@@ -27,7 +27,7 @@ public final class Templates {
                 .loader(loader)
                 .strictVariables(true)
                 .autoEscaping(false)
-                .newLineTrimming(true)
+                .newLineTrimming(false)
                 .cacheActive(true)
                 .build();
     }
