@@ -6,7 +6,10 @@ import io.oth.op.ApplyContext;
 import io.oth.phase.Journal;
 import io.oth.phase.PhaseRunner;
 import io.oth.phase.RunReport;
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
 import io.oth.remote.ConnectOptions;
+import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
@@ -112,7 +115,31 @@ public final class Installer {
                     }
                 };
             };
-            return new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, options.concurrency()).run(phases);
+            RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, options.concurrency()).run(phases);
+            if (check || report.failed()) {
+                return report;
+            }
+            return awaitHealthy(inputs, fleet, report, log);
         }
     }
+
+    /**
+     * The install is done when the site answers: HTTPS on the load balancer, through haproxy and
+     * traefik, to the application's health endpoint on some app node.
+     */
+    private static RunReport awaitHealthy(Inputs inputs, Fleet fleet, RunReport report, PrintWriter log) throws RemoteException {
+        Site site = inputs.site();
+        Fleet.Reach lb = fleet.reaches().stream().filter(r -> r.node().role().equals("lb")).findFirst().orElseThrow();
+        String url = "https://" + site.fqdn() + inputs.release().health();
+        String wait = "for i in $(seq 120); do curl -fsS -o /dev/null --max-time 2 --resolve " + site.fqdn() + ":443:127.0.0.1 -k "
+                + Command.quote(url) + " 2>/dev/null && exit 0; sleep 0.5; done; curl -fsS -o /dev/null --max-time 2 --resolve "
+                + site.fqdn() + ":443:127.0.0.1 -k " + Command.quote(url);
+        CommandResult r = lb.host().orElseThrow().run(Command.shell(wait), Duration.ofSeconds(90));
+        synchronized (log) {
+            log.printf("== The site answers%n[%s] %s %s%n", lb.node().name(), url, r.ok() ? "answers 200 through haproxy and traefik"
+                    : "does not answer after 60 s: " + r.diagnostic());
+        }
+        return r.ok() ? report : report.withFailure(lb.node().name(), "the site does not answer " + url + ": " + r.diagnostic(), Failure.COMMAND_FAILED);
+    }
+
 }

@@ -1,5 +1,6 @@
 package io.oth.op;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,14 +19,17 @@ public record ManagedBlockOp(String path, String begin, String end, String block
 
     @Override
     public List<Probe> probes() {
-        return List.of(new Probe(key(), "cat -- " + io.oth.remote.Command.quote(path)));
+        String p = io.oth.remote.Command.quote(path);
+        return List.of(new Probe(key(), "sha256sum < " + p + " | cut -c1-64 && cat -- " + p));
     }
 
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
-        String current = answers.get(key()).ok() ? answers.get(key()).output() : "";
+        Probe.Answer answer = answers.get(key());
+        String[] sumAndText = answer.ok() ? answer.output().split("\n", 2) : new String[] {"absent", ""};
+        String current = sumAndText.length > 1 ? sumAndText[1] : "";
         String wanted = merged(current);
-        if (current.equals(wanted)) {
+        if (sumAndText[0].equals(FileOp.sha256(wanted.getBytes(StandardCharsets.UTF_8)))) {
             return Optional.empty();
         }
         return Optional.of(FileOp.text(path, wanted, "root:root", "0644").replacing(current));

@@ -55,7 +55,7 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
                 String d = Command.quote(dir);
                 String tmp = Command.quote(dir + ".oth-new");
                 String link = Command.quote(current + ".oth-new");
-                CommandResult r = context.host().run(Command.shell("set -e; rm -rf " + tmp + "; mkdir -p " + tmp
+                CommandResult r = context.host().run(Command.shell("set -e; umask 022; rm -rf " + tmp + "; mkdir -p " + tmp
                         + "; tar -xzf " + Command.quote(bundle) + " -C " + tmp + " --no-same-owner"
                         + "; echo " + sha256 + " > " + tmp + "/" + MARK
                         + "; rm -rf " + d + "; mv " + tmp + " " + d

@@ -17,6 +17,11 @@ public record RunReport(boolean check, List<HostOutcome> hosts, int sessions, in
         return hosts.stream().mapToInt(h -> h.changes().size()).sum();
     }
 
+    /** This report, with {@code host} failed for a reason found after the phases. */
+    public RunReport withFailure(String host, String why, Failure kind) {
+        return new RunReport(check, hosts.stream().map(h -> h.host().equals(host) ? h.failed(why, kind) : h).toList(), sessions, connections);
+    }
+
     /** One host: operations already right, changes made (or planned, in check mode), and the failure if any. */
     public record HostOutcome(String host, int ok, List<String> changes, Optional<String> failure, Optional<Failure> kind) {
         static HostOutcome empty(String host) {

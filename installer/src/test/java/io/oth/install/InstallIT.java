@@ -58,7 +58,7 @@ class InstallIT {
         assertEquals(0, run.code(), run::toString);
         assertTrue(run.out().matches("(?s).*install: \\d+ change\\(s\\) made, 0 host\\(s\\) failed.*"), run::toString);
 
-        String health = lab.exec("inet", "curl", "-sS", "--fail", "--max-time", "10", "--cacert", lab.dir().resolve("pki/root.pem").toString(),
+        String health = lab.exec("inet", "curl", "-sS", "--fail", "--max-time", "10", "--cacert", "/var/lib/oth-lab/trust/site-root.pem",
                 "https://oth.example.test/healthz");
         assertTrue(health.contains("\"status\":\"ok\""), health);
         assertTrue(health.contains("\"version\":\"1.0.0\""), health);

@@ -68,7 +68,7 @@ final class SshHost implements Host, AutoCloseable {
     public void upload(byte[] content, String path, String owner, String mode, String check) throws RemoteException {
         String checkStep = check == null ? "" : " if ! out=$(sh -c " + Command.quote(check) + " sh \"$t\" 2>&1); then printf '%s\\n' \"$out\" >&2; exit "
                 + CHECK_REJECTED + "; fi;";
-        Command script = Command.shell("set -e; umask 077; mkdir -p -- \"$(dirname -- " + Command.quote(path) + ")\"; t=$(mktemp " + Command.quote(path + ".oth-XXXXXX") + ");"
+        Command script = Command.shell("set -e; (umask 022; mkdir -p -- \"$(dirname -- " + Command.quote(path) + ")\"); umask 077; t=$(mktemp " + Command.quote(path + ".oth-XXXXXX") + ");"
                 + " trap 'rm -f \"$t\"' EXIT; cat > \"$t\"; chown " + Command.quote(owner) + " \"$t\";"
                 + " chmod " + Command.quote(mode) + " \"$t\";" + checkStep + " mv -f \"$t\" " + Command.quote(path) + "; trap - EXIT");
         Raw raw = exec(asRoot(script.render(true)), content, Duration.ofSeconds(120), Command.of("upload", path));
