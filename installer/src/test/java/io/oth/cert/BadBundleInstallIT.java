@@ -52,7 +52,7 @@ class BadBundleInstallIT {
         Files.writeString(site, text);
         Run run = Run.oth("install", "--site", site.toString());
         assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
-        assertTrue(run.err().contains("ERROR " + code + ": bundle.pem: "), run::toString);
+        assertTrue(run.err().contains("ERROR " + code + ": " + pemFile + ": "), run::toString);
         assertTrue(run.err().contains("nothing was uploaded"), run::toString);
         assertEquals("", run.out(), "no phase ran, no node was contacted");
         assertTrue(run.err().lines().filter(l -> l.contains("ERROR ")).allMatch(l -> l.contains(code)),

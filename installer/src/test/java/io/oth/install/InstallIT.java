@@ -42,7 +42,7 @@ class InstallIT {
     void checkOnAFreshLabPlansEverythingAndChangesNothing(Lab lab) {
         Run run = Run.oth("install", "--check", "--site", lab.site().toString());
         assertEquals(ExitCode.PENDING.code(), run.code(), run::toString);
-        assertTrue(run.out().contains("[lb] would create /etc/haproxy/haproxy.cfg (0644 root:root)"), run::toString);
+        assertTrue(run.out().contains("[lb] would write /etc/haproxy/haproxy.cfg (0644 root:root)"), run::toString);
         assertTrue(run.out().contains("[lb] would create /etc/haproxy/certs/oth.example.test.pem (0600 root:root)"), run::toString);
         assertTrue(run.out().contains("content not shown"), run::toString);
         assertFalse(run.out().contains("PRIVATE KEY"), run::toString);
