@@ -8,8 +8,10 @@ import java.util.regex.Pattern;
  * A remote command as a value: arguments are quoted for a POSIX shell by {@link #render}, never
  * concatenated by callers, and {@link Secret} arguments print as {@code ***}.
  *
- * <p>A command that holds a secret is not sent as the SSH exec line (which {@code ps} on the node
- * would show): {@link #hasSecret()} tells the transport to feed it to {@code sh -s} on stdin instead.
+ * <p>A command that holds a secret is not sent as the SSH exec line (which the node's logs and
+ * process list would show for the whole session): {@link #hasSecret()} tells the transport to feed
+ * it to {@code sh -s} on stdin instead. The program it starts still gets the secret in its argv, so
+ * operations hand secrets to programs through files or stdin, never as arguments.
  */
 public final class Command {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");

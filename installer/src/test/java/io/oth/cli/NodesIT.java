@@ -160,6 +160,52 @@ class NodesIT {
         assertFalse(Files.exists(knownHosts) && !readQuietly(knownHosts).isBlank(), "nothing recorded");
     }
 
+    @Test
+    void aBastionThatRefusesIsToldApartFromOneThatIsUnreachableOrSilent(Lab lab) throws Exception {
+        Run refused = Run.oth("nodes", "--site", siteVariant(lab, lab.siteText().replace("address: 203.0.113.10", "address: 203.0.113.10\n  port: 2222"))
+                .toString());
+        assertEquals(ExitCode.UNREACHABLE.code(), refused.code(), refused::toString);
+        assertTrue(refused.err().contains("bastion 203.0.113.10: bastion refused the connection: 203.0.113.10:2222"), refused::toString);
+
+        // the lab's operator has an unreachable route to the private network
+        Run unreachable = Run.oth("nodes", "--site", siteVariant(lab, lab.siteText().replace("address: 203.0.113.10", "address: 10.77.0.10")).toString());
+        assertEquals(ExitCode.UNREACHABLE.code(), unreachable.code(), unreachable::toString);
+        assertTrue(unreachable.err().contains("bastion 10.77.0.10: bastion unreachable: 10.77.0.10:22"), unreachable::toString);
+
+        // routed into the lab's "internet", where nothing answers and nothing says so
+        Run silent = Run.oth("nodes", "--timeout", "2", "--site",
+                siteVariant(lab, lab.siteText().replace("address: 203.0.113.10", "address: 198.51.100.99")).toString());
+        assertEquals(ExitCode.UNREACHABLE.code(), silent.code(), silent::toString);
+        assertTrue(silent.err().contains("bastion 198.51.100.99: bastion did not answer in time: 198.51.100.99:22"), silent::toString);
+    }
+
+    @Test
+    void keysInSshAgentAreUsedWhenTheKeyFileIsNotAccepted(Lab lab) throws Exception {
+        Path socket = tmp.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true).start();
+        try {
+            for (int i = 0; i < 50 && !Files.exists(socket); i++) {
+                Thread.sleep(100);
+            }
+            ProcessBuilder add = new ProcessBuilder("ssh-add", lab.key().toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", socket.toString());
+            Process added = add.start();
+            added.getInputStream().readAllBytes();
+            assertEquals(0, added.waitFor());
+
+            Path site = siteVariant(lab, lab.siteText().replace(lab.key().toString(), newKeyFile("not-authorized").toString()));
+            ProcessBuilder oth = new ProcessBuilder(System.getProperty("oth.launcher", Lab.repo().resolve("installer/target/oth").toString()),
+                    "nodes", "--site", site.toString()).redirectErrorStream(true);
+            oth.environment().put("SSH_AUTH_SOCK", socket.toString());
+            Process run = oth.start();
+            String out = new String(run.getInputStream().readAllBytes());
+            assertEquals(0, run.waitFor(), out);
+            assertTrue(out.contains((lab.apps() + 2) + " of " + (lab.apps() + 2) + " nodes ok"), out);
+        } finally {
+            agent.destroy();
+        }
+    }
+
     private static List<String> nodeNames(Lab lab) {
         List<String> names = new java.util.ArrayList<>(List.of("lb", "storage"));
         for (int i = 1; i <= lab.apps(); i++) {

@@ -15,6 +15,8 @@ import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import net.schmizz.sshj.userauth.method.AuthMethod;
+import net.schmizz.sshj.userauth.method.AuthPublickey;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
 import net.schmizz.sshj.userauth.password.Resource;
 
@@ -25,7 +27,9 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,13 +140,22 @@ public final class SshFleet implements Fleet {
             }
             throw classifyConnect(label, to, e, isBastion);
         }
-        KeyProvider key = keys.load(label, to.key());
+        List<AuthMethod> methods = new ArrayList<>(keys.agentMethods());
+        int agentKeys = methods.size();
         try {
-            ssh.authPublickey(to.user(), key);
+            methods.add(new AuthPublickey(keys.load(label, to.key())));
+        } catch (RemoteException e) {
+            if (methods.isEmpty()) {
+                closeQuietly(ssh);
+                throw e;
+            }
+        }
+        try {
+            ssh.auth(to.user(), methods);
         } catch (UserAuthException e) {
             closeQuietly(ssh);
             throw new RemoteException(label, isBastion ? Failure.BASTION_AUTH : Failure.NODE_AUTH,
-                    to.user() + " with key " + to.key() + " was not accepted");
+                    to.user() + " with key " + to.key() + (agentKeys > 0 ? " (and " + agentKeys + " ssh-agent keys)" : "") + " was not accepted");
         } catch (TransportException e) {
             closeQuietly(ssh);
             throw new RemoteException(label, Failure.CONNECTION_LOST, "during authentication: " + e.getMessage());
@@ -192,9 +205,15 @@ public final class SshFleet implements Fleet {
         private final ConnectOptions options;
         private final Map<Path, KeyProvider> loaded = new ConcurrentHashMap<>();
         private final SSHClient loader = new SSHClient(CONFIG);
+        private final Optional<SshAgent> agent = SshAgent.fromEnvironment();
 
         Keys(ConnectOptions options) {
             this.options = options;
+        }
+
+        /** Fresh methods for the keys of ssh-agent, if one runs (each connection needs its own). */
+        List<AuthMethod> agentMethods() {
+            return agent.map(SshAgent::authMethods).orElse(List.of());
         }
 
         KeyProvider load(String label, Path path) throws RemoteException {

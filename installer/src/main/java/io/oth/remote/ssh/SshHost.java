@@ -38,6 +38,9 @@ final class SshHost implements Host, AutoCloseable {
     });
     private static final int FILE_MISSING = 3;
     private static final int CHECK_REJECTED = 86;
+    /** What coreutils timeout exits with when it stopped the command, and when it had to kill it. */
+    private static final int TIMED_OUT = 124;
+    private static final int KILLED_AFTER_TIMEOUT = 137;
 
     private final String name;
     private final SSHClient ssh;
@@ -58,9 +61,14 @@ final class SshHost implements Host, AutoCloseable {
 
     @Override
     public CommandResult run(Command command, Duration timeout) throws RemoteException {
+        // The node enforces the timeout itself (coreutils timeout), so the command really stops.
+        String limit = "timeout -k 5 " + Math.max(1, timeout.toSeconds()) + " ";
         Raw raw = command.hasSecret()
-                ? exec(asRoot("sh -s"), command.render(true).getBytes(StandardCharsets.UTF_8), timeout, command)
-                : exec(asRoot(command.render(true)), null, timeout, command);
+                ? exec(asRoot(limit + "sh -s"), command.render(true).getBytes(StandardCharsets.UTF_8), timeout.plusSeconds(10), command)
+                : exec(asRoot(limit + command.render(true)), null, timeout.plusSeconds(10), command);
+        if (raw.exitCode == TIMED_OUT || raw.exitCode == KILLED_AFTER_TIMEOUT) {
+            throw new RemoteException(name, Failure.COMMAND_TIMEOUT, "after " + timeout.toSeconds() + " s: " + command);
+        }
         return new CommandResult(raw.exitCode, raw.text(raw.out), raw.text(raw.err));
     }
 

@@ -1,0 +1,102 @@
+package io.oth.remote.ssh;
+
+import io.oth.lab.Lab;
+import io.oth.lab.LabExtension;
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
+import io.oth.remote.ConnectOptions;
+import io.oth.remote.Failure;
+import io.oth.remote.Forward;
+import io.oth.remote.Host;
+import io.oth.remote.HostKeyTrust;
+import io.oth.remote.RemoteException;
+import io.oth.remote.Secret;
+import io.oth.site.Site;
+import io.oth.site.SiteLoader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The remote API on a real node behind the real bastion: run, upload, read, forward. */
+@ExtendWith(LabExtension.class)
+class SshHostIT {
+    private static SshFleet fleet;
+    private static Host app1;
+
+    @BeforeAll
+    static void connect(Lab lab) throws Exception {
+        Site site = SiteLoader.load(lab.site());
+        ConnectOptions options = new ConnectOptions(lab.knownHosts(), Duration.ofSeconds(10), 4, HostKeyTrust.REFUSE, () -> new char[0]);
+        fleet = SshFleet.connect(site, List.of(site.node("app1").orElseThrow()), options);
+        app1 = fleet.reaches().get(0).host().orElseThrow();
+    }
+
+    @AfterAll
+    static void close() {
+        fleet.close();
+    }
+
+    @Test
+    void commandsReturnExitCodeAndBothStreams() throws Exception {
+        CommandResult r = app1.run(Command.shell("echo out; echo err >&2; exit 7"), Duration.ofSeconds(10));
+        assertEquals(new CommandResult(7, "out\n", "err\n"), r);
+        assertEquals("it's \"quoted\" $HOME\n", app1.run(Command.of("printf", "%s\\n", "it's \"quoted\" $HOME"), Duration.ofSeconds(10)).stdout());
+    }
+
+    @Test
+    void aSlowCommandTimesOut() {
+        RemoteException e = assertThrows(RemoteException.class, () -> app1.run(Command.of("sleep", "30"), Duration.ofSeconds(1)));
+        assertEquals(Failure.COMMAND_TIMEOUT, e.failure());
+        assertTrue(e.getMessage().startsWith("app1: command timed out"), e.getMessage());
+    }
+
+    @Test
+    void aCommandWithASecretIsNotSentAsTheExecLine() throws Exception {
+        CommandResult r = app1.run(Command.of("sh", "-c", "tr '\\0' ' ' < /proc/$PPID/cmdline; echo; echo \"$0\"", Secret.of("hunter2-lab")),
+                Duration.ofSeconds(10));
+        assertEquals("sh -s \nhunter2-lab\n", r.stdout(), "the shell sshd started was only 'sh -s'");
+    }
+
+    @Test
+    void uploadsLandAtomicallyWithOwnerAndModeAndReadBack() throws Exception {
+        byte[] content = "secret content\n".getBytes(StandardCharsets.UTF_8);
+        app1.upload(content, "/etc/oth-test/dir/file.conf", "root:root", "0600");
+        assertArrayEquals(content, app1.read("/etc/oth-test/dir/file.conf").orElseThrow());
+        assertEquals("root:root 600", app1.run(Command.of("stat", "-c", "%U:%G %a", "/etc/oth-test/dir/file.conf"), Duration.ofSeconds(5)).stdout().strip());
+        assertEquals("", app1.run(Command.shell("ls /etc/oth-test/dir | grep oth- || true"), Duration.ofSeconds(5)).stdout(), "no temp file left");
+        assertTrue(app1.read("/etc/oth-test/none").isEmpty());
+    }
+
+    @Test
+    void aFileThatFailsItsCheckIsNotInstalled() throws Exception {
+        app1.upload("old\n".getBytes(StandardCharsets.UTF_8), "/etc/oth-test/checked", "root:root", "0644");
+        RemoteException e = assertThrows(RemoteException.class, () -> app1.upload("new\n".getBytes(StandardCharsets.UTF_8), "/etc/oth-test/checked",
+                "root:root", "0644", "grep -q good \"$1\" || { echo 'no good line in the file'; exit 1; }"));
+        assertEquals(Failure.CHECK_FAILED, e.failure());
+        assertTrue(e.getMessage().contains("no good line in the file"), e.getMessage());
+        assertEquals("old\n", new String(app1.read("/etc/oth-test/checked").orElseThrow(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aForwardReachesAnAddressAsTheNodeSeesIt() throws Exception {
+        try (Forward f = app1.forward("10.77.0.20", 22); Socket s = new Socket(InetAddress.getLoopbackAddress(), f.localPort())) {
+            InputStream in = s.getInputStream();
+            byte[] banner = new byte[8];
+            assertEquals(8, in.readNBytes(banner, 0, 8));
+            assertEquals("SSH-2.0-", new String(banner, StandardCharsets.US_ASCII), "storage's sshd answered through app1");
+        }
+    }
+}
