@@ -16,6 +16,12 @@ import java.util.Set;
 public record PackagesOp(List<String> packages) implements Operation {
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
+    /** apt-get's ways of saying that no configured source can deliver a package. */
+    static boolean noPackageSource(String aptOutput) {
+        return aptOutput.contains("Unable to locate package") || aptOutput.contains("has no installation candidate")
+                || aptOutput.contains("Temporary failure resolving") || aptOutput.contains("Failed to fetch");
+    }
+
     @Override
     public String subject() {
         return "packages " + String.join(" ", packages);
@@ -50,9 +56,9 @@ public record PackagesOp(List<String> packages) implements Operation {
                 argv.addAll(missing);
                 CommandResult r = context.host().run(Command.of(argv.toArray()), TIMEOUT);
                 if (!r.ok()) {
-                    String why = r.diagnostic().contains("Unable to locate package") || r.diagnostic().contains("has no installation candidate")
+                    String why = noPackageSource(r.diagnostic())
                             ? "no package source offers " + String.join(", ", missing)
-                                    + " (an air-gapped node needs a local mirror or the packages installed beforehand)"
+                                    + " (an air-gapped node needs a local mirror or the packages installed beforehand): " + r.diagnostic()
                             : r.diagnostic();
                     throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "installing " + String.join(" ", missing) + ": " + why);
                 }

@@ -71,6 +71,10 @@ class InstallIT {
                 "http://oth.example.test/some/path?x=1");
         assertEquals("301 https://oth.example.test/some/path?x=1", redirect.strip());
 
+        String servers = lab.exec("lb", "sh", "-c", "echo 'show servers state app' | socat stdio UNIX-CONNECT:/run/haproxy/admin.sock");
+        assertTrue(servers.contains(" app1 10.77.0.101 ") && servers.contains(" app2 10.77.0.102 "),
+                () -> "the runtime API answers, for draining nodes during upgrades\n" + servers);
+
         Lab.Result oldTls = lab.tryExec("inet", "curl", "-sS", "-k", "--tls-max", "1.1", "--max-time", "5", "https://oth.example.test/");
         assertNotEquals(0, oldTls.exitCode(), "TLS 1.1 must be refused: " + oldTls.output());
     }
