@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             SiteCommand.class,
             NodesCommand.class,
             InstallCommand.class,
+            BackupCommand.class,
+            CertsCommand.class,
             HostsCommand.class,
             AutoComplete.GenerateCompletion.class,
         },

@@ -8,6 +8,7 @@ import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
+import io.oth.remote.HostConnection;
 import io.oth.remote.RemoteException;
 
 import java.nio.charset.StandardCharsets;
@@ -111,7 +112,7 @@ public final class FirewallOp implements Operation {
                 throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "loading the ruleset: " + armed.diagnostic());
             }
             context.log().accept("new ruleset loaded; proving a fresh SSH connection still gets in");
-            try (ApplyContext.Reconnection fresh = context.reconnect()) {
+            try (HostConnection fresh = context.reconnect()) {
                 CommandResult confirmed = fresh.host().run(Command.shell("mv " + pending + " " + pending + ".confirmed && mv -f " + staged + " " + PATH
                         + " && " + LIVE_NOW + " > " + LIVE_SUM + " && rm -f " + pending + ".confirmed"), STEP_TIMEOUT);
                 if (!confirmed.ok()) {

@@ -4,9 +4,11 @@ import io.oth.op.FileOp;
 import io.oth.op.ManagedBlockOp;
 import io.oth.op.Operation;
 import io.oth.op.PackagesOp;
+import io.oth.op.ReloadOp;
 import io.oth.op.ServiceOp;
 import io.oth.op.SystemUserOp;
 import io.oth.op.UnpackOp;
+import io.oth.ca.ServiceIdentity;
 import io.oth.phase.Phase;
 import io.oth.phase.Target;
 import io.oth.site.Node;
@@ -19,11 +21,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /** The phases of {@code oth install}: the order and roles come from playbooks/install.yml, the operations from here. */
 public final class InstallPhases {
     static final String APP_USER = "oth-app";
+    private static final String STORAGE = "storage";
+    public static final String BACKUP_SCRIPT = "/usr/local/sbin/oth-backup";
+    private static final String MARIADB_TLS = "/etc/mysql/oth-tls/";
+    private static final String RABBITMQ_TLS = "/etc/rabbitmq/oth-tls/";
+    /** The certificate each service oth gives one to serves, on the storage node. */
+    public static final Map<String, String> SERVICE_CERTIFICATES = Map.of(
+            "mariadb", MARIADB_TLS + "server-chain.pem",
+            "rabbitmq", RABBITMQ_TLS + "server.pem");
     private static final String JAVA = "/usr/bin/java";
 
     private final Installer.Inputs inputs;
@@ -42,6 +54,11 @@ public final class InstallPhases {
         Map<String, Function<Target, List<Operation>>> code = new LinkedHashMap<>();
         code.put("packages", this::packages);
         code.put("hosts", this::hostsFile);
+        code.put("database", this::database);
+        code.put("database-accounts", this::databaseAccounts);
+        code.put("backups", this::backups);
+        code.put("broker", this::broker);
+        code.put("broker-accounts", this::brokerAccounts);
         code.put("haproxy", this::haproxy);
         code.put("application", this::application);
         code.put("traefik", this::traefik);
@@ -81,7 +98,95 @@ public final class InstallPhases {
     }
 
     private List<Operation> packages(Target t) {
-        return List.of(new PackagesOp(playbook.packages().getOrDefault(t.node().role(), List.of())));
+        List<String> packages = new ArrayList<>(playbook.packages().getOrDefault(t.node().role(), List.of()));
+        if (t.node().role().equals(STORAGE)) {
+            playbook.servicePackages().forEach((service, list) -> {
+                if (LocalServices.runsLocally(t.site(), service)) {
+                    packages.addAll(list);
+                }
+            });
+        }
+        return List.of(new PackagesOp(packages));
+    }
+
+    private List<Operation> database(Target t) {
+        if (!t.site().storage().database().isLocal()) {
+            return List.of();
+        }
+        Node node = t.node();
+        String tls = MARIADB_TLS;
+        String config = Templates.render("mariadb/60-oth.cnf.peb", Map.of("site", t.site().name(), "address", node.address()));
+        return List.of(
+                new ServiceCertOp(inputs.ca(), serverIdentity("mariadb", t), new ServiceCertOp.Files(tls + "server.key", tls + "server-chain.pem",
+                        tls + "ca.pem", "mysql:mysql"), ServiceCertOp.Layout.CHAIN_AND_ROOT, inputs.rotate().contains("mariadb"), Set.of("mariadb-tls"),
+                        inputs.clock()),
+                FileOp.text("/etc/mysql/mariadb.conf.d/60-oth.cnf", config, "root:root", "0644")
+                        .checkedWith("mariadbd --defaults-file=\"$1\" --user=mysql --help --verbose >/dev/null").notifying("mariadb"),
+                new ServiceOp("mariadb", t.facts().init(), true),
+                new ReloadOp("mariadb-tls", "reload MariaDB's certificate (FLUSH SSL, connections stay up)", "mariadb -e 'FLUSH SSL'"));
+    }
+
+    private List<Operation> databaseAccounts(Target t) {
+        if (!t.site().storage().database().isLocal()) {
+            return List.of();
+        }
+        return List.of(new DatabaseAccessOp("oth", "oth", inputs.secret("mariadb.oth"), appAddresses(t.site())));
+    }
+
+    private List<Operation> backups(Target t) {
+        if (!t.site().storage().database().isLocal()) {
+            return List.of();
+        }
+        Map<String, Object> vars = Map.of("site", t.site().name(), "dir", playbook.backups().dir(),
+                "retention_days", playbook.backups().retentionDays(), "database", "oth");
+        return List.of(
+                FileOp.text(BACKUP_SCRIPT, Templates.render("backup/oth-backup.peb", vars), "root:root", "0755").checkedWith("sh -n \"$1\""),
+                FileOp.text("/etc/cron.d/oth-backup", Templates.render("backup/oth-backup.cron.peb", vars), "root:root", "0644"),
+                new ServiceOp("cron", t.facts().init(), false));
+    }
+
+    private List<Operation> broker(Target t) {
+        if (!t.site().storage().broker().isLocal()) {
+            return List.of();
+        }
+        Node node = t.node();
+        String tls = RABBITMQ_TLS;
+        Map<String, Object> vars = Map.of("site", t.site().name(), "address", node.address(), "plain_amqp", false);
+        return List.of(
+                FileOp.text("/etc/rabbitmq/enabled_plugins", "[rabbitmq_management].\n", "root:rabbitmq", "0644").notifying("rabbitmq-server"),
+                FileOp.text("/etc/rabbitmq/rabbitmq-env.conf", Templates.render("rabbitmq/rabbitmq-env.conf.peb", vars), "root:root", "0644")
+                        .notifying("rabbitmq-server"),
+                // epmd is started by the init script and outlives RabbitMQ: it must be bound before the first start
+                FileOp.text("/etc/default/rabbitmq-server", "# Managed by oth: epmd on loopback only.\nexport ERL_EPMD_ADDRESS=127.0.0.1\n",
+                        "root:root", "0644").notifying("rabbitmq-server"),
+                FileOp.text("/var/lib/rabbitmq/.erlang.cookie", inputs.secret("rabbitmq.cookie").reveal(), "rabbitmq:rabbitmq", "0400").secret()
+                        .notifying("rabbitmq-server"),
+                new ServiceCertOp(inputs.ca(), serverIdentity("rabbitmq", t), new ServiceCertOp.Files(tls + "server.key", tls + "server.pem",
+                        tls + "ca-chain.pem", "rabbitmq:rabbitmq"), ServiceCertOp.Layout.LEAF_AND_CHAIN, inputs.rotate().contains("rabbitmq"),
+                        Set.of("rabbitmq-tls"), inputs.clock()),
+                FileOp.text("/etc/rabbitmq/rabbitmq.conf", Templates.render("rabbitmq/rabbitmq.conf.peb", vars), "root:rabbitmq", "0640")
+                        .notifying("rabbitmq-server"),
+                new ServiceOp("rabbitmq-server", t.facts().init(), true),
+                new LoopbackOnlyOp(4369, "epmd", "{ service rabbitmq-server stop; epmd -kill; sleep 1; service rabbitmq-server start; } </dev/null >/dev/null 2>&1; service rabbitmq-server status >/dev/null"),
+                new ReloadOp("rabbitmq-tls", "reload RabbitMQ's certificates (ssl:clear_pem_cache, new connections get the new one)",
+                        "rabbitmqctl -q eval 'ssl:clear_pem_cache().'"));
+    }
+
+    private List<Operation> brokerAccounts(Target t) {
+        if (!t.site().storage().broker().isLocal()) {
+            return List.of();
+        }
+        return List.of(new BrokerAccessOp("oth", "oth-app", inputs.secret("rabbitmq.oth-app"), "oth-admin", inputs.secret("rabbitmq.oth-admin")));
+    }
+
+    private ServiceIdentity serverIdentity(String service, Target t) {
+        Node node = t.node();
+        return new ServiceIdentity(service, node.name(), List.of(node.name(), node.name() + "." + t.site().name() + ".internal"),
+                List.of(node.address()), ServiceIdentity.Usage.SERVER);
+    }
+
+    private static List<String> appAddresses(Site site) {
+        return site.nodesWithRole("app").stream().map(Node::address).toList();
     }
 
     private List<Operation> hostsFile(Target t) {
@@ -109,16 +214,46 @@ public final class InstallPhases {
         String bundle = "/opt/oth-app/bundles/" + app.name() + "-" + app.version() + ".tar.gz";
         Map<String, Object> vars = Map.of("user", APP_USER, "java", JAVA, "java_options", "-XX:+UseSerialGC -Xms32m -Xmx256m",
                 "entry", app.entry());
-        String properties = "# Managed by oth.\nlisten.address=127.0.0.1\nlisten.port=" + app.port() + "\nnode.name=" + t.node().name() + "\n";
-        return List.of(
+        List<Operation> ops = new ArrayList<>();
+        ops.addAll(List.of(
                 new SystemUserOp(APP_USER),
                 FileOp.binary(bundle, app.bytes(), "root:root", "0644"),
-                new UnpackOp(bundle, "/opt/oth-app/releases/" + app.version(), "/opt/oth-app/current", app.sha256(), java.util.Set.of("oth-app")),
-                FileOp.text("/etc/oth-app/app.properties", properties, "root:" + APP_USER, "0640").notifying("oth-app"),
+                new UnpackOp(bundle, "/opt/oth-app/releases/" + app.version(), "/opt/oth-app/current", app.sha256(), Set.of("oth-app")),
+                FileOp.text("/etc/oth-app/app.properties", appProperties(t), "root:" + APP_USER, "0640").notifying("oth-app"),
+                FileOp.text("/etc/oth-app/site-ca.pem", inputs.ca().rootPem(), "root:root", "0644").notifying("oth-app")));
+        if (t.site().storage().database().isLocal()) {
+            ops.add(FileOp.text("/etc/oth-app/secrets/database.password", inputs.secret("mariadb.oth").reveal(), APP_USER + ":" + APP_USER, "0600")
+                    .secret().notifying("oth-app"));
+        }
+        if (t.site().storage().broker().isLocal()) {
+            ops.add(FileOp.text("/etc/oth-app/secrets/broker.password", inputs.secret("rabbitmq.oth-app").reveal(), APP_USER + ":" + APP_USER, "0600")
+                    .secret().notifying("oth-app"));
+        }
+        ops.addAll(List.of(
                 FileOp.text("/etc/init.d/oth-app", Templates.render("oth-app/oth-app.init.peb", vars), "root:root", "0755").notifying("oth-app"),
                 FileOp.text("/etc/systemd/system/oth-app.service", Templates.render("oth-app/oth-app.service.peb", vars), "root:root", "0644")
                         .notifying("oth-app"),
-                new ServiceOp("oth-app", t.facts().init(), true));
+                new ServiceOp("oth-app", t.facts().init(), true)));
+        return ops;
+    }
+
+    /** The application's settings: where the database and the broker are, and which CA it trusts for them. */
+    private String appProperties(Target t) {
+        Site site = t.site();
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("site", site.name());
+        vars.put("node", t.node().name());
+        vars.put("port", inputs.release().port());
+        Optional<Node> storage = site.nodesWithRole(STORAGE).stream().findFirst();
+        String siteCa = "/etc/oth-app/site-ca.pem";
+        String systemCas = "/etc/ssl/certs/ca-certificates.crt";
+        vars.put("database", site.storage().database().external()
+                .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "ca_file", systemCas))
+                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 3306, "ca_file", siteCa)));
+        vars.put("broker", site.storage().broker().external()
+                .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "ca_file", systemCas))
+                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 5671, "ca_file", siteCa)));
+        return Templates.render("oth-app/app.properties.peb", vars);
     }
 
     private List<Operation> traefik(Target t) {
@@ -130,7 +265,7 @@ public final class InstallPhases {
                 "app_port", inputs.release().port(), "health_path", inputs.release().health());
         return List.of(
                 FileOp.binary(bundle, traefik.bytes(), "root:root", "0644"),
-                new UnpackOp(bundle, "/opt/traefik/" + id, "/opt/traefik/current", traefik.sha256(), java.util.Set.of("traefik")),
+                new UnpackOp(bundle, "/opt/traefik/" + id, "/opt/traefik/current", traefik.sha256(), Set.of("traefik")),
                 FileOp.text("/etc/traefik/traefik.yml", Templates.render("traefik/traefik.yml.peb", config), "root:root", "0644").notifying("traefik"),
                 FileOp.text("/etc/traefik/dynamic.yml", Templates.render("traefik/dynamic.yml.peb", config), "root:root", "0644").notifying("traefik"),
                 FileOp.text("/etc/init.d/traefik", Templates.render("traefik/traefik.init.peb", vars), "root:root", "0755").notifying("traefik"),

@@ -1,8 +1,9 @@
 package io.oth.install;
 
+import io.oth.ca.CaException;
+import io.oth.ca.SiteCa;
 import io.oth.cert.BundleCheck;
 import io.oth.cert.BundleReport;
-import io.oth.op.ApplyContext;
 import io.oth.phase.Journal;
 import io.oth.phase.PhaseRunner;
 import io.oth.phase.RunReport;
@@ -13,9 +14,13 @@ import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
+import io.oth.remote.Secret;
 import io.oth.remote.ssh.SshFleet;
+import io.oth.secret.Secrets;
+import io.oth.secret.SecretsException;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
+import io.oth.site.StateDir;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code oth install}: checks every input on the operator's side first (nothing is uploaded when
@@ -33,8 +39,27 @@ import java.util.Optional;
  */
 public final class Installer {
 
-    /** Everything an install uploads, read and checked before any connection is made. */
-    public record Inputs(Site site, byte[] certificatePem, BundleReport certificate, ReleaseBundle release, TraefikBundle traefik) {
+    /**
+     * Everything an install uploads, read and checked before any connection is made, and the
+     * site's CA and secrets on the operator's side.
+     *
+     * @param rotate services whose certificates are to be replaced now ({@code oth certs rotate})
+     */
+    public record Inputs(Site site, byte[] certificatePem, BundleReport certificate, ReleaseBundle release, TraefikBundle traefik,
+                         SiteCa ca, Secrets secrets, Set<String> rotate, Clock clock) {
+
+        /** A site secret, made the first time it is needed and kept 0600 in the site's secrets file. */
+        public Secret secret(String name) {
+            try {
+                return secrets.getOrCreate(name);
+            } catch (SecretsException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+
+        public Inputs rotating(Set<String> services) {
+            return new Inputs(site, certificatePem, certificate, release, traefik, ca, secrets, Set.copyOf(services), clock);
+        }
     }
 
     /** Inputs that cannot be installed: every problem, each naming its file. */
@@ -83,10 +108,23 @@ public final class Installer {
         } catch (ReleaseBundle.BundleException e) {
             problems.add(e.getMessage());
         }
+        SiteCa ca = null;
+        Secrets secrets = null;
+        Path state = StateDir.of(site.name());
+        try {
+            ca = SiteCa.openOrCreate(state.resolve("ca"), site.name(), clock);
+        } catch (CaException e) {
+            problems.add("site CA in " + state.resolve("ca") + ": " + e.getMessage());
+        }
+        try {
+            secrets = Secrets.open(state.resolve("secrets.yml"));
+        } catch (SecretsException e) {
+            problems.add("site secrets: " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new InputException(problems);
         }
-        return new Inputs(site, pem, report, release, traefik);
+        return new Inputs(site, pem, report, release, traefik, ca, secrets, Set.of(), clock);
     }
 
     /** Runs the install (or, with {@code check}, only plans it). Throws when the bastion cannot be used. */
@@ -95,26 +133,7 @@ public final class Installer {
         Site site = inputs.site();
         List<io.oth.phase.Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), Playbooks.load(), firewallRevert).phases();
         try (Fleet fleet = SshFleet.connect(site, site.nodes(), options)) {
-            PhaseRunner.Reconnector reconnect = node -> {
-                SshFleet single = SshFleet.connect(site, List.of(node), options);
-                Fleet.Reach reach = single.reaches().get(0);
-                if (reach.failure().isPresent()) {
-                    single.close();
-                    throw reach.failure().get();
-                }
-                Host host = reach.host().orElseThrow();
-                return new ApplyContext.Reconnection() {
-                    @Override
-                    public Host host() {
-                        return host;
-                    }
-
-                    @Override
-                    public void close() {
-                        single.close();
-                    }
-                };
-            };
+            PhaseRunner.Reconnector reconnect = node -> SshFleet.connectOne(site, node, options);
             RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, options.concurrency()).run(phases);
             if (check || report.failed()) {
                 return report;

@@ -1,6 +1,7 @@
 package io.oth.op;
 
 import io.oth.remote.Host;
+import io.oth.remote.HostConnection;
 import io.oth.remote.RemoteException;
 
 import java.util.function.Consumer;
@@ -14,16 +15,8 @@ public interface ApplyContext {
      * A new SSH connection to the same node over the same path (bastion, then node); proves oth can
      * still get in. Closed by the caller.
      */
-    Reconnection reconnect() throws RemoteException;
+    HostConnection reconnect() throws RemoteException;
 
     /** Progress lines for the person watching, prefixed with the host by the caller. */
     Consumer<String> log();
-
-    /** A fresh connection from {@link #reconnect()}. */
-    interface Reconnection extends AutoCloseable {
-        Host host();
-
-        @Override
-        void close();
-    }
 }

@@ -1,5 +1,7 @@
 package io.oth.phase;
 
+import io.oth.site.StateDir;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,11 +23,9 @@ public final class Journal {
         this.file = file;
     }
 
-    /** {@code $XDG_STATE_HOME/oth/SITE/journal}, else {@code ~/.local/state/oth/SITE/journal}. */
+    /** The journal in the site's {@link StateDir}. */
     public static Journal forSite(String site) {
-        String state = System.getenv("XDG_STATE_HOME");
-        Path base = state != null && !state.isBlank() ? Path.of(state) : Path.of(System.getProperty("user.home"), ".local", "state");
-        return new Journal(base.resolve("oth").resolve(site).resolve("journal"));
+        return new Journal(StateDir.of(site).resolve("journal"));
     }
 
     public Path file() {

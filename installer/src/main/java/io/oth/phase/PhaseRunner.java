@@ -8,6 +8,7 @@ import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Fleet;
 import io.oth.remote.Host;
+import io.oth.remote.HostConnection;
 import io.oth.remote.RemoteException;
 import io.oth.site.Node;
 import io.oth.site.Site;
@@ -37,7 +38,7 @@ public final class PhaseRunner {
     /** Opens a fresh connection to a node, for changes that must prove oth can still get in. */
     @FunctionalInterface
     public interface Reconnector {
-        ApplyContext.Reconnection open(Node node) throws RemoteException;
+        HostConnection open(Node node) throws RemoteException;
     }
 
     private final Site site;
@@ -170,7 +171,7 @@ public final class PhaseRunner {
             }
 
             @Override
-            public Reconnection reconnect() throws RemoteException {
+            public HostConnection reconnect() throws RemoteException {
                 return reconnector.open(node);
             }
 

@@ -15,6 +15,12 @@ public interface Host {
 
     CommandResult run(Command command, Duration timeout) throws RemoteException;
 
+    /**
+     * Runs a command that reads {@code input} on its stdin: the way secrets reach programs (SQL with
+     * a password for {@code mariadb}, a password for {@code rabbitmqctl}), never through argv.
+     */
+    CommandResult run(Command command, Secret input, Duration timeout) throws RemoteException;
+
     /** Writes {@code content} to {@code path} through a temporary file in the same directory and a rename. */
     default void upload(byte[] content, String path, String owner, String mode) throws RemoteException {
         upload(content, path, owner, mode, null);

@@ -4,6 +4,8 @@ import io.oth.phase.Parallel;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
+import io.oth.remote.Host;
+import io.oth.remote.HostConnection;
 import io.oth.remote.RemoteException;
 import io.oth.site.Node;
 import io.oth.site.Site;
@@ -65,6 +67,28 @@ public final class SshFleet implements Fleet {
         final SSHClient via = jump;
         AtomicInteger sessions = new AtomicInteger();
         return new SshFleet(jump, Parallel.map(nodes, options.concurrency(), node -> reach(node, via, options, keys, sessions)), sessions);
+    }
+
+    /** One node on its own connection (through the bastion): for a step that must prove a fresh login works, or needs one node only. */
+    public static HostConnection connectOne(Site site, Node node, ConnectOptions options) throws RemoteException {
+        SshFleet single = connect(site, List.of(node), options);
+        Reach reach = single.reaches().get(0);
+        if (reach.failure().isPresent()) {
+            single.close();
+            throw reach.failure().get();
+        }
+        Host host = reach.host().orElseThrow();
+        return new HostConnection() {
+            @Override
+            public Host host() {
+                return host;
+            }
+
+            @Override
+            public void close() {
+                single.close();
+            }
+        };
     }
 
     @Override

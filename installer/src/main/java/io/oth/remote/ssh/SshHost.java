@@ -6,6 +6,7 @@ import io.oth.remote.Failure;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
+import io.oth.remote.Secret;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.LocalPortForwarder;
 import net.schmizz.sshj.connection.channel.direct.Parameters;
@@ -61,13 +62,26 @@ final class SshHost implements Host, AutoCloseable {
 
     @Override
     public CommandResult run(Command command, Duration timeout) throws RemoteException {
+        return command.hasSecret()
+                ? run(Command.of("sh", "-s"), Secret.of(command.render(true)), timeout, command)
+                : run(command, null, timeout, command);
+    }
+
+    @Override
+    public CommandResult run(Command command, Secret input, Duration timeout) throws RemoteException {
+        if (command.hasSecret()) {
+            throw new IllegalArgumentException("a command that reads stdin takes its secrets there, not in its arguments: " + command);
+        }
+        return run(command, input, timeout, command);
+    }
+
+    private CommandResult run(Command command, Secret input, Duration timeout, Command shown) throws RemoteException {
         // The node enforces the timeout itself (coreutils timeout), so the command really stops.
         String limit = "timeout -k 5 " + Math.max(1, timeout.toSeconds()) + " ";
-        Raw raw = command.hasSecret()
-                ? exec(asRoot(limit + "sh -s"), command.render(true).getBytes(StandardCharsets.UTF_8), timeout.plusSeconds(10), command)
-                : exec(asRoot(limit + command.render(true)), null, timeout.plusSeconds(10), command);
+        byte[] stdin = input == null ? null : input.reveal().getBytes(StandardCharsets.UTF_8);
+        Raw raw = exec(asRoot(limit + command.render(true)), stdin, timeout.plusSeconds(10), shown);
         if (raw.exitCode == TIMED_OUT || raw.exitCode == KILLED_AFTER_TIMEOUT) {
-            throw new RemoteException(name, Failure.COMMAND_TIMEOUT, "after " + timeout.toSeconds() + " s: " + command);
+            throw new RemoteException(name, Failure.COMMAND_TIMEOUT, "after " + timeout.toSeconds() + " s: " + shown);
         }
         return new CommandResult(raw.exitCode, raw.text(raw.out), raw.text(raw.err));
     }

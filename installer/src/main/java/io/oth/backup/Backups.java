@@ -1,0 +1,85 @@
+package io.oth.backup;
+
+import io.oth.install.InstallPhases;
+import io.oth.install.InstallPlaybook;
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
+import io.oth.remote.ConnectOptions;
+import io.oth.remote.Failure;
+import io.oth.remote.HostConnection;
+import io.oth.remote.RemoteException;
+import io.oth.remote.ssh.SshFleet;
+import io.oth.site.Node;
+import io.oth.site.Site;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The application database's backups on the storage node: made daily by cron (installed by
+ * {@code oth install}), on demand, listed, and restored.
+ */
+public final class Backups {
+    private static final Pattern ID = Pattern.compile("oth-\\d{8}T\\d{6}Z");
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+
+    private final Site site;
+    private final ConnectOptions options;
+    private final String dir = InstallPlaybook.load().backups().dir();
+
+    public Backups(Site site, ConnectOptions options) {
+        this.site = site;
+        this.options = options;
+    }
+
+    /** One backup: its id, size and when it was made. */
+    public record Backup(String id, long bytes, Instant made) {
+    }
+
+    /** Makes a backup now; returns its id. */
+    public String now() throws RemoteException {
+        try (HostConnection storage = storage()) {
+            return check(storage.run(Command.of(InstallPhases.BACKUP_SCRIPT)), "making the backup").stdout().strip();
+        }
+    }
+
+    public List<Backup> list() throws RemoteException {
+        try (HostConnection storage = storage()) {
+            String out = check(storage.run(Command.shell("cd " + Command.quote(dir) + " 2>/dev/null || exit 0;"
+                    + " for f in oth-*.sql.gz; do [ -e \"$f\" ] && stat -c '%n %s %Y' \"$f\"; done; true")), "listing backups").stdout();
+            return out.lines().map(l -> l.split(" ")).filter(f -> f.length == 3)
+                    .map(f -> new Backup(f[0].replace(".sql.gz", ""), Long.parseLong(f[1]), Instant.ofEpochSecond(Long.parseLong(f[2]))))
+                    .sorted((a, b) -> a.id().compareTo(b.id())).toList();
+        }
+    }
+
+    /** Restores the application database from backup {@code id} (tables are replaced as they were then). */
+    public void restore(String id) throws RemoteException {
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("\"" + id + "\" is not a backup id (expected oth-YYYYMMDDTHHMMSSZ; see oth backup list)");
+        }
+        String file = dir + "/" + id + ".sql.gz";
+        try (HostConnection storage = storage()) {
+            check(storage.run(Command.shell("[ -f " + Command.quote(file) + " ] || { echo 'no backup " + id + " in " + dir + "' >&2; exit 1; };"
+                    + " gunzip -c " + Command.quote(file) + " | mariadb --batch")), "restoring " + id);
+        }
+    }
+
+    private HostConnection storage() throws RemoteException {
+        Node node = site.nodesWithRole("storage").stream().findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(site.file() + ": no storage node: backups are of the local database"));
+        if (!site.storage().database().isLocal()) {
+            throw new IllegalArgumentException(site.file() + ": storage.database is external: back it up where it runs");
+        }
+        return SshFleet.connectOne(site, node, options);
+    }
+
+    private static CommandResult check(CommandResult r, String what) throws RemoteException {
+        if (!r.ok()) {
+            throw new RemoteException("storage", Failure.COMMAND_FAILED, what + ": " + r.diagnostic());
+        }
+        return r;
+    }
+}

@@ -1,0 +1,134 @@
+package io.oth.cli;
+
+import io.oth.ca.CaException;
+import io.oth.ca.CertificateStatus;
+import io.oth.install.InstallPhases;
+import io.oth.install.Installer;
+import io.oth.phase.RunReport;
+import io.oth.remote.Fleet;
+import io.oth.remote.HostKeyTrust;
+import io.oth.remote.RemoteException;
+import io.oth.remote.ssh.SshFleet;
+import io.oth.report.Table;
+import io.oth.site.Site;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+/** {@code oth certs status|rotate}: the certificates the site CA gave the services. */
+@Command(name = "certs", mixinStandardHelpOptions = true, description = "Show and rotate the internal service certificates.",
+        subcommands = {CertsCommand.Status.class, CertsCommand.Rotate.class})
+final class CertsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Every service certificate on every node, with its expiry.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        SiteOptions options;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Optional<Site> site = options.load(err);
+            if (site.isEmpty()) {
+                return ExitCode.USAGE.code();
+            }
+            Installer.Inputs inputs;
+            try {
+                inputs = Installer.prepare(site.get(), Clock.systemUTC());
+            } catch (Installer.InputException e) {
+                e.problems().forEach(p -> err.println("oth: " + p));
+                return ExitCode.USAGE.code();
+            }
+            Table table = new Table("NODE", "SERVICE", "EXPIRES", "DAYS LEFT", "ISSUER");
+            boolean renewSoon = false;
+            try (Fleet fleet = SshFleet.connect(site.get(), site.get().nodesWithRole("storage"), options.connectOptions(site.get(), HostKeyTrust.REFUSE))) {
+                for (Fleet.Reach reach : fleet.reaches()) {
+                    if (reach.host().isEmpty()) {
+                        err.println("oth: " + reach.failure().orElseThrow().getMessage());
+                        continue;
+                    }
+                    for (Map.Entry<String, String> cert : new java.util.TreeMap<>(InstallPhases.SERVICE_CERTIFICATES).entrySet()) {
+                        Optional<byte[]> pem = reach.host().get().read(cert.getValue());
+                        if (pem.isEmpty()) {
+                            table.row(reach.node().name(), cert.getKey(), "-", "-", "none installed");
+                            continue;
+                        }
+                        CertificateStatus s = inputs.ca().status(new String(pem.get(), StandardCharsets.US_ASCII));
+                        renewSoon |= s.daysLeft() < 30;
+                        table.row(reach.node().name(), cert.getKey(), s.notAfter().toString(), String.valueOf(s.daysLeft()),
+                                s.issuedByThisCa() ? "site CA" : "NOT this site's CA");
+                    }
+                }
+            } catch (RemoteException | CaException e) {
+                err.println("oth: " + e.getMessage());
+                return e instanceof RemoteException r ? ExitCode.of(r.failure()).code() : ExitCode.FAILED.code();
+            }
+            table.print(out);
+            return renewSoon ? ExitCode.FAILED.code() : ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = "Issue new certificates (fresh keys) and load them without downtime where the service can.")
+    static final class Rotate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        SiteOptions options;
+
+        @Option(names = "--service", paramLabel = "SERVICE", split = ",", description = "Only these services (mariadb, rabbitmq); default: all.")
+        Set<String> services;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Set<String> known = InstallPhases.SERVICE_CERTIFICATES.keySet();
+            Set<String> chosen = services == null ? known : services;
+            if (!known.containsAll(chosen)) {
+                err.println("oth: --service: expected some of " + new TreeSet<>(known) + ", got " + new TreeSet<>(chosen));
+                return ExitCode.USAGE.code();
+            }
+            Optional<Site> site = options.load(err);
+            if (site.isEmpty()) {
+                return ExitCode.USAGE.code();
+            }
+            try {
+                Installer.Inputs inputs = Installer.prepare(site.get(), Clock.systemUTC()).rotating(chosen);
+                RunReport report = Installer.install(inputs, options.connectOptions(site.get(), HostKeyTrust.REFUSE), false, Duration.ofSeconds(60), out);
+                out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");
+                return report.failed() ? ExitCode.FAILED.code() : ExitCode.OK.code();
+            } catch (Installer.InputException e) {
+                e.problems().forEach(p -> err.println("oth: " + p));
+                return ExitCode.USAGE.code();
+            } catch (RemoteException e) {
+                err.println("oth: " + e.getMessage());
+                return ExitCode.of(e.failure()).code();
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.oth.install;
+
+import io.oth.op.ApplyContext;
+import io.oth.op.Change;
+import io.oth.op.Operation;
+import io.oth.op.Probe;
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
+import io.oth.remote.Failure;
+import io.oth.remote.RemoteException;
+import io.oth.remote.Secret;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * RabbitMQ's accounts as the site wants them: a vhost for the application, its user with
+ * permissions on that vhost only, an administrator for operators, and no {@code guest}. Read with
+ * {@code rabbitmqctl export_definitions}; passwords are compared against the stored salted hashes
+ * and set by importing definitions from a private temporary file, never on a command line.
+ */
+public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, String adminUser, Secret adminPassword) implements Operation {
+    private static final String KEY = "rabbitmq:definitions";
+
+    @Override
+    public String subject() {
+        return "broker accounts";
+    }
+
+    @Override
+    public List<Probe> probes() {
+        return List.of(new Probe(KEY, "rabbitmqctl -q export_definitions --format json - 2>&1"));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+        Probe.Answer answer = answers.get(KEY);
+        List<String> needed = new ArrayList<>();
+        boolean guest;
+        if (!answer.ok()) {
+            needed.add("RabbitMQ did not answer (" + firstLine(answer.output()) + "): all accounts will be set");
+            guest = true;
+        } else {
+            Map<String, Object> defs = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(answer.output());
+            List<Map<String, Object>> users = (List<Map<String, Object>>) defs.getOrDefault("users", List.of());
+            List<Map<String, Object>> vhosts = (List<Map<String, Object>>) defs.getOrDefault("vhosts", List.of());
+            List<Map<String, Object>> permissions = (List<Map<String, Object>>) defs.getOrDefault("permissions", List.of());
+            guest = users.stream().anyMatch(u -> "guest".equals(u.get("name")));
+            if (vhosts.stream().noneMatch(v -> vhost.equals(v.get("name")))) {
+                needed.add("create vhost " + vhost);
+            }
+            checkUser(users, appUser, appPassword, "", needed);
+            checkUser(users, adminUser, adminPassword, "administrator", needed);
+            if (permissions.stream().noneMatch(p -> appUser.equals(p.get("user")) && vhost.equals(p.get("vhost")) && ".*".equals(p.get("configure"))
+                    && ".*".equals(p.get("write")) && ".*".equals(p.get("read")))) {
+                needed.add("give " + appUser + " access to vhost " + vhost);
+            }
+            if (permissions.stream().anyMatch(p -> appUser.equals(p.get("user")) && !vhost.equals(p.get("vhost")))) {
+                needed.add("take " + appUser + "'s access to other vhosts away");
+            }
+        }
+        if (guest) {
+            needed.add("delete user guest");
+        }
+        if (needed.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Change() {
+            @Override
+            public String summary() {
+                return "broker accounts: " + String.join(", ", needed);
+            }
+
+            @Override
+            public void apply(ApplyContext context) throws RemoteException {
+                // rabbitmqctl runs as the rabbitmq user and reads the definitions from a file: a 0600 one it owns, removed at once
+                String script = "set -e; f=$(mktemp /tmp/oth-definitions.XXXXXX); trap 'rm -f \"$f\"' EXIT; chown rabbitmq \"$f\"; cat > \"$f\";"
+                        + " rabbitmqctl -q import_definitions \"$f\";"
+                        + " for v in $(rabbitmqctl -q list_user_permissions --no-table-headers " + Command.quote(appUser) + " | cut -f1); do"
+                        + " [ \"$v\" = " + Command.quote(vhost) + " ] || rabbitmqctl -q clear_permissions -p \"$v\" " + Command.quote(appUser) + "; done;"
+                        + " if rabbitmqctl -q list_users --no-table-headers | cut -f1 | grep -qx guest; then rabbitmqctl -q delete_user guest; fi";
+                CommandResult r = context.host().run(Command.shell(script), Secret.of(definitions()), Duration.ofSeconds(120));
+                if (!r.ok()) {
+                    throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "RabbitMQ refused the account changes: " + r.diagnostic());
+                }
+            }
+        });
+    }
+
+    private static void checkUser(List<Map<String, Object>> users, String name, Secret password, String tag, List<String> needed) {
+        Optional<Map<String, Object>> user = users.stream().filter(u -> name.equals(u.get("name"))).findFirst();
+        if (user.isEmpty()) {
+            needed.add("create user " + name);
+            return;
+        }
+        if (!matches(String.valueOf(user.get().get("password_hash")), password.reveal())) {
+            needed.add("set the password of " + name);
+        }
+        Object tags = user.get().get("tags");
+        String tagText = tags instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(tags);
+        if (!tagText.equals(tag)) {
+            needed.add("set the tags of " + name + " to [" + tag + "]");
+        }
+    }
+
+    /** The definitions to import: users with salted SHA-256 hashes, the vhost and the permissions. */
+    String definitions() {
+        return "{\"users\": [" + userJson(appUser, appPassword, "") + ", " + userJson(adminUser, adminPassword, "administrator") + "],"
+                + " \"vhosts\": [{\"name\": \"" + vhost + "\"}],"
+                + " \"permissions\": [" + permissionJson(appUser, vhost) + ", " + permissionJson(adminUser, vhost) + ", " + permissionJson(adminUser, "/") + "]}";
+    }
+
+    private static String userJson(String name, Secret password, String tags) {
+        byte[] salt = new byte[4];
+        new SecureRandom().nextBytes(salt);
+        return "{\"name\": \"" + name + "\", \"password_hash\": \"" + hash(salt, password.reveal())
+                + "\", \"hashing_algorithm\": \"rabbit_password_hashing_sha256\", \"tags\": \"" + tags + "\"}";
+    }
+
+    private static String permissionJson(String user, String vhost) {
+        return "{\"user\": \"" + user + "\", \"vhost\": \"" + vhost + "\", \"configure\": \".*\", \"write\": \".*\", \"read\": \".*\"}";
+    }
+
+    /** RabbitMQ's rabbit_password_hashing_sha256: base64(salt + sha256(salt + password)), with a 4-byte salt. */
+    static String hash(byte[] salt, String password) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(salt);
+            byte[] digest = sha.digest(password.getBytes(StandardCharsets.UTF_8));
+            byte[] all = Arrays.copyOf(salt, salt.length + digest.length);
+            System.arraycopy(digest, 0, all, salt.length, digest.length);
+            return Base64.getEncoder().encodeToString(all);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean matches(String storedHash, String password) {
+        try {
+            byte[] stored = Base64.getDecoder().decode(storedHash);
+            return stored.length > 4 && hash(Arrays.copyOf(stored, 4), password).equals(storedHash);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String firstLine(String text) {
+        return text.strip().lines().findFirst().orElse("no output");
+    }
+}

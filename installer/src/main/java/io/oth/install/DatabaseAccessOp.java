@@ -1,0 +1,157 @@
+package io.oth.install;
+
+import io.oth.op.ApplyContext;
+import io.oth.op.Change;
+import io.oth.op.Operation;
+import io.oth.op.Probe;
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
+import io.oth.remote.Failure;
+import io.oth.remote.RemoteException;
+import io.oth.remote.Secret;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * MariaDB's accounts as the site wants them: the application's database, one least-privilege user
+ * per app node address that must use TLS, no anonymous users, no remote root, no test database.
+ * Read from the server first; only the statements that are needed are run, as root over the unix
+ * socket, with the SQL (and so the password) on stdin.
+ */
+public record DatabaseAccessOp(String database, String user, Secret password, List<String> appAddresses) implements Operation {
+    private static final String KEY = "mariadb:accounts";
+    private static final Set<String> LOCAL = Set.of("localhost", "127.0.0.1", "::1");
+    static final String PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, REFERENCES, CREATE TEMPORARY TABLES, LOCK TABLES";
+
+    @Override
+    public String subject() {
+        return "database accounts";
+    }
+
+    @Override
+    public List<Probe> probes() {
+        return List.of(new Probe(KEY, "mariadb -N -B -e \"SELECT 'user', User, Host, authentication_string, ssl_type FROM mysql.user;"
+                + " SELECT 'schema', SCHEMA_NAME, '', '', '' FROM information_schema.SCHEMATA;"
+                + " SELECT 'grant', User, Host, Db, '' FROM mysql.db\""));
+    }
+
+    @Override
+    public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+        Probe.Answer answer = answers.get(KEY);
+        if (!answer.ok()) {
+            return Optional.of(failing("cannot read MariaDB's accounts: " + answer.output().strip()));
+        }
+        List<String[]> rows = answer.output().lines().map(l -> l.split("\t", -1)).filter(r -> r.length == 5).toList();
+        List<String> statements = new ArrayList<>();
+        List<String> shown = new ArrayList<>();
+        if (rows.stream().anyMatch(r -> r[0].equals("schema") && r[1].equals("test"))) {
+            add(statements, shown, "DROP DATABASE test");
+        }
+        if (rows.stream().noneMatch(r -> r[0].equals("schema") && r[1].equals(database))) {
+            add(statements, shown, "CREATE DATABASE " + ident(database) + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        }
+        for (String[] r : rows) {
+            boolean anonymous = r[0].equals("user") && r[1].isEmpty();
+            boolean remoteRoot = r[0].equals("user") && r[1].equals("root") && !LOCAL.contains(r[2]);
+            boolean staleAppUser = r[0].equals("user") && r[1].equals(user) && !appAddresses.contains(r[2]);
+            if (anonymous || remoteRoot || staleAppUser) {
+                add(statements, shown, "DROP USER " + account(r[1], r[2]));
+            }
+        }
+        String hash = nativePasswordHash(password.reveal());
+        for (String host : appAddresses) {
+            Optional<String[]> existing = rows.stream().filter(r -> r[0].equals("user") && r[1].equals(user) && r[2].equals(host)).findFirst();
+            if (existing.isEmpty()) {
+                statements.add("CREATE USER " + account(user, host) + " IDENTIFIED BY " + literal(password.reveal()) + " REQUIRE SSL");
+                shown.add("CREATE USER " + account(user, host) + " IDENTIFIED BY *** REQUIRE SSL");
+            } else {
+                if (!existing.get()[3].equalsIgnoreCase(hash)) {
+                    statements.add("ALTER USER " + account(user, host) + " IDENTIFIED BY " + literal(password.reveal()));
+                    shown.add("ALTER USER " + account(user, host) + " IDENTIFIED BY ***");
+                }
+                if (!existing.get()[4].equals("ANY")) {
+                    add(statements, shown, "ALTER USER " + account(user, host) + " REQUIRE SSL");
+                }
+            }
+            boolean granted = rows.stream().anyMatch(r -> r[0].equals("grant") && r[1].equals(user) && r[2].equals(host) && r[3].equals(database));
+            if (!granted) {
+                add(statements, shown, "GRANT " + PRIVILEGES + " ON " + ident(database) + ".* TO " + account(user, host));
+            }
+        }
+        if (statements.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Change() {
+            @Override
+            public String summary() {
+                return "database accounts: " + statements.size() + " statement(s)";
+            }
+
+            @Override
+            public String detail() {
+                return "  " + String.join(";\n  ", shown) + ";";
+            }
+
+            @Override
+            public void apply(ApplyContext context) throws RemoteException {
+                String sql = String.join(";\n", statements) + ";\n";
+                CommandResult r = context.host().run(Command.of("mariadb", "--batch"), Secret.of(sql), Duration.ofSeconds(60));
+                if (!r.ok()) {
+                    throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "MariaDB refused the account changes: " + r.diagnostic());
+                }
+            }
+        });
+    }
+
+    /** MariaDB's mysql_native_password hash: "*" and the hex of SHA1(SHA1(password)). */
+    static String nativePasswordHash(String password) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            byte[] once = sha1.digest(password.getBytes(StandardCharsets.UTF_8));
+            return "*" + HexFormat.of().formatHex(sha1.digest(once)).toUpperCase(Locale.ROOT);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void add(List<String> statements, List<String> shown, String statement) {
+        statements.add(statement);
+        shown.add(statement);
+    }
+
+    private static String account(String user, String host) {
+        return literal(user) + "@" + literal(host);
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    private static String ident(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    private static Change failing(String why) {
+        return new Change() {
+            @Override
+            public String summary() {
+                return "database accounts: " + why;
+            }
+
+            @Override
+            public void apply(ApplyContext context) throws RemoteException {
+                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, why);
+            }
+        };
+    }
+}

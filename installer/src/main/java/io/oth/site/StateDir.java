@@ -1,0 +1,18 @@
+package io.oth.site;
+
+import java.nio.file.Path;
+
+/**
+ * Where oth keeps a site's state on the operator's side: the journal, the site CA, the secrets.
+ * {@code $XDG_STATE_HOME/oth/SITE}, else {@code ~/.local/state/oth/SITE}.
+ */
+public final class StateDir {
+    private StateDir() {
+    }
+
+    public static Path of(String site) {
+        String state = System.getenv("XDG_STATE_HOME");
+        Path base = state != null && !state.isBlank() ? Path.of(state) : Path.of(System.getProperty("user.home"), ".local", "state");
+        return base.resolve("oth").resolve(site);
+    }
+}

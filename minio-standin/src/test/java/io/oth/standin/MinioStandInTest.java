@@ -1,0 +1,266 @@
+package io.oth.standin;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.minio.BucketExistsArgs;
+import io.minio.CopyObjectArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.SourceObject;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.ListAllMyBucketsResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stand-in in-process, driven by MinIO's own Java client as an application would. */
+class MinioStandInTest {
+    private static final String ROOT = "oth-root";
+    private static final String ROOT_SECRET = "root-secret-0123";
+    private static final Map<String, String> ENV = Map.of(
+            MinioStandIn.ROOT_USER, ROOT, MinioStandIn.ROOT_PASSWORD, ROOT_SECRET);
+
+    private static TestPki pki;
+
+    @TempDir
+    Path temp;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeAll
+    static void createPki() throws Exception {
+        pki = new TestPki();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    @Test
+    void rootCredentialsOverHttpsStoreObjectsInTheDataDirectory() throws Exception {
+        Path data = temp.resolve("data");
+        MinioStandIn standIn = start(data, pki.writeCertsDir(temp.resolve("certs"), "EC", TestPki.KeyForm.PKCS8));
+        assertTrue(standIn.secure());
+        MinioClient root = client(standIn, ROOT, ROOT_SECRET);
+
+        root.makeBucket(MakeBucketArgs.builder().bucket("oth-files").build());
+        put(root, "oth-files", "reports/a.txt", "hello");
+
+        assertEquals("hello", get(root, "oth-files", "reports/a.txt"));
+        assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8),
+                Files.readAllBytes(data.resolve("oth-files/reports/a.txt")), "S3Proxy's filesystem store, basedir DATA_DIR");
+        root.removeObject(RemoveObjectArgs.builder().bucket("oth-files").object("reports/a.txt").build());
+        assertEquals("NoSuchKey", errorCode(() -> root.statObject(
+                StatObjectArgs.builder().bucket("oth-files").object("reports/a.txt").build())));
+    }
+
+    @Test
+    void aUsersFileKeyUsesItsBucketAndIsDeniedEveryOther() throws Exception {
+        Path data = temp.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve(".standin-users"), """
+                # access key, secret key, bucket
+                app-key   app-secret-0123   app-bucket
+                """);
+        MinioStandIn standIn = start(data, pki.writeCertsDir(temp.resolve("certs"), "EC", TestPki.KeyForm.PKCS8));
+        MinioClient root = client(standIn, ROOT, ROOT_SECRET);
+        root.makeBucket(MakeBucketArgs.builder().bucket("app-bucket").build());
+        root.makeBucket(MakeBucketArgs.builder().bucket("other-bucket").build());
+        put(root, "other-bucket", "secret.txt", "not for the app");
+        MinioClient app = client(standIn, "app-key", "app-secret-0123");
+
+        put(app, "app-bucket", "upload.bin", "from the app");
+        assertEquals("from the app", get(app, "app-bucket", "upload.bin"));
+        assertEquals(List.of("app-bucket"), bucketNames(app));
+
+        assertEquals("AccessDenied", errorCode(() -> get(app, "other-bucket", "secret.txt")));
+        assertEquals("AccessDenied", errorCode(() -> put(app, "other-bucket", "x", "y")));
+        assertEquals("AccessDenied", errorCode(() -> app.makeBucket(MakeBucketArgs.builder().bucket("third").build())));
+        assertEquals("AccessDenied", errorCode(() -> app.copyObject(CopyObjectArgs.builder()
+                .bucket("app-bucket").object("copied.txt")
+                .source(SourceObject.builder().bucket("other-bucket").object("secret.txt").build()).build())));
+        assertEquals(List.of("app-bucket", "other-bucket"), bucketNames(root), "the users file is no bucket");
+    }
+
+    @Test
+    void aWrongSecretOrAnUnknownKeyIsRefused() throws Exception {
+        Path data = temp.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve(".standin-users"), "app-key app-secret-0123 app-bucket\n");
+        MinioStandIn standIn = start(data, pki.writeCertsDir(temp.resolve("certs"), "EC", TestPki.KeyForm.PKCS8));
+        client(standIn, ROOT, ROOT_SECRET).makeBucket(MakeBucketArgs.builder().bucket("app-bucket").build());
+
+        assertEquals("SignatureDoesNotMatch", errorCode(() -> bucketNames(client(standIn, ROOT, "wrong-secret-0123"))));
+        assertEquals("SignatureDoesNotMatch",
+                errorCode(() -> get(client(standIn, "app-key", "wrong-secret-0123"), "app-bucket", "x")));
+        assertEquals("InvalidAccessKeyId", errorCode(() -> bucketNames(client(standIn, "nobody", "any-secret-0123"))));
+    }
+
+    @Test
+    void withoutCertificatesItServesPlainHttpOnEveryInterface() throws Exception {
+        Path data = temp.resolve("data");
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("HOME", temp.resolve("home").toString()); // no $HOME/.minio/certs: MinIO's default, empty
+        MinioStandIn standIn = started(MinioStandIn.start(List.of("server", data.toString(), "--address", ":0"), env));
+
+        assertFalse(standIn.secure());
+        assertEquals("http", standIn.url().getScheme());
+        MinioClient root = client(standIn, ROOT, ROOT_SECRET);
+        root.makeBucket(MakeBucketArgs.builder().bucket("plain").build());
+        put(root, "plain", "k", "v");
+        assertEquals("v", get(root, "plain", "k"));
+    }
+
+    @Test
+    void aTraditionalRsaKeyServesHttpsToo() throws Exception {
+        MinioStandIn standIn = start(temp.resolve("data"),
+                pki.writeCertsDir(temp.resolve("certs"), "RSA", TestPki.KeyForm.TRADITIONAL));
+        MinioClient root = client(standIn, ROOT, ROOT_SECRET);
+        root.makeBucket(MakeBucketArgs.builder().bucket("rsa").build());
+        assertTrue(root.bucketExists(BucketExistsArgs.builder().bucket("rsa").build()));
+    }
+
+    @Test
+    void aChangedUsersFileTakesEffectWithoutRestartAndABrokenOneKeepsThePreviousKeys() throws Exception {
+        Path data = temp.resolve("data");
+        Path usersFile = temp.resolve("users");
+        Files.writeString(usersFile, "# no keys yet\n");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        MinioStandIn standIn = started(MinioStandIn.start(List.of("server", data.toString(), "--address",
+                "127.0.0.1:0", "--certs-dir", temp.resolve("none").toString(), "--users-file", usersFile.toString()),
+                ENV, new PrintStream(log, true, StandardCharsets.UTF_8)));
+        client(standIn, ROOT, ROOT_SECRET).makeBucket(MakeBucketArgs.builder().bucket("late").build());
+        MinioClient late = client(standIn, "late-key", "late-secret-0123");
+        assertEquals("InvalidAccessKeyId", errorCode(() -> put(late, "late", "k", "v")));
+
+        rewrite(usersFile, "late-key late-secret-0123 late\n");
+        put(late, "late", "k", "v");
+
+        rewrite(usersFile, "late-key short late\n");
+        assertEquals("v", get(late, "late", "k"));
+        String logged = log.toString(StandardCharsets.UTF_8);
+        assertTrue(logged.contains(usersFile + ":1: the secret key of late-key is shorter than 8 characters;"
+                + " keeping the previous access keys"), logged);
+        assertFalse(logged.contains("late-secret-0123"), "no secret in the log");
+    }
+
+    @Test
+    void aMissingRootPasswordIsNamedAndStopsTheStart() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = MinioStandIn.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                List.of("server", temp.resolve("data").toString(), "--address", "127.0.0.1:0"),
+                Map.of(MinioStandIn.ROOT_USER, ROOT));
+
+        assertEquals(1, code);
+        assertEquals("minio stand-in: MINIO_ROOT_PASSWORD is not set; MinIO (and its stand-in) needs MINIO_ROOT_USER"
+                + " and MINIO_ROOT_PASSWORD in the environment\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aShortRootPasswordIsRefusedWithoutShowingIt() {
+        StandInException refused = assertThrows(StandInException.class, () -> MinioStandIn.start(
+                List.of("server", temp.resolve("data").toString()),
+                Map.of(MinioStandIn.ROOT_USER, ROOT, MinioStandIn.ROOT_PASSWORD, "hunter2")));
+        assertEquals("MINIO_ROOT_PASSWORD must be at least 8 characters long, as MinIO requires",
+                refused.getMessage());
+    }
+
+    @Test
+    void aPortInUseStopsTheStart() throws Exception {
+        MinioStandIn first = start(temp.resolve("one"), temp.resolve("no-certs"));
+        StandInException refused = assertThrows(StandInException.class, () -> MinioStandIn.start(
+                List.of("server", temp.resolve("two").toString(), "--address", "127.0.0.1:" + first.port()), ENV));
+        assertTrue(refused.getMessage().startsWith("cannot listen on 127.0.0.1:" + first.port() + ": "),
+                refused.getMessage());
+    }
+
+    @Test
+    void aNamedUsersFileMustExist() {
+        StandInException refused = assertThrows(StandInException.class, () -> MinioStandIn.start(
+                List.of("server", temp.resolve("data").toString(), "--users-file", temp.resolve("nope").toString()),
+                ENV));
+        assertEquals("--users-file " + temp.resolve("nope") + ": no such file", refused.getMessage());
+    }
+
+    @Test
+    void versionNamesTheStandInAndS3Proxy() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = MinioStandIn.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
+                List.of("--version"), Map.of());
+        assertEquals(0, code);
+        assertEquals("minio version stand-in (S3Proxy 4.1.0)\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    private MinioStandIn start(Path data, Path certs) throws StandInException {
+        return started(MinioStandIn.start(List.of("server", data.toString(), "--address", "127.0.0.1:0",
+                "--certs-dir", certs.toString(), "--console-address", ":9001"), ENV));
+    }
+
+    private MinioStandIn started(MinioStandIn standIn) {
+        toClose.add(standIn);
+        return standIn;
+    }
+
+    private MinioClient client(MinioStandIn standIn, String accessKey, String secretKey) throws Exception {
+        OkHttpClient http = pki.httpClient();
+        // Idle keep-alive connections would hold the server's graceful stop.
+        toClose.add(() -> http.connectionPool().evictAll());
+        return MinioClient.builder().endpoint(standIn.url().toString()).credentials(accessKey, secretKey)
+                .httpClient(http).build();
+    }
+
+    private static void put(MinioClient client, String bucket, String key, String text) throws Exception {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).data(bytes, bytes.length).build());
+    }
+
+    private static String get(MinioClient client, String bucket, String key) throws Exception {
+        try (GetObjectResponse response = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            return new String(response.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<String> bucketNames(MinioClient client) throws Exception {
+        return client.listBuckets().stream().map(ListAllMyBucketsResult.Bucket::name).sorted().toList();
+    }
+
+    private static String errorCode(Executable call) {
+        return assertThrows(ErrorResponseException.class, call).errorResponse().code();
+    }
+
+    /** Rewrites the file so that its modification time surely differs from the previous version's. */
+    private static void rewrite(Path file, String text) throws Exception {
+        FileTime before = Files.getLastModifiedTime(file);
+        Files.writeString(file, text);
+        Files.setLastModifiedTime(file, FileTime.from(before.toInstant().plus(Duration.ofSeconds(2))));
+    }
+}
