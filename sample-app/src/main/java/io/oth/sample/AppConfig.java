@@ -1,64 +1,70 @@
 package io.oth.sample;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Properties;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * The application's configuration, read from a properties file.
- *
- * <p>Keys under {@code database.}, {@code broker.} and {@code objects.} are reserved for the
- * checks of MariaDB, RabbitMQ and the object store; they are accepted and not yet used.
+ * The application's configuration, read from a properties file. The {@code database.*},
+ * {@code broker.*} and {@code objects.*} sections are each optional; a section that is present is
+ * complete, and its check is reported by {@code /healthz}. Secrets come from files named by the
+ * {@code *_file} keys and never appear in the properties file itself.
  */
-public record AppConfig(String listenAddress, int listenPort, String nodeName) {
+public record AppConfig(String listenAddress, int listenPort, String nodeName, Duration checkTimeout,
+        Optional<DatabaseSettings> database, Optional<BrokerSettings> broker, Optional<ObjectStoreSettings> objects) {
 
     static final String DEFAULT_ADDRESS = "127.0.0.1";
     static final int DEFAULT_PORT = 8080;
-    private static final Set<String> KEYS = Set.of("listen.address", "listen.port", "node.name");
-    private static final List<String> RESERVED_PREFIXES = List.of("database.", "broker.", "objects.");
+    static final int DEFAULT_TIMEOUT_SECONDS = 3;
+    private static final Set<String> KEYS = Set.of(
+            "listen.address", "listen.port", "node.name", "healthz.timeout_seconds",
+            "database.host", "database.port", "database.name", "database.user", "database.password_file",
+            "database.ca_file",
+            "broker.host", "broker.port", "broker.vhost", "broker.user", "broker.password_file", "broker.ca_file",
+            "objects.endpoint", "objects.region", "objects.bucket", "objects.access_key", "objects.secret_key_file",
+            "objects.ca_file");
+
+    /** Listening settings only: no service checks. */
+    public AppConfig(String listenAddress, int listenPort, String nodeName) {
+        this(listenAddress, listenPort, nodeName, Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS),
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
 
     public static AppConfig defaults() {
         return new AppConfig(DEFAULT_ADDRESS, DEFAULT_PORT, Hostname.local());
     }
 
     public static AppConfig load(Path file) throws ConfigException {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException(file + ": cannot read: " + e);
-        }
-        for (String key : new TreeSet<>(properties.stringPropertyNames())) {
-            if (!KEYS.contains(key) && RESERVED_PREFIXES.stream().noneMatch(key::startsWith)) {
-                throw new ConfigException(file + ": " + key + ": unknown key (known: " + new TreeSet<>(KEYS)
-                        + ", and the reserved prefixes " + RESERVED_PREFIXES + ")");
-            }
-        }
-        String address = properties.getProperty("listen.address", DEFAULT_ADDRESS).strip();
-        if (address.isEmpty()) {
-            throw new ConfigException(file + ": listen.address: must not be empty");
-        }
-        String port = properties.getProperty("listen.port", String.valueOf(DEFAULT_PORT)).strip();
-        String node = properties.getProperty("node.name", "").strip();
-        return new AppConfig(address, parsePort(file, port), node.isEmpty() ? Hostname.local() : node);
+        ConfigReader in = ConfigReader.read(file, KEYS);
+        String address = in.nonEmpty("listen.address", DEFAULT_ADDRESS);
+        int port = in.port("listen.port", DEFAULT_PORT);
+        String node = in.text("node.name", "");
+        int timeout = in.integer("healthz.timeout_seconds", DEFAULT_TIMEOUT_SECONDS, 1, 60, "a number of seconds");
+        return new AppConfig(address, port, node.isEmpty() ? Hostname.local() : node, Duration.ofSeconds(timeout),
+                in.hasSection("database.") ? Optional.of(database(in)) : Optional.empty(),
+                in.hasSection("broker.") ? Optional.of(broker(in)) : Optional.empty(),
+                in.hasSection("objects.") ? Optional.of(objects(in)) : Optional.empty());
     }
 
-    private static int parsePort(Path file, String value) throws ConfigException {
-        int port;
-        try {
-            port = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            port = 0;
-        }
-        if (port < 1 || port > 65535) {
-            throw new ConfigException(file + ": listen.port: \"" + value + "\" is not a port number (1-65535)");
-        }
-        return port;
+    private static DatabaseSettings database(ConfigReader in) throws ConfigException {
+        return new DatabaseSettings(in.required("database.host"),
+                in.port("database.port", DatabaseSettings.DEFAULT_PORT),
+                in.required("database.name"), in.required("database.user"),
+                in.secretFile("database.password_file"), in.caFile("database.ca_file"));
+    }
+
+    private static BrokerSettings broker(ConfigReader in) throws ConfigException {
+        return new BrokerSettings(in.required("broker.host"),
+                in.port("broker.port", BrokerSettings.DEFAULT_PORT),
+                in.text("broker.vhost", BrokerSettings.DEFAULT_VHOST), in.required("broker.user"),
+                in.secretFile("broker.password_file"), in.caFile("broker.ca_file"));
+    }
+
+    private static ObjectStoreSettings objects(ConfigReader in) throws ConfigException {
+        return new ObjectStoreSettings(in.serverUrl("objects.endpoint"),
+                in.text("objects.region", ObjectStoreSettings.DEFAULT_REGION), in.required("objects.bucket"),
+                in.required("objects.access_key"), in.secretFile("objects.secret_key_file"),
+                in.optionalCaFile("objects.ca_file"));
     }
 }

@@ -1,24 +1,79 @@
 package io.oth.sample;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * One named check reported by {@code /healthz}. Checks of the database, broker and object store
- * are added as further instances; any failing check turns the whole answer into 503.
+ * One named check reported by {@code /healthz}, answered within {@code timeout} or counted as
+ * failed; any failing check turns the whole answer into 503.
  */
-public record HealthCheck(String name, Supplier<Result> probe) {
+public record HealthCheck(String name, Duration timeout, Supplier<Result> probe) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(AppConfig.DEFAULT_TIMEOUT_SECONDS);
+
+    public HealthCheck(String name, Supplier<Result> probe) {
+        this(name, DEFAULT_TIMEOUT, probe);
+    }
 
     /** The process is up and answering requests. */
     public static HealthCheck self() {
         return new HealthCheck("self", Result::pass);
     }
 
+    /**
+     * Runs all checks at once on {@code executor}; each gets its own timeout from the common start,
+     * so the answer takes about as long as the longest timeout, not their sum. A check that has not
+     * answered in time is failed and interrupted; its client's own timeouts end it soon after.
+     */
+    static Map<String, Result> runAll(List<HealthCheck> checks, ExecutorService executor) {
+        long start = System.nanoTime();
+        List<Future<Result>> futures = new ArrayList<>();
+        for (HealthCheck check : checks) {
+            futures.add(executor.submit(check::run));
+        }
+        Map<String, Result> results = new LinkedHashMap<>();
+        for (int i = 0; i < checks.size(); i++) {
+            HealthCheck check = checks.get(i);
+            long left = start + check.timeout.toNanos() - System.nanoTime();
+            results.put(check.name, await(futures.get(i), Math.max(left, 0), check.timeout));
+        }
+        return results;
+    }
+
+    private static Result await(Future<Result> future, long nanos, Duration timeout) {
+        try {
+            return future.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return Result.fail("no answer within " + format(timeout));
+        } catch (ExecutionException e) {
+            return Result.fail(FailureReason.describe(e.getCause()));
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            return Result.fail("interrupted");
+        }
+    }
+
+    static String format(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+
     Result run() {
         try {
             return probe.get();
         } catch (RuntimeException e) {
-            return Result.fail(e.toString());
+            return Result.fail(FailureReason.describe(e));
         }
     }
 

@@ -9,10 +9,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.StringJoiner;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +31,11 @@ public final class SampleApp implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final ExecutorService checkExecutor = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "healthz-check");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final String version;
     private final String node;
     private final List<HealthCheck> checks;
@@ -74,15 +83,40 @@ public final class SampleApp implements AutoCloseable {
             err.println(e.getMessage());
             return 2;
         }
+        List<HealthCheck> checks;
         try {
-            SampleApp app = start(config, buildVersion(), List.of(HealthCheck.self()), out);
+            checks = checks(config);
+        } catch (GeneralSecurityException e) {
+            err.println("cannot set up TLS for the checks: " + e.getMessage());
+            return 2;
+        }
+        try {
+            SampleApp app = start(config, buildVersion(), checks, out);
             out.printf("oth-app %s on node %s listening on %s:%d%n",
                     app.version, app.node, config.listenAddress(), app.port());
+            out.printf("checks: %s (timeout %s each)%n", String.join(", ", checks.stream().map(HealthCheck::name).toList()),
+                    HealthCheck.format(config.checkTimeout()));
             return 0;
         } catch (IOException e) {
             err.printf("cannot listen on %s:%d: %s%n", config.listenAddress(), config.listenPort(), e.getMessage());
             return 1;
         }
+    }
+
+    /** {@code self}, then one check per configured section, each bounded by the configured timeout. */
+    static List<HealthCheck> checks(AppConfig config) throws GeneralSecurityException {
+        List<HealthCheck> checks = new ArrayList<>(List.of(HealthCheck.self()));
+        Duration timeout = config.checkTimeout();
+        if (config.database().isPresent()) {
+            checks.add(DatabaseCheck.of(config.database().get(), timeout));
+        }
+        if (config.broker().isPresent()) {
+            checks.add(BrokerCheck.of(config.broker().get(), config.nodeName(), timeout));
+        }
+        if (config.objects().isPresent()) {
+            checks.add(ObjectStoreCheck.of(config.objects().get(), config.nodeName(), timeout));
+        }
+        return checks;
     }
 
     public static SampleApp start(AppConfig config, String version, List<HealthCheck> checks, PrintStream accessLog)
@@ -112,6 +146,7 @@ public final class SampleApp implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        checkExecutor.shutdownNow();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -134,10 +169,10 @@ public final class SampleApp implements AutoCloseable {
     private void health(HttpExchange exchange) throws IOException {
         StringJoiner results = new StringJoiner(",", "{", "}");
         boolean healthy = true;
-        for (HealthCheck check : checks) {
-            HealthCheck.Result result = check.run();
+        for (Map.Entry<String, HealthCheck.Result> entry : HealthCheck.runAll(checks, checkExecutor).entrySet()) {
+            HealthCheck.Result result = entry.getValue();
             healthy &= result.ok();
-            results.add(json(check.name()) + ":{\"status\":" + json(result.ok() ? "ok" : "fail")
+            results.add(json(entry.getKey()) + ":{\"status\":" + json(result.ok() ? "ok" : "fail")
                     + (result.ok() ? "" : ",\"reason\":" + json(result.reason())) + "}");
         }
         String body = "{\"status\":" + json(healthy ? "ok" : "fail") + ",\"version\":" + json(version)

@@ -7,12 +7,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SampleAppTest {
 
@@ -20,9 +25,14 @@ class SampleAppTest {
     private final ByteArrayOutputStream accessLog = new ByteArrayOutputStream();
     private SampleApp app;
 
+    @TempDir
+    Path dir;
+
     @AfterEach
     void stop() {
-        app.close();
+        if (app != null) {
+            app.close();
+        }
     }
 
     private void start(HealthCheck... checks) throws IOException {
@@ -53,6 +63,44 @@ class SampleAppTest {
         assertTrue(response.body().startsWith("{\"status\":\"fail\""), response.body());
         assertTrue(response.body().contains("\"database\":{\"status\":\"fail\",\"reason\":\"connection refused\"}"),
                 response.body());
+    }
+
+    @Test
+    void aCheckThatHangsIsCutOffAtItsTimeout() throws Exception {
+        start(HealthCheck.self(), new HealthCheck("broker", Duration.ofMillis(300), () -> {
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return HealthCheck.Result.pass();
+        }));
+        long begin = System.nanoTime();
+        HttpResponse<String> response = get("/healthz");
+        long millis = Duration.ofNanos(System.nanoTime() - begin).toMillis();
+        assertEquals(503, response.statusCode());
+        assertEquals("{\"status\":\"fail\",\"version\":\"1.2.3\",\"node\":\"app-1\",\"checks\":{"
+                + "\"self\":{\"status\":\"ok\"},\"broker\":{\"status\":\"fail\",\"reason\":\"no answer within 300 ms\"}}}\n",
+                response.body());
+        assertTrue(millis < 2000, "took " + millis + " ms");
+    }
+
+    @Test
+    void configuredSectionsBecomeChecksInAFixedOrder() throws Exception {
+        AppConfig config = new AppConfig("127.0.0.1", 0, "app-1", Duration.ofSeconds(1),
+                Optional.of(new DatabaseSettings("127.0.0.1", 1, "oth", "oth_app", new Secret("db"), ca())),
+                Optional.of(new BrokerSettings("127.0.0.1", 1, "/", "oth_app", new Secret("mq"), ca())),
+                Optional.of(new ObjectStoreSettings(URI.create("http://127.0.0.1:1"), "us-east-1", "oth-data", "oth-app",
+                        new Secret("s3"), Optional.empty())));
+        List<HealthCheck> checks = SampleApp.checks(config);
+        assertEquals(List.of("self", "database", "broker", "objects"), checks.stream().map(HealthCheck::name).toList());
+        assertTrue(checks.stream().skip(1).allMatch(check -> check.timeout().equals(Duration.ofSeconds(1))));
+        assertEquals(List.of("self"), SampleApp.checks(new AppConfig("127.0.0.1", 0, "app-1")).stream()
+                .map(HealthCheck::name).toList());
+    }
+
+    private CaFile ca() throws Exception {
+        return DownServices.testCa(Files.createTempDirectory(dir, "ca"));
     }
 
     @Test

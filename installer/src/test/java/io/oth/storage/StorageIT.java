@@ -1,0 +1,258 @@
+package io.oth.storage;
+
+import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.oth.cli.Run;
+import io.oth.lab.Lab;
+import io.oth.lab.LabExtension;
+import io.oth.remote.ConnectOptions;
+import io.oth.remote.Forward;
+import io.oth.remote.HostConnection;
+import io.oth.remote.HostKeyTrust;
+import io.oth.remote.ssh.SshFleet;
+import io.oth.secret.Secrets;
+import io.oth.site.Site;
+import io.oth.site.SiteLoader;
+import io.oth.site.StateDir;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The storage node after {@code oth install}: MariaDB and RabbitMQ over TLS from the site CA, seen
+ * from an app node (through an SSH forward from app1, so the servers see app1's address).
+ */
+@ExtendWith(LabExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StorageIT {
+    private static Lab lab;
+    private static Site site;
+    private static HostConnection app1;
+    private static Secrets secrets;
+    private static Path siteRoot;
+
+    @BeforeAll
+    static void install(Lab theLab) throws Exception {
+        lab = theLab;
+        Run run = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, run.code(), run::toString);
+        site = SiteLoader.load(lab.site());
+        app1 = SshFleet.connectOne(site, site.node("app1").orElseThrow(),
+                new ConnectOptions(lab.knownHosts(), Duration.ofSeconds(10), 4, HostKeyTrust.REFUSE, () -> new char[0]));
+        secrets = Secrets.open(StateDir.of(site.name()).resolve("secrets.yml"));
+        siteRoot = Files.createTempFile("site-root", ".pem");
+        Files.write(siteRoot, app1.host().read("/etc/oth-app/site-ca.pem").orElseThrow());
+    }
+
+    @AfterAll
+    static void close() {
+        if (app1 != null) {
+            app1.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyAppNodeReportsDatabaseAndBrokerHealthy() {
+        for (int i = 1; i <= lab.apps(); i++) {
+            String health = lab.exec("app" + i, "curl", "-sS", "--max-time", "10", "http://127.0.0.1:8080/healthz");
+            assertTrue(health.contains("\"database\":{\"status\":\"ok\""), "app" + i + ": " + health);
+            assertTrue(health.contains("\"broker\":{\"status\":\"ok\""), "app" + i + ": " + health);
+        }
+        String throughLb = lab.exec("inet", "curl", "-sS", "--max-time", "10", "--cacert", "/var/lib/oth-lab/trust/site-root.pem",
+                "https://oth.example.test/healthz");
+        assertTrue(throughLb.startsWith("{\"status\":\"ok\""), throughLb);
+    }
+
+    @Test
+    @Order(2)
+    void mariadbRefusesPlaintextAndAcceptsTlsFromAnAppNode() throws Exception {
+        try (Forward db = app1.host().forward("10.77.0.20", 3306)) {
+            SQLException plain = assertThrows(SQLException.class, () -> DriverManager.getConnection(jdbc(db, "sslMode=disable"), login()).close());
+            assertTrue(plain.getMessage().contains("Access denied") || plain.getMessage().contains("secure transport"), plain.getMessage());
+            try (java.sql.Connection c = DriverManager.getConnection(jdbc(db, "sslMode=verify-ca&serverSslCert=" + siteRoot), login());
+                 ResultSet rs = c.createStatement().executeQuery("SHOW SESSION STATUS LIKE 'Ssl_version'")) {
+                assertTrue(rs.next());
+                assertTrue(rs.getString(2).startsWith("TLSv1."), rs.getString(2));
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void storagePortsAreClosedToEverythingButTheAppNodes() {
+        for (String from : List.of("inet", "lb")) {
+            for (int port : List.of(3306, 5671, 5672, 15671, 9000)) {
+                assertNotEquals(0, lab.tryExec(from, "nc", "-z", "-w", "3", "10.77.0.20", String.valueOf(port)).exitCode(),
+                        from + " must not reach storage:" + port);
+            }
+        }
+        assertEquals(0, lab.tryExec("app2", "nc", "-z", "-w", "3", "10.77.0.20", "5671").exitCode(), "app2 reaches AMQPS");
+        String listening = lab.exec("storage", "ss", "-ltnH");
+        assertFalse(listening.contains("0.0.0.0:4369") || listening.contains("0.0.0.0:25672"), "epmd and Erlang distribution on loopback\n" + listening);
+        assertFalse(listening.contains(":5672 "), "plain AMQP is off unless asked for\n" + listening);
+    }
+
+    @Test
+    @Order(4)
+    void guestCannotLogInAndTheApplicationUserCan() throws Exception {
+        try (Forward amqps = app1.host().forward("10.77.0.20", 5671)) {
+            ConnectionFactory guest = amqp(amqps, "guest", "guest", "/");
+            assertThrows(AuthenticationFailureException.class, () -> guest.newConnection().close());
+            ConnectionFactory app = amqp(amqps, "oth-app", secrets.get("rabbitmq.oth-app").orElseThrow().reveal(), "oth");
+            try (Connection c = app.newConnection()) {
+                assertTrue(c.isOpen());
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aRotatedCertificateIsServedAndTheApplicationStaysHealthy() throws Exception {
+        BigInteger before = servedSerial(5671);
+        Run rotate = Run.oth("certs", "rotate", "--service", "rabbitmq", "--site", lab.site().toString());
+        assertEquals(0, rotate.code(), rotate::toString);
+        assertTrue(rotate.out().contains("[storage] issue a new 90-day certificate for rabbitmq on storage (rotation asked for)"), rotate::toString);
+        assertNotEquals(before, servedSerial(5671), "new connections get the new certificate");
+        String health = lab.exec("app1", "curl", "-sS", "--max-time", "10", "http://127.0.0.1:8080/healthz");
+        assertTrue(health.contains("\"broker\":{\"status\":\"ok\""), health);
+        Run status = Run.oth("certs", "status", "--site", lab.site().toString());
+        assertEquals(0, status.code(), status::toString);
+        assertTrue(status.out().matches("(?s).*storage\\s+rabbitmq\\s+\\S+\\s+(89|90)\\s+site CA.*"), status::toString);
+    }
+
+    @Test
+    @Order(6)
+    void aBackupBringsBackARowDeletedAfterIt() throws Exception {
+        try (Forward db = app1.host().forward("10.77.0.20", 3306);
+             java.sql.Connection c = DriverManager.getConnection(jdbc(db, "sslMode=verify-ca&serverSslCert=" + siteRoot), login());
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS probe (id INT PRIMARY KEY, note VARCHAR(40))");
+            s.execute("REPLACE INTO probe VALUES (1, 'before the backup')");
+            Run now = Run.oth("backup", "now", "--site", lab.site().toString());
+            assertEquals(0, now.code(), now::toString);
+            String id = now.out().strip();
+            assertTrue(Run.oth("backup", "list", "--site", lab.site().toString()).out().contains(id));
+            s.execute("DELETE FROM probe WHERE id = 1");
+            Run restore = Run.oth("backup", "restore", id, "--site", lab.site().toString());
+            assertEquals(0, restore.code(), restore::toString);
+            try (ResultSet rs = s.executeQuery("SELECT note FROM probe WHERE id = 1")) {
+                assertTrue(rs.next(), "the row is back");
+                assertEquals("before the backup", rs.getString(1));
+            }
+        }
+        Run bad = Run.oth("backup", "restore", "yesterday", "--site", lab.site().toString());
+        assertEquals(2, bad.code(), bad::toString);
+    }
+
+    @Test
+    @Order(7)
+    void secretsNeverShowInOutputLogsOrProcessLists() throws Exception {
+        lab.exec("storage", "mariadb", "-e", "DROP USER 'oth'@'10.77.0.102'");
+        lab.exec("storage", "rabbitmqctl", "-q", "delete_user", "oth-app");
+        List<Process> watchers = new ArrayList<>();
+        for (String host : List.of("storage", "app1", "app2")) {
+            watchers.add(new ProcessBuilder(Lab.repo().resolve("lab/lab").toString(), "exec", host, "sh", "-c",
+                    "for i in $(seq 400); do ps -eo args; sleep 0.05; done > /tmp/ps-capture.txt").start());
+        }
+        Run run = Run.oth("install", "--site", lab.site().toString());
+        for (Process w : watchers) {
+            w.waitFor();
+        }
+        assertEquals(0, run.code(), run::toString);
+        assertTrue(run.out().contains("[storage] database accounts: 2 statement(s)"), run::toString);
+        List<String> texts = new ArrayList<>(List.of(run.out(), run.err(), Files.readString(StateDir.of(site.name()).resolve("journal"))));
+        for (String host : List.of("storage", "app1", "app2")) {
+            texts.add(lab.exec(host, "cat", "/tmp/ps-capture.txt"));
+            texts.add(lab.exec(host, "sh", "-c", "cat /var/log/*.log /var/log/*/*.log /var/log/*/* 2>/dev/null || true"));
+        }
+        for (String name : secrets.names()) {
+            String value = secrets.get(name).orElseThrow().reveal();
+            for (String text : texts) {
+                assertFalse(text.contains(value), "secret " + name + " appeared in a log, report or process list");
+            }
+        }
+        assertTrue(texts.get(3).contains("sshd"), "the process capture worked");
+    }
+
+    @Test
+    @Order(8)
+    void aReRunChangesNothing() {
+        Run run = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, run.code(), run::toString);
+        assertTrue(run.out().contains("install: 0 change(s) made, 0 host(s) failed"), run::toString);
+    }
+
+    private static String jdbc(Forward f, String options) {
+        return "jdbc:mariadb://127.0.0.1:" + f.localPort() + "/oth?" + options;
+    }
+
+    private static Properties login() {
+        Properties p = new Properties();
+        p.setProperty("user", "oth");
+        p.setProperty("password", secrets.get("mariadb.oth").orElseThrow().reveal());
+        return p;
+    }
+
+    private static ConnectionFactory amqp(Forward f, String user, String password, String vhost) throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setPort(f.localPort());
+        factory.setUsername(user);
+        factory.setPassword(password);
+        factory.setVirtualHost(vhost);
+        factory.useSslProtocol(trustingSiteCa());
+        factory.setConnectionTimeout(5000);
+        return factory;
+    }
+
+    private static SSLContext trustingSiteCa() throws Exception {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        store.setCertificateEntry("site", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(siteRoot))));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    private static BigInteger servedSerial(int port) throws Exception {
+        try (Forward f = app1.host().forward("10.77.0.20", port);
+             SSLSocket socket = (SSLSocket) trustingSiteCa().getSocketFactory().createSocket("127.0.0.1", f.localPort())) {
+            socket.startHandshake();
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
+    }
+}
