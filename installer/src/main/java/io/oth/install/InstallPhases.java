@@ -1,5 +1,6 @@
 package io.oth.install;
 
+import io.oth.op.DirectoryOp;
 import io.oth.op.FileOp;
 import io.oth.op.ManagedBlockOp;
 import io.oth.op.Operation;
@@ -28,14 +29,21 @@ import java.util.function.Function;
 /** The phases of {@code oth install}: the order and roles come from playbooks/install.yml, the operations from here. */
 public final class InstallPhases {
     static final String APP_USER = "oth-app";
+    private static final String APP_OBJECTS_KEY = "oth-app";
     private static final String STORAGE = "storage";
     public static final String BACKUP_SCRIPT = "/usr/local/sbin/oth-backup";
     private static final String MARIADB_TLS = "/etc/mysql/oth-tls/";
     private static final String RABBITMQ_TLS = "/etc/rabbitmq/oth-tls/";
+    private static final String MINIO_CERTS = "/etc/minio/certs/";
+    private static final String MINIO_USER = "minio-user";
+    private static final String MINIO_DATA = "/var/lib/minio";
+    /** The application's bucket on local object storage. */
+    private static final String BUCKET = "oth";
     /** The certificate each service oth gives one to serves, on the storage node. */
     public static final Map<String, String> SERVICE_CERTIFICATES = Map.of(
             "mariadb", MARIADB_TLS + "server-chain.pem",
-            "rabbitmq", RABBITMQ_TLS + "server.pem");
+            "rabbitmq", RABBITMQ_TLS + "server.pem",
+            "minio", MINIO_CERTS + "public.crt");
     private static final String JAVA = "/usr/bin/java";
 
     private final Installer.Inputs inputs;
@@ -59,6 +67,7 @@ public final class InstallPhases {
         code.put("backups", this::backups);
         code.put("broker", this::broker);
         code.put("broker-accounts", this::brokerAccounts);
+        code.put("objects", this::objects);
         code.put("haproxy", this::haproxy);
         code.put("application", this::application);
         code.put("traefik", this::traefik);
@@ -172,6 +181,36 @@ public final class InstallPhases {
                         "rabbitmqctl -q eval 'ssl:clear_pem_cache().'"));
     }
 
+    private List<Operation> objects(Target t) {
+        if (!t.site().storage().objects().isLocal()) {
+            return List.of();
+        }
+        ProgramBundle minio = inputs.minio().orElseThrow();
+        String bundle = "/opt/minio/bundles/minio-" + minio.id() + ".tar.gz";
+        Map<String, Object> vars = Map.of("user", MINIO_USER, "binary", "/opt/minio/current/minio", "data", MINIO_DATA);
+        String environment = "# Managed by oth: MinIO's settings; the root credentials are for oth and operators only.\n"
+                + "MINIO_ROOT_USER=oth-admin\nMINIO_ROOT_PASSWORD=" + inputs.secret("minio.root").reveal() + "\n"
+                + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + t.node().address() + ":9000 --certs-dir " + MINIO_CERTS + "\"\n";
+        // The application's access key, limited to its bucket. The lab's stand-in reads it from this
+        // file; on a real MinIO the same key is meant to be made with the admin API (not done yet).
+        String accessKeys = APP_OBJECTS_KEY + " " + inputs.secret("minio.oth-app").reveal() + " " + BUCKET + "\n";
+        return List.of(
+                new SystemUserOp(MINIO_USER),
+                FileOp.binary(bundle, minio.bytes(), "root:root", "0644"),
+                new UnpackOp(bundle, "/opt/minio/" + minio.id(), "/opt/minio/current", minio.sha256(), Set.of("minio")),
+                new DirectoryOp(MINIO_DATA, MINIO_USER + ":" + MINIO_USER, "0750"),
+                new DirectoryOp(MINIO_DATA + "/" + BUCKET, MINIO_USER + ":" + MINIO_USER, "0750"),
+                FileOp.text(MINIO_DATA + "/.standin-users", accessKeys, MINIO_USER + ":" + MINIO_USER, "0600").secret(),
+                new ServiceCertOp(inputs.ca(), serverIdentity("minio", t), new ServiceCertOp.Files(MINIO_CERTS + "private.key",
+                        MINIO_CERTS + "public.crt", MINIO_CERTS + "CAs/ca.pem", MINIO_USER + ":" + MINIO_USER), ServiceCertOp.Layout.CHAIN_AND_ROOT,
+                        inputs.rotate().contains("minio"), Set.of("minio"), inputs.clock()),
+                FileOp.text("/etc/default/minio", environment, "root:root", "0600").secret().notifying("minio"),
+                FileOp.text("/etc/init.d/minio", Templates.render("minio/minio.init.peb", vars), "root:root", "0755").notifying("minio"),
+                FileOp.text("/etc/systemd/system/minio.service", Templates.render("minio/minio.service.peb", vars), "root:root", "0644")
+                        .notifying("minio"),
+                new ServiceOp("minio", t.facts().init(), true));
+    }
+
     private List<Operation> brokerAccounts(Target t) {
         if (!t.site().storage().broker().isLocal()) {
             return List.of();
@@ -229,6 +268,10 @@ public final class InstallPhases {
             ops.add(FileOp.text("/etc/oth-app/secrets/broker.password", inputs.secret("rabbitmq.oth-app").reveal(), APP_USER + ":" + APP_USER, "0600")
                     .secret().notifying("oth-app"));
         }
+        if (t.site().storage().objects().isLocal()) {
+            ops.add(FileOp.text("/etc/oth-app/secrets/objects.secret", inputs.secret("minio.oth-app").reveal(), APP_USER + ":" + APP_USER, "0600")
+                    .secret().notifying("oth-app"));
+        }
         ops.addAll(List.of(
                 FileOp.text("/etc/init.d/oth-app", Templates.render("oth-app/oth-app.init.peb", vars), "root:root", "0755").notifying("oth-app"),
                 FileOp.text("/etc/systemd/system/oth-app.service", Templates.render("oth-app/oth-app.service.peb", vars), "root:root", "0644")
@@ -253,12 +296,17 @@ public final class InstallPhases {
         vars.put("broker", site.storage().broker().external()
                 .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "ca_file", systemCas))
                 .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 5671, "ca_file", siteCa)));
+        vars.put("objects", site.storage().objects().external()
+                .map(e -> Map.<String, Object>of("endpoint", e.endpoint(), "region", e.region(), "bucket", e.bucket(), "access_key", APP_OBJECTS_KEY,
+                        "ca_file", systemCas))
+                .orElseGet(() -> Map.of("endpoint", "https://" + storage.orElseThrow().address() + ":9000", "region", "us-east-1", "bucket", BUCKET,
+                        "access_key", APP_OBJECTS_KEY, "ca_file", siteCa)));
         return Templates.render("oth-app/app.properties.peb", vars);
     }
 
     private List<Operation> traefik(Target t) {
-        TraefikBundle traefik = inputs.traefik();
-        String id = traefik.sha256().substring(0, 12);
+        ProgramBundle traefik = inputs.traefik();
+        String id = traefik.id();
         String bundle = "/opt/traefik/bundles/traefik-" + id + ".tar.gz";
         Map<String, Object> vars = Map.of("binary", "/opt/traefik/current/traefik");
         Map<String, Object> config = Map.of("site", t.site().name(), "fqdn", t.site().fqdn(), "port", 80,

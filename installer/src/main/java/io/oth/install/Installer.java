@@ -45,8 +45,8 @@ public final class Installer {
      *
      * @param rotate services whose certificates are to be replaced now ({@code oth certs rotate})
      */
-    public record Inputs(Site site, byte[] certificatePem, BundleReport certificate, ReleaseBundle release, TraefikBundle traefik,
-                         SiteCa ca, Secrets secrets, Set<String> rotate, Clock clock) {
+    public record Inputs(Site site, byte[] certificatePem, BundleReport certificate, ReleaseBundle release, ProgramBundle traefik,
+                         Optional<ProgramBundle> minio, SiteCa ca, Secrets secrets, Set<String> rotate, Clock clock) {
 
         /** A site secret, made the first time it is needed and kept 0600 in the site's secrets file. */
         public Secret secret(String name) {
@@ -58,7 +58,7 @@ public final class Installer {
         }
 
         public Inputs rotating(Set<String> services) {
-            return new Inputs(site, certificatePem, certificate, release, traefik, ca, secrets, Set.copyOf(services), clock);
+            return new Inputs(site, certificatePem, certificate, release, traefik, minio, ca, secrets, Set.copyOf(services), clock);
         }
     }
 
@@ -95,7 +95,8 @@ public final class Installer {
             }
         }
         ReleaseBundle release = null;
-        TraefikBundle traefik = null;
+        ProgramBundle traefik = null;
+        Optional<ProgramBundle> minio = Optional.empty();
         try {
             release = ReleaseBundle.read(site.application().release().orElseThrow(() ->
                     new ReleaseBundle.BundleException(site.file() + ": application.release: missing (the OTH application release bundle)")));
@@ -103,10 +104,18 @@ public final class Installer {
             problems.add(e.getMessage());
         }
         try {
-            traefik = TraefikBundle.read(site.application().traefik().orElseThrow(() ->
-                    new ReleaseBundle.BundleException(site.file() + ": application.traefik: missing (the traefik release bundle)")));
+            traefik = ProgramBundle.read(site.application().traefik().orElseThrow(() ->
+                    new ReleaseBundle.BundleException(site.file() + ": application.traefik: missing (the traefik release bundle)")), "traefik");
         } catch (ReleaseBundle.BundleException e) {
             problems.add(e.getMessage());
+        }
+        if (site.storage().objects().isLocal()) {
+            try {
+                minio = Optional.of(ProgramBundle.read(site.application().minio().orElseThrow(() -> new ReleaseBundle.BundleException(site.file()
+                        + ": application.minio: missing (the MinIO release bundle; storage.objects is local)")), "minio"));
+            } catch (ReleaseBundle.BundleException e) {
+                problems.add(e.getMessage());
+            }
         }
         SiteCa ca = null;
         Secrets secrets = null;
@@ -124,7 +133,7 @@ public final class Installer {
         if (!problems.isEmpty()) {
             throw new InputException(problems);
         }
-        return new Inputs(site, pem, report, release, traefik, ca, secrets, Set.of(), clock);
+        return new Inputs(site, pem, report, release, traefik, minio, ca, secrets, Set.of(), clock);
     }
 
     /** Runs the install (or, with {@code check}, only plans it). Throws when the bastion cannot be used. */

@@ -97,10 +97,11 @@ public final class SiteLoader {
         List<String> support = top.get("support").flatMap(f -> f.mapping(List.of("addresses"))).flatMap(m -> m.get("addresses"))
                 .map(f -> f.listOf(Cidr::readNetwork).orElse(List.of()))
                 .orElse(playbooks.supportAddresses());
-        Optional<FieldMap> app = top.get("application").flatMap(f -> f.mapping(List.of("release", "traefik")));
+        Optional<FieldMap> app = top.get("application").flatMap(f -> f.mapping(List.of("release", "traefik", "minio")));
         Application application = new Application(
                 app.flatMap(m -> m.get("release")).flatMap(f -> existingFile(f, "an application release bundle (.tar.gz)")),
-                app.flatMap(m -> m.get("traefik")).flatMap(f -> existingFile(f, "a traefik release bundle (.tar.gz)")));
+                app.flatMap(m -> m.get("traefik")).flatMap(f -> existingFile(f, "a traefik release bundle (.tar.gz)")),
+                app.flatMap(m -> m.get("minio")).flatMap(f -> existingFile(f, "a MinIO release bundle (.tar.gz)")));
         if (doc.hasProblems()) {
             return Optional.empty();
         }

@@ -23,9 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import okhttp3.OkHttpClient;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -88,6 +98,7 @@ class StorageIT {
             String health = lab.exec("app" + i, "curl", "-sS", "--max-time", "10", "http://127.0.0.1:8080/healthz");
             assertTrue(health.contains("\"database\":{\"status\":\"ok\""), "app" + i + ": " + health);
             assertTrue(health.contains("\"broker\":{\"status\":\"ok\""), "app" + i + ": " + health);
+            assertTrue(health.contains("\"objects\":{\"status\":\"ok\""), "app" + i + ": " + health);
         }
         String throughLb = lab.exec("inet", "curl", "-sS", "--max-time", "10", "--cacert", "/var/lib/oth-lab/trust/site-root.pem",
                 "https://oth.example.test/healthz");
@@ -112,7 +123,7 @@ class StorageIT {
     @Order(3)
     void storagePortsAreClosedToEverythingButTheAppNodes() {
         for (String from : List.of("inet", "lb")) {
-            for (int port : List.of(3306, 5671, 5672, 15671, 9000)) {
+            for (int port : List.of(3306, 5671, 5672, 15671, 15672, 9000)) {
                 assertNotEquals(0, lab.tryExec(from, "nc", "-z", "-w", "3", "10.77.0.20", String.valueOf(port)).exitCode(),
                         from + " must not reach storage:" + port);
             }
@@ -133,6 +144,27 @@ class StorageIT {
             try (Connection c = app.newConnection()) {
                 assertTrue(c.isOpen());
             }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theApplicationKeyReachesItsBucketAndNoOther() throws Exception {
+        try (Forward s3 = app1.host().forward("10.77.0.20", 9000)) {
+            MinioClient app = minio(s3, "oth-app", secrets.get("minio.oth-app").orElseThrow().reveal());
+            byte[] body = "probe".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            app.putObject(PutObjectArgs.builder().bucket("oth").object("it/probe").stream(new ByteArrayInputStream(body), (long) body.length, -1L).build());
+            try (var in = app.getObject(GetObjectArgs.builder().bucket("oth").object("it/probe").build())) {
+                assertEquals("probe", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            app.removeObject(RemoveObjectArgs.builder().bucket("oth").object("it/probe").build());
+            MinioClient root = minio(s3, "oth-admin", secrets.get("minio.root").orElseThrow().reveal());
+            if (!root.bucketExists(BucketExistsArgs.builder().bucket("other").build())) {
+                root.makeBucket(MakeBucketArgs.builder().bucket("other").build());
+            }
+            ErrorResponseException denied = assertThrows(ErrorResponseException.class, () -> app.putObject(PutObjectArgs.builder()
+                    .bucket("other").object("x").stream(new ByteArrayInputStream(body), (long) body.length, -1L).build()));
+            assertEquals("AccessDenied", denied.errorResponse().code());
         }
     }
 
@@ -236,15 +268,30 @@ class StorageIT {
         return factory;
     }
 
-    private static SSLContext trustingSiteCa() throws Exception {
+    /** A MinIO client through the forward, checking the certificate against the site CA and the storage node's address. */
+    private static MinioClient minio(Forward f, String accessKey, String secretKey) throws Exception {
+        TrustManagerFactory tmf = trustManagers();
+        OkHttpClient http = new OkHttpClient.Builder()
+                .sslSocketFactory(trustingSiteCa().getSocketFactory(), (X509TrustManager) tmf.getTrustManagers()[0])
+                .hostnameVerifier((host, session) -> okhttp3.internal.tls.OkHostnameVerifier.INSTANCE.verify("10.77.0.20", session))
+                .build();
+        return MinioClient.builder().endpoint("https://127.0.0.1:" + f.localPort()).region("us-east-1")
+                .credentials(accessKey, secretKey).httpClient(http).build();
+    }
+
+    private static TrustManagerFactory trustManagers() throws Exception {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         store.setCertificateEntry("site", CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(siteRoot))));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
+        return tmf;
+    }
+
+    private static SSLContext trustingSiteCa() throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
+        ctx.init(null, trustManagers().getTrustManagers(), null);
         return ctx;
     }
 
