@@ -52,8 +52,7 @@ final class BackupCommand implements Runnable {
                 err.println("oth: " + e.getMessage());
                 return ExitCode.USAGE.code();
             } catch (RemoteException e) {
-                err.println("oth: " + e.getMessage());
-                return ExitCode.of(e.failure()).code();
+                return SiteOptions.failed(err, e);
             }
         }
     }

@@ -19,7 +19,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -55,11 +54,8 @@ final class CertsCommand implements Runnable {
             if (site.isEmpty()) {
                 return ExitCode.USAGE.code();
             }
-            Installer.Inputs inputs;
-            try {
-                inputs = Installer.prepare(site.get(), Clock.systemUTC());
-            } catch (Installer.InputException e) {
-                e.problems().forEach(p -> err.println("oth: " + p));
+            Optional<Installer.Inputs> inputs = options.inputs(site.get(), err);
+            if (inputs.isEmpty()) {
                 return ExitCode.USAGE.code();
             }
             Table table = new Table("NODE", "SERVICE", "EXPIRES", "DAYS LEFT", "ISSUER");
@@ -76,15 +72,17 @@ final class CertsCommand implements Runnable {
                             table.row(reach.node().name(), cert.getKey(), "-", "-", "none installed");
                             continue;
                         }
-                        CertificateStatus s = inputs.ca().status(new String(pem.get(), StandardCharsets.US_ASCII));
+                        CertificateStatus s = inputs.get().ca().status(new String(pem.get(), StandardCharsets.US_ASCII));
                         renewSoon |= s.daysLeft() < 30;
                         table.row(reach.node().name(), cert.getKey(), s.notAfter().toString(), String.valueOf(s.daysLeft()),
                                 s.issuedByThisCa() ? "site CA" : "NOT this site's CA");
                     }
                 }
-            } catch (RemoteException | CaException e) {
+            } catch (RemoteException e) {
+                return SiteOptions.failed(err, e);
+            } catch (CaException e) {
                 err.println("oth: " + e.getMessage());
-                return e instanceof RemoteException r ? ExitCode.of(r.failure()).code() : ExitCode.FAILED.code();
+                return ExitCode.FAILED.code();
             }
             table.print(out);
             return renewSoon ? ExitCode.FAILED.code() : ExitCode.OK.code();
@@ -117,17 +115,17 @@ final class CertsCommand implements Runnable {
             if (site.isEmpty()) {
                 return ExitCode.USAGE.code();
             }
+            Optional<Installer.Inputs> inputs = options.inputs(site.get(), err);
+            if (inputs.isEmpty()) {
+                return ExitCode.USAGE.code();
+            }
             try {
-                Installer.Inputs inputs = Installer.prepare(site.get(), Clock.systemUTC()).rotating(chosen);
-                RunReport report = Installer.install(inputs, options.connectOptions(site.get(), HostKeyTrust.REFUSE), false, Duration.ofSeconds(60), out);
+                RunReport report = Installer.install(inputs.get().rotating(chosen), options.connectOptions(site.get(), HostKeyTrust.REFUSE), false,
+                        Duration.ofSeconds(60), out);
                 out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");
                 return report.failed() ? ExitCode.FAILED.code() : ExitCode.OK.code();
-            } catch (Installer.InputException e) {
-                e.problems().forEach(p -> err.println("oth: " + p));
-                return ExitCode.USAGE.code();
             } catch (RemoteException e) {
-                err.println("oth: " + e.getMessage());
-                return ExitCode.of(e.failure()).code();
+                return SiteOptions.failed(err, e);
             }
         }
     }

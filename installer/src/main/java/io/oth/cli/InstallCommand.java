@@ -13,7 +13,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -46,14 +45,11 @@ final class InstallCommand implements Callable<Integer> {
         if (site.isEmpty()) {
             return ExitCode.USAGE.code();
         }
-        Installer.Inputs inputs;
-        try {
-            inputs = Installer.prepare(site.get(), Clock.systemUTC());
-        } catch (Installer.InputException e) {
-            e.problems().forEach(p -> err.println("oth: " + p));
-            err.println("oth: nothing was uploaded");
+        Optional<Installer.Inputs> prepared = options.inputs(site.get(), err);
+        if (prepared.isEmpty()) {
             return ExitCode.USAGE.code();
         }
+        Installer.Inputs inputs = prepared.get();
         inputs.certificate().warnings().forEach(w -> err.println("oth: warning: " + w));
         long start = System.nanoTime();
         RunReport report;
@@ -61,9 +57,7 @@ final class InstallCommand implements Callable<Integer> {
             report = Installer.install(inputs, options.connectOptions(site.get(), HostKeyTrust.REFUSE), check,
                     Duration.ofSeconds(firewallRevertSeconds), out);
         } catch (RemoteException e) {
-            err.println("oth: " + e.getMessage());
-            err.println("  hint: " + e.failure().hint());
-            return ExitCode.of(e.failure()).code();
+            return SiteOptions.failed(err, e);
         }
         Table table = new Table("HOST", "OK", check ? "PENDING" : "CHANGED", "RESULT");
         for (RunReport.HostOutcome h : report.hosts()) {

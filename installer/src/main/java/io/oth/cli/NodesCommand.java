@@ -38,9 +38,7 @@ final class NodesCommand implements Callable<Integer> {
         try {
             rows = NodeSurvey.survey(site.get(), options.connectOptions(site.get(), HostKeyTrust.REFUSE));
         } catch (RemoteException e) {
-            err.println("oth: " + e.getMessage());
-            err.println("  hint: " + e.failure().hint());
-            return ExitCode.of(e.failure()).code();
+            return SiteOptions.failed(err, e);
         }
         Table table = new Table("NODE", "ROLE", "ADDRESS", "HOSTNAME", "OS", "SSHD", "CONNECT", "RTT", "VERDICT");
         List<ExitCode> codes = new ArrayList<>();

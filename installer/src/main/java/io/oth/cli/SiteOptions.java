@@ -1,7 +1,9 @@
 package io.oth.cli;
 
+import io.oth.install.Installer;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.HostKeyTrust;
+import io.oth.remote.RemoteException;
 import io.oth.site.Site;
 import io.oth.site.SiteException;
 import io.oth.site.SiteLoader;
@@ -9,6 +11,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -45,6 +48,24 @@ public final class SiteOptions {
             err.println("oth: " + siteFile() + ": " + e.problems().size() + " problem(s); nothing was done");
             return Optional.empty();
         }
+    }
+
+    /** What an install uploads, checked on this side; empty after printing every problem to {@code err}. */
+    public Optional<Installer.Inputs> inputs(Site site, PrintWriter err) {
+        try {
+            return Optional.of(Installer.prepare(site, Clock.systemUTC()));
+        } catch (Installer.InputException e) {
+            e.problems().forEach(p -> err.println("oth: " + p));
+            err.println("oth: nothing was uploaded");
+            return Optional.empty();
+        }
+    }
+
+    /** Prints why a host could not be used, with the hint, and gives the exit code that says so. */
+    static int failed(PrintWriter err, RemoteException e) {
+        err.println("oth: " + e.getMessage());
+        err.println("  hint: " + e.failure().hint());
+        return ExitCode.of(e.failure()).code();
     }
 
     public ConnectOptions connectOptions(Site site, HostKeyTrust trust) {

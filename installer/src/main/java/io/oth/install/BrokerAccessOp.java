@@ -1,6 +1,5 @@
 package io.oth.install;
 
-import io.oth.op.ApplyContext;
 import io.oth.op.Change;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
@@ -78,26 +77,18 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
         if (needed.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Change() {
-            @Override
-            public String summary() {
-                return "broker accounts: " + String.join(", ", needed);
+        return Optional.of(Change.of("broker accounts: " + String.join(", ", needed), context -> {
+            // rabbitmqctl runs as the rabbitmq user and reads the definitions from a file: a 0600 one it owns, removed at once
+            String script = "set -e; f=$(mktemp /tmp/oth-definitions.XXXXXX); trap 'rm -f \"$f\"' EXIT; chown rabbitmq \"$f\"; cat > \"$f\";"
+                    + " rabbitmqctl -q import_definitions \"$f\";"
+                    + " for v in $(rabbitmqctl -q list_user_permissions --no-table-headers " + Command.quote(appUser) + " | cut -f1); do"
+                    + " [ \"$v\" = " + Command.quote(vhost) + " ] || rabbitmqctl -q clear_permissions -p \"$v\" " + Command.quote(appUser) + "; done;"
+                    + " if rabbitmqctl -q list_users --no-table-headers | cut -f1 | grep -qx guest; then rabbitmqctl -q delete_user guest; fi";
+            CommandResult r = context.host().run(Command.shell(script), Secret.of(definitions()), Duration.ofSeconds(120));
+            if (!r.ok()) {
+                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "RabbitMQ refused the account changes: " + r.diagnostic());
             }
-
-            @Override
-            public void apply(ApplyContext context) throws RemoteException {
-                // rabbitmqctl runs as the rabbitmq user and reads the definitions from a file: a 0600 one it owns, removed at once
-                String script = "set -e; f=$(mktemp /tmp/oth-definitions.XXXXXX); trap 'rm -f \"$f\"' EXIT; chown rabbitmq \"$f\"; cat > \"$f\";"
-                        + " rabbitmqctl -q import_definitions \"$f\";"
-                        + " for v in $(rabbitmqctl -q list_user_permissions --no-table-headers " + Command.quote(appUser) + " | cut -f1); do"
-                        + " [ \"$v\" = " + Command.quote(vhost) + " ] || rabbitmqctl -q clear_permissions -p \"$v\" " + Command.quote(appUser) + "; done;"
-                        + " if rabbitmqctl -q list_users --no-table-headers | cut -f1 | grep -qx guest; then rabbitmqctl -q delete_user guest; fi";
-                CommandResult r = context.host().run(Command.shell(script), Secret.of(definitions()), Duration.ofSeconds(120));
-                if (!r.ok()) {
-                    throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "RabbitMQ refused the account changes: " + r.diagnostic());
-                }
-            }
-        });
+        }));
     }
 
     private static void checkUser(List<Map<String, Object>> users, String name, Secret password, String tag, List<String> needed) {

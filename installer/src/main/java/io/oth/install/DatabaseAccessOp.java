@@ -1,6 +1,5 @@
 package io.oth.install;
 
-import io.oth.op.ApplyContext;
 import io.oth.op.Change;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
@@ -91,26 +90,14 @@ public record DatabaseAccessOp(String database, String user, Secret password, Li
         if (statements.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Change() {
-            @Override
-            public String summary() {
-                return "database accounts: " + statements.size() + " statement(s)";
-            }
-
-            @Override
-            public String detail() {
-                return "  " + String.join(";\n  ", shown) + ";";
-            }
-
-            @Override
-            public void apply(ApplyContext context) throws RemoteException {
-                String sql = String.join(";\n", statements) + ";\n";
-                CommandResult r = context.host().run(Command.of("mariadb", "--batch"), Secret.of(sql), Duration.ofSeconds(60));
-                if (!r.ok()) {
-                    throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "MariaDB refused the account changes: " + r.diagnostic());
-                }
-            }
-        });
+        Secret sql = Secret.of(String.join(";\n", statements) + ";\n");
+        return Optional.of(Change.of("database accounts: " + statements.size() + " statement(s)", "  " + String.join(";\n  ", shown) + ";", Set.of(),
+                context -> {
+                    CommandResult r = context.host().run(Command.of("mariadb", "--batch"), sql, Duration.ofSeconds(60));
+                    if (!r.ok()) {
+                        throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "MariaDB refused the account changes: " + r.diagnostic());
+                    }
+                }));
     }
 
     /** MariaDB's mysql_native_password hash: "*" and the hex of SHA1(SHA1(password)). */
@@ -142,16 +129,8 @@ public record DatabaseAccessOp(String database, String user, Secret password, Li
     }
 
     private static Change failing(String why) {
-        return new Change() {
-            @Override
-            public String summary() {
-                return "database accounts: " + why;
-            }
-
-            @Override
-            public void apply(ApplyContext context) throws RemoteException {
-                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, why);
-            }
-        };
+        return Change.of("database accounts: " + why, context -> {
+            throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, why);
+        });
     }
 }

@@ -12,7 +12,6 @@ import io.oth.remote.CommandResult;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
-import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 import io.oth.remote.Secret;
 import io.oth.remote.ssh.SshFleet;

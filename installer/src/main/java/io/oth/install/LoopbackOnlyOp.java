@@ -1,13 +1,9 @@
 package io.oth.install;
 
-import io.oth.op.ApplyContext;
 import io.oth.op.Change;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
 import io.oth.remote.Command;
-import io.oth.remote.CommandResult;
-import io.oth.remote.Failure;
-import io.oth.remote.RemoteException;
 
 import java.time.Duration;
 import java.util.List;
@@ -38,20 +34,8 @@ public record LoopbackOnlyOp(int port, String what, String fix) implements Opera
         if (exposed.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Change() {
-            @Override
-            public String summary() {
-                return "restart " + what + " on loopback only (it listens on " + String.join(", ", exposed) + ")";
-            }
-
-            @Override
-            public void apply(ApplyContext context) throws RemoteException {
-                CommandResult r = context.host().run(Command.shell(fix), Duration.ofMinutes(3));
-                if (!r.ok()) {
-                    throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, summary() + ": " + r.diagnostic());
-                }
-            }
-        });
+        String summary = "restart " + what + " on loopback only (it listens on " + String.join(", ", exposed) + ")";
+        return Optional.of(Change.of(summary, context -> context.runOrFail(Command.shell(fix), Duration.ofMinutes(3), summary)));
     }
 
     private String key() {

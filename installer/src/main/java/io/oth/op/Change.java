@@ -21,4 +21,26 @@ public interface Change {
     }
 
     void apply(ApplyContext context) throws RemoteException;
+
+    /** What applying a change does on its host. */
+    @FunctionalInterface
+    interface Action {
+        void apply(ApplyContext context) throws RemoteException;
+    }
+
+    static Change of(String summary, Action action) {
+        return of(summary, "", Set.of(), action);
+    }
+
+    static Change of(String summary, String detail, Set<String> notifies, Action action) {
+        return new Planned(summary, detail, notifies, action);
+    }
+
+    /** A change made of its parts. */
+    record Planned(String summary, String detail, Set<String> notifies, Action action) implements Change {
+        @Override
+        public void apply(ApplyContext context) throws RemoteException {
+            action.apply(context);
+        }
+    }
 }

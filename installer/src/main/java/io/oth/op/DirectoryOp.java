@@ -1,9 +1,6 @@
 package io.oth.op;
 
 import io.oth.remote.Command;
-import io.oth.remote.CommandResult;
-import io.oth.remote.Failure;
-import io.oth.remote.RemoteException;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,21 +27,10 @@ public record DirectoryOp(String path, String owner, String mode) implements Ope
         if (answers.get(key()).output().strip().equals(want)) {
             return Optional.empty();
         }
-        return Optional.of(new Change() {
-            @Override
-            public String summary() {
-                return "directory " + path + " (" + mode + " " + owner + ")";
-            }
-
-            @Override
-            public void apply(ApplyContext context) throws RemoteException {
-                CommandResult r = context.host().run(Command.shell("mkdir -p -- " + Command.quote(path) + " && chown " + Command.quote(owner) + " "
-                        + Command.quote(path) + " && chmod " + Command.quote(mode) + " " + Command.quote(path)), Duration.ofSeconds(30));
-                if (!r.ok()) {
-                    throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, summary() + ": " + r.diagnostic());
-                }
-            }
-        });
+        String summary = "directory " + path + " (" + mode + " " + owner + ")";
+        return Optional.of(Change.of(summary, context -> context.runOrFail(Command.shell("mkdir -p -- " + Command.quote(path) + " && chown "
+                + Command.quote(owner) + " " + Command.quote(path) + " && chmod " + Command.quote(mode) + " " + Command.quote(path)),
+                Duration.ofSeconds(30), summary)));
     }
 
     private String key() {

@@ -1,9 +1,6 @@
 package io.oth.op;
 
 import io.oth.remote.Command;
-import io.oth.remote.CommandResult;
-import io.oth.remote.Failure;
-import io.oth.remote.RemoteException;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,19 +30,6 @@ public record ReloadOp(String name, String description, String script) implement
         if (!notified.contains(name)) {
             return Optional.empty();
         }
-        return Optional.of(new Change() {
-            @Override
-            public String summary() {
-                return description;
-            }
-
-            @Override
-            public void apply(ApplyContext context) throws RemoteException {
-                CommandResult r = context.host().run(Command.shell(script), Duration.ofSeconds(60));
-                if (!r.ok()) {
-                    throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, description + ": " + r.diagnostic());
-                }
-            }
-        });
+        return Optional.of(Change.of(description, context -> context.runOrFail(Command.shell(script), Duration.ofSeconds(60), description)));
     }
 }

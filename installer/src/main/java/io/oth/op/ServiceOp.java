@@ -1,9 +1,6 @@
 package io.oth.op;
 
 import io.oth.remote.Command;
-import io.oth.remote.CommandResult;
-import io.oth.remote.Failure;
-import io.oth.remote.RemoteException;
 
 import java.time.Duration;
 import java.util.List;
@@ -32,40 +29,19 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange) i
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
         boolean running = answers.get(key()).ok();
         if (!running) {
-            return Optional.of(new Action("start", init.start(name)));
+            return Optional.of(action("start", init.start(name)));
         }
         if (notified.contains(name)) {
-            return restartOnChange
-                    ? Optional.of(new Action("restart", init.restart(name)))
-                    : Optional.of(new Action("reload", init.reload(name)));
+            return restartOnChange ? Optional.of(action("restart", init.restart(name))) : Optional.of(action("reload", init.reload(name)));
         }
         return Optional.empty();
     }
 
-    private String key() {
-        return "service:" + name;
+    private Change action(String verb, String script) {
+        return Change.of(verb + " " + name, context -> context.runOrFail(Command.shell(script), TIMEOUT, verb + " " + name));
     }
 
-    private final class Action implements Change {
-        private final String verb;
-        private final String script;
-
-        Action(String verb, String script) {
-            this.verb = verb;
-            this.script = script;
-        }
-
-        @Override
-        public String summary() {
-            return verb + " " + name;
-        }
-
-        @Override
-        public void apply(ApplyContext context) throws RemoteException {
-            CommandResult r = context.host().run(Command.shell(script), TIMEOUT);
-            if (!r.ok()) {
-                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, verb + " " + name + ": " + r.diagnostic());
-            }
-        }
+    private String key() {
+        return "service:" + name;
     }
 }

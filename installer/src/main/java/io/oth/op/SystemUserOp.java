@@ -1,9 +1,6 @@
 package io.oth.op;
 
 import io.oth.remote.Command;
-import io.oth.remote.CommandResult;
-import io.oth.remote.Failure;
-import io.oth.remote.RemoteException;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,21 +26,9 @@ public record SystemUserOp(String user) implements Operation {
         if (answers.get(key()).ok()) {
             return Optional.empty();
         }
-        return Optional.of(new Change() {
-            @Override
-            public String summary() {
-                return "create system user " + user;
-            }
-
-            @Override
-            public void apply(ApplyContext context) throws RemoteException {
-                CommandResult r = context.host().run(Command.of("useradd", "--system", "--user-group", "--no-create-home",
-                        "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", user), Duration.ofSeconds(30));
-                if (!r.ok()) {
-                    throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "useradd " + user + ": " + r.diagnostic());
-                }
-            }
-        });
+        return Optional.of(Change.of("create system user " + user, context -> context.runOrFail(Command.of("useradd", "--system",
+                "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", user), Duration.ofSeconds(30),
+                "useradd " + user)));
     }
 
     private String key() {

@@ -1,9 +1,6 @@
 package io.oth.op;
 
 import io.oth.remote.Command;
-import io.oth.remote.CommandResult;
-import io.oth.remote.Failure;
-import io.oth.remote.RemoteException;
 
 import java.time.Duration;
 import java.util.List;
@@ -39,32 +36,16 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
         if (lines.size() >= 2 && lines.get(0).equals(dir) && lines.get(1).equals(sha256)) {
             return Optional.empty();
         }
-        return Optional.of(new Change() {
-            @Override
-            public String summary() {
-                return "unpack " + bundle + " into " + dir + " and point " + current + " at it";
-            }
-
-            @Override
-            public Set<String> notifies() {
-                return notifies;
-            }
-
-            @Override
-            public void apply(ApplyContext context) throws RemoteException {
-                String d = Command.quote(dir);
-                String tmp = Command.quote(dir + ".oth-new");
-                String link = Command.quote(current + ".oth-new");
-                CommandResult r = context.host().run(Command.shell("set -e; umask 022; rm -rf " + tmp + "; mkdir -p " + tmp
-                        + "; tar -xzf " + Command.quote(bundle) + " -C " + tmp + " --no-same-owner"
-                        + "; echo " + sha256 + " > " + tmp + "/" + MARK
-                        + "; rm -rf " + d + "; mv " + tmp + " " + d
-                        + "; ln -sfn " + d + " " + link + "; mv -T " + link + " " + Command.quote(current)), Duration.ofMinutes(2));
-                if (!r.ok()) {
-                    throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "unpacking " + bundle + ": " + r.diagnostic());
-                }
-            }
-        });
+        String d = Command.quote(dir);
+        String tmp = Command.quote(dir + ".oth-new");
+        String link = Command.quote(current + ".oth-new");
+        Command unpack = Command.shell("set -e; umask 022; rm -rf " + tmp + "; mkdir -p " + tmp
+                + "; tar -xzf " + Command.quote(bundle) + " -C " + tmp + " --no-same-owner"
+                + "; echo " + sha256 + " > " + tmp + "/" + MARK
+                + "; rm -rf " + d + "; mv " + tmp + " " + d
+                + "; ln -sfn " + d + " " + link + "; mv -T " + link + " " + Command.quote(current));
+        return Optional.of(Change.of("unpack " + bundle + " into " + dir + " and point " + current + " at it", "", notifies,
+                context -> context.runOrFail(unpack, Duration.ofMinutes(2), "unpacking " + bundle)));
     }
 
     private String key() {

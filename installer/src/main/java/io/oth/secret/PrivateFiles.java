@@ -123,12 +123,13 @@ public final class PrivateFiles {
         return PosixFilePermissions.asFileAttribute(EnumSet.copyOf(FILE_MODE));
     }
 
-    private static boolean isGroupOrOther(PosixFilePermission permission) {
+    /** A permission that lets someone other than the owner in. */
+    public static boolean isGroupOrOther(PosixFilePermission permission) {
         return permission.ordinal() >= PosixFilePermission.GROUP_READ.ordinal();
     }
 
     /** Octal, as chmod and ls users know it: 0644. */
-    private static String mode(Set<PosixFilePermission> permissions) {
+    public static String mode(Set<PosixFilePermission> permissions) {
         int mode = 0;
         for (PosixFilePermission permission : permissions) {
             // The enum runs OWNER_READ, OWNER_WRITE, ..., OTHERS_EXECUTE: bit 8 down to bit 0.

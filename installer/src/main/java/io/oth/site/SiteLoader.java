@@ -1,5 +1,7 @@
 package io.oth.site;
 
+import io.oth.secret.PrivateFiles;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -324,9 +326,9 @@ public final class SiteLoader {
     private Optional<Path> privateKey(Field field) {
         return existingFile(field, "a private key file").filter(path -> {
             Optional<Set<PosixFilePermission>> permissions = permissions(path);
-            boolean shared = permissions.map(p -> p.stream().anyMatch(SiteLoader::isGroupOrOther)).orElse(false);
+            boolean shared = permissions.map(p -> p.stream().anyMatch(PrivateFiles::isGroupOrOther)).orElse(false);
             if (shared) {
-                field.problem(path + " has mode " + mode(permissions.get()) + " (expected 0600: no permissions for group or others)");
+                field.problem(path + " has mode " + PrivateFiles.mode(permissions.get()) + " (expected 0600: no permissions for group or others)");
             }
             return !shared;
         });
@@ -360,19 +362,5 @@ public final class SiteLoader {
         } catch (UnsupportedOperationException | IOException e) {
             return Optional.empty();
         }
-    }
-
-    private static boolean isGroupOrOther(PosixFilePermission permission) {
-        return permission.ordinal() >= PosixFilePermission.GROUP_READ.ordinal();
-    }
-
-    /** Octal, as chmod and ls users know it: 0644. */
-    private static String mode(Set<PosixFilePermission> permissions) {
-        int mode = 0;
-        for (PosixFilePermission permission : permissions) {
-            // The enum runs OWNER_READ, OWNER_WRITE, ..., OTHERS_EXECUTE: bit 8 down to bit 0.
-            mode |= 1 << (8 - permission.ordinal());
-        }
-        return String.format("%04o", mode);
     }
 }
