@@ -5,6 +5,7 @@ import io.oth.op.FileOp;
 import io.oth.op.ManagedBlockOp;
 import io.oth.op.Operation;
 import io.oth.op.PackagesOp;
+import io.oth.op.ReachableOp;
 import io.oth.op.ReloadOp;
 import io.oth.op.ServiceOp;
 import io.oth.op.SystemUserOp;
@@ -15,8 +16,10 @@ import io.oth.phase.Target;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
+import io.oth.site.Storage;
 import io.oth.template.Templates;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,6 +65,7 @@ public final class InstallPhases {
         Map<String, Function<Target, List<Operation>>> code = new LinkedHashMap<>();
         code.put("packages", this::packages);
         code.put("hosts", this::hostsFile);
+        code.put("external", this::externalEndpoints);
         code.put("database", this::database);
         code.put("database-accounts", this::databaseAccounts);
         code.put("backups", this::backups);
@@ -118,6 +122,20 @@ public final class InstallPhases {
         return List.of(new PackagesOp(packages));
     }
 
+    /** The storage services the site takes from elsewhere must answer from every app node. */
+    private List<Operation> externalEndpoints(Target t) {
+        List<Operation> ops = new ArrayList<>();
+        Storage storage = t.site().storage();
+        storage.database().external().ifPresent(e -> ops.add(new ReachableOp("the external database", e.host(), e.port())));
+        storage.broker().external().ifPresent(e -> ops.add(new ReachableOp("the external broker", e.host(), e.port())));
+        storage.objects().external().ifPresent(e -> {
+            URI endpoint = URI.create(e.endpoint());
+            int port = endpoint.getPort() > 0 ? endpoint.getPort() : "https".equals(endpoint.getScheme()) ? 443 : 80;
+            ops.add(new ReachableOp("the external object store", endpoint.getHost(), port));
+        });
+        return ops;
+    }
+
     private List<Operation> database(Target t) {
         if (!t.site().storage().database().isLocal()) {
             return List.of();
@@ -160,7 +178,7 @@ public final class InstallPhases {
         }
         Node node = t.node();
         String tls = RABBITMQ_TLS;
-        Map<String, Object> vars = Map.of("site", t.site().name(), "address", node.address(), "plain_amqp", false);
+        Map<String, Object> vars = Map.of("site", t.site().name(), "address", node.address(), "plain_amqp", t.site().storage().plainAmqp());
         return List.of(
                 FileOp.text("/etc/rabbitmq/enabled_plugins", "[rabbitmq_management].\n", "root:rabbitmq", "0644").notifying("rabbitmq-server"),
                 FileOp.text("/etc/rabbitmq/rabbitmq-env.conf", Templates.render("rabbitmq/rabbitmq-env.conf.peb", vars), "root:root", "0644")

@@ -29,7 +29,7 @@ public final class SiteLoader {
     private static final List<String> SSH_KEYS = List.of("user", "key", "port", "known_hosts");
     private static final List<String> BASTION_KEYS = List.of("address", "port", "user", "key");
     private static final List<String> NODE_KEYS = List.of("name", "role", "address", "public_address", "user", "port", "key");
-    private static final List<String> STORAGE_KEYS = List.of("database", "broker", "objects");
+    private static final List<String> STORAGE_KEYS = List.of("database", "broker", "objects", "plain_amqp");
 
     private static final Syntax<String> SITE_NAME = Syntax.pattern("a site name", "[a-z0-9-]{1,32}");
     private static final Syntax<String> FQDN =
@@ -55,7 +55,7 @@ public final class SiteLoader {
     /** The role whose node runs the local storage services; the site file's schema names it. */
     private static final String STORAGE_ROLE = "storage";
     private static final Storage ALL_LOCAL = new Storage(
-            new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()));
+            new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()), false);
 
     private final YamlDoc doc;
     private final Path dir;
@@ -273,7 +273,8 @@ public final class SiteLoader {
             if (database.isEmpty() || broker.isEmpty() || objects.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Storage(database.get(), broker.get(), objects.get()));
+            boolean plainAmqp = m.optional("plain_amqp", Syntax.bool()).orElse(false);
+            return Optional.of(new Storage(database.get(), broker.get(), objects.get(), plainAmqp));
         });
     }
 

@@ -2,8 +2,12 @@ package io.oth.site;
 
 import java.util.Optional;
 
-/** For each storage service, local (on the storage node) or an external endpoint. */
-public record Storage(Service database, Service broker, ObjectStore objects) {
+/**
+ * For each storage service, local (on the storage node) or an external endpoint.
+ *
+ * @param plainAmqp a local RabbitMQ also listens for plain AMQP on 5672 (off unless the site asks)
+ */
+public record Storage(Service database, Service broker, ObjectStore objects, boolean plainAmqp) {
 
     /** A database or broker: local when {@code external} is empty. */
     public record Service(Optional<External> external) {

@@ -39,7 +39,7 @@ class FirewallRulesTest {
     }
 
     static Storage allLocal() {
-        return new Storage(new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()));
+        return new Storage(new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()), false);
     }
 
     private static Map<String, HostFacts> facts(Site site) {
@@ -82,7 +82,7 @@ class FirewallRulesTest {
         assertTrue(all.rules().stream().filter(r -> !r.contains("dport 22 ")).allMatch(r -> r.startsWith("ip saddr { 10.77.0.101, 10.77.0.102 } ")),
                 all.rules().toString());
         Storage externalDb = new Storage(new Storage.Service(Optional.of(new Storage.External("db.example.com", 3306))),
-                new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()));
+                new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()), false);
         List<String> rules = rulesOf(site(externalDb), "storage", playbooks).rules();
         assertTrue(rules.stream().noneMatch(r -> r.contains("dport 3306 ")), rules.toString());
         assertTrue(rules.stream().anyMatch(r -> r.contains("dport 5671 ")), rules.toString());

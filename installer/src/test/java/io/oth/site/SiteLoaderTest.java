@@ -36,7 +36,7 @@ class SiteLoaderTest {
         assertEquals(new Storage(
                 new Storage.Service(Optional.of(new Storage.External("db.example.com", 3306))),
                 new Storage.Service(Optional.empty()),
-                new Storage.ObjectStore(Optional.of(new Storage.S3("https://s3.eu-west-1.amazonaws.com", "eu-west-1", "oth-lab")))),
+                new Storage.ObjectStore(Optional.of(new Storage.S3("https://s3.eu-west-1.amazonaws.com", "eu-west-1", "oth-lab"))), true),
                 site.storage());
         assertEquals(Optional.of(dir.resolve("bundle.pem")), site.certificateBundle());
         assertEquals(List.of("198.51.100.0/24", "2001:db8::/32"), site.supportAddresses());
@@ -52,7 +52,7 @@ class SiteLoaderTest {
         assertEquals(new SshEndpoint("10.77.0.101", 22, "root", dir.resolve("id_test")), site.node("app1").orElseThrow().ssh());
         assertEquals(Set.of(), site.features());
         assertEquals(new Storage(new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()),
-                new Storage.ObjectStore(Optional.empty())), site.storage());
+                new Storage.ObjectStore(Optional.empty()), false), site.storage());
         assertEquals(Optional.empty(), site.certificateBundle());
         assertEquals(Playbooks.load().supportAddresses(), site.supportAddresses());
     }

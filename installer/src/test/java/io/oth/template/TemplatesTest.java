@@ -30,4 +30,12 @@ class TemplatesTest {
         assertTrue(cfg.contains("ssl-min-ver TLSv1.2"), cfg);
         assertTrue(cfg.contains("stats socket /run/haproxy/admin.sock mode 600 level admin"), cfg);
     }
+
+    @Test
+    void plainAmqpListensOnlyWhenTheSiteAsksForIt() {
+        String off = Templates.render("rabbitmq/rabbitmq.conf.peb", Map.of("site", "lab", "address", "10.77.0.20", "plain_amqp", false));
+        assertTrue(off.contains("listeners.tcp = none\nlisteners.ssl.1 = 10.77.0.20:5671"), off);
+        String on = Templates.render("rabbitmq/rabbitmq.conf.peb", Map.of("site", "lab", "address", "10.77.0.20", "plain_amqp", true));
+        assertTrue(on.contains("listeners.tcp.1 = 10.77.0.20:5672\nlisteners.ssl.1 = 10.77.0.20:5671"), on);
+    }
 }
