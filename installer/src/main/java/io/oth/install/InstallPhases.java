@@ -119,7 +119,14 @@ public final class InstallPhases {
                 }
             });
         }
-        return List.of(new PackagesOp(packages));
+        List<Operation> ops = new ArrayList<>(List.of(new PackagesOp(packages)));
+        if (t.node().role().equals(STORAGE) && t.site().storage().broker().isLocal()) {
+            // Before anything runs rabbitmqctl (the init script's status does): epmd, which the first
+            // such call starts and which outlives RabbitMQ, must bind to loopback from the start.
+            ops.add(FileOp.text("/etc/default/rabbitmq-server", "# Managed by oth: epmd on loopback only.\nexport ERL_EPMD_ADDRESS=127.0.0.1\n",
+                    "root:root", "0644"));
+        }
+        return ops;
     }
 
     /** The storage services the site takes from elsewhere must answer from every app node. */
@@ -183,9 +190,6 @@ public final class InstallPhases {
                 FileOp.text("/etc/rabbitmq/enabled_plugins", "[rabbitmq_management].\n", "root:rabbitmq", "0644").notifying("rabbitmq-server"),
                 FileOp.text("/etc/rabbitmq/rabbitmq-env.conf", Templates.render("rabbitmq/rabbitmq-env.conf.peb", vars), "root:root", "0644")
                         .notifying("rabbitmq-server"),
-                // epmd is started by the init script and outlives RabbitMQ: it must be bound before the first start
-                FileOp.text("/etc/default/rabbitmq-server", "# Managed by oth: epmd on loopback only.\nexport ERL_EPMD_ADDRESS=127.0.0.1\n",
-                        "root:root", "0644").notifying("rabbitmq-server"),
                 FileOp.text("/var/lib/rabbitmq/.erlang.cookie", inputs.secret("rabbitmq.cookie").reveal(), "rabbitmq:rabbitmq", "0400").secret()
                         .notifying("rabbitmq-server"),
                 new ServiceCertOp(inputs.ca(), serverIdentity("rabbitmq", t), new ServiceCertOp.Files(tls + "server.key", tls + "server.pem",
