@@ -27,9 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Runs phases in order, each across its nodes concurrently. On each node a phase reads facts
+ * Runs the phases in order on every node, the nodes concurrently. On each node a phase reads facts
  * (one session), plans the difference, and in apply mode executes exactly that plan. A node that
- * fails skips the rest of the run; the others go on. "Changed" is defined here only: a planned
+ * fails skips the rest of its phases; the others go on. "Changed" is defined here only: a planned
  * change that was applied.
  */
 public final class PhaseRunner {
@@ -87,28 +87,20 @@ public final class PhaseRunner {
             }
             return null;
         });
-        for (Phase phase : phases) {
-            List<Target> targets = new ArrayList<>();
-            for (Fleet.Reach reach : fleet.reaches()) {
-                String name = reach.node().name();
-                if (hosts.containsKey(name) && facts.containsKey(name) && !outcomes.get(name).isFailed()) {
-                    Target t = new Target(site, reach.node(), facts.get(name), Map.copyOf(facts));
-                    if (phase.appliesTo(t)) {
-                        targets.add(t);
-                    }
+        // Each node goes through the phases at its own pace: a phase's operations need nothing from
+        // other nodes (every input comes from the operator's side), so no node waits for the slowest.
+        List<Fleet.Reach> ready = fleet.reaches().stream()
+                .filter(r -> hosts.containsKey(r.node().name()) && facts.containsKey(r.node().name())).toList();
+        Map<String, HostFacts> allFacts = Map.copyOf(facts);
+        Parallel.map(ready, concurrency, reach -> {
+            String name = reach.node().name();
+            Target target = new Target(site, reach.node(), allFacts.get(name), allFacts);
+            for (Phase phase : phases) {
+                if (outcomes.get(name).isFailed() || !phase.appliesTo(target)) {
+                    continue;
                 }
-            }
-            if (targets.isEmpty()) {
-                continue;
-            }
-            synchronized (log) {
-                log.printf("== %s%n", phase.title());
-                log.flush();
-            }
-            Parallel.map(targets, concurrency, t -> {
-                String name = t.node().name();
                 try {
-                    int changed = runOn(phase, t, hosts.get(name), outcomes);
+                    int changed = runOn(phase, target, hosts.get(name), outcomes);
                     if (!check) {
                         journal.done(run, name, phase.name(), changed);
                     }
@@ -117,9 +109,9 @@ public final class PhaseRunner {
                     say(name, "FAILED in " + phase.name() + ": " + e.getMessage());
                     say(name, "  hint: " + e.failure().hint());
                 }
-                return null;
-            });
-        }
+            }
+            return null;
+        });
         RunReport report = new RunReport(check, fleet.reaches().stream().map(r -> outcomes.get(r.node().name())).toList(),
                 fleet.sessionsOpened(), fleet.connectionsOpened());
         if (!check) {
@@ -148,6 +140,9 @@ public final class PhaseRunner {
             if (change.isEmpty()) {
                 outcomes.compute(name, (k, o) -> o.oneMoreOk());
             }
+        }
+        if (!plan.isEmpty()) {
+            say(name, "== " + phase.title());
         }
         for (Change c : plan) {
             say(name, (check ? "would " : "") + c.summary());
