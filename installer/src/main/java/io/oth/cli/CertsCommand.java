@@ -98,7 +98,7 @@ final class CertsCommand implements Runnable {
         @Mixin
         SiteOptions options;
 
-        @Option(names = "--service", paramLabel = "SERVICE", split = ",", description = "Only these services (mariadb, rabbitmq); default: all.")
+        @Option(names = "--service", paramLabel = "SERVICE", split = ",", description = "Only these services (mariadb, rabbitmq, minio); default: all.")
         Set<String> services;
 
         @Override

@@ -20,7 +20,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -144,10 +143,5 @@ public record ServiceCertOp(SiteCa ca, ServiceIdentity id, Files files, Layout l
 
     private String key() {
         return "cert:" + files.certificate();
-    }
-
-    static List<String> dnsNames(String node, String site) {
-        List<String> names = new ArrayList<>(List.of(node, node + "." + site + ".internal"));
-        return names;
     }
 }
