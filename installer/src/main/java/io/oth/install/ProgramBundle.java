@@ -19,7 +19,7 @@ public record ProgramBundle(Path file, byte[] bytes, String sha256) {
         } catch (IOException e) {
             throw new ReleaseBundle.BundleException(file + ": cannot read: " + e.getMessage());
         }
-        if (!ReleaseBundle.entries(file, bytes).containsKey(executable)) {
+        if (!ReleaseBundle.contains(file, bytes, executable)) {
             throw new ReleaseBundle.BundleException(file + ": no " + executable + " executable at the top of the bundle");
         }
         return new ProgramBundle(file, bytes, FileOp.sha256(bytes));

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
@@ -33,10 +34,10 @@ public record ReleaseBundle(Path file, byte[] bytes, String sha256, String name,
         } catch (IOException e) {
             throw new BundleException(file + ": cannot read: " + e.getMessage());
         }
-        Map<String, byte[]> entries = entries(file, bytes);
-        byte[] manifestBytes = entries.get("manifest.yml");
+        byte[] manifestBytes = entries(file, bytes, Set.of("manifest.yml")).get("manifest.yml");
         if (manifestBytes == null) {
-            throw new BundleException(file + ": no manifest.yml at the top of the bundle (found: " + String.join(", ", entries.keySet()) + ")");
+            throw new BundleException(file + ": no manifest.yml at the top of the bundle (found: "
+                    + String.join(", ", entries(file, bytes, Set.of()).keySet()) + ")");
         }
         Map<?, ?> manifest;
         try {
@@ -60,7 +61,7 @@ public record ReleaseBundle(Path file, byte[] bytes, String sha256, String name,
         } catch (NumberFormatException e) {
             throw new BundleException(file + "!manifest.yml: port: not a number");
         }
-        byte[] entryBytes = entries.get(entry);
+        byte[] entryBytes = entries(file, bytes, Set.of(entry)).get(entry);
         if (entryBytes == null) {
             throw new BundleException(file + ": the manifest's entry " + entry + " is not in the bundle");
         }
@@ -83,15 +84,30 @@ public record ReleaseBundle(Path file, byte[] bytes, String sha256, String name,
         return text;
     }
 
-    /** The top-level regular files of a .tar.gz, by name. */
-    static Map<String, byte[]> entries(Path file, byte[] bytes) throws BundleException {
+    /** Whether the .tar.gz has a top-level regular file {@code name}; stops reading as soon as it is found. */
+    static boolean contains(Path file, byte[] bytes, String name) throws BundleException {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(bytes)))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                if (e.isFile() && (e.getName().equals(name) || e.getName().equals("./" + name))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new BundleException(file + ": not a readable .tar.gz: " + e.getMessage());
+        }
+    }
+
+    /** The top-level regular files of a .tar.gz, by name, with the contents of those {@code wanted} names (others map to empty). */
+    static Map<String, byte[]> entries(Path file, byte[] bytes, Set<String> wanted) throws BundleException {
         Map<String, byte[]> files = new HashMap<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(bytes)))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 String name = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
                 if (e.isFile() && !name.contains("/")) {
-                    files.put(name, tar.readAllBytes());
+                    files.put(name, wanted.contains(name) ? tar.readAllBytes() : new byte[0]);
                 }
             }
         } catch (IOException e) {
