@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 /** {@code oth install}: make the nodes match the site file. */
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Install or update the site: haproxy on the load balancer, traefik and the application on the app nodes, "
-                + "and the firewall on every node. Safe to re-run: only what differs is changed.",
+                + "MariaDB, RabbitMQ and MinIO on the storage node (or checks that external ones answer), and the firewall on every "
+                + "node. Safe to re-run: only what differs is changed.",
             "With --check, print the plan (diffs included) and change nothing; exit 6 when changes are pending."})
 final class InstallCommand implements Callable<Integer> {
     @Spec
