@@ -71,84 +71,66 @@ public final class FirewallOp implements Operation {
         String why = fileChange.isPresent() ? "apply the new firewall ruleset" : "restore the firewall ruleset (the live rules drifted from " + PATH + ")";
         String warning = rules.lockoutRisk().isEmpty() ? "" : " [WARNING: " + rules.lockoutRisk() + "; the node will revert it]";
         String detail = fileChange.map(Change::detail).orElse("");
-        return Optional.of(new Apply(why + " (" + rules.rules().size() + " inbound rules, revert after "
-                + revertAfter.toSeconds() + " s unless confirmed)" + warning, detail));
+        return Optional.of(Change.of(why + " (" + rules.rules().size() + " inbound rules, revert after "
+                + revertAfter.toSeconds() + " s unless confirmed)" + warning, detail, Set.of(), this::apply));
     }
 
-    private final class Apply implements Change {
-        private final String summary;
-        private final String detail;
-
-        Apply(String summary, String detail) {
-            this.summary = summary;
-            this.detail = detail;
+    /** Arms the node's own revert, loads the ruleset, and confirms it only over a fresh connection. */
+    private void apply(ApplyContext context) throws RemoteException {
+        byte[] random = new byte[8];
+        new SecureRandom().nextBytes(random);
+        String token = HexFormat.of().formatHex(random);
+        String pending = "/run/oth-firewall." + token + ".pending";
+        String staged = PATH + ".oth-pending";
+        context.host().upload(ruleset.getBytes(StandardCharsets.UTF_8), staged, "root:root", "0644", "nft -c -f \"$1\"");
+        String revert = "sleep " + revertAfter.toSeconds() + "; if mv " + pending + " " + pending + ".reverting 2>/dev/null; then"
+                + " nft -f " + STATE + "/previous.nft; rm -f " + staged + " " + pending + ".reverting;"
+                + " echo \"$(date -Is) reverted an unconfirmed ruleset\" >> " + STATE + "/revert.log; fi";
+        CommandResult armed = context.host().run(Command.shell("set -e; mkdir -p " + STATE + "; chmod 700 " + STATE + ";"
+                + " { echo 'flush ruleset'; nft list ruleset; } > " + STATE + "/previous.nft;"
+                + " touch " + pending + ";"
+                + " setsid -f sh -c " + Command.quote(revert) + " </dev/null >/dev/null 2>&1;"
+                + " nft -f " + staged), STEP_TIMEOUT);
+        if (!armed.ok()) {
+            throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "loading the ruleset: " + armed.diagnostic());
         }
-
-        @Override
-        public String summary() {
-            return summary;
-        }
-
-        @Override
-        public String detail() {
-            return detail;
-        }
-
-        @Override
-        public void apply(ApplyContext context) throws RemoteException {
-            String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
-            String pending = "/run/oth-firewall." + token + ".pending";
-            String staged = PATH + ".oth-pending";
-            context.host().upload(ruleset.getBytes(StandardCharsets.UTF_8), staged, "root:root", "0644", "nft -c -f \"$1\"");
-            String revert = "sleep " + revertAfter.toSeconds() + "; if mv " + pending + " " + pending + ".reverting 2>/dev/null; then"
-                    + " nft -f " + STATE + "/previous.nft; rm -f " + staged + " " + pending + ".reverting;"
-                    + " echo \"$(date -Is) reverted an unconfirmed ruleset\" >> " + STATE + "/revert.log; fi";
-            CommandResult armed = context.host().run(Command.shell("set -e; mkdir -p " + STATE + "; chmod 700 " + STATE + ";"
-                    + " { echo 'flush ruleset'; nft list ruleset; } > " + STATE + "/previous.nft;"
-                    + " touch " + pending + ";"
-                    + " setsid -f sh -c " + Command.quote(revert) + " </dev/null >/dev/null 2>&1;"
-                    + " nft -f " + staged), STEP_TIMEOUT);
-            if (!armed.ok()) {
-                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "loading the ruleset: " + armed.diagnostic());
-            }
-            context.log().accept("new ruleset loaded; proving a fresh SSH connection still gets in");
-            try (HostConnection fresh = context.reconnect()) {
-                CommandResult confirmed = fresh.host().run(Command.shell("mv " + pending + " " + pending + ".confirmed && mv -f " + staged + " " + PATH
-                        + " && " + LIVE_NOW + " > " + LIVE_SUM + " && rm -f " + pending + ".confirmed"), STEP_TIMEOUT);
-                if (!confirmed.ok()) {
-                    throw new RemoteException(context.host().name(), Failure.FIREWALL_REVERTED,
-                            "the confirmation came too late; the node restored its previous ruleset: " + confirmed.diagnostic());
-                }
-            } catch (RemoteException e) {
-                if (e.failure() == Failure.FIREWALL_REVERTED) {
-                    throw e;
-                }
-                waitForRevert(context, pending);
+        context.log().accept("new ruleset loaded; proving a fresh SSH connection still gets in");
+        try (HostConnection fresh = context.reconnect()) {
+            CommandResult confirmed = fresh.host().run(Command.shell("mv " + pending + " " + pending + ".confirmed && mv -f " + staged + " " + PATH
+                    + " && " + LIVE_NOW + " > " + LIVE_SUM + " && rm -f " + pending + ".confirmed"), STEP_TIMEOUT);
+            if (!confirmed.ok()) {
                 throw new RemoteException(context.host().name(), Failure.FIREWALL_REVERTED,
-                        "a fresh SSH connection failed under the new ruleset (" + e.failure().summary() + ")"
-                                + (rules.lockoutRisk().isEmpty() ? "" : ": " + rules.lockoutRisk())
-                                + "; the node restored its previous ruleset and " + PATH + " is unchanged. SSH rules were: "
-                                + String.join("; ", rules.rules().stream().filter(r -> r.contains("dport 22 ")).toList()));
+                        "the confirmation came too late; the node restored its previous ruleset: " + confirmed.diagnostic());
             }
-        }
-
-        /** Waits, over the still-open session, until the node's own revert has run. */
-        private void waitForRevert(ApplyContext context, String pending) throws RemoteException {
-            long deadline = System.nanoTime() + revertAfter.plusSeconds(15).toNanos();
-            while (System.nanoTime() < deadline) {
-                CommandResult r = context.host().run(Command.shell("[ -e " + pending + " ] || [ -e " + pending + ".reverting ]"), STEP_TIMEOUT);
-                if (!r.ok()) {
-                    return;
-                }
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+        } catch (RemoteException e) {
+            if (e.failure() == Failure.FIREWALL_REVERTED) {
+                throw e;
             }
+            waitForRevert(context, pending);
             throw new RemoteException(context.host().name(), Failure.FIREWALL_REVERTED,
-                    "the node did not revert in time; check its firewall by hand (previous ruleset in " + STATE + "/previous.nft)");
+                    "a fresh SSH connection failed under the new ruleset (" + e.failure().summary() + ")"
+                            + (rules.lockoutRisk().isEmpty() ? "" : ": " + rules.lockoutRisk())
+                            + "; the node restored its previous ruleset and " + PATH + " is unchanged. SSH rules were: "
+                            + String.join("; ", rules.rules().stream().filter(r -> r.contains("dport 22 ")).toList()));
         }
+    }
+
+    /** Waits, over the still-open session, until the node's own revert has run. */
+    private void waitForRevert(ApplyContext context, String pending) throws RemoteException {
+        long deadline = System.nanoTime() + revertAfter.plusSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            CommandResult r = context.host().run(Command.shell("[ -e " + pending + " ] || [ -e " + pending + ".reverting ]"), STEP_TIMEOUT);
+            if (!r.ok()) {
+                return;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new RemoteException(context.host().name(), Failure.FIREWALL_REVERTED,
+                "the node did not revert in time; check its firewall by hand (previous ruleset in " + STATE + "/previous.nft)");
     }
 }

@@ -2,7 +2,6 @@ package io.oth.op;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
-import io.oth.remote.RemoteException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -78,16 +77,20 @@ public record FileOp(String path, byte[] content, String owner, String mode, Str
         }
         String what = absent ? "create " : sameContent ? "fix owner/mode of " : "write ";
         String diff = sameContent ? "" : diff(absent || lines.length < 3 ? "" : lines[2]);
-        return Optional.of(new Write(what + path + " (" + mode + " " + owner + ")", diff));
+        return Optional.of(write(what + path + " (" + mode + " " + owner + ")", diff));
     }
 
     /** The change that replaces {@code currentText}, which the caller already read, with this file. */
     Change replacing(String currentText) {
-        return new Write("write " + path + " (" + mode + " " + owner + ")", diff(currentText));
+        return write("write " + path + " (" + mode + " " + owner + ")", diff(currentText));
     }
 
     private String key() {
         return "file:" + path;
+    }
+
+    private Change write(String summary, String detail) {
+        return Change.of(summary, detail, notifies, context -> context.host().upload(content, path, owner, mode, check));
     }
 
     private String diff(String old) {
@@ -109,36 +112,6 @@ public record FileOp(String path, byte[] content, String owner, String mode, Str
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private final class Write implements Change {
-        private final String summary;
-        private final String detail;
-
-        Write(String summary, String detail) {
-            this.summary = summary;
-            this.detail = detail;
-        }
-
-        @Override
-        public String summary() {
-            return summary;
-        }
-
-        @Override
-        public String detail() {
-            return detail;
-        }
-
-        @Override
-        public Set<String> notifies() {
-            return notifies;
-        }
-
-        @Override
-        public void apply(ApplyContext context) throws RemoteException {
-            context.host().upload(content, path, owner, mode, check);
         }
     }
 }
