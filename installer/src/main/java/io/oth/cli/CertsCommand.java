@@ -50,17 +50,14 @@ final class CertsCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<Site> site = options.load(err);
-            if (site.isEmpty()) {
-                return ExitCode.USAGE.code();
-            }
-            Optional<Installer.Inputs> inputs = options.inputs(site.get(), err);
+            Optional<Installer.Inputs> inputs = options.inputs(err);
             if (inputs.isEmpty()) {
                 return ExitCode.USAGE.code();
             }
+            Site site = inputs.get().site();
             Table table = new Table("NODE", "SERVICE", "EXPIRES", "DAYS LEFT", "ISSUER");
             boolean renewSoon = false;
-            try (Fleet fleet = SshFleet.connect(site.get(), site.get().nodesWithRole("storage"), options.connectOptions(site.get(), HostKeyTrust.REFUSE))) {
+            try (Fleet fleet = SshFleet.connect(site, site.nodesWithRole("storage"), options.connectOptions(site, HostKeyTrust.REFUSE))) {
                 for (Fleet.Reach reach : fleet.reaches()) {
                     if (reach.host().isEmpty()) {
                         err.println("oth: " + reach.failure().orElseThrow().getMessage());
@@ -111,16 +108,12 @@ final class CertsCommand implements Runnable {
                 err.println("oth: --service: expected some of " + new TreeSet<>(known) + ", got " + new TreeSet<>(chosen));
                 return ExitCode.USAGE.code();
             }
-            Optional<Site> site = options.load(err);
-            if (site.isEmpty()) {
-                return ExitCode.USAGE.code();
-            }
-            Optional<Installer.Inputs> inputs = options.inputs(site.get(), err);
+            Optional<Installer.Inputs> inputs = options.inputs(err);
             if (inputs.isEmpty()) {
                 return ExitCode.USAGE.code();
             }
             try {
-                RunReport report = Installer.install(inputs.get().rotating(chosen), options.connectOptions(site.get(), HostKeyTrust.REFUSE), false,
+                RunReport report = Installer.install(inputs.get().rotating(chosen), options.connectOptions(inputs.get().site(), HostKeyTrust.REFUSE), false,
                         Duration.ofSeconds(60), out);
                 out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");
                 return report.failed() ? ExitCode.FAILED.code() : ExitCode.OK.code();

@@ -42,20 +42,17 @@ final class InstallCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Site> site = options.load(err);
-        if (site.isEmpty()) {
-            return ExitCode.USAGE.code();
-        }
-        Optional<Installer.Inputs> prepared = options.inputs(site.get(), err);
+        Optional<Installer.Inputs> prepared = options.inputs(err);
         if (prepared.isEmpty()) {
             return ExitCode.USAGE.code();
         }
         Installer.Inputs inputs = prepared.get();
+        Site site = inputs.site();
         inputs.certificate().warnings().forEach(w -> err.println("oth: warning: " + w));
         long start = System.nanoTime();
         RunReport report;
         try {
-            report = Installer.install(inputs, options.connectOptions(site.get(), HostKeyTrust.REFUSE), check,
+            report = Installer.install(inputs, options.connectOptions(site, HostKeyTrust.REFUSE), check,
                     Duration.ofSeconds(firewallRevertSeconds), out);
         } catch (RemoteException e) {
             return SiteOptions.failed(err, e);

@@ -50,10 +50,14 @@ public final class SiteOptions {
         }
     }
 
-    /** What an install uploads, checked on this side; empty after printing every problem to {@code err}. */
-    public Optional<Installer.Inputs> inputs(Site site, PrintWriter err) {
+    /** The site and what an install uploads, checked on this side; empty after printing every problem to {@code err}. */
+    public Optional<Installer.Inputs> inputs(PrintWriter err) {
+        Optional<Site> site = load(err);
+        if (site.isEmpty()) {
+            return Optional.empty();
+        }
         try {
-            return Optional.of(Installer.prepare(site, Clock.systemUTC()));
+            return Optional.of(Installer.prepare(site.get(), Clock.systemUTC()));
         } catch (Installer.InputException e) {
             e.problems().forEach(p -> err.println("oth: " + p));
             err.println("oth: nothing was uploaded");
