@@ -14,6 +14,7 @@ public enum ExitCode {
     HOST_KEY(4, "a host key is unknown or has changed"),
     AUTH(5, "authentication failed, or sudo needs a password"),
     PENDING(6, "--check: the nodes differ from the site, changes are pending"),
+    WARNINGS(7, "doctor: warnings, but nothing failed"),
     SOFTWARE(70, "internal error (a bug in oth: please report it)");
 
     private final int code;
@@ -49,7 +50,7 @@ public enum ExitCode {
     private int severity() {
         return switch (this) {
             case OK -> 0;
-            case PENDING -> 1;
+            case PENDING, WARNINGS -> 1;
             case FAILED -> 1;
             case UNREACHABLE -> 2;
             case AUTH -> 3;

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             InstallCommand.class,
             BackupCommand.class,
             CertsCommand.class,
+            DoctorCommand.class,
             HostsCommand.class,
             AutoComplete.GenerateCompletion.class,
         },

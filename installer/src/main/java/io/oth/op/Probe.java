@@ -33,6 +33,24 @@ public record Probe(String key, String script) {
         return script.toString();
     }
 
+    /**
+     * Like {@link #script}, but the probes run at the same time (each in the background, output to
+     * a private temporary directory): the script takes as long as its slowest probe.
+     */
+    public static String concurrentScript(List<Probe> probes) {
+        StringBuilder script = new StringBuilder("d=$(mktemp -d)\n");
+        for (int i = 0; i < probes.size(); i++) {
+            script.append("( ( ").append(probes.get(i).script).append("\n) >\"$d/").append(i).append("\" 2>&1 </dev/null; echo $? >\"$d/")
+                    .append(i).append(".rc\" ) &\n");
+        }
+        script.append("wait\n");
+        for (int i = 0; i < probes.size(); i++) {
+            script.append("printf '%s %s\\n' '").append(MARK).append("' '").append(probes.get(i).key).append("'; cat \"$d/").append(i)
+                    .append("\"; printf '\\n%s %s\\n' '").append(MARK).append("-rc' \"$(cat \"$d/").append(i).append(".rc\")\"\n");
+        }
+        return script.append("rm -rf \"$d\"\n").toString();
+    }
+
     public static Map<String, Answer> parse(String output) {
         Map<String, Answer> answers = new HashMap<>();
         Matcher m = SECTION.matcher(output);

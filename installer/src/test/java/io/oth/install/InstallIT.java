@@ -4,6 +4,7 @@ import io.oth.cli.ExitCode;
 import io.oth.cli.Run;
 import io.oth.lab.Lab;
 import io.oth.lab.LabExtension;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,13 @@ class InstallIT {
 
     @TempDir
     Path tmp;
+
+    /** This class starts from bare nodes, whatever ran before it in the same lab. */
+    @BeforeAll
+    static void freshLab(Lab lab) {
+        Lab.Result up = lab.lab("up", "--replace", String.valueOf(lab.apps()));
+        assertEquals(0, up.exitCode(), up.output());
+    }
 
     @Test
     @Order(1)

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+
 class ProbeTest {
 
     @Test
@@ -24,5 +25,16 @@ class ProbeTest {
         assertEquals(new Probe.Answer(3, "oops"), answers.get("b"));
         assertEquals(new Probe.Answer(0, "no newline"), answers.get("c"));
         assertEquals(new Probe.Answer(0, ""), answers.get("d"));
+    }
+
+    @Test
+    void concurrentProbesTakeAsLongAsTheSlowestAndComeBackTheSame() throws Exception {
+        List<Probe> probes = List.of(new Probe("slow", "sleep 1; echo a"), new Probe("also", "sleep 1; echo b >&2; exit 4"));
+        Process p = new ProcessBuilder("sh", "-c", Probe.concurrentScript(probes)).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor());
+        Map<String, Probe.Answer> answers = Probe.parse(out);
+        assertEquals(new Probe.Answer(0, "a"), answers.get("slow"));
+        assertEquals(new Probe.Answer(4, "b"), answers.get("also"));
     }
 }

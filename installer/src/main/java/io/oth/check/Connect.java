@@ -1,0 +1,58 @@
+package io.oth.check;
+
+import io.oth.op.Probe;
+import io.oth.remote.Command;
+
+/**
+ * A TCP connection attempt made from a node, told apart by how it ends: connected, refused,
+ * timed out (filtered), no route, or a name that does not resolve.
+ */
+public record Connect(String host, int port) {
+
+    /** How a connection attempt ended. */
+    public enum Outcome {
+        CONNECTED("connected"), REFUSED("connection refused"), TIMEOUT("no answer (filtered or down)"),
+        NO_ROUTE("no route to host"), DNS("the name does not resolve"), OTHER("failed");
+
+        private final String text;
+
+        Outcome(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+    }
+
+    /** A probe that connects with bash's /dev/tcp within {@code seconds}. */
+    public Probe probe(String key, int seconds) {
+        return new Probe(key, "timeout " + seconds + " bash -c " + Command.quote("exec 3<>/dev/tcp/" + host + "/" + port));
+    }
+
+    public static Outcome outcome(Probe.Answer answer) {
+        if (answer.ok()) {
+            return Outcome.CONNECTED;
+        }
+        String text = answer.output();
+        if (answer.exitCode() == 124) {
+            return Outcome.TIMEOUT;
+        }
+        if (text.contains("Connection refused")) {
+            return Outcome.REFUSED;
+        }
+        if (text.contains("No route to host") || text.contains("Network is unreachable")) {
+            return Outcome.NO_ROUTE;
+        }
+        if (text.contains("Name or service not known") || text.contains("Temporary failure in name resolution")
+                || text.contains("No address associated")) {
+            return Outcome.DNS;
+        }
+        return Outcome.OTHER;
+    }
+
+    @Override
+    public String toString() {
+        return host + ":" + port;
+    }
+}

@@ -1,0 +1,86 @@
+package io.oth.cli;
+
+import io.oth.check.Doctor;
+import io.oth.check.Finding;
+import io.oth.check.Verdict;
+import io.oth.remote.HostKeyTrust;
+import io.oth.site.Site;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+/** {@code oth doctor}: what does not connect, where, why, and what to do. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Check reachability, DNS, the port matrix, outbound endpoints, certificates and each node's posture, "
+                + "from every vantage point at once. Works before and after an install.",
+            "Exit 0 when all is well, 7 with warnings only, 1 when something failed."})
+final class DoctorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    SiteOptions options;
+
+    @Option(names = "--only", split = ",", paramLabel = "CATEGORY", description = "Only these: reach, dns, ports, outbound, certs, posture.")
+    Set<String> only;
+
+    @Option(names = "--node", paramLabel = "NAME", description = "Only what is seen from this node (and whether it can be reached).")
+    String node;
+
+    @Option(names = "--probe-timeout", paramLabel = "SECONDS", defaultValue = "3", description = "How long one probe may take (default: ${DEFAULT-VALUE}).")
+    int probeSeconds;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Set<String> categories = only == null ? Set.of() : only;
+        if (!Doctor.CATEGORIES.containsAll(categories)) {
+            err.println("oth: --only: expected some of " + new TreeSet<>(Doctor.CATEGORIES) + ", got " + new TreeSet<>(categories));
+            return ExitCode.USAGE.code();
+        }
+        Optional<Site> site = options.load(err);
+        if (site.isEmpty()) {
+            return ExitCode.USAGE.code();
+        }
+        if (node != null && site.get().node(node).isEmpty()) {
+            err.println("oth: --node: " + node + " is not a node of " + site.get().file());
+            return ExitCode.USAGE.code();
+        }
+        long start = System.nanoTime();
+        List<Finding> findings = new Doctor(site.get(), options.connectOptions(site.get(), HostKeyTrust.REFUSE), categories, probeSeconds).run()
+                .stream().filter(f -> node == null || f.vantage().equals(node) || f.id().equals("reach.node") && f.target().equals(node)).toList();
+        Map<String, List<Finding>> byVantage = new LinkedHashMap<>();
+        findings.forEach(f -> byVantage.computeIfAbsent(f.vantage(), k -> new java.util.ArrayList<>()).add(f));
+        Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
+        byVantage.forEach((vantage, list) -> {
+            out.println("from " + vantage + ":");
+            for (Finding f : list) {
+                counts.merge(f.verdict(), 1, Integer::sum);
+                out.printf("  %s %-22s %-28s %s%n", f.verdict().mark(), f.id(), f.target(), f.cause());
+                if (!f.hint().isEmpty() && (f.verdict() == Verdict.FAIL || f.verdict() == Verdict.WARN)) {
+                    out.printf("      hint: %s%n", f.hint());
+                }
+            }
+        });
+        out.printf("doctor: %d ok, %d warnings, %d failures, %d skipped in %.1f s%n", counts.getOrDefault(Verdict.OK, 0),
+                counts.getOrDefault(Verdict.WARN, 0), counts.getOrDefault(Verdict.FAIL, 0), counts.getOrDefault(Verdict.SKIP, 0),
+                (System.nanoTime() - start) / 1e9);
+        if (counts.containsKey(Verdict.FAIL)) {
+            return ExitCode.FAILED.code();
+        }
+        return counts.containsKey(Verdict.WARN) ? ExitCode.WARNINGS.code() : ExitCode.OK.code();
+    }
+}
