@@ -17,10 +17,7 @@ class ProbeTest {
                 new Probe("b", "echo oops >&2; exit 3"),
                 new Probe("c", "printf 'no newline'"),
                 new Probe("d", "true"));
-        Process p = new ProcessBuilder("sh", "-c", Probe.script(probes)).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor());
-        Map<String, Probe.Answer> answers = Probe.parse(out);
+        Map<String, Probe.Answer> answers = run(Probe.script(probes));
         assertEquals(new Probe.Answer(0, "one\ntwo"), answers.get("a"));
         assertEquals(new Probe.Answer(3, "oops"), answers.get("b"));
         assertEquals(new Probe.Answer(0, "no newline"), answers.get("c"));
@@ -28,13 +25,18 @@ class ProbeTest {
     }
 
     @Test
-    void concurrentProbesTakeAsLongAsTheSlowestAndComeBackTheSame() throws Exception {
+    void probesRunSideBySideComeBackTheSame() throws Exception {
         List<Probe> probes = List.of(new Probe("slow", "sleep 1; echo a"), new Probe("also", "sleep 1; echo b >&2; exit 4"));
-        Process p = new ProcessBuilder("sh", "-c", Probe.concurrentScript(probes)).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor());
-        Map<String, Probe.Answer> answers = Probe.parse(out);
+        Map<String, Probe.Answer> answers = run(Probe.concurrentScript(probes));
         assertEquals(new Probe.Answer(0, "a"), answers.get("slow"));
         assertEquals(new Probe.Answer(4, "b"), answers.get("also"));
+    }
+
+    /** Runs a probe script in a real shell, as a node would, and splits its answers. */
+    private static Map<String, Probe.Answer> run(String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor());
+        return Probe.parse(out);
     }
 }
