@@ -4,6 +4,7 @@ import io.oth.check.Doctor;
 import io.oth.check.Finding;
 import io.oth.check.Verdict;
 import io.oth.remote.HostKeyTrust;
+import io.oth.report.DoctorJson;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,9 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--node", paramLabel = "NAME", description = "Only what is seen from this node (and whether it can be reached).")
     String node;
 
+    @Option(names = "--json", description = "Print the findings as JSON (schema " + DoctorJson.SCHEMA + ", docs/doctor.md) instead of a table.")
+    boolean json;
+
     @Option(names = "--probe-timeout", paramLabel = "SECONDS", defaultValue = "3", description = "How long one probe may take (default: ${DEFAULT-VALUE}).")
     int probeSeconds;
 
@@ -60,15 +65,28 @@ final class DoctorCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         long start = System.nanoTime();
+        Instant started = Instant.now();
         List<Finding> findings = new Doctor(site.get(), options.connectOptions(site.get(), HostKeyTrust.REFUSE), categories, probeSeconds).run()
                 .stream().filter(f -> node == null || f.vantage().equals(node) || f.id().equals("reach.node") && f.target().equals(node)).toList();
+        Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
+        findings.forEach(f -> counts.merge(f.verdict(), 1, Integer::sum));
+        if (json) {
+            out.println(DoctorJson.render(site.get().name(), site.get().fqdn(), started, (System.nanoTime() - start) / 1e9, findings));
+        } else {
+            print(out, findings, counts, (System.nanoTime() - start) / 1e9);
+        }
+        if (counts.containsKey(Verdict.FAIL)) {
+            return ExitCode.FAILED.code();
+        }
+        return counts.containsKey(Verdict.WARN) ? ExitCode.WARNINGS.code() : ExitCode.OK.code();
+    }
+
+    private static void print(PrintWriter out, List<Finding> findings, Map<Verdict, Integer> counts, double seconds) {
         Map<String, List<Finding>> byVantage = new LinkedHashMap<>();
         findings.forEach(f -> byVantage.computeIfAbsent(f.vantage(), k -> new java.util.ArrayList<>()).add(f));
-        Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
         byVantage.forEach((vantage, list) -> {
             out.println("from " + vantage + ":");
             for (Finding f : list) {
-                counts.merge(f.verdict(), 1, Integer::sum);
                 out.printf("  %s %-22s %-28s %s%n", f.verdict().mark(), f.id(), f.target(), f.cause());
                 if (!f.hint().isEmpty() && (f.verdict() == Verdict.FAIL || f.verdict() == Verdict.WARN)) {
                     out.printf("      hint: %s%n", f.hint());
@@ -76,11 +94,6 @@ final class DoctorCommand implements Callable<Integer> {
             }
         });
         out.printf("doctor: %d ok, %d warnings, %d failures, %d skipped in %.1f s%n", counts.getOrDefault(Verdict.OK, 0),
-                counts.getOrDefault(Verdict.WARN, 0), counts.getOrDefault(Verdict.FAIL, 0), counts.getOrDefault(Verdict.SKIP, 0),
-                (System.nanoTime() - start) / 1e9);
-        if (counts.containsKey(Verdict.FAIL)) {
-            return ExitCode.FAILED.code();
-        }
-        return counts.containsKey(Verdict.WARN) ? ExitCode.WARNINGS.code() : ExitCode.OK.code();
+                counts.getOrDefault(Verdict.WARN, 0), counts.getOrDefault(Verdict.FAIL, 0), counts.getOrDefault(Verdict.SKIP, 0), seconds);
     }
 }

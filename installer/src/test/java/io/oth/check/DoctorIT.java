@@ -51,7 +51,7 @@ class DoctorIT {
 
     @Test
     @Order(1)
-    void anInstalledSiteIsGreen() {
+    void anInstalledSiteIsGreen() throws Exception {
         Run run = doctor();
         assertEquals(0, run.code(), run::toString);
         assertTrue(run.out().contains(" 0 warnings, 0 failures"), run::toString);
@@ -60,6 +60,17 @@ class DoctorIT {
         assertLine(run, "✓ ports\\.app-storage\\s+10\\.77\\.0\\.20:5671\\s+connected");
         assertLine(run, "✓ outbound\\.android_push\\s+fcm\\.googleapis\\.com:443");
         assertLine(run, "✓ posture\\.firewall");
+
+        Run json = doctor("--json", "--only", "dns", "--node", "app1");
+        assertEquals(0, json.code(), json::toString);
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertEquals("oth-doctor/1", doc.get("schema").asText());
+        assertEquals("oth.example.test", doc.get("fqdn").asText());
+        assertEquals(0, doc.get("summary").get("fail").asInt());
+        com.fasterxml.jackson.databind.JsonNode fqdn = doc.get("findings").get(0);
+        assertEquals("dns.fqdn", fqdn.get("id").asText(), json::toString);
+        assertEquals("app1", fqdn.get("vantage").asText());
+        assertEquals("ok", fqdn.get("verdict").asText());
     }
 
     @Test
