@@ -139,6 +139,21 @@ class DoctorIT {
 
     @Test
     @Order(5)
+    void anAppNodeWithSshdDownIsNamedAndTheRestIsStillChecked() {
+        lab.exec("app2", "service", "ssh", "stop");
+        try {
+            Run run = doctor("--only", "reach,outbound");
+            assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+            assertLine(run, "✗ reach\\.node\\s+app2\\s+app2: refused SSH from the bastion");
+            assertLine(run, "✓ reach\\.node\\s+app1");
+            assertLine(run, "(?s)from app1:.*✓ outbound\\.sms");
+        } finally {
+            lab.exec("app2", "service", "ssh", "start");
+        }
+    }
+
+    @Test
+    @Order(6)
     void anExtraOpenPortOnStorageIsAFinding() {
         lab.exec("storage", "sh", "-c", "setsid -f socat TCP-LISTEN:7777,fork,reuseaddr /dev/null </dev/null >/dev/null 2>&1");
         try {
