@@ -103,6 +103,14 @@ public final class SiteCa {
         }
     }
 
+    /** The CA in {@code dir} if oth has made one there (by an install), without creating anything. */
+    public static java.util.Optional<SiteCa> existing(Path dir, String siteName, Clock clock) throws CaException {
+        if (!Files.exists(dir.resolve("root.pem"))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(openOrCreate(dir, siteName, clock));
+    }
+
     /** {@link #issue(ServiceIdentity, Duration)} for {@link #DEFAULT_VALIDITY} (90 days). */
     public IssuedCertificate issue(ServiceIdentity id) throws CaException {
         return issue(id, DEFAULT_VALIDITY);

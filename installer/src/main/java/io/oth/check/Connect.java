@@ -51,6 +51,23 @@ public record Connect(String host, int port) {
         return Outcome.OTHER;
     }
 
+    /** How a connection attempt made from here (the operator's side) ended. */
+    public static Outcome outcome(java.io.IOException e) {
+        if (e instanceof java.net.ConnectException && String.valueOf(e.getMessage()).contains("refused")) {
+            return Outcome.REFUSED;
+        }
+        if (e instanceof java.net.SocketTimeoutException) {
+            return Outcome.TIMEOUT;
+        }
+        if (e instanceof java.net.NoRouteToHostException) {
+            return Outcome.NO_ROUTE;
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            return Outcome.DNS;
+        }
+        return Outcome.OTHER;
+    }
+
     @Override
     public String toString() {
         return host + ":" + port;

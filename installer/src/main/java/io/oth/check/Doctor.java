@@ -1,8 +1,8 @@
 package io.oth.check;
 
-import io.oth.cert.BundleCheck;
-import io.oth.cert.BundleReport;
-import io.oth.cert.FindingCode;
+import io.oth.ca.CaException;
+import io.oth.ca.SiteCa;
+import io.oth.install.InstallPhases;
 import io.oth.op.Probe;
 import io.oth.phase.Parallel;
 import io.oth.remote.Command;
@@ -11,17 +11,25 @@ import io.oth.remote.ConnectOptions;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
 import io.oth.remote.ssh.SshFleet;
+import io.oth.secret.Secrets;
+import io.oth.secret.SecretsException;
 import io.oth.site.Feature;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
+import io.oth.site.StateDir;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -30,29 +38,97 @@ import java.util.function.Consumer;
  * slowest probe.
  */
 public final class Doctor {
-    public static final Set<String> CATEGORIES = Set.of("reach", "dns", "ports", "outbound", "certs", "posture");
+    public static final Set<String> CATEGORIES = Set.of("reach", "dns", "ports", "service", "outbound", "certs", "posture");
+    /** Before an install: only what must be in place for it to work (what install makes is not there yet). */
+    static final Set<String> PREFLIGHT = Set.of("reach.bastion", "reach.node", "dns.fqdn", "certs.bundle");
 
     private final Site site;
     private final ConnectOptions options;
     private final Set<String> only;
+    private final boolean preflight;
     private final int probeSeconds;
+    private final NameLookup operatorLookup;
     private final Playbooks playbooks = Playbooks.load();
+    private final Clock clock = Clock.systemUTC();
+    private final List<Finding> setup = new ArrayList<>();
+    private Optional<SiteCa> ca = Optional.empty();
+    private ForwardChecks forwards;
 
-    public Doctor(Site site, ConnectOptions options, Set<String> only, int probeSeconds) {
+    /** {@code operatorLookup}: how the operator's machine resolves names (its own resolver, or --resolver). */
+    /** {@code preflight}: only what an install needs in place ({@link #PREFLIGHT} and the outbound endpoints). */
+    public Doctor(Site site, ConnectOptions options, Set<String> only, boolean preflight, int probeSeconds, NameLookup operatorLookup) {
         this.site = site;
         this.options = options;
-        this.only = only.isEmpty() ? CATEGORIES : only;
+        Set<String> asked = only.isEmpty() ? CATEGORIES : only;
+        this.only = preflight ? asked.stream().filter(Set.of("reach", "dns", "outbound", "certs")::contains).collect(java.util.stream.Collectors.toSet()) : asked;
+        this.preflight = preflight;
         this.probeSeconds = probeSeconds;
+        this.operatorLookup = operatorLookup;
     }
 
     public List<Finding> run() {
+        ExecutorService executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "oth-doctor");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            forwards = new ForwardChecks(site, siteCa(), siteSecrets(), Duration.ofSeconds(probeSeconds), executor);
+            CompletableFuture<List<Finding>> operator = CompletableFuture.supplyAsync(this::fromOperator, executor);
+            List<Finding> findings = new ArrayList<>(setup);
+            List<Finding> nodes = throughBastion();
+            findings.addAll(operator.join());
+            findings.addAll(nodes);
+            return findings.stream().filter(f -> only.contains(f.id().substring(0, f.id().indexOf('.'))))
+                    .filter(f -> !preflight || PREFLIGHT.contains(f.id()) || f.id().startsWith("outbound.")).toList();
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /** What the operator's machine sees, each check on its own thread. */
+    private List<Finding> fromOperator() {
+        OperatorChecks operator = new OperatorChecks(site, operatorLookup, Duration.ofSeconds(probeSeconds));
+        List<CompletableFuture<List<Finding>>> checks = new ArrayList<>();
+        if (only.contains("dns")) {
+            checks.add(CompletableFuture.supplyAsync(operator::dns));
+        }
+        if (only.contains("ports")) {
+            checks.add(CompletableFuture.supplyAsync(() -> List.of(operator.redirect())));
+        }
+        if (only.contains("certs") || only.contains("ports")) {
+            checks.add(CompletableFuture.supplyAsync(operator::served));
+            checks.add(CompletableFuture.completedFuture(operator.bundle()));
+        }
+        return checks.stream().flatMap(c -> c.join().stream()).toList();
+    }
+
+    private Optional<SiteCa> siteCa() {
+        try {
+            ca = SiteCa.existing(StateDir.of(site.name()).resolve("ca"), site.name(), clock);
+        } catch (CaException e) {
+            setup.add(new Finding("certs.internal", "operator", "site CA", Verdict.FAIL, "cannot read the site CA: " + e.getMessage(),
+                    "the CA lives in " + StateDir.of(site.name()).resolve("ca") + "; restore it from a backup"));
+        }
+        return ca;
+    }
+
+    private Optional<Secrets> siteSecrets() {
+        java.nio.file.Path file = StateDir.of(site.name()).resolve("secrets.yml");
+        if (!java.nio.file.Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Secrets.open(file));
+        } catch (SecretsException e) {
+            setup.add(new Finding("service.secrets", "operator", file.toString(), Verdict.FAIL, e.getMessage(), "the secrets file must be 0600 and valid YAML"));
+            return Optional.empty();
+        }
+    }
+
+    private List<Finding> throughBastion() {
         List<Finding> findings = new ArrayList<>();
         String bastion = site.bastion().map(b -> "bastion " + b.address()).orElse("nodes (direct)");
-        if (only.contains("certs")) {
-            findings.addAll(servedCertificate());
-            site.certificateBundle().ifPresent(bundle -> findings.addAll(certificateFindings("certs.bundle", "operator", bundle.toString(),
-                    BundleCheck.check(bundle, site.fqdn(), Clock.systemUTC()))));
-        }
         try (Fleet fleet = SshFleet.connect(site, site.nodes(), options)) {
             findings.add(Finding.ok("reach.bastion", "operator", bastion, "SSH and host key as recorded"));
             for (Fleet.Reach reach : fleet.reaches()) {
@@ -65,7 +141,7 @@ public final class Doctor {
         } catch (RemoteException e) {
             findings.add(new Finding("reach.bastion", "operator", bastion, Verdict.FAIL, e.getMessage(), e.failure().hint()));
         }
-        return findings.stream().filter(f -> only.contains(f.id().substring(0, f.id().indexOf('.')))).toList();
+        return findings;
     }
 
     /** Everything seen from one node, probed in one session. */
@@ -86,18 +162,52 @@ public final class Doctor {
         if (only.contains("posture")) {
             posture(node, probes, readers, findings);
         }
-        if (probes.isEmpty()) {
-            return findings;
+        if (only.contains("certs") && node.role().equals("storage")) {
+            internalCertificates(node, probes, readers, findings);
         }
-        try {
-            CommandResult r = reach.host().orElseThrow().run(Command.shell(Probe.concurrentScript(probes)),
-                    Duration.ofSeconds(probeSeconds + 20L));
-            Map<String, Probe.Answer> answers = Probe.parse(r.stdout());
-            readers.forEach(reader -> reader.accept(answers));
-        } catch (RemoteException e) {
-            findings.add(new Finding("reach.node", "bastion", node.name(), Verdict.FAIL, e.getMessage(), e.failure().hint()));
+        boolean app = node.role().equals("app");
+        List<CompletableFuture<Finding>> services = only.contains("service") && app ? forwards.services(node, reach.host().orElseThrow()) : List.of();
+        CompletableFuture<List<Finding>> served = only.contains("certs") && app ? forwards.served(node, reach.host().orElseThrow())
+                : CompletableFuture.completedFuture(List.of());
+        if (!probes.isEmpty()) {
+            try {
+                CommandResult r = reach.host().orElseThrow().run(Command.shell(Probe.concurrentScript(probes)),
+                        Duration.ofSeconds(probeSeconds + 20L));
+                Map<String, Probe.Answer> answers = Probe.parse(r.stdout());
+                readers.forEach(reader -> reader.accept(answers));
+            } catch (RemoteException e) {
+                findings.add(new Finding("reach.node", "bastion", node.name(), Verdict.FAIL, e.getMessage(), e.failure().hint()));
+            }
         }
+        List<Finding> ports = List.copyOf(findings);
+        services.forEach(s -> findings.add(explainedByPorts(s.join(), ports)));
+        findings.addAll(served.join());
         return findings;
+    }
+
+    /** A service that could not be reached is a skip when the port matrix already says why. */
+    private static Finding explainedByPorts(Finding service, List<Finding> ports) {
+        if (service.verdict() != Verdict.FAIL) {
+            return service;
+        }
+        return ports.stream().filter(p -> p.id().startsWith("ports.") && p.target().equals(service.target()) && p.verdict() == Verdict.FAIL)
+                .findFirst()
+                .map(p -> new Finding(service.id(), service.vantage(), service.target(), Verdict.SKIP, "not tried: " + p.cause() + " (" + p.id() + ")", ""))
+                .orElse(service);
+    }
+
+    /** certs.internal: the site CA's certificates as the storage node's services have them. */
+    private void internalCertificates(Node node, List<Probe> probes, List<Consumer<Map<String, Probe.Answer>>> readers, List<Finding> findings) {
+        Map<String, Boolean> local = Map.of("mariadb", site.storage().database().isLocal(), "rabbitmq", site.storage().broker().isLocal(),
+                "minio", site.storage().objects().isLocal());
+        new TreeMap<>(InstallPhases.SERVICE_CERTIFICATES).forEach((service, path) -> {
+            if (!local.getOrDefault(service, false)) {
+                return;
+            }
+            String key = "cert:" + service;
+            probes.add(new Probe(key, "cat " + Command.quote(path) + " 2>/dev/null || true"));
+            readers.add(a -> findings.add(Certificates.internal(node.name(), service, path, a.get(key).output(), ca, clock)));
+        });
     }
 
     private void dns(Node node, List<Probe> probes, List<Consumer<Map<String, Probe.Answer>>> readers, List<Finding> findings) {
@@ -109,16 +219,7 @@ public final class Doctor {
                 List<String> lines = a.get("dns.fqdn").output().lines().toList();
                 String server = lines.isEmpty() ? "?" : lines.get(0);
                 List<String> got = lines.size() > 1 ? lines.subList(1, lines.size()) : List.of();
-                if (got.equals(List.of(lb))) {
-                    findings.add(Finding.ok("dns.fqdn", node.name(), site.fqdn(), "resolves to the load balancer " + lb));
-                } else if (got.isEmpty()) {
-                    findings.add(new Finding("dns.fqdn", node.name(), site.fqdn(), Verdict.FAIL, "does not resolve (nameserver " + server + ")",
-                            "add an A record " + site.fqdn() + " → " + lb + " where " + server + " looks"));
-                } else {
-                    findings.add(new Finding("dns.fqdn", node.name(), site.fqdn(), Verdict.FAIL,
-                            "resolves to " + String.join(", ", got) + ", not the load balancer's " + lb + " (nameserver " + server + ")",
-                            "point the A record of " + site.fqdn() + " at " + lb));
-                }
+                findings.add(OperatorChecks.fqdnFinding(site.fqdn(), node.name(), lb, new NameLookup.Answer(got, "nameserver " + server, Optional.empty())));
             });
         }
         for (Node other : site.nodes()) {
@@ -229,35 +330,5 @@ public final class Doctor {
 
     private String roleOf(String address) {
         return site.nodes().stream().filter(n -> n.address().equals(address)).map(Node::role).findFirst().orElse("node");
-    }
-
-    /** The certificate chain haproxy actually serves, fetched from the operator's side. */
-    private List<Finding> servedCertificate() {
-        Node lb = site.nodesWithRole("lb").get(0);
-        String address = lb.publicAddress().orElse(lb.address());
-        String target = address + ":443";
-        try {
-            String pem = ServedChain.fetch(address, 443, site.fqdn(), Duration.ofSeconds(probeSeconds));
-            return certificateFindings("certs.served", "operator", target, BundleCheck.check(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                    "the chain served on " + target, site.fqdn(), Clock.systemUTC()));
-        } catch (java.io.IOException e) {
-            return List.of(new Finding("certs.served", "operator", target, Verdict.FAIL, "no TLS handshake: " + e.getMessage(),
-                    "is haproxy running on the load balancer, and 443 open to the operator?"));
-        }
-    }
-
-    private static List<Finding> certificateFindings(String id, String vantage, String target, BundleReport report) {
-        List<Finding> findings = new ArrayList<>();
-        for (io.oth.cert.Finding f : report.findings()) {
-            if (id.equals("certs.served") && (f.code() == FindingCode.NO_KEY || f.code() == FindingCode.KEY_NOT_FIRST)) {
-                continue;
-            }
-            findings.add(new Finding(id, vantage, target, f.severity() == io.oth.cert.Severity.ERROR ? Verdict.FAIL : Verdict.WARN,
-                    f.code() + ": " + f.message(), "docs/certificates.md explains " + f.code()));
-        }
-        if (findings.isEmpty()) {
-            findings.add(Finding.ok(id, vantage, target, "order, chain, name and expiry are right"));
-        }
-        return findings;
     }
 }

@@ -2,6 +2,7 @@ package io.oth.cli;
 
 import io.oth.check.Doctor;
 import io.oth.check.Finding;
+import io.oth.check.NameLookup;
 import io.oth.check.Verdict;
 import io.oth.remote.HostKeyTrust;
 import io.oth.report.DoctorJson;
@@ -35,7 +36,7 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     SiteOptions options;
 
-    @Option(names = "--only", split = ",", paramLabel = "CATEGORY", description = "Only these: reach, dns, ports, outbound, certs, posture.")
+    @Option(names = "--only", split = ",", paramLabel = "CATEGORY", description = "Only these: reach, dns, ports, service, outbound, certs, posture.")
     Set<String> only;
 
     @Option(names = "--node", paramLabel = "NAME", description = "Only what is seen from this node (and whether it can be reached).")
@@ -46,6 +47,14 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--probe-timeout", paramLabel = "SECONDS", defaultValue = "3", description = "How long one probe may take (default: ${DEFAULT-VALUE}).")
     int probeSeconds;
+
+    @Option(names = "--preflight", description = "Before an install: only what must be in place for it (SSH reach, the FQDN in DNS, "
+            + "the certificate bundle, the outbound endpoints).")
+    boolean preflight;
+
+    @Option(names = "--resolver", paramLabel = "ADDRESS[:PORT]", defaultValue = "${env:OTH_RESOLVER}",
+            description = "Resolve names from the operator's side with this DNS server instead of this machine's resolver (default: $OTH_RESOLVER).")
+    String resolver;
 
     @Override
     public Integer call() {
@@ -64,9 +73,14 @@ final class DoctorCommand implements Callable<Integer> {
             err.println("oth: --node: " + node + " is not a node of " + site.get().file());
             return ExitCode.USAGE.code();
         }
+        Optional<NameLookup> lookup = lookup(err);
+        if (lookup.isEmpty()) {
+            return ExitCode.USAGE.code();
+        }
         long start = System.nanoTime();
         Instant started = Instant.now();
-        List<Finding> findings = new Doctor(site.get(), options.connectOptions(site.get(), HostKeyTrust.REFUSE), categories, probeSeconds).run()
+        List<Finding> findings = new Doctor(site.get(), options.connectOptions(site.get(), HostKeyTrust.REFUSE), categories, preflight, probeSeconds,
+                lookup.get()).run()
                 .stream().filter(f -> node == null || f.vantage().equals(node) || f.id().equals("reach.node") && f.target().equals(node)).toList();
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
         findings.forEach(f -> counts.merge(f.verdict(), 1, Integer::sum));
@@ -79,6 +93,20 @@ final class DoctorCommand implements Callable<Integer> {
             return ExitCode.FAILED.code();
         }
         return counts.containsKey(Verdict.WARN) ? ExitCode.WARNINGS.code() : ExitCode.OK.code();
+    }
+
+    private Optional<NameLookup> lookup(PrintWriter err) {
+        if (resolver == null || resolver.isBlank()) {
+            return Optional.of(NameLookup.system());
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\[[0-9a-fA-F:.]+]|[0-9.]+)(?::(\\d{1,5}))?").matcher(resolver);
+        Optional<java.net.InetAddress> address = m.matches() ? io.oth.site.Addresses.ipLiteral(m.group(1).replaceAll("[\\[\\]]", "")) : Optional.empty();
+        int port = m.matches() && m.group(2) != null ? Integer.parseInt(m.group(2)) : 53;
+        if (address.isEmpty() || port < 1 || port > 65535) {
+            err.println("oth: --resolver: expected an IP address with an optional :PORT (e.g. 192.0.2.53 or [2001:db8::53]:53), got " + resolver);
+            return Optional.empty();
+        }
+        return Optional.of(NameLookup.at(new java.net.InetSocketAddress(address.get(), port), java.time.Duration.ofSeconds(probeSeconds)));
     }
 
     private static void print(PrintWriter out, List<Finding> findings, Map<Verdict, Integer> counts, double seconds) {

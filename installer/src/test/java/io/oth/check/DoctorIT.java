@@ -20,7 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code oth doctor} on an installed lab: green, then one fault at a time, each named with its check, node and cause. */
+/**
+ * {@code oth doctor} on the lab: a preflight before anything is installed (the lab must be fresh: only
+ * BadBundleInstallIT runs before, and it stops before touching a node), then green on the installed
+ * site, then one fault at a time, each named with its check, node and cause.
+ */
 @ExtendWith(LabExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DoctorIT {
@@ -29,20 +33,48 @@ class DoctorIT {
     @TempDir
     Path tmp;
 
+    private static Run beforeInstall;
+    private static Run fullBeforeInstall;
+
     @BeforeAll
     static void install(Lab theLab) {
         lab = theLab;
+        beforeInstall = doctor("--preflight");
+        fullBeforeInstall = doctor("--only", "posture,ports,service", "--node", "app1");
         Run run = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, run.code(), run::toString);
     }
 
+    /** doctor on the lab's site, resolving from the operator's side with the lab's DNS server. */
     private static Run doctor(String... more) {
-        String[] args = new String[more.length + 3];
+        return doctorOn(lab.site(), more);
+    }
+
+    private static Run doctorOn(Path site, String... more) {
+        String[] args = new String[more.length + 5];
         args[0] = "doctor";
         args[1] = "--site";
-        args[2] = lab.site().toString();
-        System.arraycopy(more, 0, args, 3, more.length);
+        args[2] = site.toString();
+        args[3] = "--resolver";
+        args[4] = "203.0.113.53";
+        System.arraycopy(more, 0, args, 5, more.length);
         return Run.oth(args);
+    }
+
+    @Test
+    @Order(0)
+    void beforeTheInstallThePreflightIsGreenAndTheFullRunSaysWhatIsMissing() {
+        assertEquals(0, beforeInstall.code(), beforeInstall::toString);
+        assertLine(beforeInstall, "✓ reach\\.node\\s+storage");
+        assertLine(beforeInstall, "(?s)from operator:.*✓ dns\\.fqdn\\s+oth\\.example\\.test\\s+resolves to the load balancer 203\\.0\\.113\\.20 \\(nameserver 203\\.0\\.113\\.53\\)");
+        assertLine(beforeInstall, "✓ certs\\.bundle");
+        assertLine(beforeInstall, "✓ outbound\\.android_push\\s+fcm\\.googleapis\\.com:443\\s+connected");
+        assertFalse(beforeInstall.out().contains("posture.") || beforeInstall.out().contains("ports."), beforeInstall::toString);
+
+        assertEquals(ExitCode.FAILED.code(), fullBeforeInstall.code(), fullBeforeInstall::toString);
+        assertLine(fullBeforeInstall, "✗ posture\\.firewall\\s+inbound\\s+no oth firewall");
+        assertLine(fullBeforeInstall, "✗ ports\\.app-storage\\s+10\\.77\\.0\\.20:3306\\s+connection refused");
+        assertLine(fullBeforeInstall, "- service\\.database\\s+10\\.77\\.0\\.20:3306\\s+not tried: connection refused \\(ports\\.app-storage\\)");
     }
 
     private static void assertLine(Run run, String regex) {
@@ -60,6 +92,16 @@ class DoctorIT {
         assertLine(run, "✓ ports\\.app-storage\\s+10\\.77\\.0\\.20:5671\\s+connected");
         assertLine(run, "✓ outbound\\.android_push\\s+fcm\\.googleapis\\.com:443");
         assertLine(run, "✓ posture\\.firewall");
+        assertLine(run, "(?s)from operator:.*✓ dns\\.fqdn\\s+oth\\.example\\.test\\s+resolves to the load balancer 203\\.0\\.113\\.20 \\(nameserver 203\\.0\\.113\\.53\\)");
+        assertLine(run, "✓ ports\\.operator-lb\\s+203\\.0\\.113\\.20:80\\s+answers 301 → https://oth\\.example\\.test/");
+        assertLine(run, "✓ ports\\.operator-lb\\s+203\\.0\\.113\\.20:443\\s+TLS handshake");
+        assertLine(run, "(?s)from app2:.*✓ certs\\.served\\s+203\\.0\\.113\\.20:443\\s+order, chain, name and expiry are right");
+        assertLine(run, "✓ certs\\.internal\\s+mariadb /etc/\\S+\\s+valid for (89|90) more day\\(s\\), issued by the site CA");
+        for (String app : new String[] {"app1", "app2"}) {
+            assertLine(run, "(?s)from " + app + ":.*✓ service\\.database\\s+10\\.77\\.0\\.20:3306\\s+logged in as oth to database oth over TLSv1\\.[23]");
+            assertLine(run, "(?s)from " + app + ":.*✓ service\\.broker\\s+10\\.77\\.0\\.20:5671\\s+AMQPS as oth-app on vhost oth");
+            assertLine(run, "(?s)from " + app + ":.*✓ service\\.objects\\s+10\\.77\\.0\\.20:9000\\s+bucket oth reachable over TLS with key oth-app");
+        }
 
         Run json = doctor("--json", "--only", "dns", "--node", "app1");
         assertEquals(0, json.code(), json::toString);
@@ -86,7 +128,7 @@ class DoctorIT {
 
             Path site = tmp.resolve("site.yml");
             Files.writeString(site, lab.siteText().replace("features: [android_push, ios_push, sms, video]", "features: [ios_push, sms, video]"));
-            Run off = Run.oth("doctor", "--site", site.toString(), "--only", "outbound");
+            Run off = doctorOn(site, "--only", "outbound");
             assertEquals(0, off.code(), off::toString);
             assertLine(off, "- outbound\\.android_push\\s+fcm\\.googleapis\\.com:443\\s+feature android_push is off");
         } finally {
@@ -128,10 +170,12 @@ class DoctorIT {
         // RabbitMQ's application stopped (the Erlang node stays): its listeners are gone
         lab.exec("storage", "rabbitmqctl", "-q", "stop_app");
         try {
-            Run stopped = doctor("--only", "ports", "--node", "app1");
+            Run stopped = doctor("--only", "ports,service", "--node", "app1");
             assertEquals(ExitCode.FAILED.code(), stopped.code(), stopped::toString);
             assertLine(stopped, "✗ ports\\.app-storage\\s+10\\.77\\.0\\.20:5671\\s+connection refused");
             assertTrue(stopped.out().contains("nothing listens on 10.77.0.20:5671: is the service running there?"), stopped::toString);
+            assertLine(stopped, "- service\\.broker\\s+10\\.77\\.0\\.20:5671\\s+not tried: connection refused \\(ports\\.app-storage\\)");
+            assertLine(stopped, "✓ service\\.database\\s+10\\.77\\.0\\.20:3306");
         } finally {
             lab.exec("storage", "rabbitmqctl", "-q", "start_app");
         }
@@ -163,5 +207,59 @@ class DoctorIT {
         } finally {
             lab.exec("storage", "sh", "-c", "pkill -f '^socat TCP-LISTEN:7777' || true");
         }
+    }
+
+    @Test
+    @Order(7)
+    void aChangedDatabasePasswordIsAnAuthenticationFailureOfThatNodeOnly() {
+        lab.exec("storage", "mariadb", "-e", "ALTER USER 'oth'@'10.77.0.101' IDENTIFIED BY 'changed-behind-oths-back'");
+        Run run = doctor("--only", "service");
+        assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+        assertLine(run, "(?s)from app1:.*✗ service\\.database\\s+10\\.77\\.0\\.20:3306\\s+MariaDB refused the application's login from app1 \\(10\\.77\\.0\\.101\\)");
+        assertTrue(run.out().contains("hint: the account or its password no longer matches the site's secrets: oth install sets them again"), run::toString);
+        assertLine(run, "(?s)from app2:.*✓ service\\.database");
+        assertLine(run, "(?s)from app1:.*✓ service\\.broker");
+        assertFalse(run.out().contains("changed-behind-oths-back"), run::toString);
+
+        Run repaired = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, repaired.code(), repaired::toString);
+        assertTrue(repaired.out().contains("[storage] database accounts: 1 statement(s)"), repaired::toString);
+        Run green = doctor("--only", "service");
+        assertEquals(0, green.code(), green::toString);
+    }
+
+    @Test
+    @Order(8)
+    void aBundleInTheWrongOrderIsNamedOnDiskAndWhereItIsServed() throws Exception {
+        String bundle = Files.readString(lab.dir().resolve("pki/bundle.pem"));
+        java.util.List<String> blocks = Pattern.compile("-----BEGIN [A-Z ]+-----[^-]+-----END [A-Z ]+-----\\n").matcher(bundle).results()
+                .map(java.util.regex.MatchResult::group).toList();
+        assertEquals(4, blocks.size(), bundle);
+        String swapped = blocks.get(0) + blocks.get(1) + blocks.get(3) + blocks.get(2);
+        Path wrong = tmp.resolve("bundle.pem");
+        Files.writeString(wrong, swapped);
+        Path site = tmp.resolve("site.yml");
+        Files.writeString(site, lab.siteText().replace("bundle: " + lab.dir() + "/pki/bundle.pem", "bundle: " + wrong));
+        Run onDisk = doctorOn(site, "--only", "certs");
+        assertEquals(ExitCode.FAILED.code(), onDisk.code(), onDisk::toString);
+        assertLine(onDisk, "✗ certs\\.bundle\\s+\\S+bundle\\.pem\\s+WRONG_ORDER");
+        assertLine(onDisk, "✓ certs\\.served");
+
+        String served = "/etc/haproxy/certs/oth.example.test.pem";
+        String good = lab.exec("lb", "base64", "-w0", served).strip();
+        lab.exec("lb", "sh", "-c", "echo " + base64(swapped) + " | base64 -d > " + served + " && service haproxy reload >/dev/null");
+        try {
+            Run live = doctor("--only", "certs");
+            assertEquals(ExitCode.FAILED.code(), live.code(), live::toString);
+            assertLine(live, "(?s)from operator:.*✗ certs\\.served\\s+203\\.0\\.113\\.20:443\\s+WRONG_ORDER");
+            assertLine(live, "(?s)from app1:.*✗ certs\\.served\\s+203\\.0\\.113\\.20:443\\s+WRONG_ORDER");
+            assertLine(live, "✓ certs\\.bundle");
+        } finally {
+            lab.exec("lb", "sh", "-c", "echo " + good + " | base64 -d > " + served + " && service haproxy reload >/dev/null");
+        }
+    }
+
+    private static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 }

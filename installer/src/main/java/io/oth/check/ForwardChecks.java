@@ -1,0 +1,140 @@
+package io.oth.check;
+
+import io.oth.ca.SiteCa;
+import io.oth.install.AppAccounts;
+import io.oth.remote.Forward;
+import io.oth.remote.Host;
+import io.oth.remote.RemoteException;
+import io.oth.remote.Secret;
+import io.oth.secret.Secrets;
+import io.oth.site.Node;
+import io.oth.site.Site;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Checks made from an app node's point of view through SSH port forwards: the traffic leaves the
+ * app node, so the services see its address, exactly as they see the application. The application's
+ * own accounts log in (service.*), and the chain haproxy serves is fetched (certs.served).
+ */
+final class ForwardChecks {
+    /** One storage service: its check id, port, and how to log in to it. */
+    private record Service(String id, String name, int port, Login login) {
+    }
+
+    @FunctionalInterface
+    private interface Login {
+        String run(ServiceLogin login, int localPort) throws Exception;
+    }
+
+    private final Site site;
+    private final Optional<SiteCa> ca;
+    private final Optional<Secrets> secrets;
+    private final Duration timeout;
+    private final ExecutorService executor;
+
+    ForwardChecks(Site site, Optional<SiteCa> ca, Optional<Secrets> secrets, Duration timeout, ExecutorService executor) {
+        this.site = site;
+        this.ca = ca;
+        this.secrets = secrets;
+        this.timeout = timeout;
+        this.executor = executor;
+    }
+
+    /** The service logins from {@code node}, each on its own thread. */
+    List<CompletableFuture<Finding>> services(Node node, Host host) {
+        Optional<Node> storage = site.nodesWithRole("storage").stream().findFirst();
+        List<CompletableFuture<Finding>> checks = new ArrayList<>();
+        if (storage.isEmpty()) {
+            return checks;
+        }
+        for (Service service : localServices()) {
+            String target = storage.get().address() + ":" + service.port();
+            checks.add(CompletableFuture.supplyAsync(() -> login(node, host, storage.get(), service, target), executor));
+        }
+        return checks;
+    }
+
+    /** certs.served from {@code node}: the chain haproxy serves, reached from the app node. */
+    CompletableFuture<List<Finding>> served(Node node, Host host) {
+        Node lb = site.nodesWithRole("lb").get(0);
+        String address = lb.publicAddress().orElse(lb.address());
+        String target = address + ":443";
+        return CompletableFuture.supplyAsync(() -> {
+            try (Forward forward = host.forward(address, 443)) {
+                return Certificates.served(node.name(), target, ServedChain.fetch("127.0.0.1", forward.localPort(), site.fqdn(), timeout), site.fqdn());
+            } catch (RemoteException | IOException e) {
+                return List.of(new Finding("certs.served", node.name(), target, Verdict.FAIL, "no TLS handshake: " + ServiceLogin.reason(e),
+                        "is haproxy running on " + lb.name() + ", and does " + node.name() + " reach " + target + "? (see ports and dns.fqdn)"));
+            }
+        }, executor);
+    }
+
+    private List<Service> localServices() {
+        List<Service> services = new ArrayList<>();
+        if (site.storage().database().isLocal()) {
+            services.add(new Service("service.database", "MariaDB", 3306, (login, port) -> login.database(port, AppAccounts.DATABASE,
+                    AppAccounts.DATABASE_USER, secret(AppAccounts.DATABASE_SECRET))));
+        }
+        if (site.storage().broker().isLocal()) {
+            services.add(new Service("service.broker", "RabbitMQ", 5671, (login, port) -> login.broker(port, AppAccounts.BROKER_VHOST,
+                    AppAccounts.BROKER_USER, secret(AppAccounts.BROKER_SECRET))));
+        }
+        if (site.storage().objects().isLocal()) {
+            services.add(new Service("service.objects", "MinIO", 9000, (login, port) -> login.objects(port, AppAccounts.OBJECTS_BUCKET,
+                    AppAccounts.OBJECTS_KEY, secret(AppAccounts.OBJECTS_SECRET))));
+        }
+        return services;
+    }
+
+    private Finding login(Node node, Host host, Node storage, Service service, String target) {
+        if (ca.isEmpty() || secrets.isEmpty()) {
+            return new Finding(service.id(), node.name(), target, Verdict.SKIP, "no site CA and secrets on this machine yet",
+                    "run oth doctor where oth install ran (they are in its state directory)");
+        }
+        try (Forward forward = host.forward(storage.address(), service.port())) {
+            ServiceLogin login = new ServiceLogin(ca.get().rootCertificate(), ca.get().rootPem(), storage.address(), timeout);
+            return Finding.ok(service.id(), node.name(), target, service.login().run(login, forward.localPort()));
+        } catch (MissingSecret e) {
+            return new Finding(service.id(), node.name(), target, Verdict.SKIP, "the site's secrets have no " + e.getMessage() + " yet",
+                    "oth install creates the application's accounts");
+        } catch (Exception e) {
+            return failed(node, storage, service, target, e);
+        }
+    }
+
+    private Finding failed(Node node, Node storage, Service service, String target, Exception e) {
+        String reason = ServiceLogin.reason(e);
+        String rotate = "oth certs status; oth certs rotate --service " + service.name().toLowerCase(java.util.Locale.ROOT);
+        return switch (ServiceLogin.trouble(e)) {
+            case TLS -> new Finding(service.id(), node.name(), target, Verdict.FAIL, "TLS handshake or verification failed: " + reason,
+                    service.name() + " must serve a certificate from this site's CA that names " + storage.address() + ": " + rotate);
+            case AUTHENTICATION -> new Finding(service.id(), node.name(), target, Verdict.FAIL,
+                    service.name() + " refused the application's login from " + node.name() + " (" + node.address() + "): " + reason,
+                    "the account or its password no longer matches the site's secrets: oth install sets them again");
+            case CONNECTION -> new Finding(service.id(), node.name(), target, Verdict.FAIL, "the connection was closed: " + reason,
+                    "is " + service.name() + " running on " + storage.name() + ", and does " + node.name() + " reach " + target + "? (see ports.app-storage)");
+            case TIMEOUT -> new Finding(service.id(), node.name(), target, Verdict.FAIL, "no answer within " + timeout.toSeconds() + " s: " + reason,
+                    "see ports.app-storage for " + target + "; a slow " + service.name() + " on " + storage.name() + " shows here too");
+            case OTHER -> new Finding(service.id(), node.name(), target, Verdict.FAIL, "failed: " + reason,
+                    "check " + service.name() + "'s log on " + storage.name());
+        };
+    }
+
+    private Secret secret(String name) throws MissingSecret {
+        return secrets.orElseThrow().get(name).orElseThrow(() -> new MissingSecret(name));
+    }
+
+    /** A secret the site's secrets file does not have (yet). */
+    private static final class MissingSecret extends Exception {
+        MissingSecret(String name) {
+            super(name);
+        }
+    }
+}

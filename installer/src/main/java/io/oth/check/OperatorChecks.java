@@ -1,0 +1,115 @@
+package io.oth.check;
+
+import io.oth.cert.BundleCheck;
+import io.oth.site.Node;
+import io.oth.site.Site;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** What the operator's machine sees of the site: the FQDN in DNS, port 80's redirect, the chain served on 443, the bundle file. */
+final class OperatorChecks {
+    static final String VANTAGE = "operator";
+
+    private final Site site;
+    private final NameLookup lookup;
+    private final Duration timeout;
+    private final Node lb;
+    private final String lbAddress;
+
+    OperatorChecks(Site site, NameLookup lookup, Duration timeout) {
+        this.site = site;
+        this.lookup = lookup;
+        this.timeout = timeout;
+        this.lb = site.nodesWithRole("lb").get(0);
+        this.lbAddress = lb.publicAddress().orElse(lb.address());
+    }
+
+    /** dns.fqdn from the operator: the FQDN must resolve to the load balancer's public address. */
+    List<Finding> dns() {
+        return List.of(fqdnFinding(site.fqdn(), VANTAGE, lbAddress, lookup.resolve(site.fqdn())));
+    }
+
+    /** The one rule for dns.fqdn from any vantage point. */
+    static Finding fqdnFinding(String fqdn, String vantage, String expected, NameLookup.Answer answer) {
+        if (answer.addresses().equals(List.of(expected))) {
+            return Finding.ok("dns.fqdn", vantage, fqdn, "resolves to the load balancer " + expected + " (" + answer.server() + ")");
+        }
+        if (answer.addresses().isEmpty()) {
+            return new Finding("dns.fqdn", vantage, fqdn, Verdict.FAIL, "does not resolve (" + answer.server()
+                    + answer.error().map(e -> ": " + e).orElse("") + ")", "add an A record " + fqdn + " → " + expected + " where " + answer.server() + " looks");
+        }
+        return new Finding("dns.fqdn", vantage, fqdn, Verdict.FAIL, "resolves to " + String.join(", ", answer.addresses())
+                + ", not the load balancer's " + expected + " (" + answer.server() + ")", "point the A record of " + fqdn + " at " + expected);
+    }
+
+    /** ports.operator-lb for port 80: it must answer with a permanent redirect to https on the FQDN. */
+    Finding redirect() {
+        String target = lbAddress + ":80";
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(lbAddress, 80), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("HEAD /doctor?probe=1 HTTP/1.1\r\nHost: " + site.fqdn() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            List<String> head = head(socket.getInputStream());
+            String status = head.isEmpty() ? "" : head.get(0);
+            String location = head.stream().filter(h -> h.toLowerCase(Locale.ROOT).startsWith("location:"))
+                    .map(h -> h.substring("location:".length()).strip()).findFirst().orElse("");
+            String expected = "https://" + site.fqdn() + "/doctor?probe=1";
+            if (status.matches("HTTP/1\\.[01] 301( .*)?") && location.equals(expected)) {
+                return Finding.ok("ports.operator-lb", VANTAGE, target, "answers 301 → " + expected);
+            }
+            return new Finding("ports.operator-lb", VANTAGE, target, Verdict.FAIL, "answers \"" + status + "\"" + (location.isEmpty() ? "" : " → " + location)
+                    + ", not 301 → " + expected, "oth install configures haproxy to redirect port 80 to https; run it");
+        } catch (IOException e) {
+            return connectionFailed(target, Connect.outcome(e), e);
+        }
+    }
+
+    /** certs.served from the operator, with ports.operator-lb for 443. */
+    List<Finding> served() {
+        String target = lbAddress + ":443";
+        try {
+            String pem = ServedChain.fetch(lbAddress, 443, site.fqdn(), timeout);
+            List<Finding> findings = new ArrayList<>();
+            findings.add(Finding.ok("ports.operator-lb", VANTAGE, target, "TLS handshake for " + site.fqdn()));
+            findings.addAll(Certificates.served(VANTAGE, target, pem, site.fqdn()));
+            return findings;
+        } catch (IOException e) {
+            return List.of(connectionFailed(target, Connect.outcome(e), e));
+        }
+    }
+
+    List<Finding> bundle() {
+        return site.certificateBundle().map(bundle -> Certificates.findings("certs.bundle", VANTAGE, bundle.toString(),
+                BundleCheck.check(bundle, site.fqdn(), Clock.systemUTC()))).orElse(List.of());
+    }
+
+    private Finding connectionFailed(String target, Connect.Outcome outcome, IOException e) {
+        String hint = switch (outcome) {
+            case REFUSED -> "nothing listens on " + target + ": is haproxy running on " + lb.name() + "?";
+            case TIMEOUT -> "a firewall between this machine and " + target + " drops the connection (the load balancer's own rules allow 80 and 443 from anywhere)";
+            case NO_ROUTE -> "no route from this machine to " + target;
+            default -> "is haproxy running on " + lb.name() + ", with 80 and 443 open to this machine?";
+        };
+        String cause = outcome == Connect.Outcome.OTHER ? "failed: " + e.getMessage() : outcome.text();
+        return new Finding("ports.operator-lb", VANTAGE, target, Verdict.FAIL, cause, hint);
+    }
+
+    private static List<String> head(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(8192);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        return (end < 0 ? text : text.substring(0, end)).lines().toList();
+    }
+}

@@ -1,0 +1,162 @@
+package io.oth.check;
+
+import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
+import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import io.minio.BucketExistsArgs;
+import io.minio.MinioClient;
+import io.minio.errors.ErrorResponseException;
+import io.oth.remote.Secret;
+import okhttp3.OkHttpClient;
+import okhttp3.internal.tls.OkHostnameVerifier;
+
+import javax.net.ssl.SSLException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Logs in to a storage service the way the application does: over TLS that must lead to the site's
+ * CA and name the service's address, with the application's own account. Each call connects to
+ * {@code 127.0.0.1:localPort}, a forward that leaves from an app node, so the service sees the app
+ * node's address. Returns what worked; throws what did not, for {@link #trouble} to classify.
+ */
+final class ServiceLogin {
+    /** How a login failed, in the classes doctor names. */
+    enum Trouble {
+        TLS, AUTHENTICATION, CONNECTION, TIMEOUT, OTHER
+    }
+
+    private final X509Certificate root;
+    private final String rootPem;
+    private final String address;
+    private final Duration timeout;
+
+    /** {@code address}: the storage node's address, which the service certificates name. */
+    ServiceLogin(X509Certificate root, String rootPem, String address, Duration timeout) {
+        this.root = root;
+        this.rootPem = rootPem;
+        this.address = address;
+        this.timeout = timeout;
+    }
+
+    /** MariaDB: a TLS session verified against the site CA, logged in as {@code user}, one query. */
+    String database(int localPort, String database, String user, Secret password) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password.reveal());
+        p.setProperty("sslMode", "verify-ca");
+        p.setProperty("serverSslCert", rootPem);
+        p.setProperty("connectTimeout", String.valueOf(timeout.toMillis()));
+        p.setProperty("socketTimeout", String.valueOf(timeout.toMillis()));
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + localPort + "/" + database, p);
+             ResultSet rs = c.createStatement().executeQuery("SHOW SESSION STATUS LIKE 'Ssl_version'")) {
+            String tls = rs.next() ? rs.getString(2) : "";
+            if (!tls.startsWith("TLS")) {
+                throw new SSLException("the session is not encrypted");
+            }
+            return "logged in as " + user + " to database " + database + " over " + tls;
+        }
+    }
+
+    /** RabbitMQ: AMQPS, a channel on the application's vhost, and one message there and back on a private queue. */
+    String broker(int localPort, String vhost, String user, Secret password) throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setPort(localPort);
+        factory.setVirtualHost(vhost);
+        factory.setUsername(user);
+        factory.setPassword(password.reveal());
+        factory.useSslProtocol(SiteTls.context(root, address));
+        int millis = (int) timeout.toMillis();
+        factory.setConnectionTimeout(millis);
+        factory.setHandshakeTimeout(millis);
+        factory.setShutdownTimeout(millis);
+        factory.setAutomaticRecoveryEnabled(false);
+        try (com.rabbitmq.client.Connection connection = factory.newConnection("oth doctor");
+             Channel channel = connection.createChannel()) {
+            String queue = channel.queueDeclare().getQueue();
+            channel.confirmSelect();
+            channel.basicPublish("", queue, MessageProperties.MINIMAL_BASIC, "oth doctor".getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(timeout.toMillis());
+            GetResponse back = channel.basicGet(queue, true);
+            if (back == null) {
+                throw new IllegalStateException("a message published to a private queue did not come back");
+            }
+            return "AMQPS as " + user + " on vhost " + vhost + ": channel open, a message went there and back";
+        }
+    }
+
+    /** MinIO (S3): the application's bucket, seen with the application's key. */
+    String objects(int localPort, String bucket, String accessKey, Secret secretKey) throws Exception {
+        OkHttpClient http = new OkHttpClient.Builder()
+                .sslSocketFactory(SiteTls.context(root, address).getSocketFactory(), SiteTls.trustManager(root, address))
+                .hostnameVerifier((host, session) -> OkHostnameVerifier.INSTANCE.verify(address, session))
+                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .callTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .build();
+        MinioClient client = MinioClient.builder().endpoint("https://127.0.0.1:" + localPort).region("us-east-1")
+                .credentials(accessKey, secretKey.reveal()).httpClient(http).build();
+        if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+            throw new IllegalStateException("bucket " + bucket + " does not exist");
+        }
+        return "bucket " + bucket + " reachable over TLS with key " + accessKey;
+    }
+
+    /** The class of a failed login, from the exception and its causes. */
+    static Trouble trouble(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause()) {
+            if (e instanceof SSLException || e instanceof java.security.cert.CertificateException) {
+                return Trouble.TLS;
+            }
+            if (e instanceof AuthenticationFailureException || e instanceof PossibleAuthenticationFailureException) {
+                return Trouble.AUTHENTICATION;
+            }
+            if (e instanceof SQLException sql && (sql.getErrorCode() == 1045 || sql.getErrorCode() == 1044)) {
+                return Trouble.AUTHENTICATION;
+            }
+            if (e instanceof ErrorResponseException s3 && s3.response() != null && s3.response().code() == 403) {
+                return Trouble.AUTHENTICATION;
+            }
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("ACCESS_REFUSED") || message.contains("NOT_ALLOWED")) {
+                return Trouble.AUTHENTICATION;
+            }
+            if (e instanceof SocketTimeoutException || e instanceof TimeoutException) {
+                return Trouble.TIMEOUT;
+            }
+            if (e instanceof ConnectException || message.toLowerCase(Locale.ROOT).contains("connection reset")
+                    || message.contains("unexpected end of stream") || e instanceof java.io.EOFException) {
+                return Trouble.CONNECTION;
+            }
+        }
+        return Trouble.OTHER;
+    }
+
+    /** The innermost message: usually the one that says what happened. */
+    static String reason(Throwable failure) {
+        Throwable last = failure;
+        for (Throwable e = failure; e != null; e = e.getCause()) {
+            if (e.getMessage() != null) {
+                last = e;
+            }
+        }
+        String message = last.getMessage() == null ? last.getClass().getSimpleName() : last.getMessage();
+        message = message.lines().findFirst().orElse("").strip();
+        return message.length() > 160 ? message.substring(0, 157) + "..." : message;
+    }
+}

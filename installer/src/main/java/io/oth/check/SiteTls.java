@@ -1,0 +1,90 @@
+package io.oth.check;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * TLS to one of the site's own services reached through a port forward: the chain must lead to the
+ * site's root CA, and the service's certificate must name the address oth meant to reach (the
+ * forward's local 127.0.0.1 is not what the certificate is about).
+ */
+final class SiteTls {
+    private static final int SAN_DNS = 2;
+    private static final int SAN_IP = 7;
+
+    private SiteTls() {
+    }
+
+    static SSLContext context(X509Certificate root, String expectedName) throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new X509TrustManager[] {trustManager(root, expectedName)}, null);
+        return context;
+    }
+
+    static X509TrustManager trustManager(X509Certificate root, String expectedName) throws GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        try {
+            store.load(null, null);
+        } catch (java.io.IOException e) {
+            throw new GeneralSecurityException(e);
+        }
+        store.setCertificateEntry("site-root", root);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        X509TrustManager chain = (X509TrustManager) factory.getTrustManagers()[0];
+        return new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] certificates, String authType) throws CertificateException {
+                throw new CertificateException("oth does not accept client connections here");
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] certificates, String authType) throws CertificateException {
+                chain.checkServerTrusted(certificates, authType);
+                if (!names(certificates[0], expectedName)) {
+                    throw new CertificateException("the certificate does not name " + expectedName);
+                }
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return chain.getAcceptedIssuers();
+            }
+        };
+    }
+
+    /** Whether {@code certificate}'s subject alternative names include {@code name} (an IP address or a DNS name). */
+    static boolean names(X509Certificate certificate, String name) throws CertificateParsingException {
+        Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+        if (names == null) {
+            return false;
+        }
+        return names.stream().anyMatch(n -> {
+            int type = (Integer) n.get(0);
+            String value = String.valueOf(n.get(1));
+            return type == SAN_DNS && value.equalsIgnoreCase(name) || type == SAN_IP && sameAddress(value, name);
+        });
+    }
+
+    private static boolean sameAddress(String a, String b) {
+        if (a.equalsIgnoreCase(b)) {
+            return true;
+        }
+        if (!a.contains(":") || !b.contains(":")) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b)); // IPv6 literals: no lookup
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+}

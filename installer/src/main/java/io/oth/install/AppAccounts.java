@@ -1,0 +1,21 @@
+package io.oth.install;
+
+/**
+ * The application's accounts on the local storage services: names oth gives them on the storage
+ * node and the secrets (in the site's secrets file) that hold their passwords. Install creates
+ * them; doctor logs in with them.
+ */
+public final class AppAccounts {
+    public static final String DATABASE = "oth";
+    public static final String DATABASE_USER = "oth";
+    public static final String DATABASE_SECRET = "mariadb.oth";
+    public static final String BROKER_VHOST = "oth";
+    public static final String BROKER_USER = "oth-app";
+    public static final String BROKER_SECRET = "rabbitmq.oth-app";
+    public static final String OBJECTS_BUCKET = "oth";
+    public static final String OBJECTS_KEY = "oth-app";
+    public static final String OBJECTS_SECRET = "minio.oth-app";
+
+    private AppAccounts() {
+    }
+}
