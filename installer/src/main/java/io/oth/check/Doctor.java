@@ -80,10 +80,25 @@ public final class Doctor {
             findings.addAll(operator.join());
             findings.addAll(nodes);
             return findings.stream().filter(f -> only.contains(f.id().substring(0, f.id().indexOf('.'))))
-                    .filter(f -> !preflight || PREFLIGHT.contains(f.id()) || f.id().startsWith("outbound.")).toList();
+                    .filter(f -> !preflight || PREFLIGHT.contains(f.id()) || f.id().startsWith("outbound."))
+                    .map(this::waived).toList();
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    /** A warning or failure the site file accepts (waivers:) shows as waived, with the reason; an expired waiver no longer counts. */
+    private Finding waived(Finding f) {
+        if (f.verdict() != Verdict.WARN && f.verdict() != Verdict.FAIL) {
+            return f;
+        }
+        java.time.LocalDate today = java.time.LocalDate.now(clock);
+        return site.waivers().stream().filter(w -> w.covers(f.id(), f.vantage(), f.target())).findFirst()
+                .map(w -> w.expired(today)
+                        ? new Finding(f.id(), f.vantage(), f.target(), f.verdict(), f.cause() + " (its waiver ended on " + w.until().orElseThrow() + ")",
+                                f.hint().isEmpty() ? "renew or remove the waiver at " + w.where() : f.hint() + "; or renew the waiver at " + w.where())
+                        : new Finding(f.id(), f.vantage(), f.target(), Verdict.WAIVED, f.cause() + " — waived: " + w.reason(), "waiver at " + w.where()))
+                .orElse(f);
     }
 
     /** What the operator's machine sees, each check on its own thread. */

@@ -116,12 +116,13 @@ final class DoctorCommand implements Callable<Integer> {
             out.println("from " + vantage + ":");
             for (Finding f : list) {
                 out.printf("  %s %-22s %-28s %s%n", f.verdict().mark(), f.id(), f.target(), f.cause());
-                if (!f.hint().isEmpty() && (f.verdict() == Verdict.FAIL || f.verdict() == Verdict.WARN)) {
+                if (!f.hint().isEmpty() && (f.verdict() == Verdict.FAIL || f.verdict() == Verdict.WARN || f.verdict() == Verdict.WAIVED)) {
                     out.printf("      hint: %s%n", f.hint());
                 }
             }
         });
-        out.printf("doctor: %d ok, %d warnings, %d failures, %d skipped in %.1f s%n", counts.getOrDefault(Verdict.OK, 0),
-                counts.getOrDefault(Verdict.WARN, 0), counts.getOrDefault(Verdict.FAIL, 0), counts.getOrDefault(Verdict.SKIP, 0), seconds);
+        out.printf("doctor: %d ok, %d warnings, %d failures, %d waived, %d skipped in %.1f s%n", counts.getOrDefault(Verdict.OK, 0),
+                counts.getOrDefault(Verdict.WARN, 0), counts.getOrDefault(Verdict.FAIL, 0), counts.getOrDefault(Verdict.WAIVED, 0),
+                counts.getOrDefault(Verdict.SKIP, 0), seconds);
     }
 }

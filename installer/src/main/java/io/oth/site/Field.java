@@ -35,6 +35,11 @@ public final class Field {
         return path;
     }
 
+    /** Where this value is written: {@code FILE:LINE}. */
+    public String where() {
+        return doc.where(node);
+    }
+
     /** Reports a problem with this value. */
     public void problem(String message) {
         doc.report(node, path, message);

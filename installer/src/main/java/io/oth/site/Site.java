@@ -20,9 +20,11 @@ public record Site(
         Storage storage,
         Optional<Path> certificateBundle,
         List<String> supportAddresses,
-        Application application) {
+        Application application,
+        List<Waiver> waivers) {
 
     public Site {
+        waivers = List.copyOf(waivers);
         nodes = List.copyOf(nodes);
         features = Set.copyOf(features);
         supportAddresses = List.copyOf(supportAddresses);

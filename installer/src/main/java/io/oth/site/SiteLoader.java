@@ -25,7 +25,11 @@ import java.util.Set;
 public final class SiteLoader {
     private static final List<String> SITE_KEYS =
             List.of("site", "fqdn", "bastion", "ssh", "nodes", "features", "storage", "certificate", "support",
-                    "application");
+                    "application", "waivers");
+    private static final List<String> WAIVER_KEYS = List.of("check", "node", "target", "reason", "until");
+    private static final Syntax<String> CHECK_ID = Syntax.pattern("a check id", "[a-z]+\\.[a-z0-9_-]+");
+    private static final Syntax<String> REASON = Syntax.of("a reason", text -> text.strip().length() >= 3, "why the finding is accepted, in words");
+    private static final Syntax<java.time.LocalDate> DATE = new Syntax<>("a date", SiteLoader::date, "a date as YYYY-MM-DD");
     private static final List<String> SSH_KEYS = List.of("user", "key", "port", "known_hosts");
     private static final List<String> BASTION_KEYS = List.of("address", "port", "user", "key");
     private static final List<String> NODE_KEYS = List.of("name", "role", "address", "public_address", "user", "port", "key");
@@ -104,11 +108,41 @@ public final class SiteLoader {
                 app.flatMap(m -> m.get("release")).flatMap(f -> existingFile(f, "an application release bundle (.tar.gz)")),
                 app.flatMap(m -> m.get("traefik")).flatMap(f -> existingFile(f, "a traefik release bundle (.tar.gz)")),
                 app.flatMap(m -> m.get("minio")).flatMap(f -> existingFile(f, "a MinIO release bundle (.tar.gz)")));
+        List<Waiver> waivers = top.get("waivers").flatMap(f -> f.listOf(w -> waiver(w, nodes))).orElse(List.of());
         if (doc.hasProblems()) {
             return Optional.empty();
         }
         return Optional.of(new Site(file, name.orElseThrow(), fqdn.orElseThrow(), bastion, ssh.knownHosts(), nodes, features,
-                storage.orElseThrow(), bundle, support, application));
+                storage.orElseThrow(), bundle, support, application, waivers));
+    }
+
+    /** Where doctor sees a finding from: a node, or the operator's machine, or the bastion. */
+    private static final List<String> VANTAGE_POINTS = List.of("operator", "bastion");
+
+    private Optional<Waiver> waiver(Field field, List<Node> nodes) {
+        Optional<FieldMap> m = field.mapping(WAIVER_KEYS);
+        if (m.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> check = m.get().require("check", CHECK_ID);
+        List<String> vantages = new ArrayList<>(VANTAGE_POINTS);
+        nodes.forEach(n -> vantages.add(n.name()));
+        Optional<String> node = m.get().optional("node", Syntax.oneOf("a vantage point of this site", vantages));
+        Optional<String> target = m.get().optional("target", Syntax.of("a target", t -> !t.isBlank(), "what the check looked at, as doctor shows it"));
+        Optional<String> reason = m.get().require("reason", REASON);
+        Optional<java.time.LocalDate> until = m.get().optional("until", DATE);
+        if (check.isEmpty() || reason.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Waiver(check.get(), node, target, reason.get().strip(), until, field.where()));
+    }
+
+    private static Optional<java.time.LocalDate> date(String text) {
+        try {
+            return Optional.of(java.time.LocalDate.parse(text));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     private Optional<String> siteName(FieldMap top, Optional<String> fqdn) {

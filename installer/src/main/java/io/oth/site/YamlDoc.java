@@ -77,6 +77,11 @@ public final class YamlDoc {
         return !problems.isEmpty();
     }
 
+    /** {@code FILE:LINE} of a value, for messages that point back at it later. */
+    String where(Node at) {
+        return file + ":" + at.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+    }
+
     void report(Node at, String field, String message) {
         Optional<Mark> mark = at.getStartMark();
         problems.add(new Problem(file, mark.map(m -> m.getLine() + 1).orElse(0), mark.map(m -> m.getColumn() + 1).orElse(0),

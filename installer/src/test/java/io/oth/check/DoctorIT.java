@@ -198,12 +198,25 @@ class DoctorIT {
 
     @Test
     @Order(6)
-    void anExtraOpenPortOnStorageIsAFinding() {
+    void anExtraOpenPortOnStorageIsAFindingUnlessTheSiteWaivesIt() throws Exception {
         lab.exec("storage", "sh", "-c", "setsid -f socat TCP-LISTEN:7777,fork,reuseaddr /dev/null </dev/null >/dev/null 2>&1");
         try {
             Run run = doctor("--only", "posture", "--node", "storage");
             assertEquals(ExitCode.WARNINGS.code(), run.code(), run::toString);
             assertLine(run, "! posture\\.listen\\s+sockets\\s+also listens on \\S*:7777");
+
+            Path site = tmp.resolve("site.yml");
+            Files.writeString(site, lab.siteText() + "waivers:\n  - {check: posture.listen, node: storage, reason: the socat relay for the migration}\n");
+            Run waived = doctorOn(site, "--only", "posture", "--node", "storage");
+            assertEquals(0, waived.code(), waived::toString);
+            assertLine(waived, "~ posture\\.listen\\s+sockets\\s+also listens on \\S*:7777 .* — waived: the socat relay for the migration");
+            assertLine(waived, "hint: waiver at " + Pattern.quote(site.toString()) + ":\\d+");
+            assertTrue(waived.out().contains(" 0 warnings, 0 failures, 1 waived"), waived::toString);
+
+            Files.writeString(site, lab.siteText() + "waivers:\n  - {check: posture.listen, reason: the socat relay, until: 2026-01-31}\n");
+            Run expired = doctorOn(site, "--only", "posture", "--node", "storage");
+            assertEquals(ExitCode.WARNINGS.code(), expired.code(), expired::toString);
+            assertLine(expired, "! posture\\.listen\\s+sockets\\s+also listens on .*\\(its waiver ended on 2026-01-31\\)");
         } finally {
             lab.exec("storage", "sh", "-c", "pkill -f '^socat TCP-LISTEN:7777' || true");
         }

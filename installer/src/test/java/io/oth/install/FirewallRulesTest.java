@@ -35,7 +35,7 @@ class FirewallRulesTest {
                 new Node("app2", "app", "10.77.0.102", Optional.empty(), ssh),
                 new Node("storage", "storage", "10.77.0.20", Optional.empty(), ssh));
         return new Site(Path.of("/site.yml"), "lab", "oth.example.test", Optional.empty(), Optional.empty(), nodes, Set.of(), storage,
-                Optional.empty(), List.of("52.30.207.215/32", "52.31.90.17/32"), new Application(Optional.empty(), Optional.empty(), Optional.empty()));
+                Optional.empty(), List.of("52.30.207.215/32", "52.31.90.17/32"), new Application(Optional.empty(), Optional.empty(), Optional.empty()), List.of());
     }
 
     static Storage allLocal() {

@@ -40,6 +40,26 @@ class SiteLoaderTest {
                 site.storage());
         assertEquals(Optional.of(dir.resolve("bundle.pem")), site.certificateBundle());
         assertEquals(List.of("198.51.100.0/24", "2001:db8::/32"), site.supportAddresses());
+        List<String> lines = Files.readAllLines(dir.resolve("site.yml"));
+        int first = lines.indexOf("  - check: posture.listen") + 1;
+        int second = lines.indexOf("  - {check: outbound.video, reason: video is rolled out next quarter}") + 1;
+        assertEquals(List.of(
+                new Waiver("posture.listen", Optional.of("storage"), Optional.of("*:9100"),
+                        "the node exporter; monitoring scrapes it through the firewall's own rules", Optional.of(java.time.LocalDate.of(2027, 3, 31)),
+                        dir.resolve("site.yml") + ":" + first),
+                new Waiver("outbound.video", Optional.empty(), Optional.empty(), "video is rolled out next quarter", Optional.empty(),
+                        dir.resolve("site.yml") + ":" + second)), site.waivers());
+    }
+
+    @Test
+    void aWaiverCoversItsCheckFromItsVantagePointAndMatchesTargetsWithStars() {
+        Waiver w = new Waiver("posture.listen", Optional.of("storage"), Optional.of("*:9100"), "exporter", Optional.of(java.time.LocalDate.of(2027, 3, 31)), "x");
+        assertEquals(true, w.covers("posture.listen", "storage", "0.0.0.0:9100"));
+        assertEquals(false, w.covers("posture.listen", "app1", "0.0.0.0:9100"));
+        assertEquals(false, w.covers("posture.listen", "storage", "0.0.0.0:91000"));
+        assertEquals(false, w.covers("posture.firewall", "storage", "0.0.0.0:9100"));
+        assertEquals(false, w.expired(java.time.LocalDate.of(2027, 3, 31)));
+        assertEquals(true, w.expired(java.time.LocalDate.of(2027, 4, 1)));
     }
 
     @Test
