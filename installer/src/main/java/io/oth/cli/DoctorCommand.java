@@ -5,7 +5,9 @@ import io.oth.check.Finding;
 import io.oth.check.NameLookup;
 import io.oth.check.Verdict;
 import io.oth.remote.HostKeyTrust;
+import io.oth.report.DoctorHtml;
 import io.oth.report.DoctorJson;
+import io.oth.report.ReportFile;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -44,6 +48,10 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the findings as JSON (schema " + DoctorJson.SCHEMA + ", docs/doctor.md) instead of a table.")
     boolean json;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write the findings as one self-contained HTML page, "
+            + "to send to support (with the JSON inside).")
+    Path html;
 
     @Option(names = "--probe-timeout", paramLabel = "SECONDS", defaultValue = "3", description = "How long one probe may take (default: ${DEFAULT-VALUE}).")
     int probeSeconds;
@@ -84,10 +92,19 @@ final class DoctorCommand implements Callable<Integer> {
                 .stream().filter(f -> node == null || f.vantage().equals(node) || f.id().equals("reach.node") && f.target().equals(node)).toList();
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
         findings.forEach(f -> counts.merge(f.verdict(), 1, Integer::sum));
+        double seconds = (System.nanoTime() - start) / 1e9;
         if (json) {
-            out.println(DoctorJson.render(site.get().name(), site.get().fqdn(), started, (System.nanoTime() - start) / 1e9, findings));
+            out.println(DoctorJson.render(site.get().name(), site.get().fqdn(), started, seconds, findings));
         } else {
-            print(out, findings, counts, (System.nanoTime() - start) / 1e9);
+            print(out, findings, counts, seconds);
+        }
+        if (html != null) {
+            try {
+                ReportFile.write(html, DoctorHtml.render(site.get().name(), site.get().fqdn(), started, seconds, findings, VersionProvider.version()));
+            } catch (IOException e) {
+                err.println("oth: --html: " + e.getMessage());
+                return ExitCode.USAGE.code();
+            }
         }
         if (counts.containsKey(Verdict.FAIL)) {
             return ExitCode.FAILED.code();

@@ -1,0 +1,78 @@
+package io.oth.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code oth doctor --html} without a lab: the site's bastion is a loopback port nobody listens
+ * on, so the run ends at once with one failed finding, the page still written.
+ */
+class DoctorHtmlCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path site;
+
+    @BeforeEach
+    void siteWithAClosedBastion() throws IOException {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Path key = Files.writeString(dir.resolve("id_test"), "not a key: the connection is refused before it is read\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(dir.resolve("known_hosts"), "");
+        site = Files.writeString(dir.resolve("site.yml"), String.join("\n",
+                "site: lab",
+                "fqdn: oth.example.test",
+                "bastion: {address: 127.0.0.1, port: " + closed + "}",
+                "ssh: {key: ./id_test, known_hosts: ./known_hosts}",
+                "nodes:",
+                "  - {name: lb, role: lb, address: 10.77.0.2, public_address: 203.0.113.20}",
+                "  - {name: app1, role: app, address: 10.77.0.101}",
+                "  - {name: storage, role: storage, address: 10.77.0.20}",
+                ""));
+    }
+
+    @Test
+    void thePageIsWrittenBesideTheTable() throws IOException {
+        Path page = dir.resolve("doctor.html");
+        Run run = Run.oth("doctor", "--site", site.toString(), "--only", "reach", "--html", page.toString());
+        assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+        assertTrue(run.out().contains("✗ reach.bastion"), run::toString);
+        String html = Files.readString(page);
+        assertTrue(html.contains("<td class=\"check\">reach.bastion</td>"), html);
+        assertTrue(html.contains("<dd>" + VersionProvider.version() + "</dd>"), html);
+    }
+
+    @Test
+    void withJsonTheJsonIsStillPrinted() throws IOException {
+        Path page = dir.resolve("doctor.html");
+        Run run = Run.oth("doctor", "--site", site.toString(), "--only", "reach", "--json", "--html", page.toString());
+        assertEquals("reach.bastion", new ObjectMapper().readTree(run.out()).get("findings").get(0).get("id").asText(), run::toString);
+        assertTrue(Files.readString(page).contains("id=\"oth-doctor\""));
+    }
+
+    @Test
+    void aPageThatCannotBeWrittenIsAUsageErrorNamingTheFileAfterTheTable() {
+        Path page = dir.resolve("missing/doctor.html");
+        Run run = Run.oth("doctor", "--site", site.toString(), "--only", "reach", "--html", page.toString());
+        assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
+        assertTrue(run.out().contains("✗ reach.bastion"), run::toString);
+        assertEquals("oth: --html: " + page + ": cannot write: no such directory " + page.getParent() + "\n", run.err(), run::toString);
+        assertFalse(Files.exists(page.getParent()));
+    }
+}

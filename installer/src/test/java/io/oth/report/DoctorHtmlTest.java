@@ -1,0 +1,180 @@
+package io.oth.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oth.check.Finding;
+import io.oth.check.Verdict;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class DoctorHtmlTest {
+    private static final Instant STARTED = Instant.parse("2026-11-23T14:20:00.123Z");
+    private static final String HOSTILE = "</script><script>alert(1)</script><!-- & \"quoted\" 'single'";
+    private static final Pattern EMBEDDED = Pattern.compile("(?s)<script type=\"application/json\" id=\"oth-doctor\">(.*?)</script>");
+
+    private static final List<Finding> FINDINGS = List.of(
+            Finding.ok("reach.bastion", "operator", "bastion 203.0.113.10", "SSH and host key as recorded"),
+            Finding.ok("dns.fqdn", "app1", "oth.example.test", "resolves to the load balancer 203.0.113.20"),
+            new Finding("ports.app-storage", "app1", "10.77.0.20:3306", Verdict.FAIL, "no answer (filtered or down)",
+                    "a firewall drops 10.77.0.20:3306 from app1 (10.77.0.101): check the nftables rule on the target for 10.77.0.101"),
+            new Finding("outbound.sms", "app1", "api.twilio.com:443", Verdict.WARN, "connection refused", "nothing listens on api.twilio.com:443"),
+            new Finding("outbound.video", "app2", "platform.vidyo.io:443", Verdict.SKIP, "feature video is off", ""),
+            new Finding("posture.listen", "lb", "sockets", Verdict.WAIVED, "also listens on 0.0.0.0:8404", "waived in the site file"),
+            Finding.ok("ports.lb-app", "lb", "10.77.0.101:80", "connected"));
+
+    private static String page(List<Finding> findings) {
+        return DoctorHtml.render("lab", "oth.example.test", STARTED, 0.84, findings, "1.2.3");
+    }
+
+    @Test
+    void namesTheSiteTheRunAndTheCountsAndGroupsByVantageAsTheTableDoes() {
+        String html = page(FINDINGS);
+        assertTrue(html.startsWith("<!DOCTYPE html>"), html);
+        for (String text : new String[] {"<meta charset=\"utf-8\">", "<h1>oth doctor: lab</h1>", "<dd>oth.example.test</dd>",
+                "<dd>2026-11-23T14:20:00Z</dd>", "<dd>0.8 s</dd>", "<dd>1.2.3</dd>",
+                "<p class=\"summary fail\">3 ok, 1 warning, 1 failure, 1 skipped, 1 waived</p>"}) {
+            assertTrue(html.contains(text), () -> text + "\n" + html);
+        }
+        List<String> vantages = new ArrayList<>();
+        Matcher m = Pattern.compile("<h2>from (\\S+) <span class=\"counts (\\w+)\">").matcher(html);
+        while (m.find()) {
+            vantages.add(m.group(1) + ":" + m.group(2));
+        }
+        assertEquals(List.of("operator:ok", "app1:fail", "app2:skip", "lb:waived"), vantages);
+        int app1 = html.indexOf("<h2>from app1");
+        int app2 = html.indexOf("<h2>from app2");
+        int storagePort = html.indexOf("10.77.0.20:3306");
+        assertTrue(app1 < storagePort && storagePort < app2, html);
+    }
+
+    @Test
+    void everyFindingHasItsMarkClassCauseAndHint() {
+        String html = page(FINDINGS);
+        for (Finding f : FINDINGS) {
+            String verdict = f.verdict().name().toLowerCase(Locale.ROOT);
+            String row = "<tr class=\"" + verdict + "\"><td class=\"mark\" title=\"" + verdict + "\">" + f.verdict().mark()
+                    + "</td><td class=\"check\">" + f.id() + "</td><td class=\"target\">" + f.target() + "</td><td class=\"cause\">"
+                    + f.cause() + (f.hint().isEmpty() ? "" : "<div class=\"hint\">hint: " + f.hint() + "</div>") + "</td></tr>";
+            assertTrue(html.contains(row), () -> row + "\n" + html);
+        }
+        assertEquals(FINDINGS.size(), html.split("<tr class=", -1).length - 1, html);
+    }
+
+    @Test
+    void isSelfContained() {
+        String html = page(FINDINGS);
+        String outsideJson = EMBEDDED.matcher(html).replaceAll("");
+        for (String external : new String[] {"src=", "href=", "<link", "@import", "url(", "http://", "https://", "<script", "<iframe", "<img"}) {
+            assertFalse(outsideJson.contains(external), () -> external + "\n" + html);
+        }
+        assertTrue(html.contains("<style>"), html);
+    }
+
+    @Test
+    void everyValueIsEscapedSoACauseCannotAddMarkup() {
+        String html = DoctorHtml.render("lab <b>", "oth.example.test", STARTED, 1,
+                List.of(new Finding("dns.fqdn", "app1 <i>", "<target>", Verdict.FAIL, HOSTILE, "hint " + HOSTILE)), "1.2.3");
+        assertTrue(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;!-- &amp; &quot;quoted&quot; &#39;single&#39;"), html);
+        assertTrue(html.contains("<h1>oth doctor: lab &lt;b&gt;</h1>"), html);
+        assertTrue(html.contains("from app1 &lt;i&gt;"), html);
+        assertTrue(html.contains("<td class=\"target\">&lt;target&gt;</td>"), html);
+        assertFalse(html.contains("<script>alert"), html);
+        assertFalse(html.contains("<b>") || html.contains("<i>") || html.contains("<target>"), html);
+        assertEquals(1, html.split("</script>", -1).length - 1, "only the JSON block closes a script element\n" + html);
+        assertFalse(EMBEDDED.matcher(html).results().findFirst().orElseThrow().group(1).contains("<"), html);
+    }
+
+    @Test
+    void theEmbeddedJsonReadsBackAsTheSameDocumentAsDoctorJson() throws IOException {
+        List<Finding> findings = new ArrayList<>(FINDINGS);
+        findings.add(new Finding("certs.served", "operator", "203.0.113.20:443", Verdict.FAIL, HOSTILE, "a > b && c < d"));
+        String html = DoctorHtml.render("lab", "oth.example.test", STARTED, 0.84, findings, "1.2.3");
+        Matcher m = EMBEDDED.matcher(html);
+        assertTrue(m.find(), html);
+        ObjectMapper jackson = new ObjectMapper();
+        JsonNode embedded = jackson.readTree(m.group(1));
+        assertEquals(jackson.readTree(DoctorJson.render("lab", "oth.example.test", STARTED, 0.84, findings)), embedded);
+        assertEquals(DoctorJson.SCHEMA, embedded.get("schema").asText());
+        List<Finding> back = new ArrayList<>();
+        embedded.get("findings").forEach(f -> back.add(new Finding(f.get("id").asText(), f.get("vantage").asText(), f.get("target").asText(),
+                Verdict.valueOf(f.get("verdict").asText().toUpperCase(Locale.ROOT)), f.get("cause").asText(), f.get("hint").asText())));
+        assertEquals(findings, back);
+    }
+
+    @Test
+    void noFindingsIsStillAPage() {
+        String html = page(List.of());
+        assertTrue(html.contains("<p class=\"summary ok\">0 ok, 0 warnings, 0 failures, 0 skipped, 0 waived</p>"), html);
+        assertTrue(html.contains("<p>No findings.</p>"), html);
+    }
+
+    @Test
+    void theFileIsReplacedWholeAndNoTemporaryFileIsLeft(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("doctor.html");
+        Files.writeString(file, "the old report");
+        ReportFile.write(file, page(FINDINGS));
+        assertEquals(page(FINDINGS), Files.readString(file));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList());
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
+    void aMissingDirectoryIsNamed(@TempDir Path dir) {
+        Path file = dir.resolve("no/such/dir/doctor.html");
+        IOException e = assertThrows(IOException.class, () -> ReportFile.write(file, "x"));
+        assertEquals(file + ": cannot write: no such directory " + dir.resolve("no/such/dir"), e.getMessage());
+    }
+
+    @Test
+    void aDirectoryIsNotOverwritten(@TempDir Path dir) throws IOException {
+        Path file = Files.createDirectory(dir.resolve("doctor.html"));
+        IOException e = assertThrows(IOException.class, () -> ReportFile.write(file, "x"));
+        assertEquals(file + ": cannot write: it is a directory", e.getMessage());
+        assertTrue(Files.isDirectory(file));
+    }
+
+    @Test
+    void aDirectoryWithoutWritePermissionIsNamedAndKeepsTheOldReport(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("doctor.html");
+        Files.writeString(file, "the old report");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-x------"));
+        try {
+            assumeFalse(Files.isWritable(dir), "root may write to any directory; sysfs below stands in for it");
+            IOException e = assertThrows(IOException.class, () -> ReportFile.write(file, "x"));
+            assertEquals(file + ": cannot write: permission denied", e.getMessage());
+            assertEquals("the old report", Files.readString(file));
+        } finally {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void aDirectoryNobodyMayWriteIsNamed() {
+        Path file = Path.of("/sys/doctor.html");
+        assumeTrue(Files.isDirectory(Path.of("/sys/kernel")), "needs Linux sysfs, where not even root may create a file");
+        IOException e = assertThrows(IOException.class, () -> ReportFile.write(file, "x"));
+        assertEquals(file + ": cannot write: permission denied", e.getMessage());
+        assertFalse(Files.exists(file));
+    }
+}
