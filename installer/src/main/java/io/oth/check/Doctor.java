@@ -50,8 +50,8 @@ public final class Doctor {
     private final NameLookup operatorLookup;
     private final Playbooks playbooks = Playbooks.load();
     private final Clock clock = Clock.systemUTC();
-    private final List<Finding> setup = new ArrayList<>();
-    private Optional<SiteCa> ca = Optional.empty();
+    private final List<Finding> setup = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private CompletableFuture<Optional<SiteCa>> ca;
     private ForwardChecks forwards;
 
     /** {@code operatorLookup}: how the operator's machine resolves names (its own resolver, or --resolver). */
@@ -73,11 +73,17 @@ public final class Doctor {
             return t;
         });
         try {
-            forwards = new ForwardChecks(site, siteCa(), siteSecrets(), Duration.ofSeconds(probeSeconds), executor);
+            if (only.contains("service")) {
+                executor.execute(ServiceLogin::warmUp);
+            }
+            ca = CompletableFuture.supplyAsync(this::siteCa, executor);
+            forwards = new ForwardChecks(site, ca::join, siteSecrets(), Duration.ofSeconds(probeSeconds), executor);
             CompletableFuture<List<Finding>> operator = CompletableFuture.supplyAsync(this::fromOperator, executor);
-            List<Finding> findings = new ArrayList<>(setup);
             List<Finding> nodes = throughBastion();
-            findings.addAll(operator.join());
+            List<Finding> fromOperator = operator.join();
+            ca.join();
+            List<Finding> findings = new ArrayList<>(setup);
+            findings.addAll(fromOperator);
             findings.addAll(nodes);
             return findings.stream().filter(f -> only.contains(f.id().substring(0, f.id().indexOf('.'))))
                     .filter(f -> !preflight || PREFLIGHT.contains(f.id()) || f.id().startsWith("outbound."))
@@ -118,14 +124,15 @@ public final class Doctor {
         return checks.stream().flatMap(c -> c.join().stream()).toList();
     }
 
+    /** The site CA as install left it (loading its keys takes a while: this runs beside the SSH connections). */
     private Optional<SiteCa> siteCa() {
         try {
-            ca = SiteCa.existing(StateDir.of(site.name()).resolve("ca"), site.name(), clock);
+            return SiteCa.existing(StateDir.of(site.name()).resolve("ca"), site.name(), clock);
         } catch (CaException e) {
             setup.add(new Finding("certs.internal", "operator", "site CA", Verdict.FAIL, "cannot read the site CA: " + e.getMessage(),
                     "the CA lives in " + StateDir.of(site.name()).resolve("ca") + "; restore it from a backup"));
+            return Optional.empty();
         }
-        return ca;
     }
 
     private Optional<Secrets> siteSecrets() {
@@ -221,7 +228,7 @@ public final class Doctor {
             }
             String key = "cert:" + service;
             probes.add(new Probe(key, "cat " + Command.quote(path) + " 2>/dev/null || true"));
-            readers.add(a -> findings.add(Certificates.internal(node.name(), service, path, a.get(key).output(), ca, clock)));
+            readers.add(a -> findings.add(Certificates.internal(node.name(), service, path, a.get(key).output(), ca.join(), clock)));
         });
     }
 

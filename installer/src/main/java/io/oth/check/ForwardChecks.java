@@ -34,14 +34,15 @@ final class ForwardChecks {
     }
 
     private final Site site;
-    private final Optional<SiteCa> ca;
+    private final java.util.function.Supplier<Optional<SiteCa>> siteCa;
     private final Optional<Secrets> secrets;
     private final Duration timeout;
     private final ExecutorService executor;
 
-    ForwardChecks(Site site, Optional<SiteCa> ca, Optional<Secrets> secrets, Duration timeout, ExecutorService executor) {
+    /** {@code siteCa}: the site CA when this machine has one (asked for only when a login needs it). */
+    ForwardChecks(Site site, java.util.function.Supplier<Optional<SiteCa>> siteCa, Optional<Secrets> secrets, Duration timeout, ExecutorService executor) {
         this.site = site;
-        this.ca = ca;
+        this.siteCa = siteCa;
         this.secrets = secrets;
         this.timeout = timeout;
         this.executor = executor;
@@ -94,6 +95,7 @@ final class ForwardChecks {
     }
 
     private Finding login(Node node, Host host, Node storage, Service service, String target) {
+        Optional<SiteCa> ca = siteCa.get();
         if (ca.isEmpty() || secrets.isEmpty()) {
             return new Finding(service.id(), node.name(), target, Verdict.SKIP, "no site CA and secrets on this machine yet",
                     "run oth doctor where oth install ran (they are in its state directory)");

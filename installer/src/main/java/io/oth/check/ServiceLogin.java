@@ -13,6 +13,8 @@ import io.oth.remote.Secret;
 import okhttp3.OkHttpClient;
 import okhttp3.internal.tls.OkHostnameVerifier;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -115,6 +117,20 @@ final class ServiceLogin {
             throw new IllegalStateException("bucket " + bucket + " does not exist");
         }
         return "bucket " + bucket + " reachable over TLS with key " + accessKey;
+    }
+
+    /**
+     * Loads the three clients' classes and the TLS machinery, so that this happens while the SSH
+     * connections are being made rather than after: most of a first login's time is class loading.
+     */
+    static void warmUp() {
+        try {
+            Class.forName("org.mariadb.jdbc.Driver");
+            new ConnectionFactory().useSslProtocol(SSLContext.getDefault());
+            MinioClient.builder().endpoint("https://127.0.0.1:9").credentials("-", "-").build();
+        } catch (Exception e) {
+            // only a head start: the logins load what they need anyway
+        }
     }
 
     /** The class of a failed login, from the exception and its causes. */
