@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             CertsCommand.class,
             DoctorCommand.class,
             HostsCommand.class,
+            SecretsCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
         footerHeading = "%nExit codes:%n",
@@ -49,6 +50,9 @@ public final class OthCommand implements Runnable {
         public <K> K create(Class<K> type) throws Exception {
             if (type == HostsCommand.Trust.class) {
                 return type.cast(new HostsCommand.Trust(prompter));
+            }
+            if (type == SecretsCommand.Set.class) {
+                return type.cast(new SecretsCommand.Set(SecretsCommand.ValueSource.system()));
             }
             return CommandLine.defaultFactory().create(type);
         }
