@@ -1,17 +1,15 @@
 package io.oth.cli;
 
-import io.oth.fact.NodeSurvey;
-import io.oth.remote.RemoteException;
 import io.oth.site.Playbooks;
 import io.oth.site.StateDir;
 import io.oth.wizard.Aborted;
 import io.oth.wizard.AnswersFile;
-import io.oth.wizard.Connector;
 import io.oth.wizard.Dialog;
 import io.oth.wizard.Draft;
 import io.oth.wizard.NameResolver;
 import io.oth.wizard.Questions;
 import io.oth.wizard.Setup;
+import io.oth.wizard.SurveyConnector;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
@@ -24,7 +22,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -53,7 +50,7 @@ final class SetupCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Setup setup = new Setup(new Setup.Context(new Questions(Playbooks.load(), Clock.systemUTC()), NameResolver.SYSTEM, this::connect,
+        Setup setup = new Setup(new Setup.Context(new Questions(Playbooks.load(), Clock.systemUTC()), NameResolver.SYSTEM, new SurveyConnector(options::connectOptions),
                 StateDir::of, System::getenv));
         if (printAnswers) {
             out.print(AnswersFile.template(setup.context().questions()));
@@ -112,16 +109,5 @@ final class SetupCommand implements Callable<Integer> {
 
     private static int run(PrintWriter out, PrintWriter err, String... args) {
         return OthCommand.commandLine(Prompter.system()).setOut(out).setErr(err).execute(args);
-    }
-
-    /** The wizard's host key step: the bastion and every node, as {@code oth hosts trust} reaches them. */
-    private List<Connector.Result> connect(io.oth.site.Site site, io.oth.remote.HostKeyTrust trust) {
-        try {
-            return NodeSurvey.survey(site, options.connectOptions(site, trust)).stream()
-                    .map(row -> new Connector.Result(row.node().name(), row.failure().map(f -> f.getMessage() + " (" + f.failure().hint() + ")")))
-                    .toList();
-        } catch (RemoteException e) {
-            return List.of(new Connector.Result("bastion", Optional.of(e.getMessage() + " (" + e.failure().hint() + ")")));
-        }
     }
 }

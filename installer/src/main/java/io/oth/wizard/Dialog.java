@@ -8,6 +8,7 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.completer.NullCompleter;
+import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 
 import java.io.PrintWriter;
@@ -26,6 +27,10 @@ public final class Dialog {
 
     public Dialog(Terminal terminal) {
         this.terminal = terminal;
+        if (terminal.getWidth() <= 0) {
+            // A terminal that reports no size (some ptys, serial consoles): JLine would draw no prompt at all.
+            terminal.setSize(new Size(80, 24));
+        }
         this.reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("oth setup")
