@@ -46,10 +46,10 @@ final class DraftSite {
         vars.put("objects", Map.of("external", d.is(Questions.OBJECTS, Questions.EXTERNAL),
                 "endpoint", quote(d.string(objects + "endpoint")), "region", d.string(objects + "region"),
                 "bucket", d.string(objects + "bucket"), "access_key", quote(d.string(objects + "access_key"))));
-        vars.put("bundle", optionalPath(d, Questions.BUNDLE));
-        vars.put("release", optionalPath(d, Questions.RELEASE));
-        vars.put("traefik", optionalPath(d, Questions.TRAEFIK));
-        vars.put("minio", d.is(Questions.OBJECTS, Questions.LOCAL) ? optionalPath(d, Questions.MINIO) : "");
+        vars.put("bundle", path(d, Questions.BUNDLE));
+        vars.put("release", path(d, Questions.RELEASE));
+        vars.put("traefik", path(d, Questions.TRAEFIK));
+        vars.put("minio", d.is(Questions.OBJECTS, Questions.LOCAL) ? path(d, Questions.MINIO) : "");
         vars.put("support", flowList(list(d, Questions.SUPPORT)));
         return Templates.render("setup/site.yml.peb", vars);
     }
@@ -86,10 +86,6 @@ final class DraftSite {
 
     private static String path(Draft d, String key) {
         return d.value(key, Path.class).map(p -> quote(p.toString())).orElse("");
-    }
-
-    private static String optionalPath(Draft d, String key) {
-        return path(d, key);
     }
 
     @SuppressWarnings("unchecked")

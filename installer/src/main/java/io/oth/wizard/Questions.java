@@ -66,7 +66,7 @@ public final class Questions {
         define();
     }
 
-    /** Every question about the site, in order; the node questions come in place of {@link #FEATURES}' predecessor. */
+    /** Every question about the site, in order; the nodes are asked after {@link #SSH_PORT}. */
     public List<Question> site() {
         return List.copyOf(site);
     }
@@ -78,10 +78,6 @@ public final class Questions {
 
     public Playbooks playbooks() {
         return playbooks;
-    }
-
-    public Question get(String key) {
-        return java.util.stream.Stream.concat(site.stream(), node.stream()).filter(q -> q.key().equals(key)).findFirst().orElseThrow();
     }
 
     private void define() {
