@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The wizard's host key step against the lab's real bastion and nodes, starting from an empty known_hosts file. */
 @ExtendWith(LabExtension.class)
-class WizardHostKeysIT {
+class SetupHostKeysIT {
     @TempDir
     Path dir;
 
