@@ -4,6 +4,8 @@ import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.concurrent.Callable;
+
 /** The {@code oth} command: only wiring; each subcommand is its own class. */
 @Command(name = "oth",
         mixinStandardHelpOptions = true,
@@ -16,19 +18,26 @@ import picocli.CommandLine.Command;
             BackupCommand.class,
             CertsCommand.class,
             DoctorCommand.class,
+            SetupCommand.class,
             HostsCommand.class,
+            SecretsCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = "%s")
-public final class OthCommand implements Runnable {
+public final class OthCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** A person at a real terminal gets the setup wizard; anything else (scripts, CI, pipes) gets the usage. */
     @Override
-    public void run() {
+    public Integer call() {
+        if (System.console() != null && !"dumb".equals(System.getenv("TERM"))) {
+            return spec.commandLine().getSubcommands().get("setup").execute();
+        }
         spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCode.OK.code();
     }
 
     /** A ready command line: exit codes, error handling and the prompter every command shares. */
@@ -49,6 +58,9 @@ public final class OthCommand implements Runnable {
         public <K> K create(Class<K> type) throws Exception {
             if (type == HostsCommand.Trust.class) {
                 return type.cast(new HostsCommand.Trust(prompter));
+            }
+            if (type == SecretsCommand.Set.class) {
+                return type.cast(new SecretsCommand.Set(SecretsCommand.ValueSource.system()));
             }
             return CommandLine.defaultFactory().create(type);
         }

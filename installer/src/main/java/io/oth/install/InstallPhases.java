@@ -13,9 +13,12 @@ import io.oth.op.UnpackOp;
 import io.oth.ca.ServiceIdentity;
 import io.oth.phase.Phase;
 import io.oth.phase.Target;
+import io.oth.remote.Secret;
+import io.oth.secret.ExternalSecret;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
+import io.oth.site.SiteLoader;
 import io.oth.site.Storage;
 import io.oth.template.Templates;
 
@@ -282,24 +285,24 @@ public final class InstallPhases {
                 new UnpackOp(bundle, "/opt/oth-app/releases/" + app.version(), "/opt/oth-app/current", app.sha256(), Set.of("oth-app")),
                 FileOp.text("/etc/oth-app/app.properties", appProperties(t), "root:" + APP_USER, "0640").notifying("oth-app"),
                 FileOp.text("/etc/oth-app/site-ca.pem", inputs.ca().rootPem(), "root:root", "0644").notifying("oth-app")));
-        if (t.site().storage().database().isLocal()) {
-            ops.add(FileOp.text("/etc/oth-app/secrets/database.password", inputs.secret("mariadb.oth").reveal(), APP_USER + ":" + APP_USER, "0600")
-                    .secret().notifying("oth-app"));
-        }
-        if (t.site().storage().broker().isLocal()) {
-            ops.add(FileOp.text("/etc/oth-app/secrets/broker.password", inputs.secret("rabbitmq.oth-app").reveal(), APP_USER + ":" + APP_USER, "0600")
-                    .secret().notifying("oth-app"));
-        }
-        if (t.site().storage().objects().isLocal()) {
-            ops.add(FileOp.text("/etc/oth-app/secrets/objects.secret", inputs.secret("minio.oth-app").reveal(), APP_USER + ":" + APP_USER, "0600")
-                    .secret().notifying("oth-app"));
-        }
+        Storage storage = t.site().storage();
+        ops.add(appSecret("database.password", storage.database().isLocal() ? inputs.secret("mariadb.oth")
+                : inputs.external(ExternalSecret.DATABASE_PASSWORD)));
+        ops.add(appSecret("broker.password", storage.broker().isLocal() ? inputs.secret("rabbitmq.oth-app")
+                : inputs.external(ExternalSecret.BROKER_PASSWORD)));
+        ops.add(appSecret("objects.secret", storage.objects().isLocal() ? inputs.secret("minio.oth-app")
+                : inputs.external(ExternalSecret.OBJECTS_SECRET_KEY)));
         ops.addAll(List.of(
                 FileOp.text("/etc/init.d/oth-app", Templates.render("oth-app/oth-app.init.peb", vars), "root:root", "0755").notifying("oth-app"),
                 FileOp.text("/etc/systemd/system/oth-app.service", Templates.render("oth-app/oth-app.service.peb", vars), "root:root", "0644")
                         .notifying("oth-app"),
                 new ServiceOp("oth-app", t.facts().init(), true)));
         return ops;
+    }
+
+    /** A file under /etc/oth-app/secrets/ that only the application reads: a password for a local or an external service. */
+    private static Operation appSecret(String name, Secret value) {
+        return FileOp.text("/etc/oth-app/secrets/" + name, value.reveal(), APP_USER + ":" + APP_USER, "0600").secret().notifying("oth-app");
     }
 
     /** The application's settings: where the database and the broker are, and which CA it trusts for them. */
@@ -313,13 +316,13 @@ public final class InstallPhases {
         String siteCa = "/etc/oth-app/site-ca.pem";
         String systemCas = "/etc/ssl/certs/ca-certificates.crt";
         vars.put("database", site.storage().database().external()
-                .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "ca_file", systemCas))
-                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 3306, "ca_file", siteCa)));
+                .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "user", e.user(), "ca_file", systemCas))
+                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 3306, "user", SiteLoader.DATABASE_USER, "ca_file", siteCa)));
         vars.put("broker", site.storage().broker().external()
-                .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "ca_file", systemCas))
-                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 5671, "ca_file", siteCa)));
+                .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "user", e.user(), "ca_file", systemCas))
+                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 5671, "user", SiteLoader.BROKER_USER, "ca_file", siteCa)));
         vars.put("objects", site.storage().objects().external()
-                .map(e -> Map.<String, Object>of("endpoint", e.endpoint(), "region", e.region(), "bucket", e.bucket(), "access_key", APP_OBJECTS_KEY,
+                .map(e -> Map.<String, Object>of("endpoint", e.endpoint(), "region", e.region(), "bucket", e.bucket(), "access_key", e.accessKey(),
                         "ca_file", systemCas))
                 .orElseGet(() -> Map.of("endpoint", "https://" + storage.orElseThrow().address() + ":9000", "region", "us-east-1", "bucket", BUCKET,
                         "access_key", APP_OBJECTS_KEY, "ca_file", siteCa)));

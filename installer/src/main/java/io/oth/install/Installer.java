@@ -15,6 +15,7 @@ import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
 import io.oth.remote.Secret;
 import io.oth.remote.ssh.SshFleet;
+import io.oth.secret.ExternalSecret;
 import io.oth.secret.Secrets;
 import io.oth.secret.SecretsException;
 import io.oth.site.Playbooks;
@@ -54,6 +55,11 @@ public final class Installer {
             } catch (SecretsException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
+        }
+
+        /** A credential the operator gave for an external service; {@link #prepare} made sure there is one. */
+        public Secret external(ExternalSecret name) {
+            return name.resolve(secrets, System::getenv).orElseThrow(() -> new IllegalStateException(name.missing()));
         }
 
         public Inputs rotating(Set<String> services) {
@@ -128,6 +134,13 @@ public final class Installer {
             secrets = Secrets.open(state.resolve("secrets.yml"));
         } catch (SecretsException e) {
             problems.add("site secrets: " + e.getMessage());
+        }
+        if (secrets != null) {
+            for (ExternalSecret needed : ExternalSecret.needed(site.storage())) {
+                if (needed.resolve(secrets, System::getenv).isEmpty()) {
+                    problems.add(site.file() + ": " + needed.missing());
+                }
+            }
         }
         if (!problems.isEmpty()) {
             throw new InputException(problems);

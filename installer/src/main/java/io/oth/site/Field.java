@@ -45,6 +45,11 @@ public final class Field {
         doc.report(node, path, message);
     }
 
+    /** A warning about this value: placed as a problem is, but not counted as one. */
+    public Problem warning(String message) {
+        return doc.at(node, path, "warning: " + message);
+    }
+
     /** A scalar in {@code syntax}. Numbers and words are read as written: {@code port: "22"} is a port too. */
     public <T> Optional<T> read(Syntax<T> syntax) {
         if (!(node instanceof ScalarNode scalar) || isEmpty()) {

@@ -35,24 +35,29 @@ public final class SiteLoader {
     private static final List<String> NODE_KEYS = List.of("name", "role", "address", "public_address", "user", "port", "key");
     private static final List<String> STORAGE_KEYS = List.of("database", "broker", "objects", "plain_amqp");
 
-    private static final Syntax<String> SITE_NAME = Syntax.pattern("a site name", "[a-z0-9-]{1,32}");
-    private static final Syntax<String> FQDN =
+    // Public: oth setup checks its answers with the same syntax and the same words.
+    public static final Syntax<String> SITE_NAME = Syntax.pattern("a site name", "[a-z0-9-]{1,32}");
+    public static final Syntax<String> FQDN =
             Syntax.of("a DNS name", text -> Addresses.isDnsName(text, 2), "a DNS name with at least two labels, like oth.example.com");
-    private static final Syntax<String> NODE_NAME = Syntax.pattern("a node name", "[a-z][a-z0-9-]{0,62}");
-    private static final Syntax<String> USER = Syntax.pattern("a user name", "[a-z_][a-z0-9_-]{0,31}");
-    private static final Syntax<Integer> PORT = Syntax.integer("a port number", 1, 65535);
-    private static final Syntax<String> IP_ADDRESS =
+    public static final Syntax<String> NODE_NAME = Syntax.pattern("a node name", "[a-z][a-z0-9-]{0,62}");
+    public static final Syntax<String> USER = Syntax.pattern("a user name", "[a-z_][a-z0-9_-]{0,31}");
+    public static final Syntax<Integer> PORT = Syntax.integer("a port number", 1, 65535);
+    public static final Syntax<String> IP_ADDRESS =
             Syntax.of("an IP address", text -> Addresses.ipLiteral(text).isPresent(), "an IPv4 or IPv6 literal");
-    private static final Syntax<String> HOST =
+    public static final Syntax<String> HOST =
             Syntax.of("an IP address or host name", Addresses::isHostOrIp, "an IPv4 or IPv6 literal, or a DNS name");
     private static final Syntax<String> PATH = Syntax.of("a path", text -> !text.isBlank(), "a file path");
     private static final Syntax<String> LOCAL_SERVICE =
             Syntax.of("a storage choice", "local"::equals, "local, or external: {host: ..., port: ...}");
     private static final Syntax<String> LOCAL_OBJECTS =
             Syntax.of("a storage choice", "local"::equals, "local, or external: {endpoint: ..., region: ..., bucket: ...}");
-    private static final Syntax<String> S3_ENDPOINT = Syntax.of("an S3 endpoint", SiteLoader::isHttpUrl, "an http or https URL");
-    private static final Syntax<String> S3_REGION = Syntax.pattern("a region", "[a-z0-9-]{1,64}");
-    private static final Syntax<String> S3_BUCKET = Syntax.pattern("a bucket name", "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    public static final Syntax<String> S3_ENDPOINT = Syntax.of("an S3 endpoint", SiteLoader::isHttpUrl, "an http or https URL");
+    public static final Syntax<String> S3_REGION = Syntax.pattern("a region", "[a-z0-9-]{1,64}");
+    public static final Syntax<String> S3_BUCKET = Syntax.pattern("a bucket name", "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    public static final Syntax<String> ACCESS_KEY = Syntax.pattern("an access key", "[A-Za-z0-9._+/=-]{3,128}");
+    /** The application's accounts on an external database and broker unless the site names others: the local ones' names. */
+    public static final String DATABASE_USER = "oth";
+    public static final String BROKER_USER = "oth-app";
 
     /** ssh.port's default, and the bastion's: its port is its own, not the nodes'. */
     private static final int SSH_PORT = 22;
@@ -301,8 +306,8 @@ public final class SiteLoader {
 
     private Optional<Storage> storage(Field field) {
         return field.mapping(STORAGE_KEYS).flatMap(m -> {
-            Optional<Storage.Service> database = m.get("database").map(this::service).orElse(Optional.of(ALL_LOCAL.database()));
-            Optional<Storage.Service> broker = m.get("broker").map(this::service).orElse(Optional.of(ALL_LOCAL.broker()));
+            Optional<Storage.Service> database = m.get("database").map(f -> service(f, DATABASE_USER)).orElse(Optional.of(ALL_LOCAL.database()));
+            Optional<Storage.Service> broker = m.get("broker").map(f -> service(f, BROKER_USER)).orElse(Optional.of(ALL_LOCAL.broker()));
             Optional<Storage.ObjectStore> objects = m.get("objects").map(this::objects).orElse(Optional.of(ALL_LOCAL.objects()));
             if (database.isEmpty() || broker.isEmpty() || objects.isEmpty()) {
                 return Optional.empty();
@@ -312,17 +317,18 @@ public final class SiteLoader {
         });
     }
 
-    private Optional<Storage.Service> service(Field field) {
+    private Optional<Storage.Service> service(Field field, String defaultUser) {
         if (!field.isMapping()) {
             return field.read(LOCAL_SERVICE).map(local -> new Storage.Service(Optional.empty()));
         }
-        return external(field, List.of("host", "port")).flatMap(m -> {
+        return external(field, List.of("host", "port", "user")).flatMap(m -> {
             Optional<String> host = m.require("host", HOST);
             Optional<Integer> port = m.require("port", PORT);
+            String user = m.optional("user", USER).orElse(defaultUser);
             if (host.isEmpty() || port.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Storage.Service(Optional.of(new Storage.External(host.get(), port.get()))));
+            return Optional.of(new Storage.Service(Optional.of(new Storage.External(host.get(), port.get(), user))));
         });
     }
 
@@ -330,14 +336,16 @@ public final class SiteLoader {
         if (!field.isMapping()) {
             return field.read(LOCAL_OBJECTS).map(local -> new Storage.ObjectStore(Optional.empty()));
         }
-        return external(field, List.of("endpoint", "region", "bucket")).flatMap(m -> {
+        return external(field, List.of("endpoint", "region", "bucket", "access_key")).flatMap(m -> {
             Optional<String> endpoint = m.require("endpoint", S3_ENDPOINT);
             Optional<String> region = m.require("region", S3_REGION);
             Optional<String> bucket = m.require("bucket", S3_BUCKET);
-            if (endpoint.isEmpty() || region.isEmpty() || bucket.isEmpty()) {
+            Optional<String> accessKey = m.require("access_key", ACCESS_KEY);
+            if (endpoint.isEmpty() || region.isEmpty() || bucket.isEmpty() || accessKey.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Storage.ObjectStore(Optional.of(new Storage.S3(endpoint.get(), region.get(), bucket.get()))));
+            return Optional.of(new Storage.ObjectStore(Optional.of(
+                    new Storage.S3(endpoint.get(), region.get(), bucket.get(), accessKey.get()))));
         });
     }
 

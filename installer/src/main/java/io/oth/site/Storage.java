@@ -16,7 +16,8 @@ public record Storage(Service database, Service broker, ObjectStore objects, boo
         }
     }
 
-    public record External(String host, int port) {
+    /** An external database or broker; {@code user} is the application's account there (not secret). */
+    public record External(String host, int port, String user) {
     }
 
     /** Object storage: local MinIO, or an external S3 endpoint. */
@@ -26,7 +27,8 @@ public record Storage(Service database, Service broker, ObjectStore objects, boo
         }
     }
 
-    public record S3(String endpoint, String region, String bucket) {
+    /** An external S3 store; {@code accessKey} is the application's key id (its secret key is in the secrets file). */
+    public record S3(String endpoint, String region, String bucket, String accessKey) {
     }
 
     public boolean anyLocal() {

@@ -83,9 +83,13 @@ public final class YamlDoc {
     }
 
     void report(Node at, String field, String message) {
+        problems.add(at(at, field, message));
+    }
+
+    /** A message placed like a problem, without being one (a warning). */
+    Problem at(Node at, String field, String message) {
         Optional<Mark> mark = at.getStartMark();
-        problems.add(new Problem(file, mark.map(m -> m.getLine() + 1).orElse(0), mark.map(m -> m.getColumn() + 1).orElse(0),
-                field, message));
+        return new Problem(file, mark.map(m -> m.getLine() + 1).orElse(0), mark.map(m -> m.getColumn() + 1).orElse(0), field, message);
     }
 
     private void compose(String text, String what) {

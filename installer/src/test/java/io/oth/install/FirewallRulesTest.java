@@ -81,7 +81,7 @@ class FirewallRulesTest {
         assertEquals(7, all.rules().size(), all.rules().toString());
         assertTrue(all.rules().stream().filter(r -> !r.contains("dport 22 ")).allMatch(r -> r.startsWith("ip saddr { 10.77.0.101, 10.77.0.102 } ")),
                 all.rules().toString());
-        Storage externalDb = new Storage(new Storage.Service(Optional.of(new Storage.External("db.example.com", 3306))),
+        Storage externalDb = new Storage(new Storage.Service(Optional.of(new Storage.External("db.example.com", 3306, "oth"))),
                 new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()), false);
         List<String> rules = rulesOf(site(externalDb), "storage", playbooks).rules();
         assertTrue(rules.stream().noneMatch(r -> r.contains("dport 3306 ")), rules.toString());

@@ -34,9 +34,9 @@ class SiteLoaderTest {
                 site.nodes());
         assertEquals(Set.of("android_push", "ios_push", "sms", "video"), site.features());
         assertEquals(new Storage(
-                new Storage.Service(Optional.of(new Storage.External("db.example.com", 3306))),
+                new Storage.Service(Optional.of(new Storage.External("db.example.com", 3306, "othdb"))),
                 new Storage.Service(Optional.empty()),
-                new Storage.ObjectStore(Optional.of(new Storage.S3("https://s3.eu-west-1.amazonaws.com", "eu-west-1", "oth-lab"))), true),
+                new Storage.ObjectStore(Optional.of(new Storage.S3("https://s3.eu-west-1.amazonaws.com", "eu-west-1", "oth-lab", "AKIAOTHLAB"))), true),
                 site.storage());
         assertEquals(Optional.of(dir.resolve("bundle.pem")), site.certificateBundle());
         assertEquals(List.of("198.51.100.0/24", "2001:db8::/32"), site.supportAddresses());

@@ -1,0 +1,106 @@
+package io.oth.cli;
+
+import io.oth.remote.Secret;
+import io.oth.secret.ExternalSecret;
+import io.oth.secret.Secrets;
+import io.oth.secret.SecretsException;
+import io.oth.site.Site;
+import io.oth.site.StateDir;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code oth secrets ...}: the credentials oth is given rather than generates. */
+@Command(name = "secrets", description = "Manage the credentials of external storage services.", subcommands = SecretsCommand.Set.class,
+        mixinStandardHelpOptions = true)
+final class SecretsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Where a secret's value comes from: never the command line. */
+    interface ValueSource {
+        /** The value, or empty when there is none to read. */
+        Optional<String> read(String prompt) throws IOException;
+
+        /** A terminal without echo when there is one, else one line of standard input. */
+        static ValueSource system() {
+            return prompt -> {
+                if (System.console() != null) {
+                    char[] typed = System.console().readPassword("%s", prompt);
+                    return Optional.ofNullable(typed).map(chars -> {
+                        String value = new String(chars);
+                        Arrays.fill(chars, ' ');
+                        return value;
+                    });
+                }
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                return Optional.ofNullable(in.readLine());
+            };
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = {"Save a credential in the site's secrets file (0600). The value is read without echo from the terminal, "
+                    + "or as one line of standard input; never from the command line.",
+                "NAME: external.database.password, external.broker.password or external.objects.secret_key."})
+    static final class Set implements Callable<Integer> {
+        private final ValueSource source;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        SiteOptions options;
+
+        @Parameters(paramLabel = "NAME", description = "The secret's name.")
+        String name;
+
+        Set(ValueSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            var err = spec.commandLine().getErr();
+            Optional<ExternalSecret> secret = ExternalSecret.named(name);
+            if (secret.isEmpty()) {
+                err.println("oth: " + name + " is not a secret you set (expected one of "
+                        + String.join(", ", Arrays.stream(ExternalSecret.values()).map(ExternalSecret::secretName).toList()) + ")");
+                return ExitCode.USAGE.code();
+            }
+            Optional<Site> site = options.load(err);
+            if (site.isEmpty()) {
+                return ExitCode.USAGE.code();
+            }
+            Optional<String> value = source.read(secret.get().description() + ": ").filter(v -> !v.isEmpty());
+            if (value.isEmpty()) {
+                err.println("oth: no value given for " + name + "; nothing was saved");
+                return ExitCode.USAGE.code();
+            }
+            try {
+                Secrets secrets = Secrets.open(StateDir.of(site.get().name()).resolve("secrets.yml"));
+                secrets.put(name, Secret.of(value.get()));
+                spec.commandLine().getOut().println(name + " saved in " + secrets.file());
+            } catch (SecretsException e) {
+                err.println("oth: " + e.getMessage());
+                return ExitCode.FAILED.code();
+            }
+            return ExitCode.OK.code();
+        }
+    }
+}

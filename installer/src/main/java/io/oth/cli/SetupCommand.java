@@ -1,0 +1,113 @@
+package io.oth.cli;
+
+import io.oth.site.Playbooks;
+import io.oth.site.StateDir;
+import io.oth.wizard.Aborted;
+import io.oth.wizard.AnswersFile;
+import io.oth.wizard.Dialog;
+import io.oth.wizard.Draft;
+import io.oth.wizard.NameResolver;
+import io.oth.wizard.Questions;
+import io.oth.wizard.Setup;
+import io.oth.wizard.SurveyConnector;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code oth setup}: the questions that make a site file, from a person or an answers file. */
+@Command(name = "setup", mixinStandardHelpOptions = true,
+        description = {"Make the site file: asks for the name, the bastion, the nodes, the features, the storage, the certificate and the "
+                + "support addresses, checking each answer; then writes site.yml (and the secrets, 0600) and offers oth doctor and oth install.",
+            "With --answers, the same questions come from a YAML file (--print-answers prints a template)."})
+final class SetupCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    SiteOptions options;
+
+    @Option(names = "--answers", paramLabel = "FILE", description = "Answer the questions from this YAML file; no questions are asked.")
+    Path answers;
+
+    @Option(names = "--print-answers", description = "Print an answers file template: every key with its help.")
+    boolean printAnswers;
+
+    @Option(names = "--overwrite", description = "With --answers: replace an existing site file that differs (its diff is printed).")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Setup setup = new Setup(new Setup.Context(new Questions(Playbooks.load(), Clock.systemUTC()), NameResolver.SYSTEM, new SurveyConnector(options::connectOptions),
+                StateDir::of, System::getenv));
+        if (printAnswers) {
+            out.print(AnswersFile.template(setup.context().questions()));
+            return ExitCode.OK.code();
+        }
+        try {
+            if (answers != null) {
+                return fromAnswers(setup, out, err);
+            }
+            return interactive(setup, out, err);
+        } catch (Aborted e) {
+            err.println("oth setup: stopped: " + e.getMessage() + "; nothing was written");
+            return ExitCode.FAILED.code();
+        }
+    }
+
+    private int fromAnswers(Setup setup, PrintWriter out, PrintWriter err) throws Aborted, IOException {
+        AnswersFile.Read read = AnswersFile.read(answers, setup.context().questions(), setup.context().resolver(), System::getenv,
+                Optional.ofNullable(options.site));
+        read.warnings().forEach(err::println);
+        if (read.draft().isEmpty()) {
+            read.problems().forEach(err::println);
+            err.println("oth: " + answers + ": " + read.problems().size() + " problem(s); nothing was written");
+            return ExitCode.USAGE.code();
+        }
+        Setup.Result result = setup.fromAnswers(read.draft().get(), out, overwrite);
+        if (!result.written()) {
+            err.println("oth: " + result.siteFile() + " exists and differs; give --overwrite to replace it");
+            return ExitCode.FAILED.code();
+        }
+        return ExitCode.OK.code();
+    }
+
+    private int interactive(Setup setup, PrintWriter out, PrintWriter err) throws Aborted, IOException {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
+            Dialog dialog = new Dialog(terminal);
+            Draft draft = new Draft(Path.of(""));
+            if (options.site != null) {
+                draft.prefill(Questions.SITE_FILE, options.site.toString(), options.site.toAbsolutePath().normalize());
+            }
+            Setup.Result result = setup.interactive(dialog, draft);
+            if (!result.written()) {
+                return ExitCode.FAILED.code();
+            }
+            String site = result.siteFile().toString();
+            if (dialog.confirm("Run the preflight checks (oth doctor) now?", true)) {
+                run(out, err, "doctor", "--site", site);
+            }
+            if (dialog.confirm("Install the site (oth install) now?", false)) {
+                return run(out, err, "install", "--site", site);
+            }
+            dialog.say("Later: oth doctor --site " + site + "   then   oth install --site " + site);
+            return ExitCode.OK.code();
+        }
+    }
+
+    private static int run(PrintWriter out, PrintWriter err, String... args) {
+        return OthCommand.commandLine(Prompter.system()).setOut(out).setErr(err).execute(args);
+    }
+}

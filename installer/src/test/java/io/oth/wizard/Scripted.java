@@ -1,0 +1,150 @@
+package io.oth.wizard;
+
+import io.oth.site.Playbooks;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Runs the interactive setup on a JLine terminal built on streams, with the lines a person would type. */
+final class Scripted {
+    /** What the run printed, its result, or why it stopped; and the dialog, for its history. */
+    record Outcome(String screen, Optional<Setup.Result> result, Optional<Aborted> aborted, Dialog dialog) {
+        @Override
+        public String toString() {
+            return screen + aborted.map(a -> "\n[stopped: " + a.getMessage() + "]").orElse("");
+        }
+    }
+
+    private final Path stateDir;
+    private final Clock clock;
+    private NameResolver resolver = name -> {
+        throw new UnknownHostException(name);
+    };
+    private Connector connector = (site, trust) -> List.of();
+    private Map<String, String> environment = Map.of();
+    private String type = "ansi";
+
+    Scripted(Path stateDir, Clock clock) {
+        this.stateDir = stateDir;
+        this.clock = clock;
+    }
+
+    Scripted resolving(String name, String address) {
+        resolver = n -> {
+            if (n.equals(name)) {
+                return List.of(InetAddress.getByName(address));
+            }
+            throw new UnknownHostException(n);
+        };
+        return this;
+    }
+
+    Scripted connecting(Connector connector) {
+        this.connector = connector;
+        return this;
+    }
+
+    Scripted environment(Map<String, String> environment) {
+        this.environment = environment;
+        return this;
+    }
+
+    Scripted dumb() {
+        this.type = Terminal.TYPE_DUMB;
+        return this;
+    }
+
+    Setup setup() {
+        return new Setup(new Setup.Context(new Questions(Playbooks.load(), clock), resolver, connector, stateDir::resolve, environment::get));
+    }
+
+    /** Types {@code input} (lines ending in \n; \u0003 is Ctrl-C) into the wizard, relative paths against {@code dir}. */
+    Outcome run(Path dir, String input) throws IOException {
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        Typed typed = new Typed(input);
+        try (Terminal terminal = TerminalBuilder.builder().system(false).streams(typed, screen).type(type).build()) {
+            terminal.setSize(new org.jline.terminal.Size(200, 50));
+            org.jline.terminal.Attributes attributes = terminal.getAttributes();
+            attributes.setLocalFlag(org.jline.terminal.Attributes.LocalFlag.ECHO, false);
+            terminal.setAttributes(attributes);
+            typed.start();
+            Dialog dialog = new Dialog(terminal);
+            try {
+                Setup.Result result = setup().interactive(dialog, new Draft(dir));
+                return new Outcome(text(screen), Optional.of(result), Optional.empty(), dialog);
+            } catch (Aborted e) {
+                return new Outcome(text(screen), Optional.empty(), Optional.of(e), dialog);
+            }
+        }
+    }
+
+    /**
+     * What the person types, a line at a time with a pause before each, as a person answers a prompt
+     * that is already shown (typed-ahead input is never redrawn by the line reader). It starts when
+     * {@link #start} is called, after echo is turned off: the line reader shows what it reads itself.
+     */
+    private static final class Typed extends java.io.InputStream {
+        private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.Deque<byte[]> lines = new java.util.ArrayDeque<>();
+        private boolean atLineStart = true;
+
+        Typed(String text) {
+            for (String line : text.split("(?<=[\n\u0003])")) {
+                lines.add(line.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        void start() {
+            started.countDown();
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public synchronized int read(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                started.await();
+                if (atLineStart) {
+                    Thread.sleep(lines.isEmpty() ? 1500 : 15);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+            byte[] line = lines.poll();
+            if (line == null) {
+                return -1;
+            }
+            int n = Math.min(length, line.length);
+            System.arraycopy(line, 0, buffer, offset, n);
+            atLineStart = n == line.length;
+            if (!atLineStart) {
+                lines.push(java.util.Arrays.copyOfRange(line, n, line.length));
+            }
+            return n;
+        }
+    }
+
+    static String lines(String... lines) {
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static String text(ByteArrayOutputStream screen) {
+        return screen.toString(StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;?]*[A-Za-z]", "").replace("\r", "");
+    }
+}
