@@ -1,7 +1,7 @@
 package io.oth.check;
 
 import io.oth.ca.SiteCa;
-import io.oth.install.AppAccounts;
+import io.oth.site.AppAccounts;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;

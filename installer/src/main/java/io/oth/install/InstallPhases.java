@@ -15,6 +15,7 @@ import io.oth.phase.Phase;
 import io.oth.phase.Target;
 import io.oth.remote.Secret;
 import io.oth.secret.ExternalSecret;
+import io.oth.site.AppAccounts;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
@@ -167,7 +168,7 @@ public final class InstallPhases {
         if (!t.site().storage().database().isLocal()) {
             return List.of();
         }
-        return List.of(new DatabaseAccessOp("oth", "oth", inputs.secret("mariadb.oth"), appAddresses(t.site())));
+        return List.of(new DatabaseAccessOp(AppAccounts.DATABASE, AppAccounts.DATABASE_USER, inputs.secret(AppAccounts.DATABASE_SECRET), appAddresses(t.site())));
     }
 
     private List<Operation> backups(Target t) {
@@ -240,7 +241,7 @@ public final class InstallPhases {
         if (!t.site().storage().broker().isLocal()) {
             return List.of();
         }
-        return List.of(new BrokerAccessOp("oth", "oth-app", inputs.secret("rabbitmq.oth-app"), "oth-admin", inputs.secret("rabbitmq.oth-admin")));
+        return List.of(new BrokerAccessOp(AppAccounts.BROKER_VHOST, AppAccounts.BROKER_USER, inputs.secret(AppAccounts.BROKER_SECRET), "oth-admin", inputs.secret("rabbitmq.oth-admin")));
     }
 
     private ServiceIdentity serverIdentity(String service, Target t) {
@@ -286,11 +287,11 @@ public final class InstallPhases {
                 FileOp.text("/etc/oth-app/app.properties", appProperties(t), "root:" + APP_USER, "0640").notifying("oth-app"),
                 FileOp.text("/etc/oth-app/site-ca.pem", inputs.ca().rootPem(), "root:root", "0644").notifying("oth-app")));
         Storage storage = t.site().storage();
-        ops.add(appSecret("database.password", storage.database().isLocal() ? inputs.secret("mariadb.oth")
+        ops.add(appSecret("database.password", storage.database().isLocal() ? inputs.secret(AppAccounts.DATABASE_SECRET)
                 : inputs.external(ExternalSecret.DATABASE_PASSWORD)));
-        ops.add(appSecret("broker.password", storage.broker().isLocal() ? inputs.secret("rabbitmq.oth-app")
+        ops.add(appSecret("broker.password", storage.broker().isLocal() ? inputs.secret(AppAccounts.BROKER_SECRET)
                 : inputs.external(ExternalSecret.BROKER_PASSWORD)));
-        ops.add(appSecret("objects.secret", storage.objects().isLocal() ? inputs.secret("minio.oth-app")
+        ops.add(appSecret("objects.secret", storage.objects().isLocal() ? inputs.secret(AppAccounts.OBJECTS_SECRET)
                 : inputs.external(ExternalSecret.OBJECTS_SECRET_KEY)));
         ops.addAll(List.of(
                 FileOp.text("/etc/init.d/oth-app", Templates.render("oth-app/oth-app.init.peb", vars), "root:root", "0755").notifying("oth-app"),
@@ -317,15 +318,15 @@ public final class InstallPhases {
         String systemCas = "/etc/ssl/certs/ca-certificates.crt";
         vars.put("database", site.storage().database().external()
                 .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "user", e.user(), "ca_file", systemCas))
-                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 3306, "user", SiteLoader.DATABASE_USER, "ca_file", siteCa)));
+                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 3306, "user", AppAccounts.DATABASE_USER, "ca_file", siteCa)));
         vars.put("broker", site.storage().broker().external()
                 .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "user", e.user(), "ca_file", systemCas))
-                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 5671, "user", SiteLoader.BROKER_USER, "ca_file", siteCa)));
+                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 5671, "user", AppAccounts.BROKER_USER, "ca_file", siteCa)));
         vars.put("objects", site.storage().objects().external()
                 .map(e -> Map.<String, Object>of("endpoint", e.endpoint(), "region", e.region(), "bucket", e.bucket(), "access_key", e.accessKey(),
                         "ca_file", systemCas))
-                .orElseGet(() -> Map.of("endpoint", "https://" + storage.orElseThrow().address() + ":9000", "region", "us-east-1", "bucket", BUCKET,
-                        "access_key", APP_OBJECTS_KEY, "ca_file", siteCa)));
+                .orElseGet(() -> Map.of("endpoint", "https://" + storage.orElseThrow().address() + ":9000", "region", "us-east-1",
+                        "bucket", AppAccounts.OBJECTS_BUCKET, "access_key", AppAccounts.OBJECTS_KEY, "ca_file", siteCa)));
         return Templates.render("oth-app/app.properties.peb", vars);
     }
 

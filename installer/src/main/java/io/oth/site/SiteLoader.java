@@ -56,8 +56,6 @@ public final class SiteLoader {
     public static final Syntax<String> S3_BUCKET = Syntax.pattern("a bucket name", "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     public static final Syntax<String> ACCESS_KEY = Syntax.pattern("an access key", "[A-Za-z0-9._+/=-]{3,128}");
     /** The application's accounts on an external database and broker unless the site names others: the local ones' names. */
-    public static final String DATABASE_USER = "oth";
-    public static final String BROKER_USER = "oth-app";
 
     /** ssh.port's default, and the bastion's: its port is its own, not the nodes'. */
     private static final int SSH_PORT = 22;
@@ -306,8 +304,8 @@ public final class SiteLoader {
 
     private Optional<Storage> storage(Field field) {
         return field.mapping(STORAGE_KEYS).flatMap(m -> {
-            Optional<Storage.Service> database = m.get("database").map(f -> service(f, DATABASE_USER)).orElse(Optional.of(ALL_LOCAL.database()));
-            Optional<Storage.Service> broker = m.get("broker").map(f -> service(f, BROKER_USER)).orElse(Optional.of(ALL_LOCAL.broker()));
+            Optional<Storage.Service> database = m.get("database").map(f -> service(f, AppAccounts.DATABASE_USER)).orElse(Optional.of(ALL_LOCAL.database()));
+            Optional<Storage.Service> broker = m.get("broker").map(f -> service(f, AppAccounts.BROKER_USER)).orElse(Optional.of(ALL_LOCAL.broker()));
             Optional<Storage.ObjectStore> objects = m.get("objects").map(this::objects).orElse(Optional.of(ALL_LOCAL.objects()));
             if (database.isEmpty() || broker.isEmpty() || objects.isEmpty()) {
                 return Optional.empty();

@@ -71,7 +71,7 @@ final class DraftSite {
         Storage local = new Storage(new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()),
                 new Storage.ObjectStore(Optional.empty()), false);
         return new Site(file, d.string(Questions.SITE), d.string(Questions.FQDN), bastion, Optional.empty(), nodes, new LinkedHashSet<>(),
-                local, Optional.empty(), List.of(), new Application(Optional.empty(), Optional.empty(), Optional.empty()));
+                local, Optional.empty(), List.of(), new Application(Optional.empty(), Optional.empty(), Optional.empty()), List.of());
     }
 
     private static Map<String, Object> service(Draft d, String key) {

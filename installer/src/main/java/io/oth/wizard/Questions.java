@@ -1,6 +1,7 @@
 package io.oth.wizard;
 
 import io.oth.secret.ExternalSecret;
+import io.oth.site.AppAccounts;
 import io.oth.site.Addresses;
 import io.oth.site.Feature;
 import io.oth.site.Playbooks;
@@ -113,8 +114,8 @@ public final class Questions {
                 "a list of features", d -> Optional.of(String.join(", ", mandatoryFeatures())), Completion.FEATURES,
                 (t, d) -> Checks.syntax(t, io.oth.site.Syntax.oneOf("a feature", playbooks.features().keySet())),
                 always(), Question.Kind.LIST, Optional.empty()));
-        service(DATABASE, "database (MariaDB)", 3306, SiteLoader.DATABASE_USER, ExternalSecret.DATABASE_PASSWORD);
-        service(BROKER, "message broker (RabbitMQ, AMQPS)", 5671, SiteLoader.BROKER_USER, ExternalSecret.BROKER_PASSWORD);
+        service(DATABASE, "database (MariaDB)", 3306, AppAccounts.DATABASE_USER, ExternalSecret.DATABASE_PASSWORD);
+        service(BROKER, "message broker (RabbitMQ, AMQPS)", 5671, AppAccounts.BROKER_USER, ExternalSecret.BROKER_PASSWORD);
         objects();
         scalar(BUNDLE, "Certificate bundle (PEM: key, certificate, intermediate, root)",
                 "The PEM file haproxy serves: the private key, the server certificate for the fqdn, the intermediate(s), the root. "

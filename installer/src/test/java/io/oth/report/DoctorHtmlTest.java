@@ -23,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class DoctorHtmlTest {
@@ -152,21 +151,6 @@ class DoctorHtmlTest {
         IOException e = assertThrows(IOException.class, () -> ReportFile.write(file, "x"));
         assertEquals(file + ": cannot write: it is a directory", e.getMessage());
         assertTrue(Files.isDirectory(file));
-    }
-
-    @Test
-    void aDirectoryWithoutWritePermissionIsNamedAndKeepsTheOldReport(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("doctor.html");
-        Files.writeString(file, "the old report");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-x------"));
-        try {
-            assumeFalse(Files.isWritable(dir), "root may write to any directory; sysfs below stands in for it");
-            IOException e = assertThrows(IOException.class, () -> ReportFile.write(file, "x"));
-            assertEquals(file + ": cannot write: permission denied", e.getMessage());
-            assertEquals("the old report", Files.readString(file));
-        } finally {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        }
     }
 
     @Test

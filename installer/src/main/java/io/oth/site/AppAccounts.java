@@ -1,4 +1,4 @@
-package io.oth.install;
+package io.oth.site;
 
 /**
  * The application's accounts on the local storage services: names oth gives them on the storage
