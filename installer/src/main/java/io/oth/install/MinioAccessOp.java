@@ -296,10 +296,9 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
                 if (e.status() != 503 || System.nanoTime() > deadline) {
                     throw e;
                 }
-            } catch (javax.net.ssl.SSLHandshakeException e) {
-                throw e;
             } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
+                // A certificate oth does not trust will not change by waiting; a closed connection may.
+                if (System.nanoTime() > deadline || causedBy(e, java.security.cert.CertificateException.class)) {
                     throw e;
                 }
             }
@@ -310,6 +309,15 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
                 throw new IOException("interrupted while waiting for MinIO", e);
             }
         }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String reason(Exception e) {
