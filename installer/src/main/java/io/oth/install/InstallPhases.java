@@ -44,8 +44,10 @@ public final class InstallPhases {
     private static final String MINIO_CERTS = "/etc/minio/certs/";
     private static final String MINIO_USER = "minio-user";
     private static final String MINIO_DATA = "/var/lib/minio";
+    private static final int MINIO_PORT = 9000;
+    private static final String MINIO_ROOT_USER = "oth-admin";
     /** The application's bucket on local object storage. */
-    private static final String BUCKET = "oth";
+    private static final String BUCKET = AppAccounts.OBJECTS_BUCKET;
     /** The certificate each service oth gives one to serves, on the storage node. */
     public static final Map<String, String> SERVICE_CERTIFICATES = Map.of(
             "mariadb", MARIADB_TLS + "server-chain.pem",
@@ -76,6 +78,7 @@ public final class InstallPhases {
         code.put("broker", this::broker);
         code.put("broker-accounts", this::brokerAccounts);
         code.put("objects", this::objects);
+        code.put("objects-accounts", this::objectsAccounts);
         code.put("haproxy", this::haproxy);
         code.put("application", this::application);
         code.put("traefik", this::traefik);
@@ -215,18 +218,13 @@ public final class InstallPhases {
         String bundle = "/opt/minio/bundles/minio-" + minio.id() + ".tar.gz";
         Map<String, Object> vars = Map.of("user", MINIO_USER, "binary", "/opt/minio/current/minio", "data", MINIO_DATA);
         String environment = "# Managed by oth: MinIO's settings; the root credentials are for oth and operators only.\n"
-                + "MINIO_ROOT_USER=oth-admin\nMINIO_ROOT_PASSWORD=" + inputs.secret("minio.root").reveal() + "\n"
-                + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + t.node().address() + ":9000 --certs-dir " + MINIO_CERTS + "\"\n";
-        // The application's access key, limited to its bucket. The lab's stand-in reads it from this
-        // file; on a real MinIO the same key is meant to be made with the admin API (not done yet).
-        String accessKeys = APP_OBJECTS_KEY + " " + inputs.secret("minio.oth-app").reveal() + " " + BUCKET + "\n";
+                + "MINIO_ROOT_USER=" + MINIO_ROOT_USER + "\nMINIO_ROOT_PASSWORD=" + inputs.secret("minio.root").reveal() + "\n"
+                + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + t.node().address() + ":" + MINIO_PORT + " --certs-dir " + MINIO_CERTS + "\"\n";
         return List.of(
                 new SystemUserOp(MINIO_USER),
                 FileOp.binary(bundle, minio.bytes(), "root:root", "0644"),
                 new UnpackOp(bundle, "/opt/minio/" + minio.id(), "/opt/minio/current", minio.sha256(), Set.of("minio")),
                 new DirectoryOp(MINIO_DATA, MINIO_USER + ":" + MINIO_USER, "0750"),
-                new DirectoryOp(MINIO_DATA + "/" + BUCKET, MINIO_USER + ":" + MINIO_USER, "0750"),
-                FileOp.text(MINIO_DATA + "/.standin-users", accessKeys, MINIO_USER + ":" + MINIO_USER, "0600").secret(),
                 new ServiceCertOp(inputs.ca(), serverIdentity("minio", t), new ServiceCertOp.Files(MINIO_CERTS + "private.key",
                         MINIO_CERTS + "public.crt", MINIO_CERTS + "CAs/ca.pem", MINIO_USER + ":" + MINIO_USER), ServiceCertOp.Layout.CHAIN_AND_ROOT,
                         inputs.rotate().contains("minio"), Set.of("minio"), inputs.clock()),
@@ -235,6 +233,17 @@ public final class InstallPhases {
                 FileOp.text("/etc/systemd/system/minio.service", Templates.render("minio/minio.service.peb", vars), "root:root", "0644")
                         .notifying("minio"),
                 new ServiceOp("minio", t.facts().init(), true));
+    }
+
+    /** The application's bucket, policy and user, through MinIO's APIs once it answers (the objects phase started it). */
+    private List<Operation> objectsAccounts(Target t) {
+        if (!t.site().storage().objects().isLocal()) {
+            return List.of();
+        }
+        MinioAccessOp.Endpoint endpoint = new MinioAccessOp.Endpoint(t.node().address(), MINIO_PORT, inputs.ca().rootCertificate(), MINIO_ROOT_USER,
+                inputs.secret("minio.root"));
+        return List.of(new MinioAccessOp(endpoint, BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY, inputs.secret(AppAccounts.OBJECTS_SECRET),
+                t.facts().init()));
     }
 
     private List<Operation> brokerAccounts(Target t) {

@@ -6,7 +6,7 @@ import io.oth.remote.Command;
 public enum InitSystem {
     SYSTEMD {
         @Override
-        String isRunning(String service) {
+        public String isRunning(String service) {
             return "systemctl is-active --quiet " + Command.quote(service);
         }
 
@@ -27,7 +27,7 @@ public enum InitSystem {
     },
     SYSV {
         @Override
-        String isRunning(String service) {
+        public String isRunning(String service) {
             return "service " + Command.quote(service) + " status >/dev/null 2>&1";
         }
 
@@ -54,7 +54,8 @@ public enum InitSystem {
         return probeOutput.strip().equals("systemd") ? SYSTEMD : SYSV;
     }
 
-    abstract String isRunning(String service);
+    /** A shell command that succeeds when the service runs: also for operations that must not talk to a stopped one. */
+    public abstract String isRunning(String service);
 
     abstract String start(String service);
 

@@ -1,5 +1,8 @@
 package io.oth.op;
 
+import io.oth.remote.Host;
+import io.oth.remote.RemoteException;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +18,15 @@ public interface Operation {
     String subject();
 
     List<Probe> probes();
+
+    /**
+     * Facts that no shell probe can read: oth asks for them itself, through its connection to the
+     * node (an API behind a port forward). Called after the probes and before {@link #plan}, in
+     * {@code --check} too, so it must only read. The answers join the probes' under their own keys.
+     */
+    default Map<String, Probe.Answer> read(Host host) throws RemoteException {
+        return Map.of();
+    }
 
     /**
      * @param answers the probes' answers, by key

@@ -16,6 +16,7 @@ import io.oth.site.Site;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,10 +125,13 @@ public final class PhaseRunner {
         String name = target.node().name();
         List<Operation> ops = phase.operations(target);
         List<Probe> probes = ops.stream().flatMap(o -> o.probes().stream()).toList();
-        Map<String, Probe.Answer> answers = Map.of();
+        Map<String, Probe.Answer> answers = new HashMap<>();
         if (!probes.isEmpty()) {
             CommandResult r = host.run(Command.shell(Probe.script(probes)), PROBE_TIMEOUT);
-            answers = Probe.parse(r.stdout());
+            answers.putAll(Probe.parse(r.stdout()));
+        }
+        for (Operation op : ops) {
+            answers.putAll(op.read(host));
         }
         Set<String> notified = new HashSet<>();
         List<Change> plan = new ArrayList<>();

@@ -6,6 +6,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.oth.cli.Run;
 import io.oth.lab.Lab;
 import io.oth.lab.LabExtension;
+import io.oth.minio.MinioAdmin;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Forward;
 import io.oth.remote.HostConnection;
@@ -169,6 +170,20 @@ class StorageIT {
     }
 
     @Test
+    @Order(4)
+    void theApplicationKeyWasMadeThroughMinioAdminApi() throws Exception {
+        try (Forward s3 = app1.host().forward("10.77.0.20", 9000)) {
+            MinioAdmin admin = admin(s3);
+            MinioAdmin.User user = admin.user("oth-app").orElseThrow();
+            assertTrue(user.enabled());
+            assertEquals(List.of("oth-app"), user.policies());
+            String policy = admin.cannedPolicy("oth-app").orElseThrow();
+            assertTrue(policy.contains("arn:aws:s3:::oth/*") && !policy.contains("arn:aws:s3:::*"), policy);
+        }
+        assertNotEquals(0, lab.tryExec("storage", "test", "-e", "/var/lib/minio/.standin-users").exitCode(), "no users file any more");
+    }
+
+    @Test
     @Order(5)
     void aRotatedCertificateIsServedAndTheApplicationStaysHealthy() throws Exception {
         BigInteger before = servedSerial(5671);
@@ -212,6 +227,9 @@ class StorageIT {
     void secretsNeverShowInOutputLogsOrProcessLists() throws Exception {
         lab.exec("storage", "mariadb", "-e", "DROP USER 'oth'@'10.77.0.102'");
         lab.exec("storage", "rabbitmqctl", "-q", "delete_user", "oth-app");
+        try (Forward s3 = app1.host().forward("10.77.0.20", 9000)) {
+            admin(s3).removeUser("oth-app");
+        }
         List<Process> watchers = new ArrayList<>();
         for (String host : List.of("storage", "app1", "app2")) {
             watchers.add(new ProcessBuilder(Lab.repo().resolve("lab/lab").toString(), "exec", host, "sh", "-c",
@@ -223,6 +241,8 @@ class StorageIT {
         }
         assertEquals(0, run.code(), run::toString);
         assertTrue(run.out().contains("[storage] database accounts: 2 statement(s)"), run::toString);
+        assertTrue(run.out().contains("[storage] object storage account: create user oth-app (secret minio.oth-app), attach policy oth-app to oth-app"),
+                run::toString);
         List<String> texts = new ArrayList<>(List.of(run.out(), run.err(), Files.readString(StateDir.of(site.name()).resolve("journal"))));
         for (String host : List.of("storage", "app1", "app2")) {
             texts.add(lab.exec(host, "cat", "/tmp/ps-capture.txt"));
@@ -277,6 +297,15 @@ class StorageIT {
                 .build();
         return MinioClient.builder().endpoint("https://127.0.0.1:" + f.localPort()).region("us-east-1")
                 .credentials(accessKey, secretKey).httpClient(http).build();
+    }
+
+    /** MinIO's admin API as root, through the forward, checking the certificate as {@link #minio} does. */
+    private static MinioAdmin admin(Forward f) throws Exception {
+        OkHttpClient http = new OkHttpClient.Builder()
+                .sslSocketFactory(trustingSiteCa().getSocketFactory(), (X509TrustManager) trustManagers().getTrustManagers()[0])
+                .hostnameVerifier((host, session) -> okhttp3.internal.tls.OkHostnameVerifier.INSTANCE.verify("10.77.0.20", session))
+                .build();
+        return new MinioAdmin(http, "https://127.0.0.1:" + f.localPort(), "oth-admin", secrets.get("minio.root").orElseThrow());
     }
 
     private static TrustManagerFactory trustManagers() throws Exception {

@@ -2,6 +2,7 @@ package io.oth.standin;
 
 import java.io.InputStream;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.gaul.s3proxy.S3ErrorCode;
 import org.gaul.s3proxy.S3ProxyException;
@@ -70,14 +71,14 @@ final class BucketScopedBlobStore extends ForwardingBlobStore {
         this.permitted = permitted;
     }
 
-    /** The root user's view: every bucket, but not the stand-in's own files such as {@code .standin-users}. */
+    /** The root user's view: every bucket, but not the stand-in's own files such as {@code .standin-iam.json}. */
     static BucketScopedBlobStore everyBucket(BlobStore data) {
         return new BucketScopedBlobStore(data, bucket -> !bucket.startsWith("."));
     }
 
-    /** A users-file key's view: its one bucket. */
-    static BucketScopedBlobStore oneBucket(BlobStore data, String bucket) {
-        return new BucketScopedBlobStore(data, bucket::equals);
+    /** A user's view: the buckets its policies name. */
+    static BucketScopedBlobStore buckets(BlobStore data, Set<String> buckets) {
+        return new BucketScopedBlobStore(data, buckets::contains);
     }
 
     private String check(String bucket) {

@@ -3,6 +3,7 @@ package io.oth.standin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -14,6 +15,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.net.ssl.SSLContext;
+import org.gaul.shaded.org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.gaul.shaded.org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.gaul.shaded.org.eclipse.jetty.server.Handler;
+import org.gaul.shaded.org.eclipse.jetty.server.Server;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -33,15 +38,14 @@ public final class MinioStandIn implements AutoCloseable {
     private final BlobStore data;
     private final ServerCommandLine commandLine;
     private final boolean secure;
-    private final AccessKeys keys;
+    private final Iam iam;
 
-    private MinioStandIn(S3Proxy proxy, BlobStore data, ServerCommandLine commandLine, boolean secure,
-            AccessKeys keys) {
+    private MinioStandIn(S3Proxy proxy, BlobStore data, ServerCommandLine commandLine, boolean secure, Iam iam) {
         this.proxy = proxy;
         this.data = data;
         this.commandLine = commandLine;
         this.secure = secure;
-        this.keys = keys;
+        this.iam = iam;
     }
 
     public static void main(String[] args) {
@@ -69,8 +73,8 @@ public final class MinioStandIn implements AutoCloseable {
                     + "); minio-standin/README.md says what it honours");
             out.println("API: " + standIn.listening());
             out.println("Data: " + standIn.commandLine.dataDir().toAbsolutePath());
-            out.println("Access keys: " + ROOT_USER + " and " + standIn.keys.userCount() + " from "
-                    + standIn.commandLine.usersFile());
+            out.println("Users: " + ROOT_USER + " and " + standIn.iam.userCount() + " made through the admin API ("
+                    + standIn.commandLine.dataDir().resolve(Iam.FILE_NAME) + ")");
             Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "minio-standin-stop"));
             return 0;
         } catch (StandInException e) {
@@ -85,7 +89,7 @@ public final class MinioStandIn implements AutoCloseable {
 
     /**
      * Starts serving, as {@code minio ARGS} would with environment {@code env}; {@code args} starts
-     * with {@code server}. Notices (ignored settings, users file reloads) go to standard error.
+     * with {@code server}. Notices (ignored settings) go to standard error.
      */
     public static MinioStandIn start(List<String> args, Map<String, String> env) throws StandInException {
         return start(args, env, System.err);
@@ -104,11 +108,8 @@ public final class MinioStandIn implements AutoCloseable {
 
         Optional<SSLContext> tls = commandLine.certsDir().isPresent()
                 ? CertsDir.load(commandLine.certsDir().get()) : Optional.empty();
-        if (commandLine.usersFileGiven() && !Files.isRegularFile(commandLine.usersFile())) {
-            throw StandInException.refused("--users-file " + commandLine.usersFile() + ": no such file");
-        }
         BlobStore data = dataDirectory(commandLine.dataDir());
-        AccessKeys keys = AccessKeys.load(rootUser, rootPassword, data, commandLine.usersFile(), log);
+        Iam iam = Iam.open(commandLine.dataDir(), rootUser);
 
         URI endpoint = endpoint(commandLine, tls.isPresent());
         S3Proxy.Builder builder = S3Proxy.builder()
@@ -122,14 +123,32 @@ public final class MinioStandIn implements AutoCloseable {
             builder.endpoint(endpoint);
         }
         S3Proxy proxy = builder.build();
-        proxy.setBlobStoreLocator(keys);
+        proxy.setBlobStoreLocator(new AccessKeys(rootUser, rootPassword, data, iam));
+        serveAdminApi(proxy, new AdminApi(rootUser, rootPassword, iam));
         try {
             proxy.start();
         } catch (Exception e) {
             stopQuietly(proxy);
             throw StandInException.refused("cannot listen on " + endpoint.getAuthority() + ": " + e.getMessage(), e);
         }
-        return new MinioStandIn(proxy, data, commandLine, tls.isPresent(), keys);
+        return new MinioStandIn(proxy, data, commandLine, tls.isPresent(), iam);
+    }
+
+    /**
+     * Puts the admin API in front of S3Proxy's S3 servlet, on the same port as in MinIO. S3Proxy
+     * keeps its (shaded) Jetty server to itself, so it is reached by reflection: S3Proxy's version is pinned,
+     * and a change there fails the start (and the tests) here.
+     */
+    private static void serveAdminApi(S3Proxy proxy, AdminApi admin) throws StandInException {
+        try {
+            Field field = S3Proxy.class.getDeclaredField("server");
+            field.setAccessible(true);
+            Server server = (Server) field.get(proxy);
+            ServletContextHandler context = (ServletContextHandler) ((Handler.Wrapper) server.getHandler()).getHandler();
+            context.addServlet(new ServletHolder(admin), AdminApi.PATH + "*");
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw StandInException.refused("cannot add the admin API to S3Proxy " + s3proxyVersion() + ": " + e, e);
+        }
     }
 
     /** The port the S3 API listens on; useful when {@code --address} said port 0. */

@@ -7,28 +7,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code minio server DIR [--address [HOST]:PORT] [--certs-dir DIR] [--console-address ADDR] [--users-file FILE]},
+ * {@code minio server DIR [--address [HOST]:PORT] [--certs-dir DIR] [--console-address ADDR]},
  * flags before or after DIR, each as {@code --flag value} or {@code --flag=value}, as MinIO parses them.
  *
  * @param host            the address to listen on; empty means every interface, as MinIO's {@code :9000}
  * @param certsDir        MinIO's certs directory; absent when neither given nor {@code $HOME} known
  * @param consoleAddress  accepted because oth passes it to the real MinIO; the stand-in has no console
- * @param usersFile       the stand-in's own extra access keys; default {@code DATA_DIR/.standin-users}
- * @param usersFileGiven  whether {@code --users-file} named it (then it must exist)
  */
-record ServerCommandLine(Path dataDir, String host, int port, Optional<Path> certsDir,
-        Optional<String> consoleAddress, Path usersFile, boolean usersFileGiven) {
+record ServerCommandLine(Path dataDir, String host, int port, Optional<Path> certsDir, Optional<String> consoleAddress) {
 
     static final String DEFAULT_ADDRESS = ":9000";
-    static final String USERS_FILE_NAME = ".standin-users";
 
     static final String USAGE = """
-            usage: minio server DIR [--address [HOST]:PORT] [--certs-dir DIR] [--users-file FILE] [--console-address ADDR]
+            usage: minio server DIR [--address [HOST]:PORT] [--certs-dir DIR] [--console-address ADDR]
                    minio --version
             NOT MinIO: the oth lab's stand-in (S3Proxy on DIR). Environment: MINIO_ROOT_USER, MINIO_ROOT_PASSWORD.
             --address      where the S3 API listens (default :9000, every interface)
             --certs-dir    public.crt + private.key there mean HTTPS (default $HOME/.minio/certs)
-            --users-file   extra access keys, "ACCESS_KEY SECRET_KEY BUCKET" per line (default DIR/.standin-users)
             --console-address  accepted and ignored: the stand-in has no console""";
 
     /** Parses the arguments after {@code server}; {@code env} supplies {@code HOME} for the default certs dir. */
@@ -37,7 +32,6 @@ record ServerCommandLine(Path dataDir, String host, int port, Optional<Path> cer
         String address = DEFAULT_ADDRESS;
         String certsDir = null;
         String consoleAddress = null;
-        String usersFile = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("-") || arg.equals("-")) {
@@ -51,7 +45,7 @@ record ServerCommandLine(Path dataDir, String host, int port, Optional<Path> cer
                 value = flag.substring(equals + 1);
                 flag = flag.substring(0, equals);
             }
-            if (!List.of("address", "certs-dir", "S", "console-address", "users-file").contains(flag)) {
+            if (!List.of("address", "certs-dir", "S", "console-address").contains(flag)) {
                 throw StandInException.usage(arg + ": not a flag the MinIO stand-in honours");
             }
             if (value == null) {
@@ -63,8 +57,7 @@ record ServerCommandLine(Path dataDir, String host, int port, Optional<Path> cer
             switch (flag) {
                 case "address" -> address = value;
                 case "certs-dir", "S" -> certsDir = value;
-                case "console-address" -> consoleAddress = value;
-                default -> usersFile = value;
+                default -> consoleAddress = value;
             }
         }
         Path dataDir = dataDir(dirs);
@@ -79,8 +72,7 @@ record ServerCommandLine(Path dataDir, String host, int port, Optional<Path> cer
         Optional<Path> certs = certsDir != null ? Optional.of(Path.of(certsDir))
                 : Optional.ofNullable(env.get("HOME")).map(home -> Path.of(home, ".minio", "certs"));
         return new ServerCommandLine(dataDir, host, port(address, address.substring(colon + 1)), certs,
-                Optional.ofNullable(consoleAddress),
-                usersFile != null ? Path.of(usersFile) : dataDir.resolve(USERS_FILE_NAME), usersFile != null);
+                Optional.ofNullable(consoleAddress));
     }
 
     private static Path dataDir(List<String> dirs) throws StandInException {

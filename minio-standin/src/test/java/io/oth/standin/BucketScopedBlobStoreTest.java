@@ -47,7 +47,7 @@ class BucketScopedBlobStoreTest {
         BlobStore data = new TransientNio2BlobStore();
         data.createContainer("mine");
         data.createContainer("theirs");
-        BlobStore view = BucketScopedBlobStore.oneBucket(data, "mine");
+        BlobStore view = BucketScopedBlobStore.buckets(data, java.util.Set.of("mine"));
 
         put(view, "mine", "k");
         assertTrue(view.blobExists("mine", "k"));
@@ -65,7 +65,7 @@ class BucketScopedBlobStoreTest {
     void theRootViewHidesTheStandInsOwnFiles() {
         BlobStore data = new TransientNio2BlobStore();
         data.createContainer("oth-files");
-        data.createContainer(".standin-users");
+        data.createContainer(".standin-iam.json");
 
         assertEquals(List.of("oth-files"),
                 BucketScopedBlobStore.everyBucket(data).list().buckets().stream().map(Bucket::name).toList());

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.minio.BucketExistsArgs;
-import io.minio.CopyObjectArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
-import io.minio.SourceObject;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.ListAllMyBucketsResult;
@@ -23,8 +21,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -81,44 +77,11 @@ class MinioStandInTest {
     }
 
     @Test
-    void aUsersFileKeyUsesItsBucketAndIsDeniedEveryOther() throws Exception {
-        Path data = temp.resolve("data");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve(".standin-users"), """
-                # access key, secret key, bucket
-                app-key   app-secret-0123   app-bucket
-                """);
-        MinioStandIn standIn = start(data, pki.writeCertsDir(temp.resolve("certs"), "EC", TestPki.KeyForm.PKCS8));
-        MinioClient root = client(standIn, ROOT, ROOT_SECRET);
-        root.makeBucket(MakeBucketArgs.builder().bucket("app-bucket").build());
-        root.makeBucket(MakeBucketArgs.builder().bucket("other-bucket").build());
-        put(root, "other-bucket", "secret.txt", "not for the app");
-        MinioClient app = client(standIn, "app-key", "app-secret-0123");
-
-        put(app, "app-bucket", "upload.bin", "from the app");
-        assertEquals("from the app", get(app, "app-bucket", "upload.bin"));
-        assertEquals(List.of("app-bucket"), bucketNames(app));
-
-        assertEquals("AccessDenied", errorCode(() -> get(app, "other-bucket", "secret.txt")));
-        assertEquals("AccessDenied", errorCode(() -> put(app, "other-bucket", "x", "y")));
-        assertEquals("AccessDenied", errorCode(() -> app.makeBucket(MakeBucketArgs.builder().bucket("third").build())));
-        assertEquals("AccessDenied", errorCode(() -> app.copyObject(CopyObjectArgs.builder()
-                .bucket("app-bucket").object("copied.txt")
-                .source(SourceObject.builder().bucket("other-bucket").object("secret.txt").build()).build())));
-        assertEquals(List.of("app-bucket", "other-bucket"), bucketNames(root), "the users file is no bucket");
-    }
-
-    @Test
     void aWrongSecretOrAnUnknownKeyIsRefused() throws Exception {
-        Path data = temp.resolve("data");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve(".standin-users"), "app-key app-secret-0123 app-bucket\n");
-        MinioStandIn standIn = start(data, pki.writeCertsDir(temp.resolve("certs"), "EC", TestPki.KeyForm.PKCS8));
+        MinioStandIn standIn = start(temp.resolve("data"), pki.writeCertsDir(temp.resolve("certs"), "EC", TestPki.KeyForm.PKCS8));
         client(standIn, ROOT, ROOT_SECRET).makeBucket(MakeBucketArgs.builder().bucket("app-bucket").build());
 
         assertEquals("SignatureDoesNotMatch", errorCode(() -> bucketNames(client(standIn, ROOT, "wrong-secret-0123"))));
-        assertEquals("SignatureDoesNotMatch",
-                errorCode(() -> get(client(standIn, "app-key", "wrong-secret-0123"), "app-bucket", "x")));
         assertEquals("InvalidAccessKeyId", errorCode(() -> bucketNames(client(standIn, "nobody", "any-secret-0123"))));
     }
 
@@ -144,30 +107,6 @@ class MinioStandInTest {
         MinioClient root = client(standIn, ROOT, ROOT_SECRET);
         root.makeBucket(MakeBucketArgs.builder().bucket("rsa").build());
         assertTrue(root.bucketExists(BucketExistsArgs.builder().bucket("rsa").build()));
-    }
-
-    @Test
-    void aChangedUsersFileTakesEffectWithoutRestartAndABrokenOneKeepsThePreviousKeys() throws Exception {
-        Path data = temp.resolve("data");
-        Path usersFile = temp.resolve("users");
-        Files.writeString(usersFile, "# no keys yet\n");
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        MinioStandIn standIn = started(MinioStandIn.start(List.of("server", data.toString(), "--address",
-                "127.0.0.1:0", "--certs-dir", temp.resolve("none").toString(), "--users-file", usersFile.toString()),
-                ENV, new PrintStream(log, true, StandardCharsets.UTF_8)));
-        client(standIn, ROOT, ROOT_SECRET).makeBucket(MakeBucketArgs.builder().bucket("late").build());
-        MinioClient late = client(standIn, "late-key", "late-secret-0123");
-        assertEquals("InvalidAccessKeyId", errorCode(() -> put(late, "late", "k", "v")));
-
-        rewrite(usersFile, "late-key late-secret-0123 late\n");
-        put(late, "late", "k", "v");
-
-        rewrite(usersFile, "late-key short late\n");
-        assertEquals("v", get(late, "late", "k"));
-        String logged = log.toString(StandardCharsets.UTF_8);
-        assertTrue(logged.contains(usersFile + ":1: the secret key of late-key is shorter than 8 characters;"
-                + " keeping the previous access keys"), logged);
-        assertFalse(logged.contains("late-secret-0123"), "no secret in the log");
     }
 
     @Test
@@ -201,14 +140,6 @@ class MinioStandInTest {
                 List.of("server", temp.resolve("two").toString(), "--address", "127.0.0.1:" + first.port()), ENV));
         assertTrue(refused.getMessage().startsWith("cannot listen on 127.0.0.1:" + first.port() + ": "),
                 refused.getMessage());
-    }
-
-    @Test
-    void aNamedUsersFileMustExist() {
-        StandInException refused = assertThrows(StandInException.class, () -> MinioStandIn.start(
-                List.of("server", temp.resolve("data").toString(), "--users-file", temp.resolve("nope").toString()),
-                ENV));
-        assertEquals("--users-file " + temp.resolve("nope") + ": no such file", refused.getMessage());
     }
 
     @Test
@@ -255,12 +186,5 @@ class MinioStandInTest {
 
     private static String errorCode(Executable call) {
         return assertThrows(ErrorResponseException.class, call).errorResponse().code();
-    }
-
-    /** Rewrites the file so that its modification time surely differs from the previous version's. */
-    private static void rewrite(Path file, String text) throws Exception {
-        FileTime before = Files.getLastModifiedTime(file);
-        Files.writeString(file, text);
-        Files.setLastModifiedTime(file, FileTime.from(before.toInstant().plus(Duration.ofSeconds(2))));
     }
 }

@@ -19,14 +19,14 @@ class ServerCommandLineTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            # arguments after `server`                                   | data dir  | host      | port | certs dir                    | users file
-            /data                                                        | /data     |           | 9000 | /home/minio-user/.minio/certs | /data/.standin-users
-            /data --address :9000 --certs-dir /etc/minio/certs           | /data     |           | 9000 | /etc/minio/certs             | /data/.standin-users
-            --address=10.0.0.5:9443 -S /c /data                          | /data     | 10.0.0.5  | 9443 | /c                           | /data/.standin-users
-            /data --address [::1]:0 --console-address :9001              | /data     | [::1]     | 0    | /home/minio-user/.minio/certs | /data/.standin-users
-            /srv/minio --users-file /etc/minio/users --address localhost:9000 | /srv/minio | localhost | 9000 | /home/minio-user/.minio/certs | /etc/minio/users
+            # arguments after `server`                                   | data dir  | host      | port | certs dir
+            /data                                                        | /data     |           | 9000 | /home/minio-user/.minio/certs
+            /data --address :9000 --certs-dir /etc/minio/certs           | /data     |           | 9000 | /etc/minio/certs
+            --address=10.0.0.5:9443 -S /c /data                          | /data     | 10.0.0.5  | 9443 | /c
+            /data --address [::1]:0 --console-address :9001              | /data     | [::1]     | 0    | /home/minio-user/.minio/certs
+            /srv/minio --address localhost:9000                          | /srv/minio | localhost | 9000 | /home/minio-user/.minio/certs
             """)
-    void honoursMinioForms(String args, String dataDir, String host, int port, String certsDir, String usersFile)
+    void honoursMinioForms(String args, String dataDir, String host, int port, String certsDir)
             throws StandInException {
         ServerCommandLine parsed = ServerCommandLine.parse(Arrays.asList(args.split(" ")), ENV);
 
@@ -34,7 +34,6 @@ class ServerCommandLineTest {
         assertEquals(host == null ? "" : host, parsed.host());
         assertEquals(port, parsed.port());
         assertEquals(Optional.of(Path.of(certsDir)), parsed.certsDir());
-        assertEquals(Path.of(usersFile), parsed.usersFile());
     }
 
     @ParameterizedTest
@@ -49,6 +48,7 @@ class ServerCommandLineTest {
             /data --address :70000               | the port must be a number from 0 to 65535
             /data --address [::1:9000            | unbalanced brackets
             /data --quiet                        | --quiet: not a flag the MinIO stand-in honours
+            /data --users-file /etc/users        | --users-file: not a flag the MinIO stand-in honours
             /data --certs-dir                    | --certs-dir: needs a value
             """)
     void refusesWhatItCannotHonour(String args, String message) {

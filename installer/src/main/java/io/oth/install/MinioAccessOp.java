@@ -1,0 +1,333 @@
+package io.oth.install;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minio.BucketExistsArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.Result;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import io.oth.minio.MinioAdmin;
+import io.oth.op.Change;
+import io.oth.op.InitSystem;
+import io.oth.op.Operation;
+import io.oth.op.Probe;
+import io.oth.remote.Command;
+import io.oth.remote.Failure;
+import io.oth.remote.Forward;
+import io.oth.remote.Host;
+import io.oth.remote.RemoteException;
+import io.oth.remote.Secret;
+import okhttp3.OkHttpClient;
+import okhttp3.internal.tls.OkHostnameVerifier;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The application's account on MinIO, made through MinIO's own APIs as on any MinIO: its bucket
+ * (S3), a canned policy that allows S3 actions on that bucket only, a built-in user with the site's
+ * secret, enabled, and that policy as its only one (admin API). oth talks to MinIO through a
+ * forward from the storage node to its own address, over TLS that must lead to the site CA and
+ * name that address, signed with the root credentials.
+ *
+ * <p>Facts: the bucket, the policy document, the user's status and policies (admin API), and
+ * whether the user's secret is the site's (one S3 request signed with it: MinIO never shows a
+ * secret). Only what differs is planned; no secret is shown or put on a command line.
+ */
+public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, String user, Secret userSecret, InitSystem init)
+        implements Operation {
+    static final String ADMIN = "minio:admin";
+    static final String BUCKET = "minio:bucket";
+    static final String POLICY = "minio:policy";
+    static final String USER = "minio:user";
+    static final String LOGIN = "minio:login";
+    static final String ABSENT = "absent";
+    /** How long to wait for a MinIO that was just (re)started to answer. */
+    private static final Duration READY = Duration.ofSeconds(60);
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Where MinIO listens on the storage node, the root that its certificate chains to, and its root credentials. */
+    public record Endpoint(String address, int port, X509Certificate siteRoot, String rootUser, Secret rootSecret) {
+    }
+
+    @Override
+    public String subject() {
+        return "object storage account " + user;
+    }
+
+    @Override
+    public List<Probe> probes() {
+        return List.of();
+    }
+
+    /** The policy oth wants: every S3 action on the bucket and its objects, nothing else. */
+    String policyDocument() {
+        return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],"
+                + "\"Resource\":[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::" + bucket + "/*\"]}]}";
+    }
+
+    @Override
+    public Map<String, Probe.Answer> read(Host host) throws RemoteException {
+        if (!host.run(Command.shell(init.isRunning("minio")), TIMEOUT).ok()) {
+            return Map.of(ADMIN, new Probe.Answer(1, "the minio service is not running"));
+        }
+        try (Forward forward = host.forward(endpoint.address(), endpoint.port())) {
+            Clients minio = clients(forward);
+            Map<String, Probe.Answer> answers = new HashMap<>();
+            Optional<String> document;
+            try {
+                document = whenAnswering(() -> minio.admin().cannedPolicy(policy));
+            } catch (IOException e) {
+                return Map.of(ADMIN, new Probe.Answer(1, reason(e)));
+            }
+            answers.put(ADMIN, new Probe.Answer(0, "answering"));
+            answers.put(POLICY, document.map(d -> new Probe.Answer(0, d)).orElse(new Probe.Answer(1, ABSENT)));
+            Optional<MinioAdmin.User> info = minio.admin().user(user);
+            answers.put(USER, info.map(u -> new Probe.Answer(0, (u.enabled() ? "enabled" : "disabled") + " " + String.join(",", u.policies())))
+                    .orElse(new Probe.Answer(1, ABSENT)));
+            answers.put(BUCKET, minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build())
+                    ? new Probe.Answer(0, "present") : new Probe.Answer(1, ABSENT));
+            answers.put(LOGIN, login(minio.app()));
+            return answers;
+        } catch (IOException | GeneralSecurityException | io.minio.errors.MinioException e) {
+            throw new RemoteException(host.name(), Failure.COMMAND_FAILED, "cannot read MinIO's accounts: " + reason(e));
+        }
+    }
+
+    /** Whether MinIO takes the site's secret for the user: one listing of the bucket, signed with it. */
+    private Probe.Answer login(MinioClient app) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
+        try {
+            Iterator<Result<Item>> items = app.listObjects(ListObjectsArgs.builder().bucket(bucket).maxKeys(1).build()).iterator();
+            if (items.hasNext()) {
+                items.next().get();
+            }
+            return new Probe.Answer(0, "ok");
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse().code();
+            // A missing bucket or a missing permission still means the signature was accepted.
+            return code.equals("NoSuchBucket") || code.equals("AccessDenied") ? new Probe.Answer(0, "ok") : new Probe.Answer(1, code);
+        }
+    }
+
+    /** What to do, in the order it is done. */
+    private record Work(boolean bucket, boolean policy, boolean user, boolean attach, List<String> detach, boolean unknown) {
+    }
+
+    @Override
+    public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+        Probe.Answer admin = answers.get(ADMIN);
+        List<String> needed = new ArrayList<>();
+        Work work;
+        if (admin == null || !admin.ok()) {
+            String why = admin == null ? "not read" : admin.output().strip();
+            needed.add("MinIO did not answer (" + why + "): bucket " + bucket + ", policy " + policy + ", user " + user
+                    + " and its policy will be set");
+            work = new Work(true, true, true, true, List.of(), true);
+        } else {
+            boolean makeBucket = !answers.get(BUCKET).ok();
+            if (makeBucket) {
+                needed.add("make bucket " + bucket);
+            }
+            Probe.Answer current = answers.get(POLICY);
+            boolean putPolicy = !current.ok() || !samePolicy(current.output(), policyDocument());
+            if (putPolicy) {
+                needed.add((current.ok() ? "rewrite" : "create") + " policy " + policy + " (S3 on bucket " + bucket + " only)");
+            }
+            Probe.Answer info = answers.get(USER);
+            boolean exists = info.ok();
+            String[] fields = exists ? (info.output().strip() + " ").split(" ", 2) : new String[] {"", ""};
+            boolean enabled = fields[0].equals("enabled");
+            List<String> policies = fields[1].isBlank() ? List.of() : List.of(fields[1].strip().split(","));
+            boolean secretWrong = exists && !answers.get(LOGIN).ok();
+            if (!exists) {
+                needed.add("create user " + user + " (secret " + AppAccounts.OBJECTS_SECRET + ")");
+            } else {
+                if (!enabled) {
+                    needed.add("enable user " + user);
+                }
+                if (secretWrong) {
+                    needed.add("set the secret of " + user + " (MinIO refused it: " + answers.get(LOGIN).output().strip() + ")");
+                }
+            }
+            boolean attach = !policies.contains(policy);
+            if (attach) {
+                needed.add("attach policy " + policy + " to " + user);
+            }
+            List<String> detach = policies.stream().filter(p -> !p.equals(policy)).toList();
+            if (!detach.isEmpty()) {
+                needed.add("detach " + String.join(", ", detach) + " from " + user);
+            }
+            work = new Work(makeBucket, putPolicy, !exists || !enabled || secretWrong, attach, detach, false);
+        }
+        if (needed.isEmpty()) {
+            return Optional.empty();
+        }
+        Work planned = work;
+        return Optional.of(Change.of("object storage account: " + String.join(", ", needed), context -> {
+            try (Forward forward = context.host().forward(endpoint.address(), endpoint.port())) {
+                apply(clients(forward), planned);
+            } catch (IOException | GeneralSecurityException | io.minio.errors.MinioException e) {
+                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "MinIO refused the account changes: " + reason(e));
+            }
+        }));
+    }
+
+    private void apply(Clients minio, Work work) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
+        // MinIO may be restarting (a new certificate) or just started: wait for it as the read did.
+        whenAnswering(() -> minio.admin().cannedPolicy(policy));
+        if (work.bucket() && !(work.unknown() && minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build()))) {
+            minio.root().makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+        }
+        if (work.policy()) {
+            minio.admin().putCannedPolicy(policy, policyDocument());
+        }
+        if (work.user()) {
+            minio.admin().putUser(user, userSecret, true);
+        }
+        List<String> attached = work.unknown() ? minio.admin().user(user).map(MinioAdmin.User::policies).orElse(List.of()) : List.of();
+        if (work.attach() && !attached.contains(policy)) {
+            minio.admin().attach(user, List.of(policy));
+        }
+        List<String> detach = work.unknown() ? attached.stream().filter(p -> !p.equals(policy)).toList() : work.detach();
+        if (!detach.isEmpty()) {
+            minio.admin().detach(user, detach);
+        }
+    }
+
+    /** Policies compared by meaning: statements as sets of effect, actions and resources, whatever the order or form. */
+    static boolean samePolicy(String a, String b) {
+        try {
+            return normalized(JSON.readTree(a)).equals(normalized(JSON.readTree(b)));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Set<Map<String, Object>> normalized(JsonNode policy) {
+        Set<Map<String, Object>> statements = new HashSet<>();
+        for (JsonNode statement : policy.path("Statement")) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            statement.fields().forEachRemaining(f -> {
+                if (!f.getKey().equals("Sid")) {
+                    s.put(f.getKey(), f.getValue().isArray() ? asSet(f.getValue()) : f.getValue().isTextual() && !f.getKey().equals("Effect")
+                            ? Set.of(f.getValue().asText()) : f.getValue());
+                }
+            });
+            statements.add(s);
+        }
+        return statements;
+    }
+
+    private static Set<String> asSet(JsonNode array) {
+        Set<String> values = new HashSet<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    /** The three views oth needs of one MinIO: admin API and S3 as root, S3 as the application's user. */
+    private record Clients(MinioAdmin admin, MinioClient root, MinioClient app) {
+    }
+
+    private Clients clients(Forward forward) {
+        OkHttpClient http;
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("site-root", endpoint.siteRoot());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, trust.getTrustManagers(), null);
+            // The forward's 127.0.0.1 is not what the certificate is about: it must name MinIO's own address.
+            http = new OkHttpClient.Builder()
+                    .sslSocketFactory(tls.getSocketFactory(), (X509TrustManager) trust.getTrustManagers()[0])
+                    .hostnameVerifier((name, session) -> OkHostnameVerifier.INSTANCE.verify(endpoint.address(), session))
+                    .connectTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .readTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .callTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .retryOnConnectionFailure(false)
+                    .build();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot set up TLS with the site CA: " + e.getMessage(), e);
+        }
+        String url = "https://127.0.0.1:" + forward.localPort();
+        return new Clients(new MinioAdmin(http, url, endpoint.rootUser(), endpoint.rootSecret()),
+                MinioClient.builder().endpoint(url).region("us-east-1").credentials(endpoint.rootUser(), endpoint.rootSecret().reveal())
+                        .httpClient(http).build(),
+                MinioClient.builder().endpoint(url).region("us-east-1").credentials(user, userSecret.reveal()).httpClient(http).build());
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * A started MinIO takes a moment before it answers (and through a forward, a refused connection
+     * looks like a dropped one): connection failures are tried again until {@link #READY} has passed.
+     * An answer, even an error, ends the wait.
+     */
+    private static <T> T whenAnswering(Call<T> call) throws IOException {
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (true) {
+            try {
+                return call.call();
+            } catch (MinioAdmin.AdminException e) {
+                if (e.status() != 503 || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                // A certificate oth does not trust will not change by waiting; a closed connection may.
+                if (System.nanoTime() > deadline || causedBy(e, java.security.cert.CertificateException.class)) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for MinIO", e);
+            }
+        }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String reason(Exception e) {
+        Throwable last = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                last = t;
+            }
+        }
+        String message = last.getMessage() == null ? last.getClass().getSimpleName() : last.getMessage();
+        return message.lines().findFirst().orElse("").strip();
+    }
+}

@@ -1,0 +1,134 @@
+package io.oth.install;
+
+import io.oth.op.Change;
+import io.oth.op.InitSystem;
+import io.oth.op.Probe;
+import io.oth.remote.Secret;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Facts in (as MinIO's APIs answer), plan out: no MinIO needed. */
+class MinioAccessOpTest {
+    private static final String SECRET = "app-secret-value-123";
+    private static final String ROOT = "root-secret-value-456";
+    /** The policy as MinIO's info-canned-policy prints it back: indented, its own order. */
+    private static final String AS_MINIO_SHOWS_IT = """
+            {
+             "Version": "2012-10-17",
+             "Statement": [
+              {
+               "Effect": "Allow",
+               "Action": [
+                "s3:*"
+               ],
+               "Resource": [
+                "arn:aws:s3:::oth/*",
+                "arn:aws:s3:::oth"
+               ]
+              }
+             ]
+            }""";
+    private final MinioAccessOp op = new MinioAccessOp(new MinioAccessOp.Endpoint("10.77.0.20", 9000, null, "oth-admin", Secret.of(ROOT)),
+            "oth", "oth-app", "oth-app", Secret.of(SECRET), InitSystem.SYSV);
+
+    private static Map<String, Probe.Answer> asWanted() {
+        Map<String, Probe.Answer> facts = new HashMap<>();
+        facts.put(MinioAccessOp.ADMIN, new Probe.Answer(0, "answering"));
+        facts.put(MinioAccessOp.BUCKET, new Probe.Answer(0, "present"));
+        facts.put(MinioAccessOp.POLICY, new Probe.Answer(0, AS_MINIO_SHOWS_IT));
+        facts.put(MinioAccessOp.USER, new Probe.Answer(0, "enabled oth-app"));
+        facts.put(MinioAccessOp.LOGIN, new Probe.Answer(0, "ok"));
+        return facts;
+    }
+
+    private Optional<Change> plan(Map<String, Probe.Answer> facts) {
+        return op.plan(facts, Set.of());
+    }
+
+    private String summary(Map<String, Probe.Answer> facts) {
+        String summary = plan(facts).orElseThrow().summary();
+        assertFalse(summary.contains(SECRET) || summary.contains(ROOT), "no secret in the plan: " + summary);
+        return summary;
+    }
+
+    @Test
+    void aMinioThatIsAsWantedIsLeftAlone() {
+        assertTrue(plan(asWanted()).isEmpty());
+    }
+
+    @Test
+    void aFreshMinioGetsBucketPolicyUserAndAttachment() {
+        Map<String, Probe.Answer> facts = asWanted();
+        facts.put(MinioAccessOp.BUCKET, new Probe.Answer(1, "absent"));
+        facts.put(MinioAccessOp.POLICY, new Probe.Answer(1, "absent"));
+        facts.put(MinioAccessOp.USER, new Probe.Answer(1, "absent"));
+        facts.put(MinioAccessOp.LOGIN, new Probe.Answer(1, "InvalidAccessKeyId"));
+        assertEquals("object storage account: make bucket oth, create policy oth-app (S3 on bucket oth only), "
+                + "create user oth-app (secret minio.oth-app), attach policy oth-app to oth-app", summary(facts));
+    }
+
+    @Test
+    void aDeletedUserIsMadeAgainAndGetsItsPolicyBack() {
+        Map<String, Probe.Answer> facts = asWanted();
+        facts.put(MinioAccessOp.USER, new Probe.Answer(1, "absent"));
+        facts.put(MinioAccessOp.LOGIN, new Probe.Answer(1, "InvalidAccessKeyId"));
+        assertEquals("object storage account: create user oth-app (secret minio.oth-app), attach policy oth-app to oth-app", summary(facts));
+    }
+
+    @Test
+    void aSecretMinioRefusesIsSetAgain() {
+        Map<String, Probe.Answer> facts = asWanted();
+        facts.put(MinioAccessOp.LOGIN, new Probe.Answer(1, "SignatureDoesNotMatch"));
+        assertEquals("object storage account: set the secret of oth-app (MinIO refused it: SignatureDoesNotMatch)", summary(facts));
+    }
+
+    @Test
+    void aDisabledUserIsEnabled() {
+        Map<String, Probe.Answer> facts = asWanted();
+        facts.put(MinioAccessOp.USER, new Probe.Answer(0, "disabled oth-app"));
+        assertEquals("object storage account: enable user oth-app", summary(facts));
+    }
+
+    @Test
+    void otherPoliciesOnTheUserAreDetached() {
+        Map<String, Probe.Answer> facts = asWanted();
+        facts.put(MinioAccessOp.USER, new Probe.Answer(0, "enabled readwrite,oth-app"));
+        assertEquals("object storage account: detach readwrite from oth-app", summary(facts));
+        facts.put(MinioAccessOp.USER, new Probe.Answer(0, "enabled readwrite"));
+        assertEquals("object storage account: attach policy oth-app to oth-app, detach readwrite from oth-app", summary(facts));
+    }
+
+    @Test
+    void aPolicyThatReachesFurtherIsRewritten() {
+        Map<String, Probe.Answer> facts = asWanted();
+        facts.put(MinioAccessOp.POLICY, new Probe.Answer(0, AS_MINIO_SHOWS_IT.replace("\"arn:aws:s3:::oth\"", "\"arn:aws:s3:::*\"")));
+        assertEquals("object storage account: rewrite policy oth-app (S3 on bucket oth only)", summary(facts));
+        facts.put(MinioAccessOp.POLICY, new Probe.Answer(0, AS_MINIO_SHOWS_IT.replace("\"Effect\": \"Allow\",",
+                "\"Effect\": \"Allow\", \"Condition\": {\"IpAddress\": {\"aws:SourceIp\": \"10.0.0.0/8\"}},")));
+        assertEquals("object storage account: rewrite policy oth-app (S3 on bucket oth only)", summary(facts));
+    }
+
+    @Test
+    void policiesAreComparedByMeaning() {
+        assertTrue(MinioAccessOp.samePolicy(op.policyDocument(), AS_MINIO_SHOWS_IT));
+        assertTrue(MinioAccessOp.samePolicy(op.policyDocument(), "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"app\",\"Effect\":\"Allow\","
+                + "\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::oth\",\"arn:aws:s3:::oth/*\"]}]}"));
+        assertFalse(MinioAccessOp.samePolicy(op.policyDocument(), op.policyDocument().replace("Allow", "Deny")));
+        assertFalse(MinioAccessOp.samePolicy(op.policyDocument(), "not json"));
+    }
+
+    @Test
+    void aMinioThatDoesNotAnswerGetsEverythingSetAndSaysWhy() {
+        String summary = summary(Map.of(MinioAccessOp.ADMIN, new Probe.Answer(1, "the minio service is not running")));
+        assertEquals("object storage account: MinIO did not answer (the minio service is not running): bucket oth, policy oth-app, "
+                + "user oth-app and its policy will be set", summary);
+    }
+}
