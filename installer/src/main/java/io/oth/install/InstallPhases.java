@@ -36,7 +36,6 @@ import java.util.function.Function;
 /** The phases of {@code oth install}: the order and roles come from playbooks/install.yml, the operations from here. */
 public final class InstallPhases {
     static final String APP_USER = "oth-app";
-    private static final String APP_OBJECTS_KEY = "oth-app";
     private static final String STORAGE = "storage";
     public static final String BACKUP_SCRIPT = "/usr/local/sbin/oth-backup";
     private static final String MARIADB_TLS = "/etc/mysql/oth-tls/";
@@ -47,7 +46,6 @@ public final class InstallPhases {
     private static final int MINIO_PORT = 9000;
     private static final String MINIO_ROOT_USER = "oth-admin";
     /** The application's bucket on local object storage. */
-    private static final String BUCKET = AppAccounts.OBJECTS_BUCKET;
     /** The certificate each service oth gives one to serves, on the storage node. */
     public static final Map<String, String> SERVICE_CERTIFICATES = Map.of(
             "mariadb", MARIADB_TLS + "server-chain.pem",
@@ -242,7 +240,7 @@ public final class InstallPhases {
         }
         MinioAccessOp.Endpoint endpoint = new MinioAccessOp.Endpoint(t.node().address(), MINIO_PORT, inputs.ca().rootCertificate(), MINIO_ROOT_USER,
                 inputs.secret("minio.root"));
-        return List.of(new MinioAccessOp(endpoint, BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY, inputs.secret(AppAccounts.OBJECTS_SECRET),
+        return List.of(new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY, inputs.secret(AppAccounts.OBJECTS_SECRET),
                 t.facts().init()));
     }
 

@@ -9,6 +9,7 @@ import io.minio.MinioClient;
 import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
+import io.oth.site.AppAccounts;
 import io.oth.minio.MinioAdmin;
 import io.oth.op.Change;
 import io.oth.op.InitSystem;
