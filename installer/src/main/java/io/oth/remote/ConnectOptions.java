@@ -21,4 +21,8 @@ public record ConnectOptions(
     public ConnectOptions withTrust(HostKeyTrust newTrust) {
         return new ConnectOptions(knownHosts, timeout, concurrency, newTrust, passphrase);
     }
+
+    public ConnectOptions withPassphrase(Supplier<char[]> newPassphrase) {
+        return new ConnectOptions(knownHosts, timeout, concurrency, trust, newPassphrase);
+    }
 }

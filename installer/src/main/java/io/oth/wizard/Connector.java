@@ -13,5 +13,5 @@ public interface Connector {
     record Result(String host, Optional<String> problem) {
     }
 
-    List<Result> connect(Site site, HostKeyTrust trust);
+    List<Result> connect(Site site, HostKeyTrust trust, java.util.function.Supplier<char[]> passphrase);
 }

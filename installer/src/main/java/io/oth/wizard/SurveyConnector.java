@@ -19,9 +19,9 @@ public final class SurveyConnector implements Connector {
     }
 
     @Override
-    public List<Result> connect(Site site, HostKeyTrust trust) {
+    public List<Result> connect(Site site, HostKeyTrust trust, java.util.function.Supplier<char[]> passphrase) {
         try {
-            return NodeSurvey.survey(site, options.apply(site, trust)).stream()
+            return NodeSurvey.survey(site, options.apply(site, trust).withPassphrase(passphrase)).stream()
                     .map(row -> new Result(row.node().name(), row.failure().map(f -> f.getMessage() + " (" + f.failure().hint() + ")")))
                     .toList();
         } catch (RemoteException e) {

@@ -41,6 +41,8 @@ public final class Wizard {
     private final Completions completions;
     private final DnsCheck dns;
     private final Connector connector;
+    /** Where a key passphrase may come from instead of the terminal; the same variable as every other command's. */
+    static final String PASSPHRASE_VARIABLE = "OTH_KEY_PASSPHRASE";
     private final UnaryOperator<String> environment;
 
     public Wizard(Questions questions, Dialog dialog, NameResolver resolver, Connector connector, UnaryOperator<String> environment) {
@@ -355,7 +357,7 @@ public final class Wizard {
                         + "nodes now, to check their host keys?", true)) {
                     return Move.NEXT;
                 }
-                List<Connector.Result> results = connector.connect(DraftSite.forConnecting(d, Path.of("site.yml")), this::confirmKey);
+                List<Connector.Result> results = connector.connect(DraftSite.forConnecting(d, Path.of("site.yml")), this::confirmKey, this::passphrase);
                 if (interrupted != null) {
                     throw interrupted;
                 }
@@ -368,6 +370,34 @@ public final class Wizard {
                     return Move.NEXT;
                 }
                 return dialog.confirm("  Not every host can be used yet. Go on anyway?", false) ? Move.NEXT : Move.BACK;
+            }
+
+            private char[] typedPassphrase;
+
+            /**
+             * The SSH key's passphrase, asked once: from OTH_KEY_PASSPHRASE, else typed without echo; never on a
+             * terminal that would show it (then the key cannot be used, and the person is told how to give it).
+             */
+            private synchronized char[] passphrase() {
+                String fromEnvironment = environment.apply(PASSPHRASE_VARIABLE);
+                if (fromEnvironment != null) {
+                    return fromEnvironment.toCharArray();
+                }
+                if (typedPassphrase == null && interrupted == null) {
+                    if (!dialog.canMask()) {
+                        dialog.say("  this terminal cannot hide what is typed, so oth will not ask for the SSH key's passphrase here: set "
+                                + PASSPHRASE_VARIABLE + " (or use ssh-agent)");
+                        typedPassphrase = new char[0];
+                    } else {
+                        try {
+                            typedPassphrase = dialog.askSecret("  Passphrase for the SSH key (not shown)").reveal().toCharArray();
+                        } catch (Aborted e) {
+                            interrupted = e;
+                            typedPassphrase = new char[0];
+                        }
+                    }
+                }
+                return typedPassphrase.clone();
             }
 
             private synchronized boolean confirmKey(String label, String address, String type, String fingerprint) {

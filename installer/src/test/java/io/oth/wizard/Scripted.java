@@ -31,7 +31,7 @@ final class Scripted {
     private NameResolver resolver = name -> {
         throw new UnknownHostException(name);
     };
-    private Connector connector = (site, trust) -> List.of();
+    private Connector connector = (site, trust, passphrase) -> List.of();
     private Map<String, String> environment = Map.of();
     private String type = "ansi";
 

@@ -204,7 +204,7 @@ class WizardTest {
     @Test
     void aHostKeyIsTrustedOnlyWhenThePersonConfirmsIt() throws Exception {
         List<String> decided = new ArrayList<>();
-        Connector connector = (site, trust) -> {
+        Connector connector = (site, trust, passphrase) -> {
             boolean bastion = trust.confirm("bastion " + site.bastion().orElseThrow().address(), "203.0.113.10", "ssh-ed25519", "SHA256:bastionKey");
             decided.add("bastion=" + bastion);
             boolean lb = trust.confirm("lb", "10.77.0.2", "ssh-ed25519", "SHA256:lbKey");
@@ -220,6 +220,40 @@ class WizardTest {
         assertTrue(run.screen().contains("lb: key not trusted; this host cannot be used until its key is trusted (oth hosts trust)"), run::toString);
         assertTrue(run.screen().contains("Not every host can be used yet. Go on anyway?"), run::toString);
         assertTrue(run.result().map(Setup.Result::written).orElse(false), run::toString);
+    }
+
+    @Test
+    void theKeyPassphraseIsAskedOnceWithoutEchoWhenConnecting() throws Exception {
+        List<String> seen = new ArrayList<>();
+        Connector connector = (site, trust, passphrase) -> {
+            seen.add(new String(passphrase.get()));
+            seen.add(new String(passphrase.get()));
+            return List.of(new Connector.Result("lb", Optional.empty()));
+        };
+        Scripted.Outcome run = wizard().connecting(connector).run(dir, happyAnswers().replaceFirst("\n\nn\n", "\n\ny\nkey-Pass-2468\n"));
+        assertEquals(List.of("key-Pass-2468", "key-Pass-2468"), seen, run::toString);
+        assertTrue(run.screen().contains("Passphrase for the SSH key (not shown)"), run::toString);
+        assertFalse(run.screen().contains("key-Pass-2468"), run::toString);
+        assertTrue(run.result().map(Setup.Result::written).orElse(false), run::toString);
+    }
+
+    @Test
+    void theKeyPassphraseIsNeverAskedOnADumbTerminalAndComesFromTheEnvironment() throws Exception {
+        List<String> seen = new ArrayList<>();
+        Connector connector = (site, trust, passphrase) -> {
+            seen.add(new String(passphrase.get()));
+            return List.of(new Connector.Result("lb", Optional.of("cannot use the private key")));
+        };
+        Scripted.Outcome dumb = wizard().dumb().connecting(connector).run(dir, happyAnswers().replaceFirst("\n\nn\n", "\n\ny\ny\n"));
+        assertEquals(List.of(""), seen, dumb::toString);
+        assertTrue(dumb.screen().contains("this terminal cannot hide what is typed, so oth will not ask for the SSH key's passphrase here: "
+                + "set OTH_KEY_PASSPHRASE"), dumb::toString);
+
+        seen.clear();
+        Scripted.Outcome fromEnv = wizard().environment(Map.of("OTH_KEY_PASSPHRASE", "env-Pass-1357")).connecting(connector)
+                .run(dir, happyAnswers().replaceFirst("\n\nn\n", "\n\ny\ny\n"));
+        assertEquals(List.of("env-Pass-1357"), seen, fromEnv::toString);
+        assertFalse(fromEnv.screen().contains("Passphrase for the SSH key"), fromEnv::toString);
     }
 
     @Test
