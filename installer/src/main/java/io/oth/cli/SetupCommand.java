@@ -96,13 +96,13 @@ final class SetupCommand implements Callable<Integer> {
                 return ExitCode.FAILED.code();
             }
             String site = result.siteFile().toString();
-            if (dialog.confirm("Run the preflight checks (oth doctor) now?", true)) {
-                run(out, err, "doctor", "--site", site);
+            if (dialog.confirm("Run the preflight checks (oth doctor --preflight) now?", true)) {
+                run(out, err, "doctor", "--preflight", "--site", site);
             }
             if (dialog.confirm("Install the site (oth install) now?", false)) {
                 return run(out, err, "install", "--site", site);
             }
-            dialog.say("Later: oth doctor --site " + site + "   then   oth install --site " + site);
+            dialog.say("Later: oth doctor --preflight --site " + site + "   then   oth install --site " + site + "   then   oth doctor --site " + site);
             return ExitCode.OK.code();
         }
     }

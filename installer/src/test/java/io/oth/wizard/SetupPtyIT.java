@@ -67,7 +67,7 @@ class SetupPtyIT {
                 new String[] {"Support access addresses", ""},
                 new String[] {"Write the site file to", dir.resolve("site.yml").toString()},
                 new String[] {"Write " + dir.resolve("site.yml") + "?", ""},
-                new String[] {"(oth doctor) now?", "n"},
+                new String[] {"(oth doctor --preflight) now?", "n"},
                 new String[] {"(oth install) now?", "n"});
         StringBuilder script = new StringBuilder("set timeout 20\nlog_user 1\nspawn -noecho ")
                 .append(System.getProperty("oth.launcher", Lab.repo().resolve("installer/target/oth").toString())).append("\n");
