@@ -1,5 +1,7 @@
 package io.oth.minio;
 
+import io.oth.madmin.MadminCrypto;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

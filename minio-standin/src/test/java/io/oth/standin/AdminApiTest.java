@@ -1,5 +1,7 @@
 package io.oth.standin;
 
+import io.oth.madmin.MadminCrypto;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.oth.minio;
+package io.oth.madmin;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package io.oth.minio;
+package io.oth.madmin;
 
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.digests.SHA256Digest;
