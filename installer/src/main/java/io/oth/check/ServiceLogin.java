@@ -113,10 +113,16 @@ final class ServiceLogin {
                 .build();
         MinioClient client = MinioClient.builder().endpoint("https://127.0.0.1:" + localPort).region("us-east-1")
                 .credentials(accessKey, secretKey.reveal()).httpClient(http).build();
-        if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-            throw new IllegalStateException("bucket " + bucket + " does not exist");
+        try {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                throw new IllegalStateException("bucket " + bucket + " does not exist");
+            }
+            return "bucket " + bucket + " reachable over TLS with key " + accessKey;
+        } finally {
+            // No idle connection is kept: the forward it runs through closes with this check.
+            http.connectionPool().evictAll();
+            http.dispatcher().executorService().shutdown();
         }
-        return "bucket " + bucket + " reachable over TLS with key " + accessKey;
     }
 
     /**
