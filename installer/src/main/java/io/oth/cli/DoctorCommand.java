@@ -30,8 +30,8 @@ import java.util.concurrent.Callable;
 
 /** {@code oth doctor}: what does not connect, where, why, and what to do. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check reachability, DNS, the port matrix, outbound endpoints, certificates and each node's posture, "
-                + "from every vantage point at once. Works before and after an install.",
+        description = {"Check reachability, DNS, the port matrix, the application's logins to its services, outbound endpoints, "
+                + "certificates and each node's posture, from every vantage point at once. Works before (--preflight) and after an install.",
             "Exit 0 when all is well, 7 with warnings only, 1 when something failed."})
 final class DoctorCommand implements Callable<Integer> {
     @Spec

@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
 /** {@code oth setup}: the questions that make a site file, from a person or an answers file. */
 @Command(name = "setup", mixinStandardHelpOptions = true,
         description = {"Make the site file: asks for the name, the bastion, the nodes, the features, the storage, the certificate and the "
-                + "support addresses, checking each answer; then writes site.yml (and the secrets, 0600) and offers oth doctor and oth install.",
+                + "support addresses, checking each answer; then writes site.yml (and the secrets, 0600) and offers oth doctor --preflight and oth install.",
             "With --answers, the same questions come from a YAML file (--print-answers prints a template)."})
 final class SetupCommand implements Callable<Integer> {
     @Spec
