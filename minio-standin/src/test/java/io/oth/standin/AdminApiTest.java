@@ -2,22 +2,20 @@ package io.oth.standin;
 
 import io.oth.madmin.MadminCrypto;
 
+import static io.oth.standin.S3Calls.bucketNames;
+import static io.oth.standin.S3Calls.errorCode;
+import static io.oth.standin.S3Calls.get;
+import static io.oth.standin.S3Calls.put;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minio.CopyObjectArgs;
-import io.minio.GetObjectArgs;
-import io.minio.GetObjectResponse;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.minio.Signer;
 import io.minio.SourceObject;
-import io.minio.errors.ErrorResponseException;
-import io.minio.messages.ListAllMyBucketsResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +37,6 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -243,24 +240,5 @@ class AdminApiTest {
 
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    private static void put(MinioClient client, String bucket, String key, String text) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).data(bytes, bytes.length).build());
-    }
-
-    private static String get(MinioClient client, String bucket, String key) throws Exception {
-        try (GetObjectResponse response = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-            return new String(response.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static List<String> bucketNames(MinioClient client) throws Exception {
-        return client.listBuckets().stream().map(ListAllMyBucketsResult.Bucket::name).sorted().toList();
-    }
-
-    private static String errorCode(Executable call) {
-        return assertThrows(ErrorResponseException.class, call).errorResponse().code();
     }
 }

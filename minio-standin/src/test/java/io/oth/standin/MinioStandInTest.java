@@ -1,5 +1,9 @@
 package io.oth.standin;
 
+import static io.oth.standin.S3Calls.bucketNames;
+import static io.oth.standin.S3Calls.errorCode;
+import static io.oth.standin.S3Calls.get;
+import static io.oth.standin.S3Calls.put;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,15 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.minio.BucketExistsArgs;
-import io.minio.GetObjectArgs;
-import io.minio.GetObjectResponse;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
-import io.minio.errors.ErrorResponseException;
-import io.minio.messages.ListAllMyBucketsResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +28,6 @@ import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The stand-in in-process, driven by MinIO's own Java client as an application would. */
@@ -167,24 +165,5 @@ class MinioStandInTest {
         toClose.add(() -> http.connectionPool().evictAll());
         return MinioClient.builder().endpoint(standIn.url().toString()).credentials(accessKey, secretKey)
                 .httpClient(http).build();
-    }
-
-    private static void put(MinioClient client, String bucket, String key, String text) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).data(bytes, bytes.length).build());
-    }
-
-    private static String get(MinioClient client, String bucket, String key) throws Exception {
-        try (GetObjectResponse response = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-            return new String(response.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static List<String> bucketNames(MinioClient client) throws Exception {
-        return client.listBuckets().stream().map(ListAllMyBucketsResult.Bucket::name).sorted().toList();
-    }
-
-    private static String errorCode(Executable call) {
-        return assertThrows(ErrorResponseException.class, call).errorResponse().code();
     }
 }
