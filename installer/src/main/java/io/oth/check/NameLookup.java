@@ -8,7 +8,6 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -23,28 +22,28 @@ import java.util.Optional;
  */
 public interface NameLookup {
 
-    /** The IPv4 addresses {@code name} resolves to (empty when it does not), and where they came from. */
+    /** The addresses {@code name} resolves to (empty when it does not), and where they came from. */
     Answer resolve(String name);
 
     /** What a lookup found; {@code error} says why there is nothing when there is a reason beyond "no record". */
     record Answer(List<String> addresses, String server, Optional<String> error) {
     }
 
-    /** The operator's system resolver (hosts file, then the nameservers of /etc/resolv.conf). */
+    /** The operator's system resolver (hosts file, then the nameservers of /etc/resolv.conf): IPv4 and IPv6 addresses. */
     static NameLookup system() {
         return name -> {
             String server = ResolverConfig.getCurrentConfig().servers().stream().findFirst()
                     .map(s -> s.getAddress().getHostAddress()).orElse("none configured");
             try {
-                return new Answer(Arrays.stream(InetAddress.getAllByName(name)).filter(a -> a instanceof Inet4Address)
-                        .map(InetAddress::getHostAddress).distinct().sorted().toList(), "the system resolver, nameserver " + server, Optional.empty());
+                return new Answer(Arrays.stream(InetAddress.getAllByName(name)).map(InetAddress::getHostAddress).distinct().sorted().toList(),
+                        "the system resolver, nameserver " + server, Optional.empty());
             } catch (UnknownHostException e) {
                 return new Answer(List.of(), "the system resolver, nameserver " + server, Optional.empty());
             }
         };
     }
 
-    /** Asks the DNS server at {@code server} directly, over UDP (TCP when the answer is truncated). */
+    /** Asks the DNS server at {@code server} directly for A records, over UDP (TCP when the answer is truncated). */
     static NameLookup at(InetSocketAddress server, Duration timeout) {
         return name -> {
             String label = "nameserver " + server.getAddress().getHostAddress() + (server.getPort() == 53 ? "" : ":" + server.getPort());

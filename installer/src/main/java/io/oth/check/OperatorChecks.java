@@ -36,7 +36,11 @@ final class OperatorChecks {
 
     /** dns.fqdn from the operator: the FQDN must resolve to the load balancer's public address. */
     List<Finding> dns() {
-        return List.of(fqdnFinding(site.fqdn(), VANTAGE, lbAddress, lookup.resolve(site.fqdn())));
+        NameLookup.Answer answer = lookup.resolve(site.fqdn());
+        // IPv4 as the nodes' view (getent ahostsv4) when the load balancer's address is IPv4
+        boolean v4 = !lbAddress.contains(":");
+        List<String> sameFamily = answer.addresses().stream().filter(a -> !a.contains(":") == v4).toList();
+        return List.of(fqdnFinding(site.fqdn(), VANTAGE, lbAddress, new NameLookup.Answer(sameFamily, answer.server(), answer.error())));
     }
 
     /** The one rule for dns.fqdn from any vantage point. */

@@ -6,7 +6,7 @@ import io.oth.wizard.Aborted;
 import io.oth.wizard.AnswersFile;
 import io.oth.wizard.Dialog;
 import io.oth.wizard.Draft;
-import io.oth.wizard.NameResolver;
+import io.oth.check.NameLookup;
 import io.oth.wizard.Questions;
 import io.oth.wizard.Setup;
 import io.oth.wizard.SurveyConnector;
@@ -50,7 +50,7 @@ final class SetupCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Setup setup = new Setup(new Setup.Context(new Questions(Playbooks.load(), Clock.systemUTC()), NameResolver.SYSTEM, new SurveyConnector(options::connectOptions),
+        Setup setup = new Setup(new Setup.Context(new Questions(Playbooks.load(), Clock.systemUTC()), NameLookup.system(), new SurveyConnector(options::connectOptions),
                 StateDir::of, System::getenv));
         if (printAnswers) {
             out.print(AnswersFile.template(setup.context().questions()));

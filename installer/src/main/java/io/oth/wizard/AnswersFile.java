@@ -1,5 +1,6 @@
 package io.oth.wizard;
 
+import io.oth.check.NameLookup;
 import io.oth.remote.Secret;
 import io.oth.site.Field;
 import io.oth.site.FieldMap;
@@ -40,7 +41,7 @@ public final class AnswersFile {
     private final List<Problem> problems = new ArrayList<>();
     private final List<Problem> warnings = new ArrayList<>();
 
-    private AnswersFile(Path file, Questions questions, NameResolver resolver, UnaryOperator<String> environment) {
+    private AnswersFile(Path file, Questions questions, NameLookup resolver, UnaryOperator<String> environment) {
         this.file = file;
         this.doc = YamlDoc.read(file, "an answers file");
         this.questions = questions;
@@ -60,7 +61,7 @@ public final class AnswersFile {
     }
 
     /** {@code siteFile}: a --site given on the command line, which wins over the file's site_file. */
-    public static Read read(Path file, Questions questions, NameResolver resolver, UnaryOperator<String> environment, Optional<Path> siteFile) {
+    public static Read read(Path file, Questions questions, NameLookup resolver, UnaryOperator<String> environment, Optional<Path> siteFile) {
         AnswersFile answers = new AnswersFile(file, questions, resolver, environment);
         answers.readAll(siteFile);
         List<Problem> all = new ArrayList<>(answers.doc.problems());

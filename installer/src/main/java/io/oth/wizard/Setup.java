@@ -1,5 +1,6 @@
 package io.oth.wizard;
 
+import io.oth.check.NameLookup;
 import io.oth.remote.Secret;
 import io.oth.secret.ExternalSecret;
 import io.oth.secret.Secrets;
@@ -22,7 +23,7 @@ import java.util.function.UnaryOperator;
 public final class Setup {
 
     /** What the setup uses besides the person: the questions, DNS, SSH, where secrets go, the environment. */
-    public record Context(Questions questions, NameResolver resolver, Connector connector, Function<String, Path> stateDir,
+    public record Context(Questions questions, NameLookup resolver, Connector connector, Function<String, Path> stateDir,
                           UnaryOperator<String> environment) {
     }
 

@@ -1,5 +1,6 @@
 package io.oth.wizard;
 
+import io.oth.check.NameLookup;
 import io.oth.remote.Secret;
 import io.oth.secret.ExternalSecret;
 import io.oth.site.Role;
@@ -45,7 +46,7 @@ public final class Wizard {
     static final String PASSPHRASE_VARIABLE = "OTH_KEY_PASSPHRASE";
     private final UnaryOperator<String> environment;
 
-    public Wizard(Questions questions, Dialog dialog, NameResolver resolver, Connector connector, UnaryOperator<String> environment) {
+    public Wizard(Questions questions, Dialog dialog, NameLookup resolver, Connector connector, UnaryOperator<String> environment) {
         this.questions = questions;
         this.dialog = dialog;
         this.completions = new Completions(questions.playbooks());

@@ -1,5 +1,6 @@
 package io.oth.wizard;
 
+import io.oth.check.NameLookup;
 import io.oth.site.Playbooks;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -7,8 +8,6 @@ import org.jline.terminal.TerminalBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,9 +27,7 @@ final class Scripted {
 
     private final Path stateDir;
     private final Clock clock;
-    private NameResolver resolver = name -> {
-        throw new UnknownHostException(name);
-    };
+    private NameLookup resolver = name -> new NameLookup.Answer(List.of(), "the test's resolver", java.util.Optional.empty());
     private Connector connector = (site, trust, passphrase) -> List.of();
     private Map<String, String> environment = Map.of();
     private String type = "ansi";
@@ -41,12 +38,7 @@ final class Scripted {
     }
 
     Scripted resolving(String name, String address) {
-        resolver = n -> {
-            if (n.equals(name)) {
-                return List.of(InetAddress.getByName(address));
-            }
-            throw new UnknownHostException(n);
-        };
+        resolver = n -> new NameLookup.Answer(n.equals(name) ? List.of(address) : List.of(), "the test's resolver", java.util.Optional.empty());
         return this;
     }
 

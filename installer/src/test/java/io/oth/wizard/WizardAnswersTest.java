@@ -1,5 +1,6 @@
 package io.oth.wizard;
 
+import io.oth.check.NameLookup;
 import io.oth.cert.TestBundles;
 import io.oth.cli.Run;
 import io.oth.site.Problem;
@@ -11,8 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -41,12 +40,8 @@ class WizardAnswersTest {
         Files.writeString(bundle, TestBundles.good());
     }
 
-    private final NameResolver resolver = name -> {
-        if (name.equals("oth.example.test")) {
-            return List.of(InetAddress.getByName("203.0.113.20"));
-        }
-        throw new UnknownHostException(name);
-    };
+    private final NameLookup resolver = name -> new NameLookup.Answer(name.equals("oth.example.test") ? List.of("203.0.113.20") : List.of(),
+            "the test's resolver", Optional.empty());
 
     private AnswersFile.Read read(String text, Map<String, String> environment) throws IOException {
         Path answers = dir.resolve("answers.yml");
