@@ -119,6 +119,8 @@ public final class Doctor {
         }
         if (only.contains("certs") || only.contains("ports")) {
             checks.add(CompletableFuture.supplyAsync(operator::served));
+        }
+        if (only.contains("certs")) {
             checks.add(CompletableFuture.completedFuture(operator.bundle()));
         }
         return checks.stream().flatMap(c -> c.join().stream()).toList();
