@@ -176,6 +176,11 @@ public final class SiteCa {
         return !clock.instant().plus(window).isBefore(cert.getNotAfter().toInstant());
     }
 
+    /** Whole days until {@code cert} expires (negative once it has). */
+    public static long daysLeft(X509Certificate cert, Clock clock) {
+        return Math.floorDiv(Duration.between(clock.instant(), cert.getNotAfter().toInstant()).getSeconds(), Duration.ofDays(1).getSeconds());
+    }
+
     /** The status of the first certificate in {@code pem} (a leaf, or leaf + intermediate, as read from a node). */
     public CertificateStatus status(String pem) throws CaException {
         List<X509Certificate> certificates;
@@ -196,7 +201,7 @@ public final class SiteCa {
         String service = dot < 0 ? commonName : commonName.substring(0, dot);
         String node = dot < 0 ? "" : commonName.substring(dot + 1);
         Instant notAfter = cert.getNotAfter().toInstant();
-        long daysLeft = Math.floorDiv(Duration.between(clock.instant(), notAfter).getSeconds(), Duration.ofDays(1).getSeconds());
+        long daysLeft = daysLeft(cert, clock);
         boolean ours = Stream.concat(Stream.of(issuer.certificate()), retired.stream()).anyMatch(ca -> Signer.issued(ca, cert));
         return new CertificateStatus(service, node, cert.getSubjectX500Principal().getName(), notAfter, daysLeft, ours);
     }

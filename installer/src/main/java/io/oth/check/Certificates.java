@@ -13,7 +13,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,7 +57,7 @@ final class Certificates {
             return new Finding("certs.internal", node, target, Verdict.FAIL, "not a readable certificate: " + e.getMessage(),
                     "oth certs rotate --service " + service + " replaces it");
         }
-        long days = Math.floorDiv(Duration.between(clock.instant(), cert.getNotAfter().toInstant()).getSeconds(), Duration.ofDays(1).getSeconds());
+        long days = SiteCa.daysLeft(cert, clock);
         Optional<CertificateStatus> status = ca.map(c -> c.status(cert));
         if (status.isPresent() && !status.get().issuedByThisCa()) {
             return new Finding("certs.internal", node, target, Verdict.FAIL, "not issued by this site's CA (" + cert.getIssuerX500Principal().getName() + ")",
