@@ -9,7 +9,10 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
@@ -20,19 +23,44 @@ import java.util.List;
 /**
  * Strict host-key checking against an OpenSSH known_hosts file. A changed key is always refused;
  * an unknown key is accepted only when {@link HostKeyTrust} says a person confirmed it, and is then
- * recorded. One instance per connection attempt: it remembers why it refused.
+ * recorded. One instance per connection attempt: it remembers why it refused. The file is parsed
+ * once per fleet ({@link #parse}) and each verifier starts from a copy of those entries: parsing a
+ * public key is not free (an RSA key's modulus is checked), and a fleet of N nodes would otherwise
+ * parse the whole file N times.
  */
 final class KnownHostsVerifier extends OpenSSHKnownHosts {
     private static final Object FILE_LOCK = new Object();
 
+    private final File file;
     private final String hostLabel;
     private final HostKeyTrust trust;
     private RemoteException refusal;
 
-    KnownHostsVerifier(File knownHosts, String hostLabel, HostKeyTrust trust) throws IOException {
-        super(knownHosts);
+    private KnownHostsVerifier(File knownHosts, List<KnownHostEntry> parsed, String hostLabel, HostKeyTrust trust) throws IOException {
+        super(Reader.nullReader());
+        this.file = knownHosts;
         this.hostLabel = hostLabel;
         this.trust = trust;
+        entries.addAll(parsed);
+    }
+
+    /** A verifier for one connection, starting from the {@code parsed} entries of {@code knownHosts}. */
+    static KnownHostsVerifier of(File knownHosts, List<KnownHostEntry> parsed, String hostLabel, HostKeyTrust trust) {
+        try {
+            return new KnownHostsVerifier(knownHosts, parsed, hostLabel, trust);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading an empty reader", e);
+        }
+    }
+
+    /** The entries of {@code knownHosts} (none when it does not exist yet). */
+    static List<KnownHostEntry> parse(File knownHosts) throws IOException {
+        return List.copyOf(new OpenSSHKnownHosts(knownHosts).entries());
+    }
+
+    @Override
+    public File getFile() {
+        return file;
     }
 
     /** Why the last key was refused, if it was. */
@@ -52,7 +80,10 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
                     if (dir != null) {
                         Files.createDirectories(dir.toPath());
                     }
-                    write(new HostEntry(null, hostname, KeyType.fromKey(key), key));
+                    HostEntry entry = new HostEntry(null, hostname, KeyType.fromKey(key), key);
+                    Files.writeString(file.toPath(), entry.getLine() + System.lineSeparator(),
+                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    entries.add(entry);
                     return true;
                 } catch (IOException e) {
                     refusal = new RemoteException(hostLabel, Failure.HOST_KEY_UNKNOWN,

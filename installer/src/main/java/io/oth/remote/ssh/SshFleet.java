@@ -12,9 +12,11 @@ import io.oth.site.Site;
 import io.oth.site.SshEndpoint;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.SecurityUtils;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.transport.TransportException;
+import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import net.schmizz.sshj.userauth.method.AuthMethod;
@@ -41,6 +43,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tunnelled through it ({@code newDirectConnection} + {@code connectVia}), opened in parallel.
  */
 public final class SshFleet implements Fleet {
+    static {
+        // sshj would register Bouncy Castle (it is on oth's class path) and ask it for every
+        // cipher, MAC, key agreement and key. The JDK's own providers have all that SSH needs
+        // here (AES-GCM/CTR with the CPU's AES instructions, X25519, Ed25519, ECDSA, RSA) and
+        // parse a known_hosts RSA key without Bouncy Castle's primality test of its modulus.
+        SecurityUtils.setSecurityProvider(null);
+        SecurityUtils.setRegisterBouncyCastle(false);
+    }
+
     private static final DefaultConfig CONFIG = new DefaultConfig();
 
     private final SSHClient bastion;
@@ -59,14 +70,15 @@ public final class SshFleet implements Fleet {
      */
     public static SshFleet connect(Site site, List<Node> nodes, ConnectOptions options) throws RemoteException {
         Keys keys = new Keys(options);
+        KnownHosts known = KnownHosts.read(options.knownHosts());
         SSHClient jump = null;
         if (site.bastion().isPresent()) {
             SshEndpoint b = site.bastion().get();
-            jump = open("bastion " + b.address(), b, options, keys, null, true);
+            jump = open("bastion " + b.address(), b, options, keys, known, null, true);
         }
         final SSHClient via = jump;
         AtomicInteger sessions = new AtomicInteger();
-        return new SshFleet(jump, Parallel.map(nodes, options.concurrency(), node -> reach(node, via, options, keys, sessions)), sessions);
+        return new SshFleet(jump, Parallel.map(nodes, options.concurrency(), node -> reach(node, via, options, keys, known, sessions)), sessions);
     }
 
     /** One node on its own connection (through the bastion): for a step that must prove a fresh login works, or needs one node only. */
@@ -120,10 +132,10 @@ public final class SshFleet implements Fleet {
         return reaches.size() + (bastion == null ? 0 : 1);
     }
 
-    private static Reach reach(Node node, SSHClient via, ConnectOptions options, Keys keys, AtomicInteger sessions) {
+    private static Reach reach(Node node, SSHClient via, ConnectOptions options, Keys keys, KnownHosts known, AtomicInteger sessions) {
         long start = System.nanoTime();
         try {
-            SSHClient ssh = open(node.name(), node.ssh(), options, keys, via, false);
+            SSHClient ssh = open(node.name(), node.ssh(), options, keys, known, via, false);
             return Reach.reached(node, new SshHost(node.name(), ssh, node.ssh().isRoot(), sessions), since(start));
         } catch (RemoteException e) {
             return Reach.failed(node, e, since(start));
@@ -135,7 +147,7 @@ public final class SshFleet implements Fleet {
     }
 
     /** Connects and authenticates one hop; {@code via} null means a direct TCP connection. */
-    private static SSHClient open(String label, SshEndpoint to, ConnectOptions options, Keys keys,
+    private static SSHClient open(String label, SshEndpoint to, ConnectOptions options, Keys keys, KnownHosts known,
                                   SSHClient via, boolean isBastion) throws RemoteException {
         SSHClient ssh = new SSHClient(CONFIG);
         int timeoutMs = (int) options.timeout().toMillis();
@@ -143,12 +155,10 @@ public final class SshFleet implements Fleet {
         ssh.setTimeout(timeoutMs);
         ssh.getTransport().setTimeoutMs(timeoutMs);
         ssh.getConnection().setTimeoutMs(timeoutMs);
-        KnownHostsVerifier verifier;
-        try {
-            verifier = new KnownHostsVerifier(options.knownHosts().toFile(), label, options.trust());
-        } catch (IOException e) {
-            throw new RemoteException(label, Failure.HOST_KEY_UNKNOWN, "cannot read " + options.knownHosts() + ": " + e.getMessage());
+        if (known.unreadable() != null) {
+            throw new RemoteException(label, Failure.HOST_KEY_UNKNOWN, "cannot read " + known.file() + ": " + known.unreadable().getMessage());
         }
+        KnownHostsVerifier verifier = KnownHostsVerifier.of(known.file().toFile(), known.entries(), label, options.trust());
         ssh.addHostKeyVerifier(verifier);
         try {
             if (via == null) {
@@ -221,6 +231,17 @@ public final class SshFleet implements Fleet {
             ssh.disconnect();
         } catch (IOException ignored) {
             // nothing to clean up beyond this
+        }
+    }
+
+    /** The known_hosts file, parsed once for all the fleet's connections; a file that cannot be read fails each of them. */
+    private record KnownHosts(Path file, List<OpenSSHKnownHosts.KnownHostEntry> entries, IOException unreadable) {
+        static KnownHosts read(Path file) {
+            try {
+                return new KnownHosts(file, KnownHostsVerifier.parse(file.toFile()), null);
+            } catch (IOException e) {
+                return new KnownHosts(file, List.of(), e);
+            }
         }
     }
 

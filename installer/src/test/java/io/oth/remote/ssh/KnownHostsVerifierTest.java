@@ -1,0 +1,99 @@
+package io.oth.remote.ssh;
+
+import io.oth.remote.Failure;
+import io.oth.remote.HostKeyTrust;
+import net.schmizz.sshj.common.Buffer;
+import net.schmizz.sshj.common.KeyType;
+import net.schmizz.sshj.common.SecurityUtils;
+import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts.KnownHostEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KnownHostsVerifierTest {
+    private static final HostKeyTrust NOBODY = (label, address, type, fingerprint) -> false;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void oneParseServesEveryConnectionAndARecordedKeyIsAccepted() throws Exception {
+        PublicKey ed = key("Ed25519");
+        PublicKey rsa = key("RSA");
+        Path file = write(line("10.77.0.11", ed), line("10.77.0.12", rsa));
+        List<KnownHostEntry> parsed = KnownHostsVerifier.parse(file.toFile());
+
+        KnownHostsVerifier app1 = KnownHostsVerifier.of(file.toFile(), parsed, "app1", NOBODY);
+        KnownHostsVerifier app2 = KnownHostsVerifier.of(file.toFile(), parsed, "app2", NOBODY);
+        assertTrue(app1.verify("10.77.0.11", 22, ed));
+        assertTrue(app2.verify("10.77.0.12", 22, rsa));
+        assertNull(app1.refusal());
+        assertEquals(file.toFile(), app1.getFile());
+    }
+
+    @Test
+    void aChangedKeyIsRefusedNamingWhatIsRecorded() throws Exception {
+        PublicKey recorded = key("Ed25519");
+        Path file = write(line("10.77.0.11", recorded));
+        KnownHostsVerifier app1 = KnownHostsVerifier.of(file.toFile(), KnownHostsVerifier.parse(file.toFile()), "app1", (l, a, t, f) -> true);
+
+        assertFalse(app1.verify("10.77.0.11", 22, key("Ed25519")));
+        assertEquals(Failure.HOST_KEY_CHANGED, app1.refusal().failure());
+        assertTrue(app1.refusal().getMessage().contains(KnownHostsVerifier.sha256(recorded)), app1.refusal().getMessage());
+    }
+
+    @Test
+    void aConfirmedKeyIsAppendedAndAnUnconfirmedOneIsNot() throws Exception {
+        Path file = write(line("10.77.0.11", key("Ed25519")));
+        PublicKey fresh = key("Ed25519");
+        List<String> asked = new ArrayList<>();
+        HostKeyTrust person = (label, address, type, fingerprint) -> asked.add(label + " " + address + " " + type + " " + fingerprint);
+
+        KnownHostsVerifier refusing = KnownHostsVerifier.of(file.toFile(), KnownHostsVerifier.parse(file.toFile()), "app2", NOBODY);
+        assertFalse(refusing.verify("10.77.0.12", 22, fresh));
+        assertEquals(Failure.HOST_KEY_UNKNOWN, refusing.refusal().failure());
+        assertEquals(1, Files.readAllLines(file).size());
+
+        KnownHostsVerifier confirming = KnownHostsVerifier.of(file.toFile(), KnownHostsVerifier.parse(file.toFile()), "app2", person);
+        assertTrue(confirming.verify("10.77.0.12", 22, fresh));
+        assertEquals(List.of("app2 10.77.0.12 ssh-ed25519 " + KnownHostsVerifier.sha256(fresh)), asked);
+        assertEquals(2, Files.readAllLines(file).size());
+        assertTrue(KnownHostsVerifier.of(file.toFile(), KnownHostsVerifier.parse(file.toFile()), "app2", NOBODY).verify("10.77.0.12", 22, fresh));
+    }
+
+    @Test
+    void sshUsesTheJdksProvidersNotBouncyCastle() throws Exception {
+        Class.forName(SshFleet.class.getName());
+        assertNull(SecurityUtils.getSecurityProvider());
+        assertEquals("SunRsaSign", SecurityUtils.getKeyFactory("RSA").getProvider().getName());
+    }
+
+    private Path write(String... lines) throws Exception {
+        return Files.write(dir.resolve("known_hosts"), List.of(lines));
+    }
+
+    private static String line(String host, PublicKey key) {
+        byte[] blob = new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
+        return host + " " + KeyType.fromKey(key) + " " + Base64.getEncoder().encodeToString(blob);
+    }
+
+    private static PublicKey key(String algorithm) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+        if (algorithm.equals("RSA")) {
+            generator.initialize(2048);
+        }
+        return generator.generateKeyPair().getPublic();
+    }
+}
