@@ -238,11 +238,12 @@ public final class Doctor {
         String resolver = "awk '/^nameserver/ {print $2; exit}' /etc/resolv.conf";
         if (node.role().equals("app")) {
             String lb = site.nodesWithRole("lb").get(0).publicAddress().orElseThrow();
-            probes.add(new Probe("dns.fqdn", "echo \"$(" + resolver + ")\"; getent ahostsv4 " + Command.quote(site.fqdn()) + " | awk '{print $1}' | sort -u"));
+            probes.add(new Probe("dns.fqdn", "echo \"$(" + resolver + ")\"; getent ahostsv4 " + Command.quote(site.fqdn())));
             readers.add(a -> {
-                List<String> lines = a.get("dns.fqdn").output().lines().toList();
-                String server = lines.isEmpty() ? "?" : lines.get(0);
-                List<String> got = lines.size() > 1 ? lines.subList(1, lines.size()) : List.of();
+                String output = a.get("dns.fqdn").output();
+                int firstLine = output.indexOf('\n');
+                String server = output.isEmpty() ? "?" : firstLine < 0 ? output : output.substring(0, firstLine);
+                List<String> got = firstLine < 0 ? List.of() : getentAddresses(output.substring(firstLine + 1));
                 findings.add(OperatorChecks.fqdnFinding(site.fqdn(), node.name(), lb, new NameLookup.Answer(got, "nameserver " + server, Optional.empty())));
             });
         }
@@ -251,9 +252,9 @@ public final class Doctor {
                 continue;
             }
             String key = "dns.node:" + other.name();
-            probes.add(new Probe(key, "getent ahostsv4 " + Command.quote(other.name()) + " | awk '{print $1}' | sort -u"));
+            probes.add(new Probe(key, "getent ahostsv4 " + Command.quote(other.name())));
             readers.add(a -> {
-                List<String> got = a.get(key).output().lines().toList();
+                List<String> got = getentAddresses(a.get(key).output());
                 if (got.contains(other.address())) {
                     findings.add(Finding.ok("dns.nodes", node.name(), other.name(), "resolves to " + other.address()));
                 } else {
@@ -263,6 +264,15 @@ public final class Doctor {
                 }
             });
         }
+    }
+
+    /**
+     * The addresses in what {@code getent ahostsv4} printed (one line per address and socket type),
+     * each once, sorted. Parsed here rather than with awk and sort on the node: a doctor run starts
+     * a few hundred lookups at once, and each process there counts.
+     */
+    static List<String> getentAddresses(String output) {
+        return output.lines().map(String::strip).filter(l -> !l.isEmpty()).map(l -> l.split("\\s+")[0]).distinct().sorted().toList();
     }
 
     private void ports(Node node, List<Probe> probes, List<Consumer<Map<String, Probe.Answer>>> readers, List<Finding> findings) {

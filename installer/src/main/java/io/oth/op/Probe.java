@@ -38,17 +38,16 @@ public record Probe(String key, String script) {
      * a private temporary directory): the script takes as long as its slowest probe.
      */
     public static String concurrentScript(List<Probe> probes) {
+        // Each background job writes its whole section (mark, output, exit code) to its own file;
+        // one cat prints them all at the end. Processes matter here: a doctor run at 10 app nodes
+        // starts a few hundred probes at once.
         StringBuilder script = new StringBuilder("d=$(mktemp -d)\n");
         for (int i = 0; i < probes.size(); i++) {
-            script.append("( ( ").append(probes.get(i).script).append("\n) >\"$d/").append(i).append("\" 2>&1 </dev/null; echo $? >\"$d/")
-                    .append(i).append(".rc\" ) &\n");
+            script.append("{ printf '%s %s\\n' '").append(MARK).append("' '").append(probes.get(i).key).append("'; ( ")
+                    .append(probes.get(i).script).append("\n) 2>&1 </dev/null; printf '\\n%s %s\\n' '").append(MARK)
+                    .append("-rc' \"$?\"; } >\"$d/").append(i).append("\" &\n");
         }
-        script.append("wait\n");
-        for (int i = 0; i < probes.size(); i++) {
-            script.append("printf '%s %s\\n' '").append(MARK).append("' '").append(probes.get(i).key).append("'; cat \"$d/").append(i)
-                    .append("\"; printf '\\n%s %s\\n' '").append(MARK).append("-rc' \"$(cat \"$d/").append(i).append(".rc\")\"\n");
-        }
-        return script.append("rm -rf \"$d\"\n").toString();
+        return script.append("wait\ncat \"$d\"/*\nrm -rf \"$d\"\n").toString();
     }
 
     public static Map<String, Answer> parse(String output) {

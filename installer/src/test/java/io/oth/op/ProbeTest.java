@@ -10,22 +10,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ProbeTest {
 
+    private static final List<Probe> PROBES = List.of(
+            new Probe("a", "echo one; echo two"),
+            new Probe("b", "echo oops >&2; exit 3"),
+            new Probe("c", "printf 'no newline'"),
+            new Probe("d", "true"),
+            new Probe("e", "cat; echo \"stdin was empty\""));
+
     @Test
     void probesRunAsOneScriptAndComeBackApartWithTheirExitCodes() throws Exception {
-        List<Probe> probes = List.of(
-                new Probe("a", "echo one; echo two"),
-                new Probe("b", "echo oops >&2; exit 3"),
-                new Probe("c", "printf 'no newline'"),
-                new Probe("d", "true"));
-        Map<String, Probe.Answer> answers = run(Probe.script(probes));
+        assertAnswers(run(Probe.script(PROBES)));
+    }
+
+    @Test
+    void probesRunSideBySideComeBackApartTheSameWay() throws Exception {
+        assertAnswers(run(Probe.concurrentScript(PROBES)));
+    }
+
+    private static void assertAnswers(Map<String, Probe.Answer> answers) {
         assertEquals(new Probe.Answer(0, "one\ntwo"), answers.get("a"));
         assertEquals(new Probe.Answer(3, "oops"), answers.get("b"));
         assertEquals(new Probe.Answer(0, "no newline"), answers.get("c"));
         assertEquals(new Probe.Answer(0, ""), answers.get("d"));
+        assertEquals(new Probe.Answer(0, "stdin was empty"), answers.get("e"));
+        assertEquals(PROBES.size(), answers.size());
     }
 
     @Test
-    void probesRunSideBySideComeBackTheSame() throws Exception {
+    void slowProbesSideBySideComeBackTheSame() throws Exception {
         List<Probe> probes = List.of(new Probe("slow", "sleep 1; echo a"), new Probe("also", "sleep 1; echo b >&2; exit 4"));
         Map<String, Probe.Answer> answers = run(Probe.concurrentScript(probes));
         assertEquals(new Probe.Answer(0, "a"), answers.get("slow"));
