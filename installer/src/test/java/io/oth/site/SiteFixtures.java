@@ -15,12 +15,12 @@ import java.util.stream.Stream;
  * Site files under test/resources/site, copied into a temporary directory beside the files they
  * name: key files are made there with the right modes because git does not keep modes.
  */
-final class SiteFixtures {
+public final class SiteFixtures {
     private SiteFixtures() {
     }
 
     /** Copies {@code site/<resource>} to {@code dir/site.yml} among the files fixtures refer to. */
-    static Path stage(String resource, Path dir) throws IOException {
+    public static Path stage(String resource, Path dir) throws IOException {
         for (String key : List.of("id_test", "id_bastion", "id_lb")) {
             write(dir.resolve(key), "rw-------");
         }

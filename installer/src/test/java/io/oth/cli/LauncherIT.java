@@ -1,0 +1,110 @@
+package io.oth.cli;
+
+import io.oth.site.SiteFixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged launcher (packaging/oth) on its first run of a command, when it does not exec the
+ * JVM but waits for it to record the class-data archive. No lab: {@code oth secrets set} waits
+ * for one line of standard input, which is all these tests need.
+ */
+class LauncherIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFirstRunRecordsItsArchiveAndALaterRunUsesIt() throws Exception {
+        Path site = SiteFixtures.stage("good/minimal.yml", dir);
+        for (int run = 1; run <= 2; run++) {
+            Process oth = start(site);
+            try (OutputStream in = oth.getOutputStream()) {
+                in.write("s3cret-value\n".getBytes(StandardCharsets.UTF_8));
+            }
+            String out = new String(oth.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(oth.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, oth.exitValue(), out);
+            assertTrue(out.contains("external.database.password saved in"), out);
+            assertEquals(List.of("secrets-"), archives().stream().map(f -> f.substring(0, f.indexOf('-') + 1)).toList());
+            assertTrue(archives().get(0).endsWith(".jsa"), archives()::toString);
+        }
+    }
+
+    @Test
+    void killingTheLauncherOutrightStopsTheJvmItStartedAndTheNextRunTidiesUp() throws Exception {
+        Path site = SiteFixtures.stage("good/minimal.yml", dir);
+        // Standard input from a FIFO this test holds open: the JVM waits on it for as long as the
+        // test likes (a pipe from ProcessBuilder would close when the launcher is reaped).
+        Path fifo = dir.resolve("stdin");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        try (RandomAccessFile held = new RandomAccessFile(fifo.toFile(), "rw")) {
+            ProcessBuilder pb = builder(site).redirectInput(fifo.toFile());
+            Process oth = pb.start();
+            ProcessHandle jvm = jvmUnder(oth.toHandle());
+            oth.destroyForcibly();
+            assertTrue(oth.waitFor(10, TimeUnit.SECONDS));
+            jvm.onExit().get(10, TimeUnit.SECONDS);
+            assertFalse(jvm.isAlive(), "the JVM went on without its launcher");
+        }
+        assertTrue(archives().stream().noneMatch(f -> f.endsWith(".jsa")), "a killed run recorded an archive: " + archives());
+
+        Process again = start(site);
+        again.getOutputStream().close();
+        again.getInputStream().readAllBytes();
+        assertTrue(again.waitFor(60, TimeUnit.SECONDS));
+        List<String> left = archives();
+        assertTrue(left.stream().noneMatch(f -> f.contains(".jsa.")), "what the killed run left is still there: " + left);
+    }
+
+    private Process start(Path site) throws IOException {
+        return builder(site).start();
+    }
+
+    private ProcessBuilder builder(Path site) {
+        ProcessBuilder pb = new ProcessBuilder(System.getProperty("oth.launcher"), "secrets", "set", "external.database.password", "--site", site.toString())
+                .redirectErrorStream(true);
+        pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+        pb.environment().put("XDG_STATE_HOME", dir.resolve("state").toString());
+        pb.environment().remove("OTH_CDS");
+        pb.environment().remove("OTH_JAVA_OPTS");
+        return pb;
+    }
+
+    /** The JVM the launcher started, once it is there. */
+    private static ProcessHandle jvmUnder(ProcessHandle launcher) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            Optional<ProcessHandle> child = launcher.children().filter(c -> c.info().command().orElse("").endsWith("java")).findFirst();
+            if (child.isPresent()) {
+                Thread.sleep(500); // past its start, into the wait for standard input
+                return child.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the launcher started no JVM");
+    }
+
+    private List<String> archives() throws IOException {
+        Path cache = dir.resolve("cache/oth");
+        if (!Files.isDirectory(cache)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(cache)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+}
