@@ -38,6 +38,7 @@ final class ForwardChecks {
     private final Optional<Secrets> secrets;
     private final Duration timeout;
     private final ExecutorService executor;
+    private ServiceLogin logins;
 
     /** {@code siteCa}: the site CA when this machine has one (asked for only when a login needs it). */
     ForwardChecks(Site site, java.util.function.Supplier<Optional<SiteCa>> siteCa, Optional<Secrets> secrets, Duration timeout, ExecutorService executor) {
@@ -101,14 +102,21 @@ final class ForwardChecks {
                     "run oth doctor where oth install ran (they are in its state directory)");
         }
         try (Forward forward = host.forward(storage.address(), service.port())) {
-            ServiceLogin login = new ServiceLogin(ca.get().rootCertificate(), ca.get().rootPem(), storage.address(), timeout);
-            return Finding.ok(service.id(), node.name(), target, service.login().run(login, forward.localPort()));
+            return Finding.ok(service.id(), node.name(), target, service.login().run(logins(ca.get(), storage), forward.localPort()));
         } catch (MissingSecret e) {
             return new Finding(service.id(), node.name(), target, Verdict.SKIP, "the site's secrets have no " + e.getMessage() + " yet",
                     "oth install creates the application's accounts");
         } catch (Exception e) {
             return failed(node, storage, service, target, e);
         }
+    }
+
+    /** The one {@link ServiceLogin} all logins of this run share. */
+    private synchronized ServiceLogin logins(SiteCa ca, Node storage) throws java.security.GeneralSecurityException {
+        if (logins == null) {
+            logins = new ServiceLogin(ca.rootCertificate(), ca.rootPem(), storage.address(), timeout);
+        }
+        return logins;
     }
 
     private Finding failed(Node node, Node storage, Service service, String target, Exception e) {

@@ -14,11 +14,12 @@ import okhttp3.OkHttpClient;
 import okhttp3.internal.tls.OkHostnameVerifier;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
 import javax.net.ssl.SSLException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,16 +43,19 @@ final class ServiceLogin {
         TLS, AUTHENTICATION, CONNECTION, TIMEOUT, OTHER
     }
 
-    private final X509Certificate root;
     private final String rootPem;
     private final String address;
+    private final X509TrustManager trust;
     private final Duration timeout;
 
-    /** {@code address}: the storage node's address, which the service certificates name. */
-    ServiceLogin(X509Certificate root, String rootPem, String address, Duration timeout) {
-        this.root = root;
+    /**
+     * {@code address}: the storage node's address, which the service certificates name. One
+     * instance serves every login of a doctor run (its trust manager is built once).
+     */
+    ServiceLogin(X509Certificate root, String rootPem, String address, Duration timeout) throws GeneralSecurityException {
         this.rootPem = rootPem;
         this.address = address;
+        this.trust = SiteTls.trustManager(root, address);
         this.timeout = timeout;
     }
 
@@ -82,7 +86,7 @@ final class ServiceLogin {
         factory.setVirtualHost(vhost);
         factory.setUsername(user);
         factory.setPassword(password.reveal());
-        factory.useSslProtocol(SiteTls.context(root, address));
+        factory.useSslProtocol(SiteTls.context(trust));
         int millis = (int) timeout.toMillis();
         factory.setConnectionTimeout(millis);
         factory.setHandshakeTimeout(millis);
@@ -105,7 +109,7 @@ final class ServiceLogin {
     /** MinIO (S3): the application's bucket, seen with the application's key. */
     String objects(int localPort, String bucket, String accessKey, Secret secretKey) throws Exception {
         OkHttpClient http = new OkHttpClient.Builder()
-                .sslSocketFactory(SiteTls.context(root, address).getSocketFactory(), SiteTls.trustManager(root, address))
+                .sslSocketFactory(SiteTls.context(trust).getSocketFactory(), trust)
                 .hostnameVerifier((host, session) -> OkHostnameVerifier.INSTANCE.verify(address, session))
                 .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
