@@ -1,5 +1,7 @@
 package io.oth.ca;
 
+import io.oth.cert.BouncyCastle;
+
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -31,7 +33,6 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -41,7 +42,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * public point, as OpenSSL writes it; some TLS stacks want both.
  */
 final class Signer {
-    static final Provider BC = new BouncyCastleProvider();
+    static final Provider BC = BouncyCastle.PROVIDER;
     private static final String ALGORITHM = "SHA256withECDSA";
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -57,7 +57,6 @@ import java.util.stream.Collectors;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -77,7 +76,7 @@ public final class BundleCheck {
     /** A bundle is a few kilobytes; a file this large is the wrong file. */
     static final long MAX_FILE_BYTES = 1L << 20;
 
-    private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+    private static final Provider BOUNCY_CASTLE = BouncyCastle.PROVIDER;
     /** Parameter blocks OpenSSL writes next to keys; haproxy reads or skips them, so they are no finding. */
     private static final Set<String> TOLERATED_LABELS = Set.of("EC PARAMETERS", "DH PARAMETERS");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
