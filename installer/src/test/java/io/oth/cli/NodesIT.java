@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -101,6 +102,39 @@ class NodesIT {
         assertEquals(ExitCode.AUTH.code(), run.code(), run::toString);
         assertTrue(row(run, "app1").contains("authentication failed"), run::toString);
         assertTrue(row(run, "app2").endsWith("ok"), run::toString);
+    }
+
+    @Test
+    void rsaAndEcdsaKeysInEitherFileFormatAndAnEncryptedKeyLogInToo(Lab lab) throws Exception {
+        // oth's SSH runs on the JDK's crypto providers: every key kind and file format a customer
+        // may have must still load and sign.
+        String passphrase = "correct horse battery";
+        Map<String, Path> keys = new java.util.LinkedHashMap<>();
+        keys.put("storage", newKeyFile("rsa-openssh", "", "-t", "rsa", "-b", "3072"));
+        keys.put("app1", newKeyFile("rsa-pem", "", "-t", "rsa", "-b", "2048", "-m", "PEM"));
+        keys.put("app2", newKeyFile("ecdsa", "", "-t", "ecdsa", "-b", "256"));
+        keys.put("lb", newKeyFile("ed25519-encrypted", passphrase, "-t", "ed25519"));
+        String text = lab.siteText();
+        for (Map.Entry<String, Path> node : keys.entrySet()) {
+            String pub = Files.readString(Path.of(node.getValue() + ".pub")).trim();
+            lab.exec(node.getKey(), "sh", "-c", "printf '%s\\n' '" + pub + "' >>/root/.ssh/authorized_keys");
+            String address = Files.readAllLines(lab.dir().resolve("hosts.tsv")).stream().map(l -> l.split("\t"))
+                    .filter(f -> f[0].equals(node.getKey())).flatMap(f -> java.util.Arrays.stream(f[4].split(",")))
+                    .filter(a -> a.startsWith("10.77.")).findFirst().orElseThrow();
+            text = text.replaceFirst("(address: " + java.util.regex.Pattern.quote(address) + ")", "$1\n    key: " + node.getValue());
+        }
+        for (Path key : keys.values()) {
+            assertTrue(text.contains("key: " + key), text);
+        }
+        ProcessBuilder oth = new ProcessBuilder(System.getProperty("oth.launcher", Lab.repo().resolve("installer/target/oth").toString()),
+                "nodes", "--site", siteVariant(lab, text).toString()).redirectErrorStream(true);
+        oth.environment().put("OTH_KEY_PASSPHRASE", passphrase);
+        oth.environment().remove("SSH_AUTH_SOCK");
+        Process run = oth.start();
+        String out = new String(run.getInputStream().readAllBytes());
+        assertEquals(0, run.waitFor(), out);
+        assertTrue(out.contains((lab.apps() + 2) + " of " + (lab.apps() + 2) + " nodes ok"), out);
+        assertFalse(out.contains(passphrase), out);
     }
 
     @Test
@@ -226,9 +260,15 @@ class NodesIT {
     }
 
     private Path newKeyFile(String name) throws Exception {
+        return newKeyFile(name, "", "-t", "ed25519");
+    }
+
+    private Path newKeyFile(String name, String passphrase, String... kind) throws Exception {
         Path key = tmp.resolve(name);
-        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString())
-                .redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of("ssh-keygen", "-q"));
+        command.addAll(List.of(kind));
+        command.addAll(List.of("-N", passphrase, "-C", name, "-f", key.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         assertEquals(0, p.waitFor());
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));

@@ -1,5 +1,6 @@
 package io.oth.remote.ssh;
 
+import io.oth.cert.BouncyCastle;
 import io.oth.phase.Parallel;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
@@ -30,6 +31,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.security.Security;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,9 +47,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SshFleet implements Fleet {
     static {
         // sshj would register Bouncy Castle (it is on oth's class path) and ask it for every
-        // cipher, MAC, key agreement and key. The JDK's own providers have all that SSH needs
-        // here (AES-GCM/CTR with the CPU's AES instructions, X25519, Ed25519, ECDSA, RSA) and
-        // parse a known_hosts RSA key without Bouncy Castle's primality test of its modulus.
+        // cipher, MAC, key agreement and key. The JDK's own providers have nearly all that SSH
+        // needs (AES-GCM/CTR with the CPU's AES instructions, X25519, Ed25519, RSA) and parse a
+        // known_hosts RSA key without Bouncy Castle's primality test of its modulus. Bouncy Castle
+        // stays installed last, for the names only it has: sshj asks for an "ECDSA" KeyFactory
+        // (the JDK calls it "EC").
+        Security.addProvider(BouncyCastle.PROVIDER);
         SecurityUtils.setSecurityProvider(null);
         SecurityUtils.setRegisterBouncyCastle(false);
     }

@@ -30,15 +30,18 @@ class KnownHostsVerifierTest {
 
     @Test
     void oneParseServesEveryConnectionAndARecordedKeyIsAccepted() throws Exception {
+        Class.forName(SshFleet.class.getName());
         PublicKey ed = key("Ed25519");
         PublicKey rsa = key("RSA");
-        Path file = write(line("10.77.0.11", ed), line("10.77.0.12", rsa));
+        PublicKey ecdsa = key("EC");
+        Path file = write(line("10.77.0.11", ed), line("10.77.0.12", rsa), line("10.77.0.20", ecdsa));
         List<KnownHostEntry> parsed = KnownHostsVerifier.parse(file.toFile());
 
         KnownHostsVerifier app1 = KnownHostsVerifier.of(file.toFile(), parsed, "app1", NOBODY);
         KnownHostsVerifier app2 = KnownHostsVerifier.of(file.toFile(), parsed, "app2", NOBODY);
         assertTrue(app1.verify("10.77.0.11", 22, ed));
         assertTrue(app2.verify("10.77.0.12", 22, rsa));
+        assertTrue(KnownHostsVerifier.of(file.toFile(), parsed, "storage", NOBODY).verify("10.77.0.20", 22, ecdsa));
         assertNull(app1.refusal());
         assertEquals(file.toFile(), app1.getFile());
     }
@@ -74,10 +77,12 @@ class KnownHostsVerifierTest {
     }
 
     @Test
-    void sshUsesTheJdksProvidersNotBouncyCastle() throws Exception {
+    void sshUsesTheJdksProvidersAndBouncyCastleOnlyForWhatTheJdkLacks() throws Exception {
         Class.forName(SshFleet.class.getName());
         assertNull(SecurityUtils.getSecurityProvider());
         assertEquals("SunRsaSign", SecurityUtils.getKeyFactory("RSA").getProvider().getName());
+        assertEquals("SunJCE", SecurityUtils.getCipher("AES/GCM/NoPadding").getProvider().getName());
+        assertEquals("BC", SecurityUtils.getKeyFactory("ECDSA").getProvider().getName());
     }
 
     private Path write(String... lines) throws Exception {
@@ -93,6 +98,8 @@ class KnownHostsVerifierTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
         if (algorithm.equals("RSA")) {
             generator.initialize(2048);
+        } else if (algorithm.equals("EC")) {
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
         }
         return generator.generateKeyPair().getPublic();
     }
