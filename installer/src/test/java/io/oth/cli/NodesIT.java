@@ -3,6 +3,8 @@ package io.oth.cli;
 import io.oth.lab.Lab;
 import io.oth.lab.LabExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,6 +137,19 @@ class NodesIT {
         assertEquals(0, run.waitFor(), out);
         assertTrue(out.contains((lab.apps() + 2) + " of " + (lab.apps() + 2) + " nodes ok"), out);
         assertFalse(out.contains(passphrase), out);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ecdsa-sha2-nistp256", "ssh-rsa"})
+    void hostKeysOfEveryKindAreVerified(String type, Lab lab) throws Exception {
+        // A known_hosts that records only this kind of key makes every hop offer it.
+        Path knownHosts = tmp.resolve("known_hosts-" + type);
+        Files.writeString(knownHosts, Files.readString(lab.knownHosts()).lines()
+                .filter(l -> l.split("\\s+").length > 1 && l.split("\\s+")[1].equals(type)).map(l -> l + "\n").reduce("", String::concat));
+        assertEquals(lab.apps() + 4, Files.readAllLines(knownHosts).size(), () -> "one " + type + " key per host in " + lab.knownHosts());
+        Run run = Run.oth("nodes", "--site", lab.site().toString(), "--known-hosts", knownHosts.toString());
+        assertEquals(0, run.code(), run::toString);
+        assertTrue(run.out().contains((lab.apps() + 2) + " of " + (lab.apps() + 2) + " nodes ok"), run::toString);
     }
 
     @Test

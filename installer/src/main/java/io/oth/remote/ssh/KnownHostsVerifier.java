@@ -63,6 +63,25 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
         return file;
     }
 
+    /**
+     * The host key algorithms to ask for first, because known_hosts has keys of their kind. sshj
+     * names only "ssh-rsa" for a recorded RSA key, a SHA-1 signature that OpenSSH 8.8 and later
+     * refuse; the server then offers another kind of key, which known_hosts does not have. Like
+     * OpenSSH's client, ask for the RSA key with SHA-2 signatures first.
+     */
+    @Override
+    public List<String> findExistingAlgorithms(String hostname, int port) {
+        List<String> algorithms = new ArrayList<>();
+        for (String algorithm : super.findExistingAlgorithms(hostname, port)) {
+            if (algorithm.equals("ssh-rsa")) {
+                algorithms.add("rsa-sha2-512");
+                algorithms.add("rsa-sha2-256");
+            }
+            algorithms.add(algorithm);
+        }
+        return algorithms;
+    }
+
     /** Why the last key was refused, if it was. */
     RemoteException refusal() {
         return refusal;

@@ -47,6 +47,15 @@ class KnownHostsVerifierTest {
     }
 
     @Test
+    void aRecordedRsaKeyIsAskedForWithSha2SignaturesFirst() throws Exception {
+        Path file = write(line("10.77.0.11", key("RSA")), line("10.77.0.12", key("Ed25519")));
+        List<KnownHostEntry> parsed = KnownHostsVerifier.parse(file.toFile());
+        assertEquals(List.of("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"),
+                KnownHostsVerifier.of(file.toFile(), parsed, "app1", NOBODY).findExistingAlgorithms("10.77.0.11", 22));
+        assertEquals(List.of("ssh-ed25519"), KnownHostsVerifier.of(file.toFile(), parsed, "app2", NOBODY).findExistingAlgorithms("10.77.0.12", 22));
+    }
+
+    @Test
     void aChangedKeyIsRefusedNamingWhatIsRecorded() throws Exception {
         PublicKey recorded = key("Ed25519");
         Path file = write(line("10.77.0.11", recorded));
