@@ -95,7 +95,7 @@ public final class SiteCa {
                     issuer = newIssuer(root, siteName, clock);
                     PrivateFiles.write(issuerFile, Pem.of(issuer.key(), issuer.certificate()));
                 }
-                List<X509Certificate> retired = keepUnexpired(dir, root, issuer, clock);
+                List<X509Certificate> retired = unexpired(dir, root, issuer, clock, true);
                 return new SiteCa(dir, siteName, clock, root, issuer, retired);
             });
         } catch (IOException e) {
@@ -103,12 +103,31 @@ public final class SiteCa {
         }
     }
 
-    /** The CA in {@code dir} if oth has made one there (by an install), without creating anything. */
+    /**
+     * The CA in {@code dir} if oth has made one there (by an install), read as it is: for readers
+     * such as doctor, which must change nothing (no lock file, no intermediate made where one is
+     * missing, no expired retired intermediate deleted). A CA that an interrupted first install
+     * left without its intermediate is an error here, naming the file.
+     */
     public static java.util.Optional<SiteCa> existing(Path dir, String siteName, Clock clock) throws CaException {
-        if (!Files.exists(dir.resolve("root.pem"))) {
+        Path rootFile = dir.resolve("root.pem");
+        Path issuerFile = dir.resolve("issuer.pem");
+        if (!Files.exists(rootFile)) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(openOrCreate(dir, siteName, clock));
+        try {
+            if (!Files.exists(issuerFile)) {
+                throw new IOException(issuerFile + " is missing (an install stopped while making the CA); oth install makes it");
+            }
+            Authority root = load(rootFile);
+            Authority issuer = load(issuerFile);
+            if (!Signer.issued(root.certificate(), issuer.certificate())) {
+                throw new IOException(issuerFile + " was not issued by the root CA in " + rootFile);
+            }
+            return java.util.Optional.of(new SiteCa(dir, siteName, clock, root, issuer, unexpired(dir, root, issuer, clock, false)));
+        } catch (IOException e) {
+            throw new CaException(e.getMessage(), e);
+        }
     }
 
     /** {@link #issue(ServiceIdentity, Duration)} for {@link #DEFAULT_VALIDITY} (90 days). */
@@ -158,7 +177,7 @@ public final class SiteCa {
                 Authority fresh = newIssuer(root, siteName, clock);
                 PrivateFiles.write(dir.resolve("issuer.pem"), Pem.of(fresh.key(), fresh.certificate()));
                 issuer = fresh;
-                retired = keepUnexpired(dir, root, issuer, clock);
+                retired = unexpired(dir, root, issuer, clock, true);
                 return fresh.certificate();
             });
         } catch (IOException e) {
@@ -268,8 +287,11 @@ public final class SiteCa {
         return new Authority(keys.get(0), certificates.get(0));
     }
 
-    /** The retired intermediates that are still valid; expired ones are deleted, as nothing they issued is valid anymore. */
-    private static List<X509Certificate> keepUnexpired(Path dir, Authority root, Authority current, Clock clock) throws IOException {
+    /**
+     * The retired intermediates that are still valid. With {@code deleteExpired}, expired ones are
+     * deleted, as nothing they issued is valid anymore.
+     */
+    private static List<X509Certificate> unexpired(Path dir, Authority root, Authority current, Clock clock, boolean deleteExpired) throws IOException {
         Path retiredDir = dir.resolve("retired");
         if (!Files.isDirectory(retiredDir)) {
             return List.of();
@@ -286,7 +308,9 @@ public final class SiteCa {
                 }
                 X509Certificate certificate = certificates.get(0);
                 if (certificate.getNotAfter().toInstant().isBefore(clock.instant())) {
-                    Files.delete(file);
+                    if (deleteExpired) {
+                        Files.delete(file);
+                    }
                 } else if (!certificate.equals(current.certificate())) {
                     kept.add(certificate);
                 }

@@ -276,6 +276,31 @@ class SiteCaTest {
     }
 
     @Test
+    void readingAnExistingCaChangesNothing() throws Exception {
+        assertTrue(SiteCa.existing(caDir(), "site-a", CLOCK).isEmpty());
+        assertFalse(Files.exists(caDir()), "reading made the CA directory");
+
+        SiteCa ca = open();
+        X509Certificate oldIssuer = ca.issuerCertificate();
+        ca.rotateIssuer();
+        Files.deleteIfExists(caDir().resolve(".lock"));
+        Clock afterOldExpiry = at(oldIssuer.getNotAfter().toInstant().plusSeconds(1));
+        SiteCa read = SiteCa.existing(caDir(), "site-a", afterOldExpiry).orElseThrow();
+        assertEquals(ca.rootCertificate(), read.rootCertificate());
+        assertEquals(ca.issuerCertificate(), read.issuerCertificate());
+        assertEquals(List.of(), read.retiredIssuers());
+        try (var files = Files.list(caDir().resolve("retired"))) {
+            assertEquals(1, files.count(), "the expired intermediate is left for an install to remove");
+        }
+        assertFalse(Files.exists(caDir().resolve(".lock")), "reading took the CA's lock");
+
+        Files.delete(caDir().resolve("issuer.pem"));
+        CaException missing = assertThrows(CaException.class, () -> SiteCa.existing(caDir(), "site-a", CLOCK));
+        assertTrue(missing.getMessage().contains("issuer.pem is missing"), missing.getMessage());
+        assertFalse(Files.exists(caDir().resolve("issuer.pem")), "reading made an intermediate");
+    }
+
+    @Test
     void theIssuerIsDueForRotationHalfAYearBeforeItExpires() throws Exception {
         X509Certificate issuer = open().issuerCertificate();
         Instant end = issuer.getNotAfter().toInstant();
