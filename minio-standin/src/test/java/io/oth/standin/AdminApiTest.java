@@ -24,7 +24,6 @@ import java.security.MessageDigest;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +54,8 @@ class AdminApiTest {
     @TempDir
     Path temp;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @AutoClose
+    private final Closer toClose = new Closer();
     private MinioStandIn standIn;
     private OkHttpClient http;
 
@@ -68,13 +68,6 @@ class AdminApiTest {
     @BeforeAll
     static void createPki() throws Exception {
         pki = new TestPki();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
     }
 
     @Test
@@ -144,8 +137,7 @@ class AdminApiTest {
         addUser("app-key", "app-secret-0123", "enabled");
         association("attach", "app-key", "app");
         client(ROOT, ROOT_SECRET).makeBucket(MakeBucketArgs.builder().bucket("app-bucket").build());
-        standIn.close();
-        toClose.clear();
+        toClose.close();
 
         start();
         put(client("app-key", "app-secret-0123"), "app-bucket", "k", "v");

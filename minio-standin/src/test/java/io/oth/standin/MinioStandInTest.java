@@ -20,12 +20,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,18 +41,12 @@ class MinioStandInTest {
     @TempDir
     Path temp;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @AutoClose
+    private final Closer toClose = new Closer();
 
     @BeforeAll
     static void createPki() throws Exception {
         pki = new TestPki();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
     }
 
     @Test
