@@ -9,9 +9,9 @@ import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
+import io.oth.ca.SiteTls;
 import io.oth.remote.Secret;
 import okhttp3.OkHttpClient;
-import okhttp3.internal.tls.OkHostnameVerifier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
@@ -28,7 +28,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -108,13 +107,7 @@ final class ServiceLogin {
 
     /** MinIO (S3): the application's bucket, seen with the application's key. */
     String objects(int localPort, String bucket, String accessKey, Secret secretKey) throws Exception {
-        OkHttpClient http = new OkHttpClient.Builder()
-                .sslSocketFactory(SiteTls.context(trust).getSocketFactory(), trust)
-                .hostnameVerifier((host, session) -> OkHostnameVerifier.INSTANCE.verify(address, session))
-                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .callTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .build();
+        OkHttpClient http = SiteTls.httpClient(trust, address, timeout).build();
         MinioClient client = MinioClient.builder().endpoint("https://127.0.0.1:" + localPort).region("us-east-1")
                 .credentials(accessKey, secretKey.reveal()).httpClient(http).build();
         try {

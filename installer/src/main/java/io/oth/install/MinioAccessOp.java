@@ -9,6 +9,7 @@ import io.minio.MinioClient;
 import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
+import io.oth.ca.SiteTls;
 import io.oth.site.AppAccounts;
 import io.oth.minio.MinioAdmin;
 import io.oth.op.Change;
@@ -22,14 +23,9 @@ import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 import io.oth.remote.Secret;
 import okhttp3.OkHttpClient;
-import okhttp3.internal.tls.OkHostnameVerifier;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The application's account on MinIO, made through MinIO's own APIs as on any MinIO: its bucket
@@ -252,23 +247,11 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     private Clients clients(Forward forward) {
         OkHttpClient http;
         try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            store.setCertificateEntry("site-root", endpoint.siteRoot());
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, trust.getTrustManagers(), null);
             // The forward's 127.0.0.1 is not what the certificate is about: it must name MinIO's own address.
-            http = new OkHttpClient.Builder()
-                    .sslSocketFactory(tls.getSocketFactory(), (X509TrustManager) trust.getTrustManagers()[0])
-                    .hostnameVerifier((name, session) -> OkHostnameVerifier.INSTANCE.verify(endpoint.address(), session))
-                    .connectTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .readTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .callTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            http = SiteTls.httpClient(SiteTls.trustManager(endpoint.siteRoot(), endpoint.address()), endpoint.address(), TIMEOUT)
                     .retryOnConnectionFailure(false)
                     .build();
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS with the site CA: " + e.getMessage(), e);
         }
         String url = "https://127.0.0.1:" + forward.localPort();

@@ -1,5 +1,7 @@
 package io.oth.check;
 
+import io.oth.ca.SiteTls;
+
 import io.oth.ca.ServiceIdentity;
 import io.oth.ca.SiteCa;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,7 @@
-package io.oth.check;
+package io.oth.ca;
+
+import okhttp3.OkHttpClient;
+import okhttp3.internal.tls.OkHostnameVerifier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -8,15 +11,18 @@ import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * TLS to one of the site's own services reached through a port forward: the chain must lead to the
  * site's root CA, and the service's certificate must name the address oth meant to reach (the
- * forward's local 127.0.0.1 is not what the certificate is about).
+ * forward's local 127.0.0.1 is not what the certificate is about). Install (MinIO's accounts) and
+ * doctor (the service logins) both connect this way.
  */
-final class SiteTls {
+public final class SiteTls {
     private static final int SAN_DNS = 2;
     private static final int SAN_IP = 7;
 
@@ -24,13 +30,14 @@ final class SiteTls {
     }
 
     /** A fresh context (no sessions shared with other logins) that trusts as {@code trust} does. */
-    static SSLContext context(X509TrustManager trust) throws GeneralSecurityException {
+    public static SSLContext context(X509TrustManager trust) throws GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new X509TrustManager[] {trust}, null);
         return context;
     }
 
-    static X509TrustManager trustManager(X509Certificate root, String expectedName) throws GeneralSecurityException {
+    /** Trusts chains that lead to {@code root} and whose server certificate names {@code expectedName}. */
+    public static X509TrustManager trustManager(X509Certificate root, String expectedName) throws GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         try {
             store.load(null, null);
@@ -63,7 +70,7 @@ final class SiteTls {
     }
 
     /** Whether {@code certificate}'s subject alternative names include {@code name} (an IP address or a DNS name). */
-    static boolean names(X509Certificate certificate, String name) throws CertificateParsingException {
+    public static boolean names(X509Certificate certificate, String name) throws CertificateParsingException {
         Collection<List<?>> names = certificate.getSubjectAlternativeNames();
         if (names == null) {
             return false;
@@ -73,6 +80,21 @@ final class SiteTls {
             String value = String.valueOf(n.get(1));
             return type == SAN_DNS && value.equalsIgnoreCase(name) || type == SAN_IP && sameAddress(value, name);
         });
+    }
+
+    /**
+     * An HTTP client for a site service at {@code address} reached through a forward: TLS trusting
+     * as {@code trust} does, the certificate checked for {@code address} (not the forward's local
+     * name), and {@code timeout} for connecting, reading and the whole call.
+     */
+    public static OkHttpClient.Builder httpClient(X509TrustManager trust, String address, Duration timeout) throws GeneralSecurityException {
+        long millis = timeout.toMillis();
+        return new OkHttpClient.Builder()
+                .sslSocketFactory(context(trust).getSocketFactory(), trust)
+                .hostnameVerifier((host, session) -> OkHostnameVerifier.INSTANCE.verify(address, session))
+                .connectTimeout(millis, TimeUnit.MILLISECONDS)
+                .readTimeout(millis, TimeUnit.MILLISECONDS)
+                .callTimeout(millis, TimeUnit.MILLISECONDS);
     }
 
     private static boolean sameAddress(String a, String b) {
