@@ -21,12 +21,12 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
  * PEM text of keys and certificates. Keys are written as unencrypted PKCS#8 ({@code PRIVATE KEY}),
  * which OpenSSL (MariaDB, haproxy), Erlang (RabbitMQ) and Go (MinIO) all read.
  */
-final class Pem {
+public final class Pem {
     private Pem() {
     }
 
     /** Private keys and certificates, in the given order. */
-    static String of(Object... parts) {
+    public static String of(Object... parts) {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
             for (Object part : parts) {

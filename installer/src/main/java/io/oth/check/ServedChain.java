@@ -1,5 +1,7 @@
 package io.oth.check;
 
+import io.oth.ca.Pem;
+
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -8,10 +10,8 @@ import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -34,13 +34,7 @@ final class ServedChain {
                 parameters.setServerNames(List.of(new SNIHostName(serverName)));
                 socket.setSSLParameters(parameters);
                 socket.startHandshake();
-                StringBuilder pem = new StringBuilder();
-                for (Certificate cert : socket.getSession().getPeerCertificates()) {
-                    pem.append("-----BEGIN CERTIFICATE-----\n")
-                            .append(Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded()))
-                            .append("\n-----END CERTIFICATE-----\n");
-                }
-                return pem.toString();
+                return Pem.of((Object[]) socket.getSession().getPeerCertificates());
             }
         } catch (GeneralSecurityException e) {
             throw new IOException(e.getMessage(), e);
