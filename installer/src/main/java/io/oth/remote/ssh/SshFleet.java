@@ -46,12 +46,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SshFleet implements Fleet {
     static {
-        // sshj would register Bouncy Castle (it is on oth's class path) and ask it for every
-        // cipher, MAC, key agreement and key. The JDK's own providers have nearly all that SSH
-        // needs (AES-GCM/CTR with the CPU's AES instructions, X25519, Ed25519, RSA) and parse a
-        // known_hosts RSA key without Bouncy Castle's primality test of its modulus. Bouncy Castle
-        // stays installed last, for the names only it has: sshj asks for an "ECDSA" KeyFactory
-        // (the JDK calls it "EC").
+        useJdkProviders();
+    }
+
+    /**
+     * sshj would register Bouncy Castle (it is on oth's class path) and ask it for every cipher,
+     * MAC, key agreement and key. The JDK's own providers have nearly all that SSH needs (AES-GCM/CTR
+     * with the CPU's AES instructions, X25519, Ed25519, RSA) and parse a known_hosts RSA key without
+     * Bouncy Castle's primality test of its modulus. Bouncy Castle stays installed last, for the
+     * names only it has: sshj asks for an "ECDSA" KeyFactory (the JDK calls it "EC").
+     */
+    static void useJdkProviders() {
         Security.addProvider(BouncyCastle.PROVIDER);
         SecurityUtils.setSecurityProvider(null);
         SecurityUtils.setRegisterBouncyCastle(false);

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
+import java.security.Security;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -87,7 +88,10 @@ class KnownHostsVerifierTest {
 
     @Test
     void sshUsesTheJdksProvidersAndBouncyCastleOnlyForWhatTheJdkLacks() throws Exception {
-        Class.forName(SshFleet.class.getName());
+        // Whatever registered Bouncy Castle in this JVM before (sshj does when it is used first), it
+        // must be SshFleet's set-up that provides it now.
+        Security.removeProvider("BC");
+        SshFleet.useJdkProviders();
         assertNull(SecurityUtils.getSecurityProvider());
         assertEquals("SunRsaSign", SecurityUtils.getKeyFactory("RSA").getProvider().getName());
         assertEquals("SunJCE", SecurityUtils.getCipher("AES/GCM/NoPadding").getProvider().getName());
