@@ -61,44 +61,62 @@ final class Scripted {
         return new Setup(new Setup.Context(new Questions(Playbooks.load(), clock), resolver, connector, stateDir::resolve, environment::get));
     }
 
-    /** Types {@code input} (lines ending in \n; \u0003 is Ctrl-C) into the wizard, relative paths against {@code dir}. */
+    /** Types {@code input} (lines ending in \n; \u0003 is Ctrl-C, raised as SIGINT) into the wizard, relative paths against {@code dir}. */
     Outcome run(Path dir, String input) throws IOException {
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        Typed typed = new Typed(input);
+        Typed typed = new Typed(input, screen);
         try (Terminal terminal = TerminalBuilder.builder().system(false).streams(typed, screen).type(type).build()) {
             terminal.setSize(new org.jline.terminal.Size(200, 50));
             org.jline.terminal.Attributes attributes = terminal.getAttributes();
             attributes.setLocalFlag(org.jline.terminal.Attributes.LocalFlag.ECHO, false);
             terminal.setAttributes(attributes);
-            typed.start();
+            typed.start(terminal);
             Dialog dialog = new Dialog(terminal);
             try {
                 Setup.Result result = setup().interactive(dialog, new Draft(dir));
                 return new Outcome(text(screen), Optional.of(result), Optional.empty(), dialog);
             } catch (Aborted e) {
                 return new Outcome(text(screen), Optional.empty(), Optional.of(e), dialog);
+            } finally {
+                typed.stop();
             }
         }
     }
 
     /**
-     * What the person types, a line at a time with a pause before each, as a person answers a prompt
-     * that is already shown (typed-ahead input is never redrawn by the line reader). It starts when
-     * {@link #start} is called, after echo is turned off: the line reader shows what it reads itself.
+     * What the person types: each line once the wizard shows a prompt (the screen has grown since the
+     * last line and ends in ": "), as a person answers what is on the screen, and end of input at a
+     * prompt when no line is left. Waiting for the prompt, not for a fixed time, keeps a slow machine
+     * from typing ahead, which the line reader does not redraw. It starts when {@link #start} is
+     * called, after echo is turned off: the line reader shows what it reads itself.
      */
     private static final class Typed extends java.io.InputStream {
+        private static final long PROMPT_WAIT_MILLIS = 20_000;
+
         private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
         private final java.util.Deque<byte[]> lines = new java.util.ArrayDeque<>();
+        private final ByteArrayOutputStream screen;
         private boolean atLineStart = true;
+        private int shownAtLastLine = -1;
+        private volatile boolean over;
+        private Terminal terminal;
 
-        Typed(String text) {
-            for (String line : text.split("(?<=[\n\u0003])")) {
+        Typed(String text, ByteArrayOutputStream screen) {
+            this.screen = screen;
+            for (String line : text.split("(?<=\n)|(?=\u0003)|(?<=\u0003)")) {
                 lines.add(line.getBytes(StandardCharsets.UTF_8));
             }
         }
 
-        void start() {
+        /** Starts typing into {@code terminal}; Ctrl-C is raised on it as SIGINT, as a terminal's line discipline does. */
+        void start(Terminal terminal) {
+            this.terminal = terminal;
             started.countDown();
+        }
+
+        /** The wizard is over: whatever is left is never typed, and the terminal's reading thread is let go. */
+        void stop() {
+            over = true;
         }
 
         @Override
@@ -109,17 +127,24 @@ final class Scripted {
 
         @Override
         public synchronized int read(byte[] buffer, int offset, int length) throws IOException {
+            byte[] line;
             try {
                 started.await();
-                if (atLineStart) {
-                    Thread.sleep(lines.isEmpty() ? 1500 : 15);
-                }
+                do {
+                    if (atLineStart && !awaitPrompt()) {
+                        return -1;
+                    }
+                    line = lines.poll();
+                    if (line == null) {
+                        return -1;
+                    }
+                    if (line.length == 1 && line[0] == 3) {
+                        terminal.raise(Terminal.Signal.INT);
+                        line = null;
+                    }
+                } while (line == null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return -1;
-            }
-            byte[] line = lines.poll();
-            if (line == null) {
                 return -1;
             }
             int n = Math.min(length, line.length);
@@ -129,6 +154,24 @@ final class Scripted {
                 lines.push(java.util.Arrays.copyOfRange(line, n, line.length));
             }
             return n;
+        }
+
+        /**
+         * Until a new prompt is on the screen (true) or the wizard is over (false); after a long wait
+         * the line is typed anyway, and the test shows what the screen had.
+         */
+        private boolean awaitPrompt() throws InterruptedException {
+            long deadline = System.nanoTime() + PROMPT_WAIT_MILLIS * 1_000_000;
+            while (!over && System.nanoTime() < deadline) {
+                String shown = text(screen);
+                if (shown.length() > shownAtLastLine && shown.endsWith(": ")) {
+                    shownAtLastLine = shown.length();
+                    return true;
+                }
+                Thread.sleep(2);
+            }
+            shownAtLastLine = text(screen).length();
+            return !over;
         }
     }
 
