@@ -18,6 +18,7 @@ import io.oth.site.Node;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
 import io.oth.site.StateDir;
+import io.oth.support.SupportAccess;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -344,6 +345,18 @@ public final class Doctor {
             findings.add(extra.isEmpty() ? Finding.ok("posture.listen", node.name(), "sockets", "listens only on ports of the network table")
                     : new Finding("posture.listen", node.name(), "sockets", Verdict.WARN, "also listens on " + String.join(", ", extra)
                     + " (not in the network table; the firewall drops it)", "stop or bind to loopback what does not belong on this node"));
+        });
+        String support = "support:" + node.name();
+        probes.add(new Probe(support, SupportAccess.STATUS));
+        readers.add(a -> {
+            SupportAccess.NodeStatus status = SupportAccess.parseStatus(node.name(), SupportAccess.isEntry(node, playbooks), a.get(support).output());
+            String state = status.state(clock.instant());
+            findings.add(switch (state) {
+                case "closed" -> Finding.ok("posture.support", node.name(), "support access", "closed");
+                case "open" -> Finding.ok("posture.support", node.name(), "support access", "open " + status.describe());
+                default -> new Finding("posture.support", node.name(), "support access", Verdict.WARN, state + ": " + status.describe(),
+                        "oth support close removes what is left of support access");
+            });
         });
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
             SetupCommand.class,
             HostsCommand.class,
             SecretsCommand.class,
+            SupportCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
         footerHeading = "%nExit codes:%n",

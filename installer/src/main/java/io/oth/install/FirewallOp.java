@@ -10,6 +10,7 @@ import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
 import io.oth.remote.HostConnection;
 import io.oth.remote.RemoteException;
+import io.oth.support.SupportAccess;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -27,13 +28,15 @@ import java.util.Set;
  * SSH connection over the same path succeeds. If none does, the node reverts by itself.
  *
  * <p>/etc/nftables.conf is the only source of rules; a live ruleset that drifted from what oth
- * applied (someone ran {@code nft add ...}) is put back.
+ * applied (someone ran {@code nft add ...}) is put back. A support grant that is open survives the
+ * reload: the node re-adds its addresses for the rest of the grant ({@link SupportAccess#REOPEN}).
  */
 public final class FirewallOp implements Operation {
     static final String PATH = "/etc/nftables.conf";
     private static final String STATE = "/var/lib/oth/firewall";
     private static final String LIVE_SUM = STATE + "/live.sha256";
-    private static final String LIVE_NOW = "nft list ruleset | sha256sum | cut -c1-64";
+    /** The live rules without the sets' contents (-t): a support grant adds elements, which is not drift. */
+    private static final String LIVE_NOW = "nft -t list ruleset | sha256sum | cut -c1-64";
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 
     private final String ruleset;
@@ -90,7 +93,8 @@ public final class FirewallOp implements Operation {
                 + " { echo 'flush ruleset'; nft list ruleset; } > " + STATE + "/previous.nft;"
                 + " touch " + pending + ";"
                 + " setsid -f sh -c " + Command.quote(revert) + " </dev/null >/dev/null 2>&1;"
-                + " nft -f " + staged), STEP_TIMEOUT);
+                + " nft -f " + staged + ";"
+                + " if [ -x " + SupportAccess.REOPEN + " ]; then " + SupportAccess.REOPEN + " || echo 'the open support grant was not restored' >&2; fi"), STEP_TIMEOUT);
         if (!armed.ok()) {
             throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "loading the ruleset: " + armed.diagnostic());
         }

@@ -18,11 +18,18 @@ import java.util.Set;
  * The inbound rules of one node, from the port table in playbooks/roles.yml: who ({@code from})
  * may reach which port. Only the services the site runs locally open their ports.
  *
+ * <p>Support staff ({@code from: support}) are never let in by a fixed rule: their rule matches the
+ * sets {@value #SUPPORT_V4} and {@value #SUPPORT_V6}, which are empty until {@code oth support open}
+ * adds the site's support addresses to them, each with a timeout after which the kernel drops it.
+ *
  * @param rules        nftables rule lines for the input chain
  * @param sshSources   the addresses oth's own SSH sessions come from (always let in on 22)
+ * @param supportSets  whether the ruleset declares the support sets (a rule lets support staff in)
  * @param lockoutRisk  empty, or why this ruleset would keep oth out of the node
  */
-public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<String> sshSources, String lockoutRisk) {
+public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<String> sshSources, boolean supportSets, String lockoutRisk) {
+    public static final String SUPPORT_V4 = "support4";
+    public static final String SUPPORT_V6 = "support6";
     private static final int SSH = 22;
 
     public static FirewallRules forNode(Site site, Node node, HostFacts facts, Map<String, HostFacts> all, Playbooks playbooks) {
@@ -31,17 +38,19 @@ public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<St
         all.values().forEach(f -> sshSources.add(f.sshSource()));
         List<String> rules = new ArrayList<>();
         boolean sshOpenToOth = false;
+        boolean supportSets = false;
         for (Role.Inbound in : role.inbound()) {
             if (in.service().isPresent() && !LocalServices.runsLocally(site, in.service().get())) {
                 continue;
             }
             Set<String> sources = new LinkedHashSet<>();
             boolean anywhere = false;
+            boolean support = false;
             for (String from : in.from()) {
                 switch (from) {
                     case "anywhere" -> anywhere = true;
                     case "bastion" -> sources.addAll(sshSources);
-                    case "support" -> sources.addAll(site.supportAddresses());
+                    case "support" -> support = true;
                     default -> site.nodesWithRole(from).forEach(n -> sources.add(n.address()));
                 }
             }
@@ -58,6 +67,12 @@ public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<St
                 if (!v6.isEmpty()) {
                     rules.add("ip6 saddr { " + String.join(", ", v6) + " } " + match + " accept" + comment);
                 }
+                if (support) {
+                    supportSets = true;
+                    String why = " accept comment \"OTH support staff, only while oth support open lasts\"";
+                    rules.add("ip saddr @" + SUPPORT_V4 + " " + match + why);
+                    rules.add("ip6 saddr @" + SUPPORT_V6 + " " + match + why);
+                }
             }
             if (in.port() == SSH && (anywhere || sources.contains(facts.sshSource()))) {
                 sshOpenToOth = true;
@@ -67,7 +82,7 @@ public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<St
         List<String> forward = facts.forwarding()
                 ? site.nodes().stream().filter(n -> !n.name().equals(node.name())).map(Node::address).filter(a -> !isV6(a)).toList()
                 : List.of();
-        return new FirewallRules(List.copyOf(rules), forward, Set.copyOf(sshSources), risk);
+        return new FirewallRules(List.copyOf(rules), forward, Set.copyOf(sshSources), supportSets, risk);
     }
 
     private static boolean isV6(String addressOrCidr) {

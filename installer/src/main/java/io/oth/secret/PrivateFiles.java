@@ -53,6 +53,20 @@ public final class PrivateFiles {
         }
     }
 
+    /** Appends {@code line} and a newline to {@code file}, made 0600 (in a 0700 directory) when it is new: an audit log. */
+    public static void append(Path file, String line) throws IOException {
+        createDirectory(file.toAbsolutePath().getParent());
+        try (FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                ownerOnly())) {
+            ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } catch (IOException e) {
+            throw explain(file, "append to", e);
+        }
+    }
+
     /** Replaces {@code file} with {@code text} atomically; the file is 0600 from its first byte. */
     public static void write(Path file, String text) throws IOException {
         Path dir = file.toAbsolutePath().getParent();

@@ -20,6 +20,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The port table of playbooks/roles.yml turned into rules for each role. */
@@ -59,8 +60,11 @@ class FirewallRulesTest {
         assertEquals(List.of(
                 "tcp dport 80 accept comment \"HTTP, answers 301 to https\"",
                 "tcp dport 443 accept comment \"HTTPS to the application\"",
-                "ip saddr { 10.77.0.10, 52.30.207.215/32, 52.31.90.17/32 } tcp dport 22 accept comment \"SSH for oth and OTH support staff\""),
+                "ip saddr { 10.77.0.10 } tcp dport 22 accept comment \"SSH for oth and OTH support staff\"",
+                "ip saddr @support4 tcp dport 22 accept comment \"OTH support staff, only while oth support open lasts\"",
+                "ip6 saddr @support6 tcp dport 22 accept comment \"OTH support staff, only while oth support open lasts\""),
                 lb.rules());
+        assertTrue(lb.supportSets(), "the support addresses are never a fixed rule: they are added to the sets for a time");
         assertEquals(List.of("10.77.0.101", "10.77.0.102", "10.77.0.20"), lb.forwardFrom(), "the routing LB lets only the site's nodes out");
         assertEquals("", lb.lockoutRisk());
     }
@@ -73,6 +77,7 @@ class FirewallRulesTest {
                 "ip saddr { 10.77.0.10, 10.77.0.2 } tcp dport 22 accept comment \"SSH through the bastion or the load balancer\""),
                 app.rules());
         assertEquals(List.of(), app.forwardFrom());
+        assertFalse(app.supportSets());
     }
 
     @Test

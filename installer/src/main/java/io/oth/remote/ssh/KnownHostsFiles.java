@@ -5,6 +5,9 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 
 /** Trust that comes from a known_hosts file someone gave up front, instead of from a person. */
 public final class KnownHostsFiles {
@@ -16,5 +19,15 @@ public final class KnownHostsFiles {
         OpenSSHKnownHosts given = new OpenSSHKnownHosts(file.toFile());
         return (label, address, type, fingerprint) ->
                 KnownHostsVerifier.recordedFingerprints(given.entries(), address, type).contains(fingerprint);
+    }
+
+    /** OpenSSH's {@code SHA256:...} fingerprint of a public key blob (the base64-decoded middle of a .pub line). */
+    public static String sha256(byte[] blob) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob);
+            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

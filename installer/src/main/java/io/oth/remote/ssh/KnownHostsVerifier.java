@@ -13,8 +13,6 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -135,7 +133,7 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
                     String[] fields = host.getLine().trim().split("\\s+");
                     for (int i = 0; i + 1 < fields.length; i++) {
                         if (fields[i].equals(type)) {
-                            found.add(sha256(Base64.getDecoder().decode(fields[i + 1])));
+                            found.add(KnownHostsFiles.sha256(Base64.getDecoder().decode(fields[i + 1])));
                         }
                     }
                 }
@@ -148,15 +146,7 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
 
     /** OpenSSH's {@code SHA256:...} fingerprint of a public key. */
     static String sha256(PublicKey key) {
-        return sha256(new Buffer.PlainBuffer().putPublicKey(key).getCompactData());
+        return KnownHostsFiles.sha256(new Buffer.PlainBuffer().putPublicKey(key).getCompactData());
     }
 
-    private static String sha256(byte[] blob) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob);
-            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
