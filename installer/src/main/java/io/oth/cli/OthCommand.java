@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
             HostsCommand.class,
             SecretsCommand.class,
             SupportCommand.class,
+            UpgradeCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
         footerHeading = "%nExit codes:%n",

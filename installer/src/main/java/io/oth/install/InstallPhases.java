@@ -36,6 +36,10 @@ import java.util.function.Function;
 /** The phases of {@code oth install}: the order and roles come from playbooks/install.yml, the operations from here. */
 public final class InstallPhases {
     static final String APP_USER = "oth-app";
+    public static final String APP_SERVICE = "oth-app";
+    /** The running release: a symlink to one of {@link #APP_RELEASES}' directories. */
+    public static final String APP_CURRENT = "/opt/oth-app/current";
+    public static final String APP_RELEASES = "/opt/oth-app/releases/";
     private static final String STORAGE = "storage";
     public static final String BACKUP_SCRIPT = "/usr/local/sbin/oth-backup";
     private static final String MARIADB_TLS = "/etc/mysql/oth-tls/";
@@ -283,14 +287,14 @@ public final class InstallPhases {
 
     private List<Operation> application(Target t) {
         ReleaseBundle app = inputs.release();
-        String bundle = "/opt/oth-app/bundles/" + app.name() + "-" + app.version() + ".tar.gz";
+        String bundle = appBundle(app);
         Map<String, Object> vars = Map.of("user", APP_USER, "java", JAVA, "java_options", "-XX:+UseSerialGC -Xms32m -Xmx256m",
                 "entry", app.entry());
         List<Operation> ops = new ArrayList<>();
         ops.addAll(List.of(
                 new SystemUserOp(APP_USER),
                 FileOp.binary(bundle, app.bytes(), "root:root", "0644"),
-                new UnpackOp(bundle, "/opt/oth-app/releases/" + app.version(), "/opt/oth-app/current", app.sha256(), Set.of("oth-app")),
+                new UnpackOp(bundle, APP_RELEASES + app.version(), APP_CURRENT, app.sha256(), Set.of(APP_SERVICE)),
                 FileOp.text("/etc/oth-app/app.properties", appProperties(t), "root:" + APP_USER, "0640").notifying("oth-app"),
                 FileOp.text("/etc/oth-app/site-ca.pem", inputs.ca().rootPem(), "root:root", "0644").notifying("oth-app")));
         Storage storage = t.site().storage();
@@ -306,6 +310,11 @@ public final class InstallPhases {
                         .notifying("oth-app"),
                 new ServiceOp("oth-app", t.facts().init(), true)));
         return ops;
+    }
+
+    /** Where a release bundle is kept on an app node. */
+    public static String appBundle(ReleaseBundle app) {
+        return "/opt/oth-app/bundles/" + app.name() + "-" + app.version() + ".tar.gz";
     }
 
     /** A file under /etc/oth-app/secrets/ that only the application reads: a password for a local or an external service. */

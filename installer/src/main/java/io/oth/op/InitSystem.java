@@ -16,7 +16,7 @@ public enum InitSystem {
         }
 
         @Override
-        String restart(String service) {
+        public String restart(String service) {
             return "systemctl daemon-reload && systemctl restart " + Command.quote(service);
         }
 
@@ -37,7 +37,7 @@ public enum InitSystem {
         }
 
         @Override
-        String restart(String service) {
+        public String restart(String service) {
             return "service " + Command.quote(service) + " restart </dev/null";
         }
 
@@ -59,7 +59,7 @@ public enum InitSystem {
 
     abstract String start(String service);
 
-    abstract String restart(String service);
+    public abstract String restart(String service);
 
     abstract String reload(String service);
 }

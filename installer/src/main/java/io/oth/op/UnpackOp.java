@@ -36,16 +36,29 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
         if (lines.size() >= 2 && lines.get(0).equals(dir) && lines.get(1).equals(sha256)) {
             return Optional.empty();
         }
-        String d = Command.quote(dir);
-        String tmp = Command.quote(dir + ".oth-new");
-        String link = Command.quote(current + ".oth-new");
-        Command unpack = Command.shell("set -e; umask 022; rm -rf " + tmp + "; mkdir -p " + tmp
-                + "; tar -xzf " + Command.quote(bundle) + " -C " + tmp + " --no-same-owner"
-                + "; echo " + sha256 + " > " + tmp + "/" + MARK
-                + "; rm -rf " + d + "; mv " + tmp + " " + d
-                + "; ln -sfn " + d + " " + link + "; mv -T " + link + " " + Command.quote(current));
+        Command unpack = Command.shell(unpack(bundle, dir, sha256) + "; " + switchTo(dir, current));
         return Optional.of(Change.of("unpack " + bundle + " into " + dir + " and point " + current + " at it", "", notifies,
                 context -> context.runOrFail(unpack, Duration.ofMinutes(2), "unpacking " + bundle)));
+    }
+
+    /** Unpacks {@code bundle} into {@code dir} (replacing it), marked with its checksum; {@code current} is not touched. */
+    public static String unpack(String bundle, String dir, String sha256) {
+        String tmp = Command.quote(dir + ".oth-new");
+        return "set -e; umask 022; rm -rf " + tmp + "; mkdir -p " + tmp
+                + "; tar -xzf " + Command.quote(bundle) + " -C " + tmp + " --no-same-owner"
+                + "; echo " + sha256 + " > " + tmp + "/" + MARK
+                + "; rm -rf " + Command.quote(dir) + "; mv " + tmp + " " + Command.quote(dir);
+    }
+
+    /** Points the symlink {@code current} at {@code dir} atomically (a rename over it). */
+    public static String switchTo(String dir, String current) {
+        String link = Command.quote(current + ".oth-new");
+        return "ln -sfn " + Command.quote(dir) + " " + link + " && mv -T " + link + " " + Command.quote(current);
+    }
+
+    /** Whether {@code dir} holds the bundle with {@code sha256}, unpacked by {@link #unpack}. */
+    public static String holds(String dir, String sha256) {
+        return "[ \"$(cat -- " + Command.quote(dir + "/" + MARK) + " 2>/dev/null)\" = " + sha256 + " ]";
     }
 
     private String key() {

@@ -1,0 +1,287 @@
+package io.oth.upgrade;
+
+import io.oth.install.InstallPhases;
+import io.oth.install.ReleaseBundle;
+import io.oth.op.InitSystem;
+import io.oth.op.UnpackOp;
+import io.oth.phase.Parallel;
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
+import io.oth.remote.Failure;
+import io.oth.remote.Fleet;
+import io.oth.remote.Host;
+import io.oth.remote.RemoteException;
+import io.oth.site.Node;
+import io.oth.site.Site;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Moves the application nodes to another release one at a time, so that the site keeps answering:
+ * each node is drained in haproxy (runtime API), switched, restarted, checked through traefik from
+ * the load balancer (the path haproxy uses) and put back only when haproxy sees it up again. When
+ * a node fails, it goes back to the release it ran, and so do the nodes already moved: the site
+ * ends on one release either way. The new release is unpacked on every node before the first one
+ * is touched, beside the old one, which stays for {@code --rollback}.
+ */
+public final class RollingUpgrade {
+    static final String BACKEND = "app";
+    static final String ADMIN_SOCKET = "/run/haproxy/admin.sock";
+    /** Where each node remembers the release it ran before the last switch, for {@code --rollback}. */
+    static final String PREVIOUS = "/opt/oth-app/previous";
+    private static final Duration STEP = Duration.ofSeconds(30);
+    private static final int HEALTH_SECONDS = 60;
+
+    private final Site site;
+    private final Fleet fleet;
+    private final Consumer<String> log;
+    private final int concurrency;
+
+    public RollingUpgrade(Site site, Fleet fleet, Consumer<String> log, int concurrency) {
+        this.site = site;
+        this.fleet = fleet;
+        this.log = log;
+        this.concurrency = concurrency;
+    }
+
+    /** One app node: its host, its init system, the release directory it runs now and the one it ran before (if any). */
+    public record AppNode(Node node, Host host, InitSystem init, String running, Optional<String> previous) {
+        public String version() {
+            return running.substring(running.lastIndexOf('/') + 1);
+        }
+    }
+
+    /** Thrown when the upgrade stops; the message says where, why, and what the site runs now. */
+    public static final class UpgradeException extends Exception {
+        private final Failure failure;
+
+        UpgradeException(String message, Failure failure) {
+            super(message);
+            this.failure = failure;
+        }
+
+        public Failure failure() {
+            return failure;
+        }
+    }
+
+    /** What each app node runs now, in site order; fails when a node cannot be reached or read. */
+    public List<AppNode> survey() throws UpgradeException {
+        List<Fleet.Reach> apps = fleet.reaches().stream().filter(r -> r.node().role().equals("app")).toList();
+        List<Object> read = Parallel.map(apps, concurrency, reach -> {
+            if (reach.host().isEmpty()) {
+                return reach.failure().orElseThrow();
+            }
+            try {
+                CommandResult r = reach.host().get().run(Command.shell(InitSystem.PROBE + "; readlink -f -- " + InstallPhases.APP_CURRENT
+                        + "; if [ -L " + PREVIOUS + " ]; then readlink -f -- " + PREVIOUS + "; else echo; fi"), STEP);
+                List<String> lines = r.stdout().lines().toList();
+                if (!r.ok() || lines.size() < 2 || !lines.get(1).startsWith(InstallPhases.APP_RELEASES)) {
+                    return new RemoteException(reach.node().name(), Failure.COMMAND_FAILED, "no installed release under "
+                            + InstallPhases.APP_RELEASES + " (" + InstallPhases.APP_CURRENT + " -> " + (lines.size() > 1 ? lines.get(1) : "nothing")
+                            + "): run oth install first");
+                }
+                return new AppNode(reach.node(), reach.host().get(), InitSystem.parse(lines.get(0)), lines.get(1),
+                        lines.size() > 2 && !lines.get(2).isBlank() ? Optional.of(lines.get(2).strip()) : Optional.empty());
+            } catch (RemoteException e) {
+                return e;
+            }
+        });
+        List<AppNode> nodes = new ArrayList<>();
+        for (Object o : read) {
+            if (o instanceof RemoteException e) {
+                throw new UpgradeException("preflight: " + e.getMessage() + "; nothing was changed", e.failure());
+            }
+            nodes.add((AppNode) o);
+        }
+        if (nodes.isEmpty()) {
+            throw new UpgradeException("the site has no application nodes", Failure.COMMAND_FAILED);
+        }
+        return nodes;
+    }
+
+    /** The load balancer, which runs the health checks and haproxy's runtime API. */
+    public Host loadBalancer() throws UpgradeException {
+        Fleet.Reach lb = fleet.reaches().stream().filter(r -> r.node().role().equals("lb")).findFirst()
+                .orElseThrow(() -> new UpgradeException("the site has no load balancer", Failure.COMMAND_FAILED));
+        if (lb.host().isEmpty()) {
+            RemoteException e = lb.failure().orElseThrow();
+            throw new UpgradeException("preflight: " + e.getMessage() + "; nothing was changed", e.failure());
+        }
+        return lb.host().get();
+    }
+
+    /**
+     * Every app node answers through traefik now and haproxy has it up: an upgrade starts only from
+     * a healthy site, or it could not tell what it broke.
+     */
+    public void preflight(Host lb, List<AppNode> nodes, String healthPath) throws UpgradeException {
+        for (AppNode n : nodes) {
+            Optional<String> problem;
+            try {
+                problem = health(lb, n, healthPath, Optional.empty(), 1);
+                if (problem.isEmpty()) {
+                    problem = haproxySeesUp(lb, n, 1);
+                }
+            } catch (RemoteException e) {
+                problem = Optional.of(e.getMessage());
+            }
+            if (problem.isPresent()) {
+                throw new UpgradeException("preflight: " + n.node().name() + " is not healthy before the upgrade (" + problem.get()
+                        + "); nothing was changed. oth doctor says why", Failure.COMMAND_FAILED);
+            }
+        }
+        log.accept("preflight: " + nodes.size() + " app node(s) healthy and up in haproxy");
+    }
+
+    /** Uploads and unpacks {@code release} on every node that lacks it, all at once; the running release is not touched. */
+    public void stage(List<AppNode> nodes, ReleaseBundle release) throws UpgradeException {
+        String dir = InstallPhases.APP_RELEASES + release.version();
+        String bundle = InstallPhases.appBundle(release);
+        List<Optional<RemoteException>> staged = Parallel.map(nodes, concurrency, n -> {
+            try {
+                if (n.host().run(Command.shell(UnpackOp.holds(dir, release.sha256())), STEP).ok()) {
+                    return Optional.empty();
+                }
+                n.host().upload(release.bytes(), bundle, "root:root", "0644");
+                CommandResult r = n.host().run(Command.shell(UnpackOp.unpack(bundle, dir, release.sha256())), Duration.ofMinutes(2));
+                if (!r.ok()) {
+                    return Optional.of(new RemoteException(n.node().name(), Failure.COMMAND_FAILED, "unpacking " + bundle + ": " + r.diagnostic()));
+                }
+                log.accept(n.node().name() + ": staged " + release.name() + " " + release.version() + " in " + dir);
+                return Optional.empty();
+            } catch (RemoteException e) {
+                return Optional.of(e);
+            }
+        });
+        for (Optional<RemoteException> e : staged) {
+            if (e.isPresent()) {
+                throw new UpgradeException("staging: " + e.get().getMessage() + "; no node was switched", e.get().failure());
+            }
+        }
+    }
+
+    /**
+     * Switches the nodes to {@code target} (a release directory) one at a time. On a failure the node
+     * and those already switched go back to what they ran, and the exception says so.
+     */
+    public void roll(Host lb, List<AppNode> nodes, String target, String healthPath) throws UpgradeException {
+        String version = target.substring(target.lastIndexOf('/') + 1);
+        List<AppNode> done = new ArrayList<>();
+        for (AppNode n : nodes) {
+            if (n.running().equals(target)) {
+                log.accept(n.node().name() + ": already runs " + version);
+                continue;
+            }
+            Optional<String> problem = move(lb, n, target, healthPath, version, Optional.of(n.running()));
+            if (problem.isEmpty()) {
+                done.add(n);
+                continue;
+            }
+            log.accept(n.node().name() + ": " + problem.get() + "; going back to " + n.version());
+            List<String> back = new ArrayList<>();
+            List<AppNode> undo = new ArrayList<>(done);
+            undo.add(0, n);
+            for (AppNode u : undo) {
+                Optional<String> undone = move(lb, u, u.running(), healthPath, u.version(), u.previous());
+                back.add(u.node().name() + (undone.isEmpty() ? " runs " + u.version() + " again" : " did NOT come back: " + undone.get()));
+            }
+            throw new UpgradeException(n.node().name() + ": " + problem.get() + ". Rolled back: " + String.join("; ", back), Failure.COMMAND_FAILED);
+        }
+    }
+
+    /**
+     * Drain, switch, restart, check, put back. Empty when the node serves {@code target}; else what
+     * went wrong. {@code previous} is what the node records as the release before (none: forgotten).
+     */
+    private Optional<String> move(Host lb, AppNode n, String target, String healthPath, String version, Optional<String> previous) {
+        String name = n.node().name();
+        try {
+            Optional<String> drained = drain(lb, n);
+            if (drained.isPresent()) {
+                return drained;
+            }
+            String record = previous.map(p -> UnpackOp.switchTo(p, PREVIOUS)).orElse("rm -f " + PREVIOUS);
+            CommandResult switched = n.host().run(Command.shell("set -e; [ -d " + Command.quote(target) + " ]; " + record + "; "
+                    + UnpackOp.switchTo(target, InstallPhases.APP_CURRENT) + "; " + n.init().restart(InstallPhases.APP_SERVICE)), Duration.ofMinutes(1));
+            if (!switched.ok()) {
+                return Optional.of("switching to " + target + " failed: " + switched.diagnostic());
+            }
+            log.accept(name + ": switched to " + target + ", restarted");
+            Optional<String> healthy = health(lb, n, healthPath, Optional.of(version), HEALTH_SECONDS);
+            if (healthy.isPresent()) {
+                return healthy;
+            }
+            CommandResult ready = lb.run(runtime("set server " + BACKEND + "/" + name + " state ready"), STEP);
+            if (!ready.ok()) {
+                return Optional.of("haproxy did not take it back: " + ready.diagnostic());
+            }
+            Optional<String> up = haproxySeesUp(lb, n, 30);
+            if (up.isEmpty()) {
+                log.accept(name + ": healthy on " + version + ", back in haproxy");
+            }
+            return up;
+        } catch (RemoteException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** Stops new requests to the node in haproxy and waits (up to 30 s) for its open sessions to end. */
+    private Optional<String> drain(Host lb, AppNode n) throws RemoteException {
+        String server = BACKEND + "/" + n.node().name();
+        CommandResult r = lb.run(Command.shell(runtimeScript("set server " + server + " state drain")
+                + "; for i in $(seq 60); do s=$(" + runtimeScript("show stat") + " | awk -F, -v b=" + BACKEND + " -v s=" + Command.quote(n.node().name())
+                + " '$1==b && $2==s {print $5}'); [ \"${s:-0}\" = 0 ] && exit 0; sleep 0.5; done; echo \"$s sessions still open\"; exit 1"), STEP);
+        if (!r.ok()) {
+            return Optional.of("draining " + server + " in haproxy failed: " + r.diagnostic());
+        }
+        log.accept(n.node().name() + ": drained in haproxy");
+        return Optional.empty();
+    }
+
+    /** The node's health through traefik, from the load balancer, as haproxy reaches it; with {@code version}, it must run that one. */
+    private Optional<String> health(Host lb, AppNode n, String healthPath, Optional<String> version, int seconds) throws RemoteException {
+        String url = "http://" + (n.node().address().contains(":") ? "[" + n.node().address() + "]" : n.node().address()) + ":80" + healthPath;
+        String want = version.map(v -> "\"version\":\"" + v + "\"").orElse("\"status\":\"ok\"");
+        CommandResult r = lb.run(Command.shell("for i in $(seq " + seconds + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())
+                + " " + Command.quote(url) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "
+                + Command.quote(want) + "; then exit 0; fi; sleep 1; done; echo \"$b\"; exit 1"), Duration.ofSeconds(seconds * 3L + 10));
+        if (r.ok()) {
+            return Optional.empty();
+        }
+        String answer = r.stdout().strip();
+        return Optional.of("not healthy" + version.map(v -> " on " + v).orElse("") + " after " + seconds + " s (" + url + " answered: "
+                + (answer.isEmpty() ? r.diagnostic() : answer.length() > 300 ? answer.substring(0, 300) + "..." : answer) + ")");
+    }
+
+    /** Waits until haproxy's own health checks have the node UP. */
+    private Optional<String> haproxySeesUp(Host lb, AppNode n, int seconds) throws RemoteException {
+        CommandResult r = lb.run(Command.shell("for i in $(seq " + (seconds * 2) + "); do s=$(" + runtimeScript("show stat")
+                + " | awk -F, -v b=" + BACKEND + " -v s=" + Command.quote(n.node().name()) + " '$1==b && $2==s {print $18}'); [ \"$s\" = UP ] && exit 0;"
+                + " sleep 0.5; done; echo \"haproxy says ${s:-nothing}\"; exit 1"), Duration.ofSeconds(seconds + 15L));
+        return r.ok() ? Optional.empty() : Optional.of("haproxy does not see it up: " + r.diagnostic());
+    }
+
+    /** The release each node ran before its last switch, for {@code --rollback}. */
+    public static List<String> previous(List<AppNode> nodes) throws UpgradeException {
+        List<String> found = new ArrayList<>();
+        for (AppNode n : nodes) {
+            found.add(n.previous().orElseThrow(() -> new UpgradeException(n.node().name() + ": no earlier release to go back to (" + PREVIOUS
+                    + " is missing); nothing was changed", Failure.COMMAND_FAILED)));
+        }
+        return found;
+    }
+
+    private static Command runtime(String command) {
+        return Command.shell(runtimeScript(command));
+    }
+
+    /** A command to haproxy's runtime API; its answer on stdout. */
+    private static String runtimeScript(String command) {
+        return "echo " + Command.quote(command) + " | socat -t 5 stdio unix-connect:" + ADMIN_SOCKET;
+    }
+}

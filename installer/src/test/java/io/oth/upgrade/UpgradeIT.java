@@ -1,0 +1,189 @@
+package io.oth.upgrade;
+
+import io.oth.cli.Run;
+import io.oth.lab.Lab;
+import io.oth.lab.LabExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code oth upgrade} on the installed lab: the sample application 1.0.0 goes to 1.1.0 (the same
+ * jar saying another version) while a client on the internet host keeps asking the site, then a
+ * 1.2.0 whose jar does not start is refused node by node and rolled back, then --rollback.
+ */
+@ExtendWith(LabExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UpgradeIT {
+    private static final String[] APP_NODES = {"app1", "app2"};
+    private static Lab lab;
+    private static Path v110;
+    private static Path v120;
+    private static Path dir;
+
+    @BeforeAll
+    static void releasesAndSites(Lab theLab) throws Exception {
+        lab = theLab;
+        Run install = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, install.code(), install::toString);
+        dir = Files.createTempDirectory("upgrade-it");
+        Path original = Lab.repo().resolve("sample-app/target/oth-app-1.0.0.tar.gz");
+        Path unpacked = dir.resolve("1.0.0");
+        Files.createDirectories(unpacked);
+        tar("-xzf", original.toString(), "-C", unpacked.toString());
+
+        Path jar110 = Files.createDirectories(dir.resolve("1.1.0")).resolve("oth-app.jar");
+        Files.copy(unpacked.resolve("oth-app.jar"), jar110);
+        try (FileSystem zip = FileSystems.newFileSystem(jar110)) {
+            Files.writeString(zip.getPath("io/oth/sample/version.properties"), "version=1.1.0\n");
+        }
+        v110 = bundle("1.1.0", Files.readAllBytes(jar110));
+        v120 = bundle("1.2.0", "not a jar: this release never starts\n".getBytes());
+        site("1.1.0", v110);
+        site("1.2.0", v120);
+    }
+
+    @AfterAll
+    static void backTo100() {
+        Run install = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, install.code(), install::toString);
+    }
+
+    private static Path bundle(String version, byte[] jar) throws Exception {
+        Path d = Files.createDirectories(dir.resolve("bundle-" + version));
+        Files.write(d.resolve("oth-app.jar"), jar);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jar));
+        Files.writeString(d.resolve("manifest.yml"), "name: oth-app\nversion: " + version + "\nentry: oth-app.jar\nsha256: " + sha
+                + "\njava: 17\nport: 8080\nhealth: /healthz\n");
+        Path out = dir.resolve("oth-app-" + version + ".tar.gz");
+        tar("-czf", out.toString(), "-C", d.toString(), "manifest.yml", "oth-app.jar");
+        return out;
+    }
+
+    private static Path site(String version) {
+        return lab.dir().resolve("site-" + version + ".yml");
+    }
+
+    private static void site(String version, Path bundle) throws IOException {
+        Matcher release = Pattern.compile("(?m)^(\\s+release:).*$").matcher(lab.siteText());
+        assertTrue(release.find(), lab.siteText());
+        Files.writeString(site(version), release.replaceFirst("$1 " + Matcher.quoteReplacement(bundle.toString())));
+    }
+
+    private static void tar(String... args) throws Exception {
+        Process p = new ProcessBuilder(concat("tar", args)).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), output);
+    }
+
+    private static List<String> concat(String first, String... rest) {
+        List<String> all = new java.util.ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all;
+    }
+
+    private static String running(String node) {
+        return lab.exec(node, "readlink", "-f", "/opt/oth-app/current").strip();
+    }
+
+    /** A client on the internet host asks the site every 0.2 s until stopped; its log has one line per answer. */
+    private static void startClient() {
+        lab.exec("inet", "sh", "-c", "rm -f /tmp/client.log; touch /tmp/client.run; setsid -f sh -c 'while [ -e /tmp/client.run ]; do"
+                + " if curl -fsS -k --max-time 3 -o /dev/null https://oth.example.test/healthz; then echo ok; else echo \"fail $?\"; fi >> /tmp/client.log;"
+                + " sleep 0.2; done' </dev/null >/dev/null 2>&1");
+    }
+
+    private static String stopClient() throws InterruptedException {
+        lab.exec("inet", "rm", "-f", "/tmp/client.run");
+        Thread.sleep(3_500);
+        return lab.exec("inet", "cat", "/tmp/client.log");
+    }
+
+    @Test
+    @Order(1)
+    void anUpgradeMovesOneNodeAtATimeWhileTheSiteKeepsAnswering() throws Exception {
+        startClient();
+        Run upgrade = Run.oth("upgrade", "--site", site("1.1.0").toString());
+        String client = stopClient();
+        assertEquals(0, upgrade.code(), upgrade::toString);
+        assertTrue(upgrade.out().contains("Upgrade from 1.0.0 to 1.1.0 on 2 app node(s), one at a time"), upgrade::toString);
+        assertTrue(upgrade.out().contains("preflight: 2 app node(s) healthy and up in haproxy"), upgrade::toString);
+        int app1Back = upgrade.out().indexOf("app1: healthy on 1.1.0, back in haproxy");
+        int app2Drained = upgrade.out().indexOf("app2: drained in haproxy");
+        assertTrue(app1Back > 0 && app2Drained > app1Back, () -> "app2 is drained only after app1 is back\n" + upgrade);
+        assertTrue(upgrade.out().contains("Every app node runs 1.1.0."), upgrade::toString);
+        for (String node : APP_NODES) {
+            assertEquals("/opt/oth-app/releases/1.1.0", running(node));
+            assertEquals("/opt/oth-app/releases/1.0.0", lab.exec(node, "readlink", "-f", "/opt/oth-app/previous").strip());
+        }
+        assertTrue(lab.exec("lb", "curl", "-fsS", "-k", "--resolve", "oth.example.test:443:127.0.0.1", "https://oth.example.test/version")
+                .contains("1.1.0"));
+
+        assertTrue(client.lines().count() > 10, client);
+        assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "the site answered every request during the upgrade\n" + client);
+
+        Matcher backup = Pattern.compile("backup: (oth-\\S+)").matcher(upgrade.out());
+        assertTrue(backup.find(), upgrade::toString);
+        Run backups = Run.oth("backup", "list", "--site", lab.site().toString());
+        assertTrue(backups.out().contains(backup.group(1)), backups::toString);
+    }
+
+    @Test
+    @Order(2)
+    void runningItAgainChangesNothing() {
+        Run again = Run.oth("upgrade", "--site", site("1.1.0").toString());
+        assertEquals(0, again.code(), again::toString);
+        assertEquals("Every app node runs 1.1.0 already: nothing to do.", again.out().strip());
+        Run install = Run.oth("install", "--check", "--site", site("1.1.0").toString());
+        assertEquals(0, install.code(), () -> "oth install agrees that the nodes match the site file\n" + install);
+    }
+
+    @Test
+    @Order(3)
+    void aReleaseThatDoesNotComeUpIsRolledBackAndTheOtherNodesAreNotTouched() throws Exception {
+        startClient();
+        Run upgrade = Run.oth("upgrade", "--site", site("1.2.0").toString(), "--no-backup");
+        String client = stopClient();
+        assertEquals(1, upgrade.code(), upgrade::toString);
+        assertTrue(upgrade.err().contains("app1: not healthy on 1.2.0 after 60 s"), upgrade::toString);
+        assertTrue(upgrade.err().contains("Rolled back: app1 runs 1.1.0 again"), upgrade::toString);
+        assertTrue(upgrade.out().contains("app2: staged oth-app 1.2.0"), upgrade::toString);
+        assertTrue(!upgrade.out().contains("app2: drained"), () -> "app2 was never taken out\n" + upgrade);
+        for (String node : APP_NODES) {
+            assertEquals("/opt/oth-app/releases/1.1.0", running(node));
+            assertEquals("/opt/oth-app/releases/1.0.0", lab.exec(node, "readlink", "-f", "/opt/oth-app/previous").strip(),
+                    "the failed attempt leaves the node's earlier release as it was");
+        }
+        assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "app2 served while app1 failed\n" + client);
+    }
+
+    @Test
+    @Order(4)
+    void rollbackReturnsEveryNodeToTheReleaseBefore() {
+        Run rollback = Run.oth("upgrade", "--rollback", "--site", site("1.1.0").toString(), "--no-backup");
+        assertEquals(0, rollback.code(), rollback::toString);
+        assertTrue(rollback.out().contains("Rollback from 1.1.0 to 1.0.0 on 2 app node(s), one at a time"), rollback::toString);
+        assertTrue(rollback.out().contains("The site file still names oth-app 1.1.0"), rollback::toString);
+        for (String node : APP_NODES) {
+            assertEquals("/opt/oth-app/releases/1.0.0", running(node));
+        }
+    }
+}
