@@ -19,15 +19,7 @@ import java.util.concurrent.Callable;
 /** {@code oth backup now|list|restore ID}: the application database's backups on the storage node. */
 @Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up, list and restore the application database (storage node).",
         subcommands = {BackupCommand.Now.class, BackupCommand.ListBackups.class, BackupCommand.Restore.class})
-final class BackupCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class BackupCommand extends CommandGroup {
     /** The steps every backup subcommand shares: load the site, run, report a failure. */
     abstract static class Step implements Callable<Integer> {
         @Spec

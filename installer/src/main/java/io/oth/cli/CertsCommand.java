@@ -29,15 +29,7 @@ import java.util.concurrent.Callable;
 /** {@code oth certs status|rotate}: the certificates the site CA gave the services. */
 @Command(name = "certs", mixinStandardHelpOptions = true, description = "Show and rotate the internal service certificates.",
         subcommands = {CertsCommand.Status.class, CertsCommand.Rotate.class})
-final class CertsCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class CertsCommand extends CommandGroup {
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Every service certificate on every node, with its expiry.")
     static final class Status implements Callable<Integer> {
         @Spec

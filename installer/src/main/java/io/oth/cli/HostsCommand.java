@@ -22,15 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** {@code oth hosts ...}: the SSH host keys oth trusts. */
 @Command(name = "hosts", description = "Manage the SSH host keys oth trusts.", subcommands = HostsCommand.Trust.class,
         mixinStandardHelpOptions = true)
-final class HostsCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class HostsCommand extends CommandGroup {
     @Command(name = "trust", mixinStandardHelpOptions = true,
             description = {"Connect to the bastion and every node; show each unknown host key's SHA256 fingerprint and "
                     + "record it once a person confirms it (or when --from lists it). A changed key is never replaced."})

@@ -23,15 +23,7 @@ import java.util.concurrent.Callable;
 /** {@code oth secrets ...}: the credentials oth is given rather than generates. */
 @Command(name = "secrets", description = "Manage the credentials of external storage services.", subcommands = SecretsCommand.Set.class,
         mixinStandardHelpOptions = true)
-final class SecretsCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class SecretsCommand extends CommandGroup {
     /** Where a secret's value comes from: never the command line. */
     interface ValueSource {
         /** The value, or empty when there is none to read. */

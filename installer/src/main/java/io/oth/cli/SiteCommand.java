@@ -12,15 +12,7 @@ import java.util.concurrent.Callable;
 /** {@code oth site ...}: work with the site file. */
 @Command(name = "site", description = "Work with the site file.", subcommands = SiteCommand.Validate.class,
         mixinStandardHelpOptions = true)
-final class SiteCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class SiteCommand extends CommandGroup {
     @Command(name = "validate", description = "Check a site file: schema, addresses, roles, files. Reports every problem as FILE:LINE:COLUMN.",
             mixinStandardHelpOptions = true)
     static final class Validate implements Callable<Integer> {

@@ -34,15 +34,7 @@ import java.util.concurrent.Callable;
                 + "and from there to the other nodes. It ends by itself (firewall timeout, key expiry, the nodes' own timer) "
                 + "or with oth support close."},
         subcommands = {SupportCommand.Open.class, SupportCommand.Close.class, SupportCommand.Status.class})
-final class SupportCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class SupportCommand extends CommandGroup {
     /** What the subcommands share: the site, the fleet, the audit log. */
     abstract static class Step implements Callable<Integer> {
         @Spec
