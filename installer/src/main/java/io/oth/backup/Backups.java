@@ -6,6 +6,7 @@ import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
+import io.oth.remote.Host;
 import io.oth.remote.HostConnection;
 import io.oth.remote.RemoteException;
 import io.oth.remote.ssh.SshFleet;
@@ -41,8 +42,13 @@ public final class Backups {
     /** Makes a backup now; returns its id. */
     public String now() throws RemoteException {
         try (HostConnection storage = storage()) {
-            return check(storage.run(Command.of(InstallPhases.BACKUP_SCRIPT)), "making the backup").stdout().strip();
+            return now(storage.host());
         }
+    }
+
+    /** Makes a backup now on the storage node, through a connection the caller already holds; returns its id. */
+    public static String now(Host storage) throws RemoteException {
+        return check(storage.run(Command.of(InstallPhases.BACKUP_SCRIPT), TIMEOUT), "making the backup").stdout().strip();
     }
 
     public List<Backup> list() throws RemoteException {

@@ -4,6 +4,7 @@ import io.oth.backup.Backups;
 import io.oth.install.InstallPhases;
 import io.oth.install.ReleaseBundle;
 import io.oth.remote.ConnectOptions;
+import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.HostKeyTrust;
@@ -98,7 +99,9 @@ final class UpgradeCommand implements Callable<Integer> {
             upgrade.preflight(lb, nodes, release.health());
             Optional<String> backup = Optional.empty();
             if (!noBackup && site.storage().database().isLocal()) {
-                backup = Optional.of(new Backups(site, connect).now());
+                Fleet.Reach storage = fleet.reaches().stream().filter(r -> r.node().role().equals("storage")).findFirst()
+                        .orElseThrow(() -> new RemoteException("storage", Failure.NODE_UNREACHABLE, "the site has no storage node"));
+                backup = Optional.of(Backups.now(storage.host().orElseThrow(() -> storage.failure().orElseThrow())));
                 out.println("backup: " + backup.get() + " (oth backup restore " + backup.get() + " brings the database back to this point)");
             } else if (!noBackup) {
                 out.println("backup: the database is external; back it up by its own means (oth does not reach it)");
