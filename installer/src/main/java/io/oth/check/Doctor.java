@@ -51,6 +51,7 @@ public final class Doctor {
     private final NameLookup operatorLookup;
     private final Playbooks playbooks = Playbooks.load();
     private final Clock clock = Clock.systemUTC();
+    private static final String RELEASE_TARGET = "release ";
     private final List<Finding> setup = new java.util.concurrent.CopyOnWriteArrayList<>();
     private CompletableFuture<Optional<SiteCa>> ca;
     private ForwardChecks forwards;
@@ -163,10 +164,26 @@ public final class Doctor {
             }
             List<Fleet.Reach> reached = fleet.reaches().stream().filter(r -> r.host().isPresent()).toList();
             Parallel.map(reached, options.concurrency(), reach -> fromNode(reach)).forEach(findings::addAll);
+            return oneRelease(findings);
         } catch (RemoteException e) {
             findings.add(new Finding("reach.bastion", "operator", bastion, Verdict.FAIL, e.getMessage(), e.failure().hint()));
         }
         return findings;
+    }
+
+    /**
+     * App nodes that run different releases are each a warning naming them all: an upgrade that
+     * did not finish, or a node someone switched by hand.
+     */
+    static List<Finding> oneRelease(List<Finding> findings) {
+        List<Finding> releases = findings.stream().filter(f -> f.id().equals("posture.release") && f.verdict() == Verdict.OK).toList();
+        if (releases.stream().map(Finding::target).distinct().count() < 2) {
+            return findings;
+        }
+        String who = String.join(", ", releases.stream().map(f -> f.vantage() + " " + f.target().substring(RELEASE_TARGET.length())).toList());
+        return findings.stream().map(f -> !releases.contains(f) ? f : new Finding(f.id(), f.vantage(), f.target(), Verdict.WARN,
+                "the app nodes run different releases (" + who + ")", "an upgrade did not finish: oth upgrade (forward) or oth upgrade --rollback"))
+                .toList();
     }
 
     /** Everything seen from one node, probed in one session. */
@@ -346,6 +363,17 @@ public final class Doctor {
                     : new Finding("posture.listen", node.name(), "sockets", Verdict.WARN, "also listens on " + String.join(", ", extra)
                     + " (not in the network table; the firewall drops it)", "stop or bind to loopback what does not belong on this node"));
         });
+        if (node.role().equals("app")) {
+            String release = "release:" + node.name();
+            probes.add(new Probe(release, "readlink -f -- " + InstallPhases.APP_CURRENT));
+            readers.add(a -> {
+                String dir = a.get(release).output().strip();
+                findings.add(dir.startsWith(InstallPhases.APP_RELEASES)
+                        ? Finding.ok("posture.release", node.name(), RELEASE_TARGET + dir.substring(InstallPhases.APP_RELEASES.length()), dir)
+                        : new Finding("posture.release", node.name(), "release", Verdict.FAIL, "no application release installed ("
+                        + InstallPhases.APP_CURRENT + " -> " + (dir.isEmpty() ? "nothing" : dir) + ")", "run oth install"));
+            });
+        }
         String support = "support:" + node.name();
         probes.add(new Probe(support, SupportAccess.STATUS));
         readers.add(a -> {

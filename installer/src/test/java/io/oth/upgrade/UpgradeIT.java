@@ -3,6 +3,8 @@ package io.oth.upgrade;
 import io.oth.cli.Run;
 import io.oth.lab.Lab;
 import io.oth.lab.LabExtension;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -148,6 +150,34 @@ class UpgradeIT {
 
     @Test
     @Order(2)
+    void aHalfFinishedUpgradeIsADoctorWarningAndARerunFinishesIt() throws IOException {
+        lab.exec("app2", "sh", "-c", "ln -sfn /opt/oth-app/releases/1.0.0 /opt/oth-app/current && service oth-app restart >/dev/null");
+        JsonNode app2 = release("app2");
+        assertEquals("release 1.0.0", app2.get("target").asText());
+        assertEquals("warn", app2.get("verdict").asText());
+        assertEquals("the app nodes run different releases (app1 1.1.0, app2 1.0.0)", app2.get("cause").asText());
+
+        Run upgrade = Run.oth("upgrade", "--site", site("1.1.0").toString(), "--no-backup");
+        assertEquals(0, upgrade.code(), upgrade::toString);
+        assertTrue(upgrade.out().contains("app1: already runs 1.1.0"), upgrade::toString);
+        assertTrue(upgrade.out().contains("app2: healthy on 1.1.0, back in haproxy"), upgrade::toString);
+        assertEquals("ok", release("app2").get("verdict").asText());
+        assertEquals("release 1.1.0", release("app2").get("target").asText());
+    }
+
+    /** Doctor's posture.release finding for {@code node}, from its JSON. */
+    private static JsonNode release(String node) throws IOException {
+        Run doctor = Run.oth("doctor", "--site", site("1.1.0").toString(), "--only", "posture", "--json");
+        for (JsonNode f : new ObjectMapper().readTree(doctor.out()).get("findings")) {
+            if (f.get("id").asText().equals("posture.release") && f.get("vantage").asText().equals(node)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no posture.release finding for " + node + "\n" + doctor);
+    }
+
+    @Test
+    @Order(3)
     void runningItAgainChangesNothing() {
         Run again = Run.oth("upgrade", "--site", site("1.1.0").toString());
         assertEquals(0, again.code(), again::toString);
@@ -157,7 +187,7 @@ class UpgradeIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aReleaseThatDoesNotComeUpIsRolledBackAndTheOtherNodesAreNotTouched() throws Exception {
         startClient();
         Run upgrade = Run.oth("upgrade", "--site", site("1.2.0").toString(), "--no-backup");
@@ -176,7 +206,7 @@ class UpgradeIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void rollbackReturnsEveryNodeToTheReleaseBefore() {
         Run rollback = Run.oth("upgrade", "--rollback", "--site", site("1.1.0").toString(), "--no-backup");
         assertEquals(0, rollback.code(), rollback::toString);
