@@ -120,6 +120,15 @@ public final class RollingUpgrade {
      * a healthy site, or it could not tell what it broke.
      */
     public void preflight(Host lb, List<AppNode> nodes, String healthPath) throws UpgradeException {
+        try {
+            CommandResult api = lb.run(runtime("show info"), STEP);
+            if (!api.ok() || !api.stdout().contains("Name: HAProxy")) {
+                throw new UpgradeException("preflight: haproxy's runtime API (" + ADMIN_SOCKET + " through socat) does not answer on "
+                        + lb.name() + " (" + api.diagnostic() + "); oth install sets it up. Nothing was changed", Failure.COMMAND_FAILED);
+            }
+        } catch (RemoteException e) {
+            throw new UpgradeException("preflight: " + e.getMessage() + "; nothing was changed", e.failure());
+        }
         for (AppNode n : nodes) {
             Optional<String> problem;
             try {
@@ -135,7 +144,8 @@ public final class RollingUpgrade {
                         + "); nothing was changed. oth doctor says why", Failure.COMMAND_FAILED);
             }
         }
-        log.accept("preflight: " + nodes.size() + " app node(s) healthy and up in haproxy");
+        log.accept("preflight: " + nodes.size() + " app node(s) healthy and up in haproxy"
+                + (nodes.size() == 1 ? "; with one app node the site does not answer while it restarts" : ""));
     }
 
     /** Uploads and unpacks {@code release} on every node that lacks it, all at once; the running release is not touched. */

@@ -188,6 +188,24 @@ class UpgradeIT {
 
     @Test
     @Order(4)
+    void withoutHaproxysRuntimeApiNothingIsTouched() {
+        lab.exec("lb", "mv", "/run/haproxy/admin.sock", "/run/haproxy/admin.sock.away");
+        try {
+            Run upgrade = Run.oth("upgrade", "--site", site("1.2.0").toString(), "--no-backup");
+            assertEquals(1, upgrade.code(), upgrade::toString);
+            assertTrue(upgrade.err().contains("preflight: haproxy's runtime API (/run/haproxy/admin.sock through socat) does not answer on lb"),
+                    upgrade::toString);
+        } finally {
+            lab.exec("lb", "mv", "/run/haproxy/admin.sock.away", "/run/haproxy/admin.sock");
+        }
+        for (String node : APP_NODES) {
+            assertEquals("/opt/oth-app/releases/1.1.0", running(node));
+            assertTrue(lab.tryExec(node, "test", "-e", "/opt/oth-app/releases/1.2.0").exitCode() != 0, "nothing staged");
+        }
+    }
+
+    @Test
+    @Order(5)
     void aReleaseThatDoesNotComeUpIsRolledBackAndTheOtherNodesAreNotTouched() throws Exception {
         startClient();
         Run upgrade = Run.oth("upgrade", "--site", site("1.2.0").toString(), "--no-backup");
@@ -206,7 +224,7 @@ class UpgradeIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void rollbackReturnsEveryNodeToTheReleaseBefore() {
         Run rollback = Run.oth("upgrade", "--rollback", "--site", site("1.1.0").toString(), "--no-backup");
         assertEquals(0, rollback.code(), rollback::toString);
