@@ -110,7 +110,7 @@ final class SupportCommand extends CommandGroup {
         Optional<String> check(Site site) {
             try {
                 SupportKeys keys = SupportKeys.read(keyFile);
-                grant = new SupportAccess.Grant(Durations.parse(length), site.supportAddresses(), keys, reason.strip());
+                grant = new SupportAccess.Grant(Durations.parse(length), site.supportAddresses(), keys, System.getProperty("user.name"), reason.strip());
                 return Optional.empty();
             } catch (SupportKeys.KeyFileException | IllegalArgumentException e) {
                 return Optional.of(e.getMessage());
@@ -125,7 +125,7 @@ final class SupportCommand extends CommandGroup {
             PrivateFiles.append(auditLog(site), now + " open for " + Durations.format(grant.length()) + " until " + now.plus(grant.length())
                     + " from " + String.join(", ", grant.addresses()) + " keys " + String.join(", ",
                     grant.keys().keys().stream().map(k -> k.fingerprint() + (k.comment().isEmpty() ? "" : " (" + k.comment() + ")")).toList())
-                    + (all ? "" : " [not on every node]") + (grant.reason().isEmpty() ? "" : ": " + grant.reason()));
+                    + " by " + grant.by() + (all ? "" : " [not on every node]") + (grant.reason().isEmpty() ? "" : ": " + grant.reason()));
             int code = report(outcomes, out, err);
             if (all) {
                 out.printf("Support access is open until %s (%s) from %s. It ends by itself then; oth support close ends it now.%n",
@@ -144,7 +144,7 @@ final class SupportCommand extends CommandGroup {
         @Override
         int run(Site site, Fleet fleet, ConnectOptions connect, PrintWriter out, PrintWriter err) throws IOException {
             List<SupportAccess.NodeOutcome> outcomes = SupportAccess.close(fleet, connect.concurrency());
-            PrivateFiles.append(auditLog(site), Instant.now() + " close"
+            PrivateFiles.append(auditLog(site), Instant.now() + " close by " + System.getProperty("user.name")
                     + (outcomes.stream().allMatch(SupportAccess.NodeOutcome::ok) ? "" : " [not on every node]"));
             return report(outcomes, out, err);
         }

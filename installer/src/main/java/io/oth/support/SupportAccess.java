@@ -113,8 +113,8 @@ public final class SupportAccess {
         }
     }
 
-    /** A grant to make: how long, from where, with which keys, and why (for the audit log). */
-    public record Grant(Duration length, List<String> addresses, SupportKeys keys, String reason) {
+    /** A grant to make: how long, from where, with which keys, who made it and why (for the audit logs). */
+    public record Grant(Duration length, List<String> addresses, SupportKeys keys, String by, String reason) {
         public Grant {
             if (length.compareTo(SHORTEST) < 0 || length.compareTo(LONGEST) > 0) {
                 throw new IllegalArgumentException("--for " + Durations.format(length) + ": a grant lasts from " + Durations.format(SHORTEST)
@@ -253,7 +253,7 @@ public final class SupportAccess {
                 .append(" setsid -f sh -c ").append(Command.quote("echo $$ > " + TIMER + "; sleep " + seconds + "; rm -f " + TIMER + "; [ \"$(cut -d' ' -f1 " + GRANT
                         + " 2>/dev/null)\" = " + id + " ] && " + CLOSE + " 'the grant ended'")).append(" </dev/null >/dev/null 2>&1;")
                 .append(' ').append(logLine("open until " + until + " (" + grant.keys().keys().size() + " key(s): "
-                        + String.join(", ", grant.keys().keys().stream().map(SupportKeys.Key::fingerprint).toList()) + ")"
+                        + String.join(", ", grant.keys().keys().stream().map(SupportKeys.Key::fingerprint).toList()) + ") by " + grant.by()
                         + (grant.reason().isEmpty() ? "" : ": " + grant.reason())));
         CommandResult armed = host.run(Command.shell(arm.toString()), STEP_TIMEOUT);
         if (!armed.ok()) {

@@ -130,8 +130,8 @@ public final class Questions {
         scalar(MINIO, "MinIO release bundle (.tar.gz)", "A MinIO release (.tar.gz with the minio executable), for local object storage. Empty to give it later.",
                 "a MinIO release bundle (.tar.gz)", d -> Optional.empty(), Completion.FILES,
                 optional((t, d) -> Checks.existingFile(t, d, "a MinIO release bundle (.tar.gz)")), d -> d.is(OBJECTS, LOCAL));
-        site.add(new Question(SUPPORT, "Support access addresses (CIDRs)", "The networks OTH support staff connect from, allowed to SSH to the load "
-                + "balancer, separated by commas, or \"none\". Default: playbooks/support.yml.", "a list of CIDRs",
+        site.add(new Question(SUPPORT, "Support access addresses (CIDRs)", "The networks OTH support staff connect from: they may SSH to the load "
+                + "balancer only while a grant made with oth support open lasts. Separated by commas, or \"none\". Default: playbooks/support.yml.", "a list of CIDRs",
                 d -> Optional.of(String.join(", ", playbooks.supportAddresses())), Completion.NONE, (t, d) -> Checks.network(t),
                 always(), Question.Kind.LIST, Optional.empty()));
         scalar(SITE_FILE, "Write the site file to", "Where to write site.yml (an existing file is shown as a diff and replaced only when you say so).",

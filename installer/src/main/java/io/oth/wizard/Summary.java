@@ -42,7 +42,7 @@ final class Summary {
         }
         lines.add("  features: " + listText(d, Questions.FEATURES));
         lines.add("  certificate bundle: " + d.value(Questions.BUNDLE, Path.class).map(Path::toString).orElse("not given yet (install needs it)"));
-        lines.add("  support access from: " + listText(d, Questions.SUPPORT));
+        lines.add("  support access (only during oth support open) from: " + listText(d, Questions.SUPPORT));
         if (!d.secrets().isEmpty()) {
             lines.add("  secrets " + String.join(", ", d.secrets().keySet().stream().map(ExternalSecret::secretName).toList())
                     + " go to " + secretsFile + " (0600), never into the site file");

@@ -49,11 +49,11 @@ class SupportAccessTest {
         Files.writeString(keys, SupportKeysTest.ED25519);
         SupportKeys k = SupportKeys.read(keys);
         assertEquals("--for 7d1s: a grant lasts from 10s to 7d", assertThrows(IllegalArgumentException.class,
-                () -> new SupportAccess.Grant(Duration.ofDays(7).plusSeconds(1), List.of("52.30.207.215/32"), k, "")).getMessage());
+                () -> new SupportAccess.Grant(Duration.ofDays(7).plusSeconds(1), List.of("52.30.207.215/32"), k, "ops", "")).getMessage());
         assertEquals("--for 9s: a grant lasts from 10s to 7d", assertThrows(IllegalArgumentException.class,
-                () -> new SupportAccess.Grant(Duration.ofSeconds(9), List.of("52.30.207.215/32"), k, "")).getMessage());
+                () -> new SupportAccess.Grant(Duration.ofSeconds(9), List.of("52.30.207.215/32"), k, "ops", "")).getMessage());
         assertEquals("the site lists no support addresses (support.addresses): nobody could use the grant", assertThrows(IllegalArgumentException.class,
-                () -> new SupportAccess.Grant(Duration.ofHours(1), List.of(), k, "")).getMessage());
+                () -> new SupportAccess.Grant(Duration.ofHours(1), List.of(), k, "ops", "")).getMessage());
     }
 
     @Test

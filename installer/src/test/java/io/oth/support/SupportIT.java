@@ -112,7 +112,7 @@ class SupportIT {
             assertTrue(through.output().strip().endsWith("root"), through.output());
         }
         String log = lab.exec("lb", "cat", "/var/log/oth-support.log");
-        assertTrue(log.contains("lab: ticket 42"), log);
+        assertTrue(log.contains(") by " + System.getProperty("user.name") + ": lab: ticket 42"), log);
 
         Run status = support("status");
         assertTrue(status.out().contains("Support access is open."), status::toString);
