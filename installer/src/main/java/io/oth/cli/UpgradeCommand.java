@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
         description = {"Upgrade the application to the release in the site file (application.release), one app node at a time: "
                 + "preflight (every app node healthy), a database backup, the new release unpacked on every node, then each node drained "
                 + "in haproxy, switched, restarted, health-checked and put back. A node that fails goes back, and so do the ones already moved.",
-                "With --rollback: every app node goes back to the release it ran before its last switch."})
+                "With --rollback: every app node goes back to the release it ran before its last switch. With --check: the plan only."})
 final class UpgradeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -50,6 +50,10 @@ final class UpgradeCommand implements Callable<Integer> {
 
     @Option(names = "--no-backup", description = "Do not back up the application database first.")
     boolean noBackup;
+
+    @Option(names = "--check", description = "Only the preflight and the plan: which node goes from which release to which, in what order; "
+            + "changes nothing (exit 6 when an upgrade is pending).")
+    boolean check;
 
     @Override
     public Integer call() throws IOException {
@@ -97,6 +101,13 @@ final class UpgradeCommand implements Callable<Integer> {
             out.printf("%s from %s to %s on %d app node(s), one at a time%n", rollback ? "Rollback" : "Upgrade",
                     String.join(", ", nodes.stream().map(RollingUpgrade.AppNode::version).distinct().toList()), version, nodes.size());
             upgrade.preflight(lb, nodes, release.health());
+            if (check) {
+                nodes.forEach(n -> out.printf("  %-12s %s%n", n.node().name(), n.running().equals(target) ? "runs " + version + " already"
+                        : n.version() + " -> " + version));
+                out.printf("Nothing was changed (--check); %s%n", rollback || noBackup || !site.storage().database().isLocal()
+                        ? "oth upgrade" + (rollback ? " --rollback" : "") + " does it." : "oth upgrade backs up the database first, then does it.");
+                return ExitCode.PENDING.code();
+            }
             Optional<String> backup = Optional.empty();
             if (!noBackup && site.storage().database().isLocal()) {
                 Fleet.Reach storage = fleet.reaches().stream().filter(r -> r.node().role().equals("storage")).findFirst()

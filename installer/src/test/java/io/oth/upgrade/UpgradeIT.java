@@ -122,6 +122,14 @@ class UpgradeIT {
     @Test
     @Order(1)
     void anUpgradeMovesOneNodeAtATimeWhileTheSiteKeepsAnswering() throws Exception {
+        Run plan = Run.oth("upgrade", "--check", "--site", site("1.1.0").toString());
+        assertEquals(6, plan.code(), plan::toString);
+        assertTrue(plan.out().contains("  app1         1.0.0 -> 1.1.0\n  app2         1.0.0 -> 1.1.0\n"
+                + "Nothing was changed (--check); oth upgrade backs up the database first, then does it."), plan::toString);
+        for (String node : APP_NODES) {
+            assertTrue(lab.tryExec(node, "test", "-e", "/opt/oth-app/releases/1.1.0").exitCode() != 0, "--check stages nothing");
+        }
+
         startClient();
         Run upgrade = Run.oth("upgrade", "--site", site("1.1.0").toString());
         String client = stopClient();
