@@ -85,6 +85,10 @@ public final class SupportAccess {
     /** One node's support state, as read from it. */
     public record NodeStatus(String node, boolean entry, Optional<Instant> until, int keys, int sessions, List<String> addresses,
                              Optional<String> problem) {
+        static NodeStatus unknown(String node, boolean entry, String problem) {
+            return new NodeStatus(node, entry, Optional.empty(), 0, 0, List.of(), Optional.of(problem));
+        }
+
         public boolean open(Instant now) {
             return until.isPresent() && until.get().isAfter(now) && keys > 0 && (!entry || !addresses.isEmpty());
         }
@@ -195,17 +199,13 @@ public final class SupportAccess {
             Node node = reach.node();
             boolean entry = isEntry(node, playbooks);
             if (reach.host().isEmpty()) {
-                return new NodeStatus(node.name(), entry, Optional.empty(), 0, 0, List.of(),
-                        Optional.of(reach.failure().map(Throwable::getMessage).orElse("not reached")));
+                return NodeStatus.unknown(node.name(), entry, reach.failure().map(Throwable::getMessage).orElse("not reached"));
             }
             try {
                 CommandResult r = reach.host().get().run(Command.shell(STATUS), STEP_TIMEOUT);
-                if (!r.ok()) {
-                    return new NodeStatus(node.name(), entry, Optional.empty(), 0, 0, List.of(), Optional.of("reading support state: " + r.diagnostic()));
-                }
-                return parseStatus(node.name(), entry, r.stdout());
+                return r.ok() ? parseStatus(node.name(), entry, r.stdout()) : NodeStatus.unknown(node.name(), entry, "reading support state: " + r.diagnostic());
             } catch (RemoteException e) {
-                return new NodeStatus(node.name(), entry, Optional.empty(), 0, 0, List.of(), Optional.of(e.getMessage()));
+                return NodeStatus.unknown(node.name(), entry, e.getMessage());
             }
         });
     }
