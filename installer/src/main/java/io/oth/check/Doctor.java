@@ -375,9 +375,10 @@ public final class Doctor {
             });
         }
         String support = "support:" + node.name();
-        probes.add(new Probe(support, SupportAccess.STATUS));
+        boolean entry = SupportAccess.isEntry(node, playbooks);
+        probes.add(new Probe(support, SupportAccess.statusScript(entry)));
         readers.add(a -> {
-            SupportAccess.NodeStatus status = SupportAccess.parseStatus(node.name(), SupportAccess.isEntry(node, playbooks), a.get(support).output());
+            SupportAccess.NodeStatus status = SupportAccess.parseStatus(node.name(), entry, a.get(support).output());
             String state = status.state(clock.instant());
             findings.add(switch (state) {
                 case "closed" -> Finding.ok("posture.support", node.name(), "support access", "closed");

@@ -202,7 +202,7 @@ public final class SupportAccess {
                 return NodeStatus.unknown(node.name(), entry, reach.failure().map(Throwable::getMessage).orElse("not reached"));
             }
             try {
-                CommandResult r = reach.host().get().run(Command.shell(STATUS), STEP_TIMEOUT);
+                CommandResult r = reach.host().get().run(Command.shell(statusScript(entry)), STEP_TIMEOUT);
                 return r.ok() ? parseStatus(node.name(), entry, r.stdout()) : NodeStatus.unknown(node.name(), entry, "reading support state: " + r.diagnostic());
             } catch (RemoteException e) {
                 return NodeStatus.unknown(node.name(), entry, e.getMessage());
@@ -323,12 +323,19 @@ public final class SupportAccess {
         return b.toString();
     }
 
-    /** Prints what {@link #parseStatus} reads: the grant, the keys, the sessions, the firewall's support addresses. */
-    public static final String STATUS = "echo \"grant=$(cat " + GRANT + " 2>/dev/null)\";"
-            + " echo \"keys=$([ -s " + KEYS + " ] && grep -c '^[^#]' " + KEYS + " || echo 0)\";"
-            + " echo \"sessions=$(pgrep -c -u " + USER + " 2>/dev/null || echo 0)\";"
-            + " nft list set inet oth " + FirewallRules.SUPPORT_V4 + " 2>/dev/null | grep 'elements' || true;"
-            + " nft list set inet oth " + FirewallRules.SUPPORT_V6 + " 2>/dev/null | grep 'elements' || true";
+    /**
+     * Prints what {@link #parseStatus} reads: the grant, the keys, the sessions and, on an entry node,
+     * the firewall's support addresses. A node that never had a grant costs no process but the sets' listing.
+     */
+    public static String statusScript(boolean entry) {
+        String user = "if [ -e " + GRANT + " ] || [ -d " + HOME + " ]; then"
+                + " echo \"grant=$(cat " + GRANT + " 2>/dev/null)\";"
+                + " echo \"keys=$([ -s " + KEYS + " ] && grep -c '^[^#]' " + KEYS + " || echo 0)\";"
+                + " echo \"sessions=$(pgrep -c -u " + USER + " 2>/dev/null || echo 0)\";"
+                + " fi";
+        return !entry ? user : user + "; { nft list set inet oth " + FirewallRules.SUPPORT_V4 + "; nft list set inet oth " + FirewallRules.SUPPORT_V6
+                + "; } 2>/dev/null | grep 'elements' || true";
+    }
 
     private static final Pattern ELEMENT = Pattern.compile("([0-9a-fA-F.:/]+) timeout \\S+ expires \\S+");
 
