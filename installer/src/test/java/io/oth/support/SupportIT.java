@@ -117,6 +117,11 @@ class SupportIT {
         Run status = support("status");
         assertTrue(status.out().contains("Support access is open."), status::toString);
         assertTrue(status.out().lines().anyMatch(l -> l.startsWith("lb ") && l.contains("open") && l.contains("203.0.113.53")), status::toString);
+        Run again = support("open", "--key", publicKey.toString(), "--for", "20m", "--reason", "lab: ticket 42, longer");
+        assertEquals(0, again.code(), again::toString);
+        assertTrue(again.out().lines().filter(l -> l.contains("extended (was until ")).count() == 4, () -> "each node says it was extended\n" + again);
+        assertEquals(0, ssh(LB, "true").exitCode(), "still open after the extension");
+
         Run doctor = Run.oth("doctor", "--site", site.toString(), "--only", "posture", "--json");
         assertTrue(doctor.out().matches("(?s).*\"posture.support\".*open until .*firewall: 203\\.0\\.113\\.53.*"), doctor::toString);
     }
