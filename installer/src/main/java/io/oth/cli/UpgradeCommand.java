@@ -34,8 +34,9 @@ import java.util.concurrent.Callable;
  * to the release the nodes ran before.
  */
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
-        description = {"Upgrade the application to the release in the site file (application.release), one app node at a time: "
-                + "preflight (every app node healthy), a database backup, the new release unpacked on every node, then each node drained "
+        description = {"Upgrade the application to the release the site file names, one app node at a time, with health checks and "
+                + "rollback.",
+                "Preflight (every app node healthy), a database backup, the new release unpacked on every node, then each node drained "
                 + "in haproxy, switched, restarted, health-checked and put back. A node that fails goes back, and so do the ones already moved.",
                 "With --rollback: every app node goes back to the release it ran before its last switch. With --check: the plan only."})
 final class UpgradeCommand implements Callable<Integer> {
