@@ -67,8 +67,7 @@ final class UpgradeCommand implements Callable<Integer> {
         Site site = loaded.get();
         ReleaseBundle release;
         try {
-            release = ReleaseBundle.read(site.application().release().orElseThrow(() ->
-                    new ReleaseBundle.BundleException(site.file() + ": application.release: missing (the OTH application release bundle)")));
+            release = ReleaseBundle.ofSite(site);
         } catch (ReleaseBundle.BundleException e) {
             err.println("oth: " + e.getMessage() + "; nothing was changed");
             return ExitCode.USAGE.code();

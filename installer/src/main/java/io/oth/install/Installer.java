@@ -103,8 +103,7 @@ public final class Installer {
         ProgramBundle traefik = null;
         Optional<ProgramBundle> minio = Optional.empty();
         try {
-            release = ReleaseBundle.read(site.application().release().orElseThrow(() ->
-                    new ReleaseBundle.BundleException(site.file() + ": application.release: missing (the OTH application release bundle)")));
+            release = ReleaseBundle.ofSite(site);
         } catch (ReleaseBundle.BundleException e) {
             problems.add(e.getMessage());
         }

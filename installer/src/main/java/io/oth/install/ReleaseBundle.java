@@ -1,6 +1,7 @@
 package io.oth.install;
 
 import io.oth.op.FileOp;
+import io.oth.site.Site;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.snakeyaml.engine.v2.api.Load;
@@ -26,6 +27,12 @@ import java.util.zip.GZIPInputStream;
 public record ReleaseBundle(Path file, byte[] bytes, String sha256, String name, String version, String entry, int port, String health) {
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    /** The release the site file names in {@code application.release}, read and checked. */
+    public static ReleaseBundle ofSite(Site site) throws BundleException {
+        return read(site.application().release().orElseThrow(() ->
+                new BundleException(site.file() + ": application.release: missing (the OTH application release bundle)")));
+    }
 
     public static ReleaseBundle read(Path file) throws BundleException {
         byte[] bytes;

@@ -57,6 +57,8 @@ public final class SupportAccess {
     private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
     /** The scheduled close's shell writes its PID here; a new grant or a close stops it. */
     static final String TIMER = STATE + "/timer.pid";
+    /** Prints how many keys the support user has: one number, 0 when there is no file. */
+    private static final String KEY_COUNT = "cat " + KEYS + " 2>/dev/null | grep -c '^[^#]'";
     private static final String STOP_TIMER = "[ ! -s " + TIMER + " ] || kill \"$(cat " + TIMER + ")\" 2>/dev/null || true; rm -f " + TIMER + ";";
 
     private SupportAccess() {
@@ -289,7 +291,7 @@ public final class SupportAccess {
     }
 
     private static String closeScript(String reasonWord) {
-        return "had=0; [ -s " + KEYS + " ] && had=$(grep -c '^[^#]' " + KEYS + " || true);"
+        return "had=$(" + KEY_COUNT + ");"
                 + " sessions=$(pgrep -c -u " + USER + " 2>/dev/null || true); sessions=${sessions:-0};"
                 + " grant=$(cat " + GRANT + " 2>/dev/null || true);"
                 + " [ ! -e " + KEYS + " ] || : > " + KEYS + ";"
@@ -330,7 +332,7 @@ public final class SupportAccess {
     public static String statusScript(boolean entry) {
         String user = "if [ -e " + GRANT + " ] || [ -d " + HOME + " ]; then"
                 + " echo \"grant=$(cat " + GRANT + " 2>/dev/null)\";"
-                + " echo \"keys=$([ -s " + KEYS + " ] && grep -c '^[^#]' " + KEYS + " || echo 0)\";"
+                + " echo \"keys=$(" + KEY_COUNT + ")\";"
                 + " echo \"sessions=$(pgrep -c -u " + USER + " 2>/dev/null || echo 0)\";"
                 + " fi";
         return !entry ? user : user + "; { nft list set inet oth " + FirewallRules.SUPPORT_V4 + "; nft list set inet oth " + FirewallRules.SUPPORT_V6

@@ -244,8 +244,7 @@ public final class RollingUpgrade {
     private Optional<String> drain(Host lb, AppNode n) throws RemoteException {
         String server = BACKEND + "/" + n.node().name();
         CommandResult r = lb.run(Command.shell(runtimeScript("set server " + server + " state drain")
-                + "; for i in $(seq 60); do s=$(" + runtimeScript("show stat") + " | awk -F, -v b=" + BACKEND + " -v s=" + Command.quote(n.node().name())
-                + " '$1==b && $2==s {print $5}'); [ \"${s:-0}\" = 0 ] && exit 0; sleep 0.5; done; echo \"$s sessions still open\"; exit 1"), STEP);
+                + "; for i in $(seq 60); do s=$(" + statField(n, 5) + "); [ \"${s:-0}\" = 0 ] && exit 0; sleep 0.5; done; echo \"$s sessions still open\"; exit 1"), STEP);
         if (!r.ok()) {
             return Optional.of("draining " + server + " in haproxy failed: " + r.diagnostic());
         }
@@ -270,8 +269,7 @@ public final class RollingUpgrade {
 
     /** Waits until haproxy's own health checks have the node UP. */
     private Optional<String> haproxySeesUp(Host lb, AppNode n, int seconds) throws RemoteException {
-        CommandResult r = lb.run(Command.shell("for i in $(seq " + (seconds * 2) + "); do s=$(" + runtimeScript("show stat")
-                + " | awk -F, -v b=" + BACKEND + " -v s=" + Command.quote(n.node().name()) + " '$1==b && $2==s {print $18}'); [ \"$s\" = UP ] && exit 0;"
+        CommandResult r = lb.run(Command.shell("for i in $(seq " + (seconds * 2) + "); do s=$(" + statField(n, 18) + "); [ \"$s\" = UP ] && exit 0;"
                 + " sleep 0.5; done; echo \"haproxy says ${s:-nothing}\"; exit 1"), Duration.ofSeconds(seconds + 15L));
         return r.ok() ? Optional.empty() : Optional.of("haproxy does not see it up: " + r.diagnostic());
     }
@@ -284,6 +282,11 @@ public final class RollingUpgrade {
                     + " is missing); nothing was changed", Failure.COMMAND_FAILED)));
         }
         return found;
+    }
+
+    /** One field of the node's line in haproxy's {@code show stat} CSV: 5 its current sessions, 18 its status. */
+    private static String statField(AppNode n, int field) {
+        return runtimeScript("show stat") + " | awk -F, -v b=" + BACKEND + " -v s=" + Command.quote(n.node().name()) + " '$1==b && $2==s {print $" + field + "}'";
     }
 
     private static Command runtime(String command) {
