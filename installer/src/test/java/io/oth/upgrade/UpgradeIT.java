@@ -160,6 +160,10 @@ class UpgradeIT {
     @Order(2)
     void aHalfFinishedUpgradeIsADoctorWarningAndARerunFinishesIt() throws IOException {
         lab.exec("app2", "sh", "-c", "ln -sfn /opt/oth-app/releases/1.0.0 /opt/oth-app/current && service oth-app restart >/dev/null");
+        // as an operator would, wait until the restarted node answers again (through traefik, from the LB) and haproxy has it up
+        lab.exec("lb", "sh", "-c", "for i in $(seq 60); do curl -fsS --max-time 2 -H 'Host: oth.example.test' http://10.77.0.102/healthz"
+                + " | grep -q '\"version\":\"1.0.0\"' && echo 'show stat' | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock"
+                + " | grep -q '^app,app2,.*,UP,' && exit 0; sleep 1; done; exit 1");
         JsonNode app2 = release("app2");
         assertEquals("release 1.0.0", app2.get("target").asText());
         assertEquals("warn", app2.get("verdict").asText());
