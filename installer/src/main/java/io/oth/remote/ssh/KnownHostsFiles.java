@@ -8,17 +8,19 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 
 /** Trust that comes from a known_hosts file someone gave up front, instead of from a person. */
 public final class KnownHostsFiles {
     private KnownHostsFiles() {
     }
 
-    /** Accepts exactly the keys {@code file} records for each address. */
+    /** Accepts exactly the keys {@code file} records for each address, never one it marks {@code @revoked}. */
     public static HostKeyTrust trustFrom(Path file) throws IOException {
         OpenSSHKnownHosts given = new OpenSSHKnownHosts(file.toFile());
-        return (label, address, type, fingerprint) ->
-                KnownHostsVerifier.recordedFingerprints(given.entries(), address, type).contains(fingerprint);
+        List<String> revoked = KnownHostsVerifier.revokedFingerprints(given.entries());
+        return (label, address, type, fingerprint) -> !revoked.contains(fingerprint)
+                && KnownHostsVerifier.recordedFingerprints(given.entries(), address, type).contains(fingerprint);
     }
 
     /** OpenSSH's {@code SHA256:...} fingerprint of a public key blob (the base64-decoded middle of a .pub line). */

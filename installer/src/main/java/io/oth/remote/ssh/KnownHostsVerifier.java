@@ -3,6 +3,7 @@ package io.oth.remote.ssh;
 import io.oth.remote.Failure;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
+import com.hierynomus.sshj.userauth.certificate.Certificate;
 import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
@@ -17,11 +18,14 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Strict host-key checking against an OpenSSH known_hosts file. A changed key is always refused;
- * an unknown key is accepted only when {@link HostKeyTrust} says a person confirmed it, and is then
- * recorded. One instance per connection attempt: it remembers why it refused. The file is parsed
+ * Strict host-key checking against an OpenSSH known_hosts file, read as OpenSSH reads it. A key on
+ * an {@code @revoked} line is refused whatever other lines say; an {@code @cert-authority} line
+ * accepts host certificates signed by its key (sshj has checked the certificate's validity and
+ * principals) and says nothing about plain keys; a changed key is always refused; an unknown key
+ * is accepted only when {@link HostKeyTrust} says a person confirmed it, and is then recorded. One instance per connection attempt: it remembers why it refused. The file is parsed
  * once per fleet ({@link #parse}) and each verifier starts from a copy of those entries: parsing a
  * public key is not free (an RSA key's modulus is checked), and a fleet of N nodes would otherwise
  * parse the whole file N times.
@@ -80,6 +84,95 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
         return algorithms;
     }
 
+    /**
+     * sshj's own loop lets a later line accept a key that an {@code @revoked} line names, and takes
+     * an {@code @cert-authority} line whose CA key type matches a plain host key as that host's
+     * recorded key (so every plain key of a host under a CA looked "changed").
+     */
+    @Override
+    public boolean verify(String hostname, int port, PublicKey key) {
+        KeyType type = KeyType.fromKey(key);
+        if (type == KeyType.UNKNOWN) {
+            return false;
+        }
+        String host = port != 22 ? "[" + hostname.toLowerCase() + "]:" + port : hostname.toLowerCase();
+        Optional<String> revoked = revokedBy(entries(), key);
+        if (revoked.isPresent()) {
+            refusal = new RemoteException(hostLabel, Failure.HOST_KEY_CHANGED, host + " offered " + type + " " + sha256(key)
+                    + ", which " + getFile() + " marks @revoked (" + revoked.get() + "); nothing was sent to this host");
+            return false;
+        }
+        boolean recorded = false;
+        for (KnownHostEntry entry : entries()) {
+            try {
+                boolean authority = Marker.of(entry) == Marker.CA;
+                if (authority != key instanceof Certificate<?> || !entry.appliesTo(type, host)) {
+                    continue;
+                }
+                recorded |= !authority;
+                if (entry.verify(key)) {
+                    return true;
+                }
+            } catch (IOException | RuntimeException e) {
+                recorded = true;
+            }
+        }
+        return recorded ? hostKeyChangedAction(host, key) : hostKeyUnverifiableAction(host, key);
+    }
+
+    /** What an entry's first field marks it as. sshj keeps the marker to itself; its line shows it. */
+    enum Marker {
+        NONE, CA, REVOKED;
+
+        static Marker of(KnownHostEntry entry) {
+            if (!(entry instanceof HostEntry host)) {
+                return NONE;
+            }
+            String line = host.getLine();
+            return line.startsWith("@revoked") ? REVOKED : line.startsWith("@cert-authority") ? CA : NONE;
+        }
+    }
+
+    /**
+     * The {@code @revoked} line that names {@code key}, or for a certificate its own key or its
+     * CA's, if there is one. A revoked key is never accepted, for any host.
+     */
+    static Optional<String> revokedBy(List<KnownHostEntry> entries, PublicKey key) {
+        List<String> keys = new ArrayList<>();
+        keys.add(blob(key));
+        if (key instanceof Certificate<?> certificate) {
+            keys.add(blob(certificate.getKey()));
+            keys.add(Base64.getEncoder().encodeToString(certificate.getSignatureKey()));
+        }
+        for (KnownHostEntry entry : entries) {
+            if (Marker.of(entry) == Marker.REVOKED) {
+                String[] fields = ((HostEntry) entry).getLine().trim().split("\\s+");
+                if (fields.length >= 4 && keys.contains(fields[3])) {
+                    return Optional.of("@revoked " + fields[1] + " " + fields[2] + " " + KnownHostsFiles.sha256(Base64.getDecoder().decode(fields[3])));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The SHA256 fingerprints of every key that {@code entries} mark {@code @revoked}. */
+    static List<String> revokedFingerprints(List<KnownHostEntry> entries) {
+        List<String> found = new ArrayList<>();
+        for (KnownHostEntry entry : entries) {
+            if (Marker.of(entry) == Marker.REVOKED) {
+                String[] fields = ((HostEntry) entry).getLine().trim().split("\\s+");
+                if (fields.length >= 4) {
+                    found.add(KnownHostsFiles.sha256(Base64.getDecoder().decode(fields[3])));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String blob(PublicKey key) {
+        return Base64.getEncoder().encodeToString(new Buffer.PlainBuffer().putPublicKey(key).getCompactData());
+    }
+
     /** Why the last key was refused, if it was. */
     RemoteException refusal() {
         return refusal;
@@ -124,12 +217,12 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
         return false;
     }
 
-    /** The SHA256 fingerprints that {@code entries} record for {@code hostname} and key type. */
+    /** The SHA256 fingerprints that {@code entries} record for {@code hostname} and key type (marked lines are not records). */
     static List<String> recordedFingerprints(List<KnownHostEntry> entries, String hostname, String type) {
         List<String> found = new ArrayList<>();
         for (KnownHostEntry entry : entries) {
             try {
-                if (entry.appliesTo(KeyType.fromString(type), hostname) && entry instanceof HostEntry host) {
+                if (Marker.of(entry) == Marker.NONE && entry.appliesTo(KeyType.fromString(type), hostname) && entry instanceof HostEntry host) {
                     String[] fields = host.getLine().trim().split("\\s+");
                     for (int i = 0; i + 1 < fields.length; i++) {
                         if (fields[i].equals(type)) {

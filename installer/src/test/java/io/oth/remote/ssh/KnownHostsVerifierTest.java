@@ -87,6 +87,47 @@ class KnownHostsVerifierTest {
     }
 
     @Test
+    void aRevokedKeyIsRefusedEvenWhenAnotherLineRecordsIt() throws Exception {
+        PublicKey key = key("Ed25519");
+        Path file = write(line("10.77.0.11", key), "@revoked * " + line("", key).strip());
+        KnownHostsVerifier app1 = KnownHostsVerifier.of(file.toFile(), KnownHostsVerifier.parse(file.toFile()), "app1", (l, a, t, f) -> true);
+
+        assertFalse(app1.verify("10.77.0.11", 22, key));
+        assertEquals(Failure.HOST_KEY_CHANGED, app1.refusal().failure());
+        assertTrue(app1.refusal().getMessage().contains("@revoked"), app1.refusal().getMessage());
+        // Revoked for every host, also one no other line names, and never offered to a person.
+        KnownHostsVerifier app2 = KnownHostsVerifier.of(file.toFile(), KnownHostsVerifier.parse(file.toFile()), "app2", (l, a, t, f) -> true);
+        assertFalse(app2.verify("10.77.0.12", 22, key));
+        assertEquals(2, Files.readAllLines(file).size());
+    }
+
+    @Test
+    void aCertificateAuthorityLineDoesNotMakeAPlainKeyLookChanged() throws Exception {
+        PublicKey ca = key("Ed25519");
+        Path file = write("@cert-authority 10.77.0.* " + line("", ca).strip());
+        KnownHostsVerifier app1 = KnownHostsVerifier.of(file.toFile(), KnownHostsVerifier.parse(file.toFile()), "app1", NOBODY);
+
+        assertFalse(app1.verify("10.77.0.11", 22, key("Ed25519")));
+        assertEquals(Failure.HOST_KEY_UNKNOWN, app1.refusal().failure());
+        assertFalse(app1.verify("10.77.0.11", 22, ca), "a CA's own key is not a host key");
+        assertTrue(app1.findExistingAlgorithms("10.77.0.11", 22).contains("ssh-ed25519-cert-v01@openssh.com"));
+    }
+
+    @Test
+    void trustFromAFileNeverTrustsAKeyItRevokes() throws Exception {
+        PublicKey listed = key("Ed25519");
+        PublicKey onlyRevoked = key("Ed25519");
+        PublicKey both = key("Ed25519");
+        Path given = Files.write(dir.resolve("given"), List.of(line("10.77.0.11", listed), "@revoked 10.77.0.12 " + line("", onlyRevoked).strip(),
+                line("10.77.0.13", both), "@revoked * " + line("", both).strip()));
+        HostKeyTrust trust = KnownHostsFiles.trustFrom(given);
+
+        assertTrue(trust.confirm("app1", "10.77.0.11", "ssh-ed25519", KnownHostsVerifier.sha256(listed)));
+        assertFalse(trust.confirm("app2", "10.77.0.12", "ssh-ed25519", KnownHostsVerifier.sha256(onlyRevoked)));
+        assertFalse(trust.confirm("app3", "10.77.0.13", "ssh-ed25519", KnownHostsVerifier.sha256(both)));
+    }
+
+    @Test
     void sshUsesTheJdksProvidersAndBouncyCastleOnlyForWhatTheJdkLacks() throws Exception {
         // Whatever registered Bouncy Castle in this JVM before (sshj does when it is used first), it
         // must be SshFleet's set-up that provides it now.
