@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads a site file (docs/site-file.md) into a {@link Site}, or reports everything wrong with it:
@@ -32,7 +33,8 @@ public final class SiteLoader {
     private static final Syntax<java.time.LocalDate> DATE = new Syntax<>("a date", SiteLoader::date, "a date as YYYY-MM-DD");
     private static final List<String> SSH_KEYS = List.of("user", "key", "port", "known_hosts");
     private static final List<String> BASTION_KEYS = List.of("address", "port", "user", "key");
-    private static final List<String> NODE_KEYS = List.of("name", "role", "address", "public_address", "user", "port", "key");
+    private static final List<String> NODE_KEYS = List.of("name", "role", "address", "public_address", "public_address_reason", "user", "port", "key");
+    private static final List<String> SUPPORT_NETWORK_KEYS = List.of("network", "reason");
     private static final List<String> STORAGE_KEYS = List.of("database", "broker", "objects", "plain_amqp");
 
     // Public: oth setup checks its answers with the same syntax and the same words.
@@ -97,14 +99,14 @@ public final class SiteLoader {
         Optional<String> name = siteName(top, fqdn);
         SshDefaults ssh = sshDefaults(top.get("ssh"));
         Optional<SshEndpoint> bastion = top.get("bastion").flatMap(f -> f.mapping(BASTION_KEYS))
-                .flatMap(m -> endpoint(m, m.require("address", HOST), SSH_PORT, ssh));
+                .flatMap(m -> endpoint(m, m.require("address", HOST.expected()).flatMap(f -> host(f, true)), SSH_PORT, ssh));
         Optional<Storage> storage = top.get("storage").map(this::storage).orElse(Optional.of(ALL_LOCAL));
         List<Node> nodes = nodes(top, ssh, storage);
         Set<String> features = features(top.get("features"));
         Optional<Path> bundle = top.get("certificate").flatMap(f -> f.mapping(List.of("bundle")))
                 .flatMap(m -> m.get("bundle")).flatMap(f -> existingFile(f, "a PEM certificate bundle"));
         List<String> support = top.get("support").flatMap(f -> f.mapping(List.of("addresses"))).flatMap(m -> m.get("addresses"))
-                .map(f -> f.listOf(Cidr::readNetwork).orElse(List.of()))
+                .map(f -> f.listOf(SiteLoader::supportNetwork).orElse(List.of()))
                 .orElse(playbooks.supportAddresses());
         Optional<FieldMap> app = top.get("application").flatMap(f -> f.mapping(List.of("release", "traefik", "minio")));
         Application application = new Application(
@@ -226,10 +228,15 @@ public final class SiteLoader {
         nodeRole.ifPresentOrElse(
                 r -> roster.roles.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(m.get("role").orElseThrow()),
                 () -> roster.everyRoleKnown = false);
-        Optional<String> address = m.require("address", IP_ADDRESS);
+        Optional<Field> reason = m.get("public_address_reason");
+        boolean reasoned = m.optional("public_address_reason", REASON).isPresent();
+        Optional<String> address = m.require("address", IP_ADDRESS.expected())
+                .flatMap(f -> address(f, a -> AddressRules.privateAddress(a, reasoned)));
         address.ifPresent(a -> roster.addresses.add(Addresses.ipLiteral(a).orElseThrow(), m.get("address").orElseThrow()));
+        address.filter(a -> reasoned && AddressRules.isPrivate(Addresses.ipLiteral(a).orElseThrow())).ifPresent(a -> reason.get().problem(
+                "is given, but " + Field.quote(a) + " is a private address (expected no public_address_reason)"));
         Optional<Field> publicField = m.get("public_address");
-        Optional<String> publicAddress = publicField.flatMap(f -> f.read(IP_ADDRESS));
+        Optional<String> publicAddress = publicField.flatMap(f -> address(f, AddressRules::host));
         publicAddress.ifPresent(a -> roster.addresses.add(Addresses.ipLiteral(a).orElseThrow(), publicField.get()));
         nodeRole.ifPresent(r -> checkPublicAddress(m, r, publicField));
         Optional<SshEndpoint> endpoint = endpoint(m, address, ssh.port(), ssh);
@@ -320,7 +327,7 @@ public final class SiteLoader {
             return field.read(LOCAL_SERVICE).map(local -> new Storage.Service(Optional.empty()));
         }
         return external(field, List.of("host", "port", "user")).flatMap(m -> {
-            Optional<String> host = m.require("host", HOST);
+            Optional<String> host = m.require("host", HOST.expected()).flatMap(f -> host(f, false));
             Optional<Integer> port = m.require("port", PORT);
             String user = m.optional("user", USER).orElse(defaultUser);
             if (host.isEmpty() || port.isEmpty()) {
@@ -335,7 +342,7 @@ public final class SiteLoader {
             return field.read(LOCAL_OBJECTS).map(local -> new Storage.ObjectStore(Optional.empty()));
         }
         return external(field, List.of("endpoint", "region", "bucket", "access_key")).flatMap(m -> {
-            Optional<String> endpoint = m.require("endpoint", S3_ENDPOINT);
+            Optional<String> endpoint = m.require("endpoint", S3_ENDPOINT.expected()).flatMap(SiteLoader::endpoint);
             Optional<String> region = m.require("region", S3_REGION);
             Optional<String> bucket = m.require("bucket", S3_BUCKET);
             Optional<String> accessKey = m.require("access_key", ACCESS_KEY);
@@ -345,6 +352,65 @@ public final class SiteLoader {
             return Optional.of(new Storage.ObjectStore(Optional.of(
                     new Storage.S3(endpoint.get(), region.get(), bucket.get(), accessKey.get()))));
         });
+    }
+
+    /** An IP literal in {@code field} that {@code rule} (one of {@link AddressRules}) accepts. */
+    private static Optional<String> address(Field field, Function<String, Optional<String>> rule) {
+        if (refusedAsMapped(field)) {
+            return Optional.empty();
+        }
+        Optional<String> address = field.read(IP_ADDRESS);
+        Optional<String> problem = address.flatMap(rule);
+        problem.ifPresent(field::problem);
+        return problem.isPresent() ? Optional.empty() : address;
+    }
+
+    /** A host name or an IP literal; {@code oneMachine}: a literal must be one machine's address, as the bastion's. */
+    private static Optional<String> host(Field field, boolean oneMachine) {
+        if (refusedAsMapped(field)) {
+            return Optional.empty();
+        }
+        Optional<String> host = field.read(HOST);
+        Optional<String> problem = host.filter(h -> oneMachine).flatMap(AddressRules::host);
+        problem.ifPresent(field::problem);
+        return problem.isPresent() ? Optional.empty() : host;
+    }
+
+    private static boolean refusedAsMapped(Field field) {
+        Optional<String> mapped = AddressRules.ipv4Mapped(field.text());
+        mapped.ifPresent(field::problem);
+        return mapped.isPresent();
+    }
+
+    /** A support network, written as a CIDR or as {@code {network: CIDR, reason: ...}} when it is broader than the rules allow. */
+    private static Optional<String> supportNetwork(Field item) {
+        Field network = item;
+        boolean reasoned = false;
+        if (item.isMapping()) {
+            Optional<FieldMap> m = item.mapping(SUPPORT_NETWORK_KEYS);
+            Optional<Field> given = m.flatMap(map -> map.require("network", Cidr.SYNTAX.expected()));
+            reasoned = m.flatMap(map -> map.require("reason", REASON)).isPresent();
+            if (given.isEmpty() || !reasoned) {
+                return Optional.empty();
+            }
+            network = given.get();
+        }
+        if (refusedAsMapped(network)) {
+            return Optional.empty();
+        }
+        Field field = network;
+        boolean withReason = reasoned;
+        Optional<String> text = Cidr.readNetwork(field);
+        Optional<String> problem = text.flatMap(t -> AddressRules.supportNetwork(Cidr.parse(t).orElseThrow(), t, withReason));
+        problem.ifPresent(field::problem);
+        return problem.isPresent() ? Optional.empty() : text;
+    }
+
+    /** An S3 endpoint URL; one with credentials in it is refused without repeating it. */
+    private static Optional<String> endpoint(Field field) {
+        Optional<String> credentials = AddressRules.credentialsInUrl(field.text());
+        credentials.ifPresent(field::problem);
+        return credentials.isPresent() ? Optional.empty() : field.read(S3_ENDPOINT);
     }
 
     /** The settings under {@code external:}, the only key a service's mapping has. */

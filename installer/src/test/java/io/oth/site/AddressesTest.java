@@ -12,14 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AddressesTest {
     @ParameterizedTest
-    @ValueSource(strings = {"10.77.0.2", "0.0.0.0", "255.255.255.255", "::1", "fd00:77::102", "2001:DB8::1", "::ffff:10.0.0.1"})
+    @ValueSource(strings = {"10.77.0.2", "0.0.0.0", "255.255.255.255", "::1", "fd00:77::102", "2001:DB8::1"})
     void acceptsIpLiterals(String text) {
         assertTrue(Addresses.ipLiteral(text).isPresent());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"10.77.0.300", "10.77.0", "10.77.0.2.1", "010.77.0.2", "10.77.0.2 ", "localhost", "app1.internal",
-            "fd00::77::1", "fe80::1%eth0", "[::1]", "1:2:3:4:5:6:7:8:9", "gg::1", ""})
+            "fd00::77::1", "fe80::1%eth0", "::ffff:10.0.0.1", "::FFFF:a00:1", "[::1]", "1:2:3:4:5:6:7:8:9", "gg::1", ""})
     void rejectsEverythingElseWithoutResolvingIt(String text) {
         assertEquals(Optional.empty(), Addresses.ipLiteral(text));
     }
