@@ -58,7 +58,7 @@ public final class BoundedYaml {
     /** A limit crossed, placed like a syntax error so that every reader reports it as one. */
     public static final class LimitExceeded extends MarkedYamlEngineException {
         LimitExceeded(String problem, Optional<Mark> mark) {
-            super("", Optional.empty(), problem, mark);
+            super(null, Optional.empty(), problem, mark);
         }
     }
 

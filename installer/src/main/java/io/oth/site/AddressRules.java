@@ -51,9 +51,18 @@ public final class AddressRules {
 
     /** An IPv4-mapped IPv6 literal, anywhere an address or a network is written. */
     public static Optional<String> ipv4Mapped(String text) {
-        String address = text.contains("/") ? text.substring(0, text.indexOf('/')) : text;
-        return Addresses.ipv4Mapped(address).map(ipv4 -> Field.quote(text) + " is an IPv4-mapped IPv6 address (expected the IPv4 address "
-                + ipv4.getHostAddress() + " written as such)");
+        int slash = text.indexOf('/');
+        String address = slash < 0 ? text : text.substring(0, slash);
+        return Addresses.ipv4Mapped(address).map(ipv4 -> {
+            String meant = slash < 0 ? "the IPv4 address " + ipv4.getHostAddress()
+                    : Cidr.parse(ipv4.getHostAddress() + "/" + (parsePrefix(text.substring(slash + 1)) - 96))
+                            .map(network -> "the IPv4 network " + network).orElse("an IPv4 network");
+            return Field.quote(text) + " is an IPv4-mapped IPv6 " + (slash < 0 ? "address" : "network") + " (expected " + meant + " written as such)";
+        });
+    }
+
+    private static int parsePrefix(String text) {
+        return text.matches("[0-9]{1,3}") ? Integer.parseInt(text) : -1;
     }
 
     /** A support network, a valid CIDR of a network: never every address; no broader than /16 or /48 unless {@code reasoned}. */

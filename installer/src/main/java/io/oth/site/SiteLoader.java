@@ -30,6 +30,8 @@ public final class SiteLoader {
     private static final List<String> WAIVER_KEYS = List.of("check", "node", "target", "reason", "until");
     private static final Syntax<String> CHECK_ID = Syntax.pattern("a check id", "[a-z]+\\.[a-z0-9_-]+");
     private static final Syntax<String> REASON = Syntax.of("a reason", text -> text.strip().length() >= 3, "why the finding is accepted, in words");
+    /** Why a site departs from a rule (a public private address, a broad support network), for whoever reads the file next. */
+    private static final Syntax<String> WHY = Syntax.of("a reason", text -> text.strip().length() >= 3, "why, in words");
     private static final Syntax<java.time.LocalDate> DATE = new Syntax<>("a date", SiteLoader::date, "a date as YYYY-MM-DD");
     private static final List<String> SSH_KEYS = List.of("user", "key", "port", "known_hosts");
     private static final List<String> BASTION_KEYS = List.of("address", "port", "user", "key");
@@ -229,7 +231,7 @@ public final class SiteLoader {
                 r -> roster.roles.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(m.get("role").orElseThrow()),
                 () -> roster.everyRoleKnown = false);
         Optional<Field> reason = m.get("public_address_reason");
-        boolean reasoned = m.optional("public_address_reason", REASON).isPresent();
+        boolean reasoned = m.optional("public_address_reason", WHY).isPresent();
         Optional<String> address = m.require("address", IP_ADDRESS.expected())
                 .flatMap(f -> address(f, a -> AddressRules.privateAddress(a, reasoned)));
         address.ifPresent(a -> roster.addresses.add(Addresses.ipLiteral(a).orElseThrow(), m.get("address").orElseThrow()));
@@ -389,7 +391,7 @@ public final class SiteLoader {
         if (item.isMapping()) {
             Optional<FieldMap> m = item.mapping(SUPPORT_NETWORK_KEYS);
             Optional<Field> given = m.flatMap(map -> map.require("network", Cidr.SYNTAX.expected()));
-            reasoned = m.flatMap(map -> map.require("reason", REASON)).isPresent();
+            reasoned = m.flatMap(map -> map.require("reason", WHY)).isPresent();
             if (given.isEmpty() || !reasoned) {
                 return Optional.empty();
             }
