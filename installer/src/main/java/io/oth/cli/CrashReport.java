@@ -38,8 +38,13 @@ final class CrashReport {
         return ExitCode.SOFTWARE.code();
     }
 
+    /** The error and, when it only wraps another (ExceptionInInitializerError, ExecutionException), what it wraps. */
     private static String oneLine(Throwable error) {
-        String text = error.toString();
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root == error ? error.toString() : error.getClass().getName() + ", caused by " + root;
         int newline = text.indexOf('\n');
         return newline < 0 ? text : text.substring(0, newline) + " ...";
     }

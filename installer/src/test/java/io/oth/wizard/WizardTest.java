@@ -132,7 +132,7 @@ class WizardTest {
             "the certificate is not valid for oth.example.test",
             "support.addresses[0]: \"10.0.0.1/8\" has host bits set (expected the network address 10.0.0.0/8)",
             "support.addresses[0]: \"10.0.0.0/8\" is broader than /16 (expected a network of /16 or narrower, or {network: 10.0.0.0/8, reason: ...}",
-            "support.addresses[0]: \"::ffff:198.51.100.7/128\" is an IPv4-mapped IPv6 address (expected the IPv4 address 198.51.100.7 written as such)",
+            "support.addresses[0]: \"::ffff:198.51.100.7/128\" is an IPv4-mapped IPv6 network (expected the IPv4 network 198.51.100.7/32 written as such)",
             "site_file: " + dir.resolve("nowhere/site.yml") + ": the directory " + dir.resolve("nowhere") + " does not exist",
         }) {
             assertTrue(run.screen().contains(message), () -> message + "\n" + run);
