@@ -28,7 +28,7 @@ public final class AddressRules {
     private AddressRules() {
     }
 
-    /** A node's or the bastion's address, a valid IP literal: it must name one machine that can be reached. */
+    /** A node's or the bastion's address: when it is an IP literal (not a host name), it must name one machine. */
     public static Optional<String> host(String text) {
         return Addresses.ipLiteral(text).flatMap(AddressRules::notOneMachine)
                 .map(what -> Field.quote(text) + " is " + what + " (" + ONE_MACHINE + ")");

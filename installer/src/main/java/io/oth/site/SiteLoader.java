@@ -101,7 +101,7 @@ public final class SiteLoader {
         Optional<String> name = siteName(top, fqdn);
         SshDefaults ssh = sshDefaults(top.get("ssh"));
         Optional<SshEndpoint> bastion = top.get("bastion").flatMap(f -> f.mapping(BASTION_KEYS))
-                .flatMap(m -> endpoint(m, m.require("address", HOST.expected()).flatMap(f -> host(f, true)), SSH_PORT, ssh));
+                .flatMap(m -> endpoint(m, m.require("address", HOST.expected()).flatMap(f -> address(f, HOST, AddressRules::host)), SSH_PORT, ssh));
         Optional<Storage> storage = top.get("storage").map(this::storage).orElse(Optional.of(ALL_LOCAL));
         List<Node> nodes = nodes(top, ssh, storage);
         Set<String> features = features(top.get("features"));
@@ -233,12 +233,12 @@ public final class SiteLoader {
         Optional<Field> reason = m.get("public_address_reason");
         boolean reasoned = m.optional("public_address_reason", WHY).isPresent();
         Optional<String> address = m.require("address", IP_ADDRESS.expected())
-                .flatMap(f -> address(f, a -> AddressRules.privateAddress(a, reasoned)));
+                .flatMap(f -> address(f, IP_ADDRESS, a -> AddressRules.privateAddress(a, reasoned)));
         address.ifPresent(a -> roster.addresses.add(Addresses.ipLiteral(a).orElseThrow(), m.get("address").orElseThrow()));
         address.filter(a -> reasoned && AddressRules.isPrivate(Addresses.ipLiteral(a).orElseThrow())).ifPresent(a -> reason.get().problem(
                 "is given, but " + Field.quote(a) + " is a private address (expected no public_address_reason)"));
         Optional<Field> publicField = m.get("public_address");
-        Optional<String> publicAddress = publicField.flatMap(f -> address(f, AddressRules::host));
+        Optional<String> publicAddress = publicField.flatMap(f -> address(f, IP_ADDRESS, AddressRules::host));
         publicAddress.ifPresent(a -> roster.addresses.add(Addresses.ipLiteral(a).orElseThrow(), publicField.get()));
         nodeRole.ifPresent(r -> checkPublicAddress(m, r, publicField));
         Optional<SshEndpoint> endpoint = endpoint(m, address, ssh.port(), ssh);
@@ -329,7 +329,7 @@ public final class SiteLoader {
             return field.read(LOCAL_SERVICE).map(local -> new Storage.Service(Optional.empty()));
         }
         return external(field, List.of("host", "port", "user")).flatMap(m -> {
-            Optional<String> host = m.require("host", HOST.expected()).flatMap(f -> host(f, false));
+            Optional<String> host = m.require("host", HOST.expected()).flatMap(f -> address(f, HOST, h -> Optional.empty()));
             Optional<Integer> port = m.require("port", PORT);
             String user = m.optional("user", USER).orElse(defaultUser);
             if (host.isEmpty() || port.isEmpty()) {
@@ -356,56 +356,32 @@ public final class SiteLoader {
         });
     }
 
-    /** An IP literal in {@code field} that {@code rule} (one of {@link AddressRules}) accepts. */
-    private static Optional<String> address(Field field, Function<String, Optional<String>> rule) {
-        if (refusedAsMapped(field)) {
-            return Optional.empty();
-        }
-        Optional<String> address = field.read(IP_ADDRESS);
-        Optional<String> problem = address.flatMap(rule);
-        problem.ifPresent(field::problem);
-        return problem.isPresent() ? Optional.empty() : address;
-    }
-
-    /** A host name or an IP literal; {@code oneMachine}: a literal must be one machine's address, as the bastion's. */
-    private static Optional<String> host(Field field, boolean oneMachine) {
-        if (refusedAsMapped(field)) {
-            return Optional.empty();
-        }
-        Optional<String> host = field.read(HOST);
-        Optional<String> problem = host.filter(h -> oneMachine).flatMap(AddressRules::host);
-        problem.ifPresent(field::problem);
-        return problem.isPresent() ? Optional.empty() : host;
-    }
-
-    private static boolean refusedAsMapped(Field field) {
+    /** A value in {@code syntax} that {@code rule} (one of {@link AddressRules}) accepts; an IPv4-mapped literal is named as such. */
+    private static Optional<String> address(Field field, Syntax<String> syntax, Function<String, Optional<String>> rule) {
         Optional<String> mapped = AddressRules.ipv4Mapped(field.text());
-        mapped.ifPresent(field::problem);
-        return mapped.isPresent();
+        Optional<String> value = mapped.isPresent() ? Optional.empty() : field.read(syntax);
+        Optional<String> problem = mapped.or(() -> value.flatMap(rule));
+        problem.ifPresent(field::problem);
+        return problem.isPresent() ? Optional.empty() : value;
     }
 
-    /** A support network, written as a CIDR or as {@code {network: CIDR, reason: ...}} when it is broader than the rules allow. */
+    /** A support network: a CIDR, or {@code {network: CIDR, reason: ...}} when it is broader than the rules allow without one. */
     private static Optional<String> supportNetwork(Field item) {
-        Field network = item;
-        boolean reasoned = false;
-        if (item.isMapping()) {
-            Optional<FieldMap> m = item.mapping(SUPPORT_NETWORK_KEYS);
-            Optional<Field> given = m.flatMap(map -> map.require("network", Cidr.SYNTAX.expected()));
-            reasoned = m.flatMap(map -> map.require("reason", WHY)).isPresent();
-            if (given.isEmpty() || !reasoned) {
-                return Optional.empty();
-            }
-            network = given.get();
+        if (!item.isMapping()) {
+            return supportNetwork(item, false);
         }
-        if (refusedAsMapped(network)) {
-            return Optional.empty();
-        }
-        Field field = network;
-        boolean withReason = reasoned;
-        Optional<String> text = Cidr.readNetwork(field);
-        Optional<String> problem = text.flatMap(t -> AddressRules.supportNetwork(Cidr.parse(t).orElseThrow(), t, withReason));
+        Optional<FieldMap> m = item.mapping(SUPPORT_NETWORK_KEYS);
+        Optional<Field> network = m.flatMap(map -> map.require("network", Cidr.SYNTAX.expected()));
+        boolean reasoned = m.flatMap(map -> map.require("reason", WHY)).isPresent();
+        return reasoned ? network.flatMap(f -> supportNetwork(f, true)) : Optional.empty();
+    }
+
+    private static Optional<String> supportNetwork(Field field, boolean reasoned) {
+        Optional<String> mapped = AddressRules.ipv4Mapped(field.text());
+        Optional<String> network = mapped.isPresent() ? Optional.empty() : Cidr.readNetwork(field);
+        Optional<String> problem = mapped.or(() -> network.flatMap(t -> AddressRules.supportNetwork(Cidr.parse(t).orElseThrow(), t, reasoned)));
         problem.ifPresent(field::problem);
-        return problem.isPresent() ? Optional.empty() : text;
+        return problem.isPresent() ? Optional.empty() : network;
     }
 
     /** An S3 endpoint URL; one with credentials in it is refused without repeating it. */
