@@ -1,10 +1,9 @@
 package io.oth.cli;
 
+import io.oth.site.StateDir;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-
-import io.oth.site.StateDir;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
