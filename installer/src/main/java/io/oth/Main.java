@@ -47,7 +47,13 @@ public final class Main {
     }
 
     public static int run(PrintWriter out, PrintWriter err, Prompter prompter, String... args) {
-        int code = OthCommand.commandLine(prompter).setOut(out).setErr(err).execute(args);
+        int code;
+        try {
+            code = OthCommand.commandLine(prompter).setOut(out).setErr(err).execute(args);
+        } catch (Throwable e) {
+            // Anything that escaped picocli (its own parsing, or the command line's construction).
+            code = OthCommand.crashed(e, err);
+        }
         out.flush();
         err.flush();
         return code;

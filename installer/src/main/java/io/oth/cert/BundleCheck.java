@@ -102,6 +102,10 @@ public final class BundleCheck {
             if (Files.isDirectory(file)) {
                 return BundleReport.of(name, Finding.of(FILE_UNREADABLE, 0, name + ": is a directory, not a certificate bundle file"));
             }
+            // A FIFO would block the read for ever, /dev/zero would fill the memory: only a regular file is opened.
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                return BundleReport.of(name, Finding.of(FILE_UNREADABLE, 0, name + ": is not a regular file (a FIFO or a device?), not a certificate bundle file"));
+            }
             if (Files.size(file) > MAX_FILE_BYTES) {
                 return BundleReport.of(name, Finding.of(FILE_UNREADABLE, 0,
                         name + ": is " + Files.size(file) + " bytes, too large for a certificate bundle (a few kilobytes): is it the right file?"));

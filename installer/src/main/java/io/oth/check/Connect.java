@@ -2,6 +2,7 @@ package io.oth.check;
 
 import io.oth.op.Probe;
 import io.oth.remote.Command;
+import io.oth.site.Addresses;
 
 /**
  * A TCP connection attempt made from a node, told apart by how it ends: connected, refused,
@@ -70,6 +71,6 @@ public record Connect(String host, int port) {
 
     @Override
     public String toString() {
-        return host + ":" + port;
+        return Addresses.hostPort(host, port);
     }
 }

@@ -1,6 +1,7 @@
 package io.oth.check;
 
 import io.oth.ca.SiteCa;
+import io.oth.site.Addresses;
 import io.oth.site.AppAccounts;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
@@ -57,7 +58,7 @@ final class ForwardChecks {
             return checks;
         }
         for (Service service : localServices()) {
-            String target = storage.get().address() + ":" + service.port();
+            String target = Addresses.hostPort(storage.get().address(), service.port());
             checks.add(CompletableFuture.supplyAsync(() -> login(node, host, storage.get(), service, target), executor));
         }
         return checks;
@@ -67,7 +68,7 @@ final class ForwardChecks {
     CompletableFuture<List<Finding>> served(Node node, Host host) {
         Node lb = site.nodesWithRole("lb").get(0);
         String address = lb.publicAddress().orElse(lb.address());
-        String target = address + ":443";
+        String target = Addresses.hostPort(address, 443);
         return CompletableFuture.supplyAsync(() -> {
             try (Forward forward = host.forward(address, 443)) {
                 return Certificates.served(node.name(), target, ServedChain.fetch("127.0.0.1", forward.localPort(), site.fqdn(), timeout), site.fqdn());

@@ -53,7 +53,8 @@ final class DoctorCommand implements Callable<Integer> {
             + "to send to support (with the JSON inside).")
     Path html;
 
-    @Option(names = "--probe-timeout", paramLabel = "SECONDS", defaultValue = "3", description = "How long one probe may take (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--probe-timeout", paramLabel = "SECONDS", defaultValue = "3", converter = OptionRanges.ProbeTimeout.class,
+            description = "How long one probe may take, 1 to 60 (default: ${DEFAULT-VALUE}).")
     int probeSeconds;
 
     @Option(names = "--preflight", description = "Before an install: only what must be in place for it (SSH reach, the FQDN in DNS, "

@@ -34,8 +34,8 @@ final class InstallCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Plan only: show what would change, change nothing.")
     boolean check;
 
-    @Option(names = "--firewall-revert", paramLabel = "SECONDS", defaultValue = "60",
-            description = "A new firewall ruleset reverts itself after this long unless oth can reconnect (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--firewall-revert", paramLabel = "SECONDS", defaultValue = "60", converter = OptionRanges.FirewallRevert.class,
+            description = "A new firewall ruleset reverts itself after this long unless oth can reconnect, 10 to 600 (default: ${DEFAULT-VALUE}).")
     int firewallRevertSeconds;
 
     @Override

@@ -1,10 +1,14 @@
 package io.oth.cli;
 
+import io.oth.site.StateDir;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** The {@code oth} command: only wiring; each subcommand is its own class. */
 @Command(name = "oth",
@@ -44,14 +48,35 @@ public final class OthCommand implements Callable<Integer> {
 
     /** A ready command line: exit codes, error handling and the prompter every command shares. */
     public static CommandLine commandLine(Prompter prompter) {
+        return commandLine(prompter, StateDir::base);
+    }
+
+    /**
+     * {@code crashDir}: where an internal error's details are written. Exceptions reach picocli's
+     * handler; Errors (out of memory, stack overflow) pass picocli by, so the execution strategy
+     * catches them too.
+     */
+    static CommandLine commandLine(Prompter prompter, Supplier<Path> crashDir) {
         CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter));
         cli.getCommandSpec().usageMessage().footer(ExitCode.table());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("oth: internal error: " + e);
-            return ExitCode.SOFTWARE.code();
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> CrashReport.report(e, cmd.getErr(), crashDir));
+        CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+        cli.setExecutionStrategy(parsed -> {
+            try {
+                return run.execute(parsed);
+            } catch (CommandLine.ParameterException | CommandLine.ExecutionException e) {
+                throw e;
+            } catch (Error e) {
+                return CrashReport.report(e, parsed.commandSpec().commandLine().getErr(), crashDir);
+            }
         });
         cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
         return cli;
+    }
+
+    /** An internal error outside any command, reported as one inside would be. */
+    public static int crashed(Throwable error, PrintWriter err) {
+        return CrashReport.report(error, err, StateDir::base);
     }
 
     /** Hands every command the same prompter. */

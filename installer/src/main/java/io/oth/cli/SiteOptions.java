@@ -26,10 +26,12 @@ public final class SiteOptions {
             description = "known_hosts file (default: the site's ssh.known_hosts, else ~/.config/oth/known_hosts).")
     Path knownHosts;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Connect and command timeout (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", converter = OptionRanges.Timeout.class,
+            description = "Connect and command timeout, 1 to 600 (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "30", description = "Nodes handled at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "30", converter = OptionRanges.Concurrency.class,
+            description = "Nodes handled at once, 1 to 200 (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
     public Path siteFile() {

@@ -96,9 +96,9 @@ final class SupportCommand extends CommandGroup {
                 description = "The support staff's OpenSSH public key(s), one per line (a .pub or authorized_keys file without options).")
         Path keyFile;
 
-        @Option(names = "--for", paramLabel = "LENGTH", defaultValue = "4h",
+        @Option(names = "--for", paramLabel = "LENGTH", defaultValue = "4h", converter = OptionRanges.GrantLength.class,
                 description = "How long the access lasts: 4h, 90m, 1h30m, 2d (from 10s to 7d; default ${DEFAULT-VALUE}).")
-        String length;
+        Duration length;
 
         @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "",
                 description = "Why, for the audit logs (this side's and each node's /var/log/oth-support.log).")
@@ -110,7 +110,7 @@ final class SupportCommand extends CommandGroup {
         Optional<String> check(Site site) {
             try {
                 SupportKeys keys = SupportKeys.read(keyFile);
-                grant = new SupportAccess.Grant(Durations.parse(length), site.supportAddresses(), keys, System.getProperty("user.name"), reason.strip());
+                grant = new SupportAccess.Grant(length, site.supportAddresses(), keys, System.getProperty("user.name"), reason.strip());
                 return Optional.empty();
             } catch (SupportKeys.KeyFileException | IllegalArgumentException e) {
                 return Optional.of(e.getMessage());

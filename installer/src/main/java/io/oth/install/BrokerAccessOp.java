@@ -1,5 +1,6 @@
 package io.oth.install;
 
+import io.oth.input.BoundedYaml;
 import io.oth.op.Change;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
@@ -8,8 +9,7 @@ import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
 import io.oth.remote.RemoteException;
 import io.oth.remote.Secret;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -53,7 +53,7 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
             needed.add("RabbitMQ did not answer (" + firstLine(answer.output()) + "): all accounts will be set");
             guest = true;
         } else {
-            Map<String, Object> defs = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(answer.output());
+            Map<String, Object> defs = (Map<String, Object>) BoundedYaml.load(answer.output(), BoundedYaml.settings("rabbitmqctl export_definitions", new JsonSchema()).build());
             List<Map<String, Object>> users = (List<Map<String, Object>>) defs.getOrDefault("users", List.of());
             List<Map<String, Object>> vhosts = (List<Map<String, Object>>) defs.getOrDefault("vhosts", List.of());
             List<Map<String, Object>> permissions = (List<Map<String, Object>>) defs.getOrDefault("permissions", List.of());

@@ -15,6 +15,7 @@ import io.oth.phase.Phase;
 import io.oth.phase.Target;
 import io.oth.remote.Secret;
 import io.oth.secret.ExternalSecret;
+import io.oth.site.Addresses;
 import io.oth.site.AppAccounts;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
@@ -221,7 +222,7 @@ public final class InstallPhases {
         Map<String, Object> vars = Map.of("user", MINIO_USER, "binary", "/opt/minio/current/minio", "data", MINIO_DATA);
         String environment = "# Managed by oth: MinIO's settings; the root credentials are for oth and operators only.\n"
                 + "MINIO_ROOT_USER=" + MINIO_ROOT_USER + "\nMINIO_ROOT_PASSWORD=" + inputs.secret("minio.root").reveal() + "\n"
-                + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + t.node().address() + ":" + MINIO_PORT + " --certs-dir " + MINIO_CERTS + "\"\n";
+                + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + Addresses.hostPort(t.node().address(), MINIO_PORT) + " --certs-dir " + MINIO_CERTS + "\"\n";
         return List.of(
                 new SystemUserOp(MINIO_USER),
                 FileOp.binary(bundle, minio.bytes(), "root:root", "0644"),
@@ -341,7 +342,7 @@ public final class InstallPhases {
         vars.put("objects", site.storage().objects().external()
                 .map(e -> Map.<String, Object>of("endpoint", e.endpoint(), "region", e.region(), "bucket", e.bucket(), "access_key", e.accessKey(),
                         "ca_file", systemCas))
-                .orElseGet(() -> Map.of("endpoint", "https://" + storage.orElseThrow().address() + ":9000", "region", "us-east-1",
+                .orElseGet(() -> Map.of("endpoint", "https://" + Addresses.hostPort(storage.orElseThrow().address(), MINIO_PORT), "region", "us-east-1",
                         "bucket", AppAccounts.OBJECTS_BUCKET, "access_key", AppAccounts.OBJECTS_KEY, "ca_file", siteCa)));
         return Templates.render("oth-app/app.properties.peb", vars);
     }

@@ -1,8 +1,8 @@
 package io.oth.install;
 
+import io.oth.input.BoundedYaml;
 import io.oth.site.PlaybookFiles;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 import java.util.List;
 import java.util.Map;
@@ -26,8 +26,8 @@ public record InstallPlaybook(List<PhaseSpec> phases, Map<String, List<String>> 
     @SuppressWarnings("unchecked")
     public static InstallPlaybook load() {
         try {
-            Map<String, Object> doc = (Map<String, Object>) new Load(LoadSettings.builder().setLabel(PlaybookFiles.label("install.yml").toString())
-                    .build()).loadFromString(PlaybookFiles.read("install.yml"));
+            Map<String, Object> doc = (Map<String, Object>) BoundedYaml.load(PlaybookFiles.read("install.yml"),
+                    BoundedYaml.settings(PlaybookFiles.label("install.yml").toString(), new JsonSchema()).build());
             List<PhaseSpec> phases = ((List<Map<String, Object>>) doc.get("phases")).stream()
                     .map(p -> new PhaseSpec((String) p.get("name"), (String) p.get("title"), (List<String>) p.get("roles"))).toList();
             return new InstallPlaybook(phases, (Map<String, List<String>>) doc.get("packages"),

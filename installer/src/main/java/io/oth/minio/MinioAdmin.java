@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minio.Signer;
 import io.minio.errors.MinioException;
 import io.oth.remote.Secret;
+import io.oth.site.Addresses;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -176,7 +177,7 @@ public final class MinioAdmin {
      */
     static Request signed(Request.Builder request, HttpUrl url, String payloadSha256, ZonedDateTime now, String accessKey, Secret secretKey)
             throws IOException {
-        String host = url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
+        String host = url.port() == HttpUrl.defaultPort(url.scheme()) ? Addresses.urlHost(url.host()) : Addresses.hostPort(url.host(), url.port());
         request.url(url).header("Host", host).header("x-amz-date", now.format(AMZ_DATE)).header("x-amz-content-sha256", payloadSha256);
         try {
             return Signer.signV4S3(request.build(), REGION, accessKey, secretKey.reveal(), payloadSha256);

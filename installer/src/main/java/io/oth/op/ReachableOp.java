@@ -3,6 +3,7 @@ package io.oth.op;
 import io.oth.remote.Command;
 import io.oth.remote.Failure;
 import io.oth.remote.RemoteException;
+import io.oth.site.Addresses;
 
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public record ReachableOp(String what, String host, int port) implements Operati
 
     @Override
     public String subject() {
-        return what + " " + host + ":" + port;
+        return what + " " + Addresses.hostPort(host, port);
     }
 
     @Override
@@ -35,7 +36,7 @@ public record ReachableOp(String what, String host, int port) implements Operati
         }
         String why = answer.exitCode() == 124 ? "no answer within " + SECONDS + " s" : answer.output().strip().lines().findFirst().orElse("no answer")
                 .replaceFirst("^bash: (line \\d+: )?", "");
-        String summary = "fail: cannot reach " + what + " " + host + ":" + port + " from here (" + why + ")";
+        String summary = "fail: cannot reach " + what + " " + Addresses.hostPort(host, port) + " from here (" + why + ")";
         return Optional.of(Change.of(summary, context -> {
             throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, summary);
         }));

@@ -1,5 +1,7 @@
 package io.oth.secret;
 
+import io.oth.input.InputFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -92,7 +94,10 @@ public final class PrivateFiles {
         }
     }
 
-    /** The content of {@code file}, refused when group or others have any access to it. */
+    /**
+     * The content of {@code file}, refused when group or others have any access to it, or when it
+     * is not a regular file of at most 1 MiB (secrets files and keys are a few KiB).
+     */
     public static String read(Path file) throws IOException {
         Set<PosixFilePermission> permissions;
         try {
@@ -106,11 +111,7 @@ public final class PrivateFiles {
             throw new IOException(file + " has mode " + mode(permissions) + ": group or others may read it, so oth will not use it"
                     + " (expected 0600; if nobody else could have read it, run: chmod 600 " + file + ")");
         }
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw explain(file, "read", e);
-        }
+        return InputFiles.readText(file, InputFiles.YAML_LIMIT, "a file of keys or passwords");
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.oth.secret;
 
+import io.oth.input.BoundedYaml;
 import io.oth.remote.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,8 +14,6 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -162,8 +161,7 @@ public final class Secrets {
         Object loaded;
         try {
             // The failsafe schema keeps every value a string as written: 0123 stays "0123", not 123.
-            loaded = new Load(LoadSettings.builder().setLabel(file.toString()).setSchema(new FailsafeSchema())
-                    .setAllowDuplicateKeys(false).build()).loadFromString(text);
+            loaded = BoundedYaml.load(text, BoundedYaml.settings(file.toString(), new FailsafeSchema()).setAllowDuplicateKeys(false).build());
         } catch (MarkedYamlEngineException e) {
             String where = e.getProblemMark().map(m -> ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1)).orElse("");
             throw new IOException(file + where + ": not valid YAML: " + e.getProblem());

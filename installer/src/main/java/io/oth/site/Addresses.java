@@ -1,5 +1,6 @@
 package io.oth.site;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -19,9 +20,38 @@ public final class Addresses {
 
     /**
      * An IPv4 dotted quad (no leading zeros, which some tools read as octal) or an IPv6 literal
-     * (no zone, no brackets).
+     * (no zone, no brackets). An IPv4-mapped IPv6 literal ({@code ::ffff:10.0.0.1}) is neither: the
+     * JDK reads it as the IPv4 address, nftables and sshd as an IPv6 one, so it would mean one thing
+     * to the checks and another on the node.
      */
     public static Optional<InetAddress> ipLiteral(String text) {
+        return anyIpLiteral(text).filter(address -> !isIpv4Mapped(text, address));
+    }
+
+    /** The IPv4 address {@code text} maps, when it is an IPv4-mapped IPv6 literal. */
+    public static Optional<InetAddress> ipv4Mapped(String text) {
+        return anyIpLiteral(text).filter(address -> isIpv4Mapped(text, address));
+    }
+
+    /** {@code host} as the host part of a URL: an IPv6 literal in brackets, anything else as it is. */
+    public static String urlHost(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /**
+     * {@code host:port} as URLs, Go programs (MinIO's {@code --address}) and curl read it: an IPv6
+     * literal in brackets. (haproxy's server lines and RabbitMQ's listeners split at the last colon
+     * and take the bare form.)
+     */
+    public static String hostPort(String host, int port) {
+        return urlHost(host) + ":" + port;
+    }
+
+    private static boolean isIpv4Mapped(String text, InetAddress address) {
+        return text.contains(":") && address instanceof Inet4Address;
+    }
+
+    private static Optional<InetAddress> anyIpLiteral(String text) {
         try {
             if (IPV4.matcher(text).matches()) {
                 byte[] bytes = new byte[4];

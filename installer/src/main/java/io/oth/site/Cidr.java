@@ -40,6 +40,22 @@ public record Cidr(InetAddress address, int prefix) {
         }
     }
 
+    /** Whether {@code other} is in this network (an IPv4 address is never in an IPv6 network, nor the other way round). */
+    public boolean contains(InetAddress other) {
+        byte[] network = address.getAddress();
+        byte[] bytes = other.getAddress();
+        if (network.length != bytes.length) {
+            return false;
+        }
+        for (int bit = 0; bit < prefix; bit++) {
+            int mask = 0x80 >>> (bit % 8);
+            if ((network[bit / 8] & mask) != (bytes[bit / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** False when host bits are set (10.0.0.1/24): a firewall would silently widen or reject it. */
     public boolean isNetwork() {
         return network().equals(this);

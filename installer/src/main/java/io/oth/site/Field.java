@@ -96,7 +96,12 @@ public final class Field {
 
     /** The value as the user wrote it, quoted, for messages such as {@code "app1" is already nodes[0].name}. */
     public String quoted() {
-        return '"' + text().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+        return quote(text());
+    }
+
+    /** {@code text} in double quotes, escaped as YAML would: how messages show a value. */
+    public static String quote(String text) {
+        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
     }
 
     /** A scalar's text as written; empty for a list or mapping. */

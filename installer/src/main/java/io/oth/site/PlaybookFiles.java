@@ -1,10 +1,11 @@
 package io.oth.site;
 
+import io.oth.input.InputFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -27,7 +28,7 @@ public final class PlaybookFiles {
         String dir = System.getenv(OVERRIDE);
         try {
             if (dir != null && !dir.isBlank()) {
-                return Files.readString(Path.of(dir, name), StandardCharsets.UTF_8);
+                return InputFiles.readText(Path.of(dir, name), InputFiles.YAML_LIMIT, "a playbook");
             }
             try (InputStream in = PlaybookFiles.class.getClassLoader().getResourceAsStream("playbooks/" + name)) {
                 if (in == null) {
@@ -36,7 +37,7 @@ public final class PlaybookFiles {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + label(name) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e instanceof InputFiles.Refused ? e.getMessage() : "cannot read " + label(name) + ": " + e.getMessage(), e);
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads a site file (docs/site-file.md) into a {@link Site}, or reports everything wrong with it:
@@ -29,10 +30,13 @@ public final class SiteLoader {
     private static final List<String> WAIVER_KEYS = List.of("check", "node", "target", "reason", "until");
     private static final Syntax<String> CHECK_ID = Syntax.pattern("a check id", "[a-z]+\\.[a-z0-9_-]+");
     private static final Syntax<String> REASON = Syntax.of("a reason", text -> text.strip().length() >= 3, "why the finding is accepted, in words");
+    /** Why a site departs from a rule (a public private address, a broad support network), for whoever reads the file next. */
+    private static final Syntax<String> WHY = Syntax.of("a reason", text -> text.strip().length() >= 3, "why, in words");
     private static final Syntax<java.time.LocalDate> DATE = new Syntax<>("a date", SiteLoader::date, "a date as YYYY-MM-DD");
     private static final List<String> SSH_KEYS = List.of("user", "key", "port", "known_hosts");
     private static final List<String> BASTION_KEYS = List.of("address", "port", "user", "key");
-    private static final List<String> NODE_KEYS = List.of("name", "role", "address", "public_address", "user", "port", "key");
+    private static final List<String> NODE_KEYS = List.of("name", "role", "address", "public_address", "public_address_reason", "user", "port", "key");
+    private static final List<String> SUPPORT_NETWORK_KEYS = List.of("network", "reason");
     private static final List<String> STORAGE_KEYS = List.of("database", "broker", "objects", "plain_amqp");
 
     // Public: oth setup checks its answers with the same syntax and the same words.
@@ -97,14 +101,14 @@ public final class SiteLoader {
         Optional<String> name = siteName(top, fqdn);
         SshDefaults ssh = sshDefaults(top.get("ssh"));
         Optional<SshEndpoint> bastion = top.get("bastion").flatMap(f -> f.mapping(BASTION_KEYS))
-                .flatMap(m -> endpoint(m, m.require("address", HOST), SSH_PORT, ssh));
+                .flatMap(m -> endpoint(m, m.require("address", HOST.expected()).flatMap(f -> address(f, HOST, AddressRules::host)), SSH_PORT, ssh));
         Optional<Storage> storage = top.get("storage").map(this::storage).orElse(Optional.of(ALL_LOCAL));
         List<Node> nodes = nodes(top, ssh, storage);
         Set<String> features = features(top.get("features"));
         Optional<Path> bundle = top.get("certificate").flatMap(f -> f.mapping(List.of("bundle")))
                 .flatMap(m -> m.get("bundle")).flatMap(f -> existingFile(f, "a PEM certificate bundle"));
         List<String> support = top.get("support").flatMap(f -> f.mapping(List.of("addresses"))).flatMap(m -> m.get("addresses"))
-                .map(f -> f.listOf(Cidr::readNetwork).orElse(List.of()))
+                .map(f -> f.listOf(SiteLoader::supportNetwork).orElse(List.of()))
                 .orElse(playbooks.supportAddresses());
         Optional<FieldMap> app = top.get("application").flatMap(f -> f.mapping(List.of("release", "traefik", "minio")));
         Application application = new Application(
@@ -226,10 +230,15 @@ public final class SiteLoader {
         nodeRole.ifPresentOrElse(
                 r -> roster.roles.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(m.get("role").orElseThrow()),
                 () -> roster.everyRoleKnown = false);
-        Optional<String> address = m.require("address", IP_ADDRESS);
+        Optional<Field> reason = m.get("public_address_reason");
+        boolean reasoned = m.optional("public_address_reason", WHY).isPresent();
+        Optional<String> address = m.require("address", IP_ADDRESS.expected())
+                .flatMap(f -> address(f, IP_ADDRESS, a -> AddressRules.privateAddress(a, reasoned)));
         address.ifPresent(a -> roster.addresses.add(Addresses.ipLiteral(a).orElseThrow(), m.get("address").orElseThrow()));
+        address.filter(a -> reasoned && AddressRules.isPrivate(Addresses.ipLiteral(a).orElseThrow())).ifPresent(a -> reason.get().problem(
+                "is given, but " + Field.quote(a) + " is a private address (expected no public_address_reason)"));
         Optional<Field> publicField = m.get("public_address");
-        Optional<String> publicAddress = publicField.flatMap(f -> f.read(IP_ADDRESS));
+        Optional<String> publicAddress = publicField.flatMap(f -> address(f, IP_ADDRESS, AddressRules::host));
         publicAddress.ifPresent(a -> roster.addresses.add(Addresses.ipLiteral(a).orElseThrow(), publicField.get()));
         nodeRole.ifPresent(r -> checkPublicAddress(m, r, publicField));
         Optional<SshEndpoint> endpoint = endpoint(m, address, ssh.port(), ssh);
@@ -320,7 +329,7 @@ public final class SiteLoader {
             return field.read(LOCAL_SERVICE).map(local -> new Storage.Service(Optional.empty()));
         }
         return external(field, List.of("host", "port", "user")).flatMap(m -> {
-            Optional<String> host = m.require("host", HOST);
+            Optional<String> host = m.require("host", HOST.expected()).flatMap(f -> address(f, HOST, h -> Optional.empty()));
             Optional<Integer> port = m.require("port", PORT);
             String user = m.optional("user", USER).orElse(defaultUser);
             if (host.isEmpty() || port.isEmpty()) {
@@ -335,7 +344,7 @@ public final class SiteLoader {
             return field.read(LOCAL_OBJECTS).map(local -> new Storage.ObjectStore(Optional.empty()));
         }
         return external(field, List.of("endpoint", "region", "bucket", "access_key")).flatMap(m -> {
-            Optional<String> endpoint = m.require("endpoint", S3_ENDPOINT);
+            Optional<String> endpoint = m.require("endpoint", S3_ENDPOINT.expected()).flatMap(SiteLoader::endpoint);
             Optional<String> region = m.require("region", S3_REGION);
             Optional<String> bucket = m.require("bucket", S3_BUCKET);
             Optional<String> accessKey = m.require("access_key", ACCESS_KEY);
@@ -345,6 +354,41 @@ public final class SiteLoader {
             return Optional.of(new Storage.ObjectStore(Optional.of(
                     new Storage.S3(endpoint.get(), region.get(), bucket.get(), accessKey.get()))));
         });
+    }
+
+    /** A value in {@code syntax} that {@code rule} (one of {@link AddressRules}) accepts; an IPv4-mapped literal is named as such. */
+    private static Optional<String> address(Field field, Syntax<String> syntax, Function<String, Optional<String>> rule) {
+        Optional<String> mapped = AddressRules.ipv4Mapped(field.text());
+        Optional<String> value = mapped.isPresent() ? Optional.empty() : field.read(syntax);
+        Optional<String> problem = mapped.or(() -> value.flatMap(rule));
+        problem.ifPresent(field::problem);
+        return problem.isPresent() ? Optional.empty() : value;
+    }
+
+    /** A support network: a CIDR, or {@code {network: CIDR, reason: ...}} when it is broader than the rules allow without one. */
+    private static Optional<String> supportNetwork(Field item) {
+        if (!item.isMapping()) {
+            return supportNetwork(item, false);
+        }
+        Optional<FieldMap> m = item.mapping(SUPPORT_NETWORK_KEYS);
+        Optional<Field> network = m.flatMap(map -> map.require("network", Cidr.SYNTAX.expected()));
+        boolean reasoned = m.flatMap(map -> map.require("reason", WHY)).isPresent();
+        return reasoned ? network.flatMap(f -> supportNetwork(f, true)) : Optional.empty();
+    }
+
+    private static Optional<String> supportNetwork(Field field, boolean reasoned) {
+        Optional<String> mapped = AddressRules.ipv4Mapped(field.text());
+        Optional<String> network = mapped.isPresent() ? Optional.empty() : Cidr.readNetwork(field);
+        Optional<String> problem = mapped.or(() -> network.flatMap(t -> AddressRules.supportNetwork(Cidr.parse(t).orElseThrow(), t, reasoned)));
+        problem.ifPresent(field::problem);
+        return problem.isPresent() ? Optional.empty() : network;
+    }
+
+    /** An S3 endpoint URL; one with credentials in it is refused without repeating it. */
+    private static Optional<String> endpoint(Field field) {
+        Optional<String> credentials = AddressRules.credentialsInUrl(field.text());
+        credentials.ifPresent(field::problem);
+        return credentials.isPresent() ? Optional.empty() : field.read(S3_ENDPOINT);
     }
 
     /** The settings under {@code external:}, the only key a service's mapping has. */

@@ -11,6 +11,6 @@ public record SshEndpoint(String address, int port, String user, Path key) {
 
     @Override
     public String toString() {
-        return user + "@" + address + (port == 22 ? "" : ":" + port);
+        return user + "@" + (port == 22 ? address : Addresses.hostPort(address, port));
     }
 }

@@ -11,8 +11,13 @@ public final class StateDir {
     }
 
     public static Path of(String site) {
+        return base().resolve(site);
+    }
+
+    /** oth's own state directory, above the sites': where what concerns no one site goes (crash reports). */
+    public static Path base() {
         String state = System.getenv("XDG_STATE_HOME");
         Path base = state != null && !state.isBlank() ? Path.of(state) : Path.of(System.getProperty("user.home"), ".local", "state");
-        return base.resolve("oth").resolve(site);
+        return base.resolve("oth");
     }
 }

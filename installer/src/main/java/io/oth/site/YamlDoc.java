@@ -1,18 +1,14 @@
 package io.oth.site;
 
+import io.oth.input.BoundedYaml;
+import io.oth.input.InputFiles;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,20 +32,10 @@ public final class YamlDoc {
     /** Reads {@code file}; {@code what} (like "a site file") says what it should be when it is not. */
     public static YamlDoc read(Path file, String what) {
         YamlDoc doc = new YamlDoc(file);
-        if (Files.isDirectory(file)) {
-            doc.fileProblem("is a directory (expected " + what + ")");
-            return doc;
-        }
         try {
-            doc.compose(Files.readString(file), what);
-        } catch (NoSuchFileException e) {
-            doc.fileProblem("does not exist (expected " + what + ")");
-        } catch (AccessDeniedException e) {
-            doc.fileProblem("cannot be read: permission denied");
-        } catch (CharacterCodingException e) {
-            doc.fileProblem("is not UTF-8 text (expected " + what + ")");
-        } catch (IOException e) {
-            doc.fileProblem("cannot be read: " + e.getMessage());
+            doc.compose(InputFiles.readText(file, InputFiles.YAML_LIMIT, what), what);
+        } catch (InputFiles.Refused e) {
+            doc.fileProblem(e.reason());
         }
         return doc;
     }
@@ -94,9 +80,9 @@ public final class YamlDoc {
 
     private void compose(String text, String what) {
         // The core schema, so that ~ and null mean "no value" as YAML 1.2 readers expect.
-        LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).setSchema(new CoreSchema()).build();
+        LoadSettings settings = BoundedYaml.settings(file.toString(), new CoreSchema()).build();
         try {
-            root = new Compose(settings).composeString(text).map(node -> new Field(this, "", node));
+            root = BoundedYaml.compose(text, settings).map(node -> new Field(this, "", node));
             if (root.isEmpty()) {
                 fileProblem("is empty (expected " + what + ")");
             }

@@ -1,12 +1,10 @@
 package io.oth.support;
 
+import io.oth.input.InputFiles;
 import io.oth.remote.ssh.KnownHostsFiles;
 import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.common.KeyType;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -28,6 +26,9 @@ public record SupportKeys(Path file, List<Key> keys) {
         }
     }
 
+    /** A few keys take a few KiB; a file larger than this is not a key list. */
+    private static final int KEY_FILE_LIMIT = 1 << 20;
+
     /** Thrown for a file that is not a list of OpenSSH public keys; the message names the file and line. */
     public static final class KeyFileException extends Exception {
         KeyFileException(String message) {
@@ -38,9 +39,9 @@ public record SupportKeys(Path file, List<Key> keys) {
     public static SupportKeys read(Path file) throws KeyFileException {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new KeyFileException(file + ": cannot be read (" + e.getMessage() + ")");
+            lines = InputFiles.readText(file, KEY_FILE_LIMIT, "a file of OpenSSH public keys").lines().toList();
+        } catch (InputFiles.Refused e) {
+            throw new KeyFileException(e.getMessage());
         }
         List<Key> keys = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -11,6 +11,7 @@ import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
+import io.oth.site.Addresses;
 import io.oth.site.Node;
 import io.oth.site.Site;
 
@@ -254,7 +255,7 @@ public final class RollingUpgrade {
 
     /** The node's health through traefik, from the load balancer, as haproxy reaches it; with {@code version}, it must run that one. */
     private Optional<String> health(Host lb, AppNode n, String healthPath, Optional<String> version, int seconds) throws RemoteException {
-        String url = "http://" + (n.node().address().contains(":") ? "[" + n.node().address() + "]" : n.node().address()) + ":80" + healthPath;
+        String url = "http://" + Addresses.hostPort(n.node().address(), 80) + healthPath;
         String want = version.map(v -> "\"version\":\"" + v + "\"").orElse("\"status\":\"ok\"");
         CommandResult r = lb.run(Command.shell("for i in $(seq " + seconds + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())
                 + " " + Command.quote(url) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "

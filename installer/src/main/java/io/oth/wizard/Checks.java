@@ -4,6 +4,7 @@ import io.oth.cert.BundleCheck;
 import io.oth.cert.BundleReport;
 import io.oth.cert.Finding;
 import io.oth.secret.PrivateFiles;
+import io.oth.site.AddressRules;
 import io.oth.site.Cidr;
 import io.oth.site.Syntax;
 
@@ -14,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Checks of answers, worded as the site file's checks are (site/Field), so both say the same thing. */
@@ -38,8 +40,25 @@ final class Checks {
         return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
     }
 
-    /** A CIDR that names a network, as written. */
+    /** An address in {@code syntax} that {@code rule} (one of site/AddressRules) accepts, as the site file's checks have it. */
+    static Verdict<Object> address(String text, Syntax<String> syntax, Function<String, Optional<String>> rule) {
+        Optional<String> mapped = AddressRules.ipv4Mapped(text);
+        if (mapped.isPresent()) {
+            return Verdict.refused(mapped.get());
+        }
+        Verdict<Object> verdict = syntax(text, syntax);
+        if (!(verdict instanceof Verdict.Accepted<Object>)) {
+            return verdict;
+        }
+        return rule.apply(text).<Verdict<Object>>map(Verdict::refused).orElse(verdict);
+    }
+
+    /** A support network: a CIDR that names a network, by the site file's rules (a broader one needs a reason, given in the site file). */
     static Verdict<Object> network(String text) {
+        Optional<String> mapped = AddressRules.ipv4Mapped(text);
+        if (mapped.isPresent()) {
+            return Verdict.refused(mapped.get());
+        }
         Optional<Cidr> cidr = Cidr.parse(text);
         if (cidr.isEmpty()) {
             return Verdict.refused(quote(text) + " is not a CIDR (expected an IPv4 address/0-32 or an IPv6 address/0-128)");
@@ -47,7 +66,7 @@ final class Checks {
         if (!cidr.get().isNetwork()) {
             return Verdict.refused(quote(text) + " has host bits set (expected the network address " + cidr.get().network() + ")");
         }
-        return Verdict.ok(text);
+        return AddressRules.supportNetwork(cidr.get(), text, false).<Verdict<Object>>map(Verdict::refused).orElse(Verdict.ok(text));
     }
 
     /** An existing, readable, regular file; the message is the site file's. */

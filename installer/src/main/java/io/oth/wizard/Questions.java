@@ -2,6 +2,7 @@ package io.oth.wizard;
 
 import io.oth.secret.ExternalSecret;
 import io.oth.site.AppAccounts;
+import io.oth.site.AddressRules;
 import io.oth.site.Addresses;
 import io.oth.site.Feature;
 import io.oth.site.Playbooks;
@@ -92,7 +93,7 @@ public final class Questions {
         scalar(BASTION, "Bastion (SSH jump host) address, or \"direct\"",
                 "The host oth connects through to reach the nodes' private addresses; \"direct\" when this machine reaches the nodes itself.",
                 "direct, or " + SiteLoader.HOST.expected(), d -> Optional.empty(), Completion.ADDRESSES,
-                (t, d) -> t.equals(DIRECT) ? Verdict.ok(DIRECT) : Checks.syntax(t, SiteLoader.HOST), always());
+                (t, d) -> t.equals(DIRECT) ? Verdict.ok(DIRECT) : Checks.address(t, SiteLoader.HOST, AddressRules::host), always());
         Predicate<Draft> viaBastion = d -> !d.is(BASTION, DIRECT);
         scalar(BASTION_PORT, "Bastion SSH port", "The bastion's own SSH port.", SiteLoader.PORT.expected(), d -> Optional.of("22"),
                 Completion.NONE, (t, d) -> Checks.syntax(t, SiteLoader.PORT), viaBastion);
@@ -178,7 +179,8 @@ public final class Questions {
         Predicate<Draft> external = d -> d.is(OBJECTS, EXTERNAL);
         String prefix = OBJECTS + ".external.";
         scalar(prefix + "endpoint", "  endpoint", "The S3 endpoint URL, like https://s3.eu-west-1.amazonaws.com.", SiteLoader.S3_ENDPOINT.expected(),
-                d -> Optional.empty(), Completion.NONE, (t, d) -> Checks.syntax(t, SiteLoader.S3_ENDPOINT), external);
+                d -> Optional.empty(), Completion.NONE, (t, d) -> AddressRules.credentialsInUrl(t).<Verdict<Object>>map(Verdict::refused).orElseGet(() -> Checks.syntax(t, SiteLoader.S3_ENDPOINT)),
+                external);
         scalar(prefix + "region", "  region", "The bucket's region.", SiteLoader.S3_REGION.expected(), d -> Optional.empty(), Completion.NONE,
                 (t, d) -> Checks.syntax(t, SiteLoader.S3_REGION), external);
         scalar(prefix + "bucket", "  bucket", "The application's bucket.", SiteLoader.S3_BUCKET.expected(), d -> Optional.empty(), Completion.NONE,
@@ -256,7 +258,7 @@ public final class Questions {
 
     /** No address, private or public, belongs to two nodes; {@code ofThisNode}: nor is the node's public address its private one. */
     private static Verdict<Object> uniqueAddress(String text, Draft d, boolean ofThisNode) {
-        Verdict<Object> verdict = Checks.syntax(text, SiteLoader.IP_ADDRESS);
+        Verdict<Object> verdict = Checks.address(text, SiteLoader.IP_ADDRESS, ofThisNode ? AddressRules::host : a -> AddressRules.privateAddress(a, false));
         if (!(verdict instanceof Verdict.Accepted<Object>)) {
             return verdict;
         }

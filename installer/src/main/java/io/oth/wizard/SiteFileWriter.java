@@ -2,6 +2,7 @@ package io.oth.wizard;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
+import io.oth.input.InputFiles;
 import io.oth.site.SiteException;
 import io.oth.site.SiteLoader;
 
@@ -34,7 +35,7 @@ final class SiteFileWriter {
             Files.writeString(temp, text, StandardCharsets.UTF_8);
             SiteLoader.load(temp);
             boolean exists = Files.exists(absolute);
-            String old = exists ? Files.readString(absolute, StandardCharsets.UTF_8) : "";
+            String old = exists ? InputFiles.readText(absolute, InputFiles.YAML_LIMIT, "a site file") : "";
             return new Prepared(absolute, temp, exists, exists && old.equals(text), exists ? diff(absolute, old, text) : "");
         } catch (IOException | SiteException | RuntimeException e) {
             Files.deleteIfExists(temp);

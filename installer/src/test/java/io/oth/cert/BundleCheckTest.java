@@ -399,6 +399,18 @@ class BundleCheckTest {
     }
 
     @Test
+    void aFifoOrALinkToDevZeroIsNotOpened(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("fifo.pem");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        Path zero = Files.createSymbolicLink(dir.resolve("zero.pem"), Path.of("/dev/zero"));
+
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            assertMessage(BundleCheck.check(fifo, FQDN, CLOCK), FILE_UNREADABLE, "is not a regular file");
+            assertMessage(BundleCheck.check(zero, FQDN, CLOCK), FILE_UNREADABLE, "is not a regular file");
+        });
+    }
+
+    @Test
     void aGoodFileOnDiskIsReadAndChecked(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("bundle.pem"), PKI.goodBundle());
 

@@ -38,7 +38,8 @@ class DoctorHtmlCommandTest {
         site = Files.writeString(dir.resolve("site.yml"), String.join("\n",
                 "site: lab",
                 "fqdn: oth.example.test",
-                "bastion: {address: 127.0.0.1, port: " + closed + "}",
+                // By name: a loopback literal is refused as a bastion's address, a name is not resolved while the site is read.
+                "bastion: {address: localhost, port: " + closed + "}",
                 "ssh: {key: ./id_test, known_hosts: ./known_hosts}",
                 "nodes:",
                 "  - {name: lb, role: lb, address: 10.77.0.2, public_address: 203.0.113.20}",

@@ -173,7 +173,7 @@ class InstallIT {
         Files.writeString(roles, broken);
         String before = lab.exec("app1", "cat", "/etc/nftables.conf");
 
-        Process oth = launcher(Map.of("OTH_PLAYBOOKS", playbooks.toString()), "install", "--site", lab.site().toString(), "--firewall-revert", "8");
+        Process oth = launcher(Map.of("OTH_PLAYBOOKS", playbooks.toString()), "install", "--site", lab.site().toString(), "--firewall-revert", "10");
         String output = new String(oth.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(oth.waitFor(180, TimeUnit.SECONDS));
         assertEquals(ExitCode.FAILED.code(), oth.exitValue(), output);

@@ -130,6 +130,25 @@ class SecretsTest {
     }
 
     @Test
+    void aSecretsFileThatIsNotABoundedRegularFileIsRefusedNamingIt() throws Exception {
+        Files.createDirectories(file().getParent());
+        Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", file().toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        assertEquals(file() + " is a FIFO, not a regular file (expected a file of keys or passwords)",
+                assertThrows(SecretsException.class, () -> Secrets.open(file())).getMessage());
+
+        Files.delete(file());
+        Files.writeString(file(), "mariadb.app: " + "[".repeat(5000) + "]".repeat(5000) + "\n");
+        Files.setPosixFilePermissions(file(), PosixFilePermissions.fromString("rw-------"));
+        assertEquals(file() + ":1:77: not valid YAML: nested more than 64 levels deep",
+                assertThrows(SecretsException.class, () -> Secrets.open(file())).getMessage());
+
+        Files.writeString(file(), "mariadb.app: " + "x".repeat(1 << 20) + "\n");
+        assertTrue(assertThrows(SecretsException.class, () -> Secrets.open(file())).getMessage()
+                .endsWith(" bytes (expected a file of keys or passwords of at most 1 MiB)"));
+    }
+
+    @Test
     void concurrentCallersGetOneValuePerName() throws Exception {
         List<String> names = List.of("mariadb.app", "rabbitmq.app", "rabbitmq.admin", "minio.app.secret");
         // Two stores on one file stand for two oth runs: they must agree through the file, not memory.

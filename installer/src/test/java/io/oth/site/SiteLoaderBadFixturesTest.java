@@ -1,5 +1,7 @@
 package io.oth.site;
 
+import io.oth.cli.ExitCode;
+import io.oth.cli.Run;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,12 +16,14 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every site file in test/resources/site/bad/NAME.yml is rejected with exactly the problems in
  * NAME.expect: one per line, as printed but without the leading {@code FILE:}, and with
- * {@code {dir}} for the directory the fixture is copied to. Adding a case is adding those two files.
+ * {@code {dir}} for the directory the fixture is copied to; and {@code oth site validate} exits 2
+ * printing each. Adding a case is adding those two files.
  */
 class SiteLoaderBadFixturesTest {
     @TempDir
@@ -42,6 +46,20 @@ class SiteLoaderBadFixturesTest {
         }).toList();
         String report = "site/bad/" + name + ".yml reports:\n" + String.join("\n", actual).replace(dir.toString(), "{dir}");
         assertEquals(expected(name).orElseGet(() -> fail("no " + name + ".expect beside the fixture; " + report)), actual, report);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void siteValidateExitsTwoPrintingEachProblem(String name) throws IOException {
+        Path site = SiteFixtures.stage("bad/" + name + ".yml", dir);
+
+        Run run = Run.oth("site", "validate", site.toString());
+
+        assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
+        for (String problem : expected(name).orElseGet(() -> fail("no " + name + ".expect"))) {
+            String line = site + (problem.matches("\\d+:\\d+: .*") ? ":" : ": ") + problem;
+            assertTrue(run.err().lines().anyMatch(line::equals), () -> line + "\n" + run);
+        }
     }
 
     private Optional<List<String>> expected(String name) throws IOException {

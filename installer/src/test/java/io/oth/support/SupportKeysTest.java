@@ -37,6 +37,15 @@ class SupportKeysTest {
     static final String FINGERPRINT = "SHA256:hUQOI37jJHbmoI95Tb/yjoF3wotYPcHL0k0ZEs8yuhw";
 
     @Test
+    void aKeyFileThatIsAFifoOrADeviceIsRefusedWithoutOpeningIt() throws Exception {
+        Path fifo = dir.resolve("support.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        assertEquals(fifo + " is a FIFO, not a regular file (expected a file of OpenSSH public keys)", message(fifo));
+        Path zero = Files.createSymbolicLink(dir.resolve("zero.pub"), Path.of("/dev/zero"));
+        assertEquals(zero + " is a character device, not a regular file (expected a file of OpenSSH public keys)", message(zero));
+    }
+
+    @Test
     void eachBadLineIsNamedWithItsFileAndLine() throws Exception {
         Path f = file(ED25519 + "\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOdF7uiMkD6NA8pu\n");
         assertEquals(f + " line 2: the ssh-ed25519 key does not decode", message(f).replaceAll(" \\(.*", ""));

@@ -92,7 +92,7 @@ class WizardTest {
                 "oth", "oth.example.test", "Lab!", "", "203.0.113.10", "70000", "", "", dir.resolve("missing").toString(), openKey.toString(),
                 key.toString(), "", "", "",
                 "done",
-                "add", "", "", "10.77.0.300", "10.77.0.2", "10.77.0.2", "203.0.113.20",
+                "add", "", "", "10.77.0.300", "127.0.0.1", "198.51.100.1", "10.77.0.2", "10.77.0.2", "224.0.0.1", "203.0.113.20",
                 "add app", "lb", "", "10.77.0.2", "10.77.0.101",
                 "add router",
                 "fly",
@@ -102,7 +102,7 @@ class WizardTest {
                 "sms, fax", "sms, sms", "sms",
                 "", "", "elsewhere", "",
                 otherBundle.toString(), bundle.toString(), "", "", "",
-                "10.0.0.1/8", "10.0.0.0/8, 198.51.100.7/32",
+                "10.0.0.1/8", "10.0.0.0/8", "::ffff:198.51.100.7/128", "198.51.100.7/32",
                 dir.resolve("nowhere/site.yml").toString(), dir.resolve("site.yml").toString(), "");
 
         Scripted.Outcome run = wizard().run(dir, input);
@@ -117,6 +117,10 @@ class WizardTest {
             "nodes: no node with role lb (expected exactly 1)",
             "nodes[].address: \"10.77.0.300\" is not an IP address (expected an IPv4 or IPv6 literal)",
             "nodes[].public_address: \"10.77.0.2\" is already the address of node lb (expected an address no other node has)",
+            "nodes[].address: \"127.0.0.1\" is a loopback address (expected the unicast address of one machine)",
+            "nodes[].address: \"198.51.100.1\" is a public address (expected a private address, in 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16,"
+                    + " 100.64.0.0/10, fc00::/7; or public_address_reason",
+            "nodes[].public_address: \"224.0.0.1\" is a multicast address (expected the unicast address of one machine)",
             "nodes[].name: \"lb\" is already the name of node lb (expected a name no other node has)",
             "nodes[].address: \"10.77.0.2\" is already the address of node lb (expected an address no other node has)",
             "nodes[].role: \"router\" is not a role (expected one of lb, app, storage)",
@@ -127,13 +131,15 @@ class WizardTest {
             "certificate.bundle: " + otherBundle,
             "the certificate is not valid for oth.example.test",
             "support.addresses[0]: \"10.0.0.1/8\" has host bits set (expected the network address 10.0.0.0/8)",
+            "support.addresses[0]: \"10.0.0.0/8\" is broader than /16 (expected a network of /16 or narrower, or {network: 10.0.0.0/8, reason: ...}",
+            "support.addresses[0]: \"::ffff:198.51.100.7/128\" is an IPv4-mapped IPv6 network (expected the IPv4 network 198.51.100.7/32 written as such)",
             "site_file: " + dir.resolve("nowhere/site.yml") + ": the directory " + dir.resolve("nowhere") + " does not exist",
         }) {
             assertTrue(run.screen().contains(message), () -> message + "\n" + run);
         }
         Site site = SiteLoader.load(dir.resolve("site.yml"));
         assertEquals(java.util.Set.of("sms"), site.features());
-        assertEquals(List.of("10.0.0.0/8", "198.51.100.7/32"), site.supportAddresses());
+        assertEquals(List.of("198.51.100.7/32"), site.supportAddresses());
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.HostConnection;
 import io.oth.remote.RemoteException;
+import io.oth.site.Addresses;
 import io.oth.site.Node;
 import io.oth.site.Site;
 import io.oth.site.SshEndpoint;
@@ -208,7 +209,7 @@ public final class SshFleet implements Fleet {
     }
 
     private static RemoteException classifyConnect(String label, SshEndpoint to, IOException e, boolean isBastion) {
-        String where = to.address() + ":" + to.port();
+        String where = Addresses.hostPort(to.address(), to.port());
         String message = String.valueOf(e.getMessage());
         if (e instanceof OpenFailException open) {
             String why = open.getMessage() == null ? "" : open.getMessage();

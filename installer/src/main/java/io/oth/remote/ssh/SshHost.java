@@ -7,6 +7,7 @@ import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 import io.oth.remote.Secret;
+import io.oth.site.Addresses;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.LocalPortForwarder;
 import net.schmizz.sshj.connection.channel.direct.Parameters;
@@ -150,7 +151,7 @@ final class SshHost implements Host, AutoCloseable {
                 }
             };
         } catch (IOException e) {
-            throw new RemoteException(name, Failure.CONNECTION_LOST, "cannot forward to " + address + ":" + port + ": " + e.getMessage());
+            throw new RemoteException(name, Failure.CONNECTION_LOST, "cannot forward to " + Addresses.hostPort(address, port) + ": " + e.getMessage());
         }
     }
 

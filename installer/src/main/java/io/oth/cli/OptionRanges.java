@@ -1,0 +1,90 @@
+package io.oth.cli;
+
+import io.oth.support.Durations;
+import io.oth.support.SupportAccess;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.time.Duration;
+
+/**
+ * Numeric options with the range that makes sense for them. picocli reports a value out of range as
+ * it reports any value it cannot convert ("Invalid value for option '--timeout': ..."), with the
+ * usage exit code, before any command runs.
+ */
+final class OptionRanges {
+    private OptionRanges() {
+    }
+
+    /** A whole number from {@code min} to {@code max}, digits only (no sign, no 0x). */
+    abstract static class Whole implements ITypeConverter<Integer> {
+        private final int min;
+        private final int max;
+        private final String unit;
+
+        Whole(int min, int max, String unit) {
+            this.min = min;
+            this.max = max;
+            this.unit = unit;
+        }
+
+        @Override
+        public Integer convert(String value) {
+            String expected = "expected " + unit + " from " + min + " to " + max;
+            if (!value.matches("[0-9]{1,9}")) {
+                throw new TypeConversionException("'" + value + "' is not a whole number (" + expected + ")");
+            }
+            int n = Integer.parseInt(value);
+            if (n < min || n > max) {
+                throw new TypeConversionException("'" + value + "' is out of range (" + expected + ")");
+            }
+            return n;
+        }
+    }
+
+    /** --timeout: connecting or running one command. Past 10 minutes a person would rather know. */
+    static final class Timeout extends Whole {
+        Timeout() {
+            super(1, 600, "seconds");
+        }
+    }
+
+    /** --firewall-revert: long enough for oth to reconnect through the bastion, short enough not to leave a node locked out for long. */
+    static final class FirewallRevert extends Whole {
+        FirewallRevert() {
+            super(10, 600, "seconds");
+        }
+    }
+
+    /** --concurrency: nodes handled at once; each is an SSH session through one bastion. */
+    static final class Concurrency extends Whole {
+        Concurrency() {
+            super(1, 200, "nodes");
+        }
+    }
+
+    /** doctor --probe-timeout: one probe; a port that has not answered in a minute is not going to. */
+    static final class ProbeTimeout extends Whole {
+        ProbeTimeout() {
+            super(1, 60, "seconds");
+        }
+    }
+
+    /** support open --for: a length of time within what a grant may last. */
+    static final class GrantLength implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration length;
+            try {
+                length = Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+            if (length.compareTo(SupportAccess.SHORTEST) < 0 || length.compareTo(SupportAccess.LONGEST) > 0) {
+                throw new TypeConversionException("'" + value + "' is out of range (expected from " + Durations.format(SupportAccess.SHORTEST)
+                        + " to " + Durations.format(SupportAccess.LONGEST) + ")");
+            }
+            return length;
+        }
+    }
+}

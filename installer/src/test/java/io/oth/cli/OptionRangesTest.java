@@ -1,0 +1,51 @@
+package io.oth.cli;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A numeric option out of its range is a usage error (exit 2) named by picocli before anything runs, never an internal error. */
+class OptionRangesTest {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            nodes --timeout=-1                   | Invalid value for option '--timeout': '-1' is not a whole number (expected seconds from 1 to 600)
+            nodes --timeout=0                    | Invalid value for option '--timeout': '0' is out of range (expected seconds from 1 to 600)
+            nodes --timeout=601                  | Invalid value for option '--timeout': '601' is out of range (expected seconds from 1 to 600)
+            nodes --timeout=10s                  | Invalid value for option '--timeout': '10s' is not a whole number (expected seconds from 1 to 600)
+            nodes --timeout=99999999999          | Invalid value for option '--timeout': '99999999999' is not a whole number (expected seconds from 1 to 600)
+            install --timeout=0x10               | Invalid value for option '--timeout': '0x10' is not a whole number (expected seconds from 1 to 600)
+            nodes --concurrency=0                | Invalid value for option '--concurrency': '0' is out of range (expected nodes from 1 to 200)
+            doctor --concurrency=201             | Invalid value for option '--concurrency': '201' is out of range (expected nodes from 1 to 200)
+            install --firewall-revert=0          | Invalid value for option '--firewall-revert': '0' is out of range (expected seconds from 10 to 600)
+            install --firewall-revert=-5         | Invalid value for option '--firewall-revert': '-5' is not a whole number (expected seconds from 10 to 600)
+            install --firewall-revert=9          | Invalid value for option '--firewall-revert': '9' is out of range (expected seconds from 10 to 600)
+            install --firewall-revert=601        | Invalid value for option '--firewall-revert': '601' is out of range (expected seconds from 10 to 600)
+            doctor --probe-timeout=0             | Invalid value for option '--probe-timeout': '0' is out of range (expected seconds from 1 to 60)
+            doctor --probe-timeout=61            | Invalid value for option '--probe-timeout': '61' is out of range (expected seconds from 1 to 60)
+            support open --key k --for=0s        | Invalid value for option '--for': '0s' is out of range (expected from 10s to 7d)
+            support open --key k --for=8d        | Invalid value for option '--for': '8d' is out of range (expected from 10s to 7d)
+            support open --key k --for=-1h       | Invalid value for option '--for': "-1h" is not a length of time: write it like 4h, 90m, 1h30m, 2d or 45s
+            support open --key k --for=forever   | Invalid value for option '--for': "forever" is not a length of time
+            """)
+    void isAUsageErrorNamingTheOptionAndItsRange(String args, String message) {
+        Run run = Run.oth(args.split(" "));
+        assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
+        assertTrue(run.err().contains(message), () -> message + "\n" + run);
+        assertTrue(run.out().isEmpty() && !run.err().contains("internal error"), run::toString);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            nodes --timeout=1 --concurrency=200
+            nodes --timeout=600 --concurrency=1
+            install --firewall-revert=10 --check
+            install --firewall-revert=600 --check
+            """)
+    void theEndsOfEachRangeAreAccepted(String args) {
+        Run run = Run.oth((args + " --site /nonexistent/site.yml").split(" "));
+        assertEquals(ExitCode.USAGE.code(), run.code(), run::toString);
+        assertTrue(run.err().contains("/nonexistent/site.yml: does not exist"), () -> "it went on to read the site file\n" + run);
+    }
+}
