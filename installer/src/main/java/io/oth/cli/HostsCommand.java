@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,7 +53,13 @@ final class HostsCommand extends CommandGroup {
                 return ExitCode.USAGE.code();
             }
             List<String> trusted = new CopyOnWriteArrayList<>();
-            HostKeyTrust decide = from != null ? KnownHostsFiles.trustFrom(from) : this::ask;
+            HostKeyTrust decide;
+            try {
+                decide = from != null ? KnownHostsFiles.trustFrom(from) : this::ask;
+            } catch (IOException e) {
+                err.println("oth: --from " + (e instanceof NoSuchFileException ? from + ": no such file" : e.getMessage()) + "; nothing was trusted");
+                return ExitCode.USAGE.code();
+            }
             HostKeyTrust recording = (label, address, type, fingerprint) -> {
                 boolean yes = decide.confirm(label, address, type, fingerprint);
                 if (yes) {

@@ -4,6 +4,7 @@ import io.oth.remote.HostKeyTrust;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,10 +18,13 @@ public final class KnownHostsFiles {
 
     /** Accepts exactly the keys {@code file} records for each address, never one it marks {@code @revoked}. */
     public static HostKeyTrust trustFrom(Path file) throws IOException {
-        OpenSSHKnownHosts given = new OpenSSHKnownHosts(file.toFile());
-        List<String> revoked = KnownHostsVerifier.revokedFingerprints(given.entries());
+        if (!file.toFile().exists()) {
+            throw new NoSuchFileException(file.toString());
+        }
+        List<OpenSSHKnownHosts.KnownHostEntry> given = KnownHostsVerifier.parse(file.toFile());
+        List<String> revoked = KnownHostsVerifier.revokedFingerprints(given);
         return (label, address, type, fingerprint) -> !revoked.contains(fingerprint)
-                && KnownHostsVerifier.recordedFingerprints(given.entries(), address, type).contains(fingerprint);
+                && KnownHostsVerifier.recordedFingerprints(given, address, type).contains(fingerprint);
     }
 
     /** OpenSSH's {@code SHA256:...} fingerprint of a public key blob (the base64-decoded middle of a .pub line). */

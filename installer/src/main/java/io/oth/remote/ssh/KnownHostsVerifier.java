@@ -4,13 +4,16 @@ import io.oth.remote.Failure;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
 import com.hierynomus.sshj.userauth.certificate.Certificate;
+import io.oth.input.InputFiles;
 import net.schmizz.sshj.common.Buffer;
+import net.schmizz.sshj.common.LoggerFactory;
 import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -32,6 +35,8 @@ import java.util.Optional;
  */
 final class KnownHostsVerifier extends OpenSSHKnownHosts {
     private static final Object FILE_LOCK = new Object();
+    /** Thousands of hosts with every key type each; a known_hosts file larger than this is not one. */
+    static final int LIMIT = 8 << 20;
 
     private final File file;
     private final String hostLabel;
@@ -55,9 +60,16 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
         }
     }
 
-    /** The entries of {@code knownHosts} (none when it does not exist yet). */
+    /**
+     * The entries of {@code knownHosts} (none when it does not exist yet), read as untrusted input:
+     * a regular file of at most {@link #LIMIT} bytes.
+     */
     static List<KnownHostEntry> parse(File knownHosts) throws IOException {
-        return List.copyOf(new OpenSSHKnownHosts(knownHosts).entries());
+        if (!knownHosts.exists()) {
+            return List.of();
+        }
+        String text = InputFiles.readText(knownHosts.toPath(), LIMIT, "an OpenSSH known_hosts file");
+        return List.copyOf(new OpenSSHKnownHosts(new StringReader(text), LoggerFactory.DEFAULT).entries());
     }
 
     @Override

@@ -9,6 +9,7 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts.KnownHostEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -21,6 +22,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KnownHostsVerifierTest {
@@ -125,6 +127,22 @@ class KnownHostsVerifierTest {
         assertTrue(trust.confirm("app1", "10.77.0.11", "ssh-ed25519", KnownHostsVerifier.sha256(listed)));
         assertFalse(trust.confirm("app2", "10.77.0.12", "ssh-ed25519", KnownHostsVerifier.sha256(onlyRevoked)));
         assertFalse(trust.confirm("app3", "10.77.0.13", "ssh-ed25519", KnownHostsVerifier.sha256(both)));
+    }
+
+    @Test
+    void aKnownHostsFileThatIsAFifoOrTooLargeIsRefusedWithoutBeingRead() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        IOException refused = assertThrows(IOException.class, () -> KnownHostsVerifier.parse(fifo.toFile()));
+        assertTrue(refused.getMessage().contains("FIFO"), refused.getMessage());
+
+        Path big = dir.resolve("big");
+        try (var out = Files.newOutputStream(big)) {
+            out.write(new byte[KnownHostsVerifier.LIMIT + 1]);
+        }
+        assertThrows(IOException.class, () -> KnownHostsVerifier.parse(big.toFile()));
+        assertThrows(IOException.class, () -> KnownHostsFiles.trustFrom(fifo));
+        assertTrue(KnownHostsVerifier.parse(dir.resolve("none").toFile()).isEmpty(), "a file that does not exist yet is empty");
     }
 
     @Test
