@@ -1,5 +1,6 @@
 package io.oth.cli;
 
+import io.oth.site.PlaybookFiles;
 import io.oth.site.StateDir;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -7,6 +8,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -59,7 +61,11 @@ public final class OthCommand implements Callable<Integer> {
     static CommandLine commandLine(Prompter prompter, Supplier<Path> crashDir) {
         CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter));
         cli.getCommandSpec().usageMessage().footer(ExitCode.table());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> CrashReport.report(e, cmd.getErr(), crashDir));
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> brokenPlaybooks(e).map(b -> {
+            b.getMessage().lines().forEach(line -> cmd.getErr().println("oth: " + line));
+            cmd.getErr().println("oth: nothing was done");
+            return ExitCode.USAGE.code();
+        }).orElseGet(() -> CrashReport.report(e, cmd.getErr(), crashDir)));
         CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
         cli.setExecutionStrategy(parsed -> {
             try {
@@ -72,6 +78,16 @@ public final class OthCommand implements Callable<Integer> {
         });
         cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
         return cli;
+    }
+
+    /** The user's broken playbooks behind {@code e}, however deep a worker thread wrapped them. */
+    private static Optional<PlaybookFiles.Broken> brokenPlaybooks(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PlaybookFiles.Broken broken) {
+                return Optional.of(broken);
+            }
+        }
+        return Optional.empty();
     }
 
     /** An internal error outside any command, reported as one inside would be. */

@@ -33,8 +33,10 @@ public record InstallPlaybook(List<PhaseSpec> phases, Map<String, List<String>> 
             return new InstallPlaybook(phases, (Map<String, List<String>>) doc.get("packages"),
                     (Map<String, List<String>>) doc.getOrDefault("services", Map.of()),
                     backups((Map<String, Object>) doc.get("backups")));
+        } catch (PlaybookFiles.Broken e) {
+            throw e;
         } catch (RuntimeException e) {
-            throw new IllegalStateException(PlaybookFiles.label("install.yml") + " is not what oth expects: " + e, e);
+            throw PlaybookFiles.problem(PlaybookFiles.label("install.yml") + " is not what oth expects: " + e.getMessage(), e);
         }
     }
 }

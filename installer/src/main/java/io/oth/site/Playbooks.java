@@ -35,14 +35,21 @@ public record Playbooks(Map<String, Role> roles, Map<String, Feature> features, 
         supportAddresses = List.copyOf(supportAddresses);
     }
 
-    /** The playbooks of this build, read once. They are tested with it, so a problem in them is a bug: it throws. */
+    /**
+     * The playbooks, read once. Those of this build are tested with it, so a problem in them is a
+     * bug; those of {@code OTH_PLAYBOOKS} are input ({@link PlaybookFiles.Broken}).
+     */
     public static Playbooks load() {
-        return Loaded.PLAYBOOKS;
+        synchronized (Playbooks.class) {
+            if (loaded == null) {
+                loaded = read();
+            }
+            return loaded;
+        }
     }
 
-    private static final class Loaded {
-        static final Playbooks PLAYBOOKS = read();
-    }
+    /** Read on first use, not in a static initializer: a problem must reach the user as itself, not as an ExceptionInInitializerError. */
+    private static Playbooks loaded;
 
     private static Playbooks read() {
         YamlDoc roles = resource("roles.yml");
@@ -51,8 +58,8 @@ public record Playbooks(Map<String, Role> roles, Map<String, Feature> features, 
         Playbooks playbooks = new Playbooks(roles(roles), features(outbound), supportAddresses(support));
         List<Problem> problems = Stream.of(roles, outbound, support).flatMap(doc -> doc.problems().stream()).toList();
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("the playbooks of this build are broken:\n"
-                    + problems.stream().map(Problem::toString).collect(Collectors.joining("\n")));
+            throw PlaybookFiles.problem((PlaybookFiles.overridden() ? "the playbooks in $" + PlaybookFiles.OVERRIDE : "the playbooks of this build")
+                    + " are broken:\n" + problems.stream().map(Problem::toString).collect(Collectors.joining("\n")), null);
         }
         return playbooks;
     }

@@ -46,6 +46,28 @@ class LauncherIT {
     }
 
     @Test
+    void brokenPlaybooksFromOthPlaybooksAreTheUsersInputAndExitTwoNamingTheFile() throws Exception {
+        Path site = SiteFixtures.stage("good/minimal.yml", dir);
+        Path playbooks = Files.createDirectories(dir.resolve("playbooks"));
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("oth.repo"), "playbooks"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, playbooks.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(playbooks.resolve("roles.yml"), "roles:\n  lb: [\n");
+        ProcessBuilder pb = new ProcessBuilder(System.getProperty("oth.launcher"), "site", "validate", site.toString()).redirectErrorStream(true);
+        pb.environment().put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+        pb.environment().put("XDG_STATE_HOME", dir.resolve("state").toString());
+        pb.environment().put("OTH_PLAYBOOKS", playbooks.toString());
+        Process oth = pb.start();
+        String out = new String(oth.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(oth.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, oth.exitValue(), out);
+        assertTrue(out.contains(playbooks.resolve("roles.yml") + ":"), out);
+        assertFalse(out.contains("internal error"), out);
+    }
+
+    @Test
     void killingTheLauncherOutrightStopsTheJvmItStartedAndTheNextRunTidiesUp() throws Exception {
         Path site = SiteFixtures.stage("good/minimal.yml", dir);
         // Standard input from a FIFO this test holds open: the JVM waits on it for as long as the
