@@ -57,6 +57,8 @@ public record BundleContents(Path file, byte[] bytes, String sha256, Map<String,
     /** The checksum file beside a bundle; upstream checksum lists have a few dozen lines. */
     public static final int MAX_CHECKSUM_FILE = 64 << 10;
     public static final int MAX_NAME = 1024;
+    /** Zeros after the tar's end: tar writers pad to their record size (GNU tar: 10 KiB). */
+    public static final int MAX_PADDING = 1 << 20;
 
     /** The caps one read works with; tests use small ones to show each is enforced. */
     public record Limits(long compressed, long entry, long total, int entries, int manifest) {
@@ -256,8 +258,8 @@ public record BundleContents(Path file, byte[] bytes, String sha256, Map<String,
                     }
                 }
                 padding += n;
-                if (padding > limits.entry()) {
-                    throw new BundleException(file + ": more than " + limits.entry() + " bytes of padding after the end of the tar archive");
+                if (padding > MAX_PADDING) {
+                    throw new BundleException(file + ": more than " + MAX_PADDING + " bytes of padding after the end of the tar archive");
                 }
             }
         }

@@ -7,7 +7,6 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
@@ -117,6 +116,8 @@ class BundleContentsTest {
                         "{file}: not a complete .tar.gz (Unexpected data after a valid .gz stream)"),
                 raw("data hidden after the tar's end", gzip(concat(ungzip(good), "hidden".getBytes(StandardCharsets.UTF_8))),
                         "{file}: data after the end of the tar archive (hidden from tar, refused)"),
+                raw("a bomb of padding after the tar's end", TarBuilder.gzipWithZeros(ungzip(good), 64L << 20),
+                        "{file}: more than 1048576 bytes of padding after the end of the tar archive"),
                 raw("empty bundle", gzip(new byte[1024]), "{file}: the bundle holds no files"),
                 program("no executable", new TarBuilder().file("README.md", "x"), "{file}: no traefik executable at the top of the bundle"),
                 checksumFile("wrong checksum", "0".repeat(64) + "  bundle.tar.gz\n", "{file}: sha256 is " + FileOp.sha256(good)

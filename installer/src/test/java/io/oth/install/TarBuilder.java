@@ -133,6 +133,21 @@ public final class TarBuilder {
         }
     }
 
+    /** {@code bytes} followed by {@code zeros} zero bytes, gzipped. */
+    public static byte[] gzipWithZeros(byte[] bytes, long zeros) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(bytes);
+            byte[] block = new byte[1 << 20];
+            for (long left = zeros; left > 0; left -= block.length) {
+                gzip.write(block, 0, (int) Math.min(left, block.length));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** {@code bytes} without their last {@code cut} bytes. */
     public static byte[] truncated(byte[] bytes, int cut) {
         return Arrays.copyOf(bytes, bytes.length - cut);

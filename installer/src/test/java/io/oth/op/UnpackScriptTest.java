@@ -1,7 +1,6 @@
 package io.oth.op;
 
 import io.oth.install.TarBuilder;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
