@@ -226,7 +226,7 @@ public final class InstallPhases {
         return List.of(
                 new SystemUserOp(MINIO_USER),
                 FileOp.binary(bundle, minio.bytes(), "root:root", "0644"),
-                new UnpackOp(bundle, "/opt/minio/" + minio.id(), "/opt/minio/current", minio.sha256(), Set.of("minio")),
+                new UnpackOp(bundle, "/opt/minio/" + minio.id(), "/opt/minio/current", minio.sha256(), minio.contents().files().size(), Set.of("minio")),
                 new DirectoryOp(MINIO_DATA, MINIO_USER + ":" + MINIO_USER, "0750"),
                 new ServiceCertOp(inputs.ca(), serverIdentity("minio", t), new ServiceCertOp.Files(MINIO_CERTS + "private.key",
                         MINIO_CERTS + "public.crt", MINIO_CERTS + "CAs/ca.pem", MINIO_USER + ":" + MINIO_USER), ServiceCertOp.Layout.CHAIN_AND_ROOT,
@@ -295,7 +295,7 @@ public final class InstallPhases {
         ops.addAll(List.of(
                 new SystemUserOp(APP_USER),
                 FileOp.binary(bundle, app.bytes(), "root:root", "0644"),
-                new UnpackOp(bundle, APP_RELEASES + app.version(), APP_CURRENT, app.sha256(), Set.of(APP_SERVICE)),
+                new UnpackOp(bundle, APP_RELEASES + app.version(), APP_CURRENT, app.sha256(), app.contents().files().size(), Set.of(APP_SERVICE)),
                 FileOp.text("/etc/oth-app/app.properties", appProperties(t), "root:" + APP_USER, "0640").notifying("oth-app"),
                 FileOp.text("/etc/oth-app/site-ca.pem", inputs.ca().rootPem(), "root:root", "0644").notifying("oth-app")));
         Storage storage = t.site().storage();
@@ -356,7 +356,7 @@ public final class InstallPhases {
                 "app_port", inputs.release().port(), "health_path", inputs.release().health());
         return List.of(
                 FileOp.binary(bundle, traefik.bytes(), "root:root", "0644"),
-                new UnpackOp(bundle, "/opt/traefik/" + id, "/opt/traefik/current", traefik.sha256(), Set.of("traefik")),
+                new UnpackOp(bundle, "/opt/traefik/" + id, "/opt/traefik/current", traefik.sha256(), traefik.contents().files().size(), Set.of("traefik")),
                 FileOp.text("/etc/traefik/traefik.yml", Templates.render("traefik/traefik.yml.peb", config), "root:root", "0644").notifying("traefik"),
                 FileOp.text("/etc/traefik/dynamic.yml", Templates.render("traefik/dynamic.yml.peb", config), "root:root", "0644").notifying("traefik"),
                 FileOp.text("/etc/init.d/traefik", Templates.render("traefik/traefik.init.peb", vars), "root:root", "0755").notifying("traefik"),

@@ -1,32 +1,39 @@
 package io.oth.install;
 
-import io.oth.op.FileOp;
-
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A third-party program's release bundle as its project publishes it: a .tar.gz with the
- * executable at its top (traefik, MinIO). The lab's stand-in bundles have the same shape.
+ * executable at its top (traefik, MinIO) and the checksum file beside it, both checked by
+ * {@link BundleContents}. The lab's stand-in bundles have the same shape.
  */
-public record ProgramBundle(Path file, byte[] bytes, String sha256) {
+public record ProgramBundle(BundleContents contents) {
 
     public static ProgramBundle read(Path file, String executable) throws ReleaseBundle.BundleException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ReleaseBundle.BundleException(file + ": cannot read: " + e.getMessage());
-        }
-        if (!ReleaseBundle.contains(file, bytes, executable)) {
+        return read(file, executable, BundleContents.Limits.DEFAULT);
+    }
+
+    static ProgramBundle read(Path file, String executable, BundleContents.Limits limits) throws ReleaseBundle.BundleException {
+        BundleContents contents = BundleContents.read(file, Optional.empty(), limits);
+        if (!contents.hasTopLevelFile(executable)) {
             throw new ReleaseBundle.BundleException(file + ": no " + executable + " executable at the top of the bundle");
         }
-        return new ProgramBundle(file, bytes, FileOp.sha256(bytes));
+        return new ProgramBundle(contents);
+    }
+
+    /** The bundle as uploaded. */
+    public byte[] bytes() {
+        return contents.bytes();
+    }
+
+    /** The whole bundle's sha256, checked by the node before it unpacks. */
+    public String sha256() {
+        return contents.sha256();
     }
 
     /** A short id for directory names: the start of the checksum. */
     public String id() {
-        return sha256.substring(0, 12);
+        return sha256().substring(0, 12);
     }
 }

@@ -7,18 +7,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A release bundle (.tar.gz already on the node) unpacked into its own directory, with a
  * {@code current} symlink switched to it atomically. Earlier releases stay for rollback.
  *
+ * <p>oth checked the bundle's entries on its own side; the node checks that it has those bytes
+ * (the sha256), unpacks into a fresh temporary directory beside {@code dir}, checks what tar made
+ * of it (only regular files and directories, no setuid bits, as many files as oth saw), and only
+ * then renames it into place. Any failure removes the temporary directory and leaves {@code dir}
+ * as it was.
+ *
  * @param bundle  the bundle's path on the node
  * @param dir     where this release is unpacked, e.g. /opt/oth-app/releases/1.0.0
  * @param current the symlink that names the running release
- * @param sha256  the bundle's checksum, recorded beside the unpacked files
+ * @param sha256  the bundle's checksum, verified before unpacking and recorded beside the unpacked files
+ * @param files   how many regular files oth found in the bundle
  */
-public record UnpackOp(String bundle, String dir, String current, String sha256, Set<String> notifies) implements Operation {
+public record UnpackOp(String bundle, String dir, String current, String sha256, int files, Set<String> notifies) implements Operation {
     private static final String MARK = ".oth-bundle-sha256";
+    /** The prefix of the temporary directories an unpack makes beside its destination. */
+    public static final String TEMP_PREFIX = ".oth-unpack.";
+    /** A temporary directory older than this was left by a killed run (no unpack takes an hour). */
+    private static final int STALE_MINUTES = 60;
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    public UnpackOp {
+        parent(dir, sha256);
+    }
 
     @Override
     public String subject() {
@@ -36,18 +53,34 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
         if (lines.size() >= 2 && lines.get(0).equals(dir) && lines.get(1).equals(sha256)) {
             return Optional.empty();
         }
-        Command unpack = Command.shell(unpack(bundle, dir, sha256) + "; " + switchTo(dir, current));
+        Command unpack = Command.shell(unpack(bundle, dir, sha256, files) + "; " + switchTo(dir, current));
         return Optional.of(Change.of("unpack " + bundle + " into " + dir + " and point " + current + " at it", "", notifies,
                 context -> context.runOrFail(unpack, Duration.ofMinutes(2), "unpacking " + bundle)));
     }
 
-    /** Unpacks {@code bundle} into {@code dir} (replacing it), marked with its checksum; {@code current} is not touched. */
-    public static String unpack(String bundle, String dir, String sha256) {
-        String tmp = Command.quote(dir + ".oth-new");
-        return "set -e; umask 022; rm -rf " + tmp + "; mkdir -p " + tmp
-                + "; tar -xzf " + Command.quote(bundle) + " -C " + tmp + " --no-same-owner"
-                + "; echo " + sha256 + " > " + tmp + "/" + MARK
-                + "; rm -rf " + Command.quote(dir) + "; mv " + tmp + " " + Command.quote(dir);
+    /**
+     * Unpacks {@code bundle} into {@code dir} (replacing it), marked with its checksum, when the
+     * bundle has that checksum and unpacks to {@code files} regular files and nothing else;
+     * {@code current} is not touched. Temporary directories left by a killed run go first.
+     */
+    public static String unpack(String bundle, String dir, String sha256, int files) {
+        String parent = parent(dir, sha256);
+        return "set -e; umask 022; b=" + Command.quote(bundle) + "; d=" + Command.quote(dir) + "; p=" + Command.quote(parent)
+                + "; mkdir -p -- \"$p\"; rm -rf -- \"$d.oth-new\""
+                + "; find \"$p\" -mindepth 1 -maxdepth 1 -name '" + TEMP_PREFIX + "*' -mmin +" + STALE_MINUTES + " -exec rm -rf -- {} +"
+                + "; if ! printf '%s  %s\\n' " + sha256 + " \"$b\" | sha256sum --check --strict --status -; then"
+                + " echo \"$b: sha256 is $(sha256sum < \"$b\" | cut -c1-64), not " + sha256
+                + " as oth checked it: damaged or altered after the upload; nothing was unpacked\" >&2; exit 1; fi"
+                + "; t=$(mktemp -d -p \"$p\" " + TEMP_PREFIX + "XXXXXXXX); trap 'rm -rf -- \"$t\"' EXIT; trap 'exit 1' HUP INT TERM"
+                + "; mkdir -m 0755 -- \"$t/tree\""
+                + "; tar -xzf \"$b\" -C \"$t/tree\" --no-same-owner --no-same-permissions --no-overwrite-dir"
+                + "; odd=$(find \"$t/tree\" -mindepth 1 \\( \\( ! -type f ! -type d \\) -o -perm /7000 \\) -printf '%P ' | head -c 512)"
+                + "; n=$(find \"$t/tree\" -type f -printf x | wc -c)"
+                + "; if [ -n \"$odd\" ] || [ \"$n\" -ne " + files + " ]; then echo \"$b: tar unpacked $n files (oth checked " + files
+                + "), and these that are not plain files and directories: ${odd:-none}; nothing was installed\" >&2; exit 1; fi"
+                + "; echo " + sha256 + " > \"$t/tree/" + MARK + "\""
+                + "; if [ -e \"$d\" ] || [ -L \"$d\" ]; then mv -T -- \"$d\" \"$t/old\"; fi"
+                + "; mv -T -- \"$t/tree\" \"$d\" || { if [ -e \"$t/old\" ]; then mv -T -- \"$t/old\" \"$d\"; fi; exit 1; }";
     }
 
     /** Points the symlink {@code current} at {@code dir} atomically (a rename over it). */
@@ -59,6 +92,14 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
     /** Whether {@code dir} holds the bundle with {@code sha256}, unpacked by {@link #unpack}. */
     public static String holds(String dir, String sha256) {
         return "[ \"$(cat -- " + Command.quote(dir + "/" + MARK) + " 2>/dev/null)\" = " + sha256 + " ]";
+    }
+
+    /** The directory {@code dir} is made in; both values go into a script, so they are checked first. */
+    private static String parent(String dir, String sha256) {
+        if (!SHA256.matcher(sha256).matches() || !dir.startsWith("/") || dir.lastIndexOf('/') == 0) {
+            throw new IllegalArgumentException("unpack: not a sha256 or not an absolute destination below /: " + sha256 + " " + dir);
+        }
+        return dir.substring(0, dir.lastIndexOf('/'));
     }
 
     private String key() {

@@ -159,7 +159,7 @@ public final class RollingUpgrade {
                     return Optional.empty();
                 }
                 n.host().upload(release.bytes(), bundle, "root:root", "0644");
-                CommandResult r = n.host().run(Command.shell(UnpackOp.unpack(bundle, dir, release.sha256())), Duration.ofMinutes(2));
+                CommandResult r = n.host().run(Command.shell(UnpackOp.unpack(bundle, dir, release.sha256(), release.contents().files().size())), Duration.ofMinutes(2));
                 if (!r.ok()) {
                     return Optional.of(new RemoteException(n.node().name(), Failure.COMMAND_FAILED, "unpacking " + bundle + ": " + r.diagnostic()));
                 }

@@ -1,6 +1,7 @@
 package io.oth.upgrade;
 
 import io.oth.cli.Run;
+import io.oth.install.TarBuilder;
 import io.oth.lab.Lab;
 import io.oth.lab.LabExtension;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -77,7 +78,7 @@ class UpgradeIT {
                 + "\njava: 17\nport: 8080\nhealth: /healthz\n");
         Path out = dir.resolve("oth-app-" + version + ".tar.gz");
         tar("-czf", out.toString(), "-C", d.toString(), "manifest.yml", "oth-app.jar");
-        return out;
+        return TarBuilder.withChecksum(out);
     }
 
     private static Path site(String version) {
