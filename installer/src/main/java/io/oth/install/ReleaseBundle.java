@@ -1,9 +1,9 @@
 package io.oth.install;
 
+import io.oth.input.BoundedYaml;
 import io.oth.site.Site;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,8 +39,8 @@ public record ReleaseBundle(BundleContents contents, String name, String version
                 + " at the top of the bundle (found: " + String.join(", ", new TreeSet<>(contents.files().keySet())) + ")"));
         Map<?, ?> manifest;
         try {
-            Object loaded = new Load(LoadSettings.builder().setLabel(file + "!" + MANIFEST).build())
-                    .loadFromString(new String(manifestBytes, StandardCharsets.UTF_8));
+            Object loaded = BoundedYaml.load(new String(manifestBytes, StandardCharsets.UTF_8),
+                    BoundedYaml.settings(file + "!" + MANIFEST, new JsonSchema()).build());
             if (!(loaded instanceof Map<?, ?> m)) {
                 throw new BundleException(file + "!" + MANIFEST + ": expected a mapping");
             }

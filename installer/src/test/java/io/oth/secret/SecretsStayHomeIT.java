@@ -1,6 +1,7 @@
 package io.oth.secret;
 
 import io.oth.cli.Run;
+import io.oth.install.TarBuilder;
 import io.oth.lab.Lab;
 import io.oth.lab.LabExtension;
 import io.oth.site.SiteLoader;
@@ -137,7 +138,8 @@ class SecretsStayHomeIT {
                 .replaceFirst("(?m)^sha256: .*$", "sha256: " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar))));
         Files.writeString(unpacked.resolve("manifest.yml"), manifest);
         Path bundle = dir.resolve("oth-app-1.0.1.tar.gz");
-        tar("-czf", bundle.toString(), "-C", unpacked.toString(), ".");
+        tar("-czf", bundle.toString(), "-C", unpacked.toString(), "manifest.yml", "oth-app.jar");
+        TarBuilder.withChecksum(bundle);
         Matcher release = Pattern.compile("(?m)^(\\s+release:).*$").matcher(Files.readString(site));
         assertTrue(release.find());
         Path upgraded = lab.dir().resolve("site-secrets-1.0.1.yml");
