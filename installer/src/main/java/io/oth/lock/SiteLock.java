@@ -90,7 +90,7 @@ public final class SiteLock implements AutoCloseable {
                         + (waiting ? " (waited " + format(wait) + ")" : ""));
             }
             if (!waiting) {
-                say.accept("site " + site + " is being changed by " + holder + "; waiting up to " + format(Duration.between(clock.instant(), deadline)));
+                say.accept("site " + site + " is being changed by " + holder + "; waiting up to " + format(wait));
                 waiting = true;
             }
             try {
