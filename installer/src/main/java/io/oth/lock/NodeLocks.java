@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  * session lasts one command, so a node's lock cannot be a held file descriptor: it is the holder's
  * record in {@link #FILE}, written under {@code flock} on a guard file (the check and the write are
  * one step), its modification time refreshed every {@link #HEARTBEAT} by this run, and removed at
- * the end. A record without a heartbeat for {@link #STALE} belongs to a run that died; it is taken
- * over, and the run says whose it was.
+ * the end. A record without a heartbeat for {@link #STALE} belongs to a run that died; so does one
+ * of a process of this machine that is not running anymore (pid and start time tell), at once.
+ * Either is taken over, and the run says whose it was.
  */
 public final class NodeLocks implements AutoCloseable {
     static final String FILE = "/var/lib/oth/lock";
@@ -69,7 +70,10 @@ public final class NodeLocks implements AutoCloseable {
         List<Host> reached = fleet.reaches().stream().flatMap(r -> r.host().stream()).toList();
         List<Object> answers = Parallel.map(reached, concurrency, host -> {
             try {
-                return parse(host.name(), host.run(Command.shell(takeScript(me)), TIMEOUT));
+                Answer a = parse(host.name(), host.run(Command.shell(takeScript(me, Optional.empty())), TIMEOUT));
+                // A run of this machine that is not running anymore (killed, its heartbeat not yet stale) holds nothing.
+                Optional<Holder> dead = a.holder().filter(h -> a.state().equals("held") && h.host().equals(me.host()) && !h.runsHere());
+                return dead.isEmpty() ? a : parse(host.name(), host.run(Command.shell(takeScript(me, dead.map(Holder::run))), TIMEOUT));
             } catch (RemoteException e) {
                 return e;
             }
@@ -132,15 +136,18 @@ public final class NodeLocks implements AutoCloseable {
     }
 
     /**
-     * Under the guard: a record of another run younger than {@link #STALE} is "held"; an older one
-     * is "stale" and replaced; none (or this run's own) is "free" and written. The old record is
-     * printed, at most {@link Holder#MAX_BYTES}, after the state and its age in seconds.
+     * Under the guard: a record of another run younger than {@link #STALE} is "held"; an older one,
+     * or one of the {@code dead} run, is "stale" and replaced; none (or this run's own) is "free"
+     * and written. The old record is printed, at most {@link Holder#MAX_BYTES}, after the state and
+     * its age in seconds.
      */
-    static String takeScript(Holder me) {
+    static String takeScript(Holder me, Optional<String> dead) {
         return GUARD + "f=" + FILE + "\nstate=free; age=0\n"
                 + "if [ -s $f ]; then\n"
                 + "  age=$(( $(date +%s) - $(stat -c %Y $f) ))\n"
-                + "  if [ \"$(sed -n 's/^run=//p' $f | head -n 1)\" = " + Command.quote(me.run()) + " ]; then state=free\n"
+                + "  run=$(sed -n 's/^run=//p' $f | head -n 1)\n"
+                + "  if [ \"$run\" = " + Command.quote(me.run()) + " ]; then state=free\n"
+                + "  elif [ \"$run\" = " + Command.quote(dead.orElse("-")) + " ]; then state=stale\n"
                 + "  elif [ $age -lt " + STALE.toSeconds() + " ]; then state=held\n"
                 + "  else state=stale; fi\n"
                 + "fi\n"

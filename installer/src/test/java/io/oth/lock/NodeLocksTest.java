@@ -40,26 +40,35 @@ class NodeLocksTest {
 
     @Test
     void aFreeLockIsTakenAndAnotherRunIsToldWhoHoldsIt() throws Exception {
-        NodeLocks.Answer first = NodeLocks.parse("lb", run(NodeLocks.takeScript(ALICE)));
+        NodeLocks.Answer first = NodeLocks.parse("lb", run(NodeLocks.takeScript(ALICE, Optional.empty())));
         assertEquals("free", first.state());
         assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(dir.resolve("lock"))));
 
-        NodeLocks.Answer second = NodeLocks.parse("lb", run(NodeLocks.takeScript(BOB)));
+        NodeLocks.Answer second = NodeLocks.parse("lb", run(NodeLocks.takeScript(BOB, Optional.empty())));
         assertEquals("held", second.state());
         assertEquals(Optional.of(ALICE), second.holder());
         assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(dir.resolve("lock"))), "the holder's record stays");
 
-        assertEquals("free", NodeLocks.parse("lb", run(NodeLocks.takeScript(ALICE))).state(), "a run may take its own lock again");
+        assertEquals("free", NodeLocks.parse("lb", run(NodeLocks.takeScript(ALICE, Optional.empty()))).state(), "a run may take its own lock again");
     }
 
     @Test
     void aRecordWithoutHeartbeatIsStaleAndTakenOver() throws Exception {
-        run(NodeLocks.takeScript(ALICE));
+        run(NodeLocks.takeScript(ALICE, Optional.empty()));
         run("touch -d '@" + (Instant.now().getEpochSecond() - NodeLocks.STALE.toSeconds() - 5) + "' " + dir.resolve("lock"));
-        NodeLocks.Answer taken = NodeLocks.parse("lb", run(NodeLocks.takeScript(BOB)));
+        NodeLocks.Answer taken = NodeLocks.parse("lb", run(NodeLocks.takeScript(BOB, Optional.empty())));
         assertEquals("stale", taken.state());
         assertEquals(Optional.of(ALICE), taken.holder());
         assertTrue(taken.age() >= NodeLocks.STALE.toSeconds());
+        assertEquals(Optional.of(BOB), Holder.parse(Files.readString(dir.resolve("lock"))));
+    }
+
+    @Test
+    void theRecordOfARunKnownDeadIsTakenOverAtOnce() throws Exception {
+        run(NodeLocks.takeScript(ALICE, Optional.empty()));
+        assertEquals("held", NodeLocks.parse("lb", run(NodeLocks.takeScript(BOB, Optional.of(BOB.run())))).state(), "only the dead run's record");
+        NodeLocks.Answer taken = NodeLocks.parse("lb", run(NodeLocks.takeScript(BOB, Optional.of(ALICE.run()))));
+        assertEquals("stale", taken.state());
         assertEquals(Optional.of(BOB), Holder.parse(Files.readString(dir.resolve("lock"))));
     }
 
