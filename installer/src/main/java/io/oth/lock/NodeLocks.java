@@ -91,8 +91,7 @@ public final class NodeLocks implements AutoCloseable {
             String whose = a.holder().map(h -> h.describe(Optional.of(Duration.ofSeconds(a.age())), now)).orElse("a run whose record is unreadable");
             switch (a.state()) {
                 case "held" -> refused = refused != null && refused.failure() == Failure.LOCKED ? refused
-                        : new RemoteException(node, Failure.LOCKED, "the site is being changed by " + whose
-                                + "; wait for it, or use --lock-wait 5m");
+                        : new RemoteException(node, Failure.LOCKED, "the site is being changed by " + whose + "; nothing was changed");
                 case "stale" -> {
                     say.accept("[" + node + "] taking over the node's lock of " + whose + ", which ended without releasing it");
                     taken.add(reached.get(i));
