@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,7 +112,13 @@ public final class SiteLock implements AutoCloseable {
      */
     @Override
     public void close() {
-        heartbeat.shutdownNow();
+        // Not shutdownNow: a beat interrupted while it writes would close the channel under us.
+        heartbeat.shutdown();
+        try {
+            heartbeat.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (channel) {
             channel.truncate(0);
             channel.force(true);
@@ -123,9 +128,14 @@ public final class SiteLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Rewrites the record through the locked channel, which is what moves its modification time.
+     * Not {@code Files.setLastModifiedTime}: it opens the file, and closing any descriptor of a
+     * file releases the process's POSIX lock on it.
+     */
     private void beat() {
         try {
-            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+            channel.write(ByteBuffer.wrap(holder.render().getBytes(StandardCharsets.UTF_8)), 0);
         } catch (IOException e) {
             // A missed beat only makes the lock look older to a run that is refused anyway.
         }

@@ -78,18 +78,12 @@ public final class Journal {
         }
         Map<String, RunState> runs = new HashMap<>();
         String lastRun = null;
-        List<String> damaged = new ArrayList<>();
-        boolean partialLast = !lines.get(lines.size() - 1).isEmpty();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            boolean last = i == lines.size() - 1;
-            if (line.isEmpty() && last) {
-                continue;
-            }
-            String where = skipped > 0 ? "journal line " + (i + 1) + " of its last " + (MAX_READ >> 20) + " MiB" : "journal line " + (i + 1);
-            Optional<String[]> record = last && partialLast ? Optional.empty() : parse(line);
+        List<Integer> damaged = new ArrayList<>();
+        boolean partial = !lines.get(lines.size() - 1).isEmpty();
+        for (int i = 0; i < lines.size() - 1; i++) {
+            Optional<String[]> record = parse(lines.get(i));
             if (record.isEmpty()) {
-                damaged.add(where + (last && partialLast ? " is incomplete (a run stopped while writing it)" : " is damaged") + "; ignoring it");
+                damaged.add(i + 1);
                 continue;
             }
             String[] r = record.get();
@@ -107,7 +101,27 @@ public final class Journal {
         RunState last = runs.get(lastRun);
         Optional<Interrupted> interrupted = last == null || last.ended ? Optional.empty()
                 : Optional.of(new Interrupted(lastRun, last.started, last.finished));
-        return new Review(interrupted, List.copyOf(damaged));
+        String of = skipped > 0 ? " of its last " + (MAX_READ >> 20) + " MiB" : "";
+        List<String> notes = new ArrayList<>(ranges(damaged).stream().map(r -> (r[0] == r[1] ? "journal line " + r[0] + of + " is damaged"
+                : "journal lines " + r[0] + "-" + r[1] + of + " are damaged (or were written by an oth without checksums)") + "; ignoring "
+                + (r[0] == r[1] ? "it" : "them")).toList());
+        if (partial) {
+            notes.add("journal line " + lines.size() + of + " is incomplete (a run stopped while writing it); ignoring it");
+        }
+        return new Review(interrupted, List.copyOf(notes));
+    }
+
+    /** Line numbers as runs of consecutive ones: 1, 2, 3, 7 as [1, 3], [7, 7]. */
+    private static List<int[]> ranges(List<Integer> numbers) {
+        List<int[]> ranges = new ArrayList<>();
+        for (int n : numbers) {
+            if (!ranges.isEmpty() && ranges.get(ranges.size() - 1)[1] == n - 1) {
+                ranges.get(ranges.size() - 1)[1] = n;
+            } else {
+                ranges.add(new int[] {n, n});
+            }
+        }
+        return ranges;
     }
 
     private static final class RunState {

@@ -102,6 +102,13 @@ public final class Launched {
         reader.join(10_000);
     }
 
+    /** For a test that failed halfway: this run must not go on into the next test. */
+    public void stop() throws InterruptedException {
+        if (process.isAlive()) {
+            kill9();
+        }
+    }
+
     /** Waits for the run to end; its exit code. */
     public int exit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

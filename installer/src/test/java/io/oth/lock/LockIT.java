@@ -43,6 +43,14 @@ class LockIT {
     @Order(1)
     void aSecondInstallRefusesAtOnceNamingTheFirstAndOneWithLockWaitWaitsForIt(Lab lab) throws Exception {
         Launched first = Launched.oth(Map.of(), "install", "--site", lab.site().toString());
+        try {
+            refusedThenWaited(lab, first);
+        } finally {
+            first.stop();
+        }
+    }
+
+    private static void refusedThenWaited(Lab lab, Launched first) throws Exception {
         assertTrue(first.awaitLine(l -> l.startsWith("[storage] == "), Duration.ofSeconds(120)).isPresent(), first::output);
 
         long start = System.nanoTime();
@@ -60,6 +68,14 @@ class LockIT {
         assertFalse(check.err().contains("is being changed"), () -> "a plan takes no lock\n" + check);
 
         Launched waiting = Launched.oth(Map.of(), "install", "--site", lab.site().toString(), "--lock-wait", "5m");
+        try {
+            waitedFor(first, waiting);
+        } finally {
+            waiting.stop();
+        }
+    }
+
+    private static void waitedFor(Launched first, Launched waiting) throws Exception {
         assertTrue(waiting.awaitLine(l -> HOLDER.matcher(l).find() && l.endsWith("; waiting up to 5m"), Duration.ofSeconds(60)).isPresent(),
                 waiting::output);
         assertEquals(0, first.exit(Duration.ofMinutes(5)), first::output);
@@ -74,8 +90,11 @@ class LockIT {
     void afterAKillDashNineTheNextRunTakesTheLockOverSayingWhoseItWas(Lab lab) throws Exception {
         lab.exec("storage", "rm", "-f", "/etc/cron.d/oth-backup");
         Launched killed = Launched.oth(Map.of(), "install", "--site", lab.site().toString());
-        assertTrue(killed.awaitLine(l -> l.startsWith("[storage] == "), Duration.ofSeconds(120)).isPresent(), killed::output);
-        killed.kill9();
+        try {
+            assertTrue(killed.awaitLine(l -> l.startsWith("[storage] == "), Duration.ofSeconds(120)).isPresent(), killed::output);
+        } finally {
+            killed.kill9();
+        }
         assertTrue(lab.exec("lb", "cat", "/var/lib/oth/lock").contains("command=oth install"), "the killed run left its record on the node");
 
         Run next = Run.oth("install", "--site", lab.site().toString());

@@ -91,6 +91,37 @@ class SiteLockTest {
                 + "since 2026-01-02 13:05:02 UTC, last heartbeat 4\\d s ago\\), which ended without releasing it"), said.get(0));
     }
 
+    /** Run in a JVM of its own: tries the lock in {@code args[0]} once and prints what happened. */
+    public static final class Another {
+        public static void main(String[] args) throws Exception {
+            try (SiteLock lock = SiteLock.take("lab-1", Path.of(args[0]), Holder.thisProcess("oth upgrade"), Duration.ZERO, Clock.systemUTC(),
+                    System.out::println)) {
+                System.out.println("taken");
+            } catch (LockedException e) {
+                System.out.println(e.getMessage());
+            }
+        }
+    }
+
+    private String anotherProcess() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Another.class.getName(), file().toString()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return out;
+    }
+
+    @Test
+    void anotherProcessIsRefusedForAsLongAsTheLockIsHeldHeartbeatsIncluded() throws Exception {
+        try (SiteLock held = take("oth install", Duration.ZERO)) {
+            Thread.sleep(SiteLock.HEARTBEAT.toMillis() * 2 + 500);
+            String out = anotherProcess();
+            assertTrue(out.startsWith("site lab-1 is being changed by `oth install` (pid " + ProcessHandle.current().pid()), out);
+        }
+        assertEquals("taken\n", anotherProcess(), "free once released, and not taken over");
+    }
+
     @Test
     void theHeartbeatKeepsTheRecordFresh() throws Exception {
         try (SiteLock held = take("oth install", Duration.ZERO)) {

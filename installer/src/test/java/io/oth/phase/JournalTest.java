@@ -98,6 +98,15 @@ class JournalTest {
     }
 
     @Test
+    void manyDamagedLinesInARowAreOneNotice() throws Exception {
+        Journal j = journal();
+        Files.createDirectories(j.file().getParent());
+        Files.writeString(j.file(), "2026-01-01T00:00:00Z\told\tstart\tapply\t\n".repeat(40));
+        j.start("run1", "apply");
+        assertEquals(List.of("journal lines 1-40 are damaged (or were written by an oth without checksums); ignoring them"), j.review().damaged());
+    }
+
+    @Test
     void ofSeveralRunsOnlyTheLastCounts() {
         Journal j = journal();
         j.start("run1", "apply");
