@@ -1,6 +1,7 @@
 package io.oth.cli;
 
 import io.oth.backup.Backups;
+import io.oth.lock.Holder;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
 import io.oth.report.Table;
@@ -31,7 +32,7 @@ final class BackupCommand extends CommandGroup {
 
         abstract void run(Backups backups, PrintWriter out) throws RemoteException;
 
-        /** The lock options of a step that changes the database (now, restore): it runs under the site's lock. */
+        /** The lock options of a step that changes the database (now, restore): it runs under the site's lock, here and on the storage node. */
         Optional<LockOptions> locking() {
             return Optional.empty();
         }
@@ -44,15 +45,15 @@ final class BackupCommand extends CommandGroup {
                 return ExitCode.USAGE.code();
             }
             if (locking().isEmpty()) {
-                return backup(site.get());
+                return backup(site.get(), Optional.empty());
             }
-            return locking().get().run(site.get(), spec, err, holder -> backup(site.get()));
+            return locking().get().run(site.get(), spec, err, holder -> backup(site.get(), Optional.of(holder)));
         }
 
-        private int backup(Site site) {
+        private int backup(Site site, Optional<Holder> holder) {
             PrintWriter err = spec.commandLine().getErr();
             try {
-                run(new Backups(site, options.connectOptions(site, HostKeyTrust.REFUSE)), spec.commandLine().getOut());
+                run(new Backups(site, options.connectOptions(site, HostKeyTrust.REFUSE), holder), spec.commandLine().getOut());
                 return ExitCode.OK.code();
             } catch (IllegalArgumentException e) {
                 err.println("oth: " + e.getMessage());

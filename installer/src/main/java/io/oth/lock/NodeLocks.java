@@ -67,7 +67,11 @@ public final class NodeLocks implements AutoCloseable {
      * taken are given back and nothing else is done on any node.
      */
     public static NodeLocks take(Fleet fleet, Holder me, int concurrency, Consumer<String> say) throws RemoteException {
-        List<Host> reached = fleet.reaches().stream().flatMap(r -> r.host().stream()).toList();
+        return take(fleet.reaches().stream().flatMap(r -> r.host().stream()).toList(), me, concurrency, say);
+    }
+
+    /** {@link #take(Fleet, Holder, int, Consumer)} on these nodes only (a command that reaches one node). */
+    public static NodeLocks take(List<Host> reached, Holder me, int concurrency, Consumer<String> say) throws RemoteException {
         List<Object> answers = Parallel.map(reached, concurrency, host -> {
             try {
                 Answer a = parse(host.name(), host.run(Command.shell(takeScript(me, Optional.empty())), TIMEOUT));
