@@ -2,6 +2,8 @@ package io.oth.backup;
 
 import io.oth.install.InstallPhases;
 import io.oth.install.InstallPlaybook;
+import io.oth.lock.Holder;
+import io.oth.lock.NodeLocks;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.ConnectOptions;
@@ -16,6 +18,7 @@ import io.oth.site.Site;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -28,11 +31,14 @@ public final class Backups {
 
     private final Site site;
     private final ConnectOptions options;
+    private final Optional<Holder> holder;
     private final String dir = InstallPlaybook.load().backups().dir();
 
-    public Backups(Site site, ConnectOptions options) {
+    /** @param holder the run holding the site's lock, which {@link #now()} and {@link #restore} also take on the storage node */
+    public Backups(Site site, ConnectOptions options, Optional<Holder> holder) {
         this.site = site;
         this.options = options;
+        this.holder = holder;
     }
 
     /** One backup: its id, size and when it was made. */
@@ -41,7 +47,7 @@ public final class Backups {
 
     /** Makes a backup now; returns its id. */
     public String now() throws RemoteException {
-        try (HostConnection storage = storage()) {
+        try (HostConnection storage = storage(); NodeLocks locks = lock(storage)) {
             return now(storage.host());
         }
     }
@@ -67,7 +73,7 @@ public final class Backups {
             throw new IllegalArgumentException("\"" + id + "\" is not a backup id (expected oth-YYYYMMDDTHHMMSSZ; see oth backup list)");
         }
         String file = dir + "/" + id + ".sql.gz";
-        try (HostConnection storage = storage()) {
+        try (HostConnection storage = storage(); NodeLocks locks = lock(storage)) {
             check(storage.run(Command.shell("[ -f " + Command.quote(file) + " ] || { echo 'no backup " + id + " in " + dir + "' >&2; exit 1; };"
                     + " gunzip -c " + Command.quote(file) + " | mariadb --batch")), "restoring " + id);
         }
@@ -80,6 +86,10 @@ public final class Backups {
             throw new IllegalArgumentException(site.file() + ": storage.database is external: back it up where it runs");
         }
         return SshFleet.connectOne(site, node, options);
+    }
+
+    private NodeLocks lock(HostConnection storage) throws RemoteException {
+        return holder.isPresent() ? NodeLocks.take(List.of(storage.host()), holder.get(), 1, line -> { }) : NodeLocks.none();
     }
 
     private static CommandResult check(CommandResult r, String what) throws RemoteException {

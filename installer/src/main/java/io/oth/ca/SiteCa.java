@@ -55,8 +55,10 @@ public final class SiteCa {
     private final Authority root;
     private Authority issuer;
     private List<X509Certificate> retired;
+    private final boolean saved;
 
-    private SiteCa(Path dir, String siteName, Clock clock, Authority root, Authority issuer, List<X509Certificate> retired) {
+    private SiteCa(Path dir, String siteName, Clock clock, Authority root, Authority issuer, List<X509Certificate> retired, boolean saved) {
+        this.saved = saved;
         this.dir = dir;
         this.siteName = siteName;
         this.clock = clock;
@@ -72,35 +74,55 @@ public final class SiteCa {
     public static SiteCa openOrCreate(Path dir, String siteName, Clock clock) throws CaException {
         try {
             PrivateFiles.createDirectory(dir);
-            return PrivateFiles.underLock(dir.resolve(".lock"), () -> {
-                Path rootFile = dir.resolve("root.pem");
-                Path issuerFile = dir.resolve("issuer.pem");
-                Authority root;
-                if (Files.exists(rootFile)) {
-                    root = load(rootFile);
-                } else if (Files.exists(issuerFile)) {
-                    throw new IOException(issuerFile + " exists but " + rootFile + " does not: restore root.pem from a backup;"
-                            + " a new root would not be trusted by any node");
-                } else {
-                    root = newRoot(siteName, clock);
-                    PrivateFiles.write(rootFile, Pem.of(root.key(), root.certificate()));
-                }
-                Authority issuer;
-                if (Files.exists(issuerFile)) {
-                    issuer = load(issuerFile);
-                    if (!Signer.issued(root.certificate(), issuer.certificate())) {
-                        throw new IOException(issuerFile + " was not issued by the root CA in " + rootFile);
-                    }
-                } else {
-                    issuer = newIssuer(root, siteName, clock);
-                    PrivateFiles.write(issuerFile, Pem.of(issuer.key(), issuer.certificate()));
-                }
-                List<X509Certificate> retired = unexpired(dir, root, issuer, clock, true);
-                return new SiteCa(dir, siteName, clock, root, issuer, retired);
-            });
+            return PrivateFiles.underLock(dir.resolve(".lock"), () -> assemble(dir, siteName, clock, true));
         } catch (IOException e) {
             throw new CaException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The CA {@link #openOrCreate} would give, for a plan ({@code install --check}): what exists in
+     * {@code dir} is read and checked the same way, what is missing is made in memory only, and
+     * nothing is written (no directory, no lock file, no expired intermediate deleted). It cannot
+     * rotate its intermediate.
+     */
+    public static SiteCa unsaved(Path dir, String siteName, Clock clock) throws CaException {
+        try {
+            return assemble(dir, siteName, clock, false);
+        } catch (IOException e) {
+            throw new CaException(e.getMessage(), e);
+        }
+    }
+
+    private static SiteCa assemble(Path dir, String siteName, Clock clock, boolean save) throws IOException {
+        Path rootFile = dir.resolve("root.pem");
+        Path issuerFile = dir.resolve("issuer.pem");
+        Authority root;
+        if (Files.exists(rootFile)) {
+            root = load(rootFile);
+        } else if (Files.exists(issuerFile)) {
+            throw new IOException(issuerFile + " exists but " + rootFile + " does not: restore root.pem from a backup;"
+                    + " a new root would not be trusted by any node");
+        } else {
+            root = newRoot(siteName, clock);
+            if (save) {
+                PrivateFiles.write(rootFile, Pem.of(root.key(), root.certificate()));
+            }
+        }
+        Authority issuer;
+        if (Files.exists(issuerFile)) {
+            issuer = load(issuerFile);
+            if (!Signer.issued(root.certificate(), issuer.certificate())) {
+                throw new IOException(issuerFile + " was not issued by the root CA in " + rootFile);
+            }
+        } else {
+            issuer = newIssuer(root, siteName, clock);
+            if (save) {
+                PrivateFiles.write(issuerFile, Pem.of(issuer.key(), issuer.certificate()));
+            }
+        }
+        List<X509Certificate> retired = unexpired(dir, root, issuer, clock, save);
+        return new SiteCa(dir, siteName, clock, root, issuer, retired, save);
     }
 
     /**
@@ -124,7 +146,7 @@ public final class SiteCa {
             if (!Signer.issued(root.certificate(), issuer.certificate())) {
                 throw new IOException(issuerFile + " was not issued by the root CA in " + rootFile);
             }
-            return java.util.Optional.of(new SiteCa(dir, siteName, clock, root, issuer, unexpired(dir, root, issuer, clock, false)));
+            return java.util.Optional.of(new SiteCa(dir, siteName, clock, root, issuer, unexpired(dir, root, issuer, clock, false), false));
         } catch (IOException e) {
             throw new CaException(e.getMessage(), e);
         }
@@ -169,6 +191,9 @@ public final class SiteCa {
      * stay valid and are still reported as issued by this CA until then.
      */
     public synchronized X509Certificate rotateIssuer() throws CaException {
+        if (!saved) {
+            throw new IllegalStateException("a CA read for a plan does not rotate its intermediate: " + this);
+        }
         try {
             return PrivateFiles.underLock(dir.resolve(".lock"), () -> {
                 // Another oth run may have rotated since this one opened the CA: retire what is on disk.

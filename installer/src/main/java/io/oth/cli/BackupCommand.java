@@ -1,6 +1,7 @@
 package io.oth.cli;
 
 import io.oth.backup.Backups;
+import io.oth.lock.Holder;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
 import io.oth.report.Table;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -30,15 +32,28 @@ final class BackupCommand extends CommandGroup {
 
         abstract void run(Backups backups, PrintWriter out) throws RemoteException;
 
+        /** The lock options of a step that changes the database (now, restore): it runs under the site's lock, here and on the storage node. */
+        Optional<LockOptions> locking() {
+            return Optional.empty();
+        }
+
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             PrintWriter err = spec.commandLine().getErr();
             Optional<Site> site = options.load(err);
             if (site.isEmpty()) {
                 return ExitCode.USAGE.code();
             }
+            if (locking().isEmpty()) {
+                return backup(site.get(), Optional.empty());
+            }
+            return locking().get().run(site.get(), spec, err, holder -> backup(site.get(), Optional.of(holder)));
+        }
+
+        private int backup(Site site, Optional<Holder> holder) {
+            PrintWriter err = spec.commandLine().getErr();
             try {
-                run(new Backups(site.get(), options.connectOptions(site.get(), HostKeyTrust.REFUSE)), spec.commandLine().getOut());
+                run(new Backups(site, options.connectOptions(site, HostKeyTrust.REFUSE), holder), spec.commandLine().getOut());
                 return ExitCode.OK.code();
             } catch (IllegalArgumentException e) {
                 err.println("oth: " + e.getMessage());
@@ -51,6 +66,14 @@ final class BackupCommand extends CommandGroup {
 
     @Command(name = "now", mixinStandardHelpOptions = true, description = "Make a backup now; prints its id.")
     static final class Now extends Step {
+        @Mixin
+        LockOptions locking;
+
+        @Override
+        Optional<LockOptions> locking() {
+            return Optional.of(locking);
+        }
+
         @Override
         void run(Backups backups, PrintWriter out) throws RemoteException {
             out.println(backups.now());
@@ -71,6 +94,14 @@ final class BackupCommand extends CommandGroup {
 
     @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore the application database from a backup.")
     static final class Restore extends Step {
+        @Mixin
+        LockOptions locking;
+
+        @Override
+        Optional<LockOptions> locking() {
+            return Optional.of(locking);
+        }
+
         @Parameters(paramLabel = "ID", description = "A backup id from oth backup list.")
         String id;
 

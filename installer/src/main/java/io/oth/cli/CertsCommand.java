@@ -17,6 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -87,11 +88,14 @@ final class CertsCommand extends CommandGroup {
         @Mixin
         SiteOptions options;
 
+        @Mixin
+        LockOptions locking;
+
         @Option(names = "--service", paramLabel = "SERVICE", split = ",", description = "Only these services (mariadb, rabbitmq, minio); default: all.")
         Set<String> services;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Set<String> known = InstallPhases.SERVICE_CERTIFICATES.keySet();
@@ -104,14 +108,20 @@ final class CertsCommand extends CommandGroup {
             if (inputs.isEmpty()) {
                 return ExitCode.USAGE.code();
             }
-            try {
-                RunReport report = Installer.install(inputs.get().rotating(chosen), options.connectOptions(inputs.get().site(), HostKeyTrust.REFUSE), false,
-                        Duration.ofSeconds(60), out);
-                out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");
-                return report.failed() ? ExitCode.FAILED.code() : ExitCode.OK.code();
-            } catch (RemoteException e) {
-                return SiteOptions.failed(err, e);
-            }
+            return locking.run(inputs.get().site(), spec, err, holder -> {
+                Optional<Installer.Inputs> saved = SiteOptions.saved(inputs.get(), err);
+                if (saved.isEmpty()) {
+                    return ExitCode.USAGE.code();
+                }
+                try {
+                    RunReport report = Installer.install(saved.get().rotating(chosen), options.connectOptions(inputs.get().site(), HostKeyTrust.REFUSE),
+                            false, Optional.of(holder), Duration.ofSeconds(60), out);
+                    out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");
+                    return report.failed() ? ExitCode.FAILED.code() : ExitCode.OK.code();
+                } catch (RemoteException e) {
+                    return SiteOptions.failed(err, e);
+                }
+            });
         }
     }
 }

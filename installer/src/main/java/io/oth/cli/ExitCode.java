@@ -15,6 +15,7 @@ public enum ExitCode {
     AUTH(5, "authentication failed, or sudo needs a password"),
     PENDING(6, "--check: the nodes differ from the site, changes are pending"),
     WARNINGS(7, "doctor: warnings, but nothing failed"),
+    BUSY(8, "another oth run is changing the site (the message names it); nothing was done"),
     SOFTWARE(70, "internal error (a bug in oth: please report it)");
 
     private final int code;
@@ -38,6 +39,7 @@ public enum ExitCode {
             case HOST_KEY_UNKNOWN, HOST_KEY_CHANGED -> HOST_KEY;
             case BASTION_AUTH, NODE_AUTH, SUDO_PASSWORD, KEY_FILE -> AUTH;
             case COMMAND_FAILED, CHECK_FAILED, FIREWALL_REVERTED -> FAILED;
+            case LOCKED -> BUSY;
             default -> UNREACHABLE;
         };
     }
@@ -52,7 +54,7 @@ public enum ExitCode {
             case OK -> 0;
             case PENDING, WARNINGS -> 1;
             case FAILED -> 1;
-            case UNREACHABLE -> 2;
+            case UNREACHABLE, BUSY -> 2;
             case AUTH -> 3;
             case HOST_KEY -> 4;
             case USAGE -> 5;

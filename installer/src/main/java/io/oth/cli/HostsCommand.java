@@ -36,6 +36,10 @@ final class HostsCommand extends CommandGroup {
         @Mixin
         SiteOptions options;
 
+        /** Recording keys changes what oth trusts for this site: one such run at a time, on this side (nodes are only read). */
+        @Mixin
+        LockOptions locking;
+
         @Option(names = "--from", paramLabel = "FILE",
                 description = "Trust exactly the keys this OpenSSH known_hosts file lists (no questions asked).")
         Path from;
@@ -52,6 +56,12 @@ final class HostsCommand extends CommandGroup {
             if (site.isEmpty()) {
                 return ExitCode.USAGE.code();
             }
+            return locking.run(site.get(), spec, err, holder -> trust(site.get()));
+        }
+
+        private int trust(Site site) throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
             List<String> trusted = new CopyOnWriteArrayList<>();
             HostKeyTrust decide;
             try {
@@ -69,7 +79,7 @@ final class HostsCommand extends CommandGroup {
             };
             int code;
             try {
-                List<NodeSurvey.Row> rows = NodeSurvey.survey(site.get(), options.connectOptions(site.get(), recording));
+                List<NodeSurvey.Row> rows = NodeSurvey.survey(site, options.connectOptions(site, recording));
                 code = ExitCode.worst(rows.stream()
                         .map(r -> r.failure().map(f -> ExitCode.of(f.failure())).orElse(ExitCode.OK)).toList()).code();
                 rows.forEach(r -> r.failure().ifPresent(f -> err.println("oth: " + f.getMessage())));
@@ -79,7 +89,7 @@ final class HostsCommand extends CommandGroup {
             }
             trusted.forEach(t -> out.println("trusted " + t));
             out.printf("%d new host key(s) recorded in %s%n", trusted.size(),
-                    options.connectOptions(site.get(), HostKeyTrust.REFUSE).knownHosts());
+                    options.connectOptions(site, HostKeyTrust.REFUSE).knownHosts());
             return code;
         }
 

@@ -1,6 +1,7 @@
 package io.oth.cli;
 
 import io.oth.install.Installer;
+import io.oth.lock.Holder;
 import io.oth.phase.RunReport;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +33,9 @@ final class InstallCommand implements Callable<Integer> {
     @Mixin
     SiteOptions options;
 
+    @Mixin
+    LockOptions locking;
+
     @Option(names = "--check", description = "Plan only: show what would change, change nothing.")
     boolean check;
 
@@ -38,21 +43,32 @@ final class InstallCommand implements Callable<Integer> {
             description = "A new firewall ruleset reverts itself after this long unless oth can reconnect, 10 to 600 (default: ${DEFAULT-VALUE}).")
     int firewallRevertSeconds;
 
+    /** A plan only reads, so {@code --check} runs without the site's lock; an install takes it once every input has passed. */
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         Optional<Installer.Inputs> prepared = options.inputs(err);
         if (prepared.isEmpty()) {
             return ExitCode.USAGE.code();
         }
-        Installer.Inputs inputs = prepared.get();
+        prepared.get().certificate().warnings().forEach(w -> err.println("oth: warning: " + w));
+        if (check) {
+            return install(prepared.get(), Optional.empty());
+        }
+        return locking.run(prepared.get().site(), spec, err, holder -> {
+            Optional<Installer.Inputs> saved = SiteOptions.saved(prepared.get(), err);
+            return saved.isEmpty() ? ExitCode.USAGE.code() : install(saved.get(), Optional.of(holder));
+        });
+    }
+
+    private int install(Installer.Inputs inputs, Optional<Holder> holder) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Site site = inputs.site();
-        inputs.certificate().warnings().forEach(w -> err.println("oth: warning: " + w));
         long start = System.nanoTime();
         RunReport report;
         try {
-            report = Installer.install(inputs, options.connectOptions(site, HostKeyTrust.REFUSE), check,
+            report = Installer.install(inputs, options.connectOptions(site, HostKeyTrust.REFUSE), check, holder,
                     Duration.ofSeconds(firewallRevertSeconds), out);
         } catch (RemoteException e) {
             return SiteOptions.failed(err, e);

@@ -67,6 +67,17 @@ public final class SiteOptions {
         }
     }
 
+    /** {@code inputs} with the site's CA and secrets kept in its state directory; empty after printing why they cannot be. */
+    static Optional<Installer.Inputs> saved(Installer.Inputs inputs, PrintWriter err) {
+        try {
+            return Optional.of(inputs.saved());
+        } catch (Installer.InputException e) {
+            e.problems().forEach(p -> err.println("oth: " + p));
+            err.println("oth: nothing was uploaded");
+            return Optional.empty();
+        }
+    }
+
     /** Prints why a host could not be used, with the hint, and gives the exit code that says so. */
     static int failed(PrintWriter err, RemoteException e) {
         err.println("oth: " + e.getMessage());

@@ -1,5 +1,7 @@
 package io.oth.cli;
 
+import io.oth.lock.Holder;
+import io.oth.lock.NodeLocks;
 import io.oth.remote.Fleet;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
@@ -45,6 +47,14 @@ final class SupportCommand extends CommandGroup {
 
         abstract int run(Site site, Fleet fleet, ConnectOptions connect, PrintWriter out, PrintWriter err) throws IOException;
 
+        /**
+         * The lock options of a step that changes the nodes (open, close): it runs under the site's
+         * lock, on this side and on every node. A step that only reads takes no lock.
+         */
+        Optional<LockOptions> locking() {
+            return Optional.empty();
+        }
+
         /** Checks this side's input before any node is touched; empty when all is well, else the problem. */
         Optional<String> check(Site site) {
             return Optional.empty();
@@ -63,9 +73,19 @@ final class SupportCommand extends CommandGroup {
                 err.println("oth: " + problem.get() + "; nothing was changed");
                 return ExitCode.USAGE.code();
             }
-            ConnectOptions connect = options.connectOptions(site.get(), HostKeyTrust.REFUSE);
-            try (Fleet fleet = SshFleet.connect(site.get(), site.get().nodes(), connect)) {
-                return run(site.get(), fleet, connect, out, err);
+            if (locking().isEmpty()) {
+                return connected(site.get(), Optional.empty());
+            }
+            return locking().get().run(site.get(), spec, err, holder -> connected(site.get(), Optional.of(holder)));
+        }
+
+        private int connected(Site site, Optional<Holder> holder) throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            ConnectOptions connect = options.connectOptions(site, HostKeyTrust.REFUSE);
+            try (Fleet fleet = SshFleet.connect(site, site.nodes(), connect);
+                    NodeLocks locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), connect.concurrency(), out::println) : NodeLocks.none()) {
+                return run(site, fleet, connect, out, err);
             } catch (RemoteException e) {
                 return SiteOptions.failed(err, e);
             }
@@ -92,6 +112,14 @@ final class SupportCommand extends CommandGroup {
             description = {"Let the support staff's keys in from the site's support addresses for a limited time. "
                     + "Run again to extend or shorten the grant (the keys given replace the earlier ones)."})
     static final class Open extends Step {
+        @Mixin
+        LockOptions locking;
+
+        @Override
+        Optional<LockOptions> locking() {
+            return Optional.of(locking);
+        }
+
         @Option(names = "--key", required = true, paramLabel = "FILE",
                 description = "The support staff's OpenSSH public key(s), one per line (a .pub or authorized_keys file without options).")
         Path keyFile;
@@ -141,6 +169,14 @@ final class SupportCommand extends CommandGroup {
     @Command(name = "close", mixinStandardHelpOptions = true,
             description = "End support access now on every node: keys, sudo rule, firewall addresses and running sessions.")
     static final class Close extends Step {
+        @Mixin
+        LockOptions locking;
+
+        @Override
+        Optional<LockOptions> locking() {
+            return Optional.of(locking);
+        }
+
         @Override
         int run(Site site, Fleet fleet, ConnectOptions connect, PrintWriter out, PrintWriter err) throws IOException {
             List<SupportAccess.NodeOutcome> outcomes = SupportAccess.close(fleet, connect.concurrency());

@@ -3,6 +3,8 @@ package io.oth.cli;
 import io.oth.backup.Backups;
 import io.oth.install.InstallPhases;
 import io.oth.install.ReleaseBundle;
+import io.oth.lock.Holder;
+import io.oth.lock.NodeLocks;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
@@ -46,6 +48,9 @@ final class UpgradeCommand implements Callable<Integer> {
     @Mixin
     SiteOptions options;
 
+    @Mixin
+    LockOptions locking;
+
     @Option(names = "--rollback", description = "Go back to the release each app node ran before (rolling, health-checked).")
     boolean rollback;
 
@@ -72,14 +77,17 @@ final class UpgradeCommand implements Callable<Integer> {
             err.println("oth: " + e.getMessage() + "; nothing was changed");
             return ExitCode.USAGE.code();
         }
+        return check ? upgrade(site, release, Optional.empty()) : locking.run(site, spec, err, holder -> upgrade(site, release, Optional.of(holder)));
+    }
+
+    /** The upgrade, or with {@code holder} empty only its plan (which takes no lock). */
+    private int upgrade(Site site, ReleaseBundle release, Optional<Holder> holder) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         ConnectOptions connect = options.connectOptions(site, HostKeyTrust.REFUSE);
-        try (Fleet fleet = SshFleet.connect(site, site.nodes(), connect)) {
-            RollingUpgrade upgrade = new RollingUpgrade(site, fleet, line -> {
-                synchronized (out) {
-                    out.println(line);
-                    out.flush();
-                }
-            }, connect.concurrency());
+        try (Fleet fleet = SshFleet.connect(site, site.nodes(), connect);
+                NodeLocks locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), connect.concurrency(), line -> say(out, line)) : NodeLocks.none()) {
+            RollingUpgrade upgrade = new RollingUpgrade(site, fleet, line -> say(out, line), connect.concurrency());
             List<RollingUpgrade.AppNode> nodes = upgrade.survey();
             Host lb = upgrade.loadBalancer();
             String target;
@@ -141,6 +149,13 @@ final class UpgradeCommand implements Callable<Integer> {
             return ExitCode.of(e.failure()).code();
         } catch (RemoteException e) {
             return SiteOptions.failed(err, e);
+        }
+    }
+
+    private static void say(PrintWriter out, String line) {
+        synchronized (out) {
+            out.println(line);
+            out.flush();
         }
     }
 

@@ -4,6 +4,8 @@ import io.oth.ca.CaException;
 import io.oth.ca.SiteCa;
 import io.oth.cert.BundleCheck;
 import io.oth.cert.BundleReport;
+import io.oth.lock.Holder;
+import io.oth.lock.NodeLocks;
 import io.oth.phase.Journal;
 import io.oth.phase.PhaseRunner;
 import io.oth.phase.RunReport;
@@ -62,6 +64,22 @@ public final class Installer {
             return name.resolve(secrets, System::getenv).orElseThrow(() -> new IllegalStateException(name.missing()));
         }
 
+        /**
+         * These inputs with the site's CA and secrets kept in its state directory, created where
+         * missing: what an install that changes the nodes uses, after every check has passed.
+         */
+        public Inputs saved() throws InputException {
+            Path state = StateDir.of(site.name());
+            try {
+                return new Inputs(site, certificatePem, certificate, release, traefik, minio, SiteCa.openOrCreate(state.resolve("ca"), site.name(), clock),
+                        Secrets.open(state.resolve("secrets.yml")), rotate, clock);
+            } catch (CaException e) {
+                throw new InputException(List.of("site CA in " + state.resolve("ca") + ": " + e.getMessage()));
+            } catch (SecretsException e) {
+                throw new InputException(List.of("site secrets: " + e.getMessage()));
+            }
+        }
+
         public Inputs rotating(Set<String> services) {
             return new Inputs(site, certificatePem, certificate, release, traefik, minio, ca, secrets, Set.copyOf(services), clock);
         }
@@ -81,6 +99,12 @@ public final class Installer {
         }
     }
 
+    /**
+     * Reads and checks everything an install needs, and writes nothing: the site's CA and secrets
+     * are read as they are, and what is missing is made in memory only. That is enough for a plan
+     * ({@code install --check}); a run that changes the site makes them last with {@link Inputs#saved()},
+     * once it holds the site's lock.
+     */
     public static Inputs prepare(Site site, Clock clock) throws InputException {
         List<String> problems = new ArrayList<>();
         byte[] pem = null;
@@ -125,12 +149,12 @@ public final class Installer {
         Secrets secrets = null;
         Path state = StateDir.of(site.name());
         try {
-            ca = SiteCa.openOrCreate(state.resolve("ca"), site.name(), clock);
+            ca = SiteCa.unsaved(state.resolve("ca"), site.name(), clock);
         } catch (CaException e) {
             problems.add("site CA in " + state.resolve("ca") + ": " + e.getMessage());
         }
         try {
-            secrets = Secrets.open(state.resolve("secrets.yml"));
+            secrets = Secrets.unsaved(state.resolve("secrets.yml"));
         } catch (SecretsException e) {
             problems.add("site secrets: " + e.getMessage());
         }
@@ -147,18 +171,30 @@ public final class Installer {
         return new Inputs(site, pem, report, release, traefik, minio, ca, secrets, Set.of(), clock);
     }
 
-    /** Runs the install (or, with {@code check}, only plans it). Throws when the bastion cannot be used. */
-    public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, Duration firewallRevert, PrintWriter log)
-            throws RemoteException {
+    /**
+     * Runs the install (or, with {@code check}, only plans it). Throws when the bastion cannot be
+     * used, or when {@code holder} (the run that holds the site's lock, for a run that changes the
+     * nodes) cannot take the lock on every node.
+     */
+    public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, Optional<Holder> holder, Duration firewallRevert,
+                                    PrintWriter log) throws RemoteException {
         Site site = inputs.site();
         List<io.oth.phase.Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), Playbooks.load(), firewallRevert).phases();
-        try (Fleet fleet = SshFleet.connect(site, site.nodes(), options)) {
+        try (Fleet fleet = SshFleet.connect(site, site.nodes(), options);
+                NodeLocks locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), options.concurrency(), line -> say(log, line)) : NodeLocks.none()) {
             PhaseRunner.Reconnector reconnect = node -> SshFleet.connectOne(site, node, options);
             RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, options.concurrency()).run(phases);
             if (check || report.failed()) {
                 return report;
             }
             return awaitHealthy(inputs, fleet, report, log);
+        }
+    }
+
+    private static void say(PrintWriter log, String line) {
+        synchronized (log) {
+            log.println(line);
+            log.flush();
         }
     }
 

@@ -3,20 +3,40 @@ package io.oth.phase;
 import io.oth.site.StateDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.zip.CRC32;
 
 /**
  * What finished, per host and phase, on the operator's side. A run that ends without its end
  * record was interrupted; the next run says so and what had finished. Phases are still checked
  * against the hosts' facts on the next run: the journal tells a person, the facts tell oth.
+ *
+ * <p>Each line ends with the CRC-32 of the rest of it and is forced to disk before the run goes on,
+ * so that a crash leaves at most one partial last line, and a damaged line is reported and skipped
+ * instead of being read as something else. Every line names its run, so a damaged start line
+ * does not hide an interrupted run: its other lines still say that it began and never ended.
  */
 public final class Journal {
+    /** A bound on what is read back: the journal of years of runs, or a file that is not one. */
+    static final long MAX_READ = 8L << 20;
+    private static final Set<String> EVENTS = Set.of("start", "done", "end");
+
     private final Path file;
 
     public Journal(Path file) {
@@ -32,40 +52,100 @@ public final class Journal {
         return file;
     }
 
-    /** An earlier run that never ended: when it started and how many host phases it finished. */
-    public record Interrupted(String run, Instant started, long finished) {
+    /** An earlier run that never ended: when it started (when known) and how many host phases it finished. */
+    public record Interrupted(String run, Optional<Instant> started, long finished) {
     }
 
-    public Optional<Interrupted> lastInterrupted() {
-        if (!Files.exists(file)) {
+    /**
+     * What the journal says before a run: the last run if it never ended, and the lines that could
+     * not be read since the last run that did end (older damage was reported before).
+     */
+    public record Review(Optional<Interrupted> interrupted, List<String> damaged) {
+    }
+
+    public Review review() {
+        List<String> lines;
+        long skipped;
+        try {
+            if (!Files.exists(file)) {
+                return new Review(Optional.empty(), List.of());
+            }
+            byte[] bytes = tail(file);
+            skipped = Files.size(file) - bytes.length;
+            lines = List.of(new String(bytes, StandardCharsets.UTF_8).split("\n", -1));
+        } catch (IOException e) {
+            return new Review(Optional.empty(), List.of("journal " + file + " cannot be read (" + e.getMessage() + "); ignoring it"));
+        }
+        Map<String, RunState> runs = new HashMap<>();
+        String lastRun = null;
+        List<Integer> damaged = new ArrayList<>();
+        boolean partial = !lines.get(lines.size() - 1).isEmpty();
+        for (int i = 0; i < lines.size() - 1; i++) {
+            Optional<String[]> record = parse(lines.get(i));
+            if (record.isEmpty()) {
+                damaged.add(i + 1);
+                continue;
+            }
+            String[] r = record.get();
+            RunState run = runs.computeIfAbsent(r[1], k -> new RunState());
+            lastRun = r[1];
+            switch (r[2]) {
+                case "start" -> run.started = Optional.of(Instant.parse(r[0]));
+                case "done" -> run.finished++;
+                default -> {
+                    run.ended = true;
+                    damaged.clear();
+                }
+            }
+        }
+        RunState last = runs.get(lastRun);
+        Optional<Interrupted> interrupted = last == null || last.ended ? Optional.empty()
+                : Optional.of(new Interrupted(lastRun, last.started, last.finished));
+        String of = skipped > 0 ? " of its last " + (MAX_READ >> 20) + " MiB" : "";
+        List<String> notes = new ArrayList<>(ranges(damaged).stream().map(r -> (r[0] == r[1] ? "journal line " + r[0] + of + " is damaged"
+                : "journal lines " + r[0] + "-" + r[1] + of + " are damaged (or were written by an oth without checksums)") + "; ignoring "
+                + (r[0] == r[1] ? "it" : "them")).toList());
+        if (partial) {
+            notes.add("journal line " + lines.size() + of + " is incomplete (a run stopped while writing it); ignoring it");
+        }
+        return new Review(interrupted, List.copyOf(notes));
+    }
+
+    /** Line numbers as runs of consecutive ones: 1, 2, 3, 7 as [1, 3], [7, 7]. */
+    private static List<int[]> ranges(List<Integer> numbers) {
+        List<int[]> ranges = new ArrayList<>();
+        for (int n : numbers) {
+            if (!ranges.isEmpty() && ranges.get(ranges.size() - 1)[1] == n - 1) {
+                ranges.get(ranges.size() - 1)[1] = n;
+            } else {
+                ranges.add(new int[] {n, n});
+            }
+        }
+        return ranges;
+    }
+
+    private static final class RunState {
+        Optional<Instant> started = Optional.empty();
+        long finished;
+        boolean ended;
+    }
+
+    /** The fields of an intact line (time, run, event, ...), or empty when the line is damaged. */
+    static Optional<String[]> parse(String line) {
+        int tab = line.lastIndexOf('\t');
+        if (tab < 0 || !line.substring(tab + 1).equals(checksum(line.substring(0, tab)))) {
+            return Optional.empty();
+        }
+        String[] fields = line.substring(0, tab).split("\t", -1);
+        if (fields.length < 3 || !EVENTS.contains(fields[2]) || fields[1].isEmpty()) {
             return Optional.empty();
         }
         try {
-            List<String[]> records = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(l -> l.split("\t")).toList();
-            String lastRun = null;
-            Instant started = null;
-            boolean ended = true;
-            long finished = 0;
-            for (String[] r : records) {
-                if (r.length < 3) {
-                    continue;
-                }
-                switch (r[2]) {
-                    case "start" -> {
-                        lastRun = r[1];
-                        started = Instant.parse(r[0]);
-                        ended = false;
-                        finished = 0;
-                    }
-                    case "done" -> finished += r[1].equals(lastRun) ? 1 : 0;
-                    case "end" -> ended = ended || r[1].equals(lastRun);
-                    default -> { }
-                }
-            }
-            return ended || lastRun == null ? Optional.empty() : Optional.of(new Interrupted(lastRun, started, finished));
-        } catch (IOException | RuntimeException e) {
+            Instant.parse(fields[0]);
+        } catch (DateTimeParseException e) {
             return Optional.empty();
         }
+        return Optional.of(fields);
     }
 
     void start(String run, String mode) {
@@ -80,13 +160,43 @@ public final class Journal {
         append(run, "end", outcome, "");
     }
 
+    /** One line, with its checksum, on the disk before this returns: the phase it records has finished. */
     private synchronized void append(String run, String event, String what, String extra) {
-        String line = Instant.now() + "\t" + run + "\t" + event + "\t" + what + "\t" + extra + "\n";
+        String record = Instant.now() + "\t" + run + "\t" + event + "\t" + what + "\t" + extra;
+        ByteBuffer bytes = ByteBuffer.wrap((record + "\t" + checksum(record) + "\n").getBytes(StandardCharsets.UTF_8));
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(false);
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String checksum(String record) {
+        CRC32 crc = new CRC32();
+        crc.update(record.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().toHexDigits((int) crc.getValue());
+    }
+
+    /** The last {@link #MAX_READ} bytes, from the start of a line. */
+    private static byte[] tail(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            long from = Math.max(0, size - MAX_READ);
+            byte[] bytes = Channels.newInputStream(channel.position(from)).readNBytes((int) (size - from));
+            if (from == 0) {
+                return bytes;
+            }
+            int newline = 0;
+            while (newline < bytes.length && bytes[newline] != '\n') {
+                newline++;
+            }
+            return Arrays.copyOfRange(bytes, Math.min(bytes.length, newline + 1), bytes.length);
         }
     }
 }

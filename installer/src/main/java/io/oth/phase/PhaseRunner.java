@@ -49,6 +49,7 @@ public final class PhaseRunner {
     private final Reconnector reconnector;
     private final PrintWriter log;
     private final int concurrency;
+    private final CrashPoint crash = CrashPoint.fromEnvironment();
 
     public PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency) {
         this.site = site;
@@ -74,8 +75,11 @@ public final class PhaseRunner {
             });
         }
         if (!check) {
-            journal.lastInterrupted().ifPresent(i -> log.printf("resuming after an interrupted run (%s, started %s, %d host phase(s) had finished); "
-                    + "every phase is checked again against the nodes%n", i.run(), i.started(), i.finished()));
+            Journal.Review review = journal.review();
+            review.damaged().forEach(d -> log.printf("%s%n", d));
+            review.interrupted().ifPresent(i -> log.printf("resuming after an interrupted run (%s, started %s, %d host phase(s) had finished); "
+                    + "every phase is checked again against the nodes%n", i.run(), i.started().map(Object::toString).orElse("at a time lost with its "
+                    + "damaged first line"), i.finished()));
             journal.start(run, "apply");
         }
         Map<String, HostFacts> facts = new ConcurrentHashMap<>();
@@ -101,9 +105,11 @@ public final class PhaseRunner {
                     continue;
                 }
                 try {
+                    crash.before(phase.name());
                     int changed = runOn(phase, target, hosts.get(name), outcomes);
                     if (!check) {
                         journal.done(run, name, phase.name(), changed);
+                        crash.after(phase.name());
                     }
                 } catch (RemoteException e) {
                     outcomes.compute(name, (k, o) -> o.failed(phase.name() + ": " + e.getMessage(), e.failure()));
@@ -155,6 +161,7 @@ public final class PhaseRunner {
             }
             if (!check) {
                 c.apply(context(target.node(), host));
+                crash.mid(phase.name());
             }
             outcomes.compute(name, (k, o) -> o.changed(c.summary()));
         }

@@ -18,7 +18,9 @@ public enum Failure {
     CHECK_FAILED("the new file failed its check and was not installed", "read the checker's message above; the old file is still in place"),
     FIREWALL_REVERTED("the new firewall ruleset would lock oth out and was reverted", "check the ssh rules in playbooks/roles.yml and the bastion's address"),
     COMMAND_FAILED("remote operation failed", "read the message from the node above"),
-    CONNECTION_LOST("connection lost", "the node or the bastion dropped the connection");
+    CONNECTION_LOST("connection lost", "the node or the bastion dropped the connection"),
+    LOCKED("another oth run holds the site's lock on this node", "wait for that run to end, then run again; the lock of a run that died is taken "
+            + "over once it has had no heartbeat for 3 minutes");
 
     private final String summary;
     private final String hint;

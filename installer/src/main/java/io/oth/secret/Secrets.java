@@ -39,18 +39,28 @@ public final class Secrets {
 
     private final Path file;
     private final Path lockFile;
+    private final boolean saving;
     private final SecureRandom random = new SecureRandom();
     private SortedMap<String, String> values;
 
-    private Secrets(Path file, SortedMap<String, String> values) {
+    private Secrets(Path file, SortedMap<String, String> values, boolean saving) {
         this.file = file;
         this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
         this.values = values;
+        this.saving = saving;
     }
 
     /** Reads {@code file}; a file that does not exist yet is empty and is created by the first change. */
     public static Secrets open(Path file) throws SecretsException {
-        return new Secrets(file, load(file));
+        return new Secrets(file, load(file), true);
+    }
+
+    /**
+     * Reads {@code file} for a plan ({@code install --check}): what is generated stays in memory,
+     * and neither the file nor its lock file is ever written.
+     */
+    public static Secrets unsaved(Path file) throws SecretsException {
+        return new Secrets(file, load(file), false);
     }
 
     public Path file() {
@@ -106,8 +116,17 @@ public final class Secrets {
         String apply(SortedMap<String, String> current);
     }
 
-    /** Re-reads the file under the lock, applies {@code edit}, writes the file; returns the edit's value. */
+    /**
+     * Re-reads the file under the lock, applies {@code edit}, writes the file; returns the edit's
+     * value. {@link #unsaved} secrets apply it in memory only.
+     */
     private Secret change(Edit edit) throws SecretsException {
+        if (!saving) {
+            SortedMap<String, String> current = new TreeMap<>(values);
+            String result = edit.apply(current);
+            values = current;
+            return Secret.of(result);
+        }
         try {
             String value = PrivateFiles.underLock(lockFile, () -> {
                 SortedMap<String, String> current = loadOrIo(file);

@@ -328,4 +328,17 @@ class SiteCaTest {
         parameters.setDate(Date.from(at));
         CertPathValidator.getInstance("PKIX").validate(path, parameters);
     }
+
+    @Test
+    void anUnsavedCaWritesNothingAndReadsTheSavedOne() throws Exception {
+        SiteCa planned = SiteCa.unsaved(caDir(), "site-a", CLOCK);
+        planned.issue(MARIADB);
+        assertFalse(Files.exists(home.resolve("state")), "a plan writes nothing, not even the directory");
+        assertThrows(IllegalStateException.class, planned::rotateIssuer);
+
+        SiteCa saved = open();
+        SiteCa read = SiteCa.unsaved(caDir(), "site-a", CLOCK);
+        assertEquals(saved.rootCertificate(), read.rootCertificate());
+        assertEquals(saved.issuerCertificate(), read.issuerCertificate());
+    }
 }

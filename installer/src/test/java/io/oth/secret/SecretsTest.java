@@ -183,4 +183,15 @@ class SecretsTest {
             assertEquals(seen.get(name).iterator().next(), reopened.get(name).orElseThrow().reveal(), name);
         }
     }
+
+    @Test
+    void unsavedSecretsAreMadeInMemoryOnly() throws Exception {
+        Secrets planned = Secrets.unsaved(file());
+        Secret made = planned.getOrCreate("mariadb.app");
+        assertEquals(made.reveal(), planned.getOrCreate("mariadb.app").reveal(), "one value per name within the run");
+        assertFalse(Files.exists(home.resolve("state")), "neither the file nor its lock file");
+
+        String kept = Secrets.open(file()).getOrCreate("rabbitmq.app").reveal();
+        assertEquals(kept, Secrets.unsaved(file()).get("rabbitmq.app").orElseThrow().reveal());
+    }
 }

@@ -1,0 +1,74 @@
+package io.oth.cli;
+
+import io.oth.lock.Holder;
+import io.oth.lock.LockedException;
+import io.oth.lock.SiteLock;
+import io.oth.site.Site;
+import io.oth.site.StateDir;
+import io.oth.support.Durations;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * What the commands that change a site share: they run under the site's lock ({@link SiteLock}),
+ * so that a second run refuses at once, naming the first, or waits with {@code --lock-wait}.
+ */
+final class LockOptions {
+    static final Duration MAX_WAIT = Duration.ofHours(2);
+
+    @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "0s", converter = WaitConverter.class,
+            description = "When another oth run is changing this site, wait up to this long for it (30s, 5m, 1h; at most 2h) instead of "
+                    + "refusing at once.")
+    Duration lockWait;
+
+    /** The work done under the lock: it gets the run's {@link Holder}, for the nodes' locks. */
+    @FunctionalInterface
+    interface Locked {
+        int run(Holder holder) throws IOException;
+    }
+
+    /** Runs {@code work} holding the site's lock; without it, says who holds it and exits {@link ExitCode#BUSY}. */
+    int run(Site site, CommandSpec spec, PrintWriter err, Locked work) throws IOException {
+        Holder me = Holder.thisProcess(spec.qualifiedName(" "));
+        SiteLock lock;
+        try {
+            lock = SiteLock.take(site.name(), StateDir.of(site.name()).resolve("lock"), me, lockWait, Clock.systemUTC(), line -> {
+                err.println("oth: " + line);
+                err.flush();
+            });
+        } catch (LockedException e) {
+            err.println("oth: " + e.getMessage() + "; nothing was done");
+            return ExitCode.BUSY.code();
+        } catch (IOException e) {
+            err.println("oth: cannot take the lock of site " + site.name() + ": " + e.getMessage() + "; nothing was done");
+            return ExitCode.FAILED.code();
+        }
+        try (lock) {
+            return work.run(lock.holder());
+        }
+    }
+
+    /** A length of time as people type it, between 0 s and {@link #MAX_WAIT}. */
+    static final class WaitConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d;
+            try {
+                d = Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+            if (d.compareTo(MAX_WAIT) > 0) {
+                throw new TypeConversionException("at most " + Durations.format(MAX_WAIT) + ", not " + value);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.oth.lock;
+
+import io.oth.phase.Parallel;
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
+import io.oth.remote.Failure;
+import io.oth.remote.Fleet;
+import io.oth.remote.Host;
+import io.oth.remote.RemoteException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The site's lock on every node, so that two operators on two machines are caught too. An SSH
+ * session lasts one command, so a node's lock cannot be a held file descriptor: it is the holder's
+ * record in {@link #FILE}, written under {@code flock} on a guard file (the check and the write are
+ * one step), its modification time refreshed every {@link #HEARTBEAT} by this run, and removed at
+ * the end. A record without a heartbeat for {@link #STALE} belongs to a run that died; so does one
+ * of a process of this machine that is not running anymore (pid and start time tell), at once.
+ * Either is taken over, and the run says whose it was.
+ */
+public final class NodeLocks implements AutoCloseable {
+    static final String FILE = "/var/lib/oth/lock";
+    static final Duration HEARTBEAT = Duration.ofSeconds(30);
+    static final Duration STALE = HEARTBEAT.multipliedBy(6);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String GUARD = "mkdir -p /var/lib/oth && exec 9>" + FILE + ".guard && flock -w 20 9 || { echo 'guard busy' >&2; exit 3; }\n";
+
+    private final Holder me;
+    private final List<Host> hosts;
+    private final int concurrency;
+    private final ScheduledExecutorService heartbeat;
+
+    private NodeLocks(Holder me, List<Host> hosts, int concurrency) {
+        this.me = me;
+        this.hosts = List.copyOf(hosts);
+        this.concurrency = concurrency;
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "oth-node-lock-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        if (!hosts.isEmpty()) {
+            heartbeat.scheduleAtFixedRate(this::beat, HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /** No lock on any node: for the commands that only read (a plan, a preflight). */
+    public static NodeLocks none() {
+        return new NodeLocks(null, List.of(), 1);
+    }
+
+    /** What a node answered to the take script. */
+    record Answer(String state, long age, Optional<Holder> holder) {
+    }
+
+    /**
+     * Takes the lock on every node reached. When another live run holds it on any node, the locks
+     * taken are given back and nothing else is done on any node.
+     */
+    public static NodeLocks take(Fleet fleet, Holder me, int concurrency, Consumer<String> say) throws RemoteException {
+        return take(fleet.reaches().stream().flatMap(r -> r.host().stream()).toList(), me, concurrency, say);
+    }
+
+    /** {@link #take(Fleet, Holder, int, Consumer)} on these nodes only (a command that reaches one node). */
+    public static NodeLocks take(List<Host> reached, Holder me, int concurrency, Consumer<String> say) throws RemoteException {
+        List<Object> answers = Parallel.map(reached, concurrency, host -> {
+            try {
+                Answer a = parse(host.name(), host.run(Command.shell(takeScript(me, Optional.empty())), TIMEOUT));
+                // A run of this machine that is not running anymore (killed, its heartbeat not yet stale) holds nothing.
+                Optional<Holder> dead = a.holder().filter(h -> a.state().equals("held") && h.host().equals(me.host()) && !h.runsHere());
+                return dead.isEmpty() ? a : parse(host.name(), host.run(Command.shell(takeScript(me, dead.map(Holder::run))), TIMEOUT));
+            } catch (RemoteException e) {
+                return e;
+            }
+        });
+        List<Host> taken = new ArrayList<>();
+        RemoteException refused = null;
+        Instant now = Instant.now();
+        for (int i = 0; i < reached.size(); i++) {
+            String node = reached.get(i).name();
+            if (answers.get(i) instanceof RemoteException e) {
+                refused = refused == null ? e : refused;
+                continue;
+            }
+            Answer a = (Answer) answers.get(i);
+            String whose = a.holder().map(h -> h.describe(Optional.of(Duration.ofSeconds(a.age())), now)).orElse("a run whose record is unreadable");
+            switch (a.state()) {
+                case "held" -> refused = refused != null && refused.failure() == Failure.LOCKED ? refused
+                        : new RemoteException(node, Failure.LOCKED, "the site is being changed by " + whose + "; nothing was changed");
+                case "stale" -> {
+                    say.accept("[" + node + "] taking over the node's lock of " + whose + ", which ended without releasing it");
+                    taken.add(reached.get(i));
+                }
+                default -> taken.add(reached.get(i));
+            }
+        }
+        NodeLocks locks = new NodeLocks(me, taken, concurrency);
+        if (refused != null) {
+            locks.close();
+            throw refused;
+        }
+        return locks;
+    }
+
+    /** Removes this run's record from every node it took (a record of another run stays). */
+    @Override
+    public void close() {
+        heartbeat.shutdownNow();
+        Parallel.map(hosts, concurrency, host -> {
+            try {
+                host.run(Command.shell(GUARD + "f=" + FILE + "\n[ \"$(sed -n 's/^run=//p' $f 2>/dev/null | head -n 1)\" = "
+                        + Command.quote(me.run()) + " ] && rm -f $f\nexit 0\n"), TIMEOUT);
+            } catch (RemoteException e) {
+                // The record goes stale and is taken over; the node's connection is what failed.
+            }
+            return null;
+        });
+    }
+
+    private void beat() {
+        Parallel.map(hosts, concurrency, host -> {
+            try {
+                host.run(Command.shell("f=" + FILE + "\n[ \"$(sed -n 's/^run=//p' $f 2>/dev/null | head -n 1)\" = " + Command.quote(me.run())
+                        + " ] && touch $f\nexit 0\n"), TIMEOUT);
+            } catch (RemoteException e) {
+                // A missed beat is made up by the next; a node lost for longer than STALE has its own failure.
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Under the guard: a record of another run younger than {@link #STALE} is "held"; an older one,
+     * or one of the {@code dead} run, is "stale" and replaced; none (or this run's own) is "free"
+     * and written. The old record is printed, at most {@link Holder#MAX_BYTES}, after the state and
+     * its age in seconds.
+     */
+    static String takeScript(Holder me, Optional<String> dead) {
+        return GUARD + "f=" + FILE + "\nstate=free; age=0\n"
+                + "if [ -s $f ]; then\n"
+                + "  age=$(( $(date +%s) - $(stat -c %Y $f) ))\n"
+                + "  run=$(sed -n 's/^run=//p' $f | head -n 1)\n"
+                + "  if [ \"$run\" = " + Command.quote(me.run()) + " ]; then state=free\n"
+                + "  elif [ \"$run\" = " + Command.quote(dead.orElse("-")) + " ]; then state=stale\n"
+                + "  elif [ $age -lt " + STALE.toSeconds() + " ]; then state=held\n"
+                + "  else state=stale; fi\n"
+                + "fi\n"
+                + "echo \"$state $age\"\n"
+                + "[ $state = free ] || head -c " + Holder.MAX_BYTES + " $f\n"
+                + "[ $state = held ] && exit 0\n"
+                + "printf %s " + Command.quote(me.render()) + " > $f.new && mv -f $f.new $f\n";
+    }
+
+    /** A node's answer to {@link #takeScript}: untrusted text, read with bounds. */
+    static Answer parse(String node, CommandResult r) throws RemoteException {
+        if (!r.ok()) {
+            throw new RemoteException(node, Failure.COMMAND_FAILED, "cannot take the node's lock (" + FILE + "): " + r.diagnostic());
+        }
+        String out = r.stdout();
+        int newline = out.indexOf('\n');
+        String first = newline < 0 ? out : out.substring(0, newline);
+        String[] words = first.split(" ");
+        if (words.length != 2 || !words[0].matches("free|held|stale") || !words[1].matches("-?[0-9]{1,12}")
+                || out.length() > first.length() + 1 + Holder.MAX_BYTES) {
+            throw new RemoteException(node, Failure.COMMAND_FAILED, "the node's answer about its lock (" + FILE + ") is not one oth writes");
+        }
+        Optional<Holder> holder = newline < 0 ? Optional.empty() : Holder.parse(out.substring(newline + 1));
+        return new Answer(words[0], Long.parseLong(words[1]), holder);
+    }
+}

@@ -1,0 +1,52 @@
+package io.oth.lock;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A lock record is read back as untrusted text: only what oth writes is a record. */
+class HolderTest {
+    private static final Holder ALICE = new Holder("0123456789abcdef", "ops-laptop", 4242, Optional.of(Instant.parse("2026-12-03T13:00:00Z")),
+            "alice", "oth install", Instant.parse("2026-12-03T13:05:02Z"));
+
+    @Test
+    void aRecordReadsBackAsWritten() {
+        assertEquals(Optional.of(ALICE), Holder.parse(ALICE.render()));
+        Holder me = Holder.thisProcess("oth certs rotate");
+        assertEquals(Optional.of(me), Holder.parse(me.render()));
+        assertTrue(me.runsHere());
+        assertFalse(ALICE.runsHere());
+    }
+
+    @Test
+    void whatOthDoesNotWriteIsNoRecord() {
+        String good = ALICE.render();
+        for (String bad : new String[] {
+            "",
+            good.replace("pid=4242", "pid=-1"),
+            good.replace("pid=4242", "pid=99999999999"),
+            good.replace("host=ops-laptop", "host=ops\u001b[2Jlaptop"),
+            good.replace("command=oth install", "command=oth install; rm -rf /"),
+            good.replace("run=0123456789abcdef", "run=../../etc"),
+            good + "pid=1\n",
+            good.replace("since=2026-12-03T13:05:02Z", "since=yesterday"),
+            good.substring(0, good.length() / 2),
+            good + "x=" + "a".repeat(Holder.MAX_BYTES) + "\n",
+        }) {
+            assertEquals(Optional.empty(), Holder.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void theDescriptionNamesWhoWhereAndSinceWhen() {
+        assertEquals("`oth install` (pid 4242 on host ops-laptop, user alice, since 13:05:02 UTC, last heartbeat 2 s ago)",
+                ALICE.describe(Optional.of(java.time.Duration.ofSeconds(2)), Instant.parse("2026-12-03T14:00:00Z")));
+        assertEquals("`oth install` (pid 4242 on host ops-laptop, user alice, since 2026-12-03 13:05:02 UTC)",
+                ALICE.describe(Optional.empty(), Instant.parse("2026-12-04T01:00:00Z")));
+    }
+}

@@ -1,0 +1,221 @@
+package io.oth.lock;
+
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
+import io.oth.remote.Failure;
+import io.oth.remote.Fleet;
+import io.oth.remote.Forward;
+import io.oth.remote.Host;
+import io.oth.remote.RemoteException;
+import io.oth.remote.Secret;
+import io.oth.site.Node;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The node's lock script, run by a local shell in a scratch directory, and its answers read with bounds. */
+class NodeLocksTest {
+    private static final Holder ALICE = new Holder("0123456789abcdef", "ops-laptop", 4242, Optional.empty(), "alice", "oth install",
+            Instant.parse("2026-12-03T13:05:02Z"));
+    private static final Holder BOB = new Holder("fedcba9876543210", "bob-pc", 77, Optional.empty(), "bob", "oth upgrade",
+            Instant.parse("2026-12-03T13:06:00Z"));
+
+    @TempDir
+    Path dir;
+
+    /** The script as a node runs it, with the lock file in {@code dir} instead of /var/lib/oth. */
+    private CommandResult run(String script) throws Exception {
+        String local = script.replace("/var/lib/oth", dir.toString());
+        Process p = new ProcessBuilder("sh", "-c", local).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new CommandResult(p.exitValue(), out, err);
+    }
+
+    @Test
+    void aFreeLockIsTakenAndAnotherRunIsToldWhoHoldsIt() throws Exception {
+        NodeLocks.Answer first = NodeLocks.parse("lb", run(NodeLocks.takeScript(ALICE, Optional.empty())));
+        assertEquals("free", first.state());
+        assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(dir.resolve("lock"))));
+
+        NodeLocks.Answer second = NodeLocks.parse("lb", run(NodeLocks.takeScript(BOB, Optional.empty())));
+        assertEquals("held", second.state());
+        assertEquals(Optional.of(ALICE), second.holder());
+        assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(dir.resolve("lock"))), "the holder's record stays");
+
+        assertEquals("free", NodeLocks.parse("lb", run(NodeLocks.takeScript(ALICE, Optional.empty()))).state(), "a run may take its own lock again");
+    }
+
+    @Test
+    void aRecordWithoutHeartbeatIsStaleAndTakenOver() throws Exception {
+        run(NodeLocks.takeScript(ALICE, Optional.empty()));
+        run("touch -d '@" + (Instant.now().getEpochSecond() - NodeLocks.STALE.toSeconds() - 5) + "' " + dir.resolve("lock"));
+        NodeLocks.Answer taken = NodeLocks.parse("lb", run(NodeLocks.takeScript(BOB, Optional.empty())));
+        assertEquals("stale", taken.state());
+        assertEquals(Optional.of(ALICE), taken.holder());
+        assertTrue(taken.age() >= NodeLocks.STALE.toSeconds());
+        assertEquals(Optional.of(BOB), Holder.parse(Files.readString(dir.resolve("lock"))));
+    }
+
+    @Test
+    void theRecordOfARunKnownDeadIsTakenOverAtOnce() throws Exception {
+        run(NodeLocks.takeScript(ALICE, Optional.empty()));
+        assertEquals("held", NodeLocks.parse("lb", run(NodeLocks.takeScript(BOB, Optional.of(BOB.run())))).state(), "only the dead run's record");
+        NodeLocks.Answer taken = NodeLocks.parse("lb", run(NodeLocks.takeScript(BOB, Optional.of(ALICE.run()))));
+        assertEquals("stale", taken.state());
+        assertEquals(Optional.of(BOB), Holder.parse(Files.readString(dir.resolve("lock"))));
+    }
+
+    /** A node whose /var/lib/oth is a directory of this machine, its commands run by a local shell. */
+    private final class LocalNode implements Host {
+        private final String name;
+        private final Path root;
+
+        LocalNode(String name) throws Exception {
+            this.name = name;
+            this.root = Files.createDirectories(dir.resolve(name));
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public CommandResult run(Command command, Duration timeout) {
+            try {
+                Process p = new ProcessBuilder("sh", "-c", command.render(true).replace("/var/lib/oth", root.toString())).start();
+                p.getOutputStream().close();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+                return new CommandResult(p.exitValue(), out, err);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override
+        public CommandResult run(Command command, Secret input, Duration timeout) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void upload(byte[] content, String path, String owner, String mode, String check) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<byte[]> read(String path) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Forward forward(String address, int port) {
+            throw new UnsupportedOperationException();
+        }
+
+        Path lock() {
+            return root.resolve("lock");
+        }
+    }
+
+    private static Fleet fleet(Host... hosts) {
+        List<Fleet.Reach> reaches = java.util.Arrays.stream(hosts).map(h -> Fleet.Reach.reached(
+                new Node(h.name(), "app", "10.0.0.1", Optional.empty(), null), h, Duration.ZERO)).toList();
+        return new Fleet() {
+            @Override
+            public List<Reach> reaches() {
+                return reaches;
+            }
+
+            @Override
+            public int sessionsOpened() {
+                return 0;
+            }
+
+            @Override
+            public int connectionsOpened() {
+                return 0;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void aRunTakesEveryNodeAndGivesThemBackAtTheEnd() throws Exception {
+        LocalNode lb = new LocalNode("lb");
+        LocalNode app1 = new LocalNode("app1");
+        try (NodeLocks locks = NodeLocks.take(fleet(lb, app1), ALICE, 2, line -> { })) {
+            assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(lb.lock())));
+            assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(app1.lock())));
+        }
+        assertFalse(Files.exists(lb.lock()));
+        assertFalse(Files.exists(app1.lock()));
+    }
+
+    @Test
+    void oneNodeHeldByAnotherRunStopsTheRunAndTheOtherNodesAreGivenBack() throws Exception {
+        LocalNode lb = new LocalNode("lb");
+        LocalNode app1 = new LocalNode("app1");
+        Files.writeString(app1.lock(), BOB.render());
+        RemoteException refused = assertThrows(RemoteException.class, () -> NodeLocks.take(fleet(lb, app1), ALICE, 2, line -> { }));
+        assertEquals(Failure.LOCKED, refused.failure());
+        assertTrue(refused.getMessage().startsWith("app1: another oth run holds the site's lock on this node: the site is being changed by "
+                + "`oth upgrade` (pid 77 on host bob-pc, user bob, since "), refused.getMessage());
+        assertFalse(Files.exists(lb.lock()), "the lock taken on lb was given back");
+        assertEquals(Optional.of(BOB), Holder.parse(Files.readString(app1.lock())), "bob's record stays");
+    }
+
+    @Test
+    void theRecordOfAGoneProcessOfThisMachineIsTakenOverWithAMessage() throws Exception {
+        LocalNode lb = new LocalNode("lb");
+        Holder me = Holder.thisProcess("oth install");
+        Holder gone = new Holder("00000000deadbeef", me.host(), me.pid(), Optional.of(Instant.parse("2001-01-01T00:00:00Z")), me.user(),
+                "oth install", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        Files.writeString(lb.lock(), gone.render());
+        List<String> said = new java.util.ArrayList<>();
+        try (NodeLocks locks = NodeLocks.take(fleet(lb), me, 1, said::add)) {
+            assertEquals(Optional.of(me), Holder.parse(Files.readString(lb.lock())));
+        }
+        assertEquals(1, said.size(), said.toString());
+        assertTrue(said.get(0).startsWith("[lb] taking over the node's lock of `oth install` (pid " + me.pid()), said.get(0));
+    }
+
+    @Test
+    void aNodesAnswerThatOthDoesNotWriteIsAnError() {
+        for (String answer : List.of("", "mine 0\n", "held\n", "held 12 13\n", "held 12\n" + "x".repeat(Holder.MAX_BYTES + 10),
+                "held 1e9\n")) {
+            RemoteException e = assertThrows(RemoteException.class, () -> NodeLocks.parse("app1", new CommandResult(0, answer, "")), answer);
+            assertTrue(e.getMessage().startsWith("app1: remote operation failed: the node's answer about its lock"), e.getMessage());
+        }
+        NodeLocks.Answer unreadable = assertDoesNotThrow("held 12\nrun=../x\n");
+        assertEquals(Optional.empty(), unreadable.holder(), "an unreadable record is a holder oth cannot name, not an error");
+    }
+
+    private static NodeLocks.Answer assertDoesNotThrow(String answer) {
+        try {
+            return NodeLocks.parse("app1", new CommandResult(0, answer, ""));
+        } catch (RemoteException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
