@@ -66,6 +66,8 @@ class LockIT {
 
         Run check = Run.oth("install", "--check", "--site", lab.site().toString());
         assertFalse(check.err().contains("is being changed"), () -> "a plan takes no lock\n" + check);
+        Run nodes = Run.oth("nodes", "--site", lab.site().toString());
+        assertEquals(0, nodes.code(), () -> "a read-only command takes no lock\n" + nodes);
 
         Launched waiting = Launched.oth(Map.of(), "install", "--site", lab.site().toString(), "--lock-wait", "5m");
         try {
