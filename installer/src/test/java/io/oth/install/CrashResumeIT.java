@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,9 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * oth killed at phase boundaries (the first, a middle one, the last; with the test-only
- * OTH_TEST_DIE_AT, which halts the JVM as SIGKILL would) and once mid-phase (a real kill -9 of the
- * launcher): each next run says it resumes an interrupted run, takes the dead run's locks over and
+ * oth killed at every phase boundary (with the test-only OTH_TEST_DIE_AT, which halts the JVM
+ * as SIGKILL would), mid-phase, and by a real kill -9 of the launcher: each next run says it resumes an interrupted run, takes the dead run's locks over and
  * goes on; the last one completes doing only what was left, and the run after it changes nothing.
  * One first install on bare nodes, cut into pieces.
  */
@@ -53,35 +53,37 @@ class CrashResumeIT {
 
     @Test
     @Order(2)
-    void killedAfterAMiddlePhaseTheNextRunResumedFromTheStart(Lab lab) throws Exception {
-        Launched run = install(lab, "phase:broker:after");
-        assertEquals(137, run.exit(RUN), run::output);
-        String out = run.output();
-        assertTrue(out.contains("resuming after an interrupted run ("), out);
-        assertTrue(out.contains(", 0 host phase(s) had finished)"), out);
-        assertTrue(out.matches("(?s).*oth: site lab: taking over the lock of `oth install` \\(pid \\d+ .*"), out);
-        assertTrue(out.contains("[storage] == Storage node: RabbitMQ with TLS from the site CA"), out);
-        assertFalse(out.contains("[storage] == Storage node: MinIO object storage"), () -> "it died after the broker phase\n" + out);
-    }
-
-    @Test
-    @Order(3)
-    void killedWithSigkillInTheMiddleOfAPhase(Lab lab) throws Exception {
-        Launched run = install(lab, "");
-        assertTrue(run.awaitLine(l -> l.startsWith("[storage] == Storage node: MinIO object storage"), RUN).isPresent(), run::output);
-        assertTrue(run.awaitLine(l -> l.startsWith("[storage] ") && !l.contains(" == "), RUN).isPresent(), run::output);
-        run.kill9();
-        String out = run.output();
-        assertTrue(out.contains("resuming after an interrupted run ("), out);
-        assertFalse(out.contains("[storage] == Storage node: RabbitMQ with TLS"), () -> "the broker was done before\n" + out);
-    }
-
-    @Test
-    @Order(4)
-    void killedAfterTheLastPhase(Lab lab) throws Exception {
-        Launched run = install(lab, "phase:firewall:after");
+    void killedInTheMiddleOfAPhaseAndThenWithARealSigkill(Lab lab) throws Exception {
+        Launched run = install(lab, "mid:database");
         assertEquals(137, run.exit(RUN), run::output);
         assertTrue(run.output().contains("resuming after an interrupted run ("), run::output);
+        assertTrue(run.output().contains("[storage] == Storage node: MariaDB with TLS from the site CA"), run::output);
+
+        Launched killed = install(lab, "");
+        assertTrue(killed.awaitLine(l -> l.startsWith("[storage] == Storage node: RabbitMQ with TLS"), RUN).isPresent(), killed::output);
+        assertTrue(killed.awaitLine(l -> l.startsWith("[storage] ") && !l.contains(" == "), RUN).isPresent(), killed::output);
+        killed.kill9();
+        assertTrue(killed.output().contains("resuming after an interrupted run ("), killed::output);
+    }
+
+    /**
+     * One kill after every phase boundary in turn, each run resuming the one before: the first
+     * install, cut at each of its boundaries. A node's "after" is the moment the journal records its
+     * phase; the other nodes are anywhere then, so most of these kills also land mid-phase elsewhere.
+     */
+    @Test
+    @Order(3)
+    void killedAfterEveryPhaseEachNextRunResumes(Lab lab) throws Exception {
+        List<String> phases = InstallPlaybook.load().phases().stream().map(InstallPlaybook.PhaseSpec::name).toList();
+        assertTrue(phases.size() >= 10, phases::toString);
+        for (String phase : phases) {
+            Launched run = install(lab, "phase:" + phase + ":after");
+            assertEquals(137, run.exit(RUN), () -> "killed after " + phase + "\n" + run.output());
+            String out = run.output();
+            assertTrue(out.contains("resuming after an interrupted run ("), () -> phase + "\n" + out);
+            assertTrue(out.matches("(?s).*oth: site lab: taking over the lock of `oth install` \\(pid \\d+ .*"), () -> phase + "\n" + out);
+            assertFalse(out.contains("FAILED"), () -> phase + "\n" + out);
+        }
     }
 
     @Test
