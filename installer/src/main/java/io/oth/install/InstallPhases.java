@@ -366,7 +366,7 @@ public final class InstallPhases {
 
     private List<Operation> firewall(Target t) {
         Node node = t.node();
-        FirewallRules rules = FirewallRules.forNode(t.site(), node, t.facts(), t.all(), network);
+        FirewallRules rules = FirewallRules.forNode(t.site(), node, t.facts(), network);
         String ruleset = Templates.render("nftables/nftables.conf.peb", Map.of("site", t.site().name(), "node", node.name(),
                 "role", node.role(), "rules", rules.rules(), "forward_from", rules.forwardFrom(), "support_sets", rules.supportSets()));
         return List.of(new FirewallOp(ruleset, rules, firewallRevert));
