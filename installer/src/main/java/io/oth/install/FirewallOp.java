@@ -99,13 +99,9 @@ public final class FirewallOp implements Operation {
     private void apply(ApplyContext context) throws RemoteException {
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
-        Files files = new Files(HexFormat.of().formatHex(random));
+        RunFiles files = new RunFiles(HexFormat.of().formatHex(random));
         context.host().upload(ruleset.getBytes(StandardCharsets.UTF_8), files.staged, "root:root", "0644", "nft -c -f \"$1\"");
-        String revert = "sleep " + revertAfter.toSeconds() + "; if mv " + files.pending + " " + files.pending + ".reverting 2>/dev/null; then"
-                + " if out=$(nft -f " + files.previous + " 2>&1); then r=ok; else r=\"restore FAILED: $(printf '%s' \"$out\" | tr '\\n' ' ')\"; fi;"
-                + " printf '%s\\n' \"$r\" > " + files.outcome + "; rm -f " + files.staged + ";"
-                + " echo \"$(date -Is) run " + files.token + ": reverted an unconfirmed ruleset: $r\" >> " + STATE + "/revert.log;"
-                + " rm -f " + files.pending + ".reverting; fi";
+        String revert = revertScript(files, revertAfter);
         CommandResult armed = context.host().run(Command.shell("set -e; mkdir -p " + STATE + "; chmod 700 " + STATE + ";"
                 + " " + EARLIER_RUNS + ";"
                 + " { echo 'flush ruleset'; nft list ruleset; } > " + files.previous + ";"
@@ -143,11 +139,23 @@ public final class FirewallOp implements Operation {
     }
 
     /**
+     * What the node runs by itself after {@code after} unless oth confirmed first: the previous
+     * ruleset back, and its own {@code nft -f} result recorded, in the outcome file and revert.log.
+     */
+    static String revertScript(RunFiles files, Duration after) {
+        return "sleep " + after.toSeconds() + "; if mv " + files.pending + " " + files.pending + ".reverting 2>/dev/null; then"
+                + " if out=$(nft -f " + files.previous + " 2>&1); then r=ok; else r=\"restore FAILED: $(printf '%s' \"$out\" | tr '\\n' ' ')\"; fi;"
+                + " printf '%s\\n' \"$r\" > " + files.outcome + "; rm -f " + files.staged + ";"
+                + " echo \"$(date -Is) run " + files.token + ": reverted an unconfirmed ruleset: $r\" >> " + files.log + ";"
+                + " rm -f " + files.pending + ".reverting; fi";
+    }
+
+    /**
      * Waits, over a session that still works, until the node's own revert has run, and says what
      * it recorded: success only when the node says its {@code nft -f} succeeded. A failed restore is
      * {@link Failure#FIREWALL_REVERT_FAILED}, with what is live now.
      */
-    private String waitForRevert(Host host, Files files) throws RemoteException {
+    private String waitForRevert(Host host, RunFiles files) throws RemoteException {
         long deadline = System.nanoTime() + revertAfter.plusSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
             CommandResult r = host.run(Command.shell("[ -e " + files.pending + " ] || [ -e " + files.pending + ".reverting ]"), STEP_TIMEOUT);
@@ -165,7 +173,7 @@ public final class FirewallOp implements Operation {
                 "the node did not revert in time; check its firewall by hand (previous ruleset in " + files.previous + "); live ruleset now: " + live(host));
     }
 
-    private String revertOutcome(Host host, Files files) throws RemoteException {
+    private String revertOutcome(Host host, RunFiles files) throws RemoteException {
         CommandResult r = host.run(Command.shell("cat " + files.outcome), STEP_TIMEOUT);
         String outcome = r.ok() ? r.stdout().strip() : "";
         if (outcome.equals("ok")) {
@@ -186,9 +194,10 @@ public final class FirewallOp implements Operation {
     }
 
     /** The files of one apply, all named by its token. */
-    private record Files(String token, String pending, String staged, String previous, String outcome) {
-        Files(String token) {
-            this(token, PENDING + token + ".pending", STAGED + token, STATE + "/previous." + token + ".nft", STATE + "/revert." + token + ".outcome");
+    record RunFiles(String token, String pending, String staged, String previous, String outcome, String log) {
+        RunFiles(String token) {
+            this(token, PENDING + token + ".pending", STAGED + token, STATE + "/previous." + token + ".nft", STATE + "/revert." + token + ".outcome",
+                    STATE + "/revert.log");
         }
     }
 }
