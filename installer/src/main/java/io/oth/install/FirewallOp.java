@@ -129,12 +129,22 @@ public final class FirewallOp implements Operation {
             if (e.failure() == Failure.FIREWALL_REVERTED || e.failure() == Failure.FIREWALL_REVERT_FAILED) {
                 throw e;
             }
-            String outcome = waitForRevert(context.host(), files);
-            throw new RemoteException(context.host().name(), Failure.FIREWALL_REVERTED,
-                    "a fresh SSH connection failed under the new ruleset (" + e.failure().summary() + ")"
-                            + (rules.lockoutRisk().isEmpty() ? "" : ": " + rules.lockoutRisk())
-                            + "; " + outcome + " and " + PATH + " is unchanged. SSH rules were: "
-                            + String.join("; ", rules.rules().stream().filter(r -> r.contains("dport 22 ")).toList()));
+            String failed = "a fresh SSH connection failed under the new ruleset (" + e.failure().summary() + ")"
+                    + (rules.lockoutRisk().isEmpty() ? "" : ": " + rules.lockoutRisk());
+            String outcome;
+            try {
+                outcome = waitForRevert(context.host(), files);
+            } catch (RemoteException lost) {
+                if (lost.failure() == Failure.FIREWALL_REVERT_FAILED) {
+                    throw lost;
+                }
+                throw new RemoteException(context.host().name(), lost.failure(), failed + ", and the node no longer answers on the session"
+                        + " oth had (" + lost.getMessage() + "): it restores its previous ruleset by itself " + revertAfter.toSeconds()
+                        + " s after loading the new one and records the outcome in " + files.log);
+            }
+            throw new RemoteException(context.host().name(), Failure.FIREWALL_REVERTED, failed
+                    + "; " + outcome + " and " + PATH + " is unchanged. SSH rules were: "
+                    + String.join("; ", rules.rules().stream().filter(r -> r.contains("dport 22 ")).toList()));
         }
     }
 
