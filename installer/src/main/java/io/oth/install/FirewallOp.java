@@ -43,13 +43,6 @@ public final class FirewallOp implements Operation {
     private static final String PENDING = "/run/oth-firewall.";
     private static final String STAGED = PATH + ".oth-pending.";
     private static final String REMOVED = "removed ";
-    /**
-     * Removes the per-apply files of earlier runs whose revert is no longer armed (no pending marker
-     * in /run: confirmed, reverted, or the node rebooted since), printing each.
-     */
-    private static final String EARLIER_RUNS = "for f in " + STATE + "/previous.*.nft " + STATE + "/revert.*.outcome " + STAGED + "*; do"
-            + " [ -e \"$f\" ] || continue; t=${f##*/}; t=${t#previous.}; t=${t#revert.}; t=${t#nftables.conf.oth-pending.}; t=${t%.nft}; t=${t%.outcome};"
-            + " if [ ! -e " + PENDING + "\"$t\".pending ] && [ ! -e " + PENDING + "\"$t\".pending.reverting ]; then rm -f -- \"$f\" && echo \"" + REMOVED + "$f\"; fi; done";
 
     private final String ruleset;
     private final FirewallRules rules;
@@ -103,7 +96,7 @@ public final class FirewallOp implements Operation {
         context.host().upload(ruleset.getBytes(StandardCharsets.UTF_8), files.staged, "root:root", "0644", "nft -c -f \"$1\"");
         String revert = revertScript(files, revertAfter);
         CommandResult armed = context.host().run(Command.shell("set -e; mkdir -p " + STATE + "; chmod 700 " + STATE + ";"
-                + " " + EARLIER_RUNS + ";"
+                + " " + earlierRuns(files.token) + ";"
                 + " { echo 'flush ruleset'; nft list ruleset; } > " + files.previous + ";"
                 + " touch " + files.pending + ";"
                 + " setsid -f sh -c " + Command.quote(revert) + " </dev/null >/dev/null 2>&1;"
@@ -146,6 +139,17 @@ public final class FirewallOp implements Operation {
                     + "; " + outcome + " and " + PATH + " is unchanged. SSH rules were: "
                     + String.join("; ", rules.rules().stream().filter(r -> r.contains("dport 22 ")).toList()));
         }
+    }
+
+    /**
+     * Removes the per-apply files of earlier runs whose revert is no longer armed (no pending marker
+     * in /run: confirmed, reverted, or the node rebooted since), printing each; never this apply's.
+     */
+    static String earlierRuns(String token) {
+        return "for f in " + STATE + "/previous.*.nft " + STATE + "/revert.*.outcome " + STAGED + "*; do"
+                + " [ -e \"$f\" ] || continue; t=${f##*/}; t=${t#previous.}; t=${t#revert.}; t=${t#nftables.conf.oth-pending.}; t=${t%.nft}; t=${t%.outcome};"
+                + " [ \"$t\" = " + token + " ] && continue;"
+                + " if [ ! -e " + PENDING + "\"$t\".pending ] && [ ! -e " + PENDING + "\"$t\".pending.reverting ]; then rm -f -- \"$f\" && echo \"" + REMOVED + "$f\"; fi; done";
     }
 
     /**

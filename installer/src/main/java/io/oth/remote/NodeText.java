@@ -10,6 +10,14 @@ public final class NodeText {
     private NodeText() {
     }
 
+    /** For a table cell: control characters as '?', at most {@code max} characters (then "..."). */
+    public static String cell(String text, int max) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().limit(max).forEach(c -> out.appendCodePoint(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c));
+        return text.codePointCount(0, text.length()) > max ? out + "..." : out.toString();
+    }
+
+    /** For a message: quoted, escaped, cut after {@value #MAX_SHOWN} characters with the length said. */
     public static String shown(String text) {
         StringBuilder out = new StringBuilder("\"");
         int shown = Math.min(text.length(), MAX_SHOWN);

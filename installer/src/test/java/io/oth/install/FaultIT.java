@@ -126,7 +126,7 @@ class FaultIT {
         lab.exec("storage", "sh", "-c", "cd /var/lib/rabbitmq && setsid -f runuser -u rabbitmq -- env HOME=/var/lib/rabbitmq"
                 + " erl -sname rabbit@localhost -noshell -noinput </dev/null >/dev/null 2>&1;"
                 + " for i in $(seq 60); do epmd -names 2>/dev/null | grep -q 'name rabbit ' && break; sleep 0.5; done; epmd -names | grep 'name rabbit '");
-        lab.exec("storage", "sh", "-c", "mkdir -p /var/run/rabbitmq; echo 4000000 > /var/run/rabbitmq/pid");
+        lab.exec("storage", "sh", "-c", "install -d -o rabbitmq -g rabbitmq -m 0755 /var/run/rabbitmq; echo 4000000 > /var/run/rabbitmq/pid");
         String dummy = lab.exec("storage", "pgrep", "-u", "rabbitmq", "-x", "beam.smp").strip();
         assertNotEquals(0, lab.tryExec("storage", "service", "rabbitmq-server", "status").exitCode(), "the init script says it is not running");
 

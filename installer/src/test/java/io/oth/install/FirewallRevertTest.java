@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,5 +67,29 @@ class FirewallRevertTest {
         revert(f, "exit 1");
         assertFalse(Files.exists(Path.of(f.outcome())));
         assertTrue(Files.exists(Path.of(f.staged())));
+    }
+
+    @Test
+    void theFilesOfEarlierAppliesGoButNotThisOnesNorOnesWhoseRevertIsStillArmed() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Path run = Files.createDirectories(dir.resolve("run"));
+        for (String token : List.of("aaaa", "bbbb", "cccc")) {
+            Files.writeString(state.resolve("previous." + token + ".nft"), "");
+            Files.writeString(etc.resolve("nftables.conf.oth-pending." + token), "");
+        }
+        Files.writeString(state.resolve("revert.aaaa.outcome"), "ok\n");
+        Files.writeString(run.resolve("oth-firewall.bbbb.pending"), "");
+        // the script with its node directories moved under the test's own
+        String script = FirewallOp.earlierRuns("cccc").replace("/var/lib/oth/firewall", state.toString())
+                .replace("/etc/", etc + "/").replace("/run/", run + "/");
+        Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(Set.of("removed " + state + "/previous.aaaa.nft", "removed " + state + "/revert.aaaa.outcome",
+                "removed " + etc + "/nftables.conf.oth-pending.aaaa"), Set.copyOf(out.lines().toList()), out);
+        assertTrue(Files.exists(etc.resolve("nftables.conf.oth-pending.bbbb")), "an armed revert keeps its files");
+        assertTrue(Files.exists(etc.resolve("nftables.conf.oth-pending.cccc")), "this apply's staged ruleset stays");
+        assertTrue(Files.exists(state.resolve("previous.cccc.nft")));
     }
 }
