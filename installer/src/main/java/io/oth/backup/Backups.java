@@ -10,6 +10,7 @@ import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
 import io.oth.remote.Host;
 import io.oth.remote.HostConnection;
+import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.remote.ssh.SshFleet;
 import io.oth.site.Node;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +29,8 @@ import java.util.regex.Pattern;
  */
 public final class Backups {
     private static final Pattern ID = Pattern.compile("oth-\\d{8}T\\d{6}Z");
+    /** A line of {@link #list}'s listing: file, size, mtime; anything else the node prints is not a backup. */
+    private static final Pattern LISTED = Pattern.compile("(oth-\\d{8}T\\d{6}Z)\\.sql\\.gz (\\d{1,18}) (\\d{1,12})");
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
     private final Site site;
@@ -54,15 +58,19 @@ public final class Backups {
 
     /** Makes a backup now on the storage node, through a connection the caller already holds; returns its id. */
     public static String now(Host storage) throws RemoteException {
-        return check(storage.run(Command.of(InstallPhases.BACKUP_SCRIPT), TIMEOUT), "making the backup").stdout().strip();
+        String id = check(storage.run(Command.of(InstallPhases.BACKUP_SCRIPT), TIMEOUT), "making the backup").stdout().strip();
+        if (!ID.matcher(id).matches()) {
+            throw new RemoteException(storage.name(), Failure.FACT_REFUSED, "the backup script printed " + NodeText.shown(id) + ", not a backup id");
+        }
+        return id;
     }
 
     public List<Backup> list() throws RemoteException {
         try (HostConnection storage = storage()) {
             String out = check(storage.run(Command.shell("cd " + Command.quote(dir) + " 2>/dev/null || exit 0;"
                     + " for f in oth-*.sql.gz; do [ -e \"$f\" ] && stat -c '%n %s %Y' \"$f\"; done; true")), "listing backups").stdout();
-            return out.lines().map(l -> l.split(" ")).filter(f -> f.length == 3)
-                    .map(f -> new Backup(f[0].replace(".sql.gz", ""), Long.parseLong(f[1]), Instant.ofEpochSecond(Long.parseLong(f[2]))))
+            return out.lines().map(LISTED::matcher).filter(Matcher::matches)
+                    .map(m -> new Backup(m.group(1), Long.parseLong(m.group(2)), Instant.ofEpochSecond(Long.parseLong(m.group(3)))))
                     .sorted((a, b) -> a.id().compareTo(b.id())).toList();
         }
     }

@@ -357,7 +357,9 @@ public final class Doctor {
             findings.add(dropping ? Finding.ok("posture.firewall", node.name(), "inbound", "default drop, oth's ruleset active")
                     : new Finding("posture.firewall", node.name(), "inbound", Verdict.FAIL, "no oth firewall with a default-drop input chain is active",
                     "run oth install (it applies the ruleset with an automatic revert)"));
-            List<String> extra = lines.stream().skip(1).filter(l -> !l.startsWith("127.") && !l.startsWith("[::1]") && !l.startsWith("[::ffff:127."))
+            // ss prints ADDRESS:PORT; a line that is not one (a node that lies) is no socket
+            List<String> extra = lines.stream().skip(1).filter(l -> l.matches("\\S{1,64}:[0-9]{1,5}"))
+                    .filter(l -> !l.startsWith("127.") && !l.startsWith("[::1]") && !l.startsWith("[::ffff:127."))
                     .filter(l -> !expected.contains(Integer.parseInt(l.substring(l.lastIndexOf(':') + 1)))).distinct().toList();
             findings.add(extra.isEmpty() ? Finding.ok("posture.listen", node.name(), "sockets", "listens only on ports of the network table")
                     : new Finding("posture.listen", node.name(), "sockets", Verdict.WARN, "also listens on " + String.join(", ", extra)

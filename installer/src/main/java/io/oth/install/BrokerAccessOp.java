@@ -9,6 +9,7 @@ import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
 import io.oth.remote.RemoteException;
 import io.oth.remote.Secret;
+import io.oth.remote.TempFiles;
 import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
         }
         return Optional.of(Change.of("broker accounts: " + String.join(", ", needed), context -> {
             // rabbitmqctl runs as the rabbitmq user and reads the definitions from a file: a 0600 one it owns, removed at once
-            String script = "set -e; f=$(mktemp /tmp/oth-definitions.XXXXXX); trap 'rm -f \"$f\"' EXIT; chown rabbitmq \"$f\"; cat > \"$f\";"
+            String script = "set -e; f=$(mktemp " + TempFiles.scratch("oth-definitions") + "); trap 'rm -f \"$f\"' EXIT; chown rabbitmq \"$f\"; cat > \"$f\";"
                     + " rabbitmqctl -q import_definitions \"$f\";"
                     + " for v in $(rabbitmqctl -q list_user_permissions --no-table-headers " + Command.quote(appUser) + " | cut -f1); do"
                     + " [ \"$v\" = " + Command.quote(vhost) + " ] || rabbitmqctl -q clear_permissions -p \"$v\" " + Command.quote(appUser) + "; done;"

@@ -8,7 +8,9 @@ import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
+import io.oth.remote.Host;
 import io.oth.remote.HostConnection;
+import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.support.SupportAccess;
 
@@ -38,6 +40,9 @@ public final class FirewallOp implements Operation {
     /** The live rules without the sets' contents (-t): a support grant adds elements, which is not drift. */
     private static final String LIVE_NOW = "nft -t list ruleset | sha256sum | cut -c1-64";
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+    private static final String PENDING = "/run/oth-firewall.";
+    private static final String STAGED = PATH + ".oth-pending.";
+    private static final String REMOVED = "removed ";
 
     private final String ruleset;
     private final FirewallRules rules;
@@ -78,63 +83,135 @@ public final class FirewallOp implements Operation {
                 + revertAfter.toSeconds() + " s unless confirmed)" + warning, detail, Set.of(), this::apply));
     }
 
-    /** Arms the node's own revert, loads the ruleset, and confirms it only over a fresh connection. */
+    /**
+     * Arms the node's own revert, loads the ruleset, and confirms it only over a fresh connection.
+     * Every file of one apply carries its own random token, so that two runs cannot make one revert
+     * restore the other's new ruleset; the files of earlier applies whose revert is no longer armed
+     * are removed first.
+     */
     private void apply(ApplyContext context) throws RemoteException {
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
-        String token = HexFormat.of().formatHex(random);
-        String pending = "/run/oth-firewall." + token + ".pending";
-        String staged = PATH + ".oth-pending";
-        context.host().upload(ruleset.getBytes(StandardCharsets.UTF_8), staged, "root:root", "0644", "nft -c -f \"$1\"");
-        String revert = "sleep " + revertAfter.toSeconds() + "; if mv " + pending + " " + pending + ".reverting 2>/dev/null; then"
-                + " nft -f " + STATE + "/previous.nft; rm -f " + staged + " " + pending + ".reverting;"
-                + " echo \"$(date -Is) reverted an unconfirmed ruleset\" >> " + STATE + "/revert.log; fi";
+        RunFiles files = new RunFiles(HexFormat.of().formatHex(random));
+        context.host().upload(ruleset.getBytes(StandardCharsets.UTF_8), files.staged, "root:root", "0644", "nft -c -f \"$1\"");
+        String revert = revertScript(files, revertAfter);
         CommandResult armed = context.host().run(Command.shell("set -e; mkdir -p " + STATE + "; chmod 700 " + STATE + ";"
-                + " { echo 'flush ruleset'; nft list ruleset; } > " + STATE + "/previous.nft;"
-                + " touch " + pending + ";"
+                + " " + earlierRuns(files.token) + ";"
+                + " { echo 'flush ruleset'; nft list ruleset; } > " + files.previous + ";"
+                + " touch " + files.pending + ";"
                 + " setsid -f sh -c " + Command.quote(revert) + " </dev/null >/dev/null 2>&1;"
-                + " nft -f " + staged + ";"
+                + " nft -f " + files.staged + ";"
                 + " if [ -x " + SupportAccess.REOPEN + " ]; then " + SupportAccess.REOPEN + " || echo 'the open support grant was not restored' >&2; fi"), STEP_TIMEOUT);
         if (!armed.ok()) {
             throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "loading the ruleset: " + armed.diagnostic());
         }
+        List<String> removed = armed.stdout().lines().filter(l -> l.startsWith(REMOVED)).map(l -> NodeText.shown(l.substring(REMOVED.length()))).toList();
+        if (!removed.isEmpty()) {
+            context.log().accept("removed the firewall files of earlier runs: " + String.join(", ", removed));
+        }
         context.log().accept("new ruleset loaded; proving a fresh SSH connection still gets in");
         try (HostConnection fresh = context.reconnect()) {
-            CommandResult confirmed = fresh.host().run(Command.shell("mv " + pending + " " + pending + ".confirmed && mv -f " + staged + " " + PATH
-                    + " && " + LIVE_NOW + " > " + LIVE_SUM + " && rm -f " + pending + ".confirmed"), STEP_TIMEOUT);
+            CommandResult confirmed = fresh.host().run(Command.shell("mv " + files.pending + " " + files.pending + ".confirmed && mv -f " + files.staged + " " + PATH
+                    + " && " + LIVE_NOW + " > " + LIVE_SUM + " && rm -f " + files.pending + ".confirmed"), STEP_TIMEOUT);
             if (!confirmed.ok()) {
+                String outcome = waitForRevert(fresh.host(), files);
                 throw new RemoteException(context.host().name(), Failure.FIREWALL_REVERTED,
-                        "the confirmation came too late; the node restored its previous ruleset: " + confirmed.diagnostic());
+                        "the confirmation came too late; " + outcome + " (" + confirmed.diagnostic() + ")");
             }
         } catch (RemoteException e) {
-            if (e.failure() == Failure.FIREWALL_REVERTED) {
+            if (e.failure() == Failure.FIREWALL_REVERTED || e.failure() == Failure.FIREWALL_REVERT_FAILED) {
                 throw e;
             }
-            waitForRevert(context, pending);
-            throw new RemoteException(context.host().name(), Failure.FIREWALL_REVERTED,
-                    "a fresh SSH connection failed under the new ruleset (" + e.failure().summary() + ")"
-                            + (rules.lockoutRisk().isEmpty() ? "" : ": " + rules.lockoutRisk())
-                            + "; the node restored its previous ruleset and " + PATH + " is unchanged. SSH rules were: "
-                            + String.join("; ", rules.rules().stream().filter(r -> r.contains("dport 22 ")).toList()));
+            String failed = "a fresh SSH connection failed under the new ruleset (" + e.failure().summary() + ")"
+                    + (rules.lockoutRisk().isEmpty() ? "" : ": " + rules.lockoutRisk());
+            String outcome;
+            try {
+                outcome = waitForRevert(context.host(), files);
+            } catch (RemoteException lost) {
+                if (lost.failure() == Failure.FIREWALL_REVERT_FAILED) {
+                    throw lost;
+                }
+                throw new RemoteException(context.host().name(), lost.failure(), failed + ", and the node no longer answers on the session"
+                        + " oth had (" + lost.getMessage() + "): it restores its previous ruleset by itself " + revertAfter.toSeconds()
+                        + " s after loading the new one and records the outcome in " + files.log);
+            }
+            throw new RemoteException(context.host().name(), Failure.FIREWALL_REVERTED, failed
+                    + "; " + outcome + " and " + PATH + " is unchanged. SSH rules were: "
+                    + String.join("; ", rules.rules().stream().filter(r -> r.contains("dport 22 ")).toList()));
         }
     }
 
-    /** Waits, over the still-open session, until the node's own revert has run. */
-    private void waitForRevert(ApplyContext context, String pending) throws RemoteException {
+    /**
+     * Removes the per-apply files of earlier runs whose revert is no longer armed (no pending marker
+     * in /run: confirmed, reverted, or the node rebooted since), printing each; never this apply's.
+     */
+    static String earlierRuns(String token) {
+        return "for f in " + STATE + "/previous.*.nft " + STATE + "/revert.*.outcome " + STAGED + "*; do"
+                + " [ -e \"$f\" ] || continue; t=${f##*/}; t=${t#previous.}; t=${t#revert.}; t=${t#nftables.conf.oth-pending.}; t=${t%.nft}; t=${t%.outcome};"
+                + " [ \"$t\" = " + token + " ] && continue;"
+                + " if [ ! -e " + PENDING + "\"$t\".pending ] && [ ! -e " + PENDING + "\"$t\".pending.reverting ]; then rm -f -- \"$f\" && echo \"" + REMOVED + "$f\"; fi; done";
+    }
+
+    /**
+     * What the node runs by itself after {@code after} unless oth confirmed first: the previous
+     * ruleset back, and its own {@code nft -f} result recorded, in the outcome file and revert.log.
+     */
+    static String revertScript(RunFiles files, Duration after) {
+        return "sleep " + after.toSeconds() + "; if mv " + files.pending + " " + files.pending + ".reverting 2>/dev/null; then"
+                + " if out=$(nft -f " + files.previous + " 2>&1); then r=ok; else r=\"restore FAILED: $(printf '%s' \"$out\" | tr '\\n' ' ')\"; fi;"
+                + " printf '%s\\n' \"$r\" > " + files.outcome + "; rm -f " + files.staged + ";"
+                + " echo \"$(date -Is) run " + files.token + ": reverted an unconfirmed ruleset: $r\" >> " + files.log + ";"
+                + " rm -f " + files.pending + ".reverting; fi";
+    }
+
+    /**
+     * Waits, over a session that still works, until the node's own revert has run, and says what
+     * it recorded: success only when the node says its {@code nft -f} succeeded. A failed restore is
+     * {@link Failure#FIREWALL_REVERT_FAILED}, with what is live now.
+     */
+    private String waitForRevert(Host host, RunFiles files) throws RemoteException {
         long deadline = System.nanoTime() + revertAfter.plusSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
-            CommandResult r = context.host().run(Command.shell("[ -e " + pending + " ] || [ -e " + pending + ".reverting ]"), STEP_TIMEOUT);
+            CommandResult r = host.run(Command.shell("[ -e " + files.pending + " ] || [ -e " + files.pending + ".reverting ]"), STEP_TIMEOUT);
             if (!r.ok()) {
-                return;
+                return revertOutcome(host, files);
             }
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
-        throw new RemoteException(context.host().name(), Failure.FIREWALL_REVERTED,
-                "the node did not revert in time; check its firewall by hand (previous ruleset in " + STATE + "/previous.nft)");
+        throw new RemoteException(host.name(), Failure.FIREWALL_REVERT_FAILED,
+                "the node did not revert in time; check its firewall by hand (previous ruleset in " + files.previous + "); live ruleset now: " + live(host));
+    }
+
+    private String revertOutcome(Host host, RunFiles files) throws RemoteException {
+        CommandResult r = host.run(Command.shell("cat " + files.outcome), STEP_TIMEOUT);
+        String outcome = r.ok() ? r.stdout().strip() : "";
+        if (outcome.equals("ok")) {
+            return "the node restored its previous ruleset";
+        }
+        String why = outcome.startsWith("restore FAILED: ") ? outcome.substring("restore FAILED: ".length())
+                : "it recorded no outcome in " + files.outcome + " (" + r.diagnostic() + ")";
+        throw new RemoteException(host.name(), Failure.FIREWALL_REVERT_FAILED, NodeText.shown(why) + "; live ruleset now: " + live(host)
+                + "; the ruleset it should have restored is " + files.previous);
+    }
+
+    /** A few lines that say what the live ruleset lets in: its tables, the input hook and the SSH rules. */
+    private static String live(Host host) throws RemoteException {
+        CommandResult r = host.run(Command.shell("nft -t list ruleset 2>&1 | grep -E '^table|hook input|dport 22( |$)' | sed 's/^[[:space:]]*//' | head -n 20"),
+                STEP_TIMEOUT);
+        String lines = String.join("; ", r.stdout().lines().map(NodeText::shown).toList());
+        return lines.isEmpty() ? "an empty ruleset (everything is let in)" : lines;
+    }
+
+    /** The files of one apply, all named by its token. */
+    record RunFiles(String token, String pending, String staged, String previous, String outcome, String log) {
+        RunFiles(String token) {
+            this(token, PENDING + token + ".pending", STAGED + token, STATE + "/previous." + token + ".nft", STATE + "/revert." + token + ".outcome",
+                    STATE + "/revert.log");
+        }
     }
 }

@@ -11,7 +11,6 @@ import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,8 +21,15 @@ import java.util.Set;
  * sets {@value #SUPPORT_V4} and {@value #SUPPORT_V6}, which are empty until {@code oth support open}
  * adds the site's support addresses to them, each with a timeout after which the kernel drops it.
  *
+ * <p>oth's own SSH ({@code from: bastion}) is let in from the one source this node reported
+ * ({@link HostFacts#sshSource()}, an IP address by type), never from what another node reported. A
+ * node may lie: a compromised one can already rewrite its own firewall, so its report must give it
+ * nothing more; were reports shared, one lying node could open every other node's SSH port to an
+ * address of its choosing. The confirming reconnection comes over the same path, so the node's own
+ * view is all it needs. Nodes that disagree with the others are named by {@link HostFacts#disagreeing}.
+ *
  * @param rules        nftables rule lines for the input chain
- * @param sshSources   the addresses oth's own SSH sessions come from (always let in on 22)
+ * @param sshSources   the address oth's own SSH sessions come from, as this node reported it (let in on 22)
  * @param supportSets  whether the ruleset declares the support sets (a rule lets support staff in)
  * @param lockoutRisk  empty, or why this ruleset would keep oth out of the node
  */
@@ -32,10 +38,10 @@ public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<St
     public static final String SUPPORT_V6 = "support6";
     private static final int SSH = 22;
 
-    public static FirewallRules forNode(Site site, Node node, HostFacts facts, Map<String, HostFacts> all, Playbooks playbooks) {
+    public static FirewallRules forNode(Site site, Node node, HostFacts facts, Playbooks playbooks) {
         Role role = playbooks.roles().get(node.role());
-        Set<String> sshSources = new LinkedHashSet<>();
-        all.values().forEach(f -> sshSources.add(f.sshSource()));
+        String sshSource = facts.sshSource().getHostAddress();
+        Set<String> sshSources = Set.of(sshSource);
         List<String> rules = new ArrayList<>();
         boolean sshOpenToOth = false;
         boolean supportSets = false;
@@ -74,15 +80,15 @@ public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<St
                     rules.add("ip6 saddr @" + SUPPORT_V6 + " " + match + why);
                 }
             }
-            if (in.port() == SSH && (anywhere || sources.contains(facts.sshSource()))) {
+            if (in.port() == SSH && (anywhere || sources.contains(sshSource))) {
                 sshOpenToOth = true;
             }
         }
-        String risk = sshOpenToOth ? "" : "no rule lets oth's SSH source " + facts.sshSource() + " reach port " + SSH;
+        String risk = sshOpenToOth ? "" : "no rule lets oth's SSH source " + sshSource + " reach port " + SSH;
         List<String> forward = facts.forwarding()
                 ? site.nodes().stream().filter(n -> !n.name().equals(node.name())).map(Node::address).filter(a -> !isV6(a)).toList()
                 : List.of();
-        return new FirewallRules(List.copyOf(rules), forward, Set.copyOf(sshSources), supportSets, risk);
+        return new FirewallRules(List.copyOf(rules), forward, sshSources, supportSets, risk);
     }
 
     private static boolean isV6(String addressOrCidr) {

@@ -2,6 +2,7 @@ package io.oth.install;
 
 import io.oth.op.DirectoryOp;
 import io.oth.op.FileOp;
+import io.oth.op.HalfStartedOp;
 import io.oth.op.ManagedBlockOp;
 import io.oth.op.Operation;
 import io.oth.op.PackagesOp;
@@ -45,6 +46,8 @@ public final class InstallPhases {
     public static final String BACKUP_SCRIPT = "/usr/local/sbin/oth-backup";
     private static final String MARIADB_TLS = "/etc/mysql/oth-tls/";
     private static final String RABBITMQ_TLS = "/etc/rabbitmq/oth-tls/";
+    /** RabbitMQ's processes under its account: the Erlang VMs (server and CLI), their helpers, epmd, and the start scripts. */
+    private static final Set<String> RABBITMQ_PROGRAMS = Set.of("beam.smp", "epmd", "erl_child_setup", "inet_gethost", "rabbitmq-server", "rabbitmqctl");
     private static final String MINIO_CERTS = "/etc/minio/certs/";
     private static final String MINIO_USER = "minio-user";
     private static final String MINIO_DATA = "/var/lib/minio";
@@ -207,6 +210,7 @@ public final class InstallPhases {
                         Set.of("rabbitmq-tls"), inputs.clock()),
                 FileOp.text("/etc/rabbitmq/rabbitmq.conf", Templates.render("rabbitmq/rabbitmq.conf.peb", vars), "root:rabbitmq", "0640")
                         .notifying("rabbitmq-server"),
+                new HalfStartedOp("rabbitmq-server", t.facts().init(), Optional.of("rabbitmq"), RABBITMQ_PROGRAMS, "/var/run/rabbitmq/pid"),
                 new ServiceOp("rabbitmq-server", t.facts().init(), true),
                 new LoopbackOnlyOp(4369, "epmd", "{ service rabbitmq-server stop; epmd -kill; sleep 1; service rabbitmq-server start; } </dev/null >/dev/null 2>&1; service rabbitmq-server status >/dev/null"),
                 new ReloadOp("rabbitmq-tls", "reload RabbitMQ's certificates (ssl:clear_pem_cache, new connections get the new one)",
@@ -367,7 +371,7 @@ public final class InstallPhases {
 
     private List<Operation> firewall(Target t) {
         Node node = t.node();
-        FirewallRules rules = FirewallRules.forNode(t.site(), node, t.facts(), t.all(), network);
+        FirewallRules rules = FirewallRules.forNode(t.site(), node, t.facts(), network);
         String ruleset = Templates.render("nftables/nftables.conf.peb", Map.of("site", t.site().name(), "node", node.name(),
                 "role", node.role(), "rules", rules.rules(), "forward_from", rules.forwardFrom(), "support_sets", rules.supportSets()));
         return List.of(new FirewallOp(ruleset, rules, firewallRevert));

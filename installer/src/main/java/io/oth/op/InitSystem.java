@@ -2,6 +2,8 @@ package io.oth.op;
 
 import io.oth.remote.Command;
 
+import java.util.Optional;
+
 /** How services are controlled on a node: systemd when it is PID 1, else Debian's init scripts. */
 public enum InitSystem {
     SYSTEMD {
@@ -50,8 +52,13 @@ public enum InitSystem {
     /** The probe that tells which one a node has. */
     public static final String PROBE = "[ -d /run/systemd/system ] && echo systemd || echo sysv";
 
-    public static InitSystem parse(String probeOutput) {
-        return probeOutput.strip().equals("systemd") ? SYSTEMD : SYSV;
+    /** What {@link #PROBE} printed, exactly; anything else is not an answer. */
+    public static Optional<InitSystem> parse(String probeOutput) {
+        return switch (probeOutput.strip()) {
+            case "systemd" -> Optional.of(SYSTEMD);
+            case "sysv" -> Optional.of(SYSV);
+            default -> Optional.empty();
+        };
     }
 
     /** A shell command that succeeds when the service runs: also for operations that must not talk to a stopped one. */

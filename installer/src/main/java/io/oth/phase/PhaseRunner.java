@@ -85,7 +85,9 @@ public final class PhaseRunner {
         Map<String, HostFacts> facts = new ConcurrentHashMap<>();
         Parallel.map(List.copyOf(hosts.keySet()), concurrency, name -> {
             try {
-                facts.put(name, HostFacts.read(hosts.get(name), PROBE_TIMEOUT));
+                HostFacts f = HostFacts.read(hosts.get(name), PROBE_TIMEOUT, !check);
+                f.leftovers().forEach(file -> say(name, (check ? "would remove " : "removed ") + "a temporary file of an earlier, killed run: " + file));
+                facts.put(name, f);
             } catch (RemoteException e) {
                 outcomes.compute(name, (k, o) -> o.failed(e.getMessage(), e.failure()));
                 say(name, "failed reading facts: " + e.getMessage());
@@ -97,6 +99,7 @@ public final class PhaseRunner {
         List<Fleet.Reach> ready = fleet.reaches().stream()
                 .filter(r -> hosts.containsKey(r.node().name()) && facts.containsKey(r.node().name())).toList();
         Map<String, HostFacts> allFacts = Map.copyOf(facts);
+        HostFacts.disagreeing(allFacts).forEach((name, why) -> say(name, "WARNING: " + why));
         Parallel.map(ready, concurrency, reach -> {
             String name = reach.node().name();
             Target target = new Target(site, reach.node(), allFacts.get(name), allFacts);

@@ -17,6 +17,8 @@ public enum Failure {
     COMMAND_TIMEOUT("command timed out", "the node may be overloaded"),
     CHECK_FAILED("the new file failed its check and was not installed", "read the checker's message above; the old file is still in place"),
     FIREWALL_REVERTED("the new firewall ruleset would lock oth out and was reverted", "check the ssh rules in playbooks/roles.yml and the bastion's address"),
+    FIREWALL_REVERT_FAILED("the node's firewall revert FAILED", "log in on the node's console and load a ruleset that lets SSH from the bastion in (nft -f /etc/nftables.conf)"),
+    FACT_REFUSED("facts", "the node answered with something no healthy node prints: find what changed it (a program on PATH, a compromise); nothing was configured from it"),
     COMMAND_FAILED("remote operation failed", "read the message from the node above"),
     CONNECTION_LOST("connection lost", "the node or the bastion dropped the connection"),
     LOCKED("another oth run holds the site's lock on this node", "wait for that run to end, then run again; the lock of a run that died is taken "

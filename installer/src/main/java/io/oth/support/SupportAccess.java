@@ -229,7 +229,7 @@ public final class SupportAccess {
         if (lines.contains("created")) {
             said.add("created user " + USER);
         }
-        Optional<Instant> before = lines.stream().filter(l -> l.matches("[0-9a-f]+ [0-9]+")).findFirst()
+        Optional<Instant> before = lines.stream().filter(l -> l.matches("[0-9a-f]{1,64} [0-9]{1,12}")).findFirst()
                 .map(l -> Instant.ofEpochSecond(Long.parseLong(l.split(" ")[1])));
         StringBuilder keys = new StringBuilder("# written by oth support open: OTH support staff until " + until + "; oth support close empties it\n");
         grant.keys().keys().forEach(k -> keys.append(k.line(options)).append('\n'));
@@ -349,7 +349,7 @@ public final class SupportAccess {
         for (String line : output.lines().toList()) {
             if (line.startsWith("grant=") && line.length() > "grant=".length()) {
                 String[] parts = line.substring("grant=".length()).strip().split(" ");
-                if (parts.length == 2 && parts[1].matches("[0-9]+")) {
+                if (parts.length == 2 && parts[1].matches("[0-9]{1,12}")) {
                     until = Optional.of(Instant.ofEpochSecond(Long.parseLong(parts[1])));
                 }
             } else if (line.startsWith("keys=")) {
@@ -368,7 +368,7 @@ public final class SupportAccess {
 
     private static int parseCount(String text) {
         String digits = text.strip().lines().findFirst().orElse("0");
-        return digits.matches("[0-9]+") ? Integer.parseInt(digits) : 0;
+        return digits.matches("[0-9]{1,9}") ? Integer.parseInt(digits) : 0;
     }
 
     /** Appends a timestamped line to the node's support log; {@code text} reaches the shell quoted. */

@@ -10,6 +10,7 @@ import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
 import io.oth.remote.Host;
+import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.site.Addresses;
 import io.oth.site.Node;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Moves the application nodes to another release one at a time, so that the site keeps answering:
@@ -34,6 +36,8 @@ public final class RollingUpgrade {
     static final String ADMIN_SOCKET = "/run/haproxy/admin.sock";
     /** Where each node remembers the release it ran before the last switch, for {@code --rollback}. */
     static final String PREVIOUS = "/opt/oth-app/previous";
+    /** A directory {@link InstallPhases#APP_RELEASES}VERSION, VERSION as a release bundle's manifest allows it. */
+    private static final Pattern RELEASE_DIR = Pattern.compile(Pattern.quote(InstallPhases.APP_RELEASES) + "[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
     private static final Duration STEP = Duration.ofSeconds(30);
     private static final int HEALTH_SECONDS = 60;
 
@@ -81,13 +85,27 @@ public final class RollingUpgrade {
                 CommandResult r = reach.host().get().run(Command.shell(InitSystem.PROBE + "; readlink -f -- " + InstallPhases.APP_CURRENT
                         + "; if [ -L " + PREVIOUS + " ]; then readlink -f -- " + PREVIOUS + "; else echo; fi"), STEP);
                 List<String> lines = r.stdout().lines().toList();
+                String name = reach.node().name();
                 if (!r.ok() || lines.size() < 2 || !lines.get(1).startsWith(InstallPhases.APP_RELEASES)) {
-                    return new RemoteException(reach.node().name(), Failure.COMMAND_FAILED, "no installed release under "
-                            + InstallPhases.APP_RELEASES + " (" + InstallPhases.APP_CURRENT + " -> " + (lines.size() > 1 ? lines.get(1) : "nothing")
+                    return new RemoteException(name, Failure.COMMAND_FAILED, "no installed release under "
+                            + InstallPhases.APP_RELEASES + " (" + InstallPhases.APP_CURRENT + " -> " + (lines.size() > 1 ? NodeText.shown(lines.get(1)) : "nothing")
                             + "): run oth install first");
                 }
-                return new AppNode(reach.node(), reach.host().get(), InitSystem.parse(lines.get(0)), lines.get(1),
-                        lines.size() > 2 && !lines.get(2).isBlank() ? Optional.of(lines.get(2).strip()) : Optional.empty());
+                // What the node says it runs goes into commands and the health check: only a release directory oth could have made.
+                Optional<InitSystem> init = InitSystem.parse(lines.get(0));
+                if (init.isEmpty()) {
+                    return new RemoteException(name, Failure.FACT_REFUSED, "init system " + NodeText.shown(lines.get(0)) + " is neither systemd nor sysv");
+                }
+                if (!RELEASE_DIR.matcher(lines.get(1)).matches()) {
+                    return new RemoteException(name, Failure.FACT_REFUSED, InstallPhases.APP_CURRENT + " points at " + NodeText.shown(lines.get(1))
+                            + ", not a release directory oth unpacks");
+                }
+                Optional<String> previous = lines.size() > 2 && !lines.get(2).isBlank() ? Optional.of(lines.get(2).strip()) : Optional.empty();
+                if (previous.isPresent() && !RELEASE_DIR.matcher(previous.get()).matches()) {
+                    return new RemoteException(name, Failure.FACT_REFUSED, PREVIOUS + " points at " + NodeText.shown(previous.get())
+                            + ", not a release directory oth unpacks");
+                }
+                return new AppNode(reach.node(), reach.host().get(), init.get(), lines.get(1), previous);
             } catch (RemoteException e) {
                 return e;
             }

@@ -2,6 +2,7 @@ package io.oth.install;
 
 import io.oth.op.InitSystem;
 import io.oth.phase.HostFacts;
+import io.oth.site.Addresses;
 import io.oth.site.Application;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
@@ -43,15 +44,13 @@ class FirewallRulesTest {
         return new Storage(new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()), false);
     }
 
-    private static Map<String, HostFacts> facts(Site site) {
-        Map<String, HostFacts> all = new LinkedHashMap<>();
-        site.nodes().forEach(n -> all.put(n.name(), new HostFacts(n.name(), InitSystem.SYSV, BASTION, n.role().equals("lb"))));
-        return all;
+    private static HostFacts facts(Node node, String sshSource) {
+        return new HostFacts(node.name(), InitSystem.SYSV, Addresses.ipLiteral(sshSource).orElseThrow(), node.role().equals("lb"));
     }
 
     private FirewallRules rulesOf(Site site, String node, Playbooks data) {
-        Map<String, HostFacts> all = facts(site);
-        return FirewallRules.forNode(site, site.node(node).orElseThrow(), all.get(node), all, data);
+        Node n = site.node(node).orElseThrow();
+        return FirewallRules.forNode(site, n, facts(n, BASTION), data);
     }
 
     @Test
@@ -101,5 +100,17 @@ class FirewallRulesTest {
         roles.put("app", lbOnly);
         Playbooks broken = new Playbooks(roles, playbooks.features(), playbooks.supportAddresses());
         assertEquals("no rule lets oth's SSH source 10.77.0.10 reach port 22", rulesOf(site(allLocal()), "app1", broken).lockoutRisk());
+    }
+
+    @Test
+    void aNodeLetsOthsSshInOnlyFromTheSourceItReportedItselfNeverFromAnotherNodesReport() {
+        Site site = site(allLocal());
+        Node app2 = site.node("app2").orElseThrow();
+        FirewallRules liar = FirewallRules.forNode(site, app2, facts(app2, "10.250.0.1"), playbooks);
+        FirewallRules storage = rulesOf(site, "storage", playbooks);
+        assertTrue(liar.rules().contains("ip saddr { 10.250.0.1, 10.77.0.2 } tcp dport 22 accept comment \"SSH through the bastion or the load balancer\""),
+                liar.rules().toString());
+        assertTrue(storage.rules().stream().noneMatch(r -> r.contains("10.250.0.1")), () -> "app2's report reached storage's rules: " + storage.rules());
+        assertEquals(Set.of(BASTION), storage.sshSources());
     }
 }

@@ -7,6 +7,7 @@ import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 import io.oth.remote.Secret;
+import io.oth.remote.TempFiles;
 import io.oth.site.Addresses;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.LocalPortForwarder;
@@ -91,7 +92,9 @@ final class SshHost implements Host, AutoCloseable {
     public void upload(byte[] content, String path, String owner, String mode, String check) throws RemoteException {
         String checkStep = check == null ? "" : " if ! out=$(sh -c " + Command.quote(check) + " sh \"$t\" 2>&1); then printf '%s\\n' \"$out\" >&2; exit "
                 + CHECK_REJECTED + "; fi;";
-        Command script = Command.shell("set -e; (umask 022; mkdir -p -- \"$(dirname -- " + Command.quote(path) + ")\"); umask 077; t=$(mktemp " + Command.quote(path + ".oth-XXXXXX") + ");"
+        // The temporary name carries the run's token; its directory is recorded, so that the next run can find it after a SIGKILL.
+        Command script = Command.shell("set -e; d=$(dirname -- " + Command.quote(path) + "); (umask 022; mkdir -p -- \"$d\"); " + TempFiles.record("\"$d\"") + ";"
+                + " umask 077; t=$(mktemp " + Command.quote(TempFiles.template(path)) + ");"
                 + " trap 'rm -f \"$t\"' EXIT; cat > \"$t\"; chown " + Command.quote(owner) + " \"$t\";"
                 + " chmod " + Command.quote(mode) + " \"$t\";" + checkStep + " mv -f \"$t\" " + Command.quote(path) + "; trap - EXIT");
         Raw raw = exec(asRoot(script.render(true)), content, Duration.ofSeconds(120), Command.of("upload", path));

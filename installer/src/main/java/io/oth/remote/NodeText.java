@@ -1,0 +1,37 @@
+package io.oth.remote;
+
+/**
+ * Text a node printed, made safe to show a person: quoted, control characters escaped (a node
+ * must not be able to move the cursor or fake a line of oth's output), cut after a bound.
+ */
+public final class NodeText {
+    static final int MAX_SHOWN = 80;
+
+    private NodeText() {
+    }
+
+    /** For a table cell: control characters as '?', at most {@code max} characters (then "..."). */
+    public static String cell(String text, int max) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().limit(max).forEach(c -> out.appendCodePoint(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c));
+        return text.codePointCount(0, text.length()) > max ? out + "..." : out.toString();
+    }
+
+    /** For a message: quoted, escaped, cut after {@value #MAX_SHOWN} characters with the length said. */
+    public static String shown(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        int shown = Math.min(text.length(), MAX_SHOWN);
+        for (int i = 0; i < shown; i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('"');
+        return text.length() > MAX_SHOWN ? out + " (" + text.length() + " characters, cut)" : out.toString();
+    }
+}

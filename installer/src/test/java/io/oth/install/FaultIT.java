@@ -1,0 +1,296 @@
+package io.oth.install;
+
+import io.oth.cli.ExitCode;
+import io.oth.cli.Run;
+import io.oth.lab.Lab;
+import io.oth.lab.LabExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fault suite on the lab: a node that lies, a service left half-started, a run killed halfway,
+ * a lossy bastion leg, a bastion that is down and a node cut off in the middle of an install.
+ * Each test leaves the site installed for the next one.
+ */
+@ExtendWith(LabExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultIT {
+    private static final List<String> NODES = List.of("lb", "app1", "app2", "storage");
+    /** What app2's shim answers for SSH_CONNECTION: tabs, so that the probe's cut at the first space keeps the rule whole. */
+    private static final String HOSTILE = "10.250.0.1\t}\ttcp\tdport\t0-65535\taccept";
+    private static final String DAEMONS = "ps -eo pid=,lstart=,args= | grep -E 'haproxy|traefik|java|mariadbd|beam.smp|minio' | grep -v grep; true";
+
+    /** This class starts from bare nodes, whatever ran before it in the same lab. */
+    @BeforeAll
+    static void freshLab(Lab lab) {
+        Lab.Result up = lab.lab("up", "--replace", String.valueOf(lab.apps()));
+        assertEquals(0, up.exitCode(), up.output());
+    }
+
+    private static Run install(Lab lab, String... more) {
+        List<String> args = new ArrayList<>(List.of("install", "--site", lab.site().toString()));
+        args.addAll(List.of(more));
+        return Run.oth(args.toArray(String[]::new));
+    }
+
+    private static Run doctor(Lab lab, String... more) {
+        List<String> args = new ArrayList<>(List.of("doctor", "--site", lab.site().toString(), "--resolver", "203.0.113.53"));
+        args.addAll(List.of(more));
+        return Run.oth(args.toArray(String[]::new));
+    }
+
+    @Test
+    @Order(1)
+    void aNodeReportingAHostileSshSourceIsRefusedAndTheOthersAreInstalled(Lab lab) {
+        // /usr/local is app2's own and first on root's PATH: a sed there answers the SSH_SOURCE probe.
+        String shim = "#!/bin/sh\n# FaultIT: app2 lies about where oth's SSH comes from\n"
+                + "case \"$*\" in *SSH_CONNECTION*) printf '%s 22 10.77.0.102 22\\n' \"$(printf '" + HOSTILE.replace("\t", "\\t") + "')\"; exit 0 ;; esac\n"
+                + "exec /usr/bin/sed \"$@\"\n";
+        lab.exec("app2", "sh", "-c", "echo " + Base64.getEncoder().encodeToString(shim.getBytes(StandardCharsets.UTF_8))
+                + " | base64 -d > /usr/local/bin/sed; chmod 755 /usr/local/bin/sed");
+        assertEquals(HOSTILE + " 22 10.77.0.102 22", lab.exec("app2", "sh", "-c", "echo SSH_CONNECTION=x | /usr/local/bin/sed -n 's/^SSH_CONNECTION=//p'").strip(),
+                "the shim answers");
+        try {
+            Run run = install(lab);
+            assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+            assertTrue(run.out().contains("[app2] failed reading facts: app2: facts: SSH source address \"10.250.0.1\\u0009}\\u0009tcp\\u0009dport"
+                    + "\\u00090-65535\\u0009accept\" is not an IP address"), run::toString);
+            assertTrue(run.out().contains(", 1 host(s) failed"), run::toString);
+            for (String node : List.of("lb", "app1", "storage")) {
+                assertFalse(run.out().contains("[" + node + "] FAILED"), () -> node + " must finish\n" + run);
+            }
+            for (String node : NODES) {
+                String file = lab.exec(node, "sh", "-c", "cat /etc/nftables.conf 2>/dev/null; true");
+                String live = lab.exec(node, "nft", "list", "ruleset");
+                assertFalse(file.contains("10.250.0.1") || file.contains("0-65535"), () -> node + "'s /etc/nftables.conf:\n" + file);
+                assertFalse(live.contains("10.250.0.1") || live.contains("0-65535"), () -> node + "'s live ruleset:\n" + live);
+            }
+            assertTrue(lab.exec("storage", "cat", "/etc/nftables.conf").contains("ip saddr { 10.77.0.10, 10.77.0.2 } tcp dport 22 accept"),
+                    "storage got its ruleset, with only its own SSH source");
+            assertFalse(lab.exec("app2", "sh", "-c", "cat /etc/nftables.conf 2>/dev/null; true").contains("Managed by oth"), "nothing was rendered for app2");
+            // haproxy takes app2 out once its health checks fail; until then a request may land there
+            assertEquals(0, lab.tryExec("inet", "sh", "-c", "for i in $(seq 30); do curl -sSk --max-time 5 https://oth.example.test/healthz"
+                    + " | grep -q '\"status\":\"ok\"' && exit 0; sleep 1; done; exit 1").exitCode(), "the site serves from app1");
+        } finally {
+            lab.exec("app2", "rm", "-f", "/usr/local/bin/sed");
+        }
+        Run again = install(lab);
+        assertEquals(0, again.code(), again::toString);
+        assertTrue(again.out().contains(", 0 host(s) failed"), again::toString);
+    }
+
+    @Test
+    @Order(2)
+    void aNoOpInstallRestartsNoServiceAndTouchesNoFile(Lab lab) {
+        Map<String, String> before = new LinkedHashMap<>();
+        for (String node : NODES) {
+            before.put(node, lab.exec(node, "sh", "-c", DAEMONS));
+            lab.exec(node, "touch", "-d", "1 second ago", "/tmp/faultit.mark");
+        }
+        assertTrue(before.get("lb").contains("haproxy") && before.get("storage").contains("mariadbd") && before.get("storage").contains("beam.smp")
+                && before.get("app1").contains("traefik"), before::toString);
+        Run run = install(lab);
+        assertEquals(0, run.code(), run::toString);
+        assertTrue(run.out().contains("install: 0 change(s) made, 0 host(s) failed"), run::toString);
+        for (String node : NODES) {
+            assertEquals(before.get(node), lab.exec(node, "sh", "-c", DAEMONS), node + ": a daemon was restarted (start times differ)");
+            String touched = lab.exec(node, "find", "/etc", "/opt", "/usr/local", "/var/lib/oth", "-xdev", "-newer", "/tmp/faultit.mark", "-print");
+            assertEquals("", touched.strip(), node + ": files changed by a no-op install");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aHalfStartedRabbitmqIsNamedRepairedAndStarted(Lab lab) {
+        // What two starts at once left: the service stopped for its init script, yet an orphaned
+        // `rabbitmqctl wait` VM of the rabbitmq user still running, and a pid file of a process long gone.
+        lab.exec("storage", "sh", "-c", "service rabbitmq-server stop >/dev/null 2>&1; true");
+        lab.exec("storage", "sh", "-c", "setsid -f rabbitmqctl wait --timeout 600 /var/run/rabbitmq/pid.orphan </dev/null >/dev/null 2>&1;"
+                + " for i in $(seq 60); do pgrep -u rabbitmq -x beam.smp >/dev/null && break; sleep 0.5; done");
+        lab.exec("storage", "sh", "-c", "install -d -o rabbitmq -g rabbitmq -m 0755 /var/run/rabbitmq; echo 4000000 > /var/run/rabbitmq/pid");
+        String dummy = lab.exec("storage", "pgrep", "-u", "rabbitmq", "-x", "beam.smp").strip();
+        assertNotEquals(0, lab.tryExec("storage", "service", "rabbitmq-server", "status").exitCode(), "the init script says it is not running");
+
+        Run run = install(lab);
+        assertEquals(0, run.code(), run::toString);
+        assertTrue(run.out().contains("[storage] rabbitmq-server is not running but an earlier start left it half-started: stop "), run::toString);
+        assertTrue(run.out().contains("beam.smp " + dummy.lines().findFirst().orElseThrow()), run::toString);
+        assertTrue(run.out().contains("remove the stale pid file /var/run/rabbitmq/pid"), run::toString);
+        assertTrue(run.out().contains("[storage] start rabbitmq-server"), run::toString);
+        assertEquals(0, lab.tryExec("storage", "service", "rabbitmq-server", "status").exitCode(), "RabbitMQ runs");
+        for (String pid : dummy.lines().toList()) {
+            assertNotEquals(0, lab.tryExec("storage", "kill", "-0", pid).exitCode(), "the leftover VM " + pid + " is gone");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aKilledRunLeavesNoTemporaryFilesOnceTheNextRunIsDone(Lab lab) throws Exception {
+        lab.exec("lb", "sh", "-c", "echo '# a hand edit' >> /etc/haproxy/haproxy.cfg");
+        for (int i = 1; i <= lab.apps(); i++) {
+            lab.exec("app" + i, "sh", "-c", "echo '# a hand edit' >> /etc/nftables.conf");
+        }
+        Process oth = launcher("install", "--site", lab.site().toString());
+        List<String> seen = new ArrayList<>();
+        boolean killed = false;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(oth.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while (!killed && (line = out.readLine()) != null) {
+                seen.add(line);
+                if (line.startsWith("[lb] write /etc/haproxy/haproxy.cfg")) {
+                    oth.destroyForcibly();
+                    killed = true;
+                }
+            }
+        }
+        assertTrue(oth.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(killed, () -> "killed while the lb wrote haproxy.cfg\n" + String.join("\n", seen));
+        // What a SIGKILL in the middle of an upload and of the broker's account step leaves, if the timing had hit it.
+        lab.exec("lb", "touch", "/etc/haproxy/haproxy.cfg.oth-tmp.0000deadbeef.AbC123");
+        lab.exec("storage", "touch", "/tmp/oth-definitions.oth-tmp.0000deadbeef.XyZ987");
+
+        Run again = install(lab);
+        assertEquals(0, again.code(), again::toString);
+        assertTrue(again.out().contains("[lb] removed a temporary file of an earlier, killed run: \"/etc/haproxy/haproxy.cfg.oth-tmp.0000deadbeef.AbC123\""),
+                again::toString);
+        assertTrue(again.out().contains("[storage] removed a temporary file of an earlier, killed run: \"/tmp/oth-definitions.oth-tmp.0000deadbeef.XyZ987\""),
+                again::toString);
+        for (String node : NODES) {
+            String left = lab.exec(node, "find", "/etc", "/opt", "/usr/local", "/var", "/tmp", "/run", "/root", "-xdev", "(", "-name", "*.oth-tmp.*",
+                    "-o", "-name", "*.oth-pending*", ")", "-print");
+            assertEquals("", left.strip(), node + ": temporary files left");
+        }
+        assertFalse(lab.exec("lb", "cat", "/etc/haproxy/haproxy.cfg").contains("# a hand edit"));
+    }
+
+    @Test
+    @Order(5)
+    void tenPercentPacketLossOnTheBastionsPrivateLegSlowsInstallAndDoctorButBothComplete(Lab lab) {
+        Run baseline = doctor(lab);
+        lab.exec("bastion", "sh", "-c", "nft add table inet faultit_loss;"
+                + " nft add chain inet faultit_loss in '{ type filter hook input priority -300; }';"
+                + " nft add chain inet faultit_loss out '{ type filter hook output priority -300; }';"
+                + " nft add rule inet faultit_loss in iifname eth1 numgen random mod 10 0 drop;"
+                + " nft add rule inet faultit_loss out oifname eth1 numgen random mod 10 0 drop");
+        try {
+            lab.exec("lb", "sh", "-c", "echo '# a hand edit' >> /etc/haproxy/haproxy.cfg");
+            Run run = install(lab);
+            assertEquals(0, run.code(), run::toString);
+            assertTrue(run.out().contains("[lb] write /etc/haproxy/haproxy.cfg"), run::toString);
+            Run checked = doctor(lab);
+            assertEquals(baseline.code(), checked.code(), () -> "baseline:\n" + baseline + "\nwith loss:\n" + checked);
+            String counted = lab.exec("bastion", "nft", "list", "table", "inet", "faultit_loss");
+            assertTrue(counted.contains("numgen random mod 10"), counted);
+        } finally {
+            lab.exec("bastion", "nft", "delete", "table", "inet", "faultit_loss");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aBastionThatIsDownIsAClearErrorWithinTenSeconds(Lab lab) {
+        lab.exec("bastion", "service", "ssh", "stop");
+        try {
+            long start = System.nanoTime();
+            Run run = install(lab);
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertEquals(ExitCode.UNREACHABLE.code(), run.code(), run::toString);
+            assertTrue(run.toString().contains("bastion refused the connection"), run::toString);
+            assertTrue(seconds <= 10, "came back after " + seconds + " s");
+        } finally {
+            lab.exec("bastion", "service", "ssh", "start");
+        }
+        lab.exec("bastion", "sh", "-c", "nft add table inet faultit_down; nft add chain inet faultit_down in '{ type filter hook input priority -300; }';"
+                + " nft add rule inet faultit_down in iifname eth0 tcp dport 22 drop");
+        try {
+            long start = System.nanoTime();
+            Run run = Run.oth("nodes", "--site", lab.site().toString(), "--timeout", "5");
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertEquals(ExitCode.UNREACHABLE.code(), run.code(), run::toString);
+            assertTrue(run.toString().contains("bastion did not answer in time"), run::toString);
+            assertTrue(seconds <= 10, "came back after " + seconds + " s");
+        } finally {
+            lab.exec("bastion", "nft", "delete", "table", "inet", "faultit_down");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aNodeCutOffMidInstallRevertsItsFirewallByItselfWhileTheOthersFinish(Lab lab) throws Exception {
+        // app2 gets work in an early phase (its hosts block), a traefik restart, and a firewall change at the end.
+        lab.exec("app2", "sh", "-c", "sed -i '/# BEGIN oth site/,/# END oth site/d' /etc/hosts; echo '# a hand edit' >> /etc/traefik/traefik.yml;"
+                + " echo '# a hand edit' >> /etc/nftables.conf");
+        lab.exec("app1", "sh", "-c", "echo '# a hand edit' >> /etc/nftables.conf");
+        String cut = "nft add table inet faultit_cut; nft add chain inet faultit_cut out '{ type filter hook output priority 0; }';"
+                + " nft add rule inet faultit_cut out ip daddr 10.77.0.102 tcp dport 22 ct state new drop";
+        Process oth = launcher("install", "--site", lab.site().toString(), "--firewall-revert", "10");
+        List<String> seen = new ArrayList<>();
+        try {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(oth.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                boolean isCut = false;
+                while ((line = out.readLine()) != null) {
+                    seen.add(line);
+                    if (!isCut && line.startsWith("[app2] == Name resolution")) {
+                        // From here on the bastion lets no new connection reach app2; the one oth holds goes on.
+                        lab.exec("bastion", "sh", "-c", cut);
+                        isCut = true;
+                    }
+                }
+            }
+            assertTrue(oth.waitFor(300, TimeUnit.SECONDS));
+            String output = String.join("\n", seen);
+            assertEquals(ExitCode.FAILED.code(), oth.exitValue(), output);
+            assertTrue(output.contains("[app2] FAILED in firewall: app2: the new firewall ruleset would lock oth out and was reverted:"
+                    + " a fresh SSH connection failed under the new ruleset"), output);
+            assertTrue(output.contains("the node restored its previous ruleset and /etc/nftables.conf is unchanged"), output);
+            assertTrue(output.contains(", 1 host(s) failed"), output);
+            for (String node : List.of("lb", "app1", "storage")) {
+                assertFalse(output.contains("[" + node + "] FAILED"), () -> node + " must finish\n" + output);
+            }
+            assertFalse(lab.exec("app1", "cat", "/etc/nftables.conf").contains("# a hand edit"), "app1's firewall was applied");
+            assertTrue(lab.exec("app2", "cat", "/var/lib/oth/firewall/revert.log").contains(": reverted an unconfirmed ruleset: ok"));
+            assertTrue(lab.exec("app2", "cat", "/etc/nftables.conf").contains("# a hand edit"), "app2's ruleset file is unchanged");
+
+            Run doctor = doctor(lab, "--only", "reach");
+            assertEquals(ExitCode.FAILED.code(), doctor.code(), doctor::toString);
+            assertTrue(doctor.out().matches("(?s).*✗ reach\\.node\\s+app2\\s+app2: did not answer the bastion in time.*"), doctor::toString);
+        } finally {
+            oth.destroyForcibly();
+            lab.exec("bastion", "sh", "-c", "nft delete table inet faultit_cut 2>/dev/null; true");
+        }
+        Run again = install(lab);
+        assertEquals(0, again.code(), again::toString);
+        assertFalse(lab.exec("app2", "cat", "/etc/nftables.conf").contains("# a hand edit"));
+    }
+
+    /** oth as a person starts it, in its own JVM (no class-data archive, so a kill reaches the JVM itself). */
+    private static Process launcher(String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(System.getProperty("oth.launcher", Lab.repo().resolve("installer/target/oth").toString())));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        pb.environment().put("OTH_CDS", "off");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        return p;
+    }
+}
