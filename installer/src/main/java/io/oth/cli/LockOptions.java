@@ -5,11 +5,8 @@ import io.oth.lock.LockedException;
 import io.oth.lock.SiteLock;
 import io.oth.site.Site;
 import io.oth.site.StateDir;
-import io.oth.support.Durations;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,9 +18,7 @@ import java.time.Duration;
  * so that a second run refuses at once, naming the first, or waits with {@code --lock-wait}.
  */
 final class LockOptions {
-    static final Duration MAX_WAIT = Duration.ofHours(2);
-
-    @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "0s", converter = WaitConverter.class,
+    @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "0s", converter = OptionRanges.LockWait.class,
             description = "When another oth run is changing this site, wait up to this long for it (30s, 5m, 1h; at most 2h) instead of "
                     + "refusing at once.")
     Duration lockWait;
@@ -52,23 +47,6 @@ final class LockOptions {
         }
         try (lock) {
             return work.run(lock.holder());
-        }
-    }
-
-    /** A length of time as people type it, between 0 s and {@link #MAX_WAIT}. */
-    static final class WaitConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            Duration d;
-            try {
-                d = Durations.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-            if (d.compareTo(MAX_WAIT) > 0) {
-                throw new TypeConversionException("at most " + Durations.format(MAX_WAIT) + ", not " + value);
-            }
-            return d;
         }
     }
 }

@@ -70,8 +70,16 @@ final class OptionRanges {
         }
     }
 
-    /** support open --for: a length of time within what a grant may last. */
-    static final class GrantLength implements ITypeConverter<Duration> {
+    /** A length of time as people type it (30s, 5m, 1h30m), from {@code min} to {@code max}. */
+    abstract static class Length implements ITypeConverter<Duration> {
+        private final Duration min;
+        private final Duration max;
+
+        Length(Duration min, Duration max) {
+            this.min = min;
+            this.max = max;
+        }
+
         @Override
         public Duration convert(String value) {
             Duration length;
@@ -80,11 +88,27 @@ final class OptionRanges {
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
-            if (length.compareTo(SupportAccess.SHORTEST) < 0 || length.compareTo(SupportAccess.LONGEST) > 0) {
-                throw new TypeConversionException("'" + value + "' is out of range (expected from " + Durations.format(SupportAccess.SHORTEST)
-                        + " to " + Durations.format(SupportAccess.LONGEST) + ")");
+            if (length.compareTo(min) < 0 || length.compareTo(max) > 0) {
+                throw new TypeConversionException("'" + value + "' is out of range (expected from " + Durations.format(min)
+                        + " to " + Durations.format(max) + ")");
             }
             return length;
+        }
+    }
+
+    /** support open --for: within what a grant may last. */
+    static final class GrantLength extends Length {
+        GrantLength() {
+            super(SupportAccess.SHORTEST, SupportAccess.LONGEST);
+        }
+    }
+
+    /** --lock-wait: how long to wait for another run's lock; past two hours a person would rather know. */
+    static final class LockWait extends Length {
+        static final Duration MAX = Duration.ofHours(2);
+
+        LockWait() {
+            super(Duration.ZERO, MAX);
         }
     }
 }

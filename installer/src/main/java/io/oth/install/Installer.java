@@ -133,14 +133,14 @@ public final class Installer {
         }
         try {
             traefik = ProgramBundle.read(site.application().traefik().orElseThrow(() ->
-                    new ReleaseBundle.BundleException(site.file() + ": application.traefik: missing (the traefik release bundle)")), "traefik");
+                    new ReleaseBundle.BundleException(site.file() + ": application.traefik: missing (the traefik release bundle)")), ProgramBundle.TRAEFIK);
         } catch (ReleaseBundle.BundleException e) {
             problems.add(e.getMessage());
         }
         if (site.storage().objects().isLocal()) {
             try {
                 minio = Optional.of(ProgramBundle.read(site.application().minio().orElseThrow(() -> new ReleaseBundle.BundleException(site.file()
-                        + ": application.minio: missing (the MinIO release bundle; storage.objects is local)")), "minio"));
+                        + ": application.minio: missing (the MinIO release bundle; storage.objects is local)")), ProgramBundle.MINIO));
             } catch (ReleaseBundle.BundleException e) {
                 problems.add(e.getMessage());
             }

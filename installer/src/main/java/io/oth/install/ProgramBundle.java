@@ -9,6 +9,9 @@ import java.util.Optional;
  * {@link BundleContents}. The lab's stand-in bundles have the same shape.
  */
 public record ProgramBundle(BundleContents contents) {
+    /** The executables at the top of the two programs' bundles. */
+    public static final String TRAEFIK = "traefik";
+    public static final String MINIO = "minio";
 
     public static ProgramBundle read(Path file, String executable) throws ReleaseBundle.BundleException {
         return read(file, executable, BundleContents.Limits.DEFAULT);

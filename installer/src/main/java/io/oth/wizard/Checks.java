@@ -3,6 +3,7 @@ package io.oth.wizard;
 import io.oth.cert.BundleCheck;
 import io.oth.cert.BundleReport;
 import io.oth.cert.Finding;
+import io.oth.install.ReleaseBundle;
 import io.oth.secret.PrivateFiles;
 import io.oth.site.AddressRules;
 import io.oth.site.Cidr;
@@ -82,6 +83,26 @@ final class Checks {
             return Verdict.refused(path + problem + " (expected " + what + ")");
         }
         return Verdict.ok(path);
+    }
+
+    /** What a bundle file must pass, as install will check it (its checksum file, every entry). */
+    @FunctionalInterface
+    interface BundleRead {
+        void read(Path file) throws ReleaseBundle.BundleException;
+    }
+
+    /** A release bundle install will take: refused now, with install's own message, rather than at install time. */
+    static Verdict<Object> releaseBundle(String text, Draft draft, String what, BundleRead read) {
+        Verdict<Object> file = existingFile(text, draft, what);
+        if (!(file instanceof Verdict.Accepted<Object> accepted)) {
+            return file;
+        }
+        try {
+            read.read((Path) accepted.value());
+            return file;
+        } catch (ReleaseBundle.BundleException e) {
+            return Verdict.refused(e.getMessage());
+        }
     }
 
     /** A private key file only its owner may read, as ssh insists. */

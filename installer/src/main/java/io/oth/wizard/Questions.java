@@ -1,5 +1,7 @@
 package io.oth.wizard;
 
+import io.oth.install.ProgramBundle;
+import io.oth.install.ReleaseBundle;
 import io.oth.secret.ExternalSecret;
 import io.oth.site.AppAccounts;
 import io.oth.site.AddressRules;
@@ -124,13 +126,13 @@ public final class Questions {
                 "a PEM certificate bundle", d -> Optional.empty(), Completion.FILES, optional((t, d) -> Checks.bundle(t, d, clock)), always());
         scalar(RELEASE, "OTH application release bundle (.tar.gz)", "The release you received from OTH. Empty to give it later (install needs it).",
                 "an application release bundle (.tar.gz)", d -> Optional.empty(), Completion.FILES,
-                optional((t, d) -> Checks.existingFile(t, d, "an application release bundle (.tar.gz)")), always());
+                optional((t, d) -> Checks.releaseBundle(t, d, "an application release bundle (.tar.gz)", ReleaseBundle::read)), always());
         scalar(TRAEFIK, "traefik release bundle (.tar.gz)", "A traefik release (.tar.gz with the traefik executable). Empty to give it later.",
                 "a traefik release bundle (.tar.gz)", d -> Optional.empty(), Completion.FILES,
-                optional((t, d) -> Checks.existingFile(t, d, "a traefik release bundle (.tar.gz)")), always());
+                optional((t, d) -> Checks.releaseBundle(t, d, "a traefik release bundle (.tar.gz)", f -> ProgramBundle.read(f, ProgramBundle.TRAEFIK))), always());
         scalar(MINIO, "MinIO release bundle (.tar.gz)", "A MinIO release (.tar.gz with the minio executable), for local object storage. Empty to give it later.",
                 "a MinIO release bundle (.tar.gz)", d -> Optional.empty(), Completion.FILES,
-                optional((t, d) -> Checks.existingFile(t, d, "a MinIO release bundle (.tar.gz)")), d -> d.is(OBJECTS, LOCAL));
+                optional((t, d) -> Checks.releaseBundle(t, d, "a MinIO release bundle (.tar.gz)", f -> ProgramBundle.read(f, ProgramBundle.MINIO))), d -> d.is(OBJECTS, LOCAL));
         site.add(new Question(SUPPORT, "Support access addresses (CIDRs)", "The networks OTH support staff connect from: they may SSH to the load "
                 + "balancer only while a grant made with oth support open lasts. Separated by commas, or \"none\". Default: playbooks/support.yml.", "a list of CIDRs",
                 d -> Optional.of(String.join(", ", playbooks.supportAddresses())), Completion.NONE, (t, d) -> Checks.network(t),

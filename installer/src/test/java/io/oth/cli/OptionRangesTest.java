@@ -28,6 +28,8 @@ class OptionRangesTest {
             support open --key k --for=8d        | Invalid value for option '--for': '8d' is out of range (expected from 10s to 7d)
             support open --key k --for=-1h       | Invalid value for option '--for': "-1h" is not a length of time: write it like 4h, 90m, 1h30m, 2d or 45s
             support open --key k --for=forever   | Invalid value for option '--for': "forever" is not a length of time
+            install --lock-wait=3h               | Invalid value for option '--lock-wait': '3h' is out of range (expected from 0s to 2h)
+            upgrade --lock-wait=soon             | Invalid value for option '--lock-wait': "soon" is not a length of time
             """)
     void isAUsageErrorNamingTheOptionAndItsRange(String args, String message) {
         Run run = Run.oth(args.split(" "));
@@ -42,6 +44,8 @@ class OptionRangesTest {
             nodes --timeout=600 --concurrency=1
             install --firewall-revert=10 --check
             install --firewall-revert=600 --check
+            install --lock-wait=0s
+            install --lock-wait=2h
             """)
     void theEndsOfEachRangeAreAccepted(String args) {
         Run run = Run.oth((args + " --site /nonexistent/site.yml").split(" "));

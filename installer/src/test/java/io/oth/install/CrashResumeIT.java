@@ -33,8 +33,7 @@ class CrashResumeIT {
 
     @BeforeAll
     static void bareNodes(Lab lab) {
-        Lab.Result up = lab.lab("up", "--replace", String.valueOf(lab.apps()));
-        assertEquals(0, up.exitCode(), up.output());
+        lab.bareNodes();
     }
 
     private static Launched install(Lab lab, String dieAt) {
@@ -99,11 +98,7 @@ class CrashResumeIT {
             assertFalse(out.contains("[storage] == " + done), () -> done + " had finished on the storage node in an earlier run\n" + out);
         }
         assertTrue(lab.exec("inet", "curl", "-sSk", "https://oth.example.test/healthz").contains("\"status\":\"ok\""));
-        List<String> nodes = new java.util.ArrayList<>(List.of("lb", "storage"));
-        for (int i = 1; i <= lab.apps(); i++) {
-            nodes.add("app" + i);
-        }
-        for (String node : nodes) {
+        for (String node : lab.nodes()) {
             String left = lab.exec(node, "find", "/etc", "/opt", "/usr/local", "/var", "/tmp", "/run", "/root", "-xdev", "(", "-name", "*.oth-tmp.*",
                     "-o", "-name", "*.oth-pending*", "-o", "-name", "*.oth-unpack.*", "-o", "-name", "*.oth-new", ")", "-print");
             assertEquals("", left.strip(), () -> node + ": files of the killed runs left behind\n" + out);

@@ -41,8 +41,7 @@ class InstallIT {
     /** This class starts from bare nodes, whatever ran before it in the same lab. */
     @BeforeAll
     static void freshLab(Lab lab) {
-        Lab.Result up = lab.lab("up", "--replace", String.valueOf(lab.apps()));
-        assertEquals(0, up.exitCode(), up.output());
+        lab.bareNodes();
     }
 
     @Test

@@ -49,6 +49,23 @@ public final class Lab {
         return apps;
     }
 
+    /** The lab's node names: the load balancer, the storage node and the app nodes. */
+    public List<String> nodes() {
+        List<String> nodes = new ArrayList<>(List.of("lb", "storage"));
+        for (int i = 1; i <= apps; i++) {
+            nodes.add("app" + i);
+        }
+        return nodes;
+    }
+
+    /** The same hosts built again from scratch, for a test class that starts from bare nodes whatever ran before it. */
+    public void bareNodes() {
+        Result up = lab("up", "--replace", String.valueOf(apps));
+        if (up.exitCode() != 0) {
+            throw new AssertionError("lab up --replace " + apps + " failed: " + up.output());
+        }
+    }
+
     /** Runs a command inside a lab host; fails the test when it exits non-zero. */
     public String exec(String host, String... command) {
         Result r = tryExec(host, command);

@@ -108,10 +108,8 @@ class SecretsStayHomeIT {
     }
 
     private static List<String> nodes(Lab lab) {
-        List<String> nodes = new ArrayList<>(List.of("lb", "storage", "bastion"));
-        for (int i = 1; i <= lab.apps(); i++) {
-            nodes.add("app" + i);
-        }
+        List<String> nodes = new ArrayList<>(lab.nodes());
+        nodes.add("bastion");
         return nodes;
     }
 

@@ -12,6 +12,9 @@ import io.oth.site.Addresses;
 import io.oth.site.Node;
 import io.oth.site.Site;
 import io.oth.site.SshEndpoint;
+import net.schmizz.keepalive.KeepAlive;
+import net.schmizz.keepalive.KeepAliveProvider;
+import net.schmizz.keepalive.KeepAliveRunner;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.SecurityUtils;
@@ -63,7 +66,21 @@ public final class SshFleet implements Fleet {
         SecurityUtils.setRegisterBouncyCastle(false);
     }
 
-    private static final DefaultConfig CONFIG = new DefaultConfig();
+    private static final DefaultConfig CONFIG = config();
+    /**
+     * A connection whose peer stops answering (a node cut off, a bastion gone) is given up after
+     * {@value #KEEP_ALIVE_SECONDS} s × {@value #KEEP_ALIVE_MISSES} unanswered keep-alives, like
+     * OpenSSH's ServerAliveInterval/ServerAliveCountMax: its commands fail as a lost connection
+     * instead of waiting on TCP for a quarter of an hour.
+     */
+    static final int KEEP_ALIVE_SECONDS = 5;
+    static final int KEEP_ALIVE_MISSES = 4;
+
+    private static DefaultConfig config() {
+        DefaultConfig config = new DefaultConfig();
+        config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+        return config;
+    }
 
     private final SSHClient bastion;
     private final List<Reach> reaches;
@@ -166,6 +183,11 @@ public final class SshFleet implements Fleet {
         ssh.setTimeout(timeoutMs);
         ssh.getTransport().setTimeoutMs(timeoutMs);
         ssh.getConnection().setTimeoutMs(timeoutMs);
+        KeepAlive keepAlive = ssh.getConnection().getKeepAlive();
+        keepAlive.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
+        if (keepAlive instanceof KeepAliveRunner runner) {
+            runner.setMaxAliveCount(KEEP_ALIVE_MISSES);
+        }
         if (known.unreadable() != null) {
             throw new RemoteException(label, Failure.HOST_KEY_UNKNOWN, "cannot read " + known.file() + ": " + known.unreadable().getMessage());
         }

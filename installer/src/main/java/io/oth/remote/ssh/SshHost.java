@@ -181,7 +181,11 @@ final class SshHost implements Host, AutoCloseable {
                 try {
                     session.close();
                 } catch (IOException ignored) {
-                    // the reader below sees the closed stream
+                    // a peer that no longer answers never confirms the close
+                } finally {
+                    // Ends the readers below even then: sshj ends a channel's streams only when the peer closes it.
+                    closeQuietly(cmd.getInputStream());
+                    closeQuietly(cmd.getErrorStream());
                 }
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
             try {
@@ -197,8 +201,11 @@ final class SshHost implements Host, AutoCloseable {
                 byte[] errBytes = err.join();
                 cmd.join(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 Integer status = cmd.getExitStatus();
-                if (timedOut.get() || status == null) {
+                if (timedOut.get()) {
                     throw new RemoteException(name, Failure.COMMAND_TIMEOUT, "after " + timeout.toSeconds() + " s: " + shown);
+                }
+                if (status == null) {
+                    throw new RemoteException(name, Failure.CONNECTION_LOST, "the connection ended before the command did: " + shown);
                 }
                 Raw raw = new Raw(status, out, errBytes);
                 if (!root && status == 1 && raw.text(errBytes).contains("sudo: a password is required")) {
@@ -213,6 +220,14 @@ final class SshHost implements Host, AutoCloseable {
                 throw new RemoteException(name, Failure.COMMAND_TIMEOUT, "after " + timeout.toSeconds() + " s: " + shown);
             }
             throw new RemoteException(name, Failure.CONNECTION_LOST, shown + ": " + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 
