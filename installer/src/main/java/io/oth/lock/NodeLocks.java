@@ -28,11 +28,16 @@ import java.util.function.Consumer;
  * Either is taken over, and the run says whose it was.
  */
 public final class NodeLocks implements AutoCloseable {
-    static final String FILE = "/var/lib/oth/lock";
+    /**
+     * Run-time state, not the node's configuration: a reboot ends every run that held it, and a
+     * no-op install leaves /etc, /opt and /var/lib/oth exactly as they were.
+     */
+    static final String DIR = "/run/oth";
+    static final String FILE = DIR + "/lock";
     static final Duration HEARTBEAT = Duration.ofSeconds(30);
     static final Duration STALE = HEARTBEAT.multipliedBy(6);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final String GUARD = "mkdir -p /var/lib/oth && exec 9>" + FILE + ".guard && flock -w 20 9 || { echo 'guard busy' >&2; exit 3; }\n";
+    private static final String GUARD = "mkdir -p " + DIR + " && exec 9>" + FILE + ".guard && flock -w 20 9 || { echo 'guard busy' >&2; exit 3; }\n";
 
     private final Holder me;
     private final List<Host> hosts;

@@ -96,7 +96,7 @@ class LockIT {
         } finally {
             killed.kill9();
         }
-        assertTrue(lab.exec("lb", "cat", "/var/lib/oth/lock").contains("command=oth install"), "the killed run left its record on the node");
+        assertTrue(lab.exec("lb", "cat", "/run/oth/lock").contains("command=oth install"), "the killed run left its record on the node");
 
         Run next = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, next.code(), next::toString);
@@ -104,7 +104,7 @@ class LockIT {
                 + "\\d\\d:\\d\\d:\\d\\d UTC, last heartbeat \\d+ s ago\\), which ended without releasing it.*"), next::toString);
         assertTrue(next.out().contains("[lb] taking over the node's lock of `oth install` (pid "), next::toString);
         assertTrue(next.out().contains("resuming after an interrupted run"), next::toString);
-        assertEquals(1, lab.tryExec("lb", "test", "-e", "/var/lib/oth/lock").exitCode(), "a run that ended removes its node records");
+        assertEquals(1, lab.tryExec("lb", "test", "-e", "/run/oth/lock").exitCode(), "a run that ended removes its node records");
     }
 
     @Test
@@ -112,7 +112,7 @@ class LockIT {
     void aNodeHeldByAnotherOperatorsRunIsRefusedAndNothingIsChanged(Lab lab) throws Exception {
         String other = new Holder("0123456789abcdef", "other-operator", 4242, java.util.Optional.empty(), "bob", "oth upgrade",
                 java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).render();
-        lab.exec("app1", "sh", "-c", "mkdir -p /var/lib/oth && printf %s '" + other + "' > /var/lib/oth/lock");
+        lab.exec("app1", "sh", "-c", "mkdir -p /run/oth && printf %s '" + other + "' > /run/oth/lock");
         lab.exec("lb", "sh", "-c", "echo '# a hand edit' >> /etc/haproxy/haproxy.cfg");
         try {
             Run refused = Run.oth("install", "--site", lab.site().toString());
@@ -120,9 +120,9 @@ class LockIT {
             assertTrue(refused.err().contains("app1: another oth run holds the site's lock on this node: the site is being changed by `oth upgrade` "
                     + "(pid 4242 on host other-operator, user bob, since "), refused::toString);
             assertTrue(lab.exec("lb", "cat", "/etc/haproxy/haproxy.cfg").contains("# a hand edit"), "no node was changed");
-            assertEquals(1, lab.tryExec("lb", "test", "-e", "/var/lib/oth/lock").exitCode(), "the locks taken were given back");
+            assertEquals(1, lab.tryExec("lb", "test", "-e", "/run/oth/lock").exitCode(), "the locks taken were given back");
         } finally {
-            lab.exec("app1", "rm", "-f", "/var/lib/oth/lock");
+            lab.exec("app1", "rm", "-f", "/run/oth/lock");
         }
         Run fix = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, fix.code(), fix::toString);

@@ -36,9 +36,9 @@ class NodeLocksTest {
     @TempDir
     Path dir;
 
-    /** The script as a node runs it, with the lock file in {@code dir} instead of /var/lib/oth. */
+    /** The script as a node runs it, with the lock file in {@code dir} instead of /run/oth. */
     private CommandResult run(String script) throws Exception {
-        String local = script.replace("/var/lib/oth", dir.toString());
+        String local = script.replace(NodeLocks.DIR, dir.toString());
         Process p = new ProcessBuilder("sh", "-c", local).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -81,7 +81,7 @@ class NodeLocksTest {
         assertEquals(Optional.of(BOB), Holder.parse(Files.readString(dir.resolve("lock"))));
     }
 
-    /** A node whose /var/lib/oth is a directory of this machine, its commands run by a local shell. */
+    /** A node whose /run/oth is a directory of this machine, its commands run by a local shell. */
     private final class LocalNode implements Host {
         private final String name;
         private final Path root;
@@ -99,7 +99,7 @@ class NodeLocksTest {
         @Override
         public CommandResult run(Command command, Duration timeout) {
             try {
-                Process p = new ProcessBuilder("sh", "-c", command.render(true).replace("/var/lib/oth", root.toString())).start();
+                Process p = new ProcessBuilder("sh", "-c", command.render(true).replace(NodeLocks.DIR, root.toString())).start();
                 p.getOutputStream().close();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
