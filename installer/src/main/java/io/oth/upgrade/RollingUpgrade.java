@@ -40,6 +40,8 @@ public final class RollingUpgrade {
     private static final Pattern RELEASE_DIR = Pattern.compile(Pattern.quote(InstallPhases.APP_RELEASES) + "[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
     private static final Duration STEP = Duration.ofSeconds(30);
     private static final int HEALTH_SECONDS = 60;
+    /** How long the preflight waits for a node that is not healthy at once (seconds): a restart, not a broken node. */
+    private static final int PREFLIGHT_WAIT = 20;
 
     private final Site site;
     private final Fleet fleet;
@@ -149,14 +151,12 @@ public final class RollingUpgrade {
             throw new UpgradeException("preflight: " + e.getMessage() + "; nothing was changed", e.failure());
         }
         for (AppNode n : nodes) {
-            Optional<String> problem;
-            try {
-                problem = health(lb, n, healthPath, Optional.empty(), 1);
-                if (problem.isEmpty()) {
-                    problem = haproxySeesUp(lb, n, 1);
-                }
-            } catch (RemoteException e) {
-                problem = Optional.of(e.getMessage());
+            Optional<String> problem = healthyAndUp(lb, n, healthPath, 1);
+            if (problem.isPresent()) {
+                // A node restarted moments ago (by hand, or by a run before this one) is given a little while, not refused at once.
+                log.accept("preflight: " + n.node().name() + " is not healthy yet (" + problem.get() + "); waiting up to "
+                        + PREFLIGHT_WAIT + " s for it");
+                problem = healthyAndUp(lb, n, healthPath, PREFLIGHT_WAIT);
             }
             if (problem.isPresent()) {
                 throw new UpgradeException("preflight: " + n.node().name() + " is not healthy before the upgrade (" + problem.get()
@@ -165,6 +165,16 @@ public final class RollingUpgrade {
         }
         log.accept("preflight: " + nodes.size() + " app node(s) healthy and up in haproxy"
                 + (nodes.size() == 1 ? "; with one app node the site does not answer while it restarts" : ""));
+    }
+
+    /** Why the node is not healthy through traefik and up in haproxy within {@code seconds} each, if it is not. */
+    private Optional<String> healthyAndUp(Host lb, AppNode n, String healthPath, int seconds) {
+        try {
+            Optional<String> problem = health(lb, n, healthPath, Optional.empty(), seconds);
+            return problem.isPresent() ? problem : haproxySeesUp(lb, n, seconds);
+        } catch (RemoteException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** Uploads and unpacks {@code release} on every node that lacks it, all at once; the running release is not touched. */
