@@ -42,6 +42,7 @@ public final class RollingUpgrade {
     private static final int HEALTH_SECONDS = 60;
     /** How long the preflight waits for a node that is not healthy at once (seconds): a restart, not a broken node. */
     private static final int PREFLIGHT_WAIT = 20;
+    private static final int HEALTHY_IN_A_ROW = 3;
 
     private final Site site;
     private final Fleet fleet;
@@ -285,9 +286,11 @@ public final class RollingUpgrade {
     private Optional<String> health(Host lb, AppNode n, String healthPath, Optional<String> version, int seconds) throws RemoteException {
         String url = "http://" + Addresses.hostPort(n.node().address(), 80) + healthPath;
         String want = version.map(v -> "\"version\":\"" + v + "\"").orElse("\"status\":\"ok\"");
-        CommandResult r = lb.run(Command.shell("for i in $(seq " + seconds + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())
+        // Healthy means HEALTHY_IN_A_ROW answers in a row: a JVM that has just started can answer once and then stumble.
+        CommandResult r = lb.run(Command.shell("n=0; for i in $(seq " + (seconds + HEALTHY_IN_A_ROW) + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())
                 + " " + Command.quote(url) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "
-                + Command.quote(want) + "; then exit 0; fi; sleep 1; done; echo \"$b\"; exit 1"), Duration.ofSeconds(seconds * 3L + 10));
+                + Command.quote(want) + "; then n=$((n+1)); [ $n -ge " + HEALTHY_IN_A_ROW + " ] && exit 0; sleep 0.5; continue; fi; n=0; sleep 1; done; echo \"$b\"; exit 1"),
+                Duration.ofSeconds(seconds * 3L + 20));
         if (r.ok()) {
             return Optional.empty();
         }
