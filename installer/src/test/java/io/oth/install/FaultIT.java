@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The fault suite on the lab: a node that lies, a service left half-started, a run killed halfway,
- * a lossy bastion leg, a bastion that is down and a node cut off in the middle of an install.
+ * a lossy bastion leg, a bastion that is down, a node cut off in the middle of an install and a
+ * transfer that arrives damaged.
  * Each test leaves the site installed for the next one.
  */
 @ExtendWith(LabExtension.class)
@@ -284,6 +285,46 @@ class FaultIT {
         Run again = install(lab);
         assertEquals(0, again.code(), again::toString);
         assertFalse(lab.exec("app2", "cat", "/etc/nftables.conf").contains("# a hand edit"));
+    }
+
+    @Test
+    @Order(8)
+    void aTransferThatArrivesDamagedIsSentAgainAndNeverReplacesAFile(Lab lab) {
+        // A cat in app1's /usr/local/bin drops the last byte of whatever oth streams into a temporary file, as many
+        // times as /tmp/faultit.damage says ("always": every time).
+        String shim = "#!/bin/sh\n# FaultIT: app1's transfers arrive one byte short\n"
+                + "case $(readlink /proc/$$/fd/1) in *.oth-tmp.*)\n"
+                + "  n=$(/usr/bin/cat /tmp/faultit.damage 2>/dev/null || echo 0)\n"
+                + "  if [ \"$n\" != 0 ]; then [ \"$n\" = always ] || echo $((n - 1)) > /tmp/faultit.damage; exec head -c -1; fi ;;\n"
+                + "esac\nexec /usr/bin/cat \"$@\"\n";
+        String properties = "/etc/oth-app/app.properties";
+        if (lab.tryExec("app1", "test", "-f", properties).exitCode() != 0) {
+            Run installed = install(lab); // this test run on its own
+            assertEquals(0, installed.code(), installed::toString);
+        }
+        lab.exec("app1", "sh", "-c", "echo " + Base64.getEncoder().encodeToString(shim.getBytes(StandardCharsets.UTF_8))
+                + " | base64 -d > /usr/local/bin/cat; chmod 755 /usr/local/bin/cat");
+        try {
+            lab.exec("app1", "sh", "-c", "echo 1 > /tmp/faultit.damage; echo '# a hand edit' >> " + properties);
+            Run once = install(lab);
+            assertEquals(0, once.code(), once::toString);
+            assertEquals("0", lab.exec("app1", "/usr/bin/cat", "/tmp/faultit.damage").strip(), "the damaged transfer happened");
+            assertFalse(lab.exec("app1", "/usr/bin/cat", properties).contains("# a hand edit"), "the second transfer replaced the file");
+
+            lab.exec("app1", "sh", "-c", "echo always > /tmp/faultit.damage; echo '# a hand edit' >> " + properties);
+            Run always = install(lab);
+            assertEquals(ExitCode.FAILED.code(), always.code(), always::toString);
+            assertTrue(always.out().matches("(?s).*\\[app1] FAILED in application: app1: .*upload to " + properties
+                    + " arrived damaged 2 times \\(\\d+ of \\d+ bytes arrived, sha256 [0-9a-f]{64}, not [0-9a-f]{64}\\); the file was left as it was.*"),
+                    always::toString);
+            assertTrue(lab.exec("app1", "/usr/bin/cat", properties).contains("# a hand edit"), "a damaged transfer replaced nothing");
+            assertEquals("", lab.exec("app1", "find", "/etc/oth-app", "-name", "*.oth-tmp.*").strip(), "and left no temporary file");
+        } finally {
+            lab.exec("app1", "rm", "-f", "/usr/local/bin/cat", "/tmp/faultit.damage");
+        }
+        Run again = install(lab);
+        assertEquals(0, again.code(), again::toString);
+        assertFalse(lab.exec("app1", "cat", properties).contains("# a hand edit"));
     }
 
     /** oth as a person starts it, in its own JVM (no class-data archive, so a kill reaches the JVM itself). */

@@ -7,6 +7,7 @@ import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 import io.oth.remote.Secret;
+import io.oth.remote.Sha256;
 import io.oth.remote.TempFiles;
 import io.oth.site.Addresses;
 import net.schmizz.sshj.SSHClient;
@@ -41,6 +42,10 @@ final class SshHost implements Host, AutoCloseable {
     });
     private static final int FILE_MISSING = 3;
     private static final int CHECK_REJECTED = 86;
+    /** The bytes that arrived are not the bytes sent (a cut or damaged transfer): nothing was replaced. */
+    private static final int ARRIVED_DAMAGED = 87;
+    /** A damaged transfer is sent again this many times before the upload fails. */
+    private static final int UPLOAD_ATTEMPTS = 2;
     /** What coreutils timeout exits with when it stopped the command, and when it had to kill it. */
     private static final int TIMED_OUT = 124;
     private static final int KILLED_AFTER_TIMEOUT = 137;
@@ -92,12 +97,27 @@ final class SshHost implements Host, AutoCloseable {
     public void upload(byte[] content, String path, String owner, String mode, String check) throws RemoteException {
         String checkStep = check == null ? "" : " if ! out=$(sh -c " + Command.quote(check) + " sh \"$t\" 2>&1); then printf '%s\\n' \"$out\" >&2; exit "
                 + CHECK_REJECTED + "; fi;";
+        String sha256 = Sha256.hex(content);
         // The temporary name carries the run's token; its directory is recorded, so that the next run can find it after a SIGKILL.
+        // What arrived is checked against what was sent before it replaces anything: a cut transfer never lands.
         Command script = Command.shell("set -e; d=$(dirname -- " + Command.quote(path) + "); (umask 022; mkdir -p -- \"$d\"); " + TempFiles.record("\"$d\"") + ";"
                 + " umask 077; t=$(mktemp " + Command.quote(TempFiles.template(path)) + ");"
-                + " trap 'rm -f \"$t\"' EXIT; cat > \"$t\"; chown " + Command.quote(owner) + " \"$t\";"
+                + " trap 'rm -f \"$t\"' EXIT; cat > \"$t\";"
+                + " got=$(sha256sum < \"$t\" | cut -c1-64); if [ \"$got\" != " + sha256 + " ]; then"
+                + " echo \"$(wc -c < \"$t\") of " + content.length + " bytes arrived, sha256 $got\" >&2; exit " + ARRIVED_DAMAGED + "; fi;"
+                + " chown " + Command.quote(owner) + " \"$t\";"
                 + " chmod " + Command.quote(mode) + " \"$t\";" + checkStep + " mv -f \"$t\" " + Command.quote(path) + "; trap - EXIT");
-        Raw raw = exec(asRoot(script.render(true)), content, Duration.ofSeconds(120), Command.of("upload", path));
+        Raw raw = null;
+        for (int attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
+            raw = exec(asRoot(script.render(true)), content, Duration.ofSeconds(120), Command.of("upload", path));
+            if (raw.exitCode != ARRIVED_DAMAGED) {
+                break;
+            }
+        }
+        if (raw.exitCode == ARRIVED_DAMAGED) {
+            throw new RemoteException(name, Failure.COMMAND_FAILED, "upload to " + path + " arrived damaged " + UPLOAD_ATTEMPTS + " times ("
+                    + raw.text(raw.err).strip() + ", not " + sha256 + "); the file was left as it was");
+        }
         if (raw.exitCode == CHECK_REJECTED) {
             throw new RemoteException(name, Failure.CHECK_FAILED, path + ": " + raw.text(raw.err).strip());
         }
@@ -105,6 +125,7 @@ final class SshHost implements Host, AutoCloseable {
             throw new RemoteException(name, Failure.COMMAND_FAILED, "upload to " + path + " failed: " + raw.text(raw.err).strip());
         }
     }
+
 
     @Override
     public Optional<byte[]> read(String path) throws RemoteException {
