@@ -1,18 +1,17 @@
 package io.oth.backup;
 
+import io.oth.fleet.FleetConnector;
 import io.oth.install.InstallPhases;
 import io.oth.install.InstallPlaybook;
 import io.oth.lock.Holder;
 import io.oth.lock.NodeLocks;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
-import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
 import io.oth.remote.Host;
 import io.oth.remote.HostConnection;
 import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
-import io.oth.remote.ssh.SshFleet;
 import io.oth.site.Node;
 import io.oth.site.Site;
 
@@ -34,14 +33,14 @@ public final class Backups {
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
     private final Site site;
-    private final ConnectOptions options;
+    private final FleetConnector connector;
     private final Optional<Holder> holder;
     private final String dir = InstallPlaybook.load().backups().dir();
 
     /** @param holder the run holding the site's lock, which {@link #now()} and {@link #restore} also take on the storage node */
-    public Backups(Site site, ConnectOptions options, Optional<Holder> holder) {
+    public Backups(Site site, FleetConnector connector, Optional<Holder> holder) {
         this.site = site;
-        this.options = options;
+        this.connector = connector;
         this.holder = holder;
     }
 
@@ -93,7 +92,7 @@ public final class Backups {
         if (!site.storage().database().isLocal()) {
             throw new IllegalArgumentException(site.file() + ": storage.database is external: back it up where it runs");
         }
-        return SshFleet.connectOne(site, node, options);
+        return connector.connectOne(site, node);
     }
 
     private NodeLocks lock(HostConnection storage) throws RemoteException {

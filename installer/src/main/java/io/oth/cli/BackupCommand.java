@@ -2,7 +2,6 @@ package io.oth.cli;
 
 import io.oth.backup.Backups;
 import io.oth.lock.Holder;
-import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
 import io.oth.report.Table;
 import io.oth.site.Site;
@@ -53,7 +52,7 @@ final class BackupCommand extends CommandGroup {
         private int backup(Site site, Optional<Holder> holder) {
             PrintWriter err = spec.commandLine().getErr();
             try {
-                run(new Backups(site, options.connectOptions(site, HostKeyTrust.REFUSE), holder), spec.commandLine().getOut());
+                run(new Backups(site, options.connector(site), holder), spec.commandLine().getOut());
                 return ExitCode.OK.code();
             } catch (IllegalArgumentException e) {
                 err.println("oth: " + e.getMessage());

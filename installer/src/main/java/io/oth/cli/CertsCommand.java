@@ -8,7 +8,6 @@ import io.oth.phase.RunReport;
 import io.oth.remote.Fleet;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
-import io.oth.remote.ssh.SshFleet;
 import io.oth.report.Table;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
@@ -50,7 +49,7 @@ final class CertsCommand extends CommandGroup {
             Site site = inputs.get().site();
             Table table = new Table("NODE", "SERVICE", "EXPIRES", "DAYS LEFT", "ISSUER");
             boolean renewSoon = false;
-            try (Fleet fleet = SshFleet.connect(site, site.nodesWithRole("storage"), options.connectOptions(site, HostKeyTrust.REFUSE))) {
+            try (Fleet fleet = options.connector(site).connect(site, site.nodesWithRole("storage"))) {
                 for (Fleet.Reach reach : fleet.reaches()) {
                     if (reach.host().isEmpty()) {
                         err.println("oth: " + reach.failure().orElseThrow().getMessage());

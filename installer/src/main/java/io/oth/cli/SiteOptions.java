@@ -1,5 +1,6 @@
 package io.oth.cli;
 
+import io.oth.fleet.FleetConnector;
 import io.oth.install.Installer;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.HostKeyTrust;
@@ -83,6 +84,11 @@ public final class SiteOptions {
         err.println("oth: " + e.getMessage());
         err.println("  hint: " + e.failure().hint());
         return ExitCode.of(e.failure()).code();
+    }
+
+    /** How this run reaches the site's nodes: strict host keys, this run's timeout and concurrency. */
+    public FleetConnector connector(Site site) {
+        return FleetConnector.ssh(connectOptions(site, HostKeyTrust.REFUSE));
     }
 
     public ConnectOptions connectOptions(Site site, HostKeyTrust trust) {

@@ -1,12 +1,9 @@
 package io.oth.cli;
 
+import io.oth.fleet.FleetConnector;
 import io.oth.lock.Holder;
-import io.oth.lock.NodeLocks;
 import io.oth.remote.Fleet;
-import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
-import io.oth.remote.ConnectOptions;
-import io.oth.remote.ssh.SshFleet;
 import io.oth.report.Table;
 import io.oth.secret.PrivateFiles;
 import io.oth.site.Playbooks;
@@ -45,7 +42,7 @@ final class SupportCommand extends CommandGroup {
         @Mixin
         SiteOptions options;
 
-        abstract int run(Site site, Fleet fleet, ConnectOptions connect, PrintWriter out, PrintWriter err) throws IOException;
+        abstract int run(Site site, Fleet fleet, FleetConnector connect, PrintWriter out, PrintWriter err) throws IOException;
 
         /**
          * The lock options of a step that changes the nodes (open, close): it runs under the site's
@@ -82,10 +79,9 @@ final class SupportCommand extends CommandGroup {
         private int connected(Site site, Optional<Holder> holder) throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            ConnectOptions connect = options.connectOptions(site, HostKeyTrust.REFUSE);
-            try (Fleet fleet = SshFleet.connect(site, site.nodes(), connect);
-                    NodeLocks locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), connect.concurrency(), out::println) : NodeLocks.none()) {
-                return run(site, fleet, connect, out, err);
+            FleetConnector connector = options.connector(site);
+            try (Fleet fleet = connector.connect(site, site.nodes(), holder, out::println)) {
+                return run(site, fleet, connector, out, err);
             } catch (RemoteException e) {
                 return SiteOptions.failed(err, e);
             }
@@ -146,7 +142,7 @@ final class SupportCommand extends CommandGroup {
         }
 
         @Override
-        int run(Site site, Fleet fleet, ConnectOptions connect, PrintWriter out, PrintWriter err) throws IOException {
+        int run(Site site, Fleet fleet, FleetConnector connect, PrintWriter out, PrintWriter err) throws IOException {
             Instant now = Instant.now();
             List<SupportAccess.NodeOutcome> outcomes = SupportAccess.open(site, Playbooks.load(), fleet, grant, now, connect.concurrency());
             boolean all = outcomes.stream().allMatch(SupportAccess.NodeOutcome::ok);
@@ -178,7 +174,7 @@ final class SupportCommand extends CommandGroup {
         }
 
         @Override
-        int run(Site site, Fleet fleet, ConnectOptions connect, PrintWriter out, PrintWriter err) throws IOException {
+        int run(Site site, Fleet fleet, FleetConnector connect, PrintWriter out, PrintWriter err) throws IOException {
             List<SupportAccess.NodeOutcome> outcomes = SupportAccess.close(fleet, connect.concurrency());
             PrivateFiles.append(auditLog(site), Instant.now() + " close by " + System.getProperty("user.name")
                     + (outcomes.stream().allMatch(SupportAccess.NodeOutcome::ok) ? "" : " [not on every node]"));
@@ -189,7 +185,7 @@ final class SupportCommand extends CommandGroup {
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show, per node, whether support access is open and until when.")
     static final class Status extends Step {
         @Override
-        int run(Site site, Fleet fleet, ConnectOptions connect, PrintWriter out, PrintWriter err) {
+        int run(Site site, Fleet fleet, FleetConnector connect, PrintWriter out, PrintWriter err) {
             Instant now = Instant.now();
             List<SupportAccess.NodeStatus> rows = SupportAccess.status(Playbooks.load(), fleet, connect.concurrency());
             Table table = new Table("NODE", "SUPPORT", "UNTIL", "KEYS", "SESSIONS", "FIREWALL");

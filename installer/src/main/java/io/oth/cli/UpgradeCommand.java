@@ -1,17 +1,14 @@
 package io.oth.cli;
 
 import io.oth.backup.Backups;
+import io.oth.fleet.FleetConnector;
 import io.oth.install.InstallPhases;
 import io.oth.install.ReleaseBundle;
 import io.oth.lock.Holder;
-import io.oth.lock.NodeLocks;
-import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
 import io.oth.remote.Host;
-import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
-import io.oth.remote.ssh.SshFleet;
 import io.oth.secret.PrivateFiles;
 import io.oth.site.Site;
 import io.oth.site.StateDir;
@@ -84,10 +81,9 @@ final class UpgradeCommand implements Callable<Integer> {
     private int upgrade(Site site, ReleaseBundle release, Optional<Holder> holder) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ConnectOptions connect = options.connectOptions(site, HostKeyTrust.REFUSE);
-        try (Fleet fleet = SshFleet.connect(site, site.nodes(), connect);
-                NodeLocks locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), connect.concurrency(), line -> say(out, line)) : NodeLocks.none()) {
-            RollingUpgrade upgrade = new RollingUpgrade(site, fleet, line -> say(out, line), connect.concurrency());
+        FleetConnector connector = options.connector(site);
+        try (Fleet fleet = connector.connect(site, site.nodes(), holder, line -> say(out, line))) {
+            RollingUpgrade upgrade = new RollingUpgrade(site, fleet, line -> say(out, line), connector.concurrency());
             List<RollingUpgrade.AppNode> nodes = upgrade.survey();
             Host lb = upgrade.loadBalancer();
             String target;
