@@ -76,9 +76,7 @@ public final class Backups {
 
     /** Restores the application database from backup {@code id} (tables are replaced as they were then). */
     public void restore(String id) throws RemoteException {
-        if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("\"" + id + "\" is not a backup id (expected oth-YYYYMMDDTHHMMSSZ; see oth backup list)");
-        }
+        checkId(id);
         String file = dir + "/" + id + ".sql.gz";
         try (HostConnection storage = storage(); NodeLocks locks = lock(storage)) {
             check(storage.run(Command.shell("[ -f " + Command.quote(file) + " ] || { echo 'no backup " + id + " in " + dir + "' >&2; exit 1; };"
@@ -86,13 +84,25 @@ public final class Backups {
         }
     }
 
-    private HostConnection storage() throws RemoteException {
+    /** Refuses a site whose database oth does not run: there is nothing of it on the storage node to back up. */
+    public static Node storageNode(Site site) {
         Node node = site.nodesWithRole("storage").stream().findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(site.file() + ": no storage node: backups are of the local database"));
         if (!site.storage().database().isLocal()) {
             throw new IllegalArgumentException(site.file() + ": storage.database is external: back it up where it runs");
         }
-        return connector.connectOne(site, node);
+        return node;
+    }
+
+    /** Refuses what cannot be a backup's id before any node is asked for it. */
+    public static void checkId(String id) {
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("\"" + id + "\" is not a backup id (expected oth-YYYYMMDDTHHMMSSZ; see oth backup list)");
+        }
+    }
+
+    private HostConnection storage() throws RemoteException {
+        return connector.connectOne(site, storageNode(site));
     }
 
     private NodeLocks lock(HostConnection storage) throws RemoteException {
