@@ -1,7 +1,9 @@
 package io.oth.cli;
 
+import io.oth.phase.RunReport;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
+import io.oth.report.PlanReport;
 import io.oth.report.Table;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
@@ -54,14 +56,35 @@ final class SupportCommand extends CommandGroup {
         }
     }
 
-    /** A step that changes the nodes: under the site's lock, on this side and on every node. */
+    /**
+     * A step that changes the nodes: under the site's lock, on this side and on every node. With
+     * {@code --check} it only reads, so it takes no lock.
+     */
     abstract static class Change extends Step {
         @Mixin
         LockOptions locking;
 
+        @Option(names = "--check", description = "Plan only: show what would change on each node, change nothing (exit 6 when changes are pending).")
+        boolean check;
+
         @Override
         Optional<LockOptions> locking() {
-            return Optional.of(locking);
+            return check ? Optional.empty() : Optional.of(locking);
+        }
+
+        abstract int change(SupportGrant support, PrintWriter out, PrintWriter err) throws IOException;
+
+        abstract RunReport plan(SupportGrant support);
+
+        @Override
+        int run(SupportGrant support, PrintWriter out, PrintWriter err) throws IOException {
+            if (!check) {
+                return change(support, out, err);
+            }
+            RunReport plan = plan(support);
+            PlanReport.print(plan, out);
+            out.println("Nothing was changed (--check).");
+            return ExitCode.of(plan).code();
         }
     }
 
@@ -93,7 +116,12 @@ final class SupportCommand extends CommandGroup {
         }
 
         @Override
-        int run(SupportGrant support, PrintWriter out, PrintWriter err) throws IOException {
+        RunReport plan(SupportGrant support) {
+            return support.planOpen(grant);
+        }
+
+        @Override
+        int change(SupportGrant support, PrintWriter out, PrintWriter err) throws IOException {
             SupportGrant.Opened opened = support.open(grant);
             int code = report(opened.outcomes(), out, err);
             if (opened.everywhere()) {
@@ -110,7 +138,12 @@ final class SupportCommand extends CommandGroup {
             description = "End support access now on every node: keys, sudo rule, firewall addresses and running sessions.")
     static final class Close extends Change {
         @Override
-        int run(SupportGrant support, PrintWriter out, PrintWriter err) throws IOException {
+        RunReport plan(SupportGrant support) {
+            return support.planClose();
+        }
+
+        @Override
+        int change(SupportGrant support, PrintWriter out, PrintWriter err) throws IOException {
             return report(support.close(), out, err);
         }
     }

@@ -1,6 +1,9 @@
 package io.oth.support;
 
+import io.oth.phase.RunReport;
+import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
+import io.oth.remote.RemoteException;
 import io.oth.secret.PrivateFiles;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
@@ -10,7 +13,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code oth support open|close|status} as one service: the grant on the nodes through
@@ -65,6 +71,43 @@ public final class SupportGrant {
     /** What each node has now; changes nothing. */
     public List<SupportAccess.NodeStatus> status() {
         return SupportAccess.status(playbooks, fleet, concurrency);
+    }
+
+    /** What {@link #open} would do on each node, as install plans: read from the nodes, nothing changed. */
+    public RunReport planOpen(SupportAccess.Grant grant) {
+        Instant now = clock.instant();
+        Instant until = now.plus(grant.length());
+        return plan(s -> {
+            String verb = s.until().filter(u -> u.isAfter(now)).map(u -> "extend support access (was until " + u + ") until ")
+                    .orElse("open support access until ");
+            return Optional.of(verb + until + ": " + grant.keys().keys().size() + " key(s) for " + SupportAccess.USER
+                    + (s.entry() ? "; firewall lets " + String.join(", ", grant.addresses()) + " reach SSH" : ""));
+        });
+    }
+
+    /** What {@link #close} would do on each node: nothing where no grant is left. */
+    public RunReport planClose() {
+        Instant now = clock.instant();
+        return plan(s -> s.state(now).equals("closed") ? Optional.empty() : Optional.of("close support access: remove " + s.keys()
+                + " key(s)" + (s.entry() ? ", " + s.addresses().size() + " firewall address(es)" : "") + ", end " + s.sessions() + " session process(es)"));
+    }
+
+    /** One host per node: its change from what it has now, or why it could not be read. */
+    private RunReport plan(Function<SupportAccess.NodeStatus, Optional<String>> change) {
+        List<SupportAccess.NodeStatus> now = status();
+        List<RunReport.HostOutcome> hosts = new ArrayList<>();
+        for (int i = 0; i < now.size(); i++) {
+            SupportAccess.NodeStatus s = now.get(i);
+            Optional<RemoteException> unreached = fleet.reaches().get(i).failure();
+            if (s.problem().isPresent()) {
+                hosts.add(new RunReport.HostOutcome(s.node(), 0, List.of(), s.problem(),
+                        Optional.of(unreached.map(RemoteException::failure).orElse(Failure.COMMAND_FAILED))));
+                continue;
+            }
+            Optional<String> planned = change.apply(s);
+            hosts.add(new RunReport.HostOutcome(s.node(), planned.isEmpty() ? 1 : 0, planned.stream().toList(), Optional.empty(), Optional.empty()));
+        }
+        return new RunReport(true, hosts, fleet.sessionsOpened(), fleet.connectionsOpened());
     }
 
     private void audit(String line) throws IOException {
