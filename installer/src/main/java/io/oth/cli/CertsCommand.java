@@ -2,6 +2,7 @@ package io.oth.cli;
 
 import io.oth.ca.CaException;
 import io.oth.ca.CertificateStatus;
+import io.oth.ca.SiteCa;
 import io.oth.install.InstallPhases;
 import io.oth.install.Installer;
 import io.oth.phase.RunReport;
@@ -19,11 +20,10 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code oth certs status|rotate}: the certificates the site CA gave the services. */
@@ -55,14 +55,14 @@ final class CertsCommand extends CommandGroup {
                         err.println("oth: " + reach.failure().orElseThrow().getMessage());
                         continue;
                     }
-                    for (Map.Entry<String, String> cert : new java.util.TreeMap<>(InstallPhases.SERVICE_CERTIFICATES).entrySet()) {
+                    for (Map.Entry<String, String> cert : new TreeMap<>(InstallPhases.SERVICE_CERTIFICATES).entrySet()) {
                         Optional<byte[]> pem = reach.host().get().read(cert.getValue());
                         if (pem.isEmpty()) {
                             table.row(reach.node().name(), cert.getKey(), "-", "-", "none installed");
                             continue;
                         }
                         CertificateStatus s = inputs.get().ca().status(new String(pem.get(), StandardCharsets.US_ASCII));
-                        renewSoon |= s.daysLeft() < 30;
+                        renewSoon |= s.daysLeft() < SiteCa.DEFAULT_RENEWAL_WINDOW.toDays();
                         table.row(reach.node().name(), cert.getKey(), s.notAfter().toString(), String.valueOf(s.daysLeft()),
                                 s.issuedByThisCa() ? "site CA" : "NOT this site's CA");
                     }
@@ -90,19 +90,15 @@ final class CertsCommand extends CommandGroup {
         @Mixin
         LockOptions locking;
 
-        @Option(names = "--service", paramLabel = "SERVICE", split = ",", description = "Only these services (mariadb, rabbitmq, minio); default: all.")
+        @Option(names = "--service", paramLabel = "SERVICE", split = ",", converter = OptionRanges.CertifiedService.class,
+                completionCandidates = OptionRanges.CertifiedService.class, description = "Only these services (${COMPLETION-CANDIDATES}); default: all.")
         Set<String> services;
 
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Set<String> known = InstallPhases.SERVICE_CERTIFICATES.keySet();
-            Set<String> chosen = services == null ? known : services;
-            if (!known.containsAll(chosen)) {
-                err.println("oth: --service: expected some of " + new TreeSet<>(known) + ", got " + new TreeSet<>(chosen));
-                return ExitCode.USAGE.code();
-            }
+            Set<String> chosen = services == null ? InstallPhases.SERVICE_CERTIFICATES.keySet() : services;
             Optional<Installer.Inputs> inputs = options.inputs(err);
             if (inputs.isEmpty()) {
                 return ExitCode.USAGE.code();
@@ -114,7 +110,7 @@ final class CertsCommand extends CommandGroup {
                 }
                 try {
                     RunReport report = Installer.install(saved.get().rotating(chosen), options.connectOptions(inputs.get().site(), HostKeyTrust.REFUSE),
-                            false, Optional.of(holder), Duration.ofSeconds(60), out);
+                            false, Optional.of(holder), OptionRanges.FirewallRevert.byDefault(), out);
                     out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");
                     return report.failed() ? ExitCode.FAILED.code() : ExitCode.OK.code();
                 } catch (RemoteException e) {
