@@ -18,8 +18,6 @@ import java.util.Optional;
 
 /** The options every command that acts on a site shares. */
 public final class SiteOptions {
-    static final String PASSPHRASE_VARIABLE = "OTH_KEY_PASSPHRASE";
-
     @Option(names = {"-s", "--site"}, paramLabel = "FILE", description = "The site file (default: $OTH_SITE, else ./site.yml).")
     Path site;
 
@@ -104,7 +102,7 @@ public final class SiteOptions {
 
     /** The key passphrase: from the environment, else from the terminal without echo, else none. */
     private static char[] passphrase() {
-        String fromEnv = System.getenv(PASSPHRASE_VARIABLE);
+        String fromEnv = System.getenv(ConnectOptions.PASSPHRASE_VARIABLE);
         if (fromEnv != null) {
             return fromEnv.toCharArray();
         }
