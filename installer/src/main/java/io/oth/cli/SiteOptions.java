@@ -60,9 +60,7 @@ public final class SiteOptions {
         try {
             return Optional.of(Installer.prepare(site.get(), Clock.systemUTC()));
         } catch (Installer.InputException e) {
-            e.problems().forEach(p -> err.println("oth: " + p));
-            err.println("oth: nothing was uploaded");
-            return Optional.empty();
+            return refused(err, e);
         }
     }
 
@@ -71,10 +69,15 @@ public final class SiteOptions {
         try {
             return Optional.of(inputs.saved());
         } catch (Installer.InputException e) {
-            e.problems().forEach(p -> err.println("oth: " + p));
-            err.println("oth: nothing was uploaded");
-            return Optional.empty();
+            return refused(err, e);
         }
+    }
+
+    /** Prints every problem of what an install would upload; nothing is. */
+    static <T> Optional<T> refused(PrintWriter err, Installer.InputException e) {
+        e.problems().forEach(p -> err.println("oth: " + p));
+        err.println("oth: nothing was uploaded");
+        return Optional.empty();
     }
 
     /** Prints why a host could not be used, with the hint, and gives the exit code that says so. */

@@ -1,6 +1,8 @@
 package io.oth.cli;
 
+import io.oth.ca.CaException;
 import io.oth.fleet.FleetConnector;
+import io.oth.install.Installer;
 import io.oth.lock.Holder;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
@@ -52,11 +54,14 @@ abstract class SiteStep implements Callable<Integer> {
         return Optional.empty();
     }
 
-    /** Checks this side's input before any node is touched; an {@link IllegalArgumentException} says what is wrong. */
-    void prepare(Site site) {
+    /**
+     * Checks this side's input before any node is touched: an {@link IllegalArgumentException} says
+     * what is wrong, an {@link Installer.InputException} lists what an install could not upload.
+     */
+    void prepare(Site site) throws Installer.InputException {
     }
 
-    abstract int run(Context context) throws IOException, RemoteException, RollingUpgrade.UpgradeException;
+    abstract int run(Context context) throws IOException, RemoteException, RollingUpgrade.UpgradeException, Installer.InputException, CaException;
 
     @Override
     public final Integer call() throws IOException {
@@ -71,6 +76,9 @@ abstract class SiteStep implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("oth: " + e.getMessage());
             return ExitCode.USAGE.code();
+        } catch (Installer.InputException e) {
+            SiteOptions.refused(err, e);
+            return ExitCode.USAGE.code();
         }
         Optional<LockOptions> lock = locking();
         return lock.isEmpty() ? run(site, Optional.empty()) : lock.get().run(site, spec, err, holder -> run(site, Optional.of(holder)));
@@ -84,6 +92,12 @@ abstract class SiteStep implements Callable<Integer> {
             err.println("oth: " + e.getMessage());
             e.notes().forEach(err::println);
             return ExitCode.of(e.failure()).code();
+        } catch (Installer.InputException e) {
+            SiteOptions.refused(err, e);
+            return ExitCode.USAGE.code();
+        } catch (CaException e) {
+            err.println("oth: " + e.getMessage());
+            return ExitCode.FAILED.code();
         } catch (RemoteException e) {
             return SiteOptions.failed(err, e);
         }
