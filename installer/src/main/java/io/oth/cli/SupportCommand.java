@@ -60,7 +60,7 @@ final class SupportCommand extends CommandGroup {
      * A step that changes the nodes: under the site's lock, on this side and on every node. With
      * {@code --check} it only reads, so it takes no lock.
      */
-    abstract static class Change extends Step {
+    abstract static class Changing extends Step {
         @Mixin
         LockOptions locking;
 
@@ -91,7 +91,7 @@ final class SupportCommand extends CommandGroup {
     @Command(name = "open", mixinStandardHelpOptions = true,
             description = {"Let the support staff's keys in from the site's support addresses for a limited time. "
                     + "Run again to extend or shorten the grant (the keys given replace the earlier ones)."})
-    static final class Open extends Change {
+    static final class Open extends Changing {
         @Option(names = "--key", required = true, paramLabel = "FILE",
                 description = "The support staff's OpenSSH public key(s), one per line (a .pub or authorized_keys file without options).")
         Path keyFile;
@@ -136,7 +136,7 @@ final class SupportCommand extends CommandGroup {
 
     @Command(name = "close", mixinStandardHelpOptions = true,
             description = "End support access now on every node: keys, sudo rule, firewall addresses and running sessions.")
-    static final class Close extends Change {
+    static final class Close extends Changing {
         @Override
         RunReport plan(SupportGrant support) {
             return support.planClose();
