@@ -82,7 +82,7 @@ public final class RecordingHost implements Host {
         return this;
     }
 
-    /** A command whose text contains {@code part} fails (exit 1) with {@code stderr}. */
+    /** A command whose text contains {@code part} fails (exit 1) with {@code stderr}; an upload whose line contains it throws. */
     public synchronized RecordingHost failWhen(String part, String stderr) {
         failing.put(part, stderr);
         return this;
@@ -136,7 +136,15 @@ public final class RecordingHost implements Host {
 
     @Override
     public void upload(byte[] content, String path, String owner, String mode, String check) throws RemoteException {
-        record("upload " + path + " " + owner + " " + mode);
+        String line = "upload " + path + " " + owner + " " + mode;
+        synchronized (this) {
+            record(line);
+            for (Map.Entry<String, String> f : failing.entrySet()) {
+                if (line.contains(f.getKey())) {
+                    throw new RemoteException(name, Failure.COMMAND_FAILED, f.getValue());
+                }
+            }
+        }
         files.put(path, new File(content.clone(), owner, mode));
     }
 

@@ -1,0 +1,183 @@
+package io.oth.phase;
+
+import io.oth.op.Change;
+import io.oth.op.FileOp;
+import io.oth.op.Operation;
+import io.oth.op.Probe;
+import io.oth.remote.Failure;
+import io.oth.remote.RecordingFleet;
+import io.oth.remote.RecordingHost;
+import io.oth.site.Site;
+import io.oth.site.SiteFixtures;
+import io.oth.site.SiteLoader;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The phase runner against recording hosts: what a user sees of ordering, concurrency, failures, the journal and --check. */
+class PhaseRunnerTest {
+    @TempDir
+    Path dir;
+    private Site site;
+    private RecordingFleet fleet;
+    private Journal journal;
+    private final StringWriter out = new StringWriter();
+
+    @BeforeEach
+    void site() throws Exception {
+        site = SiteLoader.load(SiteFixtures.stage("good/minimal.yml", dir));
+        fleet = new RecordingFleet(site);
+        journal = new Journal(dir.resolve("state/journal"));
+    }
+
+    /** A phase for every role that writes one file, {@code /etc/NAME}. */
+    private static Phase writes(String name) {
+        return phase(name, t -> List.of(FileOp.text("/etc/" + name, name + "\n", "root:root", "0644")));
+    }
+
+    private static Phase phase(String name, Function<Target, List<Operation>> ops) {
+        return new Phase() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String title() {
+                return "Phase " + name;
+            }
+
+            @Override
+            public boolean appliesTo(Target target) {
+                return true;
+            }
+
+            @Override
+            public List<Operation> operations(Target target) {
+                return ops.apply(target);
+            }
+        };
+    }
+
+    private RunReport run(boolean check, int concurrency, Phase... phases) {
+        return new PhaseRunner(site, fleet, check, journal, fleet::connection, new PrintWriter(out), concurrency).run(List.of(phases));
+    }
+
+    @Test
+    void eachNodeRunsThePhasesInTheirOrder() {
+        RunReport report = run(false, 3, writes("one"), writes("two"), writes("three"));
+        assertFalse(report.failed(), out::toString);
+        for (String node : List.of("lb", "app1", "storage")) {
+            assertEquals(List.of("upload /etc/one root:root 0644", "upload /etc/two root:root 0644", "upload /etc/three root:root 0644"),
+                    fleet.host(node).uploads(), node);
+        }
+        assertEquals(9, report.changes());
+        assertTrue(out.toString().contains("[app1] == Phase two\n[app1] create /etc/two (0644 root:root)"), out::toString);
+    }
+
+    @Test
+    void nodesRunAtTheSameTimeUpToTheConcurrency() {
+        CyclicBarrier all = new CyclicBarrier(3);
+        Phase meet = phase("meet", t -> List.of(new Always("meet", context -> {
+            try {
+                all.await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("the nodes did not run at the same time", e);
+            }
+        })));
+        RunReport report = run(false, 3, meet);
+        assertFalse(report.failed(), out::toString);
+        assertEquals(3, report.changes());
+    }
+
+    @Test
+    void aNodeThatFailsSkipsItsLaterPhasesAndTheOthersGoOn() {
+        fleet.host("storage").failWhen("upload /etc/one", "disk full");
+        RunReport report = run(false, 3, writes("one"), writes("two"));
+        assertTrue(report.failed());
+        assertEquals(List.of("upload /etc/one root:root 0644"), fleet.host("storage").uploads(), "storage stops after its failure");
+        assertEquals(2, fleet.host("lb").uploads().size());
+        assertEquals(2, fleet.host("app1").uploads().size());
+        RunReport.HostOutcome storage = report.hosts().get(2);
+        assertEquals(Optional.of("one: storage: remote operation failed: disk full"), storage.failure());
+        assertTrue(out.toString().contains("[storage] FAILED in one: storage: remote operation failed: disk full"), out::toString);
+    }
+
+    @Test
+    void anUnreachableNodeFailsAloneAndTheOthersAreInstalled() {
+        fleet.unreachable("app1", Failure.NODE_UNREACHABLE);
+        RunReport report = run(false, 3, writes("one"));
+        assertTrue(report.hosts().get(1).isFailed());
+        assertEquals(List.of(), fleet.host("app1").log());
+        assertEquals(1, fleet.host("lb").uploads().size());
+        assertTrue(out.toString().contains("[app1] unreachable: app1: unreachable from the bastion"), out::toString);
+    }
+
+    @Test
+    void theJournalRecordsEveryHostPhaseAndTheEndOfTheRun() throws Exception {
+        run(false, 3, writes("one"), writes("two"));
+        List<String> lines = Files.readAllLines(journal.file());
+        assertTrue(lines.get(0).contains("\tstart\tapply\t"), lines::toString);
+        assertEquals(6, lines.stream().filter(l -> l.contains("\tdone\t")).count(), lines::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\tdone\tstorage\ttwo\t1\t")), lines::toString);
+        assertTrue(lines.get(lines.size() - 1).contains("\tend\tok\t"), lines::toString);
+        assertEquals(new Journal.Review(Optional.empty(), List.of()), journal.review());
+    }
+
+    @Test
+    void aRunAfterAnInterruptedOneSaysSoAndRedoesOnlyWhatTheNodesLack() throws Exception {
+        journal.start("r0", "apply");
+        journal.done("r0", "lb", "one", 1);
+        fleet.host("lb").has("/etc/one", "one\n", "root:root", "0644");
+        RunReport report = run(false, 3, writes("one"), writes("two"));
+        assertFalse(report.failed(), out::toString);
+        assertTrue(out.toString().contains("resuming after an interrupted run (r0, started "), out::toString);
+        assertTrue(out.toString().contains("1 host phase(s) had finished"), out::toString);
+        assertEquals(List.of("upload /etc/two root:root 0644"), fleet.host("lb").uploads(), "lb's finished phase is checked, not redone");
+        assertEquals(2, fleet.host("app1").uploads().size());
+        assertEquals(Optional.empty(), journal.review().interrupted());
+    }
+
+    @Test
+    void checkModePlansEverythingAndChangesNothing() {
+        fleet.host("lb").has("/etc/one", "old\n", "root:root", "0644");
+        RunReport report = run(true, 3, writes("one"), writes("two"));
+        assertTrue(report.check());
+        assertEquals(6, report.changes());
+        for (String node : List.of("lb", "app1", "storage")) {
+            assertEquals(List.of(), fleet.host(node).uploads(), node);
+            assertEquals(List.of(), fleet.host(node).commands(), node + " ran only probes");
+        }
+        assertTrue(out.toString().contains("[lb] would write /etc/one (0644 root:root)\n[lb] --- a/etc/one"), out::toString);
+        assertFalse(Files.exists(journal.file()), "a plan writes no journal");
+    }
+
+    /** An operation that always plans one change. */
+    private record Always(String subject, Change.Action action) implements Operation {
+        @Override
+        public List<Probe> probes() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+            return Optional.of(Change.of(subject, action));
+        }
+    }
+}
