@@ -1,0 +1,30 @@
+package io.oth.install.phase;
+
+import io.oth.install.DatabaseAccessOp;
+import io.oth.install.InstallPlaybook;
+import io.oth.install.Installer;
+import io.oth.op.Operation;
+import io.oth.phase.Target;
+import io.oth.site.AppAccounts;
+import io.oth.site.Node;
+
+import java.util.List;
+
+/** The application's database and account on the local MariaDB, reachable from the app nodes only. */
+public final class DatabaseAccounts extends InstallPhase {
+    private final Installer.Inputs inputs;
+
+    public DatabaseAccounts(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs) {
+        super(spec);
+        this.inputs = inputs;
+    }
+
+    @Override
+    public List<Operation> operations(Target t) {
+        if (!t.site().storage().database().isLocal()) {
+            return List.of();
+        }
+        List<String> apps = t.site().nodesWithRole(Roles.APP).stream().map(Node::address).toList();
+        return List.of(new DatabaseAccessOp(AppAccounts.DATABASE, AppAccounts.DATABASE_USER, inputs.secret(AppAccounts.DATABASE_SECRET), apps));
+    }
+}

@@ -1,0 +1,35 @@
+package io.oth.install.phase;
+
+import io.oth.install.InstallPlaybook;
+import io.oth.install.NodeLayout;
+import io.oth.op.FileOp;
+import io.oth.op.Operation;
+import io.oth.op.ServiceOp;
+import io.oth.phase.Target;
+import io.oth.template.Templates;
+
+import java.util.List;
+import java.util.Map;
+
+/** A daily backup of the local database by cron, kept for the days playbooks/install.yml says. */
+public final class DatabaseBackups extends InstallPhase {
+    private final InstallPlaybook playbook;
+
+    public DatabaseBackups(InstallPlaybook.PhaseSpec spec, InstallPlaybook playbook) {
+        super(spec);
+        this.playbook = playbook;
+    }
+
+    @Override
+    public List<Operation> operations(Target t) {
+        if (!t.site().storage().database().isLocal()) {
+            return List.of();
+        }
+        Map<String, Object> vars = Map.of("site", t.site().name(), "dir", playbook.backups().dir(),
+                "retention_days", playbook.backups().retentionDays(), "database", "oth");
+        return List.of(
+                FileOp.text(NodeLayout.BACKUP_SCRIPT, Templates.render("backup/oth-backup.peb", vars), "root:root", "0755").checkedWith("sh -n \"$1\""),
+                FileOp.text("/etc/cron.d/oth-backup", Templates.render("backup/oth-backup.cron.peb", vars), "root:root", "0644"),
+                new ServiceOp("cron", t.facts().init(), false));
+    }
+}

@@ -1,0 +1,31 @@
+package io.oth.install.phase;
+
+import io.oth.install.InstallPlaybook;
+import io.oth.install.Installer;
+import io.oth.install.MinioAccessOp;
+import io.oth.op.Operation;
+import io.oth.phase.Target;
+import io.oth.site.AppAccounts;
+
+import java.util.List;
+
+/** The application's bucket, policy and user, through MinIO's APIs once it answers (the objects phase started it). */
+public final class ObjectsAccounts extends InstallPhase {
+    private final Installer.Inputs inputs;
+
+    public ObjectsAccounts(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs) {
+        super(spec);
+        this.inputs = inputs;
+    }
+
+    @Override
+    public List<Operation> operations(Target t) {
+        if (!t.site().storage().objects().isLocal()) {
+            return List.of();
+        }
+        MinioAccessOp.Endpoint endpoint = new MinioAccessOp.Endpoint(t.node().address(), Objects.MINIO_PORT, inputs.ca().rootCertificate(),
+                Objects.MINIO_ROOT_USER, inputs.secret("minio.root"));
+        return List.of(new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY,
+                inputs.secret(AppAccounts.OBJECTS_SECRET), t.facts().init()));
+    }
+}
