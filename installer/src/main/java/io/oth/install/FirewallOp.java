@@ -32,6 +32,9 @@ import java.util.Set;
  * <p>/etc/nftables.conf is the only source of rules; a live ruleset that drifted from what oth
  * applied (someone ran {@code nft add ...}) is put back. A support grant that is open survives the
  * reload: the node re-adds its addresses for the rest of the grant ({@link SupportAccess#REOPEN}).
+ *
+ * <p>The node's own revert is not a runner-driven undo ({@link Change#undo()}, {@code phase.Rollback}):
+ * it must work when oth can no longer reach the node, which is exactly when those cannot run.
  */
 public final class FirewallOp implements Operation {
     static final String PATH = "/etc/nftables.conf";

@@ -30,7 +30,9 @@ import java.util.function.Consumer;
 /**
  * Runs the phases in order on every node, the nodes concurrently. On each node a phase reads facts
  * (one session), plans the difference, and in apply mode executes exactly that plan. A node that
- * fails skips the rest of its phases; the others go on. "Changed" is defined here only: a planned
+ * fails skips the rest of its phases; the others go on. When a change fails, the runner undoes the
+ * changes of that phase already applied on the node that say how ({@link Change#undo()}), newest
+ * first, then runs the phase's {@link Phase#cleanUp}. "Changed" is defined here only: a planned
  * change that was applied.
  */
 public final class PhaseRunner {
@@ -157,13 +159,24 @@ public final class PhaseRunner {
         if (!plan.isEmpty()) {
             say(name, "== " + phase.title());
         }
+        ApplyContext context = context(target.node(), host);
+        Rollback rollback = new Rollback();
+        if (!check && !plan.isEmpty()) {
+            phase.cleanUp(target).ifPresent(c -> rollback.push(c.summary(), () -> c.apply(context)));
+        }
         for (Change c : plan) {
             say(name, (check ? "would " : "") + c.summary());
             if (check && !c.detail().isEmpty()) {
                 say(name, c.detail());
             }
             if (!check) {
-                c.apply(context(target.node(), host));
+                try {
+                    c.apply(context);
+                } catch (RemoteException e) {
+                    rollback.unwind().forEach(undone -> say(name, "clean-up after the failure: " + undone));
+                    throw e;
+                }
+                c.undo().ifPresent(u -> rollback.push(u.summary(), () -> u.apply(context)));
                 crash.mid(phase.name());
             }
             outcomes.compute(name, (k, o) -> o.changed(c.summary()));

@@ -1,12 +1,16 @@
 package io.oth.phase;
 
+import io.oth.op.ApplyContext;
 import io.oth.op.Change;
 import io.oth.op.FileOp;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
 import io.oth.remote.RecordingFleet;
 import io.oth.remote.RecordingHost;
+import io.oth.remote.RemoteException;
 import io.oth.site.Site;
 import io.oth.site.SiteFixtures;
 import io.oth.site.SiteLoader;
@@ -18,6 +22,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -168,7 +173,72 @@ class PhaseRunnerTest {
         assertFalse(Files.exists(journal.file()), "a plan writes no journal");
     }
 
-    /** An operation that always plans one change. */
+    @Test
+    void aFailedChangeUndoesTheAppliedOnesNewestFirstThenCleansUp() {
+        fleet.host("app1").failWhen("step three", "no space left");
+        Phase phase = undoable(Optional.of(Change.of("remove the half-written state", c -> c.host().run(Command.shell("cleanup"),
+                Duration.ofSeconds(1)))));
+        RunReport report = run(false, 3, phase, writes("later"));
+        assertTrue(report.hosts().get(1).isFailed());
+        assertEquals(List.of("run step one", "run step two", "run step three", "run undo two", "run undo one", "run cleanup"),
+                fleet.host("app1").commands());
+        assertTrue(out.toString().contains("[app1] clean-up after the failure: undo step two\n[app1] clean-up after the failure: undo step one\n"
+                + "[app1] clean-up after the failure: remove the half-written state\n[app1] FAILED in steps"), out::toString);
+        assertEquals(List.of("run step one", "run step two", "run step three"), fleet.host("lb").commands(), "nothing is undone where all went well");
+        assertEquals(1, fleet.host("lb").uploads().size());
+    }
+
+    @Test
+    void checkModeUndoesAndCleansUpNothing() {
+        RunReport report = run(true, 3, undoable(Optional.of(Change.of("clean", c -> {
+            throw new AssertionError("a plan runs no clean-up");
+        }))));
+        assertFalse(report.failed());
+        assertEquals(List.of(), fleet.host("app1").commands());
+    }
+
+    /** Three commands, each with an undo command, and the given clean-up. */
+    private static Phase undoable(Optional<Change> cleanUp) {
+        Phase steps = phase("steps", t -> List.of(new Always("step one", step("one")), new Always("step two", step("two")),
+                new Always("step three", step("three"))));
+        return new Phase() {
+            @Override
+            public String name() {
+                return steps.name();
+            }
+
+            @Override
+            public String title() {
+                return steps.title();
+            }
+
+            @Override
+            public boolean appliesTo(Target target) {
+                return true;
+            }
+
+            @Override
+            public List<Operation> operations(Target target) {
+                return steps.operations(target);
+            }
+
+            @Override
+            public Optional<Change> cleanUp(Target target) {
+                return cleanUp;
+            }
+        };
+    }
+
+    private static Change.Action step(String name) {
+        return c -> {
+            CommandResult r = c.host().run(Command.shell("step " + name), Duration.ofSeconds(1));
+            if (!r.ok()) {
+                throw new RemoteException(c.host().name(), Failure.COMMAND_FAILED, r.diagnostic());
+            }
+        };
+    }
+
+    /** An operation that always plans one change; one made with an action that runs {@code step X} is undone by {@code undo X}. */
     private record Always(String subject, Change.Action action) implements Operation {
         @Override
         public List<Probe> probes() {
@@ -177,7 +247,27 @@ class PhaseRunnerTest {
 
         @Override
         public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
-            return Optional.of(Change.of(subject, action));
+            Change change = Change.of(subject, action);
+            if (!subject.startsWith("step ")) {
+                return Optional.of(change);
+            }
+            String undo = "undo " + subject.substring("step ".length());
+            return Optional.of(new Change() {
+                @Override
+                public String summary() {
+                    return change.summary();
+                }
+
+                @Override
+                public void apply(ApplyContext context) throws RemoteException {
+                    change.apply(context);
+                }
+
+                @Override
+                public Optional<Change> undo() {
+                    return Optional.of(Change.of("undo " + subject, c -> c.host().run(Command.shell(undo), Duration.ofSeconds(1))));
+                }
+            });
         }
     }
 }

@@ -189,10 +189,11 @@ public final class RecordingHost implements Host {
     /** The command as a person reads it: a shell script as its text, not quoted for {@code sh -c}. */
     private static String shown(Command command) {
         String text = command.render(false);
-        if (text.startsWith("sh -c '") && text.endsWith("'")) {
-            return text.substring("sh -c '".length(), text.length() - 1).replace("'\"'\"'", "'");
+        if (!text.startsWith("sh -c ")) {
+            return text;
         }
-        return text;
+        String script = text.substring("sh -c ".length());
+        return script.startsWith("'") ? script.substring(1, script.length() - 1).replace("'\"'\"'", "'") : script;
     }
 
     private synchronized void record(String line) throws RemoteException {
