@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * {@link #answer} gets that answer; {@code file:PATH} gets what {@link FileOp}'s probe prints for the
  * files uploaded here (so a second run sees the first run's files); the facts every run reads get a
  * healthy node's; any other probe answers nothing with exit 0. Other commands succeed with no output
- * unless {@link #when} scripts them. {@link #failWhen} makes a command fail, {@link #dropAfter}
- * makes the connection drop.
+ * unless {@link #when} scripts them. {@link #failWhen} makes a command (not a probe script: script
+ * the probe's answer) or an upload fail, {@link #dropAfter} makes the connection drop.
  */
 public final class RecordingHost implements Host {
     private static final Pattern PROBE_KEY = Pattern.compile("printf '%s %s\\\\n' '@@oth-probe' '(\\S+)'");
@@ -169,13 +169,13 @@ public final class RecordingHost implements Host {
         }
         hook.run();
         synchronized (this) {
+            if (text.contains("@@oth-probe")) {
+                return new CommandResult(0, probeOutput(text), "");
+            }
             for (Map.Entry<String, String> f : failing.entrySet()) {
                 if (text.contains(f.getKey())) {
                     return new CommandResult(1, "", f.getValue());
                 }
-            }
-            if (text.contains("@@oth-probe")) {
-                return new CommandResult(0, probeOutput(text), "");
             }
             for (Map.Entry<String, CommandResult> s : scripted.entrySet()) {
                 if (text.contains(s.getKey())) {
