@@ -39,19 +39,20 @@ public final class InstallPhases {
 
     public InstallPhases(Installer.Inputs inputs, InstallPlaybook playbook, Playbooks network, Duration firewallRevert) {
         this.playbook = playbook;
+        ServicePorts ports = ServicePorts.of(network);
         known.put("packages", spec -> new DebianPackages(spec, playbook));
         known.put("hosts", HostsFile::new);
         known.put("external", ExternalEndpoints::new);
         known.put("database", spec -> new Database(spec, inputs));
         known.put("database-accounts", spec -> new DatabaseAccounts(spec, inputs));
         known.put("backups", spec -> new DatabaseBackups(spec, playbook));
-        known.put("broker", spec -> new Broker(spec, inputs));
+        known.put("broker", spec -> new Broker(spec, inputs, ports));
         known.put("broker-accounts", spec -> new BrokerAccounts(spec, inputs));
-        known.put("objects", spec -> new Objects(spec, inputs));
-        known.put("objects-accounts", spec -> new ObjectsAccounts(spec, inputs));
-        known.put("haproxy", spec -> new LoadBalancer(spec, inputs));
-        known.put("application", spec -> new Application(spec, inputs));
-        known.put("traefik", spec -> new Traefik(spec, inputs));
+        known.put("objects", spec -> new Objects(spec, inputs, ports));
+        known.put("objects-accounts", spec -> new ObjectsAccounts(spec, inputs, ports));
+        known.put("haproxy", spec -> new LoadBalancer(spec, inputs, ports));
+        known.put("application", spec -> new Application(spec, inputs, ports));
+        known.put("traefik", spec -> new Traefik(spec, inputs, ports));
         known.put("firewall", spec -> new Firewall(spec, network, firewallRevert));
     }
 

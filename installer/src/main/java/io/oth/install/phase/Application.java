@@ -2,6 +2,7 @@ package io.oth.install.phase;
 
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
+import io.oth.install.ServicePorts;
 import io.oth.install.NodeLayout;
 import io.oth.install.ReleaseBundle;
 import io.oth.op.FileOp;
@@ -38,10 +39,12 @@ import static io.oth.install.NodeLayout.SYSTEM_CAS;
 /** The OTH application's release on the app nodes: its account, bundle, settings, secrets and service. */
 public final class Application extends InstallPhase {
     private final Installer.Inputs inputs;
+    private final ServicePorts ports;
 
-    public Application(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs) {
+    public Application(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
         super(spec);
         this.inputs = inputs;
+        this.ports = ports;
     }
 
     @Override
@@ -87,14 +90,14 @@ public final class Application extends InstallPhase {
         Optional<Node> storage = site.nodesWithRole(Roles.STORAGE).stream().findFirst();
         vars.put("database", site.storage().database().external()
                 .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "user", e.user(), "ca_file", SYSTEM_CAS))
-                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 3306, "user", AppAccounts.DATABASE_USER, "ca_file", APP_SITE_CA)));
+                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", ports.mariadb(), "user", AppAccounts.DATABASE_USER, "ca_file", APP_SITE_CA)));
         vars.put("broker", site.storage().broker().external()
                 .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "user", e.user(), "ca_file", SYSTEM_CAS))
-                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", 5671, "user", AppAccounts.BROKER_USER, "ca_file", APP_SITE_CA)));
+                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", ports.amqps(), "user", AppAccounts.BROKER_USER, "ca_file", APP_SITE_CA)));
         vars.put("objects", site.storage().objects().external()
                 .map(e -> Map.<String, Object>of("endpoint", e.endpoint(), "region", e.region(), "bucket", e.bucket(), "access_key", e.accessKey(),
                         "ca_file", SYSTEM_CAS))
-                .orElseGet(() -> Map.of("endpoint", "https://" + Addresses.hostPort(storage.orElseThrow().address(), Objects.MINIO_PORT),
+                .orElseGet(() -> Map.of("endpoint", "https://" + Addresses.hostPort(storage.orElseThrow().address(), ports.minio()),
                         "region", "us-east-1", "bucket", AppAccounts.OBJECTS_BUCKET, "access_key", AppAccounts.OBJECTS_KEY, "ca_file", APP_SITE_CA)));
         return Templates.render("oth-app/app.properties.peb", vars);
     }

@@ -2,6 +2,7 @@ package io.oth.install.phase;
 
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
+import io.oth.install.ServicePorts;
 import io.oth.install.LoopbackOnlyOp;
 import io.oth.install.ServiceCertOp;
 import io.oth.op.FileOp;
@@ -26,10 +27,12 @@ public final class Broker extends InstallPhase {
     private static final String SERVICE = "rabbitmq-server";
 
     private final Installer.Inputs inputs;
+    private final ServicePorts ports;
 
-    public Broker(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs) {
+    public Broker(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
         super(spec);
         this.inputs = inputs;
+        this.ports = ports;
     }
 
     @Override
@@ -37,7 +40,8 @@ public final class Broker extends InstallPhase {
         if (!t.site().storage().broker().isLocal()) {
             return List.of();
         }
-        Map<String, Object> vars = Map.of("site", t.site().name(), "address", t.node().address(), "plain_amqp", t.site().storage().plainAmqp());
+        Map<String, Object> vars = Map.of("site", t.site().name(), "address", t.node().address(), "plain_amqp", t.site().storage().plainAmqp(),
+                "amqp_port", ports.amqp(), "amqps_port", ports.amqps(), "management_port", ports.managementTls());
         return List.of(
                 FileOp.text("/etc/rabbitmq/enabled_plugins", "[rabbitmq_management].\n", "root:rabbitmq", "0644").notifying(SERVICE),
                 FileOp.text("/etc/rabbitmq/rabbitmq-env.conf", Templates.render("rabbitmq/rabbitmq-env.conf.peb", vars), "root:root", "0644")

@@ -2,6 +2,7 @@ package io.oth.install.phase;
 
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
+import io.oth.install.ServicePorts;
 import io.oth.install.NodeLayout;
 import io.oth.install.ProgramBundle;
 import io.oth.install.ServiceCertOp;
@@ -26,14 +27,15 @@ import static io.oth.install.NodeLayout.MINIO_USER;
 
 /** MinIO on the storage node, with its certificate from the site CA, when object storage is local. */
 public final class Objects extends InstallPhase {
-    static final int MINIO_PORT = 9000;
     static final String MINIO_ROOT_USER = "oth-admin";
 
     private final Installer.Inputs inputs;
+    private final ServicePorts ports;
 
-    public Objects(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs) {
+    public Objects(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
         super(spec);
         this.inputs = inputs;
+        this.ports = ports;
     }
 
     @Override
@@ -46,7 +48,7 @@ public final class Objects extends InstallPhase {
         Map<String, Object> vars = Map.of("user", MINIO_USER, "binary", MINIO_HOME + "current/minio", "data", MINIO_DATA);
         String environment = "# Managed by oth: MinIO's settings; the root credentials are for oth and operators only.\n"
                 + "MINIO_ROOT_USER=" + MINIO_ROOT_USER + "\nMINIO_ROOT_PASSWORD=" + inputs.secret("minio.root").reveal() + "\n"
-                + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + Addresses.hostPort(t.node().address(), MINIO_PORT) + " --certs-dir "
+                + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + Addresses.hostPort(t.node().address(), ports.minio()) + " --certs-dir "
                 + MINIO_CERTS + "\"\n";
         return List.of(
                 new SystemUserOp(MINIO_USER),

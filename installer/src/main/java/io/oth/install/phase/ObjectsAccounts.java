@@ -2,6 +2,7 @@ package io.oth.install.phase;
 
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
+import io.oth.install.ServicePorts;
 import io.oth.install.MinioAccessOp;
 import io.oth.op.Operation;
 import io.oth.phase.Target;
@@ -12,10 +13,12 @@ import java.util.List;
 /** The application's bucket, policy and user, through MinIO's APIs once it answers (the objects phase started it). */
 public final class ObjectsAccounts extends InstallPhase {
     private final Installer.Inputs inputs;
+    private final ServicePorts ports;
 
-    public ObjectsAccounts(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs) {
+    public ObjectsAccounts(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
         super(spec);
         this.inputs = inputs;
+        this.ports = ports;
     }
 
     @Override
@@ -23,7 +26,7 @@ public final class ObjectsAccounts extends InstallPhase {
         if (!t.site().storage().objects().isLocal()) {
             return List.of();
         }
-        MinioAccessOp.Endpoint endpoint = new MinioAccessOp.Endpoint(t.node().address(), Objects.MINIO_PORT, inputs.ca().rootCertificate(),
+        MinioAccessOp.Endpoint endpoint = new MinioAccessOp.Endpoint(t.node().address(), ports.minio(), inputs.ca().rootCertificate(),
                 Objects.MINIO_ROOT_USER, inputs.secret("minio.root"));
         return List.of(new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY,
                 inputs.secret(AppAccounts.OBJECTS_SECRET), t.facts().init()));

@@ -2,6 +2,7 @@ package io.oth.install.phase;
 
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
+import io.oth.install.ServicePorts;
 import io.oth.install.NodeLayout;
 import io.oth.install.ProgramBundle;
 import io.oth.op.FileOp;
@@ -21,10 +22,12 @@ import static io.oth.install.NodeLayout.TRAEFIK_HOME;
 /** traefik on the app nodes: what the load balancer reaches, in front of the application on loopback. */
 public final class Traefik extends InstallPhase {
     private final Installer.Inputs inputs;
+    private final ServicePorts ports;
 
-    public Traefik(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs) {
+    public Traefik(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
         super(spec);
         this.inputs = inputs;
+        this.ports = ports;
     }
 
     @Override
@@ -32,7 +35,7 @@ public final class Traefik extends InstallPhase {
         ProgramBundle traefik = inputs.traefik();
         String bundle = NodeLayout.programBundle(TRAEFIK_HOME, "traefik", traefik);
         Map<String, Object> vars = Map.of("binary", TRAEFIK_HOME + "current/traefik");
-        Map<String, Object> config = Map.of("site", t.site().name(), "fqdn", t.site().fqdn(), "port", 80,
+        Map<String, Object> config = Map.of("site", t.site().name(), "fqdn", t.site().fqdn(), "port", ports.traefik(),
                 "app_port", inputs.release().port(), "health_path", inputs.release().health());
         return List.of(
                 FileOp.binary(bundle, traefik.bytes(), "root:root", "0644"),
