@@ -86,6 +86,11 @@ public final class FirewallOp implements Operation {
                 + revertAfter.toSeconds() + " s unless confirmed)" + warning, detail, Set.of(), this::apply));
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return PATH + " is already this ruleset and the live rules have not drifted from it";
+    }
+
     /**
      * Arms the node's own revert, loads the ruleset, and confirms it only over a fresh connection.
      * Every file of one apply carries its own random token, so that two runs cannot make one revert

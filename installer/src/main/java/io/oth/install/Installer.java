@@ -178,13 +178,20 @@ public final class Installer {
      */
     public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, Optional<Holder> holder, Duration firewallRevert,
                                     PrintWriter log) throws RemoteException {
+        return install(inputs, options, check, false, holder, firewallRevert, log);
+    }
+
+    /** Like {@link #install(Inputs, ConnectOptions, boolean, Optional, Duration, PrintWriter)}; {@code verbose} also says why each no-op is one. */
+    public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, boolean verbose, Optional<Holder> holder,
+                                    Duration firewallRevert, PrintWriter log) throws RemoteException {
         Site site = inputs.site();
         Playbooks network = Playbooks.load();
         List<io.oth.phase.Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), network, firewallRevert).phases();
         try (Fleet fleet = SshFleet.connect(site, site.nodes(), options);
                 NodeLocks locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), options.concurrency(), line -> say(log, line)) : NodeLocks.none()) {
             PhaseRunner.Reconnector reconnect = node -> SshFleet.connectOne(site, node, options);
-            RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, options.concurrency()).run(phases);
+            RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, options.concurrency())
+                    .verbose(verbose).run(phases);
             if (check || report.failed()) {
                 return report;
             }

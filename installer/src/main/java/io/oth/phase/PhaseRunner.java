@@ -51,9 +51,15 @@ public final class PhaseRunner {
     private final Reconnector reconnector;
     private final PrintWriter log;
     private final int concurrency;
+    private final boolean verbose;
     private final CrashPoint crash = CrashPoint.fromEnvironment();
 
     public PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency) {
+        this(site, fleet, check, journal, reconnector, log, concurrency, false);
+    }
+
+    private PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency,
+                        boolean verbose) {
         this.site = site;
         this.fleet = fleet;
         this.check = check;
@@ -61,6 +67,12 @@ public final class PhaseRunner {
         this.reconnector = reconnector;
         this.log = log;
         this.concurrency = concurrency;
+        this.verbose = verbose;
+    }
+
+    /** This runner, also saying for every operation that plans nothing why it is a no-op. */
+    public PhaseRunner verbose(boolean verbose) {
+        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose);
     }
 
     public RunReport run(List<Phase> phases) {
@@ -146,6 +158,7 @@ public final class PhaseRunner {
         }
         Set<String> notified = new HashSet<>();
         List<Change> plan = new ArrayList<>();
+        List<String> noOps = new ArrayList<>();
         for (Operation op : ops) {
             Optional<Change> change = op.plan(answers, notified);
             change.ifPresent(c -> {
@@ -154,10 +167,14 @@ public final class PhaseRunner {
             });
             if (change.isEmpty()) {
                 outcomes.compute(name, (k, o) -> o.oneMoreOk());
+                noOps.add("ok: " + op.subject() + ": " + op.noChange(answers, notified));
             }
         }
-        if (!plan.isEmpty()) {
+        if (!plan.isEmpty() || (verbose && !noOps.isEmpty())) {
             say(name, "== " + phase.title());
+        }
+        if (verbose) {
+            noOps.forEach(line -> say(name, line));
         }
         ApplyContext context = context(target.node(), host);
         Rollback rollback = new Rollback();

@@ -174,6 +174,25 @@ class PhaseRunnerTest {
     }
 
     @Test
+    void verboseSaysWhyEachNoOpIsOne() {
+        run(false, 3, writes("one"));
+        out.getBuffer().setLength(0);
+        RunReport report = new PhaseRunner(site, fleet, true, journal, fleet::connection, new PrintWriter(out), 3).verbose(true).run(List.of(writes("one")));
+        assertEquals(0, report.changes());
+        assertTrue(out.toString().contains("[lb] == Phase one\n[lb] ok: file /etc/one: content (sha256 " + FileOp.sha256("one\n".getBytes())
+                .substring(0, 12) + "), owner root:root and mode 0644 already as wanted\n"), out::toString);
+    }
+
+    @Test
+    void withoutVerboseANoOpIsSilent() {
+        run(false, 3, writes("one"));
+        out.getBuffer().setLength(0);
+        run(true, 3, writes("one"));
+        assertFalse(out.toString().contains("ok: "), out::toString);
+        assertFalse(out.toString().contains("== Phase one"), out::toString);
+    }
+
+    @Test
     void aFailedChangeUndoesTheAppliedOnesNewestFirstThenCleansUp() {
         fleet.host("app1").failWhen("step three", "no space left");
         Phase phase = undoable(Optional.of(Change.of("remove the half-written state", c -> c.host().run(Command.shell("cleanup"),
