@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -80,6 +81,11 @@ class PhaseRunnerTest {
         };
     }
 
+    /** What the run said about one node, in order: the nodes run at the same time, so their lines interleave. */
+    private String of(String node) {
+        return out.toString().lines().filter(l -> l.startsWith("[" + node + "] ")).collect(Collectors.joining("\n", "", "\n"));
+    }
+
     private RunReport run(boolean check, int concurrency, Phase... phases) {
         return new PhaseRunner(site, fleet, check, journal, fleet::connection, new PrintWriter(out), concurrency).run(List.of(phases));
     }
@@ -93,7 +99,7 @@ class PhaseRunnerTest {
                     fleet.host(node).uploads(), node);
         }
         assertEquals(9, report.changes());
-        assertTrue(out.toString().contains("[app1] == Phase two\n[app1] create /etc/two (0644 root:root)"), out::toString);
+        assertTrue(of("app1").contains("[app1] == Phase two\n[app1] create /etc/two (0644 root:root)"), out::toString);
     }
 
     @Test
@@ -169,7 +175,7 @@ class PhaseRunnerTest {
             assertEquals(List.of(), fleet.host(node).uploads(), node);
             assertEquals(List.of(), fleet.host(node).commands(), node + " ran only probes");
         }
-        assertTrue(out.toString().contains("[lb] would write /etc/one (0644 root:root)\n[lb] --- a/etc/one"), out::toString);
+        assertTrue(of("lb").contains("[lb] would write /etc/one (0644 root:root)\n[lb] --- a/etc/one"), out::toString);
         assertFalse(Files.exists(journal.file()), "a plan writes no journal");
     }
 
@@ -179,7 +185,7 @@ class PhaseRunnerTest {
         out.getBuffer().setLength(0);
         RunReport report = new PhaseRunner(site, fleet, true, journal, fleet::connection, new PrintWriter(out), 3).verbose(true).run(List.of(writes("one")));
         assertEquals(0, report.changes());
-        assertTrue(out.toString().contains("[lb] == Phase one\n[lb] ok: file /etc/one: content (sha256 " + FileOp.sha256("one\n".getBytes())
+        assertTrue(of("lb").contains("[lb] == Phase one\n[lb] ok: file /etc/one: content (sha256 " + FileOp.sha256("one\n".getBytes())
                 .substring(0, 12) + "), owner root:root and mode 0644 already as wanted\n"), out::toString);
     }
 
@@ -201,7 +207,7 @@ class PhaseRunnerTest {
         assertTrue(report.hosts().get(1).isFailed());
         assertEquals(List.of("run step one", "run step two", "run step three", "run undo two", "run undo one", "run cleanup"),
                 fleet.host("app1").commands());
-        assertTrue(out.toString().contains("[app1] clean-up after the failure: undo step two\n[app1] clean-up after the failure: undo step one\n"
+        assertTrue(of("app1").contains("[app1] clean-up after the failure: undo step two\n[app1] clean-up after the failure: undo step one\n"
                 + "[app1] clean-up after the failure: remove the half-written state\n[app1] FAILED in steps"), out::toString);
         assertEquals(List.of("run step one", "run step two", "run step three"), fleet.host("lb").commands(), "nothing is undone where all went well");
         assertEquals(1, fleet.host("lb").uploads().size());
