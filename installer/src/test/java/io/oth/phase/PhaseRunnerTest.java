@@ -58,27 +58,30 @@ class PhaseRunnerTest {
     }
 
     private static Phase phase(String name, Function<Target, List<Operation>> ops) {
-        return new Phase() {
-            @Override
-            public String name() {
-                return name;
-            }
+        return new TestPhase(name, ops, Optional.empty());
+    }
 
-            @Override
-            public String title() {
-                return "Phase " + name;
-            }
+    /** A phase for every node, with the given operations and clean-up. */
+    private record TestPhase(String name, Function<Target, List<Operation>> ops, Optional<Change> cleanUp) implements Phase {
+        @Override
+        public String title() {
+            return "Phase " + name;
+        }
 
-            @Override
-            public boolean appliesTo(Target target) {
-                return true;
-            }
+        @Override
+        public boolean appliesTo(Target target) {
+            return true;
+        }
 
-            @Override
-            public List<Operation> operations(Target target) {
-                return ops.apply(target);
-            }
-        };
+        @Override
+        public List<Operation> operations(Target target) {
+            return ops.apply(target);
+        }
+
+        @Override
+        public Optional<Change> cleanUp(Target target) {
+            return cleanUp;
+        }
     }
 
     /** What the run said about one node, in order: the nodes run at the same time, so their lines interleave. */
@@ -224,34 +227,8 @@ class PhaseRunnerTest {
 
     /** Three commands, each with an undo command, and the given clean-up. */
     private static Phase undoable(Optional<Change> cleanUp) {
-        Phase steps = phase("steps", t -> List.of(new Always("step one", step("one")), new Always("step two", step("two")),
-                new Always("step three", step("three"))));
-        return new Phase() {
-            @Override
-            public String name() {
-                return steps.name();
-            }
-
-            @Override
-            public String title() {
-                return steps.title();
-            }
-
-            @Override
-            public boolean appliesTo(Target target) {
-                return true;
-            }
-
-            @Override
-            public List<Operation> operations(Target target) {
-                return steps.operations(target);
-            }
-
-            @Override
-            public Optional<Change> cleanUp(Target target) {
-                return cleanUp;
-            }
-        };
+        return new TestPhase("steps", t -> List.of(new Always("step one", step("one")), new Always("step two", step("two")),
+                new Always("step three", step("three"))), cleanUp);
     }
 
     private static Change.Action step(String name) {

@@ -21,7 +21,7 @@ import java.util.Set;
 import static io.oth.install.NodeLayout.RABBITMQ_TLS;
 
 /** RabbitMQ on the storage node, AMQP over TLS with its certificate from the site CA, when the broker is local. */
-public final class Broker extends InstallPhase {
+public final class Broker extends LocalServicePhase {
     /** RabbitMQ's processes under its account: the Erlang VMs (server and CLI), their helpers, epmd, and the start scripts. */
     private static final Set<String> RABBITMQ_PROGRAMS = Set.of("beam.smp", "epmd", "erl_child_setup", "inet_gethost", "rabbitmq-server", "rabbitmqctl");
     private static final String SERVICE = "rabbitmq-server";
@@ -30,16 +30,13 @@ public final class Broker extends InstallPhase {
     private final ServicePorts ports;
 
     public Broker(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
-        super(spec);
+        super(spec, "broker");
         this.inputs = inputs;
         this.ports = ports;
     }
 
     @Override
-    public List<Operation> operations(Target t) {
-        if (!t.site().storage().broker().isLocal()) {
-            return List.of();
-        }
+    List<Operation> local(Target t) {
         Map<String, Object> vars = Map.of("site", t.site().name(), "address", t.node().address(), "plain_amqp", t.site().storage().plainAmqp(),
                 "amqp_port", ports.amqp(), "amqps_port", ports.amqps(), "management_port", ports.managementTls());
         return List.of(

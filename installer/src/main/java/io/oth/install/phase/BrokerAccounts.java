@@ -10,19 +10,16 @@ import io.oth.site.AppAccounts;
 import java.util.List;
 
 /** The application's vhost and account on the local RabbitMQ, and oth's own administrator. */
-public final class BrokerAccounts extends InstallPhase {
+public final class BrokerAccounts extends LocalServicePhase {
     private final Installer.Inputs inputs;
 
     public BrokerAccounts(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs) {
-        super(spec);
+        super(spec, "broker");
         this.inputs = inputs;
     }
 
     @Override
-    public List<Operation> operations(Target t) {
-        if (!t.site().storage().broker().isLocal()) {
-            return List.of();
-        }
+    List<Operation> local(Target t) {
         return List.of(new BrokerAccessOp(AppAccounts.BROKER_VHOST, AppAccounts.BROKER_USER, inputs.secret(AppAccounts.BROKER_SECRET), "oth-admin",
                 inputs.secret("rabbitmq.oth-admin")));
     }

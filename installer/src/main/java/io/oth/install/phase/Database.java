@@ -17,19 +17,16 @@ import java.util.Set;
 import static io.oth.install.NodeLayout.MARIADB_TLS;
 
 /** MariaDB on the storage node, with its certificate from the site CA, when the database is local. */
-public final class Database extends InstallPhase {
+public final class Database extends LocalServicePhase {
     private final Installer.Inputs inputs;
 
     public Database(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs) {
-        super(spec);
+        super(spec, "database");
         this.inputs = inputs;
     }
 
     @Override
-    public List<Operation> operations(Target t) {
-        if (!t.site().storage().database().isLocal()) {
-            return List.of();
-        }
+    List<Operation> local(Target t) {
         String config = Templates.render("mariadb/60-oth.cnf.peb", Map.of("site", t.site().name(), "address", t.node().address()));
         return List.of(
                 new ServiceCertOp(inputs.ca(), ServerIdentity.of("mariadb", t), new ServiceCertOp.Files(MARIADB_TLS + "server.key",

@@ -11,19 +11,16 @@ import io.oth.site.Node;
 import java.util.List;
 
 /** The application's database and account on the local MariaDB, reachable from the app nodes only. */
-public final class DatabaseAccounts extends InstallPhase {
+public final class DatabaseAccounts extends LocalServicePhase {
     private final Installer.Inputs inputs;
 
     public DatabaseAccounts(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs) {
-        super(spec);
+        super(spec, "database");
         this.inputs = inputs;
     }
 
     @Override
-    public List<Operation> operations(Target t) {
-        if (!t.site().storage().database().isLocal()) {
-            return List.of();
-        }
+    List<Operation> local(Target t) {
         List<String> apps = t.site().nodesWithRole(Roles.APP).stream().map(Node::address).toList();
         return List.of(new DatabaseAccessOp(AppAccounts.DATABASE, AppAccounts.DATABASE_USER, inputs.secret(AppAccounts.DATABASE_SECRET), apps));
     }

@@ -12,19 +12,16 @@ import java.util.List;
 import java.util.Map;
 
 /** A daily backup of the local database by cron, kept for the days playbooks/install.yml says. */
-public final class DatabaseBackups extends InstallPhase {
+public final class DatabaseBackups extends LocalServicePhase {
     private final InstallPlaybook playbook;
 
     public DatabaseBackups(InstallPlaybook.PhaseSpec spec, InstallPlaybook playbook) {
-        super(spec);
+        super(spec, "database");
         this.playbook = playbook;
     }
 
     @Override
-    public List<Operation> operations(Target t) {
-        if (!t.site().storage().database().isLocal()) {
-            return List.of();
-        }
+    List<Operation> local(Target t) {
         Map<String, Object> vars = Map.of("site", t.site().name(), "dir", playbook.backups().dir(),
                 "retention_days", playbook.backups().retentionDays(), "database", "oth");
         return List.of(

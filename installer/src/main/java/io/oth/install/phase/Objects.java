@@ -26,23 +26,20 @@ import static io.oth.install.NodeLayout.MINIO_HOME;
 import static io.oth.install.NodeLayout.MINIO_USER;
 
 /** MinIO on the storage node, with its certificate from the site CA, when object storage is local. */
-public final class Objects extends InstallPhase {
+public final class Objects extends LocalServicePhase {
     static final String MINIO_ROOT_USER = "oth-admin";
 
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
 
     public Objects(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
-        super(spec);
+        super(spec, "objects");
         this.inputs = inputs;
         this.ports = ports;
     }
 
     @Override
-    public List<Operation> operations(Target t) {
-        if (!t.site().storage().objects().isLocal()) {
-            return List.of();
-        }
+    List<Operation> local(Target t) {
         ProgramBundle minio = inputs.minio().orElseThrow();
         String bundle = NodeLayout.programBundle(MINIO_HOME, "minio", minio);
         Map<String, Object> vars = Map.of("user", MINIO_USER, "binary", MINIO_HOME + "current/minio", "data", MINIO_DATA);

@@ -11,21 +11,18 @@ import io.oth.site.AppAccounts;
 import java.util.List;
 
 /** The application's bucket, policy and user, through MinIO's APIs once it answers (the objects phase started it). */
-public final class ObjectsAccounts extends InstallPhase {
+public final class ObjectsAccounts extends LocalServicePhase {
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
 
     public ObjectsAccounts(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
-        super(spec);
+        super(spec, "objects");
         this.inputs = inputs;
         this.ports = ports;
     }
 
     @Override
-    public List<Operation> operations(Target t) {
-        if (!t.site().storage().objects().isLocal()) {
-            return List.of();
-        }
+    List<Operation> local(Target t) {
         MinioAccessOp.Endpoint endpoint = new MinioAccessOp.Endpoint(t.node().address(), ports.minio(), inputs.ca().rootCertificate(),
                 Objects.MINIO_ROOT_USER, inputs.secret("minio.root"));
         return List.of(new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY,
