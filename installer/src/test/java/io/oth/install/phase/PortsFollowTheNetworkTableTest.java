@@ -1,6 +1,7 @@
 package io.oth.install.phase;
 
 import io.oth.install.FirewallRules;
+import io.oth.install.ServicePorts;
 import io.oth.op.FileOp;
 import io.oth.op.InitSystem;
 import io.oth.op.Operation;
@@ -23,6 +24,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -101,6 +103,15 @@ class PortsFollowTheNetworkTableTest {
         PhaseFixture fixture = PhaseFixture.of("good/full.yml", Files.createDirectories(dir.resolve("site")));
         String rabbitmq = file(fixture, fixture.phases(moved), "broker", "storage", "/etc/rabbitmq/rabbitmq.conf");
         assertTrue(rabbitmq.contains("listeners.tcp.1 = 10.77.0.20:5682\n"), rabbitmq);
+    }
+
+    @Test
+    void aServicePortThePlaybooksNoLongerNameIsNamedInTheError() throws Exception {
+        Path copy = dir.resolve("playbooks");
+        Files.writeString(copy.resolve("roles.yml"), Files.readString(copy.resolve("roles.yml")).replace(" name: minio,", ""));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> ServicePorts.of(Playbooks.read(copy)));
+        assertTrue(e.getMessage().endsWith("roles.yml: role storage has no inbound rule named minio (oth configures that service's port from it)"),
+                e.getMessage());
     }
 
     private static String file(PhaseFixture fixture, List<Phase> phases, String phaseName, String nodeName, String path) throws Exception {
