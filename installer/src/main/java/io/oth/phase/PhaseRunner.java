@@ -112,11 +112,10 @@ public final class PhaseRunner {
         // other nodes (every input comes from the operator's side), so no node waits for the slowest.
         List<Fleet.Reach> ready = fleet.reaches().stream()
                 .filter(r -> hosts.containsKey(r.node().name()) && facts.containsKey(r.node().name())).toList();
-        Map<String, HostFacts> allFacts = Map.copyOf(facts);
-        HostFacts.disagreeing(allFacts).forEach((name, why) -> say(name, "WARNING: " + why));
+        HostFacts.disagreeing(Map.copyOf(facts)).forEach((name, why) -> say(name, "WARNING: " + why));
         Parallel.map(ready, concurrency, reach -> {
             String name = reach.node().name();
-            Target target = new Target(site, reach.node(), allFacts.get(name), allFacts);
+            Target target = new Target(site, reach.node(), facts.get(name));
             for (Phase phase : phases) {
                 if (outcomes.get(name).isFailed() || !phase.appliesTo(target)) {
                     continue;

@@ -12,15 +12,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +46,7 @@ class InstallPhaseFixturesTest {
         StringBuilder got = new StringBuilder("# operations\n");
         for (Node node : fixture.site.nodes()) {
             HostFacts facts = new HostFacts(node.name(), InitSystem.SYSTEMD, InetAddress.getByName("10.77.0.10"), false);
-            Target target = new Target(fixture.site, node, facts, Map.of(node.name(), facts));
+            Target target = new Target(fixture.site, node, facts);
             if (phase.appliesTo(target)) {
                 for (Operation op : phase.operations(target)) {
                     got.append('[').append(node.name()).append("] ").append(op.subject()).append('\n');

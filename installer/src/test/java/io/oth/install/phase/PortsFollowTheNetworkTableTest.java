@@ -118,7 +118,7 @@ class PortsFollowTheNetworkTableTest {
         Phase phase = phases.stream().filter(p -> p.name().equals(phaseName)).findFirst().orElseThrow();
         Node node = node(fixture, nodeName);
         HostFacts facts = facts(nodeName);
-        List<Operation> ops = phase.operations(new Target(fixture.site, node, facts, Map.of(nodeName, facts)));
+        List<Operation> ops = phase.operations(new Target(fixture.site, node, facts));
         List<FileOp> files = ops.stream().filter(FileOp.class::isInstance).map(FileOp.class::cast).filter(f -> f.path().equals(path)).toList();
         assertEquals(1, files.size(), path + " in " + phaseName);
         return new String(files.get(0).content(), StandardCharsets.UTF_8);
