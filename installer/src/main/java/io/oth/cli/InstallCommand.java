@@ -39,6 +39,9 @@ final class InstallCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Plan only: show what would change, change nothing.")
     boolean check;
 
+    @Option(names = "--verbose", description = "Also say, for every operation that changes nothing, why (e.g. with --check).")
+    boolean verbose;
+
     @Option(names = "--firewall-revert", paramLabel = "SECONDS", defaultValue = "60", converter = OptionRanges.FirewallRevert.class,
             description = "A new firewall ruleset reverts itself after this long unless oth can reconnect, 10 to 600 (default: ${DEFAULT-VALUE}).")
     int firewallRevertSeconds;
@@ -68,7 +71,7 @@ final class InstallCommand implements Callable<Integer> {
         long start = System.nanoTime();
         RunReport report;
         try {
-            report = Installer.install(inputs, options.connectOptions(site, HostKeyTrust.REFUSE), check, holder,
+            report = Installer.install(inputs, options.connectOptions(site, HostKeyTrust.REFUSE), check, verbose, holder,
                     Duration.ofSeconds(firewallRevertSeconds), out);
         } catch (RemoteException e) {
             return SiteOptions.failed(err, e);

@@ -92,6 +92,11 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
         }));
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "the vhost, both accounts and their permissions are already as wanted, and there is no guest";
+    }
+
     private static void checkUser(List<Map<String, Object>> users, String name, Secret password, String tag, List<String> needed) {
         Optional<Map<String, Object>> user = users.stream().filter(u -> name.equals(u.get("name"))).findFirst();
         if (user.isEmpty()) {

@@ -100,6 +100,11 @@ public record DatabaseAccessOp(String database, String user, Secret password, Li
                 }));
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "the database, a TLS-only account per app node, no anonymous users, no remote root and no test database: already as wanted";
+    }
+
     /** MariaDB's mysql_native_password hash: "*" and the hex of SHA1(SHA1(password)). */
     static String nativePasswordHash(String password) {
         try {

@@ -32,6 +32,9 @@ import java.util.Set;
  * <p>/etc/nftables.conf is the only source of rules; a live ruleset that drifted from what oth
  * applied (someone ran {@code nft add ...}) is put back. A support grant that is open survives the
  * reload: the node re-adds its addresses for the rest of the grant ({@link SupportAccess#REOPEN}).
+ *
+ * <p>The node's own revert is not a runner-driven undo ({@link Change#undo()}, {@code phase.Rollback}):
+ * it must work when oth can no longer reach the node, which is exactly when those cannot run.
  */
 public final class FirewallOp implements Operation {
     static final String PATH = "/etc/nftables.conf";
@@ -81,6 +84,11 @@ public final class FirewallOp implements Operation {
         String detail = fileChange.map(Change::detail).orElse("");
         return Optional.of(Change.of(why + " (" + rules.rules().size() + " inbound rules, revert after "
                 + revertAfter.toSeconds() + " s unless confirmed)" + warning, detail, Set.of(), this::apply));
+    }
+
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return PATH + " is already this ruleset and the live rules have not drifted from it";
     }
 
     /**

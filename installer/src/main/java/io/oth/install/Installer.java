@@ -178,16 +178,24 @@ public final class Installer {
      */
     public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, Optional<Holder> holder, Duration firewallRevert,
                                     PrintWriter log) throws RemoteException {
+        return install(inputs, options, check, false, holder, firewallRevert, log);
+    }
+
+    /** Like {@link #install(Inputs, ConnectOptions, boolean, Optional, Duration, PrintWriter)}; {@code verbose} also says why each no-op is one. */
+    public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, boolean verbose, Optional<Holder> holder,
+                                    Duration firewallRevert, PrintWriter log) throws RemoteException {
         Site site = inputs.site();
-        List<io.oth.phase.Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), Playbooks.load(), firewallRevert).phases();
+        Playbooks network = Playbooks.load();
+        List<io.oth.phase.Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), network, firewallRevert).phases();
         try (Fleet fleet = SshFleet.connect(site, site.nodes(), options);
                 NodeLocks locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), options.concurrency(), line -> say(log, line)) : NodeLocks.none()) {
             PhaseRunner.Reconnector reconnect = node -> SshFleet.connectOne(site, node, options);
-            RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, options.concurrency()).run(phases);
+            RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, options.concurrency())
+                    .verbose(verbose).run(phases);
             if (check || report.failed()) {
                 return report;
             }
-            return awaitHealthy(inputs, fleet, report, log);
+            return awaitHealthy(inputs, ServicePorts.of(network).https(), fleet, report, log);
         }
     }
 
@@ -202,13 +210,13 @@ public final class Installer {
      * The install is done when the site answers: HTTPS on the load balancer, through haproxy and
      * traefik, to the application's health endpoint on some app node.
      */
-    private static RunReport awaitHealthy(Inputs inputs, Fleet fleet, RunReport report, PrintWriter log) throws RemoteException {
+    private static RunReport awaitHealthy(Inputs inputs, int https, Fleet fleet, RunReport report, PrintWriter log) throws RemoteException {
         Site site = inputs.site();
         Fleet.Reach lb = fleet.reaches().stream().filter(r -> r.node().role().equals("lb")).findFirst().orElseThrow();
-        String url = "https://" + site.fqdn() + inputs.release().health();
-        String wait = "for i in $(seq 120); do curl -fsS -o /dev/null --max-time 2 --resolve " + site.fqdn() + ":443:127.0.0.1 -k "
-                + Command.quote(url) + " 2>/dev/null && exit 0; sleep 0.5; done; curl -fsS -o /dev/null --max-time 2 --resolve "
-                + site.fqdn() + ":443:127.0.0.1 -k " + Command.quote(url);
+        String url = "https://" + site.fqdn() + ":" + https + inputs.release().health();
+        String resolve = " --resolve " + site.fqdn() + ":" + https + ":127.0.0.1 -k ";
+        String wait = "for i in $(seq 120); do curl -fsS -o /dev/null --max-time 2" + resolve + Command.quote(url)
+                + " 2>/dev/null && exit 0; sleep 0.5; done; curl -fsS -o /dev/null --max-time 2" + resolve + Command.quote(url);
         CommandResult r = lb.host().orElseThrow().run(Command.shell(wait), Duration.ofSeconds(90));
         synchronized (log) {
             log.printf("== The site answers%n[%s] %s %s%n", lb.node().name(), url, r.ok() ? "answers 200 through haproxy and traefik"

@@ -38,6 +38,11 @@ public record LoopbackOnlyOp(int port, String what, String fix) implements Opera
         return Optional.of(Change.of(summary, context -> context.runOrFail(Command.shell(fix), Duration.ofMinutes(3), summary)));
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "nothing listens on port " + port + " other than on loopback";
+    }
+
     private String key() {
         return "listen:" + port;
     }

@@ -188,6 +188,11 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         }));
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "the bucket, the policy and the user are already as wanted, and the user's secret works";
+    }
+
     private void apply(Clients minio, Work work) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
         // MinIO may be restarting (a new certificate) or just started: wait for it as the read did.
         whenAnswering(() -> minio.admin().cannedPolicy(policy));

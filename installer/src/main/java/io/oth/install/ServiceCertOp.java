@@ -106,6 +106,11 @@ public record ServiceCertOp(SiteCa ca, ServiceIdentity id, Files files, Layout l
         });
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "the certificate on the node is from the site CA, names this node and is not due for renewal";
+    }
+
     private Optional<String> reasonToReplace(String pem) {
         X509Certificate cert;
         try {

@@ -2,6 +2,7 @@ package io.oth.op;
 
 import io.oth.remote.RemoteException;
 
+import java.util.Optional;
 import java.util.Set;
 
 /** One planned change on one host: what {@code --check} prints and what apply then does, exactly. */
@@ -22,10 +23,28 @@ public interface Change {
 
     void apply(ApplyContext context) throws RemoteException;
 
+    /**
+     * What puts this change back once it was applied, when a later change of the same phase fails on
+     * its node (the runner drives it, {@code io.oth.phase.Rollback}); empty when the change stays and
+     * the next run repairs from the facts.
+     */
+    default Optional<Change> undo() {
+        return Optional.empty();
+    }
+
     /** What applying a change does on its host. */
     @FunctionalInterface
     interface Action {
         void apply(ApplyContext context) throws RemoteException;
+
+    /**
+     * What puts this change back once it was applied, when a later change of the same phase fails on
+     * its node (the runner drives it, {@code io.oth.phase.Rollback}); empty when the change stays and
+     * the next run repairs from the facts.
+     */
+    default Optional<Change> undo() {
+        return Optional.empty();
+    }
     }
 
     static Change of(String summary, Action action) {

@@ -33,6 +33,11 @@ public record DirectoryOp(String path, String owner, String mode) implements Ope
                 Duration.ofSeconds(30), summary)));
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "exists with owner " + owner + " and mode " + mode;
+    }
+
     private String key() {
         return "dir:" + path;
     }

@@ -77,6 +77,11 @@ public record FileOp(String path, byte[] content, String owner, String mode, Str
         return Optional.of(write(what + path + " (" + mode + " " + owner + ")", diff));
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "content (sha256 " + sha256(content).substring(0, 12) + "), owner " + owner + " and mode " + mode + " already as wanted";
+    }
+
     /** The change that replaces {@code currentText}, which the caller already read, with this file. */
     Change replacing(String currentText) {
         return write("write " + path + " (" + mode + " " + owner + ")", diff(currentText));

@@ -95,6 +95,12 @@ public record HalfStartedOp(String service, InitSystem init, Optional<String> us
         return Optional.of(Change.of(summary, context -> context.runOrFail(Command.shell(repair(pids)), TIMEOUT, "cleaning up " + service)));
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return answers.get(key()).output().lines().anyMatch(l -> l.equals("running")) ? service + " runs"
+                : service + " is stopped and left no processes or pid file behind";
+    }
+
     /** TERM, up to 10 s, then KILL; each pid only while it still is one of the service's programs under its user. */
     private String repair(List<Long> pids) {
         String file = Command.quote(pidFile);

@@ -35,6 +35,11 @@ public record ManagedBlockOp(String path, String begin, String end, String block
         return Optional.of(FileOp.text(path, wanted, "root:root", "0644").replacing(current));
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "the block oth manages in " + path + " is already as wanted";
+    }
+
     /** {@code current} with the block replaced, or appended when it is not there yet. */
     String merged(String current) {
         String body = current.endsWith("\n") || current.isEmpty() ? current : current + "\n";

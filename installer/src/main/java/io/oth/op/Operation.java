@@ -33,4 +33,12 @@ public interface Operation {
      * @param notified services that earlier changes in the same phase asked to reload
      */
     Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified);
+
+    /**
+     * Why {@link #plan} planned nothing, given the same answers: what a person reads for each
+     * operation that is a no-op ({@code install --check --verbose}), e.g. {@code the user exists}.
+     */
+    default String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "already as wanted";
+    }
 }

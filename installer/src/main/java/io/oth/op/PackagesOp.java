@@ -65,4 +65,9 @@ public record PackagesOp(List<String> packages) implements Operation {
             }
         });
     }
+
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "installed already: " + String.join(" ", packages);
+    }
 }

@@ -42,6 +42,11 @@ public record ReachableOp(String what, String host, int port) implements Operati
         }));
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "answers on " + Addresses.hostPort(host, port) + " from this node";
+    }
+
     private String key() {
         return "reach:" + host + ":" + port;
     }

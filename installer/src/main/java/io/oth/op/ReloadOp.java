@@ -32,4 +32,9 @@ public record ReloadOp(String name, String description, String script) implement
         }
         return Optional.of(Change.of(description, context -> context.runOrFail(Command.shell(script), Duration.ofSeconds(60), description)));
     }
+
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "no change of this phase asks for it";
+    }
 }

@@ -37,6 +37,11 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange) i
         return Optional.empty();
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "running, and no change of this phase asks for a " + (restartOnChange ? "restart" : "reload");
+    }
+
     private Change action(String verb, String script) {
         return Change.of(verb + " " + name, context -> context.runOrFail(Command.shell(script), TIMEOUT, verb + " " + name));
     }

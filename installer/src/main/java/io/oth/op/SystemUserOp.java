@@ -31,6 +31,11 @@ public record SystemUserOp(String user) implements Operation {
                 "useradd " + user)));
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "the user exists";
+    }
+
     private String key() {
         return "user:" + user;
     }

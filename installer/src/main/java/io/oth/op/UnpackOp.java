@@ -58,6 +58,11 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
                 context -> context.runOrFail(unpack, Duration.ofMinutes(2), "unpacking " + bundle)));
     }
 
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return current + " already points at " + dir + ", unpacked from the bundle with this checksum";
+    }
+
     /**
      * Unpacks {@code bundle} into {@code dir} (replacing it), marked with its checksum, when the
      * bundle has that checksum and unpacks to {@code files} regular files and nothing else;

@@ -1,8 +1,10 @@
 package io.oth.phase;
 
+import io.oth.op.Change;
 import io.oth.op.Operation;
 
 import java.util.List;
+import java.util.Optional;
 
 /** A titled step of a run: the operations it wants on each node it applies to. */
 public interface Phase {
@@ -15,4 +17,13 @@ public interface Phase {
     boolean appliesTo(Target target);
 
     List<Operation> operations(Target target);
+
+    /**
+     * What the runner does on a node when a change of this phase fails there, after undoing the
+     * applied ones that have an {@link Change#undo()}: leave the node so that the next run can
+     * repair it (remove what a half-done phase leaves behind). Empty: nothing to do.
+     */
+    default Optional<Change> cleanUp(Target target) {
+        return Optional.empty();
+    }
 }

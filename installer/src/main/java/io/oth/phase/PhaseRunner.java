@@ -30,7 +30,9 @@ import java.util.function.Consumer;
 /**
  * Runs the phases in order on every node, the nodes concurrently. On each node a phase reads facts
  * (one session), plans the difference, and in apply mode executes exactly that plan. A node that
- * fails skips the rest of its phases; the others go on. "Changed" is defined here only: a planned
+ * fails skips the rest of its phases; the others go on. When a change fails, the runner undoes the
+ * changes of that phase already applied on the node that say how ({@link Change#undo()}), newest
+ * first, then runs the phase's {@link Phase#cleanUp}. "Changed" is defined here only: a planned
  * change that was applied.
  */
 public final class PhaseRunner {
@@ -49,9 +51,15 @@ public final class PhaseRunner {
     private final Reconnector reconnector;
     private final PrintWriter log;
     private final int concurrency;
+    private final boolean verbose;
     private final CrashPoint crash = CrashPoint.fromEnvironment();
 
     public PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency) {
+        this(site, fleet, check, journal, reconnector, log, concurrency, false);
+    }
+
+    private PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency,
+                        boolean verbose) {
         this.site = site;
         this.fleet = fleet;
         this.check = check;
@@ -59,6 +67,12 @@ public final class PhaseRunner {
         this.reconnector = reconnector;
         this.log = log;
         this.concurrency = concurrency;
+        this.verbose = verbose;
+    }
+
+    /** This runner, also saying for every operation that plans nothing why it is a no-op. */
+    public PhaseRunner verbose(boolean verbose) {
+        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose);
     }
 
     public RunReport run(List<Phase> phases) {
@@ -98,11 +112,10 @@ public final class PhaseRunner {
         // other nodes (every input comes from the operator's side), so no node waits for the slowest.
         List<Fleet.Reach> ready = fleet.reaches().stream()
                 .filter(r -> hosts.containsKey(r.node().name()) && facts.containsKey(r.node().name())).toList();
-        Map<String, HostFacts> allFacts = Map.copyOf(facts);
-        HostFacts.disagreeing(allFacts).forEach((name, why) -> say(name, "WARNING: " + why));
+        HostFacts.disagreeing(Map.copyOf(facts)).forEach((name, why) -> say(name, "WARNING: " + why));
         Parallel.map(ready, concurrency, reach -> {
             String name = reach.node().name();
-            Target target = new Target(site, reach.node(), allFacts.get(name), allFacts);
+            Target target = new Target(site, reach.node(), facts.get(name));
             for (Phase phase : phases) {
                 if (outcomes.get(name).isFailed() || !phase.appliesTo(target)) {
                     continue;
@@ -144,6 +157,7 @@ public final class PhaseRunner {
         }
         Set<String> notified = new HashSet<>();
         List<Change> plan = new ArrayList<>();
+        List<String> noOps = new ArrayList<>();
         for (Operation op : ops) {
             Optional<Change> change = op.plan(answers, notified);
             change.ifPresent(c -> {
@@ -152,10 +166,19 @@ public final class PhaseRunner {
             });
             if (change.isEmpty()) {
                 outcomes.compute(name, (k, o) -> o.oneMoreOk());
+                noOps.add("ok: " + op.subject() + ": " + op.noChange(answers, notified));
             }
         }
-        if (!plan.isEmpty()) {
+        if (!plan.isEmpty() || (verbose && !noOps.isEmpty())) {
             say(name, "== " + phase.title());
+        }
+        if (verbose) {
+            noOps.forEach(line -> say(name, line));
+        }
+        ApplyContext context = context(target.node(), host);
+        Rollback rollback = new Rollback();
+        if (!check && !plan.isEmpty()) {
+            phase.cleanUp(target).ifPresent(c -> rollback.push(c.summary(), () -> c.apply(context)));
         }
         for (Change c : plan) {
             say(name, (check ? "would " : "") + c.summary());
@@ -163,7 +186,13 @@ public final class PhaseRunner {
                 say(name, c.detail());
             }
             if (!check) {
-                c.apply(context(target.node(), host));
+                try {
+                    c.apply(context);
+                } catch (RemoteException e) {
+                    rollback.unwind().forEach(undone -> say(name, "clean-up after the failure: " + undone));
+                    throw e;
+                }
+                c.undo().ifPresent(u -> rollback.push(u.summary(), () -> u.apply(context)));
                 crash.mid(phase.name());
             }
             outcomes.compute(name, (k, o) -> o.changed(c.summary()));

@@ -1,10 +1,15 @@
 package io.oth.site;
 
+import io.oth.input.InputFiles;
+
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -21,6 +26,7 @@ public record Playbooks(Map<String, Role> roles, Map<String, Feature> features, 
     private static final Syntax<String> INBOUND_PROTO = Syntax.oneOf("a protocol", List.of("tcp", "udp"));
     private static final Syntax<String> OUTBOUND_PROTO = Syntax.oneOf("a protocol", List.of("tcp", "udp", "https"));
     private static final Syntax<String> SERVICE = Syntax.oneOf("a storage service", List.of("database", "broker", "objects"));
+    private static final Syntax<String> RULE_NAME = Syntax.pattern("a rule name", "[a-z][a-z0-9-]{0,31}");
     private static final Syntax<String> HOST = Syntax.of("a host name", text -> Addresses.isDnsName(text, 2), "a DNS name");
     private static final Syntax<Boolean> MANDATORY = Syntax.bool();
     private static final Syntax<Role.PublicAddress> PUBLIC_ADDRESS = new Syntax<>("a public_address rule", text -> switch (text) {
@@ -52,14 +58,29 @@ public record Playbooks(Map<String, Role> roles, Map<String, Feature> features, 
     private static Playbooks loaded;
 
     private static Playbooks read() {
-        YamlDoc roles = resource("roles.yml");
-        YamlDoc outbound = resource("outbound.yml");
-        YamlDoc support = resource("support.yml");
+        return read(Playbooks::resource, problems -> PlaybookFiles.problem((PlaybookFiles.overridden() ? "the playbooks in $" + PlaybookFiles.OVERRIDE
+                : "the playbooks of this build") + " are broken:\n" + problems, null));
+    }
+
+    /** The playbooks in {@code dir}, read each time: a copy with another port table, as a test or a support engineer has it. */
+    public static Playbooks read(Path dir) {
+        return read(name -> {
+            try {
+                return YamlDoc.parse(dir.resolve(name), InputFiles.readText(dir.resolve(name), InputFiles.YAML_LIMIT, "a playbook"), "a playbook");
+            } catch (IOException e) {
+                throw new PlaybookFiles.Broken("cannot read " + dir.resolve(name) + ": " + e.getMessage());
+            }
+        }, problems -> new PlaybookFiles.Broken("the playbooks in " + dir + " are broken:\n" + problems));
+    }
+
+    private static Playbooks read(Function<String, YamlDoc> file, Function<String, RuntimeException> broken) {
+        YamlDoc roles = file.apply("roles.yml");
+        YamlDoc outbound = file.apply("outbound.yml");
+        YamlDoc support = file.apply("support.yml");
         Playbooks playbooks = new Playbooks(roles(roles), features(outbound), supportAddresses(support));
         List<Problem> problems = Stream.of(roles, outbound, support).flatMap(doc -> doc.problems().stream()).toList();
         if (!problems.isEmpty()) {
-            throw PlaybookFiles.problem((PlaybookFiles.overridden() ? "the playbooks in $" + PlaybookFiles.OVERRIDE : "the playbooks of this build")
-                    + " are broken:\n" + problems.stream().map(Problem::toString).collect(Collectors.joining("\n")), null);
+            throw broken.apply(problems.stream().map(Problem::toString).collect(Collectors.joining("\n")));
         }
         return playbooks;
     }
@@ -95,16 +116,17 @@ public record Playbooks(Map<String, Role> roles, Map<String, Feature> features, 
     }
 
     private static Optional<Role.Inbound> inbound(Field field, Syntax<String> source) {
-        return field.mapping(List.of("port", "proto", "from", "service", "why")).flatMap(rule -> {
+        return field.mapping(List.of("port", "proto", "from", "service", "name", "why")).flatMap(rule -> {
             Optional<Integer> port = rule.require("port", PORT);
             Optional<String> proto = rule.require("proto", INBOUND_PROTO);
             Optional<List<String>> from = rule.require("from", "a list of sources").flatMap(f -> f.listOf(item -> item.read(source)));
             Optional<String> service = rule.optional("service", SERVICE);
+            Optional<String> name = rule.optional("name", RULE_NAME);
             Optional<String> why = rule.require("why", TEXT);
             if (port.isEmpty() || proto.isEmpty() || from.isEmpty() || why.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Role.Inbound(port.get(), proto.get(), from.get(), service, why.get()));
+            return Optional.of(new Role.Inbound(port.get(), proto.get(), from.get(), service, name, why.get()));
         });
     }
 

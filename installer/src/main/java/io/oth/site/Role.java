@@ -29,14 +29,29 @@ public record Role(String name, String description, Count count, PublicAddress p
     public enum PublicAddress { REQUIRED, FORBIDDEN }
 
     /**
+     * The port of the inbound rule named {@code name}: how a service's configuration gets the port
+     * the firewall opens for it.
+     */
+    public int port(String name) {
+        return inbound.stream().filter(in -> in.name().equals(Optional.of(name))).findFirst().map(Inbound::port)
+                .orElseThrow(() -> PlaybookFiles.problem(PlaybookFiles.label("roles.yml") + ": role " + this.name
+                        + " has no inbound rule named " + name + " (oth configures that service's port from it)", null));
+    }
+
+    /**
      * A port this role opens and who may connect: {@code anywhere}, {@code bastion}, {@code support}
      * or a role name. {@code service} names the storage service the port belongs to, when it is open
-     * only while that service is local.
+     * only while that service is local; {@code name} is how a service's configuration finds it.
      */
-    public record Inbound(int port, String proto, List<String> from, Optional<String> service, String why) {
+    public record Inbound(int port, String proto, List<String> from, Optional<String> service, Optional<String> name, String why) {
 
         public Inbound {
             from = List.copyOf(from);
+        }
+
+        /** A rule that no configuration refers to. */
+        public Inbound(int port, String proto, List<String> from, Optional<String> service, String why) {
+            this(port, proto, from, service, Optional.empty(), why);
         }
     }
 }

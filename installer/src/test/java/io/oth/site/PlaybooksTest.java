@@ -29,9 +29,9 @@ class PlaybooksTest {
 
     @Test
     void readsTheInboundPortRules() {
-        assertEquals(new Role.Inbound(443, "tcp", List.of("anywhere"), Optional.empty(), "HTTPS to the application"),
+        assertEquals(new Role.Inbound(443, "tcp", List.of("anywhere"), Optional.empty(), Optional.of("https"), "HTTPS to the application"),
                 playbooks.roles().get("lb").inbound().get(1));
-        assertEquals(new Role.Inbound(3306, "tcp", List.of("app"), Optional.of("database"), "MariaDB"),
+        assertEquals(new Role.Inbound(3306, "tcp", List.of("app"), Optional.of("database"), Optional.of("mariadb"), "MariaDB"),
                 playbooks.roles().get("storage").inbound().get(0));
     }
 

@@ -23,7 +23,7 @@ class TemplatesTest {
         String cfg = Templates.render("haproxy/haproxy.cfg.peb", Map.of("site", "lab", "fqdn", "oth.example.test",
                 "certificate", "/etc/haproxy/certs/oth.example.test.pem", "health_path", "/healthz",
                 "app_servers", List.of(Map.of("name", "app1", "address", "10.77.0.101", "port", 80),
-                        Map.of("name", "app2", "address", "10.77.0.102", "port", 80))));
+                        Map.of("name", "app2", "address", "10.77.0.102", "port", 80)), "http_port", 80, "https_port", 443));
         assertTrue(cfg.contains("    server app1 10.77.0.101:80 check"), cfg);
         assertTrue(cfg.contains("    server app2 10.77.0.102:80 check"), cfg);
         assertTrue(cfg.contains("http-request redirect prefix https://oth.example.test code 301"), cfg);
@@ -33,9 +33,11 @@ class TemplatesTest {
 
     @Test
     void plainAmqpListensOnlyWhenTheSiteAsksForIt() {
-        String off = Templates.render("rabbitmq/rabbitmq.conf.peb", Map.of("site", "lab", "address", "10.77.0.20", "plain_amqp", false));
+        String off = Templates.render("rabbitmq/rabbitmq.conf.peb", Map.of("site", "lab", "address", "10.77.0.20", "plain_amqp", false,
+                "amqp_port", 5672, "amqps_port", 5671, "management_port", 15671));
         assertTrue(off.contains("listeners.tcp = none\nlisteners.ssl.1 = 10.77.0.20:5671"), off);
-        String on = Templates.render("rabbitmq/rabbitmq.conf.peb", Map.of("site", "lab", "address", "10.77.0.20", "plain_amqp", true));
+        String on = Templates.render("rabbitmq/rabbitmq.conf.peb", Map.of("site", "lab", "address", "10.77.0.20", "plain_amqp", true,
+                "amqp_port", 5672, "amqps_port", 5671, "management_port", 15671));
         assertTrue(on.contains("listeners.tcp.1 = 10.77.0.20:5672\nlisteners.ssl.1 = 10.77.0.20:5671"), on);
     }
 }

@@ -1,0 +1,59 @@
+package io.oth.install;
+
+import java.util.Map;
+
+/**
+ * Where oth puts things on the nodes: the one place a path on a node is written, for the install
+ * phases that make them and for everything that reads them later (doctor, upgrade, backups, certs).
+ */
+public final class NodeLayout {
+    /** The application's account and service. */
+    public static final String APP_USER = "oth-app";
+    public static final String APP_SERVICE = "oth-app";
+    /** The running release: a symlink to one of {@link #APP_RELEASES}' directories. */
+    public static final String APP_CURRENT = "/opt/oth-app/current";
+    public static final String APP_RELEASES = "/opt/oth-app/releases/";
+    public static final String APP_CONFIG = "/etc/oth-app/";
+    /** Files only the application reads: a password for a local or an external service each. */
+    public static final String APP_SECRETS = APP_CONFIG + "secrets/";
+    /** The site CA as the application trusts it for the storage services. */
+    public static final String APP_SITE_CA = APP_CONFIG + "site-ca.pem";
+    public static final String SYSTEM_CAS = "/etc/ssl/certs/ca-certificates.crt";
+    public static final String JAVA = "/usr/bin/java";
+
+    public static final String BACKUP_SCRIPT = "/usr/local/sbin/oth-backup";
+    public static final String MARIADB_TLS = "/etc/mysql/oth-tls/";
+    public static final String RABBITMQ_TLS = "/etc/rabbitmq/oth-tls/";
+
+    public static final String MINIO_HOME = "/opt/minio/";
+    public static final String MINIO_CERTS = "/etc/minio/certs/";
+    public static final String MINIO_USER = "minio-user";
+    public static final String MINIO_DATA = "/var/lib/minio";
+
+    public static final String TRAEFIK_HOME = "/opt/traefik/";
+    public static final String TRAEFIK_CONFIG = "/etc/traefik/";
+
+    /** The certificate each service oth gives one to serves, on the storage node. */
+    public static final Map<String, String> SERVICE_CERTIFICATES = Map.of(
+            "mariadb", MARIADB_TLS + "server-chain.pem",
+            "rabbitmq", RABBITMQ_TLS + "server.pem",
+            "minio", MINIO_CERTS + "public.crt");
+
+    private NodeLayout() {
+    }
+
+    /** Where a release bundle is kept on an app node. */
+    public static String appBundle(ReleaseBundle app) {
+        return "/opt/oth-app/bundles/" + app.name() + "-" + app.version() + ".tar.gz";
+    }
+
+    /** The directory a release is unpacked into on an app node. */
+    public static String appRelease(String version) {
+        return APP_RELEASES + version;
+    }
+
+    /** Where a program bundle (traefik, MinIO) is kept under its home: {@code HOME/bundles/NAME-ID.tar.gz}. */
+    public static String programBundle(String home, String name, ProgramBundle bundle) {
+        return home + "bundles/" + name + "-" + bundle.id() + ".tar.gz";
+    }
+}

@@ -1,0 +1,36 @@
+package io.oth.install;
+
+import io.oth.site.Playbooks;
+import io.oth.site.Role;
+
+/**
+ * The ports the services oth configures listen on, each the port of a named inbound rule in
+ * playbooks/roles.yml: the firewall opens exactly what the services are told to use.
+ *
+ * @param http           haproxy's plain HTTP, redirecting to HTTPS (lb)
+ * @param https          haproxy's HTTPS (lb)
+ * @param traefik        traefik on each app node, which haproxy forwards to
+ * @param mariadb        MariaDB on the storage node
+ * @param amqps          RabbitMQ's AMQP over TLS
+ * @param amqp           RabbitMQ's plain AMQP, when the site asks for it
+ * @param managementTls  RabbitMQ's management API over TLS
+ * @param minio          MinIO's S3 API over TLS
+ */
+public record ServicePorts(int http, int https, int traefik, int mariadb, int amqps, int amqp, int managementTls, int minio) {
+
+    public static ServicePorts of(Playbooks playbooks) {
+        Role lb = role(playbooks, "lb");
+        Role app = role(playbooks, "app");
+        Role storage = role(playbooks, "storage");
+        return new ServicePorts(lb.port("http"), lb.port("https"), app.port("traefik"), storage.port("mariadb"), storage.port("amqps"),
+                storage.port("amqp"), storage.port("management-tls"), storage.port("minio"));
+    }
+
+    private static Role role(Playbooks playbooks, String name) {
+        Role role = playbooks.roles().get(name);
+        if (role == null) {
+            throw new IllegalStateException("playbooks/roles.yml has no role " + name);
+        }
+        return role;
+    }
+}

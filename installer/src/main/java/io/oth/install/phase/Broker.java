@@ -1,0 +1,59 @@
+package io.oth.install.phase;
+
+import io.oth.install.InstallPlaybook;
+import io.oth.install.Installer;
+import io.oth.install.ServicePorts;
+import io.oth.install.LoopbackOnlyOp;
+import io.oth.install.ServiceCertOp;
+import io.oth.op.FileOp;
+import io.oth.op.HalfStartedOp;
+import io.oth.op.Operation;
+import io.oth.op.ReloadOp;
+import io.oth.op.ServiceOp;
+import io.oth.phase.Target;
+import io.oth.template.Templates;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static io.oth.install.NodeLayout.RABBITMQ_TLS;
+
+/** RabbitMQ on the storage node, AMQP over TLS with its certificate from the site CA, when the broker is local. */
+public final class Broker extends LocalServicePhase {
+    /** RabbitMQ's processes under its account: the Erlang VMs (server and CLI), their helpers, epmd, and the start scripts. */
+    private static final Set<String> RABBITMQ_PROGRAMS = Set.of("beam.smp", "epmd", "erl_child_setup", "inet_gethost", "rabbitmq-server", "rabbitmqctl");
+    private static final String SERVICE = "rabbitmq-server";
+
+    private final Installer.Inputs inputs;
+    private final ServicePorts ports;
+
+    public Broker(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
+        super(spec, "broker");
+        this.inputs = inputs;
+        this.ports = ports;
+    }
+
+    @Override
+    List<Operation> local(Target t) {
+        Map<String, Object> vars = Map.of("site", t.site().name(), "address", t.node().address(), "plain_amqp", t.site().storage().plainAmqp(),
+                "amqp_port", ports.amqp(), "amqps_port", ports.amqps(), "management_port", ports.managementTls());
+        return List.of(
+                FileOp.text("/etc/rabbitmq/enabled_plugins", "[rabbitmq_management].\n", "root:rabbitmq", "0644").notifying(SERVICE),
+                FileOp.text("/etc/rabbitmq/rabbitmq-env.conf", Templates.render("rabbitmq/rabbitmq-env.conf.peb", vars), "root:root", "0644")
+                        .notifying(SERVICE),
+                FileOp.text("/var/lib/rabbitmq/.erlang.cookie", inputs.secret("rabbitmq.cookie").reveal(), "rabbitmq:rabbitmq", "0400").secret()
+                        .notifying(SERVICE),
+                new ServiceCertOp(inputs.ca(), ServerIdentity.of("rabbitmq", t), new ServiceCertOp.Files(RABBITMQ_TLS + "server.key",
+                        RABBITMQ_TLS + "server.pem", RABBITMQ_TLS + "ca-chain.pem", "rabbitmq:rabbitmq"), ServiceCertOp.Layout.LEAF_AND_CHAIN,
+                        inputs.rotate().contains("rabbitmq"), Set.of("rabbitmq-tls"), inputs.clock()),
+                FileOp.text("/etc/rabbitmq/rabbitmq.conf", Templates.render("rabbitmq/rabbitmq.conf.peb", vars), "root:rabbitmq", "0640")
+                        .notifying(SERVICE),
+                new HalfStartedOp(SERVICE, t.facts().init(), Optional.of("rabbitmq"), RABBITMQ_PROGRAMS, "/var/run/rabbitmq/pid"),
+                new ServiceOp(SERVICE, t.facts().init(), true),
+                new LoopbackOnlyOp(4369, "epmd", "{ service rabbitmq-server stop; epmd -kill; sleep 1; service rabbitmq-server start; } </dev/null >/dev/null 2>&1; service rabbitmq-server status >/dev/null"),
+                new ReloadOp("rabbitmq-tls", "reload RabbitMQ's certificates (ssl:clear_pem_cache, new connections get the new one)",
+                        "rabbitmqctl -q eval 'ssl:clear_pem_cache().'"));
+    }
+}

@@ -1,0 +1,41 @@
+package io.oth.install.phase;
+
+import io.oth.install.InstallPlaybook;
+import io.oth.install.Installer;
+import io.oth.install.ServicePorts;
+import io.oth.op.FileOp;
+import io.oth.op.Operation;
+import io.oth.op.ServiceOp;
+import io.oth.phase.Target;
+import io.oth.site.Site;
+import io.oth.template.Templates;
+
+import java.util.List;
+import java.util.Map;
+
+/** haproxy on the load balancer: the site's certificate bundle, HTTPS in, the app nodes' traefik behind it. */
+public final class LoadBalancer extends InstallPhase {
+    private final Installer.Inputs inputs;
+    private final ServicePorts ports;
+
+    public LoadBalancer(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
+        super(spec);
+        this.inputs = inputs;
+        this.ports = ports;
+    }
+
+    @Override
+    public List<Operation> operations(Target t) {
+        Site site = t.site();
+        String certificate = "/etc/haproxy/certs/" + site.fqdn() + ".pem";
+        List<Map<String, Object>> servers = site.nodesWithRole(Roles.APP).stream()
+                .map(n -> Map.<String, Object>of("name", n.name(), "address", n.address(), "port", ports.traefik())).toList();
+        String config = Templates.render("haproxy/haproxy.cfg.peb", Map.of("site", site.name(), "fqdn", site.fqdn(),
+                "certificate", certificate, "health_path", inputs.release().health(), "app_servers", servers,
+                "http_port", ports.http(), "https_port", ports.https()));
+        return List.of(
+                FileOp.binary(certificate, inputs.certificatePem(), "root:root", "0600").secret().notifying("haproxy"),
+                FileOp.text("/etc/haproxy/haproxy.cfg", config, "root:root", "0644").checkedWith("haproxy -c -q -f \"$1\"").notifying("haproxy"),
+                new ServiceOp("haproxy", t.facts().init(), false));
+    }
+}

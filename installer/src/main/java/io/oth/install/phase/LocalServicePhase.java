@@ -1,0 +1,27 @@
+package io.oth.install.phase;
+
+import io.oth.install.InstallPlaybook;
+import io.oth.install.LocalServices;
+import io.oth.op.Operation;
+import io.oth.phase.Target;
+
+import java.util.List;
+
+/** A phase for one storage service (database, broker, objects): nothing to do when the site takes that service from elsewhere. */
+abstract class LocalServicePhase extends InstallPhase {
+    private final String service;
+
+    /** @param service the service's name in playbooks/roles.yml */
+    LocalServicePhase(InstallPlaybook.PhaseSpec spec, String service) {
+        super(spec);
+        this.service = service;
+    }
+
+    @Override
+    public final List<Operation> operations(Target t) {
+        return LocalServices.runsLocally(t.site(), service) ? local(t) : List.of();
+    }
+
+    /** The operations when the service runs on the storage node. */
+    abstract List<Operation> local(Target t);
+}

@@ -1,0 +1,64 @@
+package io.oth.install.phase;
+
+import io.oth.install.InstallPlaybook;
+import io.oth.install.Installer;
+import io.oth.install.ServicePorts;
+import io.oth.install.NodeLayout;
+import io.oth.install.ProgramBundle;
+import io.oth.install.ServiceCertOp;
+import io.oth.op.DirectoryOp;
+import io.oth.op.FileOp;
+import io.oth.op.Operation;
+import io.oth.op.ServiceOp;
+import io.oth.op.SystemUserOp;
+import io.oth.op.UnpackOp;
+import io.oth.phase.Target;
+import io.oth.site.Addresses;
+import io.oth.template.Templates;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.oth.install.NodeLayout.MINIO_CERTS;
+import static io.oth.install.NodeLayout.MINIO_DATA;
+import static io.oth.install.NodeLayout.MINIO_HOME;
+import static io.oth.install.NodeLayout.MINIO_USER;
+
+/** MinIO on the storage node, with its certificate from the site CA, when object storage is local. */
+public final class Objects extends LocalServicePhase {
+    static final String MINIO_ROOT_USER = "oth-admin";
+
+    private final Installer.Inputs inputs;
+    private final ServicePorts ports;
+
+    public Objects(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
+        super(spec, "objects");
+        this.inputs = inputs;
+        this.ports = ports;
+    }
+
+    @Override
+    List<Operation> local(Target t) {
+        ProgramBundle minio = inputs.minio().orElseThrow();
+        String bundle = NodeLayout.programBundle(MINIO_HOME, "minio", minio);
+        Map<String, Object> vars = Map.of("user", MINIO_USER, "binary", MINIO_HOME + "current/minio", "data", MINIO_DATA);
+        String environment = "# Managed by oth: MinIO's settings; the root credentials are for oth and operators only.\n"
+                + "MINIO_ROOT_USER=" + MINIO_ROOT_USER + "\nMINIO_ROOT_PASSWORD=" + inputs.secret("minio.root").reveal() + "\n"
+                + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + Addresses.hostPort(t.node().address(), ports.minio()) + " --certs-dir "
+                + MINIO_CERTS + "\"\n";
+        return List.of(
+                new SystemUserOp(MINIO_USER),
+                FileOp.binary(bundle, minio.bytes(), "root:root", "0644"),
+                new UnpackOp(bundle, MINIO_HOME + minio.id(), MINIO_HOME + "current", minio.sha256(), minio.contents().files().size(), Set.of("minio")),
+                new DirectoryOp(MINIO_DATA, MINIO_USER + ":" + MINIO_USER, "0750"),
+                new ServiceCertOp(inputs.ca(), ServerIdentity.of("minio", t), new ServiceCertOp.Files(MINIO_CERTS + "private.key",
+                        MINIO_CERTS + "public.crt", MINIO_CERTS + "CAs/ca.pem", MINIO_USER + ":" + MINIO_USER), ServiceCertOp.Layout.CHAIN_AND_ROOT,
+                        inputs.rotate().contains("minio"), Set.of("minio"), inputs.clock()),
+                FileOp.text("/etc/default/minio", environment, "root:root", "0600").secret().notifying("minio"),
+                FileOp.text("/etc/init.d/minio", Templates.render("minio/minio.init.peb", vars), "root:root", "0755").notifying("minio"),
+                FileOp.text("/etc/systemd/system/minio.service", Templates.render("minio/minio.service.peb", vars), "root:root", "0644")
+                        .notifying("minio"),
+                new ServiceOp("minio", t.facts().init(), true));
+    }
+}

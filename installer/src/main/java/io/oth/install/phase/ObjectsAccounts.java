@@ -1,0 +1,31 @@
+package io.oth.install.phase;
+
+import io.oth.install.InstallPlaybook;
+import io.oth.install.Installer;
+import io.oth.install.ServicePorts;
+import io.oth.install.MinioAccessOp;
+import io.oth.op.Operation;
+import io.oth.phase.Target;
+import io.oth.site.AppAccounts;
+
+import java.util.List;
+
+/** The application's bucket, policy and user, through MinIO's APIs once it answers (the objects phase started it). */
+public final class ObjectsAccounts extends LocalServicePhase {
+    private final Installer.Inputs inputs;
+    private final ServicePorts ports;
+
+    public ObjectsAccounts(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
+        super(spec, "objects");
+        this.inputs = inputs;
+        this.ports = ports;
+    }
+
+    @Override
+    List<Operation> local(Target t) {
+        MinioAccessOp.Endpoint endpoint = new MinioAccessOp.Endpoint(t.node().address(), ports.minio(), inputs.ca().rootCertificate(),
+                Objects.MINIO_ROOT_USER, inputs.secret("minio.root"));
+        return List.of(new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY,
+                inputs.secret(AppAccounts.OBJECTS_SECRET), t.facts().init()));
+    }
+}

@@ -1,0 +1,51 @@
+package io.oth.install.phase;
+
+import io.oth.install.InstallPlaybook;
+import io.oth.install.Installer;
+import io.oth.install.ServicePorts;
+import io.oth.install.NodeLayout;
+import io.oth.install.ProgramBundle;
+import io.oth.op.FileOp;
+import io.oth.op.Operation;
+import io.oth.op.ServiceOp;
+import io.oth.op.UnpackOp;
+import io.oth.phase.Target;
+import io.oth.template.Templates;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.oth.install.NodeLayout.TRAEFIK_CONFIG;
+import static io.oth.install.NodeLayout.TRAEFIK_HOME;
+
+/** traefik on the app nodes: what the load balancer reaches, in front of the application on loopback. */
+public final class Traefik extends InstallPhase {
+    private final Installer.Inputs inputs;
+    private final ServicePorts ports;
+
+    public Traefik(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
+        super(spec);
+        this.inputs = inputs;
+        this.ports = ports;
+    }
+
+    @Override
+    public List<Operation> operations(Target t) {
+        ProgramBundle traefik = inputs.traefik();
+        String bundle = NodeLayout.programBundle(TRAEFIK_HOME, "traefik", traefik);
+        Map<String, Object> vars = Map.of("binary", TRAEFIK_HOME + "current/traefik");
+        Map<String, Object> config = Map.of("site", t.site().name(), "fqdn", t.site().fqdn(), "port", ports.traefik(),
+                "app_port", inputs.release().port(), "health_path", inputs.release().health());
+        return List.of(
+                FileOp.binary(bundle, traefik.bytes(), "root:root", "0644"),
+                new UnpackOp(bundle, TRAEFIK_HOME + traefik.id(), TRAEFIK_HOME + "current", traefik.sha256(), traefik.contents().files().size(),
+                        Set.of("traefik")),
+                FileOp.text(TRAEFIK_CONFIG + "traefik.yml", Templates.render("traefik/traefik.yml.peb", config), "root:root", "0644").notifying("traefik"),
+                FileOp.text(TRAEFIK_CONFIG + "dynamic.yml", Templates.render("traefik/dynamic.yml.peb", config), "root:root", "0644").notifying("traefik"),
+                FileOp.text("/etc/init.d/traefik", Templates.render("traefik/traefik.init.peb", vars), "root:root", "0755").notifying("traefik"),
+                FileOp.text("/etc/systemd/system/traefik.service", Templates.render("traefik/traefik.service.peb", vars), "root:root", "0644")
+                        .notifying("traefik"),
+                new ServiceOp("traefik", t.facts().init(), true));
+    }
+}

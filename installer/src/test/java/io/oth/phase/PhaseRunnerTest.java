@@ -1,0 +1,275 @@
+package io.oth.phase;
+
+import io.oth.op.ApplyContext;
+import io.oth.op.Change;
+import io.oth.op.FileOp;
+import io.oth.op.Operation;
+import io.oth.op.Probe;
+import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
+import io.oth.remote.Failure;
+import io.oth.remote.RecordingFleet;
+import io.oth.remote.RecordingHost;
+import io.oth.remote.RemoteException;
+import io.oth.site.Site;
+import io.oth.site.SiteFixtures;
+import io.oth.site.SiteLoader;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The phase runner against recording hosts: what a user sees of ordering, concurrency, failures, the journal and --check. */
+class PhaseRunnerTest {
+    @TempDir
+    Path dir;
+    private Site site;
+    private RecordingFleet fleet;
+    private Journal journal;
+    private final StringWriter out = new StringWriter();
+
+    @BeforeEach
+    void site() throws Exception {
+        site = SiteLoader.load(SiteFixtures.stage("good/minimal.yml", dir));
+        fleet = new RecordingFleet(site);
+        journal = new Journal(dir.resolve("state/journal"));
+    }
+
+    /** A phase for every role that writes one file, {@code /etc/NAME}. */
+    private static Phase writes(String name) {
+        return phase(name, t -> List.of(FileOp.text("/etc/" + name, name + "\n", "root:root", "0644")));
+    }
+
+    private static Phase phase(String name, Function<Target, List<Operation>> ops) {
+        return new TestPhase(name, ops, Optional.empty());
+    }
+
+    /** A phase for every node, with the given operations and clean-up. */
+    private record TestPhase(String name, Function<Target, List<Operation>> ops, Optional<Change> cleanUp) implements Phase {
+        @Override
+        public String title() {
+            return "Phase " + name;
+        }
+
+        @Override
+        public boolean appliesTo(Target target) {
+            return true;
+        }
+
+        @Override
+        public List<Operation> operations(Target target) {
+            return ops.apply(target);
+        }
+
+        @Override
+        public Optional<Change> cleanUp(Target target) {
+            return cleanUp;
+        }
+    }
+
+    /** What the run said about one node, in order: the nodes run at the same time, so their lines interleave. */
+    private String of(String node) {
+        return out.toString().lines().filter(l -> l.startsWith("[" + node + "] ")).collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    private RunReport run(boolean check, int concurrency, Phase... phases) {
+        return new PhaseRunner(site, fleet, check, journal, fleet::connection, new PrintWriter(out), concurrency).run(List.of(phases));
+    }
+
+    @Test
+    void eachNodeRunsThePhasesInTheirOrder() {
+        RunReport report = run(false, 3, writes("one"), writes("two"), writes("three"));
+        assertFalse(report.failed(), out::toString);
+        for (String node : List.of("lb", "app1", "storage")) {
+            assertEquals(List.of("upload /etc/one root:root 0644", "upload /etc/two root:root 0644", "upload /etc/three root:root 0644"),
+                    fleet.host(node).uploads(), node);
+        }
+        assertEquals(9, report.changes());
+        assertTrue(of("app1").contains("[app1] == Phase two\n[app1] create /etc/two (0644 root:root)"), out::toString);
+    }
+
+    @Test
+    void nodesRunAtTheSameTimeUpToTheConcurrency() {
+        CyclicBarrier all = new CyclicBarrier(3);
+        Phase meet = phase("meet", t -> List.of(new Always("meet", context -> {
+            try {
+                all.await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("the nodes did not run at the same time", e);
+            }
+        })));
+        RunReport report = run(false, 3, meet);
+        assertFalse(report.failed(), out::toString);
+        assertEquals(3, report.changes());
+    }
+
+    @Test
+    void aNodeThatFailsSkipsItsLaterPhasesAndTheOthersGoOn() {
+        fleet.host("storage").failWhen("upload /etc/one", "disk full");
+        RunReport report = run(false, 3, writes("one"), writes("two"));
+        assertTrue(report.failed());
+        assertEquals(List.of("upload /etc/one root:root 0644"), fleet.host("storage").uploads(), "storage stops after its failure");
+        assertEquals(2, fleet.host("lb").uploads().size());
+        assertEquals(2, fleet.host("app1").uploads().size());
+        RunReport.HostOutcome storage = report.hosts().get(2);
+        assertEquals(Optional.of("one: storage: remote operation failed: disk full"), storage.failure());
+        assertTrue(out.toString().contains("[storage] FAILED in one: storage: remote operation failed: disk full"), out::toString);
+    }
+
+    @Test
+    void anUnreachableNodeFailsAloneAndTheOthersAreInstalled() {
+        fleet.unreachable("app1", Failure.NODE_UNREACHABLE);
+        RunReport report = run(false, 3, writes("one"));
+        assertTrue(report.hosts().get(1).isFailed());
+        assertEquals(List.of(), fleet.host("app1").log());
+        assertEquals(1, fleet.host("lb").uploads().size());
+        assertTrue(out.toString().contains("[app1] unreachable: app1: unreachable from the bastion"), out::toString);
+    }
+
+    @Test
+    void theJournalRecordsEveryHostPhaseAndTheEndOfTheRun() throws Exception {
+        run(false, 3, writes("one"), writes("two"));
+        List<String> lines = Files.readAllLines(journal.file());
+        assertTrue(lines.get(0).contains("\tstart\tapply\t"), lines::toString);
+        assertEquals(6, lines.stream().filter(l -> l.contains("\tdone\t")).count(), lines::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\tdone\tstorage\ttwo\t1\t")), lines::toString);
+        assertTrue(lines.get(lines.size() - 1).contains("\tend\tok\t"), lines::toString);
+        assertEquals(new Journal.Review(Optional.empty(), List.of()), journal.review());
+    }
+
+    @Test
+    void aRunAfterAnInterruptedOneSaysSoAndRedoesOnlyWhatTheNodesLack() throws Exception {
+        journal.start("r0", "apply");
+        journal.done("r0", "lb", "one", 1);
+        fleet.host("lb").has("/etc/one", "one\n", "root:root", "0644");
+        RunReport report = run(false, 3, writes("one"), writes("two"));
+        assertFalse(report.failed(), out::toString);
+        assertTrue(out.toString().contains("resuming after an interrupted run (r0, started "), out::toString);
+        assertTrue(out.toString().contains("1 host phase(s) had finished"), out::toString);
+        assertEquals(List.of("upload /etc/two root:root 0644"), fleet.host("lb").uploads(), "lb's finished phase is checked, not redone");
+        assertEquals(2, fleet.host("app1").uploads().size());
+        assertEquals(Optional.empty(), journal.review().interrupted());
+    }
+
+    @Test
+    void checkModePlansEverythingAndChangesNothing() {
+        fleet.host("lb").has("/etc/one", "old\n", "root:root", "0644");
+        RunReport report = run(true, 3, writes("one"), writes("two"));
+        assertTrue(report.check());
+        assertEquals(6, report.changes());
+        for (String node : List.of("lb", "app1", "storage")) {
+            assertEquals(List.of(), fleet.host(node).uploads(), node);
+            assertEquals(List.of(), fleet.host(node).commands(), node + " ran only probes");
+        }
+        assertTrue(of("lb").contains("[lb] would write /etc/one (0644 root:root)\n[lb] --- a/etc/one"), out::toString);
+        assertFalse(Files.exists(journal.file()), "a plan writes no journal");
+    }
+
+    @Test
+    void verboseSaysWhyEachNoOpIsOne() {
+        run(false, 3, writes("one"));
+        out.getBuffer().setLength(0);
+        RunReport report = new PhaseRunner(site, fleet, true, journal, fleet::connection, new PrintWriter(out), 3).verbose(true).run(List.of(writes("one")));
+        assertEquals(0, report.changes());
+        assertTrue(of("lb").contains("[lb] == Phase one\n[lb] ok: file /etc/one: content (sha256 " + FileOp.sha256("one\n".getBytes())
+                .substring(0, 12) + "), owner root:root and mode 0644 already as wanted\n"), out::toString);
+    }
+
+    @Test
+    void withoutVerboseANoOpIsSilent() {
+        run(false, 3, writes("one"));
+        out.getBuffer().setLength(0);
+        run(true, 3, writes("one"));
+        assertFalse(out.toString().contains("ok: "), out::toString);
+        assertFalse(out.toString().contains("== Phase one"), out::toString);
+    }
+
+    @Test
+    void aFailedChangeUndoesTheAppliedOnesNewestFirstThenCleansUp() {
+        fleet.host("app1").failWhen("step three", "no space left");
+        Phase phase = undoable(Optional.of(Change.of("remove the half-written state", c -> c.host().run(Command.shell("cleanup"),
+                Duration.ofSeconds(1)))));
+        RunReport report = run(false, 3, phase, writes("later"));
+        assertTrue(report.hosts().get(1).isFailed());
+        assertEquals(List.of("run step one", "run step two", "run step three", "run undo two", "run undo one", "run cleanup"),
+                fleet.host("app1").commands());
+        assertTrue(of("app1").contains("[app1] clean-up after the failure: undo step two\n[app1] clean-up after the failure: undo step one\n"
+                + "[app1] clean-up after the failure: remove the half-written state\n[app1] FAILED in steps"), out::toString);
+        assertEquals(List.of("run step one", "run step two", "run step three"), fleet.host("lb").commands(), "nothing is undone where all went well");
+        assertEquals(1, fleet.host("lb").uploads().size());
+    }
+
+    @Test
+    void checkModeUndoesAndCleansUpNothing() {
+        RunReport report = run(true, 3, undoable(Optional.of(Change.of("clean", c -> {
+            throw new AssertionError("a plan runs no clean-up");
+        }))));
+        assertFalse(report.failed());
+        assertEquals(List.of(), fleet.host("app1").commands());
+    }
+
+    /** Three commands, each with an undo command, and the given clean-up. */
+    private static Phase undoable(Optional<Change> cleanUp) {
+        return new TestPhase("steps", t -> List.of(new Always("step one", step("one")), new Always("step two", step("two")),
+                new Always("step three", step("three"))), cleanUp);
+    }
+
+    private static Change.Action step(String name) {
+        return c -> {
+            CommandResult r = c.host().run(Command.shell("step " + name), Duration.ofSeconds(1));
+            if (!r.ok()) {
+                throw new RemoteException(c.host().name(), Failure.COMMAND_FAILED, r.diagnostic());
+            }
+        };
+    }
+
+    /** An operation that always plans one change; one made with an action that runs {@code step X} is undone by {@code undo X}. */
+    private record Always(String subject, Change.Action action) implements Operation {
+        @Override
+        public List<Probe> probes() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+            Change change = Change.of(subject, action);
+            if (!subject.startsWith("step ")) {
+                return Optional.of(change);
+            }
+            String undo = "undo " + subject.substring("step ".length());
+            return Optional.of(new Change() {
+                @Override
+                public String summary() {
+                    return change.summary();
+                }
+
+                @Override
+                public void apply(ApplyContext context) throws RemoteException {
+                    change.apply(context);
+                }
+
+                @Override
+                public Optional<Change> undo() {
+                    return Optional.of(Change.of("undo " + subject, c -> c.host().run(Command.shell(undo), Duration.ofSeconds(1))));
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.oth.remote;
+
+import io.oth.site.Node;
+import io.oth.site.Site;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A {@link Fleet} of {@link RecordingHost}s for a site's nodes; a node can be made unreachable. */
+public final class RecordingFleet implements Fleet {
+    private final Site site;
+    private final Map<String, RecordingHost> hosts = new LinkedHashMap<>();
+    private final Map<String, RemoteException> unreachable = new LinkedHashMap<>();
+    private boolean closed;
+
+    public RecordingFleet(Site site) {
+        this.site = site;
+        site.nodes().forEach(n -> hosts.put(n.name(), new RecordingHost(n.name())));
+    }
+
+    public RecordingHost host(String node) {
+        RecordingHost host = hosts.get(node);
+        if (host == null) {
+            throw new IllegalArgumentException("no node " + node + " in the site");
+        }
+        return host;
+    }
+
+    /** The node cannot be connected to: the run sees it failed with {@code failure}. */
+    public RecordingFleet unreachable(String node, Failure failure) {
+        unreachable.put(node, new RemoteException(node, failure, "on cue"));
+        return this;
+    }
+
+    /** A fresh connection to the node, as a firewall change proves it can still get in: the same recording host. */
+    public HostConnection connection(Node node) throws RemoteException {
+        if (unreachable.containsKey(node.name())) {
+            throw unreachable.get(node.name());
+        }
+        RecordingHost host = host(node.name());
+        return new HostConnection() {
+            @Override
+            public Host host() {
+                return host;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
+    public List<Reach> reaches() {
+        List<Reach> reaches = new ArrayList<>();
+        for (Node node : site.nodes()) {
+            RemoteException failure = unreachable.get(node.name());
+            reaches.add(failure == null ? Reach.reached(node, hosts.get(node.name()), Duration.ZERO) : Reach.failed(node, failure, Duration.ZERO));
+        }
+        return reaches;
+    }
+
+    @Override
+    public int sessionsOpened() {
+        return hosts.values().stream().mapToInt(h -> h.log().size()).sum();
+    }
+
+    @Override
+    public int connectionsOpened() {
+        return hosts.size() - unreachable.size();
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
