@@ -4,7 +4,7 @@ import io.oth.ca.CaException;
 import io.oth.ca.SiteCa;
 import io.oth.install.InstallPhases;
 import io.oth.op.Probe;
-import io.oth.phase.Parallel;
+import io.oth.concurrent.Parallel;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.ConnectOptions;

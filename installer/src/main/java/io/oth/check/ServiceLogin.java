@@ -10,7 +10,7 @@ import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
 import io.oth.ca.SiteTls;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import okhttp3.OkHttpClient;
 
 import javax.net.ssl.SSLContext;

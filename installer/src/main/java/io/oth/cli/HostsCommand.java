@@ -1,9 +1,9 @@
 package io.oth.cli;
 
+import io.oth.fleet.FleetConnector;
 import io.oth.fact.NodeSurvey;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
-import io.oth.remote.ssh.KnownHostsFiles;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,7 +53,7 @@ final class HostsCommand extends CommandGroup {
             List<String> trusted = new CopyOnWriteArrayList<>();
             HostKeyTrust decide;
             try {
-                decide = from != null ? KnownHostsFiles.trustFrom(from) : this::ask;
+                decide = from != null ? FleetConnector.trustFrom(from) : this::ask;
             } catch (IOException e) {
                 err.println("oth: --from " + (e instanceof NoSuchFileException ? from + ": no such file" : e.getMessage()) + "; nothing was trusted");
                 return ExitCode.USAGE.code();

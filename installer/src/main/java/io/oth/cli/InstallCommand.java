@@ -5,7 +5,7 @@ import io.oth.lock.Holder;
 import io.oth.phase.RunReport;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
-import io.oth.report.Table;
+import io.oth.report.PlanReport;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -76,21 +75,12 @@ final class InstallCommand implements Callable<Integer> {
         } catch (RemoteException e) {
             return SiteOptions.failed(err, e);
         }
-        Table table = new Table("HOST", "OK", check ? "PENDING" : "CHANGED", "RESULT");
-        for (RunReport.HostOutcome h : report.hosts()) {
-            table.row(h.host(), String.valueOf(h.ok()), String.valueOf(h.changes().size()),
-                    h.failure().map(f -> "FAILED: " + f).orElse(h.changes().isEmpty() ? "ok" : check ? "pending" : "changed"));
-        }
         out.println();
-        table.print(out);
+        PlanReport.table(report).print(out);
         out.printf("%s: %d change(s) %s, %d host(s) failed; %d SSH sessions over %d connections in %.1f s%n",
                 check ? "check" : "install", report.changes(), check ? "pending" : "made",
                 report.hosts().stream().filter(RunReport.HostOutcome::isFailed).count(),
                 report.sessions(), report.connections(), (System.nanoTime() - start) / 1e9);
-        if (report.failed()) {
-            List<ExitCode> codes = report.hosts().stream().flatMap(h -> h.kind().stream()).map(ExitCode::of).toList();
-            return ExitCode.worst(codes).code();
-        }
-        return check && report.changes() > 0 ? ExitCode.PENDING.code() : ExitCode.OK.code();
+        return ExitCode.of(report).code();
     }
 }

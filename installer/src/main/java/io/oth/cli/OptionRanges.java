@@ -1,7 +1,7 @@
 package io.oth.cli;
 
 import io.oth.install.InstallPhases;
-import io.oth.support.Durations;
+import io.oth.input.Durations;
 import io.oth.support.SupportAccess;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

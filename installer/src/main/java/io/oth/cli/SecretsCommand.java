@@ -1,6 +1,6 @@
 package io.oth.cli;
 
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.secret.ExternalSecret;
 import io.oth.secret.Secrets;
 import io.oth.secret.SecretsException;

@@ -7,7 +7,7 @@ import io.oth.report.PlanReport;
 import io.oth.report.Table;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
-import io.oth.support.Durations;
+import io.oth.input.Durations;
 import io.oth.support.SupportAccess;
 import io.oth.support.SupportGrant;
 import io.oth.support.SupportKeys;

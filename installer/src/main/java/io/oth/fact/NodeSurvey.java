@@ -1,6 +1,6 @@
 package io.oth.fact;
 
-import io.oth.phase.Parallel;
+import io.oth.concurrent.Parallel;
 import io.oth.remote.CommandResult;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Fleet;

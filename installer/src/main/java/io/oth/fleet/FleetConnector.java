@@ -5,11 +5,15 @@ import io.oth.lock.NodeLocks;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Fleet;
 import io.oth.remote.HostConnection;
+import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
+import io.oth.remote.ssh.KnownHostsFiles;
 import io.oth.remote.ssh.SshFleet;
 import io.oth.site.Node;
 import io.oth.site.Site;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -19,6 +23,11 @@ import java.util.function.Consumer;
  * the bastion, so that a service can be handed a fleet of test hosts instead.
  */
 public interface FleetConnector {
+
+    /** Trust in exactly the host keys a known_hosts file records, never one it marks {@code @revoked}. */
+    static HostKeyTrust trustFrom(Path knownHosts) throws IOException {
+        return KnownHostsFiles.trustFrom(knownHosts);
+    }
 
     /** Connects to {@code nodes}; fails as a whole only when the bastion cannot be used, a node that fails is in its {@link Fleet.Reach}. */
     Fleet connect(Site site, List<Node> nodes) throws RemoteException;

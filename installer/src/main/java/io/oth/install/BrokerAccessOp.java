@@ -8,7 +8,7 @@ import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
 import io.oth.remote.RemoteException;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.remote.TempFiles;
 import org.snakeyaml.engine.v2.schema.JsonSchema;
 

@@ -7,7 +7,7 @@ import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
 import io.oth.remote.RemoteException;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -15,7 +15,7 @@ import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.remote.ssh.SshFleet;
 import io.oth.secret.ExternalSecret;
 import io.oth.secret.Secrets;
@@ -159,7 +159,7 @@ public final class Installer {
             problems.add("site secrets: " + e.getMessage());
         }
         if (secrets != null) {
-            for (ExternalSecret needed : ExternalSecret.needed(site.storage())) {
+            for (ExternalSecret needed : site.storage().externalSecrets()) {
                 if (needed.resolve(secrets, System::getenv).isEmpty()) {
                     problems.add(site.file() + ": " + needed.missing());
                 }

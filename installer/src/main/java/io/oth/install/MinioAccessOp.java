@@ -21,7 +21,7 @@ import io.oth.remote.Failure;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import okhttp3.OkHttpClient;
 
 import java.io.IOException;

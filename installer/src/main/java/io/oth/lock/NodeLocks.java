@@ -1,6 +1,6 @@
 package io.oth.lock;
 
-import io.oth.phase.Parallel;
+import io.oth.concurrent.Parallel;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;

@@ -1,7 +1,7 @@
 package io.oth.lock;
 
 import io.oth.secret.PrivateFiles;
-import io.oth.support.Durations;
+import io.oth.input.Durations;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

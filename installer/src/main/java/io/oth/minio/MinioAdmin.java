@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minio.Signer;
 import io.minio.errors.MinioException;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.site.Addresses;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;

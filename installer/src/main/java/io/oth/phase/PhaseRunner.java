@@ -1,5 +1,7 @@
 package io.oth.phase;
 
+import io.oth.concurrent.Parallel;
+
 import io.oth.op.ApplyContext;
 import io.oth.op.Change;
 import io.oth.op.Operation;

@@ -1,5 +1,7 @@
 package io.oth.remote;
 
+import io.oth.secret.Secret;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;

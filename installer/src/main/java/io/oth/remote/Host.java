@@ -1,5 +1,7 @@
 package io.oth.remote;
 
+import io.oth.secret.Secret;
+
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,9 +1,7 @@
 package io.oth.secret;
 
-import io.oth.remote.Secret;
-import io.oth.site.Storage;
+import io.oth.secret.Secret;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -47,21 +45,6 @@ public enum ExternalSecret {
 
     public String description() {
         return description;
-    }
-
-    /** The credentials a site with this storage needs: one per external service. */
-    public static List<ExternalSecret> needed(Storage storage) {
-        List<ExternalSecret> needed = new ArrayList<>();
-        if (!storage.database().isLocal()) {
-            needed.add(DATABASE_PASSWORD);
-        }
-        if (!storage.broker().isLocal()) {
-            needed.add(BROKER_PASSWORD);
-        }
-        if (!storage.objects().isLocal()) {
-            needed.add(OBJECTS_SECRET_KEY);
-        }
-        return needed;
     }
 
     public static Optional<ExternalSecret> named(String secretName) {

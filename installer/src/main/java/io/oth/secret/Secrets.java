@@ -1,7 +1,7 @@
 package io.oth.secret;
 
 import io.oth.input.BoundedYaml;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,9 @@
 package io.oth.site;
 
+import io.oth.secret.ExternalSecret;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,5 +37,20 @@ public record Storage(Service database, Service broker, ObjectStore objects, boo
 
     public boolean anyLocal() {
         return database.isLocal() || broker.isLocal() || objects.isLocal();
+    }
+
+    /** The credentials oth is given for this storage, not generates: one per external service. */
+    public List<ExternalSecret> externalSecrets() {
+        List<ExternalSecret> needed = new ArrayList<>();
+        if (!database.isLocal()) {
+            needed.add(ExternalSecret.DATABASE_PASSWORD);
+        }
+        if (!broker.isLocal()) {
+            needed.add(ExternalSecret.BROKER_PASSWORD);
+        }
+        if (!objects.isLocal()) {
+            needed.add(ExternalSecret.OBJECTS_SECRET_KEY);
+        }
+        return needed;
     }
 }

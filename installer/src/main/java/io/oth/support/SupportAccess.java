@@ -1,7 +1,10 @@
 package io.oth.support;
 
-import io.oth.install.FirewallRules;
-import io.oth.phase.Parallel;
+import io.oth.input.Durations;
+
+import io.oth.firewall.FirewallOp;
+import io.oth.firewall.FirewallRules;
+import io.oth.concurrent.Parallel;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
@@ -47,7 +50,8 @@ public final class SupportAccess {
     static final String SUDOERS = "/etc/sudoers.d/" + USER;
     static final String STATE = "/var/lib/oth/support";
     /** Re-adds the support addresses for what is left of the grant; run by {@code open} and after each firewall reload. */
-    public static final String REOPEN = STATE + "/reopen";
+    /** The firewall runs it after every reload; it lives beside the grant's other files. */
+    static final String REOPEN = FirewallOp.SUPPORT_REOPEN;
     static final String CLOSE = STATE + "/close";
     static final String GRANT = STATE + "/grant";
     static final String LOG = "/var/log/oth-support.log";

@@ -1,5 +1,7 @@
 package io.oth.support;
 
+import io.oth.input.Durations;
+
 import io.oth.phase.RunReport;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;

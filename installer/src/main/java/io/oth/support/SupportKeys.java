@@ -2,13 +2,13 @@ package io.oth.support;
 
 import io.oth.input.InputFiles;
 import io.oth.remote.ssh.KnownHostsFiles;
-import net.schmizz.sshj.common.Buffer;
-import net.schmizz.sshj.common.KeyType;
+import io.oth.remote.ssh.PublicKeys;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The OpenSSH public keys of the support staff for one grant, read from a file in
@@ -68,8 +68,7 @@ public record SupportKeys(Path file, List<Key> keys) {
         if (parts[0].contains("=") || parts[0].contains(",")) {
             throw new KeyFileException(where + ": starts with authorized_keys options; give the bare key (oth sets from=, expiry-time= and the restrictions itself)");
         }
-        KeyType type = KeyType.fromString(parts[0]);
-        if (type == KeyType.UNKNOWN) {
+        if (!PublicKeys.isKeyType(parts[0])) {
             throw new KeyFileException(where + ": \"" + parts[0] + "\" is not an SSH public key type (ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, ...)");
         }
         byte[] blob;
@@ -78,15 +77,9 @@ public record SupportKeys(Path file, List<Key> keys) {
         } catch (IllegalArgumentException e) {
             throw new KeyFileException(where + ": the key is not valid base64 (" + e.getMessage() + ")");
         }
-        try {
-            Buffer.PlainBuffer buffer = new Buffer.PlainBuffer(blob);
-            String inner = buffer.readString();
-            if (!inner.equals(parts[0])) {
-                throw new KeyFileException(where + ": the line says " + parts[0] + " but the key inside is " + inner);
-            }
-            new Buffer.PlainBuffer(blob).readPublicKey();
-        } catch (Buffer.BufferException | RuntimeException e) {
-            throw new KeyFileException(where + ": the " + parts[0] + " key does not decode (" + e.getMessage() + "); is it cut short?");
+        Optional<String> problem = PublicKeys.problem(parts[0], blob);
+        if (problem.isPresent()) {
+            throw new KeyFileException(where + ": " + problem.get());
         }
         String comment = parts.length > 2 ? parts[2].strip() : "";
         return new Key(parts[0], parts[1], comment, KnownHostsFiles.sha256(blob));

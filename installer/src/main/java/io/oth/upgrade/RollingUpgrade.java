@@ -4,7 +4,7 @@ import io.oth.install.InstallPhases;
 import io.oth.install.ReleaseBundle;
 import io.oth.op.InitSystem;
 import io.oth.op.UnpackOp;
-import io.oth.phase.Parallel;
+import io.oth.concurrent.Parallel;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;

@@ -1,7 +1,7 @@
 package io.oth.wizard;
 
 import io.oth.check.NameLookup;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.site.Field;
 import io.oth.site.FieldMap;
 import io.oth.site.Problem;

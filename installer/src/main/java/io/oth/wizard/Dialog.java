@@ -1,6 +1,6 @@
 package io.oth.wizard;
 
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;

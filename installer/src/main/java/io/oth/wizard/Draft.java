@@ -1,6 +1,6 @@
 package io.oth.wizard;
 
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.secret.ExternalSecret;
 
 import java.nio.file.Path;

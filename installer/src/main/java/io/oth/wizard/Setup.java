@@ -1,7 +1,7 @@
 package io.oth.wizard;
 
 import io.oth.check.NameLookup;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.secret.ExternalSecret;
 import io.oth.secret.Secrets;
 import io.oth.secret.SecretsException;

@@ -2,7 +2,7 @@ package io.oth.wizard;
 
 import io.oth.check.NameLookup;
 import io.oth.remote.ConnectOptions;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.secret.ExternalSecret;
 import io.oth.site.Role;
 

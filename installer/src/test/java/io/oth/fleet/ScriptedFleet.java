@@ -7,7 +7,7 @@ import io.oth.remote.Fleet;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.site.Node;
 import io.oth.site.Site;
 

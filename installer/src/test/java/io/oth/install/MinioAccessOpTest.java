@@ -3,7 +3,7 @@ package io.oth.install;
 import io.oth.op.Change;
 import io.oth.op.InitSystem;
 import io.oth.op.Probe;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.oth.minio;
 
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import org.junit.jupiter.api.Test;

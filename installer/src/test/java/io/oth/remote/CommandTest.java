@@ -1,5 +1,7 @@
 package io.oth.remote;
 
+import io.oth.secret.Secret;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,7 @@
 package io.oth.remote;
 
+import io.oth.secret.Secret;
+
 import io.oth.op.FileOp;
 import io.oth.op.Probe;
 import org.junit.jupiter.api.Test;

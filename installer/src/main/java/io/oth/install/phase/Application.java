@@ -11,7 +11,7 @@ import io.oth.op.ServiceOp;
 import io.oth.op.SystemUserOp;
 import io.oth.op.UnpackOp;
 import io.oth.phase.Target;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.secret.ExternalSecret;
 import io.oth.site.Addresses;
 import io.oth.site.AppAccounts;

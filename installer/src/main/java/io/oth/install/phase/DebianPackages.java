@@ -1,7 +1,7 @@
 package io.oth.install.phase;
 
 import io.oth.install.InstallPlaybook;
-import io.oth.install.LocalServices;
+import io.oth.site.LocalServices;
 import io.oth.op.FileOp;
 import io.oth.op.Operation;
 import io.oth.op.PackagesOp;

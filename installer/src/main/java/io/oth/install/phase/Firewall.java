@@ -1,7 +1,7 @@
 package io.oth.install.phase;
 
-import io.oth.install.FirewallOp;
-import io.oth.install.FirewallRules;
+import io.oth.firewall.FirewallOp;
+import io.oth.firewall.FirewallRules;
 import io.oth.install.InstallPlaybook;
 import io.oth.op.Operation;
 import io.oth.phase.Target;

@@ -1,7 +1,7 @@
 package io.oth.remote.ssh;
 
 import io.oth.cert.BouncyCastle;
-import io.oth.phase.Parallel;
+import io.oth.concurrent.Parallel;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;

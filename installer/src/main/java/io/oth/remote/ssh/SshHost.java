@@ -6,7 +6,7 @@ import io.oth.remote.Failure;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.remote.Sha256;
 import io.oth.remote.TempFiles;
 import io.oth.site.Addresses;

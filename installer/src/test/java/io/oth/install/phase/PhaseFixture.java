@@ -13,7 +13,7 @@ import io.oth.phase.Journal;
 import io.oth.phase.Phase;
 import io.oth.phase.PhaseRunner;
 import io.oth.remote.RecordingFleet;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.secret.ExternalSecret;
 import io.oth.secret.Secrets;
 import io.oth.site.Playbooks;
@@ -65,7 +65,7 @@ final class PhaseFixture {
         ProgramBundle traefik = ProgramBundle.read(program("traefik", dir), ProgramBundle.TRAEFIK);
         ProgramBundle minio = ProgramBundle.read(program("minio", dir), ProgramBundle.MINIO);
         Secrets secrets = Secrets.unsaved(dir.resolve("state/secrets.yml"));
-        for (ExternalSecret external : ExternalSecret.needed(site.storage())) {
+        for (ExternalSecret external : site.storage().externalSecrets()) {
             secrets.put(external.secretName(), Secret.of("external-" + external.name()));
         }
         Installer.Inputs inputs = new Installer.Inputs(site, "a certificate bundle".getBytes(StandardCharsets.UTF_8), null, release, traefik,

@@ -1,6 +1,6 @@
 package io.oth.install.phase;
 
-import io.oth.install.FirewallRules;
+import io.oth.firewall.FirewallRules;
 import io.oth.install.ServicePorts;
 import io.oth.op.FileOp;
 import io.oth.op.InitSystem;

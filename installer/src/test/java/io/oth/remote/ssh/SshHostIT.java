@@ -10,7 +10,7 @@ import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
-import io.oth.remote.Secret;
+import io.oth.secret.Secret;
 import io.oth.site.Site;
 import io.oth.site.SiteLoader;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,6 @@
-package io.oth.install;
+package io.oth.firewall;
+
+import io.oth.firewall.FirewallRules;
 
 import io.oth.op.InitSystem;
 import io.oth.phase.HostFacts;

@@ -1,4 +1,4 @@
-package io.oth.remote;
+package io.oth.secret;
 
 import java.util.Objects;
 

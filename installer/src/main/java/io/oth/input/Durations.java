@@ -1,4 +1,4 @@
-package io.oth.support;
+package io.oth.input;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package io.oth.phase;
+package io.oth.concurrent;
 
 import java.util.ArrayList;
 import java.util.List;

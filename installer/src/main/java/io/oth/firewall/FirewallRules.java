@@ -1,6 +1,7 @@
-package io.oth.install;
+package io.oth.firewall;
 
 import io.oth.phase.HostFacts;
+import io.oth.site.LocalServices;
 import io.oth.site.Addresses;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;

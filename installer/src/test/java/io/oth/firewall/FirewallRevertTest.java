@@ -1,4 +1,6 @@
-package io.oth.install;
+package io.oth.firewall;
+
+import io.oth.firewall.FirewallOp;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

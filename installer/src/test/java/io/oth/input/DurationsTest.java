@@ -1,4 +1,6 @@
-package io.oth.support;
+package io.oth.input;
+
+import io.oth.input.Durations;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
-package io.oth.install;
+package io.oth.site;
 
-import io.oth.site.Site;
 
 /** Which storage services run on the storage node, by the service names playbooks/roles.yml uses. */
 public final class LocalServices {

@@ -1,4 +1,5 @@
-package io.oth.install;
+package io.oth.firewall;
+
 
 import io.oth.op.ApplyContext;
 import io.oth.op.Change;
@@ -12,7 +13,6 @@ import io.oth.remote.Host;
 import io.oth.remote.HostConnection;
 import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
-import io.oth.support.SupportAccess;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -31,12 +31,15 @@ import java.util.Set;
  *
  * <p>/etc/nftables.conf is the only source of rules; a live ruleset that drifted from what oth
  * applied (someone ran {@code nft add ...}) is put back. A support grant that is open survives the
- * reload: the node re-adds its addresses for the rest of the grant ({@link SupportAccess#REOPEN}).
+ * reload: the node re-adds its addresses for the rest of the grant ({@link #SUPPORT_REOPEN}).
  *
  * <p>The node's own revert is not a runner-driven undo ({@link Change#undo()}, {@code phase.Rollback}):
  * it must work when oth can no longer reach the node, which is exactly when those cannot run.
  */
 public final class FirewallOp implements Operation {
+    /** Where an open support grant keeps the script that re-adds its addresses after a ruleset reload (oth support open writes it). */
+    public static final String SUPPORT_REOPEN = "/var/lib/oth/support/reopen";
+
     static final String PATH = "/etc/nftables.conf";
     private static final String STATE = "/var/lib/oth/firewall";
     private static final String LIVE_SUM = STATE + "/live.sha256";
@@ -109,7 +112,7 @@ public final class FirewallOp implements Operation {
                 + " touch " + files.pending + ";"
                 + " setsid -f sh -c " + Command.quote(revert) + " </dev/null >/dev/null 2>&1;"
                 + " nft -f " + files.staged + ";"
-                + " if [ -x " + SupportAccess.REOPEN + " ]; then " + SupportAccess.REOPEN + " || echo 'the open support grant was not restored' >&2; fi"), STEP_TIMEOUT);
+                + " if [ -x " + SUPPORT_REOPEN + " ]; then " + SUPPORT_REOPEN + " || echo 'the open support grant was not restored' >&2; fi"), STEP_TIMEOUT);
         if (!armed.ok()) {
             throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "loading the ruleset: " + armed.diagnostic());
         }
