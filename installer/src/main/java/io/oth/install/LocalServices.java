@@ -3,11 +3,11 @@ package io.oth.install;
 import io.oth.site.Site;
 
 /** Which storage services run on the storage node, by the service names playbooks/roles.yml uses. */
-final class LocalServices {
+public final class LocalServices {
     private LocalServices() {
     }
 
-    static boolean runsLocally(Site site, String service) {
+    public static boolean runsLocally(Site site, String service) {
         return switch (service) {
             case "database" -> site.storage().database().isLocal();
             case "broker" -> site.storage().broker().isLocal();

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  */
 public final class Command {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+    /** How much of a command a message shows. */
+    private static final int BRIEF = 60;
 
     private final List<Object> parts;
     private final String shellScript;
@@ -65,6 +67,14 @@ public final class Command {
             return word;
         }
         return "'" + word.replace("'", "'\"'\"'") + "'";
+    }
+
+    /** The command on one short line, as a message names it: its first line, cut, and how much was left out. */
+    public String brief() {
+        List<String> lines = toString().lines().toList();
+        String first = lines.isEmpty() ? "" : lines.get(0).strip();
+        String cut = first.length() > BRIEF ? first.substring(0, BRIEF) + "…" : first;
+        return lines.size() > 1 ? cut + " (and " + (lines.size() - 1) + " more lines)" : cut;
     }
 
     @Override

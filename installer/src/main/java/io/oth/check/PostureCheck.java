@@ -1,0 +1,112 @@
+package io.oth.check;
+
+import io.oth.install.InstallPhases;
+import io.oth.op.Probe;
+import io.oth.site.Node;
+import io.oth.site.Playbooks;
+import io.oth.site.Site;
+import io.oth.support.SupportAccess;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** posture.*: each node's firewall, listening sockets and support access, and the release an app node runs. */
+final class PostureCheck implements NodeCheck {
+    static final String RELEASE_TARGET = "release ";
+    private static final int SSH = 22;
+
+    private final Site site;
+    private final Playbooks playbooks;
+    private final Clock clock;
+
+    PostureCheck(Site site, Playbooks playbooks, Clock clock) {
+        this.site = site;
+        this.playbooks = playbooks;
+        this.clock = clock;
+    }
+
+    static List<CheckInfo> checks(Playbooks playbooks) {
+        List<String> roles = List.copyOf(playbooks.roles().keySet());
+        return List.of(
+                new CheckInfo("posture.firewall", "oth's nftables ruleset with a default-drop input chain is active", roles),
+                new CheckInfo("posture.listen", "the node listens only on ports of the network table (or loopback)", roles),
+                new CheckInfo("posture.release", "an application release is installed, the same on every app node", List.of(Vantage.APP)),
+                new CheckInfo("posture.support", "support access is closed, or open as granted and not expired", roles));
+    }
+
+    @Override
+    public List<Probe> probes(Node node) {
+        List<Probe> probes = new ArrayList<>();
+        probes.add(new Probe(key(node), "nft list chain inet oth input 2>/dev/null | grep -c 'policy drop' || true; ss -ltnH | awk '{print $4}'"));
+        if (node.role().equals(Vantage.APP)) {
+            probes.add(new Probe("release:" + node.name(), "readlink -f -- " + InstallPhases.APP_CURRENT));
+        }
+        probes.add(new Probe("support:" + node.name(), SupportAccess.statusScript(SupportAccess.isEntry(node, playbooks))));
+        return probes;
+    }
+
+    @Override
+    public List<Finding> findings(Node node, Map<String, Probe.Answer> answers) {
+        List<Finding> findings = new ArrayList<>();
+        List<String> lines = answers.get(key(node)).output().lines().toList();
+        boolean dropping = !lines.isEmpty() && !lines.get(0).strip().equals("0");
+        findings.add(dropping ? Finding.ok("posture.firewall", node.name(), "inbound", "default drop, oth's ruleset active")
+                : new Finding("posture.firewall", node.name(), "inbound", Verdict.FAIL, "no oth firewall with a default-drop input chain is active",
+                "run oth install (it applies the ruleset with an automatic revert)"));
+        Set<Integer> expected = new HashSet<>(Set.of(SSH));
+        playbooks.roles().get(node.role()).inbound().forEach(in -> expected.add(in.port()));
+        // ss prints ADDRESS:PORT; a line that is not one (a node that lies) is no socket
+        List<String> extra = lines.stream().skip(1).filter(l -> l.matches("\\S{1,64}:[0-9]{1,5}"))
+                .filter(l -> !l.startsWith("127.") && !l.startsWith("[::1]") && !l.startsWith("[::ffff:127."))
+                .filter(l -> !expected.contains(Integer.parseInt(l.substring(l.lastIndexOf(':') + 1)))).distinct().toList();
+        findings.add(extra.isEmpty() ? Finding.ok("posture.listen", node.name(), "sockets", "listens only on ports of the network table")
+                : new Finding("posture.listen", node.name(), "sockets", Verdict.WARN, "also listens on " + String.join(", ", extra)
+                + " (not in the network table; the firewall drops it)", "stop or bind to loopback what does not belong on this node"));
+        if (node.role().equals(Vantage.APP)) {
+            findings.add(release(node, answers.get("release:" + node.name()).output().strip()));
+        }
+        findings.add(support(node, answers.get("support:" + node.name()).output()));
+        return findings;
+    }
+
+    private static Finding release(Node node, String dir) {
+        return dir.startsWith(InstallPhases.APP_RELEASES)
+                ? Finding.ok("posture.release", node.name(), RELEASE_TARGET + dir.substring(InstallPhases.APP_RELEASES.length()), dir)
+                : new Finding("posture.release", node.name(), "release", Verdict.FAIL, "no application release installed ("
+                + InstallPhases.APP_CURRENT + " -> " + (dir.isEmpty() ? "nothing" : dir) + ")", "run oth install");
+    }
+
+    private Finding support(Node node, String output) {
+        SupportAccess.NodeStatus status = SupportAccess.parseStatus(node.name(), SupportAccess.isEntry(node, playbooks), output);
+        String state = status.state(clock.instant());
+        return switch (state) {
+            case "closed" -> Finding.ok("posture.support", node.name(), "support access", "closed");
+            case "open" -> Finding.ok("posture.support", node.name(), "support access", "open " + status.describe());
+            default -> new Finding("posture.support", node.name(), "support access", Verdict.WARN, state + ": " + status.describe(),
+                    "oth support close removes what is left of support access");
+        };
+    }
+
+    /**
+     * App nodes that run different releases are each a warning naming them all: an upgrade that
+     * did not finish, or a node someone switched by hand.
+     */
+    static List<Finding> oneRelease(List<Finding> findings) {
+        List<Finding> releases = findings.stream().filter(f -> f.id().equals("posture.release") && f.verdict() == Verdict.OK).toList();
+        if (releases.stream().map(Finding::target).distinct().count() < 2) {
+            return findings;
+        }
+        String who = String.join(", ", releases.stream().map(f -> f.vantage() + " " + f.target().substring(RELEASE_TARGET.length())).toList());
+        return findings.stream().map(f -> !releases.contains(f) ? f : new Finding(f.id(), f.vantage(), f.target(), Verdict.WARN,
+                "the app nodes run different releases (" + who + ")", "an upgrade did not finish: oth upgrade (forward) or oth upgrade --rollback"))
+                .toList();
+    }
+
+    private static String key(Node node) {
+        return "posture:" + node.name();
+    }
+}
