@@ -69,12 +69,12 @@ public final class Command {
         return "'" + word.replace("'", "'\"'\"'") + "'";
     }
 
-    /** The command on one short line, as a message names it: its first line, cut, and how much was left out. */
+    /** The command on one short line, as a message names it: a script by its size and first line, cut. */
     public String brief() {
-        List<String> lines = toString().lines().toList();
+        List<String> lines = (shellScript != null ? shellScript : toString()).lines().toList();
         String first = lines.isEmpty() ? "" : lines.get(0).strip();
         String cut = first.length() > BRIEF ? first.substring(0, BRIEF) + "…" : first;
-        return lines.size() > 1 ? cut + " (and " + (lines.size() - 1) + " more lines)" : cut;
+        return shellScript == null ? cut : "a " + lines.size() + "-line shell script (" + cut + ")";
     }
 
     @Override

@@ -272,6 +272,73 @@ class DoctorIT {
         }
     }
 
+    @Test
+    @Order(9)
+    void aBastionThatForbidsForwardingIsNamedAndWhatCouldNotRunIsSkipped() throws Exception {
+        String conf = "/etc/ssh/sshd_config.d/000-doctor-it.conf";
+        lab.exec("bastion", "sh", "-c", "echo 'AllowTcpForwarding no' > " + conf + " && service ssh reload >/dev/null");
+        try {
+            Run run = doctor("--only", "reach,dns");
+            assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+            assertLine(run, "✗ reach\\.node\\s+app1\\s+app1: the bastion refused to open a channel to the node \\(administratively prohibited\\)");
+            assertTrue(run.out().contains("hint: the bastion's sshd forbids forwarding for oth's user: check AllowTcpForwarding and PermitOpen"), run::toString);
+            assertFalse(run.out().contains("unreachable from the bastion"), run::toString);
+            assertLine(run, "(?s)from app1:.*- dns\\.nodes\\s+-\\s+not tried: reach\\.node failed \\(app1\\)");
+            assertLine(run, "(?s)from storage:.*- dns\\.nodes\\s+-\\s+not tried: reach\\.node failed \\(storage\\)");
+            assertFalse(run.out().contains(" 0 skipped"), run::toString);
+
+            Run json = doctor("--only", "reach,dns", "--json");
+            com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+            assertTrue(doc.get("summary").get("skip").asInt() >= 4, json::toString);
+        } finally {
+            lab.exec("bastion", "sh", "-c", "rm -f " + conf + " && service ssh reload >/dev/null");
+        }
+    }
+
+    @Test
+    @Order(10)
+    void anAppNodeThatForbidsForwardingIsNamedForTheServiceLogins() {
+        String conf = "/etc/ssh/sshd_config.d/000-doctor-it.conf";
+        lab.exec("app1", "sh", "-c", "echo 'AllowTcpForwarding no' > " + conf + " && service ssh reload >/dev/null");
+        try {
+            Run run = doctor("--only", "service", "--node", "app1");
+            assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+            assertLine(run, "✗ service\\.database\\s+10\\.77\\.0\\.20:3306\\s+app1: the node refused to forward to a service \\(administratively prohibited\\)");
+            assertTrue(run.out().contains("hint: the node's sshd forbids forwarding for oth's user: check AllowTcpForwarding and PermitOpen"), run::toString);
+        } finally {
+            lab.exec("app1", "sh", "-c", "rm -f " + conf + " && service ssh reload >/dev/null");
+        }
+    }
+
+    @Test
+    @Order(11)
+    void aResolverThatDoesNotAnswerIsItsOwnCause() {
+        lab.exec("app1", "sh", "-c", "cp /etc/resolv.conf /etc/resolv.conf.doctor-it && echo 'nameserver 127.0.0.1' > /etc/resolv.conf");
+        try {
+            Run refused = doctor("--only", "dns,outbound", "--node", "app1");
+            assertEquals(ExitCode.FAILED.code(), refused.code(), refused::toString);
+            assertLine(refused, "✗ dns\\.resolver\\s+nameserver 127\\.0\\.0\\.1\\s+refused");
+            assertLine(refused, "- dns\\.fqdn\\s+oth\\.example\\.test\\s+not tried: name resolution failed \\(dns\\.resolver");
+            assertLine(refused, "- outbound\\.sms\\s+api\\.twilio\\.com:443\\s+not tried: name resolution failed \\(dns\\.resolver");
+            assertFalse(refused.out().contains("does not resolve") || refused.out().contains("filtered or down"), refused::toString);
+        } finally {
+            lab.exec("app1", "sh", "-c", "cat /etc/resolv.conf.doctor-it > /etc/resolv.conf && rm /etc/resolv.conf.doctor-it");
+        }
+        lab.exec("app1", "sh", "-c", "nft add table inet doctor_it && nft add chain inet doctor_it out '{ type filter hook output priority 0; }'"
+                + " && nft add rule inet doctor_it out udp dport 53 drop");
+        try {
+            Run silent = doctor("--only", "dns,outbound", "--node", "app1");
+            assertEquals(ExitCode.FAILED.code(), silent.code(), silent::toString);
+            assertLine(silent, "✗ dns\\.resolver\\s+nameserver 203\\.0\\.113\\.53\\s+timed out");
+            assertLine(silent, "- outbound\\.sms\\s+api\\.twilio\\.com:443\\s+not tried: name resolution failed");
+        } finally {
+            lab.exec("app1", "nft", "delete", "table", "inet", "doctor_it");
+        }
+        Run green = doctor("--only", "dns,outbound", "--node", "app1");
+        assertEquals(0, green.code(), green::toString);
+        assertLine(green, "✓ dns\\.resolver\\s+nameserver 203\\.0\\.113\\.53\\s+answers");
+    }
+
     private static String base64(String text) {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
