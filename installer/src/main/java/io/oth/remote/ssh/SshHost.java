@@ -51,6 +51,8 @@ final class SshHost implements Host, AutoCloseable {
     /** What coreutils timeout exits with when it stopped the command, and when it had to kill it. */
     private static final int TIMED_OUT = 124;
     private static final int KILLED_AFTER_TIMEOUT = 137;
+    /** How long a forward waits for its listener to record a refusal once a client through it has failed. */
+    private static final Duration REFUSAL_WAIT = Duration.ofMillis(300);
 
     private final String name;
     private final SSHClient ssh;
@@ -174,6 +176,12 @@ final class SshHost implements Host, AutoCloseable {
 
                 @Override
                 public Optional<RemoteException> refusal() {
+                    // the refused client may notice before the listener has recorded why: give it a moment
+                    try {
+                        listener.join(REFUSAL_WAIT.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                     return Optional.ofNullable(refusal.get());
                 }
 
