@@ -1,5 +1,6 @@
 package io.oth.check;
 
+import io.oth.install.FirewallOp;
 import io.oth.install.InstallPhases;
 import io.oth.op.Probe;
 import io.oth.site.Node;
@@ -17,7 +18,8 @@ import java.util.Set;
 /** posture.*: each node's firewall, listening sockets and support access, and the release an app node runs. */
 final class PostureCheck implements NodeCheck {
     static final String RELEASE_TARGET = "release ";
-    private static final int SSH = 22;
+    /** How many drifted rules a finding names (the count says how many more). */
+    private static final int SHOWN = 3;
 
     private final Site site;
     private final Playbooks playbooks;
@@ -32,7 +34,7 @@ final class PostureCheck implements NodeCheck {
     static List<CheckInfo> checks(Playbooks playbooks) {
         List<String> roles = List.copyOf(playbooks.roles().keySet());
         return List.of(
-                new CheckInfo("posture.firewall", "oth's nftables ruleset with a default-drop input chain is active", roles),
+                new CheckInfo("posture.firewall", "oth's nftables ruleset with a default-drop input chain is active, the live rules as applied", roles),
                 new CheckInfo("posture.listen", "the node listens only on ports of the network table (or loopback)", roles),
                 new CheckInfo("posture.release", "an application release is installed, the same on every app node", List.of(Vantage.APP)),
                 new CheckInfo("posture.support", "support access is closed, or open as granted and not expired", roles));
@@ -42,6 +44,7 @@ final class PostureCheck implements NodeCheck {
     public List<Probe> probes(Node node) {
         List<Probe> probes = new ArrayList<>();
         probes.add(new Probe(key(node), "nft list chain inet oth input 2>/dev/null | grep -c 'policy drop' || true; ss -ltnH | awk '{print $4}'"));
+        probes.add(LiveRuleset.probe(rulesetKey(node)));
         if (node.role().equals(Vantage.APP)) {
             probes.add(new Probe("release:" + node.name(), "readlink -f -- " + InstallPhases.APP_CURRENT));
         }
@@ -54,23 +57,56 @@ final class PostureCheck implements NodeCheck {
         List<Finding> findings = new ArrayList<>();
         List<String> lines = answers.get(key(node)).output().lines().toList();
         boolean dropping = !lines.isEmpty() && !lines.get(0).strip().equals("0");
-        findings.add(dropping ? Finding.ok("posture.firewall", node.name(), "inbound", "default drop, oth's ruleset active")
-                : new Finding("posture.firewall", node.name(), "inbound", Verdict.FAIL, "no oth firewall with a default-drop input chain is active",
-                "run oth install (it applies the ruleset with an automatic revert)"));
-        Set<Integer> expected = new HashSet<>(Set.of(SSH));
+        LiveRuleset ruleset = LiveRuleset.parse(answers.get(rulesetKey(node)).output());
+        findings.add(firewall(node, dropping, ruleset));
+        Set<Integer> expected = new HashSet<>();
         playbooks.roles().get(node.role()).inbound().forEach(in -> expected.add(in.port()));
         // ss prints ADDRESS:PORT; a line that is not one (a node that lies) is no socket
         List<String> extra = lines.stream().skip(1).filter(l -> l.matches("\\S{1,64}:[0-9]{1,5}"))
                 .filter(l -> !l.startsWith("127.") && !l.startsWith("[::1]") && !l.startsWith("[::ffff:127."))
-                .filter(l -> !expected.contains(Integer.parseInt(l.substring(l.lastIndexOf(':') + 1)))).distinct().toList();
+                .filter(l -> !expected.contains(port(l))).distinct().toList();
         findings.add(extra.isEmpty() ? Finding.ok("posture.listen", node.name(), "sockets", "listens only on ports of the network table")
                 : new Finding("posture.listen", node.name(), "sockets", Verdict.WARN, "also listens on " + String.join(", ", extra)
-                + " (not in the network table; the firewall drops it)", "stop or bind to loopback what does not belong on this node"));
+                + " (not in the network table; " + reachable(extra, dropping, ruleset) + ")", "stop or bind to loopback what does not belong on this node"));
         if (node.role().equals(Vantage.APP)) {
             findings.add(release(node, answers.get("release:" + node.name()).output().strip()));
         }
         findings.add(support(node, answers.get("support:" + node.name()).output()));
         return findings;
+    }
+
+    /** posture.firewall: a default-drop input chain, and the live rules as oth applied them. */
+    private static Finding firewall(Node node, boolean dropping, LiveRuleset ruleset) {
+        if (!dropping) {
+            return new Finding("posture.firewall", node.name(), "inbound", Verdict.FAIL, "no oth firewall with a default-drop input chain is active",
+                    "run oth install (it applies the ruleset with an automatic revert)");
+        }
+        List<String> extra = ruleset.extra();
+        List<String> missing = ruleset.missing();
+        if (extra.isEmpty() && missing.isEmpty()) {
+            return Finding.ok("posture.firewall", node.name(), "inbound", "default drop, oth's ruleset active");
+        }
+        List<String> drift = new ArrayList<>();
+        extra.stream().limit(SHOWN).forEach(r -> drift.add("extra rule `" + r + "`"));
+        missing.stream().limit(SHOWN).forEach(r -> drift.add("missing rule `" + r + "`"));
+        int more = extra.size() + missing.size() - drift.size();
+        return new Finding("posture.firewall", node.name(), "inbound", Verdict.WARN, "the live ruleset drifted from " + FirewallOp.PATH + ": "
+                + String.join("; ", drift) + (more > 0 ? " (and " + more + " more)" : ""),
+                "oth install restores what it applied (a rule added by hand belongs in playbooks/roles.yml, or waive this)");
+    }
+
+    /** Whether the extra listeners can be reached, by the evidence of the live ruleset. */
+    private static String reachable(List<String> listeners, boolean dropping, LiveRuleset ruleset) {
+        if (!dropping) {
+            return "no default-drop firewall: reachable";
+        }
+        List<String> accepted = listeners.stream().map(PostureCheck::port).distinct()
+                .flatMap(p -> ruleset.accepting(p).map(r -> p + " by `" + r + "`").stream()).toList();
+        return accepted.isEmpty() ? "the firewall drops it" : "the live ruleset accepts " + String.join(", ", accepted);
+    }
+
+    private static int port(String listener) {
+        return Integer.parseInt(listener.substring(listener.lastIndexOf(':') + 1));
     }
 
     private static Finding release(Node node, String dir) {
@@ -108,5 +144,9 @@ final class PostureCheck implements NodeCheck {
 
     private static String key(Node node) {
         return "posture:" + node.name();
+    }
+
+    private static String rulesetKey(Node node) {
+        return "ruleset:" + node.name();
     }
 }

@@ -34,7 +34,7 @@ import java.util.Set;
  * reload: the node re-adds its addresses for the rest of the grant ({@link SupportAccess#REOPEN}).
  */
 public final class FirewallOp implements Operation {
-    static final String PATH = "/etc/nftables.conf";
+    public static final String PATH = "/etc/nftables.conf";
     private static final String STATE = "/var/lib/oth/firewall";
     private static final String LIVE_SUM = STATE + "/live.sha256";
     /** The live rules without the sets' contents (-t): a support grant adds elements, which is not drift. */

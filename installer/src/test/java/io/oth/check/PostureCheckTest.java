@@ -42,7 +42,7 @@ class PostureCheckTest {
         assertEquals(Verdict.FAIL, f.get("posture.firewall").verdict());
         assertEquals("no oth firewall with a default-drop input chain is active", f.get("posture.firewall").cause());
         assertEquals(Verdict.WARN, f.get("posture.listen").verdict());
-        assertEquals("also listens on 0.0.0.0:7777 (not in the network table; the firewall drops it)", f.get("posture.listen").cause());
+        assertEquals("also listens on 0.0.0.0:7777 (not in the network table; no default-drop firewall: reachable)", f.get("posture.listen").cause());
         assertEquals(Verdict.FAIL, f.get("posture.release").verdict());
         assertEquals("no application release installed (/opt/oth-app/current -> nothing)", f.get("posture.release").cause());
     }
@@ -50,5 +50,42 @@ class PostureCheckTest {
     @Test
     void onlyAppNodesHaveARelease() {
         assertEquals(null, seen("storage", Map.of("posture:storage", "1\n10.77.0.20:3306")).get("posture.release"));
+    }
+
+    private static final String APPLIED = """
+            table inet oth {
+            	chain input {
+            		type filter hook input priority filter; policy drop;
+            		ip saddr { 10.77.0.101, 10.77.0.102 } tcp dport 5671 accept comment "RabbitMQ AMQPS"
+            		tcp dport 22 accept
+            	}
+            }""";
+
+    @Test
+    void theLiveRulesetAsAppliedIsOk() {
+        Map<String, Finding> f = seen("storage", Map.of("posture:storage", "1\n10.77.0.20:5671", "ruleset:storage", APPLIED + "\n@@applied\n" + APPLIED));
+        assertEquals(Verdict.OK, f.get("posture.firewall").verdict());
+        assertEquals("default drop, oth's ruleset active", f.get("posture.firewall").cause());
+    }
+
+    @Test
+    void aRuleAddedOrRemovedByHandIsDriftNamingTheRule() {
+        String live = APPLIED.replace("\t\ttcp dport 22 accept\n", "\t\tip saddr 10.77.0.102 tcp dport 5671 drop\n\t\ttcp dport 7777 accept\n");
+        Map<String, Finding> f = seen("storage", Map.of("posture:storage", "1\n0.0.0.0:7777", "ruleset:storage", live + "\n@@applied\n" + APPLIED));
+        Finding drift = f.get("posture.firewall");
+        assertEquals(Verdict.WARN, drift.verdict());
+        assertEquals("the live ruleset drifted from /etc/nftables.conf: extra rule `ip saddr 10.77.0.102 tcp dport 5671 drop`; extra rule "
+                + "`tcp dport 7777 accept`; missing rule `tcp dport 22 accept`", drift.cause());
+        assertEquals("also listens on 0.0.0.0:7777 (not in the network table; the live ruleset accepts 7777 by `tcp dport 7777 accept`)",
+                f.get("posture.listen").cause(), "the claim about reachability comes from the live rules");
+    }
+
+    @Test
+    void withoutTheAppliedFileNoDriftIsClaimedAndWithoutAFirewallAListenerIsReachable() {
+        Map<String, Finding> f = seen("storage", Map.of("posture:storage", "1\n0.0.0.0:7777", "ruleset:storage", APPLIED + "\n@@applied\n@@unavailable"));
+        assertEquals(Verdict.OK, f.get("posture.firewall").verdict());
+        assertEquals("also listens on 0.0.0.0:7777 (not in the network table; the firewall drops it)", f.get("posture.listen").cause());
+        Map<String, Finding> open = seen("storage", Map.of("posture:storage", "0\n0.0.0.0:7777"));
+        assertEquals("also listens on 0.0.0.0:7777 (not in the network table; no default-drop firewall: reachable)", open.get("posture.listen").cause());
     }
 }
