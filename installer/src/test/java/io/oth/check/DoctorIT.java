@@ -339,6 +339,26 @@ class DoctorIT {
         assertLine(green, "✓ dns\\.resolver\\s+nameserver 203\\.0\\.113\\.53\\s+answers");
     }
 
+    @Test
+    @Order(12)
+    void aRuleAddedByHandIsDriftAndTheListenerItLetsInIsSaidToBeReachable() {
+        lab.exec("storage", "sh", "-c", "setsid -f socat TCP-LISTEN:7777,fork,reuseaddr /dev/null </dev/null >/dev/null 2>&1");
+        lab.exec("storage", "nft", "insert", "rule", "inet", "oth", "input", "tcp", "dport", "7777", "accept");
+        try {
+            Run run = doctor("--only", "posture", "--node", "storage");
+            assertEquals(ExitCode.WARNINGS.code(), run.code(), run::toString);
+            assertLine(run, "! posture\\.firewall\\s+inbound\\s+the live ruleset drifted from /etc/nftables\\.conf: extra rule `tcp dport 7777 accept`");
+            assertLine(run, "! posture\\.listen\\s+sockets\\s+also listens on \\S*:7777 \\(not in the network table; the live ruleset accepts 7777 by `tcp dport 7777 accept`\\)");
+        } finally {
+            lab.exec("storage", "sh", "-c", "pkill -f '^socat TCP-LISTEN:7777' || true");
+            Run repaired = Run.oth("install", "--site", lab.site().toString());
+            assertEquals(0, repaired.code(), repaired::toString);
+        }
+        Run green = doctor("--only", "posture", "--node", "storage");
+        assertEquals(0, green.code(), green::toString);
+        assertLine(green, "✓ posture\\.firewall\\s+inbound\\s+default drop, oth's ruleset active");
+    }
+
     private static String base64(String text) {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
