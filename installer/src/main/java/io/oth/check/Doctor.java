@@ -66,6 +66,7 @@ public final class Doctor {
     private final List<Finding> setup = new CopyOnWriteArrayList<>();
     private CompletableFuture<Optional<SiteCa>> ca;
     private ForwardChecks forwards;
+    private Optional<Secrets> secrets = Optional.empty();
 
     /** {@code preflight}: only what an install needs in place ({@link #PREFLIGHT} and the outbound endpoints). */
     public Doctor(Context context, Set<String> only, boolean preflight, int probeSeconds) {
@@ -82,7 +83,7 @@ public final class Doctor {
         Map<String, CheckInfo> byId = new LinkedHashMap<>();
         Stream.of(ReachCheck.checks(), ResolverCheck.checks(), DnsCheck.checks(playbooks), PortMatrixCheck.checks(playbooks),
                         OperatorChecks.checks(), ForwardChecks.checks(), OutboundCheck.checks(playbooks), InternalCertificatesCheck.checks(),
-                        PostureCheck.checks(playbooks))
+                        PostureCheck.checks(playbooks), SecurityCheck.checks())
                 .flatMap(List::stream)
                 .forEach(c -> byId.merge(c.id(), c, (a, b) -> new CheckInfo(a.id(), a.verifies(),
                         Stream.concat(a.from().stream(), b.from().stream()).distinct().toList())));
@@ -100,7 +101,8 @@ public final class Doctor {
                 executor.execute(ServiceLogin::warmUp);
             }
             ca = CompletableFuture.supplyAsync(this::siteCa, executor);
-            forwards = new ForwardChecks(site, context.playbooks(), context.clock(), ca::join, siteSecrets(), Duration.ofSeconds(probeSeconds), executor);
+            secrets = siteSecrets();
+            forwards = new ForwardChecks(site, context.playbooks(), context.clock(), ca::join, secrets, Duration.ofSeconds(probeSeconds), executor);
             CompletableFuture<List<Finding>> operator = CompletableFuture.supplyAsync(this::fromOperator, executor);
             List<Finding> nodes = throughBastion();
             List<Finding> fromOperator = operator.join();
@@ -227,6 +229,7 @@ public final class Doctor {
         }
         if (only.contains("posture")) {
             checks.add(new PostureCheck(site, context.playbooks(), context.clock()));
+            checks.add(new SecurityCheck(site, () -> secrets));
         }
         if (only.contains("certs")) {
             checks.add(new InternalCertificatesCheck(site, ca::join, context.clock()));

@@ -359,6 +359,27 @@ class DoctorIT {
         assertLine(green, "✓ posture\\.firewall\\s+inbound\\s+default drop, oth's ruleset active");
     }
 
+    @Test
+    @Order(13)
+    void securityDriftBehindOthsBackIsAFindingAndInstallCheckPlansTheSameRepair() {
+        lab.exec("storage", "mariadb", "-e", "ALTER USER 'oth'@'10.77.0.101' REQUIRE NONE; SET GLOBAL require_secure_transport = OFF");
+        try {
+            Run run = doctor("--only", "posture", "--node", "storage");
+            assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+            assertLine(run, "✗ posture\\.database\\s+MariaDB accounts\\s+drifted: oth install would run ALTER USER 'oth'@'10\\.77\\.0\\.101' REQUIRE SSL;");
+            assertLine(run, "✗ posture\\.database\\s+require_secure_transport\\s+OFF at runtime");
+            Run check = Run.oth("install", "--check", "--site", lab.site().toString());
+            assertTrue(check.out().contains("[storage] database accounts: 1 statement(s)"), check::toString);
+        } finally {
+            lab.exec("storage", "mariadb", "-e", "SET GLOBAL require_secure_transport = ON");
+        }
+        Run repaired = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, repaired.code(), repaired::toString);
+        Run green = doctor("--only", "posture", "--node", "storage");
+        assertEquals(0, green.code(), green::toString);
+        assertLine(green, "✓ posture\\.database\\s+MariaDB accounts\\s+as oth install sets them");
+    }
+
     private static String base64(String text) {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
