@@ -275,9 +275,7 @@ class DoctorIT {
     @Test
     @Order(9)
     void aBastionThatForbidsForwardingIsNamedAndWhatCouldNotRunIsSkipped() throws Exception {
-        String conf = "/etc/ssh/sshd_config.d/000-doctor-it.conf";
-        lab.exec("bastion", "sh", "-c", "echo 'AllowTcpForwarding no' > " + conf + " && service ssh reload >/dev/null");
-        try {
+        withSshd("bastion", "AllowTcpForwarding no", () -> {
             Run run = doctor("--only", "reach,dns");
             assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
             assertLine(run, "✗ reach\\.node\\s+app1\\s+app1: the bastion refused to open a channel to the node \\(administratively prohibited\\)");
@@ -290,23 +288,33 @@ class DoctorIT {
             Run json = doctor("--only", "reach,dns", "--json");
             com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
             assertTrue(doc.get("summary").get("skip").asInt() >= 4, json::toString);
-        } finally {
-            lab.exec("bastion", "sh", "-c", "rm -f " + conf + " && service ssh reload >/dev/null");
-        }
+        });
     }
 
     @Test
     @Order(10)
-    void anAppNodeThatForbidsForwardingIsNamedForTheServiceLogins() {
-        String conf = "/etc/ssh/sshd_config.d/000-doctor-it.conf";
-        lab.exec("app1", "sh", "-c", "echo 'AllowTcpForwarding no' > " + conf + " && service ssh reload >/dev/null");
-        try {
+    void anAppNodeThatForbidsForwardingIsNamedForTheServiceLogins() throws Exception {
+        withSshd("app1", "AllowTcpForwarding no", () -> {
             Run run = doctor("--only", "service", "--node", "app1");
             assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
             assertLine(run, "✗ service\\.database\\s+10\\.77\\.0\\.20:3306\\s+app1: the node refused to forward to a service \\(administratively prohibited\\)");
             assertTrue(run.out().contains("hint: the node's sshd forbids forwarding for oth's user: check AllowTcpForwarding and PermitOpen"), run::toString);
+        });
+    }
+
+    /** A check that may throw, for {@link #withSshd}. */
+    private interface LabCheck {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code check} while {@code host}'s sshd has {@code setting} (the first value of a keyword wins), then takes it back. */
+    private static void withSshd(String host, String setting, LabCheck check) throws Exception {
+        String conf = "/etc/ssh/sshd_config.d/000-doctor-it.conf";
+        lab.exec(host, "sh", "-c", "echo '" + setting + "' > " + conf + " && service ssh reload >/dev/null");
+        try {
+            check.run();
         } finally {
-            lab.exec("app1", "sh", "-c", "rm -f " + conf + " && service ssh reload >/dev/null");
+            lab.exec(host, "sh", "-c", "rm -f " + conf + " && service ssh reload >/dev/null");
         }
     }
 

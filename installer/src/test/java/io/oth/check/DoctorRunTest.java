@@ -3,6 +3,7 @@ package io.oth.check;
 import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.Failure;
+import io.oth.remote.FixedFleet;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
 import io.oth.site.Node;
@@ -64,27 +65,7 @@ class DoctorRunTest {
         List<Fleet.Reach> reaches = site.nodes().stream().map(node -> unreached.containsKey(node.name())
                 ? Fleet.Reach.failed(node, unreached.get(node.name()), Duration.ZERO)
                 : Fleet.Reach.reached(node, host(node, answers.getOrDefault(node.name(), healthy()), failing.get(node.name())), Duration.ZERO)).toList();
-        return () -> new Fleet() {
-            @Override
-            public List<Reach> reaches() {
-                return reaches;
-            }
-
-            @Override
-            public int sessionsOpened() {
-                return 0;
-            }
-
-            @Override
-            public int connectionsOpened() {
-                return 0;
-            }
-
-            @Override
-            public void close() {
-                // nothing to close
-            }
-        };
+        return () -> new FixedFleet(reaches);
     }
 
     private static ScriptedHost host(Node node, Function<String, Probe.Answer> answers, RemoteException failing) {
