@@ -371,13 +371,16 @@ class DoctorIT {
     @Order(13)
     void securityDriftBehindOthsBackIsAFindingAndInstallCheckPlansTheSameRepair() {
         lab.exec("storage", "mariadb", "-e", "ALTER USER 'oth'@'10.77.0.101' REQUIRE NONE; SET GLOBAL require_secure_transport = OFF");
+        lab.exec("storage", "rabbitmqctl", "-q", "add_user", "guest", "guest");
         try {
             Run run = doctor("--only", "posture", "--node", "storage");
             assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
             assertLine(run, "✗ posture\\.database\\s+MariaDB accounts\\s+drifted: oth install would run ALTER USER 'oth'@'10\\.77\\.0\\.101' REQUIRE SSL;");
             assertLine(run, "✗ posture\\.database\\s+require_secure_transport\\s+OFF at runtime");
+            assertLine(run, "✗ posture\\.broker\\s+RabbitMQ accounts\\s+drifted: oth install plans broker accounts: delete user guest");
             Run check = Run.oth("install", "--check", "--site", lab.site().toString());
             assertTrue(check.out().contains("[storage] database accounts: 1 statement(s)"), check::toString);
+            assertTrue(check.out().contains("[storage] broker accounts: delete user guest"), check::toString);
         } finally {
             lab.exec("storage", "mariadb", "-e", "SET GLOBAL require_secure_transport = ON");
         }
@@ -386,6 +389,7 @@ class DoctorIT {
         Run green = doctor("--only", "posture", "--node", "storage");
         assertEquals(0, green.code(), green::toString);
         assertLine(green, "✓ posture\\.database\\s+MariaDB accounts\\s+as oth install sets them");
+        assertLine(green, "✓ posture\\.broker\\s+RabbitMQ accounts\\s+as oth install sets them");
     }
 
     private static String base64(String text) {

@@ -28,16 +28,24 @@ class SecurityCheckTest {
     @TempDir
     Path dir;
 
+    private String broker = "{}";
+
     private List<Finding> seen(Optional<Secrets> secrets, String accounts, String transport) {
         SecurityCheck check = new SecurityCheck(site, () -> secrets);
         Map<String, Probe.Answer> answers = new HashMap<>();
-        check.probes(Sites.node(site, "storage")).forEach(p -> answers.put(p.key(), new Probe.Answer(0, p.key().equals("mariadb:transport") ? transport : accounts)));
+        check.probes(Sites.node(site, "storage")).forEach(p -> answers.put(p.key(), new Probe.Answer(0, switch (p.key()) {
+            case "mariadb:transport" -> transport;
+            case "rabbitmq:definitions" -> broker;
+            default -> accounts;
+        })));
         return check.findings(Sites.node(site, "storage"), answers);
     }
 
     private Optional<Secrets> secrets() throws Exception {
         Secrets secrets = Secrets.unsaved(dir.resolve("secrets.yml"));
         secrets.put(AppAccounts.DATABASE_SECRET, Secret.of(PASSWORD));
+        secrets.put(AppAccounts.BROKER_SECRET, Secret.of(PASSWORD));
+        secrets.put(AppAccounts.BROKER_ADMIN_SECRET, Secret.of(PASSWORD));
         return Optional.of(secrets);
     }
 
@@ -58,7 +66,8 @@ class SecurityCheckTest {
     @Test
     void accountsAsInstallSetsThemAndTlsRequiredAreOk() throws Exception {
         List<Finding> findings = seen(secrets(), accounts("ANY"), "1");
-        assertEquals(List.of("MariaDB accounts OK", "require_secure_transport OK"), findings.stream().map(f -> f.target() + " " + f.verdict()).toList());
+        assertEquals(List.of("MariaDB accounts OK", "RabbitMQ accounts FAIL", "require_secure_transport OK"),
+                findings.stream().map(f -> f.target() + " " + f.verdict()).toList(), "an empty RabbitMQ has none of install's accounts");
     }
 
     @Test
@@ -77,7 +86,7 @@ class SecurityCheckTest {
 
     @Test
     void requireSecureTransportTurnedOffAtRuntimeFails() throws Exception {
-        Finding off = seen(secrets(), accounts("ANY"), "0").get(1);
+        Finding off = seen(secrets(), accounts("ANY"), "0").get(2);
         assertEquals(Verdict.FAIL, off.verdict());
         assertEquals("OFF at runtime (oth's configuration sets it ON)", off.cause());
     }
@@ -85,7 +94,16 @@ class SecurityCheckTest {
     @Test
     void withoutTheSecretsTheAccountsAreSkippedTheSwitchIsStillRead() {
         List<Finding> findings = seen(Optional.empty(), "", "1");
-        assertEquals(List.of(Verdict.SKIP, Verdict.OK), findings.stream().map(Finding::verdict).toList());
+        assertEquals(List.of(Verdict.SKIP, Verdict.SKIP, Verdict.OK), findings.stream().map(Finding::verdict).toList());
         assertEquals(List.of(), new SecurityCheck(site, Optional::empty).probes(Sites.node(site, "app1")));
+    }
+
+    @Test
+    void aGuestOnRabbitMqIsDriftInstallWouldDelete() throws Exception {
+        broker = "{\"users\": [{\"name\": \"guest\", \"password_hash\": \"x\", \"tags\": [\"administrator\"]}]}";
+        Finding guest = seen(secrets(), accounts("ANY"), "1").get(1);
+        assertEquals("posture.broker", guest.id());
+        assertEquals(Verdict.FAIL, guest.verdict());
+        assertEquals(true, guest.cause().startsWith("drifted: oth install plans broker accounts: ") && guest.cause().endsWith("delete user guest"), guest.cause());
     }
 }
