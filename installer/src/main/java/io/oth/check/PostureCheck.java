@@ -2,7 +2,9 @@ package io.oth.check;
 
 import io.oth.install.FirewallOp;
 import io.oth.install.InstallPhases;
+import io.oth.install.LocalServices;
 import io.oth.op.Probe;
+import io.oth.site.Addresses;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** posture.*: each node's firewall, listening sockets and support access, and the release an app node runs. */
@@ -36,6 +39,7 @@ final class PostureCheck implements NodeCheck {
         return List.of(
                 new CheckInfo("posture.firewall", "oth's nftables ruleset with a default-drop input chain is active, the live rules as applied", roles),
                 new CheckInfo("posture.listen", "the node listens only on ports of the network table (or loopback)", roles),
+                new CheckInfo("posture.bind", "the storage services listen on the node's private address only, as install binds them", List.of(Vantage.STORAGE)),
                 new CheckInfo("posture.release", "an application release is installed, the same on every app node", List.of(Vantage.APP)),
                 new CheckInfo("posture.support", "support access is closed, or open as granted and not expired", roles));
     }
@@ -68,11 +72,32 @@ final class PostureCheck implements NodeCheck {
         findings.add(extra.isEmpty() ? Finding.ok("posture.listen", node.name(), "sockets", "listens only on ports of the network table")
                 : new Finding("posture.listen", node.name(), "sockets", Verdict.WARN, "also listens on " + String.join(", ", extra)
                 + " (not in the network table; " + reachable(extra, dropping, ruleset) + ")", "stop or bind to loopback what does not belong on this node"));
+        bound(node, lines.stream().skip(1).toList()).ifPresent(findings::add);
         if (node.role().equals(Vantage.APP)) {
             findings.add(release(node, answers.get("release:" + node.name()).output().strip()));
         }
         findings.add(support(node, answers.get("support:" + node.name()).output()));
         return findings;
+    }
+
+    /**
+     * posture.bind: install binds the storage services to the node's private address; one that
+     * listens on another (all addresses, a public one) is reachable wherever the firewall lets it.
+     */
+    private Optional<Finding> bound(Node node, List<String> listeners) {
+        Set<Integer> services = new HashSet<>();
+        playbooks.roles().get(node.role()).inbound().stream()
+                .filter(in -> in.service().isPresent() && LocalServices.runsLocally(site, in.service().get())).forEach(in -> services.add(in.port()));
+        if (services.isEmpty()) {
+            return Optional.empty();
+        }
+        String own = Addresses.hostPort(node.address(), 0);
+        String address = own.substring(0, own.lastIndexOf(':'));
+        List<String> elsewhere = listeners.stream().filter(l -> l.matches("\\S{1,64}:[0-9]{1,5}") && services.contains(port(l)))
+                .filter(l -> !l.substring(0, l.lastIndexOf(':')).equals(address)).distinct().toList();
+        return Optional.of(elsewhere.isEmpty() ? Finding.ok("posture.bind", node.name(), "services", "the storage services listen on " + address + " only")
+                : new Finding("posture.bind", node.name(), "services", Verdict.WARN, String.join(", ", elsewhere) + " (install binds them to " + address + ")",
+                "oth install writes the services' configuration with the private address; a changed configuration or a restarted service shows here"));
     }
 
     /** posture.firewall: a default-drop input chain, and the live rules as oth applied them. */

@@ -88,4 +88,14 @@ class PostureCheckTest {
         Map<String, Finding> open = seen("storage", Map.of("posture:storage", "0\n0.0.0.0:7777"));
         assertEquals("also listens on 0.0.0.0:7777 (not in the network table; no default-drop firewall: reachable)", open.get("posture.listen").cause());
     }
+
+    @Test
+    void aStorageServiceListeningBeyondThePrivateAddressIsNamed() {
+        assertEquals("the storage services listen on 10.77.0.20 only",
+                seen("storage", Map.of("posture:storage", "1\n10.77.0.20:3306\n10.77.0.20:5671\n0.0.0.0:22")).get("posture.bind").cause());
+        Finding wide = seen("storage", Map.of("posture:storage", "1\n10.77.0.20:3306\n0.0.0.0:9000\n[::]:9000")).get("posture.bind");
+        assertEquals(Verdict.WARN, wide.verdict());
+        assertEquals("0.0.0.0:9000, [::]:9000 (install binds them to 10.77.0.20)", wide.cause());
+        assertEquals(null, seen("app1", Map.of("posture:app1", "1\n0.0.0.0:80")).get("posture.bind"), "app nodes run no storage service");
+    }
 }
