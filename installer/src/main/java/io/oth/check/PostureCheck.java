@@ -94,7 +94,7 @@ final class PostureCheck implements NodeCheck {
         String own = Addresses.hostPort(node.address(), 0);
         String address = own.substring(0, own.lastIndexOf(':'));
         List<String> elsewhere = listeners.stream().filter(l -> l.matches("\\S{1,64}:[0-9]{1,5}") && services.contains(port(l)))
-                .filter(l -> !l.substring(0, l.lastIndexOf(':')).equals(address)).distinct().toList();
+                .filter(l -> !unmapped(l.substring(0, l.lastIndexOf(':'))).equals(address)).distinct().toList();
         return Optional.of(elsewhere.isEmpty() ? Finding.ok("posture.bind", node.name(), "services", "the storage services listen on " + address + " only")
                 : new Finding("posture.bind", node.name(), "services", Verdict.WARN, String.join(", ", elsewhere) + " (install binds them to " + address + ")",
                 "oth install writes the services' configuration with the private address; a changed configuration or a restarted service shows here"));
@@ -128,6 +128,11 @@ final class PostureCheck implements NodeCheck {
         List<String> accepted = listeners.stream().map(PostureCheck::port).distinct()
                 .flatMap(p -> ruleset.accepting(p).map(r -> p + " by `" + r + "`").stream()).toList();
         return accepted.isEmpty() ? "the firewall drops it" : "the live ruleset accepts " + String.join(", ", accepted);
+    }
+
+    /** An IPv4 address as ss shows a Java listener's ({@code [::ffff:10.77.0.20]}) in its plain form. */
+    private static String unmapped(String address) {
+        return address.startsWith("[::ffff:") && address.endsWith("]") && address.indexOf('.') > 0 ? address.substring(8, address.length() - 1) : address;
     }
 
     private static int port(String listener) {

@@ -66,6 +66,10 @@ final class ResolverCheck implements NodeCheck {
         if (answer.exitCode() == TIMED_OUT) {
             return List.of(new Finding(ID, node.name(), target, Verdict.FAIL, "timed out: no answer within " + seconds + " s", hint));
         }
+        if (rest.contains("Operation not permitted")) {
+            return List.of(new Finding(ID, node.name(), target, Verdict.FAIL, "blocked on " + node.name() + ": its own firewall does not let the query out",
+                    "check the output rules of " + node.name() + "'s firewall (nft list ruleset) for port 53"));
+        }
         if (rest.contains("Connection refused")) {
             return List.of(new Finding(ID, node.name(), target, Verdict.FAIL, "refused (nothing listens on " + server + " port 53)", hint));
         }

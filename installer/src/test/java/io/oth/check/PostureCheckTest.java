@@ -92,7 +92,8 @@ class PostureCheckTest {
     @Test
     void aStorageServiceListeningBeyondThePrivateAddressIsNamed() {
         assertEquals("the storage services listen on 10.77.0.20 only",
-                seen("storage", Map.of("posture:storage", "1\n10.77.0.20:3306\n10.77.0.20:5671\n0.0.0.0:22")).get("posture.bind").cause());
+                seen("storage", Map.of("posture:storage", "1\n10.77.0.20:3306\n[::ffff:10.77.0.20]:9000\n0.0.0.0:22")).get("posture.bind").cause(),
+                "a Java listener on the IPv4 address shows IPv4-mapped");
         Finding wide = seen("storage", Map.of("posture:storage", "1\n10.77.0.20:3306\n0.0.0.0:9000\n[::]:9000")).get("posture.bind");
         assertEquals(Verdict.WARN, wide.verdict());
         assertEquals("0.0.0.0:9000, [::]:9000 (install binds them to 10.77.0.20)", wide.cause());

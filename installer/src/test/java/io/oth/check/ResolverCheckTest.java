@@ -73,4 +73,11 @@ class ResolverCheckTest {
         assertEquals(Verdict.SKIP, skipped.verdict());
         assertEquals("not tried: name resolution failed (dns.resolver: nameserver 203.0.113.53 timed out: no answer within 3 s)", skipped.cause());
     }
+
+    @Test
+    void aQueryTheNodesOwnFirewallKeepsInIsSaidToBeBlockedThere() {
+        Finding blocked = seen(1, "203.0.113.53\n_: line 1: printf: write error: Operation not permitted");
+        assertEquals(Verdict.FAIL, blocked.verdict());
+        assertEquals("blocked on app1: its own firewall does not let the query out", blocked.cause());
+    }
 }
