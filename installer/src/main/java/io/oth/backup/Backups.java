@@ -1,18 +1,17 @@
 package io.oth.backup;
 
+import io.oth.fleet.FleetConnector;
 import io.oth.install.InstallPhases;
 import io.oth.install.InstallPlaybook;
 import io.oth.lock.Holder;
 import io.oth.lock.NodeLocks;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
-import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
 import io.oth.remote.Host;
 import io.oth.remote.HostConnection;
 import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
-import io.oth.remote.ssh.SshFleet;
 import io.oth.site.Node;
 import io.oth.site.Site;
 
@@ -34,14 +33,14 @@ public final class Backups {
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
     private final Site site;
-    private final ConnectOptions options;
+    private final FleetConnector connector;
     private final Optional<Holder> holder;
     private final String dir = InstallPlaybook.load().backups().dir();
 
     /** @param holder the run holding the site's lock, which {@link #now()} and {@link #restore} also take on the storage node */
-    public Backups(Site site, ConnectOptions options, Optional<Holder> holder) {
+    public Backups(Site site, FleetConnector connector, Optional<Holder> holder) {
         this.site = site;
-        this.options = options;
+        this.connector = connector;
         this.holder = holder;
     }
 
@@ -77,9 +76,7 @@ public final class Backups {
 
     /** Restores the application database from backup {@code id} (tables are replaced as they were then). */
     public void restore(String id) throws RemoteException {
-        if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("\"" + id + "\" is not a backup id (expected oth-YYYYMMDDTHHMMSSZ; see oth backup list)");
-        }
+        checkId(id);
         String file = dir + "/" + id + ".sql.gz";
         try (HostConnection storage = storage(); NodeLocks locks = lock(storage)) {
             check(storage.run(Command.shell("[ -f " + Command.quote(file) + " ] || { echo 'no backup " + id + " in " + dir + "' >&2; exit 1; };"
@@ -87,13 +84,25 @@ public final class Backups {
         }
     }
 
-    private HostConnection storage() throws RemoteException {
+    /** Refuses a site whose database oth does not run: there is nothing of it on the storage node to back up. */
+    public static Node storageNode(Site site) {
         Node node = site.nodesWithRole("storage").stream().findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(site.file() + ": no storage node: backups are of the local database"));
         if (!site.storage().database().isLocal()) {
             throw new IllegalArgumentException(site.file() + ": storage.database is external: back it up where it runs");
         }
-        return SshFleet.connectOne(site, node, options);
+        return node;
+    }
+
+    /** Refuses what cannot be a backup's id before any node is asked for it. */
+    public static void checkId(String id) {
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("\"" + id + "\" is not a backup id (expected oth-YYYYMMDDTHHMMSSZ; see oth backup list)");
+        }
+    }
+
+    private HostConnection storage() throws RemoteException {
+        return connector.connectOne(site, storageNode(site));
     }
 
     private NodeLocks lock(HostConnection storage) throws RemoteException {

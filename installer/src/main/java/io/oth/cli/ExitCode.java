@@ -1,5 +1,6 @@
 package io.oth.cli;
 
+import io.oth.phase.RunReport;
 import io.oth.remote.Failure;
 
 import java.util.Collection;
@@ -42,6 +43,14 @@ public enum ExitCode {
             case LOCKED -> BUSY;
             default -> UNREACHABLE;
         };
+    }
+
+    /** A run's outcome: the worst of its failures; else, for a plan, whether changes are pending. */
+    public static ExitCode of(RunReport report) {
+        if (report.failed()) {
+            return worst(report.hosts().stream().flatMap(h -> h.kind().stream()).map(ExitCode::of).toList());
+        }
+        return report.check() && report.changes() > 0 ? PENDING : OK;
     }
 
     /** The most important of several outcomes: a host-key problem outranks auth, auth outranks reachability. */

@@ -7,9 +7,7 @@ import io.oth.remote.ssh.KnownHostsFiles;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -17,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** {@code oth hosts ...}: the SSH host keys oth trusts. */
@@ -27,14 +24,8 @@ final class HostsCommand extends CommandGroup {
     @Command(name = "trust", mixinStandardHelpOptions = true,
             description = {"Connect to the bastion and every node; show each unknown host key's SHA256 fingerprint and "
                     + "record it once a person confirms it (or when --from lists it). A changed key is never replaced."})
-    static final class Trust implements Callable<Integer> {
+    static final class Trust extends SiteStep {
         private final Prompter prompter;
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SiteOptions options;
 
         /** Recording keys changes what oth trusts for this site: one such run at a time, on this side (nodes are only read). */
         @Mixin
@@ -49,19 +40,16 @@ final class HostsCommand extends CommandGroup {
         }
 
         @Override
-        public Integer call() throws IOException {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            Optional<Site> site = options.load(err);
-            if (site.isEmpty()) {
-                return ExitCode.USAGE.code();
-            }
-            return locking.run(site.get(), spec, err, holder -> trust(site.get()));
+        Optional<LockOptions> locking() {
+            return Optional.of(locking);
         }
 
-        private int trust(Site site) throws IOException {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
+        /** A node that refuses is named without a hint: what is asked here is which keys to trust, and the rest go on. */
+        @Override
+        int run(Context context) throws IOException {
+            Site site = context.site();
+            PrintWriter out = context.out();
+            PrintWriter err = context.err();
             List<String> trusted = new CopyOnWriteArrayList<>();
             HostKeyTrust decide;
             try {

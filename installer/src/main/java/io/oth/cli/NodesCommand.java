@@ -6,40 +6,20 @@ import io.oth.remote.RemoteException;
 import io.oth.report.Table;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** {@code oth nodes}: reach every node through the bastion and show what answered. */
 @Command(name = "nodes", mixinStandardHelpOptions = true,
         description = "Connect to every node through the bastion (strict host keys) and list them.")
-final class NodesCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    SiteOptions options;
-
+final class NodesCommand extends SiteStep {
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Optional<Site> site = options.load(err);
-        if (site.isEmpty()) {
-            return ExitCode.USAGE.code();
-        }
-        List<NodeSurvey.Row> rows;
-        try {
-            rows = NodeSurvey.survey(site.get(), options.connectOptions(site.get(), HostKeyTrust.REFUSE));
-        } catch (RemoteException e) {
-            return SiteOptions.failed(err, e);
-        }
+    int run(Context context) throws RemoteException {
+        Site site = context.site();
+        PrintWriter out = context.out();
+        List<NodeSurvey.Row> rows = NodeSurvey.survey(site, options.connectOptions(site, HostKeyTrust.REFUSE));
         Table table = new Table("NODE", "ROLE", "ADDRESS", "HOSTNAME", "OS", "SSHD", "CONNECT", "RTT", "VERDICT");
         List<ExitCode> codes = new ArrayList<>();
         for (NodeSurvey.Row row : rows) {
@@ -55,8 +35,8 @@ final class NodesCommand implements Callable<Integer> {
         table.print(out);
         for (NodeSurvey.Row row : rows) {
             row.failure().ifPresent(f -> {
-                err.println("oth: " + f.getMessage());
-                err.println("  hint: " + f.failure().hint());
+                context.err().println("oth: " + f.getMessage());
+                context.err().println("  hint: " + f.failure().hint());
             });
         }
         long ok = rows.stream().filter(r -> r.failure().isEmpty()).count();

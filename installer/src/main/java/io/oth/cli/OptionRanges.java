@@ -1,11 +1,14 @@
 package io.oth.cli;
 
+import io.oth.install.InstallPhases;
 import io.oth.support.Durations;
 import io.oth.support.SupportAccess;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.TreeSet;
 
 /**
  * Numeric options with the range that makes sense for them. picocli reports a value out of range as
@@ -51,6 +54,13 @@ final class OptionRanges {
 
     /** --firewall-revert: long enough for oth to reconnect through the bastion, short enough not to leave a node locked out for long. */
     static final class FirewallRevert extends Whole {
+        /** The option's default, and what a command without the option (certs rotate) uses. */
+        static final String DEFAULT = "60";
+
+        static Duration byDefault() {
+            return Duration.ofSeconds(Integer.parseInt(DEFAULT));
+        }
+
         FirewallRevert() {
             super(10, 600, "seconds");
         }
@@ -67,6 +77,23 @@ final class OptionRanges {
     static final class ProbeTimeout extends Whole {
         ProbeTimeout() {
             super(1, 60, "seconds");
+        }
+    }
+
+    /** certs rotate --service: a service oth gives a certificate, as install knows them; picocli names the choices when one is not. */
+    static final class CertifiedService implements ITypeConverter<String>, Iterable<String> {
+        @Override
+        public String convert(String value) {
+            if (!InstallPhases.SERVICE_CERTIFICATES.containsKey(value)) {
+                throw new TypeConversionException("'" + value + "' is not a service with a certificate (expected one of " + String.join(", ", this) + ")");
+            }
+            return value;
+        }
+
+        /** The choices, for the message above, --help and shell completion. */
+        @Override
+        public Iterator<String> iterator() {
+            return new TreeSet<>(InstallPhases.SERVICE_CERTIFICATES.keySet()).iterator();
         }
     }
 

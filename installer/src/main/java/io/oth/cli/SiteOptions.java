@@ -1,5 +1,6 @@
 package io.oth.cli;
 
+import io.oth.fleet.FleetConnector;
 import io.oth.install.Installer;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.HostKeyTrust;
@@ -17,8 +18,6 @@ import java.util.Optional;
 
 /** The options every command that acts on a site shares. */
 public final class SiteOptions {
-    static final String PASSPHRASE_VARIABLE = "OTH_KEY_PASSPHRASE";
-
     @Option(names = {"-s", "--site"}, paramLabel = "FILE", description = "The site file (default: $OTH_SITE, else ./site.yml).")
     Path site;
 
@@ -61,9 +60,7 @@ public final class SiteOptions {
         try {
             return Optional.of(Installer.prepare(site.get(), Clock.systemUTC()));
         } catch (Installer.InputException e) {
-            e.problems().forEach(p -> err.println("oth: " + p));
-            err.println("oth: nothing was uploaded");
-            return Optional.empty();
+            return refused(err, e);
         }
     }
 
@@ -72,10 +69,15 @@ public final class SiteOptions {
         try {
             return Optional.of(inputs.saved());
         } catch (Installer.InputException e) {
-            e.problems().forEach(p -> err.println("oth: " + p));
-            err.println("oth: nothing was uploaded");
-            return Optional.empty();
+            return refused(err, e);
         }
+    }
+
+    /** Prints every problem of what an install would upload; nothing is. */
+    static <T> Optional<T> refused(PrintWriter err, Installer.InputException e) {
+        e.problems().forEach(p -> err.println("oth: " + p));
+        err.println("oth: nothing was uploaded");
+        return Optional.empty();
     }
 
     /** Prints why a host could not be used, with the hint, and gives the exit code that says so. */
@@ -83,6 +85,11 @@ public final class SiteOptions {
         err.println("oth: " + e.getMessage());
         err.println("  hint: " + e.failure().hint());
         return ExitCode.of(e.failure()).code();
+    }
+
+    /** How this run reaches the site's nodes: strict host keys, this run's timeout and concurrency. */
+    public FleetConnector connector(Site site) {
+        return FleetConnector.ssh(connectOptions(site, HostKeyTrust.REFUSE));
     }
 
     public ConnectOptions connectOptions(Site site, HostKeyTrust trust) {
@@ -98,7 +105,7 @@ public final class SiteOptions {
 
     /** The key passphrase: from the environment, else from the terminal without echo, else none. */
     private static char[] passphrase() {
-        String fromEnv = System.getenv(PASSPHRASE_VARIABLE);
+        String fromEnv = System.getenv(ConnectOptions.PASSPHRASE_VARIABLE);
         if (fromEnv != null) {
             return fromEnv.toCharArray();
         }

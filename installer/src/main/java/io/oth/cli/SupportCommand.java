@@ -1,34 +1,28 @@
 package io.oth.cli;
 
-import io.oth.lock.Holder;
-import io.oth.lock.NodeLocks;
+import io.oth.phase.RunReport;
 import io.oth.remote.Fleet;
-import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
-import io.oth.remote.ConnectOptions;
-import io.oth.remote.ssh.SshFleet;
+import io.oth.report.PlanReport;
 import io.oth.report.Table;
-import io.oth.secret.PrivateFiles;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
-import io.oth.site.StateDir;
 import io.oth.support.Durations;
 import io.oth.support.SupportAccess;
+import io.oth.support.SupportGrant;
 import io.oth.support.SupportKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** {@code oth support open|close|status}: time-limited SSH access for OTH support staff. */
 @Command(name = "support", mixinStandardHelpOptions = true,
@@ -37,62 +31,16 @@ import java.util.concurrent.Callable;
                 + "or with oth support close."},
         subcommands = {SupportCommand.Open.class, SupportCommand.Close.class, SupportCommand.Status.class})
 final class SupportCommand extends CommandGroup {
-    /** What the subcommands share: the site, the fleet, the audit log. */
-    abstract static class Step implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SiteOptions options;
-
-        abstract int run(Site site, Fleet fleet, ConnectOptions connect, PrintWriter out, PrintWriter err) throws IOException;
-
-        /**
-         * The lock options of a step that changes the nodes (open, close): it runs under the site's
-         * lock, on this side and on every node. A step that only reads takes no lock.
-         */
-        Optional<LockOptions> locking() {
-            return Optional.empty();
-        }
-
-        /** Checks this side's input before any node is touched; empty when all is well, else the problem. */
-        Optional<String> check(Site site) {
-            return Optional.empty();
-        }
+    /** What the subcommands share: the grant service on every node. */
+    abstract static class Step extends SiteStep {
+        abstract int run(SupportGrant grant, PrintWriter out, PrintWriter err) throws IOException;
 
         @Override
-        public Integer call() throws IOException {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            Optional<Site> site = options.load(err);
-            if (site.isEmpty()) {
-                return ExitCode.USAGE.code();
+        final int run(Context context) throws IOException, RemoteException {
+            try (Fleet fleet = context.fleet()) {
+                return run(new SupportGrant(context.site(), Playbooks.load(), fleet, context.connector().concurrency(), Clock.systemUTC()),
+                        context.out(), context.err());
             }
-            Optional<String> problem = check(site.get());
-            if (problem.isPresent()) {
-                err.println("oth: " + problem.get() + "; nothing was changed");
-                return ExitCode.USAGE.code();
-            }
-            if (locking().isEmpty()) {
-                return connected(site.get(), Optional.empty());
-            }
-            return locking().get().run(site.get(), spec, err, holder -> connected(site.get(), Optional.of(holder)));
-        }
-
-        private int connected(Site site, Optional<Holder> holder) throws IOException {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            ConnectOptions connect = options.connectOptions(site, HostKeyTrust.REFUSE);
-            try (Fleet fleet = SshFleet.connect(site, site.nodes(), connect);
-                    NodeLocks locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), connect.concurrency(), out::println) : NodeLocks.none()) {
-                return run(site, fleet, connect, out, err);
-            } catch (RemoteException e) {
-                return SiteOptions.failed(err, e);
-            }
-        }
-
-        static Path auditLog(Site site) {
-            return StateDir.of(site.name()).resolve("support.log");
         }
 
         /** Prints one line per node; the exit code says whether every node did its part. */
@@ -108,18 +56,42 @@ final class SupportCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "open", mixinStandardHelpOptions = true,
-            description = {"Let the support staff's keys in from the site's support addresses for a limited time. "
-                    + "Run again to extend or shorten the grant (the keys given replace the earlier ones)."})
-    static final class Open extends Step {
+    /**
+     * A step that changes the nodes: under the site's lock, on this side and on every node. With
+     * {@code --check} it only reads, so it takes no lock.
+     */
+    abstract static class Changing extends Step {
         @Mixin
         LockOptions locking;
 
+        @Option(names = "--check", description = "Plan only: show what would change on each node, change nothing (exit 6 when changes are pending).")
+        boolean check;
+
         @Override
         Optional<LockOptions> locking() {
-            return Optional.of(locking);
+            return check ? Optional.empty() : Optional.of(locking);
         }
 
+        abstract int change(SupportGrant support, PrintWriter out, PrintWriter err) throws IOException;
+
+        abstract RunReport plan(SupportGrant support);
+
+        @Override
+        int run(SupportGrant support, PrintWriter out, PrintWriter err) throws IOException {
+            if (!check) {
+                return change(support, out, err);
+            }
+            RunReport plan = plan(support);
+            PlanReport.print(plan, out);
+            out.println("Nothing was changed (--check).");
+            return ExitCode.of(plan).code();
+        }
+    }
+
+    @Command(name = "open", mixinStandardHelpOptions = true,
+            description = {"Let the support staff's keys in from the site's support addresses for a limited time. "
+                    + "Run again to extend or shorten the grant (the keys given replace the earlier ones)."})
+    static final class Open extends Changing {
         @Option(names = "--key", required = true, paramLabel = "FILE",
                 description = "The support staff's OpenSSH public key(s), one per line (a .pub or authorized_keys file without options).")
         Path keyFile;
@@ -135,32 +107,28 @@ final class SupportCommand extends CommandGroup {
         private SupportAccess.Grant grant;
 
         @Override
-        Optional<String> check(Site site) {
+        void prepare(Site site) {
             try {
-                SupportKeys keys = SupportKeys.read(keyFile);
-                grant = new SupportAccess.Grant(length, site.supportAddresses(), keys, System.getProperty("user.name"), reason.strip());
-                return Optional.empty();
+                grant = new SupportAccess.Grant(length, site.supportAddresses(), SupportKeys.read(keyFile), System.getProperty("user.name"), reason.strip());
             } catch (SupportKeys.KeyFileException | IllegalArgumentException e) {
-                return Optional.of(e.getMessage());
+                throw new IllegalArgumentException(e.getMessage() + "; nothing was changed", e);
             }
         }
 
         @Override
-        int run(Site site, Fleet fleet, ConnectOptions connect, PrintWriter out, PrintWriter err) throws IOException {
-            Instant now = Instant.now();
-            List<SupportAccess.NodeOutcome> outcomes = SupportAccess.open(site, Playbooks.load(), fleet, grant, now, connect.concurrency());
-            boolean all = outcomes.stream().allMatch(SupportAccess.NodeOutcome::ok);
-            PrivateFiles.append(auditLog(site), now + " open for " + Durations.format(grant.length()) + " until " + now.plus(grant.length())
-                    + " from " + String.join(", ", grant.addresses()) + " keys " + String.join(", ",
-                    grant.keys().keys().stream().map(k -> k.fingerprint() + (k.comment().isEmpty() ? "" : " (" + k.comment() + ")")).toList())
-                    + " by " + grant.by() + (all ? "" : " [not on every node]") + (grant.reason().isEmpty() ? "" : ": " + grant.reason()));
-            int code = report(outcomes, out, err);
-            if (all) {
+        RunReport plan(SupportGrant support) {
+            return support.planOpen(grant);
+        }
+
+        @Override
+        int change(SupportGrant support, PrintWriter out, PrintWriter err) throws IOException {
+            SupportGrant.Opened opened = support.open(grant);
+            int code = report(opened.outcomes(), out, err);
+            if (opened.everywhere()) {
                 out.printf("Support access is open until %s (%s) from %s. It ends by itself then; oth support close ends it now.%n",
-                        now.plus(grant.length()), Durations.format(grant.length()), String.join(", ", grant.addresses()));
+                        opened.until(), Durations.format(grant.length()), String.join(", ", grant.addresses()));
             } else {
-                err.println("oth: support access was not opened: " + (outcomes.stream().anyMatch(o -> o.said().startsWith("rolled back"))
-                        ? "what was opened is closed again" : "nothing was changed"));
+                err.println("oth: support access was not opened: " + (opened.rolledBack() ? "what was opened is closed again" : "nothing was changed"));
             }
             return code;
         }
@@ -168,30 +136,24 @@ final class SupportCommand extends CommandGroup {
 
     @Command(name = "close", mixinStandardHelpOptions = true,
             description = "End support access now on every node: keys, sudo rule, firewall addresses and running sessions.")
-    static final class Close extends Step {
-        @Mixin
-        LockOptions locking;
-
+    static final class Close extends Changing {
         @Override
-        Optional<LockOptions> locking() {
-            return Optional.of(locking);
+        RunReport plan(SupportGrant support) {
+            return support.planClose();
         }
 
         @Override
-        int run(Site site, Fleet fleet, ConnectOptions connect, PrintWriter out, PrintWriter err) throws IOException {
-            List<SupportAccess.NodeOutcome> outcomes = SupportAccess.close(fleet, connect.concurrency());
-            PrivateFiles.append(auditLog(site), Instant.now() + " close by " + System.getProperty("user.name")
-                    + (outcomes.stream().allMatch(SupportAccess.NodeOutcome::ok) ? "" : " [not on every node]"));
-            return report(outcomes, out, err);
+        int change(SupportGrant support, PrintWriter out, PrintWriter err) throws IOException {
+            return report(support.close(), out, err);
         }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show, per node, whether support access is open and until when.")
     static final class Status extends Step {
         @Override
-        int run(Site site, Fleet fleet, ConnectOptions connect, PrintWriter out, PrintWriter err) {
+        int run(SupportGrant support, PrintWriter out, PrintWriter err) {
             Instant now = Instant.now();
-            List<SupportAccess.NodeStatus> rows = SupportAccess.status(Playbooks.load(), fleet, connect.concurrency());
+            List<SupportAccess.NodeStatus> rows = support.status();
             Table table = new Table("NODE", "SUPPORT", "UNTIL", "KEYS", "SESSIONS", "FIREWALL");
             for (SupportAccess.NodeStatus s : rows) {
                 table.row(s.node(), s.state(now), s.until().map(u -> u + (u.isAfter(now) ? " (" + Durations.format(Duration.between(now, u)) + " left)" : ""))

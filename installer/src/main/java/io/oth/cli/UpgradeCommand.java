@@ -1,33 +1,20 @@
 package io.oth.cli;
 
-import io.oth.backup.Backups;
-import io.oth.install.InstallPhases;
 import io.oth.install.ReleaseBundle;
-import io.oth.lock.Holder;
-import io.oth.lock.NodeLocks;
-import io.oth.remote.ConnectOptions;
-import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
-import io.oth.remote.Host;
-import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
-import io.oth.remote.ssh.SshFleet;
-import io.oth.secret.PrivateFiles;
+import io.oth.report.PlanReport;
 import io.oth.site.Site;
-import io.oth.site.StateDir;
 import io.oth.upgrade.RollingUpgrade;
+import io.oth.upgrade.Upgrade;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.util.List;
+import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /**
  * {@code oth upgrade}: an assisted upgrade of the application to the release the site file names,
@@ -41,13 +28,7 @@ import java.util.concurrent.Callable;
                 "Preflight (every app node healthy), a database backup, the new release unpacked on every node, then each node drained "
                 + "in haproxy, switched, restarted, health-checked and put back. A node that fails goes back, and so do the ones already moved.",
                 "With --rollback: every app node goes back to the release it ran before its last switch. With --check: the plan only."})
-final class UpgradeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    SiteOptions options;
-
+final class UpgradeCommand extends SiteStep {
     @Mixin
     LockOptions locking;
 
@@ -61,105 +42,49 @@ final class UpgradeCommand implements Callable<Integer> {
             + "changes nothing (exit 6 when an upgrade is pending).")
     boolean check;
 
+    private ReleaseBundle release;
+
+    /** A plan only reads, so {@code --check} takes no lock. */
     @Override
-    public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Optional<Site> loaded = options.load(err);
-        if (loaded.isEmpty()) {
-            return ExitCode.USAGE.code();
-        }
-        Site site = loaded.get();
-        ReleaseBundle release;
+    Optional<LockOptions> locking() {
+        return check ? Optional.empty() : Optional.of(locking);
+    }
+
+    @Override
+    void prepare(Site site) {
         try {
             release = ReleaseBundle.ofSite(site);
         } catch (ReleaseBundle.BundleException e) {
-            err.println("oth: " + e.getMessage() + "; nothing was changed");
-            return ExitCode.USAGE.code();
+            throw new IllegalArgumentException(e.getMessage() + "; nothing was changed", e);
         }
-        return check ? upgrade(site, release, Optional.empty()) : locking.run(site, spec, err, holder -> upgrade(site, release, Optional.of(holder)));
     }
 
-    /** The upgrade, or with {@code holder} empty only its plan (which takes no lock). */
-    private int upgrade(Site site, ReleaseBundle release, Optional<Holder> holder) throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ConnectOptions connect = options.connectOptions(site, HostKeyTrust.REFUSE);
-        try (Fleet fleet = SshFleet.connect(site, site.nodes(), connect);
-                NodeLocks locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), connect.concurrency(), line -> say(out, line)) : NodeLocks.none()) {
-            RollingUpgrade upgrade = new RollingUpgrade(site, fleet, line -> say(out, line), connect.concurrency());
-            List<RollingUpgrade.AppNode> nodes = upgrade.survey();
-            Host lb = upgrade.loadBalancer();
-            String target;
-            if (rollback) {
-                List<String> previous = RollingUpgrade.previous(nodes);
-                if (previous.stream().distinct().count() != 1) {
-                    err.println("oth: the app nodes ran different releases before (" + String.join(", ", previous) + "); nothing was changed");
-                    return ExitCode.FAILED.code();
-                }
-                target = previous.get(0);
-            } else {
-                target = InstallPhases.APP_RELEASES + release.version();
-            }
-            String version = target.substring(target.lastIndexOf('/') + 1);
-            if (nodes.stream().allMatch(n -> n.running().equals(target))) {
-                out.printf("Every app node runs %s already: nothing to do.%n", version);
+    @Override
+    int run(Context context) throws IOException, RemoteException, RollingUpgrade.UpgradeException {
+        try (Fleet fleet = context.fleet()) {
+            Upgrade upgrade = new Upgrade(context.site(), release, fleet, context.connector().concurrency(), context::say, Clock.systemUTC());
+            Upgrade.Request request = new Upgrade.Request(rollback, !noBackup);
+            Optional<Upgrade.Plan> plan = upgrade.plan(request);
+            if (plan.isEmpty()) {
                 return ExitCode.OK.code();
             }
-            out.printf("%s from %s to %s on %d app node(s), one at a time%n", rollback ? "Rollback" : "Upgrade",
-                    String.join(", ", nodes.stream().map(RollingUpgrade.AppNode::version).distinct().toList()), version, nodes.size());
-            upgrade.preflight(lb, nodes, release.health());
             if (check) {
-                nodes.forEach(n -> out.printf("  %-12s %s%n", n.node().name(), n.running().equals(target) ? "runs " + version + " already"
-                        : n.version() + " -> " + version));
-                out.printf("Nothing was changed (--check); %s%n", rollback || noBackup || !site.storage().database().isLocal()
-                        ? "oth upgrade" + (rollback ? " --rollback" : "") + " does it." : "oth upgrade backs up the database first, then does it.");
-                return ExitCode.PENDING.code();
+                return printed(plan.get(), context);
             }
-            Optional<String> backup = Optional.empty();
-            if (!noBackup && site.storage().database().isLocal()) {
-                Fleet.Reach storage = fleet.reaches().stream().filter(r -> r.node().role().equals("storage")).findFirst()
-                        .orElseThrow(() -> new RemoteException("storage", Failure.NODE_UNREACHABLE, "the site has no storage node"));
-                backup = Optional.of(Backups.now(storage.host().orElseThrow(() -> storage.failure().orElseThrow())));
-                out.println("backup: " + backup.get() + " (oth backup restore " + backup.get() + " brings the database back to this point)");
-            } else if (!noBackup) {
-                out.println("backup: the database is external; back it up by its own means (oth does not reach it)");
-            }
-            if (!rollback) {
-                upgrade.stage(nodes, release);
-            }
-            audit(site, "start " + (rollback ? "rollback" : "upgrade") + " to " + version + backup.map(b -> " backup " + b).orElse(""));
-            try {
-                upgrade.roll(lb, nodes, target, release.health());
-            } catch (RollingUpgrade.UpgradeException e) {
-                audit(site, "failed, rolled back: " + e.getMessage());
-                err.println("oth: " + e.getMessage());
-                backup.ifPresent(b -> err.println("  the database was not restored; if the new release changed it: oth backup restore " + b));
-                return ExitCode.of(e.failure()).code();
-            }
-            audit(site, "done: every app node runs " + version);
-            out.printf("Every app node runs %s.%n", version);
-            if (rollback && !version.equals(release.version())) {
-                out.printf("The site file still names %s %s (%s): set application.release to the %s bundle, or oth install moves every node to %s at once.%n",
-                        release.name(), release.version(), site.application().release().orElseThrow(), version, release.version());
-            }
+            upgrade.run(plan.get());
             return ExitCode.OK.code();
-        } catch (RollingUpgrade.UpgradeException e) {
-            err.println("oth: " + e.getMessage());
-            return ExitCode.of(e.failure()).code();
-        } catch (RemoteException e) {
-            return SiteOptions.failed(err, e);
         }
     }
 
-    private static void say(PrintWriter out, String line) {
-        synchronized (out) {
-            out.println(line);
-            out.flush();
-        }
-    }
-
-    private static void audit(Site site, String what) throws IOException {
-        PrivateFiles.append(StateDir.of(site.name()).resolve("upgrade.log"), Instant.now() + " " + what);
+    /** The plan as install prints one, then the order the nodes move in. */
+    private int printed(Upgrade.Plan plan, Context context) {
+        PrintWriter out = context.out();
+        PlanReport.print(plan.report(), out);
+        out.println("In this order:");
+        plan.nodes().forEach(n -> out.printf("  %-12s %s%n", n.node().name(), n.running().equals(plan.target()) ? "runs " + plan.version() + " already"
+                : n.version() + " -> " + plan.version()));
+        out.printf("Nothing was changed (--check); %s%n", rollback || noBackup || !context.site().storage().database().isLocal()
+                ? "oth upgrade" + (rollback ? " --rollback" : "") + " does it." : "oth upgrade backs up the database first, then does it.");
+        return ExitCode.of(plan.report()).code();
     }
 }

@@ -15,12 +15,8 @@ public record ConnectOptions(
         HostKeyTrust trust,
         Supplier<char[]> passphrase) {
 
-    public static final int DEFAULT_CONCURRENCY = 30;
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-
-    public ConnectOptions withTrust(HostKeyTrust newTrust) {
-        return new ConnectOptions(knownHosts, timeout, concurrency, newTrust, passphrase);
-    }
+    /** Where a key's passphrase comes from without a terminal: the environment, never the command line. */
+    public static final String PASSPHRASE_VARIABLE = "OTH_KEY_PASSPHRASE";
 
     public ConnectOptions withPassphrase(Supplier<char[]> newPassphrase) {
         return new ConnectOptions(knownHosts, timeout, concurrency, trust, newPassphrase);

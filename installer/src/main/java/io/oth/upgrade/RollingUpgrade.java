@@ -66,14 +66,25 @@ public final class RollingUpgrade {
     /** Thrown when the upgrade stops; the message says where, why, and what the site runs now. */
     public static final class UpgradeException extends Exception {
         private final Failure failure;
+        private final List<String> notes;
 
         UpgradeException(String message, Failure failure) {
+            this(message, failure, List.of());
+        }
+
+        UpgradeException(String message, Failure failure, List<String> notes) {
             super(message);
             this.failure = failure;
+            this.notes = List.copyOf(notes);
         }
 
         public Failure failure() {
             return failure;
+        }
+
+        /** Lines for the person after the message: what was left as it is and how to undo it. */
+        public List<String> notes() {
+            return notes;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.oth.wizard;
 
 import io.oth.check.NameLookup;
+import io.oth.remote.ConnectOptions;
 import io.oth.remote.Secret;
 import io.oth.secret.ExternalSecret;
 import io.oth.site.Role;
@@ -42,8 +43,7 @@ public final class Wizard {
     private final Completions completions;
     private final DnsCheck dns;
     private final Connector connector;
-    /** Where a key passphrase may come from instead of the terminal; the same variable as every other command's. */
-    static final String PASSPHRASE_VARIABLE = "OTH_KEY_PASSPHRASE";
+    /** The environment: where a key passphrase may come from instead of the terminal ({@link ConnectOptions#PASSPHRASE_VARIABLE}). */
     private final UnaryOperator<String> environment;
 
     public Wizard(Questions questions, Dialog dialog, NameLookup resolver, Connector connector, UnaryOperator<String> environment) {
@@ -380,14 +380,14 @@ public final class Wizard {
              * terminal that would show it (then the key cannot be used, and the person is told how to give it).
              */
             private synchronized char[] passphrase() {
-                String fromEnvironment = environment.apply(PASSPHRASE_VARIABLE);
+                String fromEnvironment = environment.apply(ConnectOptions.PASSPHRASE_VARIABLE);
                 if (fromEnvironment != null) {
                     return fromEnvironment.toCharArray();
                 }
                 if (typedPassphrase == null && interrupted == null) {
                     if (!dialog.canMask()) {
                         dialog.say("  this terminal cannot hide what is typed, so oth will not ask for the SSH key's passphrase here: set "
-                                + PASSPHRASE_VARIABLE + " (or use ssh-agent)");
+                                + ConnectOptions.PASSPHRASE_VARIABLE + " (or use ssh-agent)");
                         typedPassphrase = new char[0];
                     } else {
                         try {

@@ -2,6 +2,8 @@ package io.oth.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.regex.Pattern;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +23,9 @@ class MainTest {
     void versionNamesOthAndJava() {
         Run run = Run.oth("--version");
         assertEquals(0, run.code());
-        assertTrue(run.out().startsWith("oth "), run::toString);
+        assertTrue(run.out().matches("oth [0-9]+\\.[0-9]+\\.[0-9]+(-SNAPSHOT)?\n"
+                + Pattern.quote("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")") + "\n"),
+                () -> "oth's release as the build wrote it, then the Java that runs it\n" + run);
     }
 
     @Test

@@ -30,6 +30,8 @@ class OptionRangesTest {
             support open --key k --for=forever   | Invalid value for option '--for': "forever" is not a length of time
             install --lock-wait=3h               | Invalid value for option '--lock-wait': '3h' is out of range (expected from 0s to 2h)
             upgrade --lock-wait=soon             | Invalid value for option '--lock-wait': "soon" is not a length of time
+            certs rotate --service=nginx         | Invalid value for option '--service' (SERVICE): 'nginx' is not a service with a certificate (expected one of mariadb, minio, rabbitmq)
+            certs rotate --service=minio,x       | Invalid value for option '--service' (SERVICE): 'x' is not a service with a certificate (expected one of mariadb, minio, rabbitmq)
             """)
     void isAUsageErrorNamingTheOptionAndItsRange(String args, String message) {
         Run run = Run.oth(args.split(" "));
@@ -46,6 +48,8 @@ class OptionRangesTest {
             install --firewall-revert=600 --check
             install --lock-wait=0s
             install --lock-wait=2h
+            certs rotate --service=mariadb,minio,rabbitmq
+            support open --check --key k
             """)
     void theEndsOfEachRangeAreAccepted(String args) {
         Run run = Run.oth((args + " --site /nonexistent/site.yml").split(" "));

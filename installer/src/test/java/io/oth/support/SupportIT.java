@@ -78,6 +78,25 @@ class SupportIT {
 
     @Test
     @Order(2)
+    void aCheckPrintsThePlanAndChangesNothingOnTheNodes() {
+        String before = lab.exec("lb", "sh", "-c", "ls -a /home/oth-support/.ssh 2>&1; cat /var/log/oth-support.log 2>&1; nft list set inet oth support4");
+        Run open = support("open", "--check", "--key", publicKey.toString(), "--for", "10m");
+        assertEquals(6, open.code(), open::toString);
+        assertTrue(open.out().lines().anyMatch(l -> l.startsWith("[lb] would open support access until ")
+                && l.endsWith("1 key(s) for oth-support; firewall lets 203.0.113.53/32 reach SSH")), open::toString);
+        assertTrue(open.out().lines().anyMatch(l -> l.matches("lb +0 +1 +pending")), open::toString);
+        assertTrue(open.out().contains("Nothing was changed (--check)."), open::toString);
+        assertEquals(before, lab.exec("lb", "sh", "-c", "ls -a /home/oth-support/.ssh 2>&1; cat /var/log/oth-support.log 2>&1; nft list set inet oth support4"),
+                "the load balancer is as it was");
+        assertNotEquals(0, ssh(LB, "true").exitCode(), "a check opens nothing");
+
+        Run close = support("close", "--check");
+        assertEquals(0, close.code(), close::toString);
+        assertTrue(close.out().lines().anyMatch(l -> l.matches("app1 +1 +0 +ok")), close::toString);
+    }
+
+    @Test
+    @Order(3)
     void aGrantThatFailsOnOneNodeIsOpenedNowhere() {
         lab.exec("app2", "sh", "-c", "mkdir -p /var/lib/oth && rm -rf /var/lib/oth/support && touch /var/lib/oth/support");
         try {
@@ -96,7 +115,7 @@ class SupportIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aGrantLetsTheStaffInToTheLoadBalancerAndThroughItToEveryNodeWithSudo() {
         Run open = support("open", "--key", publicKey.toString(), "--for", "10m", "--reason", "lab: ticket 42");
         assertEquals(0, open.code(), open::toString);
@@ -127,7 +146,7 @@ class SupportIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theKeyOnlyWorksFromWhereTheGrantSays() {
         // the bastion may SSH to app1, but the support key there is bound to the load balancer's address
         lab.exec("bastion", "sh", "-c", "cat > /root/support_key <<'EOF'\n" + lab.exec(STAFF, "cat", "/root/support_key") + "EOF\nchmod 600 /root/support_key");
@@ -139,7 +158,7 @@ class SupportIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aFirewallReloadKeepsTheGrant() {
         lab.exec("lb", "nft", "add", "rule", "inet", "oth", "input", "tcp", "dport", "9999", "accept");
         Run install = Run.oth("install", "--site", site.toString());
@@ -149,7 +168,7 @@ class SupportIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void closeEndsKeysFirewallAndSessionsEverywhere() {
         lab.exec(STAFF, "sh", "-c", "setsid -f sh -c \"ssh -F /dev/null -i /root/support_key -o UserKnownHostsFile=/root/known_hosts"
                 + " -o StrictHostKeyChecking=yes -o BatchMode=yes oth-support@" + LB + " sleep 600\" </dev/null >/dev/null 2>&1; sleep 2");
@@ -169,7 +188,7 @@ class SupportIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aGrantEndsByItself() throws InterruptedException {
         Run open = support("open", "--key", publicKey.toString(), "--for", "12s");
         assertEquals(0, open.code(), open::toString);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -55,7 +56,10 @@ class TraefikConfigTest {
         assertEquals(Set.of("http"), dyn.keySet());
         Map<String, Object> http = map(dyn, "http");
         Map<String, Object> services = map(http, "services");
-        map(http, "routers").forEach((name, r) -> {
+        Map<String, Object> routers = map(http, "routers");
+        assertEquals(1, routers.size(), () -> "one router, for the site's FQDN: " + routers);
+        assertFalse(services.isEmpty(), "a router needs a service");
+        routers.forEach((name, r) -> {
             Map<String, Object> router = map(r);
             onlyKnown("http.routers." + name, router, ROUTER);
             assertTrue(String.valueOf(router.get("rule")).matches("Host\\(`[a-z0-9.-]+`\\)"), "rule of " + name);

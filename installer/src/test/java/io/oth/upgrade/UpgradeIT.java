@@ -125,6 +125,8 @@ class UpgradeIT {
     void anUpgradeMovesOneNodeAtATimeWhileTheSiteKeepsAnswering() throws Exception {
         Run plan = Run.oth("upgrade", "--check", "--site", site("1.1.0").toString());
         assertEquals(6, plan.code(), plan::toString);
+        assertTrue(plan.out().contains("[app1] would switch from 1.0.0 to 1.1.0"), plan::toString);
+        assertTrue(plan.out().lines().anyMatch(l -> l.matches("app2 +0 +2 +pending")), plan::toString);
         assertTrue(plan.out().contains("  app1         1.0.0 -> 1.1.0\n  app2         1.0.0 -> 1.1.0\n"
                 + "Nothing was changed (--check); oth upgrade backs up the database first, then does it."), plan::toString);
         for (String node : APP_NODES) {

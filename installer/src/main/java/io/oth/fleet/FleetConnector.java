@@ -1,0 +1,67 @@
+package io.oth.fleet;
+
+import io.oth.lock.Holder;
+import io.oth.lock.NodeLocks;
+import io.oth.remote.ConnectOptions;
+import io.oth.remote.Fleet;
+import io.oth.remote.HostConnection;
+import io.oth.remote.RemoteException;
+import io.oth.remote.ssh.SshFleet;
+import io.oth.site.Node;
+import io.oth.site.Site;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * How commands and services reach a site's nodes: the one place that knows the fleet is SSH through
+ * the bastion, so that a service can be handed a fleet of test hosts instead.
+ */
+public interface FleetConnector {
+
+    /** Connects to {@code nodes}; fails as a whole only when the bastion cannot be used, a node that fails is in its {@link Fleet.Reach}. */
+    Fleet connect(Site site, List<Node> nodes) throws RemoteException;
+
+    /** One node on its own connection: for a step that needs one node only, or must prove a fresh login works. */
+    HostConnection connectOne(Site site, Node node) throws RemoteException;
+
+    /** Nodes handled at once. */
+    int concurrency();
+
+    /**
+     * Connects to {@code nodes} and, when the run holds the site's lock ({@code holder}), takes it on
+     * every node reached as well; closing the fleet gives the node locks back first.
+     */
+    default Fleet connect(Site site, List<Node> nodes, Optional<Holder> holder, Consumer<String> say) throws RemoteException {
+        Fleet fleet = connect(site, nodes);
+        NodeLocks locks;
+        try {
+            locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), concurrency(), say) : NodeLocks.none();
+        } catch (RemoteException | RuntimeException e) {
+            fleet.close();
+            throw e;
+        }
+        return new LockedFleet(fleet, locks);
+    }
+
+    /** The site's nodes over SSH, as {@code options} say. */
+    static FleetConnector ssh(ConnectOptions options) {
+        return new FleetConnector() {
+            @Override
+            public Fleet connect(Site site, List<Node> nodes) throws RemoteException {
+                return SshFleet.connect(site, nodes, options);
+            }
+
+            @Override
+            public HostConnection connectOne(Site site, Node node) throws RemoteException {
+                return SshFleet.connectOne(site, node, options);
+            }
+
+            @Override
+            public int concurrency() {
+                return options.concurrency();
+            }
+        };
+    }
+}

@@ -1,0 +1,32 @@
+package io.oth.fleet;
+
+import io.oth.lock.NodeLocks;
+import io.oth.remote.Fleet;
+
+import java.util.List;
+
+/** A fleet whose nodes hold the run's lock until it is closed. */
+record LockedFleet(Fleet fleet, NodeLocks locks) implements Fleet {
+    @Override
+    public List<Reach> reaches() {
+        return fleet.reaches();
+    }
+
+    @Override
+    public int sessionsOpened() {
+        return fleet.sessionsOpened();
+    }
+
+    @Override
+    public int connectionsOpened() {
+        return fleet.connectionsOpened();
+    }
+
+    /** The node locks go first, while their connections are still open. */
+    @Override
+    public void close() {
+        try (fleet) {
+            locks.close();
+        }
+    }
+}
