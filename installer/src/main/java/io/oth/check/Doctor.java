@@ -2,6 +2,7 @@ package io.oth.check;
 
 import io.oth.ca.CaException;
 import io.oth.ca.SiteCa;
+import io.oth.fleet.FleetConnector;
 import io.oth.op.Probe;
 import io.oth.phase.Parallel;
 import io.oth.remote.Command;
@@ -44,18 +45,12 @@ public final class Doctor {
     static final Set<String> PREFLIGHT = Set.of(ReachCheck.BASTION, ReachCheck.NODE, ResolverCheck.ID, "dns.fqdn", "certs.bundle");
     private static final Set<String> PREFLIGHT_CATEGORIES = Set.of("reach", "dns", "outbound", "certs");
 
-    /** Opens the site's connections: over SSH in a run, a double in a test. */
-    @FunctionalInterface
-    public interface Connector {
-        Fleet connect() throws RemoteException;
-    }
-
     /**
-     * What a run works with. {@code operatorLookup}: how the operator's machine resolves names (its
-     * own resolver, or --resolver); {@code stateDir}: where install keeps the site CA and secrets.
+     * What a run works with. {@code connector}: the nodes over SSH in a run, test hosts in a test;
+     * {@code operatorLookup}: how the operator's machine resolves names (its own resolver, or
+     * --resolver); {@code stateDir}: where install keeps the site CA and secrets.
      */
-    public record Context(Site site, Playbooks playbooks, Clock clock, Connector connector, NameLookup operatorLookup, Path stateDir,
-                          int concurrency) {
+    public record Context(Site site, Playbooks playbooks, Clock clock, FleetConnector connector, NameLookup operatorLookup, Path stateDir) {
     }
 
     private final Context context;
@@ -183,7 +178,7 @@ public final class Doctor {
 
     private List<Finding> throughBastion() {
         List<Finding> findings = new ArrayList<>();
-        try (Fleet fleet = context.connector().connect()) {
+        try (Fleet fleet = context.connector().connect(site, site.nodes())) {
             findings.add(ReachCheck.bastionReached(site));
             for (Fleet.Reach reach : fleet.reaches()) {
                 Finding reached = ReachCheck.node(reach);
@@ -193,7 +188,7 @@ public final class Doctor {
                 }
             }
             List<Fleet.Reach> reached = fleet.reaches().stream().filter(r -> r.host().isPresent()).toList();
-            Parallel.map(reached, context.concurrency(), this::fromNode).forEach(findings::addAll);
+            Parallel.map(reached, context.connector().concurrency(), this::fromNode).forEach(findings::addAll);
             return PostureCheck.oneRelease(findings);
         } catch (RemoteException e) {
             Finding bastion = ReachCheck.bastionFailed(site, e);

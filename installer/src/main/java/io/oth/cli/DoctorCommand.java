@@ -5,9 +5,6 @@ import io.oth.check.Doctor;
 import io.oth.check.Finding;
 import io.oth.check.NameLookup;
 import io.oth.check.Verdict;
-import io.oth.remote.ConnectOptions;
-import io.oth.remote.HostKeyTrust;
-import io.oth.remote.ssh.SshFleet;
 import io.oth.report.DoctorHtml;
 import io.oth.report.DoctorJson;
 import io.oth.report.ReportFile;
@@ -101,9 +98,8 @@ final class DoctorCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         Instant started = Instant.now();
-        ConnectOptions connect = options.connectOptions(site.get(), HostKeyTrust.REFUSE);
-        Doctor.Context context = new Doctor.Context(site.get(), Playbooks.load(), Clock.systemUTC(),
-                () -> SshFleet.connect(site.get(), site.get().nodes(), connect), lookup.get(), StateDir.of(site.get().name()), connect.concurrency());
+        Doctor.Context context = new Doctor.Context(site.get(), Playbooks.load(), Clock.systemUTC(), options.connector(site.get()), lookup.get(),
+                StateDir.of(site.get().name()));
         List<Finding> findings = new Doctor(context, categories, preflight, probeSeconds).run()
                 .stream().filter(f -> node == null || f.vantage().equals(node) || f.id().equals("reach.node") && f.target().equals(node)).toList();
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);

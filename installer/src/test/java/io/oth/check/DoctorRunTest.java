@@ -1,10 +1,12 @@
 package io.oth.check;
 
+import io.oth.fleet.FleetConnector;
 import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.Failure;
 import io.oth.remote.FixedFleet;
 import io.oth.remote.Fleet;
+import io.oth.remote.HostConnection;
 import io.oth.remote.RemoteException;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
@@ -53,14 +55,36 @@ class DoctorRunTest {
         };
     }
 
-    private List<Finding> run(Doctor.Connector connector) {
+    private List<Finding> run(Connect connector) {
         NameLookup operator = name -> new NameLookup.Answer(List.of("203.0.113.20"), "nameserver 203.0.113.53", Optional.empty());
+        FleetConnector fleets = new FleetConnector() {
+            @Override
+            public Fleet connect(Site site, List<Node> nodes) throws RemoteException {
+                return connector.connect();
+            }
+
+            @Override
+            public HostConnection connectOne(Site site, Node node) {
+                throw new UnsupportedOperationException("doctor connects to the whole fleet");
+            }
+
+            @Override
+            public int concurrency() {
+                return 4;
+            }
+        };
         Doctor.Context context = new Doctor.Context(site, Playbooks.load(), Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC),
-                connector, operator, state, 4);
+                fleets, operator, state);
         return new Doctor(context, HERMETIC, false, 1).run();
     }
 
-    private Doctor.Connector fleet(Map<String, Function<String, Probe.Answer>> answers, Map<String, RemoteException> unreached,
+    /** How a test hands doctor its fleet, or fails to. */
+    @FunctionalInterface
+    private interface Connect {
+        Fleet connect() throws RemoteException;
+    }
+
+    private Connect fleet(Map<String, Function<String, Probe.Answer>> answers, Map<String, RemoteException> unreached,
                                    Map<String, RemoteException> failing) {
         List<Fleet.Reach> reaches = site.nodes().stream().map(node -> unreached.containsKey(node.name())
                 ? Fleet.Reach.failed(node, unreached.get(node.name()), Duration.ZERO)
