@@ -210,11 +210,11 @@ public final class Doctor {
     /** The node checks --only asks for; the resolver whenever a check needs names. */
     private List<NodeCheck> nodeChecks() {
         List<NodeCheck> checks = new ArrayList<>();
-        if (only.contains("dns") || only.contains("outbound")) {
-            checks.add(new ResolverCheck(site, probeSeconds));
-        }
         if (only.contains("dns")) {
             checks.add(new DnsCheck(site));
+        }
+        if (only.contains("dns") || only.contains("outbound")) {
+            checks.add(new ResolverCheck(site, probeSeconds));
         }
         if (only.contains("ports")) {
             checks.add(new PortMatrixCheck(site, context.playbooks(), probeSeconds));
