@@ -23,8 +23,8 @@ final class Certificates {
     }
 
     /** The chain a server sent, through the bundle check (which cannot expect a private key in it). */
-    static List<Finding> served(String vantage, String target, String pem, String fqdn) {
-        BundleReport report = BundleCheck.check(pem.getBytes(StandardCharsets.US_ASCII), "the chain served on " + target, fqdn, Clock.systemUTC());
+    static List<Finding> served(String vantage, String target, String pem, String fqdn, Clock clock) {
+        BundleReport report = BundleCheck.check(pem.getBytes(StandardCharsets.US_ASCII), "the chain served on " + target, fqdn, clock);
         return findings("certs.served", vantage, target, report);
     }
 

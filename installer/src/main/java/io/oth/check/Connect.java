@@ -69,6 +69,22 @@ public record Connect(String host, int port) {
         return Outcome.OTHER;
     }
 
+    /** The finding for a connection {@code from} made to {@code target}: what failed and where to look. */
+    static Finding finding(String id, io.oth.site.Node from, String target, Outcome outcome, Verdict whenFailed) {
+        if (outcome == Outcome.CONNECTED) {
+            return Finding.ok(id, from.name(), target, "connected");
+        }
+        String hint = switch (outcome) {
+            case REFUSED -> "nothing listens on " + target + ": is the service running there?";
+            case TIMEOUT -> "a firewall drops " + target + " from " + from.name() + " (" + from.address()
+                    + "): check the nftables rule on the target for " + from.address();
+            case NO_ROUTE -> "no route from " + from.name() + " to " + target + ": check routing and the target's firewall";
+            case DNS -> "the name does not resolve from " + from.name() + ": check /etc/resolv.conf and the DNS server";
+            default -> "check the network between " + from.name() + " and " + target;
+        };
+        return new Finding(id, from.name(), target, whenFailed, outcome.text(), hint);
+    }
+
     @Override
     public String toString() {
         return Addresses.hostPort(host, port);

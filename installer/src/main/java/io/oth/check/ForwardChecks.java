@@ -9,6 +9,7 @@ import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 import io.oth.secret.Secrets;
 import io.oth.site.Node;
+import io.oth.site.Playbooks;
 import io.oth.site.Site;
 
 import java.io.IOException;
@@ -35,6 +36,8 @@ final class ForwardChecks {
     }
 
     private final Site site;
+    private final Playbooks playbooks;
+    private final java.time.Clock clock;
     private final java.util.function.Supplier<Optional<SiteCa>> siteCa;
     private final Optional<Secrets> secrets;
     private final Duration timeout;
@@ -42,12 +45,28 @@ final class ForwardChecks {
     private ServiceLogin logins;
 
     /** {@code siteCa}: the site CA when this machine has one (asked for only when a login needs it). */
-    ForwardChecks(Site site, java.util.function.Supplier<Optional<SiteCa>> siteCa, Optional<Secrets> secrets, Duration timeout, ExecutorService executor) {
+    ForwardChecks(Site site, Playbooks playbooks, java.time.Clock clock, java.util.function.Supplier<Optional<SiteCa>> siteCa, Optional<Secrets> secrets, Duration timeout, ExecutorService executor) {
         this.site = site;
+        this.playbooks = playbooks;
+        this.clock = clock;
         this.siteCa = siteCa;
         this.secrets = secrets;
         this.timeout = timeout;
         this.executor = executor;
+    }
+
+    static List<CheckInfo> checks() {
+        List<String> app = List.of(Vantage.APP);
+        return List.of(
+                new CheckInfo("service.database", "the application's account logs in to MariaDB over TLS from the site CA", app),
+                new CheckInfo("service.broker", "the application's account opens a channel on RabbitMQ over AMQPS, a message goes there and back", app),
+                new CheckInfo("service.objects", "the application's key reaches its MinIO bucket over TLS", app),
+                new CheckInfo("certs.served", "the chain haproxy serves: order, chain, name and expiry", app));
+    }
+
+    /** Whether check {@code id} runs from an app node through a forward (and not in its probe script). */
+    static boolean runsThroughForwards(String id) {
+        return checks().stream().anyMatch(c -> c.id().equals(id));
     }
 
     /** The service logins from {@code node}, each on its own thread. */
@@ -71,7 +90,14 @@ final class ForwardChecks {
         String target = Addresses.hostPort(address, 443);
         return CompletableFuture.supplyAsync(() -> {
             try (Forward forward = host.forward(address, 443)) {
-                return Certificates.served(node.name(), target, ServedChain.fetch("127.0.0.1", forward.localPort(), site.fqdn(), timeout), site.fqdn());
+                try {
+                    return Certificates.served(node.name(), target, ServedChain.fetch("127.0.0.1", forward.localPort(), site.fqdn(), timeout), site.fqdn(), clock);
+                } catch (IOException e) {
+                    if (forward.refusal().isPresent()) {
+                        return List.of(refused("certs.served", node, target, forward.refusal().get()));
+                    }
+                    throw e;
+                }
             } catch (RemoteException | IOException e) {
                 return List.of(new Finding("certs.served", node.name(), target, Verdict.FAIL, "no TLS handshake: " + ServiceLogin.reason(e),
                         "is haproxy running on " + lb.name() + ", and does " + node.name() + " reach " + target + "? (see ports and dns.fqdn)"));
@@ -82,18 +108,22 @@ final class ForwardChecks {
     private List<Service> localServices() {
         List<Service> services = new ArrayList<>();
         if (site.storage().database().isLocal()) {
-            services.add(new Service("service.database", "MariaDB", 3306, (login, port) -> login.database(port, AppAccounts.DATABASE,
+            services.add(new Service("service.database", "MariaDB", port("database"), (login, port) -> login.database(port, AppAccounts.DATABASE,
                     AppAccounts.DATABASE_USER, secret(AppAccounts.DATABASE_SECRET))));
         }
         if (site.storage().broker().isLocal()) {
-            services.add(new Service("service.broker", "RabbitMQ", 5671, (login, port) -> login.broker(port, AppAccounts.BROKER_VHOST,
+            services.add(new Service("service.broker", "RabbitMQ", port("broker"), (login, port) -> login.broker(port, AppAccounts.BROKER_VHOST,
                     AppAccounts.BROKER_USER, secret(AppAccounts.BROKER_SECRET))));
         }
         if (site.storage().objects().isLocal()) {
-            services.add(new Service("service.objects", "MinIO", 9000, (login, port) -> login.objects(port, AppAccounts.OBJECTS_BUCKET,
+            services.add(new Service("service.objects", "MinIO", port("objects"), (login, port) -> login.objects(port, AppAccounts.OBJECTS_BUCKET,
                     AppAccounts.OBJECTS_KEY, secret(AppAccounts.OBJECTS_SECRET))));
         }
         return services;
+    }
+
+    private int port(String service) {
+        return PortMatrixCheck.firstPort(playbooks.roles().get(Vantage.STORAGE), service);
     }
 
     private Finding login(Node node, Host host, Node storage, Service service, String target) {
@@ -103,13 +133,22 @@ final class ForwardChecks {
                     "run oth doctor where oth install ran (they are in its state directory)");
         }
         try (Forward forward = host.forward(storage.address(), service.port())) {
-            return Finding.ok(service.id(), node.name(), target, service.login().run(logins(ca.get(), storage), forward.localPort()));
-        } catch (MissingSecret e) {
-            return new Finding(service.id(), node.name(), target, Verdict.SKIP, "the site's secrets have no " + e.getMessage() + " yet",
-                    "oth install creates the application's accounts");
-        } catch (Exception e) {
+            try {
+                return Finding.ok(service.id(), node.name(), target, service.login().run(logins(ca.get(), storage), forward.localPort()));
+            } catch (MissingSecret e) {
+                return new Finding(service.id(), node.name(), target, Verdict.SKIP, "the site's secrets have no " + e.getMessage() + " yet",
+                        "oth install creates the application's accounts");
+            } catch (Exception e) {
+                return forward.refusal().map(r -> refused(service.id(), node, target, r)).orElseGet(() -> failed(node, storage, service, target, e));
+            }
+        } catch (RemoteException e) {
             return failed(node, storage, service, target, e);
         }
+    }
+
+    /** The node's sshd would not forward: its refusal, not the service's. */
+    private static Finding refused(String id, Node node, String target, RemoteException refusal) {
+        return new Finding(id, node.name(), target, Verdict.FAIL, refusal.getMessage(), refusal.failure().hint());
     }
 
     /** The one {@link ServiceLogin} all logins of this run share. */

@@ -18,20 +18,30 @@ import java.util.Locale;
 
 /** What the operator's machine sees of the site: the FQDN in DNS, port 80's redirect, the chain served on 443, the bundle file. */
 final class OperatorChecks {
-    static final String VANTAGE = "operator";
+    static final String VANTAGE = Vantage.OPERATOR;
 
     private final Site site;
     private final NameLookup lookup;
     private final Duration timeout;
+    private final Clock clock;
     private final Node lb;
     private final String lbAddress;
 
-    OperatorChecks(Site site, NameLookup lookup, Duration timeout) {
+    OperatorChecks(Site site, NameLookup lookup, Duration timeout, Clock clock) {
         this.site = site;
         this.lookup = lookup;
         this.timeout = timeout;
+        this.clock = clock;
         this.lb = site.nodesWithRole("lb").get(0);
         this.lbAddress = lb.publicAddress().orElse(lb.address());
+    }
+
+    static List<CheckInfo> checks() {
+        List<String> operator = List.of(VANTAGE);
+        return List.of(
+                new CheckInfo("ports.operator-lb", "port 80 answers 301 to https on the FQDN, port 443 completes a TLS handshake", operator),
+                new CheckInfo("certs.served", "the chain haproxy serves: order, chain, name and expiry", operator),
+                new CheckInfo("certs.bundle", "the certificate bundle file: order, chain, name, key and expiry", operator));
     }
 
     /** dns.fqdn from the operator: the FQDN must resolve to the load balancer's public address. */
@@ -87,7 +97,7 @@ final class OperatorChecks {
             String pem = ServedChain.fetch(lbAddress, 443, site.fqdn(), timeout);
             List<Finding> findings = new ArrayList<>();
             findings.add(Finding.ok("ports.operator-lb", VANTAGE, target, "TLS handshake for " + site.fqdn()));
-            findings.addAll(Certificates.served(VANTAGE, target, pem, site.fqdn()));
+            findings.addAll(Certificates.served(VANTAGE, target, pem, site.fqdn(), clock));
             return findings;
         } catch (IOException e) {
             return List.of(connectionFailed(target, Connect.outcome(e), e));
@@ -96,7 +106,7 @@ final class OperatorChecks {
 
     List<Finding> bundle() {
         return site.certificateBundle().map(bundle -> Certificates.findings("certs.bundle", VANTAGE, bundle.toString(),
-                BundleCheck.check(bundle, site.fqdn(), Clock.systemUTC()))).orElse(List.of());
+                BundleCheck.check(bundle, site.fqdn(), clock))).orElse(List.of());
     }
 
     private Finding connectionFailed(String target, Connect.Outcome outcome, IOException e) {

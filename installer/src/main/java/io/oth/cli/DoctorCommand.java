@@ -1,14 +1,16 @@
 package io.oth.cli;
 
+import io.oth.check.CheckInfo;
 import io.oth.check.Doctor;
 import io.oth.check.Finding;
 import io.oth.check.NameLookup;
 import io.oth.check.Verdict;
-import io.oth.remote.HostKeyTrust;
 import io.oth.report.DoctorHtml;
 import io.oth.report.DoctorJson;
 import io.oth.report.ReportFile;
+import io.oth.site.Playbooks;
 import io.oth.site.Site;
+import io.oth.site.StateDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -65,10 +68,17 @@ final class DoctorCommand implements Callable<Integer> {
             description = "Resolve names from the operator's side with this DNS server instead of this machine's resolver (default: $OTH_RESOLVER).")
     String resolver;
 
+    @Option(names = "--list-checks", description = "List every check: its id, what it verifies and where it is seen from; check nothing.")
+    boolean listChecks;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (listChecks) {
+            listChecks(out, Playbooks.load());
+            return ExitCode.OK.code();
+        }
         Set<String> categories = only == null ? Set.of() : only;
         if (!Doctor.CATEGORIES.containsAll(categories)) {
             err.println("oth: --only: expected some of " + new TreeSet<>(Doctor.CATEGORIES) + ", got " + new TreeSet<>(categories));
@@ -88,8 +98,9 @@ final class DoctorCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         Instant started = Instant.now();
-        List<Finding> findings = new Doctor(site.get(), options.connectOptions(site.get(), HostKeyTrust.REFUSE), categories, preflight, probeSeconds,
-                lookup.get()).run()
+        Doctor.Context context = new Doctor.Context(site.get(), Playbooks.load(), Clock.systemUTC(), options.connector(site.get()), lookup.get(),
+                StateDir.of(site.get().name()));
+        List<Finding> findings = new Doctor(context, categories, preflight, probeSeconds).run()
                 .stream().filter(f -> node == null || f.vantage().equals(node) || f.id().equals("reach.node") && f.target().equals(node)).toList();
         Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
         findings.forEach(f -> counts.merge(f.verdict(), 1, Integer::sum));
@@ -125,6 +136,15 @@ final class DoctorCommand implements Callable<Integer> {
             return Optional.empty();
         }
         return Optional.of(NameLookup.at(new java.net.InetSocketAddress(address.get(), port), java.time.Duration.ofSeconds(probeSeconds)));
+    }
+
+    /** One line per check: id, where it is seen from, what it verifies. */
+    static void listChecks(PrintWriter out, Playbooks playbooks) {
+        List<CheckInfo> checks = Doctor.catalogue(playbooks);
+        for (CheckInfo c : checks) {
+            out.printf("%-24s %-28s %s%n", c.id(), "from " + String.join(", ", c.from()), c.verifies());
+        }
+        out.println(checks.size() + " checks; --only selects them by the part of the id before the dot");
     }
 
     private static void print(PrintWriter out, List<Finding> findings, Map<Verdict, Integer> counts, double seconds) {

@@ -40,7 +40,7 @@ public final class FirewallOp implements Operation {
     /** Where an open support grant keeps the script that re-adds its addresses after a ruleset reload (oth support open writes it). */
     public static final String SUPPORT_REOPEN = "/var/lib/oth/support/reopen";
 
-    static final String PATH = "/etc/nftables.conf";
+    public static final String PATH = "/etc/nftables.conf";
     private static final String STATE = "/var/lib/oth/firewall";
     private static final String LIVE_SUM = STATE + "/live.sha256";
     /** The live rules without the sets' contents (-t): a support grant adds elements, which is not drift. */

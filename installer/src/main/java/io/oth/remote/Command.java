@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  */
 public final class Command {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+    /** How much of a command a message shows. */
+    private static final int BRIEF = 60;
 
     private final List<Object> parts;
     private final String shellScript;
@@ -67,6 +69,14 @@ public final class Command {
             return word;
         }
         return "'" + word.replace("'", "'\"'\"'") + "'";
+    }
+
+    /** The command on one short line, as a message names it: a script by its size and first line, cut. */
+    public String brief() {
+        List<String> lines = (shellScript != null ? shellScript : toString()).lines().toList();
+        String first = lines.isEmpty() ? "" : lines.get(0).strip();
+        String cut = first.length() > BRIEF ? first.substring(0, BRIEF) + "…" : first;
+        return shellScript == null ? cut : "a " + lines.size() + "-line shell script (" + cut + ")";
     }
 
     @Override

@@ -6,6 +6,14 @@ import java.io.Closeable;
 public interface Forward extends Closeable {
     int localPort();
 
+    /**
+     * Why the node would not open the channel behind a connection to {@link #localPort()}, once it
+     * has refused one (its sshd forbids forwarding): a client there only sees the connection closed.
+     */
+    default java.util.Optional<RemoteException> refusal() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

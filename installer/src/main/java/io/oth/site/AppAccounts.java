@@ -12,6 +12,9 @@ public final class AppAccounts {
     public static final String BROKER_VHOST = "oth";
     public static final String BROKER_USER = "oth-app";
     public static final String BROKER_SECRET = "rabbitmq.oth-app";
+    /** RabbitMQ's administrator for operators, which install keeps beside the application's user. */
+    public static final String BROKER_ADMIN = "oth-admin";
+    public static final String BROKER_ADMIN_SECRET = "rabbitmq.oth-admin";
     public static final String OBJECTS_BUCKET = "oth";
     public static final String OBJECTS_KEY = "oth-app";
     public static final String OBJECTS_SECRET = "minio.oth-app";

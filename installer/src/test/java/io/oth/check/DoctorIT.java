@@ -272,6 +272,127 @@ class DoctorIT {
         }
     }
 
+    @Test
+    @Order(9)
+    void aBastionThatForbidsForwardingIsNamedAndWhatCouldNotRunIsSkipped() throws Exception {
+        withSshd("bastion", "AllowTcpForwarding no", () -> {
+            Run run = doctor("--only", "reach,dns");
+            assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+            assertLine(run, "✗ reach\\.node\\s+app1\\s+app1: the bastion refused to open a channel to the node \\(administratively prohibited\\)");
+            assertTrue(run.out().contains("hint: the bastion's sshd forbids forwarding for oth's user: check AllowTcpForwarding and PermitOpen"), run::toString);
+            assertFalse(run.out().contains("unreachable from the bastion"), run::toString);
+            assertLine(run, "(?s)from app1:.*- dns\\.nodes\\s+-\\s+not tried: reach\\.node failed \\(app1\\)");
+            assertLine(run, "(?s)from storage:.*- dns\\.nodes\\s+-\\s+not tried: reach\\.node failed \\(storage\\)");
+            assertFalse(run.out().contains(" 0 skipped"), run::toString);
+
+            Run json = doctor("--only", "reach,dns", "--json");
+            com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+            assertTrue(doc.get("summary").get("skip").asInt() >= 4, json::toString);
+        });
+    }
+
+    @Test
+    @Order(10)
+    void anAppNodeThatForbidsForwardingIsNamedForTheServiceLogins() throws Exception {
+        withSshd("app1", "AllowTcpForwarding no", () -> {
+            Run run = doctor("--only", "service", "--node", "app1");
+            assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+            assertLine(run, "✗ service\\.database\\s+10\\.77\\.0\\.20:3306\\s+app1: the node refused to forward to a service \\(administratively prohibited\\)");
+            assertTrue(run.out().contains("hint: the node's sshd forbids forwarding for oth's user: check AllowTcpForwarding and PermitOpen"), run::toString);
+        });
+    }
+
+    /** A check that may throw, for {@link #withSshd}. */
+    private interface LabCheck {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code check} while {@code host}'s sshd has {@code setting} (the first value of a keyword wins), then takes it back. */
+    private static void withSshd(String host, String setting, LabCheck check) throws Exception {
+        String conf = "/etc/ssh/sshd_config.d/000-doctor-it.conf";
+        lab.exec(host, "sh", "-c", "echo '" + setting + "' > " + conf + " && service ssh reload >/dev/null");
+        try {
+            check.run();
+        } finally {
+            lab.exec(host, "sh", "-c", "rm -f " + conf + " && service ssh reload >/dev/null");
+        }
+    }
+
+    @Test
+    @Order(11)
+    void aResolverThatDoesNotAnswerIsItsOwnCause() {
+        lab.exec("app1", "sh", "-c", "cp /etc/resolv.conf /etc/resolv.conf.doctor-it && echo 'nameserver 127.0.0.1' > /etc/resolv.conf");
+        try {
+            Run refused = doctor("--only", "dns,outbound", "--node", "app1");
+            assertEquals(ExitCode.FAILED.code(), refused.code(), refused::toString);
+            assertLine(refused, "✗ dns\\.resolver\\s+nameserver 127\\.0\\.0\\.1\\s+refused");
+            assertLine(refused, "- dns\\.fqdn\\s+oth\\.example\\.test\\s+not tried: name resolution failed \\(dns\\.resolver");
+            assertLine(refused, "- outbound\\.sms\\s+api\\.twilio\\.com:443\\s+not tried: name resolution failed \\(dns\\.resolver");
+            assertFalse(refused.out().contains("does not resolve") || refused.out().contains("filtered or down"), refused::toString);
+        } finally {
+            lab.exec("app1", "sh", "-c", "cat /etc/resolv.conf.doctor-it > /etc/resolv.conf && rm /etc/resolv.conf.doctor-it");
+        }
+        // the DNS server's host drops the queries: silence, as from a resolver that is down or filtered on the way
+        lab.exec("inet", "sh", "-c", "nft add table inet doctor_it && nft add chain inet doctor_it in '{ type filter hook input priority 0; }'"
+                + " && nft add rule inet doctor_it in udp dport 53 drop");
+        try {
+            Run silent = doctor("--only", "dns,outbound", "--node", "app1");
+            assertEquals(ExitCode.FAILED.code(), silent.code(), silent::toString);
+            assertLine(silent, "✗ dns\\.resolver\\s+nameserver 203\\.0\\.113\\.53\\s+timed out");
+            assertLine(silent, "- outbound\\.sms\\s+api\\.twilio\\.com:443\\s+not tried: name resolution failed");
+        } finally {
+            lab.exec("inet", "nft", "delete", "table", "inet", "doctor_it");
+        }
+        Run green = doctor("--only", "dns,outbound", "--node", "app1");
+        assertEquals(0, green.code(), green::toString);
+        assertLine(green, "✓ dns\\.resolver\\s+nameserver 203\\.0\\.113\\.53\\s+answers");
+    }
+
+    @Test
+    @Order(12)
+    void aRuleAddedByHandIsDriftAndTheListenerItLetsInIsSaidToBeReachable() {
+        lab.exec("storage", "sh", "-c", "setsid -f socat TCP-LISTEN:7777,fork,reuseaddr /dev/null </dev/null >/dev/null 2>&1");
+        lab.exec("storage", "nft", "insert", "rule", "inet", "oth", "input", "tcp", "dport", "7777", "accept");
+        try {
+            Run run = doctor("--only", "posture", "--node", "storage");
+            assertEquals(ExitCode.WARNINGS.code(), run.code(), run::toString);
+            assertLine(run, "! posture\\.firewall\\s+inbound\\s+the live ruleset drifted from /etc/nftables\\.conf: extra rule `tcp dport 7777 accept`");
+            assertLine(run, "! posture\\.listen\\s+sockets\\s+also listens on \\S*:7777 \\(not in the network table; the live ruleset accepts 7777 by `tcp dport 7777 accept`\\)");
+        } finally {
+            lab.exec("storage", "sh", "-c", "pkill -f '^socat TCP-LISTEN:7777' || true");
+            Run repaired = Run.oth("install", "--site", lab.site().toString());
+            assertEquals(0, repaired.code(), repaired::toString);
+        }
+        Run green = doctor("--only", "posture", "--node", "storage");
+        assertEquals(0, green.code(), green::toString);
+        assertLine(green, "✓ posture\\.firewall\\s+inbound\\s+default drop, oth's ruleset active");
+    }
+
+    @Test
+    @Order(13)
+    void securityDriftBehindOthsBackIsAFindingAndInstallCheckPlansTheSameRepair() {
+        lab.exec("storage", "mariadb", "-e", "ALTER USER 'oth'@'10.77.0.101' REQUIRE NONE; SET GLOBAL require_secure_transport = OFF");
+        lab.exec("storage", "rabbitmqctl", "-q", "add_user", "guest", "guest");
+        try {
+            Run run = doctor("--only", "posture", "--node", "storage");
+            assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+            assertLine(run, "✗ posture\\.database\\s+MariaDB accounts\\s+drifted: oth install would run ALTER USER 'oth'@'10\\.77\\.0\\.101' REQUIRE SSL;");
+            assertLine(run, "✗ posture\\.database\\s+require_secure_transport\\s+OFF at runtime");
+            assertLine(run, "✗ posture\\.broker\\s+RabbitMQ accounts\\s+drifted: oth install plans broker accounts: delete user guest");
+            Run check = Run.oth("install", "--check", "--site", lab.site().toString());
+            assertTrue(check.out().contains("database accounts: 1 statement(s)"), check::toString);
+            assertTrue(check.out().contains("broker accounts: delete user guest"), check::toString);
+        } finally {
+            lab.exec("storage", "mariadb", "-e", "SET GLOBAL require_secure_transport = ON");
+        }
+        Run repaired = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, repaired.code(), repaired::toString);
+        Run green = doctor("--only", "posture", "--node", "storage");
+        assertEquals(0, green.code(), green::toString);
+        assertLine(green, "✓ posture\\.database\\s+MariaDB accounts\\s+as oth install sets them");
+        assertLine(green, "✓ posture\\.broker\\s+RabbitMQ accounts\\s+as oth install sets them");
+    }
+
     private static String base64(String text) {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }

@@ -76,4 +76,24 @@ class DoctorHtmlCommandTest {
         assertEquals("oth: --html: " + page + ": cannot write: no such directory " + page.getParent() + "\n", run.err(), run::toString);
         assertFalse(Files.exists(page.getParent()));
     }
+
+    @Test
+    void whatTheClosedBastionKeptFromRunningIsSkippedInTheTableTheJsonAndThePage() throws IOException {
+        Path page = dir.resolve("doctor.html");
+        Run run = Run.oth("doctor", "--site", site.toString(), "--only", "reach,dns,posture", "--html", page.toString());
+        assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+        assertTrue(run.out().contains("- reach.node             app1"), run::toString);
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("\\s+- posture\\.firewall\\s+-\\s+not tried: reach\\.bastion failed \\(bastion localhost\\)")), run::toString);
+        assertFalse(run.out().contains(" 0 skipped"), run::toString);
+        assertTrue(Files.readString(page).contains("not tried: reach.bastion failed (bastion localhost)"));
+
+        Run json = Run.oth("doctor", "--site", site.toString(), "--only", "reach,dns,posture", "--json");
+        com.fasterxml.jackson.databind.JsonNode doc = new ObjectMapper().readTree(json.out());
+        long skipped = 0;
+        for (com.fasterxml.jackson.databind.JsonNode f : doc.get("findings")) {
+            skipped += f.get("verdict").asText().equals("skip") ? 1 : 0;
+        }
+        assertTrue(skipped > 3, json::toString);
+        assertEquals(skipped, doc.get("summary").get("skip").asLong());
+    }
 }

@@ -3,6 +3,7 @@ package io.oth.lock;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
+import io.oth.remote.FixedFleet;
 import io.oth.remote.Fleet;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
@@ -138,26 +139,7 @@ class NodeLocksTest {
     private static Fleet fleet(Host... hosts) {
         List<Fleet.Reach> reaches = java.util.Arrays.stream(hosts).map(h -> Fleet.Reach.reached(
                 new Node(h.name(), "app", "10.0.0.1", Optional.empty(), null), h, Duration.ZERO)).toList();
-        return new Fleet() {
-            @Override
-            public List<Reach> reaches() {
-                return reaches;
-            }
-
-            @Override
-            public int sessionsOpened() {
-                return 0;
-            }
-
-            @Override
-            public int connectionsOpened() {
-                return 0;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return new FixedFleet(reaches);
     }
 
     @Test

@@ -50,4 +50,13 @@ class CommandTest {
         assertThrows(IllegalArgumentException.class, () -> Command.of("ls", 3));
         assertThrows(IllegalArgumentException.class, Command::of);
     }
+
+    @Test
+    void aBriefCommandIsOneShortLine() {
+        String script = "d=$(mktemp -d)\n" + "echo probe\n".repeat(400);
+        assertEquals("a 401-line shell script (d=$(mktemp -d))", Command.shell(script).brief());
+        String brief = Command.of("cat", "x".repeat(300)).brief();
+        assertTrue(brief.length() <= 61 && brief.startsWith("cat xxx") && brief.endsWith("…"), brief);
+        assertEquals("ls -l /", Command.of("ls", "-l", "/").brief());
+    }
 }

@@ -235,7 +235,8 @@ public final class SshFleet implements Fleet {
         String message = String.valueOf(e.getMessage());
         if (e instanceof OpenFailException open) {
             String why = open.getMessage() == null ? "" : open.getMessage();
-            Failure failure = why.contains("refused") ? Failure.NODE_REFUSED
+            Failure failure = open.getReason() == OpenFailException.Reason.ADMINISTRATIVELY_PROHIBITED ? Failure.BASTION_FORWARDING_REFUSED
+                    : why.contains("refused") ? Failure.NODE_REFUSED
                     : why.contains("timed out") ? Failure.NODE_TIMEOUT : Failure.NODE_UNREACHABLE;
             return new RemoteException(label, failure, where + " (bastion says: " + why + ")");
         }

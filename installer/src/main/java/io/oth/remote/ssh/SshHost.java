@@ -11,6 +11,7 @@ import io.oth.remote.Sha256;
 import io.oth.remote.TempFiles;
 import io.oth.site.Addresses;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.LocalPortForwarder;
 import net.schmizz.sshj.connection.channel.direct.Parameters;
 import net.schmizz.sshj.connection.channel.direct.Session;
@@ -31,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A node reached over one SSH connection, reused for every command. */
@@ -49,6 +51,8 @@ final class SshHost implements Host, AutoCloseable {
     /** What coreutils timeout exits with when it stopped the command, and when it had to kill it. */
     private static final int TIMED_OUT = 124;
     private static final int KILLED_AFTER_TIMEOUT = 137;
+    /** How long a forward waits for its listener to record a refusal once a client through it has failed. */
+    private static final Duration REFUSAL_WAIT = Duration.ofMillis(300);
 
     private final String name;
     private final SSHClient ssh;
@@ -149,9 +153,15 @@ final class SshHost implements Host, AutoCloseable {
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             Parameters params = new Parameters("127.0.0.1", socket.getLocalPort(), address, port);
             LocalPortForwarder forwarder = ssh.newLocalPortForwarder(params, socket);
+            AtomicReference<RemoteException> refusal = new AtomicReference<>();
             Thread listener = new Thread(() -> {
                 try {
                     forwarder.listen();
+                } catch (OpenFailException e) {
+                    if (e.getReason() == OpenFailException.Reason.ADMINISTRATIVELY_PROHIBITED) {
+                        refusal.set(new RemoteException(name, Failure.NODE_FORWARDING_REFUSED, "to " + Addresses.hostPort(address, port)
+                                + " (" + e.getMessage() + ")"));
+                    }
                 } catch (IOException ignored) {
                     // closing the forward ends listen() with an exception; nothing to report
                 }
@@ -162,6 +172,17 @@ final class SshHost implements Host, AutoCloseable {
                 @Override
                 public int localPort() {
                     return socket.getLocalPort();
+                }
+
+                @Override
+                public Optional<RemoteException> refusal() {
+                    // the refused client may notice before the listener has recorded why: give it a moment
+                    try {
+                        listener.join(REFUSAL_WAIT.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return Optional.ofNullable(refusal.get());
                 }
 
                 @Override
@@ -230,7 +251,7 @@ final class SshHost implements Host, AutoCloseable {
                 }
                 Raw raw = new Raw(status, out, errBytes);
                 if (!root && status == 1 && raw.text(errBytes).contains("sudo: a password is required")) {
-                    throw new RemoteException(name, Failure.SUDO_PASSWORD, "sudo -n refused to run: " + shown);
+                    throw new RemoteException(name, Failure.SUDO_PASSWORD, "sudo -n refused to run: " + shown.brief());
                 }
                 return raw;
             } finally {

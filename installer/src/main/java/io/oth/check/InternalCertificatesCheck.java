@@ -1,0 +1,63 @@
+package io.oth.check;
+
+import io.oth.ca.SiteCa;
+import io.oth.install.InstallPhases;
+import io.oth.op.Probe;
+import io.oth.remote.Command;
+import io.oth.site.Node;
+import io.oth.site.Site;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/** certs.internal from the storage node: the site CA's certificates as the local services have them. */
+final class InternalCertificatesCheck implements NodeCheck {
+    private final Site site;
+    private final Supplier<Optional<SiteCa>> ca;
+    private final Clock clock;
+
+    /** {@code ca}: the site CA when this machine has one (loaded beside the SSH connections). */
+    InternalCertificatesCheck(Site site, Supplier<Optional<SiteCa>> ca, Clock clock) {
+        this.site = site;
+        this.ca = ca;
+        this.clock = clock;
+    }
+
+    static List<CheckInfo> checks() {
+        return List.of(new CheckInfo("certs.internal", "each local service's certificate is from the site CA and not near expiry", List.of(Vantage.STORAGE)));
+    }
+
+    @Override
+    public List<Probe> probes(Node node) {
+        return services(node).entrySet().stream().map(e -> new Probe(key(e.getKey()), "cat " + Command.quote(e.getValue()) + " 2>/dev/null || true")).toList();
+    }
+
+    @Override
+    public List<Finding> findings(Node node, Map<String, Probe.Answer> answers) {
+        return services(node).entrySet().stream().map(e -> Certificates.internal(node.name(), e.getKey(), e.getValue(),
+                answers.get(key(e.getKey())).output(), ca.get(), clock)).toList();
+    }
+
+    /** The certificate paths of the services that run on {@code node}, by service name. */
+    private Map<String, String> services(Node node) {
+        Map<String, Boolean> runs = Map.of("mariadb", site.storage().database().isLocal(), "rabbitmq", site.storage().broker().isLocal(),
+                "minio", site.storage().objects().isLocal());
+        Map<String, String> local = new TreeMap<>();
+        if (node.role().equals(Vantage.STORAGE)) {
+            InstallPhases.SERVICE_CERTIFICATES.forEach((service, path) -> {
+                if (runs.getOrDefault(service, false)) {
+                    local.put(service, path);
+                }
+            });
+        }
+        return local;
+    }
+
+    private static String key(String service) {
+        return "cert:" + service;
+    }
+}

@@ -1,0 +1,22 @@
+package io.oth.check;
+
+import io.oth.op.Probe;
+import io.oth.site.Node;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A family of checks seen from the nodes: the probes to run on a node, then the findings read from
+ * their answers. All probes of a node run at once in one session; a check never talks to the node
+ * itself, so answers alone test it. Each family lists its checks in a static {@code checks}, which
+ * {@link Doctor#catalogue} gathers.
+ */
+interface NodeCheck {
+
+    /** The probes to run on {@code node} (keys unique across families). */
+    List<Probe> probes(Node node);
+
+    /** The findings from the answers to {@link #probes}; {@code answers} holds at least those. */
+    List<Finding> findings(Node node, Map<String, Probe.Answer> answers);
+}

@@ -1,0 +1,112 @@
+package io.oth.check;
+
+import io.oth.install.BrokerAccessOp;
+import io.oth.install.DatabaseAccessOp;
+import io.oth.op.Change;
+import io.oth.op.Operation;
+import io.oth.op.Probe;
+import io.oth.secret.Secret;
+import io.oth.secret.Secrets;
+import io.oth.site.AppAccounts;
+import io.oth.site.Node;
+import io.oth.site.Site;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * posture.database and posture.broker: the storage services' security as install enforces it, so
+ * that doctor and {@code oth install --check} never disagree. Install's own operations read the
+ * accounts and plan (MariaDB: TLS required for every application account, no anonymous users, no
+ * remote root; RabbitMQ: no guest, the application user on its vhost only); a plan that is not
+ * empty is drift, named by what install would do. MariaDB's runtime {@code require_secure_transport}
+ * is read too: SET GLOBAL turns it off without touching the configuration file.
+ */
+final class SecurityCheck implements NodeCheck {
+    private static final String DATABASE = "posture.database";
+    private static final String BROKER = "posture.broker";
+    private static final String TRANSPORT = "mariadb:transport";
+
+    /** One service's accounts: the check id, what it is called, and install's operation for it (none without the secrets). */
+    private record Accounts(String id, String target, Optional<Operation> op) {
+    }
+
+    private final Site site;
+    private final Supplier<Optional<Secrets>> secrets;
+
+    /** {@code secrets}: the site's secrets, when this machine has them (install's plans compare the passwords). */
+    SecurityCheck(Site site, Supplier<Optional<Secrets>> secrets) {
+        this.site = site;
+        this.secrets = secrets;
+    }
+
+    static List<CheckInfo> checks() {
+        List<String> storage = List.of(Vantage.STORAGE);
+        return List.of(new CheckInfo(DATABASE, "MariaDB as install secures it: TLS-only application accounts, no anonymous users or remote root, "
+                        + "require_secure_transport on at runtime", storage),
+                new CheckInfo(BROKER, "RabbitMQ as install secures it: no guest, the application's user on its vhost only", storage));
+    }
+
+    @Override
+    public List<Probe> probes(Node node) {
+        List<Probe> probes = new ArrayList<>();
+        accounts(node).forEach(a -> a.op().ifPresent(op -> probes.addAll(op.probes())));
+        if (databaseHere(node)) {
+            probes.add(new Probe(TRANSPORT, "mariadb -N -B -e 'SELECT @@global.require_secure_transport' 2>&1"));
+        }
+        return probes;
+    }
+
+    @Override
+    public List<Finding> findings(Node node, Map<String, Probe.Answer> answers) {
+        List<Finding> findings = new ArrayList<>();
+        for (Accounts a : accounts(node)) {
+            findings.add(a.op().map(op -> drift(node, a, op.plan(answers, Set.of())))
+                    .orElseGet(() -> new Finding(a.id(), node.name(), a.target(), Verdict.SKIP, "no site secrets on this machine yet",
+                            "run oth doctor where oth install ran")));
+        }
+        if (databaseHere(node)) {
+            Probe.Answer transport = answers.get(TRANSPORT);
+            String value = transport.output().strip();
+            findings.add(transport.ok() && value.equals("1") ? Finding.ok(DATABASE, node.name(), "require_secure_transport", "ON")
+                    : new Finding(DATABASE, node.name(), "require_secure_transport", Verdict.FAIL,
+                    transport.ok() ? "OFF at runtime (oth's configuration sets it ON)" : "cannot read it: " + value.lines().findFirst().orElse(""),
+                    "someone ran SET GLOBAL require_secure_transport=OFF: set it ON again, or restart MariaDB to read oth's configuration"));
+        }
+        return findings;
+    }
+
+    private static Finding drift(Node node, Accounts accounts, Optional<Change> repair) {
+        return repair.map(c -> new Finding(accounts.id(), node.name(), accounts.target(), Verdict.FAIL, "drifted: oth install "
+                        + (c.detail().isBlank() ? "plans " + c.summary() : "would run " + String.join(" ", c.detail().lines().map(String::strip).toList())),
+                        "oth install --check shows the repair, oth install applies it"))
+                .orElseGet(() -> Finding.ok(accounts.id(), node.name(), accounts.target(), "as oth install sets them"));
+    }
+
+    private boolean databaseHere(Node node) {
+        return node.role().equals(Vantage.STORAGE) && site.storage().database().isLocal();
+    }
+
+    /** The accounts of the services that run on {@code node}, each with install's operation when the secrets are here. */
+    private List<Accounts> accounts(Node node) {
+        List<Accounts> accounts = new ArrayList<>();
+        List<String> apps = site.nodesWithRole(Vantage.APP).stream().map(Node::address).toList();
+        if (databaseHere(node)) {
+            accounts.add(new Accounts(DATABASE, "MariaDB accounts", secret(AppAccounts.DATABASE_SECRET)
+                    .map(password -> new DatabaseAccessOp(AppAccounts.DATABASE, AppAccounts.DATABASE_USER, password, apps))));
+        }
+        if (node.role().equals(Vantage.STORAGE) && site.storage().broker().isLocal()) {
+            accounts.add(new Accounts(BROKER, "RabbitMQ accounts", secret(AppAccounts.BROKER_SECRET).flatMap(app -> secret(AppAccounts.BROKER_ADMIN_SECRET)
+                    .map(admin -> new BrokerAccessOp(AppAccounts.BROKER_VHOST, AppAccounts.BROKER_USER, app, AppAccounts.BROKER_ADMIN, admin)))));
+        }
+        return accounts;
+    }
+
+    private Optional<Secret> secret(String name) {
+        return secrets.get().flatMap(s -> s.get(name));
+    }
+}

@@ -1,0 +1,176 @@
+package io.oth.check;
+
+import io.oth.fleet.FleetConnector;
+import io.oth.op.Probe;
+import io.oth.remote.Command;
+import io.oth.remote.Failure;
+import io.oth.remote.FixedFleet;
+import io.oth.remote.Fleet;
+import io.oth.remote.HostConnection;
+import io.oth.remote.RemoteException;
+import io.oth.site.Node;
+import io.oth.site.Playbooks;
+import io.oth.site.Site;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A whole doctor run on nodes that answer from a table (no SSH, no network): what reaches the
+ * report when a vantage point cannot be reached, when a resolver is dead, when sudo refuses.
+ */
+class DoctorRunTest {
+    private static final Set<String> HERMETIC = Set.of("reach", "dns", "outbound", "posture");
+    private final Site site = Sites.lab();
+
+    @TempDir
+    Path state;
+
+    /** The answers of a healthy lab node. */
+    private Function<String, Probe.Answer> healthy() {
+        return key -> {
+            if (key.startsWith("dns.node:")) {
+                return new Probe.Answer(0, site.node(key.substring("dns.node:".length())).orElseThrow().address() + " STREAM");
+            }
+            return new Probe.Answer(0, switch (key.substring(0, key.indexOf(key.contains(":") ? ':' : '.'))) {
+                case "dns" -> key.equals(ResolverCheck.ID) ? "203.0.113.53\n 6f 74 81 80" : "203.0.113.53\n203.0.113.20 STREAM";
+                case "posture" -> "1";
+                case "release" -> "/opt/oth-app/releases/1.0.0";
+                case "mariadb" -> "1";
+                default -> "";
+            });
+        };
+    }
+
+    private List<Finding> run(Connect connector) {
+        NameLookup operator = name -> new NameLookup.Answer(List.of("203.0.113.20"), "nameserver 203.0.113.53", Optional.empty());
+        FleetConnector fleets = new FleetConnector() {
+            @Override
+            public Fleet connect(Site site, List<Node> nodes) throws RemoteException {
+                return connector.connect();
+            }
+
+            @Override
+            public HostConnection connectOne(Site site, Node node) {
+                throw new UnsupportedOperationException("doctor connects to the whole fleet");
+            }
+
+            @Override
+            public int concurrency() {
+                return 4;
+            }
+        };
+        Doctor.Context context = new Doctor.Context(site, Playbooks.load(), Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC),
+                fleets, operator, state);
+        return new Doctor(context, HERMETIC, false, 1).run();
+    }
+
+    /** How a test hands doctor its fleet, or fails to. */
+    @FunctionalInterface
+    private interface Connect {
+        Fleet connect() throws RemoteException;
+    }
+
+    private Connect fleet(Map<String, Function<String, Probe.Answer>> answers, Map<String, RemoteException> unreached,
+                                   Map<String, RemoteException> failing) {
+        List<Fleet.Reach> reaches = site.nodes().stream().map(node -> unreached.containsKey(node.name())
+                ? Fleet.Reach.failed(node, unreached.get(node.name()), Duration.ZERO)
+                : Fleet.Reach.reached(node, host(node, answers.getOrDefault(node.name(), healthy()), failing.get(node.name())), Duration.ZERO)).toList();
+        return () -> new FixedFleet(reaches);
+    }
+
+    private static ScriptedHost host(Node node, Function<String, Probe.Answer> answers, RemoteException failing) {
+        ScriptedHost host = new ScriptedHost(node.name(), answers);
+        return failing == null ? host : host.failing(failing);
+    }
+
+    private static Finding find(List<Finding> findings, String id, String vantage) {
+        return findings.stream().filter(f -> f.id().equals(id) && f.vantage().equals(vantage)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + id + " from " + vantage + " in " + findings));
+    }
+
+    @Test
+    void aHealthySiteIsAllOkButWhatNeedsTheSecrets() {
+        List<Finding> findings = run(fleet(Map.of(), Map.of(), Map.of()));
+        assertEquals(List.of("posture.database MariaDB accounts", "posture.broker RabbitMQ accounts"), findings.stream().filter(f -> f.verdict() != Verdict.OK)
+                .map(f -> f.id() + " " + f.target()).toList(), "only what needs the site's secrets is skipped: " + findings);
+        assertEquals("answers", find(findings, "dns.resolver", "app2").cause());
+        assertEquals("SSH and host key as recorded", find(findings, "reach.node", "bastion").cause());
+    }
+
+    @Test
+    void aBastionThatCannotBeReachedShowsEverythingBehindItAsSkippedNamingIt() {
+        List<Finding> findings = run(() -> {
+            throw new RemoteException("bastion 203.0.113.10", Failure.BASTION_REFUSED, "203.0.113.10:22");
+        });
+        assertEquals(Verdict.FAIL, find(findings, "reach.bastion", "operator").verdict());
+        List<Finding> nodes = findings.stream().filter(f -> f.id().equals("reach.node")).toList();
+        assertEquals(List.of("lb", "app1", "app2", "storage"), nodes.stream().map(Finding::target).toList());
+        assertTrue(nodes.stream().allMatch(f -> f.verdict() == Verdict.SKIP && f.cause().equals("not tried: reach.bastion failed (bastion 203.0.113.10)")), nodes.toString());
+        Finding outbound = find(findings, "outbound.sms", "app1");
+        assertEquals(Verdict.SKIP, outbound.verdict());
+        assertEquals("not tried: reach.bastion failed (bastion 203.0.113.10)", outbound.cause());
+        assertEquals(Verdict.SKIP, find(findings, "posture.firewall", "storage").verdict());
+        assertTrue(findings.stream().noneMatch(f -> f.vantage().equals("storage") && f.id().startsWith("outbound.")), "outbound runs only on app nodes");
+    }
+
+    @Test
+    void theBastionRefusingAChannelIsNamedAsTheBastionsAndTheNodesChecksAreSkipped() {
+        RemoteException refused = new RemoteException("app2", Failure.BASTION_FORWARDING_REFUSED, "10.77.0.102:22 (bastion says: open failed)");
+        List<Finding> findings = run(fleet(Map.of(), Map.of("app2", refused), Map.of()));
+        Finding reach = findings.stream().filter(f -> f.id().equals("reach.node") && f.target().equals("app2")).findFirst().orElseThrow();
+        assertEquals(Verdict.FAIL, reach.verdict());
+        assertTrue(reach.cause().startsWith("app2: the bastion refused to open a channel to the node (administratively prohibited)"), reach.cause());
+        assertTrue(reach.hint().contains("AllowTcpForwarding and PermitOpen"), reach.hint());
+        for (String id : List.of("dns.resolver", "dns.fqdn", "dns.nodes", "outbound.android_push", "posture.firewall", "posture.release")) {
+            Finding skipped = find(findings, id, "app2");
+            assertEquals(Verdict.SKIP, skipped.verdict(), skipped.toString());
+            assertEquals("not tried: reach.node failed (app2)", skipped.cause());
+        }
+        assertEquals(Verdict.OK, find(findings, "dns.resolver", "app1").verdict(), "the other nodes are still checked");
+    }
+
+    @Test
+    void aDeadResolverIsTheCauseAndWhatNeededANameIsNotBlamed() {
+        Function<String, Probe.Answer> dead = key -> switch (key) {
+            case ResolverCheck.ID -> new Probe.Answer(124, "203.0.113.53");
+            case "dns.fqdn" -> new Probe.Answer(2, "203.0.113.53");
+            default -> key.startsWith("out:") ? new Probe.Answer(124, "") : healthy().apply(key);
+        };
+        List<Finding> findings = run(fleet(Map.of("app1", dead), Map.of(), Map.of()));
+        Finding resolver = find(findings, "dns.resolver", "app1");
+        assertEquals(Verdict.FAIL, resolver.verdict());
+        assertEquals("timed out: no answer within 1 s", resolver.cause());
+        for (String id : List.of("dns.fqdn", "outbound.android_push", "outbound.sms")) {
+            Finding dependent = find(findings, id, "app1");
+            assertEquals(Verdict.SKIP, dependent.verdict(), dependent.toString());
+            assertTrue(dependent.cause().startsWith("not tried: name resolution failed (dns.resolver: nameserver 203.0.113.53"), dependent.cause());
+        }
+        assertEquals(Verdict.OK, find(findings, "dns.fqdn", "app2").verdict());
+    }
+
+    @Test
+    void sudoRefusingIsOneShortLineAndTheNodesChecksAreSkipped() {
+        String script = Probe.concurrentScript(List.of(new Probe("a", "x".repeat(4000)), new Probe("b", "true")));
+        RemoteException sudo = new RemoteException("storage", Failure.SUDO_PASSWORD, "sudo -n refused to run: " + Command.shell(script).brief());
+        List<Finding> findings = run(fleet(Map.of(), Map.of(), Map.of("storage", sudo)));
+        Finding refused = findings.stream().filter(f -> f.id().equals("reach.node") && f.target().equals("storage") && f.verdict() == Verdict.FAIL)
+                .findFirst().orElseThrow(() -> new AssertionError(findings.toString()));
+        assertTrue(refused.cause().length() < 200 && !refused.cause().contains("\n"), refused.cause());
+        assertEquals("give the user passwordless sudo (NOPASSWD) or log in as root", refused.hint());
+        assertEquals("not tried: reach.node failed (storage)", find(findings, "posture.firewall", "storage").cause());
+    }
+}

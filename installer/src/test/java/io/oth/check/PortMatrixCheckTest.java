@@ -1,0 +1,108 @@
+package io.oth.check;
+
+import io.oth.firewall.FirewallRules;
+import io.oth.op.Probe;
+import io.oth.phase.HostFacts;
+import io.oth.op.InitSystem;
+import io.oth.site.Addresses;
+import io.oth.site.Playbooks;
+import io.oth.site.Role;
+import io.oth.site.Site;
+import io.oth.site.Storage;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** ports.*: the probes follow the network table as the firewall reads it; answers become findings. */
+class PortMatrixCheckTest {
+    private final Playbooks playbooks = Playbooks.load();
+    private final Site site = Sites.lab();
+
+    private List<String> planned(Site site, Playbooks playbooks, String from) {
+        return new PortMatrixCheck(site, playbooks, 3).targets(Sites.node(site, from)).stream().map(t -> t.id() + " " + t.connect()).toList();
+    }
+
+    @Test
+    void appNodesProbeEveryStoragePortTheFirewallOpensToThem() {
+        assertEquals(List.of("ports.app-storage 10.77.0.20:3306", "ports.app-storage 10.77.0.20:5671", "ports.app-storage 10.77.0.20:5672",
+                "ports.app-storage 10.77.0.20:15671", "ports.app-storage 10.77.0.20:15672", "ports.app-storage 10.77.0.20:9000"),
+                planned(site, playbooks, "app1"));
+    }
+
+    @Test
+    void theLoadBalancerProbesWhatTheNodesLetItReach() {
+        assertEquals(List.of("ports.lb-app 10.77.0.101:80", "ports.lb-app 10.77.0.102:80", "ports.lb-app 10.77.0.101:22", "ports.lb-app 10.77.0.102:22",
+                "ports.lb-storage 10.77.0.20:22"), planned(site, playbooks, "lb"));
+        assertEquals(List.of(), planned(site, playbooks, "storage"));
+    }
+
+    @Test
+    void aServiceThatIsNotLocalIsNotProbed() {
+        Storage externalDb = new Storage(new Storage.Service(Optional.of(new Storage.External("db.example.com", 3306, "oth"))),
+                new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()), false);
+        List<String> planned = planned(Sites.lab(externalDb, Set.of()), playbooks, "app1");
+        assertTrue(planned.stream().noneMatch(p -> p.endsWith(":3306")), planned.toString());
+        assertTrue(planned.contains("ports.app-storage 10.77.0.20:5671"), planned.toString());
+    }
+
+    @Test
+    void aPortChangedInTheTableMovesTheFirewallTheProbesAndTheLoginAlike() {
+        Role storage = playbooks.roles().get("storage");
+        List<Role.Inbound> inbound = storage.inbound().stream()
+                .map(in -> in.port() == 5671 ? new Role.Inbound(5999, in.proto(), in.from(), in.service(), in.why()) : in).toList();
+        Map<String, Role> roles = new LinkedHashMap<>(playbooks.roles());
+        roles.put("storage", new Role(storage.name(), storage.description(), storage.count(), storage.publicAddress(), inbound));
+        Playbooks changed = new Playbooks(roles, playbooks.features(), playbooks.supportAddresses());
+
+        List<String> planned = planned(site, changed, "app1");
+        assertTrue(planned.contains("ports.app-storage 10.77.0.20:5999") && planned.stream().noneMatch(p -> p.endsWith(":5671")), planned.toString());
+        HostFacts facts = new HostFacts("storage", InitSystem.SYSV, Addresses.ipLiteral("10.77.0.10").orElseThrow(), false, List.of());
+        List<String> rules = FirewallRules.forNode(site, Sites.node(site, "storage"), facts, changed).rules();
+        assertTrue(rules.stream().anyMatch(r -> r.contains("dport 5999 ")) && rules.stream().noneMatch(r -> r.contains("dport 5671 ")), rules.toString());
+        assertEquals(5999, PortMatrixCheck.firstPort(changed.roles().get("storage"), "broker"), "the broker login goes where the table says");
+    }
+
+    @Test
+    void aHealthyMatrixIsAllConnected() {
+        List<Finding> findings = findings("app1", key -> new Probe.Answer(0, ""));
+        assertEquals(6, findings.size());
+        assertTrue(findings.stream().allMatch(f -> f.verdict() == Verdict.OK && f.cause().equals("connected")), findings.toString());
+    }
+
+    @Test
+    void eachWayAConnectionEndsIsItsOwnCause() {
+        Map<String, Probe.Answer> answers = Map.of(
+                "port:10.77.0.20:3306", new Probe.Answer(1, "bash: connect: Connection refused"),
+                "port:10.77.0.20:5671", new Probe.Answer(124, ""),
+                "port:10.77.0.20:9000", new Probe.Answer(1, "bash: connect: No route to host"),
+                "port:10.77.0.20:5672", new Probe.Answer(1, "bash: connect: Connection refused"));
+        Map<String, Finding> byTarget = new LinkedHashMap<>();
+        findings("app2", key -> answers.getOrDefault(key, new Probe.Answer(0, ""))).forEach(f -> byTarget.put(f.target(), f));
+
+        Finding refused = byTarget.get("10.77.0.20:3306");
+        assertEquals(Verdict.FAIL, refused.verdict());
+        assertEquals("connection refused", refused.cause());
+        assertEquals("nothing listens on 10.77.0.20:3306: is the service running there?", refused.hint());
+        Finding dropped = byTarget.get("10.77.0.20:5671");
+        assertEquals("no answer (filtered or down)", dropped.cause());
+        assertEquals("a firewall drops 10.77.0.20:5671 from app2 (10.77.0.102): check the nftables rule on the target for 10.77.0.102", dropped.hint());
+        assertEquals("no route to host", byTarget.get("10.77.0.20:9000").cause());
+        Finding plain = byTarget.get("10.77.0.20:5672");
+        assertEquals(Verdict.OK, plain.verdict(), "only a service's first port must be listened on: " + plain);
+        assertEquals("connection refused: the firewall lets it through, nothing listens there", plain.cause());
+    }
+
+    private List<Finding> findings(String from, java.util.function.Function<String, Probe.Answer> answer) {
+        PortMatrixCheck check = new PortMatrixCheck(site, playbooks, 3);
+        Map<String, Probe.Answer> answers = new LinkedHashMap<>();
+        check.probes(Sites.node(site, from)).forEach(p -> answers.put(p.key(), answer.apply(p.key())));
+        return check.findings(Sites.node(site, from), answers);
+    }
+}

@@ -1,0 +1,102 @@
+package io.oth.check;
+
+import io.oth.op.Probe;
+import io.oth.site.Playbooks;
+import io.oth.site.Site;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** posture.*: the firewall, the listening sockets, the release and support access, from their probes' output. */
+class PostureCheckTest {
+    private final Site site = Sites.lab();
+    private final PostureCheck check = new PostureCheck(site, Playbooks.load(), Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC));
+
+    private Map<String, Finding> seen(String node, Map<String, String> outputs) {
+        Map<String, Probe.Answer> answers = new HashMap<>();
+        check.probes(Sites.node(site, node)).forEach(p -> answers.put(p.key(), new Probe.Answer(0, outputs.getOrDefault(p.key(), ""))));
+        Map<String, Finding> byId = new HashMap<>();
+        check.findings(Sites.node(site, node), answers).forEach(f -> byId.put(f.id(), f));
+        return byId;
+    }
+
+    @Test
+    void aHealthyAppNodeHasTheRulesetOnlyTableSocketsARelease() {
+        Map<String, Finding> f = seen("app1", Map.of("posture:app1", "1\n0.0.0.0:22\n10.77.0.101:80\n127.0.0.1:8080",
+                "release:app1", "/opt/oth-app/releases/1.1.0"));
+        assertEquals(List.of(Verdict.OK), f.values().stream().map(Finding::verdict).distinct().toList(), f.toString());
+        assertEquals("release 1.1.0", f.get("posture.release").target());
+        assertEquals("closed", f.get("posture.support").cause());
+    }
+
+    @Test
+    void noRulesetAnExtraListenerAndNoReleaseAreEachNamed() {
+        Map<String, Finding> f = seen("app2", Map.of("posture:app2", "0\n0.0.0.0:22\n0.0.0.0:7777\nnot a socket", "release:app2", ""));
+        assertEquals(Verdict.FAIL, f.get("posture.firewall").verdict());
+        assertEquals("no oth firewall with a default-drop input chain is active", f.get("posture.firewall").cause());
+        assertEquals(Verdict.WARN, f.get("posture.listen").verdict());
+        assertEquals("also listens on 0.0.0.0:7777 (not in the network table; no default-drop firewall: reachable)", f.get("posture.listen").cause());
+        assertEquals(Verdict.FAIL, f.get("posture.release").verdict());
+        assertEquals("no application release installed (/opt/oth-app/current -> nothing)", f.get("posture.release").cause());
+    }
+
+    @Test
+    void onlyAppNodesHaveARelease() {
+        assertEquals(null, seen("storage", Map.of("posture:storage", "1\n10.77.0.20:3306")).get("posture.release"));
+    }
+
+    private static final String APPLIED = """
+            table inet oth {
+            	chain input {
+            		type filter hook input priority filter; policy drop;
+            		ip saddr { 10.77.0.101, 10.77.0.102 } tcp dport 5671 accept comment "RabbitMQ AMQPS"
+            		tcp dport 22 accept
+            	}
+            }""";
+
+    @Test
+    void theLiveRulesetAsAppliedIsOk() {
+        Map<String, Finding> f = seen("storage", Map.of("posture:storage", "1\n10.77.0.20:5671", "ruleset:storage", APPLIED + "\n@@applied\n" + APPLIED));
+        assertEquals(Verdict.OK, f.get("posture.firewall").verdict());
+        assertEquals("default drop, oth's ruleset active", f.get("posture.firewall").cause());
+    }
+
+    @Test
+    void aRuleAddedOrRemovedByHandIsDriftNamingTheRule() {
+        String live = APPLIED.replace("\t\ttcp dport 22 accept\n", "\t\tip saddr 10.77.0.102 tcp dport 5671 drop\n\t\ttcp dport 7777 accept\n");
+        Map<String, Finding> f = seen("storage", Map.of("posture:storage", "1\n0.0.0.0:7777", "ruleset:storage", live + "\n@@applied\n" + APPLIED));
+        Finding drift = f.get("posture.firewall");
+        assertEquals(Verdict.WARN, drift.verdict());
+        assertEquals("the live ruleset drifted from /etc/nftables.conf: extra rule `ip saddr 10.77.0.102 tcp dport 5671 drop`; extra rule "
+                + "`tcp dport 7777 accept`; missing rule `tcp dport 22 accept`", drift.cause());
+        assertEquals("also listens on 0.0.0.0:7777 (not in the network table; the live ruleset accepts 7777 by `tcp dport 7777 accept`)",
+                f.get("posture.listen").cause(), "the claim about reachability comes from the live rules");
+    }
+
+    @Test
+    void withoutTheAppliedFileNoDriftIsClaimedAndWithoutAFirewallAListenerIsReachable() {
+        Map<String, Finding> f = seen("storage", Map.of("posture:storage", "1\n0.0.0.0:7777", "ruleset:storage", APPLIED + "\n@@applied\n@@unavailable"));
+        assertEquals(Verdict.OK, f.get("posture.firewall").verdict());
+        assertEquals("also listens on 0.0.0.0:7777 (not in the network table; the firewall drops it)", f.get("posture.listen").cause());
+        Map<String, Finding> open = seen("storage", Map.of("posture:storage", "0\n0.0.0.0:7777"));
+        assertEquals("also listens on 0.0.0.0:7777 (not in the network table; no default-drop firewall: reachable)", open.get("posture.listen").cause());
+    }
+
+    @Test
+    void aStorageServiceListeningBeyondThePrivateAddressIsNamed() {
+        assertEquals("the storage services listen on 10.77.0.20 only",
+                seen("storage", Map.of("posture:storage", "1\n10.77.0.20:3306\n[::ffff:10.77.0.20]:9000\n0.0.0.0:22")).get("posture.bind").cause(),
+                "a Java listener on the IPv4 address shows IPv4-mapped");
+        Finding wide = seen("storage", Map.of("posture:storage", "1\n10.77.0.20:3306\n0.0.0.0:9000\n[::]:9000")).get("posture.bind");
+        assertEquals(Verdict.WARN, wide.verdict());
+        assertEquals("0.0.0.0:9000, [::]:9000 (install binds them to 10.77.0.20)", wide.cause());
+        assertEquals(null, seen("app1", Map.of("posture:app1", "1\n0.0.0.0:80")).get("posture.bind"), "app nodes run no storage service");
+    }
+}

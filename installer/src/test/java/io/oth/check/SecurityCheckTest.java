@@ -1,0 +1,109 @@
+package io.oth.check;
+
+import io.oth.op.Probe;
+import io.oth.secret.Secret;
+import io.oth.secret.Secrets;
+import io.oth.site.AppAccounts;
+import io.oth.site.Site;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** posture.database: install's own plan for MariaDB's accounts read from the server's answer, and the runtime TLS switch. */
+class SecurityCheckTest {
+    private static final String PASSWORD = "a-site-password";
+    private final Site site = Sites.lab();
+
+    @TempDir
+    Path dir;
+
+    private String broker = "{}";
+
+    private List<Finding> seen(Optional<Secrets> secrets, String accounts, String transport) {
+        SecurityCheck check = new SecurityCheck(site, () -> secrets);
+        Map<String, Probe.Answer> answers = new HashMap<>();
+        check.probes(Sites.node(site, "storage")).forEach(p -> answers.put(p.key(), new Probe.Answer(0, switch (p.key()) {
+            case "mariadb:transport" -> transport;
+            case "rabbitmq:definitions" -> broker;
+            default -> accounts;
+        })));
+        return check.findings(Sites.node(site, "storage"), answers);
+    }
+
+    private Optional<Secrets> secrets() throws Exception {
+        Secrets secrets = Secrets.unsaved(dir.resolve("secrets.yml"));
+        secrets.put(AppAccounts.DATABASE_SECRET, Secret.of(PASSWORD));
+        secrets.put(AppAccounts.BROKER_SECRET, Secret.of(PASSWORD));
+        secrets.put(AppAccounts.BROKER_ADMIN_SECRET, Secret.of(PASSWORD));
+        return Optional.of(secrets);
+    }
+
+    private static String accounts(String sslType, String... more) throws Exception {
+        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+        String hash = "*" + HexFormat.of().formatHex(sha1.digest(sha1.digest(PASSWORD.getBytes(StandardCharsets.UTF_8)))).toUpperCase(Locale.ROOT);
+        StringBuilder rows = new StringBuilder("schema\toth\t\t\t\n");
+        for (String host : List.of("10.77.0.101", "10.77.0.102")) {
+            rows.append("user\toth\t").append(host).append('\t').append(hash).append('\t').append(host.endsWith("101") ? sslType : "ANY").append('\n');
+            rows.append("grant\toth\t").append(host).append("\toth\t\n");
+        }
+        for (String row : more) {
+            rows.append(row).append('\n');
+        }
+        return rows.toString();
+    }
+
+    @Test
+    void accountsAsInstallSetsThemAndTlsRequiredAreOk() throws Exception {
+        List<Finding> findings = seen(secrets(), accounts("ANY"), "1");
+        assertEquals(List.of("MariaDB accounts OK", "RabbitMQ accounts FAIL", "require_secure_transport OK"),
+                findings.stream().map(f -> f.target() + " " + f.verdict()).toList(), "an empty RabbitMQ has none of install's accounts");
+    }
+
+    @Test
+    void anAccountWithoutRequireSslIsDriftNamingInstallsRepair() throws Exception {
+        Finding drift = seen(secrets(), accounts(""), "1").get(0);
+        assertEquals(Verdict.FAIL, drift.verdict());
+        assertEquals("drifted: oth install would run ALTER USER 'oth'@'10.77.0.101' REQUIRE SSL;", drift.cause());
+        assertEquals("oth install --check shows the repair, oth install applies it", drift.hint());
+    }
+
+    @Test
+    void anAnonymousUserIsDrift() throws Exception {
+        Finding drift = seen(secrets(), accounts("ANY", "user\t\tlocalhost\t\t"), "1").get(0);
+        assertEquals("drifted: oth install would run DROP USER ''@'localhost';", drift.cause());
+    }
+
+    @Test
+    void requireSecureTransportTurnedOffAtRuntimeFails() throws Exception {
+        Finding off = seen(secrets(), accounts("ANY"), "0").get(2);
+        assertEquals(Verdict.FAIL, off.verdict());
+        assertEquals("OFF at runtime (oth's configuration sets it ON)", off.cause());
+    }
+
+    @Test
+    void withoutTheSecretsTheAccountsAreSkippedTheSwitchIsStillRead() {
+        List<Finding> findings = seen(Optional.empty(), "", "1");
+        assertEquals(List.of(Verdict.SKIP, Verdict.SKIP, Verdict.OK), findings.stream().map(Finding::verdict).toList());
+        assertEquals(List.of(), new SecurityCheck(site, Optional::empty).probes(Sites.node(site, "app1")));
+    }
+
+    @Test
+    void aGuestOnRabbitMqIsDriftInstallWouldDelete() throws Exception {
+        broker = "{\"users\": [{\"name\": \"guest\", \"password_hash\": \"x\", \"tags\": [\"administrator\"]}]}";
+        Finding guest = seen(secrets(), accounts("ANY"), "1").get(1);
+        assertEquals("posture.broker", guest.id());
+        assertEquals(Verdict.FAIL, guest.verdict());
+        assertEquals(true, guest.cause().startsWith("drifted: oth install plans broker accounts: ") && guest.cause().endsWith("delete user guest"), guest.cause());
+    }
+}
