@@ -13,6 +13,7 @@ import io.oth.secret.Secrets;
 import io.oth.secret.SecretsException;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
+import io.oth.site.ServicePorts;
 import io.oth.site.Site;
 
 import java.nio.file.Files;
@@ -134,7 +135,7 @@ public final class Doctor {
 
     /** What the operator's machine sees, each check on its own thread. */
     private List<Finding> fromOperator() {
-        OperatorChecks operator = new OperatorChecks(site, context.operatorLookup(), Duration.ofSeconds(probeSeconds), context.clock());
+        OperatorChecks operator = new OperatorChecks(site, ServicePorts.of(context.playbooks()), context.operatorLookup(), Duration.ofSeconds(probeSeconds), context.clock());
         List<CompletableFuture<List<Finding>>> checks = new ArrayList<>();
         if (only.contains("dns")) {
             checks.add(CompletableFuture.supplyAsync(operator::dns));

@@ -10,6 +10,7 @@ import io.oth.secret.Secret;
 import io.oth.secret.Secrets;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
+import io.oth.site.ServicePorts;
 import io.oth.site.Site;
 
 import java.io.IOException;
@@ -87,9 +88,10 @@ final class ForwardChecks {
     CompletableFuture<List<Finding>> served(Node node, Host host) {
         Node lb = site.nodesWithRole("lb").get(0);
         String address = lb.publicAddress().orElse(lb.address());
-        String target = Addresses.hostPort(address, 443);
+        int https = ServicePorts.of(playbooks).https();
+        String target = Addresses.hostPort(address, https);
         return CompletableFuture.supplyAsync(() -> {
-            try (Forward forward = host.forward(address, 443)) {
+            try (Forward forward = host.forward(address, https)) {
                 try {
                     return Certificates.served(node.name(), target, ServedChain.fetch("127.0.0.1", forward.localPort(), site.fqdn(), timeout), site.fqdn(), clock);
                 } catch (IOException e) {

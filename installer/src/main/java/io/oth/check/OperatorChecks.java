@@ -3,6 +3,8 @@ package io.oth.check;
 import io.oth.cert.BundleCheck;
 import io.oth.site.Node;
 import io.oth.site.Site;
+import io.oth.site.Addresses;
+import io.oth.site.ServicePorts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +28,12 @@ final class OperatorChecks {
     private final Clock clock;
     private final Node lb;
     private final String lbAddress;
+    /** haproxy's HTTP and HTTPS ports, from the network table. */
+    private final ServicePorts ports;
 
-    OperatorChecks(Site site, NameLookup lookup, Duration timeout, Clock clock) {
+    OperatorChecks(Site site, ServicePorts ports, NameLookup lookup, Duration timeout, Clock clock) {
         this.site = site;
+        this.ports = ports;
         this.lookup = lookup;
         this.timeout = timeout;
         this.clock = clock;
@@ -39,7 +44,7 @@ final class OperatorChecks {
     static List<CheckInfo> checks() {
         List<String> operator = List.of(VANTAGE);
         return List.of(
-                new CheckInfo("ports.operator-lb", "port 80 answers 301 to https on the FQDN, port 443 completes a TLS handshake", operator),
+                new CheckInfo("ports.operator-lb", "the HTTP port answers 301 to https on the FQDN, the HTTPS port completes a TLS handshake (the lb rules named http and https)", operator),
                 new CheckInfo("certs.served", "the chain haproxy serves: order, chain, name and expiry", operator),
                 new CheckInfo("certs.bundle", "the certificate bundle file: order, chain, name, key and expiry", operator));
     }
@@ -68,9 +73,9 @@ final class OperatorChecks {
 
     /** ports.operator-lb for port 80: it must answer with a permanent redirect to https on the FQDN. */
     Finding redirect() {
-        String target = lbAddress + ":80";
+        String target = Addresses.hostPort(lbAddress, ports.http());
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(lbAddress, 80), (int) timeout.toMillis());
+            socket.connect(new InetSocketAddress(lbAddress, ports.http()), (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(("HEAD /doctor?probe=1 HTTP/1.1\r\nHost: " + site.fqdn() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -84,7 +89,7 @@ final class OperatorChecks {
                 return Finding.ok("ports.operator-lb", VANTAGE, target, "answers 301 → " + expected);
             }
             return new Finding("ports.operator-lb", VANTAGE, target, Verdict.FAIL, "answers \"" + status + "\"" + (location.isEmpty() ? "" : " → " + location)
-                    + ", not 301 → " + expected, "oth install configures haproxy to redirect port 80 to https; run it");
+                    + ", not 301 → " + expected, "oth install configures haproxy to redirect port " + ports.http() + " to https; run it");
         } catch (IOException e) {
             return connectionFailed(target, Connect.outcome(e), e);
         }
@@ -92,9 +97,9 @@ final class OperatorChecks {
 
     /** certs.served from the operator, with ports.operator-lb for 443. */
     List<Finding> served() {
-        String target = lbAddress + ":443";
+        String target = Addresses.hostPort(lbAddress, ports.https());
         try {
-            String pem = ServedChain.fetch(lbAddress, 443, site.fqdn(), timeout);
+            String pem = ServedChain.fetch(lbAddress, ports.https(), site.fqdn(), timeout);
             List<Finding> findings = new ArrayList<>();
             findings.add(Finding.ok("ports.operator-lb", VANTAGE, target, "TLS handshake for " + site.fqdn()));
             findings.addAll(Certificates.served(VANTAGE, target, pem, site.fqdn(), clock));
@@ -112,9 +117,9 @@ final class OperatorChecks {
     private Finding connectionFailed(String target, Connect.Outcome outcome, IOException e) {
         String hint = switch (outcome) {
             case REFUSED -> "nothing listens on " + target + ": is haproxy running on " + lb.name() + "?";
-            case TIMEOUT -> "a firewall between this machine and " + target + " drops the connection (the load balancer's own rules allow 80 and 443 from anywhere)";
+            case TIMEOUT -> "a firewall between this machine and " + target + " drops the connection (the load balancer's own rules allow " + ports.http() + " and " + ports.https() + " from anywhere)";
             case NO_ROUTE -> "no route from this machine to " + target;
-            default -> "is haproxy running on " + lb.name() + ", with 80 and 443 open to this machine?";
+            default -> "is haproxy running on " + lb.name() + ", with " + ports.http() + " and " + ports.https() + " open to this machine?";
         };
         String cause = outcome == Connect.Outcome.OTHER ? "failed: " + e.getMessage() : outcome.text();
         return new Finding("ports.operator-lb", VANTAGE, target, Verdict.FAIL, cause, hint);

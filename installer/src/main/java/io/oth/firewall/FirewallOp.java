@@ -148,7 +148,7 @@ public final class FirewallOp implements Operation {
             }
             throw new RemoteException(context.host().name(), Failure.FIREWALL_REVERTED, failed
                     + "; " + outcome + " and " + PATH + " is unchanged. SSH rules were: "
-                    + String.join("; ", rules.rules().stream().filter(r -> r.contains("dport 22 ")).toList()));
+                    + String.join("; ", rules.rules().stream().filter(r -> r.contains("dport " + rules.sshPort() + " ")).toList()));
         }
     }
 
@@ -195,7 +195,7 @@ public final class FirewallOp implements Operation {
             }
         }
         throw new RemoteException(host.name(), Failure.FIREWALL_REVERT_FAILED,
-                "the node did not revert in time; check its firewall by hand (previous ruleset in " + files.previous + "); live ruleset now: " + live(host));
+                "the node did not revert in time; check its firewall by hand (previous ruleset in " + files.previous + "); live ruleset now: " + live(host, rules.sshPort()));
     }
 
     private String revertOutcome(Host host, RunFiles files) throws RemoteException {
@@ -206,13 +206,13 @@ public final class FirewallOp implements Operation {
         }
         String why = outcome.startsWith("restore FAILED: ") ? outcome.substring("restore FAILED: ".length())
                 : "it recorded no outcome in " + files.outcome + " (" + r.diagnostic() + ")";
-        throw new RemoteException(host.name(), Failure.FIREWALL_REVERT_FAILED, NodeText.shown(why) + "; live ruleset now: " + live(host)
+        throw new RemoteException(host.name(), Failure.FIREWALL_REVERT_FAILED, NodeText.shown(why) + "; live ruleset now: " + live(host, rules.sshPort())
                 + "; the ruleset it should have restored is " + files.previous);
     }
 
     /** A few lines that say what the live ruleset lets in: its tables, the input hook and the SSH rules. */
-    private static String live(Host host) throws RemoteException {
-        CommandResult r = host.run(Command.shell("nft -t list ruleset 2>&1 | grep -E '^table|hook input|dport 22( |$)' | sed 's/^[[:space:]]*//' | head -n 20"),
+    private static String live(Host host, int sshPort) throws RemoteException {
+        CommandResult r = host.run(Command.shell("nft -t list ruleset 2>&1 | grep -E '^table|hook input|dport " + sshPort + "( |$)' | sed 's/^[[:space:]]*//' | head -n 20"),
                 STEP_TIMEOUT);
         String lines = String.join("; ", r.stdout().lines().map(NodeText::shown).toList());
         return lines.isEmpty() ? "an empty ruleset (everything is let in)" : lines;

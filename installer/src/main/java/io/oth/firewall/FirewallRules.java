@@ -30,17 +30,18 @@ import java.util.Set;
  * view is all it needs. Nodes that disagree with the others are named by {@link HostFacts#disagreeing}.
  *
  * @param rules        nftables rule lines for the input chain
- * @param sshSources   the address oth's own SSH sessions come from, as this node reported it (let in on 22)
+ * @param sshSources   the address oth's own SSH sessions come from, as this node reported it (let in on the role's rule named ssh)
  * @param supportSets  whether the ruleset declares the support sets (a rule lets support staff in)
  * @param lockoutRisk  empty, or why this ruleset would keep oth out of the node
  */
-public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<String> sshSources, boolean supportSets, String lockoutRisk) {
+public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<String> sshSources, int sshPort, boolean supportSets,
+                            String lockoutRisk) {
     public static final String SUPPORT_V4 = "support4";
     public static final String SUPPORT_V6 = "support6";
-    private static final int SSH = 22;
 
     public static FirewallRules forNode(Site site, Node node, HostFacts facts, Playbooks playbooks) {
         Role role = playbooks.roles().get(node.role());
+        int ssh = role.port("ssh");
         String sshSource = facts.sshSource().getHostAddress();
         Set<String> sshSources = Set.of(sshSource);
         List<String> rules = new ArrayList<>();
@@ -81,15 +82,15 @@ public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<St
                     rules.add("ip6 saddr @" + SUPPORT_V6 + " " + match + why);
                 }
             }
-            if (in.port() == SSH && (anywhere || sources.contains(sshSource))) {
+            if (in.port() == ssh && (anywhere || sources.contains(sshSource))) {
                 sshOpenToOth = true;
             }
         }
-        String risk = sshOpenToOth ? "" : "no rule lets oth's SSH source " + sshSource + " reach port " + SSH;
+        String risk = sshOpenToOth ? "" : "no rule lets oth's SSH source " + sshSource + " reach port " + ssh;
         List<String> forward = facts.forwarding()
                 ? site.nodes().stream().filter(n -> !n.name().equals(node.name())).map(Node::address).filter(a -> !isV6(a)).toList()
                 : List.of();
-        return new FirewallRules(List.copyOf(rules), forward, sshSources, supportSets, risk);
+        return new FirewallRules(List.copyOf(rules), forward, sshSources, ssh, supportSets, risk);
     }
 
     private static boolean isV6(String addressOrCidr) {

@@ -1,5 +1,7 @@
 package io.oth.install;
 
+import io.oth.site.ServicePorts;
+
 import io.oth.install.phase.Application;
 import io.oth.install.phase.Broker;
 import io.oth.install.phase.BrokerAccounts;

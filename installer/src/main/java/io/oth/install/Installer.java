@@ -1,5 +1,7 @@
 package io.oth.install;
 
+import io.oth.site.ServicePorts;
+
 import io.oth.ca.CaException;
 import io.oth.ca.SiteCa;
 import io.oth.cert.BundleCheck;

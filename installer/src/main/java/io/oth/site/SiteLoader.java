@@ -62,7 +62,8 @@ public final class SiteLoader {
     /** The application's accounts on an external database and broker unless the site names others: the local ones' names. */
 
     /** ssh.port's default, and the bastion's: its port is its own, not the nodes'. */
-    private static final int SSH_PORT = 22;
+    /** SSH's own default port (RFC 4253), for a node or bastion that names none. */
+    public static final int SSH_PORT = 22;
     /** The role whose node runs the local storage services; the site file's schema names it. */
     private static final String STORAGE_ROLE = "storage";
     private static final Storage ALL_LOCAL = new Storage(

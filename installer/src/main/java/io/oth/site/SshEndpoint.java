@@ -11,6 +11,6 @@ public record SshEndpoint(String address, int port, String user, Path key) {
 
     @Override
     public String toString() {
-        return user + "@" + (port == 22 ? address : Addresses.hostPort(address, port));
+        return user + "@" + (port == SiteLoader.SSH_PORT ? address : Addresses.hostPort(address, port));
     }
 }

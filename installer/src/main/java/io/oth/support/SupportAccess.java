@@ -11,6 +11,7 @@ import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
+import io.oth.site.Addresses;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
@@ -160,7 +161,8 @@ public final class SupportAccess {
             Node node = reach.node();
             try {
                 boolean entry = isEntry(node, playbooks);
-                List<String> others = site.nodes().stream().filter(n -> !n.name().equals(node.name())).map(Node::address).toList();
+                List<String> others = site.nodes().stream().filter(n -> !n.name().equals(node.name()))
+                        .map(n -> Addresses.hostPort(n.address(), playbooks.roles().get(n.role()).port("ssh"))).toList();
                 String options = entry ? entryOptions(grant.addresses(), others, until) : innerOptions(entryAddresses, until);
                 return NodeOutcome.done(node.name(), openOn(reach.host().orElseThrow(), entry, options, grant, id, until, now));
             } catch (RemoteException e) {
@@ -272,13 +274,13 @@ public final class SupportAccess {
         return verb + String.join("; ", said);
     }
 
-    /** {@code authorized_keys} options on the entry node: from the support addresses; forwarding only to the other nodes' SSH. */
-    static String entryOptions(List<String> supportAddresses, List<String> otherNodes, Instant until) {
+    /** {@code authorized_keys} options on the entry node: from the support addresses; forwarding only to the other nodes' SSH ({@code host:port}, the port of their role's rule named ssh). */
+    static String entryOptions(List<String> supportAddresses, List<String> otherSsh, Instant until) {
         StringBuilder b = new StringBuilder("from=\"" + String.join(",", supportAddresses) + "\",expiry-time=\"" + EXPIRY.format(until)
                 + "\",restrict,pty");
-        if (!otherNodes.isEmpty()) {
+        if (!otherSsh.isEmpty()) {
             b.append(",port-forwarding");
-            otherNodes.forEach(a -> b.append(",permitopen=\"").append(a.contains(":") ? "[" + a + "]" : a).append(":22\""));
+            otherSsh.forEach(a -> b.append(",permitopen=\"").append(a).append('"'));
         }
         return b.toString();
     }

@@ -13,6 +13,8 @@ import io.oth.remote.Host;
 import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.site.Addresses;
+import io.oth.site.ServicePorts;
+import io.oth.site.Playbooks;
 import io.oth.site.Node;
 import io.oth.site.Site;
 
@@ -295,7 +297,7 @@ public final class RollingUpgrade {
 
     /** The node's health through traefik, from the load balancer, as haproxy reaches it; with {@code version}, it must run that one. */
     private Optional<String> health(Host lb, AppNode n, String healthPath, Optional<String> version, int seconds) throws RemoteException {
-        String url = "http://" + Addresses.hostPort(n.node().address(), 80) + healthPath;
+        String url = "http://" + Addresses.hostPort(n.node().address(), ServicePorts.of(Playbooks.load()).traefik()) + healthPath;
         String want = version.map(v -> "\"version\":\"" + v + "\"").orElse("\"status\":\"ok\"");
         // Healthy means HEALTHY_IN_A_ROW answers in a row: a JVM that has just started can answer once and then stumble.
         CommandResult r = lb.run(Command.shell("n=0; for i in $(seq " + (seconds + HEALTHY_IN_A_ROW) + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())

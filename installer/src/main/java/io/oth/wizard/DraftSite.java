@@ -2,6 +2,7 @@ package io.oth.wizard;
 
 import io.oth.site.Application;
 import io.oth.site.Node;
+import io.oth.site.SiteLoader;
 import io.oth.site.Site;
 import io.oth.site.SshEndpoint;
 import io.oth.site.Storage;
@@ -27,7 +28,7 @@ final class DraftSite {
         boolean bastion = !d.is(Questions.BASTION, Questions.DIRECT);
         vars.put("bastion", bastion);
         vars.put("bastion_address", bastion ? quote(d.string(Questions.BASTION)) : "");
-        vars.put("bastion_port", bastion ? port(d, Questions.BASTION_PORT) : 22);
+        vars.put("bastion_port", bastion ? port(d, Questions.BASTION_PORT) : SiteLoader.SSH_PORT);
         vars.put("bastion_user", bastion ? d.string(Questions.BASTION_USER) : "");
         vars.put("bastion_key", bastion ? path(d, Questions.BASTION_KEY) : "");
         vars.put("ssh_user", d.string(Questions.SSH_USER));
@@ -81,7 +82,7 @@ final class DraftSite {
     }
 
     private static int port(Draft d, String key) {
-        return d.value(key, Integer.class).orElse(22);
+        return d.value(key, Integer.class).orElse(SiteLoader.SSH_PORT);
     }
 
     private static String path(Draft d, String key) {

@@ -8,6 +8,7 @@ import io.oth.site.AddressRules;
 import io.oth.site.Addresses;
 import io.oth.site.Feature;
 import io.oth.site.Playbooks;
+import io.oth.site.ServicePorts;
 import io.oth.site.Role;
 import io.oth.site.SiteLoader;
 
@@ -97,7 +98,7 @@ public final class Questions {
                 "direct, or " + SiteLoader.HOST.expected(), d -> Optional.empty(), Completion.ADDRESSES,
                 (t, d) -> t.equals(DIRECT) ? Verdict.ok(DIRECT) : Checks.address(t, SiteLoader.HOST, AddressRules::host), always());
         Predicate<Draft> viaBastion = d -> !d.is(BASTION, DIRECT);
-        scalar(BASTION_PORT, "Bastion SSH port", "The bastion's own SSH port.", SiteLoader.PORT.expected(), d -> Optional.of("22"),
+        scalar(BASTION_PORT, "Bastion SSH port", "The bastion's own SSH port.", SiteLoader.PORT.expected(), d -> Optional.of(String.valueOf(SiteLoader.SSH_PORT)),
                 Completion.NONE, (t, d) -> Checks.syntax(t, SiteLoader.PORT), viaBastion);
         scalar(BASTION_USER, "User on the bastion", "The user oth logs in as on the bastion.", SiteLoader.USER.expected(),
                 d -> Optional.of("root"), Completion.NONE, (t, d) -> Checks.syntax(t, SiteLoader.USER), viaBastion);
@@ -110,15 +111,17 @@ public final class Questions {
         scalar(SSH_KEY, "Private key for the nodes", "An ed25519 or RSA private key file, mode 0600.", "a private key file",
                 d -> d.text(BASTION_KEY).or(Questions::existingDefaultKey), Completion.FILES, Checks::privateKey, always());
         scalar(SSH_PORT, "SSH port of the nodes", "The port sshd listens on, on every node.", SiteLoader.PORT.expected(),
-                d -> Optional.of("22"), Completion.NONE, (t, d) -> Checks.syntax(t, SiteLoader.PORT), always());
+                d -> Optional.of(String.valueOf(SiteLoader.SSH_PORT)), Completion.NONE, (t, d) -> Checks.syntax(t, SiteLoader.PORT), always());
         defineNode();
         site.add(new Question(FEATURES, "Features", "The features this site uses, separated by commas ("
                 + String.join(", ", playbooks.features().keySet()) + "), or \"none\". Each needs its outbound endpoints (playbooks/outbound.yml).",
                 "a list of features", d -> Optional.of(String.join(", ", mandatoryFeatures())), Completion.FEATURES,
                 (t, d) -> Checks.syntax(t, io.oth.site.Syntax.oneOf("a feature", playbooks.features().keySet())),
                 always(), Question.Kind.LIST, Optional.empty()));
-        service(DATABASE, "database (MariaDB)", 3306, AppAccounts.DATABASE_USER, ExternalSecret.DATABASE_PASSWORD);
-        service(BROKER, "message broker (RabbitMQ, AMQPS)", 5671, AppAccounts.BROKER_USER, ExternalSecret.BROKER_PASSWORD);
+        // An external service is offered the port oth's own would listen on (the network table).
+        ServicePorts ports = ServicePorts.of(playbooks);
+        service(DATABASE, "database (MariaDB)", ports.mariadb(), AppAccounts.DATABASE_USER, ExternalSecret.DATABASE_PASSWORD);
+        service(BROKER, "message broker (RabbitMQ, AMQPS)", ports.amqps(), AppAccounts.BROKER_USER, ExternalSecret.BROKER_PASSWORD);
         objects();
         scalar(BUNDLE, "Certificate bundle (PEM: key, certificate, intermediate, root)",
                 "The PEM file haproxy serves: the private key, the server certificate for the fqdn, the intermediate(s), the root. "

@@ -97,7 +97,7 @@ class FirewallRulesTest {
     @Test
     void aTableThatLeavesOthOutIsFlaggedBeforeItIsApplied() {
         Role lbOnly = new Role("app", "app", new Role.Count(1, OptionalInt.empty()), Role.PublicAddress.FORBIDDEN,
-                List.of(new Role.Inbound(22, "tcp", List.of("lb"), Optional.empty(), "ssh from the lb only")));
+                List.of(new Role.Inbound(22, "tcp", List.of("lb"), Optional.empty(), Optional.of("ssh"), "ssh from the lb only")));
         Map<String, Role> roles = new LinkedHashMap<>(playbooks.roles());
         roles.put("app", lbOnly);
         Playbooks broken = new Playbooks(roles, playbooks.features(), playbooks.supportAddresses());

@@ -25,7 +25,7 @@ class SupportAccessTest {
     void theEntryNodeTakesTheKeyFromTheSupportAddressesAndForwardsOnlyToTheNodesSsh() {
         assertEquals("from=\"52.30.207.215/32,52.31.90.17/32\",expiry-time=\"20261123233005Z\",restrict,pty,port-forwarding,"
                         + "permitopen=\"10.77.0.101:22\",permitopen=\"[fd00::20]:22\"",
-                SupportAccess.entryOptions(List.of("52.30.207.215/32", "52.31.90.17/32"), List.of("10.77.0.101", "fd00::20"), UNTIL));
+                SupportAccess.entryOptions(List.of("52.30.207.215/32", "52.31.90.17/32"), List.of("10.77.0.101:22", "[fd00::20]:22"), UNTIL));
         assertEquals("from=\"52.30.207.215/32\",expiry-time=\"20261123233005Z\",restrict,pty",
                 SupportAccess.entryOptions(List.of("52.30.207.215/32"), List.of(), UNTIL), "nothing to forward to: no forwarding");
     }

@@ -2,7 +2,7 @@ package io.oth.install.phase;
 
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
-import io.oth.install.ServicePorts;
+import io.oth.site.ServicePorts;
 import io.oth.install.NodeLayout;
 import io.oth.install.ReleaseBundle;
 import io.oth.op.FileOp;

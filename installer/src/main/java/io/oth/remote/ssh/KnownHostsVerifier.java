@@ -3,6 +3,7 @@ package io.oth.remote.ssh;
 import io.oth.remote.Failure;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
+import io.oth.site.SiteLoader;
 import com.hierynomus.sshj.userauth.certificate.Certificate;
 import io.oth.input.InputFiles;
 import net.schmizz.sshj.common.Buffer;
@@ -107,7 +108,7 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
         if (type == KeyType.UNKNOWN) {
             return false;
         }
-        String host = port != 22 ? "[" + hostname.toLowerCase() + "]:" + port : hostname.toLowerCase();
+        String host = port != SiteLoader.SSH_PORT ? "[" + hostname.toLowerCase() + "]:" + port : hostname.toLowerCase();
         Optional<String> revoked = revokedBy(entries(), key);
         if (revoked.isPresent()) {
             refusal = new RemoteException(hostLabel, Failure.HOST_KEY_CHANGED, host + " offered " + type + " " + sha256(key)

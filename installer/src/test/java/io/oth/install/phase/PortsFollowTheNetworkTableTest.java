@@ -1,7 +1,7 @@
 package io.oth.install.phase;
 
 import io.oth.firewall.FirewallRules;
-import io.oth.install.ServicePorts;
+import io.oth.site.ServicePorts;
 import io.oth.op.FileOp;
 import io.oth.op.InitSystem;
 import io.oth.op.Operation;
@@ -42,7 +42,8 @@ class PortsFollowTheNetworkTableTest {
             "{port: 5671,", "{port: 5681,",
             "{port: 5672,", "{port: 5682,",
             "{port: 15671,", "{port: 15681,",
-            "{port: 9000,", "{port: 9100,");
+            "{port: 9000,", "{port: 9100,",
+            "{port: 22, proto: tcp, from: [bastion, lb], name: ssh,", "{port: 2222, proto: tcp, from: [bastion, lb], name: ssh,");
 
     @TempDir
     Path dir;
@@ -71,6 +72,11 @@ class PortsFollowTheNetworkTableTest {
             assertTrue(storage.stream().anyMatch(r -> r.contains("tcp dport " + port + " accept")), port + " in " + storage);
         }
         assertFalse(storage.stream().anyMatch(r -> r.contains("dport 5671 ")), storage::toString);
+        FirewallRules storageRules = FirewallRules.forNode(fixture.site, node(fixture, "storage"), facts("storage"), moved);
+        assertTrue(storage.stream().anyMatch(r -> r.contains("tcp dport 2222 accept")), storage::toString);
+        assertFalse(storage.stream().anyMatch(r -> r.contains("dport 22 ")), storage::toString);
+        assertEquals(2222, storageRules.sshPort());
+        assertEquals("", storageRules.lockoutRisk(), "oth's SSH is let in on the moved port");
         List<String> lb = FirewallRules.forNode(fixture.site, node(fixture, "lb"), facts("lb"), moved).rules();
         assertTrue(lb.contains("tcp dport 8443 accept comment \"HTTPS to the application\""), lb::toString);
         List<String> app = FirewallRules.forNode(fixture.site, node(fixture, "app1"), facts("app1"), moved).rules();

@@ -1,4 +1,4 @@
-package io.oth.install;
+package io.oth.site;
 
 import io.oth.site.Playbooks;
 import io.oth.site.Role;
