@@ -1,7 +1,7 @@
 package io.oth.backup;
 
 import io.oth.fleet.FleetConnector;
-import io.oth.install.InstallPhases;
+import io.oth.install.NodeLayout;
 import io.oth.install.InstallPlaybook;
 import io.oth.lock.Holder;
 import io.oth.lock.NodeLocks;
@@ -12,6 +12,7 @@ import io.oth.remote.Host;
 import io.oth.remote.HostConnection;
 import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
+import io.oth.site.Role;
 import io.oth.site.Node;
 import io.oth.site.Site;
 
@@ -57,7 +58,7 @@ public final class Backups {
 
     /** Makes a backup now on the storage node, through a connection the caller already holds; returns its id. */
     public static String now(Host storage) throws RemoteException {
-        String id = check(storage.run(Command.of(InstallPhases.BACKUP_SCRIPT), TIMEOUT), "making the backup").stdout().strip();
+        String id = check(storage.run(Command.of(NodeLayout.BACKUP_SCRIPT), TIMEOUT), "making the backup").stdout().strip();
         if (!ID.matcher(id).matches()) {
             throw new RemoteException(storage.name(), Failure.FACT_REFUSED, "the backup script printed " + NodeText.shown(id) + ", not a backup id");
         }
@@ -86,7 +87,7 @@ public final class Backups {
 
     /** Refuses a site whose database oth does not run: there is nothing of it on the storage node to back up. */
     public static Node storageNode(Site site) {
-        Node node = site.nodesWithRole("storage").stream().findFirst()
+        Node node = site.nodesWithRole(Role.STORAGE).stream().findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(site.file() + ": no storage node: backups are of the local database"));
         if (!site.storage().database().isLocal()) {
             throw new IllegalArgumentException(site.file() + ": storage.database is external: back it up where it runs");

@@ -1,6 +1,7 @@
 package io.oth.check;
 
 import io.oth.ca.SiteCa;
+import io.oth.site.Role;
 import io.oth.site.Addresses;
 import io.oth.site.AppAccounts;
 import io.oth.remote.Forward;
@@ -72,7 +73,7 @@ final class ForwardChecks {
 
     /** The service logins from {@code node}, each on its own thread. */
     List<CompletableFuture<Finding>> services(Node node, Host host) {
-        Optional<Node> storage = site.nodesWithRole("storage").stream().findFirst();
+        Optional<Node> storage = site.nodesWithRole(Role.STORAGE).stream().findFirst();
         List<CompletableFuture<Finding>> checks = new ArrayList<>();
         if (storage.isEmpty()) {
             return checks;
@@ -86,7 +87,7 @@ final class ForwardChecks {
 
     /** certs.served from {@code node}: the chain haproxy serves, reached from the app node. */
     CompletableFuture<List<Finding>> served(Node node, Host host) {
-        Node lb = site.nodesWithRole("lb").get(0);
+        Node lb = site.nodesWithRole(Role.LB).get(0);
         String address = lb.publicAddress().orElse(lb.address());
         int https = ServicePorts.of(playbooks).https();
         String target = Addresses.hostPort(address, https);

@@ -1,7 +1,7 @@
 package io.oth.check;
 
 import io.oth.ca.SiteCa;
-import io.oth.install.InstallPhases;
+import io.oth.install.NodeLayout;
 import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.site.Node;
@@ -48,7 +48,7 @@ final class InternalCertificatesCheck implements NodeCheck {
                 "minio", site.storage().objects().isLocal());
         Map<String, String> local = new TreeMap<>();
         if (node.role().equals(Vantage.STORAGE)) {
-            InstallPhases.SERVICE_CERTIFICATES.forEach((service, path) -> {
+            NodeLayout.SERVICE_CERTIFICATES.forEach((service, path) -> {
                 if (runs.getOrDefault(service, false)) {
                     local.put(service, path);
                 }

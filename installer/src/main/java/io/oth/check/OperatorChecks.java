@@ -1,6 +1,7 @@
 package io.oth.check;
 
 import io.oth.cert.BundleCheck;
+import io.oth.site.Role;
 import io.oth.site.Node;
 import io.oth.site.Site;
 import io.oth.site.Addresses;
@@ -37,7 +38,7 @@ final class OperatorChecks {
         this.lookup = lookup;
         this.timeout = timeout;
         this.clock = clock;
-        this.lb = site.nodesWithRole("lb").get(0);
+        this.lb = site.nodesWithRole(Role.LB).get(0);
         this.lbAddress = lb.publicAddress().orElse(lb.address());
     }
 

@@ -1,7 +1,7 @@
 package io.oth.check;
 
 import io.oth.firewall.FirewallOp;
-import io.oth.install.InstallPhases;
+import io.oth.install.NodeLayout;
 import io.oth.site.LocalServices;
 import io.oth.op.Probe;
 import io.oth.site.Addresses;
@@ -50,7 +50,7 @@ final class PostureCheck implements NodeCheck {
         probes.add(new Probe(key(node), "nft list chain inet oth input 2>/dev/null | grep -c 'policy drop' || true; ss -ltnH | awk '{print $4}'"));
         probes.add(LiveRuleset.probe(rulesetKey(node)));
         if (node.role().equals(Vantage.APP)) {
-            probes.add(new Probe("release:" + node.name(), "readlink -f -- " + InstallPhases.APP_CURRENT));
+            probes.add(new Probe("release:" + node.name(), "readlink -f -- " + NodeLayout.APP_CURRENT));
         }
         probes.add(new Probe("support:" + node.name(), SupportAccess.statusScript(SupportAccess.isEntry(node, playbooks))));
         return probes;
@@ -140,10 +140,10 @@ final class PostureCheck implements NodeCheck {
     }
 
     private static Finding release(Node node, String dir) {
-        return dir.startsWith(InstallPhases.APP_RELEASES)
-                ? Finding.ok("posture.release", node.name(), RELEASE_TARGET + dir.substring(InstallPhases.APP_RELEASES.length()), dir)
+        return dir.startsWith(NodeLayout.APP_RELEASES)
+                ? Finding.ok("posture.release", node.name(), RELEASE_TARGET + dir.substring(NodeLayout.APP_RELEASES.length()), dir)
                 : new Finding("posture.release", node.name(), "release", Verdict.FAIL, "no application release installed ("
-                + InstallPhases.APP_CURRENT + " -> " + (dir.isEmpty() ? "nothing" : dir) + ")", "run oth install");
+                + NodeLayout.APP_CURRENT + " -> " + (dir.isEmpty() ? "nothing" : dir) + ")", "run oth install");
     }
 
     private Finding support(Node node, String output) {

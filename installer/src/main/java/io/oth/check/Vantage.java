@@ -1,5 +1,6 @@
 package io.oth.check;
 
+import io.oth.site.Role;
 /**
  * Where a check is seen from, besides the nodes themselves, and the roles (playbooks/roles.yml)
  * whose nodes the checks single out.
@@ -7,9 +8,9 @@ package io.oth.check;
 final class Vantage {
     static final String OPERATOR = "operator";
     static final String BASTION = "bastion";
-    static final String LB = "lb";
-    static final String APP = "app";
-    static final String STORAGE = "storage";
+    static final String LB = Role.LB;
+    static final String APP = Role.APP;
+    static final String STORAGE = Role.STORAGE;
 
     private Vantage() {
     }

@@ -3,13 +3,14 @@ package io.oth.cli;
 import io.oth.ca.CaException;
 import io.oth.ca.CertificateStatus;
 import io.oth.ca.SiteCa;
-import io.oth.install.InstallPhases;
+import io.oth.install.NodeLayout;
 import io.oth.install.Installer;
 import io.oth.phase.RunReport;
 import io.oth.remote.Fleet;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
 import io.oth.report.Table;
+import io.oth.site.Role;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,13 +44,13 @@ final class CertsCommand extends CommandGroup {
         int run(Context context) throws RemoteException, CaException {
             Table table = new Table("NODE", "SERVICE", "EXPIRES", "DAYS LEFT", "ISSUER");
             boolean renewSoon = false;
-            try (Fleet fleet = context.connector().connect(context.site(), context.site().nodesWithRole("storage"))) {
+            try (Fleet fleet = context.connector().connect(context.site(), context.site().nodesWithRole(Role.STORAGE))) {
                 for (Fleet.Reach reach : fleet.reaches()) {
                     if (reach.host().isEmpty()) {
                         context.err().println("oth: " + reach.failure().orElseThrow().getMessage());
                         continue;
                     }
-                    for (Map.Entry<String, String> cert : new TreeMap<>(InstallPhases.SERVICE_CERTIFICATES).entrySet()) {
+                    for (Map.Entry<String, String> cert : new TreeMap<>(NodeLayout.SERVICE_CERTIFICATES).entrySet()) {
                         Optional<byte[]> pem = reach.host().get().read(cert.getValue());
                         if (pem.isEmpty()) {
                             table.row(reach.node().name(), cert.getKey(), "-", "-", "none installed");
@@ -86,7 +87,7 @@ final class CertsCommand extends CommandGroup {
         @Override
         int run(Context context) throws RemoteException, Installer.InputException {
             PrintWriter out = context.out();
-            Set<String> chosen = services == null ? InstallPhases.SERVICE_CERTIFICATES.keySet() : services;
+            Set<String> chosen = services == null ? NodeLayout.SERVICE_CERTIFICATES.keySet() : services;
             RunReport report = Installer.install(inputs.saved().rotating(chosen), options.connectOptions(context.site(), HostKeyTrust.REFUSE),
                     false, context.holder(), OptionRanges.FirewallRevert.byDefault(), out);
             out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");

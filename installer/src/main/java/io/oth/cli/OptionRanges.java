@@ -1,6 +1,6 @@
 package io.oth.cli;
 
-import io.oth.install.InstallPhases;
+import io.oth.install.NodeLayout;
 import io.oth.input.Durations;
 import io.oth.support.SupportAccess;
 import picocli.CommandLine.ITypeConverter;
@@ -84,7 +84,7 @@ final class OptionRanges {
     static final class CertifiedService implements ITypeConverter<String>, Iterable<String> {
         @Override
         public String convert(String value) {
-            if (!InstallPhases.SERVICE_CERTIFICATES.containsKey(value)) {
+            if (!NodeLayout.SERVICE_CERTIFICATES.containsKey(value)) {
                 throw new TypeConversionException("'" + value + "' is not a service with a certificate (expected one of " + String.join(", ", this) + ")");
             }
             return value;
@@ -93,7 +93,7 @@ final class OptionRanges {
         /** The choices, for the message above, --help and shell completion. */
         @Override
         public Iterator<String> iterator() {
-            return new TreeSet<>(InstallPhases.SERVICE_CERTIFICATES.keySet()).iterator();
+            return new TreeSet<>(NodeLayout.SERVICE_CERTIFICATES.keySet()).iterator();
         }
     }
 

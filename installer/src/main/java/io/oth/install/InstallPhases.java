@@ -28,14 +28,6 @@ import java.util.function.Function;
 
 /** The phases of {@code oth install}, in the order playbooks/install.yml gives them; each is a class of {@link io.oth.install.phase}. */
 public final class InstallPhases {
-    // Paths on the nodes, for the callers outside install/ (doctor, upgrade, backups, certs) that
-    // other changes rewrite at the same time: they move to NodeLayout when those land.
-    public static final String APP_SERVICE = NodeLayout.APP_SERVICE;
-    public static final String APP_CURRENT = NodeLayout.APP_CURRENT;
-    public static final String APP_RELEASES = NodeLayout.APP_RELEASES;
-    public static final String BACKUP_SCRIPT = NodeLayout.BACKUP_SCRIPT;
-    public static final Map<String, String> SERVICE_CERTIFICATES = NodeLayout.SERVICE_CERTIFICATES;
-
     private final Map<String, Function<InstallPlaybook.PhaseSpec, Phase>> known = new LinkedHashMap<>();
     private final InstallPlaybook playbook;
 
@@ -56,10 +48,6 @@ public final class InstallPhases {
         known.put("application", spec -> new Application(spec, inputs, ports));
         known.put("traefik", spec -> new Traefik(spec, inputs, ports));
         known.put("firewall", spec -> new Firewall(spec, network, firewallRevert));
-    }
-
-    public static String appBundle(ReleaseBundle app) {
-        return NodeLayout.appBundle(app);
     }
 
     public List<Phase> phases() {

@@ -1,5 +1,6 @@
 package io.oth.install;
 
+import io.oth.site.Role;
 import io.oth.site.ServicePorts;
 
 import io.oth.ca.CaException;
@@ -214,7 +215,7 @@ public final class Installer {
      */
     private static RunReport awaitHealthy(Inputs inputs, int https, Fleet fleet, RunReport report, PrintWriter log) throws RemoteException {
         Site site = inputs.site();
-        Fleet.Reach lb = fleet.reaches().stream().filter(r -> r.node().role().equals("lb")).findFirst().orElseThrow();
+        Fleet.Reach lb = fleet.reaches().stream().filter(r -> r.node().role().equals(Role.LB)).findFirst().orElseThrow();
         String url = "https://" + site.fqdn() + ":" + https + inputs.release().health();
         String resolve = " --resolve " + site.fqdn() + ":" + https + ":127.0.0.1 -k ";
         String wait = "for i in $(seq 120); do curl -fsS -o /dev/null --max-time 2" + resolve + Command.quote(url)

@@ -4,6 +4,7 @@ import io.oth.input.InputFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.OptionalInt;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -78,9 +78,15 @@ public record Playbooks(Map<String, Role> roles, Map<String, Feature> features, 
         YamlDoc outbound = file.apply("outbound.yml");
         YamlDoc support = file.apply("support.yml");
         Playbooks playbooks = new Playbooks(roles(roles), features(outbound), supportAddresses(support));
-        List<Problem> problems = Stream.of(roles, outbound, support).flatMap(doc -> doc.problems().stream()).toList();
+        List<String> problems = new ArrayList<>(Stream.of(roles, outbound, support).flatMap(doc -> doc.problems().stream())
+                .map(Problem::toString).toList());
+        if (problems.isEmpty()) {
+            // The code configures these roles' nodes itself (haproxy, the application, the storage services).
+            Stream.of(Role.LB, Role.APP, Role.STORAGE).filter(name -> !playbooks.roles().containsKey(name))
+                    .forEach(name -> problems.add(PlaybookFiles.label("roles.yml") + ": no role " + name + " (oth configures that role's nodes itself)"));
+        }
         if (!problems.isEmpty()) {
-            throw broken.apply(problems.stream().map(Problem::toString).collect(Collectors.joining("\n")));
+            throw broken.apply(String.join("\n", problems));
         }
         return playbooks;
     }

@@ -6,6 +6,10 @@ import java.util.OptionalInt;
 
 /** A role a node can have (playbooks/roles.yml): how many nodes may have it and the ports it opens. */
 public record Role(String name, String description, Count count, PublicAddress publicAddress, List<Inbound> inbound) {
+    /** The roles oth's code itself knows (haproxy's node, the application's, the storage services'); roles.yml must have them. */
+    public static final String LB = "lb";
+    public static final String APP = "app";
+    public static final String STORAGE = "storage";
 
     public Role {
         inbound = List.copyOf(inbound);

@@ -19,9 +19,9 @@ import io.oth.site.Role;
 public record ServicePorts(int http, int https, int traefik, int mariadb, int amqps, int amqp, int managementTls, int minio) {
 
     public static ServicePorts of(Playbooks playbooks) {
-        Role lb = role(playbooks, "lb");
-        Role app = role(playbooks, "app");
-        Role storage = role(playbooks, "storage");
+        Role lb = role(playbooks, Role.LB);
+        Role app = role(playbooks, Role.APP);
+        Role storage = role(playbooks, Role.STORAGE);
         return new ServicePorts(lb.port("http"), lb.port("https"), app.port("traefik"), storage.port("mariadb"), storage.port("amqps"),
                 storage.port("amqp"), storage.port("management-tls"), storage.port("minio"));
     }

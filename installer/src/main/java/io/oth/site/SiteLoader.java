@@ -59,13 +59,10 @@ public final class SiteLoader {
     public static final Syntax<String> S3_REGION = Syntax.pattern("a region", "[a-z0-9-]{1,64}");
     public static final Syntax<String> S3_BUCKET = Syntax.pattern("a bucket name", "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     public static final Syntax<String> ACCESS_KEY = Syntax.pattern("an access key", "[A-Za-z0-9._+/=-]{3,128}");
-    /** The application's accounts on an external database and broker unless the site names others: the local ones' names. */
-
-    /** ssh.port's default, and the bastion's: its port is its own, not the nodes'. */
-    /** SSH's own default port (RFC 4253), for a node or bastion that names none. */
+    /** SSH's own default port (RFC 4253): ssh.port's default, and the bastion's (its port is its own, not the nodes'). */
     public static final int SSH_PORT = 22;
     /** The role whose node runs the local storage services; the site file's schema names it. */
-    private static final String STORAGE_ROLE = "storage";
+    private static final String STORAGE_ROLE = Role.STORAGE;
     private static final Storage ALL_LOCAL = new Storage(
             new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()), false);
 

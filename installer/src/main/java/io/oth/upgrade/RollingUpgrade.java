@@ -1,6 +1,7 @@
 package io.oth.upgrade;
 
 import io.oth.install.InstallPhases;
+import io.oth.install.NodeLayout;
 import io.oth.install.ReleaseBundle;
 import io.oth.op.InitSystem;
 import io.oth.op.UnpackOp;
@@ -12,6 +13,7 @@ import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
+import io.oth.site.Role;
 import io.oth.site.Addresses;
 import io.oth.site.ServicePorts;
 import io.oth.site.Playbooks;
@@ -39,7 +41,7 @@ public final class RollingUpgrade {
     /** Where each node remembers the release it ran before the last switch, for {@code --rollback}. */
     static final String PREVIOUS = "/opt/oth-app/previous";
     /** A directory {@link InstallPhases#APP_RELEASES}VERSION, VERSION as a release bundle's manifest allows it. */
-    private static final Pattern RELEASE_DIR = Pattern.compile(Pattern.quote(InstallPhases.APP_RELEASES) + "[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
+    private static final Pattern RELEASE_DIR = Pattern.compile(Pattern.quote(NodeLayout.APP_RELEASES) + "[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
     private static final Duration STEP = Duration.ofSeconds(30);
     private static final int HEALTH_SECONDS = 60;
     /** How long the preflight waits for a node that is not healthy at once (seconds): a restart, not a broken node. */
@@ -92,19 +94,19 @@ public final class RollingUpgrade {
 
     /** What each app node runs now, in site order; fails when a node cannot be reached or read. */
     public List<AppNode> survey() throws UpgradeException {
-        List<Fleet.Reach> apps = fleet.reaches().stream().filter(r -> r.node().role().equals("app")).toList();
+        List<Fleet.Reach> apps = fleet.reaches().stream().filter(r -> r.node().role().equals(Role.APP)).toList();
         List<Object> read = Parallel.map(apps, concurrency, reach -> {
             if (reach.host().isEmpty()) {
                 return reach.failure().orElseThrow();
             }
             try {
-                CommandResult r = reach.host().get().run(Command.shell(InitSystem.PROBE + "; readlink -f -- " + InstallPhases.APP_CURRENT
+                CommandResult r = reach.host().get().run(Command.shell(InitSystem.PROBE + "; readlink -f -- " + NodeLayout.APP_CURRENT
                         + "; if [ -L " + PREVIOUS + " ]; then readlink -f -- " + PREVIOUS + "; else echo; fi"), STEP);
                 List<String> lines = r.stdout().lines().toList();
                 String name = reach.node().name();
-                if (!r.ok() || lines.size() < 2 || !lines.get(1).startsWith(InstallPhases.APP_RELEASES)) {
+                if (!r.ok() || lines.size() < 2 || !lines.get(1).startsWith(NodeLayout.APP_RELEASES)) {
                     return new RemoteException(name, Failure.COMMAND_FAILED, "no installed release under "
-                            + InstallPhases.APP_RELEASES + " (" + InstallPhases.APP_CURRENT + " -> " + (lines.size() > 1 ? NodeText.shown(lines.get(1)) : "nothing")
+                            + NodeLayout.APP_RELEASES + " (" + NodeLayout.APP_CURRENT + " -> " + (lines.size() > 1 ? NodeText.shown(lines.get(1)) : "nothing")
                             + "): run oth install first");
                 }
                 // What the node says it runs goes into commands and the health check: only a release directory oth could have made.
@@ -113,7 +115,7 @@ public final class RollingUpgrade {
                     return new RemoteException(name, Failure.FACT_REFUSED, "init system " + NodeText.shown(lines.get(0)) + " is neither systemd nor sysv");
                 }
                 if (!RELEASE_DIR.matcher(lines.get(1)).matches()) {
-                    return new RemoteException(name, Failure.FACT_REFUSED, InstallPhases.APP_CURRENT + " points at " + NodeText.shown(lines.get(1))
+                    return new RemoteException(name, Failure.FACT_REFUSED, NodeLayout.APP_CURRENT + " points at " + NodeText.shown(lines.get(1))
                             + ", not a release directory oth unpacks");
                 }
                 Optional<String> previous = lines.size() > 2 && !lines.get(2).isBlank() ? Optional.of(lines.get(2).strip()) : Optional.empty();
@@ -141,7 +143,7 @@ public final class RollingUpgrade {
 
     /** The load balancer, which runs the health checks and haproxy's runtime API. */
     public Host loadBalancer() throws UpgradeException {
-        Fleet.Reach lb = fleet.reaches().stream().filter(r -> r.node().role().equals("lb")).findFirst()
+        Fleet.Reach lb = fleet.reaches().stream().filter(r -> r.node().role().equals(Role.LB)).findFirst()
                 .orElseThrow(() -> new UpgradeException("the site has no load balancer", Failure.COMMAND_FAILED));
         if (lb.host().isEmpty()) {
             RemoteException e = lb.failure().orElseThrow();
@@ -193,8 +195,8 @@ public final class RollingUpgrade {
 
     /** Uploads and unpacks {@code release} on every node that lacks it, all at once; the running release is not touched. */
     public void stage(List<AppNode> nodes, ReleaseBundle release) throws UpgradeException {
-        String dir = InstallPhases.APP_RELEASES + release.version();
-        String bundle = InstallPhases.appBundle(release);
+        String dir = NodeLayout.APP_RELEASES + release.version();
+        String bundle = NodeLayout.appBundle(release);
         List<Optional<RemoteException>> staged = Parallel.map(nodes, concurrency, n -> {
             try {
                 if (n.host().run(Command.shell(UnpackOp.holds(dir, release.sha256())), STEP).ok()) {
@@ -260,7 +262,7 @@ public final class RollingUpgrade {
             }
             String record = previous.map(p -> UnpackOp.switchTo(p, PREVIOUS)).orElse("rm -f " + PREVIOUS);
             CommandResult switched = n.host().run(Command.shell("set -e; [ -d " + Command.quote(target) + " ]; " + record + "; "
-                    + UnpackOp.switchTo(target, InstallPhases.APP_CURRENT) + "; " + n.init().restart(InstallPhases.APP_SERVICE)), Duration.ofMinutes(1));
+                    + UnpackOp.switchTo(target, NodeLayout.APP_CURRENT) + "; " + n.init().restart(NodeLayout.APP_SERVICE)), Duration.ofMinutes(1));
             if (!switched.ok()) {
                 return Optional.of("switching to " + target + " failed: " + switched.diagnostic());
             }

@@ -1,7 +1,7 @@
 package io.oth.upgrade;
 
 import io.oth.backup.Backups;
-import io.oth.install.InstallPhases;
+import io.oth.install.NodeLayout;
 import io.oth.install.ReleaseBundle;
 import io.oth.phase.RunReport;
 import io.oth.remote.Failure;
@@ -9,6 +9,7 @@ import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 import io.oth.secret.PrivateFiles;
+import io.oth.site.Role;
 import io.oth.site.Site;
 import io.oth.site.StateDir;
 
@@ -68,7 +69,7 @@ public final class Upgrade {
     public Optional<Plan> plan(Request request) throws RollingUpgrade.UpgradeException {
         List<RollingUpgrade.AppNode> nodes = rolling.survey();
         Host lb = rolling.loadBalancer();
-        String target = request.rollback() ? previousRelease(nodes) : InstallPhases.APP_RELEASES + release.version();
+        String target = request.rollback() ? previousRelease(nodes) : NodeLayout.APP_RELEASES + release.version();
         String version = target.substring(target.lastIndexOf('/') + 1);
         if (nodes.stream().allMatch(n -> n.running().equals(target))) {
             say.accept("Every app node runs " + version + " already: nothing to do.");
@@ -84,7 +85,7 @@ public final class Upgrade {
     private RunReport report(Request request, List<RollingUpgrade.AppNode> nodes, String target, String version) {
         List<RunReport.HostOutcome> hosts = new ArrayList<>();
         if (request.backsUp(site)) {
-            site.nodesWithRole("storage").forEach(n -> hosts.add(new RunReport.HostOutcome(n.name(), 0,
+            site.nodesWithRole(Role.STORAGE).forEach(n -> hosts.add(new RunReport.HostOutcome(n.name(), 0,
                     List.of("back up the application database"), Optional.empty(), Optional.empty())));
         }
         for (RollingUpgrade.AppNode n : nodes) {
@@ -105,7 +106,7 @@ public final class Upgrade {
         Request request = plan.request();
         Optional<String> backup = Optional.empty();
         if (request.backsUp(site)) {
-            Fleet.Reach storage = fleet.reaches().stream().filter(r -> r.node().role().equals("storage")).findFirst()
+            Fleet.Reach storage = fleet.reaches().stream().filter(r -> r.node().role().equals(Role.STORAGE)).findFirst()
                     .orElseThrow(() -> new RemoteException("storage", Failure.NODE_UNREACHABLE, "the site has no storage node"));
             backup = Optional.of(Backups.now(storage.host().orElseThrow(() -> storage.failure().orElseThrow())));
             say.accept("backup: " + backup.get() + " (oth backup restore " + backup.get() + " brings the database back to this point)");

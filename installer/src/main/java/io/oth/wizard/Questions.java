@@ -57,7 +57,7 @@ public final class Questions {
     public static final String DIRECT = "direct";
     public static final String LOCAL = "local";
     public static final String EXTERNAL = "external";
-    static final String STORAGE_ROLE = "storage";
+    static final String STORAGE_ROLE = Role.STORAGE;
     private static final String DEFAULT_KEY = "~/.ssh/id_ed25519";
 
     private final Playbooks playbooks;
@@ -147,7 +147,7 @@ public final class Questions {
     private void defineNode() {
         List<String> roles = List.copyOf(playbooks.roles().keySet());
         node.add(new Question(NODE_ROLE, "Role", "One of " + String.join(", ", roles) + " (playbooks/roles.yml).", "one of " + String.join(", ", roles),
-                d -> Optional.of(d.nodes().stream().anyMatch(n -> n.get(NODE_ROLE).text().equals("lb")) ? "app" : "lb"), Completion.ROLES,
+                d -> Optional.of(d.nodes().stream().anyMatch(n -> n.get(NODE_ROLE).text().equals(Role.LB)) ? Role.APP : Role.LB), Completion.ROLES,
                 (t, d) -> Optional.ofNullable(playbooks.roles().get(t)).<Verdict<Object>>map(r -> Verdict.ok(r.name()))
                         .orElseGet(() -> Checks.syntax(t, io.oth.site.Syntax.oneOf("a role", roles))), always(), Question.Kind.SCALAR, Optional.empty()));
         node.add(new Question(NODE_NAME, "Name", "The node's name: lowercase letters, digits and '-', unique in the site.", SiteLoader.NODE_NAME.expected(),
@@ -291,7 +291,7 @@ public final class Questions {
             return Optional.empty();
         }
         List<String> taken = d.nodes().stream().map(n -> d.nodeText(n, NODE_NAME)).toList();
-        if (!taken.contains(role) && !role.equals("app")) {
+        if (!taken.contains(role) && !role.equals(Role.APP)) {
             return Optional.of(role);
         }
         for (int i = 1; ; i++) {

@@ -96,12 +96,12 @@ class BundleIT {
         } catch (ReleaseBundle.BundleException e) {
             throw new AssertionError(e.getMessage(), e);
         }
-        String installed = InstallPhases.appBundle(release);
+        String installed = NodeLayout.appBundle(release);
         String damaged = "/opt/oth-app/bundles/damaged.tar.gz";
         lab.exec("app1", "sh", "-c", "cp " + installed + " " + damaged + " && printf 'X' | dd of=" + damaged
                 + " bs=1 seek=1000 conv=notrunc status=none");
-        String dir = InstallPhases.APP_RELEASES + release.version();
-        String before = lab.exec("app1", "sh", "-c", SNAPSHOT.replace("/opt", InstallPhases.APP_RELEASES));
+        String dir = NodeLayout.APP_RELEASES + release.version();
+        String before = lab.exec("app1", "sh", "-c", SNAPSHOT.replace("/opt", NodeLayout.APP_RELEASES));
 
         Lab.Result r = lab.tryExec("app1", "sh", "-c", UnpackOp.unpack(damaged, dir, release.sha256(), release.contents().files().size()));
 
@@ -109,7 +109,7 @@ class BundleIT {
         assertTrue(r.output().contains(damaged + ": sha256 is "), r.output());
         assertTrue(r.output().contains("not " + release.sha256() + " as oth checked it: damaged or altered after the upload; nothing was unpacked"),
                 r.output());
-        assertEquals(before, lab.exec("app1", "sh", "-c", SNAPSHOT.replace("/opt", InstallPhases.APP_RELEASES)),
+        assertEquals(before, lab.exec("app1", "sh", "-c", SNAPSHOT.replace("/opt", NodeLayout.APP_RELEASES)),
                 "the release directory is as it was, no temporary directory left");
         lab.exec("app1", "rm", "-f", damaged);
         String health = lab.exec("inet", "curl", "-sS", "--fail", "--max-time", "10", "--cacert", "/var/lib/oth-lab/trust/site-root.pem",

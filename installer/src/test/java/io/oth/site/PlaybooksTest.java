@@ -1,6 +1,10 @@
 package io.oth.site;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +13,7 @@ import java.util.OptionalInt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PlaybooksTest {
@@ -52,5 +57,16 @@ class PlaybooksTest {
     @Test
     void readsThemOnce() {
         assertSame(playbooks, Playbooks.load());
+    }
+
+    @Test
+    void aCopyWithoutARoleTheCodeConfiguresIsBroken(@TempDir Path dir) throws Exception {
+        for (String file : List.of("roles.yml", "outbound.yml", "support.yml", "install.yml")) {
+            Files.writeString(dir.resolve(file), PlaybookFiles.read(file));
+        }
+        String roles = PlaybookFiles.read("roles.yml");
+        Files.writeString(dir.resolve("roles.yml"), roles.replace("\n  lb:\n", "\n  balancer:\n").replace("[bastion, lb]", "[bastion, balancer]").replace("from: [lb]", "from: [balancer]"));
+        PlaybookFiles.Broken broken = assertThrows(PlaybookFiles.Broken.class, () -> Playbooks.read(dir));
+        assertTrue(broken.getMessage().endsWith("roles.yml: no role lb (oth configures that role's nodes itself)"), broken.getMessage());
     }
 }
