@@ -11,4 +11,19 @@ public interface HostConnection extends AutoCloseable {
 
     @Override
     void close();
+
+    /** {@code host}, with {@code onClose} to run when it is closed (e.g. ending its own connection). */
+    static HostConnection of(Host host, Runnable onClose) {
+        return new HostConnection() {
+            @Override
+            public Host host() {
+                return host;
+            }
+
+            @Override
+            public void close() {
+                onClose.run();
+            }
+        };
+    }
 }

@@ -41,16 +41,7 @@ public final class RecordingFleet implements Fleet {
             throw unreachable.get(node.name());
         }
         RecordingHost host = host(node.name());
-        return new HostConnection() {
-            @Override
-            public Host host() {
-                return host;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return HostConnection.of(host, () -> { });
     }
 
     @Override

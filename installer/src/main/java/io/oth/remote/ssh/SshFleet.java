@@ -118,17 +118,7 @@ public final class SshFleet implements Fleet {
             throw reach.failure().get();
         }
         Host host = reach.host().orElseThrow();
-        return new HostConnection() {
-            @Override
-            public Host host() {
-                return host;
-            }
-
-            @Override
-            public void close() {
-                single.close();
-            }
-        };
+        return HostConnection.of(host, single::close);
     }
 
     @Override
