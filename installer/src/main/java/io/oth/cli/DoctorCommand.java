@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /** {@code oth doctor}: what does not connect, where, why, and what to do. */
@@ -43,7 +43,8 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     SiteOptions options;
 
-    @Option(names = "--only", split = ",", paramLabel = "CATEGORY", description = "Only these: reach, dns, ports, service, outbound, certs, posture.")
+    @Option(names = "--only", split = ",", paramLabel = "CATEGORY", converter = OptionRanges.DoctorCategory.class,
+            completionCandidates = OptionRanges.DoctorCategory.class, description = "Only these: ${COMPLETION-CANDIDATES}.")
     Set<String> only;
 
     @Option(names = "--node", paramLabel = "NAME", description = "Only what is seen from this node (and whether it can be reached).")
@@ -64,9 +65,9 @@ final class DoctorCommand implements Callable<Integer> {
             + "the certificate bundle, the outbound endpoints).")
     boolean preflight;
 
-    @Option(names = "--resolver", paramLabel = "ADDRESS[:PORT]", defaultValue = "${env:OTH_RESOLVER}",
+    @Option(names = "--resolver", paramLabel = "ADDRESS[:PORT]", defaultValue = "${env:OTH_RESOLVER}", converter = OptionRanges.Resolver.class,
             description = "Resolve names from the operator's side with this DNS server instead of this machine's resolver (default: $OTH_RESOLVER).")
-    String resolver;
+    InetSocketAddress resolver;
 
     @Option(names = "--list-checks", description = "List every check: its id, what it verifies and where it is seen from; check nothing.")
     boolean listChecks;
@@ -80,10 +81,6 @@ final class DoctorCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         Set<String> categories = only == null ? Set.of() : only;
-        if (!Doctor.CATEGORIES.containsAll(categories)) {
-            err.println("oth: --only: expected some of " + new TreeSet<>(Doctor.CATEGORIES) + ", got " + new TreeSet<>(categories));
-            return ExitCode.USAGE.code();
-        }
         Optional<Site> site = options.load(err);
         if (site.isEmpty()) {
             return ExitCode.USAGE.code();
@@ -92,13 +89,9 @@ final class DoctorCommand implements Callable<Integer> {
             err.println("oth: --node: " + node + " is not a node of " + site.get().file());
             return ExitCode.USAGE.code();
         }
-        Optional<NameLookup> lookup = lookup(err);
-        if (lookup.isEmpty()) {
-            return ExitCode.USAGE.code();
-        }
         long start = System.nanoTime();
         Instant started = Instant.now();
-        Doctor.Context context = new Doctor.Context(site.get(), Playbooks.load(), Clock.systemUTC(), options.connector(site.get()), lookup.get(),
+        Doctor.Context context = new Doctor.Context(site.get(), Playbooks.load(), Clock.systemUTC(), options.connector(site.get()), lookup(),
                 StateDir.of(site.get().name()));
         List<Finding> findings = new Doctor(context, categories, preflight, probeSeconds).run()
                 .stream().filter(f -> node == null || f.vantage().equals(node) || f.id().equals("reach.node") && f.target().equals(node)).toList();
@@ -124,18 +117,8 @@ final class DoctorCommand implements Callable<Integer> {
         return counts.containsKey(Verdict.WARN) ? ExitCode.WARNINGS.code() : ExitCode.OK.code();
     }
 
-    private Optional<NameLookup> lookup(PrintWriter err) {
-        if (resolver == null || resolver.isBlank()) {
-            return Optional.of(NameLookup.system());
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\[[0-9a-fA-F:.]+]|[0-9.]+)(?::(\\d{1,5}))?").matcher(resolver);
-        Optional<java.net.InetAddress> address = m.matches() ? io.oth.site.Addresses.ipLiteral(m.group(1).replaceAll("[\\[\\]]", "")) : Optional.empty();
-        int port = m.matches() && m.group(2) != null ? Integer.parseInt(m.group(2)) : 53;
-        if (address.isEmpty() || port < 1 || port > 65535) {
-            err.println("oth: --resolver: expected an IP address with an optional :PORT (e.g. 192.0.2.53 or [2001:db8::53]:53), got " + resolver);
-            return Optional.empty();
-        }
-        return Optional.of(NameLookup.at(new java.net.InetSocketAddress(address.get(), port), java.time.Duration.ofSeconds(probeSeconds)));
+    private NameLookup lookup() {
+        return resolver == null ? NameLookup.system() : NameLookup.at(resolver, java.time.Duration.ofSeconds(probeSeconds));
     }
 
     /** One line per check: id, where it is seen from, what it verifies. */

@@ -1,5 +1,12 @@
 package io.oth.cli;
 
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
+import java.util.Optional;
+import java.net.InetSocketAddress;
+import java.net.InetAddress;
+import io.oth.site.Addresses;
+import io.oth.check.Doctor;
 import io.oth.install.NodeLayout;
 import io.oth.input.Durations;
 import io.oth.support.SupportAccess;
@@ -94,6 +101,42 @@ final class OptionRanges {
         @Override
         public Iterator<String> iterator() {
             return new TreeSet<>(NodeLayout.SERVICE_CERTIFICATES.keySet()).iterator();
+        }
+    }
+
+    /** doctor --only: a category of checks, the part of a check id before the dot; picocli names the choices when one is not. */
+    static final class DoctorCategory implements ITypeConverter<String>, Iterable<String> {
+        @Override
+        public String convert(String value) {
+            if (!Doctor.CATEGORIES.contains(value)) {
+                throw new TypeConversionException("'" + value + "' is not a category of checks (expected one of " + String.join(", ", this) + ")");
+            }
+            return value;
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return new TreeSet<>(Doctor.CATEGORIES).iterator();
+        }
+    }
+
+    /** doctor --resolver: a DNS server as an IP literal with an optional port (53 when none): 192.0.2.53, [2001:db8::53]:5353. */
+    static final class Resolver implements ITypeConverter<InetSocketAddress> {
+        private static final Pattern FORM = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[0-9.]+)(?::(\\d{1,5}))?");
+        private static final int DNS = 53;
+
+        @Override
+        public InetSocketAddress convert(String value) {
+            if (value.isBlank()) {
+                return null; // OTH_RESOLVER set but empty: this machine's resolver
+            }
+            Matcher m = FORM.matcher(value.strip());
+            Optional<InetAddress> address = m.matches() ? Addresses.ipLiteral(m.group(1).replaceAll("[\\[\\]]", "")) : Optional.empty();
+            int port = m.matches() && m.group(2) != null ? Integer.parseInt(m.group(2)) : DNS;
+            if (address.isEmpty() || port < 1 || port > 65535) {
+                throw new TypeConversionException("expected an IP address with an optional :PORT (e.g. 192.0.2.53 or [2001:db8::53]:53), got " + value);
+            }
+            return new InetSocketAddress(address.get(), port);
         }
     }
 

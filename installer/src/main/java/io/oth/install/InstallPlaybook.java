@@ -1,11 +1,19 @@
 package io.oth.install;
 
-import io.oth.input.BoundedYaml;
+import io.oth.site.Field;
+import io.oth.site.FieldMap;
 import io.oth.site.PlaybookFiles;
-import org.snakeyaml.engine.v2.schema.JsonSchema;
+import io.oth.site.Playbooks;
+import io.oth.site.Problem;
+import io.oth.site.Syntax;
+import io.oth.site.YamlDoc;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** playbooks/install.yml: the phases of an install, in order, and the packages of each role and local storage service. */
 public record InstallPlaybook(List<PhaseSpec> phases, Map<String, List<String>> packages, Map<String, List<String>> servicePackages,
@@ -19,24 +27,68 @@ public record InstallPlaybook(List<PhaseSpec> phases, Map<String, List<String>> 
     public record PhaseSpec(String name, String title, List<String> roles) {
     }
 
-    private static Backups backups(Map<String, Object> backups) {
-        return new Backups((String) backups.get("dir"), (Integer) backups.get("retention_days"));
+    private static final Syntax<String> TEXT = Syntax.of("text", text -> !text.isBlank(), "text");
+    private static final Syntax<String> PHASE = Syntax.pattern("a phase name", "[a-z][a-z0-9-]{0,31}");
+    private static final Syntax<String> PACKAGE = Syntax.pattern("a Debian package name", "[a-z0-9][a-z0-9+.-]{1,63}");
+    private static final Syntax<String> SERVICE = Syntax.oneOf("a storage service", List.of("database", "broker", "objects"));
+    private static final Syntax<String> DIRECTORY = Syntax.pattern("an absolute directory", "(/[A-Za-z0-9._-]+)+");
+    private static final Syntax<Integer> DAYS = Syntax.integer("a number of days", 1, 3650);
+
+    /**
+     * playbooks/install.yml, read through the same validating reader as the site file: a problem is
+     * named by file:line:column and field, and a phase may name only roles of roles.yml.
+     */
+    public static InstallPlaybook load() {
+        return read(YamlDoc.parse(PlaybookFiles.label("install.yml"), PlaybookFiles.read("install.yml"), "a playbook"), Playbooks.load(),
+                problems -> PlaybookFiles.problem((PlaybookFiles.overridden() ? "the playbooks in $" + PlaybookFiles.OVERRIDE
+                        : "the playbooks of this build") + " are broken:\n" + problems, null));
     }
 
-    @SuppressWarnings("unchecked")
-    public static InstallPlaybook load() {
-        try {
-            Map<String, Object> doc = (Map<String, Object>) BoundedYaml.load(PlaybookFiles.read("install.yml"),
-                    BoundedYaml.settings(PlaybookFiles.label("install.yml").toString(), new JsonSchema()).build());
-            List<PhaseSpec> phases = ((List<Map<String, Object>>) doc.get("phases")).stream()
-                    .map(p -> new PhaseSpec((String) p.get("name"), (String) p.get("title"), (List<String>) p.get("roles"))).toList();
-            return new InstallPlaybook(phases, (Map<String, List<String>>) doc.get("packages"),
-                    (Map<String, List<String>>) doc.getOrDefault("services", Map.of()),
-                    backups((Map<String, Object>) doc.get("backups")));
-        } catch (PlaybookFiles.Broken e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw PlaybookFiles.problem(PlaybookFiles.label("install.yml") + " is not what oth expects: " + e.getMessage(), e);
+    /** An install.yml against the roles of {@code network}; {@code broken} makes the exception that lists the problems. */
+    static InstallPlaybook read(YamlDoc doc, Playbooks network, Function<String, RuntimeException> broken) {
+        Syntax<String> role = Syntax.oneOf("a role", network.roles().keySet());
+        Optional<FieldMap> top = doc.root().flatMap(root -> root.mapping(List.of("phases", "packages", "services", "backups")));
+        Optional<List<PhaseSpec>> phases = top.flatMap(t -> t.require("phases", "a list of phases")).flatMap(f -> f.listOf(item ->
+                item.mapping(List.of("name", "title", "roles")).flatMap(phase -> {
+                    Optional<String> name = phase.require("name", PHASE);
+                    Optional<String> title = phase.require("title", TEXT);
+                    Optional<List<String>> roles = phase.require("roles", "a list of roles").flatMap(r -> r.listOf(x -> x.read(role)));
+                    return name.isEmpty() || title.isEmpty() || roles.isEmpty() ? Optional.empty()
+                            : Optional.of(new PhaseSpec(name.get(), title.get(), roles.get()));
+                })));
+        Optional<Map<String, List<String>>> packages = top.flatMap(t -> t.require("packages", "a mapping of roles to packages"))
+                .flatMap(f -> packageLists(f, role));
+        Optional<Map<String, List<String>>> services = top.flatMap(t -> t.get("services")).map(f -> packageLists(f, SERVICE))
+                .orElse(Optional.of(Map.of()));
+        Optional<Backups> backups = top.flatMap(t -> t.require("backups", "a mapping with dir and retention_days"))
+                .flatMap(f -> f.mapping(List.of("dir", "retention_days"))).flatMap(b -> {
+                    Optional<String> dir = b.require("dir", DIRECTORY);
+                    Optional<Integer> days = b.require("retention_days", DAYS);
+                    return dir.isEmpty() || days.isEmpty() ? Optional.empty() : Optional.of(new Backups(dir.get(), days.get()));
+                });
+        if (doc.hasProblems() || phases.isEmpty() || packages.isEmpty() || services.isEmpty() || backups.isEmpty()) {
+            throw broken.apply(doc.problems().stream().map(Problem::toString).collect(Collectors.joining("\n")));
         }
+        return new InstallPlaybook(phases.get(), packages.get(), services.get(), backups.get());
+    }
+
+    /** {@code key: [package, ...]} for each key in {@code keys}. */
+    private static Optional<Map<String, List<String>>> packageLists(Field field, Syntax<String> keys) {
+        return field.mapping().flatMap(map -> {
+            Map<String, List<String>> lists = new LinkedHashMap<>();
+            boolean ok = true;
+            for (Map.Entry<String, Field> entry : map.entries().entrySet()) {
+                Optional<String> key = keys.parse(entry.getKey());
+                if (key.isEmpty()) {
+                    entry.getValue().problem("\"" + entry.getKey() + "\" is not " + keys.noun() + " (expected " + keys.expected() + ")");
+                    ok = false;
+                    continue;
+                }
+                Optional<List<String>> list = entry.getValue().listOf(item -> item.read(PACKAGE));
+                list.ifPresent(l -> lists.put(key.get(), l));
+                ok &= list.isPresent();
+            }
+            return ok ? Optional.of(lists) : Optional.empty();
+        });
     }
 }

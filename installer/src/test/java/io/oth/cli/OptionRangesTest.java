@@ -32,6 +32,10 @@ class OptionRangesTest {
             upgrade --lock-wait=soon             | Invalid value for option '--lock-wait': "soon" is not a length of time
             certs rotate --service=nginx         | Invalid value for option '--service' (SERVICE): 'nginx' is not a service with a certificate (expected one of mariadb, minio, rabbitmq)
             certs rotate --service=minio,x       | Invalid value for option '--service' (SERVICE): 'x' is not a service with a certificate (expected one of mariadb, minio, rabbitmq)
+            doctor --only=dns,nope               | Invalid value for option '--only' (CATEGORY): 'nope' is not a category of checks (expected one of
+            doctor --resolver=dns.example        | Invalid value for option '--resolver': expected an IP address with an optional :PORT (e.g. 192.0.2.53 or [2001:db8::53]:53), got dns.example
+            doctor --resolver=192.0.2.53:70000   | Invalid value for option '--resolver': expected an IP address with an optional :PORT
+            doctor --resolver=::ffff:192.0.2.1   | Invalid value for option '--resolver': expected an IP address
             """)
     void isAUsageErrorNamingTheOptionAndItsRange(String args, String message) {
         Run run = Run.oth(args.split(" "));
@@ -50,6 +54,8 @@ class OptionRangesTest {
             install --lock-wait=2h
             certs rotate --service=mariadb,minio,rabbitmq
             support open --check --key k
+            doctor --only=reach,dns,ports --resolver=[2001:db8::53]:5353
+            doctor --resolver=192.0.2.53
             """)
     void theEndsOfEachRangeAreAccepted(String args) {
         Run run = Run.oth((args + " --site /nonexistent/site.yml").split(" "));
