@@ -23,7 +23,9 @@ import java.util.Set;
 
 /**
  * MariaDB's accounts as the site wants them: the application's database, one least-privilege user
- * per app node address that must use TLS, no anonymous users, no remote root, no test database.
+ * per app node address that must use TLS, no anonymous users, no remote root, no test database,
+ * and {@code require_secure_transport} on in the running server (oth's configuration sets it; a
+ * {@code SET GLOBAL} behind oth's back would otherwise last until the next restart).
  * Read from the server first; only the statements that are needed are run, as root over the unix
  * socket, with the SQL (and so the password) on stdin.
  */
@@ -41,7 +43,8 @@ public record DatabaseAccessOp(String database, String user, Secret password, Li
     public List<Probe> probes() {
         return List.of(new Probe(KEY, "mariadb -N -B -e \"SELECT 'user', User, Host, authentication_string, ssl_type FROM mysql.user;"
                 + " SELECT 'schema', SCHEMA_NAME, '', '', '' FROM information_schema.SCHEMATA;"
-                + " SELECT 'grant', User, Host, Db, '' FROM mysql.db\""));
+                + " SELECT 'grant', User, Host, Db, '' FROM mysql.db;"
+                + " SELECT 'global', 'require_secure_transport', @@GLOBAL.require_secure_transport, '', ''\""));
     }
 
     @Override
@@ -87,6 +90,9 @@ public record DatabaseAccessOp(String database, String user, Secret password, Li
                 add(statements, shown, "GRANT " + PRIVILEGES + " ON " + ident(database) + ".* TO " + account(user, host));
             }
         }
+        if (rows.stream().anyMatch(r -> r[0].equals("global") && r[1].equals("require_secure_transport") && !r[2].equals("1"))) {
+            add(statements, shown, "SET GLOBAL require_secure_transport = ON");
+        }
         if (statements.isEmpty()) {
             return Optional.empty();
         }
@@ -102,7 +108,8 @@ public record DatabaseAccessOp(String database, String user, Secret password, Li
 
     @Override
     public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
-        return "the database, a TLS-only account per app node, no anonymous users, no remote root and no test database: already as wanted";
+        return "the database, a TLS-only account per app node, no anonymous users, no remote root, no test database and require_secure_transport ON:"
+                + " already as wanted";
     }
 
     /** MariaDB's mysql_native_password hash: "*" and the hex of SHA1(SHA1(password)). */

@@ -380,7 +380,9 @@ class DoctorIT {
             assertLine(run, "✗ posture\\.database\\s+require_secure_transport\\s+OFF at runtime");
             assertLine(run, "✗ posture\\.broker\\s+RabbitMQ accounts\\s+drifted: oth install plans broker accounts: delete user guest");
             Run check = Run.oth("install", "--check", "--site", lab.site().toString());
-            assertTrue(check.out().contains("database accounts: 1 statement(s)"), check::toString);
+            assertTrue(check.out().contains("database accounts: 2 statement(s)"), check::toString);
+            assertTrue(check.out().contains("SET GLOBAL require_secure_transport = ON"),
+                    () -> "install --check plans what doctor found, the runtime setting too\n" + check);
             assertTrue(check.out().contains("broker accounts: delete user guest"), check::toString);
         } finally {
             lab.exec("storage", "mariadb", "-e", "SET GLOBAL require_secure_transport = ON");
