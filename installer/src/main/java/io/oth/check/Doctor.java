@@ -79,7 +79,7 @@ public final class Doctor {
         Map<String, CheckInfo> byId = new LinkedHashMap<>();
         Stream.of(ReachCheck.checks(), ResolverCheck.checks(), DnsCheck.checks(playbooks), PortMatrixCheck.checks(playbooks),
                         OperatorChecks.checks(), ForwardChecks.checks(), OutboundCheck.checks(playbooks), InternalCertificatesCheck.checks(),
-                        PostureCheck.checks(playbooks), SecurityCheck.checks())
+                        PostureCheck.checks(playbooks), SecurityCheck.checks(), SecretFilesCheck.checks())
                 .flatMap(List::stream)
                 .forEach(c -> byId.merge(c.id(), c, (a, b) -> new CheckInfo(a.id(), a.verifies(),
                         Stream.concat(a.from().stream(), b.from().stream()).distinct().toList())));
@@ -226,6 +226,7 @@ public final class Doctor {
         if (only.contains("posture")) {
             checks.add(new PostureCheck(site, context.playbooks(), context.clock()));
             checks.add(new SecurityCheck(site, () -> secrets));
+            checks.add(new SecretFilesCheck(site));
         }
         if (only.contains("certs")) {
             checks.add(new InternalCertificatesCheck(site, ca::join, context.clock()));

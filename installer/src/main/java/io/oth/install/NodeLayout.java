@@ -1,5 +1,10 @@
 package io.oth.install;
 
+import io.oth.site.Node;
+import io.oth.site.Role;
+import io.oth.site.Site;
+
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,7 +44,43 @@ public final class NodeLayout {
             "rabbitmq", RABBITMQ_TLS + "server.pem",
             "minio", MINIO_CERTS + "public.crt");
 
+    /** A file that holds a secret on a node: install writes it so, doctor checks it is still so. */
+    public record SecretFile(String path, String owner, String mode) {
+    }
+
+    /** The application's passwords for the storage services, one file each under {@link #APP_SECRETS}. */
+    public static final String APP_DATABASE_PASSWORD = "database.password";
+    public static final String APP_BROKER_PASSWORD = "broker.password";
+    public static final String APP_OBJECTS_SECRET = "objects.secret";
+    public static final List<String> APP_SECRET_NAMES = List.of(APP_DATABASE_PASSWORD, APP_BROKER_PASSWORD, APP_OBJECTS_SECRET);
+    public static final String MINIO_ENVIRONMENT = "/etc/default/minio";
+
     private NodeLayout() {
+    }
+
+    /** A secret the application alone reads. */
+    public static SecretFile appSecret(String name) {
+        return new SecretFile(APP_SECRETS + name, APP_USER + ":" + APP_USER, "0600");
+    }
+
+    /** The customer's certificate bundle with its private key, as haproxy serves it. */
+    public static SecretFile haproxyCertificate(String fqdn) {
+        return new SecretFile("/etc/haproxy/certs/" + fqdn + ".pem", "root:root", "0600");
+    }
+
+    /** MinIO's environment file, which holds its root credentials. */
+    public static SecretFile minioEnvironment() {
+        return new SecretFile(MINIO_ENVIRONMENT, "root:root", "0600");
+    }
+
+    /** The secret files install writes on {@code node}: what doctor's posture.secrets checks. */
+    public static List<SecretFile> secretFiles(Site site, Node node) {
+        return switch (node.role()) {
+            case Role.LB -> List.of(haproxyCertificate(site.fqdn()));
+            case Role.APP -> APP_SECRET_NAMES.stream().map(NodeLayout::appSecret).toList();
+            case Role.STORAGE -> site.storage().objects().isLocal() ? List.of(minioEnvironment()) : List.of();
+            default -> List.of();
+        };
     }
 
     /** Where a release bundle is kept on an app node. */

@@ -395,6 +395,25 @@ class DoctorIT {
         assertLine(green, "✓ posture\\.broker\\s+RabbitMQ accounts\\s+as oth install sets them");
     }
 
+    @Test
+    @Order(14)
+    void aSecretFileMadeReadableIsAFindingAndInstallCheckPlansItsRepair() {
+        lab.exec("app1", "chmod", "0644", "/etc/oth-app/secrets/database.password");
+        try {
+            Run run = doctor("--only", "posture", "--node", "app1");
+            assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+            assertLine(run, "✗ posture\\.secrets\\s+/etc/oth-app/secrets/database\\.password\\s+\"oth-app:oth-app 644\", not oth-app:oth-app 0600");
+            Run check = Run.oth("install", "--check", "--site", lab.site().toString());
+            assertTrue(check.out().contains("fix owner/mode of /etc/oth-app/secrets/database.password (0600 oth-app:oth-app)"), check::toString);
+        } finally {
+            Run repaired = Run.oth("install", "--site", lab.site().toString());
+            assertEquals(0, repaired.code(), repaired::toString);
+        }
+        Run green = doctor("--only", "posture", "--node", "app1");
+        assertEquals(0, green.code(), green::toString);
+        assertLine(green, "✓ posture\\.secrets\\s+/etc/oth-app/secrets/database\\.password\\s+oth-app:oth-app 0600");
+    }
+
     private static String base64(String text) {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }

@@ -42,6 +42,9 @@ class DoctorRunTest {
     /** The answers of a healthy lab node. */
     private Function<String, Probe.Answer> healthy() {
         return key -> {
+            if (key.startsWith("posture.secrets:")) {
+                return new Probe.Answer(0, key.contains("/etc/oth-app/") ? "oth-app:oth-app 600" : "root:root 600");
+            }
             if (key.startsWith("dns.node:")) {
                 return new Probe.Answer(0, site.node(key.substring("dns.node:".length())).orElseThrow().address() + " STREAM");
             }

@@ -29,7 +29,6 @@ import java.util.Set;
 
 import static io.oth.install.NodeLayout.APP_CONFIG;
 import static io.oth.install.NodeLayout.APP_CURRENT;
-import static io.oth.install.NodeLayout.APP_SECRETS;
 import static io.oth.install.NodeLayout.APP_SERVICE;
 import static io.oth.install.NodeLayout.APP_SITE_CA;
 import static io.oth.install.NodeLayout.APP_USER;
@@ -61,11 +60,11 @@ public final class Application extends InstallPhase {
                 FileOp.text(APP_CONFIG + "app.properties", appProperties(t), "root:" + APP_USER, "0640").notifying(APP_SERVICE),
                 FileOp.text(APP_SITE_CA, inputs.ca().rootPem(), "root:root", "0644").notifying(APP_SERVICE)));
         Storage storage = t.site().storage();
-        ops.add(secret("database.password", storage.database().isLocal() ? inputs.secret(AppAccounts.DATABASE_SECRET)
+        ops.add(secret(NodeLayout.APP_DATABASE_PASSWORD, storage.database().isLocal() ? inputs.secret(AppAccounts.DATABASE_SECRET)
                 : inputs.external(ExternalSecret.DATABASE_PASSWORD)));
-        ops.add(secret("broker.password", storage.broker().isLocal() ? inputs.secret(AppAccounts.BROKER_SECRET)
+        ops.add(secret(NodeLayout.APP_BROKER_PASSWORD, storage.broker().isLocal() ? inputs.secret(AppAccounts.BROKER_SECRET)
                 : inputs.external(ExternalSecret.BROKER_PASSWORD)));
-        ops.add(secret("objects.secret", storage.objects().isLocal() ? inputs.secret(AppAccounts.OBJECTS_SECRET)
+        ops.add(secret(NodeLayout.APP_OBJECTS_SECRET, storage.objects().isLocal() ? inputs.secret(AppAccounts.OBJECTS_SECRET)
                 : inputs.external(ExternalSecret.OBJECTS_SECRET_KEY)));
         ops.addAll(List.of(
                 FileOp.text("/etc/init.d/oth-app", Templates.render("oth-app/oth-app.init.peb", vars), "root:root", "0755").notifying(APP_SERVICE),
@@ -77,7 +76,8 @@ public final class Application extends InstallPhase {
 
     /** A file under {@link NodeLayout#APP_SECRETS} that only the application reads. */
     private static Operation secret(String name, Secret value) {
-        return FileOp.text(APP_SECRETS + name, value.reveal(), APP_USER + ":" + APP_USER, "0600").secret().notifying(APP_SERVICE);
+        NodeLayout.SecretFile file = NodeLayout.appSecret(name);
+        return FileOp.text(file.path(), value.reveal(), file.owner(), file.mode()).secret().notifying(APP_SERVICE);
     }
 
     /** The application's settings: where the database and the broker are, and which CA it trusts for them. */

@@ -1,5 +1,6 @@
 package io.oth.install.phase;
 
+import io.oth.install.NodeLayout;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
 import io.oth.site.ServicePorts;
@@ -27,14 +28,15 @@ public final class LoadBalancer extends InstallPhase {
     @Override
     public List<Operation> operations(Target t) {
         Site site = t.site();
-        String certificate = "/etc/haproxy/certs/" + site.fqdn() + ".pem";
+        NodeLayout.SecretFile pem = NodeLayout.haproxyCertificate(site.fqdn());
+        String certificate = pem.path();
         List<Map<String, Object>> servers = site.nodesWithRole(Roles.APP).stream()
                 .map(n -> Map.<String, Object>of("name", n.name(), "address", n.address(), "port", ports.traefik())).toList();
         String config = Templates.render("haproxy/haproxy.cfg.peb", Map.of("site", site.name(), "fqdn", site.fqdn(),
                 "certificate", certificate, "health_path", inputs.release().health(), "app_servers", servers,
                 "http_port", ports.http(), "https_port", ports.https()));
         return List.of(
-                FileOp.binary(certificate, inputs.certificatePem(), "root:root", "0600").secret().notifying("haproxy"),
+                FileOp.binary(certificate, inputs.certificatePem(), pem.owner(), pem.mode()).secret().notifying("haproxy"),
                 FileOp.text("/etc/haproxy/haproxy.cfg", config, "root:root", "0644").checkedWith("haproxy -c -q -f \"$1\"").notifying("haproxy"),
                 new ServiceOp("haproxy", t.facts().init(), false));
     }

@@ -55,7 +55,7 @@ public final class Objects extends LocalServicePhase {
                 new ServiceCertOp(inputs.ca(), ServerIdentity.of("minio", t), new ServiceCertOp.Files(MINIO_CERTS + "private.key",
                         MINIO_CERTS + "public.crt", MINIO_CERTS + "CAs/ca.pem", MINIO_USER + ":" + MINIO_USER), ServiceCertOp.Layout.CHAIN_AND_ROOT,
                         inputs.rotate().contains("minio"), Set.of("minio"), inputs.clock()),
-                FileOp.text("/etc/default/minio", environment, "root:root", "0600").secret().notifying("minio"),
+                FileOp.text(NodeLayout.minioEnvironment().path(), environment, NodeLayout.minioEnvironment().owner(), NodeLayout.minioEnvironment().mode()).secret().notifying("minio"),
                 FileOp.text("/etc/init.d/minio", Templates.render("minio/minio.init.peb", vars), "root:root", "0755").notifying("minio"),
                 FileOp.text("/etc/systemd/system/minio.service", Templates.render("minio/minio.service.peb", vars), "root:root", "0644")
                         .notifying("minio"),
