@@ -1,12 +1,12 @@
 package io.oth.cli;
 
-import io.oth.check.CheckInfo;
 import io.oth.check.Doctor;
 import io.oth.check.Finding;
 import io.oth.check.NameLookup;
 import io.oth.check.Verdict;
 import io.oth.report.DoctorHtml;
 import io.oth.report.DoctorJson;
+import io.oth.report.DoctorText;
 import io.oth.report.ReportFile;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,7 +76,7 @@ final class DoctorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (listChecks) {
-            listChecks(out, Playbooks.load());
+            DoctorText.checks(out, Doctor.catalogue(Playbooks.load()));
             return ExitCode.OK.code();
         }
         Set<String> categories = only == null ? Set.of() : only;
@@ -101,7 +100,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (json) {
             out.println(DoctorJson.render(site.get().name(), site.get().fqdn(), started, seconds, findings));
         } else {
-            print(out, findings, counts, seconds);
+            DoctorText.findings(out, findings, counts, seconds);
         }
         if (html != null) {
             try {
@@ -119,31 +118,5 @@ final class DoctorCommand implements Callable<Integer> {
 
     private NameLookup lookup() {
         return resolver == null ? NameLookup.system() : NameLookup.at(resolver, java.time.Duration.ofSeconds(probeSeconds));
-    }
-
-    /** One line per check: id, where it is seen from, what it verifies. */
-    static void listChecks(PrintWriter out, Playbooks playbooks) {
-        List<CheckInfo> checks = Doctor.catalogue(playbooks);
-        for (CheckInfo c : checks) {
-            out.printf("%-24s %-28s %s%n", c.id(), "from " + String.join(", ", c.from()), c.verifies());
-        }
-        out.println(checks.size() + " checks; --only selects them by the part of the id before the dot");
-    }
-
-    private static void print(PrintWriter out, List<Finding> findings, Map<Verdict, Integer> counts, double seconds) {
-        Map<String, List<Finding>> byVantage = new LinkedHashMap<>();
-        findings.forEach(f -> byVantage.computeIfAbsent(f.vantage(), k -> new java.util.ArrayList<>()).add(f));
-        byVantage.forEach((vantage, list) -> {
-            out.println("from " + vantage + ":");
-            for (Finding f : list) {
-                out.printf("  %s %-22s %-28s %s%n", f.verdict().mark(), f.id(), f.target(), f.cause());
-                if (!f.hint().isEmpty() && (f.verdict() == Verdict.FAIL || f.verdict() == Verdict.WARN || f.verdict() == Verdict.WAIVED)) {
-                    out.printf("      hint: %s%n", f.hint());
-                }
-            }
-        });
-        out.printf("doctor: %d ok, %d warnings, %d failures, %d waived, %d skipped in %.1f s%n", counts.getOrDefault(Verdict.OK, 0),
-                counts.getOrDefault(Verdict.WARN, 0), counts.getOrDefault(Verdict.FAIL, 0), counts.getOrDefault(Verdict.WAIVED, 0),
-                counts.getOrDefault(Verdict.SKIP, 0), seconds);
     }
 }
