@@ -414,6 +414,24 @@ class DoctorIT {
         assertLine(green, "✓ posture\\.secrets\\s+/etc/oth-app/secrets/database\\.password\\s+oth-app:oth-app 0600");
     }
 
+    @Test
+    @Order(15)
+    void anAnonymousDatabaseUserIsDriftAndInstallCheckPlansItsRemoval() {
+        lab.exec("storage", "mariadb", "-e", "CREATE USER ''@'localhost'");
+        try {
+            Run run = doctor("--only", "posture", "--node", "storage");
+            assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
+            assertLine(run, "✗ posture\\.database\\s+MariaDB accounts\\s+drifted: oth install would run DROP USER ''@'localhost';");
+            Run check = Run.oth("install", "--check", "--site", lab.site().toString());
+            assertTrue(check.out().contains("DROP USER ''@'localhost'"), check::toString);
+        } finally {
+            Run repaired = Run.oth("install", "--site", lab.site().toString());
+            assertEquals(0, repaired.code(), repaired::toString);
+        }
+        Run green = doctor("--only", "posture", "--node", "storage");
+        assertEquals(0, green.code(), green::toString);
+    }
+
     private static String base64(String text) {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
