@@ -6,12 +6,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -115,6 +117,13 @@ public record Playbooks(Map<String, Role> roles, Map<String, Feature> features, 
             Role.PublicAddress publicAddress = role.optional("public_address", PUBLIC_ADDRESS).orElse(Role.PublicAddress.FORBIDDEN);
             Optional<List<Role.Inbound>> inbound = role.require("inbound", "a list of ports").flatMap(f -> f.listOf(rule -> inbound(rule, source)));
             if (description.isEmpty() || count.isEmpty() || inbound.isEmpty()) {
+                return Optional.empty();
+            }
+            // A name is how a service's configuration finds its port: two rules with one name would make that a guess.
+            Set<String> named = new HashSet<>();
+            Optional<String> twice = inbound.get().stream().flatMap(in -> in.name().stream()).filter(n -> !named.add(n)).findFirst();
+            if (twice.isPresent()) {
+                role.get("inbound").ifPresent(f -> f.problem("two rules are named " + twice.get() + " (a name picks one port for a service's configuration)"));
                 return Optional.empty();
             }
             return Optional.of(new Role(name, description.get(), count.get(), publicAddress, inbound.get()));

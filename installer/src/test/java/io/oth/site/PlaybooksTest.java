@@ -69,4 +69,14 @@ class PlaybooksTest {
         PlaybookFiles.Broken broken = assertThrows(PlaybookFiles.Broken.class, () -> Playbooks.read(dir));
         assertTrue(broken.getMessage().endsWith("roles.yml: no role lb (oth configures that role's nodes itself)"), broken.getMessage());
     }
+
+    @Test
+    void twoRulesOfARoleWithOneNameAreBroken(@TempDir Path dir) throws Exception {
+        for (String file : List.of("roles.yml", "outbound.yml", "support.yml", "install.yml")) {
+            Files.writeString(dir.resolve(file), PlaybookFiles.read(file));
+        }
+        Files.writeString(dir.resolve("roles.yml"), PlaybookFiles.read("roles.yml").replace("name: amqp,", "name: amqps,"));
+        PlaybookFiles.Broken broken = assertThrows(PlaybookFiles.Broken.class, () -> Playbooks.read(dir));
+        assertTrue(broken.getMessage().matches("(?s).*roles\\.yml:\\d+:\\d+: roles\\.storage\\.inbound: two rules are named amqps .*"), broken.getMessage());
+    }
 }
