@@ -5,6 +5,7 @@ import io.oth.input.Durations;
 import io.oth.firewall.FirewallOp;
 import io.oth.firewall.FirewallRules;
 import io.oth.concurrent.Parallel;
+import io.oth.phase.Rollback;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
@@ -25,7 +26,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,8 +53,7 @@ public final class SupportAccess {
     static final String KEYS = HOME + "/.ssh/authorized_keys";
     static final String SUDOERS = "/etc/sudoers.d/" + USER;
     static final String STATE = "/var/lib/oth/support";
-    /** Re-adds the support addresses for what is left of the grant; run by {@code open} and after each firewall reload. */
-    /** The firewall runs it after every reload; it lives beside the grant's other files. */
+    /** Re-adds the support addresses for what is left of the grant; run by {@code open} and by the firewall after each reload. */
     static final String REOPEN = FirewallOp.SUPPORT_REOPEN;
     static final String CLOSE = STATE + "/close";
     static final String GRANT = STATE + "/grant";
@@ -157,48 +159,80 @@ public final class SupportAccess {
         Instant until = now.plus(grant.length());
         String id = HexFormat.of().formatHex(random());
         List<String> entryAddresses = site.nodes().stream().filter(n -> isEntry(n, playbooks)).map(Node::address).toList();
+        Rollback rollback = new Rollback();
+        Map<String, Closing> closings = new ConcurrentHashMap<>();
         List<NodeOutcome> outcomes = Parallel.map(fleet.reaches(), concurrency, reach -> {
             Node node = reach.node();
+            Host host = reach.host().orElseThrow();
+            // Pushed before the grant: a node that fails halfway (keys written, firewall not yet) is closed too.
+            Closing closing = new Closing(host);
+            closings.put(closing.what(), closing);
+            rollback.push(closing.what(), closing);
             try {
                 boolean entry = isEntry(node, playbooks);
                 List<String> others = site.nodes().stream().filter(n -> !n.name().equals(node.name()))
                         .map(n -> Addresses.hostPort(n.address(), playbooks.roles().get(n.role()).port("ssh"))).toList();
                 String options = entry ? entryOptions(grant.addresses(), others, until) : innerOptions(entryAddresses, until);
-                return NodeOutcome.done(node.name(), openOn(reach.host().orElseThrow(), entry, options, grant, id, until, now));
+                return NodeOutcome.done(node.name(), openOn(host, entry, options, grant, id, until, now));
             } catch (RemoteException e) {
                 return NodeOutcome.failed(node.name(), e);
             }
         });
         if (outcomes.stream().allMatch(NodeOutcome::ok)) {
+            rollback.commit();
             return outcomes;
         }
-        List<NodeOutcome> closed = close(fleet, concurrency, "the grant failed on a node");
         List<NodeOutcome> result = new ArrayList<>(outcomes.stream().filter(o -> !o.ok()).toList());
-        closed.forEach(c -> result.add(c.ok() ? NodeOutcome.done(c.node(), "rolled back: " + c.said()) : c));
+        rollback.unwind().forEach(undone -> result.add(closings.get(undone.what()).outcome));
         return result;
+    }
+
+    /** The undo of a grant on one node: closes it, and keeps what the node said for the person. */
+    private static final class Closing implements Rollback.Undo {
+        private final Host host;
+        private volatile NodeOutcome outcome;
+
+        Closing(Host host) {
+            this.host = host;
+        }
+
+        String what() {
+            return "close the grant on " + host.name();
+        }
+
+        @Override
+        public void undo() throws RemoteException {
+            try {
+                outcome = NodeOutcome.done(host.name(), "rolled back: " + closeOn(host, "the grant failed on a node"));
+            } catch (RemoteException e) {
+                outcome = NodeOutcome.failed(host.name(), e);
+                throw e;
+            }
+        }
     }
 
     /** Ends the grant on every reached node now: keys, sudo rule, firewall set elements, sessions. */
     public static List<NodeOutcome> close(Fleet fleet, int concurrency) {
-        return close(fleet, concurrency, "oth support close");
-    }
-
-    private static List<NodeOutcome> close(Fleet fleet, int concurrency, String why) {
         return Parallel.map(fleet.reaches(), concurrency, reach -> {
             if (reach.host().isEmpty()) {
                 return NodeOutcome.failed(reach);
             }
             Host host = reach.host().get();
             try {
-                CommandResult r = host.run(Command.shell(closeScript(Command.quote(why))), STEP_TIMEOUT);
-                if (!r.ok()) {
-                    throw new RemoteException(host.name(), Failure.COMMAND_FAILED, "closing support access: " + r.diagnostic());
-                }
-                return NodeOutcome.done(host.name(), r.stdout().strip());
+                return NodeOutcome.done(host.name(), closeOn(host, "oth support close"));
             } catch (RemoteException e) {
                 return NodeOutcome.failed(host.name(), e);
             }
         });
+    }
+
+    /** Ends the grant on {@code host} now; what the node says it ended. */
+    private static String closeOn(Host host, String why) throws RemoteException {
+        CommandResult r = host.run(Command.shell(closeScript(Command.quote(why))), STEP_TIMEOUT);
+        if (!r.ok()) {
+            throw new RemoteException(host.name(), Failure.COMMAND_FAILED, "closing support access: " + r.diagnostic());
+        }
+        return r.stdout().strip();
     }
 
     /** What every reached node has now. */

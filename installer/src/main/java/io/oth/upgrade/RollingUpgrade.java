@@ -5,6 +5,7 @@ import io.oth.install.NodeLayout;
 import io.oth.install.ReleaseBundle;
 import io.oth.op.InitSystem;
 import io.oth.op.UnpackOp;
+import io.oth.phase.Rollback;
 import io.oth.concurrent.Parallel;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
@@ -222,31 +223,44 @@ public final class RollingUpgrade {
 
     /**
      * Switches the nodes to {@code target} (a release directory) one at a time. On a failure the node
-     * and those already switched go back to what they ran, and the exception says so.
+     * and those already switched go back to what they ran, newest first, and the exception says so.
      */
     public void roll(Host lb, List<AppNode> nodes, String target, String healthPath) throws UpgradeException {
         String version = target.substring(target.lastIndexOf('/') + 1);
-        List<AppNode> done = new ArrayList<>();
+        Rollback rollback = new Rollback();
         for (AppNode n : nodes) {
             if (n.running().equals(target)) {
                 log.accept(n.node().name() + ": already runs " + version);
                 continue;
             }
+            // Pushed before the move: a node that fails halfway (drained, or switched and not healthy) goes back first.
+            rollback.push(n.node().name() + " runs " + n.version() + " again", () -> moveBack(lb, n, healthPath));
             Optional<String> problem = move(lb, n, target, healthPath, version, Optional.of(n.running()));
-            if (problem.isEmpty()) {
-                done.add(n);
-                continue;
+            if (problem.isPresent()) {
+                log.accept(n.node().name() + ": " + problem.get() + "; going back to " + n.version());
+                List<String> back = rollback.unwind().stream().map(RollingUpgrade::said).toList();
+                throw new UpgradeException(n.node().name() + ": " + problem.get() + ". Rolled back: " + String.join("; ", back), Failure.COMMAND_FAILED);
             }
-            log.accept(n.node().name() + ": " + problem.get() + "; going back to " + n.version());
-            List<String> back = new ArrayList<>();
-            List<AppNode> undo = new ArrayList<>(done);
-            undo.add(0, n);
-            for (AppNode u : undo) {
-                Optional<String> undone = move(lb, u, u.running(), healthPath, u.version(), u.previous());
-                back.add(u.node().name() + (undone.isEmpty() ? " runs " + u.version() + " again" : " did NOT come back: " + undone.get()));
-            }
-            throw new UpgradeException(n.node().name() + ": " + problem.get() + ". Rolled back: " + String.join("; ", back), Failure.COMMAND_FAILED);
         }
+        rollback.commit();
+    }
+
+    /** Puts {@code n} back on the release it ran, as it was recorded before. */
+    private void moveBack(Host lb, AppNode n, String healthPath) throws RemoteException {
+        Optional<String> problem = move(lb, n, n.running(), healthPath, n.version(), n.previous());
+        if (problem.isPresent()) {
+            throw new RemoteException(n.node().name(), Failure.COMMAND_FAILED, problem.get());
+        }
+    }
+
+    /**
+     * {@code app1 runs 1.4 again}, or {@code app1 did NOT come back: why}; {@code why} without the
+     * node and failure kind {@link #moveBack} put before it, which the sentence says already.
+     */
+    private static String said(Rollback.Outcome o) {
+        String node = o.what().substring(0, o.what().indexOf(' '));
+        String prefix = node + ": " + Failure.COMMAND_FAILED.summary() + ": ";
+        return o.failure().map(f -> node + " did NOT come back: " + (f.startsWith(prefix) ? f.substring(prefix.length()) : f)).orElse(o.what());
     }
 
     /**

@@ -1,5 +1,12 @@
 package io.oth.support;
 
+import io.oth.remote.CommandResult;
+import io.oth.remote.RecordingFleet;
+import io.oth.remote.RecordingHost;
+import io.oth.site.Playbooks;
+import io.oth.site.Site;
+import io.oth.site.SiteFixtures;
+import io.oth.site.SiteLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,5 +79,49 @@ class SupportAccessTest {
         SupportAccess.NodeStatus firewallOnly = SupportAccess.parseStatus("lb", true, "grant=\nkeys=0\nsessions=0\n"
                 + "elements = { 52.30.207.215 timeout 10m expires 9m58s }\n");
         assertEquals("left over", firewallOnly.state(now));
+    }
+
+    /** The start of the script that ends a grant, as {@code close} and a rollback run it. */
+    private static final String CLOSE_SCRIPT = "had=$(";
+
+    /** Opens a grant on the four nodes of the full site, one node at a time (site order: lb, app1, app2, storage), app2 failing. */
+    private List<SupportAccess.NodeOutcome> openFailingOnApp2(RecordingFleet fleet) throws Exception {
+        Site site = SiteLoader.load(SiteFixtures.stage("good/full.yml", dir));
+        Path key = Files.writeString(dir.resolve("support.pub"), SupportKeysTest.ED25519 + "\n");
+        SupportAccess.Grant grant = new SupportAccess.Grant(Duration.ofHours(1), site.supportAddresses(), SupportKeys.read(key), "alice", "");
+        fleet.host("lb").when(CLOSE_SCRIPT, new CommandResult(0, "closed: removed 1 key(s), 1 firewall address(es), ended 0 session process(es)\n", ""));
+        fleet.host("app2").failWhen("setsid -f", "read-only file system");
+        return SupportAccess.open(site, Playbooks.load(), fleet, grant, UNTIL.minusSeconds(3600), 1);
+    }
+
+    private static boolean closed(RecordingHost host) {
+        return host.commands().stream().anyMatch(c -> c.contains(CLOSE_SCRIPT) && c.contains("'the grant failed on a node'"));
+    }
+
+    @Test
+    void aGrantThatFailsOnOneNodeIsClosedAgainOnEveryNodeNewestFirst() throws Exception {
+        RecordingFleet fleet = new RecordingFleet(SiteLoader.load(SiteFixtures.stage("good/full.yml", dir)));
+        List<SupportAccess.NodeOutcome> outcomes = openFailingOnApp2(fleet);
+        assertEquals(List.of("app2", "storage", "app2", "app1", "lb"), outcomes.stream().map(SupportAccess.NodeOutcome::node).toList(),
+                "the failure, then each node closed, the last opened first");
+        assertEquals("app2: remote operation failed: opening support access: read-only file system", outcomes.get(0).said());
+        assertFalse(outcomes.get(0).ok());
+        assertEquals("rolled back: closed: removed 1 key(s), 1 firewall address(es), ended 0 session process(es)", outcomes.get(4).said());
+        assertTrue(outcomes.subList(1, 5).stream().allMatch(SupportAccess.NodeOutcome::ok), outcomes::toString);
+        for (String node : List.of("lb", "app1", "app2", "storage")) {
+            assertTrue(closed(fleet.host(node)), () -> node + " is closed again: " + fleet.host(node).commands());
+        }
+    }
+
+    @Test
+    void aNodeThatCannotBeClosedAgainIsSaidAndTheOthersAreStillClosed() throws Exception {
+        RecordingFleet fleet = new RecordingFleet(SiteLoader.load(SiteFixtures.stage("good/full.yml", dir)));
+        fleet.host("app1").failWhen(CLOSE_SCRIPT, "nft: no such table");
+        List<SupportAccess.NodeOutcome> outcomes = openFailingOnApp2(fleet);
+        SupportAccess.NodeOutcome app1 = outcomes.get(3);
+        assertEquals("app1", app1.node());
+        assertFalse(app1.ok());
+        assertEquals("app1: remote operation failed: closing support access: nft: no such table", app1.said());
+        assertTrue(closed(fleet.host("lb")), () -> "lb is closed after app1 failed to: " + fleet.host("lb").commands());
     }
 }
