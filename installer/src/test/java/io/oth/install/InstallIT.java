@@ -166,8 +166,8 @@ class InstallIT {
             Files.copy(Lab.repo().resolve("playbooks").resolve(file), playbooks.resolve(file));
         }
         Path roles = playbooks.resolve("roles.yml");
-        String broken = Files.readString(roles).replace("{port: 22, proto: tcp, from: [bastion, lb], why: \"SSH through the bastion or the load balancer\"}",
-                "{port: 22, proto: tcp, from: [lb], why: \"SSH from the load balancer only\"}");
+        String broken = Files.readString(roles).replace("{port: 22, proto: tcp, from: [bastion, lb], name: ssh, why: \"SSH through the bastion or the load balancer\"}",
+                "{port: 22, proto: tcp, from: [lb], name: ssh, why: \"SSH from the load balancer only\"}");
         assertNotEquals(Files.readString(roles), broken);
         Files.writeString(roles, broken);
         String before = lab.exec("app1", "cat", "/etc/nftables.conf");
