@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -154,16 +155,29 @@ final class SshHost implements Host, AutoCloseable {
             Parameters params = new Parameters("127.0.0.1", socket.getLocalPort(), address, port);
             LocalPortForwarder forwarder = ssh.newLocalPortForwarder(params, socket);
             AtomicReference<RemoteException> refusal = new AtomicReference<>();
+            Semaphore failed = new Semaphore(0);
             Thread listener = new Thread(() -> {
-                try {
-                    forwarder.listen();
-                } catch (OpenFailException e) {
-                    if (e.getReason() == OpenFailException.Reason.ADMINISTRATIVELY_PROHIBITED) {
-                        refusal.set(new RemoteException(name, Failure.NODE_FORWARDING_REFUSED, "to " + Addresses.hostPort(address, port)
-                                + " (" + e.getMessage() + ")"));
+                // sshj's listen() ends at the first channel the node could not open. A service that is
+                // still starting refuses its first clients: keep listening, so that the next client
+                // (a retry) gets through as soon as the service answers, instead of waiting on a dead forward.
+                while (!socket.isClosed()) {
+                    try {
+                        forwarder.listen();
+                        return;
+                    } catch (OpenFailException e) {
+                        boolean prohibited = e.getReason() == OpenFailException.Reason.ADMINISTRATIVELY_PROHIBITED;
+                        if (prohibited) {
+                            refusal.set(new RemoteException(name, Failure.NODE_FORWARDING_REFUSED, "to " + Addresses.hostPort(address, port)
+                                    + " (" + e.getMessage() + ")"));
+                        }
+                        failed.release();
+                        if (prohibited) {
+                            return;
+                        }
+                    } catch (IOException ignored) {
+                        // closing the forward ends listen() with an exception; nothing to report
+                        return;
                     }
-                } catch (IOException ignored) {
-                    // closing the forward ends listen() with an exception; nothing to report
                 }
             }, "oth-forward-" + name + "-" + port);
             listener.setDaemon(true);
@@ -178,7 +192,7 @@ final class SshHost implements Host, AutoCloseable {
                 public Optional<RemoteException> refusal() {
                     // the refused client may notice before the listener has recorded why: give it a moment
                     try {
-                        listener.join(REFUSAL_WAIT.toMillis());
+                        failed.tryAcquire(REFUSAL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
