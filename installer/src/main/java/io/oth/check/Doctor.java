@@ -63,6 +63,7 @@ public final class Doctor {
     private CompletableFuture<Optional<SiteCa>> ca;
     private ForwardChecks forwards;
     private Optional<Secrets> secrets = Optional.empty();
+    private ExecutorService executor;
 
     /** {@code preflight}: only what an install needs in place ({@link #PREFLIGHT} and the outbound endpoints). */
     public Doctor(Context context, Set<String> only, boolean preflight, int probeSeconds) {
@@ -79,7 +80,7 @@ public final class Doctor {
         Map<String, CheckInfo> byId = new LinkedHashMap<>();
         Stream.of(ReachCheck.checks(), ResolverCheck.checks(), DnsCheck.checks(playbooks), PortMatrixCheck.checks(playbooks),
                         OperatorChecks.checks(), ForwardChecks.checks(), OutboundCheck.checks(playbooks), InternalCertificatesCheck.checks(),
-                        PostureCheck.checks(playbooks), SecurityCheck.checks(), SecretFilesCheck.checks())
+                        PostureCheck.checks(playbooks), SecurityCheck.checks(), ObjectAccountsCheck.checks(), SecretFilesCheck.checks())
                 .flatMap(List::stream)
                 .forEach(c -> byId.merge(c.id(), c, (a, b) -> new CheckInfo(a.id(), a.verifies(),
                         Stream.concat(a.from().stream(), b.from().stream()).distinct().toList())));
@@ -87,7 +88,7 @@ public final class Doctor {
     }
 
     public List<Finding> run() {
-        ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "oth-doctor");
             t.setDaemon(true);
             return t;
@@ -243,6 +244,11 @@ public final class Doctor {
         List<CompletableFuture<Finding>> services = only.contains("service") && app ? forwards.services(node, reach.host().orElseThrow()) : List.of();
         CompletableFuture<List<Finding>> served = only.contains("certs") && app ? forwards.served(node, reach.host().orElseThrow())
                 : CompletableFuture.completedFuture(List.of());
+        ObjectAccountsCheck objects = new ObjectAccountsCheck(site, ca::join, () -> secrets, ServicePorts.of(context.playbooks()).minio(),
+                Duration.ofSeconds(probeSeconds + 20L));
+        CompletableFuture<List<Finding>> objectAccounts = only.contains("posture") && objects.runsOn(node)
+                ? CompletableFuture.supplyAsync(() -> List.of(objects.on(node, reach.host().orElseThrow())), executor)
+                : CompletableFuture.completedFuture(List.of());
         List<Finding> findings = new ArrayList<>();
         if (!probes.isEmpty()) {
             try {
@@ -252,13 +258,15 @@ public final class Doctor {
             } catch (RemoteException e) {
                 Finding failed = ReachCheck.failed(node.name(), e);
                 findings.add(failed);
-                findings.addAll(notTried(node, failed).stream().filter(f -> !ForwardChecks.runsThroughForwards(f.id())).toList());
+                findings.addAll(notTried(node, failed).stream()
+                        .filter(f -> !ForwardChecks.runsThroughForwards(f.id()) && !f.id().equals(ObjectAccountsCheck.ID)).toList());
             }
         }
         List<Finding> answered = resolverExplains(findings);
         List<Finding> all = new ArrayList<>(answered);
         services.forEach(s -> all.add(explainedByPorts(s.join(), answered)));
         all.addAll(served.join());
+        all.addAll(objectAccounts.join());
         return all;
     }
 

@@ -65,7 +65,7 @@ final class SecurityCheck implements NodeCheck {
     public List<Finding> findings(Node node, Map<String, Probe.Answer> answers) {
         List<Finding> findings = new ArrayList<>();
         for (Accounts a : accounts(node)) {
-            findings.add(a.op().map(op -> drift(node, a, op.plan(answers, Set.of())))
+            findings.add(a.op().map(op -> drift(a.id(), node, a.target(), op.plan(answers, Set.of())))
                     .orElseGet(() -> new Finding(a.id(), node.name(), a.target(), Verdict.SKIP, "no site secrets on this machine yet",
                             "run oth doctor where oth install ran")));
         }
@@ -80,11 +80,12 @@ final class SecurityCheck implements NodeCheck {
         return findings;
     }
 
-    private static Finding drift(Node node, Accounts accounts, Optional<Change> repair) {
-        return repair.map(c -> new Finding(accounts.id(), node.name(), accounts.target(), Verdict.FAIL, "drifted: oth install "
+    /** Install's plan for a service's accounts as a finding: an empty plan is as install sets them, any change is drift. */
+    static Finding drift(String id, Node node, String target, Optional<Change> repair) {
+        return repair.map(c -> new Finding(id, node.name(), target, Verdict.FAIL, "drifted: oth install "
                         + (c.detail().isBlank() ? "plans " + c.summary() : "would run " + String.join(" ", c.detail().lines().map(String::strip).toList())),
                         "oth install --check shows the repair, oth install applies it"))
-                .orElseGet(() -> Finding.ok(accounts.id(), node.name(), accounts.target(), "as oth install sets them"));
+                .orElseGet(() -> Finding.ok(id, node.name(), target, "as oth install sets them"));
     }
 
     private boolean databaseHere(Node node) {

@@ -18,6 +18,9 @@ public final class AppAccounts {
     public static final String OBJECTS_BUCKET = "oth";
     public static final String OBJECTS_KEY = "oth-app";
     public static final String OBJECTS_SECRET = "minio.oth-app";
+    /** MinIO's root user, which install and doctor use to read and set the application's key and policy. */
+    public static final String OBJECTS_ROOT = "oth-admin";
+    public static final String OBJECTS_ROOT_SECRET = "minio.root";
 
     private AppAccounts() {
     }

@@ -265,6 +265,29 @@ class StorageIT {
         assertTrue(run.out().contains("install: 0 change(s) made, 0 host(s) failed"), run::toString);
     }
 
+    @Test
+    @Order(9)
+    void aPolicyAttachedByHandToTheApplicationKeyIsDriftForDoctorAndInstall() throws Exception {
+        try (Forward s3 = app1.host().forward("10.77.0.20", 9000)) {
+            MinioAdmin admin = admin(s3);
+            admin.putCannedPolicy("everything", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],"
+                    + "\"Resource\":[\"arn:aws:s3:::*\"]}]}");
+            admin.attach("oth-app", List.of("everything"));
+        }
+        Run doctor = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture", "--node", "storage");
+        assertEquals(1, doctor.code(), doctor::toString);
+        assertTrue(java.util.regex.Pattern.compile("✗ posture\\.objects\\s+MinIO accounts\\s+drifted: oth install plans "
+                + "object storage account: detach everything from oth-app").matcher(doctor.out()).find(), doctor::toString);
+        Run check = Run.oth("install", "--check", "--site", lab.site().toString());
+        assertEquals(6, check.code(), check::toString);
+        assertTrue(check.out().contains("object storage account: detach everything from oth-app"), check::toString);
+        Run repair = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, repair.code(), repair::toString);
+        Run green = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture", "--node", "storage");
+        assertEquals(0, green.code(), green::toString);
+        assertTrue(java.util.regex.Pattern.compile("✓ posture\\.objects\\s+MinIO accounts\\s+as oth install sets them").matcher(green.out()).find(), green::toString);
+    }
+
     private static String jdbc(Forward f, String options) {
         return "jdbc:mariadb://127.0.0.1:" + f.localPort() + "/oth?" + options;
     }

@@ -14,6 +14,7 @@ import io.oth.op.SystemUserOp;
 import io.oth.op.UnpackOp;
 import io.oth.phase.Target;
 import io.oth.site.Addresses;
+import io.oth.site.AppAccounts;
 import io.oth.template.Templates;
 
 import java.util.List;
@@ -27,7 +28,6 @@ import static io.oth.install.NodeLayout.MINIO_USER;
 
 /** MinIO on the storage node, with its certificate from the site CA, when object storage is local. */
 public final class Objects extends LocalServicePhase {
-    static final String MINIO_ROOT_USER = "oth-admin";
 
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
@@ -44,7 +44,7 @@ public final class Objects extends LocalServicePhase {
         String bundle = NodeLayout.programBundle(MINIO_HOME, "minio", minio);
         Map<String, Object> vars = Map.of("user", MINIO_USER, "binary", MINIO_HOME + "current/minio", "data", MINIO_DATA);
         String environment = "# Managed by oth: MinIO's settings; the root credentials are for oth and operators only.\n"
-                + "MINIO_ROOT_USER=" + MINIO_ROOT_USER + "\nMINIO_ROOT_PASSWORD=" + inputs.secret("minio.root").reveal() + "\n"
+                + "MINIO_ROOT_USER=" + AppAccounts.OBJECTS_ROOT + "\nMINIO_ROOT_PASSWORD=" + inputs.secret(AppAccounts.OBJECTS_ROOT_SECRET).reveal() + "\n"
                 + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + Addresses.hostPort(t.node().address(), ports.minio()) + " --certs-dir "
                 + MINIO_CERTS + "\"\n";
         return List.of(

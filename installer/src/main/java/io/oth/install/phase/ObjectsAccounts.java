@@ -24,7 +24,7 @@ public final class ObjectsAccounts extends LocalServicePhase {
     @Override
     List<Operation> local(Target t) {
         MinioAccessOp.Endpoint endpoint = new MinioAccessOp.Endpoint(t.node().address(), ports.minio(), inputs.ca().rootCertificate(),
-                Objects.MINIO_ROOT_USER, inputs.secret("minio.root"));
+                AppAccounts.OBJECTS_ROOT, inputs.secret(AppAccounts.OBJECTS_ROOT_SECRET));
         return List.of(new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY,
                 inputs.secret(AppAccounts.OBJECTS_SECRET), t.facts().init()));
     }
