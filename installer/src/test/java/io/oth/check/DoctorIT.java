@@ -432,6 +432,27 @@ class DoctorIT {
         assertEquals(0, green.code(), green::toString);
     }
 
+    @Test
+    @Order(16)
+    void aStorageServiceBoundToEveryAddressIsAFindingAndInstallCheckPlansItsRepair() {
+        lab.exec("storage", "sh", "-c", "sed -i 's/^bind-address = .*/bind-address = 0.0.0.0/' /etc/mysql/mariadb.conf.d/60-oth.cnf && service mariadb restart >/dev/null");
+        try {
+            Run run = doctor("--only", "posture", "--node", "storage");
+            assertEquals(ExitCode.WARNINGS.code(), run.code(), run::toString);
+            assertLine(run, "! posture\\.bind\\s+services\\s+0\\.0\\.0\\.0:3306 \\(install binds them to 10\\.77\\.0\\.20\\)");
+            Run check = Run.oth("install", "--check", "--site", lab.site().toString());
+            assertEquals(ExitCode.PENDING.code(), check.code(), check::toString);
+            assertTrue(check.out().contains("[storage] would write /etc/mysql/mariadb.conf.d/60-oth.cnf"), check::toString);
+            assertTrue(check.out().contains("[storage] -bind-address = 0.0.0.0"), check::toString);
+        } finally {
+            Run repaired = Run.oth("install", "--site", lab.site().toString());
+            assertEquals(0, repaired.code(), repaired::toString);
+        }
+        Run green = doctor("--only", "posture", "--node", "storage");
+        assertEquals(0, green.code(), green::toString);
+        assertLine(green, "✓ posture\\.bind\\s+services\\s+the storage services listen on 10\\.77\\.0\\.20 only");
+    }
+
     private static String base64(String text) {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
