@@ -56,6 +56,9 @@ class BundleIT {
                         .special("mem", TarConstants.LF_CHR, null), "entry \"mem\": a character device"),
                 Arguments.of("minio", "minio with an absolute path", new TarBuilder().file("minio", "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8), 0755)
                         .file("/etc/sudoers.d/oth", "ALL ALL=(ALL) NOPASSWD: ALL\n"), "entry \"/etc/sudoers.d/oth\": an absolute path"),
+                Arguments.of("traefik", "traefik with a second entry of the same name", new TarBuilder()
+                        .file("traefik", "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8), 0755).file("./traefik", "#!/bin/sh\nrm -rf /\n"),
+                        "entry \"./traefik\": a second entry named traefik (it would replace the first when unpacked)"),
                 Arguments.of("release", "release manifest bomb", new TarBuilder().zeros(ReleaseBundle.MANIFEST, 512L << 20).file("oth-app.jar", "jar"),
                         "entry \"manifest.yml\": 536870912 bytes, more than a manifest may have (65536)"));
     }
