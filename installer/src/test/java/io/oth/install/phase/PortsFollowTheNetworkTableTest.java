@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A copy of the playbooks with every service port moved: the firewall opens the new ports and
- * every service configuration oth writes (haproxy, traefik, MariaDB's clients, RabbitMQ, MinIO, the
+ * every service configuration oth writes (haproxy, traefik, MariaDB and its clients, RabbitMQ, MinIO, the
  * application's settings) uses them. Nothing in the code knows the old ones.
  */
 class PortsFollowTheNetworkTableTest {
@@ -90,6 +90,8 @@ class PortsFollowTheNetworkTableTest {
         String rabbitmq = file(fixture, phases, "broker", "storage", "/etc/rabbitmq/rabbitmq.conf");
         assertTrue(rabbitmq.contains("listeners.ssl.1 = 10.77.0.20:5681\n"), rabbitmq);
         assertTrue(rabbitmq.contains("management.ssl.port = 15681\n"), rabbitmq);
+        String mariadb = file(fixture, phases, "database", "storage", "/etc/mysql/mariadb.conf.d/60-oth.cnf");
+        assertTrue(mariadb.contains("\nport = 3307\n"), mariadb);
         String minio = file(fixture, phases, "objects", "storage", "/etc/default/minio");
         assertTrue(minio.contains("--address 10.77.0.20:9100 "), "MinIO's address moved");
         String haproxy = file(fixture, phases, "haproxy", "lb", "/etc/haproxy/haproxy.cfg");
