@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TemplatesTest {
@@ -32,12 +33,15 @@ class TemplatesTest {
     }
 
     @Test
-    void plainAmqpListensOnlyWhenTheSiteAsksForIt() {
+    void plainAmqpAndPlainManagementListenOnlyWhenTheSiteAsksForThem() {
         String off = Templates.render("rabbitmq/rabbitmq.conf.peb", Map.of("site", "lab", "address", "10.77.0.20", "plain_amqp", false,
-                "amqp_port", 5672, "amqps_port", 5671, "management_port", 15671));
+                "amqp_port", 5672, "amqps_port", 5671, "management_tls_port", 15671, "management_port", 15672));
         assertTrue(off.contains("listeners.tcp = none\nlisteners.ssl.1 = 10.77.0.20:5671"), off);
+        assertTrue(off.contains("management.ssl.port = 15671\n"), off);
+        assertFalse(off.contains("management.tcp"), off);
         String on = Templates.render("rabbitmq/rabbitmq.conf.peb", Map.of("site", "lab", "address", "10.77.0.20", "plain_amqp", true,
-                "amqp_port", 5672, "amqps_port", 5671, "management_port", 15671));
+                "amqp_port", 5672, "amqps_port", 5671, "management_tls_port", 15671, "management_port", 15672));
         assertTrue(on.contains("listeners.tcp.1 = 10.77.0.20:5672\nlisteners.ssl.1 = 10.77.0.20:5671"), on);
+        assertTrue(on.contains("management.tcp.ip = 10.77.0.20\nmanagement.tcp.port = 15672\n"), on);
     }
 }
