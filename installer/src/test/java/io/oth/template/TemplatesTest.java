@@ -24,7 +24,8 @@ class TemplatesTest {
         String cfg = Templates.render("haproxy/haproxy.cfg.peb", Map.of("site", "lab", "fqdn", "oth.example.test",
                 "certificate", "/etc/haproxy/certs/oth.example.test.pem", "health_path", "/healthz",
                 "app_servers", List.of(Map.of("name", "app1", "address", "10.77.0.101", "port", 80),
-                        Map.of("name", "app2", "address", "10.77.0.102", "port", 80)), "http_port", 80, "https_port", 443));
+                        Map.of("name", "app2", "address", "10.77.0.102", "port", 80)), "http_port", 80, "https_port", 443, "backend", "app"));
+        assertTrue(cfg.contains("    default_backend app\n\nbackend app\n"), cfg);
         assertTrue(cfg.contains("    server app1 10.77.0.101:80 check"), cfg);
         assertTrue(cfg.contains("    server app2 10.77.0.102:80 check"), cfg);
         assertTrue(cfg.contains("http-request redirect prefix https://oth.example.test code 301"), cfg);
