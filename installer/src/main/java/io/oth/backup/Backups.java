@@ -58,7 +58,7 @@ public final class Backups {
 
     /** Makes a backup now on the storage node, through a connection the caller already holds; returns its id. */
     public static String now(Host storage) throws RemoteException {
-        String id = check(storage.run(Command.of(NodeLayout.BACKUP_SCRIPT), TIMEOUT), "making the backup").stdout().strip();
+        String id = check(storage, storage.run(Command.of(NodeLayout.BACKUP_SCRIPT), TIMEOUT), "making the backup").stdout().strip();
         if (!ID.matcher(id).matches()) {
             throw new RemoteException(storage.name(), Failure.FACT_REFUSED, "the backup script printed " + NodeText.shown(id) + ", not a backup id");
         }
@@ -67,7 +67,7 @@ public final class Backups {
 
     public List<Backup> list() throws RemoteException {
         try (HostConnection storage = storage()) {
-            String out = check(storage.run(Command.shell("cd " + Command.quote(dir) + " 2>/dev/null || exit 0;"
+            String out = check(storage.host(), storage.run(Command.shell("cd " + Command.quote(dir) + " 2>/dev/null || exit 0;"
                     + " for f in oth-*.sql.gz; do [ -e \"$f\" ] && stat -c '%n %s %Y' \"$f\"; done; true")), "listing backups").stdout();
             return out.lines().map(LISTED::matcher).filter(Matcher::matches)
                     .map(m -> new Backup(m.group(1), Long.parseLong(m.group(2)), Instant.ofEpochSecond(Long.parseLong(m.group(3)))))
@@ -80,7 +80,7 @@ public final class Backups {
         checkId(id);
         String file = dir + "/" + id + ".sql.gz";
         try (HostConnection storage = storage(); NodeLocks locks = lock(storage)) {
-            check(storage.run(Command.shell("[ -f " + Command.quote(file) + " ] || { echo 'no backup " + id + " in " + dir + "' >&2; exit 1; };"
+            check(storage.host(), storage.run(Command.shell("[ -f " + Command.quote(file) + " ] || { echo 'no backup " + id + " in " + dir + "' >&2; exit 1; };"
                     + " gunzip -c " + Command.quote(file) + " | mariadb --batch")), "restoring " + id);
         }
     }
@@ -110,9 +110,10 @@ public final class Backups {
         return holder.isPresent() ? NodeLocks.take(List.of(storage.host()), holder.get(), 1, line -> { }) : NodeLocks.none();
     }
 
-    private static CommandResult check(CommandResult r, String what) throws RemoteException {
+    /** {@code r}, or a failure of {@code storage} (by the node's name, which the site file chooses) saying what failed. */
+    private static CommandResult check(Host storage, CommandResult r, String what) throws RemoteException {
         if (!r.ok()) {
-            throw new RemoteException("storage", Failure.COMMAND_FAILED, what + ": " + r.diagnostic());
+            throw new RemoteException(storage.name(), Failure.COMMAND_FAILED, what + ": " + r.diagnostic());
         }
         return r;
     }

@@ -1,6 +1,5 @@
 package io.oth.check;
 
-import io.oth.site.LocalServices;
 import io.oth.op.Probe;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
@@ -13,13 +12,9 @@ import java.util.Map;
 
 /**
  * ports.&lt;from&gt;-&lt;to&gt;: from each node, every port the network table (playbooks/roles.yml) lets
- * that node's role reach on the others, exactly as the firewall opens them: a rule that belongs to
- * a storage service ({@code service:}) only while the site runs that service locally.
- *
- * <p>What is checked is the path: a refused connection proves the firewall lets it through. It
- * fails only where something must listen: a port of no service (traefik, sshd), or a service's
- * first port in the table, the one the application connects to. A service's other ports (plain
- * AMQP, RabbitMQ's plain management) are opened by the table whether or not they are configured.
+ * that node's role reach on the others, exactly as the firewall opens them: the rules that apply to
+ * the site ({@link Role.Inbound#appliesTo}). Something listens on each of those, so a refused
+ * connection fails as surely as a dropped one.
  */
 final class PortMatrixCheck implements NodeCheck {
     private final Site site;
@@ -32,8 +27,8 @@ final class PortMatrixCheck implements NodeCheck {
         this.seconds = seconds;
     }
 
-    /** One planned connection: the check id, where to, and whether something must answer there. */
-    record Target(String id, Connect connect, boolean mustListen) {
+    /** One planned connection: the check id and where to. */
+    record Target(String id, Connect connect) {
         String key() {
             return "port:" + connect;
         }
@@ -55,12 +50,8 @@ final class PortMatrixCheck implements NodeCheck {
 
     @Override
     public List<Finding> findings(Node node, Map<String, Probe.Answer> answers) {
-        return targets(node).stream().map(t -> {
-            Connect.Outcome outcome = Connect.outcome(answers.get(t.key()));
-            return outcome == Connect.Outcome.REFUSED && !t.mustListen()
-                    ? Finding.ok(t.id(), node.name(), t.connect().toString(), "connection refused: the firewall lets it through, nothing listens there")
-                    : Connect.finding(t.id(), node, t.connect().toString(), outcome, Verdict.FAIL);
-        }).toList();
+        return targets(node).stream()
+                .map(t -> Connect.finding(t.id(), node, t.connect().toString(), Connect.outcome(answers.get(t.key())), Verdict.FAIL)).toList();
     }
 
     /** The connections {@code from} is to make, in the order of the table, each once. */
@@ -68,12 +59,11 @@ final class PortMatrixCheck implements NodeCheck {
         List<Target> targets = new ArrayList<>();
         playbooks.roles().forEach((to, role) -> {
             for (Role.Inbound in : role.inbound()) {
-                if (!in.from().contains(from.role()) || in.service().isPresent() && !LocalServices.runsLocally(site, in.service().get())) {
+                if (!in.from().contains(from.role()) || !in.appliesTo(site)) {
                     continue;
                 }
-                boolean mustListen = in.service().map(service -> firstPort(role, service) == in.port()).orElse(true);
                 site.nodesWithRole(to).stream().filter(n -> !n.name().equals(from.name()))
-                        .map(n -> new Target(id(from.role(), to), new Connect(n.address(), in.port()), mustListen))
+                        .map(n -> new Target(id(from.role(), to), new Connect(n.address(), in.port())))
                         .filter(t -> !targets.contains(t)).forEach(targets::add);
             }
         });
@@ -92,6 +82,14 @@ final class PortMatrixCheck implements NodeCheck {
 
     private static String ports(Role role, String from) {
         return String.join(", ", role.inbound().stream().filter(in -> in.from().contains(from))
-                .map(in -> in.port() + in.service().map(s -> " (" + s + ")").orElse("")).toList());
+                .map(in -> in.port() + condition(in)).toList());
+    }
+
+    /** What a rule depends on, for the list of checks: " (broker, with plain_amqp)". */
+    private static String condition(Role.Inbound in) {
+        List<String> parts = new ArrayList<>();
+        in.service().ifPresent(parts::add);
+        in.when().ifPresent(c -> parts.add("with " + c.key()));
+        return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
     }
 }

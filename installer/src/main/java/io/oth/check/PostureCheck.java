@@ -2,7 +2,6 @@ package io.oth.check;
 
 import io.oth.firewall.FirewallOp;
 import io.oth.install.NodeLayout;
-import io.oth.site.LocalServices;
 import io.oth.op.Probe;
 import io.oth.site.Addresses;
 import io.oth.site.Node;
@@ -64,7 +63,7 @@ final class PostureCheck implements NodeCheck {
         LiveRuleset ruleset = LiveRuleset.parse(answers.get(rulesetKey(node)).output());
         findings.add(firewall(node, dropping, ruleset));
         Set<Integer> expected = new HashSet<>();
-        playbooks.roles().get(node.role()).inbound().forEach(in -> expected.add(in.port()));
+        playbooks.roles().get(node.role()).inbound().stream().filter(in -> in.appliesTo(site)).forEach(in -> expected.add(in.port()));
         // ss prints ADDRESS:PORT; a line that is not one (a node that lies) is no socket
         List<String> extra = lines.stream().skip(1).filter(l -> l.matches("\\S{1,64}:[0-9]{1,5}"))
                 .filter(l -> !l.startsWith("127.") && !l.startsWith("[::1]") && !l.startsWith("[::ffff:127."))
@@ -87,7 +86,7 @@ final class PostureCheck implements NodeCheck {
     private Optional<Finding> bound(Node node, List<String> listeners) {
         Set<Integer> services = new HashSet<>();
         playbooks.roles().get(node.role()).inbound().stream()
-                .filter(in -> in.service().isPresent() && LocalServices.runsLocally(site, in.service().get())).forEach(in -> services.add(in.port()));
+                .filter(in -> in.service().isPresent() && in.appliesTo(site)).forEach(in -> services.add(in.port()));
         if (services.isEmpty()) {
             return Optional.empty();
         }

@@ -4,6 +4,7 @@ import io.oth.install.ReleaseBundle;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
 import io.oth.report.PlanReport;
+import io.oth.site.Playbooks;
 import io.oth.site.Site;
 import io.oth.upgrade.RollingUpgrade;
 import io.oth.upgrade.Upgrade;
@@ -62,7 +63,7 @@ final class UpgradeCommand extends SiteStep {
     @Override
     int run(Context context) throws IOException, RemoteException, RollingUpgrade.UpgradeException {
         try (Fleet fleet = context.fleet()) {
-            Upgrade upgrade = new Upgrade(context.site(), release, fleet, context.connector().concurrency(), context::say, Clock.systemUTC());
+            Upgrade upgrade = new Upgrade(context.site(), Playbooks.load(), release, fleet, context.connector().concurrency(), context::say, Clock.systemUTC());
             Upgrade.Request request = new Upgrade.Request(rollback, !noBackup);
             Optional<Upgrade.Plan> plan = upgrade.plan(request);
             if (plan.isEmpty()) {

@@ -1,7 +1,6 @@
 package io.oth.firewall;
 
 import io.oth.phase.HostFacts;
-import io.oth.site.LocalServices;
 import io.oth.site.Addresses;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
@@ -16,7 +15,8 @@ import java.util.Set;
 
 /**
  * The inbound rules of one node, from the port table in playbooks/roles.yml: who ({@code from})
- * may reach which port. Only the services the site runs locally open their ports.
+ * may reach which port. Only the rules that apply to the site ({@link Role.Inbound#appliesTo}) are
+ * opened: a storage service's ports while it runs locally, plain AMQP's only with plain_amqp.
  *
  * <p>Support staff ({@code from: support}) are never let in by a fixed rule: their rule matches the
  * sets {@value #SUPPORT_V4} and {@value #SUPPORT_V6}, which are empty until {@code oth support open}
@@ -48,7 +48,7 @@ public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<St
         boolean sshOpenToOth = false;
         boolean supportSets = false;
         for (Role.Inbound in : role.inbound()) {
-            if (in.service().isPresent() && !LocalServices.runsLocally(site, in.service().get())) {
+            if (!in.appliesTo(site)) {
                 continue;
             }
             Set<String> sources = new LinkedHashSet<>();

@@ -37,7 +37,7 @@ public final class InstallPhases {
         known.put("packages", spec -> new DebianPackages(spec, playbook));
         known.put("hosts", HostsFile::new);
         known.put("external", ExternalEndpoints::new);
-        known.put("database", spec -> new Database(spec, inputs));
+        known.put("database", spec -> new Database(spec, inputs, ports));
         known.put("database-accounts", spec -> new DatabaseAccounts(spec, inputs));
         known.put("backups", spec -> new DatabaseBackups(spec, playbook));
         known.put("broker", spec -> new Broker(spec, inputs, ports));

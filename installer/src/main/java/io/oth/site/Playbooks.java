@@ -28,6 +28,9 @@ public record Playbooks(Map<String, Role> roles, Map<String, Feature> features, 
     private static final Syntax<String> INBOUND_PROTO = Syntax.oneOf("a protocol", List.of("tcp", "udp"));
     private static final Syntax<String> OUTBOUND_PROTO = Syntax.oneOf("a protocol", List.of("tcp", "udp", "https"));
     private static final Syntax<String> SERVICE = Syntax.oneOf("a storage service", List.of("database", "broker", "objects"));
+    private static final Syntax<Role.Condition> WHEN = new Syntax<>("a condition", text -> Stream.of(Role.Condition.values())
+            .filter(c -> c.key().equals(text)).findFirst(), "one of " + String.join(", ", Stream.of(Role.Condition.values()).map(Role.Condition::key).toList())
+            + " (a setting of the site file)");
     private static final Syntax<String> RULE_NAME = Syntax.pattern("a rule name", "[a-z][a-z0-9-]{0,31}");
     private static final Syntax<String> HOST = Syntax.of("a host name", text -> Addresses.isDnsName(text, 2), "a DNS name");
     private static final Syntax<Boolean> MANDATORY = Syntax.bool();
@@ -131,17 +134,18 @@ public record Playbooks(Map<String, Role> roles, Map<String, Feature> features, 
     }
 
     private static Optional<Role.Inbound> inbound(Field field, Syntax<String> source) {
-        return field.mapping(List.of("port", "proto", "from", "service", "name", "why")).flatMap(rule -> {
+        return field.mapping(List.of("port", "proto", "from", "service", "name", "when", "why")).flatMap(rule -> {
             Optional<Integer> port = rule.require("port", PORT);
             Optional<String> proto = rule.require("proto", INBOUND_PROTO);
             Optional<List<String>> from = rule.require("from", "a list of sources").flatMap(f -> f.listOf(item -> item.read(source)));
             Optional<String> service = rule.optional("service", SERVICE);
             Optional<String> name = rule.optional("name", RULE_NAME);
+            Optional<Role.Condition> when = rule.optional("when", WHEN);
             Optional<String> why = rule.require("why", TEXT);
             if (port.isEmpty() || proto.isEmpty() || from.isEmpty() || why.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Role.Inbound(port.get(), proto.get(), from.get(), service, name, why.get()));
+            return Optional.of(new Role.Inbound(port.get(), proto.get(), from.get(), service, name, when, why.get()));
         });
     }
 

@@ -45,17 +45,50 @@ public record Role(String name, String description, Count count, PublicAddress p
     /**
      * A port this role opens and who may connect: {@code anywhere}, {@code bastion}, {@code support}
      * or a role name. {@code service} names the storage service the port belongs to, when it is open
-     * only while that service is local; {@code name} is how a service's configuration finds it.
+     * only while that service is local; {@code when} a setting of the site it is open only with;
+     * {@code name} is how a service's configuration finds it.
      */
-    public record Inbound(int port, String proto, List<String> from, Optional<String> service, Optional<String> name, String why) {
+    public record Inbound(int port, String proto, List<String> from, Optional<String> service, Optional<String> name, Optional<Condition> when,
+                          String why) {
 
         public Inbound {
             from = List.copyOf(from);
         }
 
-        /** A rule that no configuration refers to. */
+        /** A rule for every site that no configuration refers to. */
         public Inbound(int port, String proto, List<String> from, Optional<String> service, String why) {
-            this(port, proto, from, service, Optional.empty(), why);
+            this(port, proto, from, service, Optional.empty(), Optional.empty(), why);
+        }
+
+        /**
+         * Whether the nodes of {@code site} open this rule: its storage service, if any, runs
+         * locally and its condition, if any, holds. The firewall opens it, the services listen on
+         * it and oth doctor probes it exactly then.
+         */
+        public boolean appliesTo(Site site) {
+            return service.map(s -> LocalServices.runsLocally(site, s)).orElse(true) && when.map(c -> c.holds(site)).orElse(true);
+        }
+    }
+
+    /** A setting of the site file a rule depends on ({@code when:} in roles.yml), by the key the site file uses. */
+    public enum Condition {
+        /** {@code storage.plain_amqp}: the local RabbitMQ also listens for plain AMQP and plain management. */
+        PLAIN_AMQP("plain_amqp");
+
+        private final String key;
+
+        Condition(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public boolean holds(Site site) {
+            return switch (this) {
+                case PLAIN_AMQP -> site.storage().plainAmqp();
+            };
         }
     }
 }

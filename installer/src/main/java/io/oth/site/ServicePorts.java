@@ -1,8 +1,5 @@
 package io.oth.site;
 
-import io.oth.site.Playbooks;
-import io.oth.site.Role;
-
 /**
  * The ports the services oth configures listen on, each the port of a named inbound rule in
  * playbooks/roles.yml: the firewall opens exactly what the services are told to use.
@@ -14,16 +11,18 @@ import io.oth.site.Role;
  * @param amqps          RabbitMQ's AMQP over TLS
  * @param amqp           RabbitMQ's plain AMQP, when the site asks for it
  * @param managementTls  RabbitMQ's management API over TLS
+ * @param management     RabbitMQ's plain management API, when the site asks for plain AMQP
  * @param minio          MinIO's S3 API over TLS
  */
-public record ServicePorts(int http, int https, int traefik, int mariadb, int amqps, int amqp, int managementTls, int minio) {
+public record ServicePorts(int http, int https, int traefik, int mariadb, int amqps, int amqp, int managementTls, int management, int minio) {
 
     public static ServicePorts of(Playbooks playbooks) {
         Role lb = role(playbooks, Role.LB);
         Role app = role(playbooks, Role.APP);
         Role storage = role(playbooks, Role.STORAGE);
         return new ServicePorts(lb.port("http"), lb.port("https"), app.port("traefik"), storage.port("mariadb"), storage.port("amqps"),
-                storage.port("amqp"), storage.port("management-tls"), storage.port("minio"));
+                storage.port("amqp"), storage.port("management-tls"), storage.port("management"),
+                storage.port("minio"));
     }
 
     private static Role role(Playbooks playbooks, String name) {

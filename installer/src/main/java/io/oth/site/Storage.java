@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * For each storage service, local (on the storage node) or an external endpoint.
  *
- * @param plainAmqp a local RabbitMQ also listens for plain AMQP on 5672 (off unless the site asks)
+ * @param plainAmqp a local RabbitMQ also listens for plain AMQP and plain management, and the
+ *                  firewall opens them (the rules with {@code when: plain_amqp}); off unless the site asks
  */
 public record Storage(Service database, Service broker, ObjectStore objects, boolean plainAmqp) {
 

@@ -1,8 +1,8 @@
 package io.oth.upgrade;
 
-import io.oth.install.InstallPhases;
 import io.oth.install.NodeLayout;
 import io.oth.install.ReleaseBundle;
+import io.oth.install.phase.LoadBalancer;
 import io.oth.op.InitSystem;
 import io.oth.op.UnpackOp;
 import io.oth.phase.Rollback;
@@ -37,11 +37,11 @@ import java.util.regex.Pattern;
  * is touched, beside the old one, which stays for {@code --rollback}.
  */
 public final class RollingUpgrade {
-    static final String BACKEND = "app";
+    static final String BACKEND = LoadBalancer.BACKEND;
     static final String ADMIN_SOCKET = "/run/haproxy/admin.sock";
     /** Where each node remembers the release it ran before the last switch, for {@code --rollback}. */
     static final String PREVIOUS = "/opt/oth-app/previous";
-    /** A directory {@link InstallPhases#APP_RELEASES}VERSION, VERSION as a release bundle's manifest allows it. */
+    /** A directory {@link NodeLayout#APP_RELEASES}VERSION, VERSION as a release bundle's manifest allows it. */
     private static final Pattern RELEASE_DIR = Pattern.compile(Pattern.quote(NodeLayout.APP_RELEASES) + "[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
     private static final Duration STEP = Duration.ofSeconds(30);
     private static final int HEALTH_SECONDS = 60;
@@ -50,12 +50,14 @@ public final class RollingUpgrade {
     private static final int HEALTHY_IN_A_ROW = 3;
 
     private final Site site;
+    private final ServicePorts ports;
     private final Fleet fleet;
     private final Consumer<String> log;
     private final int concurrency;
 
-    public RollingUpgrade(Site site, Fleet fleet, Consumer<String> log, int concurrency) {
+    public RollingUpgrade(Site site, Playbooks playbooks, Fleet fleet, Consumer<String> log, int concurrency) {
         this.site = site;
+        this.ports = ServicePorts.of(playbooks);
         this.fleet = fleet;
         this.log = log;
         this.concurrency = concurrency;
@@ -313,7 +315,7 @@ public final class RollingUpgrade {
 
     /** The node's health through traefik, from the load balancer, as haproxy reaches it; with {@code version}, it must run that one. */
     private Optional<String> health(Host lb, AppNode n, String healthPath, Optional<String> version, int seconds) throws RemoteException {
-        String url = "http://" + Addresses.hostPort(n.node().address(), ServicePorts.of(Playbooks.load()).traefik()) + healthPath;
+        String url = "http://" + Addresses.hostPort(n.node().address(), ports.traefik()) + healthPath;
         String want = version.map(v -> "\"version\":\"" + v + "\"").orElse("\"status\":\"ok\"");
         // Healthy means HEALTHY_IN_A_ROW answers in a row: a JVM that has just started can answer once and then stumble.
         CommandResult r = lb.run(Command.shell("n=0; for i in $(seq " + (seconds + HEALTHY_IN_A_ROW) + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())

@@ -9,6 +9,8 @@ import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 import io.oth.secret.PrivateFiles;
+import io.oth.site.Node;
+import io.oth.site.Playbooks;
 import io.oth.site.Role;
 import io.oth.site.Site;
 import io.oth.site.StateDir;
@@ -33,13 +35,13 @@ public final class Upgrade {
     private final Clock clock;
     private final RollingUpgrade rolling;
 
-    public Upgrade(Site site, ReleaseBundle release, Fleet fleet, int concurrency, Consumer<String> say, Clock clock) {
+    public Upgrade(Site site, Playbooks playbooks, ReleaseBundle release, Fleet fleet, int concurrency, Consumer<String> say, Clock clock) {
         this.site = site;
         this.release = release;
         this.fleet = fleet;
         this.say = say;
         this.clock = clock;
-        this.rolling = new RollingUpgrade(site, fleet, say, concurrency);
+        this.rolling = new RollingUpgrade(site, playbooks, fleet, say, concurrency);
     }
 
     /** What was asked: the release the site file names, or {@code rollback} to the one before; with a backup of a local database first. */
@@ -106,8 +108,9 @@ public final class Upgrade {
         Request request = plan.request();
         Optional<String> backup = Optional.empty();
         if (request.backsUp(site)) {
-            Fleet.Reach storage = fleet.reaches().stream().filter(r -> r.node().role().equals(Role.STORAGE)).findFirst()
-                    .orElseThrow(() -> new RemoteException("storage", Failure.NODE_UNREACHABLE, "the site has no storage node"));
+            Node node = Backups.storageNode(site);
+            Fleet.Reach storage = fleet.reaches().stream().filter(r -> r.node().name().equals(node.name())).findFirst()
+                    .orElseThrow(() -> new RemoteException(node.name(), Failure.NODE_UNREACHABLE, "the storage node is not among the nodes this run reached"));
             backup = Optional.of(Backups.now(storage.host().orElseThrow(() -> storage.failure().orElseThrow())));
             say.accept("backup: " + backup.get() + " (oth backup restore " + backup.get() + " brings the database back to this point)");
         } else if (request.backup()) {

@@ -90,6 +90,8 @@ class DoctorIT {
         assertLine(run, "✓ dns\\.fqdn\\s+oth\\.example\\.test\\s+resolves to the load balancer 203\\.0\\.113\\.20");
         assertLine(run, "✓ certs\\.served\\s+203\\.0\\.113\\.20:443\\s+order, chain, name and expiry are right");
         assertLine(run, "✓ ports\\.app-storage\\s+10\\.77\\.0\\.20:5671\\s+connected");
+        assertFalse(run.out().contains("10.77.0.20:5672") || run.out().contains("10.77.0.20:15672"),
+                () -> "the lab has no plain_amqp: the plain broker ports are neither opened nor probed\n" + run);
         assertLine(run, "✓ outbound\\.android_push\\s+fcm\\.googleapis\\.com:443");
         assertLine(run, "✓ posture\\.firewall");
         assertLine(run, "(?s)from operator:.*✓ dns\\.fqdn\\s+oth\\.example\\.test\\s+resolves to the load balancer 203\\.0\\.113\\.20 \\(nameserver 203\\.0\\.113\\.53\\)");

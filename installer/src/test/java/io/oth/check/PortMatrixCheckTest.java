@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ports.*: the probes follow the network table as the firewall reads it; answers become findings. */
 class PortMatrixCheckTest {
+    private static final Storage PLAIN_AMQP = new Storage(Sites.ALL_LOCAL.database(), Sites.ALL_LOCAL.broker(), Sites.ALL_LOCAL.objects(), true);
     private final Playbooks playbooks = Playbooks.load();
     private final Site site = Sites.lab();
 
@@ -31,9 +32,25 @@ class PortMatrixCheckTest {
 
     @Test
     void appNodesProbeEveryStoragePortTheFirewallOpensToThem() {
+        assertEquals(List.of("ports.app-storage 10.77.0.20:3306", "ports.app-storage 10.77.0.20:5671", "ports.app-storage 10.77.0.20:15671",
+                "ports.app-storage 10.77.0.20:9000"), planned(site, playbooks, "app1"));
+    }
+
+    @Test
+    void thePlainBrokerPortsAreProbedOnlyWhenTheSiteAsksForPlainAmqp() {
+        Site plain = Sites.lab(PLAIN_AMQP, Set.of());
         assertEquals(List.of("ports.app-storage 10.77.0.20:3306", "ports.app-storage 10.77.0.20:5671", "ports.app-storage 10.77.0.20:5672",
                 "ports.app-storage 10.77.0.20:15671", "ports.app-storage 10.77.0.20:15672", "ports.app-storage 10.77.0.20:9000"),
-                planned(site, playbooks, "app1"));
+                planned(plain, playbooks, "app1"));
+        HostFacts facts = new HostFacts("storage", InitSystem.SYSV, Addresses.ipLiteral("10.77.0.10").orElseThrow(), false, List.of());
+        for (Site s : List.of(site, plain)) {
+            List<String> rules = FirewallRules.forNode(s, Sites.node(s, "storage"), facts, playbooks).rules();
+            for (String probe : planned(s, playbooks, "app1")) {
+                String port = probe.substring(probe.lastIndexOf(':') + 1);
+                assertTrue(rules.stream().anyMatch(r -> r.contains(" dport " + port + " ")), port + " is probed, so the firewall opens it: " + rules);
+            }
+            assertEquals(planned(s, playbooks, "app1").size() + 1, rules.size(), "the firewall opens what is probed, and SSH: " + rules);
+        }
     }
 
     @Test
@@ -71,8 +88,8 @@ class PortMatrixCheckTest {
 
     @Test
     void aHealthyMatrixIsAllConnected() {
-        List<Finding> findings = findings("app1", key -> new Probe.Answer(0, ""));
-        assertEquals(6, findings.size());
+        List<Finding> findings = findings(site, "app1", key -> new Probe.Answer(0, ""));
+        assertEquals(4, findings.size());
         assertTrue(findings.stream().allMatch(f -> f.verdict() == Verdict.OK && f.cause().equals("connected")), findings.toString());
     }
 
@@ -84,7 +101,7 @@ class PortMatrixCheckTest {
                 "port:10.77.0.20:9000", new Probe.Answer(1, "bash: connect: No route to host"),
                 "port:10.77.0.20:5672", new Probe.Answer(1, "bash: connect: Connection refused"));
         Map<String, Finding> byTarget = new LinkedHashMap<>();
-        findings("app2", key -> answers.getOrDefault(key, new Probe.Answer(0, ""))).forEach(f -> byTarget.put(f.target(), f));
+        findings(Sites.lab(PLAIN_AMQP, Set.of()), "app2", key -> answers.getOrDefault(key, new Probe.Answer(0, ""))).forEach(f -> byTarget.put(f.target(), f));
 
         Finding refused = byTarget.get("10.77.0.20:3306");
         assertEquals(Verdict.FAIL, refused.verdict());
@@ -95,11 +112,11 @@ class PortMatrixCheckTest {
         assertEquals("a firewall drops 10.77.0.20:5671 from app2 (10.77.0.102): check the nftables rule on the target for 10.77.0.102", dropped.hint());
         assertEquals("no route to host", byTarget.get("10.77.0.20:9000").cause());
         Finding plain = byTarget.get("10.77.0.20:5672");
-        assertEquals(Verdict.OK, plain.verdict(), "only a service's first port must be listened on: " + plain);
-        assertEquals("connection refused: the firewall lets it through, nothing listens there", plain.cause());
+        assertEquals(Verdict.FAIL, plain.verdict(), "with plain_amqp RabbitMQ listens on plain AMQP too: " + plain);
+        assertEquals("connection refused", plain.cause());
     }
 
-    private List<Finding> findings(String from, java.util.function.Function<String, Probe.Answer> answer) {
+    private List<Finding> findings(Site site, String from, java.util.function.Function<String, Probe.Answer> answer) {
         PortMatrixCheck check = new PortMatrixCheck(site, playbooks, 3);
         Map<String, Probe.Answer> answers = new LinkedHashMap<>();
         check.probes(Sites.node(site, from)).forEach(p -> answers.put(p.key(), answer.apply(p.key())));

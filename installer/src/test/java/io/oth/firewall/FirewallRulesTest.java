@@ -43,7 +43,11 @@ class FirewallRulesTest {
     }
 
     static Storage allLocal() {
-        return new Storage(new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()), false);
+        return allLocal(false);
+    }
+
+    static Storage allLocal(boolean plainAmqp) {
+        return new Storage(new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()), new Storage.ObjectStore(Optional.empty()), plainAmqp);
     }
 
     private static HostFacts facts(Node node, String sshSource) {
@@ -84,7 +88,7 @@ class FirewallRulesTest {
     @Test
     void storageOpensOnlyThePortsOfLocalServicesAndOnlyToAppNodes() {
         FirewallRules all = rulesOf(site(allLocal()), "storage", playbooks);
-        assertEquals(7, all.rules().size(), all.rules().toString());
+        assertEquals(List.of(3306, 5671, 15671, 9000, 22), all.rules().stream().map(FirewallRulesTest::port).toList(), all.rules().toString());
         assertTrue(all.rules().stream().filter(r -> !r.contains("dport 22 ")).allMatch(r -> r.startsWith("ip saddr { 10.77.0.101, 10.77.0.102 } ")),
                 all.rules().toString());
         Storage externalDb = new Storage(new Storage.Service(Optional.of(new Storage.External("db.example.com", 3306, "oth"))),
@@ -95,9 +99,22 @@ class FirewallRulesTest {
     }
 
     @Test
+    void thePlainBrokerPortsOpenOnlyWhenTheSiteAsksForPlainAmqp() {
+        List<String> plain = rulesOf(site(allLocal(true)), "storage", playbooks).rules();
+        assertEquals(List.of(3306, 5671, 5672, 15671, 15672, 9000, 22), plain.stream().map(FirewallRulesTest::port).toList(), plain.toString());
+        assertTrue(plain.contains("ip saddr { 10.77.0.101, 10.77.0.102 } tcp dport 15672 accept comment \"RabbitMQ management; the spec's 15762\""),
+                plain.toString());
+    }
+
+    private static int port(String rule) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" dport (\\d+) ").matcher(rule);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    @Test
     void aTableThatLeavesOthOutIsFlaggedBeforeItIsApplied() {
         Role lbOnly = new Role("app", "app", new Role.Count(1, OptionalInt.empty()), Role.PublicAddress.FORBIDDEN,
-                List.of(new Role.Inbound(22, "tcp", List.of("lb"), Optional.empty(), Optional.of("ssh"), "ssh from the lb only")));
+                List.of(new Role.Inbound(22, "tcp", List.of("lb"), Optional.empty(), Optional.of("ssh"), Optional.empty(), "ssh from the lb only")));
         Map<String, Role> roles = new LinkedHashMap<>(playbooks.roles());
         roles.put("app", lbOnly);
         Playbooks broken = new Playbooks(roles, playbooks.features(), playbooks.supportAddresses());

@@ -34,10 +34,23 @@ class PlaybooksTest {
 
     @Test
     void readsTheInboundPortRules() {
-        assertEquals(new Role.Inbound(443, "tcp", List.of("anywhere"), Optional.empty(), Optional.of("https"), "HTTPS to the application"),
-                playbooks.roles().get("lb").inbound().get(1));
-        assertEquals(new Role.Inbound(3306, "tcp", List.of("app"), Optional.of("database"), Optional.of("mariadb"), "MariaDB"),
+        assertEquals(new Role.Inbound(443, "tcp", List.of("anywhere"), Optional.empty(), Optional.of("https"), Optional.empty(),
+                "HTTPS to the application"), playbooks.roles().get("lb").inbound().get(1));
+        assertEquals(new Role.Inbound(3306, "tcp", List.of("app"), Optional.of("database"), Optional.of("mariadb"), Optional.empty(), "MariaDB"),
                 playbooks.roles().get("storage").inbound().get(0));
+        assertEquals(new Role.Inbound(5672, "tcp", List.of("app"), Optional.of("broker"), Optional.of("amqp"), Optional.of(Role.Condition.PLAIN_AMQP),
+                "RabbitMQ AMQP"), playbooks.roles().get("storage").inbound().get(2));
+    }
+
+    @Test
+    void aConditionThePlaybooksDoNotKnowIsRefusedWithItsPlace(@TempDir Path dir) throws Exception {
+        for (String file : List.of("roles.yml", "outbound.yml", "support.yml", "install.yml")) {
+            Files.writeString(dir.resolve(file), PlaybookFiles.read(file));
+        }
+        Files.writeString(dir.resolve("roles.yml"), PlaybookFiles.read("roles.yml").replace("name: amqp, when: plain_amqp,", "name: amqp, when: plain,"));
+        PlaybookFiles.Broken broken = assertThrows(PlaybookFiles.Broken.class, () -> Playbooks.read(dir));
+        assertTrue(broken.getMessage().matches("(?s).*roles\\.yml:\\d+:\\d+: roles\\.storage\\.inbound\\[2\\]\\.when: .*plain.*one of plain_amqp.*"),
+                broken.getMessage());
     }
 
     @Test

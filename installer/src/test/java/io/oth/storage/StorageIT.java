@@ -132,7 +132,9 @@ class StorageIT {
         assertEquals(0, lab.tryExec("app2", "nc", "-z", "-w", "3", "10.77.0.20", "5671").exitCode(), "app2 reaches AMQPS");
         String listening = lab.exec("storage", "ss", "-ltnH");
         assertFalse(listening.contains("0.0.0.0:4369") || listening.contains("0.0.0.0:25672"), "epmd and Erlang distribution on loopback\n" + listening);
-        assertFalse(listening.contains(":5672 "), "plain AMQP is off unless asked for\n" + listening);
+        assertFalse(listening.contains(":5672 ") || listening.contains(":15672 "), "plain AMQP and plain management are off unless asked for\n" + listening);
+        String ruleset = lab.exec("storage", "cat", "/etc/nftables.conf");
+        assertFalse(ruleset.contains("dport 5672 ") || ruleset.contains("dport 15672 "), "no plain_amqp: the firewall keeps the plain ports shut\n" + ruleset);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TemplatesTest {
@@ -23,7 +24,8 @@ class TemplatesTest {
         String cfg = Templates.render("haproxy/haproxy.cfg.peb", Map.of("site", "lab", "fqdn", "oth.example.test",
                 "certificate", "/etc/haproxy/certs/oth.example.test.pem", "health_path", "/healthz",
                 "app_servers", List.of(Map.of("name", "app1", "address", "10.77.0.101", "port", 80),
-                        Map.of("name", "app2", "address", "10.77.0.102", "port", 80)), "http_port", 80, "https_port", 443));
+                        Map.of("name", "app2", "address", "10.77.0.102", "port", 80)), "http_port", 80, "https_port", 443, "backend", "app"));
+        assertTrue(cfg.contains("    default_backend app\n\nbackend app\n"), cfg);
         assertTrue(cfg.contains("    server app1 10.77.0.101:80 check"), cfg);
         assertTrue(cfg.contains("    server app2 10.77.0.102:80 check"), cfg);
         assertTrue(cfg.contains("http-request redirect prefix https://oth.example.test code 301"), cfg);
@@ -32,12 +34,15 @@ class TemplatesTest {
     }
 
     @Test
-    void plainAmqpListensOnlyWhenTheSiteAsksForIt() {
+    void plainAmqpAndPlainManagementListenOnlyWhenTheSiteAsksForThem() {
         String off = Templates.render("rabbitmq/rabbitmq.conf.peb", Map.of("site", "lab", "address", "10.77.0.20", "plain_amqp", false,
-                "amqp_port", 5672, "amqps_port", 5671, "management_port", 15671));
+                "amqp_port", 5672, "amqps_port", 5671, "management_tls_port", 15671, "management_port", 15672));
         assertTrue(off.contains("listeners.tcp = none\nlisteners.ssl.1 = 10.77.0.20:5671"), off);
+        assertTrue(off.contains("management.ssl.port = 15671\n"), off);
+        assertFalse(off.contains("management.tcp"), off);
         String on = Templates.render("rabbitmq/rabbitmq.conf.peb", Map.of("site", "lab", "address", "10.77.0.20", "plain_amqp", true,
-                "amqp_port", 5672, "amqps_port", 5671, "management_port", 15671));
+                "amqp_port", 5672, "amqps_port", 5671, "management_tls_port", 15671, "management_port", 15672));
         assertTrue(on.contains("listeners.tcp.1 = 10.77.0.20:5672\nlisteners.ssl.1 = 10.77.0.20:5671"), on);
+        assertTrue(on.contains("management.tcp.ip = 10.77.0.20\nmanagement.tcp.port = 15672\n"), on);
     }
 }

@@ -6,6 +6,7 @@ import io.oth.site.Node;
 import io.oth.site.SshEndpoint;
 import io.oth.remote.Command;
 import io.oth.remote.RecordingHost;
+import io.oth.site.Playbooks;
 import io.oth.site.Site;
 import io.oth.site.SiteFixtures;
 import io.oth.site.SiteLoader;
@@ -62,7 +63,7 @@ class RollingUpgradeTest {
                     host, InitSystem.SYSTEMD, OLD, Optional.empty()));
         }
         app2.failWhen("[ -d " + Command.quote(NEW) + " ]", "no such release");
-        RollingUpgrade upgrade = new RollingUpgrade(site, null, line -> { }, 2);
+        RollingUpgrade upgrade = new RollingUpgrade(site, Playbooks.load(), null, line -> { }, 2);
         return assertThrows(RollingUpgrade.UpgradeException.class, () -> upgrade.roll(lb, nodes, NEW, "/health"));
     }
 

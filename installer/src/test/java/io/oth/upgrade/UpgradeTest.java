@@ -4,6 +4,7 @@ import io.oth.fleet.ScriptedFleet;
 import io.oth.install.ReleaseBundle;
 import io.oth.remote.CommandResult;
 import io.oth.report.PlanReport;
+import io.oth.site.Playbooks;
 import io.oth.site.Site;
 import io.oth.site.SiteFixtures;
 import io.oth.site.SiteLoader;
@@ -50,7 +51,7 @@ class UpgradeTest {
     }
 
     private Optional<Upgrade.Plan> plan(ScriptedFleet fleet) throws Exception {
-        return new Upgrade(site, V110, fleet, 4, said::add, Clock.systemUTC()).plan(new Upgrade.Request(false, true));
+        return new Upgrade(site, Playbooks.load(), V110, fleet, 4, said::add, Clock.systemUTC()).plan(new Upgrade.Request(false, true));
     }
 
     @Test

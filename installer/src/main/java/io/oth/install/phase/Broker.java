@@ -38,7 +38,8 @@ public final class Broker extends LocalServicePhase {
     @Override
     List<Operation> local(Target t) {
         Map<String, Object> vars = Map.of("site", t.site().name(), "address", t.node().address(), "plain_amqp", t.site().storage().plainAmqp(),
-                "amqp_port", ports.amqp(), "amqps_port", ports.amqps(), "management_port", ports.managementTls());
+                "amqp_port", ports.amqp(), "amqps_port", ports.amqps(), "management_tls_port", ports.managementTls(),
+                "management_port", ports.management());
         return List.of(
                 FileOp.text("/etc/rabbitmq/enabled_plugins", "[rabbitmq_management].\n", "root:rabbitmq", "0644").notifying(SERVICE),
                 FileOp.text("/etc/rabbitmq/rabbitmq-env.conf", Templates.render("rabbitmq/rabbitmq-env.conf.peb", vars), "root:root", "0644")

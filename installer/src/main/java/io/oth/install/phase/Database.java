@@ -8,6 +8,7 @@ import io.oth.op.Operation;
 import io.oth.op.ReloadOp;
 import io.oth.op.ServiceOp;
 import io.oth.phase.Target;
+import io.oth.site.ServicePorts;
 import io.oth.template.Templates;
 
 import java.util.List;
@@ -19,15 +20,18 @@ import static io.oth.install.NodeLayout.MARIADB_TLS;
 /** MariaDB on the storage node, with its certificate from the site CA, when the database is local. */
 public final class Database extends LocalServicePhase {
     private final Installer.Inputs inputs;
+    private final ServicePorts ports;
 
-    public Database(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs) {
+    public Database(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
         super(spec, "database");
         this.inputs = inputs;
+        this.ports = ports;
     }
 
     @Override
     List<Operation> local(Target t) {
-        String config = Templates.render("mariadb/60-oth.cnf.peb", Map.of("site", t.site().name(), "address", t.node().address()));
+        String config = Templates.render("mariadb/60-oth.cnf.peb", Map.of("site", t.site().name(), "address", t.node().address(),
+                "port", ports.mariadb()));
         return List.of(
                 new ServiceCertOp(inputs.ca(), ServerIdentity.of("mariadb", t), new ServiceCertOp.Files(MARIADB_TLS + "server.key",
                         MARIADB_TLS + "server-chain.pem", MARIADB_TLS + "ca.pem", "mysql:mysql"), ServiceCertOp.Layout.CHAIN_AND_ROOT,

@@ -16,6 +16,9 @@ import java.util.Map;
 
 /** haproxy on the load balancer: the site's certificate bundle, HTTPS in, the app nodes' traefik behind it. */
 public final class LoadBalancer extends InstallPhase {
+    /** haproxy's backend of the app nodes, named after their role; the rolling upgrade drains its servers by this name. */
+    public static final String BACKEND = Roles.APP;
+
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
 
@@ -34,7 +37,7 @@ public final class LoadBalancer extends InstallPhase {
                 .map(n -> Map.<String, Object>of("name", n.name(), "address", n.address(), "port", ports.traefik())).toList();
         String config = Templates.render("haproxy/haproxy.cfg.peb", Map.of("site", site.name(), "fqdn", site.fqdn(),
                 "certificate", certificate, "health_path", inputs.release().health(), "app_servers", servers,
-                "http_port", ports.http(), "https_port", ports.https()));
+                "http_port", ports.http(), "https_port", ports.https(), "backend", BACKEND));
         return List.of(
                 FileOp.binary(certificate, inputs.certificatePem(), pem.owner(), pem.mode()).secret().notifying("haproxy"),
                 FileOp.text("/etc/haproxy/haproxy.cfg", config, "root:root", "0644").checkedWith("haproxy -c -q -f \"$1\"").notifying("haproxy"),

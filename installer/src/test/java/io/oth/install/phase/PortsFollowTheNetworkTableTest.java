@@ -1,5 +1,6 @@
 package io.oth.install.phase;
 
+import io.oth.check.PortMatrixProbes;
 import io.oth.firewall.FirewallRules;
 import io.oth.site.ServicePorts;
 import io.oth.op.FileOp;
@@ -21,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,22 +31,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A copy of the playbooks with every service port moved: the firewall opens the new ports and
- * every service configuration oth writes (haproxy, traefik, MariaDB's clients, RabbitMQ, MinIO, the
- * application's settings) uses them. Nothing in the code knows the old ones.
+ * A copy of the playbooks with every service port moved: the firewall opens the new ports, every
+ * service configuration oth writes (haproxy, traefik, MariaDB and its clients, RabbitMQ, MinIO, the
+ * application's settings) uses them, and oth doctor's port matrix probes them. Nothing in the code
+ * knows the old ones.
  */
 class PortsFollowTheNetworkTableTest {
     /** Each port of roles.yml and where it moves: {@code {port: N, ... name: X}} is rewritten by name. */
-    private static final Map<String, String> MOVED = Map.of(
-            "{port: 80, proto: tcp, from: [anywhere], name: http,", "{port: 8081, proto: tcp, from: [anywhere], name: http,",
-            "{port: 443, proto: tcp, from: [anywhere], name: https,", "{port: 8443, proto: tcp, from: [anywhere], name: https,",
-            "{port: 80, proto: tcp, from: [lb], name: traefik,", "{port: 8088, proto: tcp, from: [lb], name: traefik,",
-            "{port: 3306,", "{port: 3307,",
-            "{port: 5671,", "{port: 5681,",
-            "{port: 5672,", "{port: 5682,",
-            "{port: 15671,", "{port: 15681,",
-            "{port: 9000,", "{port: 9100,",
-            "{port: 22, proto: tcp, from: [bastion, lb], name: ssh,", "{port: 2222, proto: tcp, from: [bastion, lb], name: ssh,");
+    private static final Map<String, String> MOVED = Map.ofEntries(
+            Map.entry("{port: 80, proto: tcp, from: [anywhere], name: http,", "{port: 8081, proto: tcp, from: [anywhere], name: http,"),
+            Map.entry("{port: 443, proto: tcp, from: [anywhere], name: https,", "{port: 8443, proto: tcp, from: [anywhere], name: https,"),
+            Map.entry("{port: 80, proto: tcp, from: [lb], name: traefik,", "{port: 8088, proto: tcp, from: [lb], name: traefik,"),
+            Map.entry("{port: 3306,", "{port: 3307,"),
+            Map.entry("{port: 5671,", "{port: 5681,"),
+            Map.entry("{port: 5672,", "{port: 5682,"),
+            Map.entry("{port: 15671,", "{port: 15681,"),
+            Map.entry("{port: 15672,", "{port: 15682,"),
+            Map.entry("{port: 9000,", "{port: 9100,"),
+            Map.entry("{port: 22, proto: tcp, from: [bastion, lb], name: ssh,", "{port: 2222, proto: tcp, from: [bastion, lb], name: ssh,"));
+
+    private static final Pattern DEV_TCP = Pattern.compile("/dev/tcp/([^/]+)/([0-9]+)");
 
     @TempDir
     Path dir;
@@ -68,7 +75,7 @@ class PortsFollowTheNetworkTableTest {
     void theFirewallOpensTheMovedPorts() throws Exception {
         PhaseFixture fixture = PhaseFixture.of("good/full.yml", Files.createDirectories(dir.resolve("site")));
         List<String> storage = FirewallRules.forNode(fixture.site, node(fixture, "storage"), facts("storage"), moved).rules();
-        for (int port : List.of(5681, 5682, 15681)) {
+        for (int port : List.of(5681, 5682, 15681, 15682)) {
             assertTrue(storage.stream().anyMatch(r -> r.contains("tcp dport " + port + " accept")), port + " in " + storage);
         }
         assertFalse(storage.stream().anyMatch(r -> r.contains("dport 5671 ")), storage::toString);
@@ -90,6 +97,8 @@ class PortsFollowTheNetworkTableTest {
         String rabbitmq = file(fixture, phases, "broker", "storage", "/etc/rabbitmq/rabbitmq.conf");
         assertTrue(rabbitmq.contains("listeners.ssl.1 = 10.77.0.20:5681\n"), rabbitmq);
         assertTrue(rabbitmq.contains("management.ssl.port = 15681\n"), rabbitmq);
+        String mariadb = file(fixture, phases, "database", "storage", "/etc/mysql/mariadb.conf.d/60-oth.cnf");
+        assertTrue(mariadb.contains("\nport = 3307\n"), mariadb);
         String minio = file(fixture, phases, "objects", "storage", "/etc/default/minio");
         assertTrue(minio.contains("--address 10.77.0.20:9100 "), "MinIO's address moved");
         String haproxy = file(fixture, phases, "haproxy", "lb", "/etc/haproxy/haproxy.cfg");
@@ -109,6 +118,26 @@ class PortsFollowTheNetworkTableTest {
         PhaseFixture fixture = PhaseFixture.of("good/full.yml", Files.createDirectories(dir.resolve("site")));
         String rabbitmq = file(fixture, fixture.phases(moved), "broker", "storage", "/etc/rabbitmq/rabbitmq.conf");
         assertTrue(rabbitmq.contains("listeners.tcp.1 = 10.77.0.20:5682\n"), rabbitmq);
+        assertTrue(rabbitmq.contains("management.tcp.port = 15682\n"), rabbitmq);
+    }
+
+    @Test
+    void doctorsPortMatrixProbesTheMovedPorts() throws Exception {
+        PhaseFixture minimal = PhaseFixture.of("good/minimal.yml", Files.createDirectories(dir.resolve("minimal")));
+        assertEquals(List.of("10.77.0.20:3307", "10.77.0.20:5681", "10.77.0.20:15681", "10.77.0.20:9100"), probed(minimal, "app1"));
+        assertEquals(List.of("10.77.0.101:8088", "10.77.0.101:2222", "10.77.0.20:2222"), probed(minimal, "lb"));
+        PhaseFixture full = PhaseFixture.of("good/full.yml", Files.createDirectories(dir.resolve("full")));
+        assertEquals(List.of("10.77.0.20:5681", "10.77.0.20:5682", "10.77.0.20:15681", "10.77.0.20:15682"), probed(full, "app1"),
+                "the external database and object store are not probed; plain_amqp's ports are");
+    }
+
+    /** Where the port matrix connects from {@code node}, read from the scripts it would run there. */
+    private List<String> probed(PhaseFixture fixture, String node) {
+        return PortMatrixProbes.from(fixture.site, moved, node(fixture, node)).stream().map(p -> {
+            Matcher m = DEV_TCP.matcher(p.script());
+            assertTrue(m.find(), p.script());
+            return m.group(1) + ":" + m.group(2);
+        }).toList();
     }
 
     @Test
