@@ -280,9 +280,12 @@ public final class Doctor {
                 && (f.id().equals("dns.fqdn") || f.id().startsWith("outbound.")) ? ResolverCheck.notTried(f, resolver.get()) : f).toList();
     }
 
-    /** A service that could not be reached is a skip when the port matrix already says why. */
+    /**
+     * A service that could not be reached is a skip when the port matrix already says why; so is one
+     * skipped for another reason (no secrets here yet), since the closed port is what stands first in the way.
+     */
     private static Finding explainedByPorts(Finding service, List<Finding> ports) {
-        if (service.verdict() != Verdict.FAIL) {
+        if (service.verdict() != Verdict.FAIL && service.verdict() != Verdict.SKIP) {
             return service;
         }
         return ports.stream().filter(p -> p.id().startsWith("ports.") && p.target().equals(service.target()) && p.verdict() == Verdict.FAIL)
