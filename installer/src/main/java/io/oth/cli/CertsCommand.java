@@ -7,7 +7,6 @@ import io.oth.install.NodeLayout;
 import io.oth.install.Installer;
 import io.oth.phase.RunReport;
 import io.oth.remote.Fleet;
-import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
 import io.oth.report.Table;
 import io.oth.site.Role;
@@ -88,7 +87,7 @@ final class CertsCommand extends CommandGroup {
         int run(Context context) throws RemoteException, Installer.InputException {
             PrintWriter out = context.out();
             Set<String> chosen = services == null ? NodeLayout.SERVICE_CERTIFICATES.keySet() : services;
-            RunReport report = Installer.install(inputs.saved().rotating(chosen), options.connectOptions(context.site(), HostKeyTrust.REFUSE),
+            RunReport report = Installer.install(inputs.saved().rotating(chosen), context.connector(),
                     false, context.holder(), OptionRanges.FirewallRevert.byDefault(), out);
             out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");
             return report.failed() ? ExitCode.FAILED.code() : ExitCode.OK.code();
