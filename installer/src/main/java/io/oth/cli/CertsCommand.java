@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** {@code oth certs status|rotate}: the certificates the site CA gave the services. */
 @Command(name = "certs", mixinStandardHelpOptions = true, description = "Show and rotate the internal service certificates.",
@@ -73,9 +74,8 @@ final class CertsCommand extends CommandGroup {
         @Mixin
         LockOptions locking;
 
-        @Option(names = "--service", paramLabel = "SERVICE", split = ",", converter = OptionRanges.CertifiedService.class,
-                completionCandidates = OptionRanges.CertifiedService.class, description = "Only these services (${COMPLETION-CANDIDATES}); default: all.")
-        Set<String> services;
+        @Option(names = "--service", paramLabel = "SERVICE", split = ",", description = "Only these services (${COMPLETION-CANDIDATES}); default: all.")
+        Set<NodeLayout.CertifiedService> services;
 
         @Override
         Optional<LockOptions> locking() {
@@ -86,7 +86,8 @@ final class CertsCommand extends CommandGroup {
         @Override
         int run(Context context) throws RemoteException, Installer.InputException {
             PrintWriter out = context.out();
-            Set<String> chosen = services == null ? NodeLayout.SERVICE_CERTIFICATES.keySet() : services;
+            Set<String> chosen = services == null ? NodeLayout.SERVICE_CERTIFICATES.keySet()
+                    : services.stream().map(Enum::name).collect(Collectors.toSet());
             RunReport report = Installer.install(inputs.saved().rotating(chosen), context.connector(),
                     false, context.holder(), OptionRanges.FirewallRevert.byDefault(), out);
             out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");

@@ -42,9 +42,8 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     SiteOptions options;
 
-    @Option(names = "--only", split = ",", paramLabel = "CATEGORY", converter = OptionRanges.DoctorCategory.class,
-            completionCandidates = OptionRanges.DoctorCategory.class, description = "Only these: ${COMPLETION-CANDIDATES}.")
-    Set<String> only;
+    @Option(names = "--only", split = ",", paramLabel = "CATEGORY", description = "Only these: ${COMPLETION-CANDIDATES}.")
+    Set<Doctor.Category> only;
 
     @Option(names = "--node", paramLabel = "NAME", description = "Only what is seen from this node (and whether it can be reached).")
     String node;
@@ -79,7 +78,7 @@ final class DoctorCommand implements Callable<Integer> {
             DoctorText.checks(out, Doctor.catalogue(Playbooks.load()));
             return ExitCode.OK.code();
         }
-        Set<String> categories = only == null ? Set.of() : only;
+        Set<Doctor.Category> categories = only == null ? Set.of() : only;
         Optional<Site> site = options.load(err);
         if (site.isEmpty()) {
             return ExitCode.USAGE.code();
