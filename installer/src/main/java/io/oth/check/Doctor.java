@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -90,6 +91,14 @@ public final class Doctor {
                 .forEach(c -> byId.merge(c.id(), c, (a, b) -> new CheckInfo(a.id(), a.verifies(),
                         Stream.concat(a.from().stream(), b.from().stream()).distinct().toList())));
         return List.copyOf(byId.values());
+    }
+
+    /** Runs every check asked for; with {@code node}, keeps only what that node sees and whether it was reached. */
+    public DoctorReport report(Optional<String> node) {
+        long start = System.nanoTime();
+        Instant started = Instant.now(context.clock());
+        DoctorReport report = new DoctorReport(run(), started, (System.nanoTime() - start) / 1e9);
+        return node.map(report::seenFrom).orElse(report);
     }
 
     public List<Finding> run() {
