@@ -4,6 +4,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.oth.phase.RunReport;
+import io.oth.remote.ssh.SshFleet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The layers of docs/architecture.md, kept by a test: packages form no cycle, only remote/ssh speaks
- * SSH, and commands reach the nodes through the services, never past them.
+ * SSH, only the FleetConnector opens SSH fleets, and commands reach the nodes through the services,
+ * never past them.
  */
 class ArchitectureTest {
     private static JavaClasses main;
@@ -35,6 +37,13 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackage("io.oth.remote.ssh..")
                 .should().dependOnClassesThat().resideInAnyPackage("net.schmizz..", "com.hierynomus..")
                 .because("one package owns the SSH library: host keys, agents and channels are decided in one place").check(main);
+    }
+
+    @Test
+    void onlyTheFleetConnectorOpensSshFleets() {
+        noClasses().that().resideOutsideOfPackages("io.oth.fleet..", "io.oth.remote.ssh..")
+                .should().dependOnClassesThat().belongToAnyOf(SshFleet.class)
+                .because("services reach nodes through a FleetConnector, so that a test can hand them a fleet of test hosts").check(main);
     }
 
     @Test

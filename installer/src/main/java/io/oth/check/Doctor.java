@@ -20,8 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,12 @@ import java.util.stream.Stream;
  * {@link ForwardChecks}); this class connects, runs them and puts their findings together.
  */
 public final class Doctor {
-    public static final Set<String> CATEGORIES = Set.of("reach", "dns", "ports", "service", "outbound", "certs", "posture");
+    /**
+     * The categories of checks, the part of a check id before the dot. Lower case, sorted: the
+     * constants are the names {@code oth doctor --only} takes and lists.
+     */
+    public enum Category { certs, dns, outbound, ports, posture, reach, service }
+
     /** Before an install: only what must be in place for it to work (what install makes is not there yet). */
     static final Set<String> PREFLIGHT = Set.of(ReachCheck.BASTION, ReachCheck.NODE, ResolverCheck.ID, "dns.fqdn", "certs.bundle");
     private static final Set<String> PREFLIGHT_CATEGORIES = Set.of("reach", "dns", "outbound", "certs");
@@ -66,10 +73,10 @@ public final class Doctor {
     private ExecutorService executor;
 
     /** {@code preflight}: only what an install needs in place ({@link #PREFLIGHT} and the outbound endpoints). */
-    public Doctor(Context context, Set<String> only, boolean preflight, int probeSeconds) {
+    public Doctor(Context context, Set<Category> only, boolean preflight, int probeSeconds) {
         this.context = context;
         this.site = context.site();
-        Set<String> asked = only.isEmpty() ? CATEGORIES : only;
+        Set<String> asked = (only.isEmpty() ? EnumSet.allOf(Category.class) : only).stream().map(Category::name).collect(Collectors.toSet());
         this.only = preflight ? asked.stream().filter(PREFLIGHT_CATEGORIES::contains).collect(Collectors.toSet()) : asked;
         this.preflight = preflight;
         this.probeSeconds = probeSeconds;
@@ -85,6 +92,14 @@ public final class Doctor {
                 .forEach(c -> byId.merge(c.id(), c, (a, b) -> new CheckInfo(a.id(), a.verifies(),
                         Stream.concat(a.from().stream(), b.from().stream()).distinct().toList())));
         return List.copyOf(byId.values());
+    }
+
+    /** Runs every check asked for; with {@code node}, keeps only what that node sees and whether it was reached. */
+    public DoctorReport report(Optional<String> node) {
+        long start = System.nanoTime();
+        Instant started = Instant.now(context.clock());
+        DoctorReport report = new DoctorReport(run(), started, (System.nanoTime() - start) / 1e9);
+        return node.map(report::seenFrom).orElse(report);
     }
 
     public List<Finding> run() {

@@ -1,28 +1,22 @@
 package io.oth.cli;
 
 import io.oth.ca.CaException;
-import io.oth.ca.CertificateStatus;
-import io.oth.ca.SiteCa;
+import io.oth.certs.ServiceCertificates;
 import io.oth.install.NodeLayout;
 import io.oth.install.Installer;
 import io.oth.phase.RunReport;
-import io.oth.remote.Fleet;
-import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
 import io.oth.report.Table;
-import io.oth.site.Role;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** {@code oth certs status|rotate}: the certificates the site CA gave the services. */
 @Command(name = "certs", mixinStandardHelpOptions = true, description = "Show and rotate the internal service certificates.",
@@ -42,29 +36,16 @@ final class CertsCommand extends CommandGroup {
     static final class Status extends Step {
         @Override
         int run(Context context) throws RemoteException, CaException {
+            ServiceCertificates.Status status = ServiceCertificates.status(context.site(), context.connector(), inputs.ca());
+            status.unreached().forEach(e -> context.err().println("oth: " + e.getMessage()));
             Table table = new Table("NODE", "SERVICE", "EXPIRES", "DAYS LEFT", "ISSUER");
-            boolean renewSoon = false;
-            try (Fleet fleet = context.connector().connect(context.site(), context.site().nodesWithRole(Role.STORAGE))) {
-                for (Fleet.Reach reach : fleet.reaches()) {
-                    if (reach.host().isEmpty()) {
-                        context.err().println("oth: " + reach.failure().orElseThrow().getMessage());
-                        continue;
-                    }
-                    for (Map.Entry<String, String> cert : new TreeMap<>(NodeLayout.SERVICE_CERTIFICATES).entrySet()) {
-                        Optional<byte[]> pem = reach.host().get().read(cert.getValue());
-                        if (pem.isEmpty()) {
-                            table.row(reach.node().name(), cert.getKey(), "-", "-", "none installed");
-                            continue;
-                        }
-                        CertificateStatus s = inputs.ca().status(new String(pem.get(), StandardCharsets.US_ASCII));
-                        renewSoon |= s.daysLeft() < SiteCa.DEFAULT_RENEWAL_WINDOW.toDays();
-                        table.row(reach.node().name(), cert.getKey(), s.notAfter().toString(), String.valueOf(s.daysLeft()),
-                                s.issuedByThisCa() ? "site CA" : "NOT this site's CA");
-                    }
-                }
+            for (ServiceCertificates.Row row : status.rows()) {
+                table.row(row.node(), row.service(), row.status().map(s -> s.notAfter().toString()).orElse("-"),
+                        row.status().map(s -> String.valueOf(s.daysLeft())).orElse("-"),
+                        row.status().map(s -> s.issuedByThisCa() ? "site CA" : "NOT this site's CA").orElse("none installed"));
             }
             table.print(context.out());
-            return renewSoon ? ExitCode.FAILED.code() : ExitCode.OK.code();
+            return status.renewSoon() ? ExitCode.FAILED.code() : ExitCode.OK.code();
         }
     }
 
@@ -74,9 +55,8 @@ final class CertsCommand extends CommandGroup {
         @Mixin
         LockOptions locking;
 
-        @Option(names = "--service", paramLabel = "SERVICE", split = ",", converter = OptionRanges.CertifiedService.class,
-                completionCandidates = OptionRanges.CertifiedService.class, description = "Only these services (${COMPLETION-CANDIDATES}); default: all.")
-        Set<String> services;
+        @Option(names = "--service", paramLabel = "SERVICE", split = ",", description = "Only these services (${COMPLETION-CANDIDATES}); default: all.")
+        Set<NodeLayout.CertifiedService> services;
 
         @Override
         Optional<LockOptions> locking() {
@@ -87,8 +67,9 @@ final class CertsCommand extends CommandGroup {
         @Override
         int run(Context context) throws RemoteException, Installer.InputException {
             PrintWriter out = context.out();
-            Set<String> chosen = services == null ? NodeLayout.SERVICE_CERTIFICATES.keySet() : services;
-            RunReport report = Installer.install(inputs.saved().rotating(chosen), options.connectOptions(context.site(), HostKeyTrust.REFUSE),
+            Set<String> chosen = services == null ? NodeLayout.SERVICE_CERTIFICATES.keySet()
+                    : services.stream().map(Enum::name).collect(Collectors.toSet());
+            RunReport report = Installer.install(inputs.saved().rotating(chosen), context.connector(),
                     false, context.holder(), OptionRanges.FirewallRevert.byDefault(), out);
             out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");
             return report.failed() ? ExitCode.FAILED.code() : ExitCode.OK.code();

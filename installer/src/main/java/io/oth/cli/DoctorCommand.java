@@ -1,9 +1,8 @@
 package io.oth.cli;
 
 import io.oth.check.Doctor;
-import io.oth.check.Finding;
+import io.oth.check.DoctorReport;
 import io.oth.check.NameLookup;
-import io.oth.check.Verdict;
 import io.oth.report.DoctorHtml;
 import io.oth.report.DoctorJson;
 import io.oth.report.DoctorText;
@@ -22,10 +21,6 @@ import java.net.InetSocketAddress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -42,9 +37,8 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     SiteOptions options;
 
-    @Option(names = "--only", split = ",", paramLabel = "CATEGORY", converter = OptionRanges.DoctorCategory.class,
-            completionCandidates = OptionRanges.DoctorCategory.class, description = "Only these: ${COMPLETION-CANDIDATES}.")
-    Set<String> only;
+    @Option(names = "--only", split = ",", paramLabel = "CATEGORY", description = "Only these: ${COMPLETION-CANDIDATES}.")
+    Set<Doctor.Category> only;
 
     @Option(names = "--node", paramLabel = "NAME", description = "Only what is seen from this node (and whether it can be reached).")
     String node;
@@ -79,7 +73,7 @@ final class DoctorCommand implements Callable<Integer> {
             DoctorText.checks(out, Doctor.catalogue(Playbooks.load()));
             return ExitCode.OK.code();
         }
-        Set<String> categories = only == null ? Set.of() : only;
+        Set<Doctor.Category> categories = only == null ? Set.of() : only;
         Optional<Site> site = options.load(err);
         if (site.isEmpty()) {
             return ExitCode.USAGE.code();
@@ -88,32 +82,25 @@ final class DoctorCommand implements Callable<Integer> {
             err.println("oth: --node: " + node + " is not a node of " + site.get().file());
             return ExitCode.USAGE.code();
         }
-        long start = System.nanoTime();
-        Instant started = Instant.now();
         Doctor.Context context = new Doctor.Context(site.get(), Playbooks.load(), Clock.systemUTC(), options.connector(site.get()), lookup(),
                 StateDir.of(site.get().name()));
-        List<Finding> findings = new Doctor(context, categories, preflight, probeSeconds).run()
-                .stream().filter(f -> node == null || f.vantage().equals(node) || f.id().equals("reach.node") && f.target().equals(node)).toList();
-        Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
-        findings.forEach(f -> counts.merge(f.verdict(), 1, Integer::sum));
-        double seconds = (System.nanoTime() - start) / 1e9;
+        DoctorReport report = new Doctor(context, categories, preflight, probeSeconds).report(Optional.ofNullable(node));
+        String name = site.get().name();
+        String fqdn = site.get().fqdn();
         if (json) {
-            out.println(DoctorJson.render(site.get().name(), site.get().fqdn(), started, seconds, findings));
+            out.println(DoctorJson.render(name, fqdn, report.started(), report.seconds(), report.findings()));
         } else {
-            DoctorText.findings(out, findings, counts, seconds);
+            DoctorText.findings(out, report.findings(), report.counts(), report.seconds());
         }
         if (html != null) {
             try {
-                ReportFile.write(html, DoctorHtml.render(site.get().name(), site.get().fqdn(), started, seconds, findings, VersionProvider.version()));
+                ReportFile.write(html, DoctorHtml.render(name, fqdn, report.started(), report.seconds(), report.findings(), VersionProvider.version()));
             } catch (IOException e) {
                 err.println("oth: --html: " + e.getMessage());
                 return ExitCode.USAGE.code();
             }
         }
-        if (counts.containsKey(Verdict.FAIL)) {
-            return ExitCode.FAILED.code();
-        }
-        return counts.containsKey(Verdict.WARN) ? ExitCode.WARNINGS.code() : ExitCode.OK.code();
+        return ExitCode.of(report.worst()).code();
     }
 
     private NameLookup lookup() {

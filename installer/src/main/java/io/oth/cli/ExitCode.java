@@ -1,5 +1,6 @@
 package io.oth.cli;
 
+import io.oth.check.Verdict;
 import io.oth.phase.RunReport;
 import io.oth.remote.Failure;
 
@@ -51,6 +52,15 @@ public enum ExitCode {
             return worst(report.hosts().stream().flatMap(h -> h.kind().stream()).map(ExitCode::of).toList());
         }
         return report.check() && report.changes() > 0 ? PENDING : OK;
+    }
+
+    /** A doctor run's outcome from its worst finding: a failure, warnings only, or all well (skips and waivers are). */
+    public static ExitCode of(Verdict worst) {
+        return switch (worst) {
+            case FAIL -> FAILED;
+            case WARN -> WARNINGS;
+            default -> OK;
+        };
     }
 
     /** The most important of several outcomes: a host-key problem outranks auth, auth outranks reachability. */

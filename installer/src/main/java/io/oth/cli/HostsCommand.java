@@ -67,7 +67,7 @@ final class HostsCommand extends CommandGroup {
             };
             int code;
             try {
-                List<NodeSurvey.Row> rows = NodeSurvey.survey(site, options.connectOptions(site, recording));
+                List<NodeSurvey.Row> rows = NodeSurvey.survey(site, options.connector(site, recording), options.timeout());
                 code = ExitCode.worst(rows.stream()
                         .map(r -> r.failure().map(f -> ExitCode.of(f.failure())).orElse(ExitCode.OK)).toList()).code();
                 rows.forEach(r -> r.failure().ifPresent(f -> err.println("oth: " + f.getMessage())));

@@ -3,7 +3,6 @@ package io.oth.cli;
 import io.oth.install.Installer;
 import io.oth.lock.Holder;
 import io.oth.phase.RunReport;
-import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
 import io.oth.report.PlanReport;
 import io.oth.site.Site;
@@ -70,7 +69,7 @@ final class InstallCommand implements Callable<Integer> {
         long start = System.nanoTime();
         RunReport report;
         try {
-            report = Installer.install(inputs, options.connectOptions(site, HostKeyTrust.REFUSE), check, verbose, holder,
+            report = Installer.install(inputs, options.connector(site), check, verbose, holder,
                     Duration.ofSeconds(firewallRevertSeconds), out);
         } catch (RemoteException e) {
             return SiteOptions.failed(err, e);

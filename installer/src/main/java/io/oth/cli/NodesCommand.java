@@ -1,7 +1,6 @@
 package io.oth.cli;
 
 import io.oth.fact.NodeSurvey;
-import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
 import io.oth.report.Table;
 import io.oth.site.Site;
@@ -19,7 +18,7 @@ final class NodesCommand extends SiteStep {
     int run(Context context) throws RemoteException {
         Site site = context.site();
         PrintWriter out = context.out();
-        List<NodeSurvey.Row> rows = NodeSurvey.survey(site, options.connectOptions(site, HostKeyTrust.REFUSE));
+        List<NodeSurvey.Row> rows = NodeSurvey.survey(site, context.connector(), options.timeout());
         Table table = new Table("NODE", "ROLE", "ADDRESS", "HOSTNAME", "OS", "SSHD", "CONNECT", "RTT", "VERDICT");
         List<ExitCode> codes = new ArrayList<>();
         for (NodeSurvey.Row row : rows) {

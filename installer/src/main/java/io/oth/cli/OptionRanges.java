@@ -6,16 +6,12 @@ import java.util.Optional;
 import java.net.InetSocketAddress;
 import java.net.InetAddress;
 import io.oth.site.Addresses;
-import io.oth.check.Doctor;
-import io.oth.install.NodeLayout;
 import io.oth.input.Durations;
 import io.oth.support.SupportAccess;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.TreeSet;
 
 /**
  * Numeric options with the range that makes sense for them. picocli reports a value out of range as
@@ -84,39 +80,6 @@ final class OptionRanges {
     static final class ProbeTimeout extends Whole {
         ProbeTimeout() {
             super(1, 60, "seconds");
-        }
-    }
-
-    /** certs rotate --service: a service oth gives a certificate, as install knows them; picocli names the choices when one is not. */
-    static final class CertifiedService implements ITypeConverter<String>, Iterable<String> {
-        @Override
-        public String convert(String value) {
-            if (!NodeLayout.SERVICE_CERTIFICATES.containsKey(value)) {
-                throw new TypeConversionException("'" + value + "' is not a service with a certificate (expected one of " + String.join(", ", this) + ")");
-            }
-            return value;
-        }
-
-        /** The choices, for the message above, --help and shell completion. */
-        @Override
-        public Iterator<String> iterator() {
-            return new TreeSet<>(NodeLayout.SERVICE_CERTIFICATES.keySet()).iterator();
-        }
-    }
-
-    /** doctor --only: a category of checks, the part of a check id before the dot; picocli names the choices when one is not. */
-    static final class DoctorCategory implements ITypeConverter<String>, Iterable<String> {
-        @Override
-        public String convert(String value) {
-            if (!Doctor.CATEGORIES.contains(value)) {
-                throw new TypeConversionException("'" + value + "' is not a category of checks (expected one of " + String.join(", ", this) + ")");
-            }
-            return value;
-        }
-
-        @Override
-        public Iterator<String> iterator() {
-            return new TreeSet<>(Doctor.CATEGORIES).iterator();
         }
     }
 

@@ -89,7 +89,17 @@ public final class SiteOptions {
 
     /** How this run reaches the site's nodes: strict host keys, this run's timeout and concurrency. */
     public FleetConnector connector(Site site) {
-        return FleetConnector.ssh(connectOptions(site, HostKeyTrust.REFUSE));
+        return connector(site, HostKeyTrust.REFUSE);
+    }
+
+    /** How this run reaches the site's nodes, deciding on host keys it does not know as {@code trust} says. */
+    public FleetConnector connector(Site site, HostKeyTrust trust) {
+        return FleetConnector.ssh(connectOptions(site, trust));
+    }
+
+    /** How long one remote command may take. */
+    public Duration timeout() {
+        return Duration.ofSeconds(timeoutSeconds);
     }
 
     public ConnectOptions connectOptions(Site site, HostKeyTrust trust) {

@@ -1,12 +1,11 @@
 package io.oth.fact;
 
 import io.oth.concurrent.Parallel;
+import io.oth.fleet.FleetConnector;
 import io.oth.remote.CommandResult;
-import io.oth.remote.ConnectOptions;
 import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
-import io.oth.remote.ssh.SshFleet;
 import io.oth.site.Node;
 import io.oth.site.Site;
 
@@ -24,10 +23,10 @@ public final class NodeSurvey {
                       boolean sshReachable, Duration connect, Duration roundTrip) {
     }
 
-    /** Throws when the bastion itself cannot be used: then no node can be reached. */
-    public static List<Row> survey(Site site, ConnectOptions options) throws RemoteException {
-        try (Fleet fleet = SshFleet.connect(site, site.nodes(), options)) {
-            return Parallel.map(fleet.reaches(), options.concurrency(), reach -> row(reach, options.timeout()));
+    /** Throws when the bastion itself cannot be used: then no node can be reached. {@code timeout}: for reading a node's facts. */
+    public static List<Row> survey(Site site, FleetConnector connector, Duration timeout) throws RemoteException {
+        try (Fleet fleet = connector.connect(site, site.nodes())) {
+            return Parallel.map(fleet.reaches(), connector.concurrency(), reach -> row(reach, timeout));
         }
     }
 

@@ -7,19 +7,17 @@ import io.oth.ca.CaException;
 import io.oth.ca.SiteCa;
 import io.oth.cert.BundleCheck;
 import io.oth.cert.BundleReport;
+import io.oth.fleet.FleetConnector;
 import io.oth.lock.Holder;
-import io.oth.lock.NodeLocks;
 import io.oth.phase.Journal;
 import io.oth.phase.PhaseRunner;
 import io.oth.phase.RunReport;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
-import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
-import io.oth.remote.ssh.SshFleet;
 import io.oth.secret.ExternalSecret;
 import io.oth.secret.Secrets;
 import io.oth.secret.SecretsException;
@@ -179,21 +177,20 @@ public final class Installer {
      * used, or when {@code holder} (the run that holds the site's lock, for a run that changes the
      * nodes) cannot take the lock on every node.
      */
-    public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, Optional<Holder> holder, Duration firewallRevert,
+    public static RunReport install(Inputs inputs, FleetConnector connector, boolean check, Optional<Holder> holder, Duration firewallRevert,
                                     PrintWriter log) throws RemoteException {
-        return install(inputs, options, check, false, holder, firewallRevert, log);
+        return install(inputs, connector, check, false, holder, firewallRevert, log);
     }
 
-    /** Like {@link #install(Inputs, ConnectOptions, boolean, Optional, Duration, PrintWriter)}; {@code verbose} also says why each no-op is one. */
-    public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, boolean verbose, Optional<Holder> holder,
+    /** Like {@link #install(Inputs, FleetConnector, boolean, Optional, Duration, PrintWriter)}; {@code verbose} also says why each no-op is one. */
+    public static RunReport install(Inputs inputs, FleetConnector connector, boolean check, boolean verbose, Optional<Holder> holder,
                                     Duration firewallRevert, PrintWriter log) throws RemoteException {
         Site site = inputs.site();
         Playbooks network = Playbooks.load();
         List<io.oth.phase.Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), network, firewallRevert).phases();
-        try (Fleet fleet = SshFleet.connect(site, site.nodes(), options);
-                NodeLocks locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), options.concurrency(), line -> say(log, line)) : NodeLocks.none()) {
-            PhaseRunner.Reconnector reconnect = node -> SshFleet.connectOne(site, node, options);
-            RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, options.concurrency())
+        try (Fleet fleet = connector.connect(site, site.nodes(), holder, line -> say(log, line))) {
+            PhaseRunner.Reconnector reconnect = node -> connector.connectOne(site, node);
+            RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, connector.concurrency())
                     .verbose(verbose).run(phases);
             if (check || report.failed()) {
                 return report;

@@ -38,11 +38,17 @@ public final class NodeLayout {
     public static final String TRAEFIK_HOME = "/opt/traefik/";
     public static final String TRAEFIK_CONFIG = "/etc/traefik/";
 
+    /**
+     * The services oth gives a certificate from the site CA. Lower case, sorted: the constants are
+     * the names {@code oth certs rotate --service} takes and lists.
+     */
+    public enum CertifiedService { mariadb, minio, rabbitmq }
+
     /** The certificate each service oth gives one to serves, on the storage node. */
     public static final Map<String, String> SERVICE_CERTIFICATES = Map.of(
-            "mariadb", MARIADB_TLS + "server-chain.pem",
-            "rabbitmq", RABBITMQ_TLS + "server.pem",
-            "minio", MINIO_CERTS + "public.crt");
+            CertifiedService.mariadb.name(), MARIADB_TLS + "server-chain.pem",
+            CertifiedService.rabbitmq.name(), RABBITMQ_TLS + "server.pem",
+            CertifiedService.minio.name(), MINIO_CERTS + "public.crt");
 
     /** A file that holds a secret on a node: install writes it so, doctor checks it is still so. */
     public record SecretFile(String path, String owner, String mode) {

@@ -1,6 +1,7 @@
 package io.oth.wizard;
 
 import io.oth.fact.NodeSurvey;
+import io.oth.fleet.FleetConnector;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
@@ -21,7 +22,8 @@ public final class SurveyConnector implements Connector {
     @Override
     public List<Result> connect(Site site, HostKeyTrust trust, java.util.function.Supplier<char[]> passphrase) {
         try {
-            return NodeSurvey.survey(site, options.apply(site, trust).withPassphrase(passphrase)).stream()
+            ConnectOptions connect = options.apply(site, trust).withPassphrase(passphrase);
+            return NodeSurvey.survey(site, FleetConnector.ssh(connect), connect.timeout()).stream()
                     .map(row -> new Result(row.node().name(), row.failure().map(f -> f.getMessage() + " (" + f.failure().hint() + ")")))
                     .toList();
         } catch (RemoteException e) {

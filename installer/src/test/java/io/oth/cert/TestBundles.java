@@ -1,5 +1,8 @@
 package io.oth.cert;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.time.Clock;
 
 /** Certificate bundles for tests outside this package (the setup wizard's bundle question). */
@@ -20,5 +23,14 @@ public final class TestBundles {
     /** A good bundle, but for another name than oth.example.test. */
     public static String forOtherName() {
         return TestPki.builder().leafNames("other.example.test", "other.example.test").build().goodBundle();
+    }
+
+    /** The good bundle as a server's key store (alias "leaf", password "test"), for a TLS server in a test. */
+    public static KeyStore goodKeyStore() throws GeneralSecurityException, java.io.IOException {
+        TestPki pki = TestPki.standard();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("leaf", pki.leafKey.getPrivate(), "test".toCharArray(), new Certificate[] {pki.leaf, pki.intermediate, pki.root});
+        return store;
     }
 }

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * report when a vantage point cannot be reached, when a resolver is dead, when sudo refuses.
  */
 class DoctorRunTest {
-    private static final Set<String> HERMETIC = Set.of("reach", "dns", "outbound", "posture");
+    private static final Set<Doctor.Category> HERMETIC = Set.of(Doctor.Category.reach, Doctor.Category.dns, Doctor.Category.outbound, Doctor.Category.posture);
     private final Site site = Sites.lab();
 
     @TempDir

@@ -1,5 +1,6 @@
 package io.oth.check;
 
+import io.oth.cert.TestBundles;
 import io.oth.remote.Failure;
 import io.oth.remote.RemoteException;
 import io.oth.site.Playbooks;
@@ -16,9 +17,38 @@ import java.util.concurrent.Executors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The checks made through forwards from an app node, when the node's sshd will not forward. */
+/** The checks made through forwards from an app node: a healthy chain served, logins without the site's CA, a node that will not forward. */
 class ForwardChecksTest {
     private final Site site = Sites.lab();
+
+    @Test
+    void aGoodChainServedThroughTheAppNodeIsOk() throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try (LoopbackServers lb = new LoopbackServers()) {
+            ForwardChecks checks = new ForwardChecks(site, Playbooks.load(), TestBundles.clock(), Optional::empty, Optional.empty(), Duration.ofSeconds(2), executor);
+            ScriptedHost app1 = new ScriptedHost("app1", key -> null).forwardingTo(lb.tls());
+            assertEquals(List.of(new Finding("certs.served", "app1", "203.0.113.20:443", Verdict.OK, "order, chain, name and expiry are right", "")),
+                    checks.served(Sites.node(site, "app1"), app1).join());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void withoutTheSiteCaAndSecretsEachLoginIsSkippedNotFailed() {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            ForwardChecks checks = new ForwardChecks(site, Playbooks.load(), Clock.systemUTC(), Optional::empty, Optional.empty(), Duration.ofSeconds(1), executor);
+            List<Finding> logins = checks.services(Sites.node(site, "app1"), new ScriptedHost("app1", key -> null)).stream()
+                    .map(java.util.concurrent.CompletableFuture::join).toList();
+            assertEquals(List.of("service.database 10.77.0.20:3306", "service.broker 10.77.0.20:5671", "service.objects 10.77.0.20:9000"),
+                    logins.stream().map(f -> f.id() + " " + f.target()).toList());
+            assertTrue(logins.stream().allMatch(f -> f.verdict() == Verdict.SKIP && f.cause().equals("no site CA and secrets on this machine yet")),
+                    logins.toString());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
 
     @Test
     void aNodeThatRefusesToForwardIsNamedNotTheLoadBalancer() {

@@ -29,6 +29,7 @@ final class ScriptedHost implements Host {
     final List<String> asked = new ArrayList<>();
     private RemoteException failure;
     private RemoteException forwardRefusal;
+    private int forwardedTo;
 
     ScriptedHost(String name, Function<String, Probe.Answer> answers) {
         this.name = name;
@@ -44,6 +45,12 @@ final class ScriptedHost implements Host {
     /** Forwards open, but every connection through them is refused by the node with {@code e} (its sshd forbids forwarding). */
     ScriptedHost refusingForwards(RemoteException e) {
         this.forwardRefusal = e;
+        return this;
+    }
+
+    /** Every forward leads to {@code localPort} on the loopback address, where the test serves what the target would. */
+    ScriptedHost forwardingTo(int localPort) {
+        this.forwardedTo = localPort;
         return this;
     }
 
@@ -85,6 +92,9 @@ final class ScriptedHost implements Host {
 
     @Override
     public Forward forward(String address, int port) throws RemoteException {
+        if (forwardedTo != 0) {
+            return forward(forwardedTo, Optional.empty());
+        }
         if (forwardRefusal == null) {
             throw new RemoteException(name, io.oth.remote.Failure.CONNECTION_LOST, "no forwards in this test");
         }
@@ -94,15 +104,19 @@ final class ScriptedHost implements Host {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+        return forward(closed, Optional.of(forwardRefusal));
+    }
+
+    private static Forward forward(int port, Optional<RemoteException> refusal) {
         return new Forward() {
             @Override
             public int localPort() {
-                return closed;
+                return port;
             }
 
             @Override
             public Optional<RemoteException> refusal() {
-                return Optional.of(forwardRefusal);
+                return refusal;
             }
 
             @Override

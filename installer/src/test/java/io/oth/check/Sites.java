@@ -24,14 +24,19 @@ final class Sites {
     }
 
     static Site lab(Storage storage, Set<String> features) {
+        return lab(storage, features, "203.0.113.20", Optional.empty());
+    }
+
+    /** The lab with the load balancer's public address at {@code lbPublic} and the customer's certificate bundle at {@code bundle}. */
+    static Site lab(Storage storage, Set<String> features, String lbPublic, Optional<Path> bundle) {
         SshEndpoint ssh = new SshEndpoint("x", 22, "oth", Path.of("/k"));
         List<Node> nodes = List.of(
-                new Node("lb", "lb", "10.77.0.2", Optional.of("203.0.113.20"), ssh),
+                new Node("lb", "lb", "10.77.0.2", Optional.of(lbPublic), ssh),
                 new Node("app1", "app", "10.77.0.101", Optional.empty(), ssh),
                 new Node("app2", "app", "10.77.0.102", Optional.empty(), ssh),
                 new Node("storage", "storage", "10.77.0.20", Optional.empty(), ssh));
         return new Site(Path.of("/site.yml"), "lab", "oth.example.test", Optional.of(new SshEndpoint("203.0.113.10", 22, "oth", Path.of("/k"))),
-                Optional.empty(), nodes, features, storage, Optional.empty(), List.of(), new Application(Optional.empty(), Optional.empty(), Optional.empty()),
+                Optional.empty(), nodes, features, storage, bundle, List.of(), new Application(Optional.empty(), Optional.empty(), Optional.empty()),
                 List.of());
     }
 

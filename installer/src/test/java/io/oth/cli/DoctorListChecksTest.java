@@ -28,7 +28,7 @@ class DoctorListChecksTest {
     @Test
     void theListNamesEveryCategoryAndEveryVantagePoint() {
         String out = Run.oth("doctor", "--list-checks").out();
-        for (String category : Doctor.CATEGORIES) {
+        for (Doctor.Category category : Doctor.Category.values()) {
             assertTrue(out.lines().anyMatch(l -> l.startsWith(category + ".")), () -> category + "\n" + out);
         }
         assertTrue(out.lines().anyMatch(l -> l.matches("reach\\.node\\s+from bastion\\s+.*")), out);
