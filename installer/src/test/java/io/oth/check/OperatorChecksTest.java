@@ -38,7 +38,7 @@ class OperatorChecksTest {
 
     private static OperatorChecks checks(Site site, int http, int https, NameLookup lookup) {
         ServicePorts table = ServicePorts.of(Playbooks.load());
-        ServicePorts ports = new ServicePorts(http, https, table.traefik(), table.mariadb(), table.amqps(), table.amqp(), table.managementTls(), table.minio());
+        ServicePorts ports = new ServicePorts(http, https, table.traefik(), table.mariadb(), table.amqps(), table.amqp(), table.managementTls(), table.management(), table.minio());
         return new OperatorChecks(site, ports, lookup, Duration.ofSeconds(2), TestBundles.clock());
     }
 
