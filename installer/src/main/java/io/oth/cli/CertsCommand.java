@@ -89,7 +89,7 @@ final class CertsCommand extends CommandGroup {
             PrintWriter out = context.out();
             Set<String> chosen = services == null ? NodeLayout.SERVICE_CERTIFICATES.keySet() : services;
             RunReport report = Installer.install(inputs.saved().rotating(chosen), options.connectOptions(context.site(), HostKeyTrust.REFUSE),
-                    false, context.holder(), OptionRanges.FirewallRevert.byDefault(), out);
+                    false, context.claim(), OptionRanges.FirewallRevert.byDefault(), out);
             out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");
             return report.failed() ? ExitCode.FAILED.code() : ExitCode.OK.code();
         }

@@ -7,7 +7,7 @@ import io.oth.ca.CaException;
 import io.oth.ca.SiteCa;
 import io.oth.cert.BundleCheck;
 import io.oth.cert.BundleReport;
-import io.oth.lock.Holder;
+import io.oth.lock.LockClaim;
 import io.oth.lock.NodeLocks;
 import io.oth.phase.Journal;
 import io.oth.phase.PhaseRunner;
@@ -176,22 +176,22 @@ public final class Installer {
 
     /**
      * Runs the install (or, with {@code check}, only plans it). Throws when the bastion cannot be
-     * used, or when {@code holder} (the run that holds the site's lock, for a run that changes the
-     * nodes) cannot take the lock on every node.
+     * used, or when {@code claim} (the run that holds the site's lock, for a run that changes the
+     * nodes) cannot take the lock on every node within its wait.
      */
-    public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, Optional<Holder> holder, Duration firewallRevert,
+    public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, Optional<LockClaim> claim, Duration firewallRevert,
                                     PrintWriter log) throws RemoteException {
-        return install(inputs, options, check, false, holder, firewallRevert, log);
+        return install(inputs, options, check, false, claim, firewallRevert, log);
     }
 
     /** Like {@link #install(Inputs, ConnectOptions, boolean, Optional, Duration, PrintWriter)}; {@code verbose} also says why each no-op is one. */
-    public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, boolean verbose, Optional<Holder> holder,
+    public static RunReport install(Inputs inputs, ConnectOptions options, boolean check, boolean verbose, Optional<LockClaim> claim,
                                     Duration firewallRevert, PrintWriter log) throws RemoteException {
         Site site = inputs.site();
         Playbooks network = Playbooks.load();
         List<io.oth.phase.Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), network, firewallRevert).phases();
         try (Fleet fleet = SshFleet.connect(site, site.nodes(), options);
-                NodeLocks locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), options.concurrency(), line -> say(log, line)) : NodeLocks.none()) {
+                NodeLocks locks = claim.isPresent() ? NodeLocks.take(fleet, claim.get(), options.concurrency(), line -> say(log, line)) : NodeLocks.none()) {
             PhaseRunner.Reconnector reconnect = node -> SshFleet.connectOne(site, node, options);
             RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, options.concurrency())
                     .verbose(verbose).run(phases);
