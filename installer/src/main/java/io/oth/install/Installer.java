@@ -194,7 +194,7 @@ public final class Installer {
                 NodeLocks locks = claim.isPresent() ? NodeLocks.take(fleet, claim.get(), options.concurrency(), line -> say(log, line)) : NodeLocks.none()) {
             PhaseRunner.Reconnector reconnect = node -> SshFleet.connectOne(site, node, options);
             RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, options.concurrency())
-                    .verbose(verbose).run(phases);
+                    .verbose(verbose).unpackRoots(NodeLayout.UNPACK_ROOTS).run(phases);
             if (check || report.failed()) {
                 return report;
             }
