@@ -3,7 +3,7 @@ package io.oth.backup;
 import io.oth.fleet.FleetConnector;
 import io.oth.install.NodeLayout;
 import io.oth.install.InstallPlaybook;
-import io.oth.lock.Holder;
+import io.oth.lock.LockClaim;
 import io.oth.lock.NodeLocks;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
@@ -35,14 +35,14 @@ public final class Backups {
 
     private final Site site;
     private final FleetConnector connector;
-    private final Optional<Holder> holder;
+    private final Optional<LockClaim> claim;
     private final String dir = InstallPlaybook.load().backups().dir();
 
-    /** @param holder the run holding the site's lock, which {@link #now()} and {@link #restore} also take on the storage node */
-    public Backups(Site site, FleetConnector connector, Optional<Holder> holder) {
+    /** @param claim the run holding the site's lock, which {@link #now()} and {@link #restore} also take on the storage node */
+    public Backups(Site site, FleetConnector connector, Optional<LockClaim> claim) {
         this.site = site;
         this.connector = connector;
-        this.holder = holder;
+        this.claim = claim;
     }
 
     /** One backup: its id, size and when it was made. */
@@ -107,7 +107,7 @@ public final class Backups {
     }
 
     private NodeLocks lock(HostConnection storage) throws RemoteException {
-        return holder.isPresent() ? NodeLocks.take(List.of(storage.host()), holder.get(), 1, line -> { }) : NodeLocks.none();
+        return claim.isPresent() ? NodeLocks.take(List.of(storage.host()), claim.get(), 1, line -> { }) : NodeLocks.none();
     }
 
     /** {@code r}, or a failure of {@code storage} (by the node's name, which the site file chooses) saying what failed. */

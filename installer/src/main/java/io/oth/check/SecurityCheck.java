@@ -5,6 +5,7 @@ import io.oth.install.DatabaseAccessOp;
 import io.oth.op.Change;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
+import io.oth.remote.NodeText;
 import io.oth.secret.Secret;
 import io.oth.secret.Secrets;
 import io.oth.site.AppAccounts;
@@ -74,7 +75,7 @@ final class SecurityCheck implements NodeCheck {
             String value = transport.output().strip();
             findings.add(transport.ok() && value.equals("1") ? Finding.ok(DATABASE, node.name(), "require_secure_transport", "ON")
                     : new Finding(DATABASE, node.name(), "require_secure_transport", Verdict.FAIL,
-                    transport.ok() ? "OFF at runtime (oth's configuration sets it ON)" : "cannot read it: " + value.lines().findFirst().orElse(""),
+                    transport.ok() ? "OFF at runtime (oth's configuration sets it ON)" : "cannot read it: " + NodeText.shown(value.lines().findFirst().orElse("")),
                     "someone ran SET GLOBAL require_secure_transport=OFF: set it ON again, or restart MariaDB to read oth's configuration"));
         }
         return findings;

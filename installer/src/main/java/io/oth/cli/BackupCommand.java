@@ -23,7 +23,7 @@ final class BackupCommand extends CommandGroup {
         }
 
         Backups backups(Context context) {
-            return new Backups(context.site(), context.connector(), context.holder());
+            return new Backups(context.site(), context.connector(), context.claim());
         }
     }
 

@@ -70,7 +70,7 @@ final class CertsCommand extends CommandGroup {
             Set<String> chosen = services == null ? NodeLayout.SERVICE_CERTIFICATES.keySet()
                     : services.stream().map(Enum::name).collect(Collectors.toSet());
             RunReport report = Installer.install(inputs.saved().rotating(chosen), context.connector(),
-                    false, context.holder(), OptionRanges.FirewallRevert.byDefault(), out);
+                    false, context.claim(), OptionRanges.FirewallRevert.byDefault(), out);
             out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");
             return report.failed() ? ExitCode.FAILED.code() : ExitCode.OK.code();
         }

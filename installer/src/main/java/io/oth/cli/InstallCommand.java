@@ -1,7 +1,7 @@
 package io.oth.cli;
 
 import io.oth.install.Installer;
-import io.oth.lock.Holder;
+import io.oth.lock.LockClaim;
 import io.oth.phase.RunReport;
 import io.oth.remote.RemoteException;
 import io.oth.report.PlanReport;
@@ -56,20 +56,20 @@ final class InstallCommand implements Callable<Integer> {
         if (check) {
             return install(prepared.get(), Optional.empty());
         }
-        return locking.run(prepared.get().site(), spec, err, holder -> {
+        return locking.run(prepared.get().site(), spec, err, claim -> {
             Optional<Installer.Inputs> saved = SiteOptions.saved(prepared.get(), err);
-            return saved.isEmpty() ? ExitCode.USAGE.code() : install(saved.get(), Optional.of(holder));
+            return saved.isEmpty() ? ExitCode.USAGE.code() : install(saved.get(), Optional.of(claim));
         });
     }
 
-    private int install(Installer.Inputs inputs, Optional<Holder> holder) {
+    private int install(Installer.Inputs inputs, Optional<LockClaim> claim) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Site site = inputs.site();
         long start = System.nanoTime();
         RunReport report;
         try {
-            report = Installer.install(inputs, options.connector(site), check, verbose, holder,
+            report = Installer.install(inputs, options.connector(site), check, verbose, claim,
                     Duration.ofSeconds(firewallRevertSeconds), out);
         } catch (RemoteException e) {
             return SiteOptions.failed(err, e);

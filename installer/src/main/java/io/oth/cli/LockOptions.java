@@ -1,6 +1,7 @@
 package io.oth.cli;
 
 import io.oth.lock.Holder;
+import io.oth.lock.LockClaim;
 import io.oth.lock.LockedException;
 import io.oth.lock.SiteLock;
 import io.oth.site.Site;
@@ -20,13 +21,13 @@ import java.time.Duration;
 final class LockOptions {
     @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "0s", converter = OptionRanges.LockWait.class,
             description = "When another oth run is changing this site, wait up to this long for it (30s, 5m, 1h; at most 2h) instead of "
-                    + "refusing at once.")
+                    + "refusing at once: for this machine's lock of the site, then as long again for the nodes' locks.")
     Duration lockWait;
 
-    /** The work done under the lock: it gets the run's {@link Holder}, for the nodes' locks. */
+    /** The work done under the lock: it gets the run's {@link LockClaim}, for the nodes' locks, which it waits for as long. */
     @FunctionalInterface
     interface Locked {
-        int run(Holder holder) throws IOException;
+        int run(LockClaim claim) throws IOException;
     }
 
     /** Runs {@code work} holding the site's lock; without it, says who holds it and exits {@link ExitCode#BUSY}. */
@@ -46,7 +47,7 @@ final class LockOptions {
             return ExitCode.FAILED.code();
         }
         try (lock) {
-            return work.run(lock.holder());
+            return work.run(new LockClaim(lock.holder(), lockWait));
         }
     }
 }

@@ -3,7 +3,7 @@ package io.oth.cli;
 import io.oth.ca.CaException;
 import io.oth.fleet.FleetConnector;
 import io.oth.install.Installer;
-import io.oth.lock.Holder;
+import io.oth.lock.LockClaim;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
 import io.oth.site.Site;
@@ -31,10 +31,10 @@ abstract class SiteStep implements Callable<Integer> {
     SiteOptions options;
 
     /** What a step runs with: the site, the way to its nodes, the run's lock (when it takes one) and where to print. */
-    record Context(Site site, FleetConnector connector, Optional<Holder> holder, PrintWriter out, PrintWriter err) {
+    record Context(Site site, FleetConnector connector, Optional<LockClaim> claim, PrintWriter out, PrintWriter err) {
         /** Every node, with their locks taken when the run holds the site's lock. */
         Fleet fleet() throws RemoteException {
-            return connector.connect(site, site.nodes(), holder, this::say);
+            return connector.connect(site, site.nodes(), claim, this::say);
         }
 
         /** A progress line, whole and at once even when workers print at the same time. */
@@ -81,13 +81,13 @@ abstract class SiteStep implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         Optional<LockOptions> lock = locking();
-        return lock.isEmpty() ? run(site, Optional.empty()) : lock.get().run(site, spec, err, holder -> run(site, Optional.of(holder)));
+        return lock.isEmpty() ? run(site, Optional.empty()) : lock.get().run(site, spec, err, claim -> run(site, Optional.of(claim)));
     }
 
-    private int run(Site site, Optional<Holder> holder) throws IOException {
+    private int run(Site site, Optional<LockClaim> claim) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            return run(new Context(site, options.connector(site), holder, spec.commandLine().getOut(), err));
+            return run(new Context(site, options.connector(site), claim, spec.commandLine().getOut(), err));
         } catch (RollingUpgrade.UpgradeException e) {
             err.println("oth: " + e.getMessage());
             e.notes().forEach(err::println);

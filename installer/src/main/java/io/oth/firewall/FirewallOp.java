@@ -49,6 +49,8 @@ public final class FirewallOp implements Operation {
     private static final String PENDING = "/run/oth-firewall.";
     private static final String STAGED = PATH + ".oth-pending.";
     private static final String REMOVED = "removed ";
+    /** How the node's revert records a failed {@code nft -f}, its error after it. */
+    private static final String RESTORE_FAILED = "restore FAILED: ";
 
     private final String ruleset;
     private final FirewallRules rules;
@@ -169,7 +171,7 @@ public final class FirewallOp implements Operation {
      */
     static String revertScript(RunFiles files, Duration after) {
         return "sleep " + after.toSeconds() + "; if mv " + files.pending + " " + files.pending + ".reverting 2>/dev/null; then"
-                + " if out=$(nft -f " + files.previous + " 2>&1); then r=ok; else r=\"restore FAILED: $(printf '%s' \"$out\" | tr '\\n' ' ')\"; fi;"
+                + " if out=$(nft -f " + files.previous + " 2>&1); then r=ok; else r=\"" + RESTORE_FAILED + "$(printf '%s' \"$out\" | tr '\\n' ' ')\"; fi;"
                 + " printf '%s\\n' \"$r\" > " + files.outcome + "; rm -f " + files.staged + ";"
                 + " echo \"$(date -Is) run " + files.token + ": reverted an unconfirmed ruleset: $r\" >> " + files.log + ";"
                 + " rm -f " + files.pending + ".reverting; fi";
@@ -204,9 +206,9 @@ public final class FirewallOp implements Operation {
         if (outcome.equals("ok")) {
             return "the node restored its previous ruleset";
         }
-        String why = outcome.startsWith("restore FAILED: ") ? outcome.substring("restore FAILED: ".length())
+        String why = outcome.startsWith(RESTORE_FAILED) ? "the restore failed: " + NodeText.shown(outcome.substring(RESTORE_FAILED.length()))
                 : "it recorded no outcome in " + files.outcome + " (" + r.diagnostic() + ")";
-        throw new RemoteException(host.name(), Failure.FIREWALL_REVERT_FAILED, NodeText.shown(why) + "; live ruleset now: " + live(host, rules.sshPort())
+        throw new RemoteException(host.name(), Failure.FIREWALL_REVERT_FAILED, why + "; live ruleset now: " + live(host, rules.sshPort())
                 + "; the ruleset it should have restored is " + files.previous);
     }
 

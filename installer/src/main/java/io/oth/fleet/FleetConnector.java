@@ -1,6 +1,6 @@
 package io.oth.fleet;
 
-import io.oth.lock.Holder;
+import io.oth.lock.LockClaim;
 import io.oth.lock.NodeLocks;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Fleet;
@@ -39,14 +39,14 @@ public interface FleetConnector {
     int concurrency();
 
     /**
-     * Connects to {@code nodes} and, when the run holds the site's lock ({@code holder}), takes it on
-     * every node reached as well; closing the fleet gives the node locks back first.
+     * Connects to {@code nodes} and, when the run holds the site's lock ({@code claim}), takes it on
+     * every node reached as well, waiting as long as the claim says; closing the fleet gives the node locks back first.
      */
-    default Fleet connect(Site site, List<Node> nodes, Optional<Holder> holder, Consumer<String> say) throws RemoteException {
+    default Fleet connect(Site site, List<Node> nodes, Optional<LockClaim> claim, Consumer<String> say) throws RemoteException {
         Fleet fleet = connect(site, nodes);
         NodeLocks locks;
         try {
-            locks = holder.isPresent() ? NodeLocks.take(fleet, holder.get(), concurrency(), say) : NodeLocks.none();
+            locks = claim.isPresent() ? NodeLocks.take(fleet, claim.get(), concurrency(), say) : NodeLocks.none();
         } catch (RemoteException | RuntimeException e) {
             fleet.close();
             throw e;

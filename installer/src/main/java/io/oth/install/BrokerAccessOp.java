@@ -7,6 +7,7 @@ import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
+import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 import io.oth.remote.TempFiles;
@@ -51,7 +52,7 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
         List<String> needed = new ArrayList<>();
         boolean guest;
         if (!answer.ok()) {
-            needed.add("RabbitMQ did not answer (" + firstLine(answer.output()) + "): all accounts will be set");
+            needed.add("RabbitMQ did not answer (" + NodeText.shown(firstLine(answer.output())) + "): all accounts will be set");
             guest = true;
         } else {
             Map<String, Object> defs = (Map<String, Object>) BoundedYaml.load(answer.output(), BoundedYaml.settings("rabbitmqctl export_definitions", new JsonSchema()).build());

@@ -6,6 +6,7 @@ import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
+import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 
@@ -51,7 +52,7 @@ public record DatabaseAccessOp(String database, String user, Secret password, Li
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
         Probe.Answer answer = answers.get(KEY);
         if (!answer.ok()) {
-            return Optional.of(failing("cannot read MariaDB's accounts: " + answer.output().strip()));
+            return Optional.of(failing("cannot read MariaDB's accounts: " + NodeText.diagnostic(answer.output())));
         }
         List<String[]> rows = answer.output().lines().map(l -> l.split("\t", -1)).filter(r -> r.length == 5).toList();
         List<String> statements = new ArrayList<>();

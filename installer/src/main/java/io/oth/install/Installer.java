@@ -8,7 +8,7 @@ import io.oth.ca.SiteCa;
 import io.oth.cert.BundleCheck;
 import io.oth.cert.BundleReport;
 import io.oth.fleet.FleetConnector;
-import io.oth.lock.Holder;
+import io.oth.lock.LockClaim;
 import io.oth.phase.Journal;
 import io.oth.phase.PhaseRunner;
 import io.oth.phase.RunReport;
@@ -174,24 +174,24 @@ public final class Installer {
 
     /**
      * Runs the install (or, with {@code check}, only plans it). Throws when the bastion cannot be
-     * used, or when {@code holder} (the run that holds the site's lock, for a run that changes the
-     * nodes) cannot take the lock on every node.
+     * used, or when {@code claim} (the run that holds the site's lock, for a run that changes the
+     * nodes) cannot take the lock on every node within its wait.
      */
-    public static RunReport install(Inputs inputs, FleetConnector connector, boolean check, Optional<Holder> holder, Duration firewallRevert,
+    public static RunReport install(Inputs inputs, FleetConnector connector, boolean check, Optional<LockClaim> claim, Duration firewallRevert,
                                     PrintWriter log) throws RemoteException {
-        return install(inputs, connector, check, false, holder, firewallRevert, log);
+        return install(inputs, connector, check, false, claim, firewallRevert, log);
     }
 
     /** Like {@link #install(Inputs, FleetConnector, boolean, Optional, Duration, PrintWriter)}; {@code verbose} also says why each no-op is one. */
-    public static RunReport install(Inputs inputs, FleetConnector connector, boolean check, boolean verbose, Optional<Holder> holder,
+    public static RunReport install(Inputs inputs, FleetConnector connector, boolean check, boolean verbose, Optional<LockClaim> claim,
                                     Duration firewallRevert, PrintWriter log) throws RemoteException {
         Site site = inputs.site();
         Playbooks network = Playbooks.load();
         List<io.oth.phase.Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), network, firewallRevert).phases();
-        try (Fleet fleet = connector.connect(site, site.nodes(), holder, line -> say(log, line))) {
+        try (Fleet fleet = connector.connect(site, site.nodes(), claim, line -> say(log, line))) {
             PhaseRunner.Reconnector reconnect = node -> connector.connectOne(site, node);
             RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, connector.concurrency())
-                    .verbose(verbose).run(phases);
+                    .verbose(verbose).unpackRoots(NodeLayout.UNPACK_ROOTS).run(phases);
             if (check || report.failed()) {
                 return report;
             }

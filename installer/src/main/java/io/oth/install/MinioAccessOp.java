@@ -20,6 +20,7 @@ import io.oth.remote.Command;
 import io.oth.remote.Failure;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
+import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 import okhttp3.OkHttpClient;
@@ -135,7 +136,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         List<String> needed = new ArrayList<>();
         Work work;
         if (admin == null || !admin.ok()) {
-            String why = admin == null ? "not read" : admin.output().strip();
+            String why = admin == null ? "not read" : NodeText.diagnostic(admin.output());
             needed.add("MinIO did not answer (" + why + "): bucket " + bucket + ", policy " + policy + ", user " + user
                     + " and its policy will be set");
             work = new Work(true, true, true, true, List.of(), true);
@@ -162,7 +163,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
                     needed.add("enable user " + user);
                 }
                 if (secretWrong) {
-                    needed.add("set the secret of " + user + " (MinIO refused it: " + answers.get(LOGIN).output().strip() + ")");
+                    needed.add("set the secret of " + user + " (MinIO refused it: " + NodeText.diagnostic(answers.get(LOGIN).output()) + ")");
                 }
             }
             boolean attach = !policies.contains(policy);

@@ -44,6 +44,13 @@ public final class NodeLayout {
      */
     public enum CertifiedService { mariadb, minio, rabbitmq }
 
+    /**
+     * Where the release, traefik and MinIO bundles are unpacked: the parents of their release
+     * directories, where an unpack makes its temporary directory, which the run-start sweep clears.
+     */
+    public static final List<String> UNPACK_ROOTS = List.of(APP_RELEASES, TRAEFIK_HOME, MINIO_HOME).stream()
+            .map(d -> d.substring(0, d.length() - 1)).toList();
+
     /** The certificate each service oth gives one to serves, on the storage node. */
     public static final Map<String, String> SERVICE_CERTIFICATES = Map.of(
             CertifiedService.mariadb.name(), MARIADB_TLS + "server-chain.pem",

@@ -1,6 +1,7 @@
 package io.oth.lock;
 
 import io.oth.concurrent.Parallel;
+import io.oth.input.Durations;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
@@ -8,6 +9,7 @@ import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +39,8 @@ public final class NodeLocks implements AutoCloseable {
     static final Duration HEARTBEAT = Duration.ofSeconds(30);
     static final Duration STALE = HEARTBEAT.multipliedBy(6);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** How often a run that waits (--lock-wait) asks the nodes again: one short command per node. */
+    static final Duration POLL = Duration.ofSeconds(5);
     private static final String GUARD = "mkdir -p " + DIR + " && exec 9>" + FILE + ".guard && flock -w 20 9 || { echo 'guard busy' >&2; exit 3; }\n";
 
     private final Holder me;
@@ -69,14 +73,61 @@ public final class NodeLocks implements AutoCloseable {
 
     /**
      * Takes the lock on every node reached. When another live run holds it on any node, the locks
-     * taken are given back and nothing else is done on any node.
+     * taken are given back and nothing else is done on any node; with a {@link LockClaim#lockWait()},
+     * oth says once what it waits for and tries again every {@link #POLL} until then.
      */
-    public static NodeLocks take(Fleet fleet, Holder me, int concurrency, Consumer<String> say) throws RemoteException {
-        return take(fleet.reaches().stream().flatMap(r -> r.host().stream()).toList(), me, concurrency, say);
+    public static NodeLocks take(Fleet fleet, LockClaim claim, int concurrency, Consumer<String> say) throws RemoteException {
+        return take(fleet.reaches().stream().flatMap(r -> r.host().stream()).toList(), claim, concurrency, say);
     }
 
-    /** {@link #take(Fleet, Holder, int, Consumer)} on these nodes only (a command that reaches one node). */
-    public static NodeLocks take(List<Host> reached, Holder me, int concurrency, Consumer<String> say) throws RemoteException {
+    /** {@link #take(Fleet, LockClaim, int, Consumer)} on these nodes only (a command that reaches one node). */
+    public static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say) throws RemoteException {
+        return take(reached, claim, concurrency, say, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+    }
+
+    /** How a run waits between two tries: tests pass one that does not sleep. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say, Clock clock, Sleeper sleeper)
+            throws RemoteException {
+        Instant deadline = clock.instant().plus(claim.lockWait());
+        boolean waiting = false;
+        while (true) {
+            Attempt attempt = tryTake(reached, claim.holder(), concurrency, say, clock);
+            if (attempt.locks() != null) {
+                return attempt.locks();
+            }
+            RemoteException refused = attempt.refused();
+            Instant now = clock.instant();
+            if (refused.failure() != Failure.LOCKED || attempt.failedOtherwise() || !now.isBefore(deadline)) {
+                throw waiting && refused.failure() == Failure.LOCKED ? new RemoteException(refused.host(), Failure.LOCKED,
+                        attempt.busy() + "; nothing was changed (waited " + format(claim.lockWait()) + ")") : refused;
+            }
+            if (!waiting) {
+                say.accept("[" + refused.host() + "] " + attempt.busy() + "; waiting up to " + format(claim.lockWait()) + " for the nodes' locks");
+                waiting = true;
+            }
+            Duration left = Duration.between(now, deadline);
+            try {
+                sleeper.sleep(left.compareTo(POLL) < 0 ? left : POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RemoteException(refused.host(), Failure.LOCKED, "interrupted while waiting for the node's lock");
+            }
+        }
+    }
+
+    /**
+     * One try on every node: the locks, or the first refusal (a lock held by another run before any
+     * other failure), who holds it, and whether a node also failed otherwise (then waiting is no use).
+     */
+    private record Attempt(NodeLocks locks, RemoteException refused, String busy, boolean failedOtherwise) {
+    }
+
+    private static Attempt tryTake(List<Host> reached, Holder me, int concurrency, Consumer<String> say, Clock clock) {
         List<Object> answers = Parallel.map(reached, concurrency, host -> {
             try {
                 Answer a = parse(host.name(), host.run(Command.shell(takeScript(me, Optional.empty())), TIMEOUT));
@@ -89,18 +140,25 @@ public final class NodeLocks implements AutoCloseable {
         });
         List<Host> taken = new ArrayList<>();
         RemoteException refused = null;
-        Instant now = Instant.now();
+        String busy = "";
+        boolean failedOtherwise = false;
+        Instant now = clock.instant();
         for (int i = 0; i < reached.size(); i++) {
             String node = reached.get(i).name();
             if (answers.get(i) instanceof RemoteException e) {
                 refused = refused == null ? e : refused;
+                failedOtherwise = true;
                 continue;
             }
             Answer a = (Answer) answers.get(i);
             String whose = a.holder().map(h -> h.describe(Optional.of(Duration.ofSeconds(a.age())), now)).orElse("a run whose record is unreadable");
             switch (a.state()) {
-                case "held" -> refused = refused != null && refused.failure() == Failure.LOCKED ? refused
-                        : new RemoteException(node, Failure.LOCKED, "the site is being changed by " + whose + "; nothing was changed");
+                case "held" -> {
+                    if (refused == null || refused.failure() != Failure.LOCKED) {
+                        busy = "the site is being changed by " + whose;
+                        refused = new RemoteException(node, Failure.LOCKED, busy + "; nothing was changed");
+                    }
+                }
                 case "stale" -> {
                     say.accept("[" + node + "] taking over the node's lock of " + whose + ", which ended without releasing it");
                     taken.add(reached.get(i));
@@ -111,9 +169,9 @@ public final class NodeLocks implements AutoCloseable {
         NodeLocks locks = new NodeLocks(me, taken, concurrency);
         if (refused != null) {
             locks.close();
-            throw refused;
+            return new Attempt(null, refused, busy, failedOtherwise);
         }
-        return locks;
+        return new Attempt(locks, null, "", false);
     }
 
     /** Removes this run's record from every node it took (a record of another run stays). */
@@ -180,5 +238,9 @@ public final class NodeLocks implements AutoCloseable {
         }
         Optional<Holder> holder = newline < 0 ? Optional.empty() : Holder.parse(out.substring(newline + 1));
         return new Answer(words[0], Long.parseLong(words[1]), holder);
+    }
+
+    private static String format(Duration d) {
+        return Durations.format(d.withNanos(0));
     }
 }

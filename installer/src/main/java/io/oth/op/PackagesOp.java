@@ -56,7 +56,7 @@ public record PackagesOp(List<String> packages) implements Operation {
                 argv.addAll(missing);
                 CommandResult r = context.host().run(Command.of(argv.toArray()), TIMEOUT);
                 if (!r.ok()) {
-                    String why = noPackageSource(r.diagnostic())
+                    String why = noPackageSource(r.text())
                             ? "no package source offers " + String.join(", ", missing)
                                     + " (an air-gapped node needs a local mirror or the packages installed beforehand): " + r.diagnostic()
                             : r.diagnostic();

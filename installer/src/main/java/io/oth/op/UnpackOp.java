@@ -1,6 +1,7 @@
 package io.oth.op;
 
 import io.oth.remote.Command;
+import io.oth.remote.TempFiles;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,8 +29,11 @@ import java.util.regex.Pattern;
 public record UnpackOp(String bundle, String dir, String current, String sha256, int files, Set<String> notifies) implements Operation {
     private static final String MARK = ".oth-bundle-sha256";
     /** The prefix of the temporary directories an unpack makes beside its destination. */
-    public static final String TEMP_PREFIX = ".oth-unpack.";
-    /** A temporary directory older than this was left by a killed run (no unpack takes an hour). */
+    public static final String TEMP_PREFIX = TempFiles.UNPACK_MARK;
+    /**
+     * A temporary directory older than this was left by a killed run (no unpack takes an hour); the
+     * run-start sweep removes the others' at once ({@link TempFiles#sweep}), this covers an upgrade.
+     */
     private static final int STALE_MINUTES = 60;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -76,7 +80,7 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
                 + "; if ! printf '%s  %s\\n' " + sha256 + " \"$b\" | sha256sum --check --strict --status -; then"
                 + " echo \"$b: sha256 is $(sha256sum < \"$b\" | cut -c1-64), not " + sha256
                 + " as oth checked it: damaged or altered after the upload; nothing was unpacked\" >&2; exit 1; fi"
-                + "; t=$(mktemp -d -p \"$p\" " + TEMP_PREFIX + "XXXXXXXX); trap 'rm -rf -- \"$t\"' EXIT; trap 'exit 1' HUP INT TERM"
+                + "; t=$(mktemp -d -p \"$p\" " + TempFiles.unpackTemplate() + "); trap 'rm -rf -- \"$t\"' EXIT; trap 'exit 1' HUP INT TERM"
                 + "; mkdir -m 0755 -- \"$t/tree\""
                 + "; tar -xzf \"$b\" -C \"$t/tree\" --no-same-owner --no-same-permissions --no-overwrite-dir"
                 + "; odd=$(find \"$t/tree\" -mindepth 1 \\( \\( ! -type f ! -type d \\) -o -perm /7000 \\) -printf '%P ' | head -c 512)"

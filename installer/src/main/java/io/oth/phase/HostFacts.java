@@ -56,15 +56,16 @@ public record HostFacts(String hostname, InitSystem init, InetAddress sshSource,
 
     /**
      * Reads the facts of one node; with {@code sweep} it also removes the temporary files a killed
-     * run left there ({@link TempFiles}), else it only lists them.
+     * run left there, and its unpack directories in {@code unpackRoots} ({@link TempFiles}), else it
+     * only lists them.
      */
-    static HostFacts read(Host host, Duration timeout, boolean sweep) throws RemoteException {
+    static HostFacts read(Host host, Duration timeout, boolean sweep, List<String> unpackRoots) throws RemoteException {
         List<Probe> probes = List.of(
                 new Probe("hostname", "hostname"),
                 new Probe("init", InitSystem.PROBE),
                 new Probe("source", SSH_SOURCE),
                 new Probe("forwarding", "cat /proc/sys/net/ipv4/ip_forward"),
-                new Probe("leftovers", TempFiles.sweep(sweep)));
+                new Probe("leftovers", TempFiles.sweep(sweep, unpackRoots)));
         CommandResult r = host.run(Command.shell(Probe.script(probes)), timeout);
         return parse(host.name(), Probe.parse(r.stdout()));
     }

@@ -54,14 +54,15 @@ public final class PhaseRunner {
     private final PrintWriter log;
     private final int concurrency;
     private final boolean verbose;
+    private final List<String> unpackRoots;
     private final CrashPoint crash = CrashPoint.fromEnvironment();
 
     public PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency) {
-        this(site, fleet, check, journal, reconnector, log, concurrency, false);
+        this(site, fleet, check, journal, reconnector, log, concurrency, false, List.of());
     }
 
     private PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency,
-                        boolean verbose) {
+                        boolean verbose, List<String> unpackRoots) {
         this.site = site;
         this.fleet = fleet;
         this.check = check;
@@ -70,11 +71,20 @@ public final class PhaseRunner {
         this.log = log;
         this.concurrency = concurrency;
         this.verbose = verbose;
+        this.unpackRoots = List.copyOf(unpackRoots);
     }
 
     /** This runner, also saying for every operation that plans nothing why it is a no-op. */
     public PhaseRunner verbose(boolean verbose) {
-        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose);
+        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, unpackRoots);
+    }
+
+    /**
+     * This runner, also removing at the start of a run the unpack directories other runs left
+     * directly in {@code roots}: a run holds the nodes' locks, so any there now is a killed run's.
+     */
+    public PhaseRunner unpackRoots(List<String> roots) {
+        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, roots);
     }
 
     public RunReport run(List<Phase> phases) {
@@ -101,7 +111,7 @@ public final class PhaseRunner {
         Map<String, HostFacts> facts = new ConcurrentHashMap<>();
         Parallel.map(List.copyOf(hosts.keySet()), concurrency, name -> {
             try {
-                HostFacts f = HostFacts.read(hosts.get(name), PROBE_TIMEOUT, !check);
+                HostFacts f = HostFacts.read(hosts.get(name), PROBE_TIMEOUT, !check, unpackRoots);
                 f.leftovers().forEach(file -> say(name, (check ? "would remove " : "removed ") + "a temporary file of an earlier, killed run: " + file));
                 facts.put(name, f);
             } catch (RemoteException e) {

@@ -6,6 +6,8 @@ package io.oth.remote;
  */
 public final class NodeText {
     static final int MAX_SHOWN = 80;
+    /** A failed command's own words ({@link CommandResult#diagnostic()}): enough for an error message and its context. */
+    static final int MAX_DIAGNOSTIC = 400;
 
     private NodeText() {
     }
@@ -19,8 +21,18 @@ public final class NodeText {
 
     /** For a message: quoted, escaped, cut after {@value #MAX_SHOWN} characters with the length said. */
     public static String shown(String text) {
+        return shown(text, MAX_SHOWN);
+    }
+
+    /** What a failed command or probe said, stripped, for an error message: {@link #shown(String, int)} with a longer bound. */
+    public static String diagnostic(String text) {
+        return shown(text.strip(), MAX_DIAGNOSTIC);
+    }
+
+    /** Like {@link #shown(String)}, cut after {@code max} characters. */
+    public static String shown(String text, int max) {
         StringBuilder out = new StringBuilder("\"");
-        int shown = Math.min(text.length(), MAX_SHOWN);
+        int shown = Math.min(text.length(), max);
         for (int i = 0; i < shown; i++) {
             char c = text.charAt(i);
             if (c == '"' || c == '\\') {
@@ -32,6 +44,6 @@ public final class NodeText {
             }
         }
         out.append('"');
-        return text.length() > MAX_SHOWN ? out + " (" + text.length() + " characters, cut)" : out.toString();
+        return text.length() > max ? out + " (" + text.length() + " characters, cut)" : out.toString();
     }
 }

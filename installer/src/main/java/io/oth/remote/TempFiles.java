@@ -2,6 +2,7 @@ package io.oth.remote;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Names of the temporary files oth makes on nodes, and their clean-up after a run that was killed
@@ -12,6 +13,10 @@ import java.util.HexFormat;
  * writes there (plus {@value #SCRATCH}): the clean-up looks in exactly the directories oth wrote
  * to, one level deep, and removes only that pattern. Another run's files are removed whatever their
  * age: a run on the same site at the same time is refused by the run lock, so they are leftovers.
+ *
+ * <p>An unpack's temporary directory ({@code op.UnpackOp}) is named {@code .oth-unpack.RUN.XXXXXXXX}
+ * beside its destination; the sweep removes those of other runs in the unpack roots it is given,
+ * and nothing else there.
  */
 public final class TempFiles {
     /** This run's token: files carrying it are in use. */
@@ -20,6 +25,8 @@ public final class TempFiles {
     /** Where scripts keep a file for one command (e.g. RabbitMQ's definitions); uploads go next to their target. */
     static final String SCRATCH = "/tmp";
     private static final String MARK = ".oth-tmp.";
+    /** The prefix of the temporary directory an unpack makes beside its destination. */
+    public static final String UNPACK_MARK = ".oth-unpack.";
 
     private TempFiles() {
     }
@@ -27,6 +34,11 @@ public final class TempFiles {
     /** A {@code mktemp} template for a temporary file next to {@code path}. */
     public static String template(String path) {
         return path + MARK + RUN + ".XXXXXX";
+    }
+
+    /** A {@code mktemp -d} template for an unpack's temporary directory (in the destination's parent). */
+    public static String unpackTemplate() {
+        return UNPACK_MARK + RUN + ".XXXXXXXX";
     }
 
     /** A scratch file's template, e.g. {@code scratch("oth-definitions")}. */
@@ -41,15 +53,27 @@ public final class TempFiles {
     }
 
     /**
-     * A script that prints every temporary file of another run in those directories, and with
-     * {@code remove} removes it first (printing only what it did remove).
+     * A script that prints every temporary file of another run in those directories, and every
+     * unpack directory of another run directly in {@code unpackRoots}; with {@code remove} it removes
+     * each first (printing only what it did remove).
      */
-    public static String sweep(boolean remove) {
+    public static String sweep(boolean remove, List<String> unpackRoots) {
+        return sweep(remove, unpackRoots, SCRATCH, DIRECTORIES);
+    }
+
+    static String sweep(boolean remove, List<String> unpackRoots, String scratch, String directories) {
+        if (unpackRoots.stream().anyMatch(r -> !r.startsWith("/") || r.equals("/"))) {
+            throw new IllegalArgumentException("unpack roots are absolute directories below /: " + unpackRoots);
+        }
         String each = remove ? "rm -rf -- \"$f\" && printf '%s\\n' \"$f\"" : "printf '%s\\n' \"$f\"";
-        return "{ echo " + SCRATCH + "; cat " + DIRECTORIES + " 2>/dev/null; } | sort -u | while IFS= read -r d; do"
+        String unpacks = unpackRoots.isEmpty() ? "" : " for d in " + String.join(" ", unpackRoots.stream().map(Command::quote).toList()) + "; do"
+                + " [ -d \"$d\" ] || continue;"
+                + " find \"$d\" -mindepth 1 -maxdepth 1 -type d -name '" + UNPACK_MARK + "*' ! -name '" + UNPACK_MARK + RUN + ".*'"
+                + " | while IFS= read -r f; do " + each + "; done; done;";
+        return "{ echo " + Command.quote(scratch) + "; cat " + Command.quote(directories) + " 2>/dev/null; } | sort -u | while IFS= read -r d; do"
                 + " case $d in /*) ;; *) continue ;; esac; [ -d \"$d\" ] || continue;"
                 + " find \"$d\" -mindepth 1 -maxdepth 1 \\( -type f -o -type d \\) -name '*" + MARK + "*' ! -name '*" + MARK + RUN + ".*'"
-                + " | while IFS= read -r f; do " + each + "; done; done; true";
+                + " | while IFS= read -r f; do " + each + "; done; done;" + unpacks + " true";
     }
 
     private static String token() {

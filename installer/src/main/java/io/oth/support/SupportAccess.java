@@ -11,6 +11,7 @@ import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
 import io.oth.remote.Host;
+import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.site.Addresses;
 import io.oth.site.Node;
@@ -58,6 +59,8 @@ public final class SupportAccess {
     static final String CLOSE = STATE + "/close";
     static final String GRANT = STATE + "/grant";
     static final String LOG = "/var/log/oth-support.log";
+    /** How much of what a node says it ended goes into the row of the close report. */
+    private static final int SAID_MAX = 200;
     public static final Duration SHORTEST = Duration.ofSeconds(10);
     public static final Duration LONGEST = Duration.ofDays(7);
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
@@ -226,13 +229,13 @@ public final class SupportAccess {
         });
     }
 
-    /** Ends the grant on {@code host} now; what the node says it ended. */
+    /** Ends the grant on {@code host} now; what the node says it ended, safe for a table row. */
     private static String closeOn(Host host, String why) throws RemoteException {
         CommandResult r = host.run(Command.shell(closeScript(Command.quote(why))), STEP_TIMEOUT);
         if (!r.ok()) {
             throw new RemoteException(host.name(), Failure.COMMAND_FAILED, "closing support access: " + r.diagnostic());
         }
-        return r.stdout().strip();
+        return NodeText.cell(r.stdout().strip(), SAID_MAX);
     }
 
     /** What every reached node has now. */

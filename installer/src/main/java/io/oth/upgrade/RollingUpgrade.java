@@ -48,6 +48,8 @@ public final class RollingUpgrade {
     /** How long the preflight waits for a node that is not healthy at once (seconds): a restart, not a broken node. */
     private static final int PREFLIGHT_WAIT = 20;
     private static final int HEALTHY_IN_A_ROW = 3;
+    /** How much of an unhealthy answer a message shows: enough to see which check failed. */
+    private static final int HEALTH_SHOWN = 300;
 
     private final Site site;
     private final ServicePorts ports;
@@ -327,7 +329,7 @@ public final class RollingUpgrade {
         }
         String answer = r.stdout().strip();
         return Optional.of("not healthy" + version.map(v -> " on " + v).orElse("") + " after " + seconds + " s (" + url + " answered: "
-                + (answer.isEmpty() ? r.diagnostic() : answer.length() > 300 ? answer.substring(0, 300) + "..." : answer) + ")");
+                + (answer.isEmpty() ? r.diagnostic() : NodeText.shown(answer, HEALTH_SHOWN)) + ")");
     }
 
     /** Waits until haproxy's own health checks have the node UP. */

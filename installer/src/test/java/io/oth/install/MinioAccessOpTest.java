@@ -87,7 +87,7 @@ class MinioAccessOpTest {
     void aSecretMinioRefusesIsSetAgain() {
         Map<String, Probe.Answer> facts = asWanted();
         facts.put(MinioAccessOp.LOGIN, new Probe.Answer(1, "SignatureDoesNotMatch"));
-        assertEquals("object storage account: set the secret of oth-app (MinIO refused it: SignatureDoesNotMatch)", summary(facts));
+        assertEquals("object storage account: set the secret of oth-app (MinIO refused it: \"SignatureDoesNotMatch\")", summary(facts));
     }
 
     @Test
@@ -128,7 +128,7 @@ class MinioAccessOpTest {
     @Test
     void aMinioThatDoesNotAnswerGetsEverythingSetAndSaysWhy() {
         String summary = summary(Map.of(MinioAccessOp.ADMIN, new Probe.Answer(1, "the minio service is not running")));
-        assertEquals("object storage account: MinIO did not answer (the minio service is not running): bucket oth, policy oth-app, "
+        assertEquals("object storage account: MinIO did not answer (\"the minio service is not running\"): bucket oth, policy oth-app, "
                 + "user oth-app and its policy will be set", summary);
     }
 }

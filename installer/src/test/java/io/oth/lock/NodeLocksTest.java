@@ -7,6 +7,7 @@ import io.oth.remote.FixedFleet;
 import io.oth.remote.Fleet;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
+import io.oth.remote.RecordingHost;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 import io.oth.site.Node;
@@ -16,8 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -136,6 +141,11 @@ class NodeLocksTest {
         }
     }
 
+    /** A claim without --lock-wait. */
+    private static LockClaim atOnce(Holder holder) {
+        return new LockClaim(holder, Duration.ZERO);
+    }
+
     private static Fleet fleet(Host... hosts) {
         List<Fleet.Reach> reaches = java.util.Arrays.stream(hosts).map(h -> Fleet.Reach.reached(
                 new Node(h.name(), "app", "10.0.0.1", Optional.empty(), null), h, Duration.ZERO)).toList();
@@ -146,7 +156,7 @@ class NodeLocksTest {
     void aRunTakesEveryNodeAndGivesThemBackAtTheEnd() throws Exception {
         LocalNode lb = new LocalNode("lb");
         LocalNode app1 = new LocalNode("app1");
-        try (NodeLocks locks = NodeLocks.take(fleet(lb, app1), ALICE, 2, line -> { })) {
+        try (NodeLocks locks = NodeLocks.take(fleet(lb, app1), atOnce(ALICE), 2, line -> { })) {
             assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(lb.lock())));
             assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(app1.lock())));
         }
@@ -159,7 +169,7 @@ class NodeLocksTest {
         LocalNode lb = new LocalNode("lb");
         LocalNode app1 = new LocalNode("app1");
         Files.writeString(app1.lock(), BOB.render());
-        RemoteException refused = assertThrows(RemoteException.class, () -> NodeLocks.take(fleet(lb, app1), ALICE, 2, line -> { }));
+        RemoteException refused = assertThrows(RemoteException.class, () -> NodeLocks.take(fleet(lb, app1), atOnce(ALICE), 2, line -> { }));
         assertEquals(Failure.LOCKED, refused.failure());
         assertTrue(refused.getMessage().startsWith("app1: another oth run holds the site's lock on this node: the site is being changed by "
                 + "`oth upgrade` (pid 77 on host bob-pc, user bob, since "), refused.getMessage());
@@ -175,7 +185,7 @@ class NodeLocksTest {
                 "oth install", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         Files.writeString(lb.lock(), gone.render());
         List<String> said = new java.util.ArrayList<>();
-        try (NodeLocks locks = NodeLocks.take(fleet(lb), me, 1, said::add)) {
+        try (NodeLocks locks = NodeLocks.take(fleet(lb), atOnce(me), 1, said::add)) {
             assertEquals(Optional.of(me), Holder.parse(Files.readString(lb.lock())));
         }
         assertEquals(1, said.size(), said.toString());
@@ -199,5 +209,105 @@ class NodeLocksTest {
         } catch (RemoteException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** What a node answers to the take script while BOB's live run holds its lock. */
+    private static final CommandResult HELD_BY_BOB = new CommandResult(0, "held 12\n" + BOB.render(), "");
+    private static final CommandResult FREE = new CommandResult(0, "free 0\n", "");
+    private static final String TAKE = "state=free; age=0";
+    private static final String RELEASE = "] && rm -f $f";
+
+    /** A clock that moves only when the run sleeps, and the sleeps it was asked for: no test sleeps. */
+    private static final class Waits extends Clock implements NodeLocks.Sleeper {
+        private Instant now = Instant.parse("2026-12-03T13:10:00Z");
+        final List<Duration> slept = new ArrayList<>();
+        private Runnable afterSleep = () -> { };
+
+        Waits after(int sleeps, Runnable then) {
+            afterSleep = () -> {
+                if (slept.size() == sleeps) {
+                    then.run();
+                }
+            };
+            return this;
+        }
+
+        @Override
+        public void sleep(Duration d) {
+            slept.add(d);
+            now = now.plus(d);
+            afterSleep.run();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void withLockWaitARunWaitsForANodeHeldByAnotherLiveRunAndTakesItOnceThatRunEnds() throws Exception {
+        RecordingHost lb = new RecordingHost("lb").when(TAKE, FREE);
+        RecordingHost app1 = new RecordingHost("app1").when(TAKE, HELD_BY_BOB);
+        Waits waits = new Waits().after(3, () -> app1.when(TAKE, FREE));
+        List<String> said = new ArrayList<>();
+        try (NodeLocks locks = NodeLocks.take(List.of(lb, app1), new LockClaim(ALICE, Duration.ofMinutes(5)), 2, said::add, waits, waits)) {
+            assertEquals(List.of(NodeLocks.POLL, NodeLocks.POLL, NodeLocks.POLL), waits.slept, "asked again every poll until bob's run ended");
+        }
+        assertEquals(1, said.size(), () -> "said once what it waits for: " + said);
+        assertTrue(said.get(0).startsWith("[app1] the site is being changed by `oth upgrade` (pid 77 on host bob-pc, user bob, since "), said.get(0));
+        assertTrue(said.get(0).endsWith("; waiting up to 5m for the nodes' locks"), said.get(0));
+        assertEquals(4, app1.commands().stream().filter(c -> c.contains(TAKE)).count(), app1.commands()::toString);
+        assertEquals(4, lb.commands().stream().filter(c -> c.contains(RELEASE)).count(),
+                () -> "lb's lock is given back after each of the 3 refused tries (two waiting runs cannot hold each other up) and at the end: "
+                        + lb.commands());
+    }
+
+    @Test
+    void withLockWaitARunGivesUpAtTheDeadlineNamingTheHolderAndHowLongItWaited() {
+        RecordingHost app1 = new RecordingHost("app1").when(TAKE, HELD_BY_BOB);
+        Waits waits = new Waits();
+        List<String> said = new ArrayList<>();
+        RemoteException e = assertThrows(RemoteException.class,
+                () -> NodeLocks.take(List.of(app1), new LockClaim(ALICE, Duration.ofSeconds(12)), 1, said::add, waits, waits));
+        assertEquals(Failure.LOCKED, e.failure());
+        assertEquals(List.of(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2)), waits.slept, "never past the deadline");
+        assertTrue(e.getMessage().startsWith("app1: another oth run holds the site's lock on this node: the site is being changed by `oth upgrade` (pid 77"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("; nothing was changed (waited 12s)"), e.getMessage());
+        assertEquals(1, said.size(), said::toString);
+    }
+
+    @Test
+    void withoutLockWaitANodeHeldByAnotherRunRefusesAtOnce() {
+        RecordingHost app1 = new RecordingHost("app1").when(TAKE, HELD_BY_BOB);
+        Waits waits = new Waits();
+        List<String> said = new ArrayList<>();
+        RemoteException e = assertThrows(RemoteException.class, () -> NodeLocks.take(List.of(app1), atOnce(ALICE), 1, said::add, waits, waits));
+        assertEquals(Failure.LOCKED, e.failure());
+        assertTrue(e.getMessage().endsWith("; nothing was changed"), e.getMessage());
+        assertEquals(List.of(), waits.slept);
+        assertEquals(List.of(), said);
+    }
+
+    @Test
+    void aNodeThatFailsOtherwiseIsNotWaitedFor() {
+        RecordingHost lb = new RecordingHost("lb").when(TAKE, HELD_BY_BOB);
+        RecordingHost app1 = new RecordingHost("app1").failWhen(TAKE, "mkdir: /run/oth: read-only file system");
+        Waits waits = new Waits();
+        RemoteException e = assertThrows(RemoteException.class,
+                () -> NodeLocks.take(List.of(lb, app1), new LockClaim(ALICE, Duration.ofMinutes(5)), 2, line -> { }, waits, waits));
+        assertEquals(List.of(), waits.slept, "waiting cannot mend a node that fails");
+        assertEquals(Failure.LOCKED, e.failure(), "the held lock is still what the run names first: " + e.getMessage());
     }
 }

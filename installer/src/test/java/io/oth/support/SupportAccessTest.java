@@ -104,7 +104,7 @@ class SupportAccessTest {
         List<SupportAccess.NodeOutcome> outcomes = openFailingOnApp2(fleet);
         assertEquals(List.of("app2", "storage", "app2", "app1", "lb"), outcomes.stream().map(SupportAccess.NodeOutcome::node).toList(),
                 "the failure, then each node closed, the last opened first");
-        assertEquals("app2: remote operation failed: opening support access: read-only file system", outcomes.get(0).said());
+        assertEquals("app2: remote operation failed: opening support access: \"read-only file system\"", outcomes.get(0).said());
         assertFalse(outcomes.get(0).ok());
         assertEquals("rolled back: closed: removed 1 key(s), 1 firewall address(es), ended 0 session process(es)", outcomes.get(4).said());
         assertTrue(outcomes.subList(1, 5).stream().allMatch(SupportAccess.NodeOutcome::ok), outcomes::toString);
@@ -121,7 +121,22 @@ class SupportAccessTest {
         SupportAccess.NodeOutcome app1 = outcomes.get(3);
         assertEquals("app1", app1.node());
         assertFalse(app1.ok());
-        assertEquals("app1: remote operation failed: closing support access: nft: no such table", app1.said());
+        assertEquals("app1: remote operation failed: closing support access: \"nft: no such table\"", app1.said());
         assertTrue(closed(fleet.host("lb")), () -> "lb is closed after app1 failed to: " + fleet.host("lb").commands());
+    }
+
+    @Test
+    void whatANodeSaysWhenItClosesOrFailsToReachesTheTerminalWithoutItsControlCharacters() throws Exception {
+        RecordingFleet fleet = new RecordingFleet(SiteLoader.load(SiteFixtures.stage("good/full.yml", dir)));
+        fleet.host("lb").when(CLOSE_SCRIPT, new CommandResult(0, "closed\u001b[2J\r\u001b]0;owned\u0007 " + "x".repeat(5000) + "\n", ""));
+        fleet.host("app1").failWhen(CLOSE_SCRIPT, "\u001b[1A\roth: support closed on every node\n" + "y".repeat(5000));
+        List<SupportAccess.NodeOutcome> outcomes = SupportAccess.close(fleet, 1);
+        for (SupportAccess.NodeOutcome o : outcomes) {
+            assertFalse(o.said().chars().anyMatch(Character::isISOControl), o::said);
+            assertTrue(o.said().length() < 600, () -> o.node() + " said " + o.said().length() + " characters");
+        }
+        assertTrue(outcomes.get(0).said().startsWith("closed?[2J??]0;owned? xxx"), outcomes.get(0).said());
+        assertTrue(outcomes.get(1).said().startsWith("app1: remote operation failed: closing support access: \"\\u001b[1A\\u000doth: support closed"),
+                outcomes.get(1).said());
     }
 }

@@ -75,7 +75,7 @@ class RollingUpgradeTest {
     @Test
     void aFailureOnTheSecondNodeMovesItAndThenTheFirstBackNewestFirst() throws Exception {
         RollingUpgrade.UpgradeException e = rollFailing();
-        assertEquals("app2: switching to " + NEW + " failed: no such release. Rolled back: app2 runs 1.0.0 again; app1 runs 1.0.0 again", e.getMessage());
+        assertEquals("app2: switching to " + NEW + " failed: \"no such release\". Rolled back: app2 runs 1.0.0 again; app1 runs 1.0.0 again", e.getMessage());
         assertEquals(List.of("app1", "app2", "app2", "app1"), drained(), "moved forward in site order, back newest first");
         assertTrue(app1.commands().get(app1.commands().size() - 1).contains("ln -sfn " + Command.quote(OLD) + " " + Command.quote(NodeLayout.APP_CURRENT + ".oth-new")),
                 () -> "app1 switched back last: " + app1.commands());
@@ -85,7 +85,22 @@ class RollingUpgradeTest {
     void aNodeThatDoesNotComeBackIsSaidAndTheOthersStillGoBack() throws Exception {
         app1.failWhen("rm -f " + RollingUpgrade.PREVIOUS, "disk full");
         RollingUpgrade.UpgradeException e = rollFailing();
-        assertEquals("app2: switching to " + NEW + " failed: no such release. Rolled back: app2 runs 1.0.0 again; "
-                + "app1 did NOT come back: switching to " + OLD + " failed: disk full", e.getMessage());
+        assertEquals("app2: switching to " + NEW + " failed: \"no such release\". Rolled back: app2 runs 1.0.0 again; "
+                + "app1 did NOT come back: switching to " + OLD + " failed: \"disk full\"", e.getMessage());
+    }
+
+    @Test
+    void anUnhealthyAnswerReachesTheMessageEscapedAndCut() throws Exception {
+        String hostile = "{\"status\":\"down\"}\u001b[2J\u001b[H\roth: upgrade done\n" + "q".repeat(100_000);
+        lb.when("curl -sS", new io.oth.remote.CommandResult(1, hostile, ""));
+        Site site = SiteLoader.load(SiteFixtures.stage("good/full.yml", dir));
+        List<RollingUpgrade.AppNode> nodes = List.of(new RollingUpgrade.AppNode(site.nodes().stream().filter(n -> n.name().equals("app1")).findFirst()
+                .orElseThrow(), app1, InitSystem.SYSTEMD, OLD, Optional.empty()));
+        RollingUpgrade upgrade = new RollingUpgrade(site, Playbooks.load(), null, line -> { }, 2);
+        String message = assertThrows(RollingUpgrade.UpgradeException.class, () -> upgrade.roll(lb, nodes, NEW, "/health")).getMessage();
+        assertTrue(message.contains("answered: \"{\\\"status\\\":\\\"down\\\"}\\u001b[2J\\u001b[H\\u000doth: upgrade done\\u000aqqq"), message);
+        assertTrue(message.contains("(" + hostile.length() + " characters, cut)"), message);
+        assertTrue(message.chars().noneMatch(Character::isISOControl), message);
+        assertTrue(message.length() < 2_000, () -> message.length() + " characters");
     }
 }
