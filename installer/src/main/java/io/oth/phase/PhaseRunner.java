@@ -30,8 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Runs the phases in order on every node, the nodes concurrently. On each node a phase reads facts
- * (one session), plans the difference, and in apply mode executes exactly that plan. A node that
+ * Runs the phases in order on every node, the nodes concurrently. On each node the probes of all
+ * its phases run first, in one session; a phase plans the difference from those answers, and in
+ * apply mode executes exactly that plan. Once a phase has changed the node, each later phase reads
+ * its facts again (one session) before it plans. A no-op run thus costs one round of probes per
+ * node. A node that
  * fails skips the rest of its phases; the others go on. When a change fails, the runner undoes the
  * changes of that phase already applied on the node that say how ({@link Change#undo()}), newest
  * first, then runs the phase's {@link Phase#cleanUp}. "Changed" is defined here only: a planned
@@ -128,13 +131,30 @@ public final class PhaseRunner {
         Parallel.map(ready, concurrency, reach -> {
             String name = reach.node().name();
             Target target = new Target(site, reach.node(), facts.get(name));
-            for (Phase phase : phases) {
-                if (outcomes.get(name).isFailed() || !phase.appliesTo(target)) {
-                    continue;
-                }
+            Host host = hosts.get(name);
+            Map<Phase, List<Operation>> planned = new LinkedHashMap<>();
+            phases.stream().filter(p -> p.appliesTo(target)).forEach(p -> planned.put(p, p.operations(target)));
+            Map<String, Map<String, Probe.Answer>> gathered;
+            try {
+                gathered = gather(planned, host);
+            } catch (RemoteException e) {
+                outcomes.compute(name, (k, o) -> o.failed(e.getMessage(), e.failure()));
+                say(name, "failed reading the phases' facts: " + e.getMessage());
+                say(name, "  hint: " + e.failure().hint());
+                return null;
+            }
+            // The answers gathered up front hold until this run changes something on the node (the
+            // packages phase installs what the database phase then reads); after that, each phase
+            // reads its facts again before it plans.
+            boolean touched = false;
+            for (Map.Entry<Phase, List<Operation>> entry : planned.entrySet()) {
+                Phase phase = entry.getKey();
                 try {
                     crash.before(phase.name());
-                    int changed = runOn(phase, target, hosts.get(name), outcomes);
+                    Optional<Map<String, Probe.Answer>> upFront = touched ? Optional.empty()
+                            : Optional.of(gathered.getOrDefault(phase.name(), Map.of()));
+                    int changed = runOn(phase, entry.getValue(), upFront, target, host, outcomes);
+                    touched |= changed > 0 && !check;
                     if (!check) {
                         journal.done(run, name, phase.name(), changed);
                         crash.after(phase.name());
@@ -143,6 +163,7 @@ public final class PhaseRunner {
                     outcomes.compute(name, (k, o) -> o.failed(phase.name() + ": " + e.getMessage(), e.failure()));
                     say(name, "FAILED in " + phase.name() + ": " + e.getMessage());
                     say(name, "  hint: " + e.failure().hint());
+                    break;
                 }
             }
             return null;
@@ -155,15 +176,38 @@ public final class PhaseRunner {
         return report;
     }
 
-    private int runOn(Phase phase, Target target, Host host, Map<String, RunReport.HostOutcome> outcomes) throws RemoteException {
-        String name = target.node().name();
-        List<Operation> ops = phase.operations(target);
-        List<Probe> probes = ops.stream().flatMap(o -> o.probes().stream()).toList();
-        Map<String, Probe.Answer> answers = new HashMap<>();
-        if (!probes.isEmpty()) {
-            CommandResult r = host.run(Command.shell(Probe.script(probes)), PROBE_TIMEOUT);
-            answers.putAll(Probe.parse(r.stdout()));
+    /**
+     * The probes of every phase of a node in one session, side by side (the script takes as long as
+     * the slowest: on a first install some wait for what is not there yet), each phase's under its
+     * own scope; the answers by phase name.
+     */
+    private static Map<String, Map<String, Probe.Answer>> gather(Map<Phase, List<Operation>> planned, Host host) throws RemoteException {
+        List<Probe> probes = planned.entrySet().stream().flatMap(e -> e.getValue().stream()
+                .flatMap(o -> o.probes().stream()).map(p -> p.scoped(e.getKey().name()))).toList();
+        if (probes.isEmpty()) {
+            return Map.of();
         }
+        return Probe.byScope(Probe.parse(host.run(Command.shell(Probe.concurrentScript(probes)), PROBE_TIMEOUT).stdout()));
+    }
+
+    /** The answers of one phase's probes, read now in their own session. */
+    private static Map<String, Probe.Answer> probe(List<Operation> ops, Host host) throws RemoteException {
+        List<Probe> probes = ops.stream().flatMap(o -> o.probes().stream()).toList();
+        if (probes.isEmpty()) {
+            return Map.of();
+        }
+        CommandResult r = host.run(Command.shell(Probe.script(probes)), PROBE_TIMEOUT);
+        return Probe.parse(r.stdout());
+    }
+
+    /**
+     * Plans one phase on one node and, in apply mode, applies the plan; the phase's probes are
+     * answered by {@code upFront} when given, else read again now. Answers the number of changes.
+     */
+    private int runOn(Phase phase, List<Operation> ops, Optional<Map<String, Probe.Answer>> upFront, Target target, Host host,
+                      Map<String, RunReport.HostOutcome> outcomes) throws RemoteException {
+        String name = target.node().name();
+        Map<String, Probe.Answer> answers = new HashMap<>(upFront.isPresent() ? upFront.get() : probe(ops, host));
         for (Operation op : ops) {
             answers.putAll(op.read(host));
         }

@@ -225,6 +225,71 @@ class PhaseRunnerTest {
         assertEquals(List.of(), fleet.host("app1").commands());
     }
 
+    @Test
+    void aNoOpRunReadsEveryPhaseInOneSessionPerNode() {
+        run(false, 3, writes("one"), writes("two"), writes("three"));
+        List<String> before = fleet.host("app1").log();
+        RunReport report = run(false, 3, writes("one"), writes("two"), writes("three"));
+        assertEquals(0, report.changes(), out::toString);
+        for (String node : List.of("lb", "app1", "storage")) {
+            List<String> calls = fleet.host(node).log();
+            List<String> again = calls.subList(before.size(), calls.size());
+            assertEquals(2, again.size(), () -> node + ": the facts, then one round of every phase's probes: " + again);
+            assertTrue(again.get(1).contains("'one|file:/etc/one'") && again.get(1).contains("'three|file:/etc/three'"), again::toString);
+        }
+    }
+
+    @Test
+    void aPhaseAfterAChangeReadsItsFactsAgain() {
+        fleet.host("lb").has("/etc/one", "one\n", "root:root", "0644").has("/etc/three", "three\n", "root:root", "0644");
+        RunReport report = run(false, 1, writes("one"), writes("two"), writes("three"));
+        assertEquals(List.of("upload /etc/two root:root 0644"), fleet.host("lb").uploads(), out::toString);
+        assertEquals(1, report.hosts().get(0).changes().size());
+        List<String> probeRounds = fleet.host("lb").log().stream().filter(l -> l.contains("@@oth-probe")).toList();
+        assertEquals(3, probeRounds.size(), () -> "facts, all phases, then three again after two changed: " + probeRounds);
+        assertTrue(probeRounds.get(2).contains("'file:/etc/three'") && !probeRounds.get(2).contains("/etc/one"), probeRounds::toString);
+    }
+
+    @Test
+    void aLaterPhasePlansFromWhatAnEarlierOneChanged() {
+        // Phase two's probe reads what phase one writes: planned from the answers gathered before
+        // phase one ran, it would write the file a second time.
+        RunReport report = run(false, 1, writes("same"), phase("again", t -> List.of(FileOp.text("/etc/same", "same\n", "root:root", "0644"))));
+        assertEquals(List.of("upload /etc/same root:root 0644"), fleet.host("storage").uploads(), out::toString);
+        assertEquals(3, report.changes());
+    }
+
+    @Test
+    void phasesThatProbeTheSameKeyGetTheirOwnAnswers() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        fleet.host("lb").answer("left|same", "from left").answer("right|same", "from right");
+        run(true, 1, reads("left", seen), reads("right", seen));
+        assertTrue(seen.containsAll(List.of("lb left: from left", "lb right: from right")), seen::toString);
+        List<String> rounds = fleet.host("lb").log().stream().filter(l -> l.contains("@@oth-probe")).toList();
+        assertEquals(2, rounds.size(), rounds::toString);
+    }
+
+    /** A phase whose one operation probes the key {@code same} and notes what it was answered; it plans nothing. */
+    private static Phase reads(String name, List<String> seen) {
+        return phase(name, t -> List.of(new Operation() {
+            @Override
+            public String subject() {
+                return "reads same";
+            }
+
+            @Override
+            public List<Probe> probes() {
+                return List.of(new Probe("same", "echo " + name));
+            }
+
+            @Override
+            public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+                seen.add(t.node().name() + " " + name + ": " + answers.get("same").output());
+                return Optional.empty();
+            }
+        }));
+    }
+
     /** Three commands, each with an undo command, and the given clean-up. */
     private static Phase undoable(Optional<Change> cleanUp) {
         return new TestPhase("steps", t -> List.of(new Always("step one", step("one")), new Always("step two", step("two")),
