@@ -1,5 +1,6 @@
 package io.oth.install;
 
+import io.oth.phase.PhaseOrder;
 import io.oth.site.Field;
 import io.oth.site.FieldMap;
 import io.oth.site.PlaybookFiles;
@@ -15,7 +16,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** playbooks/install.yml: the phases of an install, in order, and the packages of each role and local storage service. */
+/** playbooks/install.yml: the phases of an install, in order, what each needs first, and the packages of each role and local storage service. */
 public record InstallPlaybook(List<PhaseSpec> phases, Map<String, List<String>> packages, Map<String, List<String>> servicePackages,
                               Backups backups) {
 
@@ -23,8 +24,14 @@ public record InstallPlaybook(List<PhaseSpec> phases, Map<String, List<String>> 
     public record Backups(String dir, int retentionDays) {
     }
 
-    /** One phase: its name (which code runs it), its title, and the roles it applies to. */
-    public record PhaseSpec(String name, String title, List<String> roles) {
+    /**
+     * One phase: its name (which code runs it), its title, the roles it applies to, and the phases
+     * it needs finished on a node first as written (empty: the phase listed before it, see {@link PhaseOrder}).
+     */
+    public record PhaseSpec(String name, String title, List<String> roles, Optional<List<String>> needs) {
+        public PhaseSpec(String name, String title, List<String> roles) {
+            this(name, title, roles, Optional.empty());
+        }
     }
 
     private static final Syntax<String> TEXT = Syntax.of("text", text -> !text.isBlank(), "text");
@@ -48,14 +55,21 @@ public record InstallPlaybook(List<PhaseSpec> phases, Map<String, List<String>> 
     static InstallPlaybook read(YamlDoc doc, Playbooks network, Function<String, RuntimeException> broken) {
         Syntax<String> role = Syntax.oneOf("a role", network.roles().keySet());
         Optional<FieldMap> top = doc.root().flatMap(root -> root.mapping(List.of("phases", "packages", "services", "backups")));
+        Map<String, Field> needsFields = new LinkedHashMap<>();
         Optional<List<PhaseSpec>> phases = top.flatMap(t -> t.require("phases", "a list of phases")).flatMap(f -> f.listOf(item ->
-                item.mapping(List.of("name", "title", "roles")).flatMap(phase -> {
+                item.mapping(List.of("name", "title", "roles", "needs")).flatMap(phase -> {
                     Optional<String> name = phase.require("name", PHASE);
                     Optional<String> title = phase.require("title", TEXT);
                     Optional<List<String>> roles = phase.require("roles", "a list of roles").flatMap(r -> r.listOf(x -> x.read(role)));
-                    return name.isEmpty() || title.isEmpty() || roles.isEmpty() ? Optional.empty()
-                            : Optional.of(new PhaseSpec(name.get(), title.get(), roles.get()));
+                    Optional<Field> needsField = phase.get("needs");
+                    Optional<List<String>> needs = needsField.flatMap(n -> n.listOf(x -> x.read(PHASE)));
+                    if (name.isEmpty() || title.isEmpty() || roles.isEmpty() || needsField.isPresent() && needs.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    needsField.ifPresent(n -> needsFields.put(name.get(), n));
+                    return Optional.of(new PhaseSpec(name.get(), title.get(), roles.get(), needs));
                 })));
+        phases.ifPresent(list -> checkNeeds(list, needsFields));
         Optional<Map<String, List<String>>> packages = top.flatMap(t -> t.require("packages", "a mapping of roles to packages"))
                 .flatMap(f -> packageLists(f, role));
         Optional<Map<String, List<String>>> services = top.flatMap(t -> t.get("services")).map(f -> packageLists(f, SERVICE))
@@ -70,6 +84,34 @@ public record InstallPlaybook(List<PhaseSpec> phases, Map<String, List<String>> 
             throw broken.apply(doc.problems().stream().map(Problem::toString).collect(Collectors.joining("\n")));
         }
         return new InstallPlaybook(phases.get(), packages.get(), services.get(), backups.get());
+    }
+
+    /**
+     * Each phase needs only phases of this file, and no phase needs itself through others: either
+     * would leave a phase that never starts.
+     */
+    private static void checkNeeds(List<PhaseSpec> phases, Map<String, Field> needsFields) {
+        List<String> names = phases.stream().map(PhaseSpec::name).toList();
+        boolean known = true;
+        for (PhaseSpec phase : phases) {
+            List<String> needs = phase.needs().orElse(List.of());
+            for (int i = 0; i < needs.size(); i++) {
+                if (!names.contains(needs.get(i))) {
+                    Field item = needsFields.get(phase.name()).list().orElseThrow().get(i);
+                    item.problem(item.quoted() + " is not a phase of this file (expected one of " + String.join(", ", names) + ")");
+                    known = false;
+                }
+            }
+        }
+        if (!known) {
+            return;
+        }
+        PhaseOrder.cycle(PhaseOrder.needs(names, phases.stream().map(PhaseSpec::needs).toList())).ifPresent(cycle -> {
+            // Only a written need can point forward, and a cycle needs one that does.
+            String at = cycle.stream().filter(needsFields::containsKey).findFirst().orElseThrow();
+            needsFields.get(at).problem("the phases need each other in a cycle, so none of them would start: "
+                    + String.join(" needs ", cycle));
+        });
     }
 
     /** {@code key: [package, ...]} for each key in {@code keys}. */

@@ -7,11 +7,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A fact: a shell snippet that reads state and prints it. The probes of one host and phase run as
- * one script in one SSH session; {@link #parse} splits the output back per probe.
+ * A fact: a shell snippet that reads state and prints it, and nothing else (probes run side by side).
+ * Many probes run as one script in one SSH session; {@link #parse} splits the output back per probe.
  */
 public record Probe(String key, String script) {
     private static final String MARK = "@@oth-probe";
+    /** Between a scope and a key: scopes never contain it, so the first one ends the scope. */
+    private static final char SCOPE = '|';
     private static final Pattern SECTION = Pattern.compile(
             "(?s)" + MARK + " (\\S+)\\n(.*?)\\n" + MARK + "-rc (\\d+)\\n");
 
@@ -48,6 +50,34 @@ public record Probe(String key, String script) {
                     .append("-rc' \"$?\"; } >\"$d/").append(i).append("\" &\n");
         }
         return script.append("wait\ncat \"$d\"/*\nrm -rf \"$d\"\n").toString();
+    }
+
+    /**
+     * This probe under {@code scope} ({@code database|file:/etc/x}): probes of several phases run in
+     * one script, and two phases may read the same key with different scripts.
+     */
+    public Probe scoped(String scope) {
+        if (scope.isEmpty() || scope.indexOf(SCOPE) >= 0 || scope.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("not a probe scope: " + scope);
+        }
+        return new Probe(scope + SCOPE + key, script);
+    }
+
+    /** Answers of {@link #scoped} probes, by scope and then by their own keys; unscoped ones are left out. */
+    public static Map<String, Map<String, Answer>> byScope(Map<String, Answer> answers) {
+        Map<String, Map<String, Answer>> scopes = new HashMap<>();
+        answers.forEach((key, answer) -> {
+            int at = key.indexOf(SCOPE);
+            if (at > 0) {
+                scopes.computeIfAbsent(key.substring(0, at), s -> new HashMap<>()).put(key.substring(at + 1), answer);
+            }
+        });
+        return scopes;
+    }
+
+    /** The key a {@link #scoped} probe had before: {@code file:/etc/x} for {@code database|file:/etc/x}. */
+    public static String unscoped(String key) {
+        return key.substring(key.indexOf(SCOPE) + 1);
     }
 
     public static Map<String, Answer> parse(String output) {

@@ -16,6 +16,15 @@ public interface Phase {
 
     boolean appliesTo(Target target);
 
+    /**
+     * The phases that must have finished on a node before this one starts there (a phase that does
+     * not apply to the node counts as finished once its own needs have; one that is not part of the
+     * run, as finished). Empty: the phase listed before it ({@link PhaseOrder}).
+     */
+    default Optional<List<String>> needs() {
+        return Optional.empty();
+    }
+
     List<Operation> operations(Target target);
 
     /**

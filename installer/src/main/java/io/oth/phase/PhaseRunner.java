@@ -20,22 +20,34 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Runs the phases in order on every node, the nodes concurrently. On each node a phase reads facts
- * (one session), plans the difference, and in apply mode executes exactly that plan. A node that
- * fails skips the rest of its phases; the others go on. When a change fails, the runner undoes the
- * changes of that phase already applied on the node that say how ({@link Change#undo()}), newest
- * first, then runs the phase's {@link Phase#cleanUp}. "Changed" is defined here only: a planned
- * change that was applied.
+ * Runs the phases on every node, the nodes concurrently. On a node a phase starts as soon as the
+ * phases it needs ({@link Phase#needs}, by default the one listed before it) have finished there,
+ * beside the others that are ready; each node's output stays grouped by phase ({@link NodeOutput}).
+ * On each node the probes of all its phases run first, in one session; a phase plans the
+ * difference from those answers, and in apply mode executes exactly that plan. Once a phase has
+ * changed the node, each phase that starts after that reads its facts again (one session) before
+ * it plans. A no-op run thus costs one round of probes per node. A node on which a phase fails
+ * starts none of its other phases; those already running finish; the other nodes go on. When a
+ * change fails, the runner undoes the changes of that phase already applied on the node that say
+ * how ({@link Change#undo()}), newest first, then runs the phase's {@link Phase#cleanUp}.
+ * "Changed" is defined here only: a planned change that was applied.
  */
 public final class PhaseRunner {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
@@ -88,6 +100,7 @@ public final class PhaseRunner {
     }
 
     public RunReport run(List<Phase> phases) {
+        Map<String, List<String>> needs = needs(phases);
         String run = UUID.randomUUID().toString().substring(0, 8);
         Map<String, RunReport.HostOutcome> outcomes = new ConcurrentHashMap<>();
         Map<String, Host> hosts = new LinkedHashMap<>();
@@ -127,24 +140,7 @@ public final class PhaseRunner {
         HostFacts.disagreeing(Map.copyOf(facts)).forEach((name, why) -> say(name, "WARNING: " + why));
         Parallel.map(ready, concurrency, reach -> {
             String name = reach.node().name();
-            Target target = new Target(site, reach.node(), facts.get(name));
-            for (Phase phase : phases) {
-                if (outcomes.get(name).isFailed() || !phase.appliesTo(target)) {
-                    continue;
-                }
-                try {
-                    crash.before(phase.name());
-                    int changed = runOn(phase, target, hosts.get(name), outcomes);
-                    if (!check) {
-                        journal.done(run, name, phase.name(), changed);
-                        crash.after(phase.name());
-                    }
-                } catch (RemoteException e) {
-                    outcomes.compute(name, (k, o) -> o.failed(phase.name() + ": " + e.getMessage(), e.failure()));
-                    say(name, "FAILED in " + phase.name() + ": " + e.getMessage());
-                    say(name, "  hint: " + e.failure().hint());
-                }
-            }
+            runNode(run, phases, needs, new Target(site, reach.node(), facts.get(name)), hosts.get(name), outcomes);
             return null;
         });
         RunReport report = new RunReport(check, fleet.reaches().stream().map(r -> outcomes.get(r.node().name())).toList(),
@@ -155,15 +151,153 @@ public final class PhaseRunner {
         return report;
     }
 
-    private int runOn(Phase phase, Target target, Host host, Map<String, RunReport.HostOutcome> outcomes) throws RemoteException {
-        String name = target.node().name();
-        List<Operation> ops = phase.operations(target);
-        List<Probe> probes = ops.stream().flatMap(o -> o.probes().stream()).toList();
-        Map<String, Probe.Answer> answers = new HashMap<>();
-        if (!probes.isEmpty()) {
-            CommandResult r = host.run(Command.shell(Probe.script(probes)), PROBE_TIMEOUT);
-            answers.putAll(Probe.parse(r.stdout()));
+    /**
+     * What each phase needs among {@code phases}: a need of a phase not in this run (a run of some
+     * phases only, as in tests) is met. Phases that need each other are a mistake of the caller.
+     */
+    private static Map<String, List<String>> needs(List<Phase> phases) {
+        List<String> names = phases.stream().map(Phase::name).toList();
+        if (new HashSet<>(names).size() != names.size()) {
+            throw new IllegalArgumentException("phases with the same name: " + names);
         }
+        Map<String, List<String>> needs = new LinkedHashMap<>();
+        PhaseOrder.needs(names, phases.stream().map(Phase::needs).toList())
+                .forEach((phase, needed) -> needs.put(phase, needed.stream().filter(names::contains).toList()));
+        PhaseOrder.cycle(needs).ifPresent(cycle -> {
+            throw new IllegalArgumentException("phases that need each other: " + String.join(" needs ", cycle));
+        });
+        return needs;
+    }
+
+    /**
+     * One node: every phase's probes in one round, then each phase as soon as what it needs has
+     * finished there, side by side with the others that are ready. Once a phase fails, nothing new
+     * starts on the node; the phases already running finish.
+     */
+    private void runNode(String run, List<Phase> phases, Map<String, List<String>> needs, Target target, Host host,
+                         Map<String, RunReport.HostOutcome> outcomes) {
+        String name = target.node().name();
+        Map<Phase, List<Operation>> planned = new LinkedHashMap<>();
+        phases.stream().filter(p -> p.appliesTo(target)).forEach(p -> planned.put(p, p.operations(target)));
+        Map<String, Map<String, Probe.Answer>> gathered;
+        try {
+            gathered = gather(planned, host);
+        } catch (RemoteException e) {
+            outcomes.compute(name, (k, o) -> o.failed(e.getMessage(), e.failure()));
+            say(name, "failed reading the phases' facts: " + e.getMessage());
+            say(name, "  hint: " + e.failure().hint());
+            return;
+        }
+        // The answers gathered up front hold until this run changes something on the node (the
+        // packages phase installs what the database phase then reads); after that, each phase
+        // reads its facts again before it plans.
+        AtomicBoolean touched = new AtomicBoolean();
+        NodeOutput output = new NodeOutput(text -> say(name, text));
+        List<Phase> waiting = new ArrayList<>(phases);
+        Set<String> finished = new HashSet<>();
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "oth-phase");
+            t.setDaemon(true);
+            return t;
+        });
+        CompletionService<Optional<String>> running = new ExecutorCompletionService<>(pool);
+        // A plan changes nothing, so its phases gain nothing from running side by side; one at a
+        // time, in the order listed, --check prints the same plan every time.
+        int width = check ? 1 : phases.size();
+        int busy = 0;
+        try {
+            while (true) {
+                for (boolean more = !outcomes.get(name).isFailed(); more; ) {
+                    more = false;
+                    for (Iterator<Phase> it = waiting.iterator(); it.hasNext() && busy < width; ) {
+                        Phase phase = it.next();
+                        if (!finished.containsAll(needs.get(phase.name()))) {
+                            continue;
+                        }
+                        it.remove();
+                        if (!planned.containsKey(phase)) {
+                            finished.add(phase.name());
+                            more = true;
+                            continue;
+                        }
+                        NodeOutput.Channel out = output.open();
+                        Map<String, Probe.Answer> upFront = gathered.getOrDefault(phase.name(), Map.of());
+                        running.submit(() -> runPhase(run, phase, planned.get(phase), upFront, touched, target, host, out, outcomes)
+                                ? Optional.of(phase.name()) : Optional.empty());
+                        busy++;
+                    }
+                }
+                if (busy == 0) {
+                    return;
+                }
+                running.take().get().ifPresent(finished::add);
+                busy--;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One phase on one node, start to end; false when it failed there (and said so). */
+    private boolean runPhase(String run, Phase phase, List<Operation> ops, Map<String, Probe.Answer> gathered, AtomicBoolean touched,
+                             Target target, Host host, NodeOutput.Channel out, Map<String, RunReport.HostOutcome> outcomes) {
+        String name = target.node().name();
+        try {
+            crash.before(phase.name());
+            Optional<Map<String, Probe.Answer>> upFront = touched.get() ? Optional.empty() : Optional.of(gathered);
+            int changed = runOn(phase, ops, upFront, target, host, touched, out, outcomes);
+            if (!check) {
+                journal.done(run, name, phase.name(), changed);
+                crash.after(phase.name());
+            }
+            return true;
+        } catch (RemoteException e) {
+            outcomes.compute(name, (k, o) -> o.failed(phase.name() + ": " + e.getMessage(), e.failure()));
+            out.accept("FAILED in " + phase.name() + ": " + e.getMessage());
+            out.accept("  hint: " + e.failure().hint());
+            return false;
+        } finally {
+            out.finish();
+        }
+    }
+
+    /**
+     * The probes of every phase of a node in one session, side by side (the script takes as long as
+     * the slowest: on a first install some wait for what is not there yet), each phase's under its
+     * own scope; the answers by phase name.
+     */
+    private static Map<String, Map<String, Probe.Answer>> gather(Map<Phase, List<Operation>> planned, Host host) throws RemoteException {
+        List<Probe> probes = planned.entrySet().stream().flatMap(e -> e.getValue().stream()
+                .flatMap(o -> o.probes().stream()).map(p -> p.scoped(e.getKey().name()))).toList();
+        if (probes.isEmpty()) {
+            return Map.of();
+        }
+        return Probe.byScope(Probe.parse(host.run(Command.shell(Probe.concurrentScript(probes)), PROBE_TIMEOUT).stdout()));
+    }
+
+    /** The answers of one phase's probes, read now in their own session. */
+    private static Map<String, Probe.Answer> probe(List<Operation> ops, Host host) throws RemoteException {
+        List<Probe> probes = ops.stream().flatMap(o -> o.probes().stream()).toList();
+        if (probes.isEmpty()) {
+            return Map.of();
+        }
+        CommandResult r = host.run(Command.shell(Probe.script(probes)), PROBE_TIMEOUT);
+        return Probe.parse(r.stdout());
+    }
+
+    /**
+     * Plans one phase on one node and, in apply mode, applies the plan; the phase's probes are
+     * answered by {@code upFront} when given, else read again now. Answers the number of changes.
+     */
+    private int runOn(Phase phase, List<Operation> ops, Optional<Map<String, Probe.Answer>> upFront, Target target, Host host,
+                      AtomicBoolean touched, Consumer<String> out, Map<String, RunReport.HostOutcome> outcomes) throws RemoteException {
+        String name = target.node().name();
+        Map<String, Probe.Answer> answers = new HashMap<>(upFront.isPresent() ? upFront.get() : probe(ops, host));
         for (Operation op : ops) {
             answers.putAll(op.read(host));
         }
@@ -182,26 +316,27 @@ public final class PhaseRunner {
             }
         }
         if (!plan.isEmpty() || (verbose && !noOps.isEmpty())) {
-            say(name, "== " + phase.title());
+            out.accept("== " + phase.title());
         }
         if (verbose) {
-            noOps.forEach(line -> say(name, line));
+            noOps.forEach(out);
         }
-        ApplyContext context = context(target.node(), host);
+        ApplyContext context = context(target.node(), host, out);
         Rollback rollback = new Rollback();
         if (!check && !plan.isEmpty()) {
             phase.cleanUp(target).ifPresent(c -> rollback.push(c.summary(), () -> c.apply(context)));
         }
         for (Change c : plan) {
-            say(name, (check ? "would " : "") + c.summary());
+            out.accept((check ? "would " : "") + c.summary());
             if (check && !c.detail().isEmpty()) {
-                say(name, c.detail());
+                out.accept(c.detail());
             }
             if (!check) {
+                touched.set(true);
                 try {
                     c.apply(context);
                 } catch (RemoteException e) {
-                    rollback.unwind().forEach(undone -> say(name, "clean-up after the failure: " + undone));
+                    rollback.unwind().forEach(undone -> out.accept("clean-up after the failure: " + undone));
                     throw e;
                 }
                 c.undo().ifPresent(u -> rollback.push(u.summary(), () -> u.apply(context)));
@@ -212,8 +347,7 @@ public final class PhaseRunner {
         return plan.size();
     }
 
-    private ApplyContext context(Node node, Host host) {
-        Consumer<String> logger = line -> say(node.name(), line);
+    private ApplyContext context(Node node, Host host, Consumer<String> logger) {
         return new ApplyContext() {
             @Override
             public Host host() {

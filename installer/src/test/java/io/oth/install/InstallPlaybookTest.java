@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,6 +32,16 @@ class InstallPlaybookTest {
         assertTrue(playbook.servicePackages().get("broker").contains("rabbitmq-server"));
     }
 
+    @Test
+    void aPhaseNeedsWhatItNamesOrElseThePhaseBeforeIt() {
+        List<InstallPlaybook.PhaseSpec> phases = read(GOOD).phases();
+        assertEquals(Optional.empty(), phases.get(1).needs(), "hosts names nothing: it needs packages");
+        assertEquals(Optional.of(List.of("hosts")), phases.stream().filter(p -> p.name().equals("broker")).findFirst().orElseThrow().needs());
+        InstallPlaybook.PhaseSpec firewall = phases.get(phases.size() - 1);
+        assertEquals(phases.stream().map(InstallPlaybook.PhaseSpec::name).filter(n -> !n.equals("firewall")).toList(),
+                firewall.needs().orElseThrow(), "the firewall comes last, after every other phase");
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', textBlock = """
             roles: [storage]                      | roles: [database]                        | phases[3].roles[0]: "database" is not a role
@@ -38,6 +49,8 @@ class InstallPlaybookTest {
             dir: /var/backups/oth/mariadb         | dir: backups                             | backups.dir
             'app: [nftables, openjdk-17-jre-headless]' | 'app: [nftables, "x; rm -rf /"]'    | packages.app[1]
             'broker: [rabbitmq-server]'           | 'queue: [rabbitmq-server]'               | "queue" is not a storage service
+            'needs: [database]'                   | 'needs: [databse]'                       | phases[4].needs[0]: "databse" is not a phase of this file
+            'needs: [database-accounts]'          | 'needs: [firewall]'                      | backups needs firewall
             """)
     void aBrokenPlaybookIsNamedByItsField(String from, String to, String named) {
         String text = from.equals("roles: [storage]") ? GOOD.replaceFirst("roles: \\[storage]", to) : GOOD.replace(from, to);

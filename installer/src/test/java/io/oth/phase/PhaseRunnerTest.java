@@ -27,6 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -58,11 +61,17 @@ class PhaseRunnerTest {
     }
 
     private static Phase phase(String name, Function<Target, List<Operation>> ops) {
-        return new TestPhase(name, ops, Optional.empty());
+        return new TestPhase(name, ops, Optional.empty(), Optional.empty());
     }
 
-    /** A phase for every node, with the given operations and clean-up. */
-    private record TestPhase(String name, Function<Target, List<Operation>> ops, Optional<Change> cleanUp) implements Phase {
+    /** A phase for every node that needs {@code needs} and applies one change, {@code action}. */
+    private static Phase needing(String name, List<String> needs, Change.Action action) {
+        return new TestPhase(name, t -> List.of(new Always(name, action)), Optional.empty(), Optional.of(needs));
+    }
+
+    /** A phase for every node, with the given operations, clean-up and needs (empty: the phase before it). */
+    private record TestPhase(String name, Function<Target, List<Operation>> ops, Optional<Change> cleanUp, Optional<List<String>> needs)
+            implements Phase {
         @Override
         public String title() {
             return "Phase " + name;
@@ -225,10 +234,187 @@ class PhaseRunnerTest {
         assertEquals(List.of(), fleet.host("app1").commands());
     }
 
+    @Test
+    void aNoOpRunReadsEveryPhaseInOneSessionPerNode() {
+        run(false, 3, writes("one"), writes("two"), writes("three"));
+        List<String> before = fleet.host("app1").log();
+        RunReport report = run(false, 3, writes("one"), writes("two"), writes("three"));
+        assertEquals(0, report.changes(), out::toString);
+        for (String node : List.of("lb", "app1", "storage")) {
+            List<String> calls = fleet.host(node).log();
+            List<String> again = calls.subList(before.size(), calls.size());
+            assertEquals(2, again.size(), () -> node + ": the facts, then one round of every phase's probes: " + again);
+            assertTrue(again.get(1).contains("'one|file:/etc/one'") && again.get(1).contains("'three|file:/etc/three'"), again::toString);
+        }
+    }
+
+    @Test
+    void aPhaseAfterAChangeReadsItsFactsAgain() {
+        fleet.host("lb").has("/etc/one", "one\n", "root:root", "0644").has("/etc/three", "three\n", "root:root", "0644");
+        RunReport report = run(false, 1, writes("one"), writes("two"), writes("three"));
+        assertEquals(List.of("upload /etc/two root:root 0644"), fleet.host("lb").uploads(), out::toString);
+        assertEquals(1, report.hosts().get(0).changes().size());
+        List<String> probeRounds = fleet.host("lb").log().stream().filter(l -> l.contains("@@oth-probe")).toList();
+        assertEquals(3, probeRounds.size(), () -> "facts, all phases, then three again after two changed: " + probeRounds);
+        assertTrue(probeRounds.get(2).contains("'file:/etc/three'") && !probeRounds.get(2).contains("/etc/one"), probeRounds::toString);
+    }
+
+    @Test
+    void aLaterPhasePlansFromWhatAnEarlierOneChanged() {
+        // Phase two's probe reads what phase one writes: planned from the answers gathered before
+        // phase one ran, it would write the file a second time.
+        RunReport report = run(false, 1, writes("same"), phase("again", t -> List.of(FileOp.text("/etc/same", "same\n", "root:root", "0644"))));
+        assertEquals(List.of("upload /etc/same root:root 0644"), fleet.host("storage").uploads(), out::toString);
+        assertEquals(3, report.changes());
+    }
+
+    @Test
+    void phasesThatProbeTheSameKeyGetTheirOwnAnswers() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        fleet.host("lb").answer("left|same", "from left").answer("right|same", "from right");
+        run(true, 1, reads("left", seen), reads("right", seen));
+        assertTrue(seen.containsAll(List.of("lb left: from left", "lb right: from right")), seen::toString);
+        List<String> rounds = fleet.host("lb").log().stream().filter(l -> l.contains("@@oth-probe")).toList();
+        assertEquals(2, rounds.size(), rounds::toString);
+    }
+
+    @Test
+    void phasesThatNeedOnlyWhatHasFinishedRunSideBySide() {
+        Map<String, CyclicBarrier> meet = new ConcurrentHashMap<>();
+        Change.Action together = c -> await(meet.computeIfAbsent(c.host().name(), n -> new CyclicBarrier(2)));
+        RunReport report = run(false, 3, writes("first"), needing("left", List.of("first"), together), needing("right", List.of("first"), together),
+                writes("last"));
+        assertFalse(report.failed(), out::toString);
+        assertEquals(12, report.changes());
+        assertEquals("upload /etc/last root:root 0644", fleet.host("app1").uploads().get(1), "last needs right, as listed after it");
+    }
+
+    @Test
+    void aPhaseStartsOnlyWhenWhatItNeedsHasFinished() {
+        Map<String, List<String>> events = new ConcurrentHashMap<>();
+        Map<String, CountDownLatch> go = new ConcurrentHashMap<>();
+        Function<String, List<String>> of = n -> events.computeIfAbsent(n, k -> new CopyOnWriteArrayList<>());
+        Function<String, CountDownLatch> latch = n -> go.computeIfAbsent(n, k -> new CountDownLatch(1));
+        RunReport report = run(false, 3,
+                needing("slow", List.of(), c -> {
+                    await(latch.apply(c.host().name()));
+                    of.apply(c.host().name()).add("slow done");
+                }),
+                needing("quick", List.of(), c -> {
+                    of.apply(c.host().name()).add("quick");
+                    latch.apply(c.host().name()).countDown();
+                }),
+                needing("after", List.of("slow"), c -> of.apply(c.host().name()).add("after")));
+        assertFalse(report.failed(), out::toString);
+        for (String node : List.of("lb", "app1", "storage")) {
+            assertEquals(List.of("quick", "slow done", "after"), events.get(node), node);
+        }
+    }
+
+    @Test
+    void afterAFailureANodeStartsNothingNewAndLetsRunningPhasesFinish() {
+        fleet.host("storage").failWhen("step left", "disk full");
+        RunReport report = run(false, 3, writes("first"), needing("left", List.of("first"), step("left")),
+                needing("right", List.of("first"), c -> {
+                    if (c.host().name().equals("storage")) {
+                        awaitText("[storage] FAILED in left");
+                    }
+                    step("right").apply(c);
+                }),
+                needing("after", List.of("right"), step("after")));
+        assertTrue(report.hosts().get(2).failure().orElseThrow().startsWith("left: "), out::toString);
+        assertEquals(List.of("run step left", "run step right"), fleet.host("storage").commands(), "right finishes, after never starts");
+        assertEquals(Set.of("run step left", "run step right", "run step after"), Set.copyOf(fleet.host("lb").commands()));
+        assertEquals("run step after", fleet.host("lb").commands().get(2), "the other nodes go on");
+        assertFalse(report.hosts().get(0).isFailed());
+    }
+
+    @Test
+    void theLinesOfPhasesRunningSideBySideAreNotInterleaved() {
+        Map<String, CountDownLatch> leftSaid = new ConcurrentHashMap<>();
+        Map<String, CountDownLatch> rightSaid = new ConcurrentHashMap<>();
+        Function<String, CountDownLatch> left = n -> leftSaid.computeIfAbsent(n, k -> new CountDownLatch(1));
+        Function<String, CountDownLatch> right = n -> rightSaid.computeIfAbsent(n, k -> new CountDownLatch(1));
+        RunReport report = run(false, 3,
+                needing("left", List.of(), c -> {
+                    c.log().accept("left a");
+                    left.apply(c.host().name()).countDown();
+                    await(right.apply(c.host().name()));
+                    c.log().accept("left b");
+                }),
+                needing("right", List.of(), c -> {
+                    await(left.apply(c.host().name()));
+                    c.log().accept("right a");
+                    right.apply(c.host().name()).countDown();
+                    c.log().accept("right b");
+                }));
+        assertFalse(report.failed(), out::toString);
+        for (String n : List.of("lb", "app1", "storage")) {
+            assertEquals(String.join("\n", "[N] == Phase left", "[N] left", "[N] left a", "[N] left b", "[N] == Phase right", "[N] right",
+                    "[N] right a", "[N] right b", "").replace("N", n), of(n), out::toString);
+        }
+    }
+
+    @Test
+    void phasesThatNeedEachOtherAreRefused() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> run(false, 3, needing("a", List.of("b"), c -> { }), needing("b", List.of("a"), c -> { })));
+        assertEquals("phases that need each other: a needs b needs a", e.getMessage());
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the phases did not run at the same time", e);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("waited 10 s in vain: the phases did not run at the same time");
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void awaitText(String text) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!out.toString().contains(text)) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("never said: " + text);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** A phase whose one operation probes the key {@code same} and notes what it was answered; it plans nothing. */
+    private static Phase reads(String name, List<String> seen) {
+        return phase(name, t -> List.of(new Operation() {
+            @Override
+            public String subject() {
+                return "reads same";
+            }
+
+            @Override
+            public List<Probe> probes() {
+                return List.of(new Probe("same", "echo " + name));
+            }
+
+            @Override
+            public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+                seen.add(t.node().name() + " " + name + ": " + answers.get("same").output());
+                return Optional.empty();
+            }
+        }));
+    }
+
     /** Three commands, each with an undo command, and the given clean-up. */
     private static Phase undoable(Optional<Change> cleanUp) {
         return new TestPhase("steps", t -> List.of(new Always("step one", step("one")), new Always("step two", step("two")),
-                new Always("step three", step("three"))), cleanUp);
+                new Always("step three", step("three"))), cleanUp, Optional.empty());
     }
 
     private static Change.Action step(String name) {

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * A {@link Host} for hermetic tests: no SSH, scripted answers, and a record of every command and
  * upload in the order they came.
  *
- * <p>A probe script ({@link Probe#script}) is answered probe by probe: a key scripted with
- * {@link #answer} gets that answer; {@code file:PATH} gets what {@link FileOp}'s probe prints for the
+ * <p>A probe script ({@link Probe#script}, {@link Probe#concurrentScript}) is answered probe by probe:
+ * a key scripted with {@link #answer} gets that answer (a {@link Probe#scoped} probe the answer of
+ * its whole key, else of its own key); {@code file:PATH} gets what {@link FileOp}'s probe prints for the
  * files uploaded here (so a second run sees the first run's files); the facts every run reads get a
  * healthy node's; any other probe answers nothing with exit 0. Other commands succeed with no output
  * unless {@link #when} scripts them. {@link #failWhen} makes a command (not a probe script: script
@@ -211,8 +212,9 @@ public final class RecordingHost implements Host {
         Matcher m = PROBE_KEY.matcher(script);
         while (m.find()) {
             String key = m.group(1);
-            Probe.Answer a = Optional.ofNullable(answers.get(key)).or(() -> fileAnswer(key)).or(() -> fallback.apply(key))
-                    .orElse(new Probe.Answer(0, ""));
+            String own = Probe.unscoped(key);
+            Probe.Answer a = Optional.ofNullable(answers.get(key)).or(() -> Optional.ofNullable(answers.get(own))).or(() -> fileAnswer(own))
+                    .or(() -> fallback.apply(own)).orElse(new Probe.Answer(0, ""));
             out.append("@@oth-probe ").append(key).append('\n').append(a.output()).append("\n\n@@oth-probe-rc ").append(a.exitCode()).append('\n');
         }
         return out.toString();

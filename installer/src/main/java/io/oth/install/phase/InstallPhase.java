@@ -4,7 +4,10 @@ import io.oth.install.InstallPlaybook;
 import io.oth.phase.Phase;
 import io.oth.phase.Target;
 
-/** An install phase: its name, title and roles come from playbooks/install.yml, its operations from the subclass. */
+import java.util.List;
+import java.util.Optional;
+
+/** An install phase: its name, title, roles and needs come from playbooks/install.yml, its operations from the subclass. */
 public abstract class InstallPhase implements Phase {
     private final InstallPlaybook.PhaseSpec spec;
 
@@ -20,6 +23,11 @@ public abstract class InstallPhase implements Phase {
     @Override
     public final String title() {
         return spec.title();
+    }
+
+    @Override
+    public final Optional<List<String>> needs() {
+        return spec.needs();
     }
 
     @Override
