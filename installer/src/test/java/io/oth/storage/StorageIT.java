@@ -272,8 +272,9 @@ class StorageIT {
     void aPolicyAttachedByHandToTheApplicationKeyIsDriftForDoctorAndInstall() throws Exception {
         try (Forward s3 = app1.host().forward("10.77.0.20", 9000)) {
             MinioAdmin admin = admin(s3);
+            // another bucket's policy, attached by hand: the application's key now reaches more than its own bucket
             admin.putCannedPolicy("everything", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],"
-                    + "\"Resource\":[\"arn:aws:s3:::*\"]}]}");
+                    + "\"Resource\":[\"arn:aws:s3:::other\",\"arn:aws:s3:::other/*\"]}]}");
             admin.attach("oth-app", List.of("everything"));
         }
         Run doctor = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture", "--node", "storage");
