@@ -14,13 +14,22 @@ import org.slf4j.spi.SLF4JServiceProvider;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.SimpleFormatter;
 
 /**
  * oth's SLF4J binding: what sshj, the MariaDB and AMQP clients and dnsjava log at WARN or above
  * goes into the run's log ({@link RunLog#current()}), never to the screen; below WARN, and outside
- * a run, it is dropped. A few classes instead of a logging framework.
+ * a run, it is dropped. A few classes instead of a logging framework. OkHttp (under the MinIO
+ * client) logs through java.util.logging instead: {@link #routeJavaLogging()} sends that to the
+ * run's log too.
  */
 public final class LibraryLogging implements SLF4JServiceProvider {
+    private static final AtomicBoolean JAVA_LOGGING_ROUTED = new AtomicBoolean();
     private final IMarkerFactory markers = new BasicMarkerFactory();
     private final MDCAdapter mdc = new NOPMDCAdapter();
     private final ILoggerFactory loggers = new Loggers();
@@ -48,6 +57,47 @@ public final class LibraryLogging implements SLF4JServiceProvider {
     @Override
     public void initialize() {
         // nothing to set up: every logger looks up the run's log when it writes
+    }
+
+    /**
+     * From now on, java.util.logging's warnings go to the run's log rather than to stderr (where the
+     * JDK's console handler would print them between oth's own lines).
+     */
+    static void routeJavaLogging() {
+        if (!JAVA_LOGGING_ROUTED.compareAndSet(false, true)) {
+            return;
+        }
+        java.util.logging.Logger root = LogManager.getLogManager().getLogger("");
+        for (Handler h : root.getHandlers()) {
+            if (h instanceof ConsoleHandler) {
+                root.removeHandler(h);
+            }
+        }
+        Handler toRunLog = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    String text = record.getMessage();
+                    try {
+                        text = new SimpleFormatter().formatMessage(record);
+                    } catch (RuntimeException ignored) {
+                        // the raw message, then
+                    }
+                    String message = text;
+                    RunLog.current().ifPresent(log -> log.warn(record.getLevel() + " " + record.getLoggerName(), message, record.getThrown()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        toRunLog.setLevel(java.util.logging.Level.WARNING);
+        root.addHandler(toRunLog);
     }
 
     private static final class Loggers implements ILoggerFactory {

@@ -109,6 +109,7 @@ public final class RunLog implements DebugLog, AutoCloseable {
         file.flush();
         prune(dir);
         current = this;
+        LibraryLogging.routeJavaLogging();
         return path;
     }
 

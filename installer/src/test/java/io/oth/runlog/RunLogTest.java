@@ -104,12 +104,17 @@ class RunLogTest {
             file = log.open(state, "nodes", "h", false);
             LoggerFactory.getLogger("net.schmizz.sshj.Test").info("an info line");
             LoggerFactory.getLogger("net.schmizz.sshj.Test").warn("a warning about {}", "the transport", new IllegalStateException("why"));
+            java.util.logging.Logger.getLogger("okhttp3.OkHttpClient").warning("a connection was leaked");
+            java.util.logging.Logger.getLogger("okhttp3.OkHttpClient").info("an okhttp info line");
         }
         LoggerFactory.getLogger("net.schmizz.sshj.Test").warn("after the run: nowhere");
+        java.util.logging.Logger.getLogger("okhttp3.OkHttpClient").warning("after the run: nowhere either");
         String text = Files.readString(file);
         assertTrue(text.contains("warn  WARN net.schmizz.sshj.Test: a warning about the transport\n"), text);
         assertTrue(text.contains("trace java.lang.IllegalStateException: why"), text);
         assertFalse(text.contains("an info line"), text);
+        assertTrue(text.contains("warn  WARNING okhttp3.OkHttpClient: a connection was leaked\n"), text);
+        assertFalse(text.contains("an okhttp info line"), text);
         assertFalse(text.contains("after the run"), text);
     }
 }
