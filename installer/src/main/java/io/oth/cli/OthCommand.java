@@ -89,14 +89,13 @@ public final class OthCommand implements Callable<Integer> {
      * execution strategy catches them too.
      */
     static CommandLine commandLine(Prompter prompter, Supplier<Path> stateBase, RunLog log) {
-        Supplier<Path> crashDir = stateBase;
         CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter, log, stateBase));
         cli.getCommandSpec().usageMessage().footer(ExitCode.table());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> brokenPlaybooks(e).map(b -> {
             b.getMessage().lines().forEach(line -> cmd.getErr().println("oth: " + line));
             cmd.getErr().println("oth: nothing was done");
             return ExitCode.USAGE.code();
-        }).orElseGet(() -> CrashReport.report(e, cmd.getErr(), crashDir, log)));
+        }).orElseGet(() -> CrashReport.report(e, cmd.getErr(), stateBase, log)));
         CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
         cli.setExecutionStrategy(parsed -> {
             try {
@@ -104,7 +103,7 @@ public final class OthCommand implements Callable<Integer> {
             } catch (CommandLine.ParameterException | CommandLine.ExecutionException e) {
                 throw e;
             } catch (Error e) {
-                return CrashReport.report(e, parsed.commandSpec().commandLine().getErr(), crashDir, log);
+                return CrashReport.report(e, parsed.commandSpec().commandLine().getErr(), stateBase, log);
             }
         });
         cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
