@@ -2,6 +2,7 @@ package io.oth;
 
 import io.oth.cli.OthCommand;
 import io.oth.cli.Prompter;
+import io.oth.site.StateDir;
 
 import java.io.PrintWriter;
 
@@ -47,15 +48,6 @@ public final class Main {
     }
 
     public static int run(PrintWriter out, PrintWriter err, Prompter prompter, String... args) {
-        int code;
-        try {
-            code = OthCommand.commandLine(prompter).setOut(out).setErr(err).execute(args);
-        } catch (Throwable e) {
-            // Anything that escaped picocli (its own parsing, or the command line's construction).
-            code = OthCommand.crashed(e, err);
-        }
-        out.flush();
-        err.flush();
-        return code;
+        return OthCommand.execute(out, err, prompter, StateDir::base, args);
     }
 }

@@ -1,5 +1,6 @@
 package io.oth.cli;
 
+import io.oth.runlog.RunLog;
 import io.oth.secret.PrivateFiles;
 
 import java.io.PrintWriter;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -21,18 +23,29 @@ final class CrashReport {
     private CrashReport() {
     }
 
-    /** Reports {@code error} to {@code err} and writes its details under {@code dir}; the exit code to end with. */
-    static int report(Throwable error, PrintWriter err, Supplier<Path> dir) {
+    /**
+     * Reports {@code error} to {@code err} and writes its details under {@code dir}, and into the
+     * run's log when it has one (named in the line too); the exit code to end with.
+     */
+    static int report(Throwable error, PrintWriter err, Supplier<Path> dir, RunLog log) {
         String what = oneLine(error);
+        Optional<Path> logged = Optional.empty();
+        try {
+            log.trace(error);
+            logged = log.path();
+        } catch (Throwable unlogged) {
+            // the crash file below still gets it
+        }
+        String inLog = logged.map(p -> "; run log " + p).orElse("");
         try {
             Path file = dir.get().resolve("crash-" + ZonedDateTime.now(ZoneOffset.UTC).format(STAMP) + "-" + ProcessHandle.current().pid() + ".log");
             StringWriter trace = new StringWriter();
             error.printStackTrace(new PrintWriter(trace));
             PrivateFiles.write(file, trace.toString());
-            err.println("oth: internal error: " + what + " (details in " + file + ")");
+            err.println("oth: internal error: " + what + " (details in " + file + inLog + ")");
         } catch (Throwable unwritten) {
             // Out of memory or of disk: the one line is all there is.
-            err.println("oth: internal error: " + what + " (the details could not be written: " + oneLine(unwritten) + ")");
+            err.println("oth: internal error: " + what + " (the details could not be written: " + oneLine(unwritten) + inLog + ")");
         }
         err.flush();
         return ExitCode.SOFTWARE.code();

@@ -37,6 +37,9 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     SiteOptions options;
 
+    @Mixin
+    RunLogOptions runLog;
+
     @Option(names = "--only", split = ",", paramLabel = "CATEGORY", description = "Only these: ${COMPLETION-CANDIDATES}.")
     Set<Doctor.Category> only;
 
@@ -82,6 +85,7 @@ final class DoctorCommand implements Callable<Integer> {
             err.println("oth: --node: " + node + " is not a node of " + site.get().file());
             return ExitCode.USAGE.code();
         }
+        runLog.open(site.get(), err);
         Doctor.Context context = new Doctor.Context(site.get(), Playbooks.load(), Clock.systemUTC(), options.connector(site.get()), lookup(),
                 StateDir.of(site.get().name()));
         DoctorReport report = new Doctor(context, categories, preflight, probeSeconds).report(Optional.ofNullable(node));

@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
         description = {"Install or update the site: haproxy on the load balancer, traefik and the application on the app nodes, "
                 + "MariaDB, RabbitMQ and MinIO on the storage node (or checks that external ones answer), and the firewall on every "
                 + "node. Safe to re-run: only what differs is changed.",
-            "With --check, print the plan (diffs included) and change nothing; exit 6 when changes are pending."})
+            "With --check, print the plan (diffs included) and change nothing; exit 6 when changes are pending. "
+                + "With --verbose, also say for every operation that changes nothing why."})
 final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,11 +35,12 @@ final class InstallCommand implements Callable<Integer> {
     @Mixin
     LockOptions locking;
 
+    /** Its --verbose also says, for every operation that changes nothing, why. */
+    @Mixin
+    RunLogOptions runLog;
+
     @Option(names = "--check", description = "Plan only: show what would change, change nothing.")
     boolean check;
-
-    @Option(names = "--verbose", description = "Also say, for every operation that changes nothing, why (e.g. with --check).")
-    boolean verbose;
 
     @Option(names = "--firewall-revert", paramLabel = "SECONDS", defaultValue = "60", converter = OptionRanges.FirewallRevert.class,
             description = "A new firewall ruleset reverts itself after this long unless oth can reconnect, 10 to 600 (default: ${DEFAULT-VALUE}).")
@@ -52,6 +54,7 @@ final class InstallCommand implements Callable<Integer> {
         if (prepared.isEmpty()) {
             return ExitCode.USAGE.code();
         }
+        runLog.open(prepared.get().site(), err);
         prepared.get().certificate().warnings().forEach(w -> err.println("oth: warning: " + w));
         if (check) {
             return install(prepared.get(), Optional.empty());
@@ -69,7 +72,7 @@ final class InstallCommand implements Callable<Integer> {
         long start = System.nanoTime();
         RunReport report;
         try {
-            report = Installer.install(inputs, options.connector(site), check, verbose, claim,
+            report = Installer.install(inputs, options.connector(site), check, runLog.verbose, claim,
                     Duration.ofSeconds(firewallRevertSeconds), out);
         } catch (RemoteException e) {
             return SiteOptions.failed(err, e);

@@ -1,5 +1,6 @@
 package io.oth.cli;
 
+import io.oth.runlog.RunLog;
 import io.oth.site.PlaybookFiles;
 import io.oth.site.StateDir;
 import picocli.AutoComplete;
@@ -8,8 +9,10 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** The {@code oth} command: only wiring; each subcommand is its own class. */
@@ -48,24 +51,51 @@ public final class OthCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
-    /** A ready command line: exit codes, error handling and the prompter every command shares. */
+    /**
+     * Runs oth with {@code args}: what it prints goes to {@code out} and {@code err} and into the run's
+     * log, which a command that reaches a site opens in the site's state directory under
+     * {@code stateBase} (oth's own state directory, which also takes crash reports).
+     */
+    public static int execute(PrintWriter out, PrintWriter err, Prompter prompter, Supplier<Path> stateBase, String... args) {
+        return execute(out, err, stateBase, log -> commandLine(prompter, stateBase, log), args);
+    }
+
+    /** {@link #execute(PrintWriter, PrintWriter, Prompter, Supplier, String...)} with the command line {@code build} makes for the run's log. */
+    static int execute(PrintWriter out, PrintWriter err, Supplier<Path> stateBase, Function<RunLog, CommandLine> build, String... args) {
+        try (RunLog log = RunLog.start(Clock.systemUTC(), err)) {
+            PrintWriter loggedOut = new PrintWriter(log.tee(out, "out"), true);
+            PrintWriter loggedErr = new PrintWriter(log.tee(err, "err"), true);
+            int code;
+            try {
+                code = build.apply(log).setOut(loggedOut).setErr(loggedErr).execute(args);
+            } catch (Throwable e) {
+                // Anything that escaped picocli (its own parsing, or the command line's construction).
+                code = CrashReport.report(e, loggedErr, stateBase, log);
+            }
+            loggedOut.flush();
+            loggedErr.flush();
+            return code;
+        }
+    }
+
+    /** A ready command line: exit codes, error handling and the prompter every command shares; no run log. */
     public static CommandLine commandLine(Prompter prompter) {
-        return commandLine(prompter, StateDir::base);
+        return commandLine(prompter, StateDir::base, RunLog.none());
     }
 
     /**
-     * {@code crashDir}: where an internal error's details are written. Exceptions reach picocli's
-     * handler; Errors (out of memory, stack overflow) pass picocli by, so the execution strategy
-     * catches them too.
+     * {@code stateBase}: where an internal error's details are written, and the run log. Exceptions
+     * reach picocli's handler; Errors (out of memory, stack overflow) pass picocli by, so the
+     * execution strategy catches them too.
      */
-    static CommandLine commandLine(Prompter prompter, Supplier<Path> crashDir) {
-        CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter));
+    static CommandLine commandLine(Prompter prompter, Supplier<Path> stateBase, RunLog log) {
+        CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter, log, stateBase));
         cli.getCommandSpec().usageMessage().footer(ExitCode.table());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> brokenPlaybooks(e).map(b -> {
             b.getMessage().lines().forEach(line -> cmd.getErr().println("oth: " + line));
             cmd.getErr().println("oth: nothing was done");
             return ExitCode.USAGE.code();
-        }).orElseGet(() -> CrashReport.report(e, cmd.getErr(), crashDir)));
+        }).orElseGet(() -> CrashReport.report(e, cmd.getErr(), stateBase, log)));
         CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
         cli.setExecutionStrategy(parsed -> {
             try {
@@ -73,7 +103,7 @@ public final class OthCommand implements Callable<Integer> {
             } catch (CommandLine.ParameterException | CommandLine.ExecutionException e) {
                 throw e;
             } catch (Error e) {
-                return CrashReport.report(e, parsed.commandSpec().commandLine().getErr(), crashDir);
+                return CrashReport.report(e, parsed.commandSpec().commandLine().getErr(), stateBase, log);
             }
         });
         cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
@@ -90,15 +120,16 @@ public final class OthCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    /** An internal error outside any command, reported as one inside would be. */
-    public static int crashed(Throwable error, PrintWriter err) {
-        return CrashReport.report(error, err, StateDir::base);
-    }
-
-    /** Hands every command the same prompter. */
-    private record CommandFactory(Prompter prompter) implements CommandLine.IFactory {
+    /** Hands every command the same prompter, and the run's log. */
+    private record CommandFactory(Prompter prompter, RunLog log, Supplier<Path> stateBase) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
+            if (type == RunLogOptions.class) {
+                return type.cast(new RunLogOptions(log, stateBase));
+            }
+            if (type == SiteOptions.class) {
+                return type.cast(new SiteOptions(log));
+            }
             if (type == HostsCommand.Trust.class) {
                 return type.cast(new HostsCommand.Trust(prompter));
             }

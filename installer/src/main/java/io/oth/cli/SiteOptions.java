@@ -5,6 +5,7 @@ import io.oth.install.Installer;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
+import io.oth.runlog.DebugLog;
 import io.oth.site.Site;
 import io.oth.site.SiteException;
 import io.oth.site.SiteLoader;
@@ -32,6 +33,17 @@ public final class SiteOptions {
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "30", converter = OptionRanges.Concurrency.class,
             description = "Nodes handled at once, 1 to 200 (default: ${DEFAULT-VALUE}).")
     int concurrency;
+
+    /** Where the remote commands of this run are traced. */
+    private final DebugLog debugLog;
+
+    SiteOptions(DebugLog debugLog) {
+        this.debugLog = debugLog;
+    }
+
+    SiteOptions() {
+        this(DebugLog.NONE);
+    }
 
     public Path siteFile() {
         if (site != null) {
@@ -104,7 +116,7 @@ public final class SiteOptions {
 
     public ConnectOptions connectOptions(Site site, HostKeyTrust trust) {
         Path hosts = knownHosts != null ? knownHosts : site.knownHosts().orElseGet(SiteOptions::defaultKnownHosts);
-        return new ConnectOptions(hosts, Duration.ofSeconds(timeoutSeconds), concurrency, trust, SiteOptions::passphrase);
+        return new ConnectOptions(hosts, Duration.ofSeconds(timeoutSeconds), concurrency, trust, SiteOptions::passphrase, debugLog);
     }
 
     private static Path defaultKnownHosts() {

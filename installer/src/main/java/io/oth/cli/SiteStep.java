@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 
 /**
  * What every command that acts on a site's nodes shares: load the site, check this side's input,
- * take the site's lock when the command changes the site, and turn what went wrong into an exit
+ * open the run's log, take the site's lock when the command changes the site, and turn what went wrong into an exit
  * code, here and nowhere else. A subclass parses its options, calls one service in {@link #run}
  * and renders what the service answers.
  */
@@ -29,6 +29,9 @@ abstract class SiteStep implements Callable<Integer> {
 
     @Mixin
     SiteOptions options;
+
+    @Mixin
+    RunLogOptions runLog;
 
     /** What a step runs with: the site, the way to its nodes, the run's lock (when it takes one) and where to print. */
     record Context(Site site, FleetConnector connector, Optional<LockClaim> claim, PrintWriter out, PrintWriter err) {
@@ -80,6 +83,7 @@ abstract class SiteStep implements Callable<Integer> {
             SiteOptions.refused(err, e);
             return ExitCode.USAGE.code();
         }
+        runLog.open(site, err);
         Optional<LockOptions> lock = locking();
         return lock.isEmpty() ? run(site, Optional.empty()) : lock.get().run(site, spec, err, claim -> run(site, Optional.of(claim)));
     }

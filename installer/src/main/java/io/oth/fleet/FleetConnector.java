@@ -9,6 +9,7 @@ import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
 import io.oth.remote.ssh.KnownHostsFiles;
 import io.oth.remote.ssh.SshFleet;
+import io.oth.runlog.DebugLog;
 import io.oth.site.Node;
 import io.oth.site.Site;
 
@@ -37,6 +38,11 @@ public interface FleetConnector {
 
     /** Nodes handled at once. */
     int concurrency();
+
+    /** Where this run's debug lines go (its remote commands are traced there already); for what services time themselves, such as phases. */
+    default DebugLog debugLog() {
+        return DebugLog.NONE;
+    }
 
     /**
      * Connects to {@code nodes} and, when the run holds the site's lock ({@code claim}), takes it on
@@ -70,6 +76,11 @@ public interface FleetConnector {
             @Override
             public int concurrency() {
                 return options.concurrency();
+            }
+
+            @Override
+            public DebugLog debugLog() {
+                return options.debugLog();
             }
         };
     }

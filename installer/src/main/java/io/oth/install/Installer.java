@@ -191,7 +191,7 @@ public final class Installer {
         try (Fleet fleet = connector.connect(site, site.nodes(), claim, line -> say(log, line))) {
             PhaseRunner.Reconnector reconnect = node -> connector.connectOne(site, node);
             RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, connector.concurrency())
-                    .verbose(verbose).unpackRoots(NodeLayout.UNPACK_ROOTS).run(phases);
+                    .verbose(verbose).unpackRoots(NodeLayout.UNPACK_ROOTS).debugLog(connector.debugLog()).run(phases);
             if (check || report.failed()) {
                 return report;
             }

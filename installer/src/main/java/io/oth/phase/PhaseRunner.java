@@ -12,6 +12,7 @@ import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.HostConnection;
 import io.oth.remote.RemoteException;
+import io.oth.runlog.DebugLog;
 import io.oth.site.Node;
 import io.oth.site.Site;
 
@@ -67,14 +68,15 @@ public final class PhaseRunner {
     private final int concurrency;
     private final boolean verbose;
     private final List<String> unpackRoots;
+    private final DebugLog debugLog;
     private final CrashPoint crash = CrashPoint.fromEnvironment();
 
     public PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency) {
-        this(site, fleet, check, journal, reconnector, log, concurrency, false, List.of());
+        this(site, fleet, check, journal, reconnector, log, concurrency, false, List.of(), DebugLog.NONE);
     }
 
     private PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency,
-                        boolean verbose, List<String> unpackRoots) {
+                        boolean verbose, List<String> unpackRoots, DebugLog debugLog) {
         this.site = site;
         this.fleet = fleet;
         this.check = check;
@@ -84,11 +86,12 @@ public final class PhaseRunner {
         this.concurrency = concurrency;
         this.verbose = verbose;
         this.unpackRoots = List.copyOf(unpackRoots);
+        this.debugLog = debugLog;
     }
 
     /** This runner, also saying for every operation that plans nothing why it is a no-op. */
     public PhaseRunner verbose(boolean verbose) {
-        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, unpackRoots);
+        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, unpackRoots, debugLog);
     }
 
     /**
@@ -96,7 +99,12 @@ public final class PhaseRunner {
      * directly in {@code roots}: a run holds the nodes' locks, so any there now is a killed run's.
      */
     public PhaseRunner unpackRoots(List<String> roots) {
-        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, roots);
+        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, roots, debugLog);
+    }
+
+    /** This runner, also writing each phase's start and end on each node, with its time, to {@code debugLog}. */
+    public PhaseRunner debugLog(DebugLog debugLog) {
+        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, unpackRoots, debugLog);
     }
 
     public RunReport run(List<Phase> phases) {
@@ -247,6 +255,9 @@ public final class PhaseRunner {
     private boolean runPhase(String run, Phase phase, List<Operation> ops, Map<String, Probe.Answer> gathered, AtomicBoolean touched,
                              Target target, Host host, NodeOutput.Channel out, Map<String, RunReport.HostOutcome> outcomes) {
         String name = target.node().name();
+        long start = System.nanoTime();
+        String outcome = "failed";
+        debugLog.debug("[" + name + "] phase " + phase.name() + ": start");
         try {
             crash.before(phase.name());
             Optional<Map<String, Probe.Answer>> upFront = touched.get() ? Optional.empty() : Optional.of(gathered);
@@ -255,6 +266,7 @@ public final class PhaseRunner {
                 journal.done(run, name, phase.name(), changed);
                 crash.after(phase.name());
             }
+            outcome = changed + " change(s)" + (check ? " planned" : "");
             return true;
         } catch (RemoteException e) {
             outcomes.compute(name, (k, o) -> o.failed(phase.name() + ": " + e.getMessage(), e.failure()));
@@ -262,6 +274,7 @@ public final class PhaseRunner {
             out.accept("  hint: " + e.failure().hint());
             return false;
         } finally {
+            debugLog.debug("[" + name + "] phase " + phase.name() + ": end, " + outcome + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             out.finish();
         }
     }

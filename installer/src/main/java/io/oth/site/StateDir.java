@@ -3,10 +3,14 @@ package io.oth.site;
 import java.nio.file.Path;
 
 /**
- * Where oth keeps a site's state on the operator's side: the journal, the site CA, the secrets.
+ * Where oth keeps a site's state on the operator's side: the journal, the site CA, the secrets, the
+ * run logs ({@link #LOGS}).
  * {@code $XDG_STATE_HOME/oth/SITE}, else {@code ~/.local/state/oth/SITE}.
  */
 public final class StateDir {
+    /** The directory of a site's state directory that holds one log per run. */
+    public static final String LOGS = "logs";
+
     private StateDir() {
     }
 

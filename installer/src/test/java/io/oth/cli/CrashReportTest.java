@@ -48,7 +48,7 @@ class CrashReportTest {
     @ValueSource(strings = {"stack", "memory", "exception", "checked"})
     void anythingThrownIsOneLineAndExit70WithTheDetailsInAPrivateFile(String kind) throws IOException {
         Boom.kind = kind;
-        CommandLine cli = OthCommand.commandLine(io.oth.cli.Prompter.NOBODY, () -> state).addSubcommand("boom", new Boom());
+        CommandLine cli = OthCommand.commandLine(io.oth.cli.Prompter.NOBODY, () -> state, io.oth.runlog.RunLog.none()).addSubcommand("boom", new Boom());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = cli.setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("boom");

@@ -1,8 +1,10 @@
 package io.oth.cli;
 
-import io.oth.Main;
-
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -11,6 +13,16 @@ import java.util.Optional;
 
 /** Runs oth in-process and keeps what it printed, as a person would see it. */
 public record Run(int code, String out, String err) {
+    /** Where in-process runs keep their run logs and crash reports: not the home directory of whoever runs the tests. */
+    private static final Path STATE = scratchState();
+
+    private static Path scratchState() {
+        try {
+            return Files.createTempDirectory("oth-test-state");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     public static Run oth(String... args) {
         return oth(Prompter.NOBODY, args);
@@ -19,7 +31,7 @@ public record Run(int code, String out, String err) {
     public static Run oth(Prompter prompter, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), prompter, args);
+        int code = OthCommand.execute(new PrintWriter(out), new PrintWriter(err), prompter, () -> STATE, args);
         return new Run(code, out.toString(), err.toString());
     }
 

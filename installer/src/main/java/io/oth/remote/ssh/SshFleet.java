@@ -8,6 +8,8 @@ import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.HostConnection;
 import io.oth.remote.RemoteException;
+import io.oth.remote.TracedHost;
+import io.oth.runlog.DebugLog;
 import io.oth.site.Addresses;
 import io.oth.site.Node;
 import io.oth.site.Site;
@@ -84,11 +86,15 @@ public final class SshFleet implements Fleet {
 
     private final SSHClient bastion;
     private final List<Reach> reaches;
+    /** The same, each node's commands traced as the options say: what the fleet hands out. */
+    private final List<Reach> traced;
     private final AtomicInteger sessions;
 
-    private SshFleet(SSHClient bastion, List<Reach> reaches, AtomicInteger sessions) {
+    private SshFleet(SSHClient bastion, List<Reach> reaches, AtomicInteger sessions, DebugLog debugLog) {
         this.bastion = bastion;
         this.reaches = List.copyOf(reaches);
+        this.traced = reaches.stream().map(r -> r.host().isEmpty() ? r : Reach.reached(r.node(), TracedHost.of(r.host().get(), debugLog), r.latency()))
+                .toList();
         this.sessions = sessions;
     }
 
@@ -106,7 +112,8 @@ public final class SshFleet implements Fleet {
         }
         final SSHClient via = jump;
         AtomicInteger sessions = new AtomicInteger();
-        return new SshFleet(jump, Parallel.map(nodes, options.concurrency(), node -> reach(node, via, options, keys, known, sessions)), sessions);
+        return new SshFleet(jump, Parallel.map(nodes, options.concurrency(), node -> reach(node, via, options, keys, known, sessions)), sessions,
+                options.debugLog());
     }
 
     /** One node on its own connection (through the bastion): for a step that must prove a fresh login works, or needs one node only. */
@@ -123,7 +130,7 @@ public final class SshFleet implements Fleet {
 
     @Override
     public List<Reach> reaches() {
-        return reaches;
+        return traced;
     }
 
     @Override

@@ -1,0 +1,159 @@
+package io.oth.runlog;
+
+import org.slf4j.ILoggerFactory;
+import org.slf4j.IMarkerFactory;
+import org.slf4j.Logger;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.BasicMarkerFactory;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
+import org.slf4j.helpers.NOPMDCAdapter;
+import org.slf4j.spi.MDCAdapter;
+import org.slf4j.spi.SLF4JServiceProvider;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * oth's SLF4J binding: what sshj, the MariaDB and AMQP clients and dnsjava log at WARN or above
+ * goes into the run's log ({@link RunLog#current()}), never to the screen; below WARN, and outside
+ * a run, it is dropped. A few classes instead of a logging framework. OkHttp (under the MinIO
+ * client) logs through java.util.logging instead: {@link #routeJavaLogging()} sends that to the
+ * run's log too.
+ */
+public final class LibraryLogging implements SLF4JServiceProvider {
+    private static final AtomicBoolean JAVA_LOGGING_ROUTED = new AtomicBoolean();
+    private final IMarkerFactory markers = new BasicMarkerFactory();
+    private final MDCAdapter mdc = new NOPMDCAdapter();
+    private final ILoggerFactory loggers = new Loggers();
+
+    @Override
+    public ILoggerFactory getLoggerFactory() {
+        return loggers;
+    }
+
+    @Override
+    public IMarkerFactory getMarkerFactory() {
+        return markers;
+    }
+
+    @Override
+    public MDCAdapter getMDCAdapter() {
+        return mdc;
+    }
+
+    @Override
+    public String getRequestedApiVersion() {
+        return "2.0.99";
+    }
+
+    @Override
+    public void initialize() {
+        // nothing to set up: every logger looks up the run's log when it writes
+    }
+
+    /**
+     * From now on, java.util.logging's warnings go to the run's log rather than to stderr (where the
+     * JDK's console handler would print them between oth's own lines).
+     */
+    static void routeJavaLogging() {
+        if (!JAVA_LOGGING_ROUTED.compareAndSet(false, true)) {
+            return;
+        }
+        java.util.logging.Logger root = LogManager.getLogManager().getLogger("");
+        for (Handler h : root.getHandlers()) {
+            if (h instanceof ConsoleHandler) {
+                root.removeHandler(h);
+            }
+        }
+        Handler toRunLog = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    String text = record.getMessage();
+                    try {
+                        text = new SimpleFormatter().formatMessage(record);
+                    } catch (RuntimeException ignored) {
+                        // the raw message, then
+                    }
+                    String message = text;
+                    RunLog.current().ifPresent(log -> log.warn(record.getLevel() + " " + record.getLoggerName(), message, record.getThrown()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        toRunLog.setLevel(java.util.logging.Level.WARNING);
+        root.addHandler(toRunLog);
+    }
+
+    private static final class Loggers implements ILoggerFactory {
+        private final Map<String, Logger> byName = new ConcurrentHashMap<>();
+
+        @Override
+        public Logger getLogger(String name) {
+            return byName.computeIfAbsent(name, ToRunLog::new);
+        }
+    }
+
+    /** One library logger: WARN and ERROR into the run's log. */
+    static final class ToRunLog extends LegacyAbstractLogger {
+        private static final long serialVersionUID = 1L;
+
+        ToRunLog(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public boolean isTraceEnabled() {
+            return false;
+        }
+
+        @Override
+        public boolean isDebugEnabled() {
+            return false;
+        }
+
+        @Override
+        public boolean isInfoEnabled() {
+            return false;
+        }
+
+        @Override
+        public boolean isWarnEnabled() {
+            return RunLog.current().isPresent();
+        }
+
+        @Override
+        public boolean isErrorEnabled() {
+            return RunLog.current().isPresent();
+        }
+
+        @Override
+        protected String getFullyQualifiedCallerName() {
+            return null;
+        }
+
+        @Override
+        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments, Throwable thrown) {
+            if (level.toInt() < Level.WARN.toInt()) {
+                return;
+            }
+            String text = MessageFormatter.basicArrayFormat(pattern, arguments);
+            RunLog.current().ifPresent(log -> log.warn(level + " " + name, text, thrown));
+        }
+    }
+}
