@@ -24,6 +24,11 @@ public record Run(int code, String out, String err) {
         }
     }
 
+    /** Where in-process runs keep their run logs (under SITE/logs) and crash reports. */
+    public static Path stateBase() {
+        return STATE;
+    }
+
     public static Run oth(String... args) {
         return oth(Prompter.NOBODY, args);
     }

@@ -84,6 +84,15 @@ class SecretsStayHomeIT {
                 }
             }
         }
+        // The run logs of these runs: everything each printed, and every remote command it ran.
+        Path logs = Run.stateBase().resolve(SiteLoader.load(site).name()).resolve("logs");
+        try (Stream<Path> files = Files.list(logs)) {
+            List<Path> found = files.filter(Files::isRegularFile).toList();
+            assertTrue(found.size() >= runs.size(), "every run wrote its log: " + found);
+            for (Path file : found) {
+                places.put(file.toString(), Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
         for (String node : nodes) {
             String sampled = lab.exec(node, "sh", "-c", "wc -l < " + SAMPLES + ".txt");
             assertTrue(Integer.parseInt(sampled.strip()) > 10, node + " sampled its command lines");
