@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -71,6 +72,7 @@ public final class Doctor {
     private ForwardChecks forwards;
     private Optional<Secrets> secrets = Optional.empty();
     private ExecutorService executor;
+    private BiConsumer<Node, String> answersSeen = (node, raw) -> { };
 
     /** {@code preflight}: only what an install needs in place ({@link #PREFLIGHT} and the outbound endpoints). */
     public Doctor(Context context, Set<Category> only, boolean preflight, int probeSeconds) {
@@ -80,6 +82,41 @@ public final class Doctor {
         this.only = preflight ? asked.stream().filter(PREFLIGHT_CATEGORIES::contains).collect(Collectors.toSet()) : asked;
         this.preflight = preflight;
         this.probeSeconds = probeSeconds;
+    }
+
+    /**
+     * Hands each node's raw probe answers to {@code sink} as they arrive: a support bundle keeps
+     * them, so that {@link #fromAnswers} can analyse them again where no node can be reached.
+     */
+    public Doctor recordingAnswers(BiConsumer<Node, String> sink) {
+        this.answersSeen = sink;
+        return this;
+    }
+
+    /**
+     * The findings of the node checks from answers recorded earlier (a support bundle's), node name
+     * to raw answers, analysed as at {@code context}'s clock; no node is contacted. What needs this
+     * side's secrets or the site CA's keys, which a bundle never holds, comes out as a skip.
+     */
+    public static List<Finding> fromAnswers(Context context, Map<String, String> answers) {
+        Doctor doctor = new Doctor(context, Set.of(), false, 3);
+        doctor.ca = CompletableFuture.completedFuture(Optional.empty());
+        List<Finding> findings = new ArrayList<>();
+        for (Node node : context.site().nodes()) {
+            String raw = answers.get(node.name());
+            if (raw != null) {
+                Map<String, Probe.Answer> parsed = Probe.parse(raw);
+                List<Finding> seen = new ArrayList<>();
+                for (NodeCheck check : doctor.nodeChecks()) {
+                    boolean answered = check.probes(node).stream().allMatch(p -> parsed.containsKey(p.key()));
+                    if (answered) {
+                        seen.addAll(check.findings(node, parsed));
+                    }
+                }
+                findings.addAll(resolverExplains(seen));
+            }
+        }
+        return PostureCheck.oneRelease(findings);
     }
 
     /** Every check doctor knows, with what it verifies and from where; one entry per id. */
@@ -268,6 +305,7 @@ public final class Doctor {
         if (!probes.isEmpty()) {
             try {
                 CommandResult r = reach.host().orElseThrow().run(Command.shell(Probe.concurrentScript(probes)), Duration.ofSeconds(probeSeconds + 20L));
+                answersSeen.accept(node, r.stdout());
                 Map<String, Probe.Answer> answers = Probe.parse(r.stdout());
                 checks.forEach(c -> findings.addAll(c.findings(node, answers)));
             } catch (RemoteException e) {

@@ -7,6 +7,7 @@ import io.oth.report.DoctorHtml;
 import io.oth.report.DoctorJson;
 import io.oth.report.DoctorText;
 import io.oth.report.ReportFile;
+import io.oth.secret.PrivateFiles;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
 import io.oth.site.StateDir;
@@ -91,8 +92,12 @@ final class DoctorCommand implements Callable<Integer> {
         DoctorReport report = new Doctor(context, categories, preflight, probeSeconds).report(Optional.ofNullable(node));
         String name = site.get().name();
         String fqdn = site.get().fqdn();
+        String document = DoctorJson.render(name, fqdn, report.started(), report.seconds(), report.findings());
+        if (node == null && categories.isEmpty() && !preflight) {
+            keepAsLast(context.stateDir(), document, err);
+        }
         if (json) {
-            out.println(DoctorJson.render(name, fqdn, report.started(), report.seconds(), report.findings()));
+            out.println(document);
         } else {
             DoctorText.findings(out, report.findings(), report.counts(), report.seconds());
         }
@@ -105,6 +110,15 @@ final class DoctorCommand implements Callable<Integer> {
             }
         }
         return ExitCode.of(report.worst()).code();
+    }
+
+    /** A whole run's findings, kept for a support bundle made while the nodes cannot be reached. */
+    private static void keepAsLast(Path stateDir, String document, PrintWriter err) {
+        try {
+            PrivateFiles.write(stateDir.resolve(StateDir.LAST_DOCTOR), document);
+        } catch (IOException e) {
+            err.println("oth: warning: could not keep this run's findings for a support bundle: " + e.getMessage());
+        }
     }
 
     private NameLookup lookup() {

@@ -136,6 +136,13 @@ final class OptionRanges {
         }
     }
 
+    /** support bundle --since: from ten minutes to the thirty days logs are commonly kept. */
+    static final class BundleWindow extends Length {
+        BundleWindow() {
+            super(Duration.ofMinutes(10), Duration.ofDays(30));
+        }
+    }
+
     /** --lock-wait: how long to wait for another run's lock; past two hours a person would rather know. */
     static final class LockWait extends Length {
         static final Duration MAX = Duration.ofHours(2);

@@ -24,12 +24,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code oth support open|close|status}: time-limited SSH access for OTH support staff. */
+/** {@code oth support open|close|status|bundle}: time-limited SSH access for OTH support staff, and what to send them. */
 @Command(name = "support", mixinStandardHelpOptions = true,
         description = {"Time-limited SSH access for OTH support staff from the site's support addresses: to the load balancer, "
                 + "and from there to the other nodes. It ends by itself (firewall timeout, key expiry, the nodes' own timer) "
-                + "or with oth support close."},
-        subcommands = {SupportCommand.Open.class, SupportCommand.Close.class, SupportCommand.Status.class})
+                + "or with oth support close.",
+            "oth support bundle collects what support needs into one redacted, checked file."},
+        subcommands = {SupportCommand.Open.class, SupportCommand.Close.class, SupportCommand.Status.class, SupportBundleCommand.class})
 final class SupportCommand extends CommandGroup {
     /** What the subcommands share: the grant service on every node. */
     abstract static class Step extends SiteStep {

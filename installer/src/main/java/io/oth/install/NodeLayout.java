@@ -67,6 +67,8 @@ public final class NodeLayout {
     public static final String APP_OBJECTS_SECRET = "objects.secret";
     public static final List<String> APP_SECRET_NAMES = List.of(APP_DATABASE_PASSWORD, APP_BROKER_PASSWORD, APP_OBJECTS_SECRET);
     public static final String MINIO_ENVIRONMENT = "/etc/default/minio";
+    /** RabbitMQ's Erlang cookie, generated per site: whoever has it may join the broker's cluster. */
+    public static final String BROKER_COOKIE = "/var/lib/rabbitmq/.erlang.cookie";
 
     private NodeLayout() {
     }

@@ -71,6 +71,8 @@ public final class SiteLoader {
     private final Playbooks playbooks;
     private final Syntax<Role> role;
     private final Syntax<String> feature;
+    /** A site file as a support bundle recorded it: the files it names are on the customer's machine, not here. */
+    private boolean recorded;
 
     private SiteLoader(YamlDoc doc, Path dir, Playbooks playbooks) {
         this.doc = doc;
@@ -83,14 +85,27 @@ public final class SiteLoader {
 
     /** The site in {@code file}; relative paths in it are resolved against its directory. */
     public static Site load(Path file) throws SiteException {
+        return load(file, false);
+    }
+
+    private static Site load(Path file, boolean recorded) throws SiteException {
         Path absolute = file.toAbsolutePath().normalize();
         YamlDoc doc = YamlDoc.read(file, "a site file");
         SiteLoader loader = new SiteLoader(doc, absolute.getParent(), Playbooks.load());
+        loader.recorded = recorded;
         Optional<Site> site = doc.root().flatMap(root -> root.mapping(SITE_KEYS)).flatMap(top -> loader.site(absolute, top));
         if (doc.hasProblems()) {
             throw new SiteException(doc.problems());
         }
         return site.orElseThrow();
+    }
+
+    /**
+     * The site in a file a support bundle recorded, checked as strictly as {@link #load} except that
+     * the files it names (keys, bundles) need not exist here: for reading a bundle, never for a run.
+     */
+    public static Site loadRecorded(Path file) throws SiteException {
+        return load(file, true);
     }
 
     /** The site when nothing is wrong. Every part is read even after a problem, so that all are reported. */
@@ -420,6 +435,9 @@ public final class SiteLoader {
     /** The file {@code field} names, resolved against the site file's directory; reported when it cannot be read. */
     private Optional<Path> existingFile(Field field, String what) {
         return field.read(PATH).map(this::resolve).filter(path -> {
+            if (recorded) {
+                return true;
+            }
             String problem = !Files.exists(path) ? " does not exist"
                     : !Files.isRegularFile(path) ? " is not a regular file"
                     : !Files.isReadable(path) ? " cannot be read" : "";

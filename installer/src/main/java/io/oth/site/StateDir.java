@@ -10,6 +10,8 @@ import java.nio.file.Path;
 public final class StateDir {
     /** The directory of a site's state directory that holds one log per run. */
     public static final String LOGS = "logs";
+    /** The findings of the last whole doctor run, for a support bundle made while the nodes cannot be reached. */
+    public static final String LAST_DOCTOR = "doctor-last.json";
 
     private StateDir() {
     }

@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A node reached over one SSH connection, reused for every command. */
 final class SshHost implements Host, AutoCloseable {
+    /** The most a command may print (on stdout, and on stderr): more than any file oth reads back. */
+    static final int MAX_OUTPUT = 256 << 20;
     private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "oth-ssh-deadlines");
         t.setDaemon(true);
@@ -255,6 +257,10 @@ final class SshHost implements Host, AutoCloseable {
                 }
                 byte[] out = drain(cmd.getInputStream());
                 byte[] errBytes = err.join();
+                if (out.length > MAX_OUTPUT || errBytes.length > MAX_OUTPUT) {
+                    throw new RemoteException(name, Failure.COMMAND_FAILED, "printed more than " + MAX_OUTPUT + " bytes, more than oth reads: "
+                            + shown.brief());
+                }
                 cmd.join(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 Integer status = cmd.getExitStatus();
                 if (timedOut.get()) {
@@ -287,10 +293,16 @@ final class SshHost implements Host, AutoCloseable {
         }
     }
 
+    /**
+     * What a command printed, at most {@link #MAX_OUTPUT} bytes and one more to show it went past:
+     * a node, compromised or broken, cannot fill this side's memory. The rest is read and dropped,
+     * so that the command still ends.
+     */
     private static byte[] drain(InputStream in) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         try {
-            in.transferTo(buffer);
+            buffer.write(in.readNBytes(MAX_OUTPUT + 1));
+            in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException ignored) {
             // a closed session ends the stream; the caller decides from the exit status
         }
