@@ -66,7 +66,7 @@ class SupportBundleIT {
                 + " && mkdir -p /var/log/rabbitmq && echo \"cookie in a log: $(cat /var/lib/rabbitmq/.erlang.cookie)\" >> /var/log/rabbitmq/trap.log");
         String fileKey = lab.exec("app1", "sh", "-c", "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null"
                 + " | tee /var/log/oth-app/stray-key.pem");
-        String jsonKey = lab.exec("app1", "openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048");
+        String jsonKey = lab.exec("app1", "sh", "-c", "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 2>/dev/null");
         TRAPS.put("PEM key in a log directory", fileKey.strip());
         TRAPS.put("private key in a JSON record", jsonKey.strip());
         String record = "{\"level\":\"ERROR\",\"msg\":\"boot failed\",\"key\":\"" + jsonKey.strip().replace("\n", "\\n")
