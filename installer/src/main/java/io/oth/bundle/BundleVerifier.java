@@ -1,5 +1,6 @@
 package io.oth.bundle;
 
+import io.oth.install.BundleContents;
 import io.oth.bundle.LeakSearch.Needle;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -72,7 +73,7 @@ public final class BundleVerifier {
     /** The leaks of {@code secrets} (name to value) in the .tar.gz {@code tarGz}; empty when it is clean. */
     public static List<Leak> verify(Path tarGz, Map<String, String> secrets) throws IOException {
         BundleVerifier verifier = new BundleVerifier(secrets);
-        String archive = printable(tarGz.getFileName().toString());
+        String archive = BundleContents.printable(tarGz.getFileName().toString());
         try (InputStream in = new BufferedInputStream(Files.newInputStream(tarGz), BLOCK);
              GzipCompressorInputStream gzip = new GzipCompressorInputStream(in, true);
              TarArchiveInputStream tar = new TarArchiveInputStream(gzip)) {
@@ -102,7 +103,7 @@ public final class BundleVerifier {
         for (Path file : files) {
             String name = dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
             try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                verifier.scanLines(in, printable(name));
+                verifier.scanLines(in, BundleContents.printable(name));
             }
         }
         return List.copyOf(verifier.leaks);
@@ -117,7 +118,7 @@ public final class BundleVerifier {
         Map<String, Needle> found = new LinkedHashMap<>();
         content.search(header, 0, header.length, needle -> keepLongest(found, needle));
         if (found.isEmpty()) {
-            return printable(entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName());
+            return BundleContents.printable(entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName());
         }
         String file = "entry " + number;
         report(found, file + " (its name)", 0);
@@ -178,18 +179,5 @@ public final class BundleVerifier {
     private void report(Map<String, Needle> found, String file, long number) {
         found.values().forEach(needle -> leaks.add(new Leak(file, number, needle.secretName(), needle.form())));
         found.clear();
-    }
-
-    /** {@code text} with control characters shown as {@code \\uXXXX}, so that a name cannot forge lines in a report. */
-    private static String printable(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
     }
 }

@@ -306,7 +306,7 @@ public record BundleContents(Path file, byte[] bytes, String sha256, Map<String,
     }
 
     /** {@code text} with control characters shown as {@code \\uXXXX}, so that a name cannot forge lines in a message. */
-    static String printable(String text) {
+    public static String printable(String text) {
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
             if (Character.isISOControl(c)) {
