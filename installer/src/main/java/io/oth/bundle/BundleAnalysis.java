@@ -130,7 +130,7 @@ public record BundleAnalysis(String site, String fqdn, Instant collected, Doctor
         for (JsonNode f : doc.path("findings")) {
             Optional<Verdict> verdict = verdict(f.path("verdict").asText());
             String id = f.path("id").asText("");
-            if (verdict.isEmpty() || !id.matches("[a-z]+\\.[a-z0-9_.-]{1,80}") || findings.size() >= 100_000) {
+            if (verdict.isEmpty() || !id.matches("[a-z]+\\.[a-z0-9_.-]{1,120}") || findings.size() >= 100_000) {
                 continue;
             }
             findings.add(new Finding(id, cut(f.path("vantage").asText("")), cut(f.path("target").asText("")), verdict.get(),
