@@ -103,7 +103,8 @@ final class SecurityCheck implements NodeCheck {
         }
         if (node.role().equals(Vantage.STORAGE) && site.storage().broker().isLocal()) {
             accounts.add(new Accounts(BROKER, "RabbitMQ accounts", secret(AppAccounts.BROKER_SECRET).flatMap(app -> secret(AppAccounts.BROKER_ADMIN_SECRET)
-                    .map(admin -> new BrokerAccessOp(AppAccounts.BROKER_VHOST, AppAccounts.BROKER_USER, app, AppAccounts.BROKER_ADMIN, admin)))));
+                    .map(admin -> new BrokerAccessOp(AppAccounts.BROKER_VHOST, AppAccounts.BROKER_USER, app, AppAccounts.BROKER_ADMIN, admin,
+                            Optional.empty())))));
         }
         return accounts;
     }

@@ -1,5 +1,6 @@
 package io.oth.install;
 
+import io.oth.ca.SiteTls;
 import io.oth.input.BoundedYaml;
 import io.oth.op.Change;
 import io.oth.op.Operation;
@@ -7,11 +8,21 @@ import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
+import io.oth.remote.Forward;
+import io.oth.remote.Host;
 import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 import io.oth.remote.TempFiles;
+import okhttp3.Credentials;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.snakeyaml.engine.v2.schema.JsonSchema;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,12 +39,28 @@ import java.util.Set;
 
 /**
  * RabbitMQ's accounts as the site wants them: a vhost for the application, its user with
- * permissions on that vhost only, an administrator for operators, and no {@code guest}. Read with
- * {@code rabbitmqctl export_definitions}; passwords are compared against the stored salted hashes
- * and set by importing definitions from a private temporary file, never on a command line.
+ * permissions on that vhost only, an administrator for operators, and no {@code guest}. Read from
+ * the management API's {@code /api/definitions} as oth's administrator, through a forward to the
+ * node's own address over TLS that must lead to the site CA; where that does not answer (the first
+ * install: no administrator yet) with {@code rabbitmqctl export_definitions}, the same document at
+ * the price of an Erlang VM's start. Passwords are compared against the stored salted hashes and
+ * set by importing definitions from a private temporary file, never on a command line.
+ *
+ * @param management where the management API listens on the storage node, and the site's root; empty:
+ *                   read with rabbitmqctl as a probe (doctor's check, which has the probes of a node run at once)
  */
-public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, String adminUser, Secret adminPassword) implements Operation {
+public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, String adminUser, Secret adminPassword,
+                             Optional<Management> management)
+        implements Operation {
     private static final String KEY = "rabbitmq:definitions";
+    private static final String EXPORT = "rabbitmqctl -q export_definitions --format json - 2>&1";
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** The definitions of one vhost and two users are a few KiB; a node that sends more is not read further. */
+    private static final long MAX_DEFINITIONS = 4L << 20;
+
+    /** The management API over TLS: the node's address, its port, and the root its certificate must chain to. */
+    public record Management(String address, int port, X509Certificate siteRoot) {
+    }
 
     @Override
     public String subject() {
@@ -42,23 +69,65 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
 
     @Override
     public List<Probe> probes() {
-        return List.of(new Probe(KEY, "rabbitmqctl -q export_definitions --format json - 2>&1"));
+        return management.isPresent() ? List.of() : List.of(new Probe(KEY, EXPORT));
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    public Map<String, Probe.Answer> read(Host host) throws RemoteException {
+        if (management.isEmpty()) {
+            return Map.of();
+        }
+        Optional<String> fromApi = overApi(host, management.get());
+        if (fromApi.isPresent()) {
+            return Map.of(KEY, new Probe.Answer(0, fromApi.get()));
+        }
+        CommandResult r = host.run(Command.shell(EXPORT), Duration.ofSeconds(60));
+        return Map.of(KEY, new Probe.Answer(r.exitCode(), r.stdout()));
+    }
+
+    /**
+     * The definitions from the management API, or empty when it does not answer them (not running,
+     * no administrator yet, no forward to it): then rabbitmqctl reads them, or says why it cannot.
+     */
+    private Optional<String> overApi(Host host, Management management) {
+        OkHttpClient http;
+        try {
+            http = SiteTls.httpClient(SiteTls.trustManager(management.siteRoot(), management.address()), management.address(), TIMEOUT)
+                    .retryOnConnectionFailure(false).build();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS with the site CA: " + e.getMessage(), e);
+        }
+        try (Forward forward = host.forward(management.address(), management.port())) {
+            Request request = new Request.Builder().url("https://127.0.0.1:" + forward.localPort() + "/api/definitions")
+                    .header("Authorization", Credentials.basic(adminUser, adminPassword.reveal())).build();
+            try (Response response = http.newCall(request).execute()) {
+                if (response.code() != 200 || response.body() == null) {
+                    return Optional.empty();
+                }
+                byte[] body = response.body().byteStream().readNBytes((int) MAX_DEFINITIONS + 1);
+                return body.length > MAX_DEFINITIONS ? Optional.empty() : Optional.of(new String(body, StandardCharsets.UTF_8));
+            }
+        } catch (IOException | RemoteException e) {
+            return Optional.empty();
+        } finally {
+            http.connectionPool().evictAll();
+            http.dispatcher().executorService().shutdown();
+        }
+    }
+
+    @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
         Probe.Answer answer = answers.get(KEY);
         List<String> needed = new ArrayList<>();
         boolean guest;
-        if (!answer.ok()) {
+        Object loaded = answer.ok() ? BoundedYaml.load(answer.output(), BoundedYaml.settings("RabbitMQ's definitions", new JsonSchema()).build()) : null;
+        if (!(loaded instanceof Map<?, ?> defs)) {
             needed.add("RabbitMQ did not answer (" + NodeText.shown(firstLine(answer.output())) + "): all accounts will be set");
             guest = true;
         } else {
-            Map<String, Object> defs = (Map<String, Object>) BoundedYaml.load(answer.output(), BoundedYaml.settings("rabbitmqctl export_definitions", new JsonSchema()).build());
-            List<Map<String, Object>> users = (List<Map<String, Object>>) defs.getOrDefault("users", List.of());
-            List<Map<String, Object>> vhosts = (List<Map<String, Object>>) defs.getOrDefault("vhosts", List.of());
-            List<Map<String, Object>> permissions = (List<Map<String, Object>>) defs.getOrDefault("permissions", List.of());
+            List<Map<String, Object>> users = maps(defs.get("users"));
+            List<Map<String, Object>> vhosts = maps(defs.get("vhosts"));
+            List<Map<String, Object>> permissions = maps(defs.get("permissions"));
             guest = users.stream().anyMatch(u -> "guest".equals(u.get("name")));
             if (vhosts.stream().noneMatch(v -> vhost.equals(v.get("name")))) {
                 needed.add("create vhost " + vhost);
@@ -153,6 +222,12 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** The mappings in a list of the definitions; anything else there (a node may send anything) is not one of them. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> maps(Object list) {
+        return list instanceof List<?> items ? items.stream().filter(Map.class::isInstance).map(m -> (Map<String, Object>) m).toList() : List.of();
     }
 
     private static String firstLine(String text) {

@@ -41,7 +41,7 @@ public final class InstallPhases {
         known.put("database-accounts", spec -> new DatabaseAccounts(spec, inputs));
         known.put("backups", spec -> new DatabaseBackups(spec, playbook));
         known.put("broker", spec -> new Broker(spec, inputs, ports));
-        known.put("broker-accounts", spec -> new BrokerAccounts(spec, inputs));
+        known.put("broker-accounts", spec -> new BrokerAccounts(spec, inputs, ports));
         known.put("objects", spec -> new Objects(spec, inputs, ports));
         known.put("objects-accounts", spec -> new ObjectsAccounts(spec, inputs, ports));
         known.put("haproxy", spec -> new LoadBalancer(spec, inputs, ports));

@@ -26,8 +26,10 @@ import java.util.stream.Collectors;
  *
  * @param user     the service's account whose leftover processes are stopped, or empty: only the pid file
  * @param programs the process names ({@code /proc/PID/comm}) that belong to the service
+ * @param running  the shell test that the service runs, as its {@link ServiceOp} has it
  */
-public record HalfStartedOp(String service, InitSystem init, Optional<String> user, Set<String> programs, String pidFile) implements Operation {
+public record HalfStartedOp(String service, InitSystem init, Optional<String> user, Set<String> programs, String pidFile, String running)
+        implements Operation {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern ACCOUNT = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     private static final Pattern PROGRAM = Pattern.compile("[A-Za-z0-9._-]{1,15}");
@@ -46,6 +48,15 @@ public record HalfStartedOp(String service, InitSystem init, Optional<String> us
         }
     }
 
+    public HalfStartedOp(String service, InitSystem init, Optional<String> user, Set<String> programs, String pidFile) {
+        this(service, init, user, programs, pidFile, init.isRunning(service));
+    }
+
+    /** The same, with the running test of {@code service}. */
+    public HalfStartedOp runningAs(ServiceOp service) {
+        return new HalfStartedOp(this.service, init, user, programs, pidFile, service.running());
+    }
+
     /** Only a pid file: for services whose init script would refuse to start over a stale one. */
     public static HalfStartedOp pidFile(String service, InitSystem init, String pidFile) {
         return new HalfStartedOp(service, init, Optional.empty(), Set.of(), pidFile);
@@ -60,7 +71,7 @@ public record HalfStartedOp(String service, InitSystem init, Optional<String> us
     public List<Probe> probes() {
         String file = Command.quote(pidFile);
         String processes = user.map(u -> " ps -u " + u + " -o pid=,comm= 2>/dev/null | while read -r p c; do echo \"process $p $c\"; done;").orElse("");
-        return List.of(new Probe(key(), "if " + init.isRunning(service) + "; then echo running; exit 0; fi;"
+        return List.of(new Probe(key(), "if " + running + "; then echo running; exit 0; fi;"
                 + " if [ -f " + file + " ]; then p=$(head -c 32 " + file + " | tr -dc 0-9); if [ -z \"$p\" ] || ! kill -0 \"$p\" 2>/dev/null; then"
                 + " echo \"pidfile ${p:-0}\"; fi; fi;" + processes + " true"));
     }
@@ -104,7 +115,7 @@ public record HalfStartedOp(String service, InitSystem init, Optional<String> us
     /** TERM, up to 10 s, then KILL; each pid only while it still is one of the service's programs under its user. */
     private String repair(List<Long> pids) {
         String file = Command.quote(pidFile);
-        StringBuilder script = new StringBuilder("if " + init.isRunning(service) + "; then exit 0; fi;");
+        StringBuilder script = new StringBuilder("if " + running + "; then exit 0; fi;");
         if (!pids.isEmpty()) {
             String list = pids.stream().map(String::valueOf).collect(Collectors.joining(" "));
             String ours = "[ -d /proc/$p ] && [ \"$(stat -c %U /proc/$p 2>/dev/null)\" = " + user.orElseThrow() + " ]"

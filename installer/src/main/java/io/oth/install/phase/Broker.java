@@ -26,6 +26,7 @@ public final class Broker extends LocalServicePhase {
     /** RabbitMQ's processes under its account: the Erlang VMs (server and CLI), their helpers, epmd, and the start scripts. */
     private static final Set<String> RABBITMQ_PROGRAMS = Set.of("beam.smp", "epmd", "erl_child_setup", "inet_gethost", "rabbitmq-server", "rabbitmqctl");
     private static final String SERVICE = "rabbitmq-server";
+    private static final String PID_FILE = "/var/run/rabbitmq/pid";
 
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
@@ -41,6 +42,7 @@ public final class Broker extends LocalServicePhase {
         Map<String, Object> vars = Map.of("site", t.site().name(), "address", t.node().address(), "plain_amqp", t.site().storage().plainAmqp(),
                 "amqp_port", ports.amqp(), "amqps_port", ports.amqps(), "management_tls_port", ports.managementTls(),
                 "management_port", ports.management());
+        ServiceOp service = new ServiceOp(SERVICE, t.facts().init(), true).runningWhen(running(ports.amqps()));
         return List.of(
                 FileOp.text("/etc/rabbitmq/enabled_plugins", "[rabbitmq_management].\n", "root:rabbitmq", "0644").notifying(SERVICE),
                 FileOp.text("/etc/rabbitmq/rabbitmq-env.conf", Templates.render("rabbitmq/rabbitmq-env.conf.peb", vars), "root:root", "0644")
@@ -52,10 +54,20 @@ public final class Broker extends LocalServicePhase {
                         inputs.rotate().contains("rabbitmq"), Set.of("rabbitmq-tls"), inputs.clock()),
                 FileOp.text("/etc/rabbitmq/rabbitmq.conf", Templates.render("rabbitmq/rabbitmq.conf.peb", vars), "root:rabbitmq", "0640")
                         .notifying(SERVICE),
-                new HalfStartedOp(SERVICE, t.facts().init(), Optional.of("rabbitmq"), RABBITMQ_PROGRAMS, "/var/run/rabbitmq/pid"),
-                new ServiceOp(SERVICE, t.facts().init(), true),
+                new HalfStartedOp(SERVICE, t.facts().init(), Optional.of("rabbitmq"), RABBITMQ_PROGRAMS, PID_FILE).runningAs(service),
+                service,
                 new LoopbackOnlyOp(4369, "epmd", "{ service rabbitmq-server stop; epmd -kill; sleep 1; service rabbitmq-server start; } </dev/null >/dev/null 2>&1; service rabbitmq-server status >/dev/null"),
                 new ReloadOp("rabbitmq-tls", "reload RabbitMQ's certificates (ssl:clear_pem_cache, new connections get the new one)",
                         "rabbitmqctl -q eval 'ssl:clear_pem_cache().'"));
+    }
+
+    /**
+     * RabbitMQ runs when the Erlang VM its pid file names is alive and listens for AMQP over TLS:
+     * what its init script's {@code status} finds out by booting a second VM ({@code rabbitmqctl
+     * status}), seconds of every run, read here from /proc and the socket table.
+     */
+    static String running(int amqpsPort) {
+        return "p=$(head -c 32 " + PID_FILE + " 2>/dev/null | tr -dc 0-9); [ -n \"$p\" ] && [ \"$(cat /proc/$p/comm 2>/dev/null)\" = beam.smp ]"
+                + " && ss -Hltn 'sport = :" + amqpsPort + "' | grep -q .";
     }
 }

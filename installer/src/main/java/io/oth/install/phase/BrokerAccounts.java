@@ -6,21 +6,26 @@ import io.oth.install.Installer;
 import io.oth.op.Operation;
 import io.oth.phase.Target;
 import io.oth.site.AppAccounts;
+import io.oth.site.ServicePorts;
 
 import java.util.List;
+import java.util.Optional;
 
 /** The application's vhost and account on the local RabbitMQ, and oth's own administrator. */
 public final class BrokerAccounts extends LocalServicePhase {
     private final Installer.Inputs inputs;
+    private final ServicePorts ports;
 
-    public BrokerAccounts(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs) {
+    public BrokerAccounts(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
         super(spec, "broker");
         this.inputs = inputs;
+        this.ports = ports;
     }
 
     @Override
     List<Operation> local(Target t) {
-        return List.of(new BrokerAccessOp(AppAccounts.BROKER_VHOST, AppAccounts.BROKER_USER, inputs.secret(AppAccounts.BROKER_SECRET), "oth-admin",
-                inputs.secret("rabbitmq.oth-admin")));
+        return List.of(new BrokerAccessOp(AppAccounts.BROKER_VHOST, AppAccounts.BROKER_USER, inputs.secret(AppAccounts.BROKER_SECRET), AppAccounts.BROKER_ADMIN,
+                inputs.secret(AppAccounts.BROKER_ADMIN_SECRET), Optional.of(
+                new BrokerAccessOp.Management(t.node().address(), ports.managementTls(), inputs.ca().rootCertificate()))));
     }
 }
