@@ -5,6 +5,7 @@ import io.oth.lab.Lab;
 import io.oth.lab.LabExtension;
 import io.oth.site.SiteLoader;
 import io.oth.site.StateDir;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -43,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SupportBundleIT {
     private static final String JSON_KEY_TRAP = "Trap-Json-91c3e0aa";
+    private static final String TRAPPED_CONFIGS = "/etc/mysql/mariadb.conf.d/60-oth.cnf /etc/rabbitmq/rabbitmq.conf";
     private static Lab lab;
     private static Path site;
     private static Path dir;
@@ -60,6 +62,9 @@ class SupportBundleIT {
         TRAPS.put("rabbitmq default_pass", "Trap-Rabbit-4b2a8f17");
         TRAPS.put("JSON password", JSON_KEY_TRAP);
         TRAPS.put("URL password", "Trap-Url-5d7b21c9");
+        // The storage configs get their traps appended; @AfterAll puts each back byte for byte, so that the
+        // next test's install finds nothing to change (and restarts nothing).
+        lab.exec("storage", "sh", "-c", "for f in " + TRAPPED_CONFIGS + "; do cp -p \"$f\" \"$f.it-orig\"; done");
         lab.exec("storage", "sh", "-c", "printf '[client]\\npassword = %s\\n' " + TRAPS.get("my.cnf password")
                 + " >> /etc/mysql/mariadb.conf.d/60-oth.cnf"
                 + " && printf 'default_user = admin\\ndefault_pass = %s\\n' " + TRAPS.get("rabbitmq default_pass") + " >> /etc/rabbitmq/rabbitmq.conf"
@@ -75,6 +80,12 @@ class SupportBundleIT {
         Files.writeString(recordFile, record + "\njdbc:mariadb://oth:" + TRAPS.get("URL password") + "@storage:3306/oth connect failed\n");
         lab.exec("app1", "sh", "-c", "cat >> /var/log/oth-app/app.log <<'EOF'\n" + Files.readString(recordFile) + "EOF");
         TRAPS.put("Erlang cookie", lab.exec("storage", "cat", "/var/lib/rabbitmq/.erlang.cookie").strip());
+    }
+
+    @AfterAll
+    static void trapsRemoved() {
+        lab.exec("storage", "sh", "-c", "for f in " + TRAPPED_CONFIGS + "; do mv \"$f.it-orig\" \"$f\"; done; rm -f /var/log/rabbitmq/trap.log");
+        lab.exec("app1", "rm", "-f", "/var/log/oth-app/stray-key.pem");
     }
 
     @Test
