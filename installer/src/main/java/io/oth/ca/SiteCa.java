@@ -247,7 +247,7 @@ public final class SiteCa {
         Instant notAfter = cert.getNotAfter().toInstant();
         long daysLeft = daysLeft(cert, clock);
         boolean ours = Stream.concat(Stream.of(issuer.certificate()), retired.stream()).anyMatch(ca -> Signer.issued(ca, cert));
-        return new CertificateStatus(service, node, cert.getSubjectX500Principal().getName(), notAfter, daysLeft, ours);
+        return new CertificateStatus(service, node, cert.getSubjectX500Principal().getName(), cert.getIssuerX500Principal().getName(), notAfter, daysLeft, ours);
     }
 
     public X509Certificate rootCertificate() {

@@ -2,6 +2,7 @@ package io.oth.cli;
 
 import io.oth.backup.Backups;
 import io.oth.remote.RemoteException;
+import io.oth.report.BackupsJson;
 import io.oth.report.Table;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
@@ -47,13 +48,23 @@ final class BackupCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the backups kept on the storage node.")
     static final class ListBackups extends Step {
+        @Mixin
+        JsonOutput json;
+
+        @Override
+        Optional<JsonOutput> json() {
+            return Optional.of(json);
+        }
+
         @Override
         int run(Context context) throws RemoteException {
             List<Backups.Backup> all = backups(context).list();
             Table table = new Table("ID", "MADE", "SIZE");
             all.forEach(b -> table.row(b.id(), b.made().toString(), b.bytes() + " B"));
-            table.print(context.out());
-            context.out().printf("%d backup(s)%n", all.size());
+            context.result(BackupsJson.of(all), () -> {
+                table.print(context.out());
+                context.out().printf("%d backup(s)%n", all.size());
+            });
             return ExitCode.OK.code();
         }
     }

@@ -6,6 +6,7 @@ import io.oth.install.NodeLayout;
 import io.oth.install.Installer;
 import io.oth.phase.RunReport;
 import io.oth.remote.RemoteException;
+import io.oth.report.CertsJson;
 import io.oth.report.Table;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
@@ -34,6 +35,14 @@ final class CertsCommand extends CommandGroup {
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Every service certificate on every node, with its expiry.")
     static final class Status extends Step {
+        @Mixin
+        JsonOutput json;
+
+        @Override
+        Optional<JsonOutput> json() {
+            return Optional.of(json);
+        }
+
         @Override
         int run(Context context) throws RemoteException, CaException {
             ServiceCertificates.Status status = ServiceCertificates.status(context.site(), context.connector(), inputs.ca());
@@ -44,7 +53,7 @@ final class CertsCommand extends CommandGroup {
                         row.status().map(s -> String.valueOf(s.daysLeft())).orElse("-"),
                         row.status().map(s -> s.issuedByThisCa() ? "site CA" : "NOT this site's CA").orElse("none installed"));
             }
-            table.print(context.out());
+            context.result(CertsJson.of(status), () -> table.print(context.out()));
             return status.renewSoon() ? ExitCode.FAILED.code() : ExitCode.OK.code();
         }
     }

@@ -47,8 +47,9 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--node", paramLabel = "NAME", description = "Only what is seen from this node (and whether it can be reached).")
     String node;
 
-    @Option(names = "--json", description = "Print the findings as JSON (schema " + DoctorJson.SCHEMA + ", docs/doctor.md) instead of a table.")
-    boolean json;
+    /** The findings as the data of schema oth-doctor/2 (docs/json.md) instead of a table. */
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--html", paramLabel = "FILE", description = "Also write the findings as one self-contained HTML page, "
             + "to send to support (with the JSON inside).")
@@ -70,8 +71,12 @@ final class DoctorCommand implements Callable<Integer> {
     boolean listChecks;
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    public Integer call() throws IOException {
+        return json.version(2).report(this::doctor);
+    }
+
+    private int doctor() {
+        PrintWriter out = json.human();
         PrintWriter err = spec.commandLine().getErr();
         if (listChecks) {
             DoctorText.checks(out, Doctor.catalogue(Playbooks.load()));
@@ -96,11 +101,8 @@ final class DoctorCommand implements Callable<Integer> {
         if (node == null && categories.isEmpty() && !preflight) {
             keepAsLast(context.stateDir(), document, err);
         }
-        if (json) {
-            out.println(document);
-        } else {
-            DoctorText.findings(out, report.findings(), report.counts(), report.seconds());
-        }
+        json.result(DoctorJson.content(name, fqdn, report.started(), report.seconds(), report.findings()),
+                () -> DoctorText.findings(out, report.findings(), report.counts(), report.seconds()));
         if (html != null) {
             try {
                 ReportFile.write(html, DoctorHtml.render(name, fqdn, report.started(), report.seconds(), report.findings(), VersionProvider.version()));

@@ -4,6 +4,7 @@ import io.oth.install.Installer;
 import io.oth.lock.LockClaim;
 import io.oth.phase.RunReport;
 import io.oth.remote.RemoteException;
+import io.oth.report.PlanJson;
 import io.oth.report.PlanReport;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
@@ -39,6 +40,9 @@ final class InstallCommand implements Callable<Integer> {
     @Mixin
     RunLogOptions runLog;
 
+    @Mixin
+    JsonOutput json;
+
     @Option(names = "--check", description = "Plan only: show what would change, change nothing.")
     boolean check;
 
@@ -49,6 +53,10 @@ final class InstallCommand implements Callable<Integer> {
     /** A plan only reads, so {@code --check} runs without the site's lock; an install takes it once every input has passed. */
     @Override
     public Integer call() throws IOException {
+        return json.report(this::prepared);
+    }
+
+    private int prepared() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         Optional<Installer.Inputs> prepared = options.inputs(err);
         if (prepared.isEmpty()) {
@@ -66,7 +74,7 @@ final class InstallCommand implements Callable<Integer> {
     }
 
     private int install(Installer.Inputs inputs, Optional<LockClaim> claim) {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = json.human();
         PrintWriter err = spec.commandLine().getErr();
         Site site = inputs.site();
         long start = System.nanoTime();
@@ -77,12 +85,14 @@ final class InstallCommand implements Callable<Integer> {
         } catch (RemoteException e) {
             return SiteOptions.failed(err, e);
         }
-        out.println();
-        PlanReport.table(report).print(out);
-        out.printf("%s: %d change(s) %s, %d host(s) failed; %d SSH sessions over %d connections in %.1f s%n",
-                check ? "check" : "install", report.changes(), check ? "pending" : "made",
-                report.hosts().stream().filter(RunReport.HostOutcome::isFailed).count(),
-                report.sessions(), report.connections(), (System.nanoTime() - start) / 1e9);
+        json.result(PlanJson.of(report), () -> {
+            out.println();
+            PlanReport.table(report).print(out);
+            out.printf("%s: %d change(s) %s, %d host(s) failed; %d SSH sessions over %d connections in %.1f s%n",
+                    check ? "check" : "install", report.changes(), check ? "pending" : "made",
+                    report.hosts().stream().filter(RunReport.HostOutcome::isFailed).count(),
+                    report.sessions(), report.connections(), (System.nanoTime() - start) / 1e9);
+        });
         return ExitCode.of(report).code();
     }
 }

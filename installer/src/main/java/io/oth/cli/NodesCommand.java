@@ -2,18 +2,29 @@ package io.oth.cli;
 
 import io.oth.fact.NodeSurvey;
 import io.oth.remote.RemoteException;
+import io.oth.report.NodesJson;
 import io.oth.report.Table;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code oth nodes}: reach every node through the bastion and show what answered. */
 @Command(name = "nodes", mixinStandardHelpOptions = true,
         description = "Connect to every node through the bastion (strict host keys) and list them.")
 final class NodesCommand extends SiteStep {
+    @Mixin
+    JsonOutput json;
+
+    @Override
+    Optional<JsonOutput> json() {
+        return Optional.of(json);
+    }
+
     @Override
     int run(Context context) throws RemoteException {
         Site site = context.site();
@@ -31,7 +42,6 @@ final class NodesCommand extends SiteStep {
                     row.failure().map(f -> f.failure().summary()).orElse("ok"));
             codes.add(row.failure().map(f -> ExitCode.of(f.failure())).orElse(ExitCode.OK));
         }
-        table.print(out);
         for (NodeSurvey.Row row : rows) {
             row.failure().ifPresent(f -> {
                 context.err().println("oth: " + f.getMessage());
@@ -39,7 +49,10 @@ final class NodesCommand extends SiteStep {
             });
         }
         long ok = rows.stream().filter(r -> r.failure().isEmpty()).count();
-        out.printf("%d of %d nodes ok%n", ok, rows.size());
+        context.result(NodesJson.of(rows), () -> {
+            table.print(out);
+            out.printf("%d of %d nodes ok%n", ok, rows.size());
+        });
         return ExitCode.worst(codes).code();
     }
 }

@@ -33,8 +33,11 @@ abstract class SiteStep implements Callable<Integer> {
     @Mixin
     RunLogOptions runLog;
 
-    /** What a step runs with: the site, the way to its nodes, the run's lock (when it takes one) and where to print. */
-    record Context(Site site, FleetConnector connector, Optional<LockClaim> claim, PrintWriter out, PrintWriter err) {
+    /**
+     * What a step runs with: the site, the way to its nodes, the run's lock (when it takes one), where
+     * to print for a person ({@code out} is stderr under {@code --json}) and the step's {@code --json}, if it has one.
+     */
+    record Context(Site site, FleetConnector connector, Optional<LockClaim> claim, PrintWriter out, PrintWriter err, Optional<JsonOutput> json) {
         /** Every node, with their locks taken when the run holds the site's lock. */
         Fleet fleet() throws RemoteException {
             return connector.connect(site, site.nodes(), claim, this::say);
@@ -46,6 +49,11 @@ abstract class SiteStep implements Callable<Integer> {
                 out.println(line);
                 out.flush();
             }
+        }
+
+        /** The step's result: kept for the JSON document under {@code --json}, else shown to a person by {@code human}. */
+        void result(Object data, Runnable human) {
+            json.ifPresentOrElse(j -> j.result(data, human), human);
         }
     }
 
@@ -64,10 +72,20 @@ abstract class SiteStep implements Callable<Integer> {
     void prepare(Site site) throws Installer.InputException {
     }
 
+    /** The step's {@code --json}, for a step that reports: its document is printed whatever the step ends with. */
+    Optional<JsonOutput> json() {
+        return Optional.empty();
+    }
+
     abstract int run(Context context) throws IOException, RemoteException, RollingUpgrade.UpgradeException, Installer.InputException, CaException;
 
     @Override
     public final Integer call() throws IOException {
+        Optional<JsonOutput> json = json();
+        return json.isPresent() ? json.get().report(this::step) : step();
+    }
+
+    private int step() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         Optional<Site> loaded = options.load(err);
         if (loaded.isEmpty()) {
@@ -91,7 +109,9 @@ abstract class SiteStep implements Callable<Integer> {
     private int run(Site site, Optional<LockClaim> claim) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         try {
-            return run(new Context(site, options.connector(site), claim, spec.commandLine().getOut(), err));
+            Optional<JsonOutput> json = json();
+            PrintWriter out = json.map(JsonOutput::human).orElse(spec.commandLine().getOut());
+            return run(new Context(site, options.connector(site), claim, out, err, json));
         } catch (RollingUpgrade.UpgradeException e) {
             err.println("oth: " + e.getMessage());
             e.notes().forEach(err::println);

@@ -4,6 +4,7 @@ import io.oth.phase.RunReport;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
 import io.oth.report.PlanReport;
+import io.oth.report.SupportJson;
 import io.oth.report.Table;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
@@ -151,6 +152,14 @@ final class SupportCommand extends CommandGroup {
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show, per node, whether support access is open and until when.")
     static final class Status extends Step {
+        @Mixin
+        JsonOutput json;
+
+        @Override
+        Optional<JsonOutput> json() {
+            return Optional.of(json);
+        }
+
         @Override
         int run(SupportGrant support, PrintWriter out, PrintWriter err) {
             Instant now = Instant.now();
@@ -161,12 +170,14 @@ final class SupportCommand extends CommandGroup {
                                 .orElse("-"), String.valueOf(s.keys()), String.valueOf(s.sessions()),
                         s.entry() ? (s.addresses().isEmpty() ? "closed" : String.join(", ", s.addresses())) : "-");
             }
-            table.print(out);
             rows.forEach(s -> s.problem().ifPresent(p -> err.println("oth: " + s.node() + ": " + p)));
             boolean open = rows.stream().anyMatch(s -> s.open(now));
             boolean unclean = rows.stream().anyMatch(s -> !s.open(now) && !s.state(now).equals("closed"));
-            out.println(open ? "Support access is open." : unclean ? "Support access is over, but something was left: oth support close removes it."
-                    : "Support access is closed.");
+            json.result(SupportJson.of(rows, now), () -> {
+                table.print(out);
+                out.println(open ? "Support access is open." : unclean ? "Support access is over, but something was left: oth support close removes it."
+                        : "Support access is closed.");
+            });
             return rows.stream().anyMatch(s -> s.problem().isPresent()) ? ExitCode.UNREACHABLE.code() : ExitCode.OK.code();
         }
     }

@@ -4,6 +4,7 @@ import io.oth.install.ReleaseBundle;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
 import io.oth.report.PlanReport;
+import io.oth.report.UpgradeJson;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
 import io.oth.upgrade.RollingUpgrade;
@@ -33,6 +34,9 @@ final class UpgradeCommand extends SiteStep {
     @Mixin
     LockOptions locking;
 
+    @Mixin
+    JsonOutput json;
+
     @Option(names = "--rollback", description = "Go back to the release each app node ran before (rolling, health-checked).")
     boolean rollback;
 
@@ -52,6 +56,11 @@ final class UpgradeCommand extends SiteStep {
     }
 
     @Override
+    Optional<JsonOutput> json() {
+        return Optional.of(json);
+    }
+
+    @Override
     void prepare(Site site) {
         try {
             release = ReleaseBundle.ofSite(site);
@@ -67,18 +76,21 @@ final class UpgradeCommand extends SiteStep {
             Upgrade.Request request = new Upgrade.Request(rollback, !noBackup);
             Optional<Upgrade.Plan> plan = upgrade.plan(request);
             if (plan.isEmpty()) {
+                context.result(UpgradeJson.nothingToDo(check, rollback), () -> { });
                 return ExitCode.OK.code();
             }
             if (check) {
-                return printed(plan.get(), context);
+                context.result(UpgradeJson.of(plan.get(), true, false, Optional.empty()), () -> printed(plan.get(), context));
+                return ExitCode.of(plan.get().report()).code();
             }
-            upgrade.run(plan.get());
+            Optional<String> backup = upgrade.run(plan.get());
+            context.result(UpgradeJson.of(plan.get(), false, true, backup), () -> { });
             return ExitCode.OK.code();
         }
     }
 
     /** The plan as install prints one, then the order the nodes move in. */
-    private int printed(Upgrade.Plan plan, Context context) {
+    private void printed(Upgrade.Plan plan, Context context) {
         PrintWriter out = context.out();
         PlanReport.print(plan.report(), out);
         out.println("In this order:");
@@ -86,6 +98,5 @@ final class UpgradeCommand extends SiteStep {
                 : n.version() + " -> " + plan.version()));
         out.printf("Nothing was changed (--check); %s%n", rollback || noBackup || !context.site().storage().database().isLocal()
                 ? "oth upgrade" + (rollback ? " --rollback" : "") + " does it." : "oth upgrade backs up the database first, then does it.");
-        return ExitCode.of(plan.report()).code();
     }
 }

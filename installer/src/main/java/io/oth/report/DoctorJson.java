@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The doctor's findings as JSON, schema {@value #SCHEMA} (docs/doctor.md): stable for tools and support. */
+/**
+ * The doctor's findings as JSON, schema {@value #SCHEMA} (docs/doctor.md): stable for tools and support.
+ * The same content, without its schema key, is the data of {@code oth doctor --json} (schema {@code oth-doctor/2}, docs/json.md).
+ */
 public final class DoctorJson {
     public static final String SCHEMA = "oth-doctor/1";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -21,12 +24,23 @@ public final class DoctorJson {
     }
 
     public static String render(String site, String fqdn, Instant started, double seconds, List<Finding> findings) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("schema", SCHEMA);
+        doc.putAll(content(site, fqdn, started, seconds, findings));
+        try {
+            return JSON.writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The document without its schema key. */
+    public static Map<String, Object> content(String site, String fqdn, Instant started, double seconds, List<Finding> findings) {
         Map<String, Object> summary = new LinkedHashMap<>();
         for (Verdict v : Verdict.values()) {
             summary.put(v.name().toLowerCase(Locale.ROOT), findings.stream().filter(f -> f.verdict() == v).count());
         }
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("schema", SCHEMA);
         doc.put("site", site);
         doc.put("fqdn", fqdn);
         doc.put("started", started.toString());
@@ -42,10 +56,6 @@ public final class DoctorJson {
             one.put("hint", f.hint());
             return one;
         }).toList());
-        try {
-            return JSON.writeValueAsString(doc);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return doc;
     }
 }

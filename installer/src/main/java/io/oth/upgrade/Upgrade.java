@@ -103,8 +103,11 @@ public final class Upgrade {
         return "switch from " + n.version() + " to " + version + ": drain in haproxy, restart, health check, back in haproxy";
     }
 
-    /** Carries out {@code plan}: backup, staging, the rolling switch; a failure says what the site runs now and how to undo the rest. */
-    public void run(Plan plan) throws RollingUpgrade.UpgradeException, RemoteException, IOException {
+    /**
+     * Carries out {@code plan}: backup, staging, the rolling switch; a failure says what the site runs now and how to undo the rest.
+     * Answers the id of the backup made first, if one was.
+     */
+    public Optional<String> run(Plan plan) throws RollingUpgrade.UpgradeException, RemoteException, IOException {
         Request request = plan.request();
         Optional<String> backup = Optional.empty();
         if (request.backsUp(site)) {
@@ -134,6 +137,7 @@ public final class Upgrade {
             say.accept(String.format("The site file still names %s %s (%s): set application.release to the %s bundle, or oth install moves every node to %s at once.",
                     release.name(), release.version(), site.application().release().orElseThrow(), version, release.version()));
         }
+        return backup;
     }
 
     /** The one release every app node ran before: a rollback to several would leave the site on none. */

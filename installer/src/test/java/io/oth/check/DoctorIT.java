@@ -107,8 +107,10 @@ class DoctorIT {
 
         Run json = doctor("--json", "--only", "dns", "--node", "app1");
         assertEquals(0, json.code(), json::toString);
-        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
-        assertEquals("oth-doctor/1", doc.get("schema").asText());
+        com.fasterxml.jackson.databind.JsonNode envelope = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertEquals("oth-doctor/2", envelope.get("schema").asText());
+        assertEquals(0, envelope.get("exit_code").asInt());
+        com.fasterxml.jackson.databind.JsonNode doc = envelope.get("data");
         assertEquals("oth.example.test", doc.get("fqdn").asText());
         assertEquals(0, doc.get("summary").get("fail").asInt());
         com.fasterxml.jackson.databind.JsonNode fqdn = doc.get("findings").get(0);
@@ -288,7 +290,7 @@ class DoctorIT {
             assertFalse(run.out().contains(" 0 skipped"), run::toString);
 
             Run json = doctor("--only", "reach,dns", "--json");
-            com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+            com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("data");
             assertTrue(doc.get("summary").get("skip").asInt() >= 4, json::toString);
         });
     }

@@ -43,7 +43,7 @@ class DoctorHtmlCommandTest {
     void withJsonTheJsonIsStillPrinted() throws IOException {
         Path page = dir.resolve("doctor.html");
         Run run = Run.oth("doctor", "--site", site.toString(), "--only", "reach", "--json", "--html", page.toString());
-        assertEquals("reach.bastion", new ObjectMapper().readTree(run.out()).get("findings").get(0).get("id").asText(), run::toString);
+        assertEquals("reach.bastion", new ObjectMapper().readTree(run.out()).get("data").get("findings").get(0).get("id").asText(), run::toString);
         assertTrue(Files.readString(page).contains("id=\"oth-doctor\""));
     }
 
@@ -68,7 +68,7 @@ class DoctorHtmlCommandTest {
         assertTrue(Files.readString(page).contains("not tried: reach.bastion failed (bastion localhost)"));
 
         Run json = Run.oth("doctor", "--site", site.toString(), "--only", "reach,dns,posture", "--json");
-        com.fasterxml.jackson.databind.JsonNode doc = new ObjectMapper().readTree(json.out());
+        com.fasterxml.jackson.databind.JsonNode doc = new ObjectMapper().readTree(json.out()).get("data");
         long skipped = 0;
         for (com.fasterxml.jackson.databind.JsonNode f : doc.get("findings")) {
             skipped += f.get("verdict").asText().equals("skip") ? 1 : 0;

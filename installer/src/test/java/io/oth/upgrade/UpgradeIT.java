@@ -183,7 +183,7 @@ class UpgradeIT {
     /** Doctor's posture.release finding for {@code node}, from its JSON. */
     private static JsonNode release(String node) throws IOException {
         Run doctor = Run.oth("doctor", "--site", site("1.1.0").toString(), "--only", "posture", "--json");
-        for (JsonNode f : new ObjectMapper().readTree(doctor.out()).get("findings")) {
+        for (JsonNode f : new ObjectMapper().readTree(doctor.out()).get("data").get("findings")) {
             if (f.get("id").asText().equals("posture.release") && f.get("vantage").asText().equals(node)) {
                 return f;
             }
