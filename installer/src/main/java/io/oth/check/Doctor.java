@@ -159,7 +159,8 @@ public final class Doctor {
             List<Finding> findings = new ArrayList<>(setup);
             findings.addAll(fromOperator);
             findings.addAll(nodes);
-            return findings.stream().filter(this::asked).map(this::waived).toList();
+            List<Finding> all = findings.stream().map(this::waived).toList();
+            return ReachCheck.withBlockers(all.stream().filter(this::asked).toList(), all);
         } finally {
             executor.shutdownNow();
         }
