@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,20 @@ public final class Doctor {
      * The categories of checks, the part of a check id before the dot. Lower case, sorted: the
      * constants are the names {@code oth doctor --only} takes and lists.
      */
-    public enum Category { certs, dns, outbound, ports, posture, reach, service }
+    public enum Category {
+        certs, dns, outbound, ports, posture, reach, service;
+
+        /** The order a reader follows: what a check needs comes before it (reach before all, names before ports). */
+        public static List<Category> inCheckOrder() {
+            return List.of(reach, dns, ports, service, outbound, certs, posture);
+        }
+
+        /** The category of a check id, the part before the dot; empty for an id of no category. */
+        public static Optional<Category> of(String id) {
+            String prefix = id.substring(0, Math.max(id.indexOf('.'), 0));
+            return Arrays.stream(values()).filter(c -> c.name().equals(prefix)).findFirst();
+        }
+    }
 
     /** Before an install: only what must be in place for it to work (what install makes is not there yet). */
     static final Set<String> PREFLIGHT = Set.of(ReachCheck.BASTION, ReachCheck.NODE, ResolverCheck.ID, "dns.fqdn", "certs.bundle");

@@ -32,6 +32,9 @@ import java.util.concurrent.Callable;
                 + "certificates and each node's posture, from every vantage point at once. Works before (--preflight) and after an install.",
             "Exit 0 when all is well, 7 with warnings only, 1 when something failed."})
 final class DoctorCommand implements Callable<Integer> {
+    /** Where the table goes: whether it may be coloured, whether it may use ✓ and ✗. */
+    private final Stdout stdout;
+
     @Spec
     CommandSpec spec;
 
@@ -66,8 +69,20 @@ final class DoctorCommand implements Callable<Integer> {
             description = "Resolve names from the operator's side with this DNS server instead of this machine's resolver (default: $OTH_RESOLVER).")
     InetSocketAddress resolver;
 
+    @Option(names = "--all", description = "List every check, the ones that passed too, by where it is seen from (the full table).")
+    boolean all;
+
+    @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+            description = "Colour the verdicts: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: on a terminal whose TERM is not dumb, "
+                    + "unless NO_COLOR is set).")
+    Stdout.Color color;
+
     @Option(names = "--list-checks", description = "List every check: its id, what it verifies and where it is seen from; check nothing.")
     boolean listChecks;
+
+    DoctorCommand(Stdout stdout) {
+        this.stdout = stdout;
+    }
 
     @Override
     public Integer call() {
@@ -99,7 +114,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (json) {
             out.println(document);
         } else {
-            DoctorText.findings(out, report.findings(), report.counts(), report.seconds());
+            DoctorText.findings(out, report, all, stdout.style(color));
         }
         if (html != null) {
             try {

@@ -56,11 +56,11 @@ public final class OthCommand implements Callable<Integer> {
      * log, which a command that reaches a site opens in the site's state directory under
      * {@code stateBase} (oth's own state directory, which also takes crash reports).
      */
-    public static int execute(PrintWriter out, PrintWriter err, Prompter prompter, Supplier<Path> stateBase, String... args) {
-        return execute(out, err, stateBase, log -> commandLine(prompter, stateBase, log), args);
+    public static int execute(PrintWriter out, PrintWriter err, Prompter prompter, Stdout stdout, Supplier<Path> stateBase, String... args) {
+        return execute(out, err, stateBase, log -> commandLine(prompter, stdout, stateBase, log), args);
     }
 
-    /** {@link #execute(PrintWriter, PrintWriter, Prompter, Supplier, String...)} with the command line {@code build} makes for the run's log. */
+    /** {@link #execute(PrintWriter, PrintWriter, Prompter, Stdout, Supplier, String...)} with the command line {@code build} makes for the run's log. */
     static int execute(PrintWriter out, PrintWriter err, Supplier<Path> stateBase, Function<RunLog, CommandLine> build, String... args) {
         try (RunLog log = RunLog.start(Clock.systemUTC(), err)) {
             PrintWriter loggedOut = new PrintWriter(log.tee(out, "out"), true);
@@ -83,13 +83,18 @@ public final class OthCommand implements Callable<Integer> {
         return commandLine(prompter, StateDir::base, RunLog.none());
     }
 
+    /** {@link #commandLine(Prompter, Stdout, Supplier, RunLog)} printing to this process's standard output. */
+    static CommandLine commandLine(Prompter prompter, Supplier<Path> stateBase, RunLog log) {
+        return commandLine(prompter, Stdout.system(), stateBase, log);
+    }
+
     /**
      * {@code stateBase}: where an internal error's details are written, and the run log. Exceptions
      * reach picocli's handler; Errors (out of memory, stack overflow) pass picocli by, so the
      * execution strategy catches them too.
      */
-    static CommandLine commandLine(Prompter prompter, Supplier<Path> stateBase, RunLog log) {
-        CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter, log, stateBase));
+    static CommandLine commandLine(Prompter prompter, Stdout stdout, Supplier<Path> stateBase, RunLog log) {
+        CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter, stdout, log, stateBase));
         cli.getCommandSpec().usageMessage().footer(ExitCode.table());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> brokenPlaybooks(e).map(b -> {
             b.getMessage().lines().forEach(line -> cmd.getErr().println("oth: " + line));
@@ -120,8 +125,8 @@ public final class OthCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    /** Hands every command the same prompter, and the run's log. */
-    private record CommandFactory(Prompter prompter, RunLog log, Supplier<Path> stateBase) implements CommandLine.IFactory {
+    /** Hands every command the same prompter, what it knows of standard output, and the run's log. */
+    private record CommandFactory(Prompter prompter, Stdout stdout, RunLog log, Supplier<Path> stateBase) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
             if (type == RunLogOptions.class) {
@@ -129,6 +134,9 @@ public final class OthCommand implements Callable<Integer> {
             }
             if (type == SiteOptions.class) {
                 return type.cast(new SiteOptions(log));
+            }
+            if (type == DoctorCommand.class) {
+                return type.cast(new DoctorCommand(stdout));
             }
             if (type == HostsCommand.Trust.class) {
                 return type.cast(new HostsCommand.Trust(prompter));

@@ -71,6 +71,12 @@ class TableTest {
     }
 
     @Test
+    void aMarkCanStandNextToWhatItMarks() {
+        Table table = Table.withoutHeader(3).gap(0, 1).row("ok", "dns.fqdn", "resolves").row("FAIL", "reach.bastion", "refused");
+        assertEquals("ok   dns.fqdn       resolves\nFAIL reach.bastion  refused\n", printed(table));
+    }
+
+    @Test
     void theLastColumnIsNeverCut() {
         assertThrows(IllegalArgumentException.class, () -> Table.withoutHeader(2).limit(1, 10));
     }
