@@ -31,6 +31,14 @@ import java.util.concurrent.Callable;
                 + "support addresses, checking each answer; then writes site.yml (and the secrets, 0600) and offers oth doctor --preflight and oth install.",
             "With --answers, the same questions come from a YAML file (--print-answers prints a template)."})
 final class SetupCommand implements Callable<Integer> {
+    /** Opens the terminal the questions are asked on: this process's in a run, one built on streams in a test. */
+    @FunctionalInterface
+    interface TerminalSource {
+        Terminal open() throws IOException;
+    }
+
+    private final TerminalSource terminals;
+
     @Spec
     CommandSpec spec;
 
@@ -45,6 +53,14 @@ final class SetupCommand implements Callable<Integer> {
 
     @Option(names = "--overwrite", description = "With --answers: replace an existing site file that differs (its diff is printed).")
     boolean overwrite;
+
+    SetupCommand() {
+        this(() -> TerminalBuilder.builder().system(true).dumb(true).build());
+    }
+
+    SetupCommand(TerminalSource terminals) {
+        this.terminals = terminals;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -63,7 +79,7 @@ final class SetupCommand implements Callable<Integer> {
             return interactive(setup, out, err);
         } catch (Aborted e) {
             err.println("oth setup: stopped: " + e.getMessage() + "; nothing was written");
-            return ExitCode.FAILED.code();
+            return e.isInterrupt() ? ExitCode.INTERRUPTED.code() : ExitCode.FAILED.code();
         }
     }
 
@@ -85,7 +101,7 @@ final class SetupCommand implements Callable<Integer> {
     }
 
     private int interactive(Setup setup, PrintWriter out, PrintWriter err) throws Aborted, IOException {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
+        try (Terminal terminal = terminals.open()) {
             Dialog dialog = new Dialog(terminal);
             Draft draft = new Draft(Path.of(""));
             if (options.site != null) {
@@ -96,11 +112,16 @@ final class SetupCommand implements Callable<Integer> {
                 return ExitCode.FAILED.code();
             }
             String site = result.siteFile().toString();
-            if (dialog.confirm("Run the preflight checks (oth doctor --preflight) now?", true)) {
-                run(out, err, "doctor", "--preflight", "--site", site);
-            }
-            if (dialog.confirm("Install the site (oth install) now?", false)) {
-                return run(out, err, "install", "--site", site);
+            try {
+                if (dialog.confirm("Run the preflight checks (oth doctor --preflight) now?", true)) {
+                    run(out, err, "doctor", "--preflight", "--site", site);
+                }
+                if (dialog.confirm("Install the site (oth install) now?", false)) {
+                    return run(out, err, "install", "--site", site);
+                }
+            } catch (Aborted e) {
+                err.println("oth setup: stopped: " + e.getMessage() + "; " + site + " is written");
+                return e.isInterrupt() ? ExitCode.INTERRUPTED.code() : ExitCode.FAILED.code();
             }
             dialog.say("Later: oth doctor --preflight --site " + site + "   then   oth install --site " + site + "   then   oth doctor --site " + site);
             return ExitCode.OK.code();
