@@ -56,8 +56,9 @@ final class SecretsCommand extends CommandGroup {
         @Spec
         CommandSpec spec;
 
+        /** It writes this side's secrets file only: no connection options. */
         @Mixin
-        SiteOptions options;
+        SiteFile siteFile;
 
         @Parameters(paramLabel = "NAME", description = "The secret's name.")
         String name;
@@ -75,7 +76,7 @@ final class SecretsCommand extends CommandGroup {
                         + String.join(", ", Arrays.stream(ExternalSecret.values()).map(ExternalSecret::secretName).toList()) + ")");
                 return ExitCode.USAGE.code();
             }
-            Optional<Site> site = options.load(err);
+            Optional<Site> site = siteFile.load(err);
             if (site.isEmpty()) {
                 return ExitCode.USAGE.code();
             }

@@ -85,7 +85,7 @@ final class SetupCommand implements Callable<Integer> {
 
     private int fromAnswers(Setup setup, PrintWriter out, PrintWriter err) throws Aborted, IOException {
         AnswersFile.Read read = AnswersFile.read(answers, setup.context().questions(), setup.context().resolver(), System::getenv,
-                Optional.ofNullable(options.site));
+                options.file.given());
         read.warnings().forEach(err::println);
         if (read.draft().isEmpty()) {
             read.problems().forEach(err::println);
@@ -104,9 +104,7 @@ final class SetupCommand implements Callable<Integer> {
         try (Terminal terminal = terminals.open()) {
             Dialog dialog = new Dialog(terminal);
             Draft draft = new Draft(Path.of(""));
-            if (options.site != null) {
-                draft.prefill(Questions.SITE_FILE, options.site.toString(), options.site.toAbsolutePath().normalize());
-            }
+            options.file.given().ifPresent(site -> draft.prefill(Questions.SITE_FILE, site.toString(), site.toAbsolutePath().normalize()));
             Setup.Result result = setup.interactive(dialog, draft);
             if (!result.written()) {
                 return ExitCode.FAILED.code();

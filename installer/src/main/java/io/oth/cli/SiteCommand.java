@@ -19,8 +19,9 @@ final class SiteCommand extends CommandGroup {
         @Spec
         CommandSpec spec;
 
+        /** It only reads the file: no connection options. */
         @Mixin
-        SiteOptions options;
+        SiteFile siteFile;
 
         @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "FILE", description = "The site file (default: --site, $OTH_SITE, ./site.yml).")
         java.nio.file.Path file;
@@ -28,14 +29,14 @@ final class SiteCommand extends CommandGroup {
         @Override
         public Integer call() {
             if (file != null) {
-                options.site = file;
+                siteFile.site = file;
             }
-            Optional<Site> site = options.load(spec.commandLine().getErr());
+            Optional<Site> site = siteFile.load(spec.commandLine().getErr());
             if (site.isEmpty()) {
                 return ExitCode.USAGE.code();
             }
             Site s = site.get();
-            spec.commandLine().getOut().printf("%s: site %s (%s), %d nodes: ok%n", options.siteFile(), s.name(), s.fqdn(), s.nodes().size());
+            spec.commandLine().getOut().printf("%s: site %s (%s), %d nodes: ok%n", siteFile.path(), s.name(), s.fqdn(), s.nodes().size());
             return ExitCode.OK.code();
         }
     }
