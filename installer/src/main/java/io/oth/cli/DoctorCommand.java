@@ -30,7 +30,15 @@ import java.util.concurrent.Callable;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {"Check reachability, DNS, the port matrix, the application's logins to its services, outbound endpoints, "
                 + "certificates and each node's posture, from every vantage point at once. Works before (--preflight) and after an install.",
-            "Exit 0 when all is well, 7 with warnings only, 1 when something failed."})
+            "Exit 0 when all is well, 7 with warnings only, 1 when something failed."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Check everything; what needs attention first, then a line per area:",
+            "    oth doctor",
+            "  Before an install: what must be in place for it:",
+            "    oth doctor --preflight",
+            "  The ports and service logins as app1 sees them, every check listed:",
+            "    oth doctor --only ports,service --node app1 --all"})
 final class DoctorCommand implements Callable<Integer> {
     /** Where the table goes: whether it may be coloured, whether it may use ✓ and ✗. */
     private final Stdout stdout;

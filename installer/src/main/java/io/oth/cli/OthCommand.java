@@ -10,10 +10,12 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /** The {@code oth} command: only wiring; each subcommand is its own class. */
 @Command(name = "oth",
@@ -32,10 +34,18 @@ import java.util.function.Supplier;
             SecretsCommand.class,
             SupportCommand.class,
             UpgradeCommand.class,
+            VersionCommand.class,
+            HelpCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
-        footerHeading = "%nExit codes:%n",
-        footer = "%s")
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Make the site file by answering questions (oth alone does it on a terminal):",
+            "    oth setup",
+            "  Check that the site is ready, then install it:",
+            "    oth doctor --preflight && oth install",
+            "  The help of a command:",
+            "    oth help doctor"})
 public final class OthCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -95,7 +105,8 @@ public final class OthCommand implements Callable<Integer> {
      */
     static CommandLine commandLine(Prompter prompter, Stdout stdout, Supplier<Path> stateBase, RunLog log) {
         CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter, stdout, log, stateBase));
-        cli.getCommandSpec().usageMessage().footer(ExitCode.table());
+        CommandLine.Model.UsageMessageSpec usage = cli.getCommandSpec().usageMessage();
+        usage.footer(Stream.concat(Arrays.stream(usage.footer()), Stream.of("", "Exit codes:", ExitCode.table())).toArray(String[]::new));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> brokenPlaybooks(e).map(b -> {
             b.getMessage().lines().forEach(line -> cmd.getErr().println("oth: " + line));
             cmd.getErr().println("oth: nothing was done");
@@ -111,7 +122,11 @@ public final class OthCommand implements Callable<Integer> {
                 return CrashReport.report(e, parsed.commandSpec().commandLine().getErr(), stateBase, log);
             }
         });
-        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true)
+                .footerHeading("%nExamples:%n").footer("  Complete oth's commands and options in this bash:", "    source <(oth generate-completion)");
+        // As wide as the terminal, each line broken between words only.
+        cli.setUsageHelpAutoWidth(true);
+        cli.setHelpFactory(WholeWordHelp::new);
         return cli;
     }
 

@@ -29,7 +29,14 @@ import java.util.concurrent.Callable;
 @Command(name = "setup", mixinStandardHelpOptions = true,
         description = {"Make the site file: asks for the name, the bastion, the nodes, the features, the storage, the certificate and the "
                 + "support addresses, checking each answer; then writes site.yml (and the secrets, 0600) and offers oth doctor --preflight and oth install.",
-            "With --answers, the same questions come from a YAML file (--print-answers prints a template)."})
+            "With --answers, the same questions come from a YAML file (--print-answers prints a template)."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Answer the questions, on a terminal:",
+            "    oth setup",
+            "  The same from a file: print the template, fill it in, then run it:",
+            "    oth setup --print-answers > answers.yml",
+            "    oth setup --answers answers.yml --site /etc/oth/site.yml"})
 final class SetupCommand implements Callable<Integer> {
     /** Opens the terminal the questions are asked on: this process's in a run, one built on streams in a test. */
     @FunctionalInterface

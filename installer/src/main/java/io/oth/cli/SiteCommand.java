@@ -11,10 +11,22 @@ import java.util.concurrent.Callable;
 
 /** {@code oth site ...}: work with the site file. */
 @Command(name = "site", description = "Work with the site file.", subcommands = SiteCommand.Validate.class,
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Check the site file in this directory (site.yml, or $OTH_SITE):",
+            "    oth site validate",
+            "  Check another one:",
+            "    oth site validate /etc/oth/site.yml"})
 final class SiteCommand extends CommandGroup {
     @Command(name = "validate", description = "Check a site file: schema, addresses, roles, files. Reports every problem as FILE:LINE:COLUMN.",
-            mixinStandardHelpOptions = true)
+            mixinStandardHelpOptions = true,
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  Check the site file in this directory (site.yml, or $OTH_SITE):",
+                "    oth site validate",
+                "  Check another one:",
+                "    oth site validate /etc/oth/site.yml"})
     static final class Validate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
