@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,12 +54,6 @@ public final class Doctor {
         /** The order a reader follows: what a check needs comes before it (reach before all, names before ports). */
         public static List<Category> inCheckOrder() {
             return List.of(reach, dns, ports, service, outbound, certs, posture);
-        }
-
-        /** The category of a check id, the part before the dot; empty for an id of no category. */
-        public static Optional<Category> of(String id) {
-            String prefix = id.substring(0, Math.max(id.indexOf('.'), 0));
-            return Arrays.stream(values()).filter(c -> c.name().equals(prefix)).findFirst();
         }
     }
 

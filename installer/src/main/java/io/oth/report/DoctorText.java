@@ -127,7 +127,7 @@ public final class DoctorText {
     private static void byArea(PrintWriter out, List<Finding> findings, TextStyle style) {
         Map<String, List<Finding>> byArea = new LinkedHashMap<>();
         Doctor.Category.inCheckOrder().forEach(c -> byArea.put(c.name(), new ArrayList<>()));
-        findings.forEach(f -> byArea.computeIfAbsent(Doctor.Category.of(f.id()).map(Enum::name).orElse(f.id()), k -> new ArrayList<>()).add(f));
+        findings.forEach(f -> byArea.computeIfAbsent(f.id().substring(0, Math.max(f.id().indexOf('.'), 0)), k -> new ArrayList<>()).add(f));
         Table table = table(3, style);
         byArea.forEach((area, list) -> {
             if (!list.isEmpty()) {
