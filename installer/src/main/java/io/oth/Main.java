@@ -2,6 +2,7 @@ package io.oth;
 
 import io.oth.cli.OthCommand;
 import io.oth.cli.Prompter;
+import io.oth.cli.Stdout;
 import io.oth.site.StateDir;
 
 import java.io.PrintWriter;
@@ -48,6 +49,6 @@ public final class Main {
     }
 
     public static int run(PrintWriter out, PrintWriter err, Prompter prompter, String... args) {
-        return OthCommand.execute(out, err, prompter, StateDir::base, args);
+        return OthCommand.execute(out, err, prompter, Stdout.system(), StateDir::base, args);
     }
 }

@@ -48,7 +48,14 @@ public final class Doctor {
      * The categories of checks, the part of a check id before the dot. Lower case, sorted: the
      * constants are the names {@code oth doctor --only} takes and lists.
      */
-    public enum Category { certs, dns, outbound, ports, posture, reach, service }
+    public enum Category {
+        certs, dns, outbound, ports, posture, reach, service;
+
+        /** The order a reader follows: what a check needs comes before it (reach before all, names before ports). */
+        public static List<Category> inCheckOrder() {
+            return List.of(reach, dns, ports, service, outbound, certs, posture);
+        }
+    }
 
     /** Before an install: only what must be in place for it to work (what install makes is not there yet). */
     static final Set<String> PREFLIGHT = Set.of(ReachCheck.BASTION, ReachCheck.NODE, ResolverCheck.ID, "dns.fqdn", "certs.bundle");
@@ -159,7 +166,8 @@ public final class Doctor {
             List<Finding> findings = new ArrayList<>(setup);
             findings.addAll(fromOperator);
             findings.addAll(nodes);
-            return findings.stream().filter(this::asked).map(this::waived).toList();
+            List<Finding> all = findings.stream().map(this::waived).toList();
+            return ReachCheck.withBlockers(all.stream().filter(this::asked).toList(), all);
         } finally {
             executor.shutdownNow();
         }

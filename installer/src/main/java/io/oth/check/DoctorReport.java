@@ -25,9 +25,9 @@ public record DoctorReport(List<Finding> findings, Instant started, double secon
         return findings.stream().map(Finding::verdict).max(Comparator.naturalOrder()).orElse(Verdict.OK);
     }
 
-    /** Only what is seen from {@code node}, and whether it could be reached. */
+    /** Only what is seen from {@code node}, whether it could be reached, and what kept it from being reached. */
     DoctorReport seenFrom(String node) {
-        return new DoctorReport(findings.stream().filter(f -> f.vantage().equals(node) || f.id().equals(ReachCheck.NODE) && f.target().equals(node))
-                .toList(), started, seconds);
+        List<Finding> seen = findings.stream().filter(f -> f.vantage().equals(node) || f.id().equals(ReachCheck.NODE) && f.target().equals(node)).toList();
+        return new DoctorReport(ReachCheck.withBlockers(seen, findings), started, seconds);
     }
 }

@@ -4,7 +4,11 @@ import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
 import io.oth.site.Site;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * reach.bastion and reach.node: whether oth gets in, over SSH with the host keys as recorded. Every
@@ -47,6 +51,23 @@ final class ReachCheck {
 
     /** What a check that could not run because of {@code blocker} says instead of a verdict. */
     static Finding notTried(String id, String vantage, String target, Finding blocker) {
-        return new Finding(id, vantage, target, Verdict.SKIP, "not tried: " + blocker.id() + " failed (" + blocker.target() + ")", "");
+        return new Finding(id, vantage, target, Verdict.SKIP, notTriedCause(blocker), "");
+    }
+
+    private static String notTriedCause(Finding blocker) {
+        return "not tried: " + blocker.id() + " failed (" + blocker.target() + ")";
+    }
+
+    /**
+     * {@code shown} and, from {@code all}, each failed reach check that kept one of them from running,
+     * in the order of {@code all}: a view narrowed by --only or --node still says why its checks were
+     * skipped, and still fails when the site could not be reached.
+     */
+    static List<Finding> withBlockers(List<Finding> shown, List<Finding> all) {
+        Set<String> causes = shown.stream().filter(f -> f.verdict() == Verdict.SKIP).map(Finding::cause).collect(Collectors.toSet());
+        Set<Finding> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(shown);
+        return all.stream().filter(f -> kept.contains(f) || f.verdict() == Verdict.FAIL && (f.id().equals(BASTION) || f.id().equals(NODE))
+                && causes.contains(notTriedCause(f))).toList();
     }
 }

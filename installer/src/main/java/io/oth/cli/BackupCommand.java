@@ -14,7 +14,13 @@ import java.util.Optional;
 
 /** {@code oth backup now|list|restore ID}: the application database's backups on the storage node. */
 @Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up, list and restore the application database (storage node).",
-        subcommands = {BackupCommand.Now.class, BackupCommand.ListBackups.class, BackupCommand.Restore.class})
+        subcommands = {BackupCommand.Now.class, BackupCommand.ListBackups.class, BackupCommand.Restore.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Back up the application database now:",
+            "    oth backup now",
+            "  List the backups, then restore one:",
+            "    oth backup list && oth backup restore oth-20261203T120000Z"})
 final class BackupCommand extends CommandGroup {
     /** What the backup subcommands share: only a site whose database oth runs has backups. */
     abstract static class Step extends SiteStep {
@@ -28,7 +34,11 @@ final class BackupCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "now", mixinStandardHelpOptions = true, description = "Make a backup now; prints its id.")
+    @Command(name = "now", mixinStandardHelpOptions = true, description = "Make a backup now; prints its id.",
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  Back up the application database now; prints the backup's id:",
+                "    oth backup now"})
     static final class Now extends Step {
         /** It changes the database: under the site's lock, here and on the storage node. */
         @Mixin
@@ -46,7 +56,11 @@ final class BackupCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the backups kept on the storage node.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the backups kept on the storage node.",
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  The backups on the storage node, with when they were made and their size:",
+                "    oth backup list"})
     static final class ListBackups extends Step {
         @Mixin
         JsonOutput json;
@@ -69,7 +83,12 @@ final class BackupCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore the application database from a backup.")
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore the application database from a backup.",
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  Find the backup, then restore it:",
+                "    oth backup list",
+                "    oth backup restore oth-20261203T120000Z"})
     static final class Restore extends Step {
         /** It changes the database: under the site's lock, here and on the storage node. */
         @Mixin

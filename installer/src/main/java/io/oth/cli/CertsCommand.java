@@ -21,7 +21,13 @@ import java.util.stream.Collectors;
 
 /** {@code oth certs status|rotate}: the certificates the site CA gave the services. */
 @Command(name = "certs", mixinStandardHelpOptions = true, description = "Show and rotate the internal service certificates.",
-        subcommands = {CertsCommand.Status.class, CertsCommand.Rotate.class})
+        subcommands = {CertsCommand.Status.class, CertsCommand.Rotate.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Every service certificate, with its expiry:",
+            "    oth certs status",
+            "  New keys and certificates for every service:",
+            "    oth certs rotate"})
 final class CertsCommand extends CommandGroup {
     /** What both subcommands need: the site's CA and what an install uploads, checked on this side. */
     abstract static class Step extends SiteStep {
@@ -33,7 +39,11 @@ final class CertsCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Every service certificate on every node, with its expiry.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Every service certificate on every node, with its expiry.",
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  Every service certificate on every node, with its expiry:",
+                "    oth certs status"})
     static final class Status extends Step {
         @Mixin
         JsonOutput json;
@@ -59,7 +69,13 @@ final class CertsCommand extends CommandGroup {
     }
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
-            description = "Issue new certificates (fresh keys) and load them without downtime where the service can.")
+            description = "Issue new certificates (fresh keys) and load them without downtime where the service can.",
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  New keys and certificates for every service:",
+                "    oth certs rotate",
+                "  Only RabbitMQ's and MinIO's:",
+                "    oth certs rotate --service rabbitmq,minio"})
     static final class Rotate extends Step {
         @Mixin
         LockOptions locking;

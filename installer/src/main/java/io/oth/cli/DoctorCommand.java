@@ -30,8 +30,19 @@ import java.util.concurrent.Callable;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {"Check reachability, DNS, the port matrix, the application's logins to its services, outbound endpoints, "
                 + "certificates and each node's posture, from every vantage point at once. Works before (--preflight) and after an install.",
-            "Exit 0 when all is well, 7 with warnings only, 1 when something failed."})
+            "Exit 0 when all is well, 7 with warnings only, 1 when something failed."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Check everything; what needs attention first, then a line per area:",
+            "    oth doctor",
+            "  Before an install: what must be in place for it:",
+            "    oth doctor --preflight",
+            "  The ports and service logins as app1 sees them, every check listed:",
+            "    oth doctor --only ports,service --node app1 --all"})
 final class DoctorCommand implements Callable<Integer> {
+    /** Where the table goes: whether it may be coloured, whether it may use ✓ and ✗. */
+    private final Stdout stdout;
+
     @Spec
     CommandSpec spec;
 
@@ -67,8 +78,20 @@ final class DoctorCommand implements Callable<Integer> {
             description = "Resolve names from the operator's side with this DNS server instead of this machine's resolver (default: $OTH_RESOLVER).")
     InetSocketAddress resolver;
 
+    @Option(names = "--all", description = "List every check, the ones that passed too, by where it is seen from (the full table).")
+    boolean all;
+
+    @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+            description = "Colour the verdicts: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: on a terminal whose TERM is not dumb, "
+                    + "unless NO_COLOR is set).")
+    Stdout.Color color;
+
     @Option(names = "--list-checks", description = "List every check: its id, what it verifies and where it is seen from; check nothing.")
     boolean listChecks;
+
+    DoctorCommand(Stdout stdout) {
+        this.stdout = stdout;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -102,7 +125,7 @@ final class DoctorCommand implements Callable<Integer> {
             keepAsLast(context.stateDir(), document, err);
         }
         json.result(DoctorJson.content(name, fqdn, report.started(), report.seconds(), report.findings()),
-                () -> DoctorText.findings(out, report.findings(), report.counts(), report.seconds()));
+                () -> DoctorText.findings(out, report, all, stdout.style(color)));
         if (html != null) {
             try {
                 ReportFile.write(html, DoctorHtml.render(name, fqdn, report.started(), report.seconds(), report.findings(), VersionProvider.version()));

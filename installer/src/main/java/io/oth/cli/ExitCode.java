@@ -18,7 +18,8 @@ public enum ExitCode {
     PENDING(6, "--check: the nodes differ from the site, changes are pending"),
     WARNINGS(7, "doctor: warnings, but nothing failed"),
     BUSY(8, "another oth run is changing the site (the message names it); nothing was done"),
-    SOFTWARE(70, "internal error (a bug in oth: please report it)");
+    SOFTWARE(70, "internal error (a bug in oth: please report it)"),
+    INTERRUPTED(130, "stopped by Ctrl-C (128 + SIGINT, as a shell reports it)");
 
     private final int code;
     private final String meaning;
@@ -78,6 +79,7 @@ public enum ExitCode {
             case HOST_KEY -> 4;
             case USAGE -> 5;
             case SOFTWARE -> 6;
+            case INTERRUPTED -> 7;
         };
     }
 

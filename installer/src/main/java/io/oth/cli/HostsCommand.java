@@ -19,11 +19,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** {@code oth hosts ...}: the SSH host keys oth trusts. */
 @Command(name = "hosts", description = "Manage the SSH host keys oth trusts.", subcommands = HostsCommand.Trust.class,
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Confirm each unknown host key on the terminal, comparing its fingerprint:",
+            "    oth hosts trust",
+            "  Trust the keys a known_hosts file from your records lists:",
+            "    oth hosts trust --from known_hosts.site"})
 final class HostsCommand extends CommandGroup {
     @Command(name = "trust", mixinStandardHelpOptions = true,
             description = {"Connect to the bastion and every node; show each unknown host key's SHA256 fingerprint and "
-                    + "record it once a person confirms it (or when --from lists it). A changed key is never replaced."})
+                    + "record it once a person confirms it (or when --from lists it). A changed key is never replaced."},
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  Confirm each unknown host key on the terminal, comparing its fingerprint:",
+                "    oth hosts trust",
+                "  Trust the keys a known_hosts file from your records lists:",
+                "    oth hosts trust --from known_hosts.site"})
     static final class Trust extends SiteStep {
         private final Prompter prompter;
 

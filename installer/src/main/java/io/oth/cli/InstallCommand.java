@@ -25,7 +25,15 @@ import java.util.concurrent.Callable;
                 + "MariaDB, RabbitMQ and MinIO on the storage node (or checks that external ones answer), and the firewall on every "
                 + "node. Safe to re-run: only what differs is changed.",
             "With --check, print the plan (diffs included) and change nothing; exit 6 when changes are pending. "
-                + "With --verbose, also say for every operation that changes nothing why."})
+                + "With --verbose, also say for every operation that changes nothing why."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  See what an install would change, with the diffs; change nothing:",
+            "    oth install --check",
+            "  Install, or bring the nodes back to the site file:",
+            "    oth install",
+            "  Wait up to 10 minutes for another run, and show every remote command:",
+            "    oth install --lock-wait 10m --verbose"})
 final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -15,7 +15,13 @@ import java.util.Optional;
 
 /** {@code oth nodes}: reach every node through the bastion and show what answered. */
 @Command(name = "nodes", mixinStandardHelpOptions = true,
-        description = "Connect to every node through the bastion (strict host keys) and list them.")
+        description = "Connect to every node through the bastion (strict host keys) and list them.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Reach every node and list what answered:",
+            "    oth nodes",
+            "  The same for another site, with more time for a slow link:",
+            "    oth nodes --site /etc/oth/site.yml --timeout 30"})
 final class NodesCommand extends SiteStep {
     @Mixin
     JsonOutput json;

@@ -10,10 +10,12 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /** The {@code oth} command: only wiring; each subcommand is its own class. */
 @Command(name = "oth",
@@ -32,10 +34,18 @@ import java.util.function.Supplier;
             SecretsCommand.class,
             SupportCommand.class,
             UpgradeCommand.class,
+            VersionCommand.class,
+            HelpCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
-        footerHeading = "%nExit codes:%n",
-        footer = "%s")
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Make the site file by answering questions (oth alone does it on a terminal):",
+            "    oth setup",
+            "  Check that the site is ready, then install it:",
+            "    oth doctor --preflight && oth install",
+            "  The help of a command:",
+            "    oth help doctor"})
 public final class OthCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -56,11 +66,11 @@ public final class OthCommand implements Callable<Integer> {
      * log, which a command that reaches a site opens in the site's state directory under
      * {@code stateBase} (oth's own state directory, which also takes crash reports).
      */
-    public static int execute(PrintWriter out, PrintWriter err, Prompter prompter, Supplier<Path> stateBase, String... args) {
-        return execute(out, err, stateBase, log -> commandLine(prompter, stateBase, log), args);
+    public static int execute(PrintWriter out, PrintWriter err, Prompter prompter, Stdout stdout, Supplier<Path> stateBase, String... args) {
+        return execute(out, err, stateBase, log -> commandLine(prompter, stdout, stateBase, log), args);
     }
 
-    /** {@link #execute(PrintWriter, PrintWriter, Prompter, Supplier, String...)} with the command line {@code build} makes for the run's log. */
+    /** {@link #execute(PrintWriter, PrintWriter, Prompter, Stdout, Supplier, String...)} with the command line {@code build} makes for the run's log. */
     static int execute(PrintWriter out, PrintWriter err, Supplier<Path> stateBase, Function<RunLog, CommandLine> build, String... args) {
         try (RunLog log = RunLog.start(Clock.systemUTC(), err)) {
             PrintWriter loggedOut = new PrintWriter(log.tee(out, "out"), true);
@@ -83,14 +93,20 @@ public final class OthCommand implements Callable<Integer> {
         return commandLine(prompter, StateDir::base, RunLog.none());
     }
 
+    /** {@link #commandLine(Prompter, Stdout, Supplier, RunLog)} printing to this process's standard output. */
+    static CommandLine commandLine(Prompter prompter, Supplier<Path> stateBase, RunLog log) {
+        return commandLine(prompter, Stdout.system(), stateBase, log);
+    }
+
     /**
      * {@code stateBase}: where an internal error's details are written, and the run log. Exceptions
      * reach picocli's handler; Errors (out of memory, stack overflow) pass picocli by, so the
      * execution strategy catches them too.
      */
-    static CommandLine commandLine(Prompter prompter, Supplier<Path> stateBase, RunLog log) {
-        CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter, log, stateBase));
-        cli.getCommandSpec().usageMessage().footer(ExitCode.table());
+    static CommandLine commandLine(Prompter prompter, Stdout stdout, Supplier<Path> stateBase, RunLog log) {
+        CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter, stdout, log, stateBase));
+        CommandLine.Model.UsageMessageSpec usage = cli.getCommandSpec().usageMessage();
+        usage.footer(Stream.concat(Arrays.stream(usage.footer()), Stream.of("", "Exit codes:", ExitCode.table())).toArray(String[]::new));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> brokenPlaybooks(e).map(b -> {
             b.getMessage().lines().forEach(line -> cmd.getErr().println("oth: " + line));
             cmd.getErr().println("oth: nothing was done");
@@ -106,7 +122,11 @@ public final class OthCommand implements Callable<Integer> {
                 return CrashReport.report(e, parsed.commandSpec().commandLine().getErr(), stateBase, log);
             }
         });
-        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true)
+                .footerHeading("%nExamples:%n").footer("  Complete oth's commands and options in this bash:", "    source <(oth generate-completion)");
+        // As wide as the terminal, each line broken between words only.
+        cli.setUsageHelpAutoWidth(true);
+        cli.setHelpFactory(WholeWordHelp::new);
         return cli;
     }
 
@@ -120,8 +140,8 @@ public final class OthCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    /** Hands every command the same prompter, and the run's log. */
-    private record CommandFactory(Prompter prompter, RunLog log, Supplier<Path> stateBase) implements CommandLine.IFactory {
+    /** Hands every command the same prompter, what it knows of standard output, and the run's log. */
+    private record CommandFactory(Prompter prompter, Stdout stdout, RunLog log, Supplier<Path> stateBase) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
             if (type == RunLogOptions.class) {
@@ -129,6 +149,9 @@ public final class OthCommand implements Callable<Integer> {
             }
             if (type == SiteOptions.class) {
                 return type.cast(new SiteOptions(log));
+            }
+            if (type == DoctorCommand.class) {
+                return type.cast(new DoctorCommand(stdout));
             }
             if (type == HostsCommand.Trust.class) {
                 return type.cast(new HostsCommand.Trust(prompter));

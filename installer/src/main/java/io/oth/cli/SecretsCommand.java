@@ -22,7 +22,13 @@ import java.util.concurrent.Callable;
 
 /** {@code oth secrets ...}: the credentials oth is given rather than generates. */
 @Command(name = "secrets", description = "Manage the credentials of external storage services.", subcommands = SecretsCommand.Set.class,
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Type the external database's password (not shown):",
+            "    oth secrets set external.database.password",
+            "  Read the object storage's secret key from a file:",
+            "    oth secrets set external.objects.secret_key < secret_key.txt"})
 final class SecretsCommand extends CommandGroup {
     /** Where a secret's value comes from: never the command line. */
     interface ValueSource {
@@ -49,15 +55,22 @@ final class SecretsCommand extends CommandGroup {
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = {"Save a credential in the site's secrets file (0600). The value is read without echo from the terminal, "
                     + "or as one line of standard input; never from the command line.",
-                "NAME: external.database.password, external.broker.password or external.objects.secret_key."})
+                "NAME: external.database.password, external.broker.password or external.objects.secret_key."},
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  Type the external database's password (not shown):",
+                "    oth secrets set external.database.password",
+                "  Read the object storage's secret key from a file:",
+                "    oth secrets set external.objects.secret_key < secret_key.txt"})
     static final class Set implements Callable<Integer> {
         private final ValueSource source;
 
         @Spec
         CommandSpec spec;
 
+        /** It writes this side's secrets file only: no connection options. */
         @Mixin
-        SiteOptions options;
+        SiteFile siteFile;
 
         @Parameters(paramLabel = "NAME", description = "The secret's name.")
         String name;
@@ -75,7 +88,7 @@ final class SecretsCommand extends CommandGroup {
                         + String.join(", ", Arrays.stream(ExternalSecret.values()).map(ExternalSecret::secretName).toList()) + ")");
                 return ExitCode.USAGE.code();
             }
-            Optional<Site> site = options.load(err);
+            Optional<Site> site = siteFile.load(err);
             if (site.isEmpty()) {
                 return ExitCode.USAGE.code();
             }

@@ -29,8 +29,23 @@ import java.util.concurrent.Callable;
 @Command(name = "setup", mixinStandardHelpOptions = true,
         description = {"Make the site file: asks for the name, the bastion, the nodes, the features, the storage, the certificate and the "
                 + "support addresses, checking each answer; then writes site.yml (and the secrets, 0600) and offers oth doctor --preflight and oth install.",
-            "With --answers, the same questions come from a YAML file (--print-answers prints a template)."})
+            "With --answers, the same questions come from a YAML file (--print-answers prints a template)."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Answer the questions, on a terminal:",
+            "    oth setup",
+            "  The same from a file: print the template, fill it in, then run it:",
+            "    oth setup --print-answers > answers.yml",
+            "    oth setup --answers answers.yml --site /etc/oth/site.yml"})
 final class SetupCommand implements Callable<Integer> {
+    /** Opens the terminal the questions are asked on: this process's in a run, one built on streams in a test. */
+    @FunctionalInterface
+    interface TerminalSource {
+        Terminal open() throws IOException;
+    }
+
+    private final TerminalSource terminals;
+
     @Spec
     CommandSpec spec;
 
@@ -45,6 +60,14 @@ final class SetupCommand implements Callable<Integer> {
 
     @Option(names = "--overwrite", description = "With --answers: replace an existing site file that differs (its diff is printed).")
     boolean overwrite;
+
+    SetupCommand() {
+        this(() -> TerminalBuilder.builder().system(true).dumb(true).build());
+    }
+
+    SetupCommand(TerminalSource terminals) {
+        this.terminals = terminals;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -63,13 +86,13 @@ final class SetupCommand implements Callable<Integer> {
             return interactive(setup, out, err);
         } catch (Aborted e) {
             err.println("oth setup: stopped: " + e.getMessage() + "; nothing was written");
-            return ExitCode.FAILED.code();
+            return e.isInterrupt() ? ExitCode.INTERRUPTED.code() : ExitCode.FAILED.code();
         }
     }
 
     private int fromAnswers(Setup setup, PrintWriter out, PrintWriter err) throws Aborted, IOException {
         AnswersFile.Read read = AnswersFile.read(answers, setup.context().questions(), setup.context().resolver(), System::getenv,
-                Optional.ofNullable(options.site));
+                options.file.given());
         read.warnings().forEach(err::println);
         if (read.draft().isEmpty()) {
             read.problems().forEach(err::println);
@@ -85,22 +108,25 @@ final class SetupCommand implements Callable<Integer> {
     }
 
     private int interactive(Setup setup, PrintWriter out, PrintWriter err) throws Aborted, IOException {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
+        try (Terminal terminal = terminals.open()) {
             Dialog dialog = new Dialog(terminal);
             Draft draft = new Draft(Path.of(""));
-            if (options.site != null) {
-                draft.prefill(Questions.SITE_FILE, options.site.toString(), options.site.toAbsolutePath().normalize());
-            }
+            options.file.given().ifPresent(site -> draft.prefill(Questions.SITE_FILE, site.toString(), site.toAbsolutePath().normalize()));
             Setup.Result result = setup.interactive(dialog, draft);
             if (!result.written()) {
                 return ExitCode.FAILED.code();
             }
             String site = result.siteFile().toString();
-            if (dialog.confirm("Run the preflight checks (oth doctor --preflight) now?", true)) {
-                run(out, err, "doctor", "--preflight", "--site", site);
-            }
-            if (dialog.confirm("Install the site (oth install) now?", false)) {
-                return run(out, err, "install", "--site", site);
+            try {
+                if (dialog.confirm("Run the preflight checks (oth doctor --preflight) now?", true)) {
+                    run(out, err, "doctor", "--preflight", "--site", site);
+                }
+                if (dialog.confirm("Install the site (oth install) now?", false)) {
+                    return run(out, err, "install", "--site", site);
+                }
+            } catch (Aborted e) {
+                err.println("oth setup: stopped: " + e.getMessage() + "; " + site + " is written");
+                return e.isInterrupt() ? ExitCode.INTERRUPTED.code() : ExitCode.FAILED.code();
             }
             dialog.say("Later: oth doctor --preflight --site " + site + "   then   oth install --site " + site + "   then   oth doctor --site " + site);
             return ExitCode.OK.code();

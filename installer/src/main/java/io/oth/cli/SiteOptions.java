@@ -7,8 +7,7 @@ import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
 import io.oth.runlog.DebugLog;
 import io.oth.site.Site;
-import io.oth.site.SiteException;
-import io.oth.site.SiteLoader;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -17,10 +16,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The options every command that acts on a site shares. */
+/** The options every command that connects to a site's nodes shares: the site file, and how to reach the nodes. */
 public final class SiteOptions {
-    @Option(names = {"-s", "--site"}, paramLabel = "FILE", description = "The site file (default: $OTH_SITE, else ./site.yml).")
-    Path site;
+    @Mixin
+    SiteFile file;
 
     @Option(names = "--known-hosts", paramLabel = "FILE",
             description = "known_hosts file (default: the site's ssh.known_hosts, else ~/.config/oth/known_hosts).")
@@ -45,22 +44,9 @@ public final class SiteOptions {
         this(DebugLog.NONE);
     }
 
-    public Path siteFile() {
-        if (site != null) {
-            return site;
-        }
-        return Optional.ofNullable(System.getenv("OTH_SITE")).map(Path::of).orElse(Path.of("site.yml"));
-    }
-
     /** The site, or empty after printing every problem to {@code err}. */
     public Optional<Site> load(PrintWriter err) {
-        try {
-            return Optional.of(SiteLoader.load(siteFile()));
-        } catch (SiteException e) {
-            e.problems().forEach(err::println);
-            err.println("oth: " + siteFile() + ": " + e.problems().size() + " problem(s); nothing was done");
-            return Optional.empty();
-        }
+        return file.load(err);
     }
 
     /** The site and what an install uploads, checked on this side; empty after printing every problem to {@code err}. */

@@ -29,7 +29,15 @@ import java.util.stream.Collectors;
         description = {"Collect what OTH support needs from every node (through the bastion, all at once) and from this side into one "
                 + ".tar.gz (0600). Each node redacts its part before it leaves it; the finished bundle is then checked against every "
                 + "secret of the site in every encoding, and is not written when one is found.",
-            "--inspect lists a bundle and checks it again; --analyze reads a bundle's doctor data again and writes the HTML report."})
+            "--inspect lists a bundle and checks it again; --analyze reads a bundle's doctor data again and writes the HTML report."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Collect the last day's logs and checks from every node:",
+            "    oth support bundle",
+            "  A week of one node's logs, into a named file:",
+            "    oth support bundle --since 7d --node app1 --out app1.tar.gz",
+            "  See what a bundle holds before you send it:",
+            "    oth support bundle --inspect oth-bundle-lab-20261203T120000Z.tar.gz"})
 final class SupportBundleCommand implements Callable<Integer> {
     /** Redaction rules to switch off, for the test that proves the final check catches what they would have removed. */
     static final String DISABLE_PROPERTY = "oth.test.disable-redaction";

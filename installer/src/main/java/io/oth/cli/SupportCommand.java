@@ -31,7 +31,15 @@ import java.util.Optional;
                 + "and from there to the other nodes. It ends by itself (firewall timeout, key expiry, the nodes' own timer) "
                 + "or with oth support close.",
             "oth support bundle collects what support needs into one redacted, checked file."},
-        subcommands = {SupportCommand.Open.class, SupportCommand.Close.class, SupportCommand.Status.class, SupportBundleCommand.class})
+        subcommands = {SupportCommand.Open.class, SupportCommand.Close.class, SupportCommand.Status.class, SupportBundleCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  Let support in for 4 hours, with their key:",
+            "    oth support open --key support.pub --for 4h --reason 'ticket 4711'",
+            "  Who is in, until when; then end it:",
+            "    oth support status && oth support close",
+            "  Collect what support needs into one redacted file:",
+            "    oth support bundle"})
 final class SupportCommand extends CommandGroup {
     /** What the subcommands share: the grant service on every node. */
     abstract static class Step extends SiteStep {
@@ -92,7 +100,13 @@ final class SupportCommand extends CommandGroup {
 
     @Command(name = "open", mixinStandardHelpOptions = true,
             description = {"Let the support staff's keys in from the site's support addresses for a limited time. "
-                    + "Run again to extend or shorten the grant (the keys given replace the earlier ones)."})
+                    + "Run again to extend or shorten the grant (the keys given replace the earlier ones)."},
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  Let support in for 4 hours, with their key:",
+                "    oth support open --key support.pub --for 4h --reason 'ticket 4711'",
+                "  See what it would change on each node, change nothing:",
+                "    oth support open --key support.pub --check"})
     static final class Open extends Changing {
         @Option(names = "--key", required = true, paramLabel = "FILE",
                 description = "The support staff's OpenSSH public key(s), one per line (a .pub or authorized_keys file without options).")
@@ -137,7 +151,11 @@ final class SupportCommand extends CommandGroup {
     }
 
     @Command(name = "close", mixinStandardHelpOptions = true,
-            description = "End support access now on every node: keys, sudo rule, firewall addresses and running sessions.")
+            description = "End support access now on every node: keys, sudo rule, firewall addresses and running sessions.",
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  End support access now, everywhere:",
+                "    oth support close"})
     static final class Close extends Changing {
         @Override
         RunReport plan(SupportGrant support) {
@@ -150,7 +168,11 @@ final class SupportCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show, per node, whether support access is open and until when.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show, per node, whether support access is open and until when.",
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  Whether support access is open, per node, and until when:",
+                "    oth support status"})
     static final class Status extends Step {
         @Mixin
         JsonOutput json;

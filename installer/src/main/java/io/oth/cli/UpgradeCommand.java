@@ -29,7 +29,15 @@ import java.util.Optional;
                 + "rollback.",
                 "Preflight (every app node healthy), a database backup, the new release unpacked on every node, then each node drained "
                 + "in haproxy, switched, restarted, health-checked and put back. A node that fails goes back, and so do the ones already moved.",
-                "With --rollback: every app node goes back to the release it ran before its last switch. With --check: the plan only."})
+                "With --rollback: every app node goes back to the release it ran before its last switch. With --check: the plan only."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  See which node goes from which release to which; change nothing:",
+            "    oth upgrade --check",
+            "  Upgrade, one app node at a time:",
+            "    oth upgrade",
+            "  Go back to the release the nodes ran before:",
+            "    oth upgrade --rollback"})
 final class UpgradeCommand extends SiteStep {
     @Mixin
     LockOptions locking;

@@ -51,7 +51,7 @@ public final class Dialog {
             String line = reader.readLine(prompt + current.map(c -> " [" + c + "]").orElse("") + ": ");
             return line.trim();
         } catch (UserInterruptException e) {
-            throw new Aborted("interrupted");
+            throw Aborted.byInterrupt();
         } catch (EndOfFileException e) {
             throw new Aborted("end of input");
         } finally {
@@ -68,7 +68,7 @@ public final class Dialog {
             String line = reader.readLine(prompt + ": ", '*');
             return Secret.of(line);
         } catch (UserInterruptException e) {
-            throw new Aborted("interrupted");
+            throw Aborted.byInterrupt();
         } catch (EndOfFileException e) {
             throw new Aborted("end of input");
         }

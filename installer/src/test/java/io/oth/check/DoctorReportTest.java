@@ -32,6 +32,17 @@ class DoctorReportTest {
     }
 
     @Test
+    void oneNodesViewBehindAnUnreachedBastionNamesTheBastion() {
+        Finding bastion = new Finding("reach.bastion", "operator", "bastion 203.0.113.10", Verdict.FAIL, "refused", "is sshd running?");
+        Finding node = new Finding("reach.node", "bastion", "app1", Verdict.SKIP, "not tried: reach.bastion failed (bastion 203.0.113.10)", "");
+        Finding check = new Finding("dns.fqdn", "app1", "-", Verdict.SKIP, "not tried: reach.bastion failed (bastion 203.0.113.10)", "");
+        Finding operator = Finding.ok("dns.fqdn", "operator", "oth.example.test", "resolves");
+        DoctorReport app1 = report(operator, bastion, node, check).seenFrom("app1");
+        assertEquals(List.of(bastion, node, check), app1.findings());
+        assertEquals(Verdict.FAIL, app1.worst(), "a node that could not be looked at is not a node that is well");
+    }
+
+    @Test
     void oneNodesViewIsWhatItSeesAndWhetherItWasReached() {
         DoctorReport app1 = report(REACHED_APP1, REACHED_APP2, APP1_WARNS, APP2_FAILS, WAIVED).seenFrom("app1");
         assertEquals(List.of(REACHED_APP1, APP1_WARNS, WAIVED), app1.findings());

@@ -59,6 +59,10 @@ class DoctorRunTest {
     }
 
     private List<Finding> run(Connect connector) {
+        return run(connector, HERMETIC);
+    }
+
+    private List<Finding> run(Connect connector, Set<Doctor.Category> only) {
         NameLookup operator = name -> new NameLookup.Answer(List.of("203.0.113.20"), "nameserver 203.0.113.53", Optional.empty());
         FleetConnector fleets = new FleetConnector() {
             @Override
@@ -78,7 +82,7 @@ class DoctorRunTest {
         };
         Doctor.Context context = new Doctor.Context(site, Playbooks.load(), Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC),
                 fleets, operator, state);
-        return new Doctor(context, HERMETIC, false, 1).run();
+        return new Doctor(context, only, false, 1).run();
     }
 
     /** How a test hands doctor its fleet, or fails to. */
@@ -128,6 +132,22 @@ class DoctorRunTest {
         assertEquals("not tried: reach.bastion failed (bastion 203.0.113.10)", outbound.cause());
         assertEquals(Verdict.SKIP, find(findings, "posture.firewall", "storage").verdict());
         assertTrue(findings.stream().noneMatch(f -> f.vantage().equals("storage") && f.id().startsWith("outbound.")), "outbound runs only on app nodes");
+    }
+
+    @Test
+    void anOnlyRunStillShowsTheFailedReachThatKeptItsChecksFromRunning() {
+        List<Finding> findings = run(() -> {
+            throw new RemoteException("bastion 203.0.113.10", Failure.BASTION_REFUSED, "203.0.113.10:22");
+        }, Set.of(Doctor.Category.outbound));
+        assertEquals(Verdict.FAIL, find(findings, "reach.bastion", "operator").verdict(), "else the run would pass with nothing checked");
+        assertEquals(Verdict.SKIP, find(findings, "outbound.sms", "app1").verdict());
+        assertTrue(findings.stream().noneMatch(f -> f.id().equals("reach.node")), "not asked for, and not what kept outbound from running: " + findings);
+
+        RemoteException refused = new RemoteException("app2", Failure.NODE_REFUSED, "10.77.0.102:22");
+        List<Finding> oneNode = run(fleet(Map.of(), Map.of("app2", refused), Map.of()), Set.of(Doctor.Category.outbound));
+        assertEquals(List.of("app2"), oneNode.stream().filter(f -> f.id().equals("reach.node")).map(Finding::target).toList(),
+                "the node that could not be reached, not the ones that were: " + oneNode);
+        assertEquals(Verdict.FAIL, find(oneNode, "reach.node", "bastion").verdict());
     }
 
     @Test

@@ -3,12 +3,14 @@ package io.oth.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.StringWriter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Runs oth in-process and keeps what it printed, as a person would see it. */
@@ -29,14 +31,26 @@ public record Run(int code, String out, String err) {
         return STATE;
     }
 
+    /** Standard output as a test sees it, whatever the machine's locale: not a terminal, UTF-8. */
+    public static final Stdout UTF8_PIPE = Stdout.pipe(StandardCharsets.UTF_8, Map.of("LANG", "C.UTF-8"));
+
     public static Run oth(String... args) {
         return oth(Prompter.NOBODY, args);
     }
 
     public static Run oth(Prompter prompter, String... args) {
+        return oth(prompter, UTF8_PIPE, args);
+    }
+
+    /** oth printing to a standard output like {@code stdout}. */
+    public static Run oth(Stdout stdout, String... args) {
+        return oth(Prompter.NOBODY, stdout, args);
+    }
+
+    private static Run oth(Prompter prompter, Stdout stdout, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = OthCommand.execute(new PrintWriter(out), new PrintWriter(err), prompter, () -> STATE, args);
+        int code = OthCommand.execute(new PrintWriter(out), new PrintWriter(err), prompter, stdout, () -> STATE, args);
         return new Run(code, out.toString(), err.toString());
     }
 

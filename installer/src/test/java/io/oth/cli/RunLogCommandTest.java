@@ -123,7 +123,7 @@ class RunLogCommandTest {
     private Run oth(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = OthCommand.execute(new PrintWriter(out), new PrintWriter(err), Prompter.NOBODY, () -> state, args);
+        int code = OthCommand.execute(new PrintWriter(out), new PrintWriter(err), Prompter.NOBODY, Run.UTF8_PIPE, () -> state, args);
         return new Run(code, out.toString(), err.toString());
     }
 

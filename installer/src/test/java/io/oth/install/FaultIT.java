@@ -53,7 +53,7 @@ class FaultIT {
     }
 
     private static Run doctor(Lab lab, String... more) {
-        List<String> args = new ArrayList<>(List.of("doctor", "--site", lab.site().toString(), "--resolver", "203.0.113.53"));
+        List<String> args = new ArrayList<>(List.of("doctor", "--site", lab.site().toString(), "--resolver", "203.0.113.53", "--all"));
         args.addAll(List.of(more));
         return Run.oth(args.toArray(String[]::new));
     }

@@ -277,7 +277,7 @@ class StorageIT {
                     + "\"Resource\":[\"arn:aws:s3:::other\",\"arn:aws:s3:::other/*\"]}]}");
             admin.attach("oth-app", List.of("everything"));
         }
-        Run doctor = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture", "--node", "storage");
+        Run doctor = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture", "--node", "storage", "--all");
         assertEquals(1, doctor.code(), doctor::toString);
         assertTrue(java.util.regex.Pattern.compile("✗ posture\\.objects\\s+MinIO accounts\\s+drifted: oth install plans "
                 + "object storage account: detach everything from oth-app").matcher(doctor.out()).find(), doctor::toString);
@@ -286,7 +286,7 @@ class StorageIT {
         assertTrue(check.out().contains("object storage account: detach everything from oth-app"), check::toString);
         Run repair = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, repair.code(), repair::toString);
-        Run green = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture", "--node", "storage");
+        Run green = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture", "--node", "storage", "--all");
         assertEquals(0, green.code(), green::toString);
         assertTrue(java.util.regex.Pattern.compile("✓ posture\\.objects\\s+MinIO accounts\\s+as oth install sets them").matcher(green.out()).find(), green::toString);
     }

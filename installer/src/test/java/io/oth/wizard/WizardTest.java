@@ -168,6 +168,7 @@ class WizardTest {
     void ctrlCInTheMiddleStopsThere() throws Exception {
         Scripted.Outcome run = wizard().run(dir, lines("oth.example.test", "", "203.0.113.10") + "\u0003");
         assertEquals("interrupted", run.aborted().map(Throwable::getMessage).orElse("not stopped\n" + run));
+        assertTrue(run.aborted().orElseThrow().isInterrupt(), "oth setup exits 130 for it");
         assertFalse(run.screen().contains("Private key for the nodes"), run::toString);
         assertEquals(List.of(), leftovers());
     }
