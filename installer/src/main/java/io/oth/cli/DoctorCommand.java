@@ -47,7 +47,7 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--node", paramLabel = "NAME", description = "Only what is seen from this node (and whether it can be reached).")
     String node;
 
-    @Option(names = "--json", description = "Print the findings as JSON (schema " + DoctorJson.SCHEMA + ", docs/doctor.md) instead of a table.")
+    @Option(names = "--json", description = "Print the findings as JSON (schema " + DoctorJson.SCHEMA + ", ${bundle:" + OthCommand.DOCS + "}/doctor.md) instead of a table.")
     boolean json;
 
     @Option(names = "--html", paramLabel = "FILE", description = "Also write the findings as one self-contained HTML page, "

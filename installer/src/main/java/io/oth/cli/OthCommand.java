@@ -1,5 +1,6 @@
 package io.oth.cli;
 
+import io.oth.layout.Layout;
 import io.oth.runlog.RunLog;
 import io.oth.site.PlaybookFiles;
 import io.oth.site.StateDir;
@@ -10,7 +11,9 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ListResourceBundle;
 import java.util.Optional;
+import java.util.ResourceBundle;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -37,6 +40,8 @@ import java.util.function.Supplier;
         footerHeading = "%nExit codes:%n",
         footer = "%s")
 public final class OthCommand implements Callable<Integer> {
+    /** Help text names oth's docs directory as {@code ${bundle:oth.docs}}: where it is depends on how oth was installed. */
+    static final String DOCS = "oth.docs";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -91,6 +96,7 @@ public final class OthCommand implements Callable<Integer> {
     static CommandLine commandLine(Prompter prompter, Supplier<Path> stateBase, RunLog log) {
         CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter, log, stateBase));
         cli.getCommandSpec().usageMessage().footer(ExitCode.table());
+        cli.setResourceBundle(docsAt(Layout.docs()));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> brokenPlaybooks(e).map(b -> {
             b.getMessage().lines().forEach(line -> cmd.getErr().println("oth: " + line));
             cmd.getErr().println("oth: nothing was done");
@@ -108,6 +114,16 @@ public final class OthCommand implements Callable<Integer> {
         });
         cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
         return cli;
+    }
+
+    /** The resource bundle through which help text names the docs directory {@code docs}. */
+    static ResourceBundle docsAt(Path docs) {
+        return new ListResourceBundle() {
+            @Override
+            protected Object[][] getContents() {
+                return new Object[][] {{DOCS, docs.toString()}};
+            }
+        };
     }
 
     /** The user's broken playbooks behind {@code e}, however deep a worker thread wrapped them. */
