@@ -6,6 +6,7 @@ import io.oth.cert.BundleCheck;
 import io.oth.cert.BundleReport;
 import io.oth.cert.FindingCode;
 import io.oth.cert.Severity;
+import io.oth.layout.Layout;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ final class Certificates {
                 continue;
             }
             findings.add(new Finding(id, vantage, target, f.severity() == Severity.ERROR ? Verdict.FAIL : Verdict.WARN,
-                    f.code() + ": " + f.message(), "docs/certificates.md explains " + f.code()));
+                    f.code() + ": " + f.message(), Layout.doc("certificates.md") + " explains " + f.code()));
         }
         if (findings.isEmpty()) {
             findings.add(Finding.ok(id, vantage, target, "order, chain, name and expiry are right"));

@@ -1,5 +1,6 @@
 package io.oth.cli;
 
+import io.oth.layout.Layout;
 import io.oth.runlog.RunLog;
 import io.oth.site.PlaybookFiles;
 import io.oth.site.StateDir;
@@ -11,7 +12,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.ListResourceBundle;
 import java.util.Optional;
+import java.util.ResourceBundle;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -47,6 +50,8 @@ import java.util.stream.Stream;
             "  The help of a command:",
             "    oth help doctor"})
 public final class OthCommand implements Callable<Integer> {
+    /** Help text names oth's docs directory as {@code ${bundle:oth.docs}}: where it is depends on how oth was installed. */
+    static final String DOCS = "oth.docs";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -107,6 +112,7 @@ public final class OthCommand implements Callable<Integer> {
         CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter, stdout, log, stateBase));
         CommandLine.Model.UsageMessageSpec usage = cli.getCommandSpec().usageMessage();
         usage.footer(Stream.concat(Arrays.stream(usage.footer()), Stream.of("", "Exit codes:", ExitCode.table())).toArray(String[]::new));
+        cli.setResourceBundle(docsAt(Layout.docs()));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> brokenPlaybooks(e).map(b -> {
             b.getMessage().lines().forEach(line -> cmd.getErr().println("oth: " + line));
             cmd.getErr().println("oth: nothing was done");
@@ -128,6 +134,16 @@ public final class OthCommand implements Callable<Integer> {
         cli.setUsageHelpAutoWidth(true);
         cli.setHelpFactory(WholeWordHelp::new);
         return cli;
+    }
+
+    /** The resource bundle through which help text names the docs directory {@code docs}. */
+    static ResourceBundle docsAt(Path docs) {
+        return new ListResourceBundle() {
+            @Override
+            protected Object[][] getContents() {
+                return new Object[][] {{DOCS, docs.toString()}};
+            }
+        };
     }
 
     /** The user's broken playbooks behind {@code e}, however deep a worker thread wrapped them. */

@@ -1,5 +1,6 @@
 package io.oth.wizard;
 
+import io.oth.layout.Layout;
 import io.oth.site.Application;
 import io.oth.site.Node;
 import io.oth.site.SiteLoader;
@@ -25,6 +26,7 @@ final class DraftSite {
         Map<String, Object> vars = new HashMap<>();
         vars.put("site", d.string(Questions.SITE));
         vars.put("fqdn", d.string(Questions.FQDN));
+        vars.put("site_file_doc", Layout.doc("site-file.md"));
         boolean bastion = !d.is(Questions.BASTION, Questions.DIRECT);
         vars.put("bastion", bastion);
         vars.put("bastion_address", bastion ? quote(d.string(Questions.BASTION)) : "");

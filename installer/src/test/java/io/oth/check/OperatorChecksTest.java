@@ -1,6 +1,7 @@
 package io.oth.check;
 
 import io.oth.cert.TestBundles;
+import io.oth.layout.Layout;
 import io.oth.site.Playbooks;
 import io.oth.site.ServicePorts;
 import io.oth.site.Site;
@@ -132,6 +133,6 @@ class OperatorChecksTest {
 
         Path other = Files.writeString(dir.resolve("other.pem"), TestBundles.forOtherName());
         List<Finding> wrong = checks(Sites.lab(Sites.ALL_LOCAL, Set.of(), "203.0.113.20", Optional.of(other)), 80, 443, null).bundle();
-        assertTrue(wrong.stream().anyMatch(f -> f.verdict() == Verdict.FAIL && f.hint().startsWith("docs/certificates.md explains ")), wrong.toString());
+        assertTrue(wrong.stream().anyMatch(f -> f.verdict() == Verdict.FAIL && f.hint().startsWith(Layout.doc("certificates.md") + " explains ")), wrong.toString());
     }
 }

@@ -20,12 +20,12 @@ class MainTest {
     }
 
     @Test
-    void versionNamesOthAndJava() {
+    void versionNamesOthsReleaseCommitAndBuildDateAndJava() {
         Run run = Run.oth("--version");
         assertEquals(0, run.code());
-        assertTrue(run.out().matches("oth [0-9]+\\.[0-9]+\\.[0-9]+(-SNAPSHOT)?\n"
+        assertTrue(run.out().matches("oth [0-9]+\\.[0-9]+\\.[0-9]+(-SNAPSHOT)? \\(commit ([0-9a-f]{12}(-dirty)?|unknown), built [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z\\)\n"
                 + Pattern.quote("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")") + "\n"),
-                () -> "oth's release as the build wrote it, then the Java that runs it\n" + run);
+                () -> "oth's release, commit and build date as the build wrote them, then the Java that runs it\n" + run);
     }
 
     @Test
