@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {"Check reachability, DNS, the port matrix, the application's logins to its services, outbound endpoints, "
                 + "certificates and each node's posture, from every vantage point at once. Works before (--preflight) and after an install.",
-            "Exit 0 when all is well, 7 with warnings only, 1 when something failed."},
+            "Exit 0 when all is well, 7 with warnings only, 1 when something failed.",
+            "Every check, its JSON and its HTML report: ${bundle:" + OthCommand.DOCS + "}/doctor.md."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  Check everything; what needs attention first, then a line per area:",
