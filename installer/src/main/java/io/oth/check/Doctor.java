@@ -131,7 +131,7 @@ public final class Doctor {
         Map<String, CheckInfo> byId = new LinkedHashMap<>();
         Stream.of(ReachCheck.checks(), ResolverCheck.checks(), DnsCheck.checks(playbooks), PortMatrixCheck.checks(playbooks),
                         OperatorChecks.checks(), ForwardChecks.checks(), OutboundCheck.checks(playbooks), InternalCertificatesCheck.checks(),
-                        PostureCheck.checks(playbooks), SecurityCheck.checks(), ObjectAccountsCheck.checks(), SecretFilesCheck.checks())
+                        PostureCheck.checks(playbooks), SecurityCheck.checks(), BrokerAccountsCheck.checks(), ObjectAccountsCheck.checks(), SecretFilesCheck.checks())
                 .flatMap(List::stream)
                 .forEach(c -> byId.merge(c.id(), c, (a, b) -> new CheckInfo(a.id(), a.verifies(),
                         Stream.concat(a.from().stream(), b.from().stream()).distinct().toList())));
@@ -304,6 +304,10 @@ public final class Doctor {
         List<CompletableFuture<Finding>> services = only.contains("service") && app ? forwards.services(node, reach.host().orElseThrow()) : List.of();
         CompletableFuture<List<Finding>> served = only.contains("certs") && app ? forwards.served(node, reach.host().orElseThrow())
                 : CompletableFuture.completedFuture(List.of());
+        BrokerAccountsCheck broker = new BrokerAccountsCheck(site, ca::join, () -> secrets, ServicePorts.of(context.playbooks()).managementTls());
+        CompletableFuture<List<Finding>> brokerAccounts = only.contains("posture") && broker.runsOn(node)
+                ? CompletableFuture.supplyAsync(() -> List.of(broker.on(node, reach.host().orElseThrow())), executor)
+                : CompletableFuture.completedFuture(List.of());
         ObjectAccountsCheck objects = new ObjectAccountsCheck(site, ca::join, () -> secrets, ServicePorts.of(context.playbooks()).minio(),
                 Duration.ofSeconds(probeSeconds + 20L));
         CompletableFuture<List<Finding>> objectAccounts = only.contains("posture") && objects.runsOn(node)
@@ -320,13 +324,14 @@ public final class Doctor {
                 Finding failed = ReachCheck.failed(node.name(), e);
                 findings.add(failed);
                 findings.addAll(notTried(node, failed).stream()
-                        .filter(f -> !ForwardChecks.runsThroughForwards(f.id()) && !f.id().equals(ObjectAccountsCheck.ID)).toList());
+                        .filter(f -> !ForwardChecks.runsThroughForwards(f.id()) && !f.id().equals(ObjectAccountsCheck.ID) && !f.id().equals(BrokerAccountsCheck.ID)).toList());
             }
         }
         List<Finding> answered = resolverExplains(findings);
         List<Finding> all = new ArrayList<>(answered);
         services.forEach(s -> all.add(explainedByPorts(s.join(), answered)));
         all.addAll(served.join());
+        all.addAll(brokerAccounts.join());
         all.addAll(objectAccounts.join());
         return all;
     }

@@ -1,6 +1,5 @@
 package io.oth.check;
 
-import io.oth.install.BrokerAccessOp;
 import io.oth.install.DatabaseAccessOp;
 import io.oth.op.Change;
 import io.oth.op.Operation;
@@ -20,16 +19,15 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * posture.database and posture.broker: the storage services' security as install enforces it, so
- * that doctor and {@code oth install --check} never disagree. Install's own operations read the
- * accounts and plan (MariaDB: TLS required for every application account, no anonymous users, no
- * remote root; RabbitMQ: no guest, the application user on its vhost only); a plan that is not
- * empty is drift, named by what install would do. MariaDB's runtime {@code require_secure_transport}
+ * posture.database: MariaDB's security as install enforces it, so that doctor and {@code oth install
+ * --check} never disagree. Install's own operation reads the accounts and plans (TLS required for
+ * every application account, no anonymous users, no remote root); a plan that is not empty is
+ * drift, named by what install would do ({@link BrokerAccountsCheck} and {@link ObjectAccountsCheck}
+ * do the same for RabbitMQ and MinIO, through their APIs). MariaDB's runtime {@code require_secure_transport}
  * is read too: SET GLOBAL turns it off without touching the configuration file.
  */
 final class SecurityCheck implements NodeCheck {
     private static final String DATABASE = "posture.database";
-    private static final String BROKER = "posture.broker";
     private static final String TRANSPORT = "mariadb:transport";
 
     /** One service's accounts: the check id, what it is called, and install's operation for it (none without the secrets). */
@@ -48,8 +46,7 @@ final class SecurityCheck implements NodeCheck {
     static List<CheckInfo> checks() {
         List<String> storage = List.of(Vantage.STORAGE);
         return List.of(new CheckInfo(DATABASE, "MariaDB as install secures it: TLS-only application accounts, no anonymous users or remote root, "
-                        + "require_secure_transport on at runtime", storage),
-                new CheckInfo(BROKER, "RabbitMQ as install secures it: no guest, the application's user on its vhost only", storage));
+                        + "require_secure_transport on at runtime", storage));
     }
 
     @Override
@@ -100,11 +97,6 @@ final class SecurityCheck implements NodeCheck {
         if (databaseHere(node)) {
             accounts.add(new Accounts(DATABASE, "MariaDB accounts", secret(AppAccounts.DATABASE_SECRET)
                     .map(password -> new DatabaseAccessOp(AppAccounts.DATABASE, AppAccounts.DATABASE_USER, password, apps))));
-        }
-        if (node.role().equals(Vantage.STORAGE) && site.storage().broker().isLocal()) {
-            accounts.add(new Accounts(BROKER, "RabbitMQ accounts", secret(AppAccounts.BROKER_SECRET).flatMap(app -> secret(AppAccounts.BROKER_ADMIN_SECRET)
-                    .map(admin -> new BrokerAccessOp(AppAccounts.BROKER_VHOST, AppAccounts.BROKER_USER, app, AppAccounts.BROKER_ADMIN, admin,
-                            Optional.empty())))));
         }
         return accounts;
     }

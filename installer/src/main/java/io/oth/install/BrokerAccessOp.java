@@ -81,8 +81,8 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
         if (fromApi.isPresent()) {
             return Map.of(KEY, new Probe.Answer(0, fromApi.get()));
         }
-        CommandResult r = host.run(Command.shell(EXPORT), Duration.ofSeconds(60));
-        return Map.of(KEY, new Probe.Answer(r.exitCode(), r.stdout()));
+        List<Probe> export = List.of(new Probe(KEY, EXPORT));
+        return Probe.parse(host.run(Command.shell(Probe.script(export)), Duration.ofSeconds(60)).stdout());
     }
 
     /**

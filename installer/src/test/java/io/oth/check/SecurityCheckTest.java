@@ -28,14 +28,11 @@ class SecurityCheckTest {
     @TempDir
     Path dir;
 
-    private String broker = "{}";
-
     private List<Finding> seen(Optional<Secrets> secrets, String accounts, String transport) {
         SecurityCheck check = new SecurityCheck(site, () -> secrets);
         Map<String, Probe.Answer> answers = new HashMap<>();
         check.probes(Sites.node(site, "storage")).forEach(p -> answers.put(p.key(), new Probe.Answer(0, switch (p.key()) {
             case "mariadb:transport" -> transport;
-            case "rabbitmq:definitions" -> broker;
             default -> accounts;
         })));
         return check.findings(Sites.node(site, "storage"), answers);
@@ -66,8 +63,8 @@ class SecurityCheckTest {
     @Test
     void accountsAsInstallSetsThemAndTlsRequiredAreOk() throws Exception {
         List<Finding> findings = seen(secrets(), accounts("ANY"), "1");
-        assertEquals(List.of("MariaDB accounts OK", "RabbitMQ accounts FAIL", "require_secure_transport OK"),
-                findings.stream().map(f -> f.target() + " " + f.verdict()).toList(), "an empty RabbitMQ has none of install's accounts");
+        assertEquals(List.of("MariaDB accounts OK", "require_secure_transport OK"),
+                findings.stream().map(f -> f.target() + " " + f.verdict()).toList());
     }
 
     @Test
@@ -86,7 +83,7 @@ class SecurityCheckTest {
 
     @Test
     void requireSecureTransportTurnedOffAtRuntimeFails() throws Exception {
-        Finding off = seen(secrets(), accounts("ANY"), "0").get(2);
+        Finding off = seen(secrets(), accounts("ANY"), "0").get(1);
         assertEquals(Verdict.FAIL, off.verdict());
         assertEquals("OFF at runtime (oth's configuration sets it ON)", off.cause());
     }
@@ -94,16 +91,7 @@ class SecurityCheckTest {
     @Test
     void withoutTheSecretsTheAccountsAreSkippedTheSwitchIsStillRead() {
         List<Finding> findings = seen(Optional.empty(), "", "1");
-        assertEquals(List.of(Verdict.SKIP, Verdict.SKIP, Verdict.OK), findings.stream().map(Finding::verdict).toList());
+        assertEquals(List.of(Verdict.SKIP, Verdict.OK), findings.stream().map(Finding::verdict).toList());
         assertEquals(List.of(), new SecurityCheck(site, Optional::empty).probes(Sites.node(site, "app1")));
-    }
-
-    @Test
-    void aGuestOnRabbitMqIsDriftInstallWouldDelete() throws Exception {
-        broker = "{\"users\": [{\"name\": \"guest\", \"password_hash\": \"x\", \"tags\": [\"administrator\"]}]}";
-        Finding guest = seen(secrets(), accounts("ANY"), "1").get(1);
-        assertEquals("posture.broker", guest.id());
-        assertEquals(Verdict.FAIL, guest.verdict());
-        assertEquals(true, guest.cause().startsWith("drifted: oth install plans broker accounts: ") && guest.cause().endsWith("delete user guest"), guest.cause());
     }
 }
