@@ -95,6 +95,9 @@ class SupportBundleIT {
         Run run = Run.oth("support", "bundle", "--site", site.toString(), "--out", bundle.toString(), "--since", "2h");
         assertEquals(0, run.code(), run::toString);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(bundle)));
+        for (String node : List.of("lb", "app1")) {
+            assertEquals("", lab.exec(node, "sh", "-c", "ss -Hltn 'sport = :4369'").strip(), "making a bundle started nothing on " + node);
+        }
         Path unpacked = unpack(bundle);
         Path top;
         try (Stream<Path> tops = Files.list(unpacked)) {
