@@ -39,6 +39,8 @@ class DoctorIT {
     @BeforeAll
     static void install(Lab theLab) {
         lab = theLab;
+        // The tests before the install need nodes no test has installed yet, whatever ran before this class.
+        lab.bareNodes();
         beforeInstall = doctor("--preflight");
         fullBeforeInstall = doctor("--only", "posture,ports,service", "--node", "app1");
         Run run = Run.oth("install", "--site", lab.site().toString());
