@@ -160,6 +160,7 @@ public final class SupportBundle {
     private List<Collected> collect(List<Node> nodes, Path dir, String keyHex, Request request) throws IOException {
         Files.createDirectories(dir);
         byte[] redactor = redactor();
+        byte[] script = script(request).getBytes(StandardCharsets.UTF_8);
         try (Fleet fleet = connector.connect(site, nodes)) {
             return Parallel.map(fleet.reaches(), connector.concurrency(), reach -> {
                 String name = reach.node().name();
@@ -169,7 +170,7 @@ public final class SupportBundle {
                     return new Collected(new NodePart(name, Optional.of(why)), List.of());
                 }
                 try {
-                    NodeCollection got = NodeCollection.collect(reach.host().get(), script(request).getBytes(StandardCharsets.UTF_8), redactor,
+                    NodeCollection got = NodeCollection.collect(reach.host().get(), script, redactor,
                             Secret.of(stdin(keyHex, reach.node(), request.disabled())));
                     Path nodeDir = Files.createDirectories(dir.resolve(name));
                     long bytes = NodeArchive.extract(got.archive(), nodeDir);
