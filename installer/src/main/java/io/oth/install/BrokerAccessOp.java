@@ -53,7 +53,16 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
                              Optional<Management> management)
         implements Operation {
     private static final String KEY = "rabbitmq:definitions";
-    private static final String EXPORT = "rabbitmqctl -q export_definitions --format json - 2>&1";
+    /** Whether the Erlang VM that the server's pid file names is alive: read from /proc, no VM booted to ask. */
+    public static final String SERVER_ALIVE = "p=$(head -c 32 " + NodeLayout.RABBITMQ_PID + " 2>/dev/null | tr -dc 0-9); [ -n \"$p\" ]"
+            + " && [ \"$(cat /proc/$p/comm 2>/dev/null)\" = beam.smp ]";
+    /**
+     * The definitions through the CLI, asked only of a running server: against a stopped one,
+     * rabbitmqctl would boot an Erlang VM for nothing and start epmd on every address (a read must
+     * change nothing). Distribution stays on loopback whoever starts epmd.
+     */
+    private static final String EXPORT = "if " + SERVER_ALIVE + "; then ERL_EPMD_ADDRESS=127.0.0.1 rabbitmqctl -q export_definitions --format json - 2>&1;"
+            + " else echo 'RabbitMQ is not running'; exit 1; fi";
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     /** The definitions of one vhost and two users are a few KiB; a node that sends more is not read further. */
     private static final long MAX_DEFINITIONS = 4L << 20;

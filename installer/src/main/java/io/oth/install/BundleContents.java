@@ -75,9 +75,33 @@ public record BundleContents(Path file, byte[] bytes, String sha256, Map<String,
         return read(file, manifestName, Limits.DEFAULT);
     }
 
+    /** With the default caps, a bundle checked before and unchanged since is not hashed again ({@link BundleDigests}). */
     public static BundleContents read(Path file, Optional<String> manifestName, Limits limits) throws BundleException {
+        return read(file, manifestName, limits, limits.equals(Limits.DEFAULT) ? BundleDigests.user() : Optional.empty());
+    }
+
+    static BundleContents read(Path file, Optional<String> manifestName, Limits limits, Optional<BundleDigests> digests) throws BundleException {
         String expected = expectedSha256(file);
+        Optional<BundleDigests.Identity> before = BundleDigests.Identity.of(file);
         byte[] bytes = boundedRead(file, limits.compressed(), "the bundle");
+        Optional<BundleDigests.Identity> identity = before.filter(b -> BundleDigests.Identity.of(file).filter(b::equals).isPresent());
+        String context = "sha256 " + expected + "\nmanifest " + manifestName.orElse("-") + "\nlimits " + limits;
+        if (digests.isPresent() && identity.isPresent()) {
+            Optional<BundleDigests.Found> known = digests.get().lookup(identity.get(), context);
+            if (known.isPresent() && known.get().sha256().equals(expected) && bytes.length == identity.get().size()) {
+                io.oth.remote.Sha256.remember(bytes, expected);
+                return new BundleContents(file, bytes, expected, known.get().files(), known.get().manifest());
+            }
+        }
+        BundleContents checked = check(file, bytes, expected, manifestName, limits);
+        if (digests.isPresent() && identity.isPresent()) {
+            digests.get().remember(identity.get(), context, new BundleDigests.Found(checked.sha256(), checked.files(), checked.manifest()));
+        }
+        return checked;
+    }
+
+    /** The whole check: the sha256 against the checksum file, then every entry. */
+    private static BundleContents check(Path file, byte[] bytes, String expected, Optional<String> manifestName, Limits limits) throws BundleException {
         String sha256 = FileOp.sha256(bytes);
         if (!sha256.equals(expected)) {
             throw new BundleException(file + ": sha256 is " + sha256 + ", " + checksumFile(file).getFileName() + " says " + expected

@@ -29,6 +29,8 @@ public final class NodeLayout {
     public static final String BACKUP_SCRIPT = "/usr/local/sbin/oth-backup";
     public static final String MARIADB_TLS = "/etc/mysql/oth-tls/";
     public static final String RABBITMQ_TLS = "/etc/rabbitmq/oth-tls/";
+    /** Where Debian's init script keeps the RabbitMQ server's pid (the Erlang VM's). */
+    public static final String RABBITMQ_PID = "/var/run/rabbitmq/pid";
 
     public static final String MINIO_HOME = "/opt/minio/";
     public static final String MINIO_CERTS = "/etc/minio/certs/";

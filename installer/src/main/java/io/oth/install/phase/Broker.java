@@ -1,5 +1,6 @@
 package io.oth.install.phase;
 
+import io.oth.install.BrokerAccessOp;
 import io.oth.install.NodeLayout;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
@@ -26,7 +27,6 @@ public final class Broker extends LocalServicePhase {
     /** RabbitMQ's processes under its account: the Erlang VMs (server and CLI), their helpers, epmd, and the start scripts. */
     private static final Set<String> RABBITMQ_PROGRAMS = Set.of("beam.smp", "epmd", "erl_child_setup", "inet_gethost", "rabbitmq-server", "rabbitmqctl");
     private static final String SERVICE = "rabbitmq-server";
-    private static final String PID_FILE = "/var/run/rabbitmq/pid";
 
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
@@ -54,7 +54,7 @@ public final class Broker extends LocalServicePhase {
                         inputs.rotate().contains("rabbitmq"), Set.of("rabbitmq-tls"), inputs.clock()),
                 FileOp.text("/etc/rabbitmq/rabbitmq.conf", Templates.render("rabbitmq/rabbitmq.conf.peb", vars), "root:rabbitmq", "0640")
                         .notifying(SERVICE),
-                new HalfStartedOp(SERVICE, t.facts().init(), Optional.of("rabbitmq"), RABBITMQ_PROGRAMS, PID_FILE).runningAs(service),
+                new HalfStartedOp(SERVICE, t.facts().init(), Optional.of("rabbitmq"), RABBITMQ_PROGRAMS, NodeLayout.RABBITMQ_PID).runningAs(service),
                 service,
                 new LoopbackOnlyOp(4369, "epmd", "{ service rabbitmq-server stop; epmd -kill; sleep 1; service rabbitmq-server start; } </dev/null >/dev/null 2>&1; service rabbitmq-server status >/dev/null"),
                 new ReloadOp("rabbitmq-tls", "reload RabbitMQ's certificates (ssl:clear_pem_cache, new connections get the new one)",
@@ -67,7 +67,6 @@ public final class Broker extends LocalServicePhase {
      * status}), seconds of every run, read here from /proc and the socket table.
      */
     static String running(int amqpsPort) {
-        return "p=$(head -c 32 " + PID_FILE + " 2>/dev/null | tr -dc 0-9); [ -n \"$p\" ] && [ \"$(cat /proc/$p/comm 2>/dev/null)\" = beam.smp ]"
-                + " && ss -Hltn 'sport = :" + amqpsPort + "' | grep -q .";
+        return BrokerAccessOp.SERVER_ALIVE + " && ss -Hltn 'sport = :" + amqpsPort + "' | grep -q .";
     }
 }

@@ -19,6 +19,14 @@ import static io.oth.install.NodeLayout.MARIADB_TLS;
 
 /** MariaDB on the storage node, with its certificate from the site CA, when the database is local. */
 public final class Database extends LocalServicePhase {
+    /**
+     * MariaDB runs when the server its pid file names is alive and its socket is there: what the
+     * init script's {@code status} finds out with a ping, a defaults lookup and ps (half a second
+     * of every run), read here from /proc and the file system.
+     */
+    static final String RUNNING = "p=$(head -c 32 /run/mysqld/mysqld.pid 2>/dev/null | tr -dc 0-9); [ -n \"$p\" ]"
+            + " && [ \"$(cat /proc/$p/comm 2>/dev/null)\" = mariadbd ] && [ -S /run/mysqld/mysqld.sock ]";
+
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
 
@@ -38,7 +46,7 @@ public final class Database extends LocalServicePhase {
                         inputs.rotate().contains("mariadb"), Set.of("mariadb-tls"), inputs.clock()),
                 FileOp.text("/etc/mysql/mariadb.conf.d/60-oth.cnf", config, "root:root", "0644")
                         .checkedWith("mariadbd --defaults-file=\"$1\" --user=mysql --help --verbose >/dev/null").notifying("mariadb"),
-                new ServiceOp("mariadb", t.facts().init(), true),
+                new ServiceOp("mariadb", t.facts().init(), true).runningWhen(RUNNING),
                 new ReloadOp("mariadb-tls", "reload MariaDB's certificate (FLUSH SSL, connections stay up)", "mariadb -e 'FLUSH SSL'"));
     }
 }
