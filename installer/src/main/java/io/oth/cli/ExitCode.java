@@ -11,7 +11,7 @@ import java.util.Comparator;
 public enum ExitCode {
     OK(0, "success"),
     FAILED(1, "the operation failed or found problems"),
-    USAGE(2, "bad command line or bad input (site file, answers file)"),
+    USAGE(2, "bad command line or bad input (site file, answers file, ssh_config)"),
     UNREACHABLE(3, "a node or the bastion could not be reached"),
     HOST_KEY(4, "a host key is unknown or has changed"),
     AUTH(5, "authentication failed, or sudo needs a password"),

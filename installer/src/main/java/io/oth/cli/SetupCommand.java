@@ -79,6 +79,9 @@ final class SetupCommand implements Callable<Integer> {
             out.print(AnswersFile.template(setup.context().questions()));
             return ExitCode.OK.code();
         }
+        if (options.keySources(err).isEmpty()) {
+            return ExitCode.USAGE.code();
+        }
         try {
             if (answers != null) {
                 return fromAnswers(setup, out, err);

@@ -3,6 +3,8 @@ package io.oth.cli;
 import io.oth.site.Site;
 import io.oth.site.SiteException;
 import io.oth.site.SiteLoader;
+import io.oth.site.KeySources;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -30,10 +32,18 @@ public final class SiteFile {
         return Optional.ofNullable(site);
     }
 
-    /** The site, or empty after printing every problem to {@code err}. */
+    /** ssh_config, for the logins the site file leaves a key, port or user out of. */
+    @Mixin
+    SshConfigOption sshConfig;
+
+    /** The site, or empty after printing every problem (of the site file, or of ssh_config) to {@code err}. */
     public Optional<Site> load(PrintWriter err) {
+        Optional<KeySources> keySources = sshConfig.keySources(err);
+        if (keySources.isEmpty()) {
+            return Optional.empty();
+        }
         try {
-            return Optional.of(SiteLoader.load(path()));
+            return Optional.of(SiteLoader.load(path(), keySources.get()));
         } catch (SiteException e) {
             e.problems().forEach(err::println);
             err.println("oth: " + path() + ": " + e.problems().size() + " problem(s); nothing was done");

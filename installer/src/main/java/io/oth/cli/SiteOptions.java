@@ -6,6 +6,7 @@ import io.oth.remote.ConnectOptions;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
 import io.oth.runlog.DebugLog;
+import io.oth.site.KeySources;
 import io.oth.site.Site;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,6 +43,11 @@ public final class SiteOptions {
 
     SiteOptions() {
         this(DebugLog.NONE);
+    }
+
+    /** ssh_config and ssh-agent, read before anything connects; empty after printing ssh_config's problems to {@code err}. */
+    public Optional<KeySources> keySources(PrintWriter err) {
+        return file.sshConfig.keySources(err);
     }
 
     /** The site, or empty after printing every problem to {@code err}. */
@@ -102,7 +108,8 @@ public final class SiteOptions {
 
     public ConnectOptions connectOptions(Site site, HostKeyTrust trust) {
         Path hosts = knownHosts != null ? knownHosts : site.knownHosts().orElseGet(SiteOptions::defaultKnownHosts);
-        return new ConnectOptions(hosts, Duration.ofSeconds(timeoutSeconds), concurrency, trust, SiteOptions::passphrase, debugLog);
+        return new ConnectOptions(hosts, Duration.ofSeconds(timeoutSeconds), concurrency, trust, SiteOptions::passphrase, debugLog,
+                file.sshConfig.keySources());
     }
 
     private static Path defaultKnownHosts() {

@@ -1,11 +1,14 @@
 package io.oth.site;
 
 import io.oth.secret.PrivateFiles;
+import io.oth.sshconfig.Jump;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Reads a site file (docs/site-file.md) into a {@link Site}, or reports everything wrong with it:
@@ -34,7 +38,13 @@ public final class SiteLoader {
     private static final Syntax<String> WHY = Syntax.of("a reason", text -> text.strip().length() >= 3, "why, in words");
     private static final Syntax<java.time.LocalDate> DATE = new Syntax<>("a date", SiteLoader::date, "a date as YYYY-MM-DD");
     private static final List<String> SSH_KEYS = List.of("user", "key", "port", "known_hosts");
-    private static final List<String> BASTION_KEYS = List.of("address", "port", "user", "key");
+    private static final List<String> BASTION_KEYS = List.of("address", "port", "user", "key", "jump");
+    private static final List<String> JUMP_KEYS = List.of("address", "port", "user", "key");
+    /** The bastion's jump hosts: with the bastion, at most {@link Jump#MAX_HOPS} hosts on the way to a node. */
+    static final int MAX_JUMPS = Jump.MAX_HOPS - 1;
+    /** The first word of an OpenSSH public key line (a .pub file): its type, then a space. */
+    private static final Pattern PUBLIC_KEY_LINE = Pattern.compile(
+            "(ssh-(ed25519|ed448|rsa|dss)|ecdsa-sha2-[a-z0-9]+|sk-[a-z0-9-]+@openssh\\.com|[a-z0-9-]+-cert-v01@openssh\\.com) .*", Pattern.DOTALL);
     private static final List<String> NODE_KEYS = List.of("name", "role", "address", "public_address", "public_address_reason", "user", "port", "key");
     private static final List<String> SUPPORT_NETWORK_KEYS = List.of("network", "reason");
     private static final List<String> STORAGE_KEYS = List.of("database", "broker", "objects", "plain_amqp");
@@ -71,11 +81,13 @@ public final class SiteLoader {
     private final Playbooks playbooks;
     private final Syntax<Role> role;
     private final Syntax<String> feature;
+    private final KeySources keySources;
     /** A site file as a support bundle recorded it: the files it names are on the customer's machine, not here. */
     private boolean recorded;
 
-    private SiteLoader(YamlDoc doc, Path dir, Playbooks playbooks) {
+    private SiteLoader(YamlDoc doc, Path dir, Playbooks playbooks, KeySources keySources) {
         this.doc = doc;
+        this.keySources = keySources;
         this.dir = dir;
         this.playbooks = playbooks;
         this.role = new Syntax<>("a role", name -> Optional.ofNullable(playbooks.roles().get(name)),
@@ -83,15 +95,20 @@ public final class SiteLoader {
         this.feature = Syntax.oneOf("a feature", playbooks.features().keySet());
     }
 
-    /** The site in {@code file}; relative paths in it are resolved against its directory. */
+    /** The site in {@code file}, every login with a key in the site file; relative paths in it are resolved against its directory. */
     public static Site load(Path file) throws SiteException {
-        return load(file, false);
+        return load(file, KeySources.NONE);
     }
 
-    private static Site load(Path file, boolean recorded) throws SiteException {
+    /** The site in {@code file}, where a login without a key in the site file may take one from {@code keySources}. */
+    public static Site load(Path file, KeySources keySources) throws SiteException {
+        return load(file, false, keySources);
+    }
+
+    private static Site load(Path file, boolean recorded, KeySources keySources) throws SiteException {
         Path absolute = file.toAbsolutePath().normalize();
         YamlDoc doc = YamlDoc.read(file, "a site file");
-        SiteLoader loader = new SiteLoader(doc, absolute.getParent(), Playbooks.load());
+        SiteLoader loader = new SiteLoader(doc, absolute.getParent(), Playbooks.load(), keySources);
         loader.recorded = recorded;
         Optional<Site> site = doc.root().flatMap(root -> root.mapping(SITE_KEYS)).flatMap(top -> loader.site(absolute, top));
         if (doc.hasProblems()) {
@@ -105,7 +122,7 @@ public final class SiteLoader {
      * the files it names (keys, bundles) need not exist here: for reading a bundle, never for a run.
      */
     public static Site loadRecorded(Path file) throws SiteException {
-        return load(file, true);
+        return load(file, true, KeySources.NONE);
     }
 
     /** The site when nothing is wrong. Every part is read even after a problem, so that all are reported. */
@@ -113,8 +130,9 @@ public final class SiteLoader {
         Optional<String> fqdn = top.require("fqdn", FQDN);
         Optional<String> name = siteName(top, fqdn);
         SshDefaults ssh = sshDefaults(top.get("ssh"));
-        Optional<SshEndpoint> bastion = top.get("bastion").flatMap(f -> f.mapping(BASTION_KEYS))
-                .flatMap(m -> endpoint(m, m.require("address", HOST.expected()).flatMap(f -> address(f, HOST, AddressRules::host)), SSH_PORT, ssh));
+        Optional<FieldMap> bastionMap = top.get("bastion").flatMap(f -> f.mapping(BASTION_KEYS));
+        Optional<SshEndpoint> bastion = bastionMap.flatMap(m -> hostEndpoint(m, ssh));
+        List<SshEndpoint> jumps = bastionMap.flatMap(m -> m.get("jump")).map(f -> jumps(f, ssh)).orElse(List.of());
         Optional<Storage> storage = top.get("storage").map(this::storage).orElse(Optional.of(ALL_LOCAL));
         List<Node> nodes = nodes(top, ssh, storage);
         Set<String> features = features(top.get("features"));
@@ -133,7 +151,7 @@ public final class SiteLoader {
             return Optional.empty();
         }
         return Optional.of(new Site(file, name.orElseThrow(), fqdn.orElseThrow(), bastion, ssh.knownHosts(), nodes, features,
-                storage.orElseThrow(), bundle, support, application, waivers));
+                storage.orElseThrow(), bundle, support, application, waivers, jumps));
     }
 
     /** Where doctor sees a finding from: a node, or the operator's machine, or the bastion. */
@@ -178,36 +196,71 @@ public final class SiteLoader {
     /**
      * What nodes and the bastion inherit from {@code ssh}. {@code keyMissing}: no ssh.key to inherit,
      * and not because {@code ssh} itself is wrong (that is reported once, not again on every node).
+     * What it leaves out, ssh_config may give, else oth's defaults.
      */
-    private record SshDefaults(String user, int port, boolean keyMissing, Optional<Path> key, Optional<Path> knownHosts) {
+    private record SshDefaults(Optional<String> user, Optional<Integer> port, boolean keyMissing, Optional<Path> key, Optional<Path> knownHosts) {
     }
 
     private SshDefaults sshDefaults(Optional<Field> field) {
         Optional<FieldMap> ssh = field.flatMap(f -> f.mapping(SSH_KEYS));
         Optional<Field> key = ssh.flatMap(m -> m.get("key"));
         return new SshDefaults(
-                ssh.flatMap(m -> m.optional("user", USER)).orElse("root"),
-                ssh.flatMap(m -> m.optional("port", PORT)).orElse(SSH_PORT),
+                ssh.flatMap(m -> m.optional("user", USER)),
+                ssh.flatMap(m -> m.optional("port", PORT)),
                 ssh.map(m -> key.isEmpty()).orElse(field.isEmpty()),
                 key.flatMap(this::privateKey),
                 ssh.flatMap(m -> m.get("known_hosts")).flatMap(f -> existingFile(f, "a known_hosts file")));
     }
 
-    private Optional<SshEndpoint> endpoint(FieldMap m, Optional<String> address, int defaultPort, SshDefaults ssh) {
-        int port = m.optional("port", PORT).orElse(defaultPort);
-        String user = m.optional("user", USER).orElse(ssh.user());
-        Optional<Path> key = m.get("key").isPresent() ? m.get("key").flatMap(this::privateKey) : inheritedKey(m, ssh);
+    /** The bastion, or one of its jump hosts: a host name or an address, on its own port (it does not follow ssh.port). */
+    private Optional<SshEndpoint> hostEndpoint(FieldMap m, SshDefaults ssh) {
+        Optional<String> address = m.require("address", HOST.expected()).flatMap(f -> address(f, HOST, AddressRules::host));
+        return endpoint(m, address, Optional.empty(), ssh);
+    }
+
+    /** bastion.jump: the hosts passed through before the bastion, in order. */
+    private List<SshEndpoint> jumps(Field field, SshDefaults ssh) {
+        Optional<List<Field>> items = field.list();
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        if (items.get().size() > MAX_JUMPS) {
+            items.get().get(MAX_JUMPS).problem(items.get().size() + " jump hosts (expected at most " + MAX_JUMPS
+                    + ": with the bastion, at most " + Jump.MAX_HOPS + " hosts on the way to a node)");
+            return List.of();
+        }
+        List<SshEndpoint> jumps = new ArrayList<>();
+        for (Field item : items.get()) {
+            item.mapping(JUMP_KEYS).flatMap(m -> hostEndpoint(m, ssh)).ifPresent(jumps::add);
+        }
+        return jumps;
+    }
+
+    private Optional<SshEndpoint> endpoint(FieldMap m, Optional<String> address, Optional<Integer> defaultPort, SshDefaults ssh) {
+        Optional<Integer> port = m.optional("port", PORT).or(() -> defaultPort);
+        Optional<String> user = m.optional("user", USER).or(ssh::user);
+        Optional<Optional<Path>> key = m.get("key").isPresent() ? m.get("key").flatMap(this::privateKey).map(Optional::of)
+                : inheritedKey(m, address, port, user, ssh);
         if (address.isEmpty() || key.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new SshEndpoint(address.get(), port, user, key.get()));
     }
 
-    private Optional<Path> inheritedKey(FieldMap m, SshDefaults ssh) {
-        if (ssh.keyMissing()) {
-            m.missing("key", "a private key file, here or as ssh.key");
+    /**
+     * ssh.key; without one, none (ssh_config's IdentityFile or ssh-agent's keys serve), or empty
+     * after reporting that nothing would. Empty too when ssh.key is wrong: that is reported once, at ssh.key.
+     */
+    private Optional<Optional<Path>> inheritedKey(FieldMap m, Optional<String> address, Optional<Integer> port, Optional<String> user,
+                                                  SshDefaults ssh) {
+        if (!ssh.keyMissing()) {
+            return ssh.key().map(Optional::of);
         }
-        return ssh.key();
+        if (address.isPresent() && !recorded && !keySources.cover(address.get(), port, user, Path.of(System.getProperty("user.home")))) {
+            m.missing("key", "a private key file, here or as ssh.key, or " + keySources.alternatives());
+            return Optional.empty();
+        }
+        return Optional.of(Optional.empty());
     }
 
     /** What the nodes read so far claim, to check that names and addresses are unique and roles are counted right. */
@@ -420,9 +473,15 @@ public final class SiteLoader {
         }
     }
 
-    /** A private key: an existing file that only its owner can read, as ssh itself insists. */
+    /** A private key: an existing file that only its owner can read, as ssh itself insists, and not the public half of one. */
     private Optional<Path> privateKey(Field field) {
         return existingFile(field, "a private key file").filter(path -> {
+            if (!recorded && isPublicKey(path)) {
+                String text = field.text();
+                String given = text.endsWith(".pub") ? " (" + text.substring(0, text.length() - ".pub".length()) + ")" : "";
+                field.problem(text + " is a public key; give the private key" + given);
+                return false;
+            }
             Optional<Set<PosixFilePermission>> permissions = permissions(path);
             boolean shared = permissions.map(p -> p.stream().anyMatch(PrivateFiles::isGroupOrOther)).orElse(false);
             if (shared) {
@@ -454,6 +513,19 @@ public final class SiteLoader {
             return Path.of(System.getProperty("user.home")).resolve(text.substring(2)).normalize();
         }
         return dir.resolve(text).normalize();
+    }
+
+    /** A .pub file, or one that reads like one: a key type, a space, and the key. */
+    private static boolean isPublicKey(Path path) {
+        if (path.getFileName().toString().endsWith(".pub")) {
+            return true;
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            String start = new String(in.readNBytes(64), StandardCharsets.US_ASCII);
+            return PUBLIC_KEY_LINE.matcher(start).matches();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Empty where the file system has no POSIX modes: there is nothing to check then. */

@@ -25,6 +25,11 @@ public final class SiteFixtures {
             write(dir.resolve(key), "rw-------");
         }
         write(dir.resolve("id_open"), "rw-r--r--");
+        // Public keys given where a private key belongs: by name, and by what the file says.
+        Files.writeString(dir.resolve("id_test.pub"), "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOTHxDHE1WzPkWYRmLmPCzXv8uGU9WlN9fh5i7iUx3Vo op@desk\n");
+        Files.setPosixFilePermissions(dir.resolve("id_test.pub"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(dir.resolve("id_pasted"), "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 op@desk\n");
+        Files.setPosixFilePermissions(dir.resolve("id_pasted"), PosixFilePermissions.fromString("rw-------"));
         Files.createDirectories(dir.resolve("keys"));
         write(dir.resolve("known_hosts"), "rw-r--r--");
         write(dir.resolve("bundle.pem"), "rw-r--r--");

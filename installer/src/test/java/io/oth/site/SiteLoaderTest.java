@@ -69,7 +69,9 @@ class SiteLoaderTest {
         assertEquals("oth", site.name());
         assertEquals(Optional.empty(), site.bastion());
         assertEquals(Optional.empty(), site.knownHosts());
-        assertEquals(new SshEndpoint("10.77.0.101", 22, "root", dir.resolve("id_test")), site.node("app1").orElseThrow().ssh());
+        assertEquals(new SshEndpoint("10.77.0.101", Optional.empty(), Optional.empty(), Optional.of(dir.resolve("id_test"))),
+                site.node("app1").orElseThrow().ssh(), "port and user are left to ssh_config, then to oth's defaults");
+        assertEquals("root@10.77.0.101", site.node("app1").orElseThrow().ssh().toString());
         assertEquals(Set.of(), site.features());
         assertEquals(new Storage(new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()),
                 new Storage.ObjectStore(Optional.empty()), false), site.storage());
@@ -89,7 +91,8 @@ class SiteLoaderTest {
                   - {name: storage, role: storage, address: 10.77.0.20}
                 """);
 
-        assertEquals(Optional.of(new SshEndpoint("203.0.113.10", 22, "oth", dir.resolve("id_test"))), SiteLoader.load(site).bastion());
+        assertEquals(Optional.of(new SshEndpoint("203.0.113.10", Optional.empty(), Optional.of("oth"), Optional.of(dir.resolve("id_test")))),
+                SiteLoader.load(site).bastion());
     }
 
     @Test
@@ -135,6 +138,66 @@ class SiteLoaderTest {
         SiteException thrown = assertThrows(SiteException.class, () -> SiteLoader.load(site));
 
         assertEquals(List.of(site + ": is not UTF-8 text (expected a site file)"), thrown.problems().stream().map(Problem::toString).toList());
+    }
+
+    private static final String KEYLESS = """
+            fqdn: oth.example.test
+            bastion: {address: jump}
+            nodes:
+              - {name: lb, role: lb, address: 10.77.0.2, public_address: 203.0.113.20}
+              - {name: app1, role: app, address: 10.77.0.101}
+              - {name: storage, role: storage, address: 10.77.0.20}
+            """;
+
+    @Test
+    void aSiteWithoutKeysLogsInWithSshAgentWhenOneRuns() throws Exception {
+        Path site = write(KEYLESS);
+        Path socket = Files.createFile(dir.resolve("agent.sock"));
+
+        Site loaded = SiteLoader.load(site, KeySources.of(io.oth.sshconfig.SshConfig.NONE, socket.toString()));
+
+        assertEquals(Optional.of(new SshEndpoint("jump", Optional.empty(), Optional.empty(), Optional.empty())), loaded.bastion());
+        assertEquals(Optional.empty(), loaded.node("app1").orElseThrow().ssh().key());
+    }
+
+    @Test
+    void withoutAnAgentAKeyFromSshConfigServesAndTheRestAreNamedWithEveryWayToGiveOne() throws Exception {
+        Path site = write(KEYLESS);
+        Files.createDirectories(dir.resolve(".ssh"));
+        Path config = Files.writeString(dir.resolve(".ssh/config"), "Host jump 10.77.0.2\n  IdentityFile " + dir.resolve("id_test") + "\n");
+        KeySources sources = KeySources.of(io.oth.sshconfig.SshConfig.read(config, dir), dir.resolve("no-agent").toString());
+
+        SiteException thrown = assertThrows(SiteException.class, () -> SiteLoader.load(site, sources));
+
+        String expected = "missing (expected a private key file, here or as ssh.key, or ssh-agent holding the key (SSH_AUTH_SOCK names "
+                + dir.resolve("no-agent") + ", which does not exist), or an IdentityFile for the host in " + config + ")";
+        assertEquals(List.of(site + ":5:5: nodes[1].key: " + expected, site + ":6:5: nodes[2].key: " + expected),
+                thrown.problems().stream().map(Problem::toString).toList());
+    }
+
+    @Test
+    void bastionJumpHostsKeepTheirOrderAndTakeTheDefaultsOfTheBastion() throws Exception {
+        Path site = write("""
+                fqdn: oth.example.test
+                bastion:
+                  address: 203.0.113.10
+                  jump:
+                    - {address: j1.example.test, user: ops, port: 2201}
+                    - {address: 198.51.100.7, key: ./id_lb}
+                ssh: {key: ./id_test, port: 2200}
+                nodes:
+                  - {name: lb, role: lb, address: 10.77.0.2, public_address: 203.0.113.20}
+                  - {name: app1, role: app, address: 10.77.0.101}
+                  - {name: storage, role: storage, address: 10.77.0.20}
+                """);
+
+        Site loaded = SiteLoader.load(site);
+
+        assertEquals(List.of(
+                new SshEndpoint("j1.example.test", Optional.of(2201), Optional.of("ops"), Optional.of(dir.resolve("id_test"))),
+                new SshEndpoint("198.51.100.7", Optional.empty(), Optional.empty(), Optional.of(dir.resolve("id_lb")))), loaded.jumps());
+        assertEquals(Optional.of(new SshEndpoint("203.0.113.10", Optional.empty(), Optional.empty(), Optional.of(dir.resolve("id_test")))),
+                loaded.bastion());
     }
 
     private Path write(String text) throws IOException {

@@ -20,6 +20,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The keys of a running ssh-agent ({@code SSH_AUTH_SOCK}), used without their private halves ever
@@ -33,6 +34,10 @@ final class SshAgent {
     private static final byte SIGN_RESPONSE = 14;
     private static final int RSA_SHA2_256 = 2;
     private static final int RSA_SHA2_512 = 4;
+    /** The most a message from the agent may be: far more than any key list or signature; a hostile socket cannot fill memory. */
+    static final int MAX_MESSAGE = 256 * 1024;
+    /** Keys offered from one agent at most: a server refuses after a few failed keys anyway (MaxAuthTries). */
+    static final int MAX_KEYS = 64;
 
     private final Path socket;
 
@@ -40,26 +45,31 @@ final class SshAgent {
         this.socket = socket;
     }
 
-    /** The agent of this process's environment, when there is one. */
-    static Optional<SshAgent> fromEnvironment() {
-        String sock = System.getenv("SSH_AUTH_SOCK");
-        if (sock == null || sock.isBlank() || !Files.exists(Path.of(sock))) {
-            return Optional.empty();
-        }
-        return Optional.of(new SshAgent(Path.of(sock)));
+    /** The agent listening on {@code socket}, when it exists. */
+    static Optional<SshAgent> at(Optional<Path> socket) {
+        return socket.filter(Files::exists).map(SshAgent::new);
     }
 
-    /** One authentication method per key the agent holds; none when the agent cannot be asked. */
-    List<AuthMethod> authMethods() {
+    /**
+     * One authentication method per key the agent holds whose public key blob {@code wanted}
+     * accepts; none when the agent cannot be asked. A key of a type sshj does not know is skipped.
+     */
+    List<AuthMethod> authMethods(Predicate<byte[]> wanted) {
         List<AuthMethod> methods = new ArrayList<>();
         try {
             Buffer.PlainBuffer answer = call(new Buffer.PlainBuffer().putByte(REQUEST_IDENTITIES), IDENTITIES_ANSWER);
             long count = answer.readUInt32();
-            for (long i = 0; i < count; i++) {
+            for (long i = 0; i < count && i < MAX_KEYS; i++) {
                 byte[] blob = answer.readBytes();
                 answer.readString();
-                PublicKey key = new Buffer.PlainBuffer(blob).readPublicKey();
-                methods.add(new AgentPublickey(key, blob));
+                if (!wanted.test(blob)) {
+                    continue;
+                }
+                try {
+                    methods.add(new AgentPublickey(new Buffer.PlainBuffer(blob).readPublicKey(), blob));
+                } catch (Buffer.BufferException | RuntimeException e) {
+                    // a key type sshj cannot use (a security key's, say): the agent's other keys still serve
+                }
             }
         } catch (IOException | RuntimeException e) {
             return List.of();
@@ -91,7 +101,7 @@ final class SshAgent {
     }
 
     private static ByteBuffer read(SocketChannel channel, int size) throws IOException {
-        if (size < 0 || size > 256 * 1024) {
+        if (size < 0 || size > MAX_MESSAGE) {
             throw new IOException("ssh-agent sent a message of " + size + " bytes");
         }
         ByteBuffer buffer = ByteBuffer.allocate(size);

@@ -13,12 +13,12 @@ import io.oth.runlog.DebugLog;
 import io.oth.site.Addresses;
 import io.oth.site.Node;
 import io.oth.site.Site;
-import io.oth.site.SshEndpoint;
 import net.schmizz.keepalive.KeepAlive;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.keepalive.KeepAliveRunner;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.common.SecurityUtils;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
@@ -36,10 +36,15 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Security;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -47,8 +52,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The site's nodes reached over SSH: one connection to the bastion, and one connection per node
- * tunnelled through it ({@code newDirectConnection} + {@code connectVia}), opened in parallel.
+ * The site's nodes reached over SSH: one connection to each jump host on the way (the bastion, and
+ * the hosts before it), each tunnelled through the one before ({@code newDirectConnection} +
+ * {@code connectVia}) and each checked against known_hosts, then one connection per node tunnelled
+ * through the last, opened in parallel.
  */
 public final class SshFleet implements Fleet {
     static {
@@ -84,14 +91,15 @@ public final class SshFleet implements Fleet {
         return config;
     }
 
-    private final SSHClient bastion;
+    /** Every jump host's connection, in the order they were opened: closed in reverse. */
+    private final List<SSHClient> jumps;
     private final List<Reach> reaches;
     /** The same, each node's commands traced as the options say: what the fleet hands out. */
     private final List<Reach> traced;
     private final AtomicInteger sessions;
 
-    private SshFleet(SSHClient bastion, List<Reach> reaches, AtomicInteger sessions, DebugLog debugLog) {
-        this.bastion = bastion;
+    private SshFleet(List<SSHClient> jumps, List<Reach> reaches, AtomicInteger sessions, DebugLog debugLog) {
+        this.jumps = List.copyOf(jumps);
         this.reaches = List.copyOf(reaches);
         this.traced = reaches.stream().map(r -> r.host().isEmpty() ? r : Reach.reached(r.node(), TracedHost.of(r.host().get(), debugLog), r.latency()))
                 .toList();
@@ -99,21 +107,50 @@ public final class SshFleet implements Fleet {
     }
 
     /**
-     * Connects to the bastion (failing as a whole when it cannot), then to every node in
-     * {@code nodes}; a node that fails is reported in its {@link Reach}, the others go on.
+     * Connects to the jump hosts and the bastion (failing as a whole when one cannot be used), then
+     * to every node in {@code nodes}; a node that fails is reported in its {@link Reach}, the others go on.
      */
     public static SshFleet connect(Site site, List<Node> nodes, ConnectOptions options) throws RemoteException {
         Keys keys = new Keys(options);
         KnownHosts known = KnownHosts.read(options.knownHosts());
-        SSHClient jump = null;
-        if (site.bastion().isPresent()) {
-            SshEndpoint b = site.bastion().get();
-            jump = open("bastion " + b.address(), b, options, keys, known, null, true);
+        Routes routes = new Routes(site, options.keySources().sshConfig(), Path.of(System.getProperty("user.home")));
+        List<SSHClient> opened = new ArrayList<>();
+        Map<List<Hop>, SSHClient> chains = new HashMap<>();
+        Map<Node, SSHClient> via = new HashMap<>();
+        try {
+            List<Hop> toBastion = routes.toBastion();
+            if (!toBastion.isEmpty()) {
+                chains.put(toBastion, openChain(toBastion, options, keys, known, opened));
+            }
+            for (Node node : nodes) {
+                List<Hop> jumps = routes.jumpsTo(node);
+                if (!jumps.isEmpty()) {
+                    if (!chains.containsKey(jumps)) {
+                        chains.put(jumps, openChain(jumps, options, keys, known, opened));
+                    }
+                    via.put(node, chains.get(jumps));
+                }
+            }
+        } catch (RemoteException | RuntimeException e) {
+            closeAll(opened);
+            throw e;
         }
-        final SSHClient via = jump;
         AtomicInteger sessions = new AtomicInteger();
-        return new SshFleet(jump, Parallel.map(nodes, options.concurrency(), node -> reach(node, via, options, keys, known, sessions)), sessions,
-                options.debugLog());
+        return new SshFleet(opened, Parallel.map(nodes, options.concurrency(),
+                node -> reach(node, routes.node(node), via.get(node), options, keys, known, sessions)), sessions, options.debugLog());
+    }
+
+    /** Opens each hop through the one before it; the last one's connection is the way on. */
+    private static SSHClient openChain(List<Hop> hops, ConnectOptions options, Keys keys, KnownHosts known, List<SSHClient> opened)
+            throws RemoteException {
+        SSHClient via = null;
+        Hop before = null;
+        for (Hop hop : hops) {
+            via = open(hop, options, keys, known, via, before, true);
+            opened.add(via);
+            before = hop;
+        }
+        return via;
     }
 
     /** One node on its own connection (through the bastion): for a step that must prove a fresh login works, or needs one node only. */
@@ -138,12 +175,13 @@ public final class SshFleet implements Fleet {
         for (Reach reach : reaches) {
             reach.host().ifPresent(h -> ((SshHost) h).close());
         }
-        if (bastion != null) {
-            try {
-                bastion.disconnect();
-            } catch (IOException ignored) {
-                // going away either way
-            }
+        closeAll(jumps);
+    }
+
+    /** Closes {@code clients} last first: a jump host's connection carries those opened after it. */
+    private static void closeAll(List<SSHClient> clients) {
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            closeQuietly(clients.get(i));
         }
     }
 
@@ -154,14 +192,14 @@ public final class SshFleet implements Fleet {
 
     @Override
     public int connectionsOpened() {
-        return reaches.size() + (bastion == null ? 0 : 1);
+        return reaches.size() + jumps.size();
     }
 
-    private static Reach reach(Node node, SSHClient via, ConnectOptions options, Keys keys, KnownHosts known, AtomicInteger sessions) {
+    private static Reach reach(Node node, Hop hop, SSHClient via, ConnectOptions options, Keys keys, KnownHosts known, AtomicInteger sessions) {
         long start = System.nanoTime();
         try {
-            SSHClient ssh = open(node.name(), node.ssh(), options, keys, known, via, false);
-            return Reach.reached(node, new SshHost(node.name(), ssh, node.ssh().isRoot(), sessions), since(start));
+            SSHClient ssh = open(hop, options, keys, known, via, null, false);
+            return Reach.reached(node, new SshHost(node.name(), ssh, hop.isRoot(), sessions), since(start));
         } catch (RemoteException e) {
             return Reach.failed(node, e, since(start));
         }
@@ -171,9 +209,14 @@ public final class SshFleet implements Fleet {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    /** Connects and authenticates one hop; {@code via} null means a direct TCP connection. */
-    private static SSHClient open(String label, SshEndpoint to, ConnectOptions options, Keys keys, KnownHosts known,
-                                  SSHClient via, boolean isBastion) throws RemoteException {
+    /**
+     * Connects and authenticates one hop; {@code via} null means a direct TCP connection, else
+     * {@code before} is the jump host it goes through. {@code isJump}: a jump host (the bastion, or
+     * one before it), whose failure stops the whole fleet.
+     */
+    private static SSHClient open(Hop to, ConnectOptions options, Keys keys, KnownHosts known,
+                                  SSHClient via, Hop before, boolean isJump) throws RemoteException {
+        String label = to.label();
         SSHClient ssh = new SSHClient(CONFIG);
         int timeoutMs = (int) options.timeout().toMillis();
         ssh.setConnectTimeout(timeoutMs);
@@ -202,24 +245,20 @@ public final class SshFleet implements Fleet {
             if (verifier.refusal() != null) {
                 throw verifier.refusal();
             }
-            throw classifyConnect(label, to, e, isBastion);
+            throw classifyConnect(to, before, e, isJump);
         }
-        List<AuthMethod> methods = new ArrayList<>(keys.agentMethods());
-        int agentKeys = methods.size();
+        Login login;
         try {
-            methods.add(new AuthPublickey(keys.load(label, to.key())));
+            login = keys.login(to);
         } catch (RemoteException e) {
-            if (methods.isEmpty()) {
-                closeQuietly(ssh);
-                throw e;
-            }
+            closeQuietly(ssh);
+            throw e;
         }
         try {
-            ssh.auth(to.user(), methods);
+            ssh.auth(to.user(), login.methods());
         } catch (UserAuthException e) {
             closeQuietly(ssh);
-            throw new RemoteException(label, isBastion ? Failure.BASTION_AUTH : Failure.NODE_AUTH,
-                    to.user() + " with key " + to.key() + (agentKeys > 0 ? " (and " + agentKeys + " ssh-agent keys)" : "") + " was not accepted");
+            throw new RemoteException(label, isJump ? Failure.BASTION_AUTH : Failure.NODE_AUTH, to.user() + " with " + login + " was not accepted");
         } catch (TransportException e) {
             closeQuietly(ssh);
             throw new RemoteException(label, Failure.CONNECTION_LOST, "during authentication: " + e.getMessage());
@@ -227,9 +266,17 @@ public final class SshFleet implements Fleet {
         return ssh;
     }
 
-    private static RemoteException classifyConnect(String label, SshEndpoint to, IOException e, boolean isBastion) {
+    private static RemoteException classifyConnect(Hop to, Hop before, IOException e, boolean isJump) {
+        String label = to.label();
         String where = Addresses.hostPort(to.address(), to.port());
         String message = String.valueOf(e.getMessage());
+        if (e instanceof OpenFailException open && isJump) {
+            String why = open.getMessage() == null ? "" : open.getMessage();
+            Failure failure = open.getReason() == OpenFailException.Reason.ADMINISTRATIVELY_PROHIBITED ? Failure.BASTION_FORWARDING_REFUSED
+                    : why.contains("refused") ? Failure.BASTION_REFUSED
+                    : why.contains("timed out") ? Failure.BASTION_TIMEOUT : Failure.BASTION_UNREACHABLE;
+            return new RemoteException(label, failure, where + " (" + before.label() + " says: " + why + ")");
+        }
         if (e instanceof OpenFailException open) {
             String why = open.getMessage() == null ? "" : open.getMessage();
             Failure failure = open.getReason() == OpenFailException.Reason.ADMINISTRATIVELY_PROHIBITED ? Failure.BASTION_FORWARDING_REFUSED
@@ -237,7 +284,7 @@ public final class SshFleet implements Fleet {
                     : why.contains("timed out") ? Failure.NODE_TIMEOUT : Failure.NODE_UNREACHABLE;
             return new RemoteException(label, failure, where + " (bastion says: " + why + ")");
         }
-        if (!isBastion) {
+        if (!isJump) {
             Failure failure = e instanceof SocketTimeoutException || message.contains("imeout") ? Failure.NODE_TIMEOUT
                     : message.contains("refused") ? Failure.NODE_REFUSED : Failure.NODE_UNREACHABLE;
             return new RemoteException(label, failure, where + ": " + message);
@@ -276,20 +323,63 @@ public final class SshFleet implements Fleet {
         }
     }
 
-    /** Private keys, each loaded once and shared by every connection that uses it. */
+    /** The methods one login tries, and how a message names them. */
+    private record Login(List<AuthMethod> methods, String description) {
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    /** Private keys, each loaded once and shared by every connection that uses it, and ssh-agent's keys. */
     private static final class Keys {
         private final ConnectOptions options;
         private final Map<Path, KeyProvider> loaded = new ConcurrentHashMap<>();
         private final SSHClient loader = new SSHClient(CONFIG);
-        private final Optional<SshAgent> agent = SshAgent.fromEnvironment();
+        private final Optional<SshAgent> agent;
 
         Keys(ConnectOptions options) {
             this.options = options;
+            this.agent = SshAgent.at(options.keySources().agent());
         }
 
-        /** Fresh methods for the keys of ssh-agent, if one runs (each connection needs its own). */
-        List<AuthMethod> agentMethods() {
-            return agent.map(SshAgent::authMethods).orElse(List.of());
+        /**
+         * How to log in to {@code hop}: ssh-agent's keys first (with IdentitiesOnly, only those of
+         * the hop's key files), then the key files; as OpenSSH offers them. A key file that cannot be
+         * loaded fails the login only when nothing else is left to try.
+         */
+        Login login(Hop hop) throws RemoteException {
+            List<KeyProvider> files = new ArrayList<>();
+            RemoteException unusable = null;
+            for (Path key : hop.keys()) {
+                try {
+                    files.add(load(hop.label(), key));
+                } catch (RemoteException e) {
+                    unusable = unusable == null ? e : unusable;
+                }
+            }
+            boolean onlyThese = hop.identitiesOnly() && !hop.keys().isEmpty();
+            Set<String> these = new HashSet<>();
+            if (onlyThese) {
+                files.forEach(f -> publicBlob(f).ifPresent(these::add));
+                hop.keys().forEach(k -> publicFile(k).ifPresent(these::add));
+            }
+            List<AuthMethod> methods = new ArrayList<>(agent.map(a -> a.authMethods(
+                    blob -> !onlyThese || these.contains(Base64.getEncoder().encodeToString(blob)))).orElse(List.of()));
+            int agentKeys = methods.size();
+            files.forEach(f -> methods.add(new AuthPublickey(f)));
+            if (methods.isEmpty()) {
+                if (unusable != null) {
+                    throw unusable;
+                }
+                throw new RemoteException(hop.label(), Failure.KEY_FILE, "no key to log in to " + hop.name() + " with: the site file names none, "
+                        + "ssh_config (" + options.keySources().sshConfig().name() + ") gives no IdentityFile that exists, and ssh-agent "
+                        + (agent.isPresent() ? "holds no key" + (hop.identitiesOnly() ? " of these files (IdentitiesOnly)" : "")
+                        : "is not running (" + options.keySources().agentState() + ")"));
+            }
+            String described = (hop.keys().isEmpty() ? "" : "key " + String.join(", ", hop.keys().stream().map(Path::toString).toList()))
+                    + (agentKeys == 0 ? "" : (hop.keys().isEmpty() ? "" : " and ") + agentKeys + " ssh-agent key(s)");
+            return new Login(methods, described);
         }
 
         KeyProvider load(String label, Path path) throws RemoteException {
@@ -305,6 +395,24 @@ public final class SshFleet implements Fleet {
                 });
             } catch (KeyLoadError e) {
                 throw new RemoteException(label, Failure.KEY_FILE, path + ": " + e.getCause().getMessage());
+            }
+        }
+
+        private static Optional<String> publicBlob(KeyProvider key) {
+            try {
+                return Optional.of(Base64.getEncoder().encodeToString(new Buffer.PlainBuffer().putPublicKey(key.getPublic()).getCompactData()));
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** The key blob of {@code key}.pub, the public half OpenSSH keeps beside a private key. */
+        private static Optional<String> publicFile(Path key) {
+            try {
+                String[] fields = Files.readString(Path.of(key + ".pub")).strip().split("\\s+");
+                return fields.length >= 2 ? Optional.of(fields[1]) : Optional.empty();
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
             }
         }
 
