@@ -112,6 +112,7 @@ class SitePictureTest {
                 + "fail service.database 10.77.0.20:3306: cause of service.database; ok ports.app-storage 10.77.0.20:3306</title>"), svg);
         assertTrue(svg.contains("stroke=\"#cf222e\" stroke-width=\"3\""), "a failed hop is drawn red and wide\n" + svg);
         assertTrue(svg.contains("✗ 1 failure</text>"), svg);
+        assertEquals("svg", parse(svg).getDocumentElement().getTagName());
     }
 
     @Test
@@ -153,7 +154,25 @@ class SitePictureTest {
         assertTrue(svg.contains("&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;amp;"), svg);
         assertEquals("fail", hops(svg).get("bastion>node:" + SitePicture.esc(hostile)), svg);
         assertEquals(countOf(svg, "<title"), countOf(svg, "</title>"), "every title closes once\n" + svg);
-        assertEquals(countOf(svg, "<g "), countOf(svg, "</g>"), svg);
+        org.w3c.dom.Document doc = parse(svg);
+        assertEquals(0, doc.getElementsByTagName("script").getLength() + doc.getElementsByTagName("a").getLength(), "no element from a name\n" + svg);
+        boolean named = false;
+        org.w3c.dom.NodeList texts = doc.getElementsByTagName("title");
+        for (int i = 0; i < texts.getLength(); i++) {
+            named |= texts.item(i).getTextContent().startsWith("bastion → " + hostile + ": failure");
+        }
+        assertTrue(named, "the hop's title reads back as the name itself\n" + svg);
+    }
+
+    /** The SVG as XML: it must be well-formed whatever the names in it. */
+    private static org.w3c.dom.Document parse(String svg) {
+        try {
+            javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            return factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(svg)));
+        } catch (Exception e) {
+            throw new AssertionError("not well-formed: " + e.getMessage() + "\n" + svg, e);
+        }
     }
 
     private static int countOf(String text, String part) {
