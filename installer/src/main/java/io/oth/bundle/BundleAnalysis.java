@@ -38,9 +38,10 @@ import java.util.regex.Pattern;
  * secrets) stays as the bundle's doctor run recorded it. Support reads a customer's bundle the
  * way they read a live doctor run: as its HTML report.
  *
+ * @param site       the site file the bundle recorded
  * @param reanalysed how many findings came from the nodes' data again
  */
-public record BundleAnalysis(String site, String fqdn, Instant collected, DoctorReport report, int reanalysed) {
+public record BundleAnalysis(Site site, Instant collected, DoctorReport report, int reanalysed) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PROBES = Pattern.compile("[^/]+/nodes/([a-z][a-z0-9-]{0,62})/doctor-probes\\.txt");
 
@@ -72,7 +73,7 @@ public record BundleAnalysis(String site, String fqdn, Instant collected, Doctor
         recorded.forEach(f -> byKey.put(key(f), f));
         again.forEach(f -> byKey.put(key(f), f));
         double seconds = doctor.map(d -> d.path("seconds").asDouble(0)).orElse(0.0);
-        return new BundleAnalysis(site.name(), site.fqdn(), collected, new DoctorReport(List.copyOf(byKey.values()), collected, seconds), again.size());
+        return new BundleAnalysis(site, collected, new DoctorReport(List.copyOf(byKey.values()), collected, seconds), again.size());
     }
 
     public Verdict worst() {
@@ -87,7 +88,7 @@ public record BundleAnalysis(String site, String fqdn, Instant collected, Doctor
     }
 
     public String html(String version) {
-        return DoctorHtml.render(site, fqdn, report.started(), report.seconds(), report.findings(), version + " (--analyze of a support bundle)");
+        return DoctorHtml.render(site, report.started(), report.seconds(), report.findings(), version + " (--analyze of a support bundle)");
     }
 
     private static String key(Finding f) {

@@ -129,7 +129,7 @@ final class DoctorCommand implements Callable<Integer> {
                 () -> DoctorText.findings(out, report, all, stdout.style(color)));
         if (html != null) {
             try {
-                ReportFile.write(html, DoctorHtml.render(name, fqdn, report.started(), report.seconds(), report.findings(), VersionProvider.version()));
+                ReportFile.write(html, DoctorHtml.render(site.get(), report.started(), report.seconds(), report.findings(), VersionProvider.version()));
             } catch (IOException e) {
                 err.println("oth: --html: " + e.getMessage());
                 return ExitCode.USAGE.code();

@@ -1,6 +1,9 @@
 package io.oth.cli;
 
 import io.oth.site.Playbooks;
+import io.oth.site.Site;
+import io.oth.site.SiteException;
+import io.oth.site.SiteLoader;
 import io.oth.site.StateDir;
 import io.oth.wizard.Aborted;
 import io.oth.wizard.AnswersFile;
@@ -20,6 +23,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -43,6 +47,9 @@ final class SetupCommand implements Callable<Integer> {
     interface TerminalSource {
         Terminal open() throws IOException;
     }
+
+    /** Where the answers of a setup in progress are kept, beside the sites' state directories: no site name has an underscore. */
+    private static final String DRAFTS = "setup_drafts";
 
     private final TerminalSource terminals;
 
@@ -74,7 +81,7 @@ final class SetupCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Setup setup = new Setup(new Setup.Context(new Questions(Playbooks.load(), Clock.systemUTC()), NameLookup.system(), new SurveyConnector(options::connectOptions),
-                StateDir::of, System::getenv));
+                StateDir::of, System::getenv, StateDir.base().resolve(DRAFTS), Clock.systemDefaultZone()));
         if (printAnswers) {
             out.print(AnswersFile.template(setup.context().questions()));
             return ExitCode.OK.code();
@@ -88,7 +95,7 @@ final class SetupCommand implements Callable<Integer> {
             }
             return interactive(setup, out, err);
         } catch (Aborted e) {
-            err.println("oth setup: stopped: " + e.getMessage() + "; nothing was written");
+            err.println("oth setup: stopped: " + e.getMessage() + "; the site file was not written");
             return e.isInterrupt() ? ExitCode.INTERRUPTED.code() : ExitCode.FAILED.code();
         }
     }
@@ -111,11 +118,24 @@ final class SetupCommand implements Callable<Integer> {
     }
 
     private int interactive(Setup setup, PrintWriter out, PrintWriter err) throws Aborted, IOException {
+        Optional<Site> existing = Optional.empty();
+        Optional<Path> given = options.file.given();
+        if (given.isPresent() && Files.exists(given.get())) {
+            // The answers of an existing site file are the defaults; one that does not load is fixed first, not half-read.
+            try {
+                existing = Optional.of(SiteLoader.load(given.get()));
+            } catch (SiteException e) {
+                e.problems().forEach(err::println);
+                err.println("oth: " + given.get() + ": " + e.problems().size() + " problem(s); fix them (oth site validate) or give "
+                        + "another --site; nothing was asked");
+                return ExitCode.USAGE.code();
+            }
+        }
         try (Terminal terminal = terminals.open()) {
             Dialog dialog = new Dialog(terminal);
             Draft draft = new Draft(Path.of(""));
-            options.file.given().ifPresent(site -> draft.prefill(Questions.SITE_FILE, site.toString(), site.toAbsolutePath().normalize()));
-            Setup.Result result = setup.interactive(dialog, draft);
+            given.ifPresent(site -> draft.prefill(Questions.SITE_FILE, site.toString(), site.toAbsolutePath().normalize()));
+            Setup.Result result = setup.interactive(dialog, draft, existing);
             if (!result.written()) {
                 return ExitCode.FAILED.code();
             }

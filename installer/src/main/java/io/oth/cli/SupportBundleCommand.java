@@ -145,7 +145,7 @@ final class SupportBundleCommand implements Callable<Integer> {
         }
         Path report = html != null ? html : analyze.resolveSibling(analyze.getFileName() + ".html");
         ReportFile.write(report, analysis.html(VersionProvider.version()));
-        out.printf("%s: site %s, collected %s; %s%n", analyze, analysis.site(), analysis.collected(), analysis.summary());
+        out.printf("%s: site %s, collected %s; %s%n", analyze, analysis.site().name(), analysis.collected(), analysis.summary());
         out.println("Wrote " + report);
         return analysis.worst() == Verdict.FAIL ? ExitCode.FAILED.code() : analysis.worst() == Verdict.WARN ? ExitCode.WARNINGS.code() : ExitCode.OK.code();
     }

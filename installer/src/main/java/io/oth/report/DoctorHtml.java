@@ -1,7 +1,10 @@
 package io.oth.report;
 
+import io.oth.check.DoctorReport;
 import io.oth.check.Finding;
 import io.oth.check.Verdict;
+import io.oth.site.Role;
+import io.oth.site.Site;
 import io.oth.template.Templates;
 
 import java.time.Instant;
@@ -16,7 +19,9 @@ import java.util.Map;
 
 /**
  * The doctor's findings as one self-contained HTML page (templates/report/doctor.html.peb) that a
- * customer can mail to support: inline CSS, no scripts, nothing fetched. The {@link DoctorJson}
+ * customer can mail to support: inline CSS, no scripts, nothing fetched. What needs attention
+ * comes first, then the nodes, a picture of the site with each hop coloured ({@link SitePicture}),
+ * and every finding by vantage point. The {@link DoctorJson}
  * document is embedded in {@code <script type="application/json" id="oth-doctor">} so that tools
  * can read the page back.
  */
@@ -26,7 +31,10 @@ public final class DoctorHtml {
     private DoctorHtml() {
     }
 
-    public static String render(String site, String fqdn, Instant started, double seconds, List<Finding> findings, String othVersion) {
+    /** The page about {@code site}: its nodes and its picture come from the site file, the rest from the findings. */
+    public static String render(Site siteFile, Instant started, double seconds, List<Finding> findings, String othVersion) {
+        String site = siteFile.name();
+        String fqdn = siteFile.fqdn();
         Map<String, List<Finding>> byVantage = new LinkedHashMap<>();
         findings.forEach(f -> byVantage.computeIfAbsent(f.vantage(), k -> new ArrayList<>()).add(f));
         List<Map<String, Object>> groups = new ArrayList<>();
@@ -41,12 +49,33 @@ public final class DoctorHtml {
         page.put("worst", cssClass(worst(findings)));
         page.put("summary", summary(findings));
         page.put("groups", groups);
+        page.put("attention", findings.stream().filter(f -> f.verdict() == Verdict.FAIL || f.verdict() == Verdict.WARN)
+                .sorted(Comparator.comparing(Finding::verdict).reversed()).map(DoctorHtml::row).toList());
+        page.put("nodes", nodes(siteFile, findings));
+        page.put("picture", SitePicture.of(siteFile, findings).svg());
         page.put("json", scriptSafe(DoctorJson.render(site, fqdn, started, seconds, findings)));
         return Templates.render(TEMPLATE, page);
     }
 
+    /** Each node: role, addresses, the release it runs (app nodes), the worst of what is seen from it. */
+    private static List<Map<String, Object>> nodes(Site site, List<Finding> findings) {
+        Map<String, String> releases = DoctorReport.releases(findings);
+        return site.nodes().stream().map(n -> {
+            List<Finding> seen = findings.stream().filter(f -> f.vantage().equals(n.name())).toList();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", n.name());
+            row.put("role", n.role());
+            row.put("address", n.address());
+            row.put("public_address", n.publicAddress().orElse("-"));
+            row.put("release", releases.getOrDefault(n.name(), n.role().equals(Role.APP) ? "unknown" : "-"));
+            row.put("worst", seen.isEmpty() ? "none" : cssClass(worst(seen)));
+            row.put("summary", seen.isEmpty() ? "nothing seen from it" : summary(seen));
+            return row;
+        }).toList();
+    }
+
     private static Map<String, Object> row(Finding f) {
-        return Map.of("id", f.id(), "target", f.target(), "verdict", cssClass(f.verdict()), "mark", f.verdict().mark(),
+        return Map.of("id", f.id(), "vantage", f.vantage(), "target", f.target(), "verdict", cssClass(f.verdict()), "mark", f.verdict().mark(),
                 "cause", f.cause(), "hint", f.hint());
     }
 

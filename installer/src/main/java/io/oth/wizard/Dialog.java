@@ -101,6 +101,28 @@ public final class Dialog {
         return lines;
     }
 
+    /**
+     * {@code text} as lines no wider than the terminal, broken between words (a word longer than a
+     * line stays whole), each line starting with {@code indent}.
+     */
+    public void sayWrapped(String text, String indent) {
+        say(wrap(text, terminal.getWidth(), indent));
+    }
+
+    static String wrap(String text, int width, String indent) {
+        int room = Math.max(20, width - 1) - indent.length();
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.trim().split("\\s+")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > room) {
+                out.append(indent).append(line).append('\n');
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? " " : "").append(word);
+        }
+        return out.append(indent).append(line).toString();
+    }
+
     public void say(String text) {
         PrintWriter out = terminal.writer();
         out.println(text);

@@ -27,6 +27,8 @@ public final class Draft {
     private final List<Map<String, Answer>> nodes = new ArrayList<>();
     private final Map<ExternalSecret, Secret> secrets = new EnumMap<>(ExternalSecret.class);
     private Map<String, Answer> pending = new LinkedHashMap<>();
+    /** The hosts the wizard could not use when it connected (a key not trusted, no answer), by name; empty when it did not connect. */
+    private Optional<Map<String, String>> unusableHosts = Optional.empty();
 
     /** {@code baseDir}: what relative paths in the answers are relative to. */
     public Draft(Path baseDir) {
@@ -100,6 +102,18 @@ public final class Draft {
 
     public Map<ExternalSecret, Secret> secrets() {
         return Map.copyOf(secrets);
+    }
+
+    /** What connecting to check the host keys found: each host that cannot be used yet, with why. */
+    void connected(List<Connector.Result> results) {
+        Map<String, String> unusable = new LinkedHashMap<>();
+        results.forEach(r -> r.problem().ifPresent(p -> unusable.put(r.host(), p)));
+        unusableHosts = Optional.of(unusable);
+    }
+
+    /** The hosts that cannot be used yet, by name; empty when the host keys were not checked. */
+    Optional<Map<String, String>> unusableHosts() {
+        return unusableHosts.map(java.util.Collections::unmodifiableMap);
     }
 
     /** {@code ~/} is the home directory; anything else relative is relative to {@link #baseDir}. */

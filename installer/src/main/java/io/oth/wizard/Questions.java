@@ -59,6 +59,18 @@ public final class Questions {
     public static final String EXTERNAL = "external";
     static final String STORAGE_ROLE = Role.STORAGE;
     private static final String DEFAULT_KEY = "~/.ssh/id_ed25519";
+    /** Where the site file goes unless --site or the answer says otherwise. */
+    static final String DEFAULT_SITE_FILE = "site.yml";
+    /** The step of the wizard that asks for the nodes (add, remove, list, done): it starts a section of its own. */
+    static final String NODES = "nodes";
+
+    /**
+     * The sections the questions fall into, by the key of the question that starts each one, in
+     * order; a question belongs to the last section that started at or before it.
+     */
+    private static final Map<String, String> SECTIONS = sections(
+            FQDN, "Site", BASTION, "Access (bastion and SSH)", NODES, "Nodes", FEATURES, "Features",
+            DATABASE, "Storage", BUNDLE, "Certificate and release bundles", SUPPORT, "Support access and the site file");
 
     private final Playbooks playbooks;
     private final Clock clock;
@@ -83,6 +95,24 @@ public final class Questions {
 
     public Playbooks playbooks() {
         return playbooks;
+    }
+
+    /** The sections' titles, in order: "Site", "Access (bastion and SSH)", "Nodes", ... */
+    public static List<String> sectionTitles() {
+        return List.copyOf(SECTIONS.values());
+    }
+
+    /** The title of the section that starts at {@code key} (a question's key, or {@link #NODES}). */
+    static Optional<String> sectionStartingAt(String key) {
+        return Optional.ofNullable(SECTIONS.get(key));
+    }
+
+    private static Map<String, String> sections(String... keysAndTitles) {
+        Map<String, String> sections = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndTitles.length; i += 2) {
+            sections.put(keysAndTitles[i], keysAndTitles[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(sections);
     }
 
     private void define() {
@@ -141,7 +171,7 @@ public final class Questions {
                 d -> Optional.of(String.join(", ", playbooks.supportAddresses())), Completion.NONE, (t, d) -> Checks.network(t),
                 always(), Question.Kind.LIST, Optional.empty()));
         scalar(SITE_FILE, "Write the site file to", "Where to write site.yml (an existing file is shown as a diff and replaced only when you say so).",
-                "a file path", d -> Optional.of("site.yml"), Completion.FILES, Questions::siteFile, always());
+                "a file path", d -> Optional.of(DEFAULT_SITE_FILE), Completion.FILES, Questions::siteFile, always());
     }
 
     private void defineNode() {

@@ -4,7 +4,12 @@ import io.oth.secret.ExternalSecret;
 import io.oth.site.Playbooks;
 import io.oth.site.Role;
 
+import io.oth.secret.Secrets;
+import io.oth.secret.SecretsException;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +19,8 @@ final class Summary {
     private Summary() {
     }
 
-    static String of(Draft d, Playbooks playbooks, Path secretsFile) {
+    static String of(Draft d, Questions questions, Path secretsFile) {
+        Playbooks playbooks = questions.playbooks();
         List<String> lines = new ArrayList<>();
         lines.add("");
         lines.add("Summary of site " + d.string(Questions.SITE) + " (" + d.string(Questions.FQDN) + ")");
@@ -47,8 +53,45 @@ final class Summary {
             lines.add("  secrets " + String.join(", ", d.secrets().keySet().stream().map(ExternalSecret::secretName).toList())
                     + " go to " + secretsFile + " (0600), never into the site file");
         }
+        List<String> missing = missing(d, questions, secretsFile);
+        if (!missing.isEmpty()) {
+            lines.add("Still missing before oth install can run:");
+            missing.forEach(m -> lines.add("  " + m));
+        }
         lines.add("");
         return String.join("\n", lines);
+    }
+
+    /** What the install will need that these answers do not give yet: bundles, trusted host keys, secrets. */
+    static List<String> missing(Draft d, Questions questions, Path secretsFile) {
+        List<String> missing = new ArrayList<>();
+        for (Question q : questions.site()) {
+            boolean bundle = List.of(Questions.BUNDLE, Questions.RELEASE, Questions.TRAEFIK, Questions.MINIO).contains(q.key());
+            if (bundle && q.asked().test(d) && d.value(q.key(), Path.class).isEmpty()) {
+                missing.add(q.prompt().replaceAll(" \\(.*", "") + ": not given (" + q.key() + " in the site file)");
+            }
+        }
+        d.unusableHosts().ifPresentOrElse(
+                hosts -> hosts.forEach((host, problem) -> missing.add("host " + host + ": " + problem + " (oth hosts trust)")),
+                () -> missing.add("host keys: not checked here (oth hosts trust, or oth doctor --preflight)"));
+        Set<String> saved = savedSecrets(secretsFile);
+        for (Question q : questions.site()) {
+            q.secret().filter(s -> q.asked().test(d) && !d.secrets().containsKey(s) && !saved.contains(s.secretName()))
+                    .ifPresent(s -> missing.add("secret " + s.secretName() + ": not in " + secretsFile + " (oth secrets set " + s.secretName()
+                            + ", or " + s.variable() + ")"));
+        }
+        return missing;
+    }
+
+    private static Set<String> savedSecrets(Path secretsFile) {
+        if (!Files.exists(secretsFile)) {
+            return Set.of();
+        }
+        try {
+            return Secrets.open(secretsFile).names();
+        } catch (SecretsException e) {
+            return Set.of();
+        }
     }
 
     private static String localServices(Draft d) {

@@ -35,7 +35,25 @@ public final class Wizard {
             return true;
         }
 
+        /**
+         * Whether a resumed setup passes over this step: it was answered before the setup stopped. A
+         * step that only tells or checks something is passed over too; a secret, never saved, is asked.
+         */
+        default boolean answered(Draft d) {
+            return !asks();
+        }
+
         Move run(Draft d) throws Aborted;
+    }
+
+    /** A step and the number of its section (from 1). */
+    private record Placed(Step step, int section) {
+    }
+
+    /** Told the answers as they are given, to save them; {@code sectionsDone} counts the sections already answered. */
+    @FunctionalInterface
+    public interface Progress {
+        void answered(Draft d, int sectionsDone);
     }
 
     private final Questions questions;
@@ -45,28 +63,60 @@ public final class Wizard {
     private final Connector connector;
     /** The environment: where a key passphrase may come from instead of the terminal ({@link ConnectOptions#PASSPHRASE_VARIABLE}). */
     private final UnaryOperator<String> environment;
+    private final Progress progress;
+    /** The sections answered so far, for {@link #progress}. */
+    private int sectionsDone;
 
-    public Wizard(Questions questions, Dialog dialog, NameLookup resolver, Connector connector, UnaryOperator<String> environment) {
+    public Wizard(Questions questions, Dialog dialog, NameLookup resolver, Connector connector, UnaryOperator<String> environment,
+                  Progress progress) {
         this.questions = questions;
         this.dialog = dialog;
-        this.completions = new Completions(questions.playbooks());
+        this.completions = new Completions(questions.playbooks(), Completions::interfaceAddresses);
         this.dns = new DnsCheck(resolver);
         this.connector = connector;
         this.environment = environment;
+        this.progress = progress;
     }
 
-    /** Asks everything; the answers, complete and checked. */
-    public Draft run(Draft d) throws Aborted {
-        dialog.say("oth setup: a few questions make the site file. Type ? for help on a question, back for the previous one, "
-                + "Ctrl-C to stop (nothing is written until the end).");
-        List<Step> steps = steps();
+    /**
+     * Asks everything; the answers, complete and checked. {@code resumed}: {@code d} holds the
+     * answers of a setup that stopped, and the questions already answered are passed over until the
+     * first one that is not ({@code back} still returns to them).
+     */
+    public Draft run(Draft d, boolean resumed) throws Aborted {
+        int total = Questions.sectionTitles().size();
+        dialog.sayWrapped("oth setup: a few questions in " + total + " sections make the site file. Type ? for help on a question, back "
+                + "for the previous one, Ctrl-C to stop (the answers so far are kept, and the next oth setup offers to resume them; "
+                + "nothing else is written until the end).", "");
+        List<Placed> steps = steps();
         Deque<Integer> asked = new ArrayDeque<>();
+        boolean passing = resumed;
+        int shown = 0;
         int i = 0;
         while (i < steps.size()) {
-            Step step = steps.get(i);
+            Placed placed = steps.get(i);
+            Step step = placed.step();
             if (!step.applies(d)) {
                 i++;
                 continue;
+            }
+            if (passing && step.answered(d)) {
+                if (step.asks()) {
+                    asked.push(i);
+                }
+                i++;
+                continue;
+            }
+            if (passing && placed.section() > 1) {
+                dialog.say("  (resumed: the answers before this are kept; back returns to them)");
+            }
+            passing = false;
+            sectionsDone = placed.section() - 1;
+            progress.answered(d, sectionsDone);
+            if (placed.section() != shown) {
+                shown = placed.section();
+                dialog.say("");
+                dialog.say(shown + "/" + total + " " + Questions.sectionTitles().get(shown - 1));
             }
             Move move = step.run(d);
             if (move == Move.NEXT) {
@@ -80,20 +130,27 @@ public final class Wizard {
                 i = asked.pop();
             }
         }
+        sectionsDone = total;
+        progress.answered(d, sectionsDone);
         return d;
     }
 
-    private List<Step> steps() {
-        List<Step> steps = new ArrayList<>();
+    private List<Placed> steps() {
+        List<Placed> steps = new ArrayList<>();
+        int section = 0;
         for (Question q : questions.site()) {
-            steps.add(question(q));
+            if (Questions.sectionStartingAt(q.key()).isPresent()) {
+                section++;
+            }
+            steps.add(new Placed(question(q), section));
             if (q.key().equals(Questions.FQDN)) {
-                steps.add(say(d -> dns.describe(d.string(Questions.FQDN))));
+                steps.add(new Placed(say(d -> dns.describe(d.string(Questions.FQDN))), section));
             }
             if (q.key().equals(Questions.SSH_PORT)) {
-                steps.add(nodes());
-                steps.add(dnsPointsAtLoadBalancer());
-                steps.add(hostKeys());
+                section++;
+                steps.add(new Placed(nodes(), section));
+                steps.add(new Placed(dnsPointsAtLoadBalancer(), section));
+                steps.add(new Placed(hostKeys(), section));
             }
         }
         return steps;
@@ -104,6 +161,11 @@ public final class Wizard {
             @Override
             public boolean applies(Draft d) {
                 return q.asked().test(d);
+            }
+
+            @Override
+            public boolean answered(Draft d) {
+                return q.kind() != Question.Kind.SECRET && d.answer(q.key()).isPresent();
             }
 
             @Override
@@ -140,9 +202,10 @@ public final class Wizard {
         }
         while (true) {
             Optional<String> current = d.text(q.key()).or(() -> q.fallback().apply(d));
-            String text = dialog.ask(q.prompt(), current, completions.of(q.completion(), d));
+            String text = dialog.ask(q.prompt(), current, completions.of(q, d));
             if (text.equals(HELP)) {
-                dialog.say("  " + q.help() + "\n  (" + q.key() + ": " + q.expected() + ")");
+                dialog.sayWrapped(q.help(), "  ");
+                dialog.sayWrapped("(" + q.key() + ": " + q.expected() + ")", "  ");
                 continue;
             }
             if (text.equals(BACK)) {
@@ -213,6 +276,11 @@ public final class Wizard {
             }
 
             @Override
+            public boolean answered(Draft d) {
+                return !d.nodes().isEmpty() && questions.rosterProblems(d).isEmpty();
+            }
+
+            @Override
             public Move run(Draft d) throws Aborted {
                 dialog.say("  Nodes: " + counts() + ". Commands: add [ROLE], remove NAME, list, done, back, ?");
                 list(d);
@@ -221,8 +289,8 @@ public final class Wizard {
                     String line = dialog.ask("nodes>", Optional.of(complete ? "done" : "add"), nodeCommands(d));
                     String[] words = (line.isEmpty() ? (complete ? "done" : "add") : line).split("\\s+");
                     switch (words[0]) {
-                        case HELP -> dialog.say("  add [ROLE] asks for a node's role, name and addresses; remove NAME drops one; list shows "
-                                + "them; done goes on when the roles add up (" + counts() + ").");
+                        case HELP -> dialog.sayWrapped("add [ROLE] asks for a node's role, name and addresses; remove NAME drops one; list shows "
+                                + "them; done goes on when the roles add up (" + counts() + ").", "  ");
                         case BACK -> {
                             return Move.BACK;
                         }
@@ -231,6 +299,8 @@ public final class Wizard {
                         case "remove" -> {
                             if (words.length < 2 || !d.removeNode(words[1])) {
                                 dialog.say("  no node named " + (words.length < 2 ? "(none given)" : words[1]) + "; list shows them");
+                            } else {
+                                progress.answered(d, sectionsDone);
                             }
                         }
                         case "done" -> {
@@ -281,6 +351,7 @@ public final class Wizard {
         }
         dialog.say("  added " + d.string(Questions.NODE_NAME));
         d.addPending();
+        progress.answered(d, sectionsDone);
     }
 
     private void list(Draft d) {
@@ -352,6 +423,12 @@ public final class Wizard {
                 return true;
             }
 
+            /** A resumed setup does not connect again on its own: the summary says the keys were not checked. */
+            @Override
+            public boolean answered(Draft d) {
+                return true;
+            }
+
             @Override
             public Move run(Draft d) throws Aborted {
                 if (!dialog.confirm("Connect to the " + (d.is(Questions.BASTION, Questions.DIRECT) ? "" : "bastion and the ")
@@ -362,6 +439,7 @@ public final class Wizard {
                 if (interrupted != null) {
                     throw interrupted;
                 }
+                d.connected(results);
                 boolean allOk = true;
                 for (Connector.Result r : results) {
                     dialog.say("  " + r.host() + ": " + r.problem().orElse("ok"));

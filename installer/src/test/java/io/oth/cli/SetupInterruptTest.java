@@ -79,7 +79,7 @@ class SetupInterruptTest {
         }
         assertEquals(ExitCode.INTERRUPTED.code(), code, () -> screen.toString(StandardCharsets.UTF_8) + "\n--- err\n" + err);
         assertEquals(130, code);
-        assertEquals("oth setup: stopped: interrupted; nothing was written\n", err.toString());
+        assertEquals("oth setup: stopped: interrupted; the site file was not written\n", err.toString());
         assertTrue(Files.notExists(siteFile));
     }
 }

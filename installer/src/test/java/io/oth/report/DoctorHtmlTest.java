@@ -41,7 +41,7 @@ class DoctorHtmlTest {
             Finding.ok("ports.lb-app", "lb", "10.77.0.101:80", "connected"));
 
     private static String page(List<Finding> findings) {
-        return DoctorHtml.render("lab", "oth.example.test", STARTED, 0.84, findings, "1.2.3");
+        return DoctorHtml.render(SitePictureTest.site("lab"), STARTED, 0.84, findings, "1.2.3");
     }
 
     @Test
@@ -61,7 +61,7 @@ class DoctorHtmlTest {
         assertEquals(List.of("operator:ok", "app1:fail", "app2:skip", "lb:waived"), vantages);
         int app1 = html.indexOf("<h2>from app1");
         int app2 = html.indexOf("<h2>from app2");
-        int storagePort = html.indexOf("10.77.0.20:3306");
+        int storagePort = html.indexOf("10.77.0.20:3306", html.indexOf("<h2>from "));
         assertTrue(app1 < storagePort && storagePort < app2, html);
     }
 
@@ -75,7 +75,8 @@ class DoctorHtmlTest {
                     + f.cause() + (f.hint().isEmpty() ? "" : "<div class=\"hint\">hint: " + f.hint() + "</div>") + "</td></tr>";
             assertTrue(html.contains(row), () -> row + "\n" + html);
         }
-        assertEquals(FINDINGS.size(), html.split("<tr class=", -1).length - 1, html);
+        String byVantage = html.substring(html.indexOf("<h2>from "));
+        assertEquals(FINDINGS.size(), byVantage.split("<tr class=", -1).length - 1, html);
     }
 
     @Test
@@ -90,7 +91,7 @@ class DoctorHtmlTest {
 
     @Test
     void everyValueIsEscapedSoACauseCannotAddMarkup() {
-        String html = DoctorHtml.render("lab <b>", "oth.example.test", STARTED, 1,
+        String html = DoctorHtml.render(SitePictureTest.site("lab <b>"), STARTED, 1,
                 List.of(new Finding("dns.fqdn", "app1 <i>", "<target>", Verdict.FAIL, HOSTILE, "hint " + HOSTILE)), "1.2.3");
         assertTrue(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;!-- &amp; &quot;quoted&quot; &#39;single&#39;"), html);
         assertTrue(html.contains("<h1>oth doctor: lab &lt;b&gt;</h1>"), html);
@@ -106,7 +107,7 @@ class DoctorHtmlTest {
     void theEmbeddedJsonReadsBackAsTheSameDocumentAsDoctorJson() throws IOException {
         List<Finding> findings = new ArrayList<>(FINDINGS);
         findings.add(new Finding("certs.served", "operator", "203.0.113.20:443", Verdict.FAIL, HOSTILE, "a > b && c < d"));
-        String html = DoctorHtml.render("lab", "oth.example.test", STARTED, 0.84, findings, "1.2.3");
+        String html = DoctorHtml.render(SitePictureTest.site("lab"), STARTED, 0.84, findings, "1.2.3");
         Matcher m = EMBEDDED.matcher(html);
         assertTrue(m.find(), html);
         ObjectMapper jackson = new ObjectMapper();
@@ -117,6 +118,46 @@ class DoctorHtmlTest {
         embedded.get("findings").forEach(f -> back.add(new Finding(f.get("id").asText(), f.get("vantage").asText(), f.get("target").asText(),
                 Verdict.valueOf(f.get("verdict").asText().toUpperCase(Locale.ROOT)), f.get("cause").asText(), f.get("hint").asText())));
         assertEquals(findings, back);
+    }
+
+    @Test
+    void failuresThenWarningsComeFirstWithWhereTheyWereSeenFrom() {
+        String html = page(FINDINGS);
+        String attention = html.substring(html.indexOf("<h2>Needs attention</h2>"), html.indexOf("<h2>Nodes</h2>"));
+        assertTrue(html.indexOf("<h2>Needs attention</h2>") < html.indexOf("<h2>from "), html);
+        int fail = attention.indexOf("<tr class=\"fail\">");
+        int warn = attention.indexOf("<tr class=\"warn\">");
+        assertTrue(fail > 0 && fail < warn, attention);
+        assertTrue(attention.contains("<td class=\"check\">ports.app-storage</td><td class=\"check\">app1</td><td class=\"target\">10.77.0.20:3306</td>"),
+                attention);
+        assertEquals(2, attention.split("<tr class=", -1).length - 1, "no ok, skipped or waived finding there\n" + attention);
+        assertFalse(page(List.of(FINDINGS.get(0))).contains("Needs attention"));
+    }
+
+    @Test
+    void aTableOfNodesWithRoleAddressesAndRelease() {
+        List<Finding> findings = new ArrayList<>(FINDINGS);
+        findings.add(Finding.ok("posture.release", "app1", "release 2026.11.2", "/opt/oth/releases/2026.11.2"));
+        String html = page(findings);
+        String nodes = html.substring(html.indexOf("<h2>Nodes</h2>"), html.indexOf("<h2>The site</h2>"));
+        for (String row : new String[] {
+            "<tr class=\"node\"><td class=\"check\">lb</td><td>lb</td><td class=\"target\">10.77.0.2</td><td class=\"target\">203.0.113.20</td>"
+                    + "<td class=\"target\">-</td><td class=\"waived\">",
+            "<tr class=\"node\"><td class=\"check\">app1</td><td>app</td><td class=\"target\">10.77.0.101</td><td class=\"target\">-</td>"
+                    + "<td class=\"target\">2026.11.2</td><td class=\"fail\">",
+            "<tr class=\"node\"><td class=\"check\">app2</td><td>app</td><td class=\"target\">10.77.0.102</td><td class=\"target\">-</td>"
+                    + "<td class=\"target\">unknown</td><td class=\"skip\">",
+            "<tr class=\"node\"><td class=\"check\">storage</td><td>storage</td><td class=\"target\">10.77.0.20</td><td class=\"target\">-</td>"
+                    + "<td class=\"target\">-</td><td class=\"none\"><span class=\"counts none\">nothing seen from it</span>"}) {
+            assertTrue(nodes.contains(row), () -> row + "\n" + nodes);
+        }
+    }
+
+    @Test
+    void thePictureOfTheSiteIsInlineSvg() {
+        String html = page(FINDINGS);
+        assertTrue(html.contains("<figure class=\"site\">\n<svg class=\"site\" viewBox="), html);
+        assertTrue(html.contains("<g class=\"hop fail\" data-from=\"node:app1\" data-to=\"node:storage\">"), html);
     }
 
     @Test

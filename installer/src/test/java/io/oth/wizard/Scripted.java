@@ -58,11 +58,17 @@ final class Scripted {
     }
 
     Setup setup() {
-        return new Setup(new Setup.Context(new Questions(Playbooks.load(), clock), resolver, connector, stateDir::resolve, environment::get));
+        return new Setup(new Setup.Context(new Questions(Playbooks.load(), clock), resolver, connector, stateDir::resolve, environment::get,
+                stateDir.resolve("setup_drafts"), clock));
     }
 
     /** Types {@code input} (lines ending in \n; \u0003 is Ctrl-C, raised as SIGINT) into the wizard, relative paths against {@code dir}. */
     Outcome run(Path dir, String input) throws IOException {
+        return run(dir, input, Optional.empty());
+    }
+
+    /** As {@link #run(Path, String)}, with the answers of {@code from} as the defaults (oth setup --site FILE). */
+    Outcome run(Path dir, String input, Optional<io.oth.site.Site> from) throws IOException {
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         Typed typed = new Typed(input, screen);
         try (Terminal terminal = TerminalBuilder.builder().system(false).streams(typed, screen).type(type).build()) {
@@ -73,10 +79,10 @@ final class Scripted {
             typed.start(terminal);
             Dialog dialog = new Dialog(terminal);
             try {
-                Setup.Result result = setup().interactive(dialog, new Draft(dir));
-                return new Outcome(text(screen), Optional.of(result), Optional.empty(), dialog);
+                Setup.Result result = setup().interactive(dialog, from.map(s -> prefilled(dir, s.file())).orElseGet(() -> new Draft(dir)), from);
+                return new Outcome(settled(screen), Optional.of(result), Optional.empty(), dialog);
             } catch (Aborted e) {
-                return new Outcome(text(screen), Optional.empty(), Optional.of(e), dialog);
+                return new Outcome(settled(screen), Optional.empty(), Optional.of(e), dialog);
             } finally {
                 typed.stop();
             }
@@ -175,8 +181,37 @@ final class Scripted {
         }
     }
 
+    private static Draft prefilled(Path dir, Path siteFile) {
+        Draft d = new Draft(dir);
+        d.prefill(Questions.SITE_FILE, siteFile.toString(), siteFile);
+        return d;
+    }
+
     static String lines(String... lines) {
         return String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * The screen once what the wizard wrote last has reached it: the terminal copies its output
+     * through a pty on a thread of its own, so what follows the last prompt may still be on its way.
+     */
+    private static String settled(ByteArrayOutputStream screen) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        int seen = -1;
+        while (System.nanoTime() < deadline) {
+            int now = screen.size();
+            if (now == seen) {
+                break;
+            }
+            seen = now;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return text(screen);
     }
 
     private static String text(ByteArrayOutputStream screen) {

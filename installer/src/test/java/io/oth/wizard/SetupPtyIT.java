@@ -52,7 +52,7 @@ class SetupPtyIT {
                 new String[] {"nodes>", "done"},
                 new String[] {"Go on anyway?", "y"},
                 new String[] {"to check their host keys?", "n"},
-                new String[] {"Features", "sms"},
+                new String[] {"Features [", "sms"},
                 new String[] {"database (MariaDB), local or external", "external"},
                 new String[] {"host", "db.example.test"},
                 new String[] {"port", ""},

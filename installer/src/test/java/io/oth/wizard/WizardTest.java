@@ -77,7 +77,7 @@ class WizardTest {
         assertTrue(run.screen().contains("oth.example.test resolves to 203.0.113.20"), run::toString);
         assertTrue(run.screen().contains("oth.example.test points at the load balancer's public address 203.0.113.20: ok"), run::toString);
         assertTrue(run.screen().contains("storage      10.77.0.20       storage node: MariaDB, RabbitMQ, MinIO"), run::toString);
-        assertFalse(Files.exists(state), "no secrets: no secrets file");
+        assertFalse(Files.exists(state.resolve("oth")), "no secrets: no secrets file");
         assertEquals(List.of("site.yml"), leftovers());
     }
 
@@ -161,7 +161,7 @@ class WizardTest {
         assertEquals("interrupted", run.aborted().map(Throwable::getMessage).orElse("not stopped\n" + run));
         assertTrue(run.screen().contains("Write " + dir.resolve("site.yml")), run::toString);
         assertEquals(List.of(), leftovers());
-        assertFalse(Files.exists(state), "no secrets file");
+        assertFalse(Files.exists(state.resolve("oth")), "no secrets file");
     }
 
     @Test
@@ -180,7 +180,7 @@ class WizardTest {
                 + "OTH_DATABASE_PASSWORD, or give storage.database.external.password in an answers file (oth setup --answers FILE)",
                 run.aborted().map(Throwable::getMessage).orElse("not aborted\n" + run));
         assertEquals(List.of(), leftovers());
-        assertFalse(Files.exists(state));
+        assertFalse(Files.exists(state.resolve("oth")));
     }
 
     @Test
