@@ -32,14 +32,15 @@ record KnownAnswers(Map<String, String> answers, List<Map<String, String>> nodes
         a.put(Questions.SITE, site.name());
         site.bastion().ifPresentOrElse(b -> {
             a.put(Questions.BASTION, b.address());
-            a.put(Questions.BASTION_PORT, String.valueOf(b.port()));
-            a.put(Questions.BASTION_USER, b.user());
-            a.put(Questions.BASTION_KEY, b.key().toString());
+            // What the file leaves to ssh_config or ssh-agent is asked, as for a new site.
+            b.port().ifPresent(p -> a.put(Questions.BASTION_PORT, String.valueOf(p)));
+            b.user().ifPresent(u -> a.put(Questions.BASTION_USER, u));
+            b.key().ifPresent(k -> a.put(Questions.BASTION_KEY, k.toString()));
         }, () -> a.put(Questions.BASTION, Questions.DIRECT));
         site.nodes().stream().findFirst().map(Node::ssh).ifPresent(ssh -> {
-            a.put(Questions.SSH_USER, ssh.user());
-            a.put(Questions.SSH_KEY, ssh.key().toString());
-            a.put(Questions.SSH_PORT, String.valueOf(ssh.port()));
+            ssh.user().ifPresent(u -> a.put(Questions.SSH_USER, u));
+            ssh.key().ifPresent(k -> a.put(Questions.SSH_KEY, k.toString()));
+            ssh.port().ifPresent(p -> a.put(Questions.SSH_PORT, String.valueOf(p)));
         });
         // In the playbooks' order, as the wizard's default lists them, so that the same site renders the same file.
         a.put(Questions.FEATURES, list(questions.playbooks().features().keySet().stream().filter(site.features()::contains).toList()));
