@@ -1,14 +1,7 @@
 package io.oth.cli;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.Error;
-import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import io.oth.backup.Backups;
 import io.oth.ca.ServiceIdentity;
 import io.oth.ca.SiteCa;
@@ -44,7 +37,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,12 +62,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and validated the same way. Doctor's data comes from a real run against the refusing bastion.
  */
 class JsonSchemaTest {
-    private static final Path SCHEMAS = Path.of(System.getProperty("oth.repo", ".."), "docs", "schemas").toAbsolutePath().normalize();
-    /** The schemas read from docs/schemas, their relative references ({@code envelope.schema.json}) there too; nothing fetched. */
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-            registry -> registry.resourceLoaders(loaders -> loaders.add(iri -> iri.toString().startsWith(SCHEMAS.toUri().toString())
-                    ? () -> Files.newInputStream(Path.of(URI.create(iri.toString()))) : null)));
-    private static final ObjectMapper JACKSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
     @TempDir
@@ -86,25 +72,6 @@ class JsonSchemaTest {
     @BeforeEach
     void siteWithAClosedBastion() throws IOException {
         siteFile = ClosedBastionSite.write(dir);
-    }
-
-    private static List<Error> errors(String schemaFile, String document) {
-        Schema schema = REGISTRY.getSchema(SchemaLocation.of(SCHEMAS.resolve(schemaFile).toUri().toString()));
-        return schema.validate(document, InputFormat.JSON);
-    }
-
-    private static void assertValid(String schemaFile, String document) {
-        List<Error> errors = errors(schemaFile, document);
-        assertTrue(errors.isEmpty(), () -> schemaFile + ": " + errors + "\n" + document);
-    }
-
-    /** Exactly one JSON value on stdout, nothing before or after it. */
-    private static JsonNode onlyDocument(Run run) throws IOException {
-        try (JsonParser parser = JACKSON.createParser(run.out())) {
-            JsonNode doc = JACKSON.readTree(parser);
-            assertNull(parser.nextToken(), () -> "more than one document on stdout:\n" + run);
-            return doc;
-        }
     }
 
     @ParameterizedTest(name = "oth {0} --json")
@@ -123,8 +90,8 @@ class JsonSchemaTest {
         args.addAll(List.of("--site", siteFile.toString(), "--timeout", "5", "--json"));
         Run run = Run.oth(args.toArray(String[]::new));
 
-        JsonNode doc = onlyDocument(run);
-        assertValid(schemaFile, run.out());
+        JsonNode doc = JsonSchemas.onlyDocument(run);
+        JsonSchemas.assertValid(schemaFile, run.out());
         assertEquals(run.code(), doc.get("exit_code").asInt(), run::toString);
         assertFalse(run.code() == ExitCode.OK.code(), "the bastion refuses: " + run);
         assertEquals(siteFile.toString(), doc.get("options").get("site").asText());
@@ -136,10 +103,10 @@ class JsonSchemaTest {
     @Test
     void doctorsDataIsTheFindingsDocumentUnderSchemaTwo() throws IOException {
         Run run = Run.oth("doctor", "--site", siteFile.toString(), "--only", "reach,dns", "--json");
-        JsonNode doc = onlyDocument(run);
-        assertValid("doctor.schema.json", run.out());
+        JsonNode doc = JsonSchemas.onlyDocument(run);
+        JsonSchemas.assertValid("doctor.schema.json", run.out());
         assertEquals("oth-doctor/2", doc.get("schema").asText());
-        assertEquals(List.of("reach", "dns"), JACKSON.convertValue(doc.get("options").get("only"), List.class));
+        assertEquals(List.of("reach", "dns"), JsonSchemas.JACKSON.convertValue(doc.get("options").get("only"), List.class));
         assertTrue(doc.get("data").findParents("id").stream().anyMatch(f -> f.get("id").asText().equals("reach.bastion")
                 && f.get("verdict").asText().equals("fail")), run::toString);
         assertEquals(ExitCode.FAILED.code(), doc.get("exit_code").asInt());
@@ -149,8 +116,8 @@ class JsonSchemaTest {
     void aDocumentThatBreaksItsSchemaIsRefused() {
         String wrong = JsonEnvelope.render("backup list", 1, "0.1.0", Map.of(), NOW, NOW, 0,
                 Map.of("backups", List.of(Map.of("id", "oth-1", "made", NOW.toString(), "bytes", "12 B")), "count", 1));
-        assertFalse(errors("backup-list.schema.json", wrong).isEmpty(), "a size as text is not bytes");
-        assertFalse(errors("nodes.schema.json", wrong).isEmpty(), "another command's document");
+        assertFalse(JsonSchemas.errors("backup-list.schema.json", wrong).isEmpty(), "a size as text is not bytes");
+        assertFalse(JsonSchemas.errors("nodes.schema.json", wrong).isEmpty(), "another command's document");
     }
 
     private static String envelope(String command, Object data) {
@@ -169,8 +136,8 @@ class JsonSchemaTest {
         List<NodeSurvey.Row> rows = NodeSurvey.survey(site, connecting(new FixedFleet(reaches)), Duration.ofSeconds(5));
 
         String doc = envelope("nodes", NodesJson.of(rows));
-        assertValid("nodes.schema.json", doc);
-        JsonNode data = JACKSON.readTree(doc).get("data");
+        JsonSchemas.assertValid("nodes.schema.json", doc);
+        JsonNode data = JsonSchemas.JACKSON.readTree(doc).get("data");
         assertEquals(2, data.get("ok").asInt(), doc);
         assertEquals("Ubuntu 24.04.1 LTS", data.get("nodes").get(1).get("os").asText(), doc);
         assertEquals("node_unreachable", data.get("nodes").get(2).get("failure").asText(), doc);
@@ -188,8 +155,8 @@ class JsonSchemaTest {
                 connecting(new FixedFleet(List.of(Fleet.Reach.reached(site.node("storage").orElseThrow(), host, Duration.ZERO)))), ca);
 
         String doc = envelope("certs status", CertsJson.of(status));
-        assertValid("certs-status.schema.json", doc);
-        JsonNode certificates = JACKSON.readTree(doc).get("data").get("certificates");
+        JsonSchemas.assertValid("certs-status.schema.json", doc);
+        JsonNode certificates = JsonSchemas.JACKSON.readTree(doc).get("data").get("certificates");
         JsonNode issued = certificates.findParents("service").stream().filter(c -> c.get("service").asText().equals("rabbitmq")).findFirst().orElseThrow();
         assertTrue(issued.get("issued_by_site_ca").asBoolean(), doc);
         assertTrue(issued.get("issuer").asText().contains("lab"), doc);
@@ -206,8 +173,8 @@ class JsonSchemaTest {
                 new RunReport.HostOutcome("storage", 3, List.of(), Optional.of("mariadb did not start"), Optional.of(Failure.COMMAND_FAILED))),
                 9, 1);
         String doc = envelope("install", PlanJson.of(report));
-        assertValid("install.schema.json", doc);
-        JsonNode data = JACKSON.readTree(doc).get("data");
+        JsonSchemas.assertValid("install.schema.json", doc);
+        JsonNode data = JsonSchemas.JACKSON.readTree(doc).get("data");
         assertEquals(2, data.get("changes").asInt());
         assertEquals(1, data.get("failed_hosts").asInt());
         assertEquals("command_failed", data.get("hosts").get(2).get("failure_kind").asText());
@@ -223,17 +190,17 @@ class JsonSchemaTest {
                 List.of("switch from 1.4.2 to 1.5.0: drain in haproxy, restart, health check, back in haproxy"), Optional.empty(), Optional.empty())), 3, 1);
         Upgrade.Plan plan = new Upgrade.Plan(new Upgrade.Request(false, true), List.of(app1), "/opt/oth/releases/1.5.0", report, new RecordingHost("lb"));
 
-        assertValid("upgrade.schema.json", envelope("upgrade", UpgradeJson.of(plan, true, false, Optional.empty())));
-        assertValid("upgrade.schema.json", envelope("upgrade", UpgradeJson.of(plan, false, true, Optional.of("oth-20261123-120000"))));
-        assertValid("upgrade.schema.json", envelope("upgrade", UpgradeJson.nothingToDo(false, false)));
+        JsonSchemas.assertValid("upgrade.schema.json", envelope("upgrade", UpgradeJson.of(plan, true, false, Optional.empty())));
+        JsonSchemas.assertValid("upgrade.schema.json", envelope("upgrade", UpgradeJson.of(plan, false, true, Optional.of("oth-20261123-120000"))));
+        JsonSchemas.assertValid("upgrade.schema.json", envelope("upgrade", UpgradeJson.nothingToDo(false, false)));
     }
 
     @Test
     void backupsKept() {
         List<Backups.Backup> kept = List.of(new Backups.Backup("oth-20261122-020000", 48_211_337, NOW.minus(Duration.ofHours(34))),
                 new Backups.Backup("oth-20261123-020000", 48_402_001, NOW.minus(Duration.ofHours(10))));
-        assertValid("backup-list.schema.json", envelope("backup list", BackupsJson.of(kept)));
-        assertValid("backup-list.schema.json", envelope("backup list", BackupsJson.of(List.of())));
+        JsonSchemas.assertValid("backup-list.schema.json", envelope("backup list", BackupsJson.of(kept)));
+        JsonSchemas.assertValid("backup-list.schema.json", envelope("backup list", BackupsJson.of(List.of())));
     }
 
     @Test
@@ -243,8 +210,8 @@ class JsonSchemaTest {
                 new SupportAccess.NodeStatus("app1", false, Optional.of(NOW.minus(Duration.ofHours(1))), 1, 0, List.of(), Optional.empty()),
                 new SupportAccess.NodeStatus("storage", false, Optional.empty(), 0, 0, List.of(), Optional.of("the node could not be reached")));
         String doc = envelope("support status", SupportJson.of(rows, NOW));
-        assertValid("support-status.schema.json", doc);
-        JsonNode nodes = JACKSON.readTree(doc).get("data").get("nodes");
+        JsonSchemas.assertValid("support-status.schema.json", doc);
+        JsonNode nodes = JsonSchemas.JACKSON.readTree(doc).get("data").get("nodes");
         assertEquals(3 * 3600, nodes.get(0).get("seconds_left").asLong());
         assertEquals("expired, not cleaned up", nodes.get(1).get("state").asText());
         assertEquals("unknown", nodes.get(2).get("state").asText());
