@@ -1,6 +1,7 @@
 package io.oth.cli;
 
 import io.oth.lab.Lab;
+import io.oth.remote.ssh.TestAgent;
 import io.oth.lab.LabExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,17 +63,7 @@ class JumpHostsIT {
         Path config = write("ssh_config", "Host inner-bastion\n    HostName " + BASTION_PRIVATE + "\n    ProxyJump root@outer-bastion:22\n"
                 + "Host outer-bastion\n    HostName " + BASTION_PUBLIC + "\n");
         Path socket = tmp.resolve("agent.sock");
-        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true).start();
-        try {
-            for (int i = 0; i < 50 && !Files.exists(socket); i++) {
-                Thread.sleep(100);
-            }
-            ProcessBuilder add = new ProcessBuilder("ssh-add", lab.key().toString()).redirectErrorStream(true);
-            add.environment().put("SSH_AUTH_SOCK", socket.toString());
-            Process added = add.start();
-            added.getInputStream().readAllBytes();
-            assertEquals(0, added.waitFor());
-
+        try (TestAgent agent = TestAgent.start(socket, lab.key())) {
             String validate = launch(socket, "site", "validate", "-F", config.toString(), site.toString());
             assertTrue(validate.contains(": ok"), validate);
             String nodes = launch(socket, "nodes", "--site", site.toString(), "-F", config.toString(), "--known-hosts",
@@ -82,8 +73,6 @@ class JumpHostsIT {
             assertTrue(withoutAgent.contains("bastion.key: missing (expected a private key file, here or as ssh.key, or ssh-agent holding the key"),
                     withoutAgent);
             assertFalse(withoutAgent.contains(": ok"), withoutAgent);
-        } finally {
-            agent.destroy();
         }
     }
 

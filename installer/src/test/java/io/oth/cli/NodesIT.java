@@ -1,6 +1,7 @@
 package io.oth.cli;
 
 import io.oth.lab.Lab;
+import io.oth.remote.ssh.TestAgent;
 import io.oth.lab.LabExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -231,17 +232,7 @@ class NodesIT {
     @Test
     void keysInSshAgentAreUsedWhenTheKeyFileIsNotAccepted(Lab lab) throws Exception {
         Path socket = tmp.resolve("agent.sock");
-        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true).start();
-        try {
-            for (int i = 0; i < 50 && !Files.exists(socket); i++) {
-                Thread.sleep(100);
-            }
-            ProcessBuilder add = new ProcessBuilder("ssh-add", lab.key().toString()).redirectErrorStream(true);
-            add.environment().put("SSH_AUTH_SOCK", socket.toString());
-            Process added = add.start();
-            added.getInputStream().readAllBytes();
-            assertEquals(0, added.waitFor());
-
+        try (TestAgent agent = TestAgent.start(socket, lab.key())) {
             Path site = siteVariant(lab, lab.siteText().replace(lab.key().toString(), newKeyFile("not-authorized").toString()));
             ProcessBuilder oth = new ProcessBuilder(System.getProperty("oth.launcher", Lab.repo().resolve("installer/target/oth").toString()),
                     "nodes", "--site", site.toString()).redirectErrorStream(true);
@@ -250,8 +241,6 @@ class NodesIT {
             String out = new String(run.getInputStream().readAllBytes());
             assertEquals(0, run.waitFor(), out);
             assertTrue(out.contains((lab.apps() + 2) + " of " + (lab.apps() + 2) + " nodes ok"), out);
-        } finally {
-            agent.destroy();
         }
     }
 

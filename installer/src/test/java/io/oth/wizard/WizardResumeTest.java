@@ -4,9 +4,7 @@ import io.oth.cert.TestBundles;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
 import io.oth.site.SiteLoader;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,28 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The setup's sections, its saved answers and resume after Ctrl-C, an existing site file as the defaults, and the summary. */
-class WizardResumeTest {
-    @TempDir
-    Path dir;
-
-    Path state;
-    Path key;
-    Path bundle;
-
-    @BeforeEach
-    void files() throws IOException {
-        state = dir.resolve("state");
-        key = dir.resolve("id_ed25519");
-        Files.writeString(key, "not read by the wizard\n");
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        bundle = dir.resolve("bundle.pem");
-        Files.writeString(bundle, TestBundles.good());
-    }
-
-    private Scripted wizard() {
-        return new Scripted(state, TestBundles.clock()).resolving("oth.example.test", "203.0.113.20");
-    }
-
+class WizardResumeTest extends WizardFixture {
     /** The lines of a whole run: bastion, lb, one app node, local storage, the bundle, no release bundles. */
     private List<String> happy() {
         return List.of(

@@ -3,9 +3,7 @@ package io.oth.wizard;
 import io.oth.cert.TestBundles;
 import io.oth.site.Site;
 import io.oth.site.SiteLoader;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,28 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The interactive setup driven through a JLine terminal on streams. */
-class WizardTest {
-    @TempDir
-    Path dir;
-
-    Path state;
-    Path key;
-    Path bundle;
-
-    @BeforeEach
-    void files() throws IOException {
-        state = dir.resolve("state");
-        key = dir.resolve("id_ed25519");
-        Files.writeString(key, "not read by the wizard\n");
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        bundle = dir.resolve("bundle.pem");
-        Files.writeString(bundle, TestBundles.good());
-    }
-
-    private Scripted wizard() {
-        return new Scripted(state, TestBundles.clock()).resolving("oth.example.test", "203.0.113.20");
-    }
-
+class WizardTest extends WizardFixture {
     /** The answers of a site with a bastion, lb, one app node and local storage; {@code storage} answers the three storage questions. */
     private String happyAnswers(String... storage) {
         List<String> lines = new ArrayList<>(List.of(

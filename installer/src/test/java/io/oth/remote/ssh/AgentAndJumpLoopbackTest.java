@@ -51,6 +51,7 @@ class AgentAndJumpLoopbackTest {
     Path dir;
 
     private final List<Process> started = new ArrayList<>();
+    private final List<TestAgent> agents = new ArrayList<>();
     private Path agent;
 
     @BeforeEach
@@ -63,16 +64,7 @@ class AgentAndJumpLoopbackTest {
         keygen("host_b");
         Files.writeString(dir.resolve("authorized_keys"), Files.readString(dir.resolve("agent_key.pub")));
         agent = dir.resolve("agent.sock");
-        Process process = new ProcessBuilder("ssh-agent", "-D", "-a", agent.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("agent.log").toFile()).start();
-        started.add(process);
-        for (int i = 0; i < 100 && !Files.exists(agent); i++) {
-            Thread.sleep(50);
-        }
-        ProcessBuilder add = new ProcessBuilder("ssh-add", dir.resolve("agent_key").toString()).redirectErrorStream(true);
-        add.environment().put("SSH_AUTH_SOCK", agent.toString());
-        Process adding = add.start();
-        assertTrue(adding.waitFor(10, TimeUnit.SECONDS) && adding.exitValue() == 0, new String(adding.getInputStream().readAllBytes()));
+        agents.add(TestAgent.start(agent, dir.resolve("agent_key")));
         // The agent's key, not the file: the private key file is gone.
         Files.delete(dir.resolve("agent_key"));
     }
@@ -80,6 +72,7 @@ class AgentAndJumpLoopbackTest {
     @AfterEach
     void stop() {
         started.forEach(Process::destroy);
+        agents.forEach(TestAgent::close);
     }
 
     @Test
