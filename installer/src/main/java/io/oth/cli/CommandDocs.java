@@ -37,12 +37,18 @@ public final class CommandDocs {
     private CommandDocs() {
     }
 
+    /** {@code CommandDocs DIR}: the completions and man pages into DIR; {@code CommandDocs --gzip FILE OUT}: FILE gzipped as Debian wants. */
     public static void main(String[] args) throws IOException {
+        if (args.length == 3 && args[0].equals("--gzip")) {
+            gzip(Files.readAllBytes(Path.of(args[1])), Path.of(args[2]));
+            return;
+        }
         Path dir = Path.of(args[0]);
         CommandLine oth = OthCommand.commandLine(Prompter.NOBODY);
         oth.setResourceBundle(OthCommand.docsAt(PACKAGED_DOCS));
         String bash = AutoComplete.bash("oth", oth);
-        Files.writeString(dir.resolve("oth_completion"), bash);
+        // bash-completion sources the file: a #! line there means nothing (and lintian says so).
+        Files.writeString(dir.resolve("oth_completion"), bash.startsWith("#!") ? bash.substring(bash.indexOf('\n') + 1) : bash);
         Files.writeString(dir.resolve("_oth"), zsh(bash));
         Path adoc = dir.resolve("man/adoc");
         Path man1 = dir.resolve("man/man1");
@@ -67,9 +73,7 @@ public final class CommandDocs {
             for (Path page : pages.sorted().toList()) {
                 String troff = asciidoctor.convert(escapeBrackets(Files.readString(page)), options);
                 String name = page.getFileName().toString().replaceFirst("\\.adoc$", ".1.gz");
-                try (OutputStream out = new BestGzip(Files.newOutputStream(man1.resolve(name)))) {
-                    out.write(troff.getBytes(StandardCharsets.UTF_8));
-                }
+                gzip(troff.getBytes(StandardCharsets.UTF_8), man1.resolve(name));
             }
         }
     }
@@ -91,7 +95,24 @@ public final class CommandDocs {
         return m.replaceAll(r -> Matcher.quoteReplacement("_" + r.group(1) + "{startsb}" + r.group(2) + "{endsb}" + r.group(3) + "_"));
     }
 
-    /** gzip at its best compression (as Debian wants man pages), with no name or time in the header. */
+    /**
+     * gzip at its best compression with no name or time in the header, as Debian wants man pages
+     * and changelogs ({@code gzip -9n}). Java's writer leaves the header's extra-flags byte at 0;
+     * it is set to 2 ("maximum compression"), which is what gzip -9 writes and lintian reads.
+     */
+    static void gzip(byte[] content, Path out) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (OutputStream gz = new BestGzip(bytes)) {
+            gz.write(content);
+        }
+        byte[] gzipped = bytes.toByteArray();
+        gzipped[GZIP_XFL] = 2;
+        Files.write(out, gzipped);
+    }
+
+    /** The offset of the extra-flags byte in a gzip header (RFC 1952). */
+    private static final int GZIP_XFL = 8;
+
     private static final class BestGzip extends GZIPOutputStream {
         BestGzip(OutputStream out) throws IOException {
             super(out);
