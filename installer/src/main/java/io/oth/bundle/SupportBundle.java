@@ -231,7 +231,7 @@ public final class SupportBundle {
     private static List<String> secretSources(Node node) {
         return switch (node.role()) {
             case Role.APP -> NodeLayout.APP_SECRET_NAMES.stream().map(n -> "whole " + NodeLayout.appSecret(n).path()).toList();
-            case Role.STORAGE -> List.of("whole " + NodeLayout.BROKER_COOKIE, "kv " + NodeLayout.MINIO_ENVIRONMENT);
+            case Role.STORAGE -> List.of("whole " + NodeLayout.BROKER_COOKIE, "kv " + NodeLayout.MINIO_ENVIRONMENT, "whole " + NodeLayout.MARIADB_KEYFILE);
             default -> List.of();
         };
     }

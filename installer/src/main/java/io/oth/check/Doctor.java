@@ -131,7 +131,8 @@ public final class Doctor {
         Map<String, CheckInfo> byId = new LinkedHashMap<>();
         Stream.of(ReachCheck.checks(), ResolverCheck.checks(), DnsCheck.checks(playbooks), PortMatrixCheck.checks(playbooks),
                         OperatorChecks.checks(), ForwardChecks.checks(), OutboundCheck.checks(playbooks), InternalCertificatesCheck.checks(),
-                        PostureCheck.checks(playbooks), SecurityCheck.checks(), BrokerAccountsCheck.checks(), ObjectAccountsCheck.checks(), SecretFilesCheck.checks())
+                        PostureCheck.checks(playbooks), SecurityCheck.checks(), BrokerAccountsCheck.checks(), ObjectAccountsCheck.checks(), SecretFilesCheck.checks(),
+                        EncryptionAtRestCheck.checks())
                 .flatMap(List::stream)
                 .forEach(c -> byId.merge(c.id(), c, (a, b) -> new CheckInfo(a.id(), a.verifies(),
                         Stream.concat(a.from().stream(), b.from().stream()).distinct().toList())));
@@ -288,6 +289,7 @@ public final class Doctor {
             checks.add(new PostureCheck(site, context.playbooks(), context.clock()));
             checks.add(new SecurityCheck(site, () -> secrets));
             checks.add(new SecretFilesCheck(site));
+            checks.add(new EncryptionAtRestCheck(site));
         }
         if (only.contains("certs")) {
             checks.add(new InternalCertificatesCheck(site, ca::join, context.clock()));

@@ -28,6 +28,8 @@ public final class NodeLayout {
 
     public static final String BACKUP_SCRIPT = "/usr/local/sbin/oth-backup";
     public static final String MARIADB_TLS = "/etc/mysql/oth-tls/";
+    /** MariaDB's encryption keys at rest (file_key_management): {@code ID;HEX} lines; the site's secrets keep what they derive from. */
+    public static final String MARIADB_KEYFILE = "/etc/mysql/oth-encryption/keyfile";
     public static final String RABBITMQ_TLS = "/etc/rabbitmq/oth-tls/";
     /** Where Debian's init script keeps the RabbitMQ server's pid (the Erlang VM's). */
     public static final String RABBITMQ_PID = "/var/run/rabbitmq/pid";
@@ -85,6 +87,11 @@ public final class NodeLayout {
         return new SecretFile("/etc/haproxy/certs/" + fqdn + ".pem", "root:root", "0600");
     }
 
+    /** The key MariaDB encrypts its tablespaces, logs and temporary files with. */
+    public static SecretFile mariadbKeyfile() {
+        return new SecretFile(MARIADB_KEYFILE, "mysql:mysql", "0400");
+    }
+
     /** MinIO's environment file, which holds its root credentials. */
     public static SecretFile minioEnvironment() {
         return new SecretFile(MINIO_ENVIRONMENT, "root:root", "0600");
@@ -95,7 +102,10 @@ public final class NodeLayout {
         return switch (node.role()) {
             case Role.LB -> List.of(haproxyCertificate(site.fqdn()));
             case Role.APP -> APP_SECRET_NAMES.stream().map(NodeLayout::appSecret).toList();
-            case Role.STORAGE -> site.storage().objects().isLocal() ? List.of(minioEnvironment()) : List.of();
+            case Role.STORAGE -> java.util.stream.Stream.of(
+                    site.storage().database().isLocal() ? java.util.Optional.of(mariadbKeyfile()) : java.util.Optional.<SecretFile>empty(),
+                    site.storage().objects().isLocal() ? java.util.Optional.of(minioEnvironment()) : java.util.Optional.<SecretFile>empty())
+                    .flatMap(java.util.Optional::stream).toList();
             default -> List.of();
         };
     }

@@ -1,6 +1,7 @@
 package io.oth.install.phase;
 
 import io.oth.install.InstallPlaybook;
+import io.oth.install.NodeLayout;
 import io.oth.install.Installer;
 import io.oth.install.ServiceCertOp;
 import io.oth.op.FileOp;
@@ -8,9 +9,12 @@ import io.oth.op.Operation;
 import io.oth.op.ReloadOp;
 import io.oth.op.ServiceOp;
 import io.oth.phase.Target;
+import io.oth.remote.Sha256;
+import io.oth.secret.Secret;
 import io.oth.site.ServicePorts;
 import io.oth.template.Templates;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +23,12 @@ import static io.oth.install.NodeLayout.MARIADB_TLS;
 
 /** MariaDB on the storage node, with its certificate from the site CA, when the database is local. */
 public final class Database extends LocalServicePhase {
+    /**
+     * The site's secret that MariaDB's key at rest is derived from. It stays in the operator's
+     * secrets as well, so that a backup restored elsewhere can be read: a key kept only on the
+     * node is lost with the node.
+     */
+    public static final String ENCRYPTION_SECRET = "mariadb.encryption";
     /**
      * MariaDB runs when the server its pid file names is alive and its socket is there: what the
      * init script's {@code status} finds out with a ping, a defaults lookup and ps (half a second
@@ -36,14 +46,24 @@ public final class Database extends LocalServicePhase {
         this.ports = ports;
     }
 
+    /**
+     * file_key_management's key file: key 1, 256 bits (the SHA-256 of the site's secret, which has
+     * about 190 random bits), as {@code 1;HEX}.
+     */
+    static String keyfile(Secret secret) {
+        return "1;" + Sha256.hex(secret.reveal().getBytes(StandardCharsets.UTF_8)) + "\n";
+    }
+
     @Override
     List<Operation> local(Target t) {
         String config = Templates.render("mariadb/60-oth.cnf.peb", Map.of("site", t.site().name(), "address", t.node().address(),
-                "port", ports.mariadb()));
+                "port", ports.mariadb(), "keyfile", NodeLayout.MARIADB_KEYFILE));
         return List.of(
                 new ServiceCertOp(inputs.ca(), ServerIdentity.of("mariadb", t), new ServiceCertOp.Files(MARIADB_TLS + "server.key",
                         MARIADB_TLS + "server-chain.pem", MARIADB_TLS + "ca.pem", "mysql:mysql"), ServiceCertOp.Layout.CHAIN_AND_ROOT,
                         inputs.rotate().contains("mariadb"), Set.of("mariadb-tls"), inputs.clock()),
+                // Before the configuration that names it: MariaDB (and the configuration's check) load the key file at start.
+                FileOp.text(NodeLayout.MARIADB_KEYFILE, keyfile(inputs.secret(ENCRYPTION_SECRET)), "mysql:mysql", "0400").secret().notifying("mariadb"),
                 FileOp.text("/etc/mysql/mariadb.conf.d/60-oth.cnf", config, "root:root", "0644")
                         .checkedWith("mariadbd --defaults-file=\"$1\" --user=mysql --help --verbose >/dev/null").notifying("mariadb"),
                 new ServiceOp("mariadb", t.facts().init(), true).runningWhen(RUNNING),
