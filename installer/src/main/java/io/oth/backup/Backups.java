@@ -5,6 +5,7 @@ import io.oth.install.NodeLayout;
 import io.oth.install.InstallPlaybook;
 import io.oth.lock.LockClaim;
 import io.oth.lock.NodeLocks;
+import io.oth.progress.Progress;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
@@ -51,7 +52,9 @@ public final class Backups {
 
     /** Makes a backup now; returns its id. */
     public String now() throws RemoteException {
-        try (HostConnection storage = storage(); NodeLocks locks = lock(storage)) {
+        try (HostConnection storage = storage(); NodeLocks locks = lock(storage);
+             Progress.Activity backingUp = connector.progress().start(storage.host().name(), "backup")) {
+            backingUp.step("dumping and compressing the application database");
             return now(storage.host());
         }
     }
@@ -79,7 +82,9 @@ public final class Backups {
     public void restore(String id) throws RemoteException {
         checkId(id);
         String file = dir + "/" + id + ".sql.gz";
-        try (HostConnection storage = storage(); NodeLocks locks = lock(storage)) {
+        try (HostConnection storage = storage(); NodeLocks locks = lock(storage);
+             Progress.Activity restoring = connector.progress().start(storage.host().name(), "restore")) {
+            restoring.step("restoring the application database from " + id);
             check(storage.host(), storage.run(Command.shell("[ -f " + Command.quote(file) + " ] || { echo 'no backup " + id + " in " + dir + "' >&2; exit 1; };"
                     + " gunzip -c " + Command.quote(file) + " | mariadb --batch")), "restoring " + id);
         }
@@ -103,11 +108,19 @@ public final class Backups {
     }
 
     private HostConnection storage() throws RemoteException {
-        return connector.connectOne(site, storageNode(site));
+        Node node = storageNode(site);
+        try (Progress.Activity connecting = connector.progress().doing(FleetConnector.connecting(site, List.of(node)))) {
+            return connector.connectOne(site, node);
+        }
     }
 
     private NodeLocks lock(HostConnection storage) throws RemoteException {
-        return claim.isPresent() ? NodeLocks.take(List.of(storage.host()), claim.get(), 1, line -> { }) : NodeLocks.none();
+        if (claim.isEmpty()) {
+            return NodeLocks.none();
+        }
+        try (Progress.Activity locking = connector.progress().doing("taking the site's lock on " + storage.host().name())) {
+            return NodeLocks.take(List.of(storage.host()), claim.get(), 1, line -> { }, locking);
+        }
     }
 
     /** {@code r}, or a failure of {@code storage} (by the node's name, which the site file chooses) saying what failed. */

@@ -8,6 +8,8 @@ import io.oth.check.NameLookup;
 import io.oth.fleet.FleetConnector;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.NodeLayout;
+import io.oth.progress.Progress;
+import io.oth.progress.Waiting;
 import io.oth.remote.Command;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
@@ -118,7 +120,11 @@ public final class SupportBundle {
                         .report(request.node());
             });
             List<Collected> parts = collect(nodes, staging.resolve("nodes"), keyHex, request);
-            DoctorReport report = doctor.join();
+            DoctorReport report;
+            try (Progress.Activity checking = connector.progress().doing("the doctor's checks");
+                 Waiting waiting = checking.waitFor("the doctor's checks of every node")) {
+                report = doctor.join();
+            }
             say.accept("doctor: " + report.findings().size() + " findings, worst " + report.worst().name().toLowerCase(java.util.Locale.ROOT));
             Path operator = Files.createDirectories(staging.resolve("operator"));
             Files.writeString(operator.resolve("doctor.json"), DoctorJson.render(site.name(), site.fqdn(), report.started(), report.seconds(), report.findings()));
@@ -126,6 +132,7 @@ public final class SupportBundle {
                 Files.writeString(Files.createDirectories(staging.resolve("nodes").resolve(e.getKey())).resolve("doctor-probes.txt"), e.getValue());
             }
             operatorFiles(operator);
+            Progress.Activity finishing = connector.progress().doing("redacting this side's files, then checking the bundle for every secret of the site");
             List<Map<String, Object>> redactions = new ArrayList<>();
             parts.stream().flatMap(p -> p.lines.stream().map(line -> redaction("nodes/" + p.part.node() + "/", line))).flatMap(Optional::stream)
                     .forEach(redactions::add);
@@ -146,6 +153,7 @@ public final class SupportBundle {
                 Files.move(part, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 return new Outcome(Optional.of(out), nodeParts, List.of(), redacted, bytes);
             } finally {
+                finishing.close();
                 Files.deleteIfExists(part);
             }
         } finally {
@@ -161,7 +169,14 @@ public final class SupportBundle {
         Files.createDirectories(dir);
         byte[] redactor = redactor();
         byte[] script = script(request).getBytes(StandardCharsets.UTF_8);
-        try (Fleet fleet = connector.connect(site, nodes)) {
+        Fleet connected;
+        try (Progress.Activity connecting = connector.progress().doing(FleetConnector.connecting(site, nodes))) {
+            connected = connector.connect(site, nodes);
+        } catch (RemoteException e) {
+            say.accept("no node collected: " + e.getMessage());
+            return nodes.stream().map(n -> new Collected(new NodePart(n.name(), Optional.of(e.getMessage())), List.of())).toList();
+        }
+        try (Fleet fleet = connected) {
             return Parallel.map(fleet.reaches(), connector.concurrency(), reach -> {
                 String name = reach.node().name();
                 if (reach.host().isEmpty()) {
@@ -169,7 +184,8 @@ public final class SupportBundle {
                     say.accept(name + ": not collected: " + why);
                     return new Collected(new NodePart(name, Optional.of(why)), List.of());
                 }
-                try {
+                try (Progress.Activity collecting = connector.progress().start(name, "bundle")) {
+                    collecting.step("collecting and redacting on the node");
                     NodeCollection got = NodeCollection.collect(reach.host().get(), script, redactor,
                             Secret.of(stdin(keyHex, reach.node(), request.disabled())));
                     Path nodeDir = Files.createDirectories(dir.resolve(name));
@@ -183,9 +199,6 @@ public final class SupportBundle {
                     throw new UncheckedIOException(e);
                 }
             });
-        } catch (RemoteException e) {
-            say.accept("no node collected: " + e.getMessage());
-            return nodes.stream().map(n -> new Collected(new NodePart(n.name(), Optional.of(e.getMessage())), List.of())).toList();
         }
     }
 

@@ -7,6 +7,7 @@ import io.oth.install.Installer;
 import io.oth.phase.RunReport;
 import io.oth.remote.RemoteException;
 import io.oth.report.CertsJson;
+import io.oth.report.PlanReport;
 import io.oth.report.Table;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
@@ -96,6 +97,7 @@ final class CertsCommand extends CommandGroup {
                     : services.stream().map(Enum::name).collect(Collectors.toSet());
             RunReport report = Installer.install(inputs.saved().rotating(chosen), context.connector(),
                     false, context.claim(), OptionRanges.FirewallRevert.byDefault(), out);
+            PlanReport.times(report).ifPresent(times -> times.print(out));
             out.printf("rotate: %d change(s), %s%n", report.changes(), report.failed() ? "FAILED" : "ok");
             return report.failed() ? ExitCode.FAILED.code() : ExitCode.OK.code();
         }

@@ -56,6 +56,12 @@ final class HostsCommand extends CommandGroup {
             return Optional.of(locking);
         }
 
+        /** It asks a person about each unknown key: no status lines may draw over the question. */
+        @Override
+        boolean showsProgress() {
+            return false;
+        }
+
         /** A node that refuses is named without a hint: what is asked here is which keys to trust, and the rest go on. */
         @Override
         int run(Context context) throws IOException {

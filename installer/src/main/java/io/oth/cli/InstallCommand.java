@@ -3,6 +3,7 @@ package io.oth.cli;
 import io.oth.install.Installer;
 import io.oth.lock.LockClaim;
 import io.oth.phase.RunReport;
+import io.oth.progress.Display;
 import io.oth.remote.RemoteException;
 import io.oth.report.PlanJson;
 import io.oth.report.PlanReport;
@@ -51,6 +52,9 @@ final class InstallCommand implements Callable<Integer> {
     @Mixin
     JsonOutput json;
 
+    @Mixin
+    ProgressOptions progress;
+
     @Option(names = "--check", description = "Plan only: show what would change, change nothing.")
     boolean check;
 
@@ -61,10 +65,14 @@ final class InstallCommand implements Callable<Integer> {
     /** A plan only reads, so {@code --check} runs without the site's lock; an install takes it once every input has passed. */
     @Override
     public Integer call() throws IOException {
-        return json.report(this::prepared);
+        return json.report(() -> {
+            try (Display display = progress.show(spec.qualifiedName(" "), json.on, "checking the site file and the bundles")) {
+                return prepared(display);
+            }
+        });
     }
 
-    private int prepared() throws IOException {
+    private int prepared(Display shown) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         Optional<Installer.Inputs> prepared = options.inputs(err);
         if (prepared.isEmpty()) {
@@ -73,22 +81,22 @@ final class InstallCommand implements Callable<Integer> {
         runLog.open(prepared.get().site(), err);
         prepared.get().certificate().warnings().forEach(w -> err.println("oth: warning: " + w));
         if (check) {
-            return install(prepared.get(), Optional.empty());
+            return install(prepared.get(), Optional.empty(), shown);
         }
-        return locking.run(prepared.get().site(), spec, err, claim -> {
+        return locking.run(prepared.get().site(), spec, err, shown.progress(), claim -> {
             Optional<Installer.Inputs> saved = SiteOptions.saved(prepared.get(), err);
-            return saved.isEmpty() ? ExitCode.USAGE.code() : install(saved.get(), Optional.of(claim));
+            return saved.isEmpty() ? ExitCode.USAGE.code() : install(saved.get(), Optional.of(claim), shown);
         });
     }
 
-    private int install(Installer.Inputs inputs, Optional<LockClaim> claim) {
+    private int install(Installer.Inputs inputs, Optional<LockClaim> claim, Display shown) {
         PrintWriter out = json.human();
         PrintWriter err = spec.commandLine().getErr();
         Site site = inputs.site();
         long start = System.nanoTime();
         RunReport report;
         try {
-            report = Installer.install(inputs, options.connector(site), check, runLog.verbose, claim,
+            report = Installer.install(inputs, options.connector(site, shown), check, runLog.verbose, claim,
                     Duration.ofSeconds(firewallRevertSeconds), out);
         } catch (RemoteException e) {
             return SiteOptions.failed(err, e);
@@ -96,6 +104,12 @@ final class InstallCommand implements Callable<Integer> {
         json.result(PlanJson.of(report), () -> {
             out.println();
             PlanReport.table(report).print(out);
+            if (!check) {
+                PlanReport.times(report).ifPresent(times -> {
+                    out.println();
+                    times.print(out);
+                });
+            }
             out.printf("%s: %d change(s) %s, %d host(s) failed; %d SSH sessions over %d connections in %.1f s%n",
                     check ? "check" : "install", report.changes(), check ? "pending" : "made",
                     report.hosts().stream().filter(RunReport.HostOutcome::isFailed).count(),

@@ -4,6 +4,9 @@ import io.oth.lock.Holder;
 import io.oth.lock.LockClaim;
 import io.oth.lock.LockedException;
 import io.oth.lock.SiteLock;
+import io.oth.input.Durations;
+import io.oth.progress.Progress;
+import io.oth.progress.Waiting;
 import io.oth.site.Site;
 import io.oth.site.StateDir;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,6 +16,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What the commands that change a site share: they run under the site's lock ({@link SiteLock}),
@@ -31,13 +36,15 @@ final class LockOptions {
     }
 
     /** Runs {@code work} holding the site's lock; without it, says who holds it and exits {@link ExitCode#BUSY}. */
-    int run(Site site, CommandSpec spec, PrintWriter err, Locked work) throws IOException {
+    int run(Site site, CommandSpec spec, PrintWriter err, Progress progress, Locked work) throws IOException {
         Holder me = Holder.thisProcess(spec.qualifiedName(" "));
         SiteLock lock;
-        try {
+        List<Waiting> waiting = new ArrayList<>();
+        try (Progress.Activity taking = progress.doing("taking the lock of site " + site.name())) {
             lock = SiteLock.take(site.name(), StateDir.of(site.name()).resolve("lock"), me, lockWait, Clock.systemUTC(), line -> {
                 err.println("oth: " + line);
                 err.flush();
+                waiting.add(taking.waitFor("the lock of site " + site.name() + " (up to " + Durations.format(lockWait) + ")"));
             });
         } catch (LockedException e) {
             err.println("oth: " + e.getMessage() + "; nothing was done");
@@ -45,6 +52,8 @@ final class LockOptions {
         } catch (IOException e) {
             err.println("oth: cannot take the lock of site " + site.name() + ": " + e.getMessage() + "; nothing was done");
             return ExitCode.FAILED.code();
+        } finally {
+            waiting.forEach(Waiting::close);
         }
         try (lock) {
             return work.run(new LockClaim(lock.holder(), lockWait));

@@ -1,6 +1,8 @@
 package io.oth.cli;
 
 import io.oth.layout.Layout;
+import io.oth.progress.Screen;
+import io.oth.progress.Ticker;
 import io.oth.runlog.RunLog;
 import io.oth.site.PlaybookFiles;
 import io.oth.site.StateDir;
@@ -72,7 +74,18 @@ public final class OthCommand implements Callable<Integer> {
      * {@code stateBase} (oth's own state directory, which also takes crash reports).
      */
     public static int execute(PrintWriter out, PrintWriter err, Prompter prompter, Stdout stdout, Supplier<Path> stateBase, String... args) {
-        return execute(out, err, stateBase, log -> commandLine(prompter, stdout, stateBase, log), args);
+        return execute(out, err, prompter, stdout, Ticker.DAEMON, stateBase, args);
+    }
+
+    /**
+     * {@link #execute(PrintWriter, PrintWriter, Prompter, Stdout, Supplier, String...)} with status lines, on a terminal,
+     * drawn again on every tick of {@code ticker}. What the run prints reaches {@code out} and {@code err} through a
+     * {@link Screen}, beneath the run log: lines go above the status lines, and the log never sees those.
+     */
+    static int execute(PrintWriter out, PrintWriter err, Prompter prompter, Stdout stdout, Ticker ticker, Supplier<Path> stateBase, String... args) {
+        Screen screen = new Screen(out, err);
+        return execute(new PrintWriter(screen.out()), new PrintWriter(screen.err()), stateBase,
+                log -> commandLine(prompter, stdout, stateBase, log, new ProgressOptionsFactory(Optional.of(screen), stdout, ticker)), args);
     }
 
     /** {@link #execute(PrintWriter, PrintWriter, Prompter, Stdout, Supplier, String...)} with the command line {@code build} makes for the run's log. */
@@ -109,7 +122,11 @@ public final class OthCommand implements Callable<Integer> {
      * execution strategy catches them too.
      */
     static CommandLine commandLine(Prompter prompter, Stdout stdout, Supplier<Path> stateBase, RunLog log) {
-        CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter, stdout, log, stateBase));
+        return commandLine(prompter, stdout, stateBase, log, new ProgressOptionsFactory(Optional.empty(), stdout, Ticker.DAEMON));
+    }
+
+    private static CommandLine commandLine(Prompter prompter, Stdout stdout, Supplier<Path> stateBase, RunLog log, ProgressOptionsFactory progress) {
+        CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter, stdout, log, stateBase, progress));
         CommandLine.Model.UsageMessageSpec usage = cli.getCommandSpec().usageMessage();
         usage.footer(Stream.concat(Arrays.stream(usage.footer()), Stream.of("", "Exit codes:", ExitCode.table())).toArray(String[]::new));
         cli.setResourceBundle(docsAt(Layout.docs()));
@@ -156,10 +173,21 @@ public final class OthCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    /** Hands every command the same prompter, what it knows of standard output, and the run's log. */
-    private record CommandFactory(Prompter prompter, Stdout stdout, RunLog log, Supplier<Path> stateBase) implements CommandLine.IFactory {
+    /** What every command's {@link ProgressOptions} draws on: the run's screen, when it has one of its own. */
+    private record ProgressOptionsFactory(Optional<Screen> screen, Stdout stdout, Ticker ticker) {
+        ProgressOptions create() {
+            return new ProgressOptions(screen, stdout, ticker);
+        }
+    }
+
+    /** Hands every command the same prompter, what it knows of standard output, the run's log and its screen. */
+    private record CommandFactory(Prompter prompter, Stdout stdout, RunLog log, Supplier<Path> stateBase, ProgressOptionsFactory progress)
+            implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
+            if (type == ProgressOptions.class) {
+                return type.cast(progress.create());
+            }
             if (type == RunLogOptions.class) {
                 return type.cast(new RunLogOptions(log, stateBase));
             }

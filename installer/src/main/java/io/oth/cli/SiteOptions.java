@@ -2,6 +2,7 @@ package io.oth.cli;
 
 import io.oth.fleet.FleetConnector;
 import io.oth.install.Installer;
+import io.oth.progress.Display;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
@@ -94,6 +95,12 @@ public final class SiteOptions {
     /** How this run reaches the site's nodes: strict host keys, this run's timeout and concurrency. */
     public FleetConnector connector(Site site) {
         return connector(site, HostKeyTrust.REFUSE);
+    }
+
+    /** {@link #connector(Site)}, its services showing what they do on {@code display}, which a passphrase prompt keeps quiet. */
+    FleetConnector connector(Site site, Display display) {
+        return FleetConnector.ssh(connectOptions(site, HostKeyTrust.REFUSE).withPassphrase(() -> display.asking(SiteOptions::passphrase)))
+                .reporting(display.progress());
     }
 
     /** How this run reaches the site's nodes, deciding on host keys it does not know as {@code trust} says. */

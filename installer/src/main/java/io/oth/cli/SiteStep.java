@@ -4,6 +4,7 @@ import io.oth.ca.CaException;
 import io.oth.fleet.FleetConnector;
 import io.oth.install.Installer;
 import io.oth.lock.LockClaim;
+import io.oth.progress.Display;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
 import io.oth.site.Site;
@@ -32,6 +33,9 @@ abstract class SiteStep implements Callable<Integer> {
 
     @Mixin
     RunLogOptions runLog;
+
+    @Mixin
+    ProgressOptions progress;
 
     /**
      * What a step runs with: the site, the way to its nodes, the run's lock (when it takes one), where
@@ -77,6 +81,11 @@ abstract class SiteStep implements Callable<Integer> {
         return Optional.empty();
     }
 
+    /** Whether status lines may show what the step does: not for a step that asks a person at the terminal. */
+    boolean showsProgress() {
+        return true;
+    }
+
     abstract int run(Context context) throws IOException, RemoteException, RollingUpgrade.UpgradeException, Installer.InputException, CaException;
 
     @Override
@@ -86,6 +95,13 @@ abstract class SiteStep implements Callable<Integer> {
     }
 
     private int step() throws IOException {
+        boolean plain = !showsProgress() || json().map(j -> j.on).orElse(false);
+        try (Display display = progress.show(spec.qualifiedName(" "), plain, "reading the site file")) {
+            return step(display);
+        }
+    }
+
+    private int step(Display shown) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         Optional<Site> loaded = options.load(err);
         if (loaded.isEmpty()) {
@@ -103,15 +119,16 @@ abstract class SiteStep implements Callable<Integer> {
         }
         runLog.open(site, err);
         Optional<LockOptions> lock = locking();
-        return lock.isEmpty() ? run(site, Optional.empty()) : lock.get().run(site, spec, err, claim -> run(site, Optional.of(claim)));
+        return lock.isEmpty() ? run(site, Optional.empty(), shown)
+                : lock.get().run(site, spec, err, shown.progress(), claim -> run(site, Optional.of(claim), shown));
     }
 
-    private int run(Site site, Optional<LockClaim> claim) throws IOException {
+    private int run(Site site, Optional<LockClaim> claim, Display shown) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         try {
             Optional<JsonOutput> json = json();
             PrintWriter out = json.map(JsonOutput::human).orElse(spec.commandLine().getOut());
-            return run(new Context(site, options.connector(site), claim, out, err, json));
+            return run(new Context(site, options.connector(site, shown), claim, out, err, json));
         } catch (RollingUpgrade.UpgradeException e) {
             err.println("oth: " + e.getMessage());
             e.notes().forEach(err::println);

@@ -1,20 +1,31 @@
 package io.oth.cli;
 
 import io.oth.report.TextStyle;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 
+import java.io.IOException;
 import java.nio.charset.Charset;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
  * What oth knows about where its standard output goes, for how to draw on it: whether it is a
  * terminal, the charset it is written in, and the environment that says the rest (the locale's
- * LC_ALL, LC_CTYPE and LANG; NO_COLOR; TERM).
+ * LC_ALL, LC_CTYPE and LANG; NO_COLOR; TERM), and how to reach the terminal for status lines.
+ *
+ * @param statusTerminal the terminal stdout is, for status lines; empty when it cannot be opened
  */
-public record Stdout(boolean terminal, Charset charset, UnaryOperator<String> environment) {
+public record Stdout(boolean terminal, Charset charset, UnaryOperator<String> environment, Supplier<Optional<Terminal>> statusTerminal) {
+
+    /** Standard output that has no terminal to draw status lines on. */
+    public Stdout(boolean terminal, Charset charset, UnaryOperator<String> environment) {
+        this(terminal, charset, environment, Optional::empty);
+    }
 
     /** When to colour: {@code --color=WHEN}. */
     public enum Color { auto, always, never }
@@ -24,7 +35,30 @@ public record Stdout(boolean terminal, Charset charset, UnaryOperator<String> en
      * writes in, which is the locale's unless the JVM was told otherwise.
      */
     public static Stdout system() {
-        return new Stdout(System.console() != null, Charset.defaultCharset(), System::getenv);
+        return new Stdout(System.console() != null, Charset.defaultCharset(), System::getenv, Stdout::systemTerminal);
+    }
+
+    /**
+     * The terminal of this process's stdout, as the wizard opens it; Ctrl-C still ends the JVM as
+     * it would without it. Empty when stdout is no terminal JLine can drive (it would be a dumb one).
+     */
+    private static Optional<Terminal> systemTerminal() {
+        try {
+            Terminal t = TerminalBuilder.builder().system(true).systemOutput(TerminalBuilder.SystemOutput.SysOut).dumb(true)
+                    .signalHandler(Terminal.SignalHandler.SIG_DFL).build();
+            if (Terminal.TYPE_DUMB.equals(t.getType()) || Terminal.TYPE_DUMB_COLOR.equals(t.getType())) {
+                t.close();
+                return Optional.empty();
+            }
+            return Optional.of(t);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether status lines may be drawn here: a terminal that TERM says understands escapes. */
+    public boolean statusLines() {
+        return terminal && variable("TERM").filter(t -> !t.equals("dumb")).isPresent();
     }
 
     /** Not a terminal, in {@code charset}, with these environment variables only. */

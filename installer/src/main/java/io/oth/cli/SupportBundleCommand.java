@@ -4,6 +4,7 @@ import io.oth.bundle.BundleAnalysis;
 import io.oth.bundle.BundleInspection;
 import io.oth.bundle.SupportBundle;
 import io.oth.check.Verdict;
+import io.oth.progress.Display;
 import io.oth.report.ReportFile;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
@@ -50,6 +51,9 @@ final class SupportBundleCommand implements Callable<Integer> {
 
     @Mixin
     RunLogOptions runLog;
+
+    @Mixin
+    ProgressOptions progress;
 
     @Option(names = "--since", paramLabel = "LENGTH", defaultValue = "24h", converter = OptionRanges.BundleWindow.class,
             description = "How far back logs go: 24h, 90m, 7d (from 10m to 30d; default ${DEFAULT-VALUE}).")
@@ -99,9 +103,12 @@ final class SupportBundleCommand implements Callable<Integer> {
         if (!disabled.isEmpty()) {
             err.println("oth: warning: -D" + DISABLE_PROPERTY + " switches off redaction rules " + disabled + " (for a test)");
         }
-        SupportBundle.Outcome outcome = new SupportBundle(site.get(), Playbooks.load(), options.connector(site.get()), Clock.systemUTC(),
-                VersionProvider.version(), line -> say(out, line))
-                .make(new SupportBundle.Request(since, Optional.ofNullable(node), Optional.ofNullable(outFile), disabled));
+        SupportBundle.Outcome outcome;
+        try (Display display = progress.show(spec.qualifiedName(" "), false, "collecting")) {
+            outcome = new SupportBundle(site.get(), Playbooks.load(), options.connector(site.get(), display), Clock.systemUTC(),
+                    VersionProvider.version(), line -> say(out, line))
+                    .make(new SupportBundle.Request(since, Optional.ofNullable(node), Optional.ofNullable(outFile), disabled));
+        }
         outcome.nodes().forEach(p -> p.problem().ifPresent(why -> err.println("oth: " + p.node() + " is missing from the bundle: " + why)));
         if (!outcome.leaks().isEmpty()) {
             outcome.leaks().forEach(leak -> err.println("oth: " + leak));

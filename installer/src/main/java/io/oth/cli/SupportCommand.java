@@ -48,7 +48,8 @@ final class SupportCommand extends CommandGroup {
         @Override
         final int run(Context context) throws IOException, RemoteException {
             try (Fleet fleet = context.fleet()) {
-                return run(new SupportGrant(context.site(), Playbooks.load(), fleet, context.connector().concurrency(), Clock.systemUTC()),
+                return run(new SupportGrant(context.site(), Playbooks.load(), fleet, context.connector().concurrency(), Clock.systemUTC(),
+                        context.connector().progress()),
                         context.out(), context.err());
             }
         }

@@ -80,7 +80,8 @@ final class UpgradeCommand extends SiteStep {
     @Override
     int run(Context context) throws IOException, RemoteException, RollingUpgrade.UpgradeException {
         try (Fleet fleet = context.fleet()) {
-            Upgrade upgrade = new Upgrade(context.site(), Playbooks.load(), release, fleet, context.connector().concurrency(), context::say, Clock.systemUTC());
+            Upgrade upgrade = new Upgrade(context.site(), Playbooks.load(), release, fleet, context.connector().concurrency(), context::say, Clock.systemUTC(),
+                    context.connector().progress());
             Upgrade.Request request = new Upgrade.Request(rollback, !noBackup);
             Optional<Upgrade.Plan> plan = upgrade.plan(request);
             if (plan.isEmpty()) {

@@ -2,6 +2,7 @@ package io.oth.fleet;
 
 import io.oth.lock.LockClaim;
 import io.oth.lock.NodeLocks;
+import io.oth.progress.Progress;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Fleet;
 import io.oth.remote.HostConnection;
@@ -44,15 +45,60 @@ public interface FleetConnector {
         return DebugLog.NONE;
     }
 
+    /** Where this run's services say what they are doing, for the status lines on a terminal. */
+    default Progress progress() {
+        return Progress.NONE;
+    }
+
+    /** This connector, its services saying what they do to {@code progress}. */
+    default FleetConnector reporting(Progress progress) {
+        FleetConnector connector = this;
+        return new FleetConnector() {
+            @Override
+            public Fleet connect(Site site, List<Node> nodes) throws RemoteException {
+                return connector.connect(site, nodes);
+            }
+
+            @Override
+            public HostConnection connectOne(Site site, Node node) throws RemoteException {
+                return connector.connectOne(site, node);
+            }
+
+            @Override
+            public int concurrency() {
+                return connector.concurrency();
+            }
+
+            @Override
+            public DebugLog debugLog() {
+                return connector.debugLog();
+            }
+
+            @Override
+            public Progress progress() {
+                return progress;
+            }
+        };
+    }
+
+    /** What connecting to {@code nodes} of {@code site} is called while it happens: the bastion, when there is one. */
+    static String connecting(Site site, List<Node> nodes) {
+        return "connecting to " + (nodes.size() == 1 ? nodes.get(0).name() : nodes.size() + " nodes")
+                + site.bastion().map(b -> " through bastion " + b.address()).orElse("");
+    }
+
     /**
      * Connects to {@code nodes} and, when the run holds the site's lock ({@code claim}), takes it on
      * every node reached as well, waiting as long as the claim says; closing the fleet gives the node locks back first.
      */
     default Fleet connect(Site site, List<Node> nodes, Optional<LockClaim> claim, Consumer<String> say) throws RemoteException {
-        Fleet fleet = connect(site, nodes);
+        Fleet fleet;
+        try (Progress.Activity connecting = progress().doing(connecting(site, nodes))) {
+            fleet = connect(site, nodes);
+        }
         NodeLocks locks;
-        try {
-            locks = claim.isPresent() ? NodeLocks.take(fleet, claim.get(), concurrency(), say) : NodeLocks.none();
+        try (Progress.Activity locking = claim.isPresent() ? progress().doing("taking the site's lock on every node") : Progress.Activity.NONE) {
+            locks = claim.isPresent() ? NodeLocks.take(fleet, claim.get(), concurrency(), say, locking) : NodeLocks.none();
         } catch (RemoteException | RuntimeException e) {
             fleet.close();
             throw e;

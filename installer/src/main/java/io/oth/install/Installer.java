@@ -12,6 +12,8 @@ import io.oth.lock.LockClaim;
 import io.oth.phase.Journal;
 import io.oth.phase.PhaseRunner;
 import io.oth.phase.RunReport;
+import io.oth.progress.Progress;
+import io.oth.progress.Waiting;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
@@ -41,6 +43,8 @@ import java.util.Set;
  * one is wrong), then connects through the bastion and runs the install phases.
  */
 public final class Installer {
+    /** The last step of an install, after the phases: as the status line and the phases' times name it. */
+    private static final String SITE_ANSWERS = "site-answers";
 
     /**
      * Everything an install uploads, read and checked before any connection is made, and the
@@ -191,11 +195,11 @@ public final class Installer {
         try (Fleet fleet = connector.connect(site, site.nodes(), claim, line -> say(log, line))) {
             PhaseRunner.Reconnector reconnect = node -> connector.connectOne(site, node);
             RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, connector.concurrency())
-                    .verbose(verbose).unpackRoots(NodeLayout.UNPACK_ROOTS).debugLog(connector.debugLog()).run(phases);
+                    .verbose(verbose).unpackRoots(NodeLayout.UNPACK_ROOTS).debugLog(connector.debugLog()).progress(connector.progress()).run(phases);
             if (check || report.failed()) {
                 return report;
             }
-            return awaitHealthy(inputs, ServicePorts.of(network).https(), fleet, report, log);
+            return awaitHealthy(inputs, ServicePorts.of(network).https(), fleet, report, log, connector.progress());
         }
     }
 
@@ -210,14 +214,21 @@ public final class Installer {
      * The install is done when the site answers: HTTPS on the load balancer, through haproxy and
      * traefik, to the application's health endpoint on some app node.
      */
-    private static RunReport awaitHealthy(Inputs inputs, int https, Fleet fleet, RunReport report, PrintWriter log) throws RemoteException {
+    private static RunReport awaitHealthy(Inputs inputs, int https, Fleet fleet, RunReport report, PrintWriter log, Progress progress)
+            throws RemoteException {
         Site site = inputs.site();
         Fleet.Reach lb = fleet.reaches().stream().filter(r -> r.node().role().equals(Role.LB)).findFirst().orElseThrow();
         String url = "https://" + site.fqdn() + ":" + https + inputs.release().health();
         String resolve = " --resolve " + site.fqdn() + ":" + https + ":127.0.0.1 -k ";
         String wait = "for i in $(seq 120); do curl -fsS -o /dev/null --max-time 2" + resolve + Command.quote(url)
                 + " 2>/dev/null && exit 0; sleep 0.5; done; curl -fsS -o /dev/null --max-time 2" + resolve + Command.quote(url);
-        CommandResult r = lb.host().orElseThrow().run(Command.shell(wait), Duration.ofSeconds(90));
+        long start = System.nanoTime();
+        CommandResult r;
+        try (Progress.Activity answering = progress.start(lb.node().name(), SITE_ANSWERS);
+             Waiting waiting = answering.waitFor("the site to answer " + url + " through haproxy and traefik")) {
+            r = lb.host().orElseThrow().run(Command.shell(wait), Duration.ofSeconds(90));
+        }
+        report = report.timed(new RunReport.PhaseTime(SITE_ANSWERS, lb.node().name(), Duration.ofNanos(System.nanoTime() - start)));
         synchronized (log) {
             log.printf("== The site answers%n[%s] %s %s%n", lb.node().name(), url, r.ok() ? "answers 200 through haproxy and traefik"
                     : "does not answer after 60 s: " + r.diagnostic());

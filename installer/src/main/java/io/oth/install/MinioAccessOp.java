@@ -10,12 +10,14 @@ import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import io.oth.ca.SiteTls;
+import io.oth.site.Addresses;
 import io.oth.site.AppAccounts;
 import io.oth.minio.MinioAdmin;
 import io.oth.op.Change;
 import io.oth.op.InitSystem;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
+import io.oth.progress.Waiting;
 import io.oth.remote.Command;
 import io.oth.remote.Failure;
 import io.oth.remote.Forward;
@@ -93,7 +95,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             Map<String, Probe.Answer> answers = new HashMap<>();
             Optional<String> document;
             try {
-                document = whenAnswering(() -> minio.admin().cannedPolicy(policy));
+                document = whenAnswering(() -> minio.admin().cannedPolicy(policy), host);
             } catch (IOException e) {
                 return Map.of(ADMIN, new Probe.Answer(1, reason(e)));
             }
@@ -182,7 +184,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         Work planned = work;
         return Optional.of(Change.of("object storage account: " + String.join(", ", needed), context -> {
             try (Forward forward = context.host().forward(endpoint.address(), endpoint.port())) {
-                apply(clients(forward), planned);
+                apply(clients(forward), planned, context.host());
             } catch (IOException | GeneralSecurityException | io.minio.errors.MinioException e) {
                 throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "MinIO refused the account changes: " + reason(e));
             }
@@ -194,9 +196,9 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         return "the bucket, the policy and the user are already as wanted, and the user's secret works";
     }
 
-    private void apply(Clients minio, Work work) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
+    private void apply(Clients minio, Work work, Host host) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
         // MinIO may be restarting (a new certificate) or just started: wait for it as the read did.
-        whenAnswering(() -> minio.admin().cannedPolicy(policy));
+        whenAnswering(() -> minio.admin().cannedPolicy(policy), host);
         if (work.bucket() && !(work.unknown() && minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build()))) {
             minio.root().makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
         }
@@ -275,28 +277,38 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     /**
      * A started MinIO takes a moment before it answers (and through a forward, a refused connection
      * looks like a dropped one): connection failures are tried again until {@link #READY} has passed.
-     * An answer, even an error, ends the wait.
+     * An answer, even an error, ends the wait, which {@code host} shows from the first try that failed.
      */
-    private static <T> T whenAnswering(Call<T> call) throws IOException {
+    private <T> T whenAnswering(Call<T> call, Host host) throws IOException {
         long deadline = System.nanoTime() + READY.toNanos();
-        while (true) {
-            try {
-                return call.call();
-            } catch (MinioAdmin.AdminException e) {
-                if (e.status() != 503 || System.nanoTime() > deadline) {
-                    throw e;
+        Waiting waiting = null;
+        try {
+            while (true) {
+                try {
+                    return call.call();
+                } catch (MinioAdmin.AdminException e) {
+                    if (e.status() != 503 || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                } catch (IOException e) {
+                    // A certificate oth does not trust will not change by waiting; a closed connection may.
+                    if (System.nanoTime() > deadline || causedBy(e, java.security.cert.CertificateException.class)) {
+                        throw e;
+                    }
                 }
-            } catch (IOException e) {
-                // A certificate oth does not trust will not change by waiting; a closed connection may.
-                if (System.nanoTime() > deadline || causedBy(e, java.security.cert.CertificateException.class)) {
-                    throw e;
+                if (waiting == null) {
+                    waiting = host.waitingFor("MinIO on " + Addresses.hostPort(endpoint.address(), endpoint.port()) + " to answer");
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for MinIO", e);
                 }
             }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for MinIO", e);
+        } finally {
+            if (waiting != null) {
+                waiting.close();
             }
         }
     }

@@ -2,6 +2,8 @@ package io.oth.lock;
 
 import io.oth.concurrent.Parallel;
 import io.oth.input.Durations;
+import io.oth.progress.Progress;
+import io.oth.progress.Waiting;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
@@ -76,13 +78,14 @@ public final class NodeLocks implements AutoCloseable {
      * taken are given back and nothing else is done on any node; with a {@link LockClaim#lockWait()},
      * oth says once what it waits for and tries again every {@link #POLL} until then.
      */
-    public static NodeLocks take(Fleet fleet, LockClaim claim, int concurrency, Consumer<String> say) throws RemoteException {
-        return take(fleet.reaches().stream().flatMap(r -> r.host().stream()).toList(), claim, concurrency, say);
+    public static NodeLocks take(Fleet fleet, LockClaim claim, int concurrency, Consumer<String> say, Progress.Activity activity) throws RemoteException {
+        return take(fleet.reaches().stream().flatMap(r -> r.host().stream()).toList(), claim, concurrency, say, activity);
     }
 
-    /** {@link #take(Fleet, LockClaim, int, Consumer)} on these nodes only (a command that reaches one node). */
-    public static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say) throws RemoteException {
-        return take(reached, claim, concurrency, say, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+    /** {@link #take(Fleet, LockClaim, int, Consumer, Progress.Activity)} on these nodes only (a command that reaches one node). */
+    public static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say, Progress.Activity activity)
+            throws RemoteException {
+        return take(reached, claim, concurrency, say, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()), activity);
     }
 
     /** How a run waits between two tries: tests pass one that does not sleep. */
@@ -93,29 +96,41 @@ public final class NodeLocks implements AutoCloseable {
 
     static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say, Clock clock, Sleeper sleeper)
             throws RemoteException {
+        return take(reached, claim, concurrency, say, clock, sleeper, Progress.Activity.NONE);
+    }
+
+    /** The wait, when there is one, shows in {@code activity}'s status line until the locks are taken or given up. */
+    static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say, Clock clock, Sleeper sleeper,
+                          Progress.Activity activity) throws RemoteException {
         Instant deadline = clock.instant().plus(claim.lockWait());
-        boolean waiting = false;
-        while (true) {
-            Attempt attempt = tryTake(reached, claim.holder(), concurrency, say, clock);
-            if (attempt.locks() != null) {
-                return attempt.locks();
+        Waiting waiting = null;
+        try {
+            while (true) {
+                Attempt attempt = tryTake(reached, claim.holder(), concurrency, say, clock);
+                if (attempt.locks() != null) {
+                    return attempt.locks();
+                }
+                RemoteException refused = attempt.refused();
+                Instant now = clock.instant();
+                if (refused.failure() != Failure.LOCKED || attempt.failedOtherwise() || !now.isBefore(deadline)) {
+                    throw waiting != null && refused.failure() == Failure.LOCKED ? new RemoteException(refused.host(), Failure.LOCKED,
+                            attempt.busy() + "; nothing was changed (waited " + format(claim.lockWait()) + ")") : refused;
+                }
+                if (waiting == null) {
+                    say.accept("[" + refused.host() + "] " + attempt.busy() + "; waiting up to " + format(claim.lockWait()) + " for the nodes' locks");
+                    waiting = activity.waitFor("the nodes' locks (up to " + format(claim.lockWait()) + ")");
+                }
+                Duration left = Duration.between(now, deadline);
+                try {
+                    sleeper.sleep(left.compareTo(POLL) < 0 ? left : POLL);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RemoteException(refused.host(), Failure.LOCKED, "interrupted while waiting for the node's lock");
+                }
             }
-            RemoteException refused = attempt.refused();
-            Instant now = clock.instant();
-            if (refused.failure() != Failure.LOCKED || attempt.failedOtherwise() || !now.isBefore(deadline)) {
-                throw waiting && refused.failure() == Failure.LOCKED ? new RemoteException(refused.host(), Failure.LOCKED,
-                        attempt.busy() + "; nothing was changed (waited " + format(claim.lockWait()) + ")") : refused;
-            }
-            if (!waiting) {
-                say.accept("[" + refused.host() + "] " + attempt.busy() + "; waiting up to " + format(claim.lockWait()) + " for the nodes' locks");
-                waiting = true;
-            }
-            Duration left = Duration.between(now, deadline);
-            try {
-                sleeper.sleep(left.compareTo(POLL) < 0 ? left : POLL);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RemoteException(refused.host(), Failure.LOCKED, "interrupted while waiting for the node's lock");
+        } finally {
+            if (waiting != null) {
+                waiting.close();
             }
         }
     }

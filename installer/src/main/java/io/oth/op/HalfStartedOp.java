@@ -1,5 +1,6 @@
 package io.oth.op;
 
+import io.oth.progress.Waiting;
 import io.oth.remote.Command;
 
 import java.time.Duration;
@@ -103,7 +104,11 @@ public record HalfStartedOp(String service, InitSystem init, Optional<String> us
             what.add("remove the stale pid file " + pidFile);
         }
         String summary = service + " is not running but an earlier start left it half-started: " + String.join(", ", what);
-        return Optional.of(Change.of(summary, context -> context.runOrFail(Command.shell(repair(pids)), TIMEOUT, "cleaning up " + service)));
+        return Optional.of(Change.of(summary, context -> {
+            try (Waiting waiting = pids.isEmpty() ? Waiting.NONE : context.host().waitingFor("the leftover " + service + " process(es) to end")) {
+                context.runOrFail(Command.shell(repair(pids)), TIMEOUT, "cleaning up " + service);
+            }
+        }));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.oth.op;
 
+import io.oth.progress.Waiting;
 import io.oth.remote.Command;
 
 import java.time.Duration;
@@ -57,8 +58,13 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
         return "running, and no change of this phase asks for a " + (restartOnChange ? "restart" : "reload");
     }
 
+    /** Starting a service is waiting for it: an init script returns once the service runs (or gives up). */
     private Change action(String verb, String script) {
-        return Change.of(verb + " " + name, context -> context.runOrFail(Command.shell(script), TIMEOUT, verb + " " + name));
+        return Change.of(verb + " " + name, context -> {
+            try (Waiting waiting = context.host().waitingFor(name + " to " + verb)) {
+                context.runOrFail(Command.shell(script), TIMEOUT, verb + " " + name);
+            }
+        });
     }
 
     private String key() {

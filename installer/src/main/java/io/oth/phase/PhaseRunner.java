@@ -12,6 +12,8 @@ import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.HostConnection;
 import io.oth.remote.RemoteException;
+import io.oth.progress.Progress;
+import io.oth.remote.ReportedHost;
 import io.oth.runlog.DebugLog;
 import io.oth.site.Node;
 import io.oth.site.Site;
@@ -30,6 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -69,14 +72,15 @@ public final class PhaseRunner {
     private final boolean verbose;
     private final List<String> unpackRoots;
     private final DebugLog debugLog;
+    private final Progress progress;
     private final CrashPoint crash = CrashPoint.fromEnvironment();
 
     public PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency) {
-        this(site, fleet, check, journal, reconnector, log, concurrency, false, List.of(), DebugLog.NONE);
+        this(site, fleet, check, journal, reconnector, log, concurrency, false, List.of(), DebugLog.NONE, Progress.NONE);
     }
 
     private PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency,
-                        boolean verbose, List<String> unpackRoots, DebugLog debugLog) {
+                        boolean verbose, List<String> unpackRoots, DebugLog debugLog, Progress progress) {
         this.site = site;
         this.fleet = fleet;
         this.check = check;
@@ -87,11 +91,12 @@ public final class PhaseRunner {
         this.verbose = verbose;
         this.unpackRoots = List.copyOf(unpackRoots);
         this.debugLog = debugLog;
+        this.progress = progress;
     }
 
     /** This runner, also saying for every operation that plans nothing why it is a no-op. */
     public PhaseRunner verbose(boolean verbose) {
-        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, unpackRoots, debugLog);
+        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, unpackRoots, debugLog, progress);
     }
 
     /**
@@ -99,12 +104,17 @@ public final class PhaseRunner {
      * directly in {@code roots}: a run holds the nodes' locks, so any there now is a killed run's.
      */
     public PhaseRunner unpackRoots(List<String> roots) {
-        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, roots, debugLog);
+        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, roots, debugLog, progress);
     }
 
     /** This runner, also writing each phase's start and end on each node, with its time, to {@code debugLog}. */
     public PhaseRunner debugLog(DebugLog debugLog) {
-        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, unpackRoots, debugLog);
+        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, unpackRoots, debugLog, progress);
+    }
+
+    /** This runner, also saying to {@code progress} which phase each node runs, its step and what it waits for. */
+    public PhaseRunner progress(Progress progress) {
+        return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, unpackRoots, debugLog, progress);
     }
 
     public RunReport run(List<Phase> phases) {
@@ -130,8 +140,10 @@ public final class PhaseRunner {
             journal.start(run, "apply");
         }
         Map<String, HostFacts> facts = new ConcurrentHashMap<>();
+        List<RunReport.PhaseTime> times = new CopyOnWriteArrayList<>();
         Parallel.map(List.copyOf(hosts.keySet()), concurrency, name -> {
-            try {
+            try (Progress.Activity reading = progress.start(name, "facts")) {
+                reading.step("reading the node's facts");
                 HostFacts f = HostFacts.read(hosts.get(name), PROBE_TIMEOUT, !check, unpackRoots);
                 f.leftovers().forEach(file -> say(name, (check ? "would remove " : "removed ") + "a temporary file of an earlier, killed run: " + file));
                 facts.put(name, f);
@@ -148,11 +160,11 @@ public final class PhaseRunner {
         HostFacts.disagreeing(Map.copyOf(facts)).forEach((name, why) -> say(name, "WARNING: " + why));
         Parallel.map(ready, concurrency, reach -> {
             String name = reach.node().name();
-            runNode(run, phases, needs, new Target(site, reach.node(), facts.get(name)), hosts.get(name), outcomes);
+            runNode(run, phases, needs, new Target(site, reach.node(), facts.get(name)), hosts.get(name), outcomes, times);
             return null;
         });
         RunReport report = new RunReport(check, fleet.reaches().stream().map(r -> outcomes.get(r.node().name())).toList(),
-                fleet.sessionsOpened(), fleet.connectionsOpened());
+                fleet.sessionsOpened(), fleet.connectionsOpened(), List.copyOf(times));
         if (!check) {
             journal.end(run, report.failed() ? "failed" : "ok");
         }
@@ -183,12 +195,13 @@ public final class PhaseRunner {
      * starts on the node; the phases already running finish.
      */
     private void runNode(String run, List<Phase> phases, Map<String, List<String>> needs, Target target, Host host,
-                         Map<String, RunReport.HostOutcome> outcomes) {
+                         Map<String, RunReport.HostOutcome> outcomes, List<RunReport.PhaseTime> times) {
         String name = target.node().name();
         Map<Phase, List<Operation>> planned = new LinkedHashMap<>();
         phases.stream().filter(p -> p.appliesTo(target)).forEach(p -> planned.put(p, p.operations(target)));
         Map<String, Map<String, Probe.Answer>> gathered;
-        try {
+        try (Progress.Activity reading = progress.start(name, "facts")) {
+            reading.step("reading what every phase needs to know");
             gathered = gather(planned, host);
         } catch (RemoteException e) {
             outcomes.compute(name, (k, o) -> o.failed(e.getMessage(), e.failure()));
@@ -230,7 +243,7 @@ public final class PhaseRunner {
                         }
                         NodeOutput.Channel out = output.open();
                         Map<String, Probe.Answer> upFront = gathered.getOrDefault(phase.name(), Map.of());
-                        running.submit(() -> runPhase(run, phase, planned.get(phase), upFront, touched, target, host, out, outcomes)
+                        running.submit(() -> runPhase(run, phase, planned.get(phase), upFront, touched, target, host, out, outcomes, times)
                                 ? Optional.of(phase.name()) : Optional.empty());
                         busy++;
                     }
@@ -253,15 +266,17 @@ public final class PhaseRunner {
 
     /** One phase on one node, start to end; false when it failed there (and said so). */
     private boolean runPhase(String run, Phase phase, List<Operation> ops, Map<String, Probe.Answer> gathered, AtomicBoolean touched,
-                             Target target, Host host, NodeOutput.Channel out, Map<String, RunReport.HostOutcome> outcomes) {
+                             Target target, Host host, NodeOutput.Channel out, Map<String, RunReport.HostOutcome> outcomes,
+                             List<RunReport.PhaseTime> times) {
         String name = target.node().name();
         long start = System.nanoTime();
         String outcome = "failed";
         debugLog.debug("[" + name + "] phase " + phase.name() + ": start");
+        Progress.Activity activity = progress.start(name, phase.name());
         try {
             crash.before(phase.name());
             Optional<Map<String, Probe.Answer>> upFront = touched.get() ? Optional.empty() : Optional.of(gathered);
-            int changed = runOn(phase, ops, upFront, target, host, touched, out, outcomes);
+            int changed = runOn(phase, ops, upFront, target, ReportedHost.of(host, activity), touched, out, outcomes, activity);
             if (!check) {
                 journal.done(run, name, phase.name(), changed);
                 crash.after(phase.name());
@@ -274,7 +289,10 @@ public final class PhaseRunner {
             out.accept("  hint: " + e.failure().hint());
             return false;
         } finally {
-            debugLog.debug("[" + name + "] phase " + phase.name() + ": end, " + outcome + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            activity.close();
+            times.add(new RunReport.PhaseTime(phase.name(), name, took));
+            debugLog.debug("[" + name + "] phase " + phase.name() + ": end, " + outcome + " in " + took.toMillis() + " ms");
             out.finish();
         }
     }
@@ -308,8 +326,10 @@ public final class PhaseRunner {
      * answered by {@code upFront} when given, else read again now. Answers the number of changes.
      */
     private int runOn(Phase phase, List<Operation> ops, Optional<Map<String, Probe.Answer>> upFront, Target target, Host host,
-                      AtomicBoolean touched, Consumer<String> out, Map<String, RunReport.HostOutcome> outcomes) throws RemoteException {
+                      AtomicBoolean touched, Consumer<String> out, Map<String, RunReport.HostOutcome> outcomes, Progress.Activity activity)
+            throws RemoteException {
         String name = target.node().name();
+        activity.step(upFront.isPresent() ? "planning" : "reading its facts again");
         Map<String, Probe.Answer> answers = new HashMap<>(upFront.isPresent() ? upFront.get() : probe(ops, host));
         for (Operation op : ops) {
             answers.putAll(op.read(host));
@@ -340,6 +360,7 @@ public final class PhaseRunner {
             phase.cleanUp(target).ifPresent(c -> rollback.push(c.summary(), () -> c.apply(context)));
         }
         for (Change c : plan) {
+            activity.step((check ? "would " : "") + c.summary());
             out.accept((check ? "would " : "") + c.summary());
             if (check && !c.detail().isEmpty()) {
                 out.accept(c.detail());

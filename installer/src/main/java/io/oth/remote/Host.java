@@ -1,5 +1,6 @@
 package io.oth.remote;
 
+import io.oth.progress.Waiting;
 import io.oth.secret.Secret;
 
 import java.time.Duration;
@@ -40,4 +41,13 @@ public interface Host {
 
     /** Opens a local port forward to {@code address:port} as reached from this node. */
     Forward forward(String address, int port) throws RemoteException;
+
+    /**
+     * Says that the work on this node waits for {@code what} ("MinIO on 10.77.0.5:9000", "minio to
+     * start") until the returned wait is closed: a status line shows it with its time, the run log
+     * its length. A plain host keeps nothing.
+     */
+    default Waiting waitingFor(String what) {
+        return Waiting.NONE;
+    }
 }

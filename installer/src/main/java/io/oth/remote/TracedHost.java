@@ -1,5 +1,6 @@
 package io.oth.remote;
 
+import io.oth.progress.Waiting;
 import io.oth.runlog.DebugLog;
 import io.oth.secret.Secret;
 
@@ -94,6 +95,12 @@ public final class TracedHost implements Host {
             line("forward to " + address + ":" + port + " -> failed: " + e.getMessage(), start, "");
             throw e;
         }
+    }
+
+    @Override
+    public Waiting waitingFor(String what) {
+        long start = System.nanoTime();
+        return host.waitingFor(what).and(() -> line("waited for " + what, start, ""));
     }
 
     private void ran(String how, Command command, String outcome, long start) {

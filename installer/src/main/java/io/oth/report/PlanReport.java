@@ -3,6 +3,8 @@ package io.oth.report;
 import io.oth.phase.RunReport;
 
 import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A run's plan or outcome as {@code oth install} shows it, for every command that plans: each
@@ -30,5 +32,15 @@ public final class PlanReport {
                     h.failure().map(f -> "FAILED: " + f).orElse(h.changes().isEmpty() ? "ok" : check ? "pending" : "changed"));
         }
         return table;
+    }
+
+    /** Each phase once, with the time it took on its slowest host (what the run waited for); empty when the run timed no phase. */
+    public static Optional<Table> times(RunReport report) {
+        if (report.times().isEmpty()) {
+            return Optional.empty();
+        }
+        Table table = new Table("PHASE", "TIME", "SLOWEST ON");
+        report.slowest().forEach(t -> table.row(t.phase(), String.format(Locale.ROOT, "%.1f s", t.took().toMillis() / 1000.0), t.host()));
+        return Optional.of(table);
     }
 }

@@ -6,6 +6,7 @@ import io.oth.firewall.FirewallOp;
 import io.oth.firewall.FirewallRules;
 import io.oth.concurrent.Parallel;
 import io.oth.phase.Rollback;
+import io.oth.progress.Progress;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
@@ -154,7 +155,7 @@ public final class SupportAccess {
      * Opens (or extends, or shortens) the grant on every node, or on none: when a node cannot be
      * reached nothing is changed, and when one fails the grant is closed again everywhere.
      */
-    public static List<NodeOutcome> open(Site site, Playbooks playbooks, Fleet fleet, Grant grant, Instant now, int concurrency) {
+    public static List<NodeOutcome> open(Site site, Playbooks playbooks, Fleet fleet, Grant grant, Instant now, int concurrency, Progress progress) {
         List<NodeOutcome> unreached = fleet.reaches().stream().filter(r -> r.host().isEmpty()).map(NodeOutcome::failed).toList();
         if (!unreached.isEmpty()) {
             return unreached;
@@ -171,7 +172,8 @@ public final class SupportAccess {
             Closing closing = new Closing(host);
             closings.put(closing.what(), closing);
             rollback.push(closing.what(), closing);
-            try {
+            try (Progress.Activity opening = progress.start(node.name(), "support open")) {
+                opening.step("keys until " + until + ", sudo rule, firewall addresses and the node's own timer");
                 boolean entry = isEntry(node, playbooks);
                 List<String> others = site.nodes().stream().filter(n -> !n.name().equals(node.name()))
                         .map(n -> Addresses.hostPort(n.address(), playbooks.roles().get(n.role()).port("ssh"))).toList();
@@ -215,13 +217,14 @@ public final class SupportAccess {
     }
 
     /** Ends the grant on every reached node now: keys, sudo rule, firewall set elements, sessions. */
-    public static List<NodeOutcome> close(Fleet fleet, int concurrency) {
+    public static List<NodeOutcome> close(Fleet fleet, int concurrency, Progress progress) {
         return Parallel.map(fleet.reaches(), concurrency, reach -> {
             if (reach.host().isEmpty()) {
                 return NodeOutcome.failed(reach);
             }
             Host host = reach.host().get();
-            try {
+            try (Progress.Activity closing = progress.start(host.name(), "support close")) {
+                closing.step("keys, sudo rule, firewall addresses and open sessions");
                 return NodeOutcome.done(host.name(), closeOn(host, "oth support close"));
             } catch (RemoteException e) {
                 return NodeOutcome.failed(host.name(), e);

@@ -3,6 +3,7 @@ package io.oth.support;
 import io.oth.input.Durations;
 
 import io.oth.phase.RunReport;
+import io.oth.progress.Progress;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
@@ -31,13 +32,16 @@ public final class SupportGrant {
     private final Fleet fleet;
     private final int concurrency;
     private final Clock clock;
+    private final Progress progress;
 
-    public SupportGrant(Site site, Playbooks playbooks, Fleet fleet, int concurrency, Clock clock) {
+    /** @param progress where each node's work is shown while it opens or closes */
+    public SupportGrant(Site site, Playbooks playbooks, Fleet fleet, int concurrency, Clock clock, Progress progress) {
         this.site = site;
         this.playbooks = playbooks;
         this.fleet = fleet;
         this.concurrency = concurrency;
         this.clock = clock;
+        this.progress = progress;
     }
 
     /** What an open did on each node, and until when the grant lasts. */
@@ -55,7 +59,7 @@ public final class SupportGrant {
     /** Opens (extends, shortens) {@code grant} on every node or on none, and writes the audit line. */
     public Opened open(SupportAccess.Grant grant) throws IOException {
         Instant now = clock.instant();
-        Opened opened = new Opened(SupportAccess.open(site, playbooks, fleet, grant, now, concurrency), now.plus(grant.length()));
+        Opened opened = new Opened(SupportAccess.open(site, playbooks, fleet, grant, now, concurrency, progress), now.plus(grant.length()));
         audit(now + " open for " + Durations.format(grant.length()) + " until " + opened.until() + " from " + String.join(", ", grant.addresses())
                 + " keys " + String.join(", ", grant.keys().keys().stream().map(k -> k.fingerprint() + (k.comment().isEmpty() ? "" : " (" + k.comment() + ")")).toList())
                 + " by " + grant.by() + (opened.everywhere() ? "" : " [not on every node]") + (grant.reason().isEmpty() ? "" : ": " + grant.reason()));
@@ -64,7 +68,7 @@ public final class SupportGrant {
 
     /** Ends the grant on every node now, and writes the audit line. */
     public List<SupportAccess.NodeOutcome> close() throws IOException {
-        List<SupportAccess.NodeOutcome> outcomes = SupportAccess.close(fleet, concurrency);
+        List<SupportAccess.NodeOutcome> outcomes = SupportAccess.close(fleet, concurrency, progress);
         audit(clock.instant() + " close by " + System.getProperty("user.name")
                 + (outcomes.stream().allMatch(SupportAccess.NodeOutcome::ok) ? "" : " [not on every node]"));
         return outcomes;

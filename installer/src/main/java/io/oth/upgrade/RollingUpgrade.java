@@ -7,6 +7,8 @@ import io.oth.op.InitSystem;
 import io.oth.op.UnpackOp;
 import io.oth.phase.Rollback;
 import io.oth.concurrent.Parallel;
+import io.oth.progress.Progress;
+import io.oth.progress.Waiting;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
@@ -56,13 +58,16 @@ public final class RollingUpgrade {
     private final Fleet fleet;
     private final Consumer<String> log;
     private final int concurrency;
+    private final Progress progress;
 
-    public RollingUpgrade(Site site, Playbooks playbooks, Fleet fleet, Consumer<String> log, int concurrency) {
+    /** @param progress where each node's step and what it waits for are shown */
+    public RollingUpgrade(Site site, Playbooks playbooks, Fleet fleet, Consumer<String> log, int concurrency, Progress progress) {
         this.site = site;
         this.ports = ServicePorts.of(playbooks);
         this.fleet = fleet;
         this.log = log;
         this.concurrency = concurrency;
+        this.progress = progress;
     }
 
     /** One app node: its host, its init system, the release directory it runs now and the one it ran before (if any). */
@@ -104,7 +109,8 @@ public final class RollingUpgrade {
             if (reach.host().isEmpty()) {
                 return reach.failure().orElseThrow();
             }
-            try {
+            try (Progress.Activity surveying = progress.start(reach.node().name(), "survey")) {
+                surveying.step("reading which release it runs");
                 CommandResult r = reach.host().get().run(Command.shell(InitSystem.PROBE + "; readlink -f -- " + NodeLayout.APP_CURRENT
                         + "; if [ -L " + PREVIOUS + " ]; then readlink -f -- " + PREVIOUS + "; else echo; fi"), STEP);
                 List<String> lines = r.stdout().lines().toList();
@@ -172,12 +178,16 @@ public final class RollingUpgrade {
             throw new UpgradeException("preflight: " + e.getMessage() + "; nothing was changed", e.failure());
         }
         for (AppNode n : nodes) {
-            Optional<String> problem = healthyAndUp(lb, n, healthPath, 1);
-            if (problem.isPresent()) {
-                // A node restarted moments ago (by hand, or by a run before this one) is given a little while, not refused at once.
-                log.accept("preflight: " + n.node().name() + " is not healthy yet (" + problem.get() + "); waiting up to "
-                        + PREFLIGHT_WAIT + " s for it");
-                problem = healthyAndUp(lb, n, healthPath, PREFLIGHT_WAIT);
+            Optional<String> problem;
+            try (Progress.Activity checking = progress.start(n.node().name(), "preflight")) {
+                checking.step("health check through traefik, and haproxy's view");
+                problem = healthyAndUp(lb, n, healthPath, 1, Progress.Activity.NONE);
+                if (problem.isPresent()) {
+                    // A node restarted moments ago (by hand, or by a run before this one) is given a little while, not refused at once.
+                    log.accept("preflight: " + n.node().name() + " is not healthy yet (" + problem.get() + "); waiting up to "
+                            + PREFLIGHT_WAIT + " s for it");
+                    problem = healthyAndUp(lb, n, healthPath, PREFLIGHT_WAIT, checking);
+                }
             }
             if (problem.isPresent()) {
                 throw new UpgradeException("preflight: " + n.node().name() + " is not healthy before the upgrade (" + problem.get()
@@ -189,10 +199,10 @@ public final class RollingUpgrade {
     }
 
     /** Why the node is not healthy through traefik and up in haproxy within {@code seconds} each, if it is not. */
-    private Optional<String> healthyAndUp(Host lb, AppNode n, String healthPath, int seconds) {
+    private Optional<String> healthyAndUp(Host lb, AppNode n, String healthPath, int seconds, Progress.Activity activity) {
         try {
-            Optional<String> problem = health(lb, n, healthPath, Optional.empty(), seconds);
-            return problem.isPresent() ? problem : haproxySeesUp(lb, n, seconds);
+            Optional<String> problem = health(lb, n, healthPath, Optional.empty(), seconds, activity);
+            return problem.isPresent() ? problem : haproxySeesUp(lb, n, seconds, activity);
         } catch (RemoteException e) {
             return Optional.of(e.getMessage());
         }
@@ -203,11 +213,14 @@ public final class RollingUpgrade {
         String dir = NodeLayout.APP_RELEASES + release.version();
         String bundle = NodeLayout.appBundle(release);
         List<Optional<RemoteException>> staged = Parallel.map(nodes, concurrency, n -> {
-            try {
+            try (Progress.Activity staging = progress.start(n.node().name(), "stage " + release.version())) {
+                staging.step("looking for " + dir);
                 if (n.host().run(Command.shell(UnpackOp.holds(dir, release.sha256())), STEP).ok()) {
                     return Optional.empty();
                 }
+                staging.step("uploading " + bundle + " (" + release.bytes().length / 1024 + " KiB)");
                 n.host().upload(release.bytes(), bundle, "root:root", "0644");
+                staging.step("unpacking into " + dir);
                 CommandResult r = n.host().run(Command.shell(UnpackOp.unpack(bundle, dir, release.sha256(), release.contents().files().size())), Duration.ofMinutes(2));
                 if (!r.ok()) {
                     return Optional.of(new RemoteException(n.node().name(), Failure.COMMAND_FAILED, "unpacking " + bundle + ": " + r.diagnostic()));
@@ -273,27 +286,30 @@ public final class RollingUpgrade {
      */
     private Optional<String> move(Host lb, AppNode n, String target, String healthPath, String version, Optional<String> previous) {
         String name = n.node().name();
-        try {
-            Optional<String> drained = drain(lb, n);
+        try (Progress.Activity moving = progress.start(name, "switch to " + version)) {
+            moving.step("draining in haproxy");
+            Optional<String> drained = drain(lb, n, moving);
             if (drained.isPresent()) {
                 return drained;
             }
             String record = previous.map(p -> UnpackOp.switchTo(p, PREVIOUS)).orElse("rm -f " + PREVIOUS);
+            moving.step("switching to " + target + " and restarting " + NodeLayout.APP_SERVICE);
             CommandResult switched = n.host().run(Command.shell("set -e; [ -d " + Command.quote(target) + " ]; " + record + "; "
                     + UnpackOp.switchTo(target, NodeLayout.APP_CURRENT) + "; " + n.init().restart(NodeLayout.APP_SERVICE)), Duration.ofMinutes(1));
             if (!switched.ok()) {
                 return Optional.of("switching to " + target + " failed: " + switched.diagnostic());
             }
             log.accept(name + ": switched to " + target + ", restarted");
-            Optional<String> healthy = health(lb, n, healthPath, Optional.of(version), HEALTH_SECONDS);
+            Optional<String> healthy = health(lb, n, healthPath, Optional.of(version), HEALTH_SECONDS, moving);
             if (healthy.isPresent()) {
                 return healthy;
             }
+            moving.step("back in haproxy");
             CommandResult ready = lb.run(runtime("set server " + BACKEND + "/" + name + " state ready"), STEP);
             if (!ready.ok()) {
                 return Optional.of("haproxy did not take it back: " + ready.diagnostic());
             }
-            Optional<String> up = haproxySeesUp(lb, n, 30);
+            Optional<String> up = haproxySeesUp(lb, n, 30, moving);
             if (up.isEmpty()) {
                 log.accept(name + ": healthy on " + version + ", back in haproxy");
             }
@@ -304,10 +320,13 @@ public final class RollingUpgrade {
     }
 
     /** Stops new requests to the node in haproxy and waits (up to 30 s) for its open sessions to end. */
-    private Optional<String> drain(Host lb, AppNode n) throws RemoteException {
+    private Optional<String> drain(Host lb, AppNode n, Progress.Activity activity) throws RemoteException {
         String server = BACKEND + "/" + n.node().name();
-        CommandResult r = lb.run(Command.shell(runtimeScript("set server " + server + " state drain")
-                + "; for i in $(seq 60); do s=$(" + statField(n, 5) + "); [ \"${s:-0}\" = 0 ] && exit 0; sleep 0.5; done; echo \"$s sessions still open\"; exit 1"), STEP);
+        CommandResult r;
+        try (Waiting waiting = activity.waitFor("its open sessions in haproxy to end (up to 30 s)")) {
+            r = lb.run(Command.shell(runtimeScript("set server " + server + " state drain")
+                    + "; for i in $(seq 60); do s=$(" + statField(n, 5) + "); [ \"${s:-0}\" = 0 ] && exit 0; sleep 0.5; done; echo \"$s sessions still open\"; exit 1"), STEP);
+        }
         if (!r.ok()) {
             return Optional.of("draining " + server + " in haproxy failed: " + r.diagnostic());
         }
@@ -316,14 +335,19 @@ public final class RollingUpgrade {
     }
 
     /** The node's health through traefik, from the load balancer, as haproxy reaches it; with {@code version}, it must run that one. */
-    private Optional<String> health(Host lb, AppNode n, String healthPath, Optional<String> version, int seconds) throws RemoteException {
+    private Optional<String> health(Host lb, AppNode n, String healthPath, Optional<String> version, int seconds, Progress.Activity activity)
+            throws RemoteException {
         String url = "http://" + Addresses.hostPort(n.node().address(), ports.traefik()) + healthPath;
         String want = version.map(v -> "\"version\":\"" + v + "\"").orElse("\"status\":\"ok\"");
         // Healthy means HEALTHY_IN_A_ROW answers in a row: a JVM that has just started can answer once and then stumble.
-        CommandResult r = lb.run(Command.shell("n=0; for i in $(seq " + (seconds + HEALTHY_IN_A_ROW) + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())
-                + " " + Command.quote(url) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "
-                + Command.quote(want) + "; then n=$((n+1)); [ $n -ge " + HEALTHY_IN_A_ROW + " ] && exit 0; sleep 0.5; continue; fi; n=0; sleep 1; done; echo \"$b\"; exit 1"),
-                Duration.ofSeconds(seconds * 3L + 20));
+        String waitedFor = n.node().name() + " to answer healthy" + version.map(v -> " on " + v).orElse("") + " through traefik (up to " + seconds + " s)";
+        CommandResult r;
+        try (Waiting waiting = activity.waitFor(waitedFor)) {
+            r = lb.run(Command.shell("n=0; for i in $(seq " + (seconds + HEALTHY_IN_A_ROW) + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())
+                    + " " + Command.quote(url) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "
+                    + Command.quote(want) + "; then n=$((n+1)); [ $n -ge " + HEALTHY_IN_A_ROW + " ] && exit 0; sleep 0.5; continue; fi; n=0; sleep 1; done; echo \"$b\"; exit 1"),
+                    Duration.ofSeconds(seconds * 3L + 20));
+        }
         if (r.ok()) {
             return Optional.empty();
         }
@@ -333,9 +357,12 @@ public final class RollingUpgrade {
     }
 
     /** Waits until haproxy's own health checks have the node UP. */
-    private Optional<String> haproxySeesUp(Host lb, AppNode n, int seconds) throws RemoteException {
-        CommandResult r = lb.run(Command.shell("for i in $(seq " + (seconds * 2) + "); do s=$(" + statField(n, 18) + "); [ \"$s\" = UP ] && exit 0;"
-                + " sleep 0.5; done; echo \"haproxy says ${s:-nothing}\"; exit 1"), Duration.ofSeconds(seconds + 15L));
+    private Optional<String> haproxySeesUp(Host lb, AppNode n, int seconds, Progress.Activity activity) throws RemoteException {
+        CommandResult r;
+        try (Waiting waiting = activity.waitFor("haproxy to see " + n.node().name() + " up (up to " + seconds + " s)")) {
+            r = lb.run(Command.shell("for i in $(seq " + (seconds * 2) + "); do s=$(" + statField(n, 18) + "); [ \"$s\" = UP ] && exit 0;"
+                    + " sleep 0.5; done; echo \"haproxy says ${s:-nothing}\"; exit 1"), Duration.ofSeconds(seconds + 15L));
+        }
         return r.ok() ? Optional.empty() : Optional.of("haproxy does not see it up: " + r.diagnostic());
     }
 

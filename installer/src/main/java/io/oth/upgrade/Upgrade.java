@@ -4,6 +4,7 @@ import io.oth.backup.Backups;
 import io.oth.install.NodeLayout;
 import io.oth.install.ReleaseBundle;
 import io.oth.phase.RunReport;
+import io.oth.progress.Progress;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
 import io.oth.remote.Host;
@@ -34,14 +35,18 @@ public final class Upgrade {
     private final Consumer<String> say;
     private final Clock clock;
     private final RollingUpgrade rolling;
+    private final Progress progress;
 
-    public Upgrade(Site site, Playbooks playbooks, ReleaseBundle release, Fleet fleet, int concurrency, Consumer<String> say, Clock clock) {
+    /** @param progress where each node's step and what it waits for are shown */
+    public Upgrade(Site site, Playbooks playbooks, ReleaseBundle release, Fleet fleet, int concurrency, Consumer<String> say, Clock clock,
+                   Progress progress) {
         this.site = site;
         this.release = release;
         this.fleet = fleet;
         this.say = say;
         this.clock = clock;
-        this.rolling = new RollingUpgrade(site, playbooks, fleet, say, concurrency);
+        this.progress = progress;
+        this.rolling = new RollingUpgrade(site, playbooks, fleet, say, concurrency, progress);
     }
 
     /** What was asked: the release the site file names, or {@code rollback} to the one before; with a backup of a local database first. */
@@ -114,7 +119,10 @@ public final class Upgrade {
             Node node = Backups.storageNode(site);
             Fleet.Reach storage = fleet.reaches().stream().filter(r -> r.node().name().equals(node.name())).findFirst()
                     .orElseThrow(() -> new RemoteException(node.name(), Failure.NODE_UNREACHABLE, "the storage node is not among the nodes this run reached"));
-            backup = Optional.of(Backups.now(storage.host().orElseThrow(() -> storage.failure().orElseThrow())));
+            try (Progress.Activity backingUp = progress.start(node.name(), "backup")) {
+                backingUp.step("backing up the application database");
+                backup = Optional.of(Backups.now(storage.host().orElseThrow(() -> storage.failure().orElseThrow())));
+            }
             say.accept("backup: " + backup.get() + " (oth backup restore " + backup.get() + " brings the database back to this point)");
         } else if (request.backup()) {
             say.accept("backup: the database is external; back it up by its own means (oth does not reach it)");

@@ -1,5 +1,6 @@
 package io.oth.lock;
 
+import io.oth.progress.Progress;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
@@ -156,7 +157,7 @@ class NodeLocksTest {
     void aRunTakesEveryNodeAndGivesThemBackAtTheEnd() throws Exception {
         LocalNode lb = new LocalNode("lb");
         LocalNode app1 = new LocalNode("app1");
-        try (NodeLocks locks = NodeLocks.take(fleet(lb, app1), atOnce(ALICE), 2, line -> { })) {
+        try (NodeLocks locks = NodeLocks.take(fleet(lb, app1), atOnce(ALICE), 2, line -> { }, Progress.Activity.NONE)) {
             assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(lb.lock())));
             assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(app1.lock())));
         }
@@ -169,7 +170,7 @@ class NodeLocksTest {
         LocalNode lb = new LocalNode("lb");
         LocalNode app1 = new LocalNode("app1");
         Files.writeString(app1.lock(), BOB.render());
-        RemoteException refused = assertThrows(RemoteException.class, () -> NodeLocks.take(fleet(lb, app1), atOnce(ALICE), 2, line -> { }));
+        RemoteException refused = assertThrows(RemoteException.class, () -> NodeLocks.take(fleet(lb, app1), atOnce(ALICE), 2, line -> { }, Progress.Activity.NONE));
         assertEquals(Failure.LOCKED, refused.failure());
         assertTrue(refused.getMessage().startsWith("app1: another oth run holds the site's lock on this node: the site is being changed by "
                 + "`oth upgrade` (pid 77 on host bob-pc, user bob, since "), refused.getMessage());
@@ -185,7 +186,7 @@ class NodeLocksTest {
                 "oth install", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         Files.writeString(lb.lock(), gone.render());
         List<String> said = new java.util.ArrayList<>();
-        try (NodeLocks locks = NodeLocks.take(fleet(lb), atOnce(me), 1, said::add)) {
+        try (NodeLocks locks = NodeLocks.take(fleet(lb), atOnce(me), 1, said::add, Progress.Activity.NONE)) {
             assertEquals(Optional.of(me), Holder.parse(Files.readString(lb.lock())));
         }
         assertEquals(1, said.size(), said.toString());

@@ -5,6 +5,8 @@ import io.oth.op.Change;
 import io.oth.op.FileOp;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
+import io.oth.progress.StatusBoard;
+import io.oth.progress.Waiting;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
@@ -32,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -427,6 +430,49 @@ class PhaseRunnerTest {
     }
 
     /** An operation that always plans one change; one made with an action that runs {@code step X} is undone by {@code undo X}. */
+    @Test
+    void aPhaseThatWaitsSaysWhatForAndHowLongInItsNodesStatusLine() {
+        AtomicLong now = new AtomicLong();
+        StatusBoard board = new StatusBoard("oth install", "starting", now::get);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Phase objects = phase("objects", t -> t.node().name().equals("storage") ? List.of(new Always("start minio", context -> {
+            try (Waiting waiting = context.host().waitingFor("MinIO on 10.77.0.5:9000 to answer")) {
+                now.addAndGet(Duration.ofSeconds(12).toNanos());
+                board.lines(10, false).forEach(l -> seen.add(l.toString()));
+            }
+        })) : List.of());
+        RunReport report = new PhaseRunner(site, fleet, false, journal, fleet::connection, new PrintWriter(out), 3).progress(board)
+                .run(List.of(objects));
+
+        assertFalse(report.failed(), out::toString);
+        assertTrue(seen.contains("  storage  objects 12 s  waiting for MinIO on 10.77.0.5:9000 to answer, 12 s"), seen::toString);
+        assertEquals(List.of("oth install 12 s"), board.lines(10, false).stream().map(Object::toString).toList(),
+                "a node's line goes once its phase has ended");
+        assertFalse(out.toString().contains("waiting for"), "the wait is no line of the run's output\n" + out);
+    }
+
+    @Test
+    void eachPhaseIsTimedOnEachNodeAndTheSlowestNodeNamesThePhasesTime() {
+        Phase slow = phase("slow", t -> List.of(new Always("slow on " + t.node().name(), context -> {
+            if (context.host().name().equals("app1")) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        })));
+        RunReport report = run(false, 3, writes("one"), slow);
+
+        assertEquals(6, report.times().size(), report.times()::toString);
+        assertEquals(Set.of("lb", "app1", "storage"), report.times().stream().filter(t -> t.phase().equals("one"))
+                .map(RunReport.PhaseTime::host).collect(Collectors.toSet()));
+        assertEquals(List.of("one", "slow"), report.slowest().stream().map(RunReport.PhaseTime::phase).toList());
+        RunReport.PhaseTime slowest = report.slowest().get(1);
+        assertEquals("app1", slowest.host());
+        assertTrue(slowest.took().toMillis() >= 300, slowest::toString);
+    }
+
     private record Always(String subject, Change.Action action) implements Operation {
         @Override
         public List<Probe> probes() {

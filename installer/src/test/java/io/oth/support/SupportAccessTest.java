@@ -1,5 +1,6 @@
 package io.oth.support;
 
+import io.oth.progress.Progress;
 import io.oth.remote.CommandResult;
 import io.oth.remote.RecordingFleet;
 import io.oth.remote.RecordingHost;
@@ -91,7 +92,7 @@ class SupportAccessTest {
         SupportAccess.Grant grant = new SupportAccess.Grant(Duration.ofHours(1), site.supportAddresses(), SupportKeys.read(key), "alice", "");
         fleet.host("lb").when(CLOSE_SCRIPT, new CommandResult(0, "closed: removed 1 key(s), 1 firewall address(es), ended 0 session process(es)\n", ""));
         fleet.host("app2").failWhen("setsid -f", "read-only file system");
-        return SupportAccess.open(site, Playbooks.load(), fleet, grant, UNTIL.minusSeconds(3600), 1);
+        return SupportAccess.open(site, Playbooks.load(), fleet, grant, UNTIL.minusSeconds(3600), 1, Progress.NONE);
     }
 
     private static boolean closed(RecordingHost host) {
@@ -130,7 +131,7 @@ class SupportAccessTest {
         RecordingFleet fleet = new RecordingFleet(SiteLoader.load(SiteFixtures.stage("good/full.yml", dir)));
         fleet.host("lb").when(CLOSE_SCRIPT, new CommandResult(0, "closed\u001b[2J\r\u001b]0;owned\u0007 " + "x".repeat(5000) + "\n", ""));
         fleet.host("app1").failWhen(CLOSE_SCRIPT, "\u001b[1A\roth: support closed on every node\n" + "y".repeat(5000));
-        List<SupportAccess.NodeOutcome> outcomes = SupportAccess.close(fleet, 1);
+        List<SupportAccess.NodeOutcome> outcomes = SupportAccess.close(fleet, 1, Progress.NONE);
         for (SupportAccess.NodeOutcome o : outcomes) {
             assertFalse(o.said().chars().anyMatch(Character::isISOControl), o::said);
             assertTrue(o.said().length() < 600, () -> o.node() + " said " + o.said().length() + " characters");

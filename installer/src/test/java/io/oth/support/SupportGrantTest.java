@@ -1,5 +1,6 @@
 package io.oth.support;
 
+import io.oth.progress.Progress;
 import io.oth.fleet.ScriptedFleet;
 import io.oth.phase.RunReport;
 import io.oth.remote.Command;
@@ -46,7 +47,7 @@ class SupportGrantTest {
     }
 
     private SupportGrant grant(ScriptedFleet fleet) {
-        return new SupportGrant(site, Playbooks.load(), fleet, 4, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new SupportGrant(site, Playbooks.load(), fleet, 4, Clock.fixed(NOW, ZoneOffset.UTC), Progress.NONE);
     }
 
     /** Every node answers the status script with {@code lb}'s answer on the load balancer and nothing elsewhere. */

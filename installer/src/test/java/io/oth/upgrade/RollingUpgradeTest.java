@@ -1,5 +1,6 @@
 package io.oth.upgrade;
 
+import io.oth.progress.Progress;
 import io.oth.install.NodeLayout;
 import io.oth.op.InitSystem;
 import io.oth.site.Node;
@@ -63,7 +64,7 @@ class RollingUpgradeTest {
                     host, InitSystem.SYSTEMD, OLD, Optional.empty()));
         }
         app2.failWhen("[ -d " + Command.quote(NEW) + " ]", "no such release");
-        RollingUpgrade upgrade = new RollingUpgrade(site, Playbooks.load(), null, line -> { }, 2);
+        RollingUpgrade upgrade = new RollingUpgrade(site, Playbooks.load(), null, line -> { }, 2, Progress.NONE);
         return assertThrows(RollingUpgrade.UpgradeException.class, () -> upgrade.roll(lb, nodes, NEW, "/health"));
     }
 
@@ -96,7 +97,7 @@ class RollingUpgradeTest {
         Site site = SiteLoader.load(SiteFixtures.stage("good/full.yml", dir));
         List<RollingUpgrade.AppNode> nodes = List.of(new RollingUpgrade.AppNode(site.nodes().stream().filter(n -> n.name().equals("app1")).findFirst()
                 .orElseThrow(), app1, InitSystem.SYSTEMD, OLD, Optional.empty()));
-        RollingUpgrade upgrade = new RollingUpgrade(site, Playbooks.load(), null, line -> { }, 2);
+        RollingUpgrade upgrade = new RollingUpgrade(site, Playbooks.load(), null, line -> { }, 2, Progress.NONE);
         String message = assertThrows(RollingUpgrade.UpgradeException.class, () -> upgrade.roll(lb, nodes, NEW, "/health")).getMessage();
         assertTrue(message.contains("answered: \"{\\\"status\\\":\\\"down\\\"}\\u001b[2J\\u001b[H\\u000doth: upgrade done\\u000aqqq"), message);
         assertTrue(message.contains("(" + hostile.length() + " characters, cut)"), message);

@@ -1,5 +1,6 @@
 package io.oth.upgrade;
 
+import io.oth.progress.Progress;
 import io.oth.fleet.ScriptedFleet;
 import io.oth.install.ReleaseBundle;
 import io.oth.remote.CommandResult;
@@ -51,7 +52,7 @@ class UpgradeTest {
     }
 
     private Optional<Upgrade.Plan> plan(ScriptedFleet fleet) throws Exception {
-        return new Upgrade(site, Playbooks.load(), V110, fleet, 4, said::add, Clock.systemUTC()).plan(new Upgrade.Request(false, true));
+        return new Upgrade(site, Playbooks.load(), V110, fleet, 4, said::add, Clock.systemUTC(), Progress.NONE).plan(new Upgrade.Request(false, true));
     }
 
     @Test
