@@ -61,7 +61,7 @@ class NodeCollectionScriptTest {
         var storage = site.nodes().stream().filter(n -> n.role().equals("storage")).findFirst().orElseThrow();
         var app = site.nodes().stream().filter(n -> n.role().equals("app")).findFirst().orElseThrow();
         String key = "ab".repeat(32);
-        assertEquals(key + "\nwhole /var/lib/rabbitmq/.erlang.cookie\nkv /etc/default/minio\n", SupportBundle.stdin(key, storage, Set.of()));
+        assertEquals(key + "\nwhole /var/lib/rabbitmq/.erlang.cookie\nkv /etc/default/minio\nwhole /etc/mysql/oth-encryption/keyfile\n", SupportBundle.stdin(key, storage, Set.of()));
         assertTrue(SupportBundle.stdin(key, app, Set.of("password")).endsWith("whole /etc/oth-app/secrets/objects.secret\ndisable password\n"));
     }
 
