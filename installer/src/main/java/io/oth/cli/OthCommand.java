@@ -29,6 +29,7 @@ import java.util.stream.Stream;
             SiteCommand.class,
             NodesCommand.class,
             InstallCommand.class,
+            BundleCommand.class,
             BackupCommand.class,
             CertsCommand.class,
             DoctorCommand.class,
