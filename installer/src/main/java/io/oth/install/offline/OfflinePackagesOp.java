@@ -3,6 +3,7 @@ package io.oth.install.offline;
 import io.oth.install.NodeLayout;
 import io.oth.op.ApplyContext;
 import io.oth.op.Change;
+import io.oth.op.FileOp;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
 import io.oth.remote.Command;
@@ -129,7 +130,11 @@ public final class OfflinePackagesOp implements Operation {
             index.append(deb.stanza()).append('\n');
             sums.append(deb.sha256()).append("  ").append(deb.baseName()).append('\n');
         }
-        ctx.host().upload(index.toString().getBytes(StandardCharsets.UTF_8), DEBS + "Packages", "root:root", "0644");
+        byte[] packagesIndex = index.toString().getBytes(StandardCharsets.UTF_8);
+        ctx.host().upload(packagesIndex, DEBS + "Packages", "root:root", "0644");
+        // An unsigned Release naming the index, which apt reads first; [trusted=yes] stands for a signature: oth checked every .deb, and the node checks them next.
+        ctx.host().upload(("Origin: oth\nLabel: oth offline bundle\nSHA256:\n " + FileOp.sha256(packagesIndex) + " " + packagesIndex.length
+                + " Packages\n").getBytes(StandardCharsets.UTF_8), DEBS + "Release", "root:root", "0644");
         ctx.host().upload(sums.toString().getBytes(StandardCharsets.UTF_8), DEBS + "SHA256SUMS", "root:root", "0644");
         ctx.host().upload(("deb [trusted=yes] file:" + DEBS + " ./\n").getBytes(StandardCharsets.UTF_8), DIR + "sources.list", "root:root", "0644");
         ctx.runOrFail(Command.shell("cd " + Command.quote(DEBS) + " && sha256sum --check --quiet --strict SHA256SUMS"), Duration.ofMinutes(2),

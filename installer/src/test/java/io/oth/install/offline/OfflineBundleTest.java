@@ -75,6 +75,17 @@ class OfflineBundleTest {
     }
 
     @Test
+    void anArchiveWithoutARolesPackageOrDependencyWritesNothingAndSaysWhich() throws Exception {
+        fixture.archive.remove("socat");
+        fixture.deb("cron", "3.0", "libc6, lsb-base");
+        Path out = dir.resolve("incomplete.tar");
+        DebPackage.InvalidException e = assertThrows(DebPackage.InvalidException.class, () -> fixture.make(out));
+        assertTrue(e.problems().contains("role lb: no .deb of package socat"), e.problems()::toString);
+        assertTrue(e.problems().contains("role storage: no .deb for dependency lsb-base (needed by cron)"), e.problems()::toString);
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void aBundleReadsBackWithItsFingerprintAndPrograms() throws Exception {
         OfflineBundle read = OfflineBundle.read(bundle, Optional.of(made.manifestSha256()));
         assertEquals(made.manifestSha256(), read.manifestSha256());
@@ -204,6 +215,7 @@ class OfflineBundleTest {
                 "upload " + debs + "openjdk-17-jre-headless_17.0.15+6-1~deb12u1_amd64.deb root:root 0644",
                 "upload " + debs + "java-common_0.74_amd64.deb root:root 0644",
                 "upload " + debs + "Packages root:root 0644",
+                "upload " + debs + "Release root:root 0644",
                 "upload " + debs + "SHA256SUMS root:root 0644",
                 "upload " + NodeLayout.OFFLINE_PACKAGES + "sources.list root:root 0644"), app.uploads());
         assertEquals("deb [trusted=yes] file:" + debs + " ./\n", app.file(NodeLayout.OFFLINE_PACKAGES + "sources.list").orElseThrow().text());
