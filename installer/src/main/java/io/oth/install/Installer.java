@@ -175,26 +175,25 @@ public final class Installer {
             if (site.storage().objects().isLocal() && minio.isEmpty()) {
                 problems.add(offline.get().file() + ": no MinIO bundle (storage.objects is local): make the bundle again with application.minio in the site file");
             }
-        }
-        try {
-            if (offline.isEmpty()) {
-                release = ReleaseBundle.ofSite(site);
-            }
-        } catch (ReleaseBundle.BundleException e) {
-            problems.add(e.getMessage());
-        }
-        try {
-            traefik = offline.isPresent() ? traefik : ProgramBundle.read(site.application().traefik().orElseThrow(() ->
-                    new ReleaseBundle.BundleException(site.file() + ": application.traefik: missing (the traefik release bundle)")), ProgramBundle.TRAEFIK);
-        } catch (ReleaseBundle.BundleException e) {
-            problems.add(e.getMessage());
-        }
-        if (site.storage().objects().isLocal() && offline.isEmpty()) {
+        } else {
             try {
-                minio = Optional.of(ProgramBundle.read(site.application().minio().orElseThrow(() -> new ReleaseBundle.BundleException(site.file()
-                        + ": application.minio: missing (the MinIO release bundle; storage.objects is local)")), ProgramBundle.MINIO));
+                release = ReleaseBundle.ofSite(site);
             } catch (ReleaseBundle.BundleException e) {
                 problems.add(e.getMessage());
+            }
+            try {
+                traefik = ProgramBundle.read(site.application().traefik().orElseThrow(() ->
+                        new ReleaseBundle.BundleException(site.file() + ": application.traefik: missing (the traefik release bundle)")), ProgramBundle.TRAEFIK);
+            } catch (ReleaseBundle.BundleException e) {
+                problems.add(e.getMessage());
+            }
+            if (site.storage().objects().isLocal()) {
+                try {
+                    minio = Optional.of(ProgramBundle.read(site.application().minio().orElseThrow(() -> new ReleaseBundle.BundleException(site.file()
+                            + ": application.minio: missing (the MinIO release bundle; storage.objects is local)")), ProgramBundle.MINIO));
+                } catch (ReleaseBundle.BundleException e) {
+                    problems.add(e.getMessage());
+                }
             }
         }
         SiteCa ca = null;

@@ -112,7 +112,7 @@ public final class OfflinePackagesOp implements Operation {
             throw new RemoteException(node, Failure.COMMAND_FAILED, "installing " + String.join(" ", missing) + ": neither the node nor the offline bundle "
                     + bundle.file() + " has " + String.join(", ", closure.unmet()));
         }
-        ctx.runOrFail(Command.of("install", "-d", "-m", "0700", DIR, DEBS, DIR + "lists", DIR + "lists/partial", DIR + "sources.list.d"),
+        ctx.runOrFail(Command.of("install", "-d", "-m", "0755", DIR, DEBS, DIR + "lists", DIR + "lists/partial", DIR + "sources.list.d"),
                 Duration.ofSeconds(30), "making " + DIR);
         for (DebPackage deb : upload) {
             byte[] content;
@@ -132,8 +132,11 @@ public final class OfflinePackagesOp implements Operation {
         }
         byte[] packagesIndex = index.toString().getBytes(StandardCharsets.UTF_8);
         ctx.host().upload(packagesIndex, DEBS + "Packages", "root:root", "0644");
-        // An unsigned Release naming the index, which apt reads first; [trusted=yes] stands for a signature: oth checked every .deb, and the node checks them next.
-        ctx.host().upload(("Origin: oth\nLabel: oth offline bundle\nSHA256:\n " + FileOp.sha256(packagesIndex) + " " + packagesIndex.length
+        // An unsigned Release naming the index, which apt reads first (apt wants its Date; the node's clock is not asked to agree: Check-Date off);
+        // [trusted=yes] stands for a signature: oth checked every .deb, and the node checks them next.
+        String date = java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", java.util.Locale.ROOT)
+                .format(java.time.Instant.parse(bundle.manifest().created()).atZone(java.time.ZoneOffset.UTC));
+        ctx.host().upload(("Origin: oth\nLabel: oth offline bundle\nDate: " + date + "\nSHA256:\n " + FileOp.sha256(packagesIndex) + " " + packagesIndex.length
                 + " Packages\n").getBytes(StandardCharsets.UTF_8), DEBS + "Release", "root:root", "0644");
         ctx.host().upload(sums.toString().getBytes(StandardCharsets.UTF_8), DEBS + "SHA256SUMS", "root:root", "0644");
         ctx.host().upload(("deb [trusted=yes] file:" + DEBS + " ./\n").getBytes(StandardCharsets.UTF_8), DIR + "sources.list", "root:root", "0644");
@@ -142,7 +145,7 @@ public final class OfflinePackagesOp implements Operation {
         List<Object> apt = new ArrayList<>(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "-q",
                 "-o", "Dir::Etc::SourceList=" + DIR + "sources.list", "-o", "Dir::Etc::SourceParts=" + DIR + "sources.list.d",
                 "-o", "Dir::State::Lists=" + DIR + "lists", "-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache=",
-                "-o", "Acquire::Languages=none"));
+                "-o", "Acquire::Languages=none", "-o", "Acquire::Check-Date=false"));
         List<Object> update = new ArrayList<>(apt);
         update.add("update");
         ctx.runOrFail(Command.of(update.toArray()), APT, "reading the offline packages' index");

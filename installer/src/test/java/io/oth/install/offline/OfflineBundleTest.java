@@ -223,6 +223,9 @@ class OfflineBundleTest {
         assertTrue(index.contains("Package: openjdk-17-jre-headless\nVersion: 17.0.15+6-1~deb12u1\nArchitecture: amd64\n"
                 + "Depends: libc6 (>= 2.34), java-common | default-jre-headless\nFilename: ./openjdk-17-jre-headless_17.0.15+6-1~deb12u1_amd64.deb\n"), index);
         assertFalse(index.contains("Package: libc6"), "libc6 is installed at the bundle's version: neither uploaded nor offered");
+        String release = app.file(debs + "Release").orElseThrow().text();
+        assertTrue(release.startsWith("Origin: oth\nLabel: oth offline bundle\nDate: Mon, 01 Jun 2026 00:00:00 UTC\nSHA256:\n "
+                + io.oth.op.FileOp.sha256(index.getBytes(StandardCharsets.UTF_8)) + " " + index.getBytes(StandardCharsets.UTF_8).length + " Packages\n"), release);
         List<String> commands = app.commands();
         assertTrue(commands.stream().anyMatch(c -> c.contains("sha256sum --check --quiet --strict SHA256SUMS")), commands::toString);
         String install = commands.stream().filter(c -> c.contains("apt-get") && c.contains(" install ")).findFirst().orElseThrow();
