@@ -3,6 +3,7 @@ package io.oth.check;
 import io.oth.ca.CaException;
 import io.oth.ca.SiteCa;
 import io.oth.fleet.FleetConnector;
+import io.oth.install.InstallPlaybook;
 import io.oth.op.Probe;
 import io.oth.concurrent.Parallel;
 import io.oth.remote.Command;
@@ -80,6 +81,7 @@ public final class Doctor {
     private Optional<Secrets> secrets = Optional.empty();
     private ExecutorService executor;
     private BiConsumer<Node, String> answersSeen = (node, raw) -> { };
+    private Optional<String> offline = Optional.empty();
 
     /** {@code preflight}: only what an install needs in place ({@link #PREFLIGHT} and the outbound endpoints). */
     public Doctor(Context context, Set<Category> only, boolean preflight, int probeSeconds) {
@@ -89,6 +91,15 @@ public final class Doctor {
         this.only = preflight ? asked.stream().filter(PREFLIGHT_CATEGORIES::contains).collect(Collectors.toSet()) : asked;
         this.preflight = preflight;
         this.probeSeconds = probeSeconds;
+    }
+
+    /**
+     * The Debian packages come from this offline bundle (its file and manifest sha256, checked by the
+     * caller): outbound.packages says so instead of asking the nodes' package sources.
+     */
+    public Doctor packagesFrom(Optional<String> bundle) {
+        this.offline = bundle;
+        return this;
     }
 
     /**
@@ -130,7 +141,7 @@ public final class Doctor {
     public static List<CheckInfo> catalogue(Playbooks playbooks) {
         Map<String, CheckInfo> byId = new LinkedHashMap<>();
         Stream.of(ReachCheck.checks(), ResolverCheck.checks(), DnsCheck.checks(playbooks), PortMatrixCheck.checks(playbooks),
-                        OperatorChecks.checks(), ForwardChecks.checks(), OutboundCheck.checks(playbooks), InternalCertificatesCheck.checks(),
+                        OperatorChecks.checks(), ForwardChecks.checks(), OutboundCheck.checks(playbooks), PackageSourceCheck.checks(), InternalCertificatesCheck.checks(),
                         PostureCheck.checks(playbooks), SecurityCheck.checks(), BrokerAccountsCheck.checks(), ObjectAccountsCheck.checks(), SecretFilesCheck.checks(),
                         EncryptionAtRestCheck.checks())
                 .flatMap(List::stream)
@@ -284,6 +295,7 @@ public final class Doctor {
         }
         if (only.contains("outbound")) {
             checks.add(new OutboundCheck(site, context.playbooks(), probeSeconds));
+            checks.add(new PackageSourceCheck(site, InstallPlaybook.load(), probeSeconds, offline));
         }
         if (only.contains("posture")) {
             checks.add(new PostureCheck(site, context.playbooks(), context.clock()));

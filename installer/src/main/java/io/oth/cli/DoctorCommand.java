@@ -3,6 +3,7 @@ package io.oth.cli;
 import io.oth.check.Doctor;
 import io.oth.check.DoctorReport;
 import io.oth.check.NameLookup;
+import io.oth.install.Installer;
 import io.oth.report.DoctorHtml;
 import io.oth.report.DoctorJson;
 import io.oth.report.DoctorText;
@@ -38,6 +39,8 @@ import java.util.concurrent.Callable;
             "    oth doctor",
             "  Before an install: what must be in place for it:",
             "    oth doctor --preflight",
+            "  Before an install on an air-gapped site: the packages come from an offline bundle (checked whole here):",
+            "    oth doctor --preflight --offline-bundle site-offline.tar",
             "  The ports and service logins as app1 sees them, every check listed:",
             "    oth doctor --only ports,service --node app1 --all"})
 final class DoctorCommand implements Callable<Integer> {
@@ -74,6 +77,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--preflight", description = "Before an install: only what must be in place for it (SSH reach, the FQDN in DNS, "
             + "the certificate bundle, the outbound endpoints).")
     boolean preflight;
+
+    @Option(names = "--offline-bundle", paramLabel = "FILE", description = "The site installs from this offline bundle (oth bundle create): "
+            + "it is checked whole, and outbound.packages reports the nodes' packages as offline instead of asking their package sources.")
+    Path offlineBundle;
 
     @Option(names = "--resolver", paramLabel = "ADDRESS[:PORT]", defaultValue = "${env:OTH_RESOLVER}", converter = OptionRanges.Resolver.class,
             description = "Resolve names from the operator's side with this DNS server instead of this machine's resolver (default: $OTH_RESOLVER).")
@@ -115,10 +122,19 @@ final class DoctorCommand implements Callable<Integer> {
             err.println("oth: --node: " + node + " is not a node of " + site.get().file());
             return ExitCode.USAGE.code();
         }
+        Optional<String> offline = Optional.empty();
+        if (offlineBundle != null) {
+            try {
+                offline = Optional.of(Installer.offlineBundle(site.get(), new Installer.Offline(offlineBundle, Optional.empty())).describe());
+            } catch (Installer.InputException e) {
+                e.problems().forEach(p -> err.println("oth: " + p));
+                return ExitCode.USAGE.code();
+            }
+        }
         runLog.open(site.get(), err);
         Doctor.Context context = new Doctor.Context(site.get(), Playbooks.load(), Clock.systemUTC(), options.connector(site.get()), lookup(),
                 StateDir.of(site.get().name()));
-        DoctorReport report = new Doctor(context, categories, preflight, probeSeconds).report(Optional.ofNullable(node));
+        DoctorReport report = new Doctor(context, categories, preflight, probeSeconds).packagesFrom(offline).report(Optional.ofNullable(node));
         String name = site.get().name();
         String fqdn = site.get().fqdn();
         String document = DoctorJson.render(name, fqdn, report.started(), report.seconds(), report.findings());

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -34,7 +35,10 @@ import java.util.concurrent.Callable;
             "  Install, or bring the nodes back to the site file:",
             "    oth install",
             "  Wait up to 10 minutes for another run, and show every remote command:",
-            "    oth install --lock-wait 10m --verbose"})
+            "    oth install --lock-wait 10m --verbose",
+            "  An air-gapped site: packages, release, traefik and MinIO from a bundle made by `oth bundle create`,",
+            "  checked against the manifest sha256 that bundle create printed:",
+            "    oth install --offline-bundle site-offline.tar --manifest-sha256 4f0c...e1"})
 final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -58,6 +62,15 @@ final class InstallCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Plan only: show what would change, change nothing.")
     boolean check;
 
+    @Option(names = "--offline-bundle", paramLabel = "FILE", description = "Take the Debian packages, the application release and the traefik "
+            + "and MinIO bundles from this offline bundle (oth bundle create), for nodes without a package source: only the .debs a node lacks "
+            + "are uploaded and installed from a local directory. The bundle is checked whole before anything is uploaded.")
+    Path offlineBundle;
+
+    @Option(names = "--manifest-sha256", paramLabel = "HEX", description = "With --offline-bundle: the manifest sha256 `oth bundle create` "
+            + "printed, received out of band; a bundle whose manifest differs is refused.")
+    String manifestSha256;
+
     @Option(names = "--firewall-revert", paramLabel = "SECONDS", defaultValue = "60", converter = OptionRanges.FirewallRevert.class,
             description = "A new firewall ruleset reverts itself after this long unless oth can reconnect, 10 to 600 (default: ${DEFAULT-VALUE}).")
     int firewallRevertSeconds;
@@ -74,10 +87,17 @@ final class InstallCommand implements Callable<Integer> {
 
     private int prepared(Display shown) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Installer.Inputs> prepared = options.inputs(err);
+        if (manifestSha256 != null && offlineBundle == null) {
+            err.println("oth: --manifest-sha256 goes with --offline-bundle");
+            return ExitCode.USAGE.code();
+        }
+        Optional<Installer.Inputs> prepared = options.inputs(err, Optional.ofNullable(offlineBundle)
+                .map(f -> new Installer.Offline(f, Optional.ofNullable(manifestSha256))));
         if (prepared.isEmpty()) {
             return ExitCode.USAGE.code();
         }
+        prepared.get().offline().ifPresent(b -> err.println("oth: offline bundle " + b.describe() + ": checked"
+                + (manifestSha256 == null ? "; compare that sha256 with the one `oth bundle create` printed (or pass it with --manifest-sha256)" : "")));
         runLog.open(prepared.get().site(), err);
         prepared.get().certificate().warnings().forEach(w -> err.println("oth: warning: " + w));
         if (check) {

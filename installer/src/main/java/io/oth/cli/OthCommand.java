@@ -31,6 +31,7 @@ import java.util.stream.Stream;
             SiteCommand.class,
             NodesCommand.class,
             InstallCommand.class,
+            BundleCommand.class,
             BackupCommand.class,
             CertsCommand.class,
             DoctorCommand.class,

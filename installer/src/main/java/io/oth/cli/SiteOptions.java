@@ -58,12 +58,17 @@ public final class SiteOptions {
 
     /** The site and what an install uploads, checked on this side; empty after printing every problem to {@code err}. */
     public Optional<Installer.Inputs> inputs(PrintWriter err) {
+        return inputs(err, Optional.empty());
+    }
+
+    /** Like {@link #inputs(PrintWriter)}, with the packages and bundles from an offline bundle when one is given. */
+    public Optional<Installer.Inputs> inputs(PrintWriter err, Optional<Installer.Offline> offline) {
         Optional<Site> site = load(err);
         if (site.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Installer.prepare(site.get(), Clock.systemUTC()));
+            return Optional.of(Installer.prepare(site.get(), Clock.systemUTC(), offline));
         } catch (Installer.InputException e) {
             return refused(err, e);
         }

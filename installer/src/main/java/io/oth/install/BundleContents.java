@@ -100,6 +100,18 @@ public record BundleContents(Path file, byte[] bytes, String sha256, Map<String,
         return checked;
     }
 
+    /**
+     * A bundle already in memory (the offline bundle carries the release, traefik and MinIO bundles
+     * inside it) checked as {@link #read} checks a file: its sha256 against {@code expected}, then
+     * every entry. {@code file} only names it in messages.
+     */
+    public static BundleContents verified(Path file, byte[] bytes, String expected, Optional<String> manifestName) throws BundleException {
+        if (bytes.length > Limits.DEFAULT.compressed()) {
+            throw new BundleException(file + ": the bundle is " + bytes.length + " bytes, more than oth accepts (" + Limits.DEFAULT.compressed() + ")");
+        }
+        return check(file, bytes, expected, manifestName, Limits.DEFAULT);
+    }
+
     /** The whole check: the sha256 against the checksum file, then every entry. */
     private static BundleContents check(Path file, byte[] bytes, String expected, Optional<String> manifestName, Limits limits) throws BundleException {
         String sha256 = FileOp.sha256(bytes);
@@ -202,26 +214,79 @@ public record BundleContents(Path file, byte[] bytes, String sha256, Map<String,
 
     /** The state of one pass over a bundle's entries. */
     private static final class Scan {
-        private final Path file;
+        private final Entries entries;
         private final Optional<String> manifestName;
         private final Limits limits;
-        /** Every name seen, without {@code ./} or a trailing slash, with whether it is a directory. */
-        private final Map<String, Boolean> names = new LinkedHashMap<>();
         private final Map<String, String> files = new LinkedHashMap<>();
         private Optional<byte[]> manifest = Optional.empty();
-        private long total;
-        private int count;
+        private final Path file;
 
         Scan(Path file, Optional<String> manifestName, Limits limits) {
             this.file = file;
+            this.entries = new Entries(file, limits.entries(), limits.entry(), limits.total());
             this.manifestName = manifestName;
             this.limits = limits;
         }
 
         void entry(TarArchiveEntry e, TarArchiveInputStream tar) throws BundleException, IOException {
+            Optional<String> accepted = entries.accept(e, (name, size) -> manifestName.filter(name::equals).isPresent() && size > limits.manifest()
+                    ? Optional.of(size + " bytes, more than a manifest may have (" + limits.manifest() + ")") : Optional.empty());
+            if (accepted.isEmpty()) {
+                return;
+            }
+            String name = accepted.get();
+            boolean isManifest = manifestName.filter(name::equals).isPresent();
+            MessageDigest digest = newDigest();
+            DigestInputStream in = new DigestInputStream(tar, digest);
+            if (isManifest) {
+                manifest = Optional.of(in.readNBytes(limits.manifest()));
+            } else {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            files.put(name, HexFormat.of().formatHex(digest.digest()));
+        }
+
+        void trailer(InputStream rest) throws BundleException, IOException {
+            Entries.trailer(file, rest);
+        }
+    }
+
+    /**
+     * The rules every entry of a bundle oth reads must pass, one entry at a time: a regular file or a
+     * directory, a plain relative name inside the bundle, no second entry of a name, no special mode
+     * bits, under the caps. The offline bundle ({@code io.oth.offline}) reads its tar with the same rules.
+     */
+    public static final class Entries {
+        private final Path file;
+        private final int maxEntries;
+        private final long maxEntry;
+        private final long maxTotal;
+        /** Every name seen, without {@code ./} or a trailing slash, with whether it is a directory. */
+        private final Map<String, Boolean> names = new LinkedHashMap<>();
+        private long total;
+        private int count;
+
+        public Entries(Path file, int maxEntries, long maxEntry, long maxTotal) {
+            this.file = file;
+            this.maxEntries = maxEntries;
+            this.maxEntry = maxEntry;
+            this.maxTotal = maxTotal;
+        }
+
+        /**
+         * The entry's name as it lands below the bundle's directory (without {@code ./}), empty for a
+         * directory; refused, naming the entry and why, when it breaks a rule. A file's size is counted
+         * from its header, before its content is read.
+         */
+        public Optional<String> accept(TarArchiveEntry e) throws BundleException {
+            return accept(e, (name, size) -> Optional.empty());
+        }
+
+        /** Like {@link #accept(TarArchiveEntry)}, with a smaller cap for some files: {@code cap} gives the reason to refuse one, before the common cap. */
+        public Optional<String> accept(TarArchiveEntry e, java.util.function.BiFunction<String, Long, Optional<String>> cap) throws BundleException {
             String raw = e.getName();
-            if (++count > limits.entries()) {
-                throw refused(raw, "more than " + limits.entries() + " entries in one bundle");
+            if (++count > maxEntries) {
+                throw refused(raw, "more than " + maxEntries + " entries in one bundle");
             }
             String kind = kind(e);
             if (kind != null) {
@@ -236,7 +301,7 @@ public record BundleContents(Path file, byte[] bytes, String sha256, Map<String,
                 if (!e.isDirectory()) {
                     throw refused(raw, "a file without a name");
                 }
-                return;
+                return Optional.empty();
             }
             for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
                 if (Boolean.FALSE.equals(names.get(name.substring(0, slash)))) {
@@ -247,35 +312,28 @@ public record BundleContents(Path file, byte[] bytes, String sha256, Map<String,
                 throw refused(raw, "a second entry named " + printable(name) + " (it would replace the first when unpacked)");
             }
             if (e.isDirectory()) {
-                return;
+                return Optional.empty();
             }
-            boolean isManifest = manifestName.filter(name::equals).isPresent();
-            if (isManifest && e.getSize() > limits.manifest()) {
-                throw refused(raw, e.getSize() + " bytes, more than a manifest may have (" + limits.manifest() + ")");
+            Optional<String> tooLarge = cap.apply(name, e.getSize());
+            if (tooLarge.isPresent()) {
+                throw refused(raw, tooLarge.get());
             }
-            if (e.getSize() > limits.entry()) {
-                throw refused(raw, e.getSize() + " bytes, more than oth accepts for one file (" + limits.entry() + ")");
+            if (e.getSize() > maxEntry) {
+                throw refused(raw, e.getSize() + " bytes, more than oth accepts for one file (" + maxEntry + ")");
             }
             total += e.getSize();
-            if (total > limits.total()) {
-                throw refused(raw, "the bundle's files add up to more than oth accepts (" + limits.total() + " bytes)");
+            if (total > maxTotal) {
+                throw refused(raw, "the bundle's files add up to more than oth accepts (" + maxTotal + " bytes)");
             }
-            MessageDigest digest = newDigest();
-            DigestInputStream in = new DigestInputStream(tar, digest);
-            if (isManifest) {
-                manifest = Optional.of(in.readNBytes(limits.manifest()));
-            } else {
-                in.transferTo(OutputStream.nullOutputStream());
-            }
-            files.put(name, HexFormat.of().formatHex(digest.digest()));
+            return Optional.of(name);
         }
 
-        /** After the tar's end: only zero padding, and a gzip stream that ends where it should (its CRC checked). */
-        void trailer(InputStream gzip) throws BundleException, IOException {
+        /** After the tar's end: only zero padding (for a .tar.gz, in a gzip stream that ends where it should, its CRC checked). */
+        public static void trailer(Path file, InputStream rest) throws BundleException, IOException {
             byte[] buffer = new byte[8192];
             long padding = 0;
             int n;
-            while ((n = gzip.read(buffer)) > 0) {
+            while ((n = rest.read(buffer)) > 0) {
                 for (int i = 0; i < n; i++) {
                     if (buffer[i] != 0) {
                         throw new BundleException(file + ": data after the end of the tar archive (hidden from tar, refused)");
@@ -324,7 +382,7 @@ public record BundleContents(Path file, byte[] bytes, String sha256, Map<String,
             return String.join("/", parts);
         }
 
-        private BundleException refused(String entry, String reason) {
+        public BundleException refused(String entry, String reason) {
             return new BundleException(file + ": entry \"" + printable(entry) + "\": " + reason);
         }
     }

@@ -34,7 +34,7 @@ public final class InstallPhases {
     public InstallPhases(Installer.Inputs inputs, InstallPlaybook playbook, Playbooks network, Duration firewallRevert) {
         this.playbook = playbook;
         ServicePorts ports = ServicePorts.of(network);
-        known.put("packages", spec -> new DebianPackages(spec, playbook));
+        known.put("packages", spec -> new DebianPackages(spec, playbook, inputs.offline()));
         known.put("hosts", HostsFile::new);
         known.put("external", ExternalEndpoints::new);
         known.put("database", spec -> new Database(spec, inputs, ports));

@@ -21,6 +21,23 @@ public record InstallPlaybook(List<PhaseSpec> phases, Map<String, List<String>> 
                               Backups backups) {
 
     /** Where database backups go on the storage node, and for how many days they are kept. */
+    /**
+     * The Debian packages a node of {@code role} needs on {@code site}: its role's, and on the storage
+     * node those of each storage service it runs itself. The one place that says so: the packages
+     * phase installs them, {@code oth bundle create} packs them, doctor asks whether they can come.
+     */
+    public List<String> packagesFor(io.oth.site.Site site, String role) {
+        List<String> wanted = new java.util.ArrayList<>(packages.getOrDefault(role, List.of()));
+        if (role.equals(io.oth.site.Role.STORAGE)) {
+            servicePackages.forEach((service, list) -> {
+                if (io.oth.site.LocalServices.runsLocally(site, service)) {
+                    list.stream().filter(p -> !wanted.contains(p)).forEach(wanted::add);
+                }
+            });
+        }
+        return List.copyOf(wanted);
+    }
+
     public record Backups(String dir, int retentionDays) {
     }
 

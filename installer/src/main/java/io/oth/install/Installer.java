@@ -7,6 +7,7 @@ import io.oth.ca.CaException;
 import io.oth.ca.SiteCa;
 import io.oth.cert.BundleCheck;
 import io.oth.cert.BundleReport;
+import io.oth.install.offline.OfflineBundle;
 import io.oth.fleet.FleetConnector;
 import io.oth.lock.LockClaim;
 import io.oth.phase.Journal;
@@ -35,6 +36,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
 
@@ -53,7 +56,13 @@ public final class Installer {
      * @param rotate services whose certificates are to be replaced now ({@code oth certs rotate})
      */
     public record Inputs(Site site, byte[] certificatePem, BundleReport certificate, ReleaseBundle release, ProgramBundle traefik,
-                         Optional<ProgramBundle> minio, SiteCa ca, Secrets secrets, Set<String> rotate, Clock clock) {
+                         Optional<ProgramBundle> minio, SiteCa ca, Secrets secrets, Set<String> rotate, Clock clock,
+                         Optional<OfflineBundle> offline) {
+
+        public Inputs(Site site, byte[] certificatePem, BundleReport certificate, ReleaseBundle release, ProgramBundle traefik,
+                      Optional<ProgramBundle> minio, SiteCa ca, Secrets secrets, Set<String> rotate, Clock clock) {
+            this(site, certificatePem, certificate, release, traefik, minio, ca, secrets, rotate, clock, Optional.empty());
+        }
 
         /** A site secret, made the first time it is needed and kept 0600 in the site's secrets file. */
         public Secret secret(String name) {
@@ -77,7 +86,7 @@ public final class Installer {
             Path state = StateDir.of(site.name());
             try {
                 return new Inputs(site, certificatePem, certificate, release, traefik, minio, SiteCa.openOrCreate(state.resolve("ca"), site.name(), clock),
-                        Secrets.open(state.resolve("secrets.yml")), rotate, clock);
+                        Secrets.open(state.resolve("secrets.yml")), rotate, clock, offline);
             } catch (CaException e) {
                 throw new InputException(List.of("site CA in " + state.resolve("ca") + ": " + e.getMessage()));
             } catch (SecretsException e) {
@@ -86,7 +95,7 @@ public final class Installer {
         }
 
         public Inputs rotating(Set<String> services) {
-            return new Inputs(site, certificatePem, certificate, release, traefik, minio, ca, secrets, Set.copyOf(services), clock);
+            return new Inputs(site, certificatePem, certificate, release, traefik, minio, ca, secrets, Set.copyOf(services), clock, offline);
         }
     }
 
@@ -111,7 +120,39 @@ public final class Installer {
      * once it holds the site's lock.
      */
     public static Inputs prepare(Site site, Clock clock) throws InputException {
+        return prepare(site, clock, Optional.empty());
+    }
+
+    /** An offline bundle given to install, and the manifest sha256 the operator received with it (out of band). */
+    public record Offline(Path file, Optional<String> manifestSha256) {
+    }
+
+    /** The offline bundle read and checked whole, with every package each role of {@code site} needs; refused naming what is wrong. */
+    public static OfflineBundle offlineBundle(Site site, Offline offline) throws InputException {
+        OfflineBundle bundle;
+        try {
+            bundle = OfflineBundle.read(offline.file(), offline.manifestSha256());
+        } catch (ReleaseBundle.BundleException e) {
+            throw new InputException(List.of(e.getMessage()));
+        }
+        InstallPlaybook playbook = InstallPlaybook.load();
+        Map<String, List<String>> needs = new TreeMap<>();
+        site.nodes().forEach(n -> needs.computeIfAbsent(n.role(), role -> playbook.packagesFor(site, role)));
+        List<String> lacking = bundle.missing(needs);
+        if (!lacking.isEmpty()) {
+            throw new InputException(lacking);
+        }
+        return bundle;
+    }
+
+    /**
+     * Like {@link #prepare(Site, Clock)}; with an offline bundle, the bundle is checked whole first
+     * (every entry, every checksum, every package each of the site's roles needs), and its release,
+     * traefik and MinIO bundles replace the site file's.
+     */
+    public static Inputs prepare(Site site, Clock clock, Optional<Offline> offlineFile) throws InputException {
         List<String> problems = new ArrayList<>();
+        Optional<OfflineBundle> offline = offlineFile.isPresent() ? Optional.of(offlineBundle(site, offlineFile.get())) : Optional.empty();
         byte[] pem = null;
         BundleReport report = null;
         Optional<Path> bundle = site.certificateBundle();
@@ -131,23 +172,32 @@ public final class Installer {
         ReleaseBundle release = null;
         ProgramBundle traefik = null;
         Optional<ProgramBundle> minio = Optional.empty();
-        try {
-            release = ReleaseBundle.ofSite(site);
-        } catch (ReleaseBundle.BundleException e) {
-            problems.add(e.getMessage());
-        }
-        try {
-            traefik = ProgramBundle.read(site.application().traefik().orElseThrow(() ->
-                    new ReleaseBundle.BundleException(site.file() + ": application.traefik: missing (the traefik release bundle)")), ProgramBundle.TRAEFIK);
-        } catch (ReleaseBundle.BundleException e) {
-            problems.add(e.getMessage());
-        }
-        if (site.storage().objects().isLocal()) {
+        if (offline.isPresent()) {
+            release = offline.get().release();
+            traefik = offline.get().traefik();
+            minio = offline.get().minio();
+            if (site.storage().objects().isLocal() && minio.isEmpty()) {
+                problems.add(offline.get().file() + ": no MinIO bundle (storage.objects is local): make the bundle again with application.minio in the site file");
+            }
+        } else {
             try {
-                minio = Optional.of(ProgramBundle.read(site.application().minio().orElseThrow(() -> new ReleaseBundle.BundleException(site.file()
-                        + ": application.minio: missing (the MinIO release bundle; storage.objects is local)")), ProgramBundle.MINIO));
+                release = ReleaseBundle.ofSite(site);
             } catch (ReleaseBundle.BundleException e) {
                 problems.add(e.getMessage());
+            }
+            try {
+                traefik = ProgramBundle.read(site.application().traefik().orElseThrow(() ->
+                        new ReleaseBundle.BundleException(site.file() + ": application.traefik: missing (the traefik release bundle)")), ProgramBundle.TRAEFIK);
+            } catch (ReleaseBundle.BundleException e) {
+                problems.add(e.getMessage());
+            }
+            if (site.storage().objects().isLocal()) {
+                try {
+                    minio = Optional.of(ProgramBundle.read(site.application().minio().orElseThrow(() -> new ReleaseBundle.BundleException(site.file()
+                            + ": application.minio: missing (the MinIO release bundle; storage.objects is local)")), ProgramBundle.MINIO));
+                } catch (ReleaseBundle.BundleException e) {
+                    problems.add(e.getMessage());
+                }
             }
         }
         SiteCa ca = null;
@@ -173,7 +223,7 @@ public final class Installer {
         if (!problems.isEmpty()) {
             throw new InputException(problems);
         }
-        return new Inputs(site, pem, report, release, traefik, minio, ca, secrets, Set.of(), clock);
+        return new Inputs(site, pem, report, release, traefik, minio, ca, secrets, Set.of(), clock, offline);
     }
 
     /**

@@ -39,6 +39,8 @@ public final class NodeLayout {
     public static final String MINIO_USER = "minio-user";
     public static final String MINIO_DATA = "/var/lib/minio";
 
+    /** Where an offline install stages the .debs a node lacks, with their apt index; removed once they are installed. */
+    public static final String OFFLINE_PACKAGES = "/var/lib/oth/offline-packages/";
     public static final String TRAEFIK_HOME = "/opt/traefik/";
     public static final String TRAEFIK_CONFIG = "/etc/traefik/";
 

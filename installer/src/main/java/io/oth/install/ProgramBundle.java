@@ -18,7 +18,12 @@ public record ProgramBundle(BundleContents contents) {
     }
 
     static ProgramBundle read(Path file, String executable, BundleContents.Limits limits) throws ReleaseBundle.BundleException {
-        BundleContents contents = BundleContents.read(file, Optional.empty(), limits);
+        return of(BundleContents.read(file, Optional.empty(), limits), executable);
+    }
+
+    /** A program bundle whose entries passed {@link BundleContents}' checks, with {@code executable} at its top. */
+    public static ProgramBundle of(BundleContents contents, String executable) throws ReleaseBundle.BundleException {
+        Path file = contents.file();
         if (!contents.hasTopLevelFile(executable)) {
             throw new ReleaseBundle.BundleException(file + ": no " + executable + " executable at the top of the bundle");
         }

@@ -34,7 +34,12 @@ public record ReleaseBundle(BundleContents contents, String name, String version
     }
 
     static ReleaseBundle read(Path file, BundleContents.Limits limits) throws BundleException {
-        BundleContents contents = BundleContents.read(file, Optional.of(MANIFEST), limits);
+        return of(BundleContents.read(file, Optional.of(MANIFEST), limits));
+    }
+
+    /** A release whose bundle passed {@link BundleContents}' checks: its manifest read and its entry checked against it. */
+    public static ReleaseBundle of(BundleContents contents) throws BundleException {
+        Path file = contents.file();
         byte[] manifestBytes = contents.manifest().orElseThrow(() -> new BundleException(file + ": no " + MANIFEST
                 + " at the top of the bundle (found: " + String.join(", ", new TreeSet<>(contents.files().keySet())) + ")"));
         Map<?, ?> manifest;

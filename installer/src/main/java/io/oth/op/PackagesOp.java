@@ -58,7 +58,7 @@ public record PackagesOp(List<String> packages) implements Operation {
                 if (!r.ok()) {
                     String why = noPackageSource(r.text())
                             ? "no package source offers " + String.join(", ", missing)
-                                    + " (an air-gapped node needs a local mirror or the packages installed beforehand): " + r.diagnostic()
+                                    + " (an air-gapped site installs from an offline bundle: oth bundle create, then oth install --offline-bundle FILE): " + r.diagnostic()
                             : r.diagnostic();
                     throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "installing " + String.join(" ", missing) + ": " + why);
                 }

@@ -56,6 +56,7 @@ class DoctorRunTest {
                 case "posture" -> "1";
                 case "release" -> "/opt/oth-app/releases/1.0.0";
                 case "mariadb" -> "1";
+                case "packages" -> "missing:";
                 default -> "";
             });
         };
@@ -66,6 +67,10 @@ class DoctorRunTest {
     }
 
     private List<Finding> run(Connect connector, Set<Doctor.Category> only) {
+        return run(connector, only, false, Optional.empty());
+    }
+
+    private List<Finding> run(Connect connector, Set<Doctor.Category> only, boolean preflight, Optional<String> offline) {
         NameLookup operator = name -> new NameLookup.Answer(List.of("203.0.113.20"), "nameserver 203.0.113.53", Optional.empty());
         FleetConnector fleets = new FleetConnector() {
             @Override
@@ -85,7 +90,7 @@ class DoctorRunTest {
         };
         Doctor.Context context = new Doctor.Context(site, Playbooks.load(), Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC),
                 fleets, operator, state);
-        return new Doctor(context, only, false, 1).run();
+        return new Doctor(context, only, preflight, 1).packagesFrom(offline).run();
     }
 
     /** How a test hands doctor its fleet, or fails to. */
@@ -113,6 +118,24 @@ class DoctorRunTest {
     }
 
     @Test
+    void aPreflightOnNodesWithoutPackagesOrSourceFailsUnlessTheyComeFromAnOfflineBundle() {
+        Function<String, Probe.Answer> bare = key -> key.startsWith("packages:") ? new Probe.Answer(0, "missing: haproxy nftables\n"
+                + "failed http://deb.debian.org/debian via deb.debian.org:http: Network is unreachable\n") : healthy().apply(key);
+        Map<String, Function<String, Probe.Answer>> answers = Map.of("lb", bare, "app1", bare, "app2", bare, "storage", bare);
+        List<Finding> online = run(fleet(answers, Map.of(), Map.of()), Set.of(), true, Optional.empty());
+        Finding lb = find(online, PackageSourceCheck.ID, "lb");
+        assertEquals(Verdict.FAIL, lb.verdict());
+        assertTrue(lb.cause().startsWith("missing haproxy nftables, and no apt source answers"), lb.cause());
+
+        List<Finding> offline = run(fleet(answers, Map.of(), Map.of()), Set.of(), true, Optional.of("site-offline.tar (manifest sha256 ab12)"));
+        for (String node : List.of("lb", "app1", "app2", "storage")) {
+            Finding f = find(offline, PackageSourceCheck.ID, node);
+            assertEquals(Verdict.OK, f.verdict(), f::toString);
+            assertEquals("offline: the packages come from the bundle site-offline.tar (manifest sha256 ab12)", f.cause());
+        }
+    }
+
+    @Test
     void aHealthySiteIsAllOkButWhatNeedsTheSecrets() {
         List<Finding> findings = run(fleet(Map.of(), Map.of(), Map.of()));
         assertEquals(List.of("posture.database MariaDB accounts", "posture.broker RabbitMQ accounts", "posture.objects MinIO accounts"), findings.stream().filter(f -> f.verdict() != Verdict.OK)
@@ -134,7 +157,9 @@ class DoctorRunTest {
         assertEquals(Verdict.SKIP, outbound.verdict());
         assertEquals("not tried: reach.bastion failed (bastion 203.0.113.10)", outbound.cause());
         assertEquals(Verdict.SKIP, find(findings, "posture.firewall", "storage").verdict());
-        assertTrue(findings.stream().noneMatch(f -> f.vantage().equals("storage") && f.id().startsWith("outbound.")), "outbound runs only on app nodes");
+        assertTrue(findings.stream().noneMatch(f -> f.vantage().equals("storage") && f.id().startsWith("outbound.") && !f.id().equals(PackageSourceCheck.ID)),
+                "the features' endpoints are probed from app nodes only");
+        assertEquals(Verdict.SKIP, find(findings, PackageSourceCheck.ID, "storage").verdict(), "package sources are every node's");
     }
 
     @Test

@@ -66,6 +66,18 @@ public final class Lab {
         }
     }
 
+    /**
+     * Bare nodes as {@link #bareNodes()} makes them, each with its own copy-on-write /usr
+     * ({@code OTH_LAB_COW_USR=1}), for a test that installs Debian packages on them; a later
+     * {@link #bareNodes()} gives the next test class hosts that share the machine's /usr again.
+     */
+    public void bareNodesWithOwnUsr() {
+        Result up = run(script, dir, java.util.Map.of("OTH_LAB_COW_USR", "1"), "up", "--replace", String.valueOf(apps));
+        if (up.exitCode() != 0) {
+            throw new AssertionError("OTH_LAB_COW_USR=1 lab up --replace " + apps + " failed: " + up.output());
+        }
+    }
+
     /** Runs a command inside a lab host; fails the test when it exits non-zero. */
     public String exec(String host, String... command) {
         Result r = tryExec(host, command);
@@ -87,10 +99,15 @@ public final class Lab {
     }
 
     static Result run(Path script, Path dir, String... args) {
+        return run(script, dir, java.util.Map.of(), args);
+    }
+
+    static Result run(Path script, Path dir, java.util.Map<String, String> env, String... args) {
         List<String> argv = new ArrayList<>(List.of(script.toString()));
         argv.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
         pb.environment().put("OTH_LAB_DIR", dir.toString());
+        pb.environment().putAll(env);
         try {
             Process p = pb.start();
             p.getOutputStream().close();
