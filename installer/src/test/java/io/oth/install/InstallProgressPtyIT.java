@@ -102,8 +102,8 @@ class InstallProgressPtyIT {
         long first = seen.stream().filter(c -> c.plain().contains("oth install ")).findFirst().orElseThrow().at();
         assertTrue(first < 3000, "the first status line comes with the JVM's start, not after the checks: " + first + " ms");
 
-        // While MinIO starts: the wait is named, and the status line changes at least once a second.
-        List<Chunk> minio = seen.stream().filter(c -> c.plain().matches("(?s).*waiting for (minio to start|MinIO on \\S+ to answer).*")).toList();
+        // While MinIO starts: the wait is named (the line may be cut at the terminal's width), and the status line changes at least once a second.
+        List<Chunk> minio = seen.stream().filter(c -> c.plain().matches("(?s).*waiting for (minio to start|MinIO on \\S+).*")).toList();
         assertFalse(minio.isEmpty(), "the wait for MinIO is shown\n" + screen);
         long from = minio.get(0).at();
         long to = minio.get(minio.size() - 1).at();
@@ -126,7 +126,8 @@ class InstallProgressPtyIT {
         }
 
         assertTrue(screen.contains("[storage] == Storage node: MinIO object storage with TLS from the site CA"), screen);
-        assertTrue(screen.matches("(?s).*PHASE\\s+TIME\\s+SLOWEST ON.*\\nobjects\\s+\\d+\\.\\d s\\s+storage.*"), "the phases' times\n" + screen);
+        // A printed line starts after a newline, or after the carriage return that took the status line's place.
+        assertTrue(screen.matches("(?s).*PHASE\\s+TIME\\s+SLOWEST ON.*[\\r\\n]objects\\s+\\d+\\.\\d s\\s+storage.*"), "the phases' times\n" + screen);
         assertTrue(screen.matches("(?s).*install: \\d+ change\\(s\\) made, 0 host\\(s\\) failed.*"), screen);
 
         Path logs = StateDir.of(SiteLoader.load(lab.site()).name()).resolve(StateDir.LOGS);
