@@ -132,7 +132,7 @@ class InstallIT {
         for (int i = 1; i <= lab.apps(); i++) {
             lab.exec("app" + i, "sh", "-c", "service traefik stop; service oth-app stop; rm -rf /opt/oth-app /opt/traefik /etc/traefik");
         }
-        Process oth = launcher(Map.of(), "install", "--site", lab.site().toString());
+        Process oth = Lab.launcher(Map.of(), "install", "--site", lab.site().toString());
         List<String> seen = new ArrayList<>();
         String node = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(oth.getInputStream(), StandardCharsets.UTF_8))) {
@@ -172,7 +172,7 @@ class InstallIT {
         Files.writeString(roles, broken);
         String before = lab.exec("app1", "cat", "/etc/nftables.conf");
 
-        Process oth = launcher(Map.of("OTH_PLAYBOOKS", playbooks.toString()), "install", "--site", lab.site().toString(), "--firewall-revert", "10");
+        Process oth = Lab.launcher(Map.of("OTH_PLAYBOOKS", playbooks.toString()), "install", "--site", lab.site().toString(), "--firewall-revert", "10");
         String output = new String(oth.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(oth.waitFor(180, TimeUnit.SECONDS));
         assertEquals(ExitCode.FAILED.code(), oth.exitValue(), output);
@@ -186,15 +186,5 @@ class InstallIT {
     private static void assertUnreachable(Lab lab, String from, String address, int port) {
         Lab.Result r = lab.tryExec(from, "nc", "-z", "-w", "3", address, String.valueOf(port));
         assertNotEquals(0, r.exitCode(), from + " must not reach " + address + ":" + port);
-    }
-
-    private static Process launcher(Map<String, String> env, String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(System.getProperty("oth.launcher", Lab.repo().resolve("installer/target/oth").toString())));
-        argv.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        return p;
     }
 }

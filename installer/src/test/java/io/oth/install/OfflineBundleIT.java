@@ -211,12 +211,7 @@ class OfflineBundleIT {
 
     /** oth as installed by the build (the launcher), with {@code env} added; stdout and stderr together in {@link Run#out()}. */
     private static Run launcher(Map<String, String> env, String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(System.getProperty("oth.launcher", Lab.repo().resolve("installer/target/oth").toString())));
-        argv.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        p.getOutputStream().close();
+        Process p = Lab.launcher(env, args);
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(600, TimeUnit.SECONDS), "oth " + String.join(" ", args) + " did not finish");
         return new Run(p.exitValue(), output, "");

@@ -24,6 +24,17 @@ public final class Lab {
         this.apps = apps;
     }
 
+    /** oth as the build made it (installer/target/oth, or {@code -Doth.launcher}), started with {@code env} added: stdout and stderr together, stdin closed. */
+    public static Process launcher(java.util.Map<String, String> env, String... args) throws java.io.IOException {
+        List<String> argv = new ArrayList<>(List.of(System.getProperty("oth.launcher", repo().resolve("installer/target/oth").toString())));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        return p;
+    }
+
     public static Path repo() {
         return Path.of(System.getProperty("oth.repo", "..")).toAbsolutePath().normalize();
     }

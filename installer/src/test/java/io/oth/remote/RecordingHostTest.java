@@ -68,21 +68,6 @@ class RecordingHostTest {
     }
 
     private static io.oth.op.ApplyContext context(Host host) {
-        return new io.oth.op.ApplyContext() {
-            @Override
-            public Host host() {
-                return host;
-            }
-
-            @Override
-            public HostConnection reconnect() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public java.util.function.Consumer<String> log() {
-                return line -> { };
-            }
-        };
+        return io.oth.op.TestApply.on(host);
     }
 }

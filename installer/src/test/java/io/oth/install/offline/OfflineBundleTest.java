@@ -285,21 +285,6 @@ class OfflineBundleTest {
     }
 
     private static ApplyContext context(Host host) {
-        return new ApplyContext() {
-            @Override
-            public Host host() {
-                return host;
-            }
-
-            @Override
-            public HostConnection reconnect() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public java.util.function.Consumer<String> log() {
-                return line -> { };
-            }
-        };
+        return io.oth.op.TestApply.on(host);
     }
 }
