@@ -164,6 +164,15 @@ public final class TerminalStatus implements Display {
         }
     }
 
+    /** {@code line} cut to {@code columns}, a cut shown by an ellipsis rather than by half a word. */
+    private AttributedString fitted(AttributedString line, int columns) {
+        if (line.columnLength() <= columns) {
+            return line;
+        }
+        String more = java.nio.charset.StandardCharsets.UTF_8.equals(terminal.encoding()) ? "\u2026" : "~";
+        return AttributedString.join(AttributedString.EMPTY, line.columnSubSequence(0, Math.max(0, columns - 1)), new AttributedString(more));
+    }
+
     /** The block from the cursor down; the cursor stays at the end of its last line. */
     private void draw() {
         int width = terminal.getWidth() > 1 ? terminal.getWidth() : UNKNOWN_WIDTH;
@@ -174,7 +183,7 @@ public final class TerminalStatus implements Display {
                 writer.write('\n');
             }
             AttributedString line = lines.get(i);
-            writer.write(line.columnSubSequence(0, Math.min(line.columnLength(), width - 1)).toAnsi(terminal));
+            writer.write(fitted(line, width - 1).toAnsi(terminal));
             terminal.puts(Capability.clr_eol);
         }
         terminal.puts(Capability.clr_eos);

@@ -73,6 +73,20 @@ class TerminalStatusTest {
     }
 
     @Test
+    void aLineWiderThanTheTerminalIsCutWithAnEllipsis() throws IOException {
+        StatusBoard board = new StatusBoard("oth install", "starting", now::get);
+        Terminal narrow = terminal("xterm-256color");
+        narrow.setSize(new Size(40, 30));
+        try (TerminalStatus status = TerminalStatus.show(narrow, new Screen(new StringWriter(), new StringWriter()), board, false, byHand).orElseThrow()) {
+            board.start("storage", "objects").waitFor("MinIO on 10.77.0.5:9000 to answer");
+            String line = shown().lines().filter(l -> l.contains("storage")).reduce((a, b) -> b).orElseThrow()
+                    .replaceAll("\u001b\\[[0-9;]*[A-Za-z]", "").replace("\r", "");
+            assertEquals(39, line.length(), line);
+            assertTrue(line.endsWith("\u2026"), line);
+        }
+    }
+
+    @Test
     void theRunsLinesGoAboveTheStatusLinesWholeAndUnchanged() throws IOException {
         StatusBoard board = new StatusBoard("oth install", "starting", now::get);
         ByteArrayOutputStream same = screen;
