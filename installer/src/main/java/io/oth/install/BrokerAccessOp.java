@@ -15,6 +15,8 @@ import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 import io.oth.remote.TempFiles;
 import okhttp3.Credentials;
+import okhttp3.MediaType;
+import okhttp3.RequestBody;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -44,7 +46,9 @@ import java.util.Set;
  * node's own address over TLS that must lead to the site CA; where that does not answer (the first
  * install: no administrator yet) with {@code rabbitmqctl export_definitions}, the same document at
  * the price of an Erlang VM's start. Passwords are compared against the stored salted hashes and
- * set by importing definitions from a private temporary file, never on a command line.
+ * set by importing definitions (salted hashes, never a password) through the API, or from a
+ * private temporary file with rabbitmqctl when oth's administrator cannot log in yet; never on a
+ * command line.
  *
  * @param management where the management API listens on the storage node, and the site's root; empty:
  *                   read with rabbitmqctl as a probe (doctor's check, which has the probes of a node run at once)
@@ -99,28 +103,68 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
      * no administrator yet, no forward to it): then rabbitmqctl reads them, or says why it cannot.
      */
     private Optional<String> overApi(Host host, Management management) {
-        OkHttpClient http;
-        try {
-            http = SiteTls.httpClient(SiteTls.trustManager(management.siteRoot(), management.address()), management.address(), TIMEOUT)
-                    .retryOnConnectionFailure(false).build();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS with the site CA: " + e.getMessage(), e);
+        try (Api api = Api.open(host, management, adminUser, adminPassword)) {
+            return api.definitions();
+        } catch (IOException | RemoteException e) {
+            return Optional.empty();
         }
-        try (Forward forward = host.forward(management.address(), management.port())) {
-            Request request = new Request.Builder().url("https://127.0.0.1:" + forward.localPort() + "/api/definitions")
-                    .header("Authorization", Credentials.basic(adminUser, adminPassword.reveal())).build();
-            try (Response response = http.newCall(request).execute()) {
+    }
+
+    /**
+     * The management API as oth's administrator, through one forward to the node's own address over
+     * TLS that must lead to the site CA: reads without booting an Erlang VM, and the changes that
+     * follow an import (a permission taken away, guest deleted) likewise.
+     */
+    static final class Api implements AutoCloseable {
+        private final Forward forward;
+        private final OkHttpClient http;
+        private final String authorization;
+
+        private Api(Forward forward, OkHttpClient http, String authorization) {
+            this.forward = forward;
+            this.http = http;
+            this.authorization = authorization;
+        }
+
+        static Api open(Host host, Management management, String user, Secret password) throws RemoteException {
+            OkHttpClient http;
+            try {
+                http = SiteTls.httpClient(SiteTls.trustManager(management.siteRoot(), management.address()), management.address(), TIMEOUT)
+                        .retryOnConnectionFailure(false).build();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot set up TLS with the site CA: " + e.getMessage(), e);
+            }
+            return new Api(host.forward(management.address(), management.port()), http, Credentials.basic(user, password.reveal()));
+        }
+
+        /** The whole definitions document, or empty when the API does not give it (not running, no such administrator). */
+        Optional<String> definitions() throws IOException {
+            try (Response response = http.newCall(request("/api/definitions").build()).execute()) {
                 if (response.code() != 200 || response.body() == null) {
                     return Optional.empty();
                 }
                 byte[] body = response.body().byteStream().readNBytes((int) MAX_DEFINITIONS + 1);
                 return body.length > MAX_DEFINITIONS ? Optional.empty() : Optional.of(new String(body, StandardCharsets.UTF_8));
             }
-        } catch (IOException | RemoteException e) {
-            return Optional.empty();
-        } finally {
+        }
+
+        /** POST or DELETE; whether RabbitMQ took it (2xx). */
+        boolean send(String method, String path, String json) throws IOException {
+            RequestBody body = json == null ? null : RequestBody.create(json, MediaType.get("application/json"));
+            try (Response response = http.newCall(request(path).method(method, body).build()).execute()) {
+                return response.isSuccessful();
+            }
+        }
+
+        private Request.Builder request(String path) {
+            return new Request.Builder().url("https://127.0.0.1:" + forward.localPort() + path).header("Authorization", authorization);
+        }
+
+        @Override
+        public void close() {
             http.connectionPool().evictAll();
             http.dispatcher().executorService().shutdown();
+            forward.close();
         }
     }
 
@@ -157,18 +201,74 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
         if (needed.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Change.of("broker accounts: " + String.join(", ", needed), context -> {
-            // rabbitmqctl runs as the rabbitmq user and reads the definitions from a file: a 0600 one it owns, removed at once
-            String script = "set -e; f=$(mktemp " + TempFiles.scratch("oth-definitions") + "); trap 'rm -f \"$f\"' EXIT; chown rabbitmq \"$f\"; cat > \"$f\";"
-                    + " rabbitmqctl -q import_definitions \"$f\";"
-                    + " for v in $(rabbitmqctl -q list_user_permissions --no-table-headers " + Command.quote(appUser) + " | cut -f1); do"
-                    + " [ \"$v\" = " + Command.quote(vhost) + " ] || rabbitmqctl -q clear_permissions -p \"$v\" " + Command.quote(appUser) + "; done;"
-                    + " if rabbitmqctl -q list_users --no-table-headers | cut -f1 | grep -qx guest; then rabbitmqctl -q delete_user guest; fi";
-            CommandResult r = context.host().run(Command.shell(script), Secret.of(definitions()), Duration.ofSeconds(120));
-            if (!r.ok()) {
-                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "RabbitMQ refused the account changes: " + r.diagnostic());
+        return Optional.of(Change.of("broker accounts: " + String.join(", ", needed), context -> apply(context.host())));
+    }
+
+    /**
+     * Imports the definitions and then takes away what they cannot: the application's access to other
+     * vhosts, and guest. Through the management API when oth's administrator already logs in there;
+     * otherwise (a first install, an administrator changed behind oth's back) rabbitmqctl imports
+     * them, which makes the administrator, and the rest goes through the API as well, each step
+     * from a fresh read. rabbitmqctl does it all only when the API does not answer.
+     */
+    private void apply(Host host) throws RemoteException {
+        if (management.isPresent() && overApi(host, management.get(), true)) {
+            return;
+        }
+        // rabbitmqctl runs as the rabbitmq user and reads the definitions from a file: a 0600 one it owns, removed at once
+        String importing = "set -e; f=$(mktemp " + TempFiles.scratch("oth-definitions") + "); trap 'rm -f \"$f\"' EXIT; chown rabbitmq \"$f\"; cat > \"$f\";"
+                + " rabbitmqctl -q import_definitions \"$f\"";
+        String rest = " for v in $(rabbitmqctl -q list_user_permissions --no-table-headers " + Command.quote(appUser) + " | cut -f1); do"
+                + " [ \"$v\" = " + Command.quote(vhost) + " ] || rabbitmqctl -q clear_permissions -p \"$v\" " + Command.quote(appUser) + "; done;"
+                + " if rabbitmqctl -q list_users --no-table-headers | cut -f1 | grep -qx guest; then rabbitmqctl -q delete_user guest; fi";
+        boolean apiAfter = management.isPresent();
+        run(host, apiAfter ? importing : importing + ";" + rest, Secret.of(definitions()));
+        if (apiAfter && !overApi(host, management.get(), false)) {
+            run(host, "set -e;" + rest, null);
+        }
+    }
+
+    private static void run(Host host, String script, Secret input) throws RemoteException {
+        CommandResult r = input == null ? host.run(Command.shell(script), Duration.ofSeconds(120))
+                : host.run(Command.shell(script), input, Duration.ofSeconds(120));
+        if (!r.ok()) {
+            throw new RemoteException(host.name(), Failure.COMMAND_FAILED, "RabbitMQ refused the account changes: " + r.diagnostic());
+        }
+    }
+
+    /**
+     * The changes through the API: the definitions first when {@code importing}, then, from a fresh
+     * read, every permission of the application outside its vhost and guest taken away. False when
+     * the API did not take part of it (then rabbitmqctl does it all again, which changes nothing twice).
+     */
+    private boolean overApi(Host host, Management management, boolean importing) {
+        try (Api api = Api.open(host, management, adminUser, adminPassword)) {
+            if (importing && !api.send("POST", "/api/definitions", definitions())) {
+                return false;
             }
-        }));
+            Optional<String> read = api.definitions();
+            Object loaded = read.isPresent() ? BoundedYaml.load(read.get(), BoundedYaml.settings("RabbitMQ's definitions", new JsonSchema()).build()) : null;
+            if (!(loaded instanceof Map<?, ?> defs)) {
+                return false;
+            }
+            for (Map<String, Object> p : maps(defs.get("permissions"))) {
+                if (appUser.equals(p.get("user")) && p.get("vhost") instanceof String other && !vhost.equals(other)
+                        && !api.send("DELETE", "/api/permissions/" + segment(other) + "/" + segment(appUser), null)) {
+                    return false;
+                }
+            }
+            if (maps(defs.get("users")).stream().anyMatch(u -> "guest".equals(u.get("name")))) {
+                return api.send("DELETE", "/api/users/guest", null);
+            }
+            return true;
+        } catch (IOException | RemoteException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** One path segment of the API's URLs: a vhost named "/" is %2F there. */
+    private static String segment(String name) {
+        return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Override
