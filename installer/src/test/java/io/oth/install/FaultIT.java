@@ -159,6 +159,7 @@ class FaultIT {
             while (!killed && (line = out.readLine()) != null) {
                 seen.add(line);
                 if (line.startsWith("[lb] write /etc/haproxy/haproxy.cfg")) {
+                    oth.descendants().forEach(ProcessHandle::destroyForcibly);
                     oth.destroyForcibly();
                     killed = true;
                 }

@@ -144,6 +144,8 @@ class InstallIT {
                 }
             }
         }
+        // SIGKILL to the JVM itself: while the launcher records its class-data archive, the JVM is its child.
+        oth.descendants().forEach(ProcessHandle::destroyForcibly);
         oth.destroyForcibly();
         assertTrue(oth.waitFor(30, TimeUnit.SECONDS));
         assertTrue(node != null, () -> "killed while an app node was in the traefik phase\n" + String.join("\n", seen));
