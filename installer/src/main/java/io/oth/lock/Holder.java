@@ -80,9 +80,25 @@ public record Holder(String run, String host, long pid, Optional<Instant> pidSta
         if (!host.equals(clean(hostName()))) {
             return false;
         }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> !ended(p.pid()))
                 .filter(p -> pidStart.isEmpty() || p.info().startInstant().map(i -> i.truncatedTo(ChronoUnit.SECONDS)).equals(pidStart))
                 .isPresent();
+    }
+
+    /**
+     * Whether the process has ended but not been reaped yet (a zombie): {@link ProcessHandle#isAlive}
+     * says yes to it, but it holds nothing. A run killed outright while its launcher recorded the
+     * class-data archive is one until its new parent reaps it.
+     */
+    static boolean ended(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            int name = stat.lastIndexOf(')');
+            char state = name >= 0 && name + 2 < stat.length() ? stat.charAt(name + 2) : '?';
+            return state == 'Z' || state == 'X';
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** "`oth install` (pid 1234 on host h, user u, since 13:05:02 UTC, last heartbeat 2 s ago)". */
