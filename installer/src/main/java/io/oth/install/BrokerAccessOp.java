@@ -58,8 +58,7 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
         implements Operation {
     private static final String KEY = "rabbitmq:definitions";
     /** Whether the Erlang VM that the server's pid file names is alive: read from /proc, no VM booted to ask. */
-    public static final String SERVER_ALIVE = "p=$(head -c 32 " + NodeLayout.RABBITMQ_PID + " 2>/dev/null | tr -dc 0-9); [ -n \"$p\" ]"
-            + " && [ \"$(cat /proc/$p/comm 2>/dev/null)\" = beam.smp ]";
+    public static final String SERVER_ALIVE = io.oth.op.ServiceOp.pidFileNames(NodeLayout.RABBITMQ_PID, "beam.smp");
     /**
      * The definitions through the CLI, asked only of a running server: against a stopped one,
      * rabbitmqctl would boot an Erlang VM for nothing and start epmd on every address (a read must
@@ -212,7 +211,7 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
      * from a fresh read. rabbitmqctl does it all only when the API does not answer.
      */
     private void apply(Host host) throws RemoteException {
-        if (management.isPresent() && overApi(host, management.get(), true)) {
+        if (management.isPresent() && changeOverApi(host, management.get(), true)) {
             return;
         }
         // rabbitmqctl runs as the rabbitmq user and reads the definitions from a file: a 0600 one it owns, removed at once
@@ -223,7 +222,7 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
                 + " if rabbitmqctl -q list_users --no-table-headers | cut -f1 | grep -qx guest; then rabbitmqctl -q delete_user guest; fi";
         boolean apiAfter = management.isPresent();
         run(host, apiAfter ? importing : importing + ";" + rest, Secret.of(definitions()));
-        if (apiAfter && !overApi(host, management.get(), false)) {
+        if (apiAfter && !changeOverApi(host, management.get(), false)) {
             run(host, "set -e;" + rest, null);
         }
     }
@@ -241,7 +240,7 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
      * read, every permission of the application outside its vhost and guest taken away. False when
      * the API did not take part of it (then rabbitmqctl does it all again, which changes nothing twice).
      */
-    private boolean overApi(Host host, Management management, boolean importing) {
+    private boolean changeOverApi(Host host, Management management, boolean importing) {
         try (Api api = Api.open(host, management, adminUser, adminPassword)) {
             if (importing && !api.send("POST", "/api/definitions", definitions())) {
                 return false;

@@ -31,6 +31,16 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
         return init == InitSystem.SYSV ? new ServiceOp(name, init, restartOnChange, sysvTest) : this;
     }
 
+    /**
+     * A shell test that the process a pid file names is alive and is {@code program} (its
+     * {@code /proc/PID/comm}): read from /proc, no status command run. The pid file is read bounded
+     * and digits only, as a node's word.
+     */
+    public static String pidFileNames(String pidFile, String program) {
+        return "p=$(head -c 32 " + pidFile + " 2>/dev/null | tr -dc 0-9); [ -n \"$p\" ]"
+                + " && [ \"$(cat /proc/$p/comm 2>/dev/null)\" = " + program + " ]";
+    }
+
     @Override
     public String subject() {
         return "service " + name;

@@ -34,8 +34,7 @@ public final class Database extends LocalServicePhase {
      * init script's {@code status} finds out with a ping, a defaults lookup and ps (half a second
      * of every run), read here from /proc and the file system.
      */
-    static final String RUNNING = "p=$(head -c 32 /run/mysqld/mysqld.pid 2>/dev/null | tr -dc 0-9); [ -n \"$p\" ]"
-            + " && [ \"$(cat /proc/$p/comm 2>/dev/null)\" = mariadbd ] && [ -S /run/mysqld/mysqld.sock ]";
+    static final String RUNNING = ServiceOp.pidFileNames("/run/mysqld/mysqld.pid", "mariadbd") + " && [ -S /run/mysqld/mysqld.sock ]";
 
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
