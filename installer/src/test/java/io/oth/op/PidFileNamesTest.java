@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** ServiceOp.pidFileNames run by a real shell: alive and named so, or not. */
-class PidFileTestTest {
+class PidFileNamesTest {
     private static int sh(String script) throws Exception {
         Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
