@@ -17,6 +17,7 @@ import io.oth.op.Change;
 import io.oth.op.InitSystem;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
+import io.oth.op.ServiceOp;
 import io.oth.progress.Waiting;
 import io.oth.remote.Command;
 import io.oth.remote.Failure;
@@ -79,6 +80,11 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         return List.of();
     }
 
+    /** The MinIO service, told running by the pid file of oth's own init script where there is no systemd. */
+    public static ServiceOp service(InitSystem init) {
+        return new ServiceOp("minio", init, true).runningWhen(ServiceOp.pidFileAlive(NodeLayout.MINIO_PID));
+    }
+
     /** The policy oth wants: every S3 action on the bucket and its objects, nothing else. */
     String policyDocument() {
         return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],"
@@ -87,7 +93,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
 
     @Override
     public Map<String, Probe.Answer> read(Host host) throws RemoteException {
-        if (!host.run(Command.shell(init.isRunning("minio")), TIMEOUT).ok()) {
+        if (!host.run(Command.shell(service(init).running()), TIMEOUT).ok()) {
             return Map.of(ADMIN, new Probe.Answer(1, "the minio service is not running"));
         }
         try (Forward forward = host.forward(endpoint.address(), endpoint.port())) {

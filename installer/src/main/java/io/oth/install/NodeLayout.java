@@ -33,6 +33,10 @@ public final class NodeLayout {
     public static final String RABBITMQ_TLS = "/etc/rabbitmq/oth-tls/";
     /** Where Debian's init script keeps the RabbitMQ server's pid (the Erlang VM's). */
     public static final String RABBITMQ_PID = "/var/run/rabbitmq/pid";
+    /** Where oth's own init scripts (where systemd is not PID 1) keep their service's pid. */
+    public static final String TRAEFIK_PID = "/run/traefik.pid";
+    public static final String MINIO_PID = "/run/minio.pid";
+    public static final String APP_PID = "/run/oth-app.pid";
 
     public static final String MINIO_HOME = "/opt/minio/";
     public static final String MINIO_CERTS = "/etc/minio/certs/";

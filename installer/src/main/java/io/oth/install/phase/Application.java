@@ -51,7 +51,7 @@ public final class Application extends InstallPhase {
         ReleaseBundle app = inputs.release();
         String bundle = NodeLayout.appBundle(app);
         Map<String, Object> vars = Map.of("user", APP_USER, "java", JAVA, "java_options", "-XX:+UseSerialGC -Xms32m -Xmx256m",
-                "entry", app.entry());
+                "entry", app.entry(), "pidfile", NodeLayout.APP_PID);
         List<Operation> ops = new ArrayList<>(List.of(
                 new SystemUserOp(APP_USER),
                 FileOp.binary(bundle, app.bytes(), "root:root", "0644"),
@@ -70,7 +70,7 @@ public final class Application extends InstallPhase {
                 FileOp.text("/etc/init.d/oth-app", Templates.render("oth-app/oth-app.init.peb", vars), "root:root", "0755").notifying(APP_SERVICE),
                 FileOp.text("/etc/systemd/system/oth-app.service", Templates.render("oth-app/oth-app.service.peb", vars), "root:root", "0644")
                         .notifying(APP_SERVICE),
-                new ServiceOp(APP_SERVICE, t.facts().init(), true)));
+                new ServiceOp(APP_SERVICE, t.facts().init(), true).runningWhen(ServiceOp.pidFileAlive(NodeLayout.APP_PID))));
         return ops;
     }
 

@@ -16,6 +16,9 @@ import java.util.Map;
 
 /** haproxy on the load balancer: the site's certificate bundle, HTTPS in, the app nodes' traefik behind it. */
 public final class LoadBalancer extends InstallPhase {
+    /** Where Debian's haproxy init script keeps the master's pid. */
+    private static final String HAPROXY_PID = "/run/haproxy.pid";
+
     /** haproxy's backend of the app nodes, named after their role; the rolling upgrade drains its servers by this name. */
     public static final String BACKEND = Roles.APP;
 
@@ -41,6 +44,6 @@ public final class LoadBalancer extends InstallPhase {
         return List.of(
                 FileOp.binary(certificate, inputs.certificatePem(), pem.owner(), pem.mode()).secret().notifying("haproxy"),
                 FileOp.text("/etc/haproxy/haproxy.cfg", config, "root:root", "0644").checkedWith("haproxy -c -q -f \"$1\"").notifying("haproxy"),
-                new ServiceOp("haproxy", t.facts().init(), false));
+                new ServiceOp("haproxy", t.facts().init(), false).runningWhen(ServiceOp.pidFileNames(HAPROXY_PID, "haproxy")));
     }
 }

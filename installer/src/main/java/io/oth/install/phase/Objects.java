@@ -9,7 +9,7 @@ import io.oth.install.ServiceCertOp;
 import io.oth.op.DirectoryOp;
 import io.oth.op.FileOp;
 import io.oth.op.Operation;
-import io.oth.op.ServiceOp;
+import io.oth.install.MinioAccessOp;
 import io.oth.op.SystemUserOp;
 import io.oth.op.UnpackOp;
 import io.oth.phase.Target;
@@ -42,7 +42,7 @@ public final class Objects extends LocalServicePhase {
     List<Operation> local(Target t) {
         ProgramBundle minio = inputs.minio().orElseThrow();
         String bundle = NodeLayout.programBundle(MINIO_HOME, "minio", minio);
-        Map<String, Object> vars = Map.of("user", MINIO_USER, "binary", MINIO_HOME + "current/minio", "data", MINIO_DATA);
+        Map<String, Object> vars = Map.of("user", MINIO_USER, "binary", MINIO_HOME + "current/minio", "data", MINIO_DATA, "pidfile", NodeLayout.MINIO_PID);
         String environment = "# Managed by oth: MinIO's settings; the root credentials are for oth and operators only.\n"
                 + "MINIO_ROOT_USER=" + AppAccounts.OBJECTS_ROOT + "\nMINIO_ROOT_PASSWORD=" + inputs.secret(AppAccounts.OBJECTS_ROOT_SECRET).reveal() + "\n"
                 + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + Addresses.hostPort(t.node().address(), ports.minio()) + " --certs-dir "
@@ -59,6 +59,6 @@ public final class Objects extends LocalServicePhase {
                 FileOp.text("/etc/init.d/minio", Templates.render("minio/minio.init.peb", vars), "root:root", "0755").notifying("minio"),
                 FileOp.text("/etc/systemd/system/minio.service", Templates.render("minio/minio.service.peb", vars), "root:root", "0644")
                         .notifying("minio"),
-                new ServiceOp("minio", t.facts().init(), true));
+                MinioAccessOp.service(t.facts().init()));
     }
 }

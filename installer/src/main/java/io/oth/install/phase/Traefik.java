@@ -34,7 +34,7 @@ public final class Traefik extends InstallPhase {
     public List<Operation> operations(Target t) {
         ProgramBundle traefik = inputs.traefik();
         String bundle = NodeLayout.programBundle(TRAEFIK_HOME, "traefik", traefik);
-        Map<String, Object> vars = Map.of("binary", TRAEFIK_HOME + "current/traefik");
+        Map<String, Object> vars = Map.of("binary", TRAEFIK_HOME + "current/traefik", "pidfile", NodeLayout.TRAEFIK_PID);
         Map<String, Object> config = Map.of("site", t.site().name(), "fqdn", t.site().fqdn(), "port", ports.traefik(),
                 "app_port", inputs.release().port(), "health_path", inputs.release().health());
         return List.of(
@@ -46,6 +46,6 @@ public final class Traefik extends InstallPhase {
                 FileOp.text("/etc/init.d/traefik", Templates.render("traefik/traefik.init.peb", vars), "root:root", "0755").notifying("traefik"),
                 FileOp.text("/etc/systemd/system/traefik.service", Templates.render("traefik/traefik.service.peb", vars), "root:root", "0644")
                         .notifying("traefik"),
-                new ServiceOp("traefik", t.facts().init(), true));
+                new ServiceOp("traefik", t.facts().init(), true).runningWhen(ServiceOp.pidFileAlive(NodeLayout.TRAEFIK_PID)));
     }
 }
