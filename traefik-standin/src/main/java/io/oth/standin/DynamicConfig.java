@@ -52,10 +52,6 @@ record DynamicConfig(Map<String, Router> routers, Map<String, Service> services,
         }
         TlsConfig tls = TlsConfig.load(roots);
         for (Map.Entry<String, String> entryPoint : config.tlsOptions().entrySet()) {
-            if (tls.options(entryPoint.getValue()) == null) {
-                throw new ConfigException(config.file() + ": entryPoints." + entryPoint.getKey() + ".http.tls.options: unknown TLS options \""
-                        + entryPoint.getValue() + "\" (defined in tls.options of " + config.provider().source() + ": " + tls.options().keySet() + ")");
-            }
             if (tls.certificates().isEmpty()) {
                 throw new ConfigException(config.provider().source() + ": tls.certificates: entry point " + entryPoint.getKey()
                         + " serves TLS, so at least one certificate is required (the stand-in has no default certificate)");

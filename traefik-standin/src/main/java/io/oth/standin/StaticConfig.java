@@ -44,7 +44,14 @@ record StaticConfig(
             entryPoints.put(entry.getKey(), address(entryPoint.get("address")));
             ConfigNode tls = entryPoint.get("http").allow("tls").get("tls").allow("options");
             if (tls.present()) {
-                tlsOptions.put(entry.getKey(), tls.get("options").string(TlsConfig.DEFAULT_OPTIONS));
+                String options = tls.get("options").string(TlsConfig.DEFAULT_OPTIONS).replaceFirst("@file$", "");
+                if (!options.equals(TlsConfig.DEFAULT_OPTIONS)) {
+                    // traefik applies an entry point's named options only where the SNI names a router's host,
+                    // and the default options to every other connection: a client could pick the weaker ones.
+                    throw tls.get("options").error("the stand-in honours only the \"default\" TLS options here: traefik applies \""
+                            + options + "\" only to connections whose SNI names a router's host, and \"default\" to all others");
+                }
+                tlsOptions.put(entry.getKey(), options);
             }
         }
         if (entryPoints.isEmpty()) {

@@ -93,9 +93,9 @@ record TlsConfig(List<Certificate> certificates, Map<String, Options> options) {
         return new TlsConfig(List.copyOf(certificates), options);
     }
 
-    /** The options an entry point names; {@code default} may be left undefined, as in traefik. */
+    /** The options of that name; {@code default} may be left undefined, as in traefik. */
     Options options(String name) {
-        Options found = options.get(name.replaceFirst("@file$", ""));
+        Options found = options.get(name);
         return found != null || !name.equals(DEFAULT_OPTIONS) ? found : defaultOptions();
     }
 

@@ -20,7 +20,7 @@ class StandInConfigTest {
 
     private static final String STATIC = "entryPoints: {web: {address: \"127.0.0.1:0\"}}\n"
             + "providers: {file: {filename: DYNAMIC}}\n";
-    private static final String TLS_STATIC = "entryPoints: {web: {address: \"127.0.0.1:0\", http: {tls: {options: mtls}}}}\n"
+    private static final String TLS_STATIC = "entryPoints: {web: {address: \"127.0.0.1:0\", http: {tls: {}}}}\n"
             + "providers: {file: {filename: DYNAMIC}}\n";
     private static final String SERVICE = "services: {app: {loadBalancer: {servers: [{url: \"http://127.0.0.1:9\"}]}}}";
     private static final String ROUTER = "routers: {app: {rule: \"Host(`a`)\", service: app}}";
@@ -72,20 +72,20 @@ class StandInConfigTest {
                         "dynamic.yml: http.middlewares.m.redirectScheme: not honoured"),
                 Arguments.of(STATIC, "http: {" + ROUTER + ", " + SERVICE + ", middlewares: {m: {headers: {sslRedirect: true}}}}",
                         "dynamic.yml: http.middlewares.m.headers.sslRedirect: not honoured"),
-                Arguments.of(TLS_STATIC.replace("{options: mtls}", "{certResolver: acme}"), "{}",
+                Arguments.of(TLS_STATIC.replace("{tls: {}}", "{tls: {certResolver: acme}}"), "{}",
                         "traefik.yml: entryPoints.web.http.tls.certResolver: not honoured by the traefik stand-in (it honours options here)"),
-                Arguments.of(TLS_STATIC, "tls: {options: {other: {}}}",
-                        "traefik.yml: entryPoints.web.http.tls.options: unknown TLS options \"mtls\""),
-                Arguments.of(TLS_STATIC, "tls: {options: {mtls: {clientAuth: {clientAuthType: RequestClientCert}}}}",
-                        "dynamic.yml: tls.options.mtls.clientAuth.clientAuthType: the stand-in honours NoClientCert, "
+                Arguments.of(TLS_STATIC.replace("{tls: {}}", "{tls: {options: mtls@file}}"), "tls: {options: {mtls: {}}}",
+                        "traefik.yml: entryPoints.web.http.tls.options: the stand-in honours only the \"default\" TLS options here"),
+                Arguments.of(TLS_STATIC, "tls: {options: {default: {clientAuth: {clientAuthType: RequestClientCert}}}}",
+                        "dynamic.yml: tls.options.default.clientAuth.clientAuthType: the stand-in honours NoClientCert, "
                                 + "VerifyClientCertIfGiven and RequireAndVerifyClientCert, not \"RequestClientCert\""),
-                Arguments.of(TLS_STATIC, "tls: {options: {mtls: {clientAuth: {clientAuthType: RequireAndVerifyClientCert}}}}",
-                        "dynamic.yml: tls.options.mtls.clientAuth: RequireAndVerifyClientCert needs caFiles"),
-                Arguments.of(TLS_STATIC, "tls: {options: {mtls: {minVersion: VersionTLS10}}}",
-                        "dynamic.yml: tls.options.mtls.minVersion: the stand-in honours VersionTLS12 and VersionTLS13"),
-                Arguments.of(TLS_STATIC, "tls: {options: {mtls: {sniStrict: true}}}",
-                        "dynamic.yml: tls.options.mtls.sniStrict: not honoured"),
-                Arguments.of(TLS_STATIC, "tls: {options: {mtls: {}}}",
+                Arguments.of(TLS_STATIC, "tls: {options: {default: {clientAuth: {clientAuthType: RequireAndVerifyClientCert}}}}",
+                        "dynamic.yml: tls.options.default.clientAuth: RequireAndVerifyClientCert needs caFiles"),
+                Arguments.of(TLS_STATIC, "tls: {options: {default: {minVersion: VersionTLS10}}}",
+                        "dynamic.yml: tls.options.default.minVersion: the stand-in honours VersionTLS12 and VersionTLS13"),
+                Arguments.of(TLS_STATIC, "tls: {options: {default: {sniStrict: true}}}",
+                        "dynamic.yml: tls.options.default.sniStrict: not honoured"),
+                Arguments.of(TLS_STATIC, "tls: {options: {default: {}}}",
                         "dynamic.yml: tls.certificates: entry point web serves TLS, so at least one certificate is required"),
                 Arguments.of(TLS_STATIC, "tls: {stores: {default: {}}}",
                         "dynamic.yml: tls.stores: not honoured by the traefik stand-in (it honours certificates, options here)"),

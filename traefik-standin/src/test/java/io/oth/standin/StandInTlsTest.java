@@ -60,11 +60,11 @@ class StandInTlsTest {
                 + "  certificates:\n"
                 + "    - {certFile: " + dir.resolve("server.crt") + ", keyFile: " + dir.resolve("server.key") + "}\n"
                 + "  options:\n"
-                + "    mtls:\n"
+                + "    default:\n"
                 + "      minVersion: VersionTLS12\n"
                 + "      clientAuth: {caFiles: [" + dir.resolve("ca.pem") + "], clientAuthType: " + clientAuthType + "}\n");
         return Files.writeString(dir.resolve("traefik.yml"), "entryPoints:\n  web:\n    address: \"127.0.0.1:0\"\n"
-                + "    http: {tls: {options: mtls@file}}\nproviders: {file: {filename: " + dynamic + ", watch: true}}\n");
+                + "    http: {tls: {}}\nproviders: {file: {filename: " + dynamic + ", watch: true}}\n");
     }
 
     /** One HTTP/1.1 request over TLS with SNI {@code sni}; the status line and the serial of the certificate served. */
