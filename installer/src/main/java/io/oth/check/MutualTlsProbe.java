@@ -3,6 +3,7 @@ package io.oth.check;
 import io.oth.install.LbToApp;
 import io.oth.op.Probe;
 import io.oth.remote.Command;
+import io.oth.remote.NodeText;
 import io.oth.site.Addresses;
 import io.oth.site.Node;
 import io.oth.site.Site;
@@ -20,9 +21,9 @@ import java.util.regex.Pattern;
  * serves no TLS here" apart from the rest.
  */
 final class MutualTlsProbe {
-    private static final Pattern TLS_LINE = Pattern.compile("(?m)^tls (\\d+) ?(.*)$");
+    private static final Pattern TLS_LINE = Pattern.compile("(?m)^tls (\\d{1,3})\\b");
     private static final Pattern PLAIN_LINE = Pattern.compile("(?m)^plain (\\d{3})");
-    private static final Pattern CURL_ERROR = Pattern.compile("curl: \\((\\d+)\\) ([^\\n]*)");
+    private static final Pattern CURL_ERROR = Pattern.compile("curl: \\(\\d{1,3}\\) ([^\\n]*)");
     private static final int SHOWN = 200;
 
     private MutualTlsProbe() {
@@ -46,7 +47,8 @@ final class MutualTlsProbe {
         Matcher tls = TLS_LINE.matcher(output);
         int rc = tls.find() ? Integer.parseInt(tls.group(1)) : -1;
         Matcher error = CURL_ERROR.matcher(output);
-        String said = error.find() ? shown(error.group(2)) : shown(output.strip());
+        // The node's words: bounded, control characters made visible.
+        String said = NodeText.cell(error.find() ? error.group(1) : output.strip(), SHOWN);
         Matcher plain = PLAIN_LINE.matcher(output);
         // traefik answers a plain request on its TLS entry point with 400 ("Client sent an HTTP request to an HTTPS server").
         Optional<String> plainStatus = plain.find() && !plain.group(1).equals("000") && !plain.group(1).equals("400")
@@ -78,9 +80,5 @@ final class MutualTlsProbe {
             default -> new Finding(id, lb.name(), target, Verdict.FAIL, "TLS handshake failed: " + said,
                     "traefik on " + app.name() + " must serve mutual TLS with a certificate from the site CA: oth install; check " + configs);
         };
-    }
-
-    private static String shown(String text) {
-        return text.length() <= SHOWN ? text : text.substring(0, SHOWN) + "...";
     }
 }

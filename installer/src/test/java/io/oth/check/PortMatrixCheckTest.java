@@ -163,6 +163,14 @@ class PortMatrixCheckTest {
                 "traefik's 400 to a plain request on its TLS port is no plain-HTTP service");
     }
 
+    @Test
+    void whatTheLoadBalancerPrintsIsBoundedAndShownSafely() {
+        Finding hostile = lbApp2(new Probe.Answer(1, "tls 99999999999 \u001b[2J" + "x".repeat(10_000) + "\nplain 000"));
+        assertEquals(Verdict.FAIL, hostile.verdict());
+        assertTrue(hostile.cause().startsWith("TLS handshake failed: "), hostile.cause());
+        assertTrue(!hostile.cause().contains("\u001b") && hostile.cause().length() < 300, hostile.cause());
+    }
+
     private Finding lbApp2(Probe.Answer answer) {
         return findings(site, "lb", key -> key.equals("port:10.77.0.102:80") ? answer : new Probe.Answer(0, "tls 0 404")).stream()
                 .filter(f -> f.target().equals("10.77.0.102:80")).findFirst().orElseThrow();
