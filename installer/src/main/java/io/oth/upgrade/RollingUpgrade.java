@@ -1,5 +1,6 @@
 package io.oth.upgrade;
 
+import io.oth.install.LbToApp;
 import io.oth.install.NodeLayout;
 import io.oth.install.ReleaseBundle;
 import io.oth.install.phase.LoadBalancer;
@@ -334,17 +335,20 @@ public final class RollingUpgrade {
         return Optional.empty();
     }
 
-    /** The node's health through traefik, from the load balancer, as haproxy reaches it; with {@code version}, it must run that one. */
+    /**
+     * The node's health through traefik, from the load balancer, as haproxy reaches it (mutual TLS, its client certificate);
+     * with {@code version}, it must run that one.
+     */
     private Optional<String> health(Host lb, AppNode n, String healthPath, Optional<String> version, int seconds, Progress.Activity activity)
             throws RemoteException {
-        String url = "http://" + Addresses.hostPort(n.node().address(), ports.traefik()) + healthPath;
+        String url = "https://" + Addresses.hostPort(n.node().address(), ports.traefik()) + healthPath;
         String want = version.map(v -> "\"version\":\"" + v + "\"").orElse("\"status\":\"ok\"");
         // Healthy means HEALTHY_IN_A_ROW answers in a row: a JVM that has just started can answer once and then stumble.
         String waitedFor = n.node().name() + " to answer healthy" + version.map(v -> " on " + v).orElse("") + " through traefik (up to " + seconds + " s)";
         CommandResult r;
         try (Waiting waiting = activity.waitFor(waitedFor)) {
             r = lb.run(Command.shell("n=0; for i in $(seq " + (seconds + HEALTHY_IN_A_ROW) + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())
-                    + " " + Command.quote(url) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "
+                    + " " + LbToApp.curl(site, n.node(), ports.traefik(), healthPath) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "
                     + Command.quote(want) + "; then n=$((n+1)); [ $n -ge " + HEALTHY_IN_A_ROW + " ] && exit 0; sleep 0.5; continue; fi; n=0; sleep 1; done; echo \"$b\"; exit 1"),
                     Duration.ofSeconds(seconds * 3L + 20));
         }

@@ -43,7 +43,8 @@ class DoctorRunTest {
     private Function<String, Probe.Answer> healthy() {
         return key -> {
             if (key.startsWith("posture.secrets:")) {
-                return new Probe.Answer(0, key.contains("/etc/oth-app/") ? "oth-app:oth-app 600" : key.endsWith("keyfile") ? "mysql:mysql 400" : "root:root 600");
+                return new Probe.Answer(0, key.contains("/etc/oth-app/") ? "oth-app:oth-app 600" : key.endsWith("keyfile") ? "mysql:mysql 400"
+                        : key.contains("/etc/traefik/") ? "traefik:traefik 600" : "root:root 600");
             }
             if (key.equals("posture.encryption:mariadb")) {
                 return new Probe.Answer(0, "settings\tFORCE\t1\t1\nspace\tinnodb_system\t1\t1\nspace\tinnodb_temporary\t0\t0\n");
