@@ -265,8 +265,8 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     /**
      * Re-writes each object MinIO keeps unencrypted (written before the bucket's default was on) onto
      * itself, which encrypts it: a copy with the same content type and user metadata, asking for
-     * SSE-S3. Only the version that was read is copied ({@code x-amz-copy-source-if-match}): an
-     * object the application replaces or deletes meanwhile is skipped, its new version being
+     * SSE-S3. The client copies only the version it reads just before ({@code x-amz-copy-source-if-match}
+     * with that ETag): an object the application deletes meanwhile is skipped, one it replaces is
      * encrypted already. (A single copy takes objects up to 5 GiB, S3's limit.)
      */
     private void encryptInPlace(MinioClient root) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
@@ -294,7 +294,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             try {
                 root.copyObject(CopyObjectArgs.builder().bucket(bucket).object(item.objectName()).sse(new ServerSideEncryption.S3())
                         .metadataDirective(Directive.REPLACE).headers(headers).userMetadata(stat.userMetadata())
-                        .source(SourceObject.builder().bucket(bucket).object(item.objectName()).matchETag(stat.etag()).build()).build());
+                        .source(SourceObject.builder().bucket(bucket).object(item.objectName()).build()).build());
             } catch (ErrorResponseException e) {
                 String code = e.errorResponse().code();
                 if (!code.equals("PreconditionFailed") && !code.equals("NoSuchKey")) {
