@@ -4,6 +4,7 @@ import io.minio.GetBucketEncryptionArgs;
 import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.SseConfiguration;
+import io.oth.install.phase.ExternalEndpoints;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
@@ -56,8 +57,7 @@ final class ExternalObjectsEncryptionCheck {
                     "run oth doctor where oth install ran (or set " + ExternalSecret.OBJECTS_SECRET_KEY.variable() + ")");
         }
         URI endpoint = URI.create(s3.endpoint());
-        int port = endpoint.getPort() > 0 ? endpoint.getPort() : "http".equals(endpoint.getScheme()) ? 80 : 443;
-        try (Forward forward = host.forward(endpoint.getHost(), port)) {
+        try (Forward forward = host.forward(endpoint.getHost(), ExternalEndpoints.port(endpoint))) {
             if (encrypted(client(endpoint, forward.localPort(), s3, secretKey.get()), s3.bucket())) {
                 return Finding.ok(EncryptionAtRestCheck.ID, node.name(), target, "default encryption is on");
             }
