@@ -325,7 +325,11 @@ public final class Doctor {
         ObjectAccountsCheck objects = new ObjectAccountsCheck(site, ca::join, () -> secrets, ServicePorts.of(context.playbooks()).minio(),
                 Duration.ofSeconds(probeSeconds + 20L));
         CompletableFuture<List<Finding>> objectAccounts = only.contains("posture") && objects.runsOn(node)
-                ? CompletableFuture.supplyAsync(() -> List.of(objects.on(node, reach.host().orElseThrow())), executor)
+                ? CompletableFuture.supplyAsync(() -> objects.on(node, reach.host().orElseThrow()), executor)
+                : CompletableFuture.completedFuture(List.of());
+        ExternalObjectsEncryptionCheck externalObjects = new ExternalObjectsEncryptionCheck(site, () -> secrets, Duration.ofSeconds(probeSeconds + 20L));
+        CompletableFuture<List<Finding>> externalAtRest = only.contains("posture") && externalObjects.runsOn(node)
+                ? CompletableFuture.supplyAsync(() -> List.of(externalObjects.on(node, reach.host().orElseThrow())), executor)
                 : CompletableFuture.completedFuture(List.of());
         List<Finding> findings = new ArrayList<>();
         if (!probes.isEmpty()) {
@@ -347,6 +351,7 @@ public final class Doctor {
         all.addAll(served.join());
         all.addAll(brokerAccounts.join());
         all.addAll(objectAccounts.join());
+        all.addAll(externalAtRest.join());
         return all;
     }
 

@@ -43,6 +43,7 @@ class MinioAccessOpTest {
         Map<String, Probe.Answer> facts = new HashMap<>();
         facts.put(MinioAccessOp.ADMIN, new Probe.Answer(0, "answering"));
         facts.put(MinioAccessOp.BUCKET, new Probe.Answer(0, "present"));
+        facts.put(MinioAccessOp.ENCRYPTION, new Probe.Answer(0, "AES256"));
         facts.put(MinioAccessOp.POLICY, new Probe.Answer(0, AS_MINIO_SHOWS_IT));
         facts.put(MinioAccessOp.USER, new Probe.Answer(0, "enabled oth-app"));
         facts.put(MinioAccessOp.LOGIN, new Probe.Answer(0, "ok"));
@@ -68,10 +69,11 @@ class MinioAccessOpTest {
     void aFreshMinioGetsBucketPolicyUserAndAttachment() {
         Map<String, Probe.Answer> facts = asWanted();
         facts.put(MinioAccessOp.BUCKET, new Probe.Answer(1, "absent"));
+        facts.put(MinioAccessOp.ENCRYPTION, new Probe.Answer(1, "off"));
         facts.put(MinioAccessOp.POLICY, new Probe.Answer(1, "absent"));
         facts.put(MinioAccessOp.USER, new Probe.Answer(1, "absent"));
         facts.put(MinioAccessOp.LOGIN, new Probe.Answer(1, "InvalidAccessKeyId"));
-        assertEquals("object storage account: make bucket oth, create policy oth-app (S3 on bucket oth only), "
+        assertEquals("object storage account: make bucket oth, turn on its default encryption (SSE-S3), create policy oth-app (S3 on bucket oth only), "
                 + "create user oth-app (secret minio.oth-app), attach policy oth-app to oth-app", summary(facts));
     }
 
@@ -88,6 +90,14 @@ class MinioAccessOpTest {
         Map<String, Probe.Answer> facts = asWanted();
         facts.put(MinioAccessOp.LOGIN, new Probe.Answer(1, "SignatureDoesNotMatch"));
         assertEquals("object storage account: set the secret of oth-app (MinIO refused it: \"SignatureDoesNotMatch\")", summary(facts));
+    }
+
+    @Test
+    void aBucketWithoutDefaultEncryptionGetsItAndItsObjectsEncrypted() {
+        Map<String, Probe.Answer> facts = asWanted();
+        facts.put(MinioAccessOp.ENCRYPTION, new Probe.Answer(1, "off"));
+        assertEquals("object storage account: turn on default encryption (SSE-S3) for bucket oth and encrypt the objects already in it",
+                summary(facts));
     }
 
     @Test
@@ -128,7 +138,7 @@ class MinioAccessOpTest {
     @Test
     void aMinioThatDoesNotAnswerGetsEverythingSetAndSaysWhy() {
         String summary = summary(Map.of(MinioAccessOp.ADMIN, new Probe.Answer(1, "the minio service is not running")));
-        assertEquals("object storage account: MinIO did not answer (\"the minio service is not running\"): bucket oth, policy oth-app, "
-                + "user oth-app and its policy will be set", summary);
+        assertEquals("object storage account: MinIO did not answer (\"the minio service is not running\"): bucket oth and its default "
+                + "encryption (SSE-S3), policy oth-app, user oth-app and its policy will be set", summary);
     }
 }

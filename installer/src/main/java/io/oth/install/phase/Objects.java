@@ -15,8 +15,13 @@ import io.oth.op.UnpackOp;
 import io.oth.phase.Target;
 import io.oth.site.Addresses;
 import io.oth.site.AppAccounts;
+import io.oth.remote.Sha256;
+import io.oth.secret.Secret;
 import io.oth.template.Templates;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +33,15 @@ import static io.oth.install.NodeLayout.MINIO_USER;
 
 /** MinIO on the storage node, with its certificate from the site CA, when object storage is local. */
 public final class Objects extends LocalServicePhase {
+    /**
+     * The site secret MinIO's KMS key is made from (MinIO's single static key,
+     * {@code MINIO_KMS_SECRET_KEY}, which seals each object's key under SSE-S3). It is kept in the
+     * operator's secrets as well: a key kept only on the node is lost with the node, and with it
+     * every object in the bucket.
+     */
+    public static final String KMS_SECRET = "minio.kms";
+    /** The KMS key's name, which MinIO records with every object it seals. */
+    static final String KMS_KEY_NAME = "oth-objects";
 
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
@@ -38,6 +52,11 @@ public final class Objects extends LocalServicePhase {
         this.ports = ports;
     }
 
+    /** {@code NAME:BASE64}: 256 bits, the SHA-256 of the site's secret (which has about 190 random bits), as MinIO reads it. */
+    static String kmsKey(Secret secret) {
+        return KMS_KEY_NAME + ":" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(Sha256.hex(secret.reveal().getBytes(StandardCharsets.UTF_8))));
+    }
+
     @Override
     List<Operation> local(Target t) {
         ProgramBundle minio = inputs.minio().orElseThrow();
@@ -45,6 +64,7 @@ public final class Objects extends LocalServicePhase {
         Map<String, Object> vars = Map.of("user", MINIO_USER, "binary", MINIO_HOME + "current/minio", "data", MINIO_DATA, "pidfile", NodeLayout.MINIO_PID);
         String environment = "# Managed by oth: MinIO's settings; the root credentials are for oth and operators only.\n"
                 + "MINIO_ROOT_USER=" + AppAccounts.OBJECTS_ROOT + "\nMINIO_ROOT_PASSWORD=" + inputs.secret(AppAccounts.OBJECTS_ROOT_SECRET).reveal() + "\n"
+                + "MINIO_KMS_SECRET_KEY=" + kmsKey(inputs.secret(KMS_SECRET)) + "\n"
                 + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + Addresses.hostPort(t.node().address(), ports.minio()) + " --certs-dir "
                 + MINIO_CERTS + "\"\n";
         return List.of(
