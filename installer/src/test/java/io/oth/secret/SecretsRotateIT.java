@@ -1,0 +1,142 @@
+package io.oth.secret;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oth.cli.Run;
+import io.oth.lab.Lab;
+import io.oth.lab.LabExtension;
+import io.oth.site.SiteLoader;
+import io.oth.site.StateDir;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code oth secrets rotate} on the installed lab (issue 17): while a client on the internet host
+ * keeps asking the site, the application moves to the other MariaDB account of its pair with a
+ * fresh password, node by node; no request fails, the old password no longer logs in and the new
+ * one does, doctor reports the new credential's age, and install afterwards changes nothing.
+ */
+@ExtendWith(LabExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SecretsRotateIT {
+    private static final String STORAGE = "10.77.0.20";
+    private static final String[] APP_NODES = {"app1", "app2"};
+    private static Lab lab;
+
+    @BeforeAll
+    static void installed(Lab theLab) {
+        lab = theLab;
+        Run install = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, install.code(), install::toString);
+    }
+
+    /** A client on the internet host asks the site every 0.2 s until stopped; its log has one line per answer. */
+    private static void startClient() {
+        lab.exec("inet", "sh", "-c", "rm -f /tmp/client.log; touch /tmp/client.run; setsid -f sh -c 'while [ -e /tmp/client.run ]; do"
+                + " if curl -fsS -k --max-time 3 -o /dev/null https://oth.example.test/healthz; then echo ok; else echo \"fail $?\"; fi >> /tmp/client.log;"
+                + " sleep 0.2; done' </dev/null >/dev/null 2>&1");
+    }
+
+    private static String stopClient() throws InterruptedException {
+        lab.exec("inet", "rm", "-f", "/tmp/client.run");
+        Thread.sleep(3_500);
+        return lab.exec("inet", "cat", "/tmp/client.log");
+    }
+
+    /** A TLS login to the application's database from app1 as {@code user}, the password read from {@code file} there (never on a command line). */
+    private static Lab.Result login(String user, String file) {
+        return lab.tryExec("app1", "sh", "-c", "MYSQL_PWD=$(cat " + file + ") mariadb --ssl --ssl-ca=/etc/oth-app/site-ca.pem -h " + STORAGE
+                + " -u " + user + " -N -B -e 'SELECT 1' oth 2>&1");
+    }
+
+    private static String databaseUser(String node) {
+        return lab.exec(node, "sh", "-c", "grep '^database.user=' /etc/oth-app/app.properties").strip();
+    }
+
+    @Test
+    @Order(1)
+    void theApplicationMovesToTheOtherAccountWithoutAFailedRequest() throws Exception {
+        assertEquals("database.user=oth", databaseUser("app1"));
+        lab.exec("app1", "sh", "-c", "umask 077; cp /etc/oth-app/secrets/database.password /root/old-database.password");
+        assertEquals("1", login("oth", "/root/old-database.password").output().strip());
+
+        startClient();
+        Run rotate = Run.oth("secrets", "rotate", "--service", "database", "--site", lab.site().toString());
+        String client = stopClient();
+        assertEquals(0, rotate.code(), rotate::toString);
+        assertTrue(rotate.out().contains("database: the application uses oth_b with a new password; oth no longer logs in"), rotate::toString);
+        int app1Back = rotate.out().indexOf("app1: healthy, back in haproxy");
+        int app2Drained = rotate.out().indexOf("app2: drained in haproxy");
+        assertTrue(app1Back > 0 && app2Drained > app1Back, () -> "app2 is drained only after app1 is back\n" + rotate);
+        assertTrue(client.lines().count() > 10, client);
+        assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "the site answered every request during the rotation\n" + client);
+
+        for (String node : APP_NODES) {
+            assertEquals("database.user=oth_b", databaseUser(node));
+        }
+        Lab.Result old = login("oth", "/root/old-database.password");
+        assertNotEquals(0, old.exitCode(), old::toString);
+        assertTrue(old.output().contains("locked"), old::toString);
+        assertEquals("1", login("oth_b", "/etc/oth-app/secrets/database.password").output().strip());
+        Lab.Result oldOnNew = login("oth_b", "/root/old-database.password");
+        assertNotEquals(0, oldOnNew.exitCode(), "the old password is not the new account's either");
+
+        Secrets secrets = Secrets.open(StateDir.of(SiteLoader.load(lab.site()).name()).resolve("secrets.yml"));
+        assertEquals("oth_b", secrets.active("database").orElseThrow());
+        assertTrue(secrets.rotating("database").isEmpty());
+    }
+
+    @Test
+    @Order(2)
+    void doctorReportsTheNewCredentialsAge() throws IOException {
+        Run doctor = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture", "--json");
+        JsonNode found = null;
+        for (JsonNode f : new ObjectMapper().readTree(doctor.out()).get("data").get("findings")) {
+            if (f.get("id").asText().equals("posture.credentials") && f.get("target").asText().equals("mariadb.oth_b")) {
+                found = f;
+            }
+            if (f.get("id").asText().equals("posture.database") || f.get("id").asText().equals("service.database")) {
+                assertEquals("ok", f.get("verdict").asText(), f::toString);
+            }
+        }
+        assertTrue(found != null, doctor::toString);
+        assertEquals("ok", found.get("verdict").asText(), found::toString);
+        assertTrue(found.get("cause").asText().contains(" 0 day(s) old, limit 90"), found::toString);
+    }
+
+    @Test
+    @Order(3)
+    void installAfterwardsChangesNothing() {
+        Run install = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, install.code(), install::toString);
+        assertTrue(install.out().contains("install: 0 change(s) made"), install::toString);
+        assertEquals("database.user=oth_b", databaseUser("app1"));
+    }
+
+    @Test
+    @Order(4)
+    void aSecondRotationGoesBackToTheFirstAccountWithAnotherPassword() throws Exception {
+        lab.exec("app1", "sh", "-c", "umask 077; cp /etc/oth-app/secrets/database.password /root/b-database.password");
+        startClient();
+        Run rotate = Run.oth("secrets", "rotate", "--site", lab.site().toString());
+        String client = stopClient();
+        assertEquals(0, rotate.code(), rotate::toString);
+        assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "the site answered every request during the rotation\n" + client);
+        assertEquals("database.user=oth", databaseUser("app2"));
+        assertEquals("1", login("oth", "/etc/oth-app/secrets/database.password").output().strip());
+        assertNotEquals(0, login("oth", "/root/old-database.password").exitCode(), "the first password of oth stays dead");
+        assertNotEquals(0, login("oth_b", "/root/b-database.password").exitCode(), "oth_b is locked now");
+        Run check = Run.oth("install", "--check", "--site", lab.site().toString());
+        assertEquals(0, check.code(), () -> "a second install plans nothing: " + check);
+    }
+}
