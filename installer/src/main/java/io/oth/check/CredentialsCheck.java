@@ -31,8 +31,8 @@ final class CredentialsCheck {
         return CredentialAges.of(site, secrets.get(), clock.instant()).stream().map(a -> {
             String target = a.credential().secret();
             if (a.days().isEmpty()) {
-                return new Finding(ID, Vantage.OPERATOR, target, Verdict.WARN, a.credential().what() + ": " + a.describe(),
-                        "oth install dates it from its next run; " + a.remedy() + " replaces it now");
+                return new Finding(ID, Vantage.OPERATOR, target, Verdict.SKIP, a.credential().what() + ": " + a.describe(),
+                        "oth install dates it from its next run; to replace it now: " + a.remedy());
             }
             return a.tooOld() ? new Finding(ID, Vantage.OPERATOR, target, Verdict.WARN, a.credential().what() + ": " + a.describe(), a.remedy())
                     : Finding.ok(ID, Vantage.OPERATOR, target, a.credential().what() + ": " + a.describe());

@@ -81,7 +81,7 @@ final class SecretsCommand extends CommandGroup {
         LockOptions locking;
 
         @Option(names = "--service", paramLabel = "SERVICE", split = ",",
-                description = "Only these services: all (the default) or database.")
+                description = "Only these services: all (the default), database, broker or objects.")
         List<String> services = List.of("all");
 
         private Installer.Inputs inputs;

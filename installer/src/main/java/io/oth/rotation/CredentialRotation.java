@@ -1,6 +1,9 @@
 package io.oth.rotation;
 
+import io.oth.install.BrokerAccessOp;
 import io.oth.install.DatabaseAccessOp;
+import io.oth.install.MinioAccessOp;
+import io.oth.install.MinioRetiredUserOp;
 import io.oth.install.InstallPhases;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
@@ -9,6 +12,7 @@ import io.oth.install.phase.Application;
 import io.oth.op.ApplyContext;
 import io.oth.op.Change;
 import io.oth.op.FileOp;
+import io.oth.op.InitSystem;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
 import io.oth.phase.Phase;
@@ -28,6 +32,7 @@ import io.oth.site.AppAccounts;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
 import io.oth.site.Role;
+import io.oth.site.ServicePorts;
 import io.oth.site.Site;
 import io.oth.site.StateDir;
 import io.oth.upgrade.RollingUpgrade;
@@ -60,7 +65,9 @@ import java.util.function.Consumer;
 public final class CredentialRotation {
     /** The services whose application credentials rotate: the values {@code --service} takes (and {@code all}). */
     public enum Service {
-        database(AppAccounts.DATABASE_ACCOUNTS);
+        database(AppAccounts.DATABASE_ACCOUNTS),
+        broker(AppAccounts.BROKER_ACCOUNTS),
+        objects(AppAccounts.OBJECTS_ACCOUNTS);
 
         private final AppAccounts.Pair pair;
 
@@ -84,6 +91,9 @@ public final class CredentialRotation {
     private final RollingUpgrade rolling;
     private final Application application;
     private final List<String> appAddresses;
+    private final ServicePorts ports;
+    /** The storage node's init system, read before the first account changes. */
+    private InitSystem storageInit;
 
     /** @param inputs what install would use, saved: the secrets file is where the rotation's state is kept */
     public CredentialRotation(Installer.Inputs inputs, Playbooks playbooks, Fleet fleet, int concurrency, Consumer<String> say, Clock clock, Progress progress) {
@@ -96,6 +106,7 @@ public final class CredentialRotation {
         this.rolling = new RollingUpgrade(site, playbooks, fleet, say, concurrency, progress);
         this.application = (Application) phase(new InstallPhases(inputs, InstallPlaybook.load(), playbooks, Duration.ZERO).phases(), "application");
         this.appAddresses = site.nodesWithRole(Role.APP).stream().map(Node::address).toList();
+        this.ports = ServicePorts.of(playbooks);
     }
 
     private static Phase phase(List<Phase> phases, String name) {
@@ -126,6 +137,8 @@ public final class CredentialRotation {
         String health = inputs.release().health();
         rolling.preflight(lb, nodes, health);
         Host storage = storageHost();
+        storageInit = InitSystem.parse(storage.run(Command.shell(InitSystem.PROBE), PROBE_TIMEOUT).stdout().strip())
+                .orElseThrow(() -> new RemoteException(storage.name(), Failure.FACT_REFUSED, "its init system is neither systemd nor sysv"));
 
         List<Move> moves = new ArrayList<>();
         for (Service s : local) {
@@ -190,12 +203,16 @@ public final class CredentialRotation {
     private boolean isLocal(Service s) {
         return switch (s) {
             case database -> site.storage().database().isLocal();
+            case broker -> site.storage().broker().isLocal();
+            case objects -> site.storage().objects().isLocal();
         };
     }
 
     private static String external(Service s) {
         return switch (s) {
             case database -> "external.database.password";
+            case broker -> "external.broker.password";
+            case objects -> "external.objects.secret_key";
         };
     }
 
@@ -203,6 +220,8 @@ public final class CredentialRotation {
     private List<Operation> open(Move m) throws SecretsException {
         return switch (m.service()) {
             case database -> List.of(new DatabaseAccessOp(AppAccounts.DATABASE, List.of(login(m.from()), login(m.to())), List.of(), appAddresses));
+            case broker -> List.of(broker(List.of(m.from(), m.to()), List.of()));
+            case objects -> List.of(objects(m.from()), objects(m.to()));
         };
     }
 
@@ -210,11 +229,37 @@ public final class CredentialRotation {
     private List<Operation> close(Move m) throws SecretsException {
         return switch (m.service()) {
             case database -> List.of(new DatabaseAccessOp(AppAccounts.DATABASE, List.of(login(m.to())), List.of(m.from().user()), appAddresses));
+            case broker -> List.of(broker(List.of(m.to()), List.of(m.from().user())));
+            case objects -> List.of(objects(m.to()), new MinioRetiredUserOp(minio(), m.from().user(), storageInit));
         };
+    }
+
+    /** RabbitMQ's accounts with {@code apps} able to log in and {@code retired} deleted, through its management API as oth's administrator. */
+    private BrokerAccessOp broker(List<AppAccounts.Account> apps, List<String> retired) throws SecretsException {
+        List<BrokerAccessOp.Login> logins = new ArrayList<>();
+        for (AppAccounts.Account a : apps) {
+            logins.add(new BrokerAccessOp.Login(a.user(), secrets.getOrCreate(a.secret())));
+        }
+        return new BrokerAccessOp(AppAccounts.BROKER_VHOST, logins, retired, AppAccounts.BROKER_ADMIN, secrets.getOrCreate(AppAccounts.BROKER_ADMIN_SECRET),
+                Optional.of(new BrokerAccessOp.Management(storageNode().address(), ports.managementTls(), inputs.ca().rootCertificate())));
+    }
+
+    /** MinIO's key {@code account} with its secret, the application's bucket and policy. */
+    private MinioAccessOp objects(AppAccounts.Account account) throws SecretsException {
+        return new MinioAccessOp(minio(), AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, account.user(), secrets.getOrCreate(account.secret()), storageInit);
+    }
+
+    private MinioAccessOp.Endpoint minio() throws SecretsException {
+        return new MinioAccessOp.Endpoint(storageNode().address(), ports.minio(), inputs.ca().rootCertificate(), AppAccounts.OBJECTS_ROOT,
+                secrets.getOrCreate(AppAccounts.OBJECTS_ROOT_SECRET));
     }
 
     private DatabaseAccessOp.Login login(AppAccounts.Account account) throws SecretsException {
         return new DatabaseAccessOp.Login(account.user(), secrets.getOrCreate(account.secret()));
+    }
+
+    private Node storageNode() {
+        return site.nodesWithRole(Role.STORAGE).stream().findFirst().orElseThrow(() -> new IllegalStateException("the site has no storage node"));
     }
 
     private Host storageHost() throws RemoteException {

@@ -67,24 +67,26 @@ public final class AppAccounts {
     public static final Pair BROKER_ACCOUNTS = new Pair("broker", new Account(BROKER_USER, BROKER_SECRET), new Account("oth-app-b", "rabbitmq.oth-app-b"));
     public static final Pair OBJECTS_ACCOUNTS = new Pair("objects", new Account(OBJECTS_KEY, OBJECTS_SECRET), new Account("oth-app-b", "minio.oth-app-b"));
 
-    /** A credential whose age doctor reports and {@code oth secrets rotate --service SERVICE} replaces. */
-    public record Credential(String secret, String what, String service) {
+    /** A credential whose age doctor reports, and the command that replaces it. */
+    public record Credential(String secret, String what, String remedy) {
     }
+
+    private static final String SERVICE_SECRETS = "not rotated by oth yet (it needs the service restarted): see docs/credentials.md";
 
     /** The generated credentials of {@code site}'s local services that are in use now, as {@code secrets} has them. */
     public static List<Credential> inUse(Site site, Secrets secrets) {
         List<Credential> in = new ArrayList<>();
         if (site.storage().database().isLocal()) {
-            in.add(new Credential(DATABASE_ACCOUNTS.active(secrets).secret(), "the application's MariaDB password", "database"));
+            in.add(new Credential(DATABASE_ACCOUNTS.active(secrets).secret(), "the application's MariaDB password", "oth secrets rotate --service database"));
         }
         if (site.storage().broker().isLocal()) {
-            in.add(new Credential(BROKER_ACCOUNTS.active(secrets).secret(), "the application's RabbitMQ password", "broker"));
-            in.add(new Credential(BROKER_ADMIN_SECRET, "oth's RabbitMQ administrator password", "broker"));
-            in.add(new Credential(BROKER_COOKIE_SECRET, "RabbitMQ's Erlang cookie", "broker"));
+            in.add(new Credential(BROKER_ACCOUNTS.active(secrets).secret(), "the application's RabbitMQ password", "oth secrets rotate --service broker"));
+            in.add(new Credential(BROKER_ADMIN_SECRET, "oth's RabbitMQ administrator password", SERVICE_SECRETS));
+            in.add(new Credential(BROKER_COOKIE_SECRET, "RabbitMQ's Erlang cookie", SERVICE_SECRETS));
         }
         if (site.storage().objects().isLocal()) {
-            in.add(new Credential(OBJECTS_ACCOUNTS.active(secrets).secret(), "the application's MinIO secret key", "objects"));
-            in.add(new Credential(OBJECTS_ROOT_SECRET, "MinIO's root password", "objects"));
+            in.add(new Credential(OBJECTS_ACCOUNTS.active(secrets).secret(), "the application's MinIO secret key", "oth secrets rotate --service objects"));
+            in.add(new Credential(OBJECTS_ROOT_SECRET, "MinIO's root password", SERVICE_SECRETS));
         }
         return in.stream().filter(c -> secrets.get(c.secret()).isPresent()).toList();
     }

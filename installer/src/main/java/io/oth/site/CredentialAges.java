@@ -34,7 +34,7 @@ public final class CredentialAges {
 
         /** What to run to replace it. */
         public String remedy() {
-            return "oth secrets rotate --service " + credential.service();
+            return credential.remedy();
         }
     }
 

@@ -138,7 +138,7 @@ class DoctorRunTest {
     @Test
     void aHealthySiteIsAllOkButWhatNeedsTheSecrets() {
         List<Finding> findings = run(fleet(Map.of(), Map.of(), Map.of()));
-        assertEquals(List.of("posture.database MariaDB accounts", "posture.broker RabbitMQ accounts", "posture.objects MinIO accounts"), findings.stream().filter(f -> f.verdict() != Verdict.OK)
+        assertEquals(List.of("posture.credentials secrets", "posture.database MariaDB accounts", "posture.broker RabbitMQ accounts", "posture.objects MinIO accounts"), findings.stream().filter(f -> f.verdict() != Verdict.OK)
                 .map(f -> f.id() + " " + f.target()).toList(), "only what needs the site's secrets is skipped: " + findings);
         assertEquals("answers", find(findings, "dns.resolver", "app2").cause());
         assertEquals("SSH and host key as recorded", find(findings, "reach.node", "bastion").cause());

@@ -131,12 +131,24 @@ class SecretsRotateIT {
         Run rotate = Run.oth("secrets", "rotate", "--site", lab.site().toString());
         String client = stopClient();
         assertEquals(0, rotate.code(), rotate::toString);
+        assertTrue(rotate.out().contains("rotate: 3 service(s) rotated"), rotate::toString);
         assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "the site answered every request during the rotation\n" + client);
         assertEquals("database.user=oth", databaseUser("app2"));
         assertEquals("1", login("oth", "/etc/oth-app/secrets/database.password").output().strip());
         assertNotEquals(0, login("oth", "/root/old-database.password").exitCode(), "the first password of oth stays dead");
         assertNotEquals(0, login("oth_b", "/root/b-database.password").exitCode(), "oth_b is locked now");
+        assertTrue(lab.exec("app2", "cat", "/etc/oth-app/app.properties").contains("broker.user=oth-app-b\n"));
+        assertTrue(lab.exec("app2", "cat", "/etc/oth-app/app.properties").contains("objects.access_key=oth-app-b\n"));
+        java.util.List<String> users = lab.exec("storage", "sh", "-c", "rabbitmqctl -q list_users --no-table-headers | cut -f1").lines().toList();
+        assertTrue(users.contains("oth-app-b") && !users.contains("oth-app"), users::toString);
         Run check = Run.oth("install", "--check", "--site", lab.site().toString());
         assertEquals(0, check.code(), () -> "a second install plans nothing: " + check);
+        Run doctor = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture,service", "--json");
+        for (JsonNode f : new ObjectMapper().readTree(doctor.out()).get("data").get("findings")) {
+            if (java.util.Set.of("posture.database", "posture.broker", "posture.objects", "service.database", "service.broker", "service.objects",
+                    "posture.credentials").contains(f.get("id").asText())) {
+                assertEquals("ok", f.get("verdict").asText(), f::toString);
+            }
+        }
     }
 }
