@@ -75,7 +75,9 @@ final class SecretsCommand extends CommandGroup {
                 "  New credentials for every service:",
                 "    oth secrets rotate",
                 "  Only the database's:",
-                "    oth secrets rotate --service database"})
+                "    oth secrets rotate --service database",
+                "  Also RabbitMQ's Erlang cookie and MinIO's root credentials (each service restarts):",
+                "    oth secrets rotate --service-secrets"})
     static final class Rotate extends SiteStep {
         @Mixin
         LockOptions locking;
@@ -83,6 +85,11 @@ final class SecretsCommand extends CommandGroup {
         @Option(names = "--service", paramLabel = "SERVICE", split = ",",
                 description = "Only these services: all (the default), database, broker or objects.")
         List<String> services = List.of("all");
+
+        @Option(names = "--service-secrets", description = "Then also the services' own secrets, one service at a time, each with the restart it needs: "
+                + "RabbitMQ's Erlang cookie (RabbitMQ restarts) and oth's RabbitMQ administrator; MinIO's root credentials (MinIO restarts). "
+                + "The application's checks of a restarting service fail meanwhile.")
+        boolean serviceSecrets;
 
         private Installer.Inputs inputs;
         private java.util.Set<CredentialRotation.Service> chosen;
@@ -104,9 +111,12 @@ final class SecretsCommand extends CommandGroup {
             try (Fleet fleet = context.fleet()) {
                 CredentialRotation rotation = new CredentialRotation(inputs.saved(), Playbooks.load(), fleet, context.connector().concurrency(),
                         context::say, Clock.systemUTC(), context.connector().progress());
-                List<String> done = rotation.rotate(chosen);
+                List<String> done = new java.util.ArrayList<>(rotation.rotate(chosen));
+                if (serviceSecrets) {
+                    done.addAll(rotation.rotateServiceSecrets(chosen));
+                }
                 done.forEach(context::say);
-                context.say("rotate: " + (done.isEmpty() ? "nothing oth runs to rotate" : done.size() + " service(s) rotated"));
+                context.say("rotate: " + (done.isEmpty() ? "nothing oth runs to rotate" : done.size() + " rotation(s) done"));
                 return ExitCode.OK.code();
             } catch (SecretsException e) {
                 context.err().println("oth: " + e.getMessage());

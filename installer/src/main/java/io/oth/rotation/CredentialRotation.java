@@ -15,6 +15,7 @@ import io.oth.op.FileOp;
 import io.oth.op.InitSystem;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
+import io.oth.phase.HostFacts;
 import io.oth.phase.Phase;
 import io.oth.phase.Target;
 import io.oth.progress.Progress;
@@ -81,6 +82,7 @@ public final class CredentialRotation {
     }
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+    private static final String BROKER_SERVICE = "rabbitmq-server";
 
     private final Installer.Inputs inputs;
     private final Site site;
@@ -92,6 +94,7 @@ public final class CredentialRotation {
     private final Application application;
     private final List<String> appAddresses;
     private final ServicePorts ports;
+    private final Playbooks playbooks;
     /** The storage node's init system, read before the first account changes. */
     private InitSystem storageInit;
 
@@ -107,6 +110,7 @@ public final class CredentialRotation {
         this.application = (Application) phase(new InstallPhases(inputs, InstallPlaybook.load(), playbooks, Duration.ZERO).phases(), "application");
         this.appAddresses = site.nodesWithRole(Role.APP).stream().map(Node::address).toList();
         this.ports = ServicePorts.of(playbooks);
+        this.playbooks = playbooks;
     }
 
     private static Phase phase(List<Phase> phases, String name) {
@@ -137,8 +141,7 @@ public final class CredentialRotation {
         String health = inputs.release().health();
         rolling.preflight(lb, nodes, health);
         Host storage = storageHost();
-        storageInit = InitSystem.parse(storage.run(Command.shell(InitSystem.PROBE), PROBE_TIMEOUT).stdout().strip())
-                .orElseThrow(() -> new RemoteException(storage.name(), Failure.FACT_REFUSED, "its init system is neither systemd nor sysv"));
+        storageInit = initOf(storage);
 
         List<Move> moves = new ArrayList<>();
         for (Service s : local) {
@@ -198,6 +201,61 @@ public final class CredentialRotation {
             done.add(m.service().name() + ": the application uses " + m.to().user() + " with a new password; " + m.from().user() + " no longer logs in");
         }
         return done;
+    }
+
+    /**
+     * The services' own secrets, one service at a time, each with the restart it needs (the
+     * application's checks of that service fail while it restarts: not part of a rotation without
+     * downtime, hence its own flag). RabbitMQ: stopped with the Erlang cookie it runs with, the new
+     * cookie written (0400, rabbitmq's), started; then oth's administrator gets a new password. MinIO:
+     * its environment file gets new root credentials and it restarts; oth then logs in with them.
+     * A re-run starts over with fresh values, from whatever state a killed run left.
+     */
+    public List<String> rotateServiceSecrets(Set<Service> services) throws RemoteException, SecretsException, IOException {
+        List<String> done = new ArrayList<>();
+        if (services.contains(Service.broker) && site.storage().broker().isLocal()) {
+            Host storage = storageHost();
+            InitSystem init = initOf(storage);
+            secrets.rotate(AppAccounts.BROKER_COOKIE_SECRET);
+            audit("start broker: Erlang cookie");
+            say.accept("[" + storage.name() + "] RabbitMQ: stopping, writing a new Erlang cookie, starting (the application's broker checks fail meanwhile)");
+            CommandResult stopped = storage.run(Command.shell(init.stop(BROKER_SERVICE)), Duration.ofMinutes(2));
+            if (!stopped.ok()) {
+                throw new RemoteException(storage.name(), Failure.COMMAND_FAILED, "RabbitMQ did not stop: " + stopped.diagnostic() + "; its cookie was not changed");
+            }
+            storage.upload(secrets.getOrCreate(AppAccounts.BROKER_COOKIE_SECRET).reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    NodeLayout.BROKER_COOKIE, "rabbitmq:rabbitmq", "0400", null);
+            CommandResult started = storage.run(Command.shell(init.start(BROKER_SERVICE)), Duration.ofMinutes(2));
+            if (!started.ok()) {
+                throw new RemoteException(storage.name(), Failure.COMMAND_FAILED, "RabbitMQ did not start with its new cookie: " + started.diagnostic()
+                        + "; oth install starts it again");
+            }
+            secrets.rotate(AppAccounts.BROKER_ADMIN_SECRET);
+            AppAccounts.Account app = AppAccounts.BROKER_ACCOUNTS.active(secrets);
+            apply(storage, List.of(broker(List.of(app), AppAccounts.BROKER_ACCOUNTS.retired(secrets).map(AppAccounts.Account::user).stream().toList())),
+                    "broker: oth's administrator");
+            audit("done broker: Erlang cookie and oth's administrator");
+            done.add("broker: RabbitMQ runs with a new Erlang cookie; oth's administrator has a new password");
+        }
+        if (services.contains(Service.objects) && site.storage().objects().isLocal()) {
+            Host storage = storageHost();
+            InitSystem init = initOf(storage);
+            secrets.rotate(AppAccounts.OBJECTS_ROOT_SECRET);
+            audit("start objects: MinIO's root credentials");
+            say.accept("[" + storage.name() + "] MinIO: new root credentials in its environment file, restarting (the application's object checks fail meanwhile)");
+            Target target = new Target(site, storageNode(), new HostFacts(storageNode().name(), init, null, false, List.of()));
+            List<Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), playbooks, Duration.ZERO).phases();
+            apply(storage, phase(phases, "objects").operations(target), "objects: MinIO's environment");
+            apply(storage, phase(phases, "objects-accounts").operations(target), "objects: the application's key");
+            audit("done objects: MinIO's root credentials");
+            done.add("objects: MinIO runs with new root credentials, which oth uses");
+        }
+        return done;
+    }
+
+    private static InitSystem initOf(Host host) throws RemoteException {
+        return InitSystem.parse(host.run(Command.shell(InitSystem.PROBE), PROBE_TIMEOUT).stdout().strip())
+                .orElseThrow(() -> new RemoteException(host.name(), Failure.FACT_REFUSED, "its init system is neither systemd nor sysv"));
     }
 
     private boolean isLocal(Service s) {
