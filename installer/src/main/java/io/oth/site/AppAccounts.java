@@ -71,7 +71,6 @@ public final class AppAccounts {
     public record Credential(String secret, String what, String remedy) {
     }
 
-    private static final String SERVICE_SECRETS = "not rotated by oth yet (it needs the service restarted): see docs/credentials.md";
 
     /** The generated credentials of {@code site}'s local services that are in use now, as {@code secrets} has them. */
     public static List<Credential> inUse(Site site, Secrets secrets) {
@@ -81,12 +80,12 @@ public final class AppAccounts {
         }
         if (site.storage().broker().isLocal()) {
             in.add(new Credential(BROKER_ACCOUNTS.active(secrets).secret(), "the application's RabbitMQ password", "oth secrets rotate --service broker"));
-            in.add(new Credential(BROKER_ADMIN_SECRET, "oth's RabbitMQ administrator password", SERVICE_SECRETS));
-            in.add(new Credential(BROKER_COOKIE_SECRET, "RabbitMQ's Erlang cookie", SERVICE_SECRETS));
+            in.add(new Credential(BROKER_ADMIN_SECRET, "oth's RabbitMQ administrator password", "oth secrets rotate --service broker --service-secrets"));
+            in.add(new Credential(BROKER_COOKIE_SECRET, "RabbitMQ's Erlang cookie", "oth secrets rotate --service broker --service-secrets (RabbitMQ restarts)"));
         }
         if (site.storage().objects().isLocal()) {
             in.add(new Credential(OBJECTS_ACCOUNTS.active(secrets).secret(), "the application's MinIO secret key", "oth secrets rotate --service objects"));
-            in.add(new Credential(OBJECTS_ROOT_SECRET, "MinIO's root password", SERVICE_SECRETS));
+            in.add(new Credential(OBJECTS_ROOT_SECRET, "MinIO's root password", "oth secrets rotate --service objects --service-secrets (MinIO restarts)"));
         }
         return in.stream().filter(c -> secrets.get(c.secret()).isPresent()).toList();
     }
