@@ -148,11 +148,7 @@ public final class CredentialRotation {
             AppAccounts.Pair pair = s.pair();
             AppAccounts.Account from = pair.active(secrets);
             Optional<String> resumed = secrets.rotating(s.name());
-            AppAccounts.Account to = resumed.filter(pair.second().user()::equals).isPresent() ? pair.second()
-                    : resumed.filter(pair.first().user()::equals).isPresent() ? pair.first() : pair.other(from);
-            if (to.equals(from)) {
-                to = pair.other(from);
-            }
+            AppAccounts.Account to = pair.next(secrets);
             secrets.beginRotation(s.name(), to.user(), to.secret());
             Move move = new Move(s, from, to);
             say.accept((resumed.isPresent() ? "resuming " : "rotating ") + move.describe() + " (a fresh password for " + to.user() + ")");

@@ -49,6 +49,16 @@ public final class AppAccounts {
             return secrets.active(service).filter(second.user()::equals).isPresent() ? second : first;
         }
 
+        /**
+         * The account a rotation moves the application to: the one a rotation that has not finished
+         * was moving it to (so that a killed run resumes), else the idle one.
+         */
+        public Account next(Secrets secrets) {
+            Account active = active(secrets);
+            return secrets.rotating(service).flatMap(to -> to.equals(first.user()) ? Optional.of(first) : to.equals(second.user()) ? Optional.of(second)
+                    : Optional.empty()).filter(to -> !to.equals(active)).orElse(other(active));
+        }
+
         /** The other account of the pair. */
         public Account other(Account account) {
             return account.equals(first) ? second : first;

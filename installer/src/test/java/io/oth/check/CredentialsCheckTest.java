@@ -73,12 +73,15 @@ class CredentialsCheckTest {
         AppAccounts.Pair pair = AppAccounts.DATABASE_ACCOUNTS;
         assertEquals("oth", pair.active(secrets).user(), "an existing site keeps its account as the first of the pair");
         assertEquals(Optional.of(pair.second()), pair.retired(secrets));
+        assertEquals(pair.second(), pair.next(secrets), "a rotation moves to the idle account");
         secrets.beginRotation("database", "oth_b", "mariadb.oth_b");
+        assertEquals(pair.second(), pair.next(secrets), "a rotation that was killed resumes towards the same account");
         assertEquals("oth", pair.active(secrets).user(), "the application stays on the old account until every node has moved");
         assertEquals(Optional.empty(), pair.retired(secrets), "both log in while the nodes move");
         secrets.finishRotation("database");
         assertEquals("oth_b", pair.active(secrets).user());
         assertEquals(Optional.of(pair.first()), pair.retired(secrets));
+        assertEquals(pair.first(), pair.next(secrets), "the next rotation goes back to the first account");
         List<Finding> findings = CredentialsCheck.findings(Sites.lab(), Optional.of(secrets), daysLater(0));
         assertEquals("mariadb.oth_b", findings.get(0).target(), "the age reported is the active account's");
     }
