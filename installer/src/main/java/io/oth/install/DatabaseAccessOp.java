@@ -57,7 +57,7 @@ public record DatabaseAccessOp(String database, List<Login> logins, List<String>
     @Override
     public List<Probe> probes() {
         return List.of(new Probe(KEY, "mariadb -N -B -e \"SELECT 'user', u.User, u.Host, u.authentication_string, u.ssl_type,"
-                + " IF(JSON_VALUE(g.Priv, '$.account_locked') = 'true', 'locked', 'open') FROM mysql.user u JOIN mysql.global_priv g ON g.User = u.User AND g.Host = u.Host;"
+                + " IF(JSON_EXTRACT(g.Priv, '$.account_locked') = true, 'locked', 'open') FROM mysql.user u JOIN mysql.global_priv g ON g.User = u.User AND g.Host = u.Host;"
                 + " SELECT 'schema', SCHEMA_NAME, '', '', '', '' FROM information_schema.SCHEMATA;"
                 + " SELECT 'grant', User, Host, Db, '', '' FROM mysql.db;"
                 + " SELECT 'global', 'require_secure_transport', @@GLOBAL.require_secure_transport, '', '', ''\""));

@@ -330,15 +330,18 @@ public final class CredentialRotation {
     /** What {@code ops} would change on {@code host}, from its facts read now. */
     private static List<Change> plan(Host host, List<? extends Operation> ops) throws RemoteException {
         List<Probe> probes = ops.stream().flatMap(o -> o.probes().stream()).toList();
-        Map<String, Probe.Answer> answers = new HashMap<>(probes.isEmpty() ? Map.of()
-                : Probe.parse(host.run(Command.shell(Probe.script(probes)), PROBE_TIMEOUT).stdout()));
+        Map<String, Probe.Answer> probed = probes.isEmpty() ? Map.of() : Probe.parse(host.run(Command.shell(Probe.script(probes)), PROBE_TIMEOUT).stdout());
+        // Each operation plans from its own reads: two of one kind (both accounts of a pair) read under the same keys.
+        List<Map<String, Probe.Answer>> read = new ArrayList<>();
         for (Operation op : ops) {
+            Map<String, Probe.Answer> answers = new HashMap<>(probed);
             answers.putAll(op.read(host));
+            read.add(answers);
         }
         Set<String> notified = new HashSet<>();
         List<Change> changes = new ArrayList<>();
-        for (Operation op : ops) {
-            op.plan(answers, notified).ifPresent(c -> {
+        for (int i = 0; i < ops.size(); i++) {
+            ops.get(i).plan(read.get(i), notified).ifPresent(c -> {
                 changes.add(c);
                 notified.addAll(c.notifies());
             });
