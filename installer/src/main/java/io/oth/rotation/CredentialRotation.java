@@ -215,13 +215,16 @@ public final class CredentialRotation {
             secrets.rotate(AppAccounts.BROKER_COOKIE_SECRET);
             audit("start broker: Erlang cookie");
             say.accept("[" + storage.name() + "] RabbitMQ: stopping, writing a new Erlang cookie, starting (the application's broker checks fail meanwhile)");
-            CommandResult stopped = storage.run(Command.shell(init.stop(BROKER_SERVICE)), Duration.ofMinutes(2));
+            // As install's own restart of RabbitMQ does: the daemons keep none of this session's descriptors, and epmd starts afresh.
+            CommandResult stopped = storage.run(Command.shell("{ " + init.stop(BROKER_SERVICE) + "; } </dev/null >/dev/null 2>&1; epmd -kill >/dev/null 2>&1;"
+                    + " sleep 1; ! { " + BrokerAccessOp.SERVER_ALIVE + "; }"), Duration.ofMinutes(2));
             if (!stopped.ok()) {
                 throw new RemoteException(storage.name(), Failure.COMMAND_FAILED, "RabbitMQ did not stop: " + stopped.diagnostic() + "; its cookie was not changed");
             }
             storage.upload(secrets.getOrCreate(AppAccounts.BROKER_COOKIE_SECRET).reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     NodeLayout.BROKER_COOKIE, "rabbitmq:rabbitmq", "0400", null);
-            CommandResult started = storage.run(Command.shell(init.start(BROKER_SERVICE)), Duration.ofMinutes(2));
+            CommandResult started = storage.run(Command.shell("{ " + init.start(BROKER_SERVICE) + "; } </dev/null >/dev/null 2>&1; "
+                    + init.isRunning(BROKER_SERVICE)), Duration.ofMinutes(3));
             if (!started.ok()) {
                 throw new RemoteException(storage.name(), Failure.COMMAND_FAILED, "RabbitMQ did not start with its new cookie: " + started.diagnostic()
                         + "; oth install starts it again");

@@ -59,6 +59,15 @@ class SecretsRotateIT {
                 + " -u " + user + " -N -B -e 'SELECT 1' oth 2>&1");
     }
 
+    /** The account of the database pair the site's secrets say the application uses (the operator's state outlives a lab). */
+    private static String activeDatabaseUser() throws Exception {
+        return Secrets.open(StateDir.of(SiteLoader.load(lab.site()).name()).resolve("secrets.yml")).active("database").orElse("oth");
+    }
+
+    private static String other(String user) {
+        return user.equals("oth") ? "oth_b" : "oth";
+    }
+
     private static String databaseUser(String node) {
         return lab.exec(node, "sh", "-c", "grep '^database.user=' /etc/oth-app/app.properties").strip();
     }
@@ -66,15 +75,17 @@ class SecretsRotateIT {
     @Test
     @Order(1)
     void theApplicationMovesToTheOtherAccountWithoutAFailedRequest() throws Exception {
-        assertEquals("database.user=oth", databaseUser("app1"));
+        String from = activeDatabaseUser();
+        String to = other(from);
+        assertEquals("database.user=" + from, databaseUser("app1"));
         lab.exec("app1", "sh", "-c", "umask 077; cp /etc/oth-app/secrets/database.password /root/old-database.password");
-        assertEquals("1", login("oth", "/root/old-database.password").output().strip());
+        assertEquals("1", login(from, "/root/old-database.password").output().strip());
 
         startClient();
         Run rotate = Run.oth("secrets", "rotate", "--service", "database", "--site", lab.site().toString());
         String client = stopClient();
         assertEquals(0, rotate.code(), rotate::toString);
-        assertTrue(rotate.out().contains("database: the application uses oth_b with a new password; oth no longer logs in"), rotate::toString);
+        assertTrue(rotate.out().contains("database: the application uses " + to + " with a new password; " + from + " no longer logs in"), rotate::toString);
         int app1Back = rotate.out().indexOf("app1: healthy, back in haproxy");
         int app2Drained = rotate.out().indexOf("app2: drained in haproxy");
         assertTrue(app1Back > 0 && app2Drained > app1Back, () -> "app2 is drained only after app1 is back\n" + rotate);
@@ -82,27 +93,27 @@ class SecretsRotateIT {
         assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "the site answered every request during the rotation\n" + client);
 
         for (String node : APP_NODES) {
-            assertEquals("database.user=oth_b", databaseUser(node));
+            assertEquals("database.user=" + to, databaseUser(node));
         }
-        Lab.Result old = login("oth", "/root/old-database.password");
+        Lab.Result old = login(from, "/root/old-database.password");
         assertNotEquals(0, old.exitCode(), old::toString);
         assertTrue(old.output().contains("locked"), old::toString);
-        assertEquals("1", login("oth_b", "/etc/oth-app/secrets/database.password").output().strip());
-        Lab.Result oldOnNew = login("oth_b", "/root/old-database.password");
+        assertEquals("1", login(to, "/etc/oth-app/secrets/database.password").output().strip());
+        Lab.Result oldOnNew = login(to, "/root/old-database.password");
         assertNotEquals(0, oldOnNew.exitCode(), "the old password is not the new account's either");
 
         Secrets secrets = Secrets.open(StateDir.of(SiteLoader.load(lab.site()).name()).resolve("secrets.yml"));
-        assertEquals("oth_b", secrets.active("database").orElseThrow());
+        assertEquals(to, secrets.active("database").orElseThrow());
         assertTrue(secrets.rotating("database").isEmpty());
     }
 
     @Test
     @Order(2)
-    void doctorReportsTheNewCredentialsAge() throws IOException {
+    void doctorReportsTheNewCredentialsAge() throws Exception {
         Run doctor = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture", "--json");
         JsonNode found = null;
         for (JsonNode f : new ObjectMapper().readTree(doctor.out()).get("data").get("findings")) {
-            if (f.get("id").asText().equals("posture.credentials") && f.get("target").asText().equals("mariadb.oth_b")) {
+            if (f.get("id").asText().equals("posture.credentials") && f.get("target").asText().equals("mariadb." + activeDatabaseUser())) {
                 found = f;
             }
             if (f.get("id").asText().equals("posture.database") || f.get("id").asText().equals("service.database")) {
@@ -116,16 +127,20 @@ class SecretsRotateIT {
 
     @Test
     @Order(3)
-    void installAfterwardsChangesNothing() {
+    void installAfterwardsChangesNothing() throws Exception {
         Run install = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, install.code(), install::toString);
         assertTrue(install.out().contains("install: 0 change(s) made"), install::toString);
-        assertEquals("database.user=oth_b", databaseUser("app1"));
+        assertEquals("database.user=" + activeDatabaseUser(), databaseUser("app1"));
     }
 
     @Test
     @Order(4)
     void aSecondRotationGoesBackToTheFirstAccountWithAnotherPassword() throws Exception {
+        String from = activeDatabaseUser();
+        String to = other(from);
+        String broker = lab.exec("app2", "sh", "-c", "grep '^broker.user=' /etc/oth-app/app.properties").strip().substring("broker.user=".length());
+        String brokerTo = broker.equals("oth-app") ? "oth-app-b" : "oth-app";
         lab.exec("app1", "sh", "-c", "umask 077; cp /etc/oth-app/secrets/database.password /root/b-database.password");
         startClient();
         Run rotate = Run.oth("secrets", "rotate", "--site", lab.site().toString());
@@ -133,14 +148,14 @@ class SecretsRotateIT {
         assertEquals(0, rotate.code(), rotate::toString);
         assertTrue(rotate.out().contains("rotate: 3 rotation(s) done"), rotate::toString);
         assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "the site answered every request during the rotation\n" + client);
-        assertEquals("database.user=oth", databaseUser("app2"));
-        assertEquals("1", login("oth", "/etc/oth-app/secrets/database.password").output().strip());
-        assertNotEquals(0, login("oth", "/root/old-database.password").exitCode(), "the first password of oth stays dead");
-        assertNotEquals(0, login("oth_b", "/root/b-database.password").exitCode(), "oth_b is locked now");
-        assertTrue(lab.exec("app2", "cat", "/etc/oth-app/app.properties").contains("broker.user=oth-app-b\n"));
-        assertTrue(lab.exec("app2", "cat", "/etc/oth-app/app.properties").contains("objects.access_key=oth-app-b\n"));
+        assertEquals("database.user=" + to, databaseUser("app2"));
+        assertEquals("1", login(to, "/etc/oth-app/secrets/database.password").output().strip());
+        assertNotEquals(0, login(to, "/root/old-database.password").exitCode(), "the account's password of two rotations ago stays dead");
+        assertNotEquals(0, login(from, "/root/b-database.password").exitCode(), from + " is locked now");
+        assertTrue(lab.exec("app2", "cat", "/etc/oth-app/app.properties").contains("broker.user=" + brokerTo + "\n"));
+        assertTrue(lab.exec("app2", "cat", "/etc/oth-app/app.properties").contains("objects.access_key=" + brokerTo + "\n"));
         java.util.List<String> users = lab.exec("storage", "sh", "-c", "rabbitmqctl -q list_users --no-table-headers | cut -f1").lines().toList();
-        assertTrue(users.contains("oth-app-b") && !users.contains("oth-app"), users::toString);
+        assertTrue(users.contains(brokerTo) && !users.contains(broker), users::toString);
         Run check = Run.oth("install", "--check", "--site", lab.site().toString());
         assertEquals(0, check.code(), () -> "a second install plans nothing: " + check);
         Run doctor = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture,service", "--json");
