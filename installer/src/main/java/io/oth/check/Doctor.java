@@ -143,7 +143,7 @@ public final class Doctor {
         Stream.of(ReachCheck.checks(), ResolverCheck.checks(), DnsCheck.checks(playbooks), PortMatrixCheck.checks(playbooks),
                         OperatorChecks.checks(), ForwardChecks.checks(), OutboundCheck.checks(playbooks), PackageSourceCheck.checks(), InternalCertificatesCheck.checks(),
                         PostureCheck.checks(playbooks), SecurityCheck.checks(), BrokerAccountsCheck.checks(), ObjectAccountsCheck.checks(), SecretFilesCheck.checks(),
-                        EncryptionAtRestCheck.checks())
+                        EncryptionAtRestCheck.checks(), CredentialsCheck.checks())
                 .flatMap(List::stream)
                 .forEach(c -> byId.merge(c.id(), c, (a, b) -> new CheckInfo(a.id(), a.verifies(),
                         Stream.concat(a.from().stream(), b.from().stream()).distinct().toList())));
@@ -177,6 +177,9 @@ public final class Doctor {
             ca.join();
             List<Finding> findings = new ArrayList<>(setup);
             findings.addAll(fromOperator);
+            if (only.contains("posture")) {
+                findings.addAll(CredentialsCheck.findings(site, secrets, context.clock()));
+            }
             findings.addAll(nodes);
             List<Finding> all = findings.stream().map(this::waived).toList();
             return ReachCheck.withBlockers(all.stream().filter(this::asked).toList(), all);

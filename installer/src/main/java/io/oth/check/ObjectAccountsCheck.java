@@ -66,7 +66,8 @@ final class ObjectAccountsCheck {
     List<Finding> on(Node node, Host host) {
         Optional<SiteCa> ca = siteCa.get();
         Optional<Secret> root = secret(AppAccounts.OBJECTS_ROOT_SECRET);
-        Optional<Secret> app = secret(AppAccounts.OBJECTS_SECRET);
+        Optional<AppAccounts.Account> active = secrets.get().map(AppAccounts.OBJECTS_ACCOUNTS::active);
+        Optional<Secret> app = active.flatMap(a -> secret(a.secret()));
         if (ca.isEmpty() || root.isEmpty() || app.isEmpty()) {
             return List.of(new Finding(ID, node.name(), TARGET, Verdict.SKIP, "no site CA and secrets on this machine yet", "run oth doctor where oth install ran"),
                     new Finding(EncryptionAtRestCheck.ID, node.name(), AT_REST, Verdict.SKIP, "no site CA and secrets on this machine yet",
@@ -79,7 +80,7 @@ final class ObjectAccountsCheck {
                 return failed(node, "the node's init system is unknown: " + NodeText.shown(probe.stdout().strip()), "");
             }
             MinioAccessOp op = new MinioAccessOp(new MinioAccessOp.Endpoint(node.address(), port, ca.get().rootCertificate(), AppAccounts.OBJECTS_ROOT,
-                    root.get()), AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY, app.get(), init.get());
+                    root.get()), AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, active.orElseThrow().user(), app.get(), init.get());
             Map<String, Probe.Answer> answers = new HashMap<>(op.read(host));
             // Encryption is reported once, as posture.encryption, not as account drift too.
             Probe.Answer encryption = answers.remove(MinioAccessOp.ENCRYPTION);

@@ -345,6 +345,20 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     }
 
     private Clients clients(Forward forward) {
+        String url = "https://127.0.0.1:" + forward.localPort();
+        OkHttpClient http = http(endpoint);
+        return new Clients(new MinioAdmin(http, url, endpoint.rootUser(), endpoint.rootSecret()),
+                MinioClient.builder().endpoint(url).region("us-east-1").credentials(endpoint.rootUser(), endpoint.rootSecret().reveal())
+                        .httpClient(http).build(),
+                MinioClient.builder().endpoint(url).region("us-east-1").credentials(user, userSecret.reveal()).httpClient(http).build());
+    }
+
+    /** MinIO's admin API as root through {@code forward}, over TLS that must lead to the site CA and name MinIO's own address. */
+    static MinioAdmin admin(Endpoint endpoint, Forward forward) {
+        return new MinioAdmin(http(endpoint), "https://127.0.0.1:" + forward.localPort(), endpoint.rootUser(), endpoint.rootSecret());
+    }
+
+    private static OkHttpClient http(Endpoint endpoint) {
         OkHttpClient http;
         try {
             // The forward's 127.0.0.1 is not what the certificate is about: it must name MinIO's own address.
@@ -354,11 +368,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS with the site CA: " + e.getMessage(), e);
         }
-        String url = "https://127.0.0.1:" + forward.localPort();
-        return new Clients(new MinioAdmin(http, url, endpoint.rootUser(), endpoint.rootSecret()),
-                MinioClient.builder().endpoint(url).region("us-east-1").credentials(endpoint.rootUser(), endpoint.rootSecret().reveal())
-                        .httpClient(http).build(),
-                MinioClient.builder().endpoint(url).region("us-east-1").credentials(user, userSecret.reveal()).httpClient(http).build());
+        return http;
     }
 
     @FunctionalInterface

@@ -287,12 +287,7 @@ public final class RollingUpgrade {
      */
     private Optional<String> move(Host lb, AppNode n, String target, String healthPath, String version, Optional<String> previous) {
         String name = n.node().name();
-        try (Progress.Activity moving = progress.start(name, "switch to " + version)) {
-            moving.step("draining in haproxy");
-            Optional<String> drained = drain(lb, n, moving);
-            if (drained.isPresent()) {
-                return drained;
-            }
+        return whileDrained(lb, n, "switch to " + version, (node, moving) -> {
             String record = previous.map(p -> UnpackOp.switchTo(p, PREVIOUS)).orElse("rm -f " + PREVIOUS);
             moving.step("switching to " + target + " and restarting " + NodeLayout.APP_SERVICE);
             CommandResult switched = n.host().run(Command.shell("set -e; [ -d " + Command.quote(target) + " ]; " + record + "; "
@@ -301,18 +296,45 @@ public final class RollingUpgrade {
                 return Optional.of("switching to " + target + " failed: " + switched.diagnostic());
             }
             log.accept(name + ": switched to " + target + ", restarted");
-            Optional<String> healthy = health(lb, n, healthPath, Optional.of(version), HEALTH_SECONDS, moving);
+            return Optional.empty();
+        }, healthPath, Optional.of(version));
+    }
+
+    /** What is done to a node while haproxy has it drained; it restarts the application. Empty when done, else what went wrong. */
+    @FunctionalInterface
+    public interface DrainedWork {
+        Optional<String> apply(AppNode node, Progress.Activity activity) throws RemoteException;
+    }
+
+    /**
+     * Drains {@code n} in haproxy, does {@code work}, waits until the node answers healthy through
+     * traefik ({@code version}: on that release) and puts it back, once haproxy sees it up. Empty
+     * when the node is back; else what went wrong (the node stays drained: the caller decides).
+     */
+    public Optional<String> whileDrained(Host lb, AppNode n, String title, DrainedWork work, String healthPath, Optional<String> version) {
+        String name = n.node().name();
+        try (Progress.Activity activity = progress.start(name, title)) {
+            activity.step("draining in haproxy");
+            Optional<String> drained = drain(lb, n, activity);
+            if (drained.isPresent()) {
+                return drained;
+            }
+            Optional<String> done = work.apply(n, activity);
+            if (done.isPresent()) {
+                return done;
+            }
+            Optional<String> healthy = health(lb, n, healthPath, version, HEALTH_SECONDS, activity);
             if (healthy.isPresent()) {
                 return healthy;
             }
-            moving.step("back in haproxy");
+            activity.step("back in haproxy");
             CommandResult ready = lb.run(runtime("set server " + BACKEND + "/" + name + " state ready"), STEP);
             if (!ready.ok()) {
                 return Optional.of("haproxy did not take it back: " + ready.diagnostic());
             }
-            Optional<String> up = haproxySeesUp(lb, n, 30, moving);
+            Optional<String> up = haproxySeesUp(lb, n, 30, activity);
             if (up.isEmpty()) {
-                log.accept(name + ": healthy on " + version + ", back in haproxy");
+                log.accept(name + ": healthy" + version.map(v -> " on " + v).orElse("") + ", back in haproxy");
             }
             return up;
         } catch (RemoteException e) {

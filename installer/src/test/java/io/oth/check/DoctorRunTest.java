@@ -139,8 +139,8 @@ class DoctorRunTest {
     @Test
     void aHealthySiteIsAllOkButWhatNeedsTheSecrets() {
         List<Finding> findings = run(fleet(Map.of(), Map.of(), Map.of()));
-        assertEquals(List.of("posture.database MariaDB accounts", "posture.broker RabbitMQ accounts", "posture.objects MinIO accounts",
-                "posture.encryption MinIO bucket at rest"), findings.stream().filter(f -> f.verdict() != Verdict.OK)
+        assertEquals(List.of("posture.credentials secrets", "posture.database MariaDB accounts", "posture.broker RabbitMQ accounts",
+                "posture.objects MinIO accounts", "posture.encryption MinIO bucket at rest"), findings.stream().filter(f -> f.verdict() != Verdict.OK)
                 .map(f -> f.id() + " " + f.target()).toList(), "only what needs the site's secrets is skipped: " + findings);
         assertEquals("answers", find(findings, "dns.resolver", "app2").cause());
         assertEquals("SSH and host key as recorded", find(findings, "reach.node", "bastion").cause());
