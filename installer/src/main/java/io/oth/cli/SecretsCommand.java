@@ -76,7 +76,7 @@ final class SecretsCommand extends CommandGroup {
                 "    oth secrets rotate",
                 "  Only the database's:",
                 "    oth secrets rotate --service database",
-                "  Also RabbitMQ's Erlang cookie and MinIO's root credentials (each service restarts):",
+                "  Also MinIO's root credentials (MinIO restarts):",
                 "    oth secrets rotate --service-secrets"})
     static final class Rotate extends SiteStep {
         @Mixin
@@ -87,7 +87,8 @@ final class SecretsCommand extends CommandGroup {
         List<String> services = List.of("all");
 
         @Option(names = "--service-secrets", description = "Then also the services' own secrets, one service at a time, each with the restart it needs: "
-                + "RabbitMQ's Erlang cookie (RabbitMQ restarts) and oth's RabbitMQ administrator; MinIO's root credentials (MinIO restarts). "
+                + "MinIO's root credentials (MinIO restarts); RabbitMQ's Erlang cookie and oth's RabbitMQ administrator are not rotated yet "
+                + "(docs/credentials.md). "
                 + "The application's checks of a restarting service fail meanwhile.")
         boolean serviceSecrets;
 

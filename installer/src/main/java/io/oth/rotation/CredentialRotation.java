@@ -207,9 +207,20 @@ public final class CredentialRotation {
      * its environment file gets new root credentials and it restarts; oth then logs in with them.
      * A re-run starts over with fresh values, from whatever state a killed run left.
      */
+    /**
+     * Off until RabbitMQ comes back after a new cookie: in the lab, {@code service rabbitmq-server
+     * start} did not return within 180 s after the cookie was replaced (not yet diagnosed), and a
+     * command that takes the broker down must not ship.
+     */
+    static final boolean ROTATES_BROKER_COOKIE = false;
+
     public List<String> rotateServiceSecrets(Set<Service> services) throws RemoteException, SecretsException, IOException {
         List<String> done = new ArrayList<>();
-        if (services.contains(Service.broker) && site.storage().broker().isLocal()) {
+        if (services.contains(Service.broker) && site.storage().broker().isLocal() && !ROTATES_BROKER_COOKIE) {
+            say.accept("RabbitMQ's Erlang cookie and oth's RabbitMQ administrator: not rotated (not yet supported: RabbitMQ did not come back "
+                    + "after its cookie was replaced in the lab; see docs/credentials.md)");
+        }
+        if (services.contains(Service.broker) && site.storage().broker().isLocal() && ROTATES_BROKER_COOKIE) {
             Host storage = storageHost();
             InitSystem init = initOf(storage);
             secrets.rotate(AppAccounts.BROKER_COOKIE_SECRET);
