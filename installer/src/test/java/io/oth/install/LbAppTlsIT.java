@@ -118,11 +118,11 @@ class LbAppTlsIT {
         String traefikBefore = serial("app1", TRAEFIK_CERT);
         String haproxyBefore = serial("lb", CLIENT);
 
-        startClient();
+        lab.startRequestLoop();
         Run rotate = Run.oth("certs", "rotate", "--service", "traefik,haproxy", "--site", lab.site().toString());
         // New handshakes get the new certificate once traefik has re-read its dynamic file: keep asking a little longer.
         Thread.sleep(3_000);
-        String client = stopClient();
+        String client = lab.stopRequestLoop();
         assertEquals(0, rotate.code(), rotate::toString);
         assertTrue(rotate.out().contains("[app1] load traefik's new certificate"), rotate::toString);
         assertFalse(rotate.out().contains("restart traefik"), "traefik is not restarted: " + rotate);
@@ -198,16 +198,4 @@ class LbAppTlsIT {
         return lab.exec(node, "openssl", "x509", "-noout", "-serial", "-in", certificate).strip();
     }
 
-    /** A client on the internet host asks the site every 0.2 s until stopped; its log has one line per answer. */
-    private static void startClient() {
-        lab.exec("inet", "sh", "-c", "rm -f /tmp/client.log; touch /tmp/client.run; setsid -f sh -c 'while [ -e /tmp/client.run ]; do"
-                + " if curl -fsS --cacert /var/lib/oth-lab/trust/site-root.pem --max-time 3 -o /dev/null https://oth.example.test/healthz;"
-                + " then echo ok; else echo \"fail $?\"; fi >> /tmp/client.log; sleep 0.2; done' </dev/null >/dev/null 2>&1");
-    }
-
-    private static String stopClient() throws InterruptedException {
-        lab.exec("inet", "rm", "-f", "/tmp/client.run");
-        Thread.sleep(3_500);
-        return lab.exec("inet", "cat", "/tmp/client.log");
-    }
 }

@@ -89,6 +89,24 @@ public final class Lab {
         }
     }
 
+    /**
+     * Starts a client on the internet host that asks the site for its health every 0.2 s, checking
+     * the served certificate against the lab's root, until {@link #stopRequestLoop}; one log line
+     * per answer: {@code ok} or {@code fail CODE}.
+     */
+    public void startRequestLoop() {
+        exec("inet", "sh", "-c", "rm -f /tmp/client.log; touch /tmp/client.run; setsid -f sh -c 'while [ -e /tmp/client.run ]; do"
+                + " if curl -fsS --cacert /var/lib/oth-lab/trust/site-root.pem --max-time 3 -o /dev/null https://oth.example.test/healthz;"
+                + " then echo ok; else echo \"fail $?\"; fi >> /tmp/client.log; sleep 0.2; done' </dev/null >/dev/null 2>&1");
+    }
+
+    /** Stops the client of {@link #startRequestLoop} (its last request may take up to 3 s) and returns its log. */
+    public String stopRequestLoop() throws InterruptedException {
+        exec("inet", "rm", "-f", "/tmp/client.run");
+        Thread.sleep(3_500);
+        return exec("inet", "cat", "/tmp/client.log");
+    }
+
     /** Runs a command inside a lab host; fails the test when it exits non-zero. */
     public String exec(String host, String... command) {
         Result r = tryExec(host, command);

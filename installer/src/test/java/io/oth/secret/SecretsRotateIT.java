@@ -40,18 +40,6 @@ class SecretsRotateIT {
         assertEquals(0, install.code(), install::toString);
     }
 
-    /** A client on the internet host asks the site every 0.2 s until stopped; its log has one line per answer. */
-    private static void startClient() {
-        lab.exec("inet", "sh", "-c", "rm -f /tmp/client.log; touch /tmp/client.run; setsid -f sh -c 'while [ -e /tmp/client.run ]; do"
-                + " if curl -fsS -k --max-time 3 -o /dev/null https://oth.example.test/healthz; then echo ok; else echo \"fail $?\"; fi >> /tmp/client.log;"
-                + " sleep 0.2; done' </dev/null >/dev/null 2>&1");
-    }
-
-    private static String stopClient() throws InterruptedException {
-        lab.exec("inet", "rm", "-f", "/tmp/client.run");
-        Thread.sleep(3_500);
-        return lab.exec("inet", "cat", "/tmp/client.log");
-    }
 
     /** A TLS login to the application's database from app1 as {@code user}, the password read from {@code file} there (never on a command line). */
     private static Lab.Result login(String user, String file) {
@@ -81,9 +69,9 @@ class SecretsRotateIT {
         lab.exec("app1", "sh", "-c", "umask 077; cp /etc/oth-app/secrets/database.password /root/old-database.password");
         assertEquals("1", login(from, "/root/old-database.password").output().strip());
 
-        startClient();
+        lab.startRequestLoop();
         Run rotate = Run.oth("secrets", "rotate", "--service", "database", "--site", lab.site().toString());
-        String client = stopClient();
+        String client = lab.stopRequestLoop();
         assertEquals(0, rotate.code(), rotate::toString);
         assertTrue(rotate.out().contains("database: the application uses " + to + " with a new password; " + from + " no longer logs in"), rotate::toString);
         int app1Back = rotate.out().indexOf("app1: healthy, back in haproxy");
@@ -142,9 +130,9 @@ class SecretsRotateIT {
         String broker = lab.exec("app2", "sh", "-c", "grep '^broker.user=' /etc/oth-app/app.properties").strip().substring("broker.user=".length());
         String brokerTo = broker.equals("oth-app") ? "oth-app-b" : "oth-app";
         lab.exec("app1", "sh", "-c", "umask 077; cp /etc/oth-app/secrets/database.password /root/b-database.password");
-        startClient();
+        lab.startRequestLoop();
         Run rotate = Run.oth("secrets", "rotate", "--site", lab.site().toString());
-        String client = stopClient();
+        String client = lab.stopRequestLoop();
         assertEquals(0, rotate.code(), rotate::toString);
         assertTrue(rotate.out().contains("rotate: 3 rotation(s) done"), rotate::toString);
         assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "the site answered every request during the rotation\n" + client);

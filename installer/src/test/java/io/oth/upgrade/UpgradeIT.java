@@ -107,19 +107,6 @@ class UpgradeIT {
         return lab.exec(node, "readlink", "-f", "/opt/oth-app/current").strip();
     }
 
-    /** A client on the internet host asks the site every 0.2 s until stopped; its log has one line per answer. */
-    private static void startClient() {
-        lab.exec("inet", "sh", "-c", "rm -f /tmp/client.log; touch /tmp/client.run; setsid -f sh -c 'while [ -e /tmp/client.run ]; do"
-                + " if curl -fsS -k --max-time 3 -o /dev/null https://oth.example.test/healthz; then echo ok; else echo \"fail $?\"; fi >> /tmp/client.log;"
-                + " sleep 0.2; done' </dev/null >/dev/null 2>&1");
-    }
-
-    private static String stopClient() throws InterruptedException {
-        lab.exec("inet", "rm", "-f", "/tmp/client.run");
-        Thread.sleep(3_500);
-        return lab.exec("inet", "cat", "/tmp/client.log");
-    }
-
     @Test
     @Order(1)
     void anUpgradeMovesOneNodeAtATimeWhileTheSiteKeepsAnswering() throws Exception {
@@ -133,9 +120,9 @@ class UpgradeIT {
             assertTrue(lab.tryExec(node, "test", "-e", "/opt/oth-app/releases/1.1.0").exitCode() != 0, "--check stages nothing");
         }
 
-        startClient();
+        lab.startRequestLoop();
         Run upgrade = Run.oth("upgrade", "--site", site("1.1.0").toString());
-        String client = stopClient();
+        String client = lab.stopRequestLoop();
         assertEquals(0, upgrade.code(), upgrade::toString);
         assertTrue(upgrade.out().contains("Upgrade from 1.0.0 to 1.1.0 on 2 app node(s), one at a time"), upgrade::toString);
         assertTrue(upgrade.out().contains("preflight: 2 app node(s) healthy and up in haproxy"), upgrade::toString);
@@ -224,9 +211,9 @@ class UpgradeIT {
     @Test
     @Order(5)
     void aReleaseThatDoesNotComeUpIsRolledBackAndTheOtherNodesAreNotTouched() throws Exception {
-        startClient();
+        lab.startRequestLoop();
         Run upgrade = Run.oth("upgrade", "--site", site("1.2.0").toString(), "--no-backup");
-        String client = stopClient();
+        String client = lab.stopRequestLoop();
         assertEquals(1, upgrade.code(), upgrade::toString);
         assertTrue(upgrade.err().contains("app1: not healthy on 1.2.0 after 60 s"), upgrade::toString);
         assertTrue(upgrade.err().contains("Rolled back: app1 runs 1.1.0 again"), upgrade::toString);
