@@ -1,12 +1,8 @@
 package io.oth.secret;
 
-import io.oth.input.BoundedYaml;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,16 +66,7 @@ record CredentialFacts(SortedMap<String, String> created, SortedMap<String, Stri
         if (!Files.exists(file)) {
             return none();
         }
-        String text = PrivateFiles.read(file);
-        Object loaded;
-        try {
-            loaded = BoundedYaml.load(text, BoundedYaml.settings(file.toString(), new FailsafeSchema()).setAllowDuplicateKeys(false).build());
-        } catch (MarkedYamlEngineException e) {
-            String where = e.getProblemMark().map(m -> ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1)).orElse("");
-            throw new IOException(file + where + ": not valid YAML: " + e.getProblem());
-        } catch (YamlEngineException e) {
-            throw new IOException(file + ": not valid YAML");
-        }
+        Object loaded = PrivateFiles.readYaml(file);
         CredentialFacts facts = none();
         if (loaded == null) {
             return facts;

@@ -1,6 +1,10 @@
 package io.oth.secret;
 
+import io.oth.input.BoundedYaml;
 import io.oth.input.InputFiles;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,6 +34,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * refuses such a private key: its content must be considered seen.
  */
 public final class PrivateFiles {
+    /**
+     * The YAML in {@code file}, read as {@link #read} does, every value a string as written (the
+     * failsafe schema: 0123 stays "0123", not 123), duplicate keys refused. Errors name the file,
+     * line and column but never quote the text: it may hold passwords.
+     */
+    static Object readYaml(Path file) throws IOException {
+        String text = read(file);
+        try {
+            return BoundedYaml.load(text, BoundedYaml.settings(file.toString(), new FailsafeSchema()).setAllowDuplicateKeys(false).build());
+        } catch (MarkedYamlEngineException e) {
+            String where = e.getProblemMark().map(m -> ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1)).orElse("");
+            throw new IOException(file + where + ": not valid YAML: " + e.getProblem());
+        } catch (YamlEngineException e) {
+            throw new IOException(file + ": not valid YAML");
+        }
+    }
+
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Map<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();

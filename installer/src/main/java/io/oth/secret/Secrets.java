@@ -1,6 +1,5 @@
 package io.oth.secret;
 
-import io.oth.input.BoundedYaml;
 import io.oth.secret.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,9 +16,6 @@ import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 /**
  * The site's passwords and external credentials, in one YAML mapping on the operator's machine
@@ -297,17 +293,7 @@ public final class Secrets {
         if (!Files.exists(file)) {
             return new TreeMap<>();
         }
-        String text = PrivateFiles.read(file);
-        Object loaded;
-        try {
-            // The failsafe schema keeps every value a string as written: 0123 stays "0123", not 123.
-            loaded = BoundedYaml.load(text, BoundedYaml.settings(file.toString(), new FailsafeSchema()).setAllowDuplicateKeys(false).build());
-        } catch (MarkedYamlEngineException e) {
-            String where = e.getProblemMark().map(m -> ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1)).orElse("");
-            throw new IOException(file + where + ": not valid YAML: " + e.getProblem());
-        } catch (YamlEngineException e) {
-            throw new IOException(file + ": not valid YAML");
-        }
+        Object loaded = PrivateFiles.readYaml(file);
         SortedMap<String, String> values = new TreeMap<>();
         if (loaded == null) {
             return values;
