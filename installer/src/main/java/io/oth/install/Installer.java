@@ -73,6 +73,15 @@ public final class Installer {
             }
         }
 
+        /** A site secret that is a key of some format, made by {@code maker} the first time it is needed. */
+        public Secret secret(String name, java.util.function.Function<java.security.SecureRandom, Secret> maker) {
+            try {
+                return secrets.getOrCreate(name, maker);
+            } catch (SecretsException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+
         /** A credential the operator gave for an external service; {@link #prepare} made sure there is one. */
         public Secret external(ExternalSecret name) {
             return name.resolve(secrets, System::getenv).orElseThrow(() -> new IllegalStateException(name.missing()));

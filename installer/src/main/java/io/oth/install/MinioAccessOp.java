@@ -52,8 +52,8 @@ import java.util.Set;
  * whether the user's secret is the site's (one S3 request signed with it: MinIO never shows a
  * secret). Only what differs is planned; no secret is shown or put on a command line.
  */
-public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, String user, Secret userSecret, InitSystem init)
-        implements Operation {
+public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, String user, Secret userSecret, InitSystem init,
+                            List<String> actions) implements Operation {
     static final String ADMIN = "minio:admin";
     static final String BUCKET = "minio:bucket";
     static final String POLICY = "minio:policy";
@@ -69,6 +69,15 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     public record Endpoint(String address, int port, X509Certificate siteRoot, String rootUser, Secret rootSecret) {
     }
 
+    /** The application's account: every S3 action on its bucket. */
+    public MinioAccessOp(Endpoint endpoint, String bucket, String policy, String user, Secret userSecret, InitSystem init) {
+        this(endpoint, bucket, policy, user, userSecret, init, List.of("s3:*"));
+    }
+
+    public MinioAccessOp {
+        actions = List.copyOf(actions);
+    }
+
     @Override
     public String subject() {
         return "object storage account " + user;
@@ -79,9 +88,10 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         return List.of();
     }
 
-    /** The policy oth wants: every S3 action on the bucket and its objects, nothing else. */
+    /** The policy oth wants: {@link #actions} on the bucket and its objects, nothing else. */
     String policyDocument() {
-        return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],"
+        String allowed = actions.stream().map(a -> "\"" + a + "\"").collect(java.util.stream.Collectors.joining(","));
+        return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[" + allowed + "],"
                 + "\"Resource\":[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::" + bucket + "/*\"]}]}";
     }
 
@@ -150,7 +160,8 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             Probe.Answer current = answers.get(POLICY);
             boolean putPolicy = !current.ok() || !samePolicy(current.output(), policyDocument());
             if (putPolicy) {
-                needed.add((current.ok() ? "rewrite" : "create") + " policy " + policy + " (S3 on bucket " + bucket + " only)");
+                needed.add((current.ok() ? "rewrite" : "create") + " policy " + policy + " (" + (actions.equals(List.of("s3:*")) ? "S3"
+                        : String.join(", ", actions)) + " on bucket " + bucket + " only)");
             }
             Probe.Answer info = answers.get(USER);
             boolean exists = info.ok();
@@ -159,7 +170,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             List<String> policies = fields[1].isBlank() ? List.of() : List.of(fields[1].strip().split(","));
             boolean secretWrong = exists && !answers.get(LOGIN).ok();
             if (!exists) {
-                needed.add("create user " + user + " (secret " + AppAccounts.OBJECTS_SECRET + ")");
+                needed.add("create user " + user + " (secret " + AppAccounts.objectsSecret(user) + ")");
             } else {
                 if (!enabled) {
                     needed.add("enable user " + user);

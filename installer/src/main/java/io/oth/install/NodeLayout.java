@@ -27,6 +27,7 @@ public final class NodeLayout {
     public static final String JAVA = "/usr/bin/java";
 
     public static final String BACKUP_SCRIPT = "/usr/local/sbin/oth-backup";
+    public static final String BACKUP_CRON = "/etc/cron.d/oth-backup";
     public static final String MARIADB_TLS = "/etc/mysql/oth-tls/";
     /** MariaDB's encryption keys at rest (file_key_management): {@code ID;HEX} lines; the site's secrets keep what they derive from. */
     public static final String MARIADB_KEYFILE = "/etc/mysql/oth-encryption/keyfile";
@@ -97,6 +98,11 @@ public final class NodeLayout {
     /** MinIO's environment file, which holds its root credentials. */
     public static SecretFile minioEnvironment() {
         return new SecretFile(MINIO_ENVIRONMENT, "root:root", "0600");
+    }
+
+    /** The backup script's key for the object store, as curl reads it ({@code curl -K}). */
+    public static SecretFile backupStoreConfig() {
+        return new SecretFile("/etc/oth/backup-s3.curl", "root:root", "0600");
     }
 
     /** The secret files install writes on {@code node}: what doctor's posture.secrets checks. */

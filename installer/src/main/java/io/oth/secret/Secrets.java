@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
@@ -74,6 +75,18 @@ public final class Secrets {
             return Secret.of(known);
         }
         return change(current -> current.computeIfAbsent(name, n -> generate()));
+    }
+
+    /**
+     * The value of {@code name}, made by {@code maker} from this file's random source and saved first
+     * when there is none: for secrets that are keys of a format, not passwords (the backup key).
+     */
+    public synchronized Secret getOrCreate(String name, Function<SecureRandom, Secret> maker) throws SecretsException {
+        String known = values.get(checkName(name));
+        if (known != null) {
+            return Secret.of(known);
+        }
+        return change(current -> current.computeIfAbsent(name, n -> maker.apply(random).reveal()));
     }
 
     public synchronized Optional<Secret> get(String name) {

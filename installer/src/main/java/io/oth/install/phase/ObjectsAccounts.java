@@ -1,5 +1,6 @@
 package io.oth.install.phase;
 
+import io.oth.backup.BackupStore;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
 import io.oth.site.ServicePorts;
@@ -10,7 +11,7 @@ import io.oth.site.AppAccounts;
 
 import java.util.List;
 
-/** The application's bucket, policy and user, through MinIO's APIs once it answers (the objects phase started it). */
+/** The application's bucket, policy and user (and the backup script's, when the database is local), through MinIO's APIs once it answers (the objects phase started it). */
 public final class ObjectsAccounts extends LocalServicePhase {
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
@@ -25,7 +26,13 @@ public final class ObjectsAccounts extends LocalServicePhase {
     List<Operation> local(Target t) {
         MinioAccessOp.Endpoint endpoint = new MinioAccessOp.Endpoint(t.node().address(), ports.minio(), inputs.ca().rootCertificate(),
                 AppAccounts.OBJECTS_ROOT, inputs.secret(AppAccounts.OBJECTS_ROOT_SECRET));
-        return List.of(new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY,
-                inputs.secret(AppAccounts.OBJECTS_SECRET), t.facts().init()));
+        MinioAccessOp app = new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY,
+                inputs.secret(AppAccounts.OBJECTS_SECRET), t.facts().init());
+        if (!t.site().storage().database().isLocal()) {
+            return List.of(app);
+        }
+        // The backup script's own key: what copying, listing and expiring backups needs, nothing the application does.
+        return List.of(app, new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_BACKUP_KEY, AppAccounts.OBJECTS_BACKUP_KEY,
+                inputs.secret(AppAccounts.OBJECTS_BACKUP_SECRET), t.facts().init(), BackupStore.ACTIONS));
     }
 }
