@@ -1,6 +1,7 @@
 package io.oth.backup;
 
 import io.oth.fleet.FleetConnector;
+import io.oth.install.BackupStore;
 import io.oth.install.NodeLayout;
 import io.oth.install.InstallPlaybook;
 import io.oth.lock.LockClaim;
@@ -51,7 +52,7 @@ import java.util.regex.Pattern;
  */
 public final class Backups {
     /** What an encrypted backup's name ends with, after its id. */
-    public static final String SUFFIX = ".sql.gz.age";
+    public static final String SUFFIX = BackupStore.SUFFIX;
     /** A backup made before backups were encrypted: still listed and restored until it expires. */
     static final String PLAIN_SUFFIX = ".sql.gz";
     private static final Pattern ID = Pattern.compile("oth-\\d{8}T\\d{6}Z");

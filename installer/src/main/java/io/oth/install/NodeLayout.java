@@ -112,6 +112,7 @@ public final class NodeLayout {
             case Role.APP -> APP_SECRET_NAMES.stream().map(NodeLayout::appSecret).toList();
             case Role.STORAGE -> java.util.stream.Stream.of(
                     site.storage().database().isLocal() ? java.util.Optional.of(mariadbKeyfile()) : java.util.Optional.<SecretFile>empty(),
+                    site.storage().database().isLocal() ? java.util.Optional.of(backupStoreConfig()) : java.util.Optional.<SecretFile>empty(),
                     site.storage().objects().isLocal() ? java.util.Optional.of(minioEnvironment()) : java.util.Optional.<SecretFile>empty())
                     .flatMap(java.util.Optional::stream).toList();
             default -> List.of();

@@ -202,26 +202,74 @@ class StorageIT {
 
     @Test
     @Order(6)
-    void aBackupBringsBackARowDeletedAfterIt() throws Exception {
+    void aBackupIsEncryptedCopiedOffTheNodePulledAndBringsBackARowDeletedAfterIt() throws Exception {
+        String planted = "planted-" + Long.toHexString(System.nanoTime());
+        String site = lab.site().toString();
         try (Forward db = app1.host().forward("10.77.0.20", 3306);
              java.sql.Connection c = DriverManager.getConnection(jdbc(db, "sslMode=verify-ca&serverSslCert=" + siteRoot), login());
              Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS probe (id INT PRIMARY KEY, note VARCHAR(40))");
-            s.execute("REPLACE INTO probe VALUES (1, 'before the backup')");
-            Run now = Run.oth("backup", "now", "--site", lab.site().toString());
+            s.execute("REPLACE INTO probe VALUES (1, '" + planted + "')");
+            Run now = Run.oth("backup", "now", "--site", site);
             assertEquals(0, now.code(), now::toString);
             String id = now.out().strip();
-            assertTrue(Run.oth("backup", "list", "--site", lab.site().toString()).out().contains(id));
-            s.execute("DELETE FROM probe WHERE id = 1");
-            Run restore = Run.oth("backup", "restore", id, "--site", lab.site().toString());
-            assertEquals(0, restore.code(), restore::toString);
-            try (ResultSet rs = s.executeQuery("SELECT note FROM probe WHERE id = 1")) {
-                assertTrue(rs.next(), "the row is back");
-                assertEquals("before the backup", rs.getString(1));
+            String file = "/var/backups/oth/mariadb/" + id + ".sql.gz.age";
+
+            // On the storage node: an age file, not a dump anyone there can read, and no plaintext beside it.
+            assertEquals("age-encryption.org/v1", lab.exec("storage", "head", "-c", "21", file));
+            assertEquals("0", lab.exec("storage", "sh", "-c", "grep -a -c -e 'CREATE TABLE' -e " + planted + " " + file + " || true").strip());
+            assertNotEquals(0, lab.tryExec("storage", "sh", "-c", "gunzip -t < " + file).exitCode(), "not even a gzip file");
+            assertEquals("", lab.exec("storage", "sh", "-c", "ls /var/backups/oth/mariadb | grep -v '\\.sql\\.gz\\.age$' || true").strip());
+            assertTrue(secrets.get("backup.age-identity").isPresent(), "the identity is in the operator's secrets");
+            assertEquals("", lab.exec("storage", "sh", "-c", "grep -r -l -s AGE-SECRET-KEY- /etc /var /tmp /root /usr/local || true").strip(),
+                    "no age identity anywhere on the storage node");
+            long size = Long.parseLong(lab.exec("storage", "stat", "-c", "%s", file).strip());
+
+            // Off the node: in the bucket under backups/, the same bytes.
+            try (Forward s3 = app1.host().forward("10.77.0.20", 9000)) {
+                MinioClient root = minio(s3, "oth-admin", secrets.get("minio.root").orElseThrow().reveal());
+                assertEquals(size, root.statObject(io.minio.StatObjectArgs.builder().bucket("oth").object("backups/" + id + ".sql.gz.age").build()).size());
             }
+            Run list = Run.oth("backup", "list", "--site", site);
+            assertEquals(0, list.code(), list::toString);
+            assertTrue(list.out().matches("(?s).*" + id + "\\s.*\\syes\\s+node,bucket\\s.*"), list::toString);
+
+            // To the operator's side, checked, once.
+            Run pull = Run.oth("backup", "pull", "--site", site);
+            assertEquals(0, pull.code(), pull::toString);
+            assertTrue(pull.out().contains(id + ": copied from the storage node (" + size + " bytes, sha256 "), pull::toString);
+            Path copy = StateDir.of(StorageIT.site.name()).resolve("backups").resolve(id + ".sql.gz.age");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
+            assertEquals(lab.exec("storage", "sha256sum", file).split(" ")[0], io.oth.remote.Sha256.hex(Files.readAllBytes(copy)));
+            Run again = Run.oth("backup", "pull", "--site", site);
+            assertEquals(0, again.code(), again::toString);
+            assertTrue(again.out().contains(id + ": already here") && again.out().contains("pull: 0 copied"), again::toString);
+
+            // The row comes back, from the node's copy, then from the operator's once the node's is gone.
+            s.execute("DELETE FROM probe WHERE id = 1");
+            Run restore = Run.oth("backup", "restore", id, "--site", site);
+            assertEquals(0, restore.code(), restore::toString);
+            assertTrue(restore.out().contains("restored " + id + " from the storage node"), restore::toString);
+            assertEquals(planted, note(s));
+            s.execute("DELETE FROM probe WHERE id = 1");
+            lab.exec("storage", "rm", file);
+            Run fromHere = Run.oth("backup", "restore", id, "--site", site);
+            assertEquals(0, fromHere.code(), fromHere::toString);
+            assertTrue(fromHere.out().contains("restored " + id + " from the operator's copy"), fromHere::toString);
+            assertEquals(planted, note(s));
+            assertEquals("", lab.exec("storage", "sh", "-c", "ls -A /var/backups/oth/mariadb").strip(), "the uploaded copy is gone");
+            Run listed = Run.oth("backup", "list", "--site", site);
+            assertTrue(listed.out().matches("(?s).*" + id + "\\s.*\\syes\\s+bucket,operator\\s.*"), listed::toString);
         }
-        Run bad = Run.oth("backup", "restore", "yesterday", "--site", lab.site().toString());
+        Run bad = Run.oth("backup", "restore", "../../etc/passwd", "--site", site);
         assertEquals(2, bad.code(), bad::toString);
+    }
+
+    private static String note(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT note FROM probe WHERE id = 1")) {
+            assertTrue(rs.next(), "the row is back");
+            return rs.getString(1);
+        }
     }
 
     @Test

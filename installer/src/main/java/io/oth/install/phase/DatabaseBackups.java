@@ -1,8 +1,6 @@
 package io.oth.install.phase;
 
-import io.oth.backup.AgeKey;
-import io.oth.backup.BackupStore;
-import io.oth.backup.Backups;
+import io.oth.install.BackupStore;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
 import io.oth.install.NodeLayout;
@@ -11,6 +9,7 @@ import io.oth.op.Operation;
 import io.oth.op.ServiceOp;
 import io.oth.phase.Target;
 import io.oth.remote.Command;
+import io.oth.secret.AgeKey;
 import io.oth.secret.ExternalSecret;
 import io.oth.site.AppAccounts;
 import io.oth.site.ServicePorts;
@@ -58,7 +57,7 @@ public final class DatabaseBackups extends LocalServicePhase {
         return Map.ofEntries(Map.entry("site", site), Map.entry("dir", backups.dir()), Map.entry("retention_days", backups.retentionDays()),
                 Map.entry("database", AppAccounts.DATABASE), Map.entry("recipient", recipient), Map.entry("bucket_url", Command.quote(bucketUrl)),
                 Map.entry("s3_config", storeConfig), Map.entry("prefix", BackupStore.PREFIX),
-                Map.entry("prefix_query", BackupStore.PREFIX.replace("/", "%2F")), Map.entry("suffix", Backups.SUFFIX),
-                Map.entry("suffix_pattern", Backups.SUFFIX.replace(".", "\\.")));
+                Map.entry("prefix_query", BackupStore.PREFIX.replace("/", "%2F")), Map.entry("suffix", BackupStore.SUFFIX),
+                Map.entry("suffix_pattern", BackupStore.SUFFIX.replace(".", "\\.")));
     }
 }

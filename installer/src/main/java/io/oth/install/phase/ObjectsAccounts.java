@@ -1,6 +1,6 @@
 package io.oth.install.phase;
 
-import io.oth.backup.BackupStore;
+import io.oth.install.BackupStore;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
 import io.oth.site.ServicePorts;

@@ -1,7 +1,7 @@
 package io.oth.install.phase;
 
-import io.oth.backup.AgeKey;
-import io.oth.backup.BackupStore;
+import io.oth.secret.AgeKey;
+import io.oth.install.BackupStore;
 import io.oth.install.InstallPlaybook;
 import io.oth.secret.Secret;
 import io.oth.template.Templates;

@@ -1,4 +1,4 @@
-package io.oth.backup;
+package io.oth.secret;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;

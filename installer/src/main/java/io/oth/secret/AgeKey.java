@@ -1,6 +1,5 @@
-package io.oth.backup;
+package io.oth.secret;
 
-import io.oth.secret.Secret;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
 import java.security.SecureRandom;

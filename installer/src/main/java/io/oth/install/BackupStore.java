@@ -1,6 +1,5 @@
-package io.oth.backup;
+package io.oth.install;
 
-import io.oth.install.NodeLayout;
 import io.oth.secret.Secret;
 import io.oth.site.Addresses;
 import io.oth.site.AppAccounts;
@@ -23,6 +22,8 @@ import java.util.regex.Pattern;
  * @param caFile    the file on the storage node that the store's certificate must chain to; empty: the system's CAs
  */
 public record BackupStore(String bucketUrl, String region, String accessKey, Secret secretKey, Optional<String> caFile) {
+    /** What an encrypted backup's file name ends with, after its id, on the node, in the bucket and on the operator's side. */
+    public static final String SUFFIX = ".sql.gz.age";
     /** The backups' place in the bucket. */
     public static final String PREFIX = "backups/";
     /** What the storage node's backup key may do in the bucket: copy, list, fetch and expire backups. */

@@ -1,6 +1,5 @@
-package io.oth.backup;
+package io.oth.secret;
 
-import io.oth.secret.Secret;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
