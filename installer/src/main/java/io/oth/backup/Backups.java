@@ -343,7 +343,10 @@ public final class Backups {
         String onNode = check(storage, storage.run(Command.shell("cd " + dir + " 2>/dev/null || exit 0;"
                 + " for f in oth-*" + SUFFIX + " oth-*" + PLAIN_SUFFIX + "; do [ -f \"$f\" ] && stat -c 'node %n %s' \"$f\"; done; true"), Duration.ofMinutes(1)),
                 "listing backups").stdout();
-        CommandResult bucket = storage.run(Command.of(NodeLayout.BACKUP_SCRIPT, "bucket"), Duration.ofMinutes(2));
+        // A script installed by an older oth takes no arguments and would make a backup: ask only one that lists.
+        String script = Command.quote(NodeLayout.BACKUP_SCRIPT);
+        CommandResult bucket = storage.run(Command.shell("grep -q '^#   oth-backup bucket ' " + script
+                + " || { echo 'the backup script predates the bucket copy: run oth install' >&2; exit 3; }; exec " + script + " bucket"), Duration.ofMinutes(2));
         if (!bucket.ok()) {
             warnings.add(storage.name() + ": the bucket's backups could not be listed: " + bucket.diagnostic());
         }

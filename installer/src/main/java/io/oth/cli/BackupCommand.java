@@ -38,6 +38,12 @@ final class BackupCommand extends CommandGroup {
         Backups backups(Context context) {
             return new Backups(context.site(), context.connector(), context.claim());
         }
+
+        /** A failure on this side (the backup key missing, the copies' directory unwritable): said, exit 1. */
+        static int failedHere(Context context, RuntimeException e) {
+            context.err().println("oth: " + e.getMessage());
+            return ExitCode.FAILED.code();
+        }
     }
 
     @Command(name = "now", mixinStandardHelpOptions = true, description = "Make a backup now (encrypted, copied to the bucket); prints its id.",
@@ -105,7 +111,12 @@ final class BackupCommand extends CommandGroup {
         @Override
         int run(Context context) throws RemoteException {
             Backups backups = backups(context);
-            List<Backups.Pulled> done = backups.pull();
+            List<Backups.Pulled> done;
+            try {
+                done = backups.pull();
+            } catch (IllegalStateException | java.io.UncheckedIOException e) {
+                return failedHere(context, e);
+            }
             backups.warnings().forEach(w -> context.err().println("warning: " + w));
             done.forEach(p -> context.out().println(p.id() + ": " + p.outcome()));
             context.out().printf("pull: %d copied, %d already here, %d deleted here%n",
@@ -146,7 +157,12 @@ final class BackupCommand extends CommandGroup {
 
         @Override
         int run(Context context) throws RemoteException {
-            String from = backups(context).restore(id);
+            String from;
+            try {
+                from = backups(context).restore(id);
+            } catch (IllegalStateException | java.io.UncheckedIOException e) {
+                return failedHere(context, e);
+            }
             context.out().println("restored " + id + " from " + from);
             return ExitCode.OK.code();
         }
