@@ -126,6 +126,22 @@ class MinioAccessOpTest {
     }
 
     @Test
+    void theBackupKeysPolicyAllowsOnlyWhatTheBackupScriptDoes() {
+        MinioAccessOp backup = new MinioAccessOp(new MinioAccessOp.Endpoint("10.77.0.20", 9000, null, "oth-admin", Secret.of(ROOT)),
+                "oth", "oth-backup", "oth-backup", Secret.of(SECRET), InitSystem.SYSV, BackupStore.ACTIONS);
+        assertTrue(MinioAccessOp.samePolicy(backup.policyDocument(), "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Action\":[\"s3:ListBucket\",\"s3:PutObject\",\"s3:GetObject\",\"s3:DeleteObject\"],"
+                + "\"Resource\":[\"arn:aws:s3:::oth\",\"arn:aws:s3:::oth/*\"]}]}"), backup.policyDocument());
+        assertFalse(MinioAccessOp.samePolicy(backup.policyDocument(), op.policyDocument()), "not the application's s3:*");
+        Map<String, Probe.Answer> facts = new HashMap<>(asWanted());
+        facts.put(MinioAccessOp.POLICY, new Probe.Answer(1, MinioAccessOp.ABSENT));
+        facts.put(MinioAccessOp.USER, new Probe.Answer(1, MinioAccessOp.ABSENT));
+        assertEquals("object storage account: create policy oth-backup (s3:PutObject, s3:GetObject, s3:ListBucket, s3:DeleteObject on bucket oth only), "
+                + "create user oth-backup (secret minio.oth-backup), attach policy oth-backup to oth-backup",
+                backup.plan(facts, java.util.Set.of()).orElseThrow().summary());
+    }
+
+    @Test
     void aMinioThatDoesNotAnswerGetsEverythingSetAndSaysWhy() {
         String summary = summary(Map.of(MinioAccessOp.ADMIN, new Probe.Answer(1, "the minio service is not running")));
         assertEquals("object storage account: MinIO did not answer (\"the minio service is not running\"): bucket oth, policy oth-app, "
