@@ -210,7 +210,8 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     private void apply(Clients minio, Work work, Host host) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
         // MinIO may be restarting (a new certificate) or just started: wait for it as the read did.
         whenAnswering(() -> minio.admin().cannedPolicy(policy), host);
-        if (work.bucket() && !(work.unknown() && minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build()))) {
+        // Asked again even when the read found none: another account's operation on the same bucket may have made it since.
+        if (work.bucket() && !minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
             minio.root().makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
         }
         if (work.policy()) {
