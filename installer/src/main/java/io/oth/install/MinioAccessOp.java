@@ -78,6 +78,15 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         actions = List.copyOf(actions);
     }
 
+    /**
+     * The key of one of this operation's facts: the facet ({@link #ADMIN}, {@link #POLICY}, ...) and
+     * the user, since a phase keeps the answers of all its operations in one map (the application's
+     * account and the backup script's).
+     */
+    String key(String facet) {
+        return facet + ":" + user;
+    }
+
     @Override
     public String subject() {
         return "object storage account " + user;
@@ -98,7 +107,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     @Override
     public Map<String, Probe.Answer> read(Host host) throws RemoteException {
         if (!host.run(Command.shell(init.isRunning("minio")), TIMEOUT).ok()) {
-            return Map.of(ADMIN, new Probe.Answer(1, "the minio service is not running"));
+            return Map.of(key(ADMIN), new Probe.Answer(1, "the minio service is not running"));
         }
         try (Forward forward = host.forward(endpoint.address(), endpoint.port())) {
             Clients minio = clients(forward);
@@ -107,16 +116,16 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             try {
                 document = whenAnswering(() -> minio.admin().cannedPolicy(policy), host);
             } catch (IOException e) {
-                return Map.of(ADMIN, new Probe.Answer(1, reason(e)));
+                return Map.of(key(ADMIN), new Probe.Answer(1, reason(e)));
             }
-            answers.put(ADMIN, new Probe.Answer(0, "answering"));
-            answers.put(POLICY, document.map(d -> new Probe.Answer(0, d)).orElse(new Probe.Answer(1, ABSENT)));
+            answers.put(key(ADMIN), new Probe.Answer(0, "answering"));
+            answers.put(key(POLICY), document.map(d -> new Probe.Answer(0, d)).orElse(new Probe.Answer(1, ABSENT)));
             Optional<MinioAdmin.User> info = minio.admin().user(user);
-            answers.put(USER, info.map(u -> new Probe.Answer(0, (u.enabled() ? "enabled" : "disabled") + " " + String.join(",", u.policies())))
+            answers.put(key(USER), info.map(u -> new Probe.Answer(0, (u.enabled() ? "enabled" : "disabled") + " " + String.join(",", u.policies())))
                     .orElse(new Probe.Answer(1, ABSENT)));
-            answers.put(BUCKET, minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build())
+            answers.put(key(BUCKET), minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build())
                     ? new Probe.Answer(0, "present") : new Probe.Answer(1, ABSENT));
-            answers.put(LOGIN, login(minio.app()));
+            answers.put(key(LOGIN), login(minio.app()));
             return answers;
         } catch (IOException | GeneralSecurityException | io.minio.errors.MinioException e) {
             throw new RemoteException(host.name(), Failure.COMMAND_FAILED, "cannot read MinIO's accounts: " + reason(e));
@@ -144,7 +153,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
 
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
-        Probe.Answer admin = answers.get(ADMIN);
+        Probe.Answer admin = answers.get(key(ADMIN));
         List<String> needed = new ArrayList<>();
         Work work;
         if (admin == null || !admin.ok()) {
@@ -153,22 +162,22 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
                     + " and its policy will be set");
             work = new Work(true, true, true, true, List.of(), true);
         } else {
-            boolean makeBucket = !answers.get(BUCKET).ok();
+            boolean makeBucket = !answers.get(key(BUCKET)).ok();
             if (makeBucket) {
                 needed.add("make bucket " + bucket);
             }
-            Probe.Answer current = answers.get(POLICY);
+            Probe.Answer current = answers.get(key(POLICY));
             boolean putPolicy = !current.ok() || !samePolicy(current.output(), policyDocument());
             if (putPolicy) {
                 needed.add((current.ok() ? "rewrite" : "create") + " policy " + policy + " (" + (actions.equals(List.of("s3:*")) ? "S3"
                         : String.join(", ", actions)) + " on bucket " + bucket + " only)");
             }
-            Probe.Answer info = answers.get(USER);
+            Probe.Answer info = answers.get(key(USER));
             boolean exists = info.ok();
             String[] fields = exists ? (info.output().strip() + " ").split(" ", 2) : new String[] {"", ""};
             boolean enabled = fields[0].equals("enabled");
             List<String> policies = fields[1].isBlank() ? List.of() : List.of(fields[1].strip().split(","));
-            boolean secretWrong = exists && !answers.get(LOGIN).ok();
+            boolean secretWrong = exists && !answers.get(key(LOGIN)).ok();
             if (!exists) {
                 needed.add("create user " + user + " (secret " + AppAccounts.objectsSecret(user) + ")");
             } else {
@@ -176,7 +185,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
                     needed.add("enable user " + user);
                 }
                 if (secretWrong) {
-                    needed.add("set the secret of " + user + " (MinIO refused it: " + NodeText.diagnostic(answers.get(LOGIN).output()) + ")");
+                    needed.add("set the secret of " + user + " (MinIO refused it: " + NodeText.diagnostic(answers.get(key(LOGIN)).output()) + ")");
                 }
             }
             boolean attach = !policies.contains(policy);
