@@ -7,7 +7,6 @@ import io.oth.fleet.FleetConnector;
 import io.oth.install.NodeLayout;
 import io.oth.remote.Fleet;
 import io.oth.remote.RemoteException;
-import io.oth.site.Role;
 import io.oth.site.Site;
 
 import java.nio.charset.StandardCharsets;
@@ -15,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
-/** {@code oth certs status}: the certificates the site CA gave the services, as the storage nodes have them. */
+/** {@code oth certs status}: the certificates the site CA gave the services, as the nodes have them. */
 public final class ServiceCertificates {
     private ServiceCertificates() {
     }
@@ -40,18 +41,26 @@ public final class ServiceCertificates {
         }
     }
 
-    /** Reads each service certificate on the storage nodes, judged against {@code ca}; throws when the bastion cannot be used. */
+    /**
+     * Reads each service certificate on the nodes that have it (haproxy's on the load balancer,
+     * traefik's on the app nodes, the storage services' on the storage node), judged against
+     * {@code ca}; throws when the bastion cannot be used.
+     */
     public static Status status(Site site, FleetConnector connector, SiteCa ca) throws RemoteException, CaException {
         List<Row> rows = new ArrayList<>();
         List<RemoteException> unreached = new ArrayList<>();
-        try (Fleet fleet = connector.connect(site, site.nodesWithRole(Role.STORAGE))) {
+        Set<String> roles = NodeLayout.SERVICE_CERTIFICATES.values().stream().map(NodeLayout.CertificateFile::role).collect(Collectors.toSet());
+        try (Fleet fleet = connector.connect(site, site.nodes().stream().filter(n -> roles.contains(n.role())).toList())) {
             for (Fleet.Reach reach : fleet.reaches()) {
                 if (reach.host().isEmpty()) {
                     unreached.add(reach.failure().orElseThrow());
                     continue;
                 }
-                for (Map.Entry<String, String> cert : new TreeMap<>(NodeLayout.SERVICE_CERTIFICATES).entrySet()) {
-                    Optional<byte[]> pem = reach.host().get().read(cert.getValue());
+                for (Map.Entry<String, NodeLayout.CertificateFile> cert : new TreeMap<>(NodeLayout.SERVICE_CERTIFICATES).entrySet()) {
+                    if (!cert.getValue().role().equals(reach.node().role())) {
+                        continue;
+                    }
+                    Optional<byte[]> pem = reach.host().get().read(cert.getValue().path());
                     Optional<CertificateStatus> status = pem.isEmpty() ? Optional.empty()
                             : Optional.of(ca.status(new String(pem.get(), StandardCharsets.US_ASCII)));
                     rows.add(new Row(reach.node().name(), cert.getKey(), status));

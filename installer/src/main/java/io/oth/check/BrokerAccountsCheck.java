@@ -53,13 +53,15 @@ final class BrokerAccountsCheck {
     /** The finding for {@code node}, read through {@code host}; call only where {@link #runsOn} holds. */
     Finding on(Node node, Host host) {
         Optional<SiteCa> ca = siteCa.get();
-        Optional<Secret> app = secret(AppAccounts.BROKER_SECRET);
+        Optional<AppAccounts.Account> active = secrets.get().map(AppAccounts.BROKER_ACCOUNTS::active);
+        Optional<Secret> app = active.flatMap(a -> secret(a.secret()));
         Optional<Secret> admin = secret(AppAccounts.BROKER_ADMIN_SECRET);
         if (ca.isEmpty() || app.isEmpty() || admin.isEmpty()) {
             return new Finding(ID, node.name(), TARGET, Verdict.SKIP, "no site CA and secrets on this machine yet", "run oth doctor where oth install ran");
         }
-        BrokerAccessOp op = new BrokerAccessOp(AppAccounts.BROKER_VHOST, AppAccounts.BROKER_USER, app.get(), AppAccounts.BROKER_ADMIN, admin.get(),
-                Optional.of(new BrokerAccessOp.Management(node.address(), port, ca.get().rootCertificate())));
+        List<String> retired = AppAccounts.BROKER_ACCOUNTS.retired(secrets.get().orElseThrow()).map(AppAccounts.Account::user).stream().toList();
+        BrokerAccessOp op = new BrokerAccessOp(AppAccounts.BROKER_VHOST, List.of(new BrokerAccessOp.Login(active.orElseThrow().user(), app.get())), retired,
+                AppAccounts.BROKER_ADMIN, admin.get(), Optional.of(new BrokerAccessOp.Management(node.address(), port, ca.get().rootCertificate())));
         try {
             return SecurityCheck.drift(ID, node, TARGET, op.plan(op.read(host), Set.of()));
         } catch (RemoteException e) {

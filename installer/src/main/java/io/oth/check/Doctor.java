@@ -143,7 +143,7 @@ public final class Doctor {
         Stream.of(ReachCheck.checks(), ResolverCheck.checks(), DnsCheck.checks(playbooks), PortMatrixCheck.checks(playbooks),
                         OperatorChecks.checks(), ForwardChecks.checks(), OutboundCheck.checks(playbooks), PackageSourceCheck.checks(), InternalCertificatesCheck.checks(),
                         PostureCheck.checks(playbooks), SecurityCheck.checks(), BrokerAccountsCheck.checks(), ObjectAccountsCheck.checks(), SecretFilesCheck.checks(),
-                        EncryptionAtRestCheck.checks())
+                        EncryptionAtRestCheck.checks(), CredentialsCheck.checks())
                 .flatMap(List::stream)
                 .forEach(c -> byId.merge(c.id(), c, (a, b) -> new CheckInfo(a.id(), a.verifies(),
                         Stream.concat(a.from().stream(), b.from().stream()).distinct().toList())));
@@ -177,6 +177,9 @@ public final class Doctor {
             ca.join();
             List<Finding> findings = new ArrayList<>(setup);
             findings.addAll(fromOperator);
+            if (only.contains("posture")) {
+                findings.addAll(CredentialsCheck.findings(site, secrets, context.clock()));
+            }
             findings.addAll(nodes);
             List<Finding> all = findings.stream().map(this::waived).toList();
             return ReachCheck.withBlockers(all.stream().filter(this::asked).toList(), all);
@@ -325,7 +328,11 @@ public final class Doctor {
         ObjectAccountsCheck objects = new ObjectAccountsCheck(site, ca::join, () -> secrets, ServicePorts.of(context.playbooks()).minio(),
                 Duration.ofSeconds(probeSeconds + 20L));
         CompletableFuture<List<Finding>> objectAccounts = only.contains("posture") && objects.runsOn(node)
-                ? CompletableFuture.supplyAsync(() -> List.of(objects.on(node, reach.host().orElseThrow())), executor)
+                ? CompletableFuture.supplyAsync(() -> objects.on(node, reach.host().orElseThrow()), executor)
+                : CompletableFuture.completedFuture(List.of());
+        ExternalObjectsEncryptionCheck externalObjects = new ExternalObjectsEncryptionCheck(site, () -> secrets, Duration.ofSeconds(probeSeconds + 20L));
+        CompletableFuture<List<Finding>> externalAtRest = only.contains("posture") && externalObjects.runsOn(node)
+                ? CompletableFuture.supplyAsync(() -> List.of(externalObjects.on(node, reach.host().orElseThrow())), executor)
                 : CompletableFuture.completedFuture(List.of());
         List<Finding> findings = new ArrayList<>();
         if (!probes.isEmpty()) {
@@ -347,6 +354,7 @@ public final class Doctor {
         all.addAll(served.join());
         all.addAll(brokerAccounts.join());
         all.addAll(objectAccounts.join());
+        all.addAll(externalAtRest.join());
         return all;
     }
 

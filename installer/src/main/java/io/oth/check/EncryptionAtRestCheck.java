@@ -29,8 +29,9 @@ final class EncryptionAtRestCheck implements NodeCheck {
     }
 
     static List<CheckInfo> checks() {
-        return List.of(new CheckInfo(ID, "MariaDB encrypts at rest: tablespaces (forced, the share converted), redo log, temporary tables",
-                List.of(Vantage.STORAGE)));
+        return List.of(new CheckInfo(ID, "MariaDB encrypts at rest: tablespaces (forced, the share converted), redo log, temporary tables;"
+                + " the object store's bucket encrypts by default (SSE-S3): a failure for the site's MinIO, a warning for an external S3 endpoint",
+                List.of(Vantage.STORAGE, Vantage.APP)));
     }
 
     private boolean applies(Node node) {

@@ -112,15 +112,15 @@ final class ForwardChecks {
         List<Service> services = new ArrayList<>();
         if (site.storage().database().isLocal()) {
             services.add(new Service("service.database", "MariaDB", port("database"), (login, port) -> login.database(port, AppAccounts.DATABASE,
-                    AppAccounts.DATABASE_USER, secret(AppAccounts.DATABASE_SECRET))));
+                    active(AppAccounts.DATABASE_ACCOUNTS).user(), secret(active(AppAccounts.DATABASE_ACCOUNTS).secret()))));
         }
         if (site.storage().broker().isLocal()) {
             services.add(new Service("service.broker", "RabbitMQ", port("broker"), (login, port) -> login.broker(port, AppAccounts.BROKER_VHOST,
-                    AppAccounts.BROKER_USER, secret(AppAccounts.BROKER_SECRET))));
+                    active(AppAccounts.BROKER_ACCOUNTS).user(), secret(active(AppAccounts.BROKER_ACCOUNTS).secret()))));
         }
         if (site.storage().objects().isLocal()) {
             services.add(new Service("service.objects", "MinIO", port("objects"), (login, port) -> login.objects(port, AppAccounts.OBJECTS_BUCKET,
-                    AppAccounts.OBJECTS_KEY, secret(AppAccounts.OBJECTS_SECRET))));
+                    active(AppAccounts.OBJECTS_ACCOUNTS).user(), secret(active(AppAccounts.OBJECTS_ACCOUNTS).secret()))));
         }
         return services;
     }
@@ -178,6 +178,11 @@ final class ForwardChecks {
             case OTHER -> new Finding(service.id(), node.name(), target, Verdict.FAIL, "failed: " + reason,
                     "check " + service.name() + "'s log on " + storage.name());
         };
+    }
+
+    /** The account of {@code pair} the application uses, as the site's secrets record it. */
+    private AppAccounts.Account active(AppAccounts.Pair pair) {
+        return pair.active(secrets.orElseThrow());
     }
 
     private Secret secret(String name) throws MissingSecret {

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
-/** certs.internal from the storage node: the site CA's certificates as the local services have them. */
+/** certs.internal from each node: the site CA's certificates as the local services have them (haproxy, traefik, the storage services). */
 final class InternalCertificatesCheck implements NodeCheck {
     private final Site site;
     private final Supplier<Optional<SiteCa>> ca;
@@ -28,7 +28,7 @@ final class InternalCertificatesCheck implements NodeCheck {
     }
 
     static List<CheckInfo> checks() {
-        return List.of(new CheckInfo("certs.internal", "each local service's certificate is from the site CA and not near expiry", List.of(Vantage.STORAGE)));
+        return List.of(new CheckInfo("certs.internal", "each local service's certificate is from the site CA and not near expiry", List.of(Vantage.LB, Vantage.APP, Vantage.STORAGE)));
     }
 
     @Override
@@ -47,13 +47,11 @@ final class InternalCertificatesCheck implements NodeCheck {
         Map<String, Boolean> runs = Map.of("mariadb", site.storage().database().isLocal(), "rabbitmq", site.storage().broker().isLocal(),
                 "minio", site.storage().objects().isLocal());
         Map<String, String> local = new TreeMap<>();
-        if (node.role().equals(Vantage.STORAGE)) {
-            NodeLayout.SERVICE_CERTIFICATES.forEach((service, path) -> {
-                if (runs.getOrDefault(service, false)) {
-                    local.put(service, path);
-                }
-            });
-        }
+        NodeLayout.SERVICE_CERTIFICATES.forEach((service, file) -> {
+            if (file.role().equals(node.role()) && runs.getOrDefault(service, true)) {
+                local.put(service, file.path());
+            }
+        });
         return local;
     }
 

@@ -3,6 +3,7 @@ package io.oth.check;
 import io.oth.ca.SiteCa;
 import io.oth.install.MinioAccessOp;
 import io.oth.op.InitSystem;
+import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Host;
@@ -15,7 +16,9 @@ import io.oth.site.Node;
 import io.oth.site.Site;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -26,10 +29,14 @@ import java.util.function.Supplier;
  * operation reads the accounts through MinIO's admin API, over a forward from the storage node, and
  * plans; a plan that is not empty is drift (an extra policy attached by hand widens what the
  * application's key may do), named by what install would do.
+ *
+ * <p>The same read says whether the bucket's default encryption is SSE-S3, as install sets it:
+ * that is {@code posture.encryption} for MinIO (target {@value #AT_REST}), a failure when it is off.
  */
 final class ObjectAccountsCheck {
     static final String ID = "posture.objects";
     private static final String TARGET = "MinIO accounts";
+    static final String AT_REST = "MinIO bucket at rest";
 
     private final Site site;
     private final Supplier<Optional<SiteCa>> siteCa;
@@ -55,27 +62,52 @@ final class ObjectAccountsCheck {
         return node.role().equals(Vantage.STORAGE) && site.storage().objects().isLocal();
     }
 
-    /** The finding for {@code node}, read through {@code host}; call only where {@link #runsOn} holds. */
-    Finding on(Node node, Host host) {
+    /** The findings for {@code node} (the accounts, then encryption at rest), read through {@code host}; call only where {@link #runsOn} holds. */
+    List<Finding> on(Node node, Host host) {
         Optional<SiteCa> ca = siteCa.get();
         Optional<Secret> root = secret(AppAccounts.OBJECTS_ROOT_SECRET);
-        Optional<Secret> app = secret(AppAccounts.OBJECTS_SECRET);
+        Optional<AppAccounts.Account> active = secrets.get().map(AppAccounts.OBJECTS_ACCOUNTS::active);
+        Optional<Secret> app = active.flatMap(a -> secret(a.secret()));
         if (ca.isEmpty() || root.isEmpty() || app.isEmpty()) {
-            return new Finding(ID, node.name(), TARGET, Verdict.SKIP, "no site CA and secrets on this machine yet", "run oth doctor where oth install ran");
+            return List.of(new Finding(ID, node.name(), TARGET, Verdict.SKIP, "no site CA and secrets on this machine yet", "run oth doctor where oth install ran"),
+                    new Finding(EncryptionAtRestCheck.ID, node.name(), AT_REST, Verdict.SKIP, "no site CA and secrets on this machine yet",
+                            "run oth doctor where oth install ran"));
         }
         try {
             CommandResult probe = host.run(Command.shell(InitSystem.PROBE), timeout);
             Optional<InitSystem> init = InitSystem.parse(probe.stdout().strip());
             if (init.isEmpty()) {
-                return new Finding(ID, node.name(), TARGET, Verdict.FAIL, "the node's init system is unknown: " + NodeText.shown(probe.stdout().strip()), "");
+                return failed(node, "the node's init system is unknown: " + NodeText.shown(probe.stdout().strip()), "");
             }
             MinioAccessOp op = new MinioAccessOp(new MinioAccessOp.Endpoint(node.address(), port, ca.get().rootCertificate(), AppAccounts.OBJECTS_ROOT,
-                    root.get()), AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY, app.get(), init.get());
-            return SecurityCheck.drift(ID, node, TARGET, op.plan(op.read(host), Set.of()));
+                    root.get()), AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, active.orElseThrow().user(), app.get(), init.get());
+            Map<String, Probe.Answer> answers = new HashMap<>(op.read(host));
+            // Encryption is reported once, as posture.encryption, not as account drift too.
+            Probe.Answer encryption = answers.remove(op.key(MinioAccessOp.ENCRYPTION));
+            return List.of(SecurityCheck.drift(ID, node, TARGET, op.plan(answers, Set.of())), atRest(node.name(), encryption));
         } catch (RemoteException e) {
-            return new Finding(ID, node.name(), TARGET, Verdict.FAIL, "cannot read MinIO's accounts: " + e.getMessage(),
+            return failed(node, "cannot read MinIO's accounts: " + e.getMessage(),
                     "is MinIO running on " + node.name() + "? (see ports.app-storage and service.objects)");
         }
+    }
+
+    private static List<Finding> failed(Node node, String cause, String hint) {
+        return List.of(new Finding(ID, node.name(), TARGET, Verdict.FAIL, cause, hint),
+                new Finding(EncryptionAtRestCheck.ID, node.name(), AT_REST, Verdict.FAIL, cause, hint));
+    }
+
+    /** The bucket's default encryption as MinIO answered it (absent: MinIO did not answer, which the accounts finding names). */
+    static Finding atRest(String node, Probe.Answer encryption) {
+        if (encryption == null) {
+            return new Finding(EncryptionAtRestCheck.ID, node, AT_REST, Verdict.FAIL, "MinIO did not answer for bucket " + AppAccounts.OBJECTS_BUCKET,
+                    "see posture.objects on " + node);
+        }
+        if (!encryption.ok()) {
+            return new Finding(EncryptionAtRestCheck.ID, node, AT_REST, Verdict.FAIL, "bucket " + AppAccounts.OBJECTS_BUCKET
+                    + " has no default encryption: MinIO stores new objects in plaintext", "oth install turns SSE-S3 on and encrypts the objects already there");
+        }
+        return Finding.ok(EncryptionAtRestCheck.ID, node, AT_REST, "bucket " + AppAccounts.OBJECTS_BUCKET
+                + ": default encryption SSE-S3 (AES256) with MinIO's KMS key");
     }
 
     private Optional<Secret> secret(String name) {

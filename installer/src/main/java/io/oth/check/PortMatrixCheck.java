@@ -4,17 +4,20 @@ import io.oth.op.Probe;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
 import io.oth.site.Role;
+import io.oth.site.ServicePorts;
 import io.oth.site.Site;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * ports.&lt;from&gt;-&lt;to&gt;: from each node, every port the network table (playbooks/roles.yml) lets
  * that node's role reach on the others, exactly as the firewall opens them: the rules that apply to
  * the site ({@link Role.Inbound#appliesTo}). Something listens on each of those, so a refused
- * connection fails as surely as a dropped one.
+ * connection fails as surely as a dropped one. From the load balancer, traefik's port on the app
+ * nodes is reached as haproxy reaches it, over mutual TLS ({@link MutualTlsProbe}).
  */
 final class PortMatrixCheck implements NodeCheck {
     private final Site site;
@@ -27,8 +30,8 @@ final class PortMatrixCheck implements NodeCheck {
         this.seconds = seconds;
     }
 
-    /** One planned connection: the check id and where to. */
-    record Target(String id, Connect connect) {
+    /** One planned connection: the check id, where to, and the node there when it is haproxy's hop to traefik (mutual TLS). */
+    record Target(String id, Connect connect, Optional<Node> mutualTls) {
         String key() {
             return "port:" + connect;
         }
@@ -39,19 +42,25 @@ final class PortMatrixCheck implements NodeCheck {
         playbooks.roles().forEach((to, role) -> role.inbound().stream().flatMap(in -> in.from().stream())
                 .filter(playbooks.roles()::containsKey).distinct()
                 .forEach(from -> checks.add(new CheckInfo(id(from, to), "the " + to + " ports the network table opens to " + from
-                        + " nodes connect: " + ports(role, from), List.of(from)))));
+                        + " nodes connect: " + ports(role, from) + (from.equals(Role.LB) && to.equals(Role.APP)
+                        ? "; traefik's over mutual TLS as haproxy connects (the site CA, the node's name, haproxy's client certificate)" : ""),
+                        List.of(from)))));
         return checks;
     }
 
     @Override
     public List<Probe> probes(Node node) {
-        return targets(node).stream().map(t -> t.connect().probe(t.key(), seconds)).toList();
+        return targets(node).stream().map(t -> t.mutualTls()
+                .map(app -> MutualTlsProbe.probe(t.key(), site, app, t.connect().port(), seconds))
+                .orElseGet(() -> t.connect().probe(t.key(), seconds))).toList();
     }
 
     @Override
     public List<Finding> findings(Node node, Map<String, Probe.Answer> answers) {
-        return targets(node).stream()
-                .map(t -> Connect.finding(t.id(), node, t.connect().toString(), Connect.outcome(answers.get(t.key())), Verdict.FAIL)).toList();
+        return targets(node).stream().map(t -> t.mutualTls()
+                .map(app -> MutualTlsProbe.finding(t.id(), node, site, app, t.connect().toString(), answers.get(t.key())))
+                .orElseGet(() -> Connect.finding(t.id(), node, t.connect().toString(), Connect.outcome(answers.get(t.key())), Verdict.FAIL)))
+                .toList();
     }
 
     /** The connections {@code from} is to make, in the order of the table, each once. */
@@ -62,8 +71,9 @@ final class PortMatrixCheck implements NodeCheck {
                 if (!in.from().contains(from.role()) || !in.appliesTo(site)) {
                     continue;
                 }
+                boolean mutualTls = from.role().equals(Role.LB) && to.equals(Role.APP) && in.name().equals(Optional.of(ServicePorts.TRAEFIK));
                 site.nodesWithRole(to).stream().filter(n -> !n.name().equals(from.name()))
-                        .map(n -> new Target(id(from.role(), to), new Connect(n.address(), in.port())))
+                        .map(n -> new Target(id(from.role(), to), new Connect(n.address(), in.port()), mutualTls ? Optional.of(n) : Optional.empty()))
                         .filter(t -> !targets.contains(t)).forEach(targets::add);
             }
         });

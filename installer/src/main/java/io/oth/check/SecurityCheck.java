@@ -5,7 +5,6 @@ import io.oth.op.Change;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
 import io.oth.remote.NodeText;
-import io.oth.secret.Secret;
 import io.oth.secret.Secrets;
 import io.oth.site.AppAccounts;
 import io.oth.site.Node;
@@ -95,13 +94,13 @@ final class SecurityCheck implements NodeCheck {
         List<Accounts> accounts = new ArrayList<>();
         List<String> apps = site.nodesWithRole(Vantage.APP).stream().map(Node::address).toList();
         if (databaseHere(node)) {
-            accounts.add(new Accounts(DATABASE, "MariaDB accounts", secret(AppAccounts.DATABASE_SECRET)
-                    .map(password -> new DatabaseAccessOp(AppAccounts.DATABASE, AppAccounts.DATABASE_USER, password, apps))));
+            accounts.add(new Accounts(DATABASE, "MariaDB accounts", secrets.get().flatMap(known -> {
+                AppAccounts.Account active = AppAccounts.DATABASE_ACCOUNTS.active(known);
+                List<String> locked = AppAccounts.DATABASE_ACCOUNTS.retired(known).map(AppAccounts.Account::user).stream().toList();
+                return known.get(active.secret()).map(password -> (Operation) new DatabaseAccessOp(AppAccounts.DATABASE,
+                        List.of(new DatabaseAccessOp.Login(active.user(), password)), locked, apps));
+            })));
         }
         return accounts;
-    }
-
-    private Optional<Secret> secret(String name) {
-        return secrets.get().flatMap(s -> s.get(name));
     }
 }

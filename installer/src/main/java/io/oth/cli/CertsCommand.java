@@ -40,7 +40,9 @@ final class CertsCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Every service certificate on every node, with its expiry.",
+    @Command(name = "status", mixinStandardHelpOptions = true, description = {"Every service certificate on every node, with its expiry:",
+            "haproxy's client certificate on the load balancer and traefik's on each app node (the load balancer reaches traefik"
+                    + " over mutual TLS), MariaDB's, RabbitMQ's and MinIO's on the storage node."},
             footerHeading = "%nExamples:%n",
             footer = {
                 "  Every service certificate on every node, with its expiry:",
@@ -70,13 +72,17 @@ final class CertsCommand extends CommandGroup {
     }
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
-            description = "Issue new certificates (fresh keys) and load them without downtime where the service can.",
+            description = {"Issue new certificates (fresh keys) and load them without downtime where the service can:",
+                "haproxy by a seamless reload, traefik by its file provider re-reading its dynamic file (no restart),"
+                        + " MariaDB by FLUSH SSL, RabbitMQ by clearing its PEM cache."},
             footerHeading = "%nExamples:%n",
             footer = {
                 "  New keys and certificates for every service:",
                 "    oth certs rotate",
                 "  Only RabbitMQ's and MinIO's:",
-                "    oth certs rotate --service rabbitmq,minio"})
+                "    oth certs rotate --service rabbitmq,minio",
+                "  The load balancer's and the app nodes' (the mutual TLS between them):",
+                "    oth certs rotate --service haproxy,traefik"})
     static final class Rotate extends Step {
         @Mixin
         LockOptions locking;

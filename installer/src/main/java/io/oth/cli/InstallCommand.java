@@ -7,6 +7,8 @@ import io.oth.progress.Display;
 import io.oth.remote.RemoteException;
 import io.oth.report.PlanJson;
 import io.oth.report.PlanReport;
+import io.oth.secret.SecretsException;
+import io.oth.site.CredentialAges;
 import io.oth.site.Site;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -109,6 +112,23 @@ final class InstallCommand implements Callable<Integer> {
         });
     }
 
+    /**
+     * Warns (never fails) about each credential in use older than the site allows; a run that
+     * changes the site first dates the credentials that have no time yet, from now.
+     */
+    private void credentialAges(Installer.Inputs inputs, PrintWriter err) {
+        try {
+            if (!check) {
+                inputs.secrets().noteFirstSight();
+            }
+        } catch (SecretsException e) {
+            err.println("oth: warning: cannot record when the credentials were first seen: " + e.getMessage());
+        }
+        CredentialAges.of(inputs.site(), inputs.secrets(), Instant.now()).stream().filter(CredentialAges.Age::tooOld)
+                .forEach(a -> err.println("oth: warning: " + a.credential().what() + " (" + a.credential().secret() + ") is " + a.describe()
+                        + " (credentials.max_age_days): " + a.remedy()));
+    }
+
     private int install(Installer.Inputs inputs, Optional<LockClaim> claim, Display shown) {
         PrintWriter out = json.human();
         PrintWriter err = spec.commandLine().getErr();
@@ -121,6 +141,7 @@ final class InstallCommand implements Callable<Integer> {
         } catch (RemoteException e) {
             return SiteOptions.failed(err, e);
         }
+        credentialAges(inputs, err);
         json.result(PlanJson.of(report), () -> {
             out.println();
             PlanReport.table(report).print(out);

@@ -50,12 +50,25 @@ import java.util.Set;
  * private temporary file with rabbitmqctl when oth's administrator cannot log in yet; never on a
  * command line.
  *
+ * <p>The application has a pair of users used in turn ({@code oth secrets rotate}): those in
+ * {@code apps} are as above; those in {@code retired} are deleted (RabbitMQ has no locked user, and
+ * the next rotation makes the idle one again with a fresh password).
+ *
  * @param management where the management API listens on the storage node, and the site's root; empty:
  *                   read with rabbitmqctl as a probe (doctor's check, which has the probes of a node run at once)
  */
-public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, String adminUser, Secret adminPassword,
+public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retired, String adminUser, Secret adminPassword,
                              Optional<Management> management)
         implements Operation {
+    /** An application user that logs in with this password and has the vhost. */
+    public record Login(String user, Secret password) {
+    }
+
+    /** One application user, and no retired one. */
+    public BrokerAccessOp(String vhost, String appUser, Secret appPassword, String adminUser, Secret adminPassword, Optional<Management> management) {
+        this(vhost, List.of(new Login(appUser, appPassword)), List.of(), adminUser, adminPassword, management);
+    }
+
     private static final String KEY = "rabbitmq:definitions";
     /** Whether the Erlang VM that the server's pid file names is alive: read from /proc, no VM booted to ask. */
     public static final String SERVER_ALIVE = io.oth.op.ServiceOp.pidFileNames(NodeLayout.RABBITMQ_PID, "beam.smp");
@@ -184,14 +197,22 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
             if (vhosts.stream().noneMatch(v -> vhost.equals(v.get("name")))) {
                 needed.add("create vhost " + vhost);
             }
-            checkUser(users, appUser, appPassword, "", needed);
-            checkUser(users, adminUser, adminPassword, "administrator", needed);
-            if (permissions.stream().noneMatch(p -> appUser.equals(p.get("user")) && vhost.equals(p.get("vhost")) && ".*".equals(p.get("configure"))
-                    && ".*".equals(p.get("write")) && ".*".equals(p.get("read")))) {
-                needed.add("give " + appUser + " access to vhost " + vhost);
+            for (Login app : apps) {
+                String appUser = app.user();
+                checkUser(users, appUser, app.password(), "", needed);
+                if (permissions.stream().noneMatch(p -> appUser.equals(p.get("user")) && vhost.equals(p.get("vhost")) && ".*".equals(p.get("configure"))
+                        && ".*".equals(p.get("write")) && ".*".equals(p.get("read")))) {
+                    needed.add("give " + appUser + " access to vhost " + vhost);
+                }
+                if (permissions.stream().anyMatch(p -> appUser.equals(p.get("user")) && !vhost.equals(p.get("vhost")))) {
+                    needed.add("take " + appUser + "'s access to other vhosts away");
+                }
             }
-            if (permissions.stream().anyMatch(p -> appUser.equals(p.get("user")) && !vhost.equals(p.get("vhost")))) {
-                needed.add("take " + appUser + "'s access to other vhosts away");
+            checkUser(users, adminUser, adminPassword, "administrator", needed);
+            for (String old : retired) {
+                if (users.stream().anyMatch(u -> old.equals(u.get("name")))) {
+                    needed.add("delete user " + old);
+                }
             }
         }
         if (guest) {
@@ -217,9 +238,16 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
         // rabbitmqctl runs as the rabbitmq user and reads the definitions from a file: a 0600 one it owns, removed at once
         String importing = "set -e; f=$(mktemp " + TempFiles.scratch("oth-definitions") + "); trap 'rm -f \"$f\"' EXIT; chown rabbitmq \"$f\"; cat > \"$f\";"
                 + " rabbitmqctl -q import_definitions \"$f\"";
-        String rest = " for v in $(rabbitmqctl -q list_user_permissions --no-table-headers " + Command.quote(appUser) + " | cut -f1); do"
-                + " [ \"$v\" = " + Command.quote(vhost) + " ] || rabbitmqctl -q clear_permissions -p \"$v\" " + Command.quote(appUser) + "; done;"
-                + " if rabbitmqctl -q list_users --no-table-headers | cut -f1 | grep -qx guest; then rabbitmqctl -q delete_user guest; fi";
+        StringBuilder rest = new StringBuilder();
+        for (Login app : apps) {
+            rest.append(" for v in $(rabbitmqctl -q list_user_permissions --no-table-headers ").append(Command.quote(app.user())).append(" | cut -f1); do")
+                    .append(" [ \"$v\" = ").append(Command.quote(vhost)).append(" ] || rabbitmqctl -q clear_permissions -p \"$v\" ")
+                    .append(Command.quote(app.user())).append("; done;");
+        }
+        for (String gone : concat(retired, "guest")) {
+            rest.append(" if rabbitmqctl -q list_users --no-table-headers | cut -f1 | grep -qxF ").append(Command.quote(gone))
+                    .append("; then rabbitmqctl -q delete_user ").append(Command.quote(gone)).append("; fi;");
+        }
         boolean apiAfter = management.isPresent();
         run(host, apiAfter ? importing : importing + ";" + rest, Secret.of(definitions()));
         if (apiAfter && !changeOverApi(host, management.get(), false)) {
@@ -250,19 +278,28 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
             if (!(loaded instanceof Map<?, ?> defs)) {
                 return false;
             }
+            List<String> appUsers = apps.stream().map(Login::user).toList();
             for (Map<String, Object> p : maps(defs.get("permissions"))) {
-                if (appUser.equals(p.get("user")) && p.get("vhost") instanceof String other && !vhost.equals(other)
-                        && !api.send("DELETE", "/api/permissions/" + segment(other) + "/" + segment(appUser), null)) {
+                if (p.get("user") instanceof String user && appUsers.contains(user) && p.get("vhost") instanceof String other && !vhost.equals(other)
+                        && !api.send("DELETE", "/api/permissions/" + segment(other) + "/" + segment(user), null)) {
                     return false;
                 }
             }
-            if (maps(defs.get("users")).stream().anyMatch(u -> "guest".equals(u.get("name")))) {
-                return api.send("DELETE", "/api/users/guest", null);
+            for (String gone : concat(retired, "guest")) {
+                if (maps(defs.get("users")).stream().anyMatch(u -> gone.equals(u.get("name"))) && !api.send("DELETE", "/api/users/" + segment(gone), null)) {
+                    return false;
+                }
             }
             return true;
         } catch (IOException | RemoteException | RuntimeException e) {
             return false;
         }
+    }
+
+    private static List<String> concat(List<String> names, String last) {
+        List<String> all = new ArrayList<>(names);
+        all.add(last);
+        return all;
     }
 
     /** One path segment of the API's URLs: a vhost named "/" is %2F there. */
@@ -293,9 +330,15 @@ public record BrokerAccessOp(String vhost, String appUser, Secret appPassword, S
 
     /** The definitions to import: users with salted SHA-256 hashes, the vhost and the permissions. */
     String definitions() {
-        return "{\"users\": [" + userJson(appUser, appPassword, "") + ", " + userJson(adminUser, adminPassword, "administrator") + "],"
+        StringBuilder users = new StringBuilder();
+        StringBuilder permissions = new StringBuilder();
+        for (Login app : apps) {
+            users.append(userJson(app.user(), app.password(), "")).append(", ");
+            permissions.append(permissionJson(app.user(), vhost)).append(", ");
+        }
+        return "{\"users\": [" + users + userJson(adminUser, adminPassword, "administrator") + "],"
                 + " \"vhosts\": [{\"name\": \"" + vhost + "\"}],"
-                + " \"permissions\": [" + permissionJson(appUser, vhost) + ", " + permissionJson(adminUser, vhost) + ", " + permissionJson(adminUser, "/") + "]}";
+                + " \"permissions\": [" + permissions + permissionJson(adminUser, vhost) + ", " + permissionJson(adminUser, "/") + "]}";
     }
 
     private static String userJson(String name, Secret password, String tags) {

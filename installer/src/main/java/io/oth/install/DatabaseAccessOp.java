@@ -23,17 +23,31 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * MariaDB's accounts as the site wants them: the application's database, one least-privilege user
+ * MariaDB's accounts as the site wants them: the application's database, least-privilege accounts
  * per app node address that must use TLS, no anonymous users, no remote root, no test database,
  * and {@code require_secure_transport} on in the running server (oth's configuration sets it; a
  * {@code SET GLOBAL} behind oth's back would otherwise last until the next restart).
  * Read from the server first; only the statements that are needed are run, as root over the unix
  * socket, with the SQL (and so the password) on stdin.
+ *
+ * <p>The application has a pair of accounts used in turn ({@code oth secrets rotate}): those in
+ * {@code logins} log in with their password, unlocked; those in {@code locked} that exist are kept
+ * locked (MariaDB 10.11 has no second password per account, so the idle one of the pair is locked
+ * rather than dropped: its next rotation resets it).
  */
-public record DatabaseAccessOp(String database, String user, Secret password, List<String> appAddresses) implements Operation {
+public record DatabaseAccessOp(String database, List<Login> logins, List<String> locked, List<String> appAddresses) implements Operation {
     private static final String KEY = "mariadb:accounts";
     private static final Set<String> LOCAL = Set.of("localhost", "127.0.0.1", "::1");
     static final String PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, REFERENCES, CREATE TEMPORARY TABLES, LOCK TABLES";
+
+    /** An account that logs in, on every app node's address, with this password. */
+    public record Login(String user, Secret password) {
+    }
+
+    /** One account that logs in, and no other of the application's kept locked. */
+    public DatabaseAccessOp(String database, String user, Secret password, List<String> appAddresses) {
+        this(database, List.of(new Login(user, password)), List.of(), appAddresses);
+    }
 
     @Override
     public String subject() {
@@ -42,10 +56,11 @@ public record DatabaseAccessOp(String database, String user, Secret password, Li
 
     @Override
     public List<Probe> probes() {
-        return List.of(new Probe(KEY, "mariadb -N -B -e \"SELECT 'user', User, Host, authentication_string, ssl_type FROM mysql.user;"
-                + " SELECT 'schema', SCHEMA_NAME, '', '', '' FROM information_schema.SCHEMATA;"
-                + " SELECT 'grant', User, Host, Db, '' FROM mysql.db;"
-                + " SELECT 'global', 'require_secure_transport', @@GLOBAL.require_secure_transport, '', ''\""));
+        return List.of(new Probe(KEY, "mariadb -N -B -e \"SELECT 'user', u.User, u.Host, u.authentication_string, u.ssl_type,"
+                + " IF(JSON_EXTRACT(g.Priv, '$.account_locked') = true, 'locked', 'open') FROM mysql.user u JOIN mysql.global_priv g ON g.User = u.User AND g.Host = u.Host;"
+                + " SELECT 'schema', SCHEMA_NAME, '', '', '', '' FROM information_schema.SCHEMATA;"
+                + " SELECT 'grant', User, Host, Db, '', '' FROM mysql.db;"
+                + " SELECT 'global', 'require_secure_transport', @@GLOBAL.require_secure_transport, '', '', ''\""));
     }
 
     @Override
@@ -54,7 +69,8 @@ public record DatabaseAccessOp(String database, String user, Secret password, Li
         if (!answer.ok()) {
             return Optional.of(failing("cannot read MariaDB's accounts: " + NodeText.diagnostic(answer.output())));
         }
-        List<String[]> rows = answer.output().lines().map(l -> l.split("\t", -1)).filter(r -> r.length == 5).toList();
+        // Five columns: what a server read before the lock column was asked for says (every account open).
+        List<String[]> rows = answer.output().lines().map(l -> l.split("\t", -1)).filter(r -> r.length == 5 || r.length == 6).toList();
         List<String> statements = new ArrayList<>();
         List<String> shown = new ArrayList<>();
         if (rows.stream().anyMatch(r -> r[0].equals("schema") && r[1].equals("test"))) {
@@ -63,32 +79,45 @@ public record DatabaseAccessOp(String database, String user, Secret password, Li
         if (rows.stream().noneMatch(r -> r[0].equals("schema") && r[1].equals(database))) {
             add(statements, shown, "CREATE DATABASE " + ident(database) + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
         }
+        Set<String> ours = new java.util.HashSet<>(locked);
+        logins.forEach(l -> ours.add(l.user()));
         for (String[] r : rows) {
             boolean anonymous = r[0].equals("user") && r[1].isEmpty();
             boolean remoteRoot = r[0].equals("user") && r[1].equals("root") && !LOCAL.contains(r[2]);
-            boolean staleAppUser = r[0].equals("user") && r[1].equals(user) && !appAddresses.contains(r[2]);
+            boolean staleAppUser = r[0].equals("user") && ours.contains(r[1]) && !appAddresses.contains(r[2]);
             if (anonymous || remoteRoot || staleAppUser) {
                 add(statements, shown, "DROP USER " + account(r[1], r[2]));
             }
         }
-        String hash = nativePasswordHash(password.reveal());
-        for (String host : appAddresses) {
-            Optional<String[]> existing = rows.stream().filter(r -> r[0].equals("user") && r[1].equals(user) && r[2].equals(host)).findFirst();
-            if (existing.isEmpty()) {
-                statements.add("CREATE USER " + account(user, host) + " IDENTIFIED BY " + literal(password.reveal()) + " REQUIRE SSL");
-                shown.add("CREATE USER " + account(user, host) + " IDENTIFIED BY *** REQUIRE SSL");
-            } else {
-                if (!existing.get()[3].equalsIgnoreCase(hash)) {
-                    statements.add("ALTER USER " + account(user, host) + " IDENTIFIED BY " + literal(password.reveal()));
-                    shown.add("ALTER USER " + account(user, host) + " IDENTIFIED BY ***");
+        for (Login login : logins) {
+            String user = login.user();
+            String hash = nativePasswordHash(login.password().reveal());
+            for (String host : appAddresses) {
+                Optional<String[]> existing = user(rows, user, host);
+                if (existing.isEmpty()) {
+                    statements.add("CREATE USER " + account(user, host) + " IDENTIFIED BY " + literal(login.password().reveal()) + " REQUIRE SSL");
+                    shown.add("CREATE USER " + account(user, host) + " IDENTIFIED BY *** REQUIRE SSL");
+                } else {
+                    if (!existing.get()[3].equalsIgnoreCase(hash)) {
+                        statements.add("ALTER USER " + account(user, host) + " IDENTIFIED BY " + literal(login.password().reveal()));
+                        shown.add("ALTER USER " + account(user, host) + " IDENTIFIED BY ***");
+                    }
+                    if (!existing.get()[4].equals("ANY")) {
+                        add(statements, shown, "ALTER USER " + account(user, host) + " REQUIRE SSL");
+                    }
+                    if (isLocked(existing.get())) {
+                        add(statements, shown, "ALTER USER " + account(user, host) + " ACCOUNT UNLOCK");
+                    }
                 }
-                if (!existing.get()[4].equals("ANY")) {
-                    add(statements, shown, "ALTER USER " + account(user, host) + " REQUIRE SSL");
+                boolean granted = rows.stream().anyMatch(r -> r[0].equals("grant") && r[1].equals(user) && r[2].equals(host) && r[3].equals(database));
+                if (!granted) {
+                    add(statements, shown, "GRANT " + PRIVILEGES + " ON " + ident(database) + ".* TO " + account(user, host));
                 }
             }
-            boolean granted = rows.stream().anyMatch(r -> r[0].equals("grant") && r[1].equals(user) && r[2].equals(host) && r[3].equals(database));
-            if (!granted) {
-                add(statements, shown, "GRANT " + PRIVILEGES + " ON " + ident(database) + ".* TO " + account(user, host));
+        }
+        for (String user : locked) {
+            for (String host : appAddresses) {
+                user(rows, user, host).filter(r -> !isLocked(r)).ifPresent(r -> add(statements, shown, "ALTER USER " + account(user, host) + " ACCOUNT LOCK"));
             }
         }
         if (rows.stream().anyMatch(r -> r[0].equals("global") && r[1].equals("require_secure_transport") && !r[2].equals("1"))) {
@@ -105,6 +134,14 @@ public record DatabaseAccessOp(String database, String user, Secret password, Li
                         throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "MariaDB refused the account changes: " + r.diagnostic());
                     }
                 }));
+    }
+
+    private static Optional<String[]> user(List<String[]> rows, String user, String host) {
+        return rows.stream().filter(r -> r[0].equals("user") && r[1].equals(user) && r[2].equals(host)).findFirst();
+    }
+
+    private static boolean isLocked(String[] userRow) {
+        return userRow.length == 6 && userRow[5].equals("locked");
     }
 
     @Override

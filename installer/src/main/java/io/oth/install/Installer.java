@@ -24,6 +24,7 @@ import io.oth.secret.Secret;
 import io.oth.secret.ExternalSecret;
 import io.oth.secret.Secrets;
 import io.oth.secret.SecretsException;
+import io.oth.site.AppAccounts;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
 import io.oth.site.StateDir;
@@ -80,6 +81,16 @@ public final class Installer {
             } catch (SecretsException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
+        }
+
+        /** The account of {@code pair} the application uses, as the site's secrets record it. */
+        public AppAccounts.Account account(AppAccounts.Pair pair) {
+            return pair.active(secrets);
+        }
+
+        /** The account of {@code pair} that must not log in now (none while a rotation is under way). */
+        public Optional<AppAccounts.Account> retired(AppAccounts.Pair pair) {
+            return pair.retired(secrets);
         }
 
         /** A credential the operator gave for an external service; {@link #prepare} made sure there is one. */

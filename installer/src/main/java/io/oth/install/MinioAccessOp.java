@@ -3,12 +3,22 @@ package io.oth.install;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minio.BucketExistsArgs;
+import io.minio.CopyObjectArgs;
+import io.minio.Directive;
+import io.minio.GetBucketEncryptionArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.Result;
+import io.minio.ServerSideEncryption;
+import io.minio.SetBucketEncryptionArgs;
+import io.minio.SourceObject;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
+import io.minio.messages.SseAlgorithm;
+import io.minio.messages.SseConfiguration;
 import io.oth.ca.SiteTls;
 import io.oth.site.Addresses;
 import io.oth.site.AppAccounts;
@@ -17,6 +27,7 @@ import io.oth.op.Change;
 import io.oth.op.InitSystem;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
+import io.oth.op.ServiceOp;
 import io.oth.progress.Waiting;
 import io.oth.remote.Command;
 import io.oth.remote.Failure;
@@ -48,9 +59,13 @@ import java.util.Set;
  * forward from the storage node to its own address, over TLS that must lead to the site CA and
  * name that address, signed with the root credentials.
  *
- * <p>Facts: the bucket, the policy document, the user's status and policies (admin API), and
- * whether the user's secret is the site's (one S3 request signed with it: MinIO never shows a
- * secret). Only what differs is planned; no secret is shown or put on a command line.
+ * <p>The bucket's default encryption is SSE-S3 (MinIO encrypts every object it stores with its KMS
+ * key, which the objects phase gives it); turning it on also re-writes the objects already in the
+ * bucket in place, so that none stays in plaintext on disk.
+ *
+ * <p>Facts: the bucket and its default encryption, the policy document, the user's status and
+ * policies (admin API), and whether the user's secret is the site's (one S3 request signed with it:
+ * MinIO never shows a secret). Only what differs is planned; no secret is shown or put on a command line.
  */
 public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, String user, Secret userSecret, InitSystem init,
                             List<String> actions) implements Operation {
@@ -59,6 +74,10 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     static final String POLICY = "minio:policy";
     static final String USER = "minio:user";
     static final String LOGIN = "minio:login";
+    /** The bucket's default encryption: {@code AES256} (SSE-S3) when on. */
+    public static final String ENCRYPTION = "minio:encryption";
+    /** MinIO's answer header for an object it keeps encrypted. */
+    private static final String SSE_HEADER = "x-amz-server-side-encryption";
     static final String ABSENT = "absent";
     /** How long to wait for a MinIO that was just (re)started to answer. */
     private static final Duration READY = Duration.ofSeconds(60);
@@ -83,7 +102,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
      * the user, since a phase keeps the answers of all its operations in one map (the application's
      * account and the backup script's).
      */
-    String key(String facet) {
+    public String key(String facet) {
         return facet + ":" + user;
     }
 
@@ -97,6 +116,11 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         return List.of();
     }
 
+    /** The MinIO service, told running by the pid file of oth's own init script where there is no systemd. */
+    public static ServiceOp service(InitSystem init) {
+        return new ServiceOp("minio", init, true).runningWhen(ServiceOp.pidFileAlive(NodeLayout.MINIO_PID));
+    }
+
     /** The policy oth wants: {@link #actions} on the bucket and its objects, nothing else. */
     String policyDocument() {
         String allowed = actions.stream().map(a -> "\"" + a + "\"").collect(java.util.stream.Collectors.joining(","));
@@ -106,7 +130,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
 
     @Override
     public Map<String, Probe.Answer> read(Host host) throws RemoteException {
-        if (!host.run(Command.shell(init.isRunning("minio")), TIMEOUT).ok()) {
+        if (!host.run(Command.shell(service(init).running()), TIMEOUT).ok()) {
             return Map.of(key(ADMIN), new Probe.Answer(1, "the minio service is not running"));
         }
         try (Forward forward = host.forward(endpoint.address(), endpoint.port())) {
@@ -123,8 +147,9 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             Optional<MinioAdmin.User> info = minio.admin().user(user);
             answers.put(key(USER), info.map(u -> new Probe.Answer(0, (u.enabled() ? "enabled" : "disabled") + " " + String.join(",", u.policies())))
                     .orElse(new Probe.Answer(1, ABSENT)));
-            answers.put(key(BUCKET), minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build())
-                    ? new Probe.Answer(0, "present") : new Probe.Answer(1, ABSENT));
+            boolean present = minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+            answers.put(key(BUCKET), present ? new Probe.Answer(0, "present") : new Probe.Answer(1, ABSENT));
+            answers.put(key(ENCRYPTION), present && encrypted(minio.root()) ? new Probe.Answer(0, "AES256") : new Probe.Answer(1, "off"));
             answers.put(key(LOGIN), login(minio.app()));
             return answers;
         } catch (IOException | GeneralSecurityException | io.minio.errors.MinioException e) {
@@ -147,8 +172,22 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         }
     }
 
+    /** Whether the bucket's default encryption is SSE-S3. */
+    private boolean encrypted(MinioClient root) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
+        SseConfiguration configuration;
+        try {
+            configuration = root.getBucketEncryption(GetBucketEncryptionArgs.builder().bucket(bucket).build());
+        } catch (ErrorResponseException e) {
+            if (e.errorResponse().code().equals("ServerSideEncryptionConfigurationNotFoundError")) {
+                return false;
+            }
+            throw e;
+        }
+        return configuration != null && configuration.rule() != null && configuration.rule().sseAlgorithm() == SseAlgorithm.AES256;
+    }
+
     /** What to do, in the order it is done. */
-    private record Work(boolean bucket, boolean policy, boolean user, boolean attach, List<String> detach, boolean unknown) {
+    private record Work(boolean bucket, boolean encrypt, boolean policy, boolean user, boolean attach, List<String> detach, boolean unknown) {
     }
 
     @Override
@@ -158,13 +197,20 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         Work work;
         if (admin == null || !admin.ok()) {
             String why = admin == null ? "not read" : NodeText.diagnostic(admin.output());
-            needed.add("MinIO did not answer (" + why + "): bucket " + bucket + ", policy " + policy + ", user " + user
-                    + " and its policy will be set");
-            work = new Work(true, true, true, true, List.of(), true);
+            needed.add("MinIO did not answer (" + why + "): bucket " + bucket + " and its default encryption (SSE-S3), policy " + policy
+                    + ", user " + user + " and its policy will be set");
+            work = new Work(true, true, true, true, true, List.of(), true);
         } else {
             boolean makeBucket = !answers.get(key(BUCKET)).ok();
             if (makeBucket) {
                 needed.add("make bucket " + bucket);
+            }
+            // Not read (an older caller's facts): nothing planned for it.
+            Probe.Answer encryption = answers.get(key(ENCRYPTION));
+            boolean encrypt = encryption != null && !encryption.ok();
+            if (encrypt) {
+                needed.add(makeBucket ? "turn on its default encryption (SSE-S3)"
+                        : "turn on default encryption (SSE-S3) for bucket " + bucket + " and encrypt the objects already in it");
             }
             Probe.Answer current = answers.get(key(POLICY));
             boolean putPolicy = !current.ok() || !samePolicy(current.output(), policyDocument());
@@ -196,7 +242,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             if (!detach.isEmpty()) {
                 needed.add("detach " + String.join(", ", detach) + " from " + user);
             }
-            work = new Work(makeBucket, putPolicy, !exists || !enabled || secretWrong, attach, detach, false);
+            work = new Work(makeBucket, encrypt, putPolicy, !exists || !enabled || secretWrong, attach, detach, false);
         }
         if (needed.isEmpty()) {
             return Optional.empty();
@@ -213,7 +259,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
 
     @Override
     public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
-        return "the bucket, the policy and the user are already as wanted, and the user's secret works";
+        return "the bucket (encrypted by default), the policy and the user are already as wanted, and the user's secret works";
     }
 
     private void apply(Clients minio, Work work, Host host) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
@@ -222,6 +268,11 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         // Asked again even when the read found none: another account's operation on the same bucket may have made it since.
         if (work.bucket() && !minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
             minio.root().makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+        }
+        // Asked again as the bucket is: the other account's operation on the same bucket may have turned it on since.
+        if (work.encrypt() && !encrypted(minio.root())) {
+            minio.root().setBucketEncryption(SetBucketEncryptionArgs.builder().bucket(bucket).config(SseConfiguration.newConfigWithSseS3Rule()).build());
+            encryptInPlace(minio.root());
         }
         if (work.policy()) {
             minio.admin().putCannedPolicy(policy, policyDocument());
@@ -236,6 +287,48 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         List<String> detach = work.unknown() ? attached.stream().filter(p -> !p.equals(policy)).toList() : work.detach();
         if (!detach.isEmpty()) {
             minio.admin().detach(user, detach);
+        }
+    }
+
+    /**
+     * Re-writes each object MinIO keeps unencrypted (written before the bucket's default was on) onto
+     * itself, which encrypts it: a copy with the same content type and user metadata, asking for
+     * SSE-S3. The client copies only the version it reads just before ({@code x-amz-copy-source-if-match}
+     * with that ETag): an object the application deletes meanwhile is skipped, one it replaces is
+     * encrypted already. (A single copy takes objects up to 5 GiB, S3's limit.)
+     */
+    private void encryptInPlace(MinioClient root) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
+        for (Result<Item> listed : root.listObjects(ListObjectsArgs.builder().bucket(bucket).recursive(true).build())) {
+            Item item = listed.get();
+            if (item.isDir()) {
+                continue;
+            }
+            StatObjectResponse stat;
+            try {
+                stat = root.statObject(StatObjectArgs.builder().bucket(bucket).object(item.objectName()).build());
+            } catch (ErrorResponseException e) {
+                if (e.errorResponse().code().equals("NoSuchKey")) {
+                    continue;
+                }
+                throw e;
+            }
+            if (stat.headers().get(SSE_HEADER) != null) {
+                continue;
+            }
+            Map<String, String> headers = new HashMap<>();
+            if (stat.contentType() != null) {
+                headers.put("Content-Type", stat.contentType());
+            }
+            try {
+                root.copyObject(CopyObjectArgs.builder().bucket(bucket).object(item.objectName()).sse(new ServerSideEncryption.S3())
+                        .metadataDirective(Directive.REPLACE).headers(headers).userMetadata(stat.userMetadata())
+                        .source(SourceObject.builder().bucket(bucket).object(item.objectName()).build()).build());
+            } catch (ErrorResponseException e) {
+                String code = e.errorResponse().code();
+                if (!code.equals("PreconditionFailed") && !code.equals("NoSuchKey")) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -274,6 +367,20 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     }
 
     private Clients clients(Forward forward) {
+        String url = "https://127.0.0.1:" + forward.localPort();
+        OkHttpClient http = http(endpoint);
+        return new Clients(new MinioAdmin(http, url, endpoint.rootUser(), endpoint.rootSecret()),
+                MinioClient.builder().endpoint(url).region("us-east-1").credentials(endpoint.rootUser(), endpoint.rootSecret().reveal())
+                        .httpClient(http).build(),
+                MinioClient.builder().endpoint(url).region("us-east-1").credentials(user, userSecret.reveal()).httpClient(http).build());
+    }
+
+    /** MinIO's admin API as root through {@code forward}, over TLS that must lead to the site CA and name MinIO's own address. */
+    static MinioAdmin admin(Endpoint endpoint, Forward forward) {
+        return new MinioAdmin(http(endpoint), "https://127.0.0.1:" + forward.localPort(), endpoint.rootUser(), endpoint.rootSecret());
+    }
+
+    private static OkHttpClient http(Endpoint endpoint) {
         OkHttpClient http;
         try {
             // The forward's 127.0.0.1 is not what the certificate is about: it must name MinIO's own address.
@@ -283,11 +390,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS with the site CA: " + e.getMessage(), e);
         }
-        String url = "https://127.0.0.1:" + forward.localPort();
-        return new Clients(new MinioAdmin(http, url, endpoint.rootUser(), endpoint.rootSecret()),
-                MinioClient.builder().endpoint(url).region("us-east-1").credentials(endpoint.rootUser(), endpoint.rootSecret().reveal())
-                        .httpClient(http).build(),
-                MinioClient.builder().endpoint(url).region("us-east-1").credentials(user, userSecret.reveal()).httpClient(http).build());
+        return http;
     }
 
     @FunctionalInterface

@@ -34,6 +34,10 @@ public final class NodeLayout {
     public static final String RABBITMQ_TLS = "/etc/rabbitmq/oth-tls/";
     /** Where Debian's init script keeps the RabbitMQ server's pid (the Erlang VM's). */
     public static final String RABBITMQ_PID = "/var/run/rabbitmq/pid";
+    /** Where oth's own init scripts (where systemd is not PID 1) keep their service's pid. */
+    public static final String TRAEFIK_PID = "/run/traefik.pid";
+    public static final String MINIO_PID = "/run/minio.pid";
+    public static final String APP_PID = "/run/oth-app.pid";
 
     public static final String MINIO_HOME = "/opt/minio/";
     public static final String MINIO_CERTS = "/etc/minio/certs/";
@@ -44,12 +48,28 @@ public final class NodeLayout {
     public static final String OFFLINE_PACKAGES = "/var/lib/oth/offline-packages/";
     public static final String TRAEFIK_HOME = "/opt/traefik/";
     public static final String TRAEFIK_CONFIG = "/etc/traefik/";
+    /** traefik's account where systemd runs it; its key is that account's alone. */
+    public static final String TRAEFIK_USER = "traefik";
+    /** traefik's certificate from the site CA, which haproxy checks, and the site CA it checks haproxy's client certificate against. */
+    public static final String TRAEFIK_TLS = TRAEFIK_CONFIG + "oth-tls/";
+    public static final String TRAEFIK_KEY = TRAEFIK_TLS + "server.key";
+    public static final String TRAEFIK_CERTIFICATE = TRAEFIK_TLS + "server-chain.pem";
+    public static final String TRAEFIK_CLIENT_CA = TRAEFIK_TLS + "ca.pem";
+    /**
+     * haproxy's client certificate from the site CA, which traefik requires, and the site CA it checks
+     * traefik's certificates against. haproxy reads the key from the certificate's name plus ".key"
+     * ({@code ssl-load-extra-files}, on by default).
+     */
+    public static final String HAPROXY_TLS = "/etc/haproxy/oth-tls/";
+    public static final String HAPROXY_CLIENT_CERTIFICATE = HAPROXY_TLS + "client.pem";
+    public static final String HAPROXY_CLIENT_KEY = HAPROXY_CLIENT_CERTIFICATE + ".key";
+    public static final String HAPROXY_SITE_CA = HAPROXY_TLS + "ca.pem";
 
     /**
      * The services oth gives a certificate from the site CA. Lower case, sorted: the constants are
      * the names {@code oth certs rotate --service} takes and lists.
      */
-    public enum CertifiedService { mariadb, minio, rabbitmq }
+    public enum CertifiedService { haproxy, mariadb, minio, rabbitmq, traefik }
 
     /**
      * Where the release, traefik and MinIO bundles are unpacked: the parents of their release
@@ -58,11 +78,20 @@ public final class NodeLayout {
     public static final List<String> UNPACK_ROOTS = List.of(APP_RELEASES, TRAEFIK_HOME, MINIO_HOME).stream()
             .map(d -> d.substring(0, d.length() - 1)).toList();
 
-    /** The certificate each service oth gives one to serves, on the storage node. */
-    public static final Map<String, String> SERVICE_CERTIFICATES = Map.of(
-            CertifiedService.mariadb.name(), MARIADB_TLS + "server-chain.pem",
-            CertifiedService.rabbitmq.name(), RABBITMQ_TLS + "server.pem",
-            CertifiedService.minio.name(), MINIO_CERTS + "public.crt");
+    /** Where a service's certificate from the site CA is: on the nodes of {@code role}, in {@code path}. */
+    public record CertificateFile(String role, String path) {
+    }
+
+    /**
+     * The certificate of each service oth gives one to: the storage services' and traefik's serve
+     * TLS, haproxy's authenticates it to traefik.
+     */
+    public static final Map<String, CertificateFile> SERVICE_CERTIFICATES = Map.of(
+            CertifiedService.haproxy.name(), new CertificateFile(Role.LB, HAPROXY_CLIENT_CERTIFICATE),
+            CertifiedService.mariadb.name(), new CertificateFile(Role.STORAGE, MARIADB_TLS + "server-chain.pem"),
+            CertifiedService.rabbitmq.name(), new CertificateFile(Role.STORAGE, RABBITMQ_TLS + "server.pem"),
+            CertifiedService.minio.name(), new CertificateFile(Role.STORAGE, MINIO_CERTS + "public.crt"),
+            CertifiedService.traefik.name(), new CertificateFile(Role.APP, TRAEFIK_CERTIFICATE));
 
     /** A file that holds a secret on a node: install writes it so, doctor checks it is still so. */
     public record SecretFile(String path, String owner, String mode) {
@@ -83,6 +112,16 @@ public final class NodeLayout {
     /** A secret the application alone reads. */
     public static SecretFile appSecret(String name) {
         return new SecretFile(APP_SECRETS + name, APP_USER + ":" + APP_USER, "0600");
+    }
+
+    /** haproxy's private key for its client certificate (haproxy reads it as root before it drops privileges). */
+    public static SecretFile haproxyClientKey() {
+        return new SecretFile(HAPROXY_CLIENT_KEY, "root:root", "0600");
+    }
+
+    /** traefik's private key for the certificate it serves to haproxy. */
+    public static SecretFile traefikKey() {
+        return new SecretFile(TRAEFIK_KEY, TRAEFIK_USER + ":" + TRAEFIK_USER, "0600");
     }
 
     /** The customer's certificate bundle with its private key, as haproxy serves it. */
@@ -108,8 +147,9 @@ public final class NodeLayout {
     /** The secret files install writes on {@code node}: what doctor's posture.secrets checks. */
     public static List<SecretFile> secretFiles(Site site, Node node) {
         return switch (node.role()) {
-            case Role.LB -> List.of(haproxyCertificate(site.fqdn()));
-            case Role.APP -> APP_SECRET_NAMES.stream().map(NodeLayout::appSecret).toList();
+            case Role.LB -> List.of(haproxyCertificate(site.fqdn()), haproxyClientKey());
+            case Role.APP -> java.util.stream.Stream.concat(APP_SECRET_NAMES.stream().map(NodeLayout::appSecret),
+                    java.util.stream.Stream.of(traefikKey())).toList();
             case Role.STORAGE -> java.util.stream.Stream.of(
                     site.storage().database().isLocal() ? java.util.Optional.of(mariadbKeyfile()) : java.util.Optional.<SecretFile>empty(),
                     site.storage().database().isLocal() ? java.util.Optional.of(backupStoreConfig()) : java.util.Optional.<SecretFile>empty(),

@@ -22,6 +22,11 @@ import java.util.Set;
 public record FileOp(String path, byte[] content, String owner, String mode, String check, Set<String> notifies,
                      Display display) implements Operation {
     private static final int DIFF_LIMIT = 256 * 1024;
+    /** The first line of a probe's answer whose checksum is to be computed from the content it printed. */
+    static final String FROM_CONTENT = "-";
+    /** Printed after a file's content: see {@link #withoutEnd}. */
+    static final String END = ".";
+    private static final int SUM_LENGTH = 64;
 
     /** How the content of a file may be shown in a plan. */
     public enum Display { TEXT, BINARY, SECRET }
@@ -55,9 +60,14 @@ public record FileOp(String path, byte[] content, String owner, String mode, Str
     @Override
     public List<Probe> probes() {
         String p = io.oth.remote.Command.quote(path);
-        String showContent = display != Display.TEXT || content.length > DIFF_LIMIT ? "" : "; cat -- " + p;
-        return List.of(new Probe(key(), "if [ -f " + p + " ]; then sha256sum < " + p + " | cut -c1-64; stat -c '%U:%G %a' -- " + p
-                + showContent + "; else echo absent; fi"));
+        String meta = "stat -c '%U:%G %a' -- " + p;
+        if (display == Display.TEXT && content.length <= DIFF_LIMIT) {
+            // The content is read for the diff anyway, so its checksum is computed here rather than
+            // by two more processes on the node (a no-op's probe round is mostly process starts).
+            return List.of(new Probe(key(), "if [ -f " + p + " ]; then echo " + FROM_CONTENT + "; " + meta + "; cat -- " + p + "; echo "
+                    + END + "; else echo absent; fi"));
+        }
+        return List.of(new Probe(key(), "if [ -f " + p + " ]; then sha256sum < " + p + "; " + meta + "; else echo absent; fi"));
     }
 
     @Override
@@ -65,16 +75,34 @@ public record FileOp(String path, byte[] content, String owner, String mode, Str
         String answer = answers.get(key()).output();
         String[] lines = answer.split("\n", 3);
         boolean absent = lines[0].equals("absent");
+        String current = absent || lines.length < 3 ? "" : lines[2];
+        String have;
+        if (lines[0].equals(FROM_CONTENT)) {
+            current = withoutEnd(current);
+            have = sha256(current.getBytes(StandardCharsets.UTF_8));
+        } else {
+            have = lines[0].length() > SUM_LENGTH ? lines[0].substring(0, SUM_LENGTH) : lines[0];
+        }
         String wantSum = sha256(content);
         String wantMode = mode.replaceFirst("^0+(?=.)", "");
-        boolean sameContent = !absent && lines[0].equals(wantSum);
+        boolean sameContent = !absent && have.equals(wantSum);
         boolean sameMeta = !absent && lines.length > 1 && lines[1].equals(owner + " " + wantMode);
         if (sameContent && sameMeta) {
             return Optional.empty();
         }
         String what = absent ? "create " : sameContent ? "fix owner/mode of " : "write ";
-        String diff = sameContent ? "" : diff(absent || lines.length < 3 ? "" : lines[2]);
+        String diff = sameContent ? "" : diff(current);
         return Optional.of(write(what + path + " (" + mode + " " + owner + ")", diff));
+    }
+
+    /**
+     * {@code text} without the {@link #END} mark a probe printed after a file's content, or the
+     * text with a character that no file of oth ends with when the mark is missing (the checksum
+     * then differs, and the file is written again). The mark tells a file that ends with a newline
+     * from one that does not, which a probe's output alone cannot.
+     */
+    static String withoutEnd(String text) {
+        return text.endsWith(END) ? text.substring(0, text.length() - END.length()) : text + "\uFFFD";
     }
 
     @Override

@@ -13,8 +13,13 @@ public enum InitSystem {
         }
 
         @Override
-        String start(String service) {
+        public String start(String service) {
             return "systemctl daemon-reload && systemctl enable --now " + Command.quote(service);
+        }
+
+        @Override
+        public String stop(String service) {
+            return "systemctl stop " + Command.quote(service);
         }
 
         @Override
@@ -34,8 +39,13 @@ public enum InitSystem {
         }
 
         @Override
-        String start(String service) {
+        public String start(String service) {
             return "service " + Command.quote(service) + " start </dev/null";
+        }
+
+        @Override
+        public String stop(String service) {
+            return "service " + Command.quote(service) + " stop </dev/null";
         }
 
         @Override
@@ -64,7 +74,12 @@ public enum InitSystem {
     /** A shell command that succeeds when the service runs: also for operations that must not talk to a stopped one. */
     public abstract String isRunning(String service);
 
-    abstract String start(String service);
+    /** Starts the service (and enables it where the init system has that). */
+    public abstract String start(String service);
+
+    /** Stops the service; it stays enabled. */
+    public abstract String stop(String service);
+
 
     public abstract String restart(String service);
 

@@ -20,7 +20,7 @@ public record ManagedBlockOp(String path, String begin, String end, String block
     @Override
     public List<Probe> probes() {
         String p = io.oth.remote.Command.quote(path);
-        return List.of(new Probe(key(), "sha256sum < " + p + " | cut -c1-64 && cat -- " + p));
+        return List.of(new Probe(key(), "[ -f " + p + " ] && echo " + FileOp.FROM_CONTENT + " && cat -- " + p + " && echo " + FileOp.END));
     }
 
     @Override
@@ -28,8 +28,12 @@ public record ManagedBlockOp(String path, String begin, String end, String block
         Probe.Answer answer = answers.get(key());
         String[] sumAndText = answer.ok() ? answer.output().split("\n", 2) : new String[] {"absent", ""};
         String current = sumAndText.length > 1 ? sumAndText[1] : "";
+        if (sumAndText[0].equals(FileOp.FROM_CONTENT)) {
+            current = FileOp.withoutEnd(current);
+        }
         String wanted = merged(current);
-        if (sumAndText[0].equals(FileOp.sha256(wanted.getBytes(StandardCharsets.UTF_8)))) {
+        if (sumAndText[0].equals(FileOp.FROM_CONTENT) ? current.equals(wanted)
+                : sumAndText[0].equals(FileOp.sha256(wanted.getBytes(StandardCharsets.UTF_8)))) {
             return Optional.empty();
         }
         return Optional.of(FileOp.text(path, wanted, "root:root", "0644").replacing(current));

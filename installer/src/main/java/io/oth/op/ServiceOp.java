@@ -37,8 +37,21 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
      * and digits only, as a node's word.
      */
     public static String pidFileNames(String pidFile, String program) {
-        return "p=$(head -c 32 " + pidFile + " 2>/dev/null | tr -dc 0-9); [ -n \"$p\" ]"
-                + " && [ \"$(cat /proc/$p/comm 2>/dev/null)\" = " + program + " ]";
+        return pid(pidFile, "{ read -r c < /proc/$p/comm; } 2>/dev/null && [ \"$c\" = " + program + " ]");
+    }
+
+    /**
+     * A shell test that the process a pid file names is alive: what {@code start-stop-daemon
+     * --status --pidfile} answers for oth's own init scripts, without the dozen processes that
+     * {@code service NAME status} starts to ask it.
+     */
+    public static String pidFileAlive(String pidFile) {
+        return pid(pidFile, "[ -d /proc/$p ]");
+    }
+
+    /** {@code test} with {@code $p} the pid in {@code pidFile}, digits only; shell builtins only, so no process is started. */
+    private static String pid(String pidFile, String test) {
+        return "p= c=; { read -r p < " + pidFile + "; } 2>/dev/null; case $p in ''|*[!0-9]*) false ;; *) " + test + " || false ;; esac";
     }
 
     @Override

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +31,10 @@ import org.snakeyaml.engine.v2.schema.FailsafeSchema;
  *
  * <p>Every change re-reads the file under a lock before writing it, so that threads and concurrent
  * oth runs agree on one value per name instead of each generating its own.
+ *
+ * <p>Beside it, {@code credentials.yml} ({@link CredentialFacts}) keeps when each value was made and
+ * which account of each pair the application uses; it is written under the same lock, after the
+ * secrets file, so that a crash between the two leaves at worst a time unknown.
  */
 public final class Secrets {
     /** Generated passwords: letters and digits only, so that no shell, SQL or URL quoting can break them. */
@@ -42,18 +48,27 @@ public final class Secrets {
     private final Path lockFile;
     private final boolean saving;
     private final SecureRandom random = new SecureRandom();
+    private final Clock clock;
     private SortedMap<String, String> values;
+    private CredentialFacts facts;
 
-    private Secrets(Path file, SortedMap<String, String> values, boolean saving) {
+    private Secrets(Path file, SortedMap<String, String> values, CredentialFacts facts, boolean saving, Clock clock) {
         this.file = file;
         this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
         this.values = values;
+        this.facts = facts;
         this.saving = saving;
+        this.clock = clock;
     }
 
     /** Reads {@code file}; a file that does not exist yet is empty and is created by the first change. */
     public static Secrets open(Path file) throws SecretsException {
-        return new Secrets(file, load(file), true);
+        return open(file, Clock.systemUTC());
+    }
+
+    /** Like {@link #open(Path)}; {@code clock} dates what is made or first seen. */
+    public static Secrets open(Path file, Clock clock) throws SecretsException {
+        return new Secrets(file, load(file), loadFacts(file), true, clock);
     }
 
     /**
@@ -61,7 +76,11 @@ public final class Secrets {
      * and neither the file nor its lock file is ever written.
      */
     public static Secrets unsaved(Path file) throws SecretsException {
-        return new Secrets(file, load(file), false);
+        return unsaved(file, Clock.systemUTC());
+    }
+
+    public static Secrets unsaved(Path file, Clock clock) throws SecretsException {
+        return new Secrets(file, load(file), loadFacts(file), false, clock);
     }
 
     public Path file() {
@@ -74,7 +93,15 @@ public final class Secrets {
         if (known != null) {
             return Secret.of(known);
         }
-        return change(current -> current.computeIfAbsent(name, n -> generate()));
+        return change((current, facts) -> {
+            String value = current.get(name);
+            if (value == null) {
+                value = generate();
+                current.put(name, value);
+                made(facts, name);
+            }
+            return value;
+        });
     }
 
     /**
@@ -86,7 +113,15 @@ public final class Secrets {
         if (known != null) {
             return Secret.of(known);
         }
-        return change(current -> current.computeIfAbsent(name, n -> maker.apply(random).reveal()));
+        return change((current, facts) -> {
+            String value = current.get(name);
+            if (value == null) {
+                value = maker.apply(random).reveal();
+                current.put(name, value);
+                made(facts, name);
+            }
+            return value;
+        });
     }
 
     public synchronized Optional<Secret> get(String name) {
@@ -99,8 +134,10 @@ public final class Secrets {
         if (value.reveal().isEmpty()) {
             throw new IllegalArgumentException("the value of " + name + " is empty");
         }
-        change(current -> {
-            current.put(name, value.reveal());
+        change((current, facts) -> {
+            if (!value.reveal().equals(current.put(name, value.reveal()))) {
+                made(facts, name);
+            }
             return value.reveal();
         });
     }
@@ -109,10 +146,86 @@ public final class Secrets {
     public synchronized Secret rotate(String name) throws SecretsException {
         checkName(name);
         String fresh = generate();
-        return change(current -> {
+        return change((current, facts) -> {
             current.put(name, fresh);
+            made(facts, name);
             return fresh;
         });
+    }
+
+    /** How old a credential is, and whether that is since it was made or only since oth first saw it. */
+    public record Age(Instant since, boolean known) {
+    }
+
+    /** When the value of {@code name} was made (or first seen); empty when oth has no time for it. */
+    public synchronized Optional<Age> age(String name) {
+        String created = facts.created().get(checkName(name));
+        if (created != null) {
+            return Optional.of(new Age(Instant.parse(created), true));
+        }
+        return Optional.ofNullable(facts.firstSeen().get(name)).map(t -> new Age(Instant.parse(t), false));
+    }
+
+    /**
+     * Gives every value that has no time the time of now as {@code first_seen}: values made before oth
+     * recorded times count from the first run that saw them. Names that changed nothing are not written.
+     */
+    public synchronized void noteFirstSight() throws SecretsException {
+        if (values.keySet().stream().allMatch(n -> facts.created().containsKey(n) || facts.firstSeen().containsKey(n))) {
+            return;
+        }
+        change((current, facts) -> {
+            String now = CredentialFacts.time(clock.instant());
+            current.keySet().stream().filter(n -> !facts.created().containsKey(n)).forEach(n -> facts.firstSeen().putIfAbsent(n, now));
+            return "";
+        });
+    }
+
+    /** The account of {@code service}'s pair that the application uses, when a rotation ever chose one. */
+    public synchronized Optional<String> active(String service) {
+        return Optional.ofNullable(facts.active().get(checkName(service)));
+    }
+
+    /** The account a rotation of {@code service} that has not finished is moving the application to. */
+    public synchronized Optional<String> rotating(String service) {
+        return Optional.ofNullable(facts.rotating().get(checkName(service)));
+    }
+
+    /**
+     * Starts (or resumes) moving {@code service} to {@code account}, whose password is {@code secretName}:
+     * a fresh value for it and the rotation recorded, in one change under the lock. A rotation to the
+     * same account that has begun already keeps the value it made, so that a run killed halfway resumes.
+     */
+    public synchronized Secret beginRotation(String service, String account, String secretName) throws SecretsException {
+        checkName(service);
+        checkName(secretName);
+        String fresh = generate();
+        return change((current, facts) -> {
+            if (account.equals(facts.rotating().get(service)) && current.containsKey(secretName)) {
+                return current.get(secretName);
+            }
+            current.put(secretName, fresh);
+            made(facts, secretName);
+            facts.rotating().put(service, account);
+            return fresh;
+        });
+    }
+
+    /** The rotation of {@code service} is done: the account it moved to is the active one. */
+    public synchronized void finishRotation(String service) throws SecretsException {
+        checkName(service);
+        change((current, facts) -> {
+            String account = facts.rotating().remove(service);
+            if (account != null) {
+                facts.active().put(service, account);
+            }
+            return "";
+        });
+    }
+
+    private void made(CredentialFacts facts, String name) {
+        facts.created().put(name, CredentialFacts.time(clock.instant()));
+        facts.firstSeen().remove(name);
     }
 
     /** The names held, sorted; never the values. */
@@ -126,7 +239,7 @@ public final class Secrets {
     }
 
     private interface Edit {
-        String apply(SortedMap<String, String> current);
+        String apply(SortedMap<String, String> current, CredentialFacts facts);
     }
 
     /**
@@ -136,19 +249,27 @@ public final class Secrets {
     private Secret change(Edit edit) throws SecretsException {
         if (!saving) {
             SortedMap<String, String> current = new TreeMap<>(values);
-            String result = edit.apply(current);
+            CredentialFacts known = facts.copy();
+            String result = edit.apply(current, known);
             values = current;
+            facts = known;
             return Secret.of(result);
         }
         try {
             String value = PrivateFiles.underLock(lockFile, () -> {
                 SortedMap<String, String> current = loadOrIo(file);
+                CredentialFacts known = CredentialFacts.load(CredentialFacts.fileOf(file));
                 SortedMap<String, String> before = new TreeMap<>(current);
-                String result = edit.apply(current);
+                CredentialFacts factsBefore = known.copy();
+                String result = edit.apply(current, known);
                 if (!current.equals(before)) {
                     PrivateFiles.write(file, render(current));
                 }
+                if (!known.equals(factsBefore)) {
+                    PrivateFiles.write(CredentialFacts.fileOf(file), known.render());
+                }
                 values = current;
+                facts = known;
                 return result;
             });
             return Secret.of(value);
@@ -175,6 +296,14 @@ public final class Secrets {
     private static SortedMap<String, String> load(Path file) throws SecretsException {
         try {
             return loadOrIo(file);
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    private static CredentialFacts loadFacts(Path file) throws SecretsException {
+        try {
+            return CredentialFacts.load(CredentialFacts.fileOf(file));
         } catch (IOException e) {
             throw failure(e);
         }

@@ -16,11 +16,14 @@ package io.oth.site;
  */
 public record ServicePorts(int http, int https, int traefik, int mariadb, int amqps, int amqp, int managementTls, int management, int minio) {
 
+    /** The name of traefik's port in playbooks/roles.yml. */
+    public static final String TRAEFIK = "traefik";
+
     public static ServicePorts of(Playbooks playbooks) {
         Role lb = role(playbooks, Role.LB);
         Role app = role(playbooks, Role.APP);
         Role storage = role(playbooks, Role.STORAGE);
-        return new ServicePorts(lb.port("http"), lb.port("https"), app.port("traefik"), storage.port("mariadb"), storage.port("amqps"),
+        return new ServicePorts(lb.port("http"), lb.port("https"), app.port(TRAEFIK), storage.port("mariadb"), storage.port("amqps"),
                 storage.port("amqp"), storage.port("management-tls"), storage.port("management"),
                 storage.port("minio"));
     }

@@ -23,7 +23,10 @@ public record Site(
         List<String> supportAddresses,
         Application application,
         List<Waiver> waivers,
-        List<SshEndpoint> jumps) {
+        List<SshEndpoint> jumps,
+        int credentialsMaxAgeDays) {
+    /** How old a credential oth generated may get before install and doctor warn: {@code credentials.max_age_days}'s default. */
+    public static final int CREDENTIALS_MAX_AGE_DAYS = 90;
 
     public Site {
         jumps = List.copyOf(jumps);
@@ -38,6 +41,14 @@ public record Site(
                 Set<String> features, Storage storage, Optional<Path> certificateBundle, List<String> supportAddresses,
                 Application application, List<Waiver> waivers) {
         this(file, name, fqdn, bastion, knownHosts, nodes, features, storage, certificateBundle, supportAddresses, application, waivers, List.of());
+    }
+
+    /** A site with the default limit on the age of its credentials. */
+    public Site(Path file, String name, String fqdn, Optional<SshEndpoint> bastion, Optional<Path> knownHosts, List<Node> nodes,
+                Set<String> features, Storage storage, Optional<Path> certificateBundle, List<String> supportAddresses,
+                Application application, List<Waiver> waivers, List<SshEndpoint> jumps) {
+        this(file, name, fqdn, bastion, knownHosts, nodes, features, storage, certificateBundle, supportAddresses, application, waivers, jumps,
+                CREDENTIALS_MAX_AGE_DAYS);
     }
 
     public List<Node> nodesWithRole(String role) {

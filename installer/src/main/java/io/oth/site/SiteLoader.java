@@ -30,7 +30,9 @@ import java.util.regex.Pattern;
 public final class SiteLoader {
     private static final List<String> SITE_KEYS =
             List.of("site", "fqdn", "bastion", "ssh", "nodes", "features", "storage", "certificate", "support",
-                    "application", "waivers");
+                    "application", "waivers", "credentials");
+    /** credentials.max_age_days: a day at least, ten years at most. */
+    private static final Syntax<Integer> MAX_AGE_DAYS = Syntax.integer("a number of days", 1, 3650);
     private static final List<String> WAIVER_KEYS = List.of("check", "node", "target", "reason", "until");
     private static final Syntax<String> CHECK_ID = Syntax.pattern("a check id", "[a-z]+\\.[a-z0-9_-]+");
     private static final Syntax<String> REASON = Syntax.of("a reason", text -> text.strip().length() >= 3, "why the finding is accepted, in words");
@@ -147,11 +149,13 @@ public final class SiteLoader {
                 app.flatMap(m -> m.get("traefik")).flatMap(f -> existingFile(f, "a traefik release bundle (.tar.gz)")),
                 app.flatMap(m -> m.get("minio")).flatMap(f -> existingFile(f, "a MinIO release bundle (.tar.gz)")));
         List<Waiver> waivers = top.get("waivers").flatMap(f -> f.listOf(w -> waiver(w, nodes))).orElse(List.of());
+        Optional<Integer> maxAge = top.get("credentials").flatMap(f -> f.mapping(List.of("max_age_days")))
+                .map(m -> m.get("max_age_days").flatMap(f -> f.read(MAX_AGE_DAYS)).orElse(Site.CREDENTIALS_MAX_AGE_DAYS));
         if (doc.hasProblems()) {
             return Optional.empty();
         }
         return Optional.of(new Site(file, name.orElseThrow(), fqdn.orElseThrow(), bastion, ssh.knownHosts(), nodes, features,
-                storage.orElseThrow(), bundle, support, application, waivers, jumps));
+                storage.orElseThrow(), bundle, support, application, waivers, jumps, maxAge.orElse(Site.CREDENTIALS_MAX_AGE_DAYS)));
     }
 
     /** Where doctor sees a finding from: a node, or the operator's machine, or the bastion. */

@@ -1,5 +1,6 @@
 package io.oth.upgrade;
 
+import io.oth.install.LbToApp;
 import io.oth.install.NodeLayout;
 import io.oth.install.ReleaseBundle;
 import io.oth.install.phase.LoadBalancer;
@@ -286,12 +287,7 @@ public final class RollingUpgrade {
      */
     private Optional<String> move(Host lb, AppNode n, String target, String healthPath, String version, Optional<String> previous) {
         String name = n.node().name();
-        try (Progress.Activity moving = progress.start(name, "switch to " + version)) {
-            moving.step("draining in haproxy");
-            Optional<String> drained = drain(lb, n, moving);
-            if (drained.isPresent()) {
-                return drained;
-            }
+        return whileDrained(lb, n, "switch to " + version, (node, moving) -> {
             String record = previous.map(p -> UnpackOp.switchTo(p, PREVIOUS)).orElse("rm -f " + PREVIOUS);
             moving.step("switching to " + target + " and restarting " + NodeLayout.APP_SERVICE);
             CommandResult switched = n.host().run(Command.shell("set -e; [ -d " + Command.quote(target) + " ]; " + record + "; "
@@ -300,18 +296,45 @@ public final class RollingUpgrade {
                 return Optional.of("switching to " + target + " failed: " + switched.diagnostic());
             }
             log.accept(name + ": switched to " + target + ", restarted");
-            Optional<String> healthy = health(lb, n, healthPath, Optional.of(version), HEALTH_SECONDS, moving);
+            return Optional.empty();
+        }, healthPath, Optional.of(version));
+    }
+
+    /** What is done to a node while haproxy has it drained; it restarts the application. Empty when done, else what went wrong. */
+    @FunctionalInterface
+    public interface DrainedWork {
+        Optional<String> apply(AppNode node, Progress.Activity activity) throws RemoteException;
+    }
+
+    /**
+     * Drains {@code n} in haproxy, does {@code work}, waits until the node answers healthy through
+     * traefik ({@code version}: on that release) and puts it back, once haproxy sees it up. Empty
+     * when the node is back; else what went wrong (the node stays drained: the caller decides).
+     */
+    public Optional<String> whileDrained(Host lb, AppNode n, String title, DrainedWork work, String healthPath, Optional<String> version) {
+        String name = n.node().name();
+        try (Progress.Activity activity = progress.start(name, title)) {
+            activity.step("draining in haproxy");
+            Optional<String> drained = drain(lb, n, activity);
+            if (drained.isPresent()) {
+                return drained;
+            }
+            Optional<String> done = work.apply(n, activity);
+            if (done.isPresent()) {
+                return done;
+            }
+            Optional<String> healthy = health(lb, n, healthPath, version, HEALTH_SECONDS, activity);
             if (healthy.isPresent()) {
                 return healthy;
             }
-            moving.step("back in haproxy");
+            activity.step("back in haproxy");
             CommandResult ready = lb.run(runtime("set server " + BACKEND + "/" + name + " state ready"), STEP);
             if (!ready.ok()) {
                 return Optional.of("haproxy did not take it back: " + ready.diagnostic());
             }
-            Optional<String> up = haproxySeesUp(lb, n, 30, moving);
+            Optional<String> up = haproxySeesUp(lb, n, 30, activity);
             if (up.isEmpty()) {
-                log.accept(name + ": healthy on " + version + ", back in haproxy");
+                log.accept(name + ": healthy" + version.map(v -> " on " + v).orElse("") + ", back in haproxy");
             }
             return up;
         } catch (RemoteException e) {
@@ -334,17 +357,20 @@ public final class RollingUpgrade {
         return Optional.empty();
     }
 
-    /** The node's health through traefik, from the load balancer, as haproxy reaches it; with {@code version}, it must run that one. */
+    /**
+     * The node's health through traefik, from the load balancer, as haproxy reaches it (mutual TLS, its client certificate);
+     * with {@code version}, it must run that one.
+     */
     private Optional<String> health(Host lb, AppNode n, String healthPath, Optional<String> version, int seconds, Progress.Activity activity)
             throws RemoteException {
-        String url = "http://" + Addresses.hostPort(n.node().address(), ports.traefik()) + healthPath;
+        String url = "https://" + Addresses.hostPort(n.node().address(), ports.traefik()) + healthPath;
         String want = version.map(v -> "\"version\":\"" + v + "\"").orElse("\"status\":\"ok\"");
         // Healthy means HEALTHY_IN_A_ROW answers in a row: a JVM that has just started can answer once and then stumble.
         String waitedFor = n.node().name() + " to answer healthy" + version.map(v -> " on " + v).orElse("") + " through traefik (up to " + seconds + " s)";
         CommandResult r;
         try (Waiting waiting = activity.waitFor(waitedFor)) {
             r = lb.run(Command.shell("n=0; for i in $(seq " + (seconds + HEALTHY_IN_A_ROW) + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())
-                    + " " + Command.quote(url) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "
+                    + " " + LbToApp.curl(site, n.node(), ports.traefik(), healthPath) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "
                     + Command.quote(want) + "; then n=$((n+1)); [ $n -ge " + HEALTHY_IN_A_ROW + " ] && exit 0; sleep 0.5; continue; fi; n=0; sleep 1; done; echo \"$b\"; exit 1"),
                     Duration.ofSeconds(seconds * 3L + 20));
         }

@@ -43,7 +43,8 @@ class DoctorRunTest {
     private Function<String, Probe.Answer> healthy() {
         return key -> {
             if (key.startsWith("posture.secrets:")) {
-                return new Probe.Answer(0, key.contains("/etc/oth-app/") ? "oth-app:oth-app 600" : key.endsWith("keyfile") ? "mysql:mysql 400" : "root:root 600");
+                return new Probe.Answer(0, key.contains("/etc/oth-app/") ? "oth-app:oth-app 600" : key.endsWith("keyfile") ? "mysql:mysql 400"
+                        : key.contains("/etc/traefik/") ? "traefik:traefik 600" : "root:root 600");
             }
             if (key.equals("posture.encryption:mariadb")) {
                 return new Probe.Answer(0, "settings\tFORCE\t1\t1\nspace\tinnodb_system\t1\t1\nspace\tinnodb_temporary\t0\t0\n");
@@ -138,7 +139,8 @@ class DoctorRunTest {
     @Test
     void aHealthySiteIsAllOkButWhatNeedsTheSecrets() {
         List<Finding> findings = run(fleet(Map.of(), Map.of(), Map.of()));
-        assertEquals(List.of("posture.database MariaDB accounts", "posture.broker RabbitMQ accounts", "posture.objects MinIO accounts"), findings.stream().filter(f -> f.verdict() != Verdict.OK)
+        assertEquals(List.of("posture.credentials secrets", "posture.database MariaDB accounts", "posture.broker RabbitMQ accounts",
+                "posture.objects MinIO accounts", "posture.encryption MinIO bucket at rest"), findings.stream().filter(f -> f.verdict() != Verdict.OK)
                 .map(f -> f.id() + " " + f.target()).toList(), "only what needs the site's secrets is skipped: " + findings);
         assertEquals("answers", find(findings, "dns.resolver", "app2").cause());
         assertEquals("SSH and host key as recorded", find(findings, "reach.node", "bastion").cause());

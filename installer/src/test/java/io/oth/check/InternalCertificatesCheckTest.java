@@ -44,14 +44,14 @@ class InternalCertificatesCheckTest {
     }
 
     @Test
-    void theStorageNodeIsAskedForEachLocalServicesCertificate() {
+    void eachNodeIsAskedForItsLocalServicesCertificates() {
         Site site = Sites.lab();
         InternalCertificatesCheck check = new InternalCertificatesCheck(site, Optional::empty, CLOCK);
         List<Probe> probes = check.probes(Sites.node(site, "storage"));
         assertEquals(List.of("cert:mariadb", "cert:minio", "cert:rabbitmq"), probes.stream().map(Probe::key).toList());
         assertTrue(probes.get(2).script().contains("/etc/rabbitmq/oth-tls/server.pem"), probes.get(2).script());
-        assertEquals(List.of(), check.probes(Sites.node(site, "app1")), "only the storage node runs the services");
-        assertEquals(List.of(), check.findings(Sites.node(site, "app1"), Map.of()));
+        assertEquals(List.of("cert:traefik"), check.probes(Sites.node(site, "app1")).stream().map(Probe::key).toList(), "an app node has traefik's");
+        assertEquals(List.of("cert:haproxy"), check.probes(Sites.node(site, "lb")).stream().map(Probe::key).toList(), "the LB haproxy's client certificate");
     }
 
     @Test

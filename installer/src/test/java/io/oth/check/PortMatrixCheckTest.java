@@ -116,6 +116,66 @@ class PortMatrixCheckTest {
         assertEquals("connection refused", plain.cause());
     }
 
+    @Test
+    void fromTheLoadBalancerTraefiksPortIsReachedOverMutualTlsAsHaproxyReachesIt() {
+        PortMatrixCheck check = new PortMatrixCheck(site, playbooks, 3);
+        Probe probe = check.probes(Sites.node(site, "lb")).get(0);
+        assertEquals("port:10.77.0.101:80", probe.key());
+        for (String part : List.of("--cacert /etc/haproxy/oth-tls/ca.pem", "--cert /etc/haproxy/oth-tls/client.pem",
+                "--key /etc/haproxy/oth-tls/client.pem.key", "--resolve app1.lab.internal:80:10.77.0.101", "https://app1.lab.internal:80/",
+                "http://10.77.0.101:80/")) {
+            assertTrue(probe.script().contains(part), part + " in " + probe.script());
+        }
+        assertTrue(check.probes(Sites.node(site, "lb")).get(2).script().contains("/dev/tcp/10.77.0.101/22"), "SSH stays a TCP connect");
+    }
+
+    @Test
+    void traefikAnsweringPlainHttpOrRefusingTheClientCertificateFails() {
+        Map<String, Probe.Answer> answers = Map.of(
+                "port:10.77.0.101:80", new Probe.Answer(0, "tls 0 404"),
+                "port:10.77.0.102:80", new Probe.Answer(1, "tls 35 000curl: (35) error:0A00010B:SSL routines::wrong version number\nplain 200"));
+        Map<String, Finding> byTarget = new LinkedHashMap<>();
+        findings(site, "lb", key -> answers.getOrDefault(key, new Probe.Answer(0, ""))).forEach(f -> byTarget.put(f.target(), f));
+        assertEquals(Verdict.OK, byTarget.get("10.77.0.101:80").verdict());
+        assertEquals("mutual TLS: a certificate from the site CA for app1.lab.internal, haproxy's client certificate accepted",
+                byTarget.get("10.77.0.101:80").cause());
+        Finding plain = byTarget.get("10.77.0.102:80");
+        assertEquals(Verdict.FAIL, plain.verdict());
+        assertEquals("answers plain HTTP (status 200), not TLS", plain.cause());
+        assertTrue(plain.hint().startsWith("traefik on app2 must serve only mutual TLS on this port"), plain.hint());
+
+        assertEquals("TLS: traefik refused haproxy's client certificate: OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0",
+                lbApp2(new Probe.Answer(1, "tls 56 000curl: (56) OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0\nplain 000"))
+                        .cause());
+        Finding wrongCa = lbApp2(new Probe.Answer(1, "tls 60 000curl: (60) SSL certificate problem: unable to get local issuer certificate\nplain 000"));
+        assertEquals("TLS: the certificate is not the site CA's for app2.lab.internal: SSL certificate problem: unable to get local issuer certificate",
+                wrongCa.cause());
+        assertEquals("oth certs rotate --service traefik issues app2 one from the site CA; check /etc/traefik/traefik.yml and dynamic.yml on app2",
+                wrongCa.hint());
+        assertEquals("haproxy's client certificate cannot be used: could not load PEM client certificate from /etc/haproxy/oth-tls/client.pem",
+                lbApp2(new Probe.Answer(1, "tls 58 000curl: (58) could not load PEM client certificate from /etc/haproxy/oth-tls/client.pem\nplain 000"))
+                        .cause());
+        Finding refused = lbApp2(new Probe.Answer(1, "tls 7 000curl: (7) Failed to connect to app2.lab.internal port 80: Connection refused\nplain 000"));
+        assertEquals("connection refused", refused.cause());
+        assertEquals("no answer (filtered or down)", lbApp2(new Probe.Answer(1, "tls 28 000curl: (28) Connection timed out\nplain 000")).cause());
+        assertEquals("TLS handshake failed: error:0A000410:SSL routines::sslv3 alert handshake failure",
+                lbApp2(new Probe.Answer(1, "tls 35 000curl: (35) error:0A000410:SSL routines::sslv3 alert handshake failure\nplain 400")).cause(),
+                "traefik's 400 to a plain request on its TLS port is no plain-HTTP service");
+    }
+
+    @Test
+    void whatTheLoadBalancerPrintsIsBoundedAndShownSafely() {
+        Finding hostile = lbApp2(new Probe.Answer(1, "tls 99999999999 \u001b[2J" + "x".repeat(10_000) + "\nplain 000"));
+        assertEquals(Verdict.FAIL, hostile.verdict());
+        assertTrue(hostile.cause().startsWith("TLS handshake failed: "), hostile.cause());
+        assertTrue(!hostile.cause().contains("\u001b") && hostile.cause().length() < 300, hostile.cause());
+    }
+
+    private Finding lbApp2(Probe.Answer answer) {
+        return findings(site, "lb", key -> key.equals("port:10.77.0.102:80") ? answer : new Probe.Answer(0, "tls 0 404")).stream()
+                .filter(f -> f.target().equals("10.77.0.102:80")).findFirst().orElseThrow();
+    }
+
     private List<Finding> findings(Site site, String from, java.util.function.Function<String, Probe.Answer> answer) {
         PortMatrixCheck check = new PortMatrixCheck(site, playbooks, 3);
         Map<String, Probe.Answer> answers = new LinkedHashMap<>();

@@ -27,9 +27,11 @@ class SecretFilesCheckTest {
     @Test
     void eachNodeHasItsOwnSecretFilesAsInstallWritesThem() {
         assertEquals(List.of("/etc/oth-app/secrets/database.password OK oth-app:oth-app 0600",
-                        "/etc/oth-app/secrets/broker.password OK oth-app:oth-app 0600", "/etc/oth-app/secrets/objects.secret OK oth-app:oth-app 0600"),
-                seen("app1", key -> new Probe.Answer(0, "oth-app:oth-app 600\n")));
-        assertEquals(List.of("/etc/haproxy/certs/" + site.fqdn() + ".pem OK root:root 0600"), seen("lb", key -> new Probe.Answer(0, "root:root 600\n")));
+                        "/etc/oth-app/secrets/broker.password OK oth-app:oth-app 0600", "/etc/oth-app/secrets/objects.secret OK oth-app:oth-app 0600",
+                        "/etc/traefik/oth-tls/server.key OK traefik:traefik 0600"),
+                seen("app1", key -> new Probe.Answer(0, key.endsWith("server.key") ? "traefik:traefik 600\n" : "oth-app:oth-app 600\n")));
+        assertEquals(List.of("/etc/haproxy/certs/" + site.fqdn() + ".pem OK root:root 0600", "/etc/haproxy/oth-tls/client.pem.key OK root:root 0600"),
+                seen("lb", key -> new Probe.Answer(0, "root:root 600\n")));
         assertEquals(List.of("/etc/mysql/oth-encryption/keyfile OK mysql:mysql 0400", "/etc/oth/backup-s3.curl OK root:root 0600",
                         "/etc/default/minio OK root:root 0600"),
                 seen("storage", key -> new Probe.Answer(0, key.endsWith("keyfile") ? "mysql:mysql 400\n" : "root:root 600\n")));
@@ -41,6 +43,6 @@ class SecretFilesCheckTest {
                 : key.endsWith("broker.password") ? "root:root 600\n" : "absent\n"));
         assertEquals(List.of("/etc/oth-app/secrets/database.password FAIL \"oth-app:oth-app 644\", not oth-app:oth-app 0600",
                 "/etc/oth-app/secrets/broker.password FAIL \"root:root 600\", not oth-app:oth-app 0600",
-                "/etc/oth-app/secrets/objects.secret WARN absent"), findings);
+                "/etc/oth-app/secrets/objects.secret WARN absent", "/etc/traefik/oth-tls/server.key WARN absent"), findings);
     }
 }

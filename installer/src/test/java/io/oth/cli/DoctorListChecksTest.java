@@ -33,7 +33,8 @@ class DoctorListChecksTest {
         }
         assertTrue(out.lines().anyMatch(l -> l.matches("reach\\.node\\s+from bastion\\s+.*")), out);
         assertTrue(out.lines().anyMatch(l -> l.matches("certs\\.served\\s+from operator, app\\s+.*")), out);
-        assertTrue(out.lines().anyMatch(l -> l.matches("ports\\.lb-app\\s+from lb\\s+the app ports the network table opens to lb nodes connect: 80, 22")), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches("ports\\.lb-app\\s+from lb\\s+the app ports the network table opens to lb nodes connect: 80, 22;"
+                + " traefik's over mutual TLS as haproxy connects \\(the site CA, the node's name, haproxy's client certificate\\)")), out);
         assertTrue(out.lines().anyMatch(l -> l.matches("ports\\.app-storage\\s+from app\\s+.*3306 \\(database\\).*")), out);
     }
 }

@@ -30,9 +30,9 @@ class OptionRangesTest {
             support open --key k --for=forever   | Invalid value for option '--for': "forever" is not a length of time
             install --lock-wait=3h               | Invalid value for option '--lock-wait': '3h' is out of range (expected from 0s to 2h)
             upgrade --lock-wait=soon             | Invalid value for option '--lock-wait': "soon" is not a length of time
-            certs rotate --service=nginx         | Invalid value for option '--service' (SERVICE): expected one of [mariadb, minio, rabbitmq] (case-sensitive) but was 'nginx'
-            certs rotate --service=minio,x       | Invalid value for option '--service' (SERVICE): expected one of [mariadb, minio, rabbitmq] (case-sensitive) but was 'x'
-            certs rotate --service=MINIO         | Invalid value for option '--service' (SERVICE): expected one of [mariadb, minio, rabbitmq] (case-sensitive) but was 'MINIO'
+            certs rotate --service=nginx         | Invalid value for option '--service' (SERVICE): expected one of [haproxy, mariadb, minio, rabbitmq, traefik] (case-sensitive) but was 'nginx'
+            certs rotate --service=minio,x       | Invalid value for option '--service' (SERVICE): expected one of [haproxy, mariadb, minio, rabbitmq, traefik] (case-sensitive) but was 'x'
+            certs rotate --service=MINIO         | Invalid value for option '--service' (SERVICE): expected one of [haproxy, mariadb, minio, rabbitmq, traefik] (case-sensitive) but was 'MINIO'
             doctor --only=dns,nope               | Invalid value for option '--only' (CATEGORY): expected one of [certs, dns, outbound, ports, posture, reach, service] (case-sensitive) but was 'nope'
             doctor --resolver=dns.example        | Invalid value for option '--resolver': expected an IP address with an optional :PORT (e.g. 192.0.2.53 or [2001:db8::53]:53), got dns.example
             doctor --resolver=192.0.2.53:70000   | Invalid value for option '--resolver': expected an IP address with an optional :PORT

@@ -93,8 +93,10 @@ class InstallIT {
         assertUnreachable(lab, "storage", "10.77.0.101", 80);
         assertUnreachable(lab, "inet", "203.0.113.20", 22);
         assertUnreachable(lab, "app1", "10.77.0.20", 22);
-        assertEquals(0, lab.tryExec("lb", "curl", "-sS", "--max-time", "5", "-H", "Host: oth.example.test", "http://10.77.0.101/healthz").exitCode(),
-                "the LB reaches app1:80");
+        assertEquals(0, lab.tryExec("lb", "curl", "-sS", "--max-time", "5", "-H", "Host: oth.example.test", "--cacert", "/etc/haproxy/oth-tls/ca.pem",
+                "--cert", "/etc/haproxy/oth-tls/client.pem", "--key", "/etc/haproxy/oth-tls/client.pem.key",
+                "--resolve", "app1.lab.internal:80:10.77.0.101", "https://app1.lab.internal:80/healthz").exitCode(),
+                "the LB reaches app1:80 (mutual TLS, as haproxy)");
         String ruleset = lab.exec("app1", "nft", "list", "ruleset");
         assertTrue(ruleset.contains("policy drop"), ruleset);
         Run nodes = Run.oth("nodes", "--site", lab.site().toString());

@@ -48,6 +48,7 @@ class MinioAccessOpTest {
         Map<String, Probe.Answer> facts = new HashMap<>();
         facts.put(MinioAccessOp.ADMIN + ":" + user, new Probe.Answer(0, "answering"));
         facts.put(MinioAccessOp.BUCKET + ":" + user, new Probe.Answer(0, "present"));
+        facts.put(MinioAccessOp.ENCRYPTION + ":" + user, new Probe.Answer(0, "AES256"));
         facts.put(MinioAccessOp.POLICY + ":" + user, new Probe.Answer(0, AS_MINIO_SHOWS_IT));
         facts.put(MinioAccessOp.USER + ":" + user, new Probe.Answer(0, "enabled " + user));
         facts.put(MinioAccessOp.LOGIN + ":" + user, new Probe.Answer(0, "ok"));
@@ -73,10 +74,11 @@ class MinioAccessOpTest {
     void aFreshMinioGetsBucketPolicyUserAndAttachment() {
         Map<String, Probe.Answer> facts = asWanted();
         facts.put(MinioAccessOp.BUCKET + ":oth-app", new Probe.Answer(1, "absent"));
+        facts.put(MinioAccessOp.ENCRYPTION + ":oth-app", new Probe.Answer(1, "off"));
         facts.put(MinioAccessOp.POLICY + ":oth-app", new Probe.Answer(1, "absent"));
         facts.put(MinioAccessOp.USER + ":oth-app", new Probe.Answer(1, "absent"));
         facts.put(MinioAccessOp.LOGIN + ":oth-app", new Probe.Answer(1, "InvalidAccessKeyId"));
-        assertEquals("object storage account: make bucket oth, create policy oth-app (S3 on bucket oth only), "
+        assertEquals("object storage account: make bucket oth, turn on its default encryption (SSE-S3), create policy oth-app (S3 on bucket oth only), "
                 + "create user oth-app (secret minio.oth-app), attach policy oth-app to oth-app", summary(facts));
     }
 
@@ -93,6 +95,14 @@ class MinioAccessOpTest {
         Map<String, Probe.Answer> facts = asWanted();
         facts.put(MinioAccessOp.LOGIN + ":oth-app", new Probe.Answer(1, "SignatureDoesNotMatch"));
         assertEquals("object storage account: set the secret of oth-app (MinIO refused it: \"SignatureDoesNotMatch\")", summary(facts));
+    }
+
+    @Test
+    void aBucketWithoutDefaultEncryptionGetsItAndItsObjectsEncrypted() {
+        Map<String, Probe.Answer> facts = asWanted();
+        facts.put(MinioAccessOp.ENCRYPTION + ":oth-app", new Probe.Answer(1, "off"));
+        assertEquals("object storage account: turn on default encryption (SSE-S3) for bucket oth and encrypt the objects already in it",
+                summary(facts));
     }
 
     @Test
@@ -149,7 +159,7 @@ class MinioAccessOpTest {
     @Test
     void aMinioThatDoesNotAnswerGetsEverythingSetAndSaysWhy() {
         String summary = summary(Map.of(MinioAccessOp.ADMIN + ":oth-app", new Probe.Answer(1, "the minio service is not running")));
-        assertEquals("object storage account: MinIO did not answer (\"the minio service is not running\"): bucket oth, policy oth-app, "
-                + "user oth-app and its policy will be set", summary);
+        assertEquals("object storage account: MinIO did not answer (\"the minio service is not running\"): bucket oth and its default "
+                + "encryption (SSE-S3), policy oth-app, user oth-app and its policy will be set", summary);
     }
 }

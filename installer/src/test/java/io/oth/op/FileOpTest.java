@@ -56,4 +56,26 @@ class FileOpTest {
         assertFalse(c.detail().contains("PRIVATE"), c.detail());
         assertTrue(c.detail().contains("content not shown"), c.detail());
     }
+
+    @Test
+    void aTextFileIsJudgedByTheContentItsProbePrinted() {
+        String probe = op.probes().get(0).script();
+        assertFalse(probe.contains("sha256sum"), "a text file's checksum is computed from the content read anyway: " + probe);
+        assertTrue(planWith("-\nroot:root 644\n" + NEW + ".").isEmpty());
+        // Without its last newline the file differs, though a probe's output alone could not tell.
+        Change c = planWith("-\nroot:root 644\na\nb\nc.").orElseThrow();
+        assertEquals("write /etc/x.conf (0644 root:root)", c.summary());
+        // An answer cut short (no end mark) is never taken for the wanted content.
+        assertTrue(planWith("-\nroot:root 644\n" + NEW).isPresent());
+        assertTrue(planWith("-\nroot:root 644\n" + NEW + ".").isEmpty());
+    }
+
+    @Test
+    void aBinaryFileIsJudgedBySha256sumsOwnLine() {
+        byte[] bytes = {0, 1, 2, (byte) 0xff};
+        FileOp bin = FileOp.binary("/opt/b.tar.gz", bytes, "root:root", "0644");
+        assertFalse(bin.probes().get(0).script().contains("cat --"));
+        assertTrue(bin.plan(Map.of("file:/opt/b.tar.gz", new Probe.Answer(0, FileOp.sha256(bytes) + "  -\nroot:root 644")), Set.of()).isEmpty());
+        assertTrue(bin.plan(Map.of("file:/opt/b.tar.gz", new Probe.Answer(0, "0".repeat(64) + "  -\nroot:root 644")), Set.of()).isPresent());
+    }
 }

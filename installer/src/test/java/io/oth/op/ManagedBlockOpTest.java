@@ -32,4 +32,12 @@ class ManagedBlockOpTest {
         assertTrue(op.plan(Map.of("block:/etc/hosts", new Probe.Answer(0, "0000\n127.0.0.1 localhost")), Set.of()).orElseThrow()
                 .detail().contains("+10.0.0.1 a"));
     }
+
+    @Test
+    void theProbePrintsTheFileWithAnEndMarkAndNoChecksum() {
+        String current = "127.0.0.1 localhost\n# BEGIN x\n10.0.0.1 a\n# END x\n";
+        assertTrue(op.plan(Map.of("block:/etc/hosts", new Probe.Answer(0, "-\n" + current + ".")), Set.of()).isEmpty());
+        // the same lines without the last newline are a change
+        assertTrue(op.plan(Map.of("block:/etc/hosts", new Probe.Answer(0, "-\n" + current.strip() + ".")), Set.of()).isPresent());
+    }
 }

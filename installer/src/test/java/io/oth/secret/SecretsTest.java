@@ -69,9 +69,10 @@ class SecretsTest {
         Secrets.open(file()).getOrCreate("mariadb.app");
 
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file().resolveSibling("credentials.yml"))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file().getParent())));
         try (var files = Files.list(file().getParent())) {
-            assertEquals(List.of("secrets.yml", "secrets.yml.lock"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+            assertEquals(List.of("credentials.yml", "secrets.yml", "secrets.yml.lock"), files.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no temporary file is left behind");
         }
     }

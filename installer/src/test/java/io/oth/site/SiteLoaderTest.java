@@ -40,6 +40,7 @@ class SiteLoaderTest {
                 site.storage());
         assertEquals(Optional.of(dir.resolve("bundle.pem")), site.certificateBundle());
         assertEquals(List.of("198.51.100.0/24", "2001:db8::/32"), site.supportAddresses());
+        assertEquals(30, site.credentialsMaxAgeDays());
         List<String> lines = Files.readAllLines(dir.resolve("site.yml"));
         int first = lines.indexOf("  - check: posture.listen") + 1;
         int second = lines.indexOf("  - {check: outbound.video, reason: video is rolled out next quarter}") + 1;
@@ -67,6 +68,7 @@ class SiteLoaderTest {
         Site site = SiteLoader.load(SiteFixtures.stage("good/minimal.yml", dir));
 
         assertEquals("oth", site.name());
+        assertEquals(90, site.credentialsMaxAgeDays(), "credentials.max_age_days defaults to 90");
         assertEquals(Optional.empty(), site.bastion());
         assertEquals(Optional.empty(), site.knownHosts());
         assertEquals(new SshEndpoint("10.77.0.101", Optional.empty(), Optional.empty(), Optional.of(dir.resolve("id_test"))),

@@ -23,11 +23,17 @@ class TemplatesTest {
     void haproxyGetsOneServerPerAppNodeAndTheRedirect() {
         String cfg = Templates.render("haproxy/haproxy.cfg.peb", Map.of("site", "lab", "fqdn", "oth.example.test",
                 "certificate", "/etc/haproxy/certs/oth.example.test.pem", "health_path", "/healthz",
-                "app_servers", List.of(Map.of("name", "app1", "address", "10.77.0.101", "port", 80),
-                        Map.of("name", "app2", "address", "10.77.0.102", "port", 80)), "http_port", 80, "https_port", 443, "backend", "app"));
+                "app_servers", List.of(Map.of("name", "app1", "address", "10.77.0.101", "port", 80, "tls_name", "app1.lab.internal"),
+                        Map.of("name", "app2", "address", "10.77.0.102", "port", 80, "tls_name", "app2.lab.internal")), "http_port", 80, "https_port", 443,
+                "backend", "app", "site_ca", "/etc/haproxy/oth-tls/ca.pem", "client_certificate", "/etc/haproxy/oth-tls/client.pem"));
         assertTrue(cfg.contains("    default_backend app\n\nbackend app\n"), cfg);
-        assertTrue(cfg.contains("    server app1 10.77.0.101:80 check"), cfg);
-        assertTrue(cfg.contains("    server app2 10.77.0.102:80 check"), cfg);
+        String tls = " ssl verify required ca-file /etc/haproxy/oth-tls/ca.pem crt /etc/haproxy/oth-tls/client.pem";
+        assertTrue(cfg.contains("    server app1 10.77.0.101:80" + tls + " sni str(app1.lab.internal) verifyhost app1.lab.internal"
+                + " check check-sni app1.lab.internal "), cfg);
+        assertTrue(cfg.contains("    server app2 10.77.0.102:80" + tls + " sni str(app2.lab.internal) verifyhost app2.lab.internal"
+                + " check check-sni app2.lab.internal "), cfg);
+        assertTrue(cfg.lines().filter(l -> l.strip().startsWith("server ")).noneMatch(l -> l.contains(" port ") || l.contains(" addr ")),
+                "a check port or address would take the health checks off TLS");
         assertTrue(cfg.contains("http-request redirect prefix https://oth.example.test code 301"), cfg);
         assertTrue(cfg.contains("ssl-min-ver TLSv1.2"), cfg);
         assertTrue(cfg.contains("stats socket /run/haproxy/admin.sock mode 600 level admin"), cfg);

@@ -32,8 +32,42 @@ class TraefikConfigTest {
     private static final Set<String> HEALTH_CHECK = Set.of("scheme", "mode", "path", "method", "status", "port", "interval", "unhealthyInterval",
             "timeout", "hostname", "followRedirects", "headers");
     private static final Set<String> SERVER = Set.of("url", "weight", "preservePath");
+    private static final Set<String> ENTRY_POINT_HTTP = Set.of("redirections", "middlewares", "tls", "encodeQuerySemicolons", "sanitizePath",
+            "maxHeaderBytes");
+    private static final Set<String> ENTRY_POINT_TLS = Set.of("options", "certResolver", "domains");
+    private static final Set<String> TLS = Set.of("certificates", "options", "stores");
+    private static final Set<String> CERTIFICATE = Set.of("certFile", "keyFile", "stores");
+    private static final Set<String> TLS_OPTIONS = Set.of("minVersion", "maxVersion", "cipherSuites", "curvePreferences", "clientAuth", "sniStrict",
+            "alpnProtocols", "disableSessionTickets", "preferServerCipherSuites");
+    private static final Set<String> CLIENT_AUTH = Set.of("caFiles", "clientAuthType");
 
-    private final Map<String, Object> vars = Map.of("site", "lab", "fqdn", "oth.example.test", "port", 80, "app_port", 8080, "health_path", "/healthz");
+    private final Map<String, Object> vars = Map.of("site", "lab", "fqdn", "oth.example.test", "port", 80, "app_port", 8080, "health_path", "/healthz",
+            "certificate", "/etc/traefik/oth-tls/server-chain.pem", "key", "/etc/traefik/oth-tls/server.key", "client_ca", "/etc/traefik/oth-tls/ca.pem");
+
+    @Test
+    void theEntryPointServesMutualTlsWithTheNodesCertificateAndTheSiteCa() {
+        Map<String, Object> web = map(map(yaml(Templates.render("traefik/traefik.yml.peb", vars)), "entryPoints"), "web");
+        onlyKnown("entryPoints.web.http", map(web, "http"), ENTRY_POINT_HTTP);
+        Map<String, Object> entryPointTls = map(map(web, "http"), "tls");
+        onlyKnown("entryPoints.web.http.tls", entryPointTls, ENTRY_POINT_TLS);
+        // traefik applies an entry point's named options only where the SNI names a router's host: "default" covers every connection.
+        assertFalse(entryPointTls.containsKey("options"), "the default TLS options, which apply whatever the SNI");
+
+        Map<String, Object> tls = map(yaml(Templates.render("traefik/dynamic.yml.peb", vars)), "tls");
+        onlyKnown("tls", tls, TLS);
+        List<?> certificates = (List<?>) tls.get("certificates");
+        assertEquals(1, certificates.size());
+        onlyKnown("tls.certificates[0]", map(certificates.get(0)), CERTIFICATE);
+        assertEquals(Map.of("certFile", "/etc/traefik/oth-tls/server-chain.pem", "keyFile", "/etc/traefik/oth-tls/server.key"), certificates.get(0));
+        Map<String, Object> options = map(tls, "options");
+        assertEquals(Set.of("default"), options.keySet());
+        onlyKnown("tls.options.default", map(options, "default"), TLS_OPTIONS);
+        Map<String, Object> clientAuth = map(map(options, "default"), "clientAuth");
+        onlyKnown("tls.options.default.clientAuth", clientAuth, CLIENT_AUTH);
+        assertEquals("RequireAndVerifyClientCert", clientAuth.get("clientAuthType"));
+        assertEquals(List.of("/etc/traefik/oth-tls/ca.pem"), clientAuth.get("caFiles"));
+        assertEquals("VersionTLS12", map(options, "default").get("minVersion"));
+    }
 
     @Test
     void theStaticConfigurationUsesOnlyWhatTraefikKnows() {
@@ -53,7 +87,7 @@ class TraefikConfigTest {
     void theDynamicConfigurationRoutesTheFqdnToTheLocalApplication() {
         Map<String, Object> stat = yaml(Templates.render("traefik/traefik.yml.peb", vars));
         Map<String, Object> dyn = yaml(Templates.render("traefik/dynamic.yml.peb", vars));
-        assertEquals(Set.of("http"), dyn.keySet());
+        assertEquals(Set.of("http", "tls"), dyn.keySet());
         Map<String, Object> http = map(dyn, "http");
         Map<String, Object> services = map(http, "services");
         Map<String, Object> routers = map(http, "routers");

@@ -164,7 +164,9 @@ class UpgradeIT {
     void aHalfFinishedUpgradeIsADoctorWarningAndARerunFinishesIt() throws IOException {
         lab.exec("app2", "sh", "-c", "ln -sfn /opt/oth-app/releases/1.0.0 /opt/oth-app/current && service oth-app restart >/dev/null");
         // as an operator would, wait until the restarted node answers again (through traefik, from the LB) and haproxy has it up
-        lab.exec("lb", "sh", "-c", "for i in $(seq 60); do curl -fsS --max-time 2 -H 'Host: oth.example.test' http://10.77.0.102/healthz"
+        lab.exec("lb", "sh", "-c", "for i in $(seq 60); do curl -fsS --max-time 2 -H 'Host: oth.example.test' --cacert /etc/haproxy/oth-tls/ca.pem"
+                + " --cert /etc/haproxy/oth-tls/client.pem --key /etc/haproxy/oth-tls/client.pem.key"
+                + " --resolve app2.lab.internal:80:10.77.0.102 https://app2.lab.internal:80/healthz"
                 + " | grep -q '\"version\":\"1.0.0\"' && echo 'show stat' | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock"
                 + " | grep -q '^app,app2,.*,UP,' && exit 0; sleep 1; done; exit 1");
         JsonNode app2 = release("app2");

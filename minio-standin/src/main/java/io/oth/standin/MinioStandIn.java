@@ -108,7 +108,13 @@ public final class MinioStandIn implements AutoCloseable {
 
         Optional<SSLContext> tls = commandLine.certsDir().isPresent()
                 ? CertsDir.load(commandLine.certsDir().get()) : Optional.empty();
-        BlobStore data = dataDirectory(commandLine.dataDir());
+        Optional<KmsKey> kms = KmsKey.fromEnvironment(env);
+        DefaultEncryption encryption = DefaultEncryption.open(commandLine.dataDir());
+        if (kms.isEmpty() && !encryption.buckets().isEmpty()) {
+            throw StandInException.refused("bucket " + String.join(", ", encryption.buckets()) + " encrypts its objects (SSE-S3) but "
+                    + KmsKey.VARIABLE + " is not set: KMS not configured");
+        }
+        BlobStore data = new EncryptingBlobStore(dataDirectory(commandLine.dataDir()), kms, encryption);
         Iam iam = Iam.open(commandLine.dataDir(), rootUser);
 
         URI endpoint = endpoint(commandLine, tls.isPresent());
@@ -218,7 +224,7 @@ public final class MinioStandIn implements AutoCloseable {
                 log.println("minio stand-in: --console-address " + address + " ignored: the stand-in has no console"));
         Set<String> ignored = new TreeSet<>();
         for (String name : env.keySet()) {
-            if (name.startsWith("MINIO_") && !name.equals(ROOT_USER) && !name.equals(ROOT_PASSWORD)) {
+            if (name.startsWith("MINIO_") && !name.equals(ROOT_USER) && !name.equals(ROOT_PASSWORD) && !name.equals(KmsKey.VARIABLE)) {
                 ignored.add(name);
             }
         }

@@ -21,7 +21,7 @@ record ServerCommandLine(Path dataDir, String host, int port, Optional<Path> cer
     static final String USAGE = """
             usage: minio server DIR [--address [HOST]:PORT] [--certs-dir DIR] [--console-address ADDR]
                    minio --version
-            NOT MinIO: the oth lab's stand-in (S3Proxy on DIR). Environment: MINIO_ROOT_USER, MINIO_ROOT_PASSWORD.
+            NOT MinIO: the oth lab's stand-in (S3Proxy on DIR). Environment: MINIO_ROOT_USER, MINIO_ROOT_PASSWORD, MINIO_KMS_SECRET_KEY (optional).
             --address      where the S3 API listens (default :9000, every interface)
             --certs-dir    public.crt + private.key there mean HTTPS (default $HOME/.minio/certs)
             --console-address  accepted and ignored: the stand-in has no console""";

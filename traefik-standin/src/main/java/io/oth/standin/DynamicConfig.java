@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * The honoured part of traefik's dynamic (routing) configuration, as read by the file provider.
  * A router that points at an unknown service, middleware or entry point is refused, not skipped.
  */
-record DynamicConfig(Map<String, Router> routers, Map<String, Service> services, Map<String, Headers> middlewares) {
+record DynamicConfig(Map<String, Router> routers, Map<String, Service> services, Map<String, Headers> middlewares,
+                     TlsConfig tls) {
 
     record Router(String name, Rule rule, int priority, List<String> entryPoints, String service,
                   List<String> middlewares) {
@@ -35,7 +36,7 @@ record DynamicConfig(Map<String, Router> routers, Map<String, Service> services,
     static DynamicConfig load(StaticConfig config) throws ConfigException {
         List<ConfigNode> roots = new ArrayList<>();
         for (Path file : files(config.provider())) {
-            roots.add(ConfigNode.load(file).allow("http"));
+            roots.add(ConfigNode.load(file).allow("http", "tls"));
         }
         Map<String, Service> services = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigNode> entry : collect(roots, "services").entrySet()) {
@@ -49,7 +50,14 @@ record DynamicConfig(Map<String, Router> routers, Map<String, Service> services,
         for (Map.Entry<String, ConfigNode> entry : collect(roots, "routers").entrySet()) {
             routers.put(entry.getKey(), router(entry.getKey(), entry.getValue(), config, services, middlewares));
         }
-        return new DynamicConfig(routers, services, middlewares);
+        TlsConfig tls = TlsConfig.load(roots);
+        for (Map.Entry<String, String> entryPoint : config.tlsOptions().entrySet()) {
+            if (tls.certificates().isEmpty()) {
+                throw new ConfigException(config.provider().source() + ": tls.certificates: entry point " + entryPoint.getKey()
+                        + " serves TLS, so at least one certificate is required (the stand-in has no default certificate)");
+            }
+        }
+        return new DynamicConfig(routers, services, middlewares, tls);
     }
 
     /** The files the provider reads: its one file, or every .yml/.yaml file under its directory. */

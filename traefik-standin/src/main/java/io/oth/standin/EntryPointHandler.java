@@ -36,6 +36,7 @@ final class EntryPointHandler implements HttpHandler {
     private static final Set<String> COMPUTED = Set.of("host", "content-length", "expect");
 
     private final String entryPoint;
+    private final boolean tls;
     private final boolean ping;
     private final Supplier<Routing> routing;
     private final HttpClient client;
@@ -44,9 +45,10 @@ final class EntryPointHandler implements HttpHandler {
     private final String hostname;
 
     /** @param accessLog null when {@code accessLog} is not configured */
-    EntryPointHandler(String entryPoint, boolean ping, Supplier<Routing> routing, HttpClient client,
+    EntryPointHandler(String entryPoint, boolean tls, boolean ping, Supplier<Routing> routing, HttpClient client,
                       AccessLog accessLog, Log log, String hostname) {
         this.entryPoint = entryPoint;
+        this.tls = tls;
         this.ping = ping;
         this.routing = routing;
         this.client = client;
@@ -112,8 +114,8 @@ final class EntryPointHandler implements HttpHandler {
         String clientIp = exchange.getRemoteAddress().getAddress().getHostAddress().replaceFirst("%.*$", "");
         String requestHost = incoming.getFirst("Host");
         headers.set("X-Real-Ip", clientIp);
-        headers.set("X-Forwarded-Proto", "http");
-        headers.set("X-Forwarded-Port", portOf(requestHost));
+        headers.set("X-Forwarded-Proto", tls ? "https" : "http");
+        headers.set("X-Forwarded-Port", portOf(requestHost, tls ? "443" : "80"));
         if (requestHost != null && !requestHost.isEmpty()) {
             headers.set("X-Forwarded-Host", requestHost);
         }
@@ -238,15 +240,15 @@ final class EntryPointHandler implements HttpHandler {
         return colon < 0 ? header : header.substring(0, colon);
     }
 
-    /** The port of a Host header, or 80 (traefik's X-Forwarded-Port on a plain-HTTP entry point). */
-    private static String portOf(String header) {
+    /** The port of a Host header, or the scheme's (traefik's X-Forwarded-Port). */
+    private static String portOf(String header, String schemePort) {
         if (header != null) {
             int colon = header.lastIndexOf(':');
             if (colon > header.lastIndexOf(']') && colon < header.length() - 1) {
                 return header.substring(colon + 1);
             }
         }
-        return "80";
+        return schemePort;
     }
 
     private static Set<String> connectionTokens(List<String> values) {

@@ -12,10 +12,16 @@ import java.util.Map;
 record StaticConfig(
         Path file,
         Map<String, InetSocketAddress> entryPoints,
+        Map<String, String> tlsOptions,
         FileProvider provider,
         Log.Level logLevel,
         boolean accessLog,
         String pingEntryPoint) {
+
+    /** Whether the entry point serves TLS ({@code entryPoints.NAME.http.tls}). */
+    boolean tls(String entryPoint) {
+        return tlsOptions.containsKey(entryPoint);
+    }
 
     /** Traefik's internal entry point, which ping uses unless told otherwise. */
     static final String INTERNAL_ENTRY_POINT = "traefik";
@@ -32,8 +38,21 @@ record StaticConfig(
         global.get("sendAnonymousUsage").bool(false);
 
         Map<String, InetSocketAddress> entryPoints = new LinkedHashMap<>();
+        Map<String, String> tlsOptions = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigNode> entry : root.get("entryPoints").entries().entrySet()) {
-            entryPoints.put(entry.getKey(), address(entry.getValue().allow("address").get("address")));
+            ConfigNode entryPoint = entry.getValue().allow("address", "http");
+            entryPoints.put(entry.getKey(), address(entryPoint.get("address")));
+            ConfigNode tls = entryPoint.get("http").allow("tls").get("tls").allow("options");
+            if (tls.present()) {
+                String options = tls.get("options").string(TlsConfig.DEFAULT_OPTIONS).replaceFirst("@file$", "");
+                if (!options.equals(TlsConfig.DEFAULT_OPTIONS)) {
+                    // traefik applies an entry point's named options only where the SNI names a router's host,
+                    // and the default options to every other connection: a client could pick the weaker ones.
+                    throw tls.get("options").error("the stand-in honours only the \"default\" TLS options here: traefik applies \""
+                            + options + "\" only to connections whose SNI names a router's host, and \"default\" to all others");
+                }
+                tlsOptions.put(entry.getKey(), options);
+            }
         }
         if (entryPoints.isEmpty()) {
             entryPoints.put("http", new InetSocketAddress(80)); // traefik's default when none is configured
@@ -72,7 +91,7 @@ record StaticConfig(
                 throw ping.get("entryPoint").error("unknown entry point \"" + pingEntryPoint + "\"");
             }
         }
-        return new StaticConfig(file, entryPoints, provider, logLevel, accessLog, pingEntryPoint);
+        return new StaticConfig(file, entryPoints, tlsOptions, provider, logLevel, accessLog, pingEntryPoint);
     }
 
     /** {@code ":80"}, {@code "10.0.0.5:80"} or {@code "[::1]:80"}; traefik's "/tcp" suffixes are not honoured. */

@@ -1,12 +1,14 @@
 package io.oth.standin;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +39,8 @@ public final class TraefikStandIn implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(30)) // traefik's default dial timeout
             .build();
     private final AtomicReference<Routing> routing = new AtomicReference<>();
+    /** The certificates and TLS options in force: read by each new TLS handshake. */
+    private final AtomicReference<TlsConfig> tls = new AtomicReference<>();
     private final Map<String, HttpServer> servers = new LinkedHashMap<>();
     private final ExecutorService requests = Executors.newCachedThreadPool();
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -52,14 +56,18 @@ public final class TraefikStandIn implements AutoCloseable {
         this.log = new Log(out, config.logLevel());
         this.watchedState = watchedState;
         routing.set(new Routing(dynamic, client, log));
+        tls.set(dynamic.tls());
         AccessLog accessLog = config.accessLog() ? new AccessLog(out) : null;
         String hostname = Hostname.local();
         try {
             for (Map.Entry<String, InetSocketAddress> entryPoint : config.entryPoints().entrySet()) {
                 String name = entryPoint.getKey();
-                HttpServer server = bind(name, entryPoint.getValue());
+                HttpServer server = bind(name, entryPoint.getValue(), config.tls(name));
                 servers.put(name, server);
-                server.createContext("/", new EntryPointHandler(name, name.equals(config.pingEntryPoint()),
+                if (config.tls(name)) {
+                    ((HttpsServer) server).setHttpsConfigurator(TlsEntryPoint.of(config.tlsOptions().get(name), tls::get));
+                }
+                server.createContext("/", new EntryPointHandler(name, config.tls(name), name.equals(config.pingEntryPoint()),
                         routing::get, client, accessLog, log, hostname));
                 server.setExecutor(requests);
                 server.start();
@@ -67,6 +75,9 @@ public final class TraefikStandIn implements AutoCloseable {
         } catch (IOException e) {
             close();
             throw e;
+        } catch (GeneralSecurityException e) {
+            close();
+            throw new IOException("TLS is not available in this JVM: " + e.getMessage(), e);
         }
         if (config.provider().watch()) {
             watcher.scheduleWithFixedDelay(this::reloadIfChanged,
@@ -147,9 +158,9 @@ public final class TraefikStandIn implements AutoCloseable {
         routing.get().close();
     }
 
-    private static HttpServer bind(String name, InetSocketAddress address) throws IOException {
+    private static HttpServer bind(String name, InetSocketAddress address, boolean tls) throws IOException {
         try {
-            return HttpServer.create(address, 0);
+            return tls ? HttpsServer.create(address, 0) : HttpServer.create(address, 0);
         } catch (IOException e) {
             throw new IOException("entry point " + name + ": cannot listen on " + address + ": " + e.getMessage(), e);
         }
@@ -163,7 +174,9 @@ public final class TraefikStandIn implements AutoCloseable {
         }
         watchedState = state;
         try {
-            Routing previous = routing.getAndSet(new Routing(DynamicConfig.load(config), client, log));
+            DynamicConfig dynamic = DynamicConfig.load(config);
+            Routing previous = routing.getAndSet(new Routing(dynamic, client, log));
+            tls.set(dynamic.tls());
             previous.close();
             log.info("dynamic configuration reloaded from " + config.provider().source());
         } catch (ConfigException e) {

@@ -20,6 +20,8 @@ class StandInConfigTest {
 
     private static final String STATIC = "entryPoints: {web: {address: \"127.0.0.1:0\"}}\n"
             + "providers: {file: {filename: DYNAMIC}}\n";
+    private static final String TLS_STATIC = "entryPoints: {web: {address: \"127.0.0.1:0\", http: {tls: {}}}}\n"
+            + "providers: {file: {filename: DYNAMIC}}\n";
     private static final String SERVICE = "services: {app: {loadBalancer: {servers: [{url: \"http://127.0.0.1:9\"}]}}}";
     private static final String ROUTER = "routers: {app: {rule: \"Host(`a`)\", service: app}}";
 
@@ -38,7 +40,7 @@ class StandInConfigTest {
                         "traefik.yml: api: not honoured by the traefik stand-in"),
                 Arguments.of("entryPoints: {web: {address: \":80\", asDefault: true}}\n"
                         + "providers: {file: {filename: DYNAMIC}}", "{}",
-                        "traefik.yml: entryPoints.web.asDefault: not honoured by the traefik stand-in (it honours address here)"),
+                        "traefik.yml: entryPoints.web.asDefault: not honoured by the traefik stand-in (it honours address, http here)"),
                 Arguments.of("entryPoints: {web: {address: \"80\"}}\nproviders: {file: {filename: DYNAMIC}}", "{}",
                         "traefik.yml: entryPoints.web.address: expected \":PORT\" or \"IP:PORT\", got \"80\""),
                 Arguments.of("entryPoints: {web: {address: \":80\"}}\nproviders: {docker: {}}", "{}",
@@ -46,7 +48,7 @@ class StandInConfigTest {
                 Arguments.of(STATIC + "log: {level: LOUD}", "{}",
                         "traefik.yml: log.level: expected one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, PANIC"),
                 Arguments.of(STATIC, "tcp: {}",
-                        "dynamic.yml: tcp: not honoured by the traefik stand-in (it honours http here)"),
+                        "dynamic.yml: tcp: not honoured by the traefik stand-in (it honours http, tls here)"),
                 Arguments.of(STATIC, "http: {routers: {app: {rule: \"Host(`a`)\", service: app, tls: {}}}, " + SERVICE + "}",
                         "dynamic.yml: http.routers.app.tls: not honoured"),
                 Arguments.of(STATIC, "http: {routers: {app: {rule: \"Host(`a`, `b`)\", service: app}}, " + SERVICE + "}",
@@ -70,6 +72,25 @@ class StandInConfigTest {
                         "dynamic.yml: http.middlewares.m.redirectScheme: not honoured"),
                 Arguments.of(STATIC, "http: {" + ROUTER + ", " + SERVICE + ", middlewares: {m: {headers: {sslRedirect: true}}}}",
                         "dynamic.yml: http.middlewares.m.headers.sslRedirect: not honoured"),
+                Arguments.of(TLS_STATIC.replace("{tls: {}}", "{tls: {certResolver: acme}}"), "{}",
+                        "traefik.yml: entryPoints.web.http.tls.certResolver: not honoured by the traefik stand-in (it honours options here)"),
+                Arguments.of(TLS_STATIC.replace("{tls: {}}", "{tls: {options: mtls@file}}"), "tls: {options: {mtls: {}}}",
+                        "traefik.yml: entryPoints.web.http.tls.options: the stand-in honours only the \"default\" TLS options here"),
+                Arguments.of(TLS_STATIC, "tls: {options: {default: {clientAuth: {clientAuthType: RequestClientCert}}}}",
+                        "dynamic.yml: tls.options.default.clientAuth.clientAuthType: the stand-in honours NoClientCert, "
+                                + "VerifyClientCertIfGiven and RequireAndVerifyClientCert, not \"RequestClientCert\""),
+                Arguments.of(TLS_STATIC, "tls: {options: {default: {clientAuth: {clientAuthType: RequireAndVerifyClientCert}}}}",
+                        "dynamic.yml: tls.options.default.clientAuth: RequireAndVerifyClientCert needs caFiles"),
+                Arguments.of(TLS_STATIC, "tls: {options: {default: {minVersion: VersionTLS10}}}",
+                        "dynamic.yml: tls.options.default.minVersion: the stand-in honours VersionTLS12 and VersionTLS13"),
+                Arguments.of(TLS_STATIC, "tls: {options: {default: {sniStrict: true}}}",
+                        "dynamic.yml: tls.options.default.sniStrict: not honoured"),
+                Arguments.of(TLS_STATIC, "tls: {options: {default: {}}}",
+                        "dynamic.yml: tls.certificates: entry point web serves TLS, so at least one certificate is required"),
+                Arguments.of(TLS_STATIC, "tls: {stores: {default: {}}}",
+                        "dynamic.yml: tls.stores: not honoured by the traefik stand-in (it honours certificates, options here)"),
+                Arguments.of(TLS_STATIC, "tls: {certificates: [{certFile: /nonexistent/server.crt, keyFile: /nonexistent/server.key}]}",
+                        "dynamic.yml: tls.certificates[0].certFile: cannot read /nonexistent/server.crt"),
                 Arguments.of(STATIC, "http: {" + ROUTER + ", " + SERVICE + ", routers: {}}",
                         "dynamic.yml: not valid YAML"));
     }

@@ -39,11 +39,28 @@ import static io.oth.install.NodeLayout.SYSTEM_CAS;
 public final class Application extends InstallPhase {
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
+    private final Map<AppAccounts.Pair, AppAccounts.Account> accounts;
 
     public Application(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports) {
+        this(spec, inputs, ports, Map.of());
+    }
+
+    private Application(InstallPlaybook.PhaseSpec spec, Installer.Inputs inputs, ServicePorts ports, Map<AppAccounts.Pair, AppAccounts.Account> accounts) {
         super(spec);
         this.inputs = inputs;
         this.ports = ports;
+        this.accounts = Map.copyOf(accounts);
+    }
+
+    /** This phase with the application pointed at {@code account} of {@code pair} rather than the active one: a rotation's next step. */
+    public Application using(AppAccounts.Pair pair, AppAccounts.Account account) {
+        Map<AppAccounts.Pair, AppAccounts.Account> chosen = new java.util.HashMap<>(accounts);
+        chosen.put(pair, account);
+        return new Application(spec(), inputs, ports, chosen);
+    }
+
+    private AppAccounts.Account account(AppAccounts.Pair pair) {
+        return accounts.getOrDefault(pair, inputs.account(pair));
     }
 
     @Override
@@ -51,31 +68,41 @@ public final class Application extends InstallPhase {
         ReleaseBundle app = inputs.release();
         String bundle = NodeLayout.appBundle(app);
         Map<String, Object> vars = Map.of("user", APP_USER, "java", JAVA, "java_options", "-XX:+UseSerialGC -Xms32m -Xmx256m",
-                "entry", app.entry());
+                "entry", app.entry(), "pidfile", NodeLayout.APP_PID);
         List<Operation> ops = new ArrayList<>(List.of(
                 new SystemUserOp(APP_USER),
                 FileOp.binary(bundle, app.bytes(), "root:root", "0644"),
                 new UnpackOp(bundle, NodeLayout.appRelease(app.version()), APP_CURRENT, app.sha256(), app.contents().files().size(),
-                        Set.of(APP_SERVICE)),
-                FileOp.text(APP_CONFIG + "app.properties", appProperties(t), "root:" + APP_USER, "0640").notifying(APP_SERVICE),
-                FileOp.text(APP_SITE_CA, inputs.ca().rootPem(), "root:root", "0644").notifying(APP_SERVICE)));
-        Storage storage = t.site().storage();
-        ops.add(secret(NodeLayout.APP_DATABASE_PASSWORD, storage.database().isLocal() ? inputs.secret(AppAccounts.DATABASE_SECRET)
-                : inputs.external(ExternalSecret.DATABASE_PASSWORD)));
-        ops.add(secret(NodeLayout.APP_BROKER_PASSWORD, storage.broker().isLocal() ? inputs.secret(AppAccounts.BROKER_SECRET)
-                : inputs.external(ExternalSecret.BROKER_PASSWORD)));
-        ops.add(secret(NodeLayout.APP_OBJECTS_SECRET, storage.objects().isLocal() ? inputs.secret(AppAccounts.OBJECTS_SECRET)
-                : inputs.external(ExternalSecret.OBJECTS_SECRET_KEY)));
+                        Set.of(APP_SERVICE))));
+        ops.addAll(settings(t));
         ops.addAll(List.of(
                 FileOp.text("/etc/init.d/oth-app", Templates.render("oth-app/oth-app.init.peb", vars), "root:root", "0755").notifying(APP_SERVICE),
                 FileOp.text("/etc/systemd/system/oth-app.service", Templates.render("oth-app/oth-app.service.peb", vars), "root:root", "0644")
                         .notifying(APP_SERVICE),
-                new ServiceOp(APP_SERVICE, t.facts().init(), true)));
+                new ServiceOp(APP_SERVICE, t.facts().init(), true).runningWhen(ServiceOp.pidFileAlive(NodeLayout.APP_PID))));
+        return ops;
+    }
+
+    /**
+     * The application's settings and the passwords it logs in with: what a rotation changes on a
+     * node (and restarts it for) while haproxy has it drained.
+     */
+    public List<FileOp> settings(Target t) {
+        List<FileOp> ops = new ArrayList<>(List.of(
+                FileOp.text(APP_CONFIG + "app.properties", appProperties(t), "root:" + APP_USER, "0640").notifying(APP_SERVICE),
+                FileOp.text(APP_SITE_CA, inputs.ca().rootPem(), "root:root", "0644").notifying(APP_SERVICE)));
+        Storage storage = t.site().storage();
+        ops.add(secret(NodeLayout.APP_DATABASE_PASSWORD, storage.database().isLocal() ? inputs.secret(account(AppAccounts.DATABASE_ACCOUNTS).secret())
+                : inputs.external(ExternalSecret.DATABASE_PASSWORD)));
+        ops.add(secret(NodeLayout.APP_BROKER_PASSWORD, storage.broker().isLocal() ? inputs.secret(account(AppAccounts.BROKER_ACCOUNTS).secret())
+                : inputs.external(ExternalSecret.BROKER_PASSWORD)));
+        ops.add(secret(NodeLayout.APP_OBJECTS_SECRET, storage.objects().isLocal() ? inputs.secret(account(AppAccounts.OBJECTS_ACCOUNTS).secret())
+                : inputs.external(ExternalSecret.OBJECTS_SECRET_KEY)));
         return ops;
     }
 
     /** A file under {@link NodeLayout#APP_SECRETS} that only the application reads. */
-    private static Operation secret(String name, Secret value) {
+    private static FileOp secret(String name, Secret value) {
         NodeLayout.SecretFile file = NodeLayout.appSecret(name);
         return FileOp.text(file.path(), value.reveal(), file.owner(), file.mode()).secret().notifying(APP_SERVICE);
     }
@@ -90,15 +117,18 @@ public final class Application extends InstallPhase {
         Optional<Node> storage = site.nodesWithRole(Roles.STORAGE).stream().findFirst();
         vars.put("database", site.storage().database().external()
                 .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "user", e.user(), "ca_file", SYSTEM_CAS))
-                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", ports.mariadb(), "user", AppAccounts.DATABASE_USER, "ca_file", APP_SITE_CA)));
+                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", ports.mariadb(), "user", account(AppAccounts.DATABASE_ACCOUNTS).user(),
+                        "ca_file", APP_SITE_CA)));
         vars.put("broker", site.storage().broker().external()
                 .map(e -> Map.<String, Object>of("host", e.host(), "port", e.port(), "user", e.user(), "ca_file", SYSTEM_CAS))
-                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", ports.amqps(), "user", AppAccounts.BROKER_USER, "ca_file", APP_SITE_CA)));
+                .orElseGet(() -> Map.of("host", storage.orElseThrow().address(), "port", ports.amqps(), "user", account(AppAccounts.BROKER_ACCOUNTS).user(),
+                        "ca_file", APP_SITE_CA)));
         vars.put("objects", site.storage().objects().external()
                 .map(e -> Map.<String, Object>of("endpoint", e.endpoint(), "region", e.region(), "bucket", e.bucket(), "access_key", e.accessKey(),
                         "ca_file", SYSTEM_CAS))
                 .orElseGet(() -> Map.of("endpoint", "https://" + Addresses.hostPort(storage.orElseThrow().address(), ports.minio()),
-                        "region", "us-east-1", "bucket", AppAccounts.OBJECTS_BUCKET, "access_key", AppAccounts.OBJECTS_KEY, "ca_file", APP_SITE_CA)));
+                        "region", "us-east-1", "bucket", AppAccounts.OBJECTS_BUCKET,
+                        "access_key", account(AppAccounts.OBJECTS_ACCOUNTS).user(), "ca_file", APP_SITE_CA)));
         return Templates.render("oth-app/app.properties.peb", vars);
     }
 }

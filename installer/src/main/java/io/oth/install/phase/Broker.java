@@ -4,6 +4,7 @@ import io.oth.install.BrokerAccessOp;
 import io.oth.install.NodeLayout;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
+import io.oth.site.AppAccounts;
 import io.oth.site.ServicePorts;
 import io.oth.install.LoopbackOnlyOp;
 import io.oth.install.ServiceCertOp;
@@ -47,7 +48,7 @@ public final class Broker extends LocalServicePhase {
                 FileOp.text("/etc/rabbitmq/enabled_plugins", "[rabbitmq_management].\n", "root:rabbitmq", "0644").notifying(SERVICE),
                 FileOp.text("/etc/rabbitmq/rabbitmq-env.conf", Templates.render("rabbitmq/rabbitmq-env.conf.peb", vars), "root:root", "0644")
                         .notifying(SERVICE),
-                FileOp.text(NodeLayout.BROKER_COOKIE, inputs.secret("rabbitmq.cookie").reveal(), "rabbitmq:rabbitmq", "0400").secret()
+                FileOp.text(NodeLayout.BROKER_COOKIE, inputs.secret(AppAccounts.BROKER_COOKIE_SECRET).reveal(), "rabbitmq:rabbitmq", "0400").secret()
                         .notifying(SERVICE),
                 new ServiceCertOp(inputs.ca(), ServerIdentity.of("rabbitmq", t), new ServiceCertOp.Files(RABBITMQ_TLS + "server.key",
                         RABBITMQ_TLS + "server.pem", RABBITMQ_TLS + "ca-chain.pem", "rabbitmq:rabbitmq"), ServiceCertOp.Layout.LEAF_AND_CHAIN,

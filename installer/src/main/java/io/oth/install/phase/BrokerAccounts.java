@@ -11,7 +11,7 @@ import io.oth.site.ServicePorts;
 import java.util.List;
 import java.util.Optional;
 
-/** The application's vhost and account on the local RabbitMQ, and oth's own administrator. */
+/** The application's vhost and account on the local RabbitMQ (the active one of its pair; the other deleted), and oth's own administrator. */
 public final class BrokerAccounts extends LocalServicePhase {
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
@@ -24,7 +24,9 @@ public final class BrokerAccounts extends LocalServicePhase {
 
     @Override
     List<Operation> local(Target t) {
-        return List.of(new BrokerAccessOp(AppAccounts.BROKER_VHOST, AppAccounts.BROKER_USER, inputs.secret(AppAccounts.BROKER_SECRET), AppAccounts.BROKER_ADMIN,
+        AppAccounts.Account active = inputs.account(AppAccounts.BROKER_ACCOUNTS);
+        return List.of(new BrokerAccessOp(AppAccounts.BROKER_VHOST, List.of(new BrokerAccessOp.Login(active.user(), inputs.secret(active.secret()))),
+                inputs.retired(AppAccounts.BROKER_ACCOUNTS).map(AppAccounts.Account::user).stream().toList(), AppAccounts.BROKER_ADMIN,
                 inputs.secret(AppAccounts.BROKER_ADMIN_SECRET), Optional.of(
                 new BrokerAccessOp.Management(t.node().address(), ports.managementTls(), inputs.ca().rootCertificate()))));
     }

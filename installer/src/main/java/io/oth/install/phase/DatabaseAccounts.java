@@ -10,7 +10,10 @@ import io.oth.site.Node;
 
 import java.util.List;
 
-/** The application's database and account on the local MariaDB, reachable from the app nodes only. */
+/**
+ * The application's database and account on the local MariaDB, reachable from the app nodes only:
+ * the account of the pair the application uses, the other one locked where it exists.
+ */
 public final class DatabaseAccounts extends LocalServicePhase {
     private final Installer.Inputs inputs;
 
@@ -22,6 +25,8 @@ public final class DatabaseAccounts extends LocalServicePhase {
     @Override
     List<Operation> local(Target t) {
         List<String> apps = t.site().nodesWithRole(Roles.APP).stream().map(Node::address).toList();
-        return List.of(new DatabaseAccessOp(AppAccounts.DATABASE, AppAccounts.DATABASE_USER, inputs.secret(AppAccounts.DATABASE_SECRET), apps));
+        AppAccounts.Account active = inputs.account(AppAccounts.DATABASE_ACCOUNTS);
+        return List.of(new DatabaseAccessOp(AppAccounts.DATABASE, List.of(new DatabaseAccessOp.Login(active.user(), inputs.secret(active.secret()))),
+                inputs.retired(AppAccounts.DATABASE_ACCOUNTS).map(AppAccounts.Account::user).stream().toList(), apps));
     }
 }

@@ -23,6 +23,8 @@ import java.util.Map;
  * days playbooks/install.yml says on the storage node and in the object store's bucket.
  */
 public final class DatabaseBackups extends LocalServicePhase {
+    /** Where Debian's cron init script keeps the daemon's pid. */
+    private static final String CRON_PID = "/var/run/crond.pid";
     private final InstallPlaybook playbook;
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
@@ -46,7 +48,7 @@ public final class DatabaseBackups extends LocalServicePhase {
                 FileOp.text(config.path(), store.curlConfig().reveal(), config.owner(), config.mode()).secret(),
                 FileOp.text(NodeLayout.BACKUP_SCRIPT, Templates.render("backup/oth-backup.peb", vars), "root:root", "0755").checkedWith("sh -n \"$1\""),
                 FileOp.text(NodeLayout.BACKUP_CRON, Templates.render("backup/oth-backup.cron.peb", vars), "root:root", "0644"),
-                new ServiceOp("cron", t.facts().init(), false));
+                new ServiceOp("cron", t.facts().init(), false).runningWhen(ServiceOp.pidFileNames(CRON_PID, "cron")));
     }
 
     /** The backup script's and cron file's variables. */

@@ -17,6 +17,11 @@ public final class ExternalEndpoints extends InstallPhase {
         super(spec);
     }
 
+    /** The port an S3 endpoint URL names, or its scheme's default. */
+    public static int port(URI endpoint) {
+        return endpoint.getPort() > 0 ? endpoint.getPort() : "https".equals(endpoint.getScheme()) ? 443 : 80;
+    }
+
     @Override
     public List<Operation> operations(Target t) {
         List<Operation> ops = new ArrayList<>();
@@ -25,8 +30,7 @@ public final class ExternalEndpoints extends InstallPhase {
         storage.broker().external().ifPresent(e -> ops.add(new ReachableOp("the external broker", e.host(), e.port())));
         storage.objects().external().ifPresent(e -> {
             URI endpoint = URI.create(e.endpoint());
-            int port = endpoint.getPort() > 0 ? endpoint.getPort() : "https".equals(endpoint.getScheme()) ? 443 : 80;
-            ops.add(new ReachableOp("the external object store", endpoint.getHost(), port));
+            ops.add(new ReachableOp("the external object store", endpoint.getHost(), port(endpoint)));
         });
         return ops;
     }

@@ -15,6 +15,10 @@ public abstract class InstallPhase implements Phase {
         this.spec = spec;
     }
 
+    protected final InstallPlaybook.PhaseSpec spec() {
+        return spec;
+    }
+
     @Override
     public final String name() {
         return spec.name();

@@ -9,14 +9,19 @@ import io.oth.install.ServiceCertOp;
 import io.oth.op.DirectoryOp;
 import io.oth.op.FileOp;
 import io.oth.op.Operation;
-import io.oth.op.ServiceOp;
+import io.oth.install.MinioAccessOp;
 import io.oth.op.SystemUserOp;
 import io.oth.op.UnpackOp;
 import io.oth.phase.Target;
 import io.oth.site.Addresses;
 import io.oth.site.AppAccounts;
+import io.oth.remote.Sha256;
+import io.oth.secret.Secret;
 import io.oth.template.Templates;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +33,15 @@ import static io.oth.install.NodeLayout.MINIO_USER;
 
 /** MinIO on the storage node, with its certificate from the site CA, when object storage is local. */
 public final class Objects extends LocalServicePhase {
+    /**
+     * The site secret MinIO's KMS key is made from (MinIO's single static key,
+     * {@code MINIO_KMS_SECRET_KEY}, which seals each object's key under SSE-S3). It is kept in the
+     * operator's secrets as well: a key kept only on the node is lost with the node, and with it
+     * every object in the bucket.
+     */
+    public static final String KMS_SECRET = "minio.kms";
+    /** The KMS key's name, which MinIO records with every object it seals. */
+    static final String KMS_KEY_NAME = "oth-objects";
 
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
@@ -38,13 +52,19 @@ public final class Objects extends LocalServicePhase {
         this.ports = ports;
     }
 
+    /** {@code NAME:BASE64}: 256 bits, the SHA-256 of the site's secret (which has about 190 random bits), as MinIO reads it. */
+    static String kmsKey(Secret secret) {
+        return KMS_KEY_NAME + ":" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(Sha256.hex(secret.reveal().getBytes(StandardCharsets.UTF_8))));
+    }
+
     @Override
     List<Operation> local(Target t) {
         ProgramBundle minio = inputs.minio().orElseThrow();
         String bundle = NodeLayout.programBundle(MINIO_HOME, "minio", minio);
-        Map<String, Object> vars = Map.of("user", MINIO_USER, "binary", MINIO_HOME + "current/minio", "data", MINIO_DATA);
+        Map<String, Object> vars = Map.of("user", MINIO_USER, "binary", MINIO_HOME + "current/minio", "data", MINIO_DATA, "pidfile", NodeLayout.MINIO_PID);
         String environment = "# Managed by oth: MinIO's settings; the root credentials are for oth and operators only.\n"
                 + "MINIO_ROOT_USER=" + AppAccounts.OBJECTS_ROOT + "\nMINIO_ROOT_PASSWORD=" + inputs.secret(AppAccounts.OBJECTS_ROOT_SECRET).reveal() + "\n"
+                + "MINIO_KMS_SECRET_KEY=" + kmsKey(inputs.secret(KMS_SECRET)) + "\n"
                 + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + Addresses.hostPort(t.node().address(), ports.minio()) + " --certs-dir "
                 + MINIO_CERTS + "\"\n";
         return List.of(
@@ -59,6 +79,6 @@ public final class Objects extends LocalServicePhase {
                 FileOp.text("/etc/init.d/minio", Templates.render("minio/minio.init.peb", vars), "root:root", "0755").notifying("minio"),
                 FileOp.text("/etc/systemd/system/minio.service", Templates.render("minio/minio.service.peb", vars), "root:root", "0644")
                         .notifying("minio"),
-                new ServiceOp("minio", t.facts().init(), true));
+                MinioAccessOp.service(t.facts().init()));
     }
 }

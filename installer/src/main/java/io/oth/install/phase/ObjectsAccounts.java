@@ -5,13 +5,14 @@ import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
 import io.oth.site.ServicePorts;
 import io.oth.install.MinioAccessOp;
+import io.oth.install.MinioRetiredUserOp;
 import io.oth.op.Operation;
 import io.oth.phase.Target;
 import io.oth.site.AppAccounts;
 
 import java.util.List;
 
-/** The application's bucket, policy and user (and the backup script's, when the database is local), through MinIO's APIs once it answers (the objects phase started it). */
+/** The application's bucket, policy and key (the active one of its pair; the other removed), and the backup script's key when the database is local, through MinIO's APIs once it answers (the objects phase started it). */
 public final class ObjectsAccounts extends LocalServicePhase {
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
@@ -26,13 +27,15 @@ public final class ObjectsAccounts extends LocalServicePhase {
     List<Operation> local(Target t) {
         MinioAccessOp.Endpoint endpoint = new MinioAccessOp.Endpoint(t.node().address(), ports.minio(), inputs.ca().rootCertificate(),
                 AppAccounts.OBJECTS_ROOT, inputs.secret(AppAccounts.OBJECTS_ROOT_SECRET));
-        MinioAccessOp app = new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, AppAccounts.OBJECTS_KEY,
-                inputs.secret(AppAccounts.OBJECTS_SECRET), t.facts().init());
-        if (!t.site().storage().database().isLocal()) {
-            return List.of(app);
+        AppAccounts.Account active = inputs.account(AppAccounts.OBJECTS_ACCOUNTS);
+        List<Operation> ops = new java.util.ArrayList<>(List.of(new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY,
+                active.user(), inputs.secret(active.secret()), t.facts().init())));
+        inputs.retired(AppAccounts.OBJECTS_ACCOUNTS).ifPresent(r -> ops.add(new MinioRetiredUserOp(endpoint, r.user(), t.facts().init())));
+        if (t.site().storage().database().isLocal()) {
+            // The backup script's own key, apart from the pair a rotation moves: what copying, listing and expiring backups needs, nothing the application does.
+            ops.add(new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_BACKUP_KEY, AppAccounts.OBJECTS_BACKUP_KEY,
+                    inputs.secret(AppAccounts.OBJECTS_BACKUP_SECRET), t.facts().init(), BackupStore.ACTIONS));
         }
-        // The backup script's own key: what copying, listing and expiring backups needs, nothing the application does.
-        return List.of(app, new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_BACKUP_KEY, AppAccounts.OBJECTS_BACKUP_KEY,
-                inputs.secret(AppAccounts.OBJECTS_BACKUP_SECRET), t.facts().init(), BackupStore.ACTIONS));
+        return ops;
     }
 }

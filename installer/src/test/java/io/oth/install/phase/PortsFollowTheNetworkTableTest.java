@@ -51,6 +51,8 @@ class PortsFollowTheNetworkTableTest {
             Map.entry("{port: 22, proto: tcp, from: [bastion, lb], name: ssh,", "{port: 2222, proto: tcp, from: [bastion, lb], name: ssh,"));
 
     private static final Pattern DEV_TCP = Pattern.compile("/dev/tcp/([^/]+)/([0-9]+)");
+    /** The load balancer reaches traefik as haproxy does, over mutual TLS: curl's --resolve NAME:PORT:ADDRESS. */
+    private static final Pattern MUTUAL_TLS = Pattern.compile("--resolve '?[^: ]+:([0-9]+):([0-9a-f.:\\[\\]]+)");
 
     @TempDir
     Path dir;
@@ -104,7 +106,7 @@ class PortsFollowTheNetworkTableTest {
         String haproxy = file(fixture, phases, "haproxy", "lb", "/etc/haproxy/haproxy.cfg");
         assertTrue(haproxy.contains("    bind :8081\n"), haproxy);
         assertTrue(haproxy.contains("    bind :8443 ssl "), haproxy);
-        assertTrue(haproxy.contains("    server app1 10.77.0.101:8088 check"), haproxy);
+        assertTrue(haproxy.contains("    server app1 10.77.0.101:8088 ssl "), haproxy);
         String traefik = file(fixture, phases, "traefik", "app1", "/etc/traefik/traefik.yml");
         assertTrue(traefik.contains("address: \":8088\""), traefik);
         String app = file(fixture, phases, "application", "app1", "/etc/oth-app/app.properties");
@@ -135,8 +137,12 @@ class PortsFollowTheNetworkTableTest {
     private List<String> probed(PhaseFixture fixture, String node) {
         return PortMatrixProbes.from(fixture.site, moved, node(fixture, node)).stream().map(p -> {
             Matcher m = DEV_TCP.matcher(p.script());
-            assertTrue(m.find(), p.script());
-            return m.group(1) + ":" + m.group(2);
+            if (m.find()) {
+                return m.group(1) + ":" + m.group(2);
+            }
+            Matcher tls = MUTUAL_TLS.matcher(p.script());
+            assertTrue(tls.find(), p.script());
+            return tls.group(2) + ":" + tls.group(1);
         }).toList();
     }
 

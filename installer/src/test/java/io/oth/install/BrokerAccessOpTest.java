@@ -1,0 +1,57 @@
+package io.oth.install;
+
+import io.oth.op.Change;
+import io.oth.op.Probe;
+import io.oth.secret.Secret;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** RabbitMQ's pair of application users: the active one as install wants it, the retired one deleted. */
+class BrokerAccessOpTest {
+    private static final byte[] SALT = {1, 2, 3, 4};
+
+    private static String user(String name, String password, String tags) {
+        return "{\"name\": \"" + name + "\", \"password_hash\": \"" + BrokerAccessOp.hash(SALT, password) + "\", \"tags\": [" + tags + "]}";
+    }
+
+    private static String permission(String user, String vhost) {
+        return "{\"user\": \"" + user + "\", \"vhost\": \"" + vhost + "\", \"configure\": \".*\", \"write\": \".*\", \"read\": \".*\"}";
+    }
+
+    private static Optional<Change> plan(BrokerAccessOp op, String... users) {
+        String definitions = "{\"users\": [" + String.join(", ", users) + "], \"vhosts\": [{\"name\": \"oth\"}], \"permissions\": ["
+                + permission("oth-app-b", "oth") + ", " + permission("oth-app", "oth") + "]}";
+        return op.plan(Map.of("rabbitmq:definitions", new Probe.Answer(0, definitions)), Set.of());
+    }
+
+    private static BrokerAccessOp rotated() {
+        return new BrokerAccessOp("oth", List.of(new BrokerAccessOp.Login("oth-app-b", Secret.of("new-pw"))), List.of("oth-app"), "oth-admin",
+                Secret.of("admin-pw"), Optional.empty());
+    }
+
+    @Test
+    void afterARotationTheOldUserIsDeletedAndThenNothingIsLeftToDo() {
+        Change change = plan(rotated(), user("oth-app-b", "new-pw", ""), user("oth-app", "old-pw", ""), user("oth-admin", "admin-pw", "\"administrator\""))
+                .orElseThrow();
+        assertEquals("broker accounts: delete user oth-app", change.summary());
+        assertEquals(Optional.empty(), plan(rotated(), user("oth-app-b", "new-pw", ""), user("oth-admin", "admin-pw", "\"administrator\"")));
+    }
+
+    @Test
+    void duringARotationBothUsersLogInAndTheDefinitionsCarryNoPassword() {
+        BrokerAccessOp both = new BrokerAccessOp("oth", List.of(new BrokerAccessOp.Login("oth-app", Secret.of("old-pw")),
+                new BrokerAccessOp.Login("oth-app-b", Secret.of("new-pw"))), List.of(), "oth-admin", Secret.of("admin-pw"), Optional.empty());
+        Change change = plan(both, user("oth-app", "old-pw", ""), user("oth-admin", "admin-pw", "\"administrator\"")).orElseThrow();
+        assertEquals("broker accounts: create user oth-app-b", change.summary());
+        String definitions = both.definitions();
+        assertTrue(definitions.contains("\"name\": \"oth-app-b\"") && definitions.contains("\"name\": \"oth-app\"") && !definitions.contains("new-pw"),
+                definitions);
+    }
+}
