@@ -83,7 +83,7 @@ final class ObjectAccountsCheck {
                     root.get()), AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, active.orElseThrow().user(), app.get(), init.get());
             Map<String, Probe.Answer> answers = new HashMap<>(op.read(host));
             // Encryption is reported once, as posture.encryption, not as account drift too.
-            Probe.Answer encryption = answers.remove(MinioAccessOp.ENCRYPTION);
+            Probe.Answer encryption = answers.remove(op.key(MinioAccessOp.ENCRYPTION));
             return List.of(SecurityCheck.drift(ID, node, TARGET, op.plan(answers, Set.of())), atRest(node.name(), encryption));
         } catch (RemoteException e) {
             return failed(node, "cannot read MinIO's accounts: " + e.getMessage(),

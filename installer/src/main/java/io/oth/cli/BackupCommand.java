@@ -12,15 +12,21 @@ import picocli.CommandLine.Parameters;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code oth backup now|list|restore ID}: the application database's backups on the storage node. */
-@Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up, list and restore the application database (storage node).",
-        subcommands = {BackupCommand.Now.class, BackupCommand.ListBackups.class, BackupCommand.Restore.class},
+/** {@code oth backup now|list|pull|restore ID}: the application database's backups, encrypted, on the storage node, in the bucket and here. */
+@Command(name = "backup", mixinStandardHelpOptions = true, description = {
+        "Back up, list, pull and restore the application database (storage node).",
+        "Backups are encrypted with age to the site's backup key before they touch the storage node's disk; the key's identity stays in "
+                + "this machine's secrets file. Each is kept (playbooks/install.yml: retention_days) on the storage node, in the object store's "
+                + "bucket under backups/, and here after oth backup pull."},
+        subcommands = {BackupCommand.Now.class, BackupCommand.ListBackups.class, BackupCommand.Pull.class, BackupCommand.Restore.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  Back up the application database now:",
             "    oth backup now",
             "  List the backups, then restore one:",
-            "    oth backup list && oth backup restore oth-20261203T120000Z"})
+            "    oth backup list && oth backup restore oth-20261203T120000Z",
+            "  Copy the encrypted backups to this machine:",
+            "    oth backup pull"})
 final class BackupCommand extends CommandGroup {
     /** What the backup subcommands share: only a site whose database oth runs has backups. */
     abstract static class Step extends SiteStep {
@@ -32,9 +38,15 @@ final class BackupCommand extends CommandGroup {
         Backups backups(Context context) {
             return new Backups(context.site(), context.connector(), context.claim());
         }
+
+        /** A failure on this side (the backup key missing, the copies' directory unwritable): said, exit 1. */
+        static int failedHere(Context context, RuntimeException e) {
+            context.err().println("oth: " + e.getMessage());
+            return ExitCode.FAILED.code();
+        }
     }
 
-    @Command(name = "now", mixinStandardHelpOptions = true, description = "Make a backup now; prints its id.",
+    @Command(name = "now", mixinStandardHelpOptions = true, description = "Make a backup now (encrypted, copied to the bucket); prints its id.",
             footerHeading = "%nExamples:%n",
             footer = {
                 "  Back up the application database now; prints the backup's id:",
@@ -56,10 +68,11 @@ final class BackupCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the backups kept on the storage node.",
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the backups and where each is: node (the storage node), bucket (the object store, backups/), operator (here).",
             footerHeading = "%nExamples:%n",
             footer = {
-                "  The backups on the storage node, with when they were made and their size:",
+                "  The backups, with when they were made, their size and where they are:",
                 "    oth backup list"})
     static final class ListBackups extends Step {
         @Mixin
@@ -72,9 +85,12 @@ final class BackupCommand extends CommandGroup {
 
         @Override
         int run(Context context) throws RemoteException {
-            List<Backups.Backup> all = backups(context).list();
-            Table table = new Table("ID", "MADE", "SIZE");
-            all.forEach(b -> table.row(b.id(), b.made().toString(), b.bytes() + " B"));
+            Backups kept = backups(context);
+            List<Backups.Backup> all = kept.list();
+            kept.warnings().forEach(w -> context.err().println("warning: " + w));
+            Table table = new Table("ID", "MADE", "SIZE", "ENCRYPTED", "WHERE");
+            all.forEach(b -> table.row(b.id(), b.made().toString(), b.bytes() + " B", b.encrypted() ? "yes" : "no (made before encryption)",
+                    b.places().stream().map(Enum::name).collect(java.util.stream.Collectors.joining(","))));
             context.result(BackupsJson.of(all), () -> {
                 table.print(context.out());
                 context.out().printf("%d backup(s)%n", all.size());
@@ -83,7 +99,38 @@ final class BackupCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore the application database from a backup.",
+    @Command(name = "pull", mixinStandardHelpOptions = true,
+            description = {"Copy the encrypted backups of the storage node and the bucket to this machine (the site's state directory, "
+                    + "backups/, files 0600), each checked by size and sha-256; delete the copies here older than the retention. "
+                    + "Copies only what is missing or differs: a second run copies nothing."},
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  Copy the backups here (from cron on the operator's machine, for instance):",
+                "    oth backup pull"})
+    static final class Pull extends Step {
+        @Override
+        int run(Context context) throws RemoteException {
+            Backups backups = backups(context);
+            List<Backups.Pulled> done;
+            try {
+                done = backups.pull();
+            } catch (IllegalStateException | java.io.UncheckedIOException e) {
+                return failedHere(context, e);
+            }
+            backups.warnings().forEach(w -> context.err().println("warning: " + w));
+            done.forEach(p -> context.out().println(p.id() + ": " + p.outcome()));
+            context.out().printf("pull: %d copied, %d already here, %d deleted here%n",
+                    done.stream().filter(p -> p.outcome().startsWith("copied")).count(),
+                    done.stream().filter(p -> p.outcome().startsWith("already")).count(),
+                    done.stream().filter(p -> p.outcome().startsWith("deleted")).count());
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = {"Restore the application database from a backup: the storage node's copy, else this machine's, else the bucket's. "
+                    + "The backup is decrypted on the storage node with the site's backup key, which is given on the restore's standard input "
+                    + "and written nowhere there; it is decrypted and decompressed whole as a check before the database is touched."},
             footerHeading = "%nExamples:%n",
             footer = {
                 "  Find the backup, then restore it:",
@@ -110,8 +157,13 @@ final class BackupCommand extends CommandGroup {
 
         @Override
         int run(Context context) throws RemoteException {
-            backups(context).restore(id);
-            context.out().println("restored " + id);
+            String from;
+            try {
+                from = backups(context).restore(id);
+            } catch (IllegalStateException | java.io.UncheckedIOException e) {
+                return failedHere(context, e);
+            }
+            context.out().println("restored " + id + " from " + from);
             return ExitCode.OK.code();
         }
     }

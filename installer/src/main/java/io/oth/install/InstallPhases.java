@@ -39,7 +39,7 @@ public final class InstallPhases {
         known.put("external", ExternalEndpoints::new);
         known.put("database", spec -> new Database(spec, inputs, ports));
         known.put("database-accounts", spec -> new DatabaseAccounts(spec, inputs));
-        known.put("backups", spec -> new DatabaseBackups(spec, playbook));
+        known.put("backups", spec -> new DatabaseBackups(spec, playbook, inputs, ports));
         known.put("broker", spec -> new Broker(spec, inputs, ports));
         known.put("broker-accounts", spec -> new BrokerAccounts(spec, inputs, ports));
         known.put("objects", spec -> new Objects(spec, inputs, ports));

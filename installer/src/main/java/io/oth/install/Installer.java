@@ -74,6 +74,15 @@ public final class Installer {
             }
         }
 
+        /** A site secret that is a key of some format, made by {@code maker} the first time it is needed. */
+        public Secret secret(String name, java.util.function.Function<java.security.SecureRandom, Secret> maker) {
+            try {
+                return secrets.getOrCreate(name, maker);
+            } catch (SecretsException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+
         /** The account of {@code pair} the application uses, as the site's secrets record it. */
         public AppAccounts.Account account(AppAccounts.Pair pair) {
             return pair.active(secrets);

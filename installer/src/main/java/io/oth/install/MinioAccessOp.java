@@ -67,8 +67,8 @@ import java.util.Set;
  * policies (admin API), and whether the user's secret is the site's (one S3 request signed with it:
  * MinIO never shows a secret). Only what differs is planned; no secret is shown or put on a command line.
  */
-public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, String user, Secret userSecret, InitSystem init)
-        implements Operation {
+public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, String user, Secret userSecret, InitSystem init,
+                            List<String> actions) implements Operation {
     static final String ADMIN = "minio:admin";
     static final String BUCKET = "minio:bucket";
     static final String POLICY = "minio:policy";
@@ -88,6 +88,24 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     public record Endpoint(String address, int port, X509Certificate siteRoot, String rootUser, Secret rootSecret) {
     }
 
+    /** The application's account: every S3 action on its bucket. */
+    public MinioAccessOp(Endpoint endpoint, String bucket, String policy, String user, Secret userSecret, InitSystem init) {
+        this(endpoint, bucket, policy, user, userSecret, init, List.of("s3:*"));
+    }
+
+    public MinioAccessOp {
+        actions = List.copyOf(actions);
+    }
+
+    /**
+     * The key of one of this operation's facts: the facet ({@link #ADMIN}, {@link #POLICY}, ...) and
+     * the user, since a phase keeps the answers of all its operations in one map (the application's
+     * account and the backup script's).
+     */
+    public String key(String facet) {
+        return facet + ":" + user;
+    }
+
     @Override
     public String subject() {
         return "object storage account " + user;
@@ -103,16 +121,17 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         return new ServiceOp("minio", init, true).runningWhen(ServiceOp.pidFileAlive(NodeLayout.MINIO_PID));
     }
 
-    /** The policy oth wants: every S3 action on the bucket and its objects, nothing else. */
+    /** The policy oth wants: {@link #actions} on the bucket and its objects, nothing else. */
     String policyDocument() {
-        return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],"
+        String allowed = actions.stream().map(a -> "\"" + a + "\"").collect(java.util.stream.Collectors.joining(","));
+        return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[" + allowed + "],"
                 + "\"Resource\":[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::" + bucket + "/*\"]}]}";
     }
 
     @Override
     public Map<String, Probe.Answer> read(Host host) throws RemoteException {
         if (!host.run(Command.shell(service(init).running()), TIMEOUT).ok()) {
-            return Map.of(ADMIN, new Probe.Answer(1, "the minio service is not running"));
+            return Map.of(key(ADMIN), new Probe.Answer(1, "the minio service is not running"));
         }
         try (Forward forward = host.forward(endpoint.address(), endpoint.port())) {
             Clients minio = clients(forward);
@@ -121,17 +140,17 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             try {
                 document = whenAnswering(() -> minio.admin().cannedPolicy(policy), host);
             } catch (IOException e) {
-                return Map.of(ADMIN, new Probe.Answer(1, reason(e)));
+                return Map.of(key(ADMIN), new Probe.Answer(1, reason(e)));
             }
-            answers.put(ADMIN, new Probe.Answer(0, "answering"));
-            answers.put(POLICY, document.map(d -> new Probe.Answer(0, d)).orElse(new Probe.Answer(1, ABSENT)));
+            answers.put(key(ADMIN), new Probe.Answer(0, "answering"));
+            answers.put(key(POLICY), document.map(d -> new Probe.Answer(0, d)).orElse(new Probe.Answer(1, ABSENT)));
             Optional<MinioAdmin.User> info = minio.admin().user(user);
-            answers.put(USER, info.map(u -> new Probe.Answer(0, (u.enabled() ? "enabled" : "disabled") + " " + String.join(",", u.policies())))
+            answers.put(key(USER), info.map(u -> new Probe.Answer(0, (u.enabled() ? "enabled" : "disabled") + " " + String.join(",", u.policies())))
                     .orElse(new Probe.Answer(1, ABSENT)));
             boolean present = minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
-            answers.put(BUCKET, present ? new Probe.Answer(0, "present") : new Probe.Answer(1, ABSENT));
-            answers.put(ENCRYPTION, present && encrypted(minio.root()) ? new Probe.Answer(0, "AES256") : new Probe.Answer(1, "off"));
-            answers.put(LOGIN, login(minio.app()));
+            answers.put(key(BUCKET), present ? new Probe.Answer(0, "present") : new Probe.Answer(1, ABSENT));
+            answers.put(key(ENCRYPTION), present && encrypted(minio.root()) ? new Probe.Answer(0, "AES256") : new Probe.Answer(1, "off"));
+            answers.put(key(LOGIN), login(minio.app()));
             return answers;
         } catch (IOException | GeneralSecurityException | io.minio.errors.MinioException e) {
             throw new RemoteException(host.name(), Failure.COMMAND_FAILED, "cannot read MinIO's accounts: " + reason(e));
@@ -173,7 +192,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
 
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
-        Probe.Answer admin = answers.get(ADMIN);
+        Probe.Answer admin = answers.get(key(ADMIN));
         List<String> needed = new ArrayList<>();
         Work work;
         if (admin == null || !admin.ok()) {
@@ -182,36 +201,37 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
                     + ", user " + user + " and its policy will be set");
             work = new Work(true, true, true, true, true, List.of(), true);
         } else {
-            boolean makeBucket = !answers.get(BUCKET).ok();
+            boolean makeBucket = !answers.get(key(BUCKET)).ok();
             if (makeBucket) {
                 needed.add("make bucket " + bucket);
             }
             // Not read (an older caller's facts): nothing planned for it.
-            Probe.Answer encryption = answers.get(ENCRYPTION);
+            Probe.Answer encryption = answers.get(key(ENCRYPTION));
             boolean encrypt = encryption != null && !encryption.ok();
             if (encrypt) {
                 needed.add(makeBucket ? "turn on its default encryption (SSE-S3)"
                         : "turn on default encryption (SSE-S3) for bucket " + bucket + " and encrypt the objects already in it");
             }
-            Probe.Answer current = answers.get(POLICY);
+            Probe.Answer current = answers.get(key(POLICY));
             boolean putPolicy = !current.ok() || !samePolicy(current.output(), policyDocument());
             if (putPolicy) {
-                needed.add((current.ok() ? "rewrite" : "create") + " policy " + policy + " (S3 on bucket " + bucket + " only)");
+                needed.add((current.ok() ? "rewrite" : "create") + " policy " + policy + " (" + (actions.equals(List.of("s3:*")) ? "S3"
+                        : String.join(", ", actions)) + " on bucket " + bucket + " only)");
             }
-            Probe.Answer info = answers.get(USER);
+            Probe.Answer info = answers.get(key(USER));
             boolean exists = info.ok();
             String[] fields = exists ? (info.output().strip() + " ").split(" ", 2) : new String[] {"", ""};
             boolean enabled = fields[0].equals("enabled");
             List<String> policies = fields[1].isBlank() ? List.of() : List.of(fields[1].strip().split(","));
-            boolean secretWrong = exists && !answers.get(LOGIN).ok();
+            boolean secretWrong = exists && !answers.get(key(LOGIN)).ok();
             if (!exists) {
-                needed.add("create user " + user + " (secret " + AppAccounts.OBJECTS_SECRET + ")");
+                needed.add("create user " + user + " (secret " + AppAccounts.objectsSecret(user) + ")");
             } else {
                 if (!enabled) {
                     needed.add("enable user " + user);
                 }
                 if (secretWrong) {
-                    needed.add("set the secret of " + user + " (MinIO refused it: " + NodeText.diagnostic(answers.get(LOGIN).output()) + ")");
+                    needed.add("set the secret of " + user + " (MinIO refused it: " + NodeText.diagnostic(answers.get(key(LOGIN)).output()) + ")");
                 }
             }
             boolean attach = !policies.contains(policy);
@@ -245,10 +265,12 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     private void apply(Clients minio, Work work, Host host) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
         // MinIO may be restarting (a new certificate) or just started: wait for it as the read did.
         whenAnswering(() -> minio.admin().cannedPolicy(policy), host);
-        if (work.bucket() && !(work.unknown() && minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build()))) {
+        // Asked again even when the read found none: another account's operation on the same bucket may have made it since.
+        if (work.bucket() && !minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
             minio.root().makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
         }
-        if (work.encrypt() && !(work.unknown() && encrypted(minio.root()))) {
+        // Asked again as the bucket is: the other account's operation on the same bucket may have turned it on since.
+        if (work.encrypt() && !encrypted(minio.root())) {
             minio.root().setBucketEncryption(SetBucketEncryptionArgs.builder().bucket(bucket).config(SseConfiguration.newConfigWithSseS3Rule()).build());
             encryptInPlace(minio.root());
         }

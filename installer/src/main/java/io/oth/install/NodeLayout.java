@@ -27,6 +27,7 @@ public final class NodeLayout {
     public static final String JAVA = "/usr/bin/java";
 
     public static final String BACKUP_SCRIPT = "/usr/local/sbin/oth-backup";
+    public static final String BACKUP_CRON = "/etc/cron.d/oth-backup";
     public static final String MARIADB_TLS = "/etc/mysql/oth-tls/";
     /** MariaDB's encryption keys at rest (file_key_management): {@code ID;HEX} lines; the site's secrets keep what they derive from. */
     public static final String MARIADB_KEYFILE = "/etc/mysql/oth-encryption/keyfile";
@@ -138,6 +139,11 @@ public final class NodeLayout {
         return new SecretFile(MINIO_ENVIRONMENT, "root:root", "0600");
     }
 
+    /** The backup script's key for the object store, as curl reads it ({@code curl -K}). */
+    public static SecretFile backupStoreConfig() {
+        return new SecretFile("/etc/oth/backup-s3.curl", "root:root", "0600");
+    }
+
     /** The secret files install writes on {@code node}: what doctor's posture.secrets checks. */
     public static List<SecretFile> secretFiles(Site site, Node node) {
         return switch (node.role()) {
@@ -146,6 +152,7 @@ public final class NodeLayout {
                     java.util.stream.Stream.of(traefikKey())).toList();
             case Role.STORAGE -> java.util.stream.Stream.of(
                     site.storage().database().isLocal() ? java.util.Optional.of(mariadbKeyfile()) : java.util.Optional.<SecretFile>empty(),
+                    site.storage().database().isLocal() ? java.util.Optional.of(backupStoreConfig()) : java.util.Optional.<SecretFile>empty(),
                     site.storage().objects().isLocal() ? java.util.Optional.of(minioEnvironment()) : java.util.Optional.<SecretFile>empty())
                     .flatMap(java.util.Optional::stream).toList();
             default -> List.of();

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
@@ -92,6 +93,26 @@ public final class Secrets {
             String value = current.get(name);
             if (value == null) {
                 value = generate();
+                current.put(name, value);
+                made(facts, name);
+            }
+            return value;
+        });
+    }
+
+    /**
+     * The value of {@code name}, made by {@code maker} from this file's random source and saved first
+     * when there is none: for secrets that are keys of a format, not passwords (the backup key).
+     */
+    public synchronized Secret getOrCreate(String name, Function<SecureRandom, Secret> maker) throws SecretsException {
+        String known = values.get(checkName(name));
+        if (known != null) {
+            return Secret.of(known);
+        }
+        return change((current, facts) -> {
+            String value = current.get(name);
+            if (value == null) {
+                value = maker.apply(random).reveal();
                 current.put(name, value);
                 made(facts, name);
             }

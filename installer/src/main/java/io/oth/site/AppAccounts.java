@@ -27,10 +27,20 @@ public final class AppAccounts {
     public static final String BROKER_ADMIN_SECRET = "rabbitmq.oth-admin";
     public static final String OBJECTS_BUCKET = "oth";
     public static final String OBJECTS_KEY = "oth-app";
-    public static final String OBJECTS_SECRET = "minio.oth-app";
+    public static final String OBJECTS_SECRET = objectsSecret(OBJECTS_KEY);
+    /** The storage node's own key for copying backups to the bucket (under {@code backups/}), apart from the application's. */
+    public static final String OBJECTS_BACKUP_KEY = "oth-backup";
+    public static final String OBJECTS_BACKUP_SECRET = objectsSecret(OBJECTS_BACKUP_KEY);
+    /** The site's backup key: an age identity, which never leaves the operator's side (the storage node has its recipient). */
+    public static final String BACKUP_IDENTITY = "backup.age-identity";
     /** MinIO's root user, which install and doctor use to read and set the application's key and policy. */
     public static final String OBJECTS_ROOT = "oth-admin";
     public static final String OBJECTS_ROOT_SECRET = "minio.root";
+
+    /** The secret that holds the secret key of MinIO user {@code key}. */
+    public static String objectsSecret(String key) {
+        return "minio." + key;
+    }
 
     /** RabbitMQ's Erlang cookie: whoever has it may join the broker's cluster or run its CLI. */
     public static final String BROKER_COOKIE_SECRET = "rabbitmq.cookie";
@@ -75,7 +85,7 @@ public final class AppAccounts {
 
     public static final Pair DATABASE_ACCOUNTS = new Pair("database", new Account(DATABASE_USER, DATABASE_SECRET), new Account("oth_b", "mariadb.oth_b"));
     public static final Pair BROKER_ACCOUNTS = new Pair("broker", new Account(BROKER_USER, BROKER_SECRET), new Account("oth-app-b", "rabbitmq.oth-app-b"));
-    public static final Pair OBJECTS_ACCOUNTS = new Pair("objects", new Account(OBJECTS_KEY, OBJECTS_SECRET), new Account("oth-app-b", "minio.oth-app-b"));
+    public static final Pair OBJECTS_ACCOUNTS = new Pair("objects", new Account(OBJECTS_KEY, OBJECTS_SECRET), new Account("oth-app-b", objectsSecret("oth-app-b")));
 
     /** A credential whose age doctor reports, and the command that replaces it. */
     public record Credential(String secret, String what, String remedy) {
@@ -96,6 +106,9 @@ public final class AppAccounts {
         if (site.storage().objects().isLocal()) {
             in.add(new Credential(OBJECTS_ACCOUNTS.active(secrets).secret(), "the application's MinIO secret key", "oth secrets rotate --service objects"));
             in.add(new Credential(OBJECTS_ROOT_SECRET, "MinIO's root password", "oth secrets rotate --service objects --service-secrets (MinIO restarts)"));
+            if (site.storage().database().isLocal()) {
+                in.add(new Credential(OBJECTS_BACKUP_SECRET, "the backup script's MinIO secret key", "no rotation yet (see docs/credentials.md)"));
+            }
         }
         return in.stream().filter(c -> secrets.get(c.secret()).isPresent()).toList();
     }

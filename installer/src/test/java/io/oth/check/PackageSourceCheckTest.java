@@ -28,7 +28,7 @@ class PackageSourceCheckTest {
     @Test
     void theProbeAsksDpkgForTheRolesPackagesAndAptForItsSourcesAndProxy() {
         String script = new PackageSourceCheck(site, InstallPlaybook.load(), 3, Optional.empty()).probes(storage).get(0).script();
-        assertTrue(script.startsWith("missing=; for p in nftables cron mariadb-server mariadb-client rabbitmq-server; do"), script);
+        assertTrue(script.startsWith("missing=; for p in nftables cron mariadb-server mariadb-client age curl rabbitmq-server; do"), script);
         assertTrue(script.contains("apt-config shell proxy Acquire::http::Proxy"), script);
         assertTrue(script.contains("/etc/apt/sources.list.d/*.sources"), script);
     }

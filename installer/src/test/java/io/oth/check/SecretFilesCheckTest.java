@@ -32,7 +32,8 @@ class SecretFilesCheckTest {
                 seen("app1", key -> new Probe.Answer(0, key.endsWith("server.key") ? "traefik:traefik 600\n" : "oth-app:oth-app 600\n")));
         assertEquals(List.of("/etc/haproxy/certs/" + site.fqdn() + ".pem OK root:root 0600", "/etc/haproxy/oth-tls/client.pem.key OK root:root 0600"),
                 seen("lb", key -> new Probe.Answer(0, "root:root 600\n")));
-        assertEquals(List.of("/etc/mysql/oth-encryption/keyfile OK mysql:mysql 0400", "/etc/default/minio OK root:root 0600"),
+        assertEquals(List.of("/etc/mysql/oth-encryption/keyfile OK mysql:mysql 0400", "/etc/oth/backup-s3.curl OK root:root 0600",
+                        "/etc/default/minio OK root:root 0600"),
                 seen("storage", key -> new Probe.Answer(0, key.endsWith("keyfile") ? "mysql:mysql 400\n" : "root:root 600\n")));
     }
 

@@ -197,8 +197,10 @@ class JsonSchemaTest {
 
     @Test
     void backupsKept() {
-        List<Backups.Backup> kept = List.of(new Backups.Backup("oth-20261122-020000", 48_211_337, NOW.minus(Duration.ofHours(34))),
-                new Backups.Backup("oth-20261123-020000", 48_402_001, NOW.minus(Duration.ofHours(10))));
+        List<Backups.Backup> kept = List.of(new Backups.Backup("oth-20261122T020000Z", NOW.minus(Duration.ofHours(34)), 48_211_337, false,
+                        java.util.EnumSet.of(Backups.Place.node)),
+                new Backups.Backup("oth-20261123T020000Z", NOW.minus(Duration.ofHours(10)), 48_402_001, true,
+                        java.util.EnumSet.of(Backups.Place.node, Backups.Place.bucket, Backups.Place.operator)));
         JsonSchemas.assertValid("backup-list.schema.json", envelope("backup list", BackupsJson.of(kept)));
         JsonSchemas.assertValid("backup-list.schema.json", envelope("backup list", BackupsJson.of(List.of())));
     }

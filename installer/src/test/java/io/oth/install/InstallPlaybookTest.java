@@ -50,7 +50,7 @@ class InstallPlaybookTest {
             'app: [nftables, openjdk-17-jre-headless]' | 'app: [nftables, "x; rm -rf /"]'    | packages.app[1]
             'broker: [rabbitmq-server]'           | 'queue: [rabbitmq-server]'               | "queue" is not a storage service
             'needs: [database]'                   | 'needs: [databse]'                       | phases[4].needs[0]: "databse" is not a phase of this file
-            'needs: [database-accounts]'          | 'needs: [firewall]'                      | backups needs firewall
+            'needs: [database-accounts, objects-accounts]' | 'needs: [firewall]'             | backups needs firewall
             """)
     void aBrokenPlaybookIsNamedByItsField(String from, String to, String named) {
         String text = from.equals("roles: [storage]") ? GOOD.replaceFirst("roles: \\[storage]", to) : GOOD.replace(from, to);

@@ -40,13 +40,18 @@ class MinioAccessOpTest {
             "oth", "oth-app", "oth-app", Secret.of(SECRET), InitSystem.SYSV);
 
     private static Map<String, Probe.Answer> asWanted() {
+        return asWanted("oth-app");
+    }
+
+    /** The facts of a user whose account is as wanted; the user's name is in each key. */
+    private static Map<String, Probe.Answer> asWanted(String user) {
         Map<String, Probe.Answer> facts = new HashMap<>();
-        facts.put(MinioAccessOp.ADMIN, new Probe.Answer(0, "answering"));
-        facts.put(MinioAccessOp.BUCKET, new Probe.Answer(0, "present"));
-        facts.put(MinioAccessOp.ENCRYPTION, new Probe.Answer(0, "AES256"));
-        facts.put(MinioAccessOp.POLICY, new Probe.Answer(0, AS_MINIO_SHOWS_IT));
-        facts.put(MinioAccessOp.USER, new Probe.Answer(0, "enabled oth-app"));
-        facts.put(MinioAccessOp.LOGIN, new Probe.Answer(0, "ok"));
+        facts.put(MinioAccessOp.ADMIN + ":" + user, new Probe.Answer(0, "answering"));
+        facts.put(MinioAccessOp.BUCKET + ":" + user, new Probe.Answer(0, "present"));
+        facts.put(MinioAccessOp.ENCRYPTION + ":" + user, new Probe.Answer(0, "AES256"));
+        facts.put(MinioAccessOp.POLICY + ":" + user, new Probe.Answer(0, AS_MINIO_SHOWS_IT));
+        facts.put(MinioAccessOp.USER + ":" + user, new Probe.Answer(0, "enabled " + user));
+        facts.put(MinioAccessOp.LOGIN + ":" + user, new Probe.Answer(0, "ok"));
         return facts;
     }
 
@@ -68,11 +73,11 @@ class MinioAccessOpTest {
     @Test
     void aFreshMinioGetsBucketPolicyUserAndAttachment() {
         Map<String, Probe.Answer> facts = asWanted();
-        facts.put(MinioAccessOp.BUCKET, new Probe.Answer(1, "absent"));
-        facts.put(MinioAccessOp.ENCRYPTION, new Probe.Answer(1, "off"));
-        facts.put(MinioAccessOp.POLICY, new Probe.Answer(1, "absent"));
-        facts.put(MinioAccessOp.USER, new Probe.Answer(1, "absent"));
-        facts.put(MinioAccessOp.LOGIN, new Probe.Answer(1, "InvalidAccessKeyId"));
+        facts.put(MinioAccessOp.BUCKET + ":oth-app", new Probe.Answer(1, "absent"));
+        facts.put(MinioAccessOp.ENCRYPTION + ":oth-app", new Probe.Answer(1, "off"));
+        facts.put(MinioAccessOp.POLICY + ":oth-app", new Probe.Answer(1, "absent"));
+        facts.put(MinioAccessOp.USER + ":oth-app", new Probe.Answer(1, "absent"));
+        facts.put(MinioAccessOp.LOGIN + ":oth-app", new Probe.Answer(1, "InvalidAccessKeyId"));
         assertEquals("object storage account: make bucket oth, turn on its default encryption (SSE-S3), create policy oth-app (S3 on bucket oth only), "
                 + "create user oth-app (secret minio.oth-app), attach policy oth-app to oth-app", summary(facts));
     }
@@ -80,22 +85,22 @@ class MinioAccessOpTest {
     @Test
     void aDeletedUserIsMadeAgainAndGetsItsPolicyBack() {
         Map<String, Probe.Answer> facts = asWanted();
-        facts.put(MinioAccessOp.USER, new Probe.Answer(1, "absent"));
-        facts.put(MinioAccessOp.LOGIN, new Probe.Answer(1, "InvalidAccessKeyId"));
+        facts.put(MinioAccessOp.USER + ":oth-app", new Probe.Answer(1, "absent"));
+        facts.put(MinioAccessOp.LOGIN + ":oth-app", new Probe.Answer(1, "InvalidAccessKeyId"));
         assertEquals("object storage account: create user oth-app (secret minio.oth-app), attach policy oth-app to oth-app", summary(facts));
     }
 
     @Test
     void aSecretMinioRefusesIsSetAgain() {
         Map<String, Probe.Answer> facts = asWanted();
-        facts.put(MinioAccessOp.LOGIN, new Probe.Answer(1, "SignatureDoesNotMatch"));
+        facts.put(MinioAccessOp.LOGIN + ":oth-app", new Probe.Answer(1, "SignatureDoesNotMatch"));
         assertEquals("object storage account: set the secret of oth-app (MinIO refused it: \"SignatureDoesNotMatch\")", summary(facts));
     }
 
     @Test
     void aBucketWithoutDefaultEncryptionGetsItAndItsObjectsEncrypted() {
         Map<String, Probe.Answer> facts = asWanted();
-        facts.put(MinioAccessOp.ENCRYPTION, new Probe.Answer(1, "off"));
+        facts.put(MinioAccessOp.ENCRYPTION + ":oth-app", new Probe.Answer(1, "off"));
         assertEquals("object storage account: turn on default encryption (SSE-S3) for bucket oth and encrypt the objects already in it",
                 summary(facts));
     }
@@ -103,25 +108,25 @@ class MinioAccessOpTest {
     @Test
     void aDisabledUserIsEnabled() {
         Map<String, Probe.Answer> facts = asWanted();
-        facts.put(MinioAccessOp.USER, new Probe.Answer(0, "disabled oth-app"));
+        facts.put(MinioAccessOp.USER + ":oth-app", new Probe.Answer(0, "disabled oth-app"));
         assertEquals("object storage account: enable user oth-app", summary(facts));
     }
 
     @Test
     void otherPoliciesOnTheUserAreDetached() {
         Map<String, Probe.Answer> facts = asWanted();
-        facts.put(MinioAccessOp.USER, new Probe.Answer(0, "enabled readwrite,oth-app"));
+        facts.put(MinioAccessOp.USER + ":oth-app", new Probe.Answer(0, "enabled readwrite,oth-app"));
         assertEquals("object storage account: detach readwrite from oth-app", summary(facts));
-        facts.put(MinioAccessOp.USER, new Probe.Answer(0, "enabled readwrite"));
+        facts.put(MinioAccessOp.USER + ":oth-app", new Probe.Answer(0, "enabled readwrite"));
         assertEquals("object storage account: attach policy oth-app to oth-app, detach readwrite from oth-app", summary(facts));
     }
 
     @Test
     void aPolicyThatReachesFurtherIsRewritten() {
         Map<String, Probe.Answer> facts = asWanted();
-        facts.put(MinioAccessOp.POLICY, new Probe.Answer(0, AS_MINIO_SHOWS_IT.replace("\"arn:aws:s3:::oth\"", "\"arn:aws:s3:::*\"")));
+        facts.put(MinioAccessOp.POLICY + ":oth-app", new Probe.Answer(0, AS_MINIO_SHOWS_IT.replace("\"arn:aws:s3:::oth\"", "\"arn:aws:s3:::*\"")));
         assertEquals("object storage account: rewrite policy oth-app (S3 on bucket oth only)", summary(facts));
-        facts.put(MinioAccessOp.POLICY, new Probe.Answer(0, AS_MINIO_SHOWS_IT.replace("\"Effect\": \"Allow\",",
+        facts.put(MinioAccessOp.POLICY + ":oth-app", new Probe.Answer(0, AS_MINIO_SHOWS_IT.replace("\"Effect\": \"Allow\",",
                 "\"Effect\": \"Allow\", \"Condition\": {\"IpAddress\": {\"aws:SourceIp\": \"10.0.0.0/8\"}},")));
         assertEquals("object storage account: rewrite policy oth-app (S3 on bucket oth only)", summary(facts));
     }
@@ -136,8 +141,24 @@ class MinioAccessOpTest {
     }
 
     @Test
+    void theBackupKeysPolicyAllowsOnlyWhatTheBackupScriptDoes() {
+        MinioAccessOp backup = new MinioAccessOp(new MinioAccessOp.Endpoint("10.77.0.20", 9000, null, "oth-admin", Secret.of(ROOT)),
+                "oth", "oth-backup", "oth-backup", Secret.of(SECRET), InitSystem.SYSV, BackupStore.ACTIONS);
+        assertTrue(MinioAccessOp.samePolicy(backup.policyDocument(), "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Action\":[\"s3:ListBucket\",\"s3:PutObject\",\"s3:GetObject\",\"s3:DeleteObject\"],"
+                + "\"Resource\":[\"arn:aws:s3:::oth\",\"arn:aws:s3:::oth/*\"]}]}"), backup.policyDocument());
+        assertFalse(MinioAccessOp.samePolicy(backup.policyDocument(), op.policyDocument()), "not the application's s3:*");
+        Map<String, Probe.Answer> facts = new HashMap<>(asWanted("oth-backup"));
+        facts.put(MinioAccessOp.POLICY + ":oth-backup", new Probe.Answer(1, MinioAccessOp.ABSENT));
+        facts.put(MinioAccessOp.USER + ":oth-backup", new Probe.Answer(1, MinioAccessOp.ABSENT));
+        assertEquals("object storage account: create policy oth-backup (s3:PutObject, s3:GetObject, s3:ListBucket, s3:DeleteObject on bucket oth only), "
+                + "create user oth-backup (secret minio.oth-backup), attach policy oth-backup to oth-backup",
+                backup.plan(facts, java.util.Set.of()).orElseThrow().summary());
+    }
+
+    @Test
     void aMinioThatDoesNotAnswerGetsEverythingSetAndSaysWhy() {
-        String summary = summary(Map.of(MinioAccessOp.ADMIN, new Probe.Answer(1, "the minio service is not running")));
+        String summary = summary(Map.of(MinioAccessOp.ADMIN + ":oth-app", new Probe.Answer(1, "the minio service is not running")));
         assertEquals("object storage account: MinIO did not answer (\"the minio service is not running\"): bucket oth and its default "
                 + "encryption (SSE-S3), policy oth-app, user oth-app and its policy will be set", summary);
     }

@@ -13,6 +13,7 @@ import io.oth.remote.HostConnection;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.ssh.SshFleet;
 import io.oth.secret.Secrets;
+import io.oth.site.AppAccounts;
 import io.oth.site.Site;
 import io.oth.site.SiteLoader;
 import io.oth.site.StateDir;
@@ -71,6 +72,10 @@ class StorageIT {
     private static HostConnection app1;
     private static Secrets secrets;
     private static Path siteRoot;
+    /** The accounts of each pair the application uses: the state directory may hold an earlier rotation's (oth-app-b). */
+    private static AppAccounts.Account database;
+    private static AppAccounts.Account broker;
+    private static AppAccounts.Account objects;
 
     @BeforeAll
     static void install(Lab theLab) throws Exception {
@@ -81,6 +86,9 @@ class StorageIT {
         app1 = SshFleet.connectOne(site, site.node("app1").orElseThrow(),
                 new ConnectOptions(lab.knownHosts(), Duration.ofSeconds(10), 4, HostKeyTrust.REFUSE, () -> new char[0]));
         secrets = Secrets.open(StateDir.of(site.name()).resolve("secrets.yml"));
+        database = AppAccounts.DATABASE_ACCOUNTS.active(secrets);
+        broker = AppAccounts.BROKER_ACCOUNTS.active(secrets);
+        objects = AppAccounts.OBJECTS_ACCOUNTS.active(secrets);
         siteRoot = Files.createTempFile("site-root", ".pem");
         Files.write(siteRoot, app1.host().read("/etc/oth-app/site-ca.pem").orElseThrow());
     }
@@ -143,7 +151,7 @@ class StorageIT {
         try (Forward amqps = app1.host().forward("10.77.0.20", 5671)) {
             ConnectionFactory guest = amqp(amqps, "guest", "guest", "/");
             assertThrows(AuthenticationFailureException.class, () -> guest.newConnection().close());
-            ConnectionFactory app = amqp(amqps, "oth-app", secrets.get("rabbitmq.oth-app").orElseThrow().reveal(), "oth");
+            ConnectionFactory app = amqp(amqps, broker.user(), secrets.get(broker.secret()).orElseThrow().reveal(), "oth");
             try (Connection c = app.newConnection()) {
                 assertTrue(c.isOpen());
             }
@@ -154,7 +162,7 @@ class StorageIT {
     @Order(4)
     void theApplicationKeyReachesItsBucketAndNoOther() throws Exception {
         try (Forward s3 = app1.host().forward("10.77.0.20", 9000)) {
-            MinioClient app = minio(s3, "oth-app", secrets.get("minio.oth-app").orElseThrow().reveal());
+            MinioClient app = minio(s3, objects.user(), secrets.get(objects.secret()).orElseThrow().reveal());
             byte[] body = "probe".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             app.putObject(PutObjectArgs.builder().bucket("oth").object("it/probe").stream(new ByteArrayInputStream(body), (long) body.length, -1L).build());
             try (var in = app.getObject(GetObjectArgs.builder().bucket("oth").object("it/probe").build())) {
@@ -176,7 +184,7 @@ class StorageIT {
     void theApplicationKeyWasMadeThroughMinioAdminApi() throws Exception {
         try (Forward s3 = app1.host().forward("10.77.0.20", 9000)) {
             MinioAdmin admin = admin(s3);
-            MinioAdmin.User user = admin.user("oth-app").orElseThrow();
+            MinioAdmin.User user = admin.user(objects.user()).orElseThrow();
             assertTrue(user.enabled());
             assertEquals(List.of("oth-app"), user.policies());
             String policy = admin.cannedPolicy("oth-app").orElseThrow();
@@ -202,35 +210,83 @@ class StorageIT {
 
     @Test
     @Order(6)
-    void aBackupBringsBackARowDeletedAfterIt() throws Exception {
+    void aBackupIsEncryptedCopiedOffTheNodePulledAndBringsBackARowDeletedAfterIt() throws Exception {
+        String planted = "planted-" + Long.toHexString(System.nanoTime());
+        String site = lab.site().toString();
         try (Forward db = app1.host().forward("10.77.0.20", 3306);
              java.sql.Connection c = DriverManager.getConnection(jdbc(db, "sslMode=verify-ca&serverSslCert=" + siteRoot), login());
              Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS probe (id INT PRIMARY KEY, note VARCHAR(40))");
-            s.execute("REPLACE INTO probe VALUES (1, 'before the backup')");
-            Run now = Run.oth("backup", "now", "--site", lab.site().toString());
+            s.execute("REPLACE INTO probe VALUES (1, '" + planted + "')");
+            Run now = Run.oth("backup", "now", "--site", site);
             assertEquals(0, now.code(), now::toString);
             String id = now.out().strip();
-            assertTrue(Run.oth("backup", "list", "--site", lab.site().toString()).out().contains(id));
-            s.execute("DELETE FROM probe WHERE id = 1");
-            Run restore = Run.oth("backup", "restore", id, "--site", lab.site().toString());
-            assertEquals(0, restore.code(), restore::toString);
-            try (ResultSet rs = s.executeQuery("SELECT note FROM probe WHERE id = 1")) {
-                assertTrue(rs.next(), "the row is back");
-                assertEquals("before the backup", rs.getString(1));
+            String file = "/var/backups/oth/mariadb/" + id + ".sql.gz.age";
+
+            // On the storage node: an age file, not a dump anyone there can read, and no plaintext beside it.
+            assertEquals("age-encryption.org/v1", lab.exec("storage", "head", "-c", "21", file));
+            assertEquals("0", lab.exec("storage", "sh", "-c", "grep -a -c -e 'CREATE TABLE' -e " + planted + " " + file + " || true").strip());
+            assertNotEquals(0, lab.tryExec("storage", "sh", "-c", "gunzip -t < " + file).exitCode(), "not even a gzip file");
+            assertEquals("", lab.exec("storage", "sh", "-c", "ls /var/backups/oth/mariadb | grep -v '\\.sql\\.gz\\.age$' || true").strip());
+            assertTrue(secrets.get("backup.age-identity").isPresent(), "the identity is in the operator's secrets");
+            assertEquals("", lab.exec("storage", "sh", "-c", "grep -r -l -s AGE-SECRET-KEY- /etc /var /tmp /root /usr/local || true").strip(),
+                    "no age identity anywhere on the storage node");
+            long size = Long.parseLong(lab.exec("storage", "stat", "-c", "%s", file).strip());
+
+            // Off the node: in the bucket under backups/, the same bytes.
+            try (Forward s3 = app1.host().forward("10.77.0.20", 9000)) {
+                MinioClient root = minio(s3, "oth-admin", secrets.get("minio.root").orElseThrow().reveal());
+                assertEquals(size, root.statObject(io.minio.StatObjectArgs.builder().bucket("oth").object("backups/" + id + ".sql.gz.age").build()).size());
             }
+            Run list = Run.oth("backup", "list", "--site", site);
+            assertEquals(0, list.code(), list::toString);
+            assertTrue(list.out().matches("(?s).*" + id + "\\s.*\\syes\\s+node,bucket\\s.*"), list::toString);
+
+            // To the operator's side, checked, once.
+            Run pull = Run.oth("backup", "pull", "--site", site);
+            assertEquals(0, pull.code(), pull::toString);
+            assertTrue(pull.out().contains(id + ": copied from the storage node (" + size + " bytes, sha256 "), pull::toString);
+            Path copy = StateDir.of(StorageIT.site.name()).resolve("backups").resolve(id + ".sql.gz.age");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
+            assertEquals(lab.exec("storage", "sha256sum", file).split(" ")[0], io.oth.remote.Sha256.hex(Files.readAllBytes(copy)));
+            Run again = Run.oth("backup", "pull", "--site", site);
+            assertEquals(0, again.code(), again::toString);
+            assertTrue(again.out().contains(id + ": already here") && again.out().contains("pull: 0 copied"), again::toString);
+
+            // The row comes back, from the node's copy, then from the operator's once the node's is gone.
+            s.execute("DELETE FROM probe WHERE id = 1");
+            Run restore = Run.oth("backup", "restore", id, "--site", site);
+            assertEquals(0, restore.code(), restore::toString);
+            assertTrue(restore.out().contains("restored " + id + " from the storage node"), restore::toString);
+            assertEquals(planted, note(s));
+            s.execute("DELETE FROM probe WHERE id = 1");
+            lab.exec("storage", "rm", file);
+            Run fromHere = Run.oth("backup", "restore", id, "--site", site);
+            assertEquals(0, fromHere.code(), fromHere::toString);
+            assertTrue(fromHere.out().contains("restored " + id + " from the operator's copy"), fromHere::toString);
+            assertEquals(planted, note(s));
+            assertEquals("", lab.exec("storage", "sh", "-c", "ls -A /var/backups/oth/mariadb").strip(), "the uploaded copy is gone");
+            Run listed = Run.oth("backup", "list", "--site", site);
+            assertTrue(listed.out().matches("(?s).*" + id + "\\s.*\\syes\\s+bucket,operator\\s.*"), listed::toString);
         }
-        Run bad = Run.oth("backup", "restore", "yesterday", "--site", lab.site().toString());
+        Run bad = Run.oth("backup", "restore", "../../etc/passwd", "--site", site);
         assertEquals(2, bad.code(), bad::toString);
+    }
+
+    private static String note(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT note FROM probe WHERE id = 1")) {
+            assertTrue(rs.next(), "the row is back");
+            return rs.getString(1);
+        }
     }
 
     @Test
     @Order(7)
     void secretsNeverShowInOutputLogsOrProcessLists() throws Exception {
-        lab.exec("storage", "mariadb", "-e", "DROP USER 'oth'@'10.77.0.102'");
-        lab.exec("storage", "rabbitmqctl", "-q", "delete_user", "oth-app");
+        lab.exec("storage", "mariadb", "-e", "DROP USER '" + database.user() + "'@'10.77.0.102'");
+        lab.exec("storage", "rabbitmqctl", "-q", "delete_user", broker.user());
         try (Forward s3 = app1.host().forward("10.77.0.20", 9000)) {
-            admin(s3).removeUser("oth-app");
+            admin(s3).removeUser(objects.user());
         }
         List<Process> watchers = new ArrayList<>();
         for (String host : List.of("storage", "app1", "app2")) {
@@ -243,7 +299,8 @@ class StorageIT {
         }
         assertEquals(0, run.code(), run::toString);
         assertTrue(run.out().contains("[storage] database accounts: 2 statement(s)"), run::toString);
-        assertTrue(run.out().contains("[storage] object storage account: create user oth-app (secret minio.oth-app), attach policy oth-app to oth-app"),
+        assertTrue(run.out().contains("[storage] object storage account: create user " + objects.user() + " (secret " + objects.secret()
+                + "), attach policy oth-app to " + objects.user()),
                 run::toString);
         List<String> texts = new ArrayList<>(List.of(run.out(), run.err(), Files.readString(StateDir.of(site.name()).resolve("journal"))));
         for (String host : List.of("storage", "app1", "app2")) {
@@ -275,15 +332,15 @@ class StorageIT {
             // another bucket's policy, attached by hand: the application's key now reaches more than its own bucket
             admin.putCannedPolicy("everything", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],"
                     + "\"Resource\":[\"arn:aws:s3:::other\",\"arn:aws:s3:::other/*\"]}]}");
-            admin.attach("oth-app", List.of("everything"));
+            admin.attach(objects.user(), List.of("everything"));
         }
         Run doctor = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture", "--node", "storage", "--all");
         assertEquals(1, doctor.code(), doctor::toString);
         assertTrue(java.util.regex.Pattern.compile("✗ posture\\.objects\\s+MinIO accounts\\s+drifted: oth install plans "
-                + "object storage account: detach everything from oth-app").matcher(doctor.out()).find(), doctor::toString);
+                + "object storage account: detach everything from " + objects.user()).matcher(doctor.out()).find(), doctor::toString);
         Run check = Run.oth("install", "--check", "--site", lab.site().toString());
         assertEquals(6, check.code(), check::toString);
-        assertTrue(check.out().contains("object storage account: detach everything from oth-app"), check::toString);
+        assertTrue(check.out().contains("object storage account: detach everything from " + objects.user()), check::toString);
         Run repair = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, repair.code(), repair::toString);
         Run green = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture", "--node", "storage", "--all");
@@ -297,8 +354,8 @@ class StorageIT {
 
     private static Properties login() {
         Properties p = new Properties();
-        p.setProperty("user", "oth");
-        p.setProperty("password", secrets.get("mariadb.oth").orElseThrow().reveal());
+        p.setProperty("user", database.user());
+        p.setProperty("password", secrets.get(database.secret()).orElseThrow().reveal());
         return p;
     }
 

@@ -1,5 +1,6 @@
 package io.oth.install.phase;
 
+import io.oth.install.BackupStore;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
 import io.oth.site.ServicePorts;
@@ -11,7 +12,7 @@ import io.oth.site.AppAccounts;
 
 import java.util.List;
 
-/** The application's bucket, policy and key (the active one of its pair; the other removed), through MinIO's APIs once it answers (the objects phase started it). */
+/** The application's bucket, policy and key (the active one of its pair; the other removed), and the backup script's key when the database is local, through MinIO's APIs once it answers (the objects phase started it). */
 public final class ObjectsAccounts extends LocalServicePhase {
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
@@ -30,6 +31,11 @@ public final class ObjectsAccounts extends LocalServicePhase {
         List<Operation> ops = new java.util.ArrayList<>(List.of(new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY,
                 active.user(), inputs.secret(active.secret()), t.facts().init())));
         inputs.retired(AppAccounts.OBJECTS_ACCOUNTS).ifPresent(r -> ops.add(new MinioRetiredUserOp(endpoint, r.user(), t.facts().init())));
+        if (t.site().storage().database().isLocal()) {
+            // The backup script's own key, apart from the pair a rotation moves: what copying, listing and expiring backups needs, nothing the application does.
+            ops.add(new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_BACKUP_KEY, AppAccounts.OBJECTS_BACKUP_KEY,
+                    inputs.secret(AppAccounts.OBJECTS_BACKUP_SECRET), t.facts().init(), BackupStore.ACTIONS));
+        }
         return ops;
     }
 }

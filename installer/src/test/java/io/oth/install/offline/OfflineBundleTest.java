@@ -58,7 +58,7 @@ class OfflineBundleTest {
         OfflineManifest parsed = OfflineManifest.parse(made.manifest().render(), "manifest.yml");
         assertEquals(made.manifest(), parsed);
         assertEquals(List.of("haproxy", "nftables", "curl", "socat"), parsed.roles().get("lb").packages());
-        assertEquals(List.of("nftables", "cron", "mariadb-server", "mariadb-client", "rabbitmq-server"), parsed.roles().get("storage").packages());
+        assertEquals(List.of("nftables", "cron", "mariadb-server", "mariadb-client", "age", "curl", "rabbitmq-server"), parsed.roles().get("storage").packages());
         assertTrue(parsed.roles().get("app").debs().contains("debs/java-common_0.74_amd64.deb"), "the first alternative a dependency names is packed");
         assertEquals(List.of("release", "traefik", "minio"), parsed.bundles().stream().map(OfflineManifest.BundleFile::kind).toList());
     }

@@ -52,7 +52,7 @@ final class OfflineFixture {
                 + "application:\n  release: ./oth-app-1.0.0.tar.gz\n  traefik: ./traefik.tar.gz\n  minio: ./minio.tar.gz\n");
         this.site = SiteLoader.load(file);
         deb("libc6", "2.36-9+deb12u4", "");
-        for (String p : List.of("haproxy", "nftables", "curl", "socat", "cron", "mariadb-server", "mariadb-client", "rabbitmq-server")) {
+        for (String p : List.of("haproxy", "nftables", "curl", "socat", "cron", "mariadb-server", "mariadb-client", "age", "rabbitmq-server")) {
             deb(p, "1.0-1", "libc6 (>= 2.34)");
         }
         deb("openjdk-17-jre-headless", "17.0.15+6-1~deb12u1", "libc6 (>= 2.34), java-common | default-jre-headless");
