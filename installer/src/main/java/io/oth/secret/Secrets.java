@@ -85,19 +85,7 @@ public final class Secrets {
 
     /** The value of {@code name}, generated and saved first when there is none. */
     public synchronized Secret getOrCreate(String name) throws SecretsException {
-        String known = values.get(checkName(name));
-        if (known != null) {
-            return Secret.of(known);
-        }
-        return change((current, facts) -> {
-            String value = current.get(name);
-            if (value == null) {
-                value = generate();
-                current.put(name, value);
-                made(facts, name);
-            }
-            return value;
-        });
+        return getOrCreate(name, r -> Secret.of(generate()));
     }
 
     /**
