@@ -7,6 +7,7 @@ import io.oth.lab.Lab;
 import io.oth.lab.LabExtension;
 import io.oth.site.SiteLoader;
 import io.oth.site.StateDir;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -31,15 +32,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SecretsRotateIT {
     private static final String STORAGE = "10.77.0.20";
     private static final String[] APP_NODES = {"app1", "app2"};
+    /**
+     * Where the test keeps copies of passwords on app1 to try them later: its own directory, removed afterwards, so that
+     * no copy is left where SecretsStayHomeIT looks for leaks (logs, histories, /root).
+     */
+    private static final String KEPT = "/tmp/oth-it-rotate";
     private static Lab lab;
 
     @BeforeAll
     static void installed(Lab theLab) {
         lab = theLab;
+        lab.exec("app1", "sh", "-c", "rm -rf " + KEPT + "; mkdir -m 700 " + KEPT);
         Run install = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, install.code(), install::toString);
     }
 
+
+    @AfterAll
+    static void forgetTheCopies() {
+        lab.exec("app1", "rm", "-rf", KEPT);
+    }
 
     /** A TLS login to the application's database from app1 as {@code user}, the password read from {@code file} there (never on a command line). */
     private static Lab.Result login(String user, String file) {
@@ -66,8 +78,8 @@ class SecretsRotateIT {
         String from = activeDatabaseUser();
         String to = other(from);
         assertEquals("database.user=" + from, databaseUser("app1"));
-        lab.exec("app1", "sh", "-c", "umask 077; cp /etc/oth-app/secrets/database.password /root/old-database.password");
-        assertEquals("1", login(from, "/root/old-database.password").output().strip());
+        lab.exec("app1", "sh", "-c", "umask 077; cp /etc/oth-app/secrets/database.password " + KEPT + "/old-database.password");
+        assertEquals("1", login(from, KEPT + "/old-database.password").output().strip());
 
         lab.startRequestLoop();
         Run rotate = Run.oth("secrets", "rotate", "--service", "database", "--site", lab.site().toString());
@@ -83,11 +95,11 @@ class SecretsRotateIT {
         for (String node : APP_NODES) {
             assertEquals("database.user=" + to, databaseUser(node));
         }
-        Lab.Result old = login(from, "/root/old-database.password");
+        Lab.Result old = login(from, KEPT + "/old-database.password");
         assertNotEquals(0, old.exitCode(), old::toString);
         assertTrue(old.output().contains("locked"), old::toString);
         assertEquals("1", login(to, "/etc/oth-app/secrets/database.password").output().strip());
-        Lab.Result oldOnNew = login(to, "/root/old-database.password");
+        Lab.Result oldOnNew = login(to, KEPT + "/old-database.password");
         assertNotEquals(0, oldOnNew.exitCode(), "the old password is not the new account's either");
 
         Secrets secrets = Secrets.open(StateDir.of(SiteLoader.load(lab.site()).name()).resolve("secrets.yml"));
@@ -129,7 +141,7 @@ class SecretsRotateIT {
         String to = other(from);
         String broker = lab.exec("app2", "sh", "-c", "grep '^broker.user=' /etc/oth-app/app.properties").strip().substring("broker.user=".length());
         String brokerTo = broker.equals("oth-app") ? "oth-app-b" : "oth-app";
-        lab.exec("app1", "sh", "-c", "umask 077; cp /etc/oth-app/secrets/database.password /root/b-database.password");
+        lab.exec("app1", "sh", "-c", "umask 077; cp /etc/oth-app/secrets/database.password " + KEPT + "/b-database.password");
         lab.startRequestLoop();
         Run rotate = Run.oth("secrets", "rotate", "--site", lab.site().toString());
         String client = lab.stopRequestLoop();
@@ -138,8 +150,8 @@ class SecretsRotateIT {
         assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "the site answered every request during the rotation\n" + client);
         assertEquals("database.user=" + to, databaseUser("app2"));
         assertEquals("1", login(to, "/etc/oth-app/secrets/database.password").output().strip());
-        assertNotEquals(0, login(to, "/root/old-database.password").exitCode(), "the account's password of two rotations ago stays dead");
-        assertNotEquals(0, login(from, "/root/b-database.password").exitCode(), from + " is locked now");
+        assertNotEquals(0, login(to, KEPT + "/old-database.password").exitCode(), "the account's password of two rotations ago stays dead");
+        assertNotEquals(0, login(from, KEPT + "/b-database.password").exitCode(), from + " is locked now");
         assertTrue(lab.exec("app2", "cat", "/etc/oth-app/app.properties").contains("broker.user=" + brokerTo + "\n"));
         assertTrue(lab.exec("app2", "cat", "/etc/oth-app/app.properties").contains("objects.access_key=" + brokerTo + "\n"));
         java.util.List<String> users = lab.exec("storage", "sh", "-c", "rabbitmqctl -q list_users --no-table-headers | cut -f1").lines().toList();
