@@ -40,6 +40,12 @@ class LbAppTlsIT {
         lab = theLab;
         Run install = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, install.code(), install::toString);
+        // install ends once the site answers; a node whose application it restarted may still be
+        // starting (traefik checks it every 10 s, haproxy then needs two good answers): wait until
+        // haproxy has every node up, as these tests ask each node directly.
+        Lab.Result up = lab.tryExec("lb", "sh", "-c", "for i in $(seq 120); do n=$(echo 'show stat' | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock"
+                + " | grep -c '^app,app[0-9]*,.*,UP,'); [ \"$n\" -ge " + lab.apps() + " ] && exit 0; sleep 1; done; exit 1");
+        assertEquals(0, up.exitCode(), "every app node up in haproxy within 120 s: " + up.output());
     }
 
     /** curl from the LB to app1's traefik, verifying its certificate against the site CA and its site-internal name. */
