@@ -46,10 +46,10 @@ public record HostFacts(String hostname, InitSystem init, InetAddress sshSource,
     }
 
     /**
-     * The client address of this SSH session: SSH_CONNECTION's first word, from the environment
-     * (no process started), or, where sudo dropped it, from the nearest ancestor process that still has it.
+     * The client address of this SSH session. sudo drops SSH_CONNECTION from the environment, so
+     * it is read from the nearest ancestor process that still has it.
      */
-    private static final String SSH_SOURCE = "if [ -n \"$SSH_CONNECTION\" ]; then echo \"${SSH_CONNECTION%% *}\"; exit 0; fi; p=$$; while [ \"$p\" -gt 1 ]; do"
+    private static final String SSH_SOURCE = "p=$$; while [ \"$p\" -gt 1 ]; do"
             + " c=$(tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | sed -n 's/^SSH_CONNECTION=//p');"
             + " if [ -n \"$c\" ]; then echo \"${c%% *}\"; exit 0; fi;"
             + " p=$(cut -d' ' -f4 /proc/$p/stat); done; exit 1";

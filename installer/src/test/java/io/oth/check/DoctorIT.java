@@ -316,13 +316,16 @@ class DoctorIT {
     }
 
     /** Runs {@code check} while {@code host}'s sshd has {@code setting} (the first value of a keyword wins), then takes it back. */
+    /** sshd re-executes itself on a reload and listens again a moment later: wait for it, or the next connection is refused. */
+    private static final String LISTENING_AGAIN = " && sleep 0.5 && for i in $(seq 50); do ss -ltnH 'sport = :22' | grep -q . && break; sleep 0.1; done";
+
     private static void withSshd(String host, String setting, LabCheck check) throws Exception {
         String conf = "/etc/ssh/sshd_config.d/000-doctor-it.conf";
-        lab.exec(host, "sh", "-c", "echo '" + setting + "' > " + conf + " && service ssh reload >/dev/null");
+        lab.exec(host, "sh", "-c", "echo '" + setting + "' > " + conf + " && service ssh reload >/dev/null" + LISTENING_AGAIN);
         try {
             check.run();
         } finally {
-            lab.exec(host, "sh", "-c", "rm -f " + conf + " && service ssh reload >/dev/null");
+            lab.exec(host, "sh", "-c", "rm -f " + conf + " && service ssh reload >/dev/null" + LISTENING_AGAIN);
         }
     }
 
