@@ -110,7 +110,8 @@ class UpgradeIT {
     /** A client on the internet host asks the site every 0.2 s until stopped; its log has one line per answer. */
     private static void startClient() {
         lab.exec("inet", "sh", "-c", "rm -f /tmp/client.log; touch /tmp/client.run; setsid -f sh -c 'while [ -e /tmp/client.run ]; do"
-                + " if curl -fsS -k --max-time 3 -o /dev/null https://oth.example.test/healthz; then echo ok; else echo \"fail $?\"; fi >> /tmp/client.log;"
+                + " c=$(curl -sS -k --max-time 3 -o /tmp/client.body -w %{http_code} https://oth.example.test/healthz 2>/tmp/client.err); e=$?;"
+                + " if [ $e = 0 ] && [ \"$c\" = 200 ]; then echo ok; else echo \"fail $e $c $(date +%T.%N) $(head -c 300 /tmp/client.body /tmp/client.err | tr -s \"\\n\" \" \")\"; fi >> /tmp/client.log;"
                 + " sleep 0.2; done' </dev/null >/dev/null 2>&1");
     }
 
@@ -237,7 +238,8 @@ class UpgradeIT {
             assertEquals("/opt/oth-app/releases/1.0.0", lab.exec(node, "readlink", "-f", "/opt/oth-app/previous").strip(),
                     "the failed attempt leaves the node's earlier release as it was");
         }
-        assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "app2 served while app1 failed\n" + client);
+        assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "app2 served while app1 failed\n" + client + upgrade
+                + "\napp2's traefik, other than 200:\n" + lab.tryExec("app2", "sh", "-c", "grep -v '\" 200 ' /var/log/traefik/traefik.log | tail -20").output());
     }
 
     @Test
