@@ -92,12 +92,15 @@ public final class Lab {
     /**
      * Starts a client on the internet host that asks the site for its health every 0.2 s, checking
      * the served certificate against the lab's root, until {@link #stopRequestLoop}; one log line
-     * per answer: {@code ok} or {@code fail CODE}.
+     * per answer: {@code ok}, or {@code fail} with curl's exit code, the HTTP status, the time and the start of
+     * what came back.
      */
     public void startRequestLoop() {
         exec("inet", "sh", "-c", "rm -f /tmp/client.log; touch /tmp/client.run; setsid -f sh -c 'while [ -e /tmp/client.run ]; do"
-                + " if curl -fsS --cacert /var/lib/oth-lab/trust/site-root.pem --max-time 3 -o /dev/null https://oth.example.test/healthz;"
-                + " then echo ok; else echo \"fail $?\"; fi >> /tmp/client.log; sleep 0.2; done' </dev/null >/dev/null 2>&1");
+                + " c=$(curl -sS --cacert /var/lib/oth-lab/trust/site-root.pem --max-time 3 -o /tmp/client.body -w %{http_code}"
+                + " https://oth.example.test/healthz 2>/tmp/client.err); e=$?; if [ $e = 0 ] && [ \"$c\" = 200 ]; then echo ok;"
+                + " else echo \"fail $e $c $(date +%T.%N) $(head -c 300 /tmp/client.body /tmp/client.err | tr -s \"\\n\" \" \")\"; fi >> /tmp/client.log;"
+                + " sleep 0.2; done' </dev/null >/dev/null 2>&1");
     }
 
     /** Stops the client of {@link #startRequestLoop} (its last request may take up to 3 s) and returns its log. */

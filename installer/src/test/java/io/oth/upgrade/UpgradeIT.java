@@ -224,7 +224,8 @@ class UpgradeIT {
             assertEquals("/opt/oth-app/releases/1.0.0", lab.exec(node, "readlink", "-f", "/opt/oth-app/previous").strip(),
                     "the failed attempt leaves the node's earlier release as it was");
         }
-        assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "app2 served while app1 failed\n" + client);
+        assertTrue(client.lines().allMatch(l -> l.equals("ok")), () -> "app2 served while app1 failed\n" + client + upgrade
+                + "\napp2's traefik, other than 200:\n" + lab.tryExec("app2", "sh", "-c", "grep -v '\" 200 ' /var/log/traefik/traefik.log | tail -20").output());
     }
 
     @Test
