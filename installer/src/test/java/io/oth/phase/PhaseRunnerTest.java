@@ -328,7 +328,9 @@ class PhaseRunnerTest {
         assertTrue(report.hosts().get(2).failure().orElseThrow().startsWith("left: "), out::toString);
         assertEquals(List.of("run step left", "run step right"), fleet.host("storage").commands(), "right finishes, after never starts");
         assertEquals(Set.of("run step left", "run step right", "run step after"), Set.copyOf(fleet.host("lb").commands()));
-        assertEquals("run step after", fleet.host("lb").commands().get(2), "the other nodes go on");
+        // "after" needs only "right"; "left" runs beside them and may end last on a loaded machine.
+        List<String> lb = fleet.host("lb").commands();
+        assertTrue(lb.indexOf("run step after") > lb.indexOf("run step right"), "the other nodes go on: " + lb);
         assertFalse(report.hosts().get(0).isFailed());
     }
 
