@@ -26,10 +26,10 @@ class HolderTest {
     @Test
     void aProcessThatEndedButIsNotReapedHoldsNothing() throws Exception {
         // sh starts a child that ends at once and becomes sleep, which never reaps it: a zombie for a while.
-        Process parent = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 5").start();
+        Process parent = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 30").start();
         try {
             long child = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream())).readLine().strip());
-            for (int i = 0; i < 50 && !Holder.ended(child); i++) {
+            for (int i = 0; i < 500 && !Holder.ended(child); i++) {
                 Thread.sleep(20);
             }
             assertTrue(Holder.ended(child), "a zombie has ended");
