@@ -99,89 +99,13 @@ final class ObjectCipher {
         return gcm;
     }
 
-    /** Header, then each chunk sealed as soon as its plaintext has been read. */
-    private static final class Encrypting extends InputStream {
-        private final InputStream plaintext;
-        private final byte[] dataKey;
-        private long remaining;
-        private long chunk;
-        private boolean done;
-        private byte[] buffer;
-        private int position;
+    /** A stream served from one buffer at a time, which {@link #next} fills (and resets {@code position}) until the end. */
+    private abstract static class Chunked extends InputStream {
+        byte[] buffer = new byte[0];
+        int position;
 
-        Encrypting(InputStream plaintext, long length, byte[] header, byte[] dataKey) {
-            this.plaintext = plaintext;
-            this.remaining = length;
-            this.dataKey = dataKey;
-            this.buffer = header;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            while (position == buffer.length) {
-                if (done) {
-                    return -1;
-                }
-                nextChunk();
-            }
-            int n = Math.min(len, buffer.length - position);
-            System.arraycopy(buffer, position, b, off, n);
-            position += n;
-            return n;
-        }
-
-        private void nextChunk() throws IOException {
-            int size = (int) Math.min(CHUNK_BYTES, remaining);
-            byte[] plain = plaintext.readNBytes(size);
-            if (plain.length < size) {
-                throw new EOFException("the body ended " + (remaining - plain.length) + " bytes before its Content-Length");
-            }
-            remaining -= size;
-            boolean last = remaining == 0;
-            if (last && plaintext.read(new byte[1], 0, 1) >= 0) {
-                throw new IOException("the body is longer than its Content-Length");
-            }
-            try {
-                buffer = chunkCipher(Cipher.ENCRYPT_MODE, dataKey, chunk++, last).doFinal(plain);
-            } catch (GeneralSecurityException e) {
-                throw new IOException("cannot encrypt: " + e.getMessage(), e);
-            }
-            position = 0;
-            done = last;
-        }
-
-        @Override
-        public void close() throws IOException {
-            plaintext.close();
-        }
-    }
-
-    /** Segment after segment: header, chunks up to the one marked last, then the next header or the end. */
-    private final class Decrypting extends InputStream {
-        private final InputStream stored;
-        private final String bucket;
-        private final String key;
-        private Segment segment;
-        private long remaining;
-        private long chunk;
-        private byte[] buffer = new byte[0];
-        private int position;
-
-        Decrypting(InputStream stored, String bucket, String key) {
-            this.stored = stored;
-            this.bucket = bucket;
-            this.key = key;
-        }
+        /** Fills {@code buffer} with what comes next; false at the end. */
+        abstract boolean next() throws IOException;
 
         @Override
         public int read() throws IOException {
@@ -205,9 +129,72 @@ final class ObjectCipher {
             position += n;
             return n;
         }
+    }
+
+    /** Header, then each chunk sealed as soon as its plaintext has been read. */
+    private static final class Encrypting extends Chunked {
+        private final InputStream plaintext;
+        private final byte[] dataKey;
+        private long remaining;
+        private long chunk;
+        private boolean done;
+
+        Encrypting(InputStream plaintext, long length, byte[] header, byte[] dataKey) {
+            this.plaintext = plaintext;
+            this.remaining = length;
+            this.dataKey = dataKey;
+            this.buffer = header;
+        }
+
+        @Override
+        boolean next() throws IOException {
+            if (done) {
+                return false;
+            }
+            int size = (int) Math.min(CHUNK_BYTES, remaining);
+            byte[] plain = plaintext.readNBytes(size);
+            if (plain.length < size) {
+                throw new EOFException("the body ended " + (remaining - plain.length) + " bytes before its Content-Length");
+            }
+            remaining -= size;
+            boolean last = remaining == 0;
+            if (last && plaintext.read(new byte[1], 0, 1) >= 0) {
+                throw new IOException("the body is longer than its Content-Length");
+            }
+            try {
+                buffer = chunkCipher(Cipher.ENCRYPT_MODE, dataKey, chunk++, last).doFinal(plain);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot encrypt: " + e.getMessage(), e);
+            }
+            position = 0;
+            done = last;
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            plaintext.close();
+        }
+    }
+
+    /** Segment after segment: header, chunks up to the one marked last, then the next header or the end. */
+    private final class Decrypting extends Chunked {
+        private final InputStream stored;
+        private final String bucket;
+        private final String key;
+        private Segment segment;
+        private long remaining;
+        private long chunk;
+
+        Decrypting(InputStream stored, String bucket, String key) {
+            this.stored = stored;
+            this.bucket = bucket;
+            this.key = key;
+        }
 
         /** The next chunk into the buffer; false at the end of the last segment. */
-        private boolean next() throws IOException {
+        @Override
+        boolean next() throws IOException {
             if (segment == null) {
                 byte[] header = stored.readNBytes(HEADER_BYTES);
                 if (header.length == 0) {
