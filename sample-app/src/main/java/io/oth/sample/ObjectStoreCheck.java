@@ -15,12 +15,17 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.X509TrustManager;
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 
 /** The object store (S3 API): puts a probe object {@code healthz/<node>-<random>}, reads it back, deletes it. */
 final class ObjectStoreCheck implements Supplier<Result> {
+
+    /** How long an idle connection stays pooled: less than the server's idle timeout. */
+    static final int POOLED_SECONDS = 20;
 
     private final ObjectStoreSettings settings;
     private final String node;
@@ -29,9 +34,13 @@ final class ObjectStoreCheck implements Supplier<Result> {
     ObjectStoreCheck(ObjectStoreSettings settings, String node, Duration timeout) throws GeneralSecurityException {
         this.settings = settings;
         this.node = node;
+        // A kept-alive connection is dropped here before the server's own idle timeout (MinIO's is 30 s) can close it under a
+        // request; one closed anyway (a restart) is retried once on a new connection, as S3 clients do. A server that is down
+        // still fails the check: the new connection is refused too.
         OkHttpClient.Builder http = new OkHttpClient.Builder()
                 .connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout).callTimeout(timeout)
-                .retryOnConnectionFailure(false);
+                .connectionPool(new ConnectionPool(4, POOLED_SECONDS, TimeUnit.SECONDS))
+                .retryOnConnectionFailure(true);
         if (settings.caFile().isPresent()) {
             CaFile ca = settings.caFile().get();
             X509TrustManager trust = ca.trustManager();
