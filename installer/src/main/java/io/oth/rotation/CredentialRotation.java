@@ -9,6 +9,7 @@ import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
 import io.oth.install.NodeLayout;
 import io.oth.install.phase.Application;
+import io.oth.install.phase.Broker;
 import io.oth.op.ApplyContext;
 import io.oth.op.Change;
 import io.oth.op.FileOp;
@@ -207,23 +208,11 @@ public final class CredentialRotation {
      * its environment file gets new root credentials and it restarts; oth then logs in with them.
      * A re-run starts over with fresh values, from whatever state a killed run left.
      */
-    /**
-     * Off until RabbitMQ comes back after a new cookie: in the lab, {@code service rabbitmq-server
-     * start} did not return within 180 s after the cookie was replaced (not yet diagnosed), and a
-     * command that takes the broker down must not ship.
-     */
-    static final boolean ROTATES_BROKER_COOKIE = false;
-
     public List<String> rotateServiceSecrets(Set<Service> services) throws RemoteException, SecretsException, IOException {
         List<String> done = new ArrayList<>();
-        if (services.contains(Service.broker) && site.storage().broker().isLocal() && !ROTATES_BROKER_COOKIE) {
-            say.accept("RabbitMQ's Erlang cookie and oth's RabbitMQ administrator: not rotated (not yet supported: RabbitMQ did not come back "
-                    + "after its cookie was replaced in the lab; see docs/credentials.md)");
-        }
-        if (services.contains(Service.broker) && site.storage().broker().isLocal() && ROTATES_BROKER_COOKIE) {
+        if (services.contains(Service.broker) && site.storage().broker().isLocal()) {
             Host storage = storageHost();
             InitSystem init = initOf(storage);
-            secrets.rotate(AppAccounts.BROKER_COOKIE_SECRET);
             audit("start broker: Erlang cookie");
             say.accept("[" + storage.name() + "] RabbitMQ: stopping, writing a new Erlang cookie, starting (the application's broker checks fail meanwhile)");
             // As install's own restart of RabbitMQ does: the daemons keep none of this session's descriptors, and epmd starts afresh.
@@ -232,8 +221,13 @@ public final class CredentialRotation {
             if (!stopped.ok()) {
                 throw new RemoteException(storage.name(), Failure.COMMAND_FAILED, "RabbitMQ did not stop: " + stopped.diagnostic() + "; its cookie was not changed");
             }
+            // Only now, with RabbitMQ stopped: a run killed before this leaves the old cookie on both sides, one killed
+            // after it a stopped RabbitMQ that oth install starts with the new cookie (no CLI has to reach the old node).
+            secrets.rotate(AppAccounts.BROKER_COOKIE_SECRET);
             storage.upload(secrets.getOrCreate(AppAccounts.BROKER_COOKIE_SECRET).reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     NodeLayout.BROKER_COOKIE, "rabbitmq:rabbitmq", "0400", null);
+            // An epmd that outlived the stop may still hold the node's name: the start would then fail.
+            apply(storage, List.of(Broker.leftovers(init)), "broker: what the stopped RabbitMQ left");
             CommandResult started = storage.run(Command.shell("{ " + init.start(BROKER_SERVICE) + "; } </dev/null >/dev/null 2>&1; "
                     + init.isRunning(BROKER_SERVICE)), Duration.ofMinutes(3));
             if (!started.ok()) {

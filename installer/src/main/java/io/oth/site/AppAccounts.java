@@ -100,8 +100,9 @@ public final class AppAccounts {
         }
         if (site.storage().broker().isLocal()) {
             in.add(new Credential(BROKER_ACCOUNTS.active(secrets).secret(), "the application's RabbitMQ password", "oth secrets rotate --service broker"));
-            in.add(new Credential(BROKER_ADMIN_SECRET, "oth's RabbitMQ administrator password", "no rotation yet (see docs/credentials.md)"));
-            in.add(new Credential(BROKER_COOKIE_SECRET, "RabbitMQ's Erlang cookie", "no rotation yet (see docs/credentials.md)"));
+            in.add(new Credential(BROKER_ADMIN_SECRET, "oth's RabbitMQ administrator password",
+                    "oth secrets rotate --service broker --service-secrets (RabbitMQ restarts)"));
+            in.add(new Credential(BROKER_COOKIE_SECRET, "RabbitMQ's Erlang cookie", "oth secrets rotate --service broker --service-secrets (RabbitMQ restarts)"));
         }
         if (site.storage().objects().isLocal()) {
             in.add(new Credential(OBJECTS_ACCOUNTS.active(secrets).secret(), "the application's MinIO secret key", "oth secrets rotate --service objects"));

@@ -170,34 +170,40 @@ class SecretsRotateIT {
     @Test
     @Order(5)
     void minioRestartsWithNewRootCredentialsAndOthStillGetsIn() throws Exception {
-        String environment = lab.exec("storage", "sha256sum", "/etc/default/minio");
-        Run rotate = Run.oth("secrets", "rotate", "--service", "objects", "--service-secrets", "--site", lab.site().toString());
-        assertEquals(0, rotate.code(), rotate::toString);
-        assertTrue(rotate.out().contains("objects: MinIO runs with new root credentials, which oth uses"), rotate::toString);
-        assertNotEquals(environment, lab.exec("storage", "sha256sum", "/etc/default/minio"));
-        assertEquals("root:root 600", lab.exec("storage", "stat", "-c", "%U:%G %a", "/etc/default/minio").strip());
-        Run check = Run.oth("install", "--check", "--site", lab.site().toString());
-        assertEquals(0, check.code(), () -> "install agrees with the new secrets: " + check);
-        Run doctor = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture,service", "--json");
-        for (JsonNode f : new ObjectMapper().readTree(doctor.out()).get("data").get("findings")) {
-            if (java.util.Set.of("posture.objects", "service.objects", "posture.credentials").contains(f.get("id").asText())) {
-                assertEquals("ok", f.get("verdict").asText(), f::toString);
-            }
-        }
+        serviceSecretsRotate("objects", "/etc/default/minio", "root:root 600",
+                "objects: MinIO runs with new root credentials, which oth uses", "posture.objects", "service.objects");
     }
 
     @Test
     @Order(6)
-    @org.junit.jupiter.api.Disabled("RabbitMQ does not come back within 180 s after its cookie is replaced in the lab (service rabbitmq-server start hangs);"
-            + " not diagnosed yet")
     void rabbitMqRestartsWithANewErlangCookieAndOthStillGetsIn() throws Exception {
-        String cookie = lab.exec("storage", "sha256sum", "/var/lib/rabbitmq/.erlang.cookie");
-        Run rotate = Run.oth("secrets", "rotate", "--service", "broker", "--service-secrets", "--site", lab.site().toString());
+        serviceSecretsRotate("broker", "/var/lib/rabbitmq/.erlang.cookie", "rabbitmq:rabbitmq 400",
+                "broker: RabbitMQ runs with a new Erlang cookie; oth's administrator has a new password", "posture.broker", "service.broker");
+        Run again = Run.oth("secrets", "rotate", "--service", "broker", "--service-secrets", "--site", lab.site().toString());
+        assertEquals(0, again.code(), () -> "a second rotation finds RabbitMQ as the first left it\n" + again);
+    }
+
+    /**
+     * {@code oth secrets rotate --service SERVICE --service-secrets}: the service's file of secrets on the storage node
+     * changes and keeps its owner and mode, install finds nothing to change afterwards, and doctor's findings on the
+     * service and the credentials' ages are ok.
+     */
+    private static void serviceSecretsRotate(String service, String file, String ownerAndMode, String said, String... findings) throws Exception {
+        String before = lab.exec("storage", "sha256sum", file);
+        Run rotate = Run.oth("secrets", "rotate", "--service", service, "--service-secrets", "--site", lab.site().toString());
         assertEquals(0, rotate.code(), rotate::toString);
-        assertTrue(rotate.out().contains("broker: RabbitMQ runs with a new Erlang cookie; oth's administrator has a new password"), rotate::toString);
-        assertNotEquals(cookie, lab.exec("storage", "sha256sum", "/var/lib/rabbitmq/.erlang.cookie"));
-        assertEquals("rabbitmq:rabbitmq 400", lab.exec("storage", "stat", "-c", "%U:%G %a", "/var/lib/rabbitmq/.erlang.cookie").strip());
+        assertTrue(rotate.out().contains(said), rotate::toString);
+        assertNotEquals(before, lab.exec("storage", "sha256sum", file));
+        assertEquals(ownerAndMode, lab.exec("storage", "stat", "-c", "%U:%G %a", file).strip());
         Run check = Run.oth("install", "--check", "--site", lab.site().toString());
         assertEquals(0, check.code(), () -> "install agrees with the new secrets: " + check);
+        Run doctor = Run.oth("doctor", "--site", lab.site().toString(), "--only", "posture,service", "--json");
+        java.util.Set<String> wanted = new java.util.HashSet<>(java.util.List.of(findings));
+        wanted.add("posture.credentials");
+        for (JsonNode f : new ObjectMapper().readTree(doctor.out()).get("data").get("findings")) {
+            if (wanted.contains(f.get("id").asText())) {
+                assertEquals("ok", f.get("verdict").asText(), f::toString);
+            }
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.oth.install.LoopbackOnlyOp;
 import io.oth.install.ServiceCertOp;
 import io.oth.op.FileOp;
 import io.oth.op.HalfStartedOp;
+import io.oth.op.InitSystem;
 import io.oth.op.Operation;
 import io.oth.op.ReloadOp;
 import io.oth.op.ServiceOp;
@@ -55,11 +56,23 @@ public final class Broker extends LocalServicePhase {
                         inputs.rotate().contains("rabbitmq"), Set.of("rabbitmq-tls"), inputs.clock()),
                 FileOp.text("/etc/rabbitmq/rabbitmq.conf", Templates.render("rabbitmq/rabbitmq.conf.peb", vars), "root:rabbitmq", "0640")
                         .notifying(SERVICE),
-                new HalfStartedOp(SERVICE, t.facts().init(), Optional.of("rabbitmq"), RABBITMQ_PROGRAMS, NodeLayout.RABBITMQ_PID).runningAs(service),
+                leftovers(t.facts().init()).runningAs(service),
                 service,
                 new LoopbackOnlyOp(4369, "epmd", "{ service rabbitmq-server stop; epmd -kill; sleep 1; service rabbitmq-server start; } </dev/null >/dev/null 2>&1; service rabbitmq-server status >/dev/null"),
                 new ReloadOp("rabbitmq-tls", "reload RabbitMQ's certificates (ssl:clear_pem_cache, new connections get the new one)",
                         "rabbitmqctl -q eval 'ssl:clear_pem_cache().'"));
+    }
+
+    /**
+     * What a stopped RabbitMQ may leave behind to fail its next start: its account's VMs, and an
+     * epmd that still holds the node's name ({@code duplicate_node_name}). Seen in the lab after a
+     * stop for a new Erlang cookie: epmd kept {@code rabbit} registered over a connection of the
+     * stopped node, refused {@code epmd -kill}, and the start that followed hung in the init script's
+     * {@code rabbitmqctl wait}.
+     */
+    public static HalfStartedOp leftovers(InitSystem init) {
+        return new HalfStartedOp(SERVICE, init, Optional.of("rabbitmq"), RABBITMQ_PROGRAMS, NodeLayout.RABBITMQ_PID)
+                .runningAs(new ServiceOp(SERVICE, init, true).runningWhen(BrokerAccessOp.SERVER_ALIVE));
     }
 
     /**
