@@ -51,6 +51,8 @@ public final class RollingUpgrade {
     /** How long the preflight waits for a node that is not healthy at once (seconds): a restart, not a broken node. */
     private static final int PREFLIGHT_WAIT = 20;
     private static final int HEALTHY_IN_A_ROW = 3;
+    /** How long one round of health checks from the load balancer lasts before the node is asked whether the application still runs. */
+    private static final int WINDOW_SECONDS = 5;
     /** How much of an unhealthy answer a message shows: enough to see which check failed. */
     private static final int HEALTH_SHOWN = 300;
 
@@ -359,27 +361,55 @@ public final class RollingUpgrade {
 
     /**
      * The node's health through traefik, from the load balancer, as haproxy reaches it (mutual TLS, its client certificate);
-     * with {@code version}, it must run that one.
+     * with {@code version}, it must run that one. Asked in windows of {@link #WINDOW_SECONDS}: between two, the node says
+     * whether the application runs at all, so that a release that exits at once fails in seconds, not after the deadline.
      */
     private Optional<String> health(Host lb, AppNode n, String healthPath, Optional<String> version, int seconds, Progress.Activity activity)
             throws RemoteException {
         String url = "https://" + Addresses.hostPort(n.node().address(), ports.traefik()) + healthPath;
         String want = version.map(v -> "\"version\":\"" + v + "\"").orElse("\"status\":\"ok\"");
-        // Healthy means HEALTHY_IN_A_ROW answers in a row: a JVM that has just started can answer once and then stumble.
         String waitedFor = n.node().name() + " to answer healthy" + version.map(v -> " on " + v).orElse("") + " through traefik (up to " + seconds + " s)";
-        CommandResult r;
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         try (Waiting waiting = activity.waitFor(waitedFor)) {
-            r = lb.run(Command.shell("n=0; for i in $(seq " + (seconds + HEALTHY_IN_A_ROW) + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())
-                    + " " + LbToApp.curl(site, n.node(), ports.traefik(), healthPath) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "
-                    + Command.quote(want) + "; then n=$((n+1)); [ $n -ge " + HEALTHY_IN_A_ROW + " ] && exit 0; sleep 0.5; continue; fi; n=0; sleep 1; done; echo \"$b\"; exit 1"),
-                    Duration.ofSeconds(seconds * 3L + 20));
+            while (true) {
+                long left = Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toSeconds());
+                CommandResult r = lb.run(healthWindow(n, healthPath, want, (int) Math.min(WINDOW_SECONDS, left)),
+                        Duration.ofSeconds(WINDOW_SECONDS * 3L + 20));
+                if (r.ok()) {
+                    return Optional.empty();
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    String answer = r.stdout().strip();
+                    return Optional.of("not healthy" + version.map(v -> " on " + v).orElse("") + " after " + seconds + " s (" + url + " answered: "
+                            + (answer.isEmpty() ? r.diagnostic() : NodeText.shown(answer, HEALTH_SHOWN)) + ")");
+                }
+                Optional<String> stopped = stoppedRunning(n);
+                if (stopped.isPresent()) {
+                    return stopped;
+                }
+            }
         }
+    }
+
+    /**
+     * Up to {@code seconds} s of health checks from the load balancer: it succeeds after {@link #HEALTHY_IN_A_ROW} good
+     * answers in a row (a JVM that has just started can answer once and then stumble), else prints the last answer.
+     */
+    private Command healthWindow(AppNode n, String healthPath, String want, int seconds) {
+        return Command.shell("n=0; for i in $(seq " + (seconds + HEALTHY_IN_A_ROW) + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())
+                + " " + LbToApp.curl(site, n.node(), ports.traefik(), healthPath) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "
+                + Command.quote(want) + "; then n=$((n+1)); [ $n -ge " + HEALTHY_IN_A_ROW + " ] && exit 0; sleep 0.5; continue; fi; n=0; sleep 1; done; echo \"$b\"; exit 1");
+    }
+
+    /** Why the application is not running on the node (asked twice, a second apart: a restart in between is not a stop), if it is not. */
+    private static Optional<String> stoppedRunning(AppNode n) throws RemoteException {
+        CommandResult r = n.host().run(Command.shell(n.init().isRunning(NodeLayout.APP_SERVICE) + " || { sleep 1; "
+                + n.init().isRunning(NodeLayout.APP_SERVICE) + "; }"), STEP);
         if (r.ok()) {
             return Optional.empty();
         }
-        String answer = r.stdout().strip();
-        return Optional.of("not healthy" + version.map(v -> " on " + v).orElse("") + " after " + seconds + " s (" + url + " answered: "
-                + (answer.isEmpty() ? r.diagnostic() : NodeText.shown(answer, HEALTH_SHOWN)) + ")");
+        return Optional.of(NodeLayout.APP_SERVICE + " stopped after its start: not running (its log: " + NodeLayout.APP_LOG
+                + ", or journalctl -u " + NodeLayout.APP_SERVICE + " where systemd runs it)");
     }
 
     /** Waits until haproxy's own health checks have the node UP. */

@@ -215,7 +215,7 @@ class UpgradeIT {
         Run upgrade = Run.oth("upgrade", "--site", site("1.2.0").toString(), "--no-backup");
         String client = lab.stopRequestLoop();
         assertEquals(1, upgrade.code(), upgrade::toString);
-        assertTrue(upgrade.err().contains("app1: not healthy on 1.2.0 after 60 s"), upgrade::toString);
+        assertTrue(upgrade.err().contains("app1: oth-app stopped after its start: not running (its log: /var/log/oth-app/app.log"), upgrade::toString);
         assertTrue(upgrade.err().contains("Rolled back: app1 runs 1.1.0 again"), upgrade::toString);
         assertTrue(upgrade.out().contains("app2: staged oth-app 1.2.0"), upgrade::toString);
         assertTrue(!upgrade.out().contains("app2: drained"), () -> "app2 was never taken out\n" + upgrade);

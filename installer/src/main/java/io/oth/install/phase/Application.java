@@ -68,7 +68,8 @@ public final class Application extends InstallPhase {
         ReleaseBundle app = inputs.release();
         String bundle = NodeLayout.appBundle(app);
         Map<String, Object> vars = Map.of("user", APP_USER, "java", JAVA, "java_options", "-XX:+UseSerialGC -Xms32m -Xmx256m",
-                "entry", app.entry(), "pidfile", NodeLayout.APP_PID);
+                "entry", app.entry(), "pidfile", NodeLayout.APP_PID, "log", NodeLayout.APP_LOG,
+                "log_dir", NodeLayout.APP_LOG.substring(0, NodeLayout.APP_LOG.lastIndexOf('/')));
         List<Operation> ops = new ArrayList<>(List.of(
                 new SystemUserOp(APP_USER),
                 FileOp.binary(bundle, app.bytes(), "root:root", "0644"),
