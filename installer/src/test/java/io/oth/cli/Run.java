@@ -38,6 +38,13 @@ public record Run(int code, String out, String err) {
         return oth(Prompter.NOBODY, args);
     }
 
+    /** oth with {@code args}, which must exit 0 (else the test fails, showing what it printed); the run, for its output. */
+    public static Run ok(String... args) {
+        Run run = oth(args);
+        org.junit.jupiter.api.Assertions.assertEquals(0, run.code(), run::toString);
+        return run;
+    }
+
     public static Run oth(Prompter prompter, String... args) {
         return oth(prompter, UTF8_PIPE, args);
     }
