@@ -369,16 +369,15 @@ public final class RollingUpgrade {
         String url = "https://" + Addresses.hostPort(n.node().address(), ports.traefik()) + healthPath;
         String want = version.map(v -> "\"version\":\"" + v + "\"").orElse("\"status\":\"ok\"");
         String waitedFor = n.node().name() + " to answer healthy" + version.map(v -> " on " + v).orElse("") + " through traefik (up to " + seconds + " s)";
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        // Counted in windows, not read from a clock: each window that fails lasts at least its seconds on the load balancer.
+        int windows = Math.max(1, (seconds + WINDOW_SECONDS - 1) / WINDOW_SECONDS);
         try (Waiting waiting = activity.waitFor(waitedFor)) {
-            while (true) {
-                long left = Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toSeconds());
-                CommandResult r = lb.run(healthWindow(n, healthPath, want, (int) Math.min(WINDOW_SECONDS, left)),
-                        Duration.ofSeconds(WINDOW_SECONDS * 3L + 20));
+            for (int window = 1; ; window++) {
+                CommandResult r = lb.run(healthWindow(n, healthPath, want, Math.min(WINDOW_SECONDS, seconds)), Duration.ofSeconds(WINDOW_SECONDS * 3L + 20));
                 if (r.ok()) {
                     return Optional.empty();
                 }
-                if (System.nanoTime() - deadline >= 0) {
+                if (window >= windows) {
                     String answer = r.stdout().strip();
                     return Optional.of("not healthy" + version.map(v -> " on " + v).orElse("") + " after " + seconds + " s (" + url + " answered: "
                             + (answer.isEmpty() ? r.diagnostic() : NodeText.shown(answer, HEALTH_SHOWN)) + ")");

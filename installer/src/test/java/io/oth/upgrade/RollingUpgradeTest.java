@@ -104,4 +104,18 @@ class RollingUpgradeTest {
         assertTrue(message.chars().noneMatch(Character::isISOControl), message);
         assertTrue(message.length() < 2_000, () -> message.length() + " characters");
     }
+
+    @Test
+    void aReleaseThatStopsAfterItsStartFailsAtOnceNamingItsLog() throws Exception {
+        lb.when("curl -sS", new io.oth.remote.CommandResult(1, "no available server", ""));
+        app1.failWhen("is-active", "inactive");
+        Site site = SiteLoader.load(SiteFixtures.stage("good/full.yml", dir));
+        List<RollingUpgrade.AppNode> nodes = List.of(new RollingUpgrade.AppNode(site.nodes().stream().filter(n -> n.name().equals("app1")).findFirst()
+                .orElseThrow(), app1, InitSystem.SYSTEMD, OLD, Optional.empty()));
+        RollingUpgrade upgrade = new RollingUpgrade(site, Playbooks.load(), null, line -> { }, 2, Progress.NONE);
+        String message = assertThrows(RollingUpgrade.UpgradeException.class, () -> upgrade.roll(lb, nodes, NEW, "/health")).getMessage();
+        assertTrue(message.startsWith("app1: oth-app stopped after its start: not running (its log: " + NodeLayout.APP_LOG), message);
+        assertEquals(2, lb.commands().stream().filter(c -> c.contains("curl -sS")).count(),
+                () -> "one window of health checks on the way there, one on the way back, then the node was asked: " + lb.commands());
+    }
 }
