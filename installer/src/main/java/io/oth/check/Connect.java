@@ -28,7 +28,7 @@ public record Connect(String host, int port) {
 
     /** A probe that connects with bash's /dev/tcp within {@code seconds}. */
     public Probe probe(String key, int seconds) {
-        return new Probe(key, "timeout " + seconds + " bash -c " + Command.quote("exec 3<>/dev/tcp/" + host + "/" + port));
+        return Probe.waiting(key, "timeout " + seconds + " bash -c " + Command.quote("exec 3<>/dev/tcp/" + host + "/" + port));
     }
 
     public static Outcome outcome(Probe.Answer answer) {

@@ -33,9 +33,9 @@ final class DnsCheck implements NodeCheck {
     public List<Probe> probes(Node node) {
         List<Probe> probes = new ArrayList<>();
         if (node.role().equals(Vantage.APP)) {
-            probes.add(new Probe(FQDN, "echo \"$(" + ResolverCheck.NAMESERVER + ")\"; getent ahostsv4 " + Command.quote(site.fqdn())));
+            probes.add(Probe.waiting(FQDN, "echo \"$(" + ResolverCheck.NAMESERVER + ")\"; getent ahostsv4 " + Command.quote(site.fqdn())));
         }
-        others(node).forEach(other -> probes.add(new Probe(NODE + other.name(), "getent ahostsv4 " + Command.quote(other.name()))));
+        others(node).forEach(other -> probes.add(Probe.waiting(NODE + other.name(), "getent ahostsv4 " + Command.quote(other.name()))));
         return probes;
     }
 

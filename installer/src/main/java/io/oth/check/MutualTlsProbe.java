@@ -31,7 +31,7 @@ final class MutualTlsProbe {
 
     static Probe probe(String key, Site site, Node app, int port, int seconds) {
         String timeouts = "--connect-timeout " + seconds + " --max-time " + seconds;
-        return new Probe(key, "t=$(curl -sS -o /dev/null -w '%{http_code}' " + timeouts + " " + LbToApp.curl(site, app, port, "/")
+        return Probe.waiting(key, "t=$(curl -sS -o /dev/null -w '%{http_code}' " + timeouts + " " + LbToApp.curl(site, app, port, "/")
                 + " 2>&1); rc=$?; printf 'tls %s %s\\n' \"$rc\" \"$(printf '%s' \"$t\" | tr '\\n' ' ')\"; [ $rc = 0 ] && exit 0;"
                 + " p=$(curl -s -o /dev/null -w '%{http_code}' " + timeouts + " -H " + Command.quote("Host: " + site.fqdn()) + " "
                 + Command.quote("http://" + Addresses.hostPort(app.address(), port) + "/") + " 2>/dev/null); printf 'plain %s\\n' \"$p\"; exit 1");

@@ -47,8 +47,11 @@ final class PackageSourceCheck implements NodeCheck {
         }
         List<String> packages = playbook.packagesFor(site, node.role());
         // Lists what is missing, and only then asks the sources: a node with every package needs none.
-        String script = "missing=; for p in " + String.join(" ", packages.stream().map(Command::quote).toList()) + "; do "
-                + "[ \"$(dpkg-query -W -f='${db:Status-Status}' \"$p\" 2>/dev/null)\" = installed ] || missing=\"$missing $p\"; done; "
+        // One dpkg-query for them all: each one reads the whole status database.
+        String names = String.join(" ", packages.stream().map(Command::quote).toList());
+        String script = "installed=\" $(dpkg-query -W -f='${Package} ${db:Status-Status}\\n' " + names + " 2>/dev/null"
+                + " | while read -r n s; do [ \"$s\" = installed ] && printf '%s ' \"${n%%:*}\"; done)\"; "
+                + "missing=; for p in " + names + "; do case $installed in *\" $p \"*) ;; *) missing=\"$missing $p\";; esac; done; "
                 + "echo \"missing:$missing\"; [ -z \"$missing\" ] && exit 0; "
                 + "proxy=; eval \"$(apt-config shell proxy Acquire::http::Proxy 2>/dev/null)\"; "
                 + "{ grep -hsE '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list "
@@ -60,7 +63,7 @@ final class PackageSourceCheck implements NodeCheck {
                 + "case $hostport in *:*) host=${hostport%:*}; port=${hostport##*:};; *) host=$hostport; port=$scheme;; esac; "
                 + "if out=$(timeout " + seconds + " bash -c 'exec 3<>/dev/tcp/$0/$1' \"$host\" \"$port\" 2>&1); then echo \"reached $uri\"; "
                 + "else echo \"failed $uri via $host:$port: $(printf '%s' \"$out\" | tr '\\n' ' ' | cut -c1-200)\"; fi; done";
-        return List.of(new Probe(KEY, script));
+        return List.of(Probe.waiting(KEY, script));
     }
 
     @Override

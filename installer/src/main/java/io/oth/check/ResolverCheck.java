@@ -45,7 +45,7 @@ final class ResolverCheck implements NodeCheck {
             return List.of();
         }
         String ask = "set -o pipefail; exec 3<>\"/dev/udp/$1/53\" && printf \"$2\" >&3 && head -c 4 <&3 | od -An -tx1";
-        return List.of(new Probe(ID, "ns=$(" + NAMESERVER + "); echo \"${ns:-none}\"; [ -n \"$ns\" ] || exit " + NO_NAMESERVER
+        return List.of(Probe.waiting(ID, "ns=$(" + NAMESERVER + "); echo \"${ns:-none}\"; [ -n \"$ns\" ] || exit " + NO_NAMESERVER
                 + "; timeout " + seconds + " bash -c " + Command.quote(ask) + " _ \"$ns\" " + Command.quote(query(site.fqdn()))));
     }
 

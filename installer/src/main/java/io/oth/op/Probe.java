@@ -9,13 +9,25 @@ import java.util.regex.Pattern;
 /**
  * A fact: a shell snippet that reads state and prints it, and nothing else (probes run side by side).
  * Many probes run as one script in one SSH session; {@link #parse} splits the output back per probe.
+ * {@code waits}: the probe may wait on the network (a connection, a name lookup) up to a timeout of its
+ * own, so {@link #concurrentScript} runs it beside the others rather than in line with them.
  */
-public record Probe(String key, String script) {
+public record Probe(String key, String script, boolean waits) {
     private static final String MARK = "@@oth-probe";
     /** Between a scope and a key: scopes never contain it, so the first one ends the scope. */
     private static final char SCOPE = '|';
     private static final Pattern SECTION = Pattern.compile(
             "(?s)" + MARK + " (\\S+)\\n(.*?)\\n" + MARK + "-rc (\\d+)\\n");
+
+    /** A probe that only reads the node's own state (files, processes, local tools): it never waits long. */
+    public Probe(String key, String script) {
+        this(key, script, false);
+    }
+
+    /** A probe that may wait on the network up to a timeout of its own (see {@link #waits}). */
+    public static Probe waiting(String key, String script) {
+        return new Probe(key, script, true);
+    }
 
     /** What a probe printed (stdout and stderr together) and its exit code. */
     public record Answer(int exitCode, String output) {
@@ -36,18 +48,26 @@ public record Probe(String key, String script) {
     }
 
     /**
-     * Like {@link #script}, but the probes run at the same time (each in the background, output to
-     * a private temporary directory): the script takes as long as its slowest probe.
+     * Like {@link #script}, but as long as its slowest waiting probe rather than the sum of all: each
+     * probe that {@link #waits} runs in the background, beside one background lane that runs the others
+     * one after another. Those read local state in milliseconds, and run side by side they cost more
+     * CPU than in line (a doctor run at 10 app nodes starts a few hundred probes at once, on nodes
+     * that may share cores with the application); processes matter here.
      */
     public static String concurrentScript(List<Probe> probes) {
-        // Each background job writes its whole section (mark, output, exit code) to its own file;
-        // one cat prints them all at the end. Processes matter here: a doctor run at 10 app nodes
-        // starts a few hundred probes at once.
+        // Each probe writes its whole section (mark, output, exit code) to its own file; one cat
+        // prints them all at the end.
         StringBuilder script = new StringBuilder("d=$(mktemp -d)\n");
+        StringBuilder lane = new StringBuilder();
         for (int i = 0; i < probes.size(); i++) {
-            script.append("{ printf '%s %s\\n' '").append(MARK).append("' '").append(probes.get(i).key).append("'; ( ")
-                    .append(probes.get(i).script).append("\n) 2>&1 </dev/null; printf '\\n%s %s\\n' '").append(MARK)
-                    .append("-rc' \"$?\"; } >\"$d/").append(i).append("\" &\n");
+            Probe p = probes.get(i);
+            StringBuilder to = p.waits ? script : lane;
+            to.append("{ printf '%s %s\\n' '").append(MARK).append("' '").append(p.key).append("'; ( ")
+                    .append(p.script).append("\n) 2>&1 </dev/null; printf '\\n%s %s\\n' '").append(MARK)
+                    .append("-rc' \"$?\"; } >\"$d/").append(i).append('"').append(p.waits ? " &\n" : "\n");
+        }
+        if (!lane.isEmpty()) {
+            script.append("{\n").append(lane).append("} &\n");
         }
         return script.append("wait\ncat \"$d\"/*\nrm -rf \"$d\"\n").toString();
     }
@@ -60,7 +80,7 @@ public record Probe(String key, String script) {
         if (scope.isEmpty() || scope.indexOf(SCOPE) >= 0 || scope.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("not a probe scope: " + scope);
         }
-        return new Probe(scope + SCOPE + key, script);
+        return new Probe(scope + SCOPE + key, script, waits);
     }
 
     /** Answers of {@link #scoped} probes, by scope and then by their own keys; unscoped ones are left out. */

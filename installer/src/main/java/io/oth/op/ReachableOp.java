@@ -25,7 +25,7 @@ public record ReachableOp(String what, String host, int port) implements Operati
 
     @Override
     public List<Probe> probes() {
-        return List.of(new Probe(key(), "timeout " + SECONDS + " bash -c " + Command.quote("exec 3<>/dev/tcp/" + host + "/" + port)));
+        return List.of(Probe.waiting(key(), "timeout " + SECONDS + " bash -c " + Command.quote("exec 3<>/dev/tcp/" + host + "/" + port)));
     }
 
     @Override

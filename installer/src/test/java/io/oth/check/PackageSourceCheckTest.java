@@ -28,9 +28,30 @@ class PackageSourceCheckTest {
     @Test
     void theProbeAsksDpkgForTheRolesPackagesAndAptForItsSourcesAndProxy() {
         String script = new PackageSourceCheck(site, InstallPlaybook.load(), 3, Optional.empty()).probes(storage).get(0).script();
-        assertTrue(script.startsWith("missing=; for p in nftables cron mariadb-server mariadb-client age curl rabbitmq-server; do"), script);
+        assertTrue(script.startsWith("installed=\" $(dpkg-query -W -f='${Package} ${db:Status-Status}\\n' nftables cron mariadb-server mariadb-client age curl "
+                + "rabbitmq-server 2>/dev/null"), script);
         assertTrue(script.contains("apt-config shell proxy Acquire::http::Proxy"), script);
         assertTrue(script.contains("/etc/apt/sources.list.d/*.sources"), script);
+    }
+
+    /**
+     * One dpkg-query answers for every package (each run reads dpkg's whole database); what it does
+     * not call installed, or does not know, is missing. Run in a real shell with a dpkg-query of the
+     * test's own, up to the line that names what is missing (the rest would ask this machine's sources).
+     */
+    @Test
+    void whatDpkgDoesNotCallInstalledIsMissing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path bin) throws Exception {
+        java.nio.file.Path dpkg = bin.resolve("dpkg-query");
+        java.nio.file.Files.writeString(dpkg, "#!/bin/sh\nprintf 'nftables installed\\ncron installed\\nmariadb-server:amd64 installed\\n"
+                + "mariadb-client deinstall\\nage installed\\ncurl installed\\n'\necho 'dpkg-query: no packages found matching rabbitmq-server' >&2\nexit 1\n");
+        dpkg.toFile().setExecutable(true);
+        String script = new PackageSourceCheck(site, InstallPlaybook.load(), 3, Optional.empty()).probes(storage).get(0).script();
+        String upToMissing = script.substring(0, script.indexOf("echo \"missing:$missing\";") + "echo \"missing:$missing\";".length());
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", upToMissing);
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        assertEquals("missing: mariadb-client rabbitmq-server\n", new String(p.getInputStream().readAllBytes()));
+        assertEquals(0, p.waitFor());
     }
 
     @Test

@@ -1,11 +1,13 @@
 package io.oth.op;
 
+import io.oth.remote.Command;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 class ProbeTest {
@@ -42,6 +44,22 @@ class ProbeTest {
         Map<String, Probe.Answer> answers = run(Probe.concurrentScript(probes));
         assertEquals(new Probe.Answer(0, "a"), answers.get("slow"));
         assertEquals(new Probe.Answer(4, "b"), answers.get("also"));
+    }
+
+    @Test
+    void probesThatReadTheNodeRunInLineAndThoseThatMayWaitBesideThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String mark = Command.quote(dir.resolve("mark").toString());
+        List<Probe> probes = List.of(
+                Probe.waiting("network", "sleep 1; [ -e " + mark + " ] && echo after || echo before"),
+                new Probe("first", "sleep 0.2; echo one > " + mark),
+                new Probe("second", "cat " + mark),
+                Probe.waiting("lookup", "exit 2").scoped("dns"));
+        Map<String, Probe.Answer> answers = run(Probe.concurrentScript(probes));
+        assertEquals(new Probe.Answer(0, "one"), answers.get("second"), "the second local probe ran after the first");
+        assertEquals(new Probe.Answer(0, "after"), answers.get("network"), "the waiting probe ran beside the local ones");
+        assertEquals(new Probe.Answer(2, ""), answers.get("dns|lookup"));
+        assertTrue(probes.get(3).waits(), "a scoped probe still waits");
+        assertEquals(4, answers.size());
     }
 
     /** Runs a probe script in a real shell, as a node would, and splits its answers. */
