@@ -14,11 +14,15 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.ListResourceBundle;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ResourceBundle;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -27,23 +31,6 @@ import java.util.stream.Stream;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Installs, checks and operates a self-hosted OTH site.",
-        subcommands = {
-            SiteCommand.class,
-            NodesCommand.class,
-            InstallCommand.class,
-            BundleCommand.class,
-            BackupCommand.class,
-            CertsCommand.class,
-            DoctorCommand.class,
-            SetupCommand.class,
-            HostsCommand.class,
-            SecretsCommand.class,
-            SupportCommand.class,
-            UpgradeCommand.class,
-            VersionCommand.class,
-            HelpCommand.class,
-            AutoComplete.GenerateCompletion.class,
-        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  Make the site file by answering questions (oth alone does it on a terminal):",
@@ -53,6 +40,29 @@ import java.util.stream.Stream;
             "  The help of a command:",
             "    oth help doctor"})
 public final class OthCommand implements Callable<Integer> {
+    /**
+     * oth's commands by name, in the order its help lists them. They are added to the command line
+     * by {@link #commandLine}, not named in the annotation: a run builds only the one it runs (see
+     * {@link #needed}). The names are written here too, so that choosing one parses no annotation;
+     * each is its class's {@code @Command} name (OthCommandTest).
+     */
+    static final Map<String, Class<?>> COMMANDS = commands(
+            "site", SiteCommand.class,
+            "nodes", NodesCommand.class,
+            "install", InstallCommand.class,
+            "bundle", BundleCommand.class,
+            "backup", BackupCommand.class,
+            "certs", CertsCommand.class,
+            "doctor", DoctorCommand.class,
+            "setup", SetupCommand.class,
+            "hosts", HostsCommand.class,
+            "secrets", SecretsCommand.class,
+            "support", SupportCommand.class,
+            "upgrade", UpgradeCommand.class,
+            "version", VersionCommand.class,
+            "help", HelpCommand.class,
+            "generate-completion", AutoComplete.GenerateCompletion.class);
+
     /** Help text names oth's docs directory as {@code ${bundle:oth.docs}}: where it is depends on how oth was installed. */
     static final String DOCS = "oth.docs";
 
@@ -86,7 +96,7 @@ public final class OthCommand implements Callable<Integer> {
     static int execute(PrintWriter out, PrintWriter err, Prompter prompter, Stdout stdout, Ticker ticker, Supplier<Path> stateBase, String... args) {
         Screen screen = new Screen(out, err);
         return execute(new PrintWriter(screen.out()), new PrintWriter(screen.err()), stateBase,
-                log -> commandLine(prompter, stdout, stateBase, log, new ProgressOptionsFactory(Optional.of(screen), stdout, ticker)), args);
+                log -> commandLine(prompter, stdout, stateBase, log, new ProgressOptionsFactory(Optional.of(screen), stdout, ticker), needed(args)), args);
     }
 
     /** {@link #execute(PrintWriter, PrintWriter, Prompter, Stdout, Supplier, String...)} with the command line {@code build} makes for the run's log. */
@@ -123,11 +133,45 @@ public final class OthCommand implements Callable<Integer> {
      * execution strategy catches them too.
      */
     static CommandLine commandLine(Prompter prompter, Stdout stdout, Supplier<Path> stateBase, RunLog log) {
-        return commandLine(prompter, stdout, stateBase, log, new ProgressOptionsFactory(Optional.empty(), stdout, Ticker.DAEMON));
+        return commandLine(prompter, stdout, stateBase, log, name -> true);
     }
 
-    private static CommandLine commandLine(Prompter prompter, Stdout stdout, Supplier<Path> stateBase, RunLog log, ProgressOptionsFactory progress) {
-        CommandLine cli = new CommandLine(new OthCommand(), new CommandFactory(prompter, stdout, log, stateBase, progress));
+    /** {@link #commandLine(Prompter, Stdout, Supplier, RunLog)} with only the commands {@code needed} names. */
+    static CommandLine commandLine(Prompter prompter, Stdout stdout, Supplier<Path> stateBase, RunLog log, Predicate<String> needed) {
+        return commandLine(prompter, stdout, stateBase, log, new ProgressOptionsFactory(Optional.empty(), stdout, Ticker.DAEMON), needed);
+    }
+
+    /**
+     * The commands a run of {@code args} needs: only the one its first argument names (picocli
+     * builds a command's model from its annotations by reflection, a good part of a short run's
+     * start-up); all of them for anything else (no command, an option, help, a name misspelt,
+     * which picocli answers with the names that come close).
+     */
+    static Predicate<String> needed(String... args) {
+        if (args.length == 0 || args[0].equals("help")) {
+            return name -> true;
+        }
+        String first = args[0];
+        return COMMANDS.containsKey(first) ? first::equals : name -> true;
+    }
+
+    private static Map<String, Class<?>> commands(Object... nameThenClass) {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenClass.length; i += 2) {
+            commands.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
+        }
+        return Collections.unmodifiableMap(commands);
+    }
+
+    private static CommandLine commandLine(Prompter prompter, Stdout stdout, Supplier<Path> stateBase, RunLog log, ProgressOptionsFactory progress,
+            Predicate<String> needed) {
+        CommandFactory factory = new CommandFactory(prompter, stdout, log, stateBase, progress);
+        CommandLine cli = new CommandLine(new OthCommand(), factory);
+        COMMANDS.forEach((name, command) -> {
+            if (needed.test(name)) {
+                cli.addSubcommand(name, new CommandLine(command, factory));
+            }
+        });
         CommandLine.Model.UsageMessageSpec usage = cli.getCommandSpec().usageMessage();
         usage.footer(Stream.concat(Arrays.stream(usage.footer()), Stream.of("", "Exit codes:", ExitCode.table())).toArray(String[]::new));
         cli.setResourceBundle(docsAt(Layout.docs()));
@@ -146,8 +190,8 @@ public final class OthCommand implements Callable<Integer> {
                 return CrashReport.report(e, parsed.commandSpec().commandLine().getErr(), stateBase, log);
             }
         });
-        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true)
-                .footerHeading("%nExamples:%n").footer("  Complete oth's commands and options in this bash:", "    source <(oth generate-completion)");
+        Optional.ofNullable(cli.getSubcommands().get("generate-completion")).ifPresent(completion -> completion.getCommandSpec().usageMessage().hidden(true)
+                .footerHeading("%nExamples:%n").footer("  Complete oth's commands and options in this bash:", "    source <(oth generate-completion)"));
         // As wide as the terminal, each line broken between words only.
         cli.setUsageHelpAutoWidth(true);
         cli.setHelpFactory(WholeWordHelp::new);

@@ -45,6 +45,30 @@ class LauncherIT {
         }
     }
 
+    /** A help run, or one refused for its arguments, loads too little of its command to record the command's archive from. */
+    @Test
+    void helpAndRefusedRunsRecordNoArchiveAndTheFirstRealRunDoes() throws Exception {
+        Path site = SiteFixtures.stage("good/minimal.yml", dir);
+        for (List<String> args : List.of(List.of("secrets", "set", "--help"), List.of("--version"),
+                List.of("secrets", "set", "external.database.password", "--site", site.toString(), "--no-such-option"))) {
+            ProcessBuilder pb = builder(site).command(Stream.concat(Stream.of(System.getProperty("oth.launcher")), args.stream()).toList());
+            Process oth = pb.start();
+            oth.getOutputStream().close();
+            String out = new String(oth.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(oth.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(args.contains("--no-such-option") ? 2 : 0, oth.exitValue(), out);
+            assertEquals(List.of(), archives().stream().filter(f -> f.endsWith(".jsa")).toList(), args + " recorded an archive");
+        }
+        Process real = start(site);
+        try (OutputStream in = real.getOutputStream()) {
+            in.write("s3cret-value\n".getBytes(StandardCharsets.UTF_8));
+        }
+        real.getInputStream().readAllBytes();
+        assertTrue(real.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, real.exitValue());
+        assertEquals(List.of("secrets-"), archives().stream().map(f -> f.substring(0, f.indexOf('-') + 1)).toList());
+    }
+
     @Test
     void brokenPlaybooksFromOthPlaybooksAreTheUsersInputAndExitTwoNamingTheFile() throws Exception {
         Path site = SiteFixtures.stage("good/minimal.yml", dir);

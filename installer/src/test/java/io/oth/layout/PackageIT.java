@@ -174,7 +174,7 @@ class PackageIT {
                 "not checked: switching to an unprivileged user (setpriv) needs root");
         Path home = Files.createDirectories(scratch.resolve("home"));
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Result writable = asNobody(home, "--version");
+        Result writable = asNobody(home, "version");
         assertEquals(0, writable.code, writable.toString());
         assertTrue(VERSION.matcher(writable.out).matches(), writable::toString);
         try (Stream<Path> cache = Files.list(home.resolve(".cache/oth"))) {
