@@ -22,7 +22,8 @@ public interface Operation {
     /**
      * Facts that no shell probe can read: oth asks for them itself, through its connection to the
      * node (an API behind a port forward). Called after the probes and before {@link #plan}, in
-     * {@code --check} too, so it must only read. The answers join the probes' under their own keys.
+     * {@code --check} too, so it must only read; the reads of a phase's operations run side by side. The
+     * answers join the probes' under their own keys.
      */
     default Map<String, Probe.Answer> read(Host host) throws RemoteException {
         return Map.of();

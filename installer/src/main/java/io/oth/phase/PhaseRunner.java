@@ -1,7 +1,6 @@
 package io.oth.phase;
 
 import io.oth.concurrent.Parallel;
-
 import io.oth.op.ApplyContext;
 import io.oth.op.Change;
 import io.oth.op.Operation;
@@ -322,6 +321,39 @@ public final class PhaseRunner {
     }
 
     /**
+     * What the operations of a phase read through a service's own API rather than a probe (MinIO's
+     * and RabbitMQ's accounts), side by side: each read is its own SSH forward and only reads.
+     */
+    private static Map<String, Probe.Answer> readLive(List<Operation> ops, Host host) throws RemoteException {
+        List<Operation> live = ops.stream().filter(PhaseRunner::readsLive).toList();
+        Map<String, Probe.Answer> answers = new HashMap<>();
+        for (Object read : Parallel.map(live, live.size(), op -> {
+            try {
+                return op.read(host);
+            } catch (RemoteException e) {
+                return e;
+            }
+        })) {
+            if (read instanceof RemoteException e) {
+                throw e;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Probe.Answer> these = (Map<String, Probe.Answer>) read;
+            answers.putAll(these);
+        }
+        return answers;
+    }
+
+    /** Whether {@code op} has a {@link Operation#read} of its own (the default reads nothing): no thread for the others. */
+    private static boolean readsLive(Operation op) {
+        try {
+            return op.getClass().getMethod("read", Host.class).getDeclaringClass() != Operation.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
+    }
+
+    /**
      * Plans one phase on one node and, in apply mode, applies the plan; the phase's probes are
      * answered by {@code upFront} when given, else read again now. Answers the number of changes.
      */
@@ -331,9 +363,7 @@ public final class PhaseRunner {
         String name = target.node().name();
         activity.step(upFront.isPresent() ? "planning" : "reading its facts again");
         Map<String, Probe.Answer> answers = new HashMap<>(upFront.isPresent() ? upFront.get() : probe(ops, host));
-        for (Operation op : ops) {
-            answers.putAll(op.read(host));
-        }
+        answers.putAll(readLive(ops, host));
         Set<String> notified = new HashSet<>();
         List<Change> plan = new ArrayList<>();
         List<String> noOps = new ArrayList<>();
