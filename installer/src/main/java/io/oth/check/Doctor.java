@@ -4,11 +4,12 @@ import io.oth.ca.CaException;
 import io.oth.ca.SiteCa;
 import io.oth.fleet.FleetConnector;
 import io.oth.install.InstallPlaybook;
-import io.oth.op.Probe;
 import io.oth.concurrent.Parallel;
+import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Fleet;
+import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secrets;
 import io.oth.secret.SecretsException;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -265,7 +267,10 @@ public final class Doctor {
                 }
             }
             List<Fleet.Reach> reached = fleet.reaches().stream().filter(r -> r.host().isPresent()).toList();
-            Parallel.map(reached, context.connector().concurrency(), this::fromNode).forEach(findings::addAll);
+            // Two rounds: what failed in the first, when every node is probing at once, is tried
+            // again once all have answered (see NodeCheck#triedAgain).
+            List<FirstRound> first = Parallel.map(reached, context.connector().concurrency(), this::firstRound);
+            Parallel.map(first, context.connector().concurrency(), this::secondRound).forEach(findings::addAll);
             return PostureCheck.oneRelease(findings);
         } catch (RemoteException e) {
             Finding bastion = ReachCheck.bastionFailed(site, e);
@@ -312,50 +317,88 @@ public final class Doctor {
         return checks;
     }
 
-    /** Everything seen from one node, probed in one session. */
-    private List<Finding> fromNode(Fleet.Reach reach) {
+    /**
+     * What one node answered in the first round: its probes' answers as printed ({@code raw}) and
+     * parsed, the failed ones to try again, or why it gave none; and the checks made through its
+     * forwards and the service APIs, still running.
+     */
+    private record FirstRound(Fleet.Reach reach, List<NodeCheck> checks, boolean probed, String raw, Map<String, Probe.Answer> answers, List<Probe> again,
+                              Optional<RemoteException> failed, List<CompletableFuture<Finding>> services, CompletableFuture<List<Finding>> served,
+                              List<CompletableFuture<List<Finding>>> apis) {
+    }
+
+    /** Everything seen from one node, probed in one session; the checks through its forwards started beside. */
+    private FirstRound firstRound(Fleet.Reach reach) {
         Node node = reach.node();
+        Host host = reach.host().orElseThrow();
         List<NodeCheck> checks = nodeChecks();
         List<Probe> probes = checks.stream().flatMap(c -> c.probes(node).stream()).toList();
         boolean app = node.role().equals(Vantage.APP);
-        List<CompletableFuture<Finding>> services = only.contains("service") && app ? forwards.services(node, reach.host().orElseThrow()) : List.of();
-        CompletableFuture<List<Finding>> served = only.contains("certs") && app ? forwards.served(node, reach.host().orElseThrow())
+        List<CompletableFuture<Finding>> services = only.contains("service") && app ? forwards.services(node, host) : List.of();
+        CompletableFuture<List<Finding>> served = only.contains("certs") && app ? forwards.served(node, host)
                 : CompletableFuture.completedFuture(List.of());
+        List<CompletableFuture<List<Finding>>> apis = new ArrayList<>();
         BrokerAccountsCheck broker = new BrokerAccountsCheck(site, ca::join, () -> secrets, ServicePorts.of(context.playbooks()).managementTls());
-        CompletableFuture<List<Finding>> brokerAccounts = only.contains("posture") && broker.runsOn(node)
-                ? CompletableFuture.supplyAsync(() -> List.of(broker.on(node, reach.host().orElseThrow())), executor)
-                : CompletableFuture.completedFuture(List.of());
+        if (only.contains("posture") && broker.runsOn(node)) {
+            apis.add(CompletableFuture.supplyAsync(() -> List.of(broker.on(node, host)), executor));
+        }
         ObjectAccountsCheck objects = new ObjectAccountsCheck(site, ca::join, () -> secrets, ServicePorts.of(context.playbooks()).minio(),
                 Duration.ofSeconds(probeSeconds + 20L));
-        CompletableFuture<List<Finding>> objectAccounts = only.contains("posture") && objects.runsOn(node)
-                ? CompletableFuture.supplyAsync(() -> objects.on(node, reach.host().orElseThrow()), executor)
-                : CompletableFuture.completedFuture(List.of());
+        if (only.contains("posture") && objects.runsOn(node)) {
+            apis.add(CompletableFuture.supplyAsync(() -> objects.on(node, host), executor));
+        }
         ExternalObjectsEncryptionCheck externalObjects = new ExternalObjectsEncryptionCheck(site, () -> secrets, Duration.ofSeconds(probeSeconds + 20L));
-        CompletableFuture<List<Finding>> externalAtRest = only.contains("posture") && externalObjects.runsOn(node)
-                ? CompletableFuture.supplyAsync(() -> List.of(externalObjects.on(node, reach.host().orElseThrow())), executor)
-                : CompletableFuture.completedFuture(List.of());
+        if (only.contains("posture") && externalObjects.runsOn(node)) {
+            apis.add(CompletableFuture.supplyAsync(() -> List.of(externalObjects.on(node, host)), executor));
+        }
+        if (probes.isEmpty()) {
+            return new FirstRound(reach, checks, false, "", Map.of(), List.of(), Optional.empty(), services, served, apis);
+        }
+        try {
+            CommandResult r = host.run(Command.shell(Probe.concurrentScript(probes)), Duration.ofSeconds(probeSeconds + 20L));
+            Map<String, Probe.Answer> answers = Probe.parse(r.stdout());
+            List<Probe> again = checks.stream().flatMap(c -> c.probes(node).stream()
+                    .filter(p -> answers.containsKey(p.key()) && c.triedAgain(p, answers.get(p.key())))).toList();
+            return new FirstRound(reach, checks, true, r.stdout(), answers, again, Optional.empty(), services, served, apis);
+        } catch (RemoteException e) {
+            return new FirstRound(reach, checks, true, "", Map.of(), List.of(), Optional.of(e), services, served, apis);
+        }
+    }
+
+    /** The failed probes and logins of the first round tried again, then the node's findings. */
+    private List<Finding> secondRound(FirstRound first) {
+        Node node = first.reach().node();
+        Host host = first.reach().host().orElseThrow();
         List<Finding> findings = new ArrayList<>();
-        if (!probes.isEmpty()) {
-            try {
-                CommandResult r = reach.host().orElseThrow().run(Command.shell(Probe.concurrentScript(probes)), Duration.ofSeconds(probeSeconds + 20L));
-                answersSeen.accept(node, r.stdout());
-                Map<String, Probe.Answer> answers = Probe.parse(r.stdout());
-                checks.forEach(c -> findings.addAll(c.findings(node, answers)));
-            } catch (RemoteException e) {
-                Finding failed = ReachCheck.failed(node.name(), e);
-                findings.add(failed);
-                findings.addAll(notTried(node, failed).stream()
-                        .filter(f -> !ForwardChecks.runsThroughForwards(f.id()) && !f.id().equals(ObjectAccountsCheck.ID) && !f.id().equals(BrokerAccountsCheck.ID)).toList());
+        if (first.failed().isPresent()) {
+            Finding failed = ReachCheck.failed(node.name(), first.failed().get());
+            findings.add(failed);
+            findings.addAll(notTried(node, failed).stream()
+                    .filter(f -> !ForwardChecks.runsThroughForwards(f.id()) && !f.id().equals(ObjectAccountsCheck.ID) && !f.id().equals(BrokerAccountsCheck.ID)).toList());
+        } else if (first.probed()) {
+            Map<String, Probe.Answer> answers = new HashMap<>(first.answers());
+            String raw = first.raw();
+            if (!first.again().isEmpty()) {
+                try {
+                    String more = host.run(Command.shell(Probe.concurrentScript(first.again())), Duration.ofSeconds(probeSeconds + 20L)).stdout();
+                    // Later sections win when the answers are parsed again (a support bundle's).
+                    raw = raw + more;
+                    answers.putAll(Probe.parse(more));
+                } catch (RemoteException e) {
+                    // The first answers stand.
+                }
             }
+            answersSeen.accept(node, raw);
+            Map<String, Probe.Answer> all = answers;
+            first.checks().forEach(c -> findings.addAll(c.findings(node, all)));
         }
         List<Finding> answered = resolverExplains(findings);
-        List<Finding> all = new ArrayList<>(answered);
-        services.forEach(s -> all.add(explainedByPorts(s.join(), answered)));
-        all.addAll(served.join());
-        all.addAll(brokerAccounts.join());
-        all.addAll(objectAccounts.join());
-        all.addAll(externalAtRest.join());
-        return all;
+        List<Finding> result = new ArrayList<>(answered);
+        first.services().forEach(s -> result.add(explainedByPorts(forwards.again(node, host, s.join()), answered)));
+        List<Finding> served = first.served().join();
+        result.addAll(served.stream().anyMatch(f -> f.verdict() == Verdict.FAIL) ? ForwardChecks.secondTry(served, forwards.served(node, host).join()) : served);
+        first.apis().forEach(a -> result.addAll(a.join()));
+        return result;
     }
 
     /** With the node's resolver not answering, what needed a name says so rather than blaming the target. */

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 
 /**
  * Checks made from an app node's point of view through SSH port forwards: the traffic leaves the
@@ -44,6 +45,12 @@ final class ForwardChecks {
     private final Optional<Secrets> secrets;
     private final Duration timeout;
     private final ExecutorService executor;
+    /**
+     * How many checks through forwards run at once. Each is a TLS session made by this JVM through
+     * an SSH channel: at 10 app nodes, 40 of them at once would share this machine's cores with
+     * everything else doctor does, and run out of their time while waiting for one.
+     */
+    private final Semaphore slots = new Semaphore(Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
     private ServiceLogin logins;
 
     /** {@code siteCa}: the site CA when this machine has one (asked for only when a login needs it). */
@@ -80,9 +87,46 @@ final class ForwardChecks {
         }
         for (Service service : localServices()) {
             String target = Addresses.hostPort(storage.get().address(), service.port());
-            checks.add(CompletableFuture.supplyAsync(() -> login(node, host, storage.get(), service, target), executor));
+            checks.add(CompletableFuture.supplyAsync(() -> inSlot(() -> login(node, host, storage.get(), service, target)), executor));
         }
         return checks;
+    }
+
+    /**
+     * {@code failed} (a login from {@code node}) tried once more, when it failed: the first try ran
+     * while every node was being checked. A second try that works says that the first did not.
+     */
+    Finding again(Node node, Host host, Finding failed) {
+        if (failed.verdict() != Verdict.FAIL) {
+            return failed;
+        }
+        Optional<Node> storage = site.nodesWithRole(Role.STORAGE).stream().findFirst();
+        Optional<Service> service = localServices().stream().filter(s -> s.id().equals(failed.id())).findFirst();
+        if (storage.isEmpty() || service.isEmpty()) {
+            return failed;
+        }
+        return secondTry(failed, inSlot(() -> login(node, host, storage.get(), service.get(), failed.target())));
+    }
+
+    /** The second try's finding, saying that a first one failed when the second did not. */
+    static Finding secondTry(Finding first, Finding second) {
+        if (second.verdict() == Verdict.FAIL || first.verdict() != Verdict.FAIL) {
+            return second;
+        }
+        return new Finding(second.id(), second.vantage(), second.target(), second.verdict(),
+                second.cause() + " (on a second try; the first, beside every other check: " + first.cause() + ")", second.hint());
+    }
+
+    /** {@link #secondTry(Finding, Finding)} for lists of findings of the same targets, in the same order. */
+    static List<Finding> secondTry(List<Finding> first, List<Finding> second) {
+        if (first.size() != second.size()) {
+            return second;
+        }
+        List<Finding> merged = new ArrayList<>();
+        for (int i = 0; i < first.size(); i++) {
+            merged.add(secondTry(first.get(i), second.get(i)));
+        }
+        return merged;
     }
 
     /** certs.served from {@code node}: the chain haproxy serves, reached from the app node. */
@@ -91,7 +135,7 @@ final class ForwardChecks {
         String address = lb.publicAddress().orElse(lb.address());
         int https = ServicePorts.of(playbooks).https();
         String target = Addresses.hostPort(address, https);
-        return CompletableFuture.supplyAsync(() -> {
+        return CompletableFuture.supplyAsync(() -> inSlot(() -> {
             try (Forward forward = host.forward(address, https)) {
                 try {
                     return Certificates.served(node.name(), target, ServedChain.fetch("127.0.0.1", forward.localPort(), site.fqdn(), timeout), site.fqdn(), clock);
@@ -105,7 +149,22 @@ final class ForwardChecks {
                 return List.of(new Finding("certs.served", node.name(), target, Verdict.FAIL, "no TLS handshake: " + ServiceLogin.reason(e),
                         "is haproxy running on " + lb.name() + ", and does " + node.name() + " reach " + target + "? (see ports and dns.fqdn)"));
             }
-        }, executor);
+        }), executor);
+    }
+
+    /** Runs {@code check} in one of the {@link #slots}; its own timeouts start when it does. */
+    private <T> T inSlot(java.util.function.Supplier<T> check) {
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted");
+        }
+        try {
+            return check.get();
+        } finally {
+            slots.release();
+        }
     }
 
     private List<Service> localServices() {

@@ -19,4 +19,14 @@ interface NodeCheck {
 
     /** The findings from the answers to {@link #probes}; {@code answers} holds at least those. */
     List<Finding> findings(Node node, Map<String, Probe.Answer> answers);
+
+    /**
+     * Whether {@code probe}'s failed {@code answer} gets a second try once every node has answered
+     * (Doctor): a connection or a lookup may have run out of time on a node or a network busy with
+     * the checks themselves, and a failure doctor reports must be the network's, not its own.
+     * By default, a failed probe that {@link Probe#waits}.
+     */
+    default boolean triedAgain(Probe probe, Probe.Answer answer) {
+        return probe.waits() && !answer.ok();
+    }
 }

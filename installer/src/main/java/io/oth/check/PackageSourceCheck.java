@@ -66,6 +66,12 @@ final class PackageSourceCheck implements NodeCheck {
         return List.of(Probe.waiting(KEY, script));
     }
 
+    /** Its own timeouts are per source, up to 32 of them in a row: tried once. */
+    @Override
+    public boolean triedAgain(Probe probe, Probe.Answer answer) {
+        return false;
+    }
+
     @Override
     public List<Finding> findings(Node node, Map<String, Probe.Answer> answers) {
         if (offline.isPresent()) {

@@ -196,6 +196,49 @@ class DoctorRunTest {
         assertEquals(Verdict.OK, find(findings, "dns.resolver", "app1").verdict(), "the other nodes are still checked");
     }
 
+    /**
+     * Every node probes at once; a connection that ran out of time then is tried again once all have
+     * answered: an endpoint that answers then is reached, one that does not is reported.
+     */
+    @Test
+    void aFailedConnectionIsTriedOnceMoreAfterEveryNodeHasAnswered() {
+        java.util.concurrent.atomic.AtomicInteger sms = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger video = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger release = new java.util.concurrent.atomic.AtomicInteger();
+        Function<String, Probe.Answer> busy = key -> {
+            if (key.equals("out:api.twilio.com:443")) {
+                return sms.incrementAndGet() == 1 ? new Probe.Answer(124, "") : healthy().apply(key);
+            }
+            if (key.equals("out:platform.vidyo.io:443")) {
+                video.incrementAndGet();
+                return new Probe.Answer(124, "");
+            }
+            if (key.startsWith("release:")) {
+                release.incrementAndGet();
+            }
+            return healthy().apply(key);
+        };
+        List<Finding> findings = run(fleet(Map.of("app1", busy), Map.of(), Map.of()));
+        List<Finding> outbound = findings.stream().filter(f -> f.id().startsWith("outbound.") && f.vantage().equals("app1")).toList();
+        Finding twilio = outbound.stream().filter(f -> f.target().contains("api.twilio.com")).findFirst().orElseThrow(() -> new AssertionError(outbound.toString()));
+        Finding vidyo = outbound.stream().filter(f -> f.target().contains("platform.vidyo.io")).findFirst().orElseThrow(() -> new AssertionError(outbound.toString()));
+        assertEquals(Verdict.OK, twilio.verdict(), twilio.toString());
+        assertEquals(Verdict.WARN, vidyo.verdict(), vidyo.toString()); // an optional endpoint warns
+        assertEquals(2, sms.get(), "tried twice");
+        assertEquals(2, video.get(), "tried twice, no more");
+        assertEquals(1, release.get(), "what answered is not asked again");
+    }
+
+    @Test
+    void aLoginThatWorksOnItsSecondTrySaysTheFirstFailed() {
+        Finding first = new Finding("service.database", "app1", "10.77.0.20:3306", Verdict.FAIL, "no answer within 3 s: Read timed out", "see ports");
+        Finding second = Finding.ok("service.database", "app1", "10.77.0.20:3306", "logged in as oth_a");
+        assertEquals("logged in as oth_a (on a second try; the first, beside every other check: no answer within 3 s: Read timed out)",
+                ForwardChecks.secondTry(first, second).cause());
+        assertEquals(Verdict.OK, ForwardChecks.secondTry(first, second).verdict());
+        assertEquals(first, ForwardChecks.secondTry(first, first), "failed twice: the second failure stands");
+    }
+
     @Test
     void aDeadResolverIsTheCauseAndWhatNeededANameIsNotBlamed() {
         Function<String, Probe.Answer> dead = key -> switch (key) {
