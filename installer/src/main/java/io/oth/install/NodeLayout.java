@@ -15,8 +15,9 @@ public final class NodeLayout {
     /** The application's account and service. */
     public static final String APP_USER = "oth-app";
     public static final String APP_SERVICE = "oth-app";
-    /** Where the application's output goes where systemd does not run it (its init script's --output). */
-    public static final String APP_LOG = "/var/log/oth-app/app.log";
+    /** Where the application's output goes where systemd does not run it (its init script's --output), and its directory. */
+    public static final String APP_LOG_DIR = "/var/log/oth-app";
+    public static final String APP_LOG = APP_LOG_DIR + "/app.log";
     /** The running release: a symlink to one of {@link #APP_RELEASES}' directories. */
     public static final String APP_CURRENT = "/opt/oth-app/current";
     public static final String APP_RELEASES = "/opt/oth-app/releases/";

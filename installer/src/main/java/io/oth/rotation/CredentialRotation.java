@@ -224,10 +224,9 @@ public final class CredentialRotation {
             // Only now, with RabbitMQ stopped: a run killed before this leaves the old cookie on both sides, one killed
             // after it a stopped RabbitMQ that oth install starts with the new cookie (no CLI has to reach the old node).
             secrets.rotate(AppAccounts.BROKER_COOKIE_SECRET);
-            storage.upload(secrets.getOrCreate(AppAccounts.BROKER_COOKIE_SECRET).reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    NodeLayout.BROKER_COOKIE, "rabbitmq:rabbitmq", "0400", null);
-            // An epmd that outlived the stop may still hold the node's name: the start would then fail.
-            apply(storage, List.of(Broker.leftovers(init)), "broker: what the stopped RabbitMQ left");
+            // The cookie as install writes it; an epmd that outlived the stop may still hold the node's name: the start would then fail.
+            apply(storage, List.of(Broker.cookie(secrets.getOrCreate(AppAccounts.BROKER_COOKIE_SECRET)), Broker.leftovers(init)),
+                    "broker: the new cookie, and what the stopped RabbitMQ left");
             CommandResult started = storage.run(Command.shell("{ " + init.start(BROKER_SERVICE) + "; } </dev/null >/dev/null 2>&1; "
                     + init.isRunning(BROKER_SERVICE)), Duration.ofMinutes(3));
             if (!started.ok()) {

@@ -69,7 +69,7 @@ public final class Application extends InstallPhase {
         String bundle = NodeLayout.appBundle(app);
         Map<String, Object> vars = Map.of("user", APP_USER, "java", JAVA, "java_options", "-XX:+UseSerialGC -Xms32m -Xmx256m",
                 "entry", app.entry(), "pidfile", NodeLayout.APP_PID, "log", NodeLayout.APP_LOG,
-                "log_dir", NodeLayout.APP_LOG.substring(0, NodeLayout.APP_LOG.lastIndexOf('/')));
+                "log_dir", NodeLayout.APP_LOG_DIR);
         List<Operation> ops = new ArrayList<>(List.of(
                 new SystemUserOp(APP_USER),
                 FileOp.binary(bundle, app.bytes(), "root:root", "0644"),

@@ -4,6 +4,7 @@ import io.oth.install.BrokerAccessOp;
 import io.oth.install.NodeLayout;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
+import io.oth.secret.Secret;
 import io.oth.site.AppAccounts;
 import io.oth.site.ServicePorts;
 import io.oth.install.LoopbackOnlyOp;
@@ -49,8 +50,7 @@ public final class Broker extends LocalServicePhase {
                 FileOp.text("/etc/rabbitmq/enabled_plugins", "[rabbitmq_management].\n", "root:rabbitmq", "0644").notifying(SERVICE),
                 FileOp.text("/etc/rabbitmq/rabbitmq-env.conf", Templates.render("rabbitmq/rabbitmq-env.conf.peb", vars), "root:root", "0644")
                         .notifying(SERVICE),
-                FileOp.text(NodeLayout.BROKER_COOKIE, inputs.secret(AppAccounts.BROKER_COOKIE_SECRET).reveal(), "rabbitmq:rabbitmq", "0400").secret()
-                        .notifying(SERVICE),
+                cookie(inputs.secret(AppAccounts.BROKER_COOKIE_SECRET)).notifying(SERVICE),
                 new ServiceCertOp(inputs.ca(), ServerIdentity.of("rabbitmq", t), new ServiceCertOp.Files(RABBITMQ_TLS + "server.key",
                         RABBITMQ_TLS + "server.pem", RABBITMQ_TLS + "ca-chain.pem", "rabbitmq:rabbitmq"), ServiceCertOp.Layout.LEAF_AND_CHAIN,
                         inputs.rotate().contains("rabbitmq"), Set.of("rabbitmq-tls"), inputs.clock()),
@@ -61,6 +61,11 @@ public final class Broker extends LocalServicePhase {
                 new LoopbackOnlyOp(4369, "epmd", "{ service rabbitmq-server stop; epmd -kill; sleep 1; service rabbitmq-server start; } </dev/null >/dev/null 2>&1; service rabbitmq-server status >/dev/null"),
                 new ReloadOp("rabbitmq-tls", "reload RabbitMQ's certificates (ssl:clear_pem_cache, new connections get the new one)",
                         "rabbitmqctl -q eval 'ssl:clear_pem_cache().'"));
+    }
+
+    /** RabbitMQ's Erlang cookie, rabbitmq's alone: written by install, and by a rotation while RabbitMQ is stopped. */
+    public static FileOp cookie(Secret value) {
+        return FileOp.text(NodeLayout.BROKER_COOKIE, value.reveal(), "rabbitmq:rabbitmq", "0400").secret();
     }
 
     /**
