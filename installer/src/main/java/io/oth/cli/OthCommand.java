@@ -1,5 +1,6 @@
 package io.oth.cli;
 
+import io.oth.fleet.FleetConnector;
 import io.oth.layout.Layout;
 import io.oth.progress.Screen;
 import io.oth.progress.Ticker;
@@ -20,6 +21,7 @@ import java.util.ListResourceBundle;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ResourceBundle;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -101,6 +103,7 @@ public final class OthCommand implements Callable<Integer> {
 
     /** {@link #execute(PrintWriter, PrintWriter, Prompter, Stdout, Supplier, String...)} with the command line {@code build} makes for the run's log. */
     static int execute(PrintWriter out, PrintWriter err, Supplier<Path> stateBase, Function<RunLog, CommandLine> build, String... args) {
+        warmUp(args);
         try (RunLog log = RunLog.start(Clock.systemUTC(), err)) {
             PrintWriter loggedOut = new PrintWriter(log.tee(out, "out"), true);
             PrintWriter loggedErr = new PrintWriter(log.tee(err, "err"), true);
@@ -114,6 +117,16 @@ public final class OthCommand implements Callable<Integer> {
             loggedOut.flush();
             loggedErr.flush();
             return code;
+        }
+    }
+
+    /** The commands that connect to the nodes. */
+    private static final Set<String> CONNECTING = Set.of("nodes", "install", "doctor", "upgrade", "certs", "backup", "support", "secrets", "hosts");
+
+    /** For a command that connects to the nodes, the SSH machinery is set up beside its start (FleetConnector#warmUpInBackground). */
+    private static void warmUp(String... args) {
+        if (args.length > 0 && CONNECTING.contains(args[0])) {
+            FleetConnector.warmUpInBackground();
         }
     }
 

@@ -106,6 +106,17 @@ public interface FleetConnector {
         return new LockedFleet(fleet, locks);
     }
 
+    /**
+     * Sets up the SSH machinery (Bouncy Castle's provider, sshj's configuration) on a thread of its
+     * own: a command about to connect calls it first, and a second core does this while the first
+     * parses the options and reads the site.
+     */
+    static void warmUpInBackground() {
+        Thread warm = new Thread(SshFleet::warmUp, "oth-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
     /** The site's nodes over SSH, as {@code options} say. */
     static FleetConnector ssh(ConnectOptions options) {
         return new FleetConnector() {

@@ -76,6 +76,15 @@ public final class SshFleet implements Fleet {
     }
 
     private static final DefaultConfig CONFIG = config();
+
+    /**
+     * Does nothing itself: calling it initialises this class (Bouncy Castle's provider, sshj's
+     * configuration, which tries every cipher), a tenth of a second or more. A command about to
+     * connect has it done on another thread while it reads its own inputs.
+     */
+    public static void warmUp() {
+        // the class's static initialisation is the work
+    }
     /**
      * A connection whose peer stops answering (a node cut off, a bastion gone) is given up after
      * {@value #KEEP_ALIVE_SECONDS} s × {@value #KEEP_ALIVE_MISSES} unanswered keep-alives, like
