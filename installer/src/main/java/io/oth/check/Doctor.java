@@ -394,7 +394,11 @@ public final class Doctor {
         }
         List<Finding> answered = resolverExplains(findings);
         List<Finding> result = new ArrayList<>(answered);
-        first.services().forEach(s -> result.add(explainedByPorts(forwards.again(node, host, s.join()), answered)));
+        // A login that the port matrix already explains (its port is closed) is not tried again.
+        first.services().forEach(s -> {
+            Finding login = explainedByPorts(s.join(), answered);
+            result.add(login.verdict() == Verdict.FAIL ? explainedByPorts(forwards.again(node, host, login), answered) : login);
+        });
         List<Finding> served = first.served().join();
         result.addAll(served.stream().anyMatch(f -> f.verdict() == Verdict.FAIL) ? ForwardChecks.secondTry(served, forwards.served(node, host).join()) : served);
         first.apis().forEach(a -> result.addAll(a.join()));
