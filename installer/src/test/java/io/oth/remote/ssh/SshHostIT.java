@@ -100,4 +100,32 @@ class SshHostIT {
             assertEquals("SSH-2.0-", new String(banner, StandardCharsets.US_ASCII), "app1's sshd answered on app1's loopback");
         }
     }
+
+    /**
+     * A client that keeps its connection (a pooling HTTP client) must not keep sshj's copier thread
+     * in a socket read once the forward is closed: the JVM waits 0.3 s at exit for such threads.
+     */
+    @Test
+    void closingAForwardClosesTheConnectionsItAccepted() throws Exception {
+        Forward f = app1.forward("127.0.0.1", 22);
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), f.localPort())) {
+            InputStream in = s.getInputStream();
+            assertEquals(8, in.readNBytes(new byte[8], 0, 8));
+            long copiers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("soc2chan")).count();
+            assertTrue(copiers >= 1, "sshj copies this connection's bytes on a thread of its own");
+            f.close();
+            s.setSoTimeout(5_000);
+            int left = 0;
+            while (in.read() != -1 && left++ < 4096) {
+                // the rest of the banner, then the end: a read that waits on is a timeout
+            }
+            assertTrue(left < 4096, "the forward's side of the connection closed with the forward");
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("soc2chan") && t.isAlive()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("soc2chan")).count(),
+                    "no copier thread is left reading");
+        }
+    }
 }
