@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -35,6 +36,9 @@ import java.util.zip.CRC32;
 public final class Journal {
     /** A bound on what is read back: the journal of years of runs, or a file that is not one. */
     static final long MAX_READ = 8L << 20;
+    /** A journal larger than this is cut to its last {@link #KEEP} when the next run starts (a run writes a few KiB). */
+    static final long COMPACT_ABOVE = 4L << 20;
+    static final long KEEP = 1L << 20;
     private static final Set<String> EVENTS = Set.of("start", "done", "end");
 
     private final Path file;
@@ -64,24 +68,35 @@ public final class Journal {
     }
 
     public Review review() {
-        List<String> lines;
+        byte[] bytes;
         long skipped;
         try {
             if (!Files.exists(file)) {
                 return new Review(Optional.empty(), List.of());
             }
-            byte[] bytes = tail(file);
+            bytes = tail(file, MAX_READ);
             skipped = Files.size(file) - bytes.length;
-            lines = List.of(new String(bytes, StandardCharsets.UTF_8).split("\n", -1));
         } catch (IOException e) {
             return new Review(Optional.empty(), List.of("journal " + file + " cannot be read (" + e.getMessage() + "); ignoring it"));
+        }
+        // Only what follows the last intact end record counts: it is found from the end, so a
+        // journal of years of runs costs what its last run wrote, not what all of them did.
+        int[] starts = lineStarts(bytes);
+        int complete = starts.length - 1;
+        boolean partial = starts[complete] < bytes.length;
+        int from = 0;
+        for (int i = complete - 1; i >= 0; i--) {
+            Optional<String[]> record = parse(line(bytes, starts, i));
+            if (record.isPresent() && record.get()[2].equals("end")) {
+                from = i + 1;
+                break;
+            }
         }
         Map<String, RunState> runs = new HashMap<>();
         String lastRun = null;
         List<Integer> damaged = new ArrayList<>();
-        boolean partial = !lines.get(lines.size() - 1).isEmpty();
-        for (int i = 0; i < lines.size() - 1; i++) {
-            Optional<String[]> record = parse(lines.get(i));
+        for (int i = from; i < complete; i++) {
+            Optional<String[]> record = parse(line(bytes, starts, i));
             if (record.isEmpty()) {
                 damaged.add(i + 1);
                 continue;
@@ -89,26 +104,44 @@ public final class Journal {
             String[] r = record.get();
             RunState run = runs.computeIfAbsent(r[1], k -> new RunState());
             lastRun = r[1];
-            switch (r[2]) {
-                case "start" -> run.started = Optional.of(Instant.parse(r[0]));
-                case "done" -> run.finished++;
-                default -> {
-                    run.ended = true;
-                    damaged.clear();
-                }
+            if (r[2].equals("start")) {
+                run.started = Optional.of(Instant.parse(r[0]));
+            } else {
+                run.finished++;
             }
         }
         RunState last = runs.get(lastRun);
-        Optional<Interrupted> interrupted = last == null || last.ended ? Optional.empty()
-                : Optional.of(new Interrupted(lastRun, last.started, last.finished));
+        Optional<Interrupted> interrupted = last == null ? Optional.empty() : Optional.of(new Interrupted(lastRun, last.started, last.finished));
         String of = skipped > 0 ? " of its last " + (MAX_READ >> 20) + " MiB" : "";
         List<String> notes = new ArrayList<>(ranges(damaged).stream().map(r -> (r[0] == r[1] ? "journal line " + r[0] + of + " is damaged"
                 : "journal lines " + r[0] + "-" + r[1] + of + " are damaged (or were written by an oth without checksums)") + "; ignoring "
                 + (r[0] == r[1] ? "it" : "them")).toList());
         if (partial) {
-            notes.add("journal line " + lines.size() + of + " is incomplete (a run stopped while writing it); ignoring it");
+            notes.add("journal line " + (complete + 1) + of + " is incomplete (a run stopped while writing it); ignoring it");
         }
         return new Review(interrupted, List.copyOf(notes));
+    }
+
+    /** Where each line of {@code bytes} starts, and after them where the bytes end or an unfinished last line starts. */
+    private static int[] lineStarts(byte[] bytes) {
+        int lines = 0;
+        for (byte b : bytes) {
+            if (b == '\n') {
+                lines++;
+            }
+        }
+        int[] starts = new int[lines + 1];
+        int n = 1;
+        for (int i = 0; i < bytes.length && n <= lines; i++) {
+            if (bytes[i] == '\n') {
+                starts[n++] = i + 1;
+            }
+        }
+        return starts;
+    }
+
+    private static String line(byte[] bytes, int[] starts, int i) {
+        return new String(bytes, starts[i], starts[i + 1] - starts[i] - 1, StandardCharsets.UTF_8);
     }
 
     /** Line numbers as runs of consecutive ones: 1, 2, 3, 7 as [1, 3], [7, 7]. */
@@ -127,7 +160,6 @@ public final class Journal {
     private static final class RunState {
         Optional<Instant> started = Optional.empty();
         long finished;
-        boolean ended;
     }
 
     /** The fields of an intact line (time, run, event, ...), or empty when the line is damaged. */
@@ -149,7 +181,33 @@ public final class Journal {
     }
 
     void start(String run, String mode) {
+        compact();
         append(run, "start", mode, "");
+    }
+
+    /**
+     * Above {@link #COMPACT_ABOVE}, the journal is cut to its last {@link #KEEP} (whole lines)
+     * before a run starts: it tells what recent runs did, the run logs keep the rest. Replaced
+     * atomically; a journal that cannot be cut stays as it is (what is read of it is bounded).
+     */
+    private void compact() {
+        try {
+            if (!Files.exists(file) || Files.size(file) <= COMPACT_ABOVE) {
+                return;
+            }
+            byte[] kept = tail(file, KEEP);
+            Path cut = file.resolveSibling(file.getFileName() + ".cut");
+            try (FileChannel channel = FileChannel.open(cut, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(kept);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(false);
+            }
+            Files.move(cut, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // left as it is
+        }
     }
 
     void done(String run, String host, String phase, int changed) {
@@ -183,11 +241,11 @@ public final class Journal {
         return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 
-    /** The last {@link #MAX_READ} bytes, from the start of a line. */
-    private static byte[] tail(Path file) throws IOException {
+    /** The last {@code max} bytes, from the start of a line. */
+    private static byte[] tail(Path file, long max) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
-            long from = Math.max(0, size - MAX_READ);
+            long from = Math.max(0, size - max);
             byte[] bytes = Channels.newInputStream(channel.position(from)).readNBytes((int) (size - from));
             if (from == 0) {
                 return bytes;

@@ -66,14 +66,15 @@ public final class TempFiles {
             throw new IllegalArgumentException("unpack roots are absolute directories below /: " + unpackRoots);
         }
         String each = remove ? "rm -rf -- \"$f\" && printf '%s\\n' \"$f\"" : "printf '%s\\n' \"$f\"";
-        String unpacks = unpackRoots.isEmpty() ? "" : " for d in " + String.join(" ", unpackRoots.stream().map(Command::quote).toList()) + "; do"
-                + " [ -d \"$d\" ] || continue;"
-                + " find \"$d\" -mindepth 1 -maxdepth 1 -type d -name '" + UNPACK_MARK + "*' ! -name '" + UNPACK_MARK + RUN + ".*'"
-                + " | while IFS= read -r f; do " + each + "; done; done;";
-        return "{ echo " + Command.quote(scratch) + "; cat " + Command.quote(directories) + " 2>/dev/null; } | sort -u | while IFS= read -r d; do"
-                + " case $d in /*) ;; *) continue ;; esac; [ -d \"$d\" ] || continue;"
-                + " find \"$d\" -mindepth 1 -maxdepth 1 \\( -type f -o -type d \\) -name '*" + MARK + "*' ! -name '*" + MARK + RUN + ".*'"
-                + " | while IFS= read -r f; do " + each + "; done; done;" + unpacks + " true";
+        // One find over every directory, not one per directory: a no-op's facts round waits on this.
+        String unpacks = unpackRoots.isEmpty() ? "" : " set --; for d in " + String.join(" ", unpackRoots.stream().map(Command::quote).toList()) + "; do"
+                + " [ -d \"$d\" ] && set -- \"$@\" \"$d\"; done;"
+                + " [ $# = 0 ] || find \"$@\" -mindepth 1 -maxdepth 1 -type d -name '" + UNPACK_MARK + "*' ! -name '" + UNPACK_MARK + RUN + ".*'"
+                + " | while IFS= read -r f; do " + each + "; done;";
+        return "{ echo " + Command.quote(scratch) + "; cat " + Command.quote(directories) + " 2>/dev/null; } | sort -u | { set --; while IFS= read -r d; do"
+                + " case $d in /*) [ -d \"$d\" ] && set -- \"$@\" \"$d\" ;; esac; done;"
+                + " [ $# = 0 ] || find \"$@\" -mindepth 1 -maxdepth 1 \\( -type f -o -type d \\) -name '*" + MARK + "*' ! -name '*" + MARK + RUN + ".*'; }"
+                + " | while IFS= read -r f; do " + each + "; done;" + unpacks + " true";
     }
 
     private static String token() {

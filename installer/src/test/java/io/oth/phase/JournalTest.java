@@ -128,4 +128,51 @@ class JournalTest {
         assertTrue(Journal.parse(line).isPresent());
         assertTrue(Journal.parse(line.replace("apply", "apply ")).isEmpty());
     }
+
+    /** Lines as an ended run writes them, with their checksums, without forcing each to disk. */
+    private static String endedRun(String run) {
+        StringBuilder lines = new StringBuilder();
+        for (String record : List.of("2026-12-01T10:00:00Z\t" + run + "\tstart\tapply\t", "2026-12-01T10:00:01Z\t" + run + "\tdone\tlb\tbase\t0",
+                "2026-12-01T10:00:02Z\t" + run + "\tend\tok\t")) {
+            lines.append(record).append('\t').append(Journal.checksum(record)).append('\n');
+        }
+        return lines.toString();
+    }
+
+    @Test
+    void aLongJournalIsReadFromItsLastEndAndDamageBeforeItIsNotRead() throws Exception {
+        Journal j = journal();
+        Files.createDirectories(j.file().getParent());
+        StringBuilder older = new StringBuilder("damage from long ago\n");
+        for (int i = 0; i < 5_000; i++) {
+            older.append(endedRun("old" + i));
+        }
+        Files.writeString(j.file(), older);
+        assertEquals(new Journal.Review(java.util.Optional.empty(), List.of()), j.review());
+        Files.writeString(j.file(), "not a journal line\n", StandardOpenOption.APPEND);
+        j.start("run1", "apply");
+        j.done("run1", "lb", "base", 1);
+        Journal.Review review = j.review();
+        assertEquals("run1", review.interrupted().orElseThrow().run());
+        assertEquals(1, review.interrupted().orElseThrow().finished());
+        assertEquals(List.of("journal line 15002 is damaged; ignoring it"), review.damaged(), "numbered from the journal's first line");
+    }
+
+    @Test
+    void aJournalPastItsBoundIsCutToItsLastLinesWhenARunStarts() throws Exception {
+        Journal j = journal();
+        Files.createDirectories(j.file().getParent());
+        String run = endedRun("old");
+        Files.writeString(j.file(), run.repeat((int) (Journal.COMPACT_ABOVE / run.length()) + 1));
+        assertTrue(Files.size(j.file()) > Journal.COMPACT_ABOVE);
+        j.start("run1", "apply");
+        j.done("run1", "lb", "base", 1);
+        assertTrue(Files.size(j.file()) <= Journal.KEEP + 200, "cut to its last MiB: " + Files.size(j.file()));
+        List<String> lines = Files.readAllLines(j.file());
+        assertTrue(lines.stream().allMatch(l -> Journal.parse(l).isPresent()), "cut at a line's start: every line intact");
+        Journal.Review review = j.review();
+        assertEquals("run1", review.interrupted().orElseThrow().run());
+        assertEquals(List.of(), review.damaged());
+        assertTrue(Files.notExists(j.file().resolveSibling("journal.cut")));
+    }
 }
