@@ -1,6 +1,7 @@
 package io.oth.install;
 
 import io.oth.install.ReleaseBundle.BundleException;
+import io.oth.op.Blob;
 import io.oth.op.FileOp;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -12,14 +13,18 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +48,7 @@ import java.util.regex.Pattern;
  * @param files    every regular file by its name in the bundle (without {@code ./}), with its sha256
  * @param manifest the content of the top-level file asked for as the manifest, when the bundle has it
  */
-public record BundleContents(Path file, byte[] bytes, String sha256, Map<String, String> files, Optional<byte[]> manifest) {
+public record BundleContents(Path file, Blob blob, String sha256, Map<String, String> files, Optional<byte[]> manifest) {
 
     /** The compressed bundle, held in memory for the upload: traefik's and MinIO's releases are ~40-60 MB. */
     public static final long MAX_COMPRESSED = 256L << 20;
@@ -83,16 +88,29 @@ public record BundleContents(Path file, byte[] bytes, String sha256, Map<String,
     static BundleContents read(Path file, Optional<String> manifestName, Limits limits, Optional<BundleDigests> digests) throws BundleException {
         String expected = expectedSha256(file);
         Optional<BundleDigests.Identity> before = BundleDigests.Identity.of(file);
-        byte[] bytes = boundedRead(file, limits.compressed(), "the bundle");
-        Optional<BundleDigests.Identity> identity = before.filter(b -> BundleDigests.Identity.of(file).filter(b::equals).isPresent());
         String context = "sha256 " + expected + "\nmanifest " + manifestName.orElse("-") + "\nlimits " + limits;
-        if (digests.isPresent() && identity.isPresent()) {
-            Optional<BundleDigests.Found> known = digests.get().lookup(identity.get(), context);
-            if (known.isPresent() && known.get().sha256().equals(expected) && bytes.length == identity.get().size()) {
-                io.oth.remote.Sha256.remember(bytes, expected);
-                return new BundleContents(file, bytes, expected, known.get().files(), known.get().manifest());
+        if (digests.isPresent() && before.isPresent() && before.get().size() <= limits.compressed()) {
+            Optional<BundleDigests.Found> known = digests.get().lookup(before.get(), context);
+            if (known.isPresent() && known.get().sha256().equals(expected)) {
+                // Checked before and unchanged since: its bytes are read only if they are uploaded,
+                // and only while the file is still the one checked.
+                BundleDigests.Identity checked = before.get();
+                Blob later = Blob.later(checked.size(), expected, () -> {
+                    try {
+                        byte[] bytes = boundedRead(file, limits.compressed(), "the bundle");
+                        if (BundleDigests.Identity.of(file).filter(checked::equals).isEmpty()) {
+                            throw new IOException(file + " changed since it was checked");
+                        }
+                        return bytes;
+                    } catch (BundleException e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                });
+                return new BundleContents(file, later, expected, known.get().files(), known.get().manifest());
             }
         }
+        byte[] bytes = boundedRead(file, limits.compressed(), "the bundle");
+        Optional<BundleDigests.Identity> identity = before.filter(b -> BundleDigests.Identity.of(file).filter(b::equals).isPresent());
         BundleContents checked = check(file, bytes, expected, manifestName, limits);
         if (digests.isPresent() && identity.isPresent()) {
             digests.get().remember(identity.get(), context, new BundleDigests.Found(checked.sha256(), checked.files(), checked.manifest()));
@@ -135,7 +153,16 @@ public record BundleContents(Path file, byte[] bytes, String sha256, Map<String,
         if (scan.files.isEmpty()) {
             throw new BundleException(file + ": the bundle holds no files");
         }
-        return new BundleContents(file, bytes, sha256, Map.copyOf(scan.files), scan.manifest);
+        return new BundleContents(file, Blob.of(bytes), sha256, Map.copyOf(scan.files), scan.manifest);
+    }
+
+    /** The bundle as uploaded; read now if it was checked on an earlier run, and refused if it changed since. */
+    public byte[] bytes() throws BundleException {
+        try {
+            return blob.bytes();
+        } catch (IOException e) {
+            throw new BundleException(file + ": cannot read the bundle again (" + e.getMessage() + "); run again to check it anew");
+        }
     }
 
     /** Whether the bundle has {@code name} as a regular file at its top. */
@@ -200,12 +227,17 @@ public record BundleContents(Path file, byte[] bytes, String sha256, Map<String,
             if (attributes.size() > cap) {
                 throw new BundleException(file + ": " + what + " is " + attributes.size() + " bytes, more than oth accepts (" + cap + ")");
             }
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] bytes = in.readNBytes(Math.toIntExact(cap + 1));
-                if (bytes.length > cap) {
-                    throw new BundleException(file + ": " + what + " grew past " + cap + " bytes while it was read");
+            // One array of the size the file has, filled in large reads (a bundle is tens of MB):
+            // a byte more than that means the file grew while it was read, and it is refused.
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(attributes.size()));
+                while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                    // on to the end of the file, or to the size it had
                 }
-                return bytes;
+                if (channel.read(ByteBuffer.allocate(1)) > 0) {
+                    throw new BundleException(file + ": " + what + " grew while it was read (is it still being written?)");
+                }
+                return buffer.hasRemaining() ? Arrays.copyOf(buffer.array(), buffer.position()) : buffer.array();
             }
         } catch (IOException e) {
             throw new BundleException(file + ": cannot read " + what + ": " + e.getMessage());

@@ -30,9 +30,14 @@ public record ProgramBundle(BundleContents contents) {
         return new ProgramBundle(contents);
     }
 
-    /** The bundle as uploaded. */
-    public byte[] bytes() {
+    /** The bundle as uploaded: {@link BundleContents#bytes()}. */
+    public byte[] bytes() throws ReleaseBundle.BundleException {
         return contents.bytes();
+    }
+
+    /** The bundle as a file op uploads it: read only if it is. */
+    public io.oth.op.Blob blob() {
+        return contents.blob();
     }
 
     /** The whole bundle's sha256, checked by the node before it unpacks. */

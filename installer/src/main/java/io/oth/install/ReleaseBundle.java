@@ -79,9 +79,14 @@ public record ReleaseBundle(BundleContents contents, String name, String version
         return contents.file();
     }
 
-    /** The bundle as uploaded. */
-    public byte[] bytes() {
+    /** The bundle as uploaded: {@link BundleContents#bytes()}. */
+    public byte[] bytes() throws BundleException {
         return contents.bytes();
+    }
+
+    /** The bundle as a file op uploads it: read only if it is. */
+    public io.oth.op.Blob blob() {
+        return contents.blob();
     }
 
     /** The whole bundle's sha256, checked by the node before it unpacks. */

@@ -3,6 +3,10 @@ package io.oth.op;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 
+import io.oth.remote.Failure;
+import io.oth.remote.RemoteException;
+
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +23,7 @@ import java.util.Set;
  * @param notifies services to reload when the file changes
  * @param display  how a change may be shown: a diff for text, a size for binaries, nothing for secrets
  */
-public record FileOp(String path, byte[] content, String owner, String mode, String check, Set<String> notifies,
+public record FileOp(String path, Blob content, String owner, String mode, String check, Set<String> notifies,
                      Display display) implements Operation {
     private static final int DIFF_LIMIT = 256 * 1024;
     /** The first line of a probe's answer whose checksum is to be computed from the content it printed. */
@@ -32,10 +36,15 @@ public record FileOp(String path, byte[] content, String owner, String mode, Str
     public enum Display { TEXT, BINARY, SECRET }
 
     public static FileOp text(String path, String content, String owner, String mode) {
-        return new FileOp(path, content.getBytes(StandardCharsets.UTF_8), owner, mode, null, Set.of(), Display.TEXT);
+        return new FileOp(path, Blob.of(content.getBytes(StandardCharsets.UTF_8)), owner, mode, null, Set.of(), Display.TEXT);
     }
 
     public static FileOp binary(String path, byte[] content, String owner, String mode) {
+        return binary(path, Blob.of(content), owner, mode);
+    }
+
+    /** A binary file whose bytes may be read only when it is written (a release bundle: {@link Blob#later}). */
+    public static FileOp binary(String path, Blob content, String owner, String mode) {
         return new FileOp(path, content, owner, mode, null, Set.of(), Display.BINARY);
     }
 
@@ -61,13 +70,13 @@ public record FileOp(String path, byte[] content, String owner, String mode, Str
     public List<Probe> probes() {
         String p = io.oth.remote.Command.quote(path);
         String meta = "stat -c '%U:%G %a' -- " + p;
-        if (display == Display.TEXT && content.length <= DIFF_LIMIT) {
+        if (display == Display.TEXT && content.length() <= DIFF_LIMIT) {
             // The content is read for the diff anyway, so its checksum is computed here rather than
             // by two more processes on the node (a no-op's probe round is mostly process starts).
-            return List.of(new Probe(key(), "if [ -f " + p + " ]; then echo " + FROM_CONTENT + "; " + meta + "; cat -- " + p + "; echo "
-                    + END + "; else echo absent; fi"));
+            return List.of(Probe.file(key(), "if [ -f " + p + " ]; then echo " + FROM_CONTENT + "; " + meta + "; cat -- " + p + "; echo "
+                    + END + "; else echo absent; fi", path, Optional.of(content.sha256())));
         }
-        return List.of(new Probe(key(), "if [ -f " + p + " ]; then sha256sum < " + p + "; " + meta + "; else echo absent; fi"));
+        return List.of(Probe.file(key(), "if [ -f " + p + " ]; then sha256sum < " + p + "; " + meta + "; else echo absent; fi", path, Optional.empty()));
     }
 
     @Override
@@ -83,7 +92,7 @@ public record FileOp(String path, byte[] content, String owner, String mode, Str
         } else {
             have = lines[0].length() > SUM_LENGTH ? lines[0].substring(0, SUM_LENGTH) : lines[0];
         }
-        String wantSum = sha256(content);
+        String wantSum = content.sha256();
         String wantMode = mode.replaceFirst("^0+(?=.)", "");
         boolean sameContent = !absent && have.equals(wantSum);
         boolean sameMeta = !absent && lines.length > 1 && lines[1].equals(owner + " " + wantMode);
@@ -107,7 +116,7 @@ public record FileOp(String path, byte[] content, String owner, String mode, Str
 
     @Override
     public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
-        return "content (sha256 " + sha256(content).substring(0, 12) + "), owner " + owner + " and mode " + mode + " already as wanted";
+        return "content (sha256 " + content.sha256().substring(0, 12) + "), owner " + owner + " and mode " + mode + " already as wanted";
     }
 
     /** The change that replaces {@code currentText}, which the caller already read, with this file. */
@@ -120,18 +129,28 @@ public record FileOp(String path, byte[] content, String owner, String mode, Str
     }
 
     private Change write(String summary, String detail) {
-        return Change.of(summary, detail, notifies, context -> context.host().upload(content, path, owner, mode, check));
+        return Change.of(summary, detail, notifies, context -> {
+            byte[] bytes;
+            try {
+                bytes = content.bytes();
+            } catch (IOException e) {
+                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "not uploaded to " + path + ": its source changed since"
+                        + " oth checked it (" + e.getMessage() + "); run again to check it anew");
+            }
+            context.host().upload(bytes, path, owner, mode, check);
+        });
     }
 
     private String diff(String old) {
         if (display == Display.SECRET) {
             return "  (content not shown: it holds a secret)";
         }
-        if (display == Display.BINARY || content.length > DIFF_LIMIT) {
-            return "  (large file: " + content.length + " bytes, sha256 " + sha256(content).substring(0, 12) + ")";
+        Optional<byte[]> text = content.inMemory();
+        if (display == Display.BINARY || content.length() > DIFF_LIMIT || text.isEmpty()) {
+            return "  (large file: " + content.length() + " bytes, sha256 " + content.sha256().substring(0, 12) + ")";
         }
         List<String> before = old.isEmpty() ? List.of() : old.lines().toList();
-        List<String> after = new String(content, StandardCharsets.UTF_8).lines().toList();
+        List<String> after = new String(text.get(), StandardCharsets.UTF_8).lines().toList();
         List<String> unified = UnifiedDiffUtils.generateUnifiedDiff("a" + path, "b" + path, before, DiffUtils.diff(before, after), 3);
         return String.join("\n", unified);
     }

@@ -3,6 +3,7 @@ package io.oth.op;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
  * {@code waits}: the probe may wait on the network (a connection, a name lookup) up to a timeout of its
  * own, so {@link #concurrentScript} runs it beside the others rather than in line with them.
  */
-public record Probe(String key, String script, boolean waits) {
+public record Probe(String key, String script, boolean waits, FileState file) {
     private static final String MARK = "@@oth-probe";
     /** Between a scope and a key: scopes never contain it, so the first one ends the scope. */
     private static final char SCOPE = '|';
@@ -21,12 +22,27 @@ public record Probe(String key, String script, boolean waits) {
 
     /** A probe that only reads the node's own state (files, processes, local tools): it never waits long. */
     public Probe(String key, String script) {
-        this(key, script, false);
+        this(key, script, false, null);
     }
 
     /** A probe that may wait on the network up to a timeout of its own (see {@link #waits}). */
     public static Probe waiting(String key, String script) {
-        return new Probe(key, script, true);
+        return new Probe(key, script, true, null);
+    }
+
+    /**
+     * A file's state as {@link FileOp} compares it: its sha256 and {@code owner:group mode}, or
+     * {@code absent}; with {@code wanted}, the sha256 it should have, also its content when that
+     * differs (for the diff). {@code script} prints the same on its own; {@link #concurrentScript}
+     * reads every file of a node with one {@code stat} and one {@code sha256sum} instead, where a
+     * no-op's probe round would otherwise start two processes per file.
+     */
+    public record FileState(String path, Optional<String> wanted) {
+    }
+
+    /** A {@link FileState} probe: {@code script} prints what the batch prints for this file. */
+    public static Probe file(String key, String script, String path, Optional<String> wanted) {
+        return new Probe(key, script, false, new FileState(path, wanted));
     }
 
     /** What a probe printed (stdout and stderr together) and its exit code. */
@@ -58,9 +74,12 @@ public record Probe(String key, String script, boolean waits) {
         // Each probe writes its whole section (mark, output, exit code) to its own file; one cat
         // prints them all at the end.
         StringBuilder script = new StringBuilder("d=$(mktemp -d)\n");
-        StringBuilder lane = new StringBuilder();
+        StringBuilder lane = new StringBuilder(files(probes.stream().filter(p -> p.file != null).toList()));
         for (int i = 0; i < probes.size(); i++) {
             Probe p = probes.get(i);
+            if (p.file != null) {
+                continue;
+            }
             StringBuilder to = p.waits ? script : lane;
             to.append("{ printf '%s %s\\n' '").append(MARK).append("' '").append(p.key).append("'; ( ")
                     .append(p.script).append("\n) 2>&1 </dev/null; printf '\\n%s %s\\n' '").append(MARK)
@@ -73,6 +92,48 @@ public record Probe(String key, String script, boolean waits) {
     }
 
     /**
+     * The sections of every {@link FileState} probe, from one {@code stat} and one {@code sha256sum}
+     * over all their files (each file once, however many probes read it), written to the script's
+     * {@code $d/files}; a text file's content is printed only where its sha256 is not the one wanted.
+     */
+    private static String files(List<Probe> probes) {
+        if (probes.isEmpty()) {
+            return "";
+        }
+        List<String> paths = probes.stream().map(p -> p.file.path()).distinct().toList();
+        String quoted = String.join(" ", paths.stream().map(io.oth.remote.Command::quote).toList());
+        // Only regular files are summed, as FileOp's own probe does ([ -f ]): a FIFO would block sha256sum.
+        StringBuilder batch = new StringBuilder("{ set --; for f in ").append(quoted).append("; do [ -f \"$f\" ] && set -- \"$@\" \"$f\"; done\n")
+                .append("if [ $# -gt 0 ]; then stat -c '%U:%G %a|%n' -- \"$@\" >\"$d/.stat\" 2>/dev/null; sha256sum -- \"$@\" >\"$d/.sums\" 2>/dev/null;")
+                .append(" else : >\"$d/.stat\"; : >\"$d/.sums\"; fi\n");
+        StringBuilder metas = new StringBuilder();
+        StringBuilder sums = new StringBuilder();
+        for (int i = 0; i < paths.size(); i++) {
+            String q = io.oth.remote.Command.quote(paths.get(i));
+            batch.append("m").append(i).append("= h").append(i).append("=; ");
+            metas.append(q).append(") m").append(i).append("=$m ;; ");
+            sums.append(q).append(") h").append(i).append("=$h ;; ");
+        }
+        batch.append("\nwhile IFS='|' read -r m n; do case $n in ").append(metas).append("esac; done <\"$d/.stat\"\n")
+                .append("while read -r h n; do case $n in ").append(sums).append("esac; done <\"$d/.sums\"\n");
+        for (Probe p : probes) {
+            int i = paths.indexOf(p.file.path());
+            String h = "\"$h" + i + "\"";
+            String m = "\"$m" + i + "\"";
+            batch.append("printf '%s %s\\n' '").append(MARK).append("' '").append(p.key).append("'; if [ -z ").append(h).append(" ]; then echo absent; ");
+            if (p.file.wanted().isPresent()) {
+                batch.append("elif [ ").append(h).append(" = ").append(p.file.wanted().get()).append(" ]; then printf '%s\\n%s\\n' ").append(h).append(' ').append(m)
+                        .append("; else printf -- '-\\n%s\\n' ").append(m).append("; cat -- ").append(io.oth.remote.Command.quote(p.file.path()))
+                        .append(" 2>&1; echo .; fi; ");
+            } else {
+                batch.append("else printf '%s  -\\n%s\\n' ").append(h).append(' ').append(m).append("; fi; ");
+            }
+            batch.append("printf '\\n%s %s\\n' '").append(MARK).append("-rc' 0\n");
+        }
+        return batch.append("} >\"$d/files\" </dev/null\n").toString();
+    }
+
+    /**
      * This probe under {@code scope} ({@code database|file:/etc/x}): probes of several phases run in
      * one script, and two phases may read the same key with different scripts.
      */
@@ -80,7 +141,7 @@ public record Probe(String key, String script, boolean waits) {
         if (scope.isEmpty() || scope.indexOf(SCOPE) >= 0 || scope.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("not a probe scope: " + scope);
         }
-        return new Probe(scope + SCOPE + key, script, waits);
+        return new Probe(scope + SCOPE + key, script, waits, file);
     }
 
     /** Answers of {@link #scoped} probes, by scope and then by their own keys; unscoped ones are left out. */

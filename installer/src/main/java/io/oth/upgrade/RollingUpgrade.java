@@ -221,8 +221,14 @@ public final class RollingUpgrade {
                 if (n.host().run(Command.shell(UnpackOp.holds(dir, release.sha256())), STEP).ok()) {
                     return Optional.empty();
                 }
-                staging.step("uploading " + bundle + " (" + release.bytes().length / 1024 + " KiB)");
-                n.host().upload(release.bytes(), bundle, "root:root", "0644");
+                staging.step("uploading " + bundle + " (" + release.blob().length() / 1024 + " KiB)");
+                byte[] bytes;
+                try {
+                    bytes = release.bytes();
+                } catch (ReleaseBundle.BundleException e) {
+                    return Optional.of(new RemoteException(n.node().name(), Failure.COMMAND_FAILED, "not uploaded: " + e.getMessage()));
+                }
+                n.host().upload(bytes, bundle, "root:root", "0644");
                 staging.step("unpacking into " + dir);
                 CommandResult r = n.host().run(Command.shell(UnpackOp.unpack(bundle, dir, release.sha256(), release.contents().files().size())), Duration.ofMinutes(2));
                 if (!r.ok()) {

@@ -51,6 +51,26 @@ class BundleDigestsTest {
     }
 
     @Test
+    void aRememberedBundleIsReadOnlyWhenItsBytesAreAskedForAndOnlyIfUnchanged() throws Exception {
+        Path file = bundle("#!/bin/sh\necho one\n");
+        BundleDigests digests = later();
+        byte[] checked = BundleContents.read(file, Optional.empty(), Limits.DEFAULT, Optional.of(digests)).bytes();
+        BundleContents again = BundleContents.read(file, Optional.empty(), Limits.DEFAULT, Optional.of(digests));
+        assertTrue(again.blob().inMemory().isEmpty(), "a no-op never reads the bundle");
+        assertEquals(checked.length, again.blob().length());
+        assertArrayEquals(checked, again.bytes());
+
+        BundleContents third = BundleContents.read(file, Optional.empty(), Limits.DEFAULT, Optional.of(digests));
+        FileTime mtime = Files.getLastModifiedTime(file);
+        byte[] other = checked.clone();
+        other[other.length / 2] ^= 1;
+        Files.write(file, other);
+        Files.setLastModifiedTime(file, mtime);
+        BundleException e = assertThrows(BundleException.class, third::bytes, "the file changed after it was found checked");
+        assertTrue(e.getMessage().contains("changed since it was checked"), e.getMessage());
+    }
+
+    @Test
     void aRememberedEntryIsWhatTheNextReadUses() throws Exception {
         Path file = bundle("#!/bin/sh\necho one\n");
         BundleDigests digests = later();

@@ -3,12 +3,15 @@ package io.oth.op;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Facts in, plan out: no host needed. */
@@ -77,5 +80,37 @@ class FileOpTest {
         assertFalse(bin.probes().get(0).script().contains("cat --"));
         assertTrue(bin.plan(Map.of("file:/opt/b.tar.gz", new Probe.Answer(0, FileOp.sha256(bytes) + "  -\nroot:root 644")), Set.of()).isEmpty());
         assertTrue(bin.plan(Map.of("file:/opt/b.tar.gz", new Probe.Answer(0, "0".repeat(64) + "  -\nroot:root 644")), Set.of()).isPresent());
+    }
+
+    @Test
+    void aFileReadLaterIsPlannedFromItsKnownSha256AndReadOnlyToBeWritten() throws Exception {
+        byte[] bytes = {0, 1, 2, (byte) 0xff};
+        int[] reads = {0};
+        FileOp bin = FileOp.binary("/opt/b.tar.gz", Blob.later(bytes.length, FileOp.sha256(bytes), () -> {
+            reads[0]++;
+            return bytes.clone();
+        }), "root:root", "0644");
+        assertTrue(bin.plan(Map.of("file:/opt/b.tar.gz", new Probe.Answer(0, FileOp.sha256(bytes) + "  -\nroot:root 644")), Set.of()).isEmpty());
+        Change write = bin.plan(Map.of("file:/opt/b.tar.gz", new Probe.Answer(0, "absent")), Set.of()).orElseThrow();
+        assertTrue(write.detail().contains("4 bytes"), write.detail());
+        assertEquals(0, reads[0], "planning never reads the file");
+        io.oth.remote.RecordingHost host = new io.oth.remote.RecordingHost("app1");
+        write.apply(TestApply.on(host));
+        write.apply(TestApply.on(host));
+        assertEquals(1, reads[0], "read once for every node it goes to");
+        assertEquals(List.of("upload /opt/b.tar.gz root:root 0644", "upload /opt/b.tar.gz root:root 0644"), host.uploads());
+        assertArrayEquals(bytes, host.file("/opt/b.tar.gz").orElseThrow().content());
+    }
+
+    @Test
+    void aFileThatChangedSinceItsCheckIsNotUploaded() {
+        FileOp bin = FileOp.binary("/opt/b.tar.gz", Blob.later(4, "0".repeat(64), () -> {
+            throw new java.io.IOException("/srv/b.tar.gz changed since it was checked");
+        }), "root:root", "0644");
+        Change write = bin.plan(Map.of("file:/opt/b.tar.gz", new Probe.Answer(0, "absent")), Set.of()).orElseThrow();
+        io.oth.remote.RecordingHost host = new io.oth.remote.RecordingHost("app1");
+        io.oth.remote.RemoteException e = assertThrows(io.oth.remote.RemoteException.class, () -> write.apply(TestApply.on(host)));
+        assertTrue(e.getMessage().contains("changed since it was checked"), e.getMessage());
+        assertEquals(List.of(), host.uploads());
     }
 }

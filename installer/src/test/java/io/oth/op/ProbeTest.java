@@ -62,6 +62,48 @@ class ProbeTest {
         assertEquals(4, answers.size());
     }
 
+    @Test
+    void filesReadInOneBatchPlanAsTheirOwnProbesDo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path same = java.nio.file.Files.writeString(dir.resolve("same.conf"), "a\nb\n");
+        java.nio.file.Path other = java.nio.file.Files.writeString(dir.resolve("other.conf"), "a\nold\n");
+        java.nio.file.Path binary = java.nio.file.Files.write(dir.resolve("b.tar.gz"), new byte[] {0, 1, 2});
+        java.nio.file.Path directory = java.nio.file.Files.createDirectory(dir.resolve("a-directory"));
+        java.nio.file.Path fifo = dir.resolve("a-fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        String owner = java.nio.file.Files.getOwner(same).getName();
+        String group = new String(new ProcessBuilder("id", "-gn").start().getInputStream().readAllBytes()).strip();
+        List<FileOp> ops = List.of(
+                FileOp.text(same.toString(), "a\nb\n", owner + ":" + group, "0644"),
+                FileOp.text(other.toString(), "a\nnew\n", owner + ":" + group, "0644"),
+                FileOp.binary(binary.toString(), new byte[] {0, 1, 2}, owner + ":" + group, "0600"),
+                FileOp.binary(dir.resolve("missing").toString(), new byte[] {1}, "root:root", "0644"),
+                FileOp.text(directory.toString(), "x\n", "root:root", "0644"),
+                FileOp.text(fifo.toString(), "x\n", "root:root", "0644"));
+        List<Probe> probes = new java.util.ArrayList<>();
+        ops.forEach(op -> probes.addAll(op.probes()));
+        probes.add(ops.get(1).probes().get(0).scoped("again"));
+        probes.add(new Probe("plain", "echo beside"));
+        String script = Probe.concurrentScript(probes);
+        assertEquals(1, script.split("sha256sum", -1).length - 1, "one sha256sum for every file");
+        Map<String, Probe.Answer> batched = run(script);
+        Map<String, Probe.Answer> alone = run(Probe.script(probes));
+        assertEquals(alone.keySet(), batched.keySet());
+        assertEquals(probes.size(), batched.size(), batched.keySet().toString());
+        assertEquals(new Probe.Answer(0, "beside"), batched.get("plain"));
+        for (FileOp op : ops) {
+            String key = op.probes().get(0).key();
+            Map<String, Probe.Answer> a = Map.of(key, alone.get(key));
+            Map<String, Probe.Answer> b = Map.of(key, batched.get(key));
+            assertEquals(op.plan(a, java.util.Set.of()).map(Change::summary), op.plan(b, java.util.Set.of()).map(Change::summary), key);
+            assertEquals(op.plan(a, java.util.Set.of()).map(Change::detail), op.plan(b, java.util.Set.of()).map(Change::detail), key);
+        }
+        assertTrue(ops.get(0).plan(Map.of(ops.get(0).probes().get(0).key(), batched.get(ops.get(0).probes().get(0).key())), java.util.Set.of()).isEmpty());
+        assertTrue(ops.get(2).plan(Map.of(ops.get(2).probes().get(0).key(), batched.get(ops.get(2).probes().get(0).key())), java.util.Set.of()).isPresent(),
+                "the binary's mode differs");
+        assertTrue(batched.get("again|" + ops.get(1).probes().get(0).key()).output().contains("old"), "a file read by two phases answers both");
+        assertEquals("absent", batched.get(ops.get(5).probes().get(0).key()).output(), "a FIFO is not read");
+    }
+
     /** Runs a probe script in a real shell, as a node would, and splits its answers. */
     private static Map<String, Probe.Answer> run(String script) throws Exception {
         Process p = new ProcessBuilder("sh", "-c", script).start();

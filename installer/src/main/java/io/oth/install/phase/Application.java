@@ -72,7 +72,7 @@ public final class Application extends InstallPhase {
                 "log_dir", NodeLayout.APP_LOG_DIR);
         List<Operation> ops = new ArrayList<>(List.of(
                 new SystemUserOp(APP_USER),
-                FileOp.binary(bundle, app.bytes(), "root:root", "0644"),
+                FileOp.binary(bundle, app.blob(), "root:root", "0644"),
                 new UnpackOp(bundle, NodeLayout.appRelease(app.version()), APP_CURRENT, app.sha256(), app.contents().files().size(),
                         Set.of(APP_SERVICE))));
         ops.addAll(settings(t));

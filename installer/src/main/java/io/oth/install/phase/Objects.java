@@ -69,7 +69,7 @@ public final class Objects extends LocalServicePhase {
                 + MINIO_CERTS + "\"\n";
         return List.of(
                 new SystemUserOp(MINIO_USER),
-                FileOp.binary(bundle, minio.bytes(), "root:root", "0644"),
+                FileOp.binary(bundle, minio.blob(), "root:root", "0644"),
                 new UnpackOp(bundle, MINIO_HOME + minio.id(), MINIO_HOME + "current", minio.sha256(), minio.contents().files().size(), Set.of("minio")),
                 new DirectoryOp(MINIO_DATA, MINIO_USER + ":" + MINIO_USER, "0750"),
                 new ServiceCertOp(inputs.ca(), ServerIdentity.of("minio", t), new ServiceCertOp.Files(MINIO_CERTS + "private.key",

@@ -60,7 +60,7 @@ public final class Traefik extends InstallPhase {
                         new ServiceCertOp.Files(key.path(), TRAEFIK_CERTIFICATE, TRAEFIK_CLIENT_CA, key.owner()),
                         ServiceCertOp.Layout.CHAIN_AND_ROOT, inputs.rotate().contains(NodeLayout.CertifiedService.traefik.name()),
                         Set.of(NEW_CERTIFICATE), inputs.clock()),
-                FileOp.binary(bundle, traefik.bytes(), "root:root", "0644"),
+                FileOp.binary(bundle, traefik.blob(), "root:root", "0644"),
                 new UnpackOp(bundle, TRAEFIK_HOME + traefik.id(), TRAEFIK_HOME + "current", traefik.sha256(), traefik.contents().files().size(),
                         Set.of("traefik")),
                 FileOp.text(TRAEFIK_CONFIG + "traefik.yml", Templates.render("traefik/traefik.yml.peb", config), "root:root", "0644").notifying("traefik"),

@@ -162,7 +162,7 @@ class PortsFollowTheNetworkTableTest {
         List<Operation> ops = phase.operations(new Target(fixture.site, node, facts));
         List<FileOp> files = ops.stream().filter(FileOp.class::isInstance).map(FileOp.class::cast).filter(f -> f.path().equals(path)).toList();
         assertEquals(1, files.size(), path + " in " + phaseName);
-        return new String(files.get(0).content(), StandardCharsets.UTF_8);
+        return new String(files.get(0).content().inMemory().orElseThrow(), StandardCharsets.UTF_8);
     }
 
     private static Node node(PhaseFixture fixture, String name) {
