@@ -92,13 +92,22 @@ public interface FleetConnector {
      * every node reached as well, waiting as long as the claim says; closing the fleet gives the node locks back first.
      */
     default Fleet connect(Site site, List<Node> nodes, Optional<LockClaim> claim, Consumer<String> say) throws RemoteException {
+        return connect(site, nodes, claim, say, "");
+    }
+
+    /**
+     * Like {@link #connect(Site, List, Optional, Consumer)}; each node whose lock is taken also runs
+     * {@code withLock} in the same session, and the fleet holds what it printed
+     * ({@link Fleet#saidWithLock}): the first read of a run costs no round trip of its own.
+     */
+    default Fleet connect(Site site, List<Node> nodes, Optional<LockClaim> claim, Consumer<String> say, String withLock) throws RemoteException {
         Fleet fleet;
         try (Progress.Activity connecting = progress().doing(connecting(site, nodes))) {
             fleet = connect(site, nodes);
         }
         NodeLocks locks;
         try (Progress.Activity locking = claim.isPresent() ? progress().doing("taking the site's lock on every node") : Progress.Activity.NONE) {
-            locks = claim.isPresent() ? NodeLocks.take(fleet, claim.get(), concurrency(), say, locking) : NodeLocks.none();
+            locks = claim.isPresent() ? NodeLocks.take(fleet, claim.get(), concurrency(), say, locking, withLock) : NodeLocks.none();
         } catch (RemoteException | RuntimeException e) {
             fleet.close();
             throw e;

@@ -4,6 +4,7 @@ import io.oth.lock.NodeLocks;
 import io.oth.remote.Fleet;
 
 import java.util.List;
+import java.util.Optional;
 
 /** A fleet whose nodes hold the run's lock until it is closed. */
 record LockedFleet(Fleet fleet, NodeLocks locks) implements Fleet {
@@ -20,6 +21,11 @@ record LockedFleet(Fleet fleet, NodeLocks locks) implements Fleet {
     @Override
     public int connectionsOpened() {
         return fleet.connectionsOpened();
+    }
+
+    @Override
+    public Optional<String> saidWithLock(String node) {
+        return locks.also(node);
     }
 
     /** The node locks go first, while their connections are still open. */

@@ -11,6 +11,7 @@ import io.oth.install.offline.OfflineBundle;
 import io.oth.fleet.FleetConnector;
 import io.oth.lock.LockClaim;
 import io.oth.phase.Journal;
+import io.oth.phase.HostFacts;
 import io.oth.phase.PhaseRunner;
 import io.oth.phase.RunReport;
 import io.oth.progress.Progress;
@@ -262,7 +263,9 @@ public final class Installer {
         Site site = inputs.site();
         Playbooks network = Playbooks.load();
         List<io.oth.phase.Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), network, firewallRevert).phases();
-        try (Fleet fleet = connector.connect(site, site.nodes(), claim, line -> say(log, line))) {
+        // The nodes' facts are read in the session that takes each node's lock.
+        String facts = claim.isPresent() ? HostFacts.script(!check, NodeLayout.UNPACK_ROOTS) : "";
+        try (Fleet fleet = connector.connect(site, site.nodes(), claim, line -> say(log, line), facts)) {
             PhaseRunner.Reconnector reconnect = node -> connector.connectOne(site, node);
             RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, connector.concurrency())
                     .verbose(verbose).unpackRoots(NodeLayout.UNPACK_ROOTS).debugLog(connector.debugLog()).progress(connector.progress()).run(phases);

@@ -15,7 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,15 +47,20 @@ public final class NodeLocks implements AutoCloseable {
     static final Duration POLL = Duration.ofSeconds(5);
     private static final String GUARD = "mkdir -p " + DIR + " && exec 9>" + FILE + ".guard && flock -w 20 9 || { echo 'guard busy' >&2; exit 3; }\n";
 
+    /** Printed before what {@code also} printed, once the node's lock is this run's. */
+    private static final String ALSO = "@@oth-locked";
+
     private final Holder me;
     private final List<Host> hosts;
     private final int concurrency;
+    private final Map<String, String> also;
     private final ScheduledExecutorService heartbeat;
 
-    private NodeLocks(Holder me, List<Host> hosts, int concurrency) {
+    private NodeLocks(Holder me, List<Host> hosts, int concurrency, Map<String, String> also) {
         this.me = me;
         this.hosts = List.copyOf(hosts);
         this.concurrency = concurrency;
+        this.also = Map.copyOf(also);
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "oth-node-lock-heartbeat");
             t.setDaemon(true);
@@ -66,11 +73,23 @@ public final class NodeLocks implements AutoCloseable {
 
     /** No lock on any node: for the commands that only read (a plan, a preflight). */
     public static NodeLocks none() {
-        return new NodeLocks(null, List.of(), 1);
+        return new NodeLocks(null, List.of(), 1, Map.of());
+    }
+
+    /**
+     * What a node printed for the {@code also} script of {@link #take(Fleet, LockClaim, int, Consumer,
+     * Progress.Activity, String)}, run in the same session right after its lock was taken: a read
+     * that every run makes first (the node's facts) costs no round trip of its own. Untrusted text.
+     */
+    public Optional<String> also(String node) {
+        return Optional.ofNullable(also.get(node));
     }
 
     /** What a node answered to the take script. */
-    record Answer(String state, long age, Optional<Holder> holder) {
+    record Answer(String state, long age, Optional<Holder> holder, Optional<String> also) {
+        Answer(String state, long age, Optional<Holder> holder) {
+            this(state, age, holder, Optional.empty());
+        }
     }
 
     /**
@@ -79,7 +98,14 @@ public final class NodeLocks implements AutoCloseable {
      * oth says once what it waits for and tries again every {@link #POLL} until then.
      */
     public static NodeLocks take(Fleet fleet, LockClaim claim, int concurrency, Consumer<String> say, Progress.Activity activity) throws RemoteException {
-        return take(fleet.reaches().stream().flatMap(r -> r.host().stream()).toList(), claim, concurrency, say, activity);
+        return take(fleet, claim, concurrency, say, activity, "");
+    }
+
+    /** Like {@link #take(Fleet, LockClaim, int, Consumer, Progress.Activity)}; each node also runs {@code also} once its lock is taken ({@link #also}). */
+    public static NodeLocks take(Fleet fleet, LockClaim claim, int concurrency, Consumer<String> say, Progress.Activity activity, String also)
+            throws RemoteException {
+        return take(fleet.reaches().stream().flatMap(r -> r.host().stream()).toList(), claim, concurrency, say, Clock.systemUTC(),
+                d -> Thread.sleep(d.toMillis()), activity, also);
     }
 
     /** {@link #take(Fleet, LockClaim, int, Consumer, Progress.Activity)} on these nodes only (a command that reaches one node). */
@@ -102,11 +128,16 @@ public final class NodeLocks implements AutoCloseable {
     /** The wait, when there is one, shows in {@code activity}'s status line until the locks are taken or given up. */
     static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say, Clock clock, Sleeper sleeper,
                           Progress.Activity activity) throws RemoteException {
+        return take(reached, claim, concurrency, say, clock, sleeper, activity, "");
+    }
+
+    static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say, Clock clock, Sleeper sleeper,
+                          Progress.Activity activity, String also) throws RemoteException {
         Instant deadline = clock.instant().plus(claim.lockWait());
         Waiting waiting = null;
         try {
             while (true) {
-                Attempt attempt = tryTake(reached, claim.holder(), concurrency, say, clock);
+                Attempt attempt = tryTake(reached, claim.holder(), concurrency, say, clock, also);
                 if (attempt.locks() != null) {
                     return attempt.locks();
                 }
@@ -142,18 +173,19 @@ public final class NodeLocks implements AutoCloseable {
     private record Attempt(NodeLocks locks, RemoteException refused, String busy, boolean failedOtherwise) {
     }
 
-    private static Attempt tryTake(List<Host> reached, Holder me, int concurrency, Consumer<String> say, Clock clock) {
+    private static Attempt tryTake(List<Host> reached, Holder me, int concurrency, Consumer<String> say, Clock clock, String also) {
         List<Object> answers = Parallel.map(reached, concurrency, host -> {
             try {
-                Answer a = parse(host.name(), host.run(Command.shell(takeScript(me, Optional.empty())), TIMEOUT));
+                Answer a = parse(host.name(), host.run(Command.shell(takeScript(me, Optional.empty(), also)), TIMEOUT));
                 // A run of this machine that is not running anymore (killed, its heartbeat not yet stale) holds nothing.
                 Optional<Holder> dead = a.holder().filter(h -> a.state().equals("held") && h.host().equals(me.host()) && !h.runsHere());
-                return dead.isEmpty() ? a : parse(host.name(), host.run(Command.shell(takeScript(me, dead.map(Holder::run))), TIMEOUT));
+                return dead.isEmpty() ? a : parse(host.name(), host.run(Command.shell(takeScript(me, dead.map(Holder::run), also)), TIMEOUT));
             } catch (RemoteException e) {
                 return e;
             }
         });
         List<Host> taken = new ArrayList<>();
+        Map<String, String> alsoSaid = new HashMap<>();
         RemoteException refused = null;
         String busy = "";
         boolean failedOtherwise = false;
@@ -180,8 +212,9 @@ public final class NodeLocks implements AutoCloseable {
                 }
                 default -> taken.add(reached.get(i));
             }
+            a.also().ifPresent(text -> alsoSaid.put(node, text));
         }
-        NodeLocks locks = new NodeLocks(me, taken, concurrency);
+        NodeLocks locks = new NodeLocks(me, taken, concurrency, alsoSaid);
         if (refused != null) {
             locks.close();
             return new Attempt(null, refused, busy, failedOtherwise);
@@ -223,6 +256,11 @@ public final class NodeLocks implements AutoCloseable {
      * its age in seconds.
      */
     static String takeScript(Holder me, Optional<String> dead) {
+        return takeScript(me, dead, "");
+    }
+
+    /** {@link #takeScript(Holder, Optional)}, then, once the lock is this run's, {@code also} after a line of its own. */
+    static String takeScript(Holder me, Optional<String> dead, String also) {
         return GUARD + "f=" + FILE + "\nstate=free; age=0\n"
                 + "if [ -s $f ]; then\n"
                 + "  age=$(( $(date +%s) - $(stat -c %Y $f) ))\n"
@@ -235,7 +273,8 @@ public final class NodeLocks implements AutoCloseable {
                 + "echo \"$state $age\"\n"
                 + "[ $state = free ] || head -c " + Holder.MAX_BYTES + " $f\n"
                 + "[ $state = held ] && exit 0\n"
-                + "printf %s " + Command.quote(me.render()) + " > $f.new && mv -f $f.new $f\n";
+                + "printf %s " + Command.quote(me.render()) + " > $f.new && mv -f $f.new $f || exit $?\n"
+                + (also.isEmpty() ? "" : "exec 9>&-\nprintf '\\n%s\\n' '" + ALSO + "'\n" + also + "\nexit 0\n");
     }
 
     /** A node's answer to {@link #takeScript}: untrusted text, read with bounds. */
@@ -244,6 +283,12 @@ public final class NodeLocks implements AutoCloseable {
             throw new RemoteException(node, Failure.COMMAND_FAILED, "cannot take the node's lock (" + FILE + "): " + r.diagnostic());
         }
         String out = r.stdout();
+        Optional<String> also = Optional.empty();
+        int mark = out.indexOf("\n" + ALSO + "\n");
+        if (mark >= 0) {
+            also = Optional.of(out.substring(mark + ALSO.length() + 2));
+            out = out.substring(0, mark);
+        }
         int newline = out.indexOf('\n');
         String first = newline < 0 ? out : out.substring(0, newline);
         String[] words = first.split(" ");
@@ -252,7 +297,7 @@ public final class NodeLocks implements AutoCloseable {
             throw new RemoteException(node, Failure.COMMAND_FAILED, "the node's answer about its lock (" + FILE + ") is not one oth writes");
         }
         Optional<Holder> holder = newline < 0 ? Optional.empty() : Holder.parse(out.substring(newline + 1));
-        return new Answer(words[0], Long.parseLong(words[1]), holder);
+        return new Answer(words[0], Long.parseLong(words[1]), holder, words[0].equals("held") ? Optional.empty() : also);
     }
 
     private static String format(Duration d) {

@@ -60,14 +60,18 @@ public record HostFacts(String hostname, InitSystem init, InetAddress sshSource,
      * only lists them.
      */
     static HostFacts read(Host host, Duration timeout, boolean sweep, List<String> unpackRoots) throws RemoteException {
-        List<Probe> probes = List.of(
+        CommandResult r = host.run(Command.shell(script(sweep, unpackRoots)), timeout);
+        return parse(host.name(), Probe.parse(r.stdout()));
+    }
+
+    /** The script {@link #read} runs: a run that takes the nodes' locks runs it in the same session (Fleet#saidWithLock). */
+    public static String script(boolean sweep, List<String> unpackRoots) {
+        return Probe.script(List.of(
                 new Probe("hostname", "hostname"),
                 new Probe("init", InitSystem.PROBE),
                 new Probe("source", SSH_SOURCE),
                 new Probe("forwarding", "cat /proc/sys/net/ipv4/ip_forward"),
-                new Probe("leftovers", TempFiles.sweep(sweep, unpackRoots)));
-        CommandResult r = host.run(Command.shell(Probe.script(probes)), timeout);
-        return parse(host.name(), Probe.parse(r.stdout()));
+                new Probe("leftovers", TempFiles.sweep(sweep, unpackRoots))));
     }
 
     /** The typed facts, or {@link Failure#FACT_REFUSED} naming the first value that is not what a node prints. */

@@ -143,7 +143,10 @@ public final class PhaseRunner {
         Parallel.map(List.copyOf(hosts.keySet()), concurrency, name -> {
             try (Progress.Activity reading = progress.start(name, "facts")) {
                 reading.step("reading the node's facts");
-                HostFacts f = HostFacts.read(hosts.get(name), PROBE_TIMEOUT, !check, unpackRoots);
+                // Read with the node's lock when the run took it with this script (one round trip for both).
+                Optional<String> early = fleet.saidWithLock(name);
+                HostFacts f = early.isPresent() ? HostFacts.parse(name, Probe.parse(early.get()))
+                        : HostFacts.read(hosts.get(name), PROBE_TIMEOUT, !check, unpackRoots);
                 f.leftovers().forEach(file -> say(name, (check ? "would remove " : "removed ") + "a temporary file of an earlier, killed run: " + file));
                 facts.put(name, f);
             } catch (RemoteException e) {

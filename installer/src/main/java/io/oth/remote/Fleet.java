@@ -18,6 +18,15 @@ public interface Fleet extends AutoCloseable {
     /** SSH connections opened: the bastion's and one per node attempted. */
     int connectionsOpened();
 
+    /**
+     * What {@code node} printed for a script run in the same session that took the run's lock on it
+     * (FleetConnector's connect with a script to run under the lock): untrusted text; empty when
+     * no such script ran there.
+     */
+    default Optional<String> saidWithLock(String node) {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 

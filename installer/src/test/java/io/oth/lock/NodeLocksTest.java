@@ -88,6 +88,26 @@ class NodeLocksTest {
         assertEquals(Optional.of(BOB), Holder.parse(Files.readString(dir.resolve("lock"))));
     }
 
+    @Test
+    void whatRunsWithTheLockComesBackApartAndOnlyWhenTheLockWasTaken() throws Exception {
+        String also = "echo facts; echo 'more facts'";
+        NodeLocks.Answer first = NodeLocks.parse("lb", run(NodeLocks.takeScript(ALICE, Optional.empty(), also)));
+        assertEquals("free", first.state());
+        assertEquals(Optional.of("facts\nmore facts\n"), first.also());
+        assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(dir.resolve("lock"))));
+
+        NodeLocks.Answer refused = NodeLocks.parse("lb", run(NodeLocks.takeScript(BOB, Optional.empty(), also)));
+        assertEquals("held", refused.state());
+        assertEquals(Optional.of(ALICE), refused.holder(), "the holder's record is read as without the script");
+        assertEquals(Optional.empty(), refused.also(), "nothing runs on a node whose lock another run holds");
+
+        run("touch -d '@" + (Instant.now().getEpochSecond() - NodeLocks.STALE.toSeconds() - 5) + "' " + dir.resolve("lock"));
+        NodeLocks.Answer taken = NodeLocks.parse("lb", run(NodeLocks.takeScript(BOB, Optional.empty(), also)));
+        assertEquals("stale", taken.state());
+        assertEquals(Optional.of(ALICE), taken.holder(), "the old record, printed without a newline of its own, still parses");
+        assertEquals(Optional.of("facts\nmore facts\n"), taken.also());
+    }
+
     /** A node whose /run/oth is a directory of this machine, its commands run by a local shell. */
     private final class LocalNode implements Host {
         private final String name;

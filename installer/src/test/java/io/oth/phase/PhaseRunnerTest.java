@@ -252,6 +252,26 @@ class PhaseRunnerTest {
     }
 
     @Test
+    void factsReadWithTheNodesLockCostNoSessionOfTheirOwn() {
+        run(false, 3, writes("one"));
+        List<String> before = fleet.host("app1").log();
+        for (String node : List.of("lb", "app1", "storage")) {
+            fleet.saidWithLock(node, section("hostname", node) + section("init", "systemd") + section("source", "10.77.0.10")
+                    + section("forwarding", "0") + section("leftovers", "/tmp/x.oth-tmp.0123456789ab.AbCdEf"));
+        }
+        RunReport report = run(false, 3, writes("one"));
+        assertEquals(0, report.changes(), out::toString);
+        List<String> calls = fleet.host("app1").log();
+        List<String> again = calls.subList(before.size(), calls.size());
+        assertEquals(1, again.size(), () -> "only the probe round: " + again);
+        assertTrue(of("app1").contains("removed a temporary file of an earlier, killed run: \"/tmp/x.oth-tmp.0123456789ab.AbCdEf\""), out::toString);
+    }
+
+    private static String section(String key, String output) {
+        return "@@oth-probe " + key + "\n" + output + "\n\n@@oth-probe-rc 0\n";
+    }
+
+    @Test
     void aPhaseAfterAChangeReadsItsFactsAgain() {
         fleet.host("lb").has("/etc/one", "one\n", "root:root", "0644").has("/etc/three", "three\n", "root:root", "0644");
         RunReport report = run(false, 1, writes("one"), writes("two"), writes("three"));

@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A {@link Fleet} of {@link RecordingHost}s for a site's nodes; a node can be made unreachable. */
 public final class RecordingFleet implements Fleet {
     private final Site site;
     private final Map<String, RecordingHost> hosts = new LinkedHashMap<>();
     private final Map<String, RemoteException> unreachable = new LinkedHashMap<>();
+    private final Map<String, String> saidWithLock = new LinkedHashMap<>();
     private boolean closed;
 
     public RecordingFleet(Site site) {
@@ -33,6 +35,17 @@ public final class RecordingFleet implements Fleet {
     public RecordingFleet unreachable(String node, Failure failure) {
         unreachable.put(node, new RemoteException(node, failure, "on cue"));
         return this;
+    }
+
+    /** What the node printed in the session that took the run's lock (as FleetConnector's connect with a script gives it). */
+    public RecordingFleet saidWithLock(String node, String output) {
+        saidWithLock.put(node, output);
+        return this;
+    }
+
+    @Override
+    public Optional<String> saidWithLock(String node) {
+        return Optional.ofNullable(saidWithLock.get(node));
     }
 
     /** A fresh connection to the node, as a firewall change proves it can still get in: the same recording host. */
