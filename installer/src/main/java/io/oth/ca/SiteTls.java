@@ -36,18 +36,25 @@ public final class SiteTls {
         return context;
     }
 
-    /** Trusts chains that lead to {@code root} and whose server certificate names {@code expectedName}. */
-    public static X509TrustManager trustManager(X509Certificate root, String expectedName) throws GeneralSecurityException {
+    /** The JDK's own chain check over exactly {@code roots}, and no other CA (none: it trusts nothing). */
+    public static X509TrustManager trusting(List<X509Certificate> roots) throws GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         try {
             store.load(null, null);
         } catch (java.io.IOException e) {
             throw new GeneralSecurityException(e);
         }
-        store.setCertificateEntry("site-root", root);
+        for (int i = 0; i < roots.size(); i++) {
+            store.setCertificateEntry("site-root-" + i, roots.get(i));
+        }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
-        X509TrustManager chain = (X509TrustManager) factory.getTrustManagers()[0];
+        return (X509TrustManager) factory.getTrustManagers()[0];
+    }
+
+    /** Trusts chains that lead to {@code root} and whose server certificate names {@code expectedName}. */
+    public static X509TrustManager trustManager(X509Certificate root, String expectedName) throws GeneralSecurityException {
+        X509TrustManager chain = trusting(List.of(root));
         return new X509TrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] certificates, String authType) throws CertificateException {

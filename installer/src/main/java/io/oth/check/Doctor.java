@@ -332,7 +332,9 @@ public final class Doctor {
         Node node = reach.node();
         Host host = reach.host().orElseThrow();
         List<NodeCheck> checks = nodeChecks();
-        List<Probe> probes = checks.stream().flatMap(c -> c.probes(node).stream()).toList();
+        // Each check's probes, built once: the second round chooses among them by the check they belong to.
+        List<Map.Entry<NodeCheck, List<Probe>>> byCheck = checks.stream().map(c -> Map.entry(c, c.probes(node))).toList();
+        List<Probe> probes = byCheck.stream().flatMap(e -> e.getValue().stream()).toList();
         boolean app = node.role().equals(Vantage.APP);
         List<CompletableFuture<Finding>> services = only.contains("service") && app ? forwards.services(node, host) : List.of();
         CompletableFuture<List<Finding>> served = only.contains("certs") && app ? forwards.served(node, host)
@@ -357,8 +359,8 @@ public final class Doctor {
         try {
             CommandResult r = host.run(Command.shell(Probe.concurrentScript(probes)), Duration.ofSeconds(probeSeconds + 20L));
             Map<String, Probe.Answer> answers = Probe.parse(r.stdout());
-            List<Probe> again = checks.stream().flatMap(c -> c.probes(node).stream()
-                    .filter(p -> answers.containsKey(p.key()) && c.triedAgain(p, answers.get(p.key())))).toList();
+            List<Probe> again = byCheck.stream().flatMap(e -> e.getValue().stream()
+                    .filter(p -> answers.containsKey(p.key()) && e.getKey().triedAgain(p, answers.get(p.key())))).toList();
             return new FirstRound(reach, checks, true, r.stdout(), answers, again, Optional.empty(), services, served, apis);
         } catch (RemoteException e) {
             return new FirstRound(reach, checks, true, "", Map.of(), List.of(), Optional.of(e), services, served, apis);

@@ -13,14 +13,12 @@ import io.oth.ca.SiteTls;
 import io.oth.secret.Secret;
 import okhttp3.OkHttpClient;
 
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import javax.net.ssl.SSLException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -132,11 +130,7 @@ final class ServiceLogin {
     static void warmUp() {
         try {
             Class.forName("org.mariadb.jdbc.Driver");
-            KeyStore none = KeyStore.getInstance(KeyStore.getDefaultType());
-            none.load(null, null);
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(none);
-            X509TrustManager trust = (X509TrustManager) factory.getTrustManagers()[0];
+            X509TrustManager trust = SiteTls.trusting(java.util.List.of());
             new ConnectionFactory().useSslProtocol(SiteTls.context(trust));
             OkHttpClient http = SiteTls.httpClient(trust, "127.0.0.1", Duration.ofSeconds(1)).build();
             MinioClient.builder().endpoint("https://127.0.0.1:9").credentials("-", "-").httpClient(http).build();

@@ -27,7 +27,7 @@ import java.util.Optional;
             "    oth backup list && oth backup restore oth-20261203T120000Z",
             "  Copy the encrypted backups to this machine:",
             "    oth backup pull"})
-final class BackupCommand extends CommandGroup {
+final class BackupCommand extends CommandGroup implements ConnectsToNodes {
     /** What the backup subcommands share: only a site whose database oth runs has backups. */
     abstract static class Step extends SiteStep {
         @Override

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
             "    oth certs status",
             "  New keys and certificates for every service:",
             "    oth certs rotate"})
-final class CertsCommand extends CommandGroup {
+final class CertsCommand extends CommandGroup implements ConnectsToNodes {
     /** What both subcommands need: the site's CA and what an install uploads, checked on this side. */
     abstract static class Step extends SiteStep {
         Installer.Inputs inputs;

@@ -43,7 +43,7 @@ import java.util.concurrent.Callable;
             "    oth doctor --preflight --offline-bundle site-offline.tar",
             "  The ports and service logins as app1 sees them, every check listed:",
             "    oth doctor --only ports,service --node app1 --all"})
-final class DoctorCommand implements Callable<Integer> {
+final class DoctorCommand implements Callable<Integer>, ConnectsToNodes {
     /** Where the table goes: whether it may be coloured, whether it may use ✓ and ✗. */
     private final Stdout stdout;
 

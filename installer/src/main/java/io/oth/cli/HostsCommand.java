@@ -26,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
             "    oth hosts trust",
             "  Trust the keys a known_hosts file from your records lists:",
             "    oth hosts trust --from known_hosts.site"})
-final class HostsCommand extends CommandGroup {
+final class HostsCommand extends CommandGroup implements ConnectsToNodes {
     @Command(name = "trust", mixinStandardHelpOptions = true,
             description = {"Connect to the bastion and every node; show each unknown host key's SHA256 fingerprint and "
                     + "record it once a person confirms it (or when --from lists it). A changed key is never replaced."},

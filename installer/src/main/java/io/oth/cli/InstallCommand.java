@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
             "  An air-gapped site: packages, release, traefik and MinIO from a bundle made by `oth bundle create`,",
             "  checked against the manifest sha256 that bundle create printed:",
             "    oth install --offline-bundle site-offline.tar --manifest-sha256 4f0c...e1"})
-final class InstallCommand implements Callable<Integer> {
+final class InstallCommand implements Callable<Integer>, ConnectsToNodes {
     @Spec
     CommandSpec spec;
 

@@ -22,7 +22,7 @@ import java.util.Optional;
             "    oth nodes",
             "  The same for another site, with more time for a slow link:",
             "    oth nodes --site /etc/oth/site.yml --timeout 30"})
-final class NodesCommand extends SiteStep {
+final class NodesCommand extends SiteStep implements ConnectsToNodes {
     @Mixin
     JsonOutput json;
 

@@ -120,12 +120,9 @@ public final class OthCommand implements Callable<Integer> {
         }
     }
 
-    /** The commands that connect to the nodes. */
-    private static final Set<String> CONNECTING = Set.of("nodes", "install", "doctor", "upgrade", "certs", "backup", "support", "secrets", "hosts");
-
-    /** For a command that connects to the nodes, the SSH machinery is set up beside its start (FleetConnector#warmUpInBackground). */
+    /** For a command that connects to the nodes ({@link ConnectsToNodes}), the SSH machinery is set up beside its start (FleetConnector#warmUpInBackground). */
     private static void warmUp(String... args) {
-        if (args.length > 0 && CONNECTING.contains(args[0])) {
+        if (args.length > 0 && COMMANDS.containsKey(args[0]) && ConnectsToNodes.class.isAssignableFrom(COMMANDS.get(args[0]))) {
             FleetConnector.warmUpInBackground();
         }
     }

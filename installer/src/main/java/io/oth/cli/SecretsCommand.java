@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
             "    oth secrets set external.objects.secret_key < secret_key.txt",
             "  New credentials for the application, without downtime:",
             "    oth secrets rotate"})
-final class SecretsCommand extends CommandGroup {
+final class SecretsCommand extends CommandGroup implements ConnectsToNodes {
     /** Where a secret's value comes from: never the command line. */
     interface ValueSource {
         /** The value, or empty when there is none to read. */

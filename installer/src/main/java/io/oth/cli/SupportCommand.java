@@ -40,7 +40,7 @@ import java.util.Optional;
             "    oth support status && oth support close",
             "  Collect what support needs into one redacted file:",
             "    oth support bundle"})
-final class SupportCommand extends CommandGroup {
+final class SupportCommand extends CommandGroup implements ConnectsToNodes {
     /** What the subcommands share: the grant service on every node. */
     abstract static class Step extends SiteStep {
         abstract int run(SupportGrant grant, PrintWriter out, PrintWriter err) throws IOException;

@@ -38,7 +38,7 @@ import java.util.Optional;
             "    oth upgrade",
             "  Go back to the release the nodes ran before:",
             "    oth upgrade --rollback"})
-final class UpgradeCommand extends SiteStep {
+final class UpgradeCommand extends SiteStep implements ConnectsToNodes {
     @Mixin
     LockOptions locking;
 
