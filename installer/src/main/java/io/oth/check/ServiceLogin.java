@@ -25,6 +25,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
@@ -130,7 +131,7 @@ final class ServiceLogin {
     static void warmUp() {
         try {
             Class.forName("org.mariadb.jdbc.Driver");
-            X509TrustManager trust = SiteTls.trusting(java.util.List.of());
+            X509TrustManager trust = SiteTls.trusting(List.of());
             new ConnectionFactory().useSslProtocol(SiteTls.context(trust));
             OkHttpClient http = SiteTls.httpClient(trust, "127.0.0.1", Duration.ofSeconds(1)).build();
             MinioClient.builder().endpoint("https://127.0.0.1:9").credentials("-", "-").httpClient(http).build();

@@ -104,14 +104,18 @@ public final class NodeLocks implements AutoCloseable {
     /** Like {@link #take(Fleet, LockClaim, int, Consumer, Progress.Activity)}; each node also runs {@code also} once its lock is taken ({@link #also}). */
     public static NodeLocks take(Fleet fleet, LockClaim claim, int concurrency, Consumer<String> say, Progress.Activity activity, String also)
             throws RemoteException {
-        return take(fleet.reaches().stream().flatMap(r -> r.host().stream()).toList(), claim, concurrency, say, Clock.systemUTC(),
-                d -> Thread.sleep(d.toMillis()), activity, also);
+        return take(fleet.reaches().stream().flatMap(r -> r.host().stream()).toList(), claim, concurrency, say, activity, also);
     }
 
     /** {@link #take(Fleet, LockClaim, int, Consumer, Progress.Activity)} on these nodes only (a command that reaches one node). */
     public static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say, Progress.Activity activity)
             throws RemoteException {
-        return take(reached, claim, concurrency, say, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()), activity);
+        return take(reached, claim, concurrency, say, activity, "");
+    }
+
+    private static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say, Progress.Activity activity,
+                                  String also) throws RemoteException {
+        return take(reached, claim, concurrency, say, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()), activity, also);
     }
 
     /** How a run waits between two tries: tests pass one that does not sleep. */

@@ -1,5 +1,7 @@
 package io.oth.op;
 
+import io.oth.remote.Command;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +103,7 @@ public record Probe(String key, String script, boolean waits, FileState file) {
             return "";
         }
         List<String> paths = probes.stream().map(p -> p.file.path()).distinct().toList();
-        String quoted = String.join(" ", paths.stream().map(io.oth.remote.Command::quote).toList());
+        String quoted = String.join(" ", paths.stream().map(Command::quote).toList());
         // Only regular files are summed, as FileOp's own probe does ([ -f ]): a FIFO would block sha256sum.
         StringBuilder batch = new StringBuilder("{ set --; for f in ").append(quoted).append("; do [ -f \"$f\" ] && set -- \"$@\" \"$f\"; done\n")
                 .append("if [ $# -gt 0 ]; then stat -c '%U:%G %a|%n' -- \"$@\" >\"$d/.stat\" 2>/dev/null; sha256sum -- \"$@\" >\"$d/.sums\" 2>/dev/null;")
@@ -109,7 +111,7 @@ public record Probe(String key, String script, boolean waits, FileState file) {
         StringBuilder metas = new StringBuilder();
         StringBuilder sums = new StringBuilder();
         for (int i = 0; i < paths.size(); i++) {
-            String q = io.oth.remote.Command.quote(paths.get(i));
+            String q = Command.quote(paths.get(i));
             batch.append("m").append(i).append("= h").append(i).append("=; ");
             metas.append(q).append(") m").append(i).append("=$m ;; ");
             sums.append(q).append(") h").append(i).append("=$h ;; ");
@@ -123,7 +125,7 @@ public record Probe(String key, String script, boolean waits, FileState file) {
             batch.append("printf '%s %s\\n' '").append(MARK).append("' '").append(p.key).append("'; if [ -z ").append(h).append(" ]; then echo absent; ");
             if (p.file.wanted().isPresent()) {
                 batch.append("elif [ ").append(h).append(" = ").append(p.file.wanted().get()).append(" ]; then printf '%s\\n%s\\n' ").append(h).append(' ').append(m)
-                        .append("; else printf -- '-\\n%s\\n' ").append(m).append("; cat -- ").append(io.oth.remote.Command.quote(p.file.path()))
+                        .append("; else printf -- '-\\n%s\\n' ").append(m).append("; cat -- ").append(Command.quote(p.file.path()))
                         .append(" 2>&1; echo .; fi; ");
             } else {
                 batch.append("else printf '%s  -\\n%s\\n' ").append(h).append(' ').append(m).append("; fi; ");

@@ -84,19 +84,21 @@ public final class Journal {
         int[] starts = lineStarts(bytes);
         int complete = starts.length - 1;
         boolean partial = starts[complete] < bytes.length;
-        int from = 0;
+        // The records after it, each parsed once, newest first.
+        List<Optional<String[]>> after = new ArrayList<>();
         for (int i = complete - 1; i >= 0; i--) {
             Optional<String[]> record = parse(line(bytes, starts, i));
             if (record.isPresent() && record.get()[2].equals("end")) {
-                from = i + 1;
                 break;
             }
+            after.add(record);
         }
+        int from = complete - after.size();
         Map<String, RunState> runs = new HashMap<>();
         String lastRun = null;
         List<Integer> damaged = new ArrayList<>();
         for (int i = from; i < complete; i++) {
-            Optional<String[]> record = parse(line(bytes, starts, i));
+            Optional<String[]> record = after.get(complete - 1 - i);
             if (record.isEmpty()) {
                 damaged.add(i + 1);
                 continue;
