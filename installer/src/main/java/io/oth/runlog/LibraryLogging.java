@@ -153,7 +153,26 @@ public final class LibraryLogging implements SLF4JServiceProvider {
                 return;
             }
             String text = MessageFormatter.basicArrayFormat(pattern, arguments);
+            if (endOfForwardedConnection(name, text, thrown)) {
+                return;
+            }
             RunLog.current().ifPresent(log -> log.warn(level + " " + name, text, thrown));
         }
+    }
+
+    /**
+     * sshj's port forwarding copies each forwarded connection with two threads; when one side ends
+     * (the client or the service hangs up, or oth closes the forward) the other thread's socket is
+     * closed under it and sshj says so at ERROR, with a stack trace, for every connection (its
+     * copier, then the promise that waited for it). That is how every forwarded connection ends,
+     * not a failure: what failed shows in the client that used the forward.
+     */
+    static boolean endOfForwardedConnection(String logger, String text, Throwable thrown) {
+        String closed = "java.net.SocketException: Socket closed";
+        return switch (logger) {
+            case "net.schmizz.sshj.common.StreamCopier" -> thrown instanceof java.net.SocketException && "Socket closed".equals(thrown.getMessage());
+            case "net.schmizz.concurrent.Promise" -> thrown == null && text.startsWith("<<") && text.endsWith(">> woke to: " + closed);
+            default -> false;
+        };
     }
 }

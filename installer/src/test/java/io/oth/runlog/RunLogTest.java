@@ -117,4 +117,22 @@ class RunLogTest {
         assertFalse(text.contains("an okhttp info line"), text);
         assertFalse(text.contains("after the run"), text);
     }
+
+    @Test
+    void theEndOfAForwardedConnectionIsNotLoggedAsAnError() throws IOException {
+        Path file;
+        try (RunLog log = RunLog.start(CLOCK, new PrintWriter(new StringWriter()))) {
+            file = log.open(state, "nodes", "h", false);
+            LoggerFactory.getLogger("net.schmizz.sshj.common.StreamCopier").error("In pipe from {} to {}", "a socket", "a channel",
+                    new java.net.SocketException("Socket closed"));
+            LoggerFactory.getLogger("net.schmizz.concurrent.Promise").error("<<{}>> woke to: {}", "copyDone",
+                    new java.net.SocketException("Socket closed").toString());
+            LoggerFactory.getLogger("net.schmizz.sshj.common.StreamCopier").error("In pipe from {} to {}", "a socket", "a channel",
+                    new java.net.SocketException("Connection reset"));
+        }
+        String text = Files.readString(file);
+        assertFalse(text.contains("Socket closed"), text);
+        assertTrue(text.contains("warn  ERROR net.schmizz.sshj.common.StreamCopier: In pipe from a socket to a channel\n"), text);
+        assertTrue(text.contains("trace java.net.SocketException: Connection reset"), text);
+    }
 }
