@@ -3,6 +3,7 @@ package io.oth.fleet;
 import io.oth.lock.NodeLocks;
 import io.oth.remote.Fleet;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,6 +27,11 @@ record LockedFleet(Fleet fleet, NodeLocks locks) implements Fleet {
     @Override
     public Optional<String> saidWithLock(String node) {
         return locks.also(node);
+    }
+
+    @Override
+    public void doneWith(Collection<String> nodes) {
+        locks.release(nodes);
     }
 
     /** The node locks go first, while their connections are still open. */

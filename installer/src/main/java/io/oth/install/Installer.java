@@ -26,6 +26,7 @@ import io.oth.secret.ExternalSecret;
 import io.oth.secret.Secrets;
 import io.oth.secret.SecretsException;
 import io.oth.site.AppAccounts;
+import io.oth.site.Node;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
 import io.oth.site.StateDir;
@@ -42,6 +43,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code oth install}: checks every input on the operator's side first (nothing is uploaded when
@@ -272,7 +274,18 @@ public final class Installer {
             if (check || report.failed()) {
                 return report;
             }
-            return awaitHealthy(inputs, ServicePorts.of(network).https(), fleet, report, log, connector.progress());
+            // Only the load balancer has a step left: the other nodes' locks go back while it checks the site.
+            List<String> done = site.nodes().stream().filter(n -> !n.role().equals(Role.LB)).map(Node::name).toList();
+            CompletableFuture<Void> released = CompletableFuture.runAsync(() -> fleet.doneWith(done), task -> {
+                Thread unlock = new Thread(task, "oth-unlock");
+                unlock.setDaemon(true);
+                unlock.start();
+            });
+            try {
+                return awaitHealthy(inputs, ServicePorts.of(network).https(), fleet, report, log, connector.progress());
+            } finally {
+                released.join();
+            }
         }
     }
 

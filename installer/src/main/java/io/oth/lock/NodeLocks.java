@@ -15,10 +15,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +60,7 @@ public final class NodeLocks implements AutoCloseable {
 
     private NodeLocks(Holder me, List<Host> hosts, int concurrency, Map<String, String> also) {
         this.me = me;
-        this.hosts = List.copyOf(hosts);
+        this.hosts = new CopyOnWriteArrayList<>(hosts);
         this.concurrency = concurrency;
         this.also = Map.copyOf(also);
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -226,11 +228,28 @@ public final class NodeLocks implements AutoCloseable {
         return new Attempt(locks, null, "", false);
     }
 
+    /**
+     * Gives this run's lock back on these nodes now, when the run has nothing more to do on them
+     * (their session with the next run overlaps this run's last steps elsewhere); the others keep
+     * theirs until {@link #close()}.
+     */
+    public void release(Collection<String> nodes) {
+        List<Host> done = hosts.stream().filter(h -> nodes.contains(h.name())).toList();
+        hosts.removeAll(done);
+        unlock(done);
+    }
+
     /** Removes this run's record from every node it took (a record of another run stays). */
     @Override
     public void close() {
         heartbeat.shutdownNow();
-        Parallel.map(hosts, concurrency, host -> {
+        List<Host> left = List.copyOf(hosts);
+        hosts.clear();
+        unlock(left);
+    }
+
+    private void unlock(List<Host> nodes) {
+        Parallel.map(nodes, concurrency, host -> {
             try {
                 host.run(Command.shell(GUARD + "f=" + FILE + "\n[ \"$(sed -n 's/^run=//p' $f 2>/dev/null | head -n 1)\" = "
                         + Command.quote(me.run()) + " ] && rm -f $f\nexit 0\n"), TIMEOUT);

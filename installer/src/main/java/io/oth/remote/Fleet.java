@@ -3,6 +3,7 @@ package io.oth.remote;
 import io.oth.site.Node;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +26,13 @@ public interface Fleet extends AutoCloseable {
      */
     default Optional<String> saidWithLock(String node) {
         return Optional.empty();
+    }
+
+    /**
+     * The run changes nothing more on these nodes: a fleet that holds the run's lock on them gives
+     * it back now rather than when it is closed. Their connections stay open.
+     */
+    default void doneWith(Collection<String> nodes) {
     }
 
     @Override

@@ -186,6 +186,22 @@ class NodeLocksTest {
     }
 
     @Test
+    void nodesTheRunIsDoneWithAreGivenBackAtOnceAndTheOthersAtTheEnd() throws Exception {
+        LocalNode lb = new LocalNode("lb");
+        LocalNode app1 = new LocalNode("app1");
+        LocalNode app2 = new LocalNode("app2");
+        try (NodeLocks locks = NodeLocks.take(fleet(lb, app1, app2), atOnce(ALICE), 2, line -> { }, Progress.Activity.NONE)) {
+            locks.release(List.of("app1", "app2"));
+            assertFalse(Files.exists(app1.lock()));
+            assertFalse(Files.exists(app2.lock()));
+            assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(lb.lock())), "lb is kept until the end");
+            Files.writeString(app1.lock(), ALICE.render());
+        }
+        assertFalse(Files.exists(lb.lock()));
+        assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(app1.lock())), "a node given back gets no second unlock");
+    }
+
+    @Test
     void oneNodeHeldByAnotherRunStopsTheRunAndTheOtherNodesAreGivenBack() throws Exception {
         LocalNode lb = new LocalNode("lb");
         LocalNode app1 = new LocalNode("app1");
