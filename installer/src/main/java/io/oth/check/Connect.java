@@ -1,7 +1,6 @@
 package io.oth.check;
 
 import io.oth.op.Probe;
-import io.oth.remote.Command;
 import io.oth.site.Addresses;
 
 /**
@@ -28,7 +27,7 @@ public record Connect(String host, int port) {
 
     /** A probe that connects with bash's /dev/tcp within {@code seconds}. */
     public Probe probe(String key, int seconds) {
-        return Probe.waiting(key, "timeout " + seconds + " bash -c " + Command.quote("exec 3<>/dev/tcp/" + host + "/" + port));
+        return Probe.connect(key, host, port, seconds);
     }
 
     public static Outcome outcome(Probe.Answer answer) {

@@ -6,8 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A fact: a shell snippet that reads state and prints it, and nothing else (probes run side by side).
@@ -15,8 +17,10 @@ import java.util.regex.Pattern;
  * {@code waits}: the probe may wait on the network (a connection, a name lookup) up to a timeout of its
  * own, so {@link #concurrentScript} runs it beside the others rather than in line with them.
  */
-public record Probe(String key, String script, boolean waits, FileState file) {
+public record Probe(String key, String script, boolean waits, FileState file, Tcp tcp) {
     private static final String MARK = "@@oth-probe";
+    /** What a batch of {@link Tcp} probes waits beyond their own time limit (see {@link #connections}). */
+    static final int LAUNCH_SECONDS = 2;
     /** Between a scope and a key: scopes never contain it, so the first one ends the scope. */
     private static final char SCOPE = '|';
     private static final Pattern SECTION = Pattern.compile(
@@ -24,12 +28,29 @@ public record Probe(String key, String script, boolean waits, FileState file) {
 
     /** A probe that only reads the node's own state (files, processes, local tools): it never waits long. */
     public Probe(String key, String script) {
-        this(key, script, false, null);
+        this(key, script, false, null, null);
     }
 
     /** A probe that may wait on the network up to a timeout of its own (see {@link #waits}). */
     public static Probe waiting(String key, String script) {
-        return new Probe(key, script, true, null);
+        return new Probe(key, script, true, null, null);
+    }
+
+    /**
+     * A TCP connection to {@code host:port} made with bash's {@code /dev/tcp}, given up after
+     * {@code seconds} (exit code 124); otherwise bash's exit code and its message (connection
+     * refused, no route, a name that does not resolve). {@code script} makes it on its own; {@link
+     * #concurrentScript} makes all of a node's with one {@code timeout} and one bash, each in a
+     * process of its own: a doctor at 10 app nodes makes about 140, and a timeout and a bash of
+     * their own cost each about ten times what a subshell does.
+     */
+    public record Tcp(String host, int port, int seconds) {
+    }
+
+    /** A {@link Tcp} probe. */
+    public static Probe connect(String key, String host, int port, int seconds) {
+        return new Probe(key, "timeout " + seconds + " bash -c " + Command.quote("exec 3<>/dev/tcp/" + host + "/" + port), true, null,
+                new Tcp(host, port, seconds));
     }
 
     /**
@@ -44,7 +65,7 @@ public record Probe(String key, String script, boolean waits, FileState file) {
 
     /** A {@link FileState} probe: {@code script} prints what the batch prints for this file. */
     public static Probe file(String key, String script, String path, Optional<String> wanted) {
-        return new Probe(key, script, false, new FileState(path, wanted));
+        return new Probe(key, script, false, new FileState(path, wanted), null);
     }
 
     /** What a probe printed (stdout and stderr together) and its exit code. */
@@ -77,9 +98,11 @@ public record Probe(String key, String script, boolean waits, FileState file) {
         // prints them all at the end.
         StringBuilder script = new StringBuilder("d=$(mktemp -d)\n");
         StringBuilder lane = new StringBuilder(files(probes.stream().filter(p -> p.file != null).toList()));
+        probes.stream().filter(p -> p.tcp != null).collect(Collectors.groupingBy(p -> p.tcp.seconds(), TreeMap::new, Collectors.toList()))
+                .forEach((seconds, connects) -> script.append(connections(seconds, connects)));
         for (int i = 0; i < probes.size(); i++) {
             Probe p = probes.get(i);
-            if (p.file != null) {
+            if (p.file != null || p.tcp != null) {
                 continue;
             }
             StringBuilder to = p.waits ? script : lane;
@@ -91,6 +114,35 @@ public record Probe(String key, String script, boolean waits, FileState file) {
             script.append("{\n").append(lane).append("} &\n");
         }
         return script.append("wait\ncat \"$d\"/*\nrm -rf \"$d\"\n").toString();
+    }
+
+    /**
+     * The sections of these {@link Tcp} probes (all given up after {@code seconds}), as each one's own
+     * script prints them: one {@code timeout} over one bash that makes every connection in a
+     * subshell of its own, side by side; each writes what bash said and its exit code to files of
+     * its own. {@code timeout} ends the whole process group, so a connection still waiting then has
+     * no exit code, and gets 124 as its own {@code timeout} would have given it. Its clock starts
+     * before the first connection does, and on a node short of CPU the bash may take a while to start
+     * the last one: {@link #LAUNCH_SECONDS} more keep every connection's own wait at least
+     * {@code seconds} (a connection that a loaded node makes in four seconds is open, not filtered).
+     */
+    private static String connections(int seconds, List<Probe> probes) {
+        StringBuilder script = new StringBuilder("{ timeout ").append(seconds + LAUNCH_SECONDS).append(" bash -c ")
+                .append(Command.quote("f=$1; shift; i=0; for t; do ( exec 2>\"$f$i\" 3<>\"/dev/tcp/${t%/*}/${t##*/}\"; echo $? >\"$f$i.rc\" ) & i=$((i+1)); done; wait"))
+                .append(" bash \"$d/.tcp").append(seconds).append("-\"");
+        for (Probe p : probes) {
+            script.append(' ').append(Command.quote(p.tcp.host() + "/" + p.tcp.port()));
+        }
+        script.append(" 2>/dev/null; t=$?; [ $t = 0 ] && t=124\n");
+        for (int i = 0; i < probes.size(); i++) {
+            String out = "\"$d/.tcp" + seconds + "-" + i + "\"";
+            String rc = "\"$d/.tcp" + seconds + "-" + i + ".rc\"";
+            script.append("printf '%s %s\\n' '").append(MARK).append("' '").append(probes.get(i).key).append("'; rc=$t; ")
+                    .append("[ -f ").append(rc).append(" ] && read -r rc <").append(rc).append("; ")
+                    .append("[ -f ").append(out).append(" ] && while IFS= read -r l || [ -n \"$l\" ]; do printf '%s\\n' \"$l\"; done <").append(out).append("; ")
+                    .append("printf '\\n%s %s\\n' '").append(MARK).append("-rc' \"$rc\"\n");
+        }
+        return script.append("} >\"$d/tcp").append(seconds).append("\" </dev/null &\n").toString();
     }
 
     /**
@@ -143,7 +195,7 @@ public record Probe(String key, String script, boolean waits, FileState file) {
         if (scope.isEmpty() || scope.indexOf(SCOPE) >= 0 || scope.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("not a probe scope: " + scope);
         }
-        return new Probe(scope + SCOPE + key, script, waits, file);
+        return new Probe(scope + SCOPE + key, script, waits, file, tcp);
     }
 
     /** Answers of {@link #scoped} probes, by scope and then by their own keys; unscoped ones are left out. */

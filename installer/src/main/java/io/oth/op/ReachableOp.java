@@ -1,6 +1,5 @@
 package io.oth.op;
 
-import io.oth.remote.Command;
 import io.oth.remote.Failure;
 import io.oth.remote.RemoteException;
 import io.oth.site.Addresses;
@@ -25,7 +24,7 @@ public record ReachableOp(String what, String host, int port) implements Operati
 
     @Override
     public List<Probe> probes() {
-        return List.of(Probe.waiting(key(), "timeout " + SECONDS + " bash -c " + Command.quote("exec 3<>/dev/tcp/" + host + "/" + port)));
+        return List.of(Probe.connect(key(), host, port, SECONDS));
     }
 
     @Override

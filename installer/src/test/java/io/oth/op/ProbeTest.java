@@ -104,6 +104,59 @@ class ProbeTest {
         assertEquals("absent", batched.get(ops.get(5).probes().get(0).key()).output(), "a FIFO is not read");
     }
 
+    @Test
+    void connectionsMadeInOneBatchEndAsTheirOwnProbesDo() throws Exception {
+        try (java.net.ServerSocket open = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             java.net.ServerSocket full = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int closed;
+            try (java.net.ServerSocket gone = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                closed = gone.getLocalPort();
+            }
+            // A listener that never accepts, its queue full: the kernel drops further SYNs, so a connection waits (as to a filtered port).
+            List<java.net.Socket> queued = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                java.net.Socket s = new java.net.Socket();
+                try {
+                    s.connect(full.getLocalSocketAddress(), 200);
+                } catch (java.io.IOException e) {
+                    // the queue is full already
+                }
+                queued.add(s);
+            }
+            try {
+                List<Probe> probes = List.of(
+                        Probe.connect("open", "127.0.0.1", open.getLocalPort(), 2),
+                        Probe.connect("closed", "127.0.0.1", closed, 2),
+                        Probe.connect("waits", "127.0.0.1", full.getLocalPort(), 1),
+                        Probe.connect("open-again", "127.0.0.1", open.getLocalPort(), 1),
+                        new ReachableOp("the database", "127.0.0.1", closed).probes().get(0).scoped("external"),
+                        new Probe("plain", "echo beside"));
+                String script = Probe.concurrentScript(probes);
+                assertEquals(3, script.split("timeout ", -1).length - 1, "one timeout for each time limit (1, 2 and 5 s): " + script);
+                Map<String, Probe.Answer> batched = run(script);
+                Map<String, Probe.Answer> alone = run(Probe.script(probes));
+                assertEquals(alone.keySet(), batched.keySet());
+                for (String key : List.of("open", "closed", "waits", "open-again")) {
+                    assertEquals(io.oth.check.Connect.outcome(alone.get(key)), io.oth.check.Connect.outcome(batched.get(key)), key);
+                }
+                assertEquals(io.oth.check.Connect.Outcome.CONNECTED, io.oth.check.Connect.outcome(batched.get("open")));
+                assertEquals(io.oth.check.Connect.Outcome.REFUSED, io.oth.check.Connect.outcome(batched.get("closed")));
+                assertEquals(io.oth.check.Connect.Outcome.TIMEOUT, io.oth.check.Connect.outcome(batched.get("waits")));
+                assertEquals(new Probe.Answer(0, "beside"), batched.get("plain"));
+                ReachableOp database = new ReachableOp("the database", "127.0.0.1", closed);
+                String key = database.probes().get(0).key();
+                assertEquals(database.plan(Map.of(key, alone.get("external|" + key)), java.util.Set.of()).map(Change::summary),
+                        database.plan(Map.of(key, batched.get("external|" + key)), java.util.Set.of()).map(Change::summary));
+                assertTrue(database.plan(Map.of(key, batched.get("external|" + key)), java.util.Set.of()).orElseThrow().summary()
+                        .endsWith("(connect: Connection refused)"), batched.get("external|" + key).toString());
+            } finally {
+                for (java.net.Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     /** Runs a probe script in a real shell, as a node would, and splits its answers. */
     private static Map<String, Probe.Answer> run(String script) throws Exception {
         Process p = new ProcessBuilder("sh", "-c", script).start();
