@@ -81,9 +81,18 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
         return "running, and no change of this phase asks for a " + (restartOnChange ? "restart" : "reload");
     }
 
+    /**
+     * What a start or restart of {@code service} tells the operations after it in the phase
+     * ({@link Change#notifies}): the service has just read its configuration and certificates.
+     */
+    public static String started(String service) {
+        return "started:" + service;
+    }
+
     /** Starting a service is waiting for it: an init script returns once the service runs (or gives up). */
     private Change action(String verb, String script) {
-        return Change.of(verb + " " + name, context -> {
+        Set<String> tells = verb.equals("reload") ? Set.of() : Set.of(started(name));
+        return Change.of(verb + " " + name, "", tells, context -> {
             try (Waiting waiting = context.host().waitingFor(name + " to " + verb)) {
                 context.runOrFail(Command.shell(script), TIMEOUT, verb + " " + name);
             }

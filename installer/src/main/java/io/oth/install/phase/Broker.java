@@ -60,7 +60,7 @@ public final class Broker extends LocalServicePhase {
                 service,
                 new LoopbackOnlyOp(4369, "epmd", "{ service rabbitmq-server stop; epmd -kill; sleep 1; service rabbitmq-server start; } </dev/null >/dev/null 2>&1; service rabbitmq-server status >/dev/null"),
                 new ReloadOp("rabbitmq-tls", "reload RabbitMQ's certificates (ssl:clear_pem_cache, new connections get the new one)",
-                        "rabbitmqctl -q eval 'ssl:clear_pem_cache().'"));
+                        "rabbitmqctl -q eval 'ssl:clear_pem_cache().'").unlessStarted(SERVICE));
     }
 
     /** RabbitMQ's Erlang cookie, rabbitmq's alone: written by install, and by a rotation while RabbitMQ is stopped. */

@@ -66,6 +66,7 @@ public final class Database extends LocalServicePhase {
                 FileOp.text("/etc/mysql/mariadb.conf.d/60-oth.cnf", config, "root:root", "0644")
                         .checkedWith("mariadbd --defaults-file=\"$1\" --user=mysql --help --verbose >/dev/null").notifying("mariadb"),
                 new ServiceOp("mariadb", t.facts().init(), true).runningWhen(RUNNING),
-                new ReloadOp("mariadb-tls", "reload MariaDB's certificate (FLUSH SSL, connections stay up)", "mariadb -e 'FLUSH SSL'"));
+                new ReloadOp("mariadb-tls", "reload MariaDB's certificate (FLUSH SSL, connections stay up)", "mariadb -e 'FLUSH SSL'")
+                        .unlessStarted("mariadb"));
     }
 }
