@@ -48,8 +48,15 @@ public final class TempFiles {
 
     /** Shell lines that record {@code dirExpression} (a quoted shell word) as a directory oth writes temporary files to. */
     public static String record(String dirExpression) {
-        return "(umask 022; mkdir -p " + DIRECTORIES.substring(0, DIRECTORIES.lastIndexOf('/')) + "; grep -qxF -- " + dirExpression + " "
-                + DIRECTORIES + " 2>/dev/null || printf '%s\\n' " + dirExpression + " >> " + DIRECTORIES + ")";
+        return record(dirExpression, DIRECTORIES);
+    }
+
+    static String record(String dirExpression, String directories) {
+        // Shell builtins only but for the first write to a directory: every upload runs this.
+        String dir = directories.substring(0, directories.lastIndexOf('/'));
+        return "k=; if [ -f " + directories + " ]; then while IFS= read -r l; do if [ \"$l\" = " + dirExpression + " ]; then k=1; break; fi; done < "
+                + directories + "; fi; [ -n \"$k\" ] || (umask 022; [ -d " + dir + " ] || mkdir -p " + dir + "; printf '%s\\n' " + dirExpression
+                + " >> " + directories + ")";
     }
 
     /**

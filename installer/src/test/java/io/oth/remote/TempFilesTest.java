@@ -47,6 +47,21 @@ class TempFilesTest {
         return out;
     }
 
+    @Test
+    void aDirectoryIsRecordedOnceWhateverHowOftenItIsWrittenTo() throws Exception {
+        Path record = dir.resolve("var/lib/oth/temp-dirs");
+        String once = TempFiles.record("\"$d\"", record.toString());
+        String script = "set -e; d='/etc/haproxy'; " + once + "; d='/etc/my dir'; " + once + "; d='/etc/haproxy'; " + once + "; echo done";
+        Process p = new ProcessBuilder("sh", "-c", script).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals("done\n", out, err);
+        assertEquals(List.of("/etc/haproxy", "/etc/my dir"), Files.readAllLines(record), "its directory made, each directory once");
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(record)));
+    }
+
     private static Path dirWithAFile(Path d) throws Exception {
         Files.createDirectories(d);
         Files.writeString(d.resolve("oth-app.jar"), "half unpacked");

@@ -50,7 +50,7 @@ public final class Traefik extends InstallPhase {
         String bundle = NodeLayout.programBundle(TRAEFIK_HOME, "traefik", traefik);
         Map<String, Object> vars = Map.of("binary", TRAEFIK_HOME + "current/traefik", "user", TRAEFIK_USER, "pidfile", NodeLayout.TRAEFIK_PID);
         Map<String, Object> config = Map.of("site", t.site().name(), "fqdn", t.site().fqdn(), "port", ports.traefik(),
-                "app_port", inputs.release().port(), "health_path", inputs.release().health(),
+                "app_port", inputs.release().port(),
                 "certificate", TRAEFIK_CERTIFICATE, "key", TRAEFIK_KEY, "client_ca", TRAEFIK_CLIENT_CA);
         String dynamic = TRAEFIK_CONFIG + "dynamic.yml";
         NodeLayout.SecretFile key = NodeLayout.traefikKey();

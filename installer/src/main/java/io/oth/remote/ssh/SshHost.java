@@ -113,10 +113,13 @@ final class SshHost implements Host, AutoCloseable {
         String sha256 = Sha256.hex(content);
         // The temporary name carries the run's token; its directory is recorded, so that the next run can find it after a SIGKILL.
         // What arrived is checked against what was sent before it replaces anything: a cut transfer never lands.
-        Command script = Command.shell("set -e; d=$(dirname -- " + Command.quote(path) + "); (umask 022; mkdir -p -- \"$d\"); " + TempFiles.record("\"$d\"") + ";"
+        // Few processes: a phase uploads its files one after another, and a node busy starting its services makes each one slow.
+        int slash = path.lastIndexOf('/');
+        String dir = slash > 0 ? path.substring(0, slash) : slash == 0 ? "/" : ".";
+        Command script = Command.shell("set -e; d=" + Command.quote(dir) + "; [ -d \"$d\" ] || (umask 022; mkdir -p -- \"$d\"); " + TempFiles.record("\"$d\"") + ";"
                 + " umask 077; t=$(mktemp " + Command.quote(TempFiles.template(path)) + ");"
                 + " trap 'rm -f \"$t\"' EXIT; cat > \"$t\";"
-                + " got=$(sha256sum < \"$t\" | cut -c1-64); if [ \"$got\" != " + sha256 + " ]; then"
+                + " got=$(sha256sum < \"$t\"); got=${got%% *}; if [ \"$got\" != " + sha256 + " ]; then"
                 + " echo \"$(wc -c < \"$t\") of " + content.length + " bytes arrived, sha256 $got\" >&2; exit " + ARRIVED_DAMAGED + "; fi;"
                 + " chown " + Command.quote(owner) + " \"$t\";"
                 + " chmod " + Command.quote(mode) + " \"$t\";" + checkStep + " mv -f \"$t\" " + Command.quote(path) + "; trap - EXIT");
