@@ -154,18 +154,24 @@ class FaultIT {
         Process oth = launcher("install", "--site", lab.site().toString());
         List<String> seen = new ArrayList<>();
         boolean killed = false;
+        List<ProcessHandle> jvms = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(oth.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while (!killed && (line = out.readLine()) != null) {
                 seen.add(line);
                 if (line.startsWith("[lb] write /etc/haproxy/haproxy.cfg")) {
-                    oth.descendants().forEach(ProcessHandle::destroyForcibly);
+                    jvms.addAll(oth.descendants().toList());
+                    jvms.forEach(ProcessHandle::destroyForcibly);
                     oth.destroyForcibly();
                     killed = true;
                 }
             }
         }
         assertTrue(oth.waitFor(30, TimeUnit.SECONDS));
+        // A signal is delivered, not obeyed at once: the next run starts once the killed JVM is gone (and its lock of the site).
+        for (ProcessHandle jvm : jvms) {
+            jvm.onExit().get(30, TimeUnit.SECONDS);
+        }
         assertTrue(killed, () -> "killed while the lb wrote haproxy.cfg\n" + String.join("\n", seen));
         // What a SIGKILL in the middle of an upload and of the broker's account step leaves, if the timing had hit it.
         lab.exec("lb", "touch", "/etc/haproxy/haproxy.cfg.oth-tmp.0000deadbeef.AbC123");

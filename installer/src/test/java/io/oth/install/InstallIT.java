@@ -146,10 +146,15 @@ class InstallIT {
                 }
             }
         }
-        // SIGKILL to the JVM itself: while the launcher records its class-data archive, the JVM is its child.
-        oth.descendants().forEach(ProcessHandle::destroyForcibly);
+        // SIGKILL to the JVM itself: while the launcher records its class-data archive, the JVM is its child. A signal is
+        // delivered, not obeyed at once: the next run starts once the killed JVM is gone (and with it its lock of the site).
+        List<ProcessHandle> jvms = oth.descendants().toList();
+        jvms.forEach(ProcessHandle::destroyForcibly);
         oth.destroyForcibly();
         assertTrue(oth.waitFor(30, TimeUnit.SECONDS));
+        for (ProcessHandle jvm : jvms) {
+            jvm.onExit().get(30, TimeUnit.SECONDS);
+        }
         assertTrue(node != null, () -> "killed while an app node was in the traefik phase\n" + String.join("\n", seen));
 
         Run again = Run.oth("install", "--site", lab.site().toString());
