@@ -75,13 +75,21 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
         }
     }
 
+    /** The line that starts a probe's section of the output ({@link #SECTION}). */
+    private static String opening(String key) {
+        return "printf '%s %s\\n' '" + MARK + "' '" + key + "'";
+    }
+
+    /** The line that ends a probe's section: its exit code, {@code rc} a shell word. */
+    private static String closing(String rc) {
+        return "printf '\\n%s %s\\n' '" + MARK + "-rc' " + rc;
+    }
+
     /** One script that runs every probe and marks where each one's output starts and ends. */
     public static String script(List<Probe> probes) {
         StringBuilder script = new StringBuilder();
         for (Probe p : probes) {
-            script.append("printf '%s %s\\n' '").append(MARK).append("' '").append(p.key).append("'\n")
-                    .append("( ").append(p.script).append("\n) 2>&1 </dev/null\n")
-                    .append("printf '\\n%s %s\\n' '").append(MARK).append("-rc' \"$?\"\n");
+            script.append(opening(p.key)).append("\n( ").append(p.script).append("\n) 2>&1 </dev/null\n").append(closing("\"$?\"")).append('\n');
         }
         return script.toString();
     }
@@ -106,9 +114,8 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
                 continue;
             }
             StringBuilder to = p.waits ? script : lane;
-            to.append("{ printf '%s %s\\n' '").append(MARK).append("' '").append(p.key).append("'; ( ")
-                    .append(p.script).append("\n) 2>&1 </dev/null; printf '\\n%s %s\\n' '").append(MARK)
-                    .append("-rc' \"$?\"; } >\"$d/").append(i).append('"').append(p.waits ? " &\n" : "\n");
+            to.append("{ ").append(opening(p.key)).append("; ( ").append(p.script).append("\n) 2>&1 </dev/null; ").append(closing("\"$?\""))
+                    .append("; } >\"$d/").append(i).append('"').append(p.waits ? " &\n" : "\n");
         }
         if (!lane.isEmpty()) {
             script.append("{\n").append(lane).append("} &\n");
@@ -137,10 +144,10 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
         for (int i = 0; i < probes.size(); i++) {
             String out = "\"$d/.tcp" + seconds + "-" + i + "\"";
             String rc = "\"$d/.tcp" + seconds + "-" + i + ".rc\"";
-            script.append("printf '%s %s\\n' '").append(MARK).append("' '").append(probes.get(i).key).append("'; rc=$t; ")
+            script.append(opening(probes.get(i).key)).append("; rc=$t; ")
                     .append("[ -f ").append(rc).append(" ] && read -r rc <").append(rc).append("; ")
                     .append("[ -f ").append(out).append(" ] && while IFS= read -r l || [ -n \"$l\" ]; do printf '%s\\n' \"$l\"; done <").append(out).append("; ")
-                    .append("printf '\\n%s %s\\n' '").append(MARK).append("-rc' \"$rc\"\n");
+                    .append(closing("\"$rc\"")).append('\n');
         }
         return script.append("} >\"$d/tcp").append(seconds).append("\" </dev/null &\n").toString();
     }
@@ -174,7 +181,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
             int i = paths.indexOf(p.file.path());
             String h = "\"$h" + i + "\"";
             String m = "\"$m" + i + "\"";
-            batch.append("printf '%s %s\\n' '").append(MARK).append("' '").append(p.key).append("'; if [ -z ").append(h).append(" ]; then echo absent; ");
+            batch.append(opening(p.key)).append("; if [ -z ").append(h).append(" ]; then echo absent; ");
             if (p.file.wanted().isPresent()) {
                 batch.append("elif [ ").append(h).append(" = ").append(p.file.wanted().get()).append(" ]; then printf '%s\\n%s\\n' ").append(h).append(' ').append(m)
                         .append("; else printf -- '-\\n%s\\n' ").append(m).append("; cat -- ").append(Command.quote(p.file.path()))
@@ -182,7 +189,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
             } else {
                 batch.append("else printf '%s  -\\n%s\\n' ").append(h).append(' ').append(m).append("; fi; ");
             }
-            batch.append("printf '\\n%s %s\\n' '").append(MARK).append("-rc' 0\n");
+            batch.append(closing("0")).append('\n');
         }
         return batch.append("} >\"$d/files\" </dev/null\n").toString();
     }

@@ -68,10 +68,10 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
         boolean running = answers.get(key()).ok();
         if (!running) {
-            return Optional.of(action("start", init.start(name)));
+            return Optional.of(action("start", init.start(name), true));
         }
         if (notified.contains(name)) {
-            return restartOnChange ? Optional.of(action("restart", init.restart(name))) : Optional.of(action("reload", init.reload(name)));
+            return restartOnChange ? Optional.of(action("restart", init.restart(name), true)) : Optional.of(action("reload", init.reload(name), false));
         }
         return Optional.empty();
     }
@@ -90,8 +90,8 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
     }
 
     /** Starting a service is waiting for it: an init script returns once the service runs (or gives up). */
-    private Change action(String verb, String script) {
-        Set<String> tells = verb.equals("reload") ? Set.of() : Set.of(started(name));
+    private Change action(String verb, String script, boolean starts) {
+        Set<String> tells = starts ? Set.of(started(name)) : Set.of();
         return Change.of(verb + " " + name, "", tells, context -> {
             try (Waiting waiting = context.host().waitingFor(name + " to " + verb)) {
                 context.runOrFail(Command.shell(script), TIMEOUT, verb + " " + name);
