@@ -82,7 +82,13 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     /** How long to wait for a MinIO that was just (re)started to answer. */
     private static final Duration READY = Duration.ofSeconds(60);
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Made on first use: the objects phase names this class (its service) while every node plans,
+     * and a mapper made then cost the storage node's first round of facts half a second.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** Where MinIO listens on the storage node, the root that its certificate chains to, and its root credentials. */
     public record Endpoint(String address, int port, X509Certificate siteRoot, String rootUser, Secret rootSecret) {
@@ -335,7 +341,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     /** Policies compared by meaning: statements as sets of effect, actions and resources, whatever the order or form. */
     static boolean samePolicy(String a, String b) {
         try {
-            return normalized(JSON.readTree(a)).equals(normalized(JSON.readTree(b)));
+            return normalized(Json.MAPPER.readTree(a)).equals(normalized(Json.MAPPER.readTree(b)));
         } catch (IOException e) {
             return false;
         }
