@@ -358,7 +358,8 @@ public final class Doctor {
         }
         try {
             CommandResult r = host.run(Command.shell(Probe.concurrentScript(probes)), Duration.ofSeconds(probeSeconds + 20L));
-            Map<String, Probe.Answer> answers = Probe.parse(r.stdout());
+            // A probe whose section the node left out fails as unanswered (and is tried again), never the run.
+            Map<String, Probe.Answer> answers = Probe.answered(r.stdout(), probes);
             List<Probe> again = byCheck.stream().flatMap(e -> e.getValue().stream()
                     .filter(p -> answers.containsKey(p.key()) && e.getKey().triedAgain(p, answers.get(p.key())))).toList();
             return new FirstRound(reach, checks, true, r.stdout(), answers, again, Optional.empty(), services, served, apis);

@@ -107,7 +107,7 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
             return Map.of(KEY, new Probe.Answer(0, fromApi.get()));
         }
         List<Probe> export = List.of(new Probe(KEY, EXPORT));
-        return Probe.parse(host.run(Command.shell(Probe.script(export)), Duration.ofSeconds(60)).stdout());
+        return Probe.parseAll(host.name(), host.run(Command.shell(Probe.script(export)), Duration.ofSeconds(60)).stdout(), export);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.oth.op;
 
 import io.oth.remote.Command;
+import io.oth.remote.Failure;
+import io.oth.remote.RemoteException;
 
 import java.util.HashMap;
 import java.util.List;
@@ -144,10 +146,11 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
         for (int i = 0; i < probes.size(); i++) {
             String out = "\"$d/.tcp" + seconds + "-" + i + "\"";
             String rc = "\"$d/.tcp" + seconds + "-" + i + ".rc\"";
-            script.append(opening(probes.get(i).key)).append("; rc=$t; ")
-                    .append("[ -f ").append(rc).append(" ] && read -r rc <").append(rc).append("; ")
+            // An exit code file may exist empty: timeout ended the connection's subshell between creating it and writing.
+            script.append(opening(probes.get(i).key)).append("; r=; ")
+                    .append("[ -f ").append(rc).append(" ] && read -r r <").append(rc).append("; case $r in ''|*[!0-9]*) r=$t ;; esac; ")
                     .append("[ -f ").append(out).append(" ] && while IFS= read -r l || [ -n \"$l\" ]; do printf '%s\\n' \"$l\"; done <").append(out).append("; ")
-                    .append(closing("\"$rc\"")).append('\n');
+                    .append(closing("\"$r\"")).append('\n');
         }
         return script.append("} >\"$d/tcp").append(seconds).append("\" </dev/null &\n").toString();
     }
@@ -220,6 +223,37 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
     /** The key a {@link #scoped} probe had before: {@code file:/etc/x} for {@code database|file:/etc/x}. */
     public static String unscoped(String key) {
         return key.substring(key.indexOf(SCOPE) + 1);
+    }
+
+    /**
+     * What a probe gets whose section the node's output lacks ({@link #answered}): a failure that
+     * says so, with an exit code no shell gives.
+     */
+    public static final Answer UNANSWERED = new Answer(-1, "the node's output has no answer for this probe");
+
+    /**
+     * The answers in {@code output}, with {@link #UNANSWERED} for each probe of {@code asked} that has
+     * no section there (a node cut short, or one that leaves sections out): a report then says that
+     * check failed and why, rather than the run failing as a whole.
+     */
+    public static Map<String, Answer> answered(String output, List<Probe> asked) {
+        Map<String, Answer> answers = parse(output);
+        asked.forEach(p -> answers.putIfAbsent(p.key, UNANSWERED));
+        return answers;
+    }
+
+    /**
+     * The answers in {@code output} to every probe of {@code asked}, or the node's facts refused: a
+     * phase plans from all of them, and a node that leaves one out is not one to configure from.
+     */
+    public static Map<String, Answer> parseAll(String host, String output, List<Probe> asked) throws RemoteException {
+        Map<String, Answer> answers = parse(output);
+        List<String> missing = asked.stream().map(Probe::key).filter(k -> !answers.containsKey(k)).distinct().toList();
+        if (!missing.isEmpty()) {
+            throw new RemoteException(host, Failure.FACT_REFUSED, "the node's output has no answer for " + missing.size() + " probe(s): "
+                    + String.join(", ", missing.subList(0, Math.min(5, missing.size()))) + (missing.size() > 5 ? ", ..." : ""));
+        }
+        return answers;
     }
 
     public static Map<String, Answer> parse(String output) {

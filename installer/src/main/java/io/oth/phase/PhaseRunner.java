@@ -310,7 +310,7 @@ public final class PhaseRunner {
         if (probes.isEmpty()) {
             return Map.of();
         }
-        return Probe.byScope(Probe.parse(host.run(Command.shell(Probe.concurrentScript(probes)), PROBE_TIMEOUT).stdout()));
+        return Probe.byScope(Probe.parseAll(host.name(), host.run(Command.shell(Probe.concurrentScript(probes)), PROBE_TIMEOUT).stdout(), probes));
     }
 
     /** The answers of one phase's probes, read now in their own session. */
@@ -320,7 +320,7 @@ public final class PhaseRunner {
             return Map.of();
         }
         CommandResult r = host.run(Command.shell(Probe.script(probes)), PROBE_TIMEOUT);
-        return Probe.parse(r.stdout());
+        return Probe.parseAll(host.name(), r.stdout(), probes);
     }
 
     /**

@@ -70,6 +70,9 @@ final class ScriptedHost implements Host {
         while (m.find()) {
             asked.add(m.group(1));
             Probe.Answer a = answers.apply(m.group(1));
+            if (a == null) {
+                continue; // a node that leaves this probe's section out
+            }
             out.append("@@oth-probe ").append(m.group(1)).append('\n').append(a.output()).append("\n\n@@oth-probe-rc ").append(a.exitCode()).append('\n');
         }
         return new CommandResult(0, out.toString(), "");

@@ -1,12 +1,15 @@
 package io.oth.op;
 
 import io.oth.remote.Command;
+import io.oth.remote.Failure;
+import io.oth.remote.RemoteException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
@@ -163,5 +166,19 @@ class ProbeTest {
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor());
         return Probe.parse(out);
+    }
+
+    @Test
+    void aSectionTheNodeLeftOutIsUnansweredForAReportAndRefusedForAPlan() throws Exception {
+        String output = "@@oth-probe a\none\n\n@@oth-probe-rc 0\n";
+        List<Probe> asked = List.of(new Probe("a", "echo one"), new Probe("b", "echo two"));
+        Map<String, Probe.Answer> answers = Probe.answered(output, asked);
+        assertEquals(new Probe.Answer(0, "one"), answers.get("a"));
+        assertEquals(Probe.UNANSWERED, answers.get("b"));
+        assertTrue(!answers.get("b").ok());
+        RemoteException refused = assertThrows(RemoteException.class, () -> Probe.parseAll("app1", output, asked));
+        assertEquals(Failure.FACT_REFUSED, refused.failure());
+        assertTrue(refused.getMessage().contains("no answer for 1 probe(s): b"), refused.getMessage());
+        assertEquals(answers.get("a"), Probe.parseAll("app1", output + "@@oth-probe b\ntwo\n\n@@oth-probe-rc 0\n", asked).get("a"));
     }
 }
