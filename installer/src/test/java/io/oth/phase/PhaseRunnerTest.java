@@ -146,6 +146,17 @@ class PhaseRunnerTest {
     }
 
     @Test
+    void aNodeWhoseFactsLeaveAProbeOutIsRefusedBeforeItChangesAnything() {
+        fleet.host("storage").silentOn("file:/etc/two");
+        RunReport report = run(false, 3, writes("one"), writes("two"));
+        assertTrue(report.hosts().get(2).isFailed());
+        assertEquals(List.of(), fleet.host("storage").uploads(), "nothing is written from a partial answer");
+        assertEquals(2, fleet.host("lb").uploads().size(), "the other nodes go on");
+        assertTrue(out.toString().contains("[storage] failed reading the phases' facts: storage: facts: the node's output has no answer for 1 probe(s): two|file:/etc/two"),
+                out::toString);
+    }
+
+    @Test
     void anUnreachableNodeFailsAloneAndTheOthersAreInstalled() {
         fleet.unreachable("app1", Failure.NODE_UNREACHABLE);
         RunReport report = run(false, 3, writes("one"));

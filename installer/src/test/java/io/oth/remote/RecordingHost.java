@@ -38,6 +38,7 @@ public final class RecordingHost implements Host {
     private final Map<String, CommandResult> scripted = new LinkedHashMap<>();
     private final Map<String, String> failing = new LinkedHashMap<>();
     private final Map<String, File> files = new ConcurrentHashMap<>();
+    private final java.util.Set<String> silent = ConcurrentHashMap.newKeySet();
     private volatile Function<String, Optional<Probe.Answer>> fallback = key -> Optional.empty();
     private int dropAfter = Integer.MAX_VALUE;
     private Runnable onRun = () -> { };
@@ -70,6 +71,12 @@ public final class RecordingHost implements Host {
 
     public RecordingHost answer(String key, Probe.Answer answer) {
         answers.put(key, answer);
+        return this;
+    }
+
+    /** The probe {@code key} gets no section at all in the node's output (a node cut short, or one that hides it). */
+    public RecordingHost silentOn(String key) {
+        silent.add(key);
         return this;
     }
 
@@ -213,6 +220,9 @@ public final class RecordingHost implements Host {
         while (m.find()) {
             String key = m.group(1);
             String own = Probe.unscoped(key);
+            if (silent.contains(own)) {
+                continue;
+            }
             Probe.Answer a = Optional.ofNullable(answers.get(key)).or(() -> Optional.ofNullable(answers.get(own))).or(() -> fileAnswer(own))
                     .or(() -> fallback.apply(own)).orElse(new Probe.Answer(0, ""));
             out.append("@@oth-probe ").append(key).append('\n').append(a.output()).append("\n\n@@oth-probe-rc ").append(a.exitCode()).append('\n');
