@@ -361,7 +361,7 @@ public final class Doctor {
             // A probe whose section the node left out fails as unanswered (and is tried again), never the run.
             Map<String, Probe.Answer> answers = Probe.answered(r.stdout(), probes);
             List<Probe> again = byCheck.stream().flatMap(e -> e.getValue().stream()
-                    .filter(p -> answers.containsKey(p.key()) && e.getKey().triedAgain(p, answers.get(p.key())))).toList();
+                    .filter(p -> e.getKey().triedAgain(p, answers.get(p.key())))).toList();
             return new FirstRound(reach, checks, true, r.stdout(), answers, again, Optional.empty(), services, served, apis);
         } catch (RemoteException e) {
             return new FirstRound(reach, checks, true, "", Map.of(), List.of(), Optional.of(e), services, served, apis);
