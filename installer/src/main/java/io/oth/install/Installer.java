@@ -306,8 +306,8 @@ public final class Installer {
         Fleet.Reach lb = fleet.reaches().stream().filter(r -> r.node().role().equals(Role.LB)).findFirst().orElseThrow();
         String url = "https://" + site.fqdn() + ":" + https + inputs.release().health();
         String resolve = " --resolve " + site.fqdn() + ":" + https + ":127.0.0.1 -k ";
-        String wait = "for i in $(seq 120); do curl -fsS -o /dev/null --max-time 2" + resolve + Command.quote(url)
-                + " 2>/dev/null && exit 0; sleep 0.5; done; curl -fsS -o /dev/null --max-time 2" + resolve + Command.quote(url);
+        String curl = "curl -fsS -o /dev/null --max-time 2 -H " + Command.quote(ReleaseBundle.NO_CACHE) + resolve + Command.quote(url);
+        String wait = "for i in $(seq 120); do " + curl + " 2>/dev/null && exit 0; sleep 0.5; done; " + curl;
         long start = System.nanoTime();
         CommandResult r;
         try (Progress.Activity answering = progress.start(lb.node().name(), SITE_ANSWERS);

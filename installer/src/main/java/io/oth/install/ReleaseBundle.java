@@ -20,6 +20,14 @@ import java.util.regex.Pattern;
  */
 public record ReleaseBundle(BundleContents contents, String name, String version, String entry, int port, String health) {
     public static final String MANIFEST = "manifest.yml";
+    /**
+     * The header oth's own health checks send (the install's last check, an upgrade's and a
+     * rotation's): they follow a change oth made, so they ask for no cached answer. An application
+     * that keeps its connections between checks (the sample application does; haproxy's checks
+     * every 2 s use them) makes new ones for such a request, which is what proves that a changed
+     * firewall or password lets it in.
+     */
+    public static final String NO_CACHE = "Cache-Control: no-cache";
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 

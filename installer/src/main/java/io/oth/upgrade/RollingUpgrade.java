@@ -402,7 +402,7 @@ public final class RollingUpgrade {
      */
     private Command healthWindow(AppNode n, String healthPath, String want, int seconds) {
         return Command.shell("n=0; for i in $(seq " + (seconds + HEALTHY_IN_A_ROW) + "); do b=$(curl -sS --max-time 2 -H " + Command.quote("Host: " + site.fqdn())
-                + " " + LbToApp.curl(site, n.node(), ports.traefik(), healthPath) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "
+                + " -H " + Command.quote(ReleaseBundle.NO_CACHE) + " " + LbToApp.curl(site, n.node(), ports.traefik(), healthPath) + " 2>&1); if echo \"$b\" | grep -qF " + Command.quote("\"status\":\"ok\"") + " && echo \"$b\" | grep -qF "
                 + Command.quote(want) + "; then n=$((n+1)); [ $n -ge " + HEALTHY_IN_A_ROW + " ] && exit 0; sleep 0.5; continue; fi; n=0; sleep 1; done; echo \"$b\"; exit 1");
     }
 

@@ -12,13 +12,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
- * RabbitMQ over AMQPS: trusts only the CA file, verifies the host name, then sends a probe message
- * through a server-named exclusive queue and reads it back.
+ * RabbitMQ over AMQPS: trusts only the CA file, verifies the host name, opens a channel and a
+ * server-named exclusive queue; each check sends a probe message through that queue and reads it
+ * back, on the connection kept between checks ({@link KeptConnection}).
  */
-final class BrokerCheck implements Supplier<Result> {
+final class BrokerCheck implements HealthCheck.Probe, AutoCloseable {
 
     private static final long POLL_MILLIS = 20;
 
@@ -26,6 +26,11 @@ final class BrokerCheck implements Supplier<Result> {
     private final String node;
     private final Duration timeout;
     private final ConnectionFactory factory;
+    private final KeptConnection<Session> kept = new KeptConnection<>(this::connect, this::roundTrip, this::abort);
+
+    /** A connection with its channel and its exclusive queue (dropped with the connection). */
+    private record Session(Connection connection, Channel channel, String queue) {
+    }
 
     BrokerCheck(BrokerSettings settings, String node, Duration timeout) throws GeneralSecurityException {
         this.settings = settings;
@@ -44,7 +49,8 @@ final class BrokerCheck implements Supplier<Result> {
         factory.setHandshakeTimeout(millis);
         factory.setChannelRpcTimeout(millis);
         factory.setShutdownTimeout(millis);
-        // A probe that reconnects behind our back would hide the very failure it is there to report.
+        // A connection that recovers behind our back would hide the very failure a check is there to
+        // report: KeptConnection replaces a failed one in a check, and reports that check's result.
         factory.setAutomaticRecoveryEnabled(false);
     }
 
@@ -53,8 +59,16 @@ final class BrokerCheck implements Supplier<Result> {
     }
 
     @Override
-    public Result get() {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    public Result run(boolean fresh) {
+        return kept.check(fresh);
+    }
+
+    @Override
+    public void close() {
+        kept.close();
+    }
+
+    private Session connect() throws KeptConnection.NotOpened {
         String step = "connect to " + settings.host() + ":" + settings.port();
         Connection connection = null;
         try {
@@ -62,13 +76,27 @@ final class BrokerCheck implements Supplier<Result> {
             step = "open a channel";
             Channel channel = connection.createChannel();
             step = "declare a queue";
-            String queue = channel.queueDeclare().getQueue();
-            byte[] probe = ("healthz " + node + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
-            step = "publish";
-            channel.basicPublish("", queue, null, probe);
+            Session session = new Session(connection, channel, channel.queueDeclare().getQueue());
+            connection = null;
+            return session;
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            throw new KeptConnection.NotOpened(Result.fail(step + ": " + FailureReason.describe(e, settings.password())));
+        } finally {
+            if (connection != null) {
+                connection.abort(Math.toIntExact(timeout.toMillis()));
+            }
+        }
+    }
+
+    private Result roundTrip(Session session) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] probe = ("healthz " + node + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        String step = "publish";
+        try {
+            session.channel().basicPublish("", session.queue(), null, probe);
             step = "get the probe message back";
             while (System.nanoTime() < deadline) {
-                GetResponse response = channel.basicGet(queue, true);
+                GetResponse response = session.channel().basicGet(session.queue(), true);
                 if (response != null) {
                     return Arrays.equals(response.getBody(), probe) ? Result.pass()
                             : Result.fail("got a message that is not the probe");
@@ -76,16 +104,16 @@ final class BrokerCheck implements Supplier<Result> {
                 Thread.sleep(POLL_MILLIS);
             }
             return Result.fail("probe message did not come back within " + HealthCheck.format(timeout));
-        } catch (IOException | TimeoutException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return Result.fail(step + ": " + FailureReason.describe(e, settings.password()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Result.fail(step + ": interrupted");
-        } finally {
-            if (connection != null) {
-                // Closing the connection drops the exclusive queue with it.
-                connection.abort(Math.toIntExact(timeout.toMillis()));
-            }
         }
+    }
+
+    /** Closing the connection drops the exclusive queue with it. */
+    private void abort(Session session) {
+        session.connection().abort(Math.toIntExact(timeout.toMillis()));
     }
 }

@@ -8,19 +8,20 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.function.Supplier;
 
 /**
  * MariaDB over TLS: connects with {@code sslMode=verify-full} (chain to the CA file, and the host
- * name or IP address in the server certificate's SAN), runs {@code SELECT 1} and proves the session
- * is encrypted by a non-empty {@code Ssl_version}.
+ * name or IP address in the server certificate's SAN) and proves the session is encrypted by a
+ * non-empty {@code Ssl_version}; each check runs {@code SELECT 1} on that connection, kept between
+ * checks ({@link KeptConnection}).
  */
-final class DatabaseCheck implements Supplier<Result> {
+final class DatabaseCheck implements HealthCheck.Probe, AutoCloseable {
 
     private static final Driver DRIVER = new org.mariadb.jdbc.Driver();
 
     private final DatabaseSettings settings;
     private final Duration timeout;
+    private final KeptConnection<Connection> kept = new KeptConnection<>(this::connect, this::selectOne, DatabaseCheck::closeQuietly);
 
     DatabaseCheck(DatabaseSettings settings, Duration timeout) {
         this.settings = settings;
@@ -49,26 +50,54 @@ final class DatabaseCheck implements Supplier<Result> {
     }
 
     @Override
-    public Result get() {
+    public Result run(boolean fresh) {
+        return kept.check(fresh);
+    }
+
+    @Override
+    public void close() {
+        kept.close();
+    }
+
+    /** A connection whose session is encrypted: a session's TLS does not change, so it is read once. */
+    private Connection connect() throws KeptConnection.NotOpened {
         String step = "connect to " + settings.host() + ":" + settings.port();
-        try (Connection connection = DRIVER.connect(jdbcUrl(), connectionProperties());
-                Statement statement = connection.createStatement()) {
-            step = "SELECT 1";
-            try (ResultSet rows = statement.executeQuery("SELECT 1")) {
-                if (!rows.next() || rows.getInt(1) != 1) {
-                    return Result.fail("SELECT 1 did not return 1");
-                }
-            }
+        Connection connection = null;
+        try {
+            connection = DRIVER.connect(jdbcUrl(), connectionProperties());
             step = "read Ssl_version";
-            try (ResultSet rows = statement.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_version'")) {
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_version'")) {
                 String version = rows.next() ? rows.getString(2) : null;
                 if (version == null || version.isBlank()) {
-                    return Result.fail("session is not encrypted (Ssl_version is empty)");
+                    throw new KeptConnection.NotOpened(Result.fail("session is not encrypted (Ssl_version is empty)"));
                 }
             }
-            return Result.pass();
+            Connection ready = connection;
+            connection = null;
+            return ready;
         } catch (SQLException | RuntimeException e) {
-            return Result.fail(step + ": " + FailureReason.describe(e, settings.password()));
+            throw new KeptConnection.NotOpened(Result.fail(step + ": " + FailureReason.describe(e, settings.password())));
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    private Result selectOne(Connection connection) {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("SELECT 1")) {
+            return rows.next() && rows.getInt(1) == 1 ? Result.pass() : Result.fail("SELECT 1 did not return 1");
+        } catch (SQLException | RuntimeException e) {
+            return Result.fail("SELECT 1: " + FailureReason.describe(e, settings.password()));
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException | RuntimeException e) {
+                // a connection being dropped: nothing to report
+            }
         }
     }
 }

@@ -17,9 +17,23 @@ import java.util.function.Supplier;
  * One named check reported by {@code /healthz}, answered within {@code timeout} or counted as
  * failed; any failing check turns the whole answer into 503.
  */
-public record HealthCheck(String name, Duration timeout, Supplier<Result> probe) {
+public record HealthCheck(String name, Duration timeout, Probe probe) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(AppConfig.DEFAULT_TIMEOUT_SECONDS);
+
+    /**
+     * A check's work. {@code fresh}: the caller asked for no cached answer ({@code Cache-Control:
+     * no-cache}), so a check that keeps a connection between runs ({@link KeptConnection}) makes a new one.
+     */
+    @FunctionalInterface
+    public interface Probe {
+        Result run(boolean fresh);
+    }
+
+    /** A check that keeps nothing between runs: fresh or not, it does the same. */
+    public HealthCheck(String name, Duration timeout, Supplier<Result> probe) {
+        this(name, timeout, fresh -> probe.get());
+    }
 
     public HealthCheck(String name, Supplier<Result> probe) {
         this(name, DEFAULT_TIMEOUT, probe);
@@ -36,10 +50,14 @@ public record HealthCheck(String name, Duration timeout, Supplier<Result> probe)
      * answered in time is failed and interrupted; its client's own timeouts end it soon after.
      */
     static Map<String, Result> runAll(List<HealthCheck> checks, ExecutorService executor) {
+        return runAll(checks, executor, false);
+    }
+
+    static Map<String, Result> runAll(List<HealthCheck> checks, ExecutorService executor, boolean fresh) {
         long start = System.nanoTime();
         List<Future<Result>> futures = new ArrayList<>();
         for (HealthCheck check : checks) {
-            futures.add(executor.submit(check::run));
+            futures.add(executor.submit(() -> check.run(fresh)));
         }
         Map<String, Result> results = new LinkedHashMap<>();
         for (int i = 0; i < checks.size(); i++) {
@@ -69,9 +87,9 @@ public record HealthCheck(String name, Duration timeout, Supplier<Result> probe)
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
-    Result run() {
+    Result run(boolean fresh) {
         try {
-            return probe.get();
+            return probe.run(fresh);
         } catch (RuntimeException e) {
             return Result.fail(FailureReason.describe(e));
         }

@@ -16,13 +16,12 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 
 /** The object store (S3 API): puts a probe object {@code healthz/<node>-<random>}, reads it back, deletes it. */
-final class ObjectStoreCheck implements Supplier<Result> {
+final class ObjectStoreCheck implements HealthCheck.Probe {
 
     /** How long an idle connection stays pooled: less than the server's idle timeout. */
     static final int POOLED_SECONDS = 20;
@@ -30,6 +29,7 @@ final class ObjectStoreCheck implements Supplier<Result> {
     private final ObjectStoreSettings settings;
     private final String node;
     private final MinioClient client;
+    private final ConnectionPool pool = new ConnectionPool(4, POOLED_SECONDS, TimeUnit.SECONDS);
 
     ObjectStoreCheck(ObjectStoreSettings settings, String node, Duration timeout) throws GeneralSecurityException {
         this.settings = settings;
@@ -39,7 +39,7 @@ final class ObjectStoreCheck implements Supplier<Result> {
         // still fails the check: the new connection is refused too.
         OkHttpClient.Builder http = new OkHttpClient.Builder()
                 .connectTimeout(timeout).readTimeout(timeout).writeTimeout(timeout).callTimeout(timeout)
-                .connectionPool(new ConnectionPool(4, POOLED_SECONDS, TimeUnit.SECONDS))
+                .connectionPool(pool)
                 .retryOnConnectionFailure(true);
         if (settings.caFile().isPresent()) {
             CaFile ca = settings.caFile().get();
@@ -58,8 +58,12 @@ final class ObjectStoreCheck implements Supplier<Result> {
         return new HealthCheck("objects", timeout, new ObjectStoreCheck(settings, node, timeout));
     }
 
+    /** A {@code fresh} check drops the pooled connections first: its requests go on a new one. */
     @Override
-    public Result get() {
+    public Result run(boolean fresh) {
+        if (fresh) {
+            pool.evictAll();
+        }
         String name = "healthz/" + node + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         String path = settings.bucket() + "/" + name;
         byte[] probe = ("healthz " + name).getBytes(StandardCharsets.UTF_8);

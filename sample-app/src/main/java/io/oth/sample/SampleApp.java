@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.Properties;
 import java.util.StringJoiner;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 
 /** The sample OTH application: {@code /healthz}, {@code /version} and a small page, nothing else. */
 public final class SampleApp implements AutoCloseable {
@@ -147,6 +149,15 @@ public final class SampleApp implements AutoCloseable {
         server.stop(0);
         executor.shutdownNow();
         checkExecutor.shutdownNow();
+        for (HealthCheck check : checks) {
+            if (check.probe() instanceof AutoCloseable kept) {
+                try {
+                    kept.close();
+                } catch (Exception e) {
+                    // stopping: a connection that does not close cleanly is dropped anyway
+                }
+            }
+        }
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -169,7 +180,7 @@ public final class SampleApp implements AutoCloseable {
     private void health(HttpExchange exchange) throws IOException {
         StringJoiner results = new StringJoiner(",", "{", "}");
         boolean healthy = true;
-        for (Map.Entry<String, HealthCheck.Result> entry : HealthCheck.runAll(checks, checkExecutor).entrySet()) {
+        for (Map.Entry<String, HealthCheck.Result> entry : HealthCheck.runAll(checks, checkExecutor, noCache(exchange)).entrySet()) {
             HealthCheck.Result result = entry.getValue();
             healthy &= result.ok();
             results.add(json(entry.getKey()) + ":{\"status\":" + json(result.ok() ? "ok" : "fail")
@@ -178,6 +189,17 @@ public final class SampleApp implements AutoCloseable {
         String body = "{\"status\":" + json(healthy ? "ok" : "fail") + ",\"version\":" + json(version)
                 + ",\"node\":" + json(node) + ",\"checks\":" + results + "}\n";
         respond(exchange, healthy ? 200 : 503, "application/json", body);
+    }
+
+    /**
+     * Whether the request asks for no cached answer ({@code Cache-Control: no-cache}, or HTTP/1.0's
+     * {@code Pragma: no-cache}): then every check makes new connections (see {@link KeptConnection}).
+     */
+    static boolean noCache(HttpExchange exchange) {
+        return Stream.concat(exchange.getRequestHeaders().getOrDefault("Cache-Control", List.of()).stream(),
+                        exchange.getRequestHeaders().getOrDefault("Pragma", List.of()).stream())
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .anyMatch(directive -> directive.strip().equalsIgnoreCase("no-cache"));
     }
 
     private String page() {

@@ -51,7 +51,7 @@ class ObjectStoreCheckTest {
 
     @Test
     void putsGetsAndDeletesAProbeObject() throws Exception {
-        Result result = new ObjectStoreCheck(settings(proxy.getPort(), BUCKET, SECRET_KEY), "app-1", TIMEOUT).get();
+        Result result = new ObjectStoreCheck(settings(proxy.getPort(), BUCKET, SECRET_KEY), "app-1", TIMEOUT).run(false);
         assertEquals(Result.pass(), result);
         assertTrue(store.list(BUCKET).contents().isEmpty(), "the probe object is left: " + store.list(BUCKET));
     }
@@ -59,7 +59,7 @@ class ObjectStoreCheckTest {
     @Test
     void aWrongSecretFailsWithoutShowingIt() throws Exception {
         String wrong = "wrong-secret-9";
-        Result result = new ObjectStoreCheck(settings(proxy.getPort(), BUCKET, wrong), "app-1", TIMEOUT).get();
+        Result result = new ObjectStoreCheck(settings(proxy.getPort(), BUCKET, wrong), "app-1", TIMEOUT).run(false);
         assertFalse(result.ok());
         assertTrue(result.reason().startsWith("put oth-data/healthz/app-1-"), result.reason());
         assertTrue(result.reason().contains("SignatureDoesNotMatch"), result.reason());
@@ -69,7 +69,7 @@ class ObjectStoreCheckTest {
     @Test
     void aMissingBucketIsNamed() throws Exception {
         Result result = new ObjectStoreCheck(settings(proxy.getPort(), "no-such-bucket", SECRET_KEY), "app-1",
-                TIMEOUT).get();
+                TIMEOUT).run(false);
         assertFalse(result.ok());
         assertTrue(result.reason().contains("NoSuchBucket"), result.reason());
     }
@@ -78,7 +78,7 @@ class ObjectStoreCheckTest {
     void aClosedPortFailsAtOnceWithConnectionRefused() throws Exception {
         int port = DownServices.closedPort();
         long start = System.nanoTime();
-        Result result = new ObjectStoreCheck(settings(port, BUCKET, SECRET_KEY), "app-1", TIMEOUT).get();
+        Result result = new ObjectStoreCheck(settings(port, BUCKET, SECRET_KEY), "app-1", TIMEOUT).run(false);
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertFalse(result.ok());
         assertTrue(result.reason().endsWith(": connection refused"), result.reason());

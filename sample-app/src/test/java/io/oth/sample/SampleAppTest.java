@@ -56,6 +56,21 @@ class SampleAppTest {
     }
 
     @Test
+    void aRequestForNoCachedAnswerMakesEveryCheckFresh() throws Exception {
+        List<Boolean> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        start(new HealthCheck("database", Duration.ofSeconds(2), fresh -> {
+            asked.add(fresh);
+            return HealthCheck.Result.pass();
+        }));
+        URI uri = URI.create("http://127.0.0.1:" + app.port() + "/healthz");
+        get("/healthz");
+        client.send(HttpRequest.newBuilder(uri).header("Cache-Control", "max-age=0, No-Cache").build(), HttpResponse.BodyHandlers.ofString());
+        client.send(HttpRequest.newBuilder(uri).header("Pragma", "no-cache").build(), HttpResponse.BodyHandlers.ofString());
+        client.send(HttpRequest.newBuilder(uri).header("Cache-Control", "no-store").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(List.of(false, true, true, false), asked);
+    }
+
+    @Test
     void anyFailingCheckGives503WithItsReason() throws Exception {
         start(HealthCheck.self(), new HealthCheck("database", () -> HealthCheck.Result.fail("connection refused")));
         HttpResponse<String> response = get("/healthz");
