@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * How commands and services reach a site's nodes: the one place that knows the fleet is SSH through
@@ -92,15 +93,16 @@ public interface FleetConnector {
      * every node reached as well, waiting as long as the claim says; closing the fleet gives the node locks back first.
      */
     default Fleet connect(Site site, List<Node> nodes, Optional<LockClaim> claim, Consumer<String> say) throws RemoteException {
-        return connect(site, nodes, claim, say, "");
+        return connect(site, nodes, claim, say, node -> "");
     }
 
     /**
      * Like {@link #connect(Site, List, Optional, Consumer)}; each node whose lock is taken also runs
-     * {@code withLock} in the same session, and the fleet holds what it printed
+     * {@code withLock.apply(its name)} in the same session, and the fleet holds what it printed
      * ({@link Fleet#saidWithLock}): the first read of a run costs no round trip of its own.
      */
-    default Fleet connect(Site site, List<Node> nodes, Optional<LockClaim> claim, Consumer<String> say, String withLock) throws RemoteException {
+    default Fleet connect(Site site, List<Node> nodes, Optional<LockClaim> claim, Consumer<String> say, Function<String, String> withLock)
+            throws RemoteException {
         Fleet fleet;
         try (Progress.Activity connecting = progress().doing(connecting(site, nodes))) {
             fleet = connect(site, nodes);

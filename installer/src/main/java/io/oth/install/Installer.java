@@ -11,7 +11,9 @@ import io.oth.install.offline.OfflineBundle;
 import io.oth.fleet.FleetConnector;
 import io.oth.lock.LockClaim;
 import io.oth.phase.Journal;
+import io.oth.phase.FactsCache;
 import io.oth.phase.HostFacts;
+import io.oth.phase.ProbesAhead;
 import io.oth.phase.PhaseRunner;
 import io.oth.phase.RunReport;
 import io.oth.progress.Progress;
@@ -265,12 +267,15 @@ public final class Installer {
         Site site = inputs.site();
         Playbooks network = Playbooks.load();
         List<io.oth.phase.Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), network, firewallRevert).phases();
-        // The nodes' facts are read in the session that takes each node's lock.
+        // The nodes' facts are read in the session that takes each node's lock, and so are every phase's
+        // probes, planned from the facts the node gave the last run: a no-op is one round trip per node.
         String facts = claim.isPresent() ? HostFacts.script(!check, NodeLayout.UNPACK_ROOTS) : "";
-        try (Fleet fleet = connector.connect(site, site.nodes(), claim, line -> say(log, line), facts)) {
+        ProbesAhead ahead = claim.isPresent() ? new ProbesAhead(site, phases, FactsCache.in(StateDir.of(site.name()))) : ProbesAhead.NONE;
+        try (Fleet fleet = connector.connect(site, site.nodes(), claim, line -> say(log, line), node -> facts.isEmpty() ? "" : facts + ahead.script(node))) {
             PhaseRunner.Reconnector reconnect = node -> connector.connectOne(site, node);
             RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, connector.concurrency())
-                    .verbose(verbose).unpackRoots(NodeLayout.UNPACK_ROOTS).debugLog(connector.debugLog()).progress(connector.progress()).run(phases);
+                    .verbose(verbose).unpackRoots(NodeLayout.UNPACK_ROOTS).debugLog(connector.debugLog()).progress(connector.progress())
+                    .ahead(ahead).run(phases);
             if (check || report.failed()) {
                 return report;
             }

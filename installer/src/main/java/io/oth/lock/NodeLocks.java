@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The site's lock on every node, so that two operators on two machines are caught too. An SSH
@@ -45,6 +46,8 @@ public final class NodeLocks implements AutoCloseable {
     static final Duration HEARTBEAT = Duration.ofSeconds(30);
     static final Duration STALE = HEARTBEAT.multipliedBy(6);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** A session that also reads what the run needs to know (every phase's probes, some of which wait on the network). */
+    private static final Duration TIMEOUT_WITH_ALSO = Duration.ofSeconds(90);
     /** How often a run that waits (--lock-wait) asks the nodes again: one short command per node. */
     static final Duration POLL = Duration.ofSeconds(5);
     private static final String GUARD = "mkdir -p " + DIR + " && exec 9>" + FILE + ".guard && flock -w 20 9 || { echo 'guard busy' >&2; exit 3; }\n";
@@ -100,23 +103,26 @@ public final class NodeLocks implements AutoCloseable {
      * oth says once what it waits for and tries again every {@link #POLL} until then.
      */
     public static NodeLocks take(Fleet fleet, LockClaim claim, int concurrency, Consumer<String> say, Progress.Activity activity) throws RemoteException {
-        return take(fleet, claim, concurrency, say, activity, "");
+        return take(fleet, claim, concurrency, say, activity, node -> "");
     }
 
-    /** Like {@link #take(Fleet, LockClaim, int, Consumer, Progress.Activity)}; each node also runs {@code also} once its lock is taken ({@link #also}). */
-    public static NodeLocks take(Fleet fleet, LockClaim claim, int concurrency, Consumer<String> say, Progress.Activity activity, String also)
-            throws RemoteException {
+    /**
+     * Like {@link #take(Fleet, LockClaim, int, Consumer, Progress.Activity)}; each node also runs
+     * {@code also.apply(its name)} once its lock is taken ({@link #also}); a node given "" runs nothing more.
+     */
+    public static NodeLocks take(Fleet fleet, LockClaim claim, int concurrency, Consumer<String> say, Progress.Activity activity,
+                                 Function<String, String> also) throws RemoteException {
         return take(fleet.reaches().stream().flatMap(r -> r.host().stream()).toList(), claim, concurrency, say, activity, also);
     }
 
     /** {@link #take(Fleet, LockClaim, int, Consumer, Progress.Activity)} on these nodes only (a command that reaches one node). */
     public static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say, Progress.Activity activity)
             throws RemoteException {
-        return take(reached, claim, concurrency, say, activity, "");
+        return take(reached, claim, concurrency, say, activity, node -> "");
     }
 
     private static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say, Progress.Activity activity,
-                                  String also) throws RemoteException {
+                                  Function<String, String> also) throws RemoteException {
         return take(reached, claim, concurrency, say, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()), activity, also);
     }
 
@@ -134,11 +140,11 @@ public final class NodeLocks implements AutoCloseable {
     /** The wait, when there is one, shows in {@code activity}'s status line until the locks are taken or given up. */
     static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say, Clock clock, Sleeper sleeper,
                           Progress.Activity activity) throws RemoteException {
-        return take(reached, claim, concurrency, say, clock, sleeper, activity, "");
+        return take(reached, claim, concurrency, say, clock, sleeper, activity, node -> "");
     }
 
     static NodeLocks take(List<Host> reached, LockClaim claim, int concurrency, Consumer<String> say, Clock clock, Sleeper sleeper,
-                          Progress.Activity activity, String also) throws RemoteException {
+                          Progress.Activity activity, Function<String, String> also) throws RemoteException {
         Instant deadline = clock.instant().plus(claim.lockWait());
         Waiting waiting = null;
         try {
@@ -179,13 +185,15 @@ public final class NodeLocks implements AutoCloseable {
     private record Attempt(NodeLocks locks, RemoteException refused, String busy, boolean failedOtherwise) {
     }
 
-    private static Attempt tryTake(List<Host> reached, Holder me, int concurrency, Consumer<String> say, Clock clock, String also) {
+    private static Attempt tryTake(List<Host> reached, Holder me, int concurrency, Consumer<String> say, Clock clock, Function<String, String> also) {
         List<Object> answers = Parallel.map(reached, concurrency, host -> {
             try {
-                Answer a = parse(host.name(), host.run(Command.shell(takeScript(me, Optional.empty(), also)), TIMEOUT));
+                String more = also.apply(host.name());
+                Duration timeout = more.isEmpty() ? TIMEOUT : TIMEOUT_WITH_ALSO;
+                Answer a = parse(host.name(), host.run(Command.shell(takeScript(me, Optional.empty(), more)), timeout));
                 // A run of this machine that is not running anymore (killed, its heartbeat not yet stale) holds nothing.
                 Optional<Holder> dead = a.holder().filter(h -> a.state().equals("held") && h.host().equals(me.host()) && !h.runsHere());
-                return dead.isEmpty() ? a : parse(host.name(), host.run(Command.shell(takeScript(me, dead.map(Holder::run), also)), TIMEOUT));
+                return dead.isEmpty() ? a : parse(host.name(), host.run(Command.shell(takeScript(me, dead.map(Holder::run), more)), timeout));
             } catch (RemoteException e) {
                 return e;
             }

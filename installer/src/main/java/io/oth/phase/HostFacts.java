@@ -97,6 +97,11 @@ public record HostFacts(String hostname, InitSystem init, InetAddress sshSource,
         return new HostFacts(hostname, initSystem, source, forwarding.equals("1"), leftovers);
     }
 
+    /** Whether phases plan the same from these facts as from {@code other}: all but the leftovers are the same. */
+    public boolean plansLike(HostFacts other) {
+        return hostname.equals(other.hostname) && init == other.init && sshSource.equals(other.sshSource) && forwarding == other.forwarding;
+    }
+
     /**
      * The nodes whose SSH source differs from the one most nodes report, each with a message. All
      * of oth's sessions come from one place (the bastion, or this machine), so a node that sees

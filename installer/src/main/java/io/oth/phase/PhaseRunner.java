@@ -73,6 +73,7 @@ public final class PhaseRunner {
     private final DebugLog debugLog;
     private final Progress progress;
     private final CrashPoint crash = CrashPoint.fromEnvironment();
+    private ProbesAhead ahead = ProbesAhead.NONE;
 
     public PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency) {
         this(site, fleet, check, journal, reconnector, log, concurrency, false, List.of(), DebugLog.NONE, Progress.NONE);
@@ -112,6 +113,15 @@ public final class PhaseRunner {
     }
 
     /** This runner, also saying to {@code progress} which phase each node runs, its step and what it waits for. */
+    /**
+     * Probes planned ahead ({@link ProbesAhead}), asked in the session that took each node's lock:
+     * a node whose facts are the ones they were planned from needs no probe round of its own.
+     */
+    public PhaseRunner ahead(ProbesAhead ahead) {
+        this.ahead = ahead;
+        return this;
+    }
+
     public PhaseRunner progress(Progress progress) {
         return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, unpackRoots, debugLog, progress);
     }
@@ -139,6 +149,7 @@ public final class PhaseRunner {
             journal.start(run, "apply");
         }
         Map<String, HostFacts> facts = new ConcurrentHashMap<>();
+        Map<String, String> said = new ConcurrentHashMap<>();
         List<RunReport.PhaseTime> times = new CopyOnWriteArrayList<>();
         Parallel.map(List.copyOf(hosts.keySet()), concurrency, name -> {
             try (Progress.Activity reading = progress.start(name, "facts")) {
@@ -147,6 +158,10 @@ public final class PhaseRunner {
                 Optional<String> early = fleet.saidWithLock(name);
                 HostFacts f = early.isPresent() ? HostFacts.parse(name, Probe.parse(early.get()))
                         : HostFacts.read(hosts.get(name), PROBE_TIMEOUT, !check, unpackRoots);
+                if (early.isPresent()) {
+                    said.put(name, early.get());
+                    ahead.remember(name, f);
+                }
                 f.leftovers().forEach(file -> say(name, (check ? "would remove " : "removed ") + "a temporary file of an earlier, killed run: " + file));
                 facts.put(name, f);
             } catch (RemoteException e) {
@@ -162,7 +177,8 @@ public final class PhaseRunner {
         HostFacts.disagreeing(Map.copyOf(facts)).forEach((name, why) -> say(name, "WARNING: " + why));
         Parallel.map(ready, concurrency, reach -> {
             String name = reach.node().name();
-            runNode(run, phases, needs, new Target(site, reach.node(), facts.get(name)), hosts.get(name), outcomes, times);
+            runNode(run, phases, needs, new Target(site, reach.node(), facts.get(name)), hosts.get(name), Optional.ofNullable(said.get(name)),
+                    outcomes, times);
             return null;
         });
         RunReport report = new RunReport(check, fleet.reaches().stream().map(r -> outcomes.get(r.node().name())).toList(),
@@ -196,15 +212,18 @@ public final class PhaseRunner {
      * finished there, side by side with the others that are ready. Once a phase fails, nothing new
      * starts on the node; the phases already running finish.
      */
-    private void runNode(String run, List<Phase> phases, Map<String, List<String>> needs, Target target, Host host,
+    private void runNode(String run, List<Phase> phases, Map<String, List<String>> needs, Target target, Host host, Optional<String> said,
                          Map<String, RunReport.HostOutcome> outcomes, List<RunReport.PhaseTime> times) {
         String name = target.node().name();
-        Map<Phase, List<Operation>> planned = new LinkedHashMap<>();
-        phases.stream().filter(p -> p.appliesTo(target)).forEach(p -> planned.put(p, p.operations(target)));
+        Optional<ProbesAhead.Planned> early = said.isPresent() ? ahead.confirmed(name, target.facts()) : Optional.empty();
+        Map<Phase, List<Operation>> planned = early.isPresent() ? early.get().operations() : plan(phases, target);
         Map<String, Map<String, Probe.Answer>> gathered;
         try (Progress.Activity reading = progress.start(name, "facts")) {
             reading.step("reading what every phase needs to know");
-            gathered = gather(planned, host);
+            // Probes planned ahead from the same facts were answered in the lock's session; a node that left
+            // some out is asked again, in a session of their own, and refused there if it leaves them out again.
+            Optional<Map<String, Map<String, Probe.Answer>>> answered = early.flatMap(p -> answeredAhead(name, said.get(), p.probes()));
+            gathered = answered.isPresent() ? answered.get() : gather(planned, host);
         } catch (RemoteException e) {
             outcomes.compute(name, (k, o) -> o.failed(e.getMessage(), e.failure()));
             say(name, "failed reading the phases' facts: " + e.getMessage());
@@ -305,12 +324,33 @@ public final class PhaseRunner {
      * own scope; the answers by phase name.
      */
     private static Map<String, Map<String, Probe.Answer>> gather(Map<Phase, List<Operation>> planned, Host host) throws RemoteException {
-        List<Probe> probes = planned.entrySet().stream().flatMap(e -> e.getValue().stream()
-                .flatMap(o -> o.probes().stream()).map(p -> p.scoped(e.getKey().name()))).toList();
+        List<Probe> probes = probes(planned);
         if (probes.isEmpty()) {
             return Map.of();
         }
         return Probe.byScope(Probe.parseAll(host.name(), host.run(Command.shell(Probe.concurrentScript(probes)), PROBE_TIMEOUT).stdout(), probes));
+    }
+
+    /** The operations of every phase of {@code phases} that applies to {@code target}'s node, by phase, in their order. */
+    static Map<Phase, List<Operation>> plan(List<Phase> phases, Target target) {
+        Map<Phase, List<Operation>> planned = new LinkedHashMap<>();
+        phases.stream().filter(p -> p.appliesTo(target)).forEach(p -> planned.put(p, p.operations(target)));
+        return planned;
+    }
+
+    /** Every probe of {@code planned}, each phase's under its own scope: what {@link #gather} asks. */
+    static List<Probe> probes(Map<Phase, List<Operation>> planned) {
+        return planned.entrySet().stream().flatMap(e -> e.getValue().stream()
+                .flatMap(o -> o.probes().stream()).map(p -> p.scoped(e.getKey().name()))).toList();
+    }
+
+    /** The answers by phase to {@code probes} in what the node said with its lock, when every one is there. */
+    private static Optional<Map<String, Map<String, Probe.Answer>>> answeredAhead(String node, String said, List<Probe> probes) {
+        try {
+            return Optional.of(Probe.byScope(Probe.parseAll(node, said, probes)));
+        } catch (RemoteException e) {
+            return Optional.empty();
+        }
     }
 
     /** The answers of one phase's probes, read now in their own session. */

@@ -282,6 +282,75 @@ class PhaseRunnerTest {
         return "@@oth-probe " + key + "\n" + output + "\n\n@@oth-probe-rc 0\n";
     }
 
+    /** What a node's lock session printed for its facts. */
+    private static String factsSaid(String node, String init) {
+        return section("hostname", node) + section("init", init) + section("source", "10.77.0.10") + section("forwarding", "0")
+                + section("leftovers", "");
+    }
+
+    /**
+     * The lock sessions of a run planned ahead by {@code ahead}: each node answers its facts (its
+     * init system {@code init}) and then the probes planned ahead, as the real lock script runs them.
+     */
+    private void lockSessions(ProbesAhead ahead, String init) throws RemoteException {
+        for (String node : List.of("lb", "app1", "storage")) {
+            String probes = ahead.script(node);
+            String answers = probes.isEmpty() ? "" : fleet.host(node).run(Command.shell(probes), Duration.ofSeconds(5)).stdout();
+            fleet.saidWithLock(node, factsSaid(node, init) + answers);
+        }
+    }
+
+    private FactsCache cacheSaying(String init) throws Exception {
+        FactsCache cache = FactsCache.in(dir.resolve("state"));
+        for (String node : List.of("lb", "app1", "storage")) {
+            cache.keep(node, HostFacts.parse(node, Probe.parse(factsSaid(node, init))));
+        }
+        return cache;
+    }
+
+    @Test
+    void probesPlannedAheadFromTheLastRunsFactsNeedNoSessionOfTheirOwn() throws Exception {
+        List<Phase> phases = List.of(writes("one"), writes("two"));
+        run(false, 3, phases.toArray(Phase[]::new));
+        ProbesAhead ahead = new ProbesAhead(site, phases, cacheSaying("systemd"));
+        lockSessions(ahead, "systemd");
+        int before = fleet.host("app1").log().size();
+        RunReport report = new PhaseRunner(site, fleet, false, journal, fleet::connection, new PrintWriter(out), 3).ahead(ahead).run(phases);
+        assertEquals(0, report.changes(), out::toString);
+        List<String> calls = fleet.host("app1").log();
+        assertEquals(List.of(), calls.subList(before, calls.size()), "a no-op: the lock's session answered every probe");
+    }
+
+    @Test
+    void aNodeWhoseFactsChangedSinceTheLastRunIsPlannedAndProbedAgain() throws Exception {
+        List<Phase> phases = List.of(writes("one"), phase("init", t -> List.of(FileOp.text("/etc/init-is", t.facts().init() + "\n", "root:root", "0644"))));
+        run(false, 3, phases.toArray(Phase[]::new));
+        FactsCache cache = cacheSaying("sysv");
+        ProbesAhead ahead = new ProbesAhead(site, phases, cache);
+        lockSessions(ahead, "systemd");
+        int before = fleet.host("app1").log().size();
+        RunReport report = new PhaseRunner(site, fleet, false, journal, fleet::connection, new PrintWriter(out), 3).ahead(ahead).run(phases);
+        assertEquals(0, report.changes(), "planned from this run's facts (systemd), as the first run was: " + out);
+        List<String> calls = fleet.host("app1").log();
+        assertEquals(1, calls.size() - before, () -> "one probe round: " + calls.subList(before, calls.size()));
+        assertEquals(io.oth.op.InitSystem.SYSTEMD, cache.last("app1").orElseThrow().init(), "the facts of this run are kept for the next");
+    }
+
+    @Test
+    void aNodeThatLeftTheProbesPlannedAheadOutIsAskedAgain() throws Exception {
+        List<Phase> phases = List.of(writes("one"));
+        run(false, 3, phases.toArray(Phase[]::new));
+        ProbesAhead ahead = new ProbesAhead(site, phases, cacheSaying("systemd"));
+        lockSessions(ahead, "systemd");
+        fleet.saidWithLock("app1", factsSaid("app1", "systemd"));
+        int before = fleet.host("app1").log().size();
+        RunReport report = new PhaseRunner(site, fleet, false, journal, fleet::connection, new PrintWriter(out), 3).ahead(ahead).run(phases);
+        assertEquals(0, report.changes(), out::toString);
+        assertEquals(0, report.failed() ? 1 : 0, out::toString);
+        List<String> calls = fleet.host("app1").log();
+        assertEquals(1, calls.size() - before, () -> "the probe round it left out: " + calls.subList(before, calls.size()));
+    }
+
     @Test
     void aPhaseAfterAChangeReadsItsFactsAgain() {
         fleet.host("lb").has("/etc/one", "one\n", "root:root", "0644").has("/etc/three", "three\n", "root:root", "0644");
