@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +22,14 @@ import java.util.stream.Collectors;
  */
 public record Probe(String key, String script, boolean waits, FileState file, Tcp tcp) {
     private static final String MARK = "@@oth-probe";
+    /**
+     * Where a node keeps the sums of the large files oth reads whole, between runs
+     * ({@link #concurrentScript(List, Optional)}): a cache, which any run may fill or drop (FHS's
+     * /var/cache), so even a no-op may write it.
+     */
+    public static final String SUMS = "/var/cache/oth/file-sums";
+    /** The smallest file whose sum is kept: below it, summing costs less than keeping; and no secret file is that large. */
+    static final long KEPT_FROM_BYTES = 1 << 20;
     /** What a batch of {@link Tcp} probes waits beyond their own time limit (see {@link #connections}). */
     static final int LAUNCH_SECONDS = 2;
     /** Between a scope and a key: scopes never contain it, so the first one ends the scope. */
@@ -104,10 +113,19 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
      * that may share cores with the application); processes matter here.
      */
     public static String concurrentScript(List<Probe> probes) {
+        return concurrentScript(probes, Optional.empty());
+    }
+
+    /**
+     * {@link #concurrentScript(List)}, keeping the sums of the files it reads whole ({@link FileState}
+     * without a wanted content: release bundles, secrets) in {@code sums} on the node between runs
+     * ({@link #files}); a run that changes nothing (a plan) passes none.
+     */
+    public static String concurrentScript(List<Probe> probes, Optional<String> sums) {
         // Each probe writes its whole section (mark, output, exit code) to its own file; one cat
         // prints them all at the end.
         StringBuilder script = new StringBuilder("d=$(mktemp -d)\n");
-        StringBuilder lane = new StringBuilder(files(probes.stream().filter(p -> p.file != null).toList()));
+        StringBuilder lane = new StringBuilder(files(probes.stream().filter(p -> p.file != null).toList(), sums));
         probes.stream().filter(p -> p.tcp != null).collect(Collectors.groupingBy(p -> p.tcp.seconds(), TreeMap::new, Collectors.toList()))
                 .forEach((seconds, connects) -> script.append(connections(seconds, connects)));
         for (int i = 0; i < probes.size(); i++) {
@@ -159,27 +177,65 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
      * The sections of every {@link FileState} probe, from one {@code stat} and one {@code sha256sum}
      * over all their files (each file once, however many probes read it), written to the script's
      * {@code $d/files}; a text file's content is printed only where its sha256 is not the one wanted.
+     *
+     * <p>With {@code sums} (a file on the node), a file read whole (no wanted content: a release
+     * bundle of hundreds of MB, whose sum a no-op would otherwise compute again on every node) is
+     * of at least {@link #KEPT_FROM_BYTES} is summed only when its identity changed since a run kept its sum there: device, inode, size,
+     * and modification and change times to the nanosecond ({@code stat}'s {@code %.9Y %.9Z}). Any
+     * write changes the change time, which no program can set back; a sum is kept only for a file
+     * whose change time is two seconds old, so that a write in the same clock tick as the
+     * {@code stat} cannot leave a stale sum behind. The node's own word is what every probe rests on
+     * anyway: a node that lies about a sum could lie about the file.
      */
-    private static String files(List<Probe> probes) {
+    private static String files(List<Probe> probes, Optional<String> sums) {
         if (probes.isEmpty()) {
             return "";
         }
         List<String> paths = probes.stream().map(p -> p.file.path()).distinct().toList();
+        Set<String> whole = paths.stream().filter(path -> probes.stream().noneMatch(p -> p.file.path().equals(path) && p.file.wanted().isPresent()))
+                .collect(Collectors.toSet());
+        List<Integer> kept = sums.isEmpty() ? List.of() : java.util.stream.IntStream.range(0, paths.size()).filter(i -> whole.contains(paths.get(i))).boxed().toList();
         String quoted = String.join(" ", paths.stream().map(Command::quote).toList());
         // Only regular files are summed, as FileOp's own probe does ([ -f ]): a FIFO would block sha256sum.
         StringBuilder batch = new StringBuilder("{ set --; for f in ").append(quoted).append("; do [ -f \"$f\" ] && set -- \"$@\" \"$f\"; done\n")
-                .append("if [ $# -gt 0 ]; then stat -c '%U:%G %a|%n' -- \"$@\" >\"$d/.stat\" 2>/dev/null; sha256sum -- \"$@\" >\"$d/.sums\" 2>/dev/null;")
-                .append(" else : >\"$d/.stat\"; : >\"$d/.sums\"; fi\n");
+                .append("if [ $# -gt 0 ]; then stat -c '%U:%G %a|%d:%i:%s:%.9Y:%.9Z|%n' -- \"$@\" >\"$d/.stat\" 2>/dev/null; else : >\"$d/.stat\"; fi\n");
         StringBuilder metas = new StringBuilder();
-        StringBuilder sums = new StringBuilder();
+        StringBuilder sumCases = new StringBuilder();
         for (int i = 0; i < paths.size(); i++) {
             String q = Command.quote(paths.get(i));
-            batch.append("m").append(i).append("= h").append(i).append("=; ");
-            metas.append(q).append(") m").append(i).append("=$m ;; ");
-            sums.append(q).append(") h").append(i).append("=$h ;; ");
+            batch.append("m").append(i).append("= h").append(i).append("= i").append(i).append("=; ");
+            metas.append(q).append(") m").append(i).append("=$m i").append(i).append("=$i ;; ");
+            sumCases.append(q).append(") h").append(i).append("=$h ;; ");
         }
-        batch.append("\nwhile IFS='|' read -r m n; do case $n in ").append(metas).append("esac; done <\"$d/.stat\"\n")
-                .append("while read -r h n; do case $n in ").append(sums).append("esac; done <\"$d/.sums\"\n");
+        batch.append("\nwhile IFS='|' read -r m i n; do case $n in ").append(metas).append("esac; done <\"$d/.stat\"\n");
+        if (!kept.isEmpty()) {
+            StringBuilder known = new StringBuilder();
+            for (int i : kept) {
+                known.append(Command.quote(paths.get(i))).append(") [ \"$i\" = \"$i").append(i).append("\" ] && h").append(i).append("=$h ;; ");
+            }
+            batch.append("[ -f ").append(Command.quote(sums.get())).append(" ] && while read -r i h n; do case $n in ").append(known)
+                    .append("esac; done <").append(Command.quote(sums.get())).append('\n');
+        }
+        // What is left to sum: every file that exists and has no sum kept for its identity.
+        batch.append("set --; k=");
+        for (int i = 0; i < paths.size(); i++) {
+            batch.append("; [ -n \"$i").append(i).append("\" ] && [ -z \"$h").append(i).append("\" ] && { set -- \"$@\" ").append(Command.quote(paths.get(i)))
+                    .append(kept.contains(i) ? "; k=1; }" : "; }");
+        }
+        batch.append("\nif [ $# -gt 0 ]; then sha256sum -- \"$@\" >\"$d/.sums\" 2>/dev/null; else : >\"$d/.sums\"; fi\n")
+                .append("while read -r h n; do case $n in ").append(sumCases).append("esac; done <\"$d/.sums\"\n");
+        if (!kept.isEmpty()) {
+            String file = Command.quote(sums.get());
+            String dir = sums.get().substring(0, Math.max(1, sums.get().lastIndexOf('/')));
+            batch.append("if [ -n \"$k\" ] && mkdir -p -m 0700 ").append(Command.quote(dir)).append(" 2>/dev/null; then t=$(date +%s); { ");
+            for (int i : kept) {
+                String id = "\"$i" + i + "\"";
+                batch.append("c=${i").append(i).append("##*:}; z=${i").append(i).append("#*:*:}; z=${z%%:*}; [ -n \"$h").append(i)
+                        .append("\" ] && [ \"$z\" -ge ").append(KEPT_FROM_BYTES).append(" ] && [ $((t - ${c%%.*})) -ge 2 ] && printf '%s %s %s\\n' ")
+                        .append(id).append(" \"$h").append(i).append("\" ").append(Command.quote(paths.get(i))).append("; ");
+            }
+            batch.append(":; } 2>/dev/null >").append(file).append(".new && mv -f ").append(file).append(".new ").append(file).append(" 2>/dev/null; fi\n");
+        }
         for (Probe p : probes) {
             int i = paths.indexOf(p.file.path());
             String h = "\"$h" + i + "\"";

@@ -223,7 +223,7 @@ public final class PhaseRunner {
             // Probes planned ahead from the same facts were answered in the lock's session; a node that left
             // some out is asked again, in a session of their own, and refused there if it leaves them out again.
             Optional<Map<String, Map<String, Probe.Answer>>> answered = early.flatMap(p -> answeredAhead(name, said.get(), p.probes()));
-            gathered = answered.isPresent() ? answered.get() : gather(planned, host);
+            gathered = answered.isPresent() ? answered.get() : gather(planned, host, check);
         } catch (RemoteException e) {
             outcomes.compute(name, (k, o) -> o.failed(e.getMessage(), e.failure()));
             say(name, "failed reading the phases' facts: " + e.getMessage());
@@ -323,12 +323,13 @@ public final class PhaseRunner {
      * the slowest: on a first install some wait for what is not there yet), each phase's under its
      * own scope; the answers by phase name.
      */
-    private static Map<String, Map<String, Probe.Answer>> gather(Map<Phase, List<Operation>> planned, Host host) throws RemoteException {
+    private static Map<String, Map<String, Probe.Answer>> gather(Map<Phase, List<Operation>> planned, Host host, boolean check) throws RemoteException {
         List<Probe> probes = probes(planned);
         if (probes.isEmpty()) {
             return Map.of();
         }
-        return Probe.byScope(Probe.parseAll(host.name(), host.run(Command.shell(Probe.concurrentScript(probes)), PROBE_TIMEOUT).stdout(), probes));
+        String script = Probe.concurrentScript(probes, check ? Optional.empty() : Optional.of(Probe.SUMS));
+        return Probe.byScope(Probe.parseAll(host.name(), host.run(Command.shell(script), PROBE_TIMEOUT).stdout(), probes));
     }
 
     /** The operations of every phase of {@code phases} that applies to {@code target}'s node, by phase, in their order. */

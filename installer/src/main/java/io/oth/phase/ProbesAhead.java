@@ -37,9 +37,9 @@ public final class ProbesAhead {
         this.cache = cache;
     }
 
-    /** The script that asks {@code node}'s probes planned ahead, or "" when there are none. */
+    /** The script that asks {@code node}'s probes planned ahead, or "" when there are none (a run that changes the nodes: it keeps file sums). */
     public String script(String node) {
-        return plan(node).filter(p -> !p.probes().isEmpty()).map(p -> Probe.concurrentScript(p.probes())).orElse("");
+        return plan(node).filter(p -> !p.probes().isEmpty()).map(p -> Probe.concurrentScript(p.probes(), Optional.of(Probe.SUMS))).orElse("");
     }
 
     /** The plan ahead for {@code node} when this run's {@code facts} are the ones it was made from. */

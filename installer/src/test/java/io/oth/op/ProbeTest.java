@@ -2,6 +2,7 @@ package io.oth.op;
 
 import io.oth.remote.Command;
 import io.oth.remote.Failure;
+import io.oth.remote.Sha256;
 import io.oth.remote.RemoteException;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +106,45 @@ class ProbeTest {
                 "the binary's mode differs");
         assertTrue(batched.get("again|" + ops.get(1).probes().get(0).key()).output().contains("old"), "a file read by two phases answers both");
         assertEquals("absent", batched.get(ops.get(5).probes().get(0).key()).output(), "a FIFO is not read");
+    }
+
+    @Test
+    void aFileReadWholeIsSummedAgainOnlyWhenItChanged(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] first = new byte[(int) Probe.KEPT_FROM_BYTES];
+        first[0] = 1;
+        byte[] second = first.clone();
+        second[0] = 2;
+        java.nio.file.Path bundle = java.nio.file.Files.write(dir.resolve("app.tar.gz"), first);
+        java.nio.file.Path secret = java.nio.file.Files.writeString(dir.resolve("db.password"), "s3cret-s3cret");
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("app.conf"), "a\n");
+        java.nio.file.Path sums = dir.resolve("file-sums");
+        String owner = java.nio.file.Files.getOwner(bundle).getName() + ":" + new String(new ProcessBuilder("id", "-gn").start().getInputStream().readAllBytes()).strip();
+        FileOp binary = FileOp.binary(bundle.toString(), first, owner, "0644");
+        FileOp text = FileOp.text(config.toString(), "a\n", owner, "0644");
+        FileOp small = FileOp.text(secret.toString(), "s3cret-s3cret", owner, "0600").secret();
+        List<Probe> probes = new java.util.ArrayList<>(binary.probes());
+        probes.addAll(text.probes());
+        probes.addAll(small.probes());
+        String key = binary.probes().get(0).key();
+        String script = Probe.concurrentScript(probes, java.util.Optional.of(sums.toString()));
+
+        Thread.sleep(2100); // a sum is kept only for a file whose change time is two seconds old (a write in the same tick)
+        assertEquals(Sha256.hex(first), run(script).get(key).output().lines().findFirst().orElseThrow().split(" ")[0]);
+        String kept = java.nio.file.Files.readString(sums);
+        assertTrue(kept.endsWith(" " + Sha256.hex(first) + " " + bundle + "\n"), kept);
+        assertEquals(1, kept.lines().count(), "neither a file with a wanted content (compared) nor a small one (a secret) is kept: " + kept);
+
+        // What the node kept for the same identity is what the next read answers: it is not summed again.
+        String zeros = "0".repeat(64);
+        java.nio.file.Files.writeString(sums, kept.replace(Sha256.hex(first), zeros));
+        assertTrue(run(script).get(key).output().startsWith(zeros + "  -\n"));
+        assertTrue(binary.plan(Map.of(key, run(Probe.concurrentScript(probes)).get(key)), java.util.Set.of()).isEmpty(),
+                "a read that keeps nothing sums the file itself");
+
+        // Any write changes the identity: summed again, and not kept while its change time is that fresh.
+        java.nio.file.Files.write(bundle, second);
+        assertTrue(run(script).get(key).output().startsWith(Sha256.hex(second) + "  -\n"));
+        assertEquals("", java.nio.file.Files.readString(sums));
     }
 
     @Test
