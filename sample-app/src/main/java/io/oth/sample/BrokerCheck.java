@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
  * server-named exclusive queue; each check sends a probe message through that queue and reads it
  * back, on the connection kept between checks ({@link KeptConnection}).
  */
-final class BrokerCheck implements HealthCheck.Probe, AutoCloseable {
+final class BrokerCheck {
 
     private static final long POLL_MILLIS = 20;
 
@@ -55,17 +55,12 @@ final class BrokerCheck implements HealthCheck.Probe, AutoCloseable {
     }
 
     static HealthCheck of(BrokerSettings settings, String node, Duration timeout) throws GeneralSecurityException {
-        return new HealthCheck("broker", timeout, new BrokerCheck(settings, node, timeout));
+        return new HealthCheck("broker", timeout, new BrokerCheck(settings, node, timeout).kept());
     }
 
-    @Override
-    public Result run(boolean fresh) {
-        return kept.check(fresh);
-    }
-
-    @Override
-    public void close() {
-        kept.close();
+    /** The check: a round trip on the connection it keeps ({@link KeptConnection}). */
+    KeptConnection<Session> kept() {
+        return kept;
     }
 
     private Session connect() throws KeptConnection.NotOpened {

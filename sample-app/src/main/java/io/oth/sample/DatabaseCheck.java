@@ -15,7 +15,7 @@ import java.util.Properties;
  * non-empty {@code Ssl_version}; each check runs {@code SELECT 1} on that connection, kept between
  * checks ({@link KeptConnection}).
  */
-final class DatabaseCheck implements HealthCheck.Probe, AutoCloseable {
+final class DatabaseCheck {
 
     private static final Driver DRIVER = new org.mariadb.jdbc.Driver();
 
@@ -29,7 +29,7 @@ final class DatabaseCheck implements HealthCheck.Probe, AutoCloseable {
     }
 
     static HealthCheck of(DatabaseSettings settings, Duration timeout) {
-        return new HealthCheck("database", timeout, new DatabaseCheck(settings, timeout));
+        return new HealthCheck("database", timeout, new DatabaseCheck(settings, timeout).kept());
     }
 
     /** The URL without options: the options, the password among them, go in {@link #connectionProperties()}. */
@@ -49,14 +49,9 @@ final class DatabaseCheck implements HealthCheck.Probe, AutoCloseable {
         return properties;
     }
 
-    @Override
-    public Result run(boolean fresh) {
-        return kept.check(fresh);
-    }
-
-    @Override
-    public void close() {
-        kept.close();
+    /** The check: a round trip on the connection it keeps ({@link KeptConnection}). */
+    KeptConnection<Connection> kept() {
+        return kept;
     }
 
     /** A connection whose session is encrypted: a session's TLS does not change, so it is read once. */

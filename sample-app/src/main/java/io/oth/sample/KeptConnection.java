@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  * {@code fresh} check (a caller that asked for no cached answer: oth's proofs after it changed
  * something) opens a new connection whatever the kept one's state.
  */
-final class KeptConnection<C> {
+final class KeptConnection<C> implements HealthCheck.Probe, AutoCloseable {
     static final Duration MAX_AGE = Duration.ofSeconds(30);
 
     /** Why a connection could not be opened, as the check reports it. */
@@ -85,8 +85,14 @@ final class KeptConnection<C> {
         return result;
     }
 
+    @Override
+    public Result run(boolean fresh) {
+        return check(fresh);
+    }
+
     /** Closes the kept connection, if any (the application stopping). */
-    synchronized void close() {
+    @Override
+    public synchronized void close() {
         discard();
     }
 
