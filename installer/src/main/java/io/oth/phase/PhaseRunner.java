@@ -216,7 +216,10 @@ public final class PhaseRunner {
                          Map<String, RunReport.HostOutcome> outcomes, List<RunReport.PhaseTime> times) {
         String name = target.node().name();
         Optional<ProbesAhead.Planned> early = said.isPresent() ? ahead.confirmed(name, target.facts()) : Optional.empty();
+        long planning = System.nanoTime();
         Map<Phase, List<Operation>> planned = early.isPresent() ? early.get().operations() : plan(phases, target);
+        debugLog.debug("[" + name + "] " + (early.isPresent() ? "phases planned ahead, from the facts of the last run (the same)"
+                : "phases planned in " + Duration.ofNanos(System.nanoTime() - planning).toMillis() + " ms"));
         Map<String, Map<String, Probe.Answer>> gathered;
         try (Progress.Activity reading = progress.start(name, "facts")) {
             reading.step("reading what every phase needs to know");
