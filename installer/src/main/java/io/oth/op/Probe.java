@@ -117,9 +117,9 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
     }
 
     /**
-     * {@link #concurrentScript(List)}, keeping the sums of the files it reads whole ({@link FileState}
-     * without a wanted content: release bundles, secrets) in {@code sums} on the node between runs
-     * ({@link #files}); a run that changes nothing (a plan) passes none.
+     * {@link #concurrentScript(List)}, keeping the sums of the large files it reads whole ({@link FileState}
+     * without a wanted content, of at least {@link #KEPT_FROM_BYTES}: release bundles) in {@code sums} on
+     * the node between runs ({@link #files}); a run that changes nothing (a plan) passes none.
      */
     public static String concurrentScript(List<Probe> probes, Optional<String> sums) {
         // Each probe writes its whole section (mark, output, exit code) to its own file; one cat
@@ -178,10 +178,10 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
      * over all their files (each file once, however many probes read it), written to the script's
      * {@code $d/files}; a text file's content is printed only where its sha256 is not the one wanted.
      *
-     * <p>With {@code sums} (a file on the node), a file read whole (no wanted content: a release
-     * bundle of hundreds of MB, whose sum a no-op would otherwise compute again on every node) is
-     * of at least {@link #KEPT_FROM_BYTES} is summed only when its identity changed since a run kept its sum there: device, inode, size,
-     * and modification and change times to the nanosecond ({@code stat}'s {@code %.9Y %.9Z}). Any
+     * <p>With {@code sums} (a file on the node), a file read whole (no wanted content) of at least
+     * {@link #KEPT_FROM_BYTES} (a release bundle of hundreds of MB, whose sum a no-op would otherwise
+     * compute again on every node) is summed only when its identity changed since a run kept its sum
+     * there: device, inode, size, and modification and change times to the nanosecond ({@code stat}'s {@code %.9Y %.9Z}). Any
      * write changes the change time, which no program can set back; a sum is kept only for a file
      * whose change time is two seconds old, so that a write in the same clock tick as the
      * {@code stat} cannot leave a stale sum behind. The node's own word is what every probe rests on

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -53,9 +52,8 @@ public final class FactsCache {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(dir.resolve(node))) {
             bytes = in.readNBytes(MAX_BYTES + 1);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
         } catch (IOException e) {
+            // None kept yet (NoSuchFileException), or unreadable: no guess either way.
             return Optional.empty();
         }
         if (bytes.length > MAX_BYTES) {
