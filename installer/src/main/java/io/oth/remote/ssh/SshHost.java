@@ -164,7 +164,11 @@ final class SshHost implements Host, AutoCloseable {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             Parameters params = new Parameters("127.0.0.1", socket.getLocalPort(), address, port);
-            LocalPortForwarder forwarder = ssh.newLocalPortForwarder(params, socket);
+            // Not ssh.newLocalPortForwarder: it appends to an unsynchronised list (checks open forwards side
+            // by side, and a lost race threw out of the run) and keeps every forwarder until disconnect.
+            // This host closes its own forwards, so the forwarder is made here and kept in `forwards`.
+            LocalPortForwarder forwarder = new LocalPortForwarder(ssh.getConnection(), params, socket,
+                    ssh.getTransport().getConfig().getLoggerFactory());
             AtomicReference<RemoteException> refusal = new AtomicReference<>();
             Semaphore failed = new Semaphore(0);
             Thread listener = new Thread(() -> {
@@ -213,12 +217,15 @@ final class SshHost implements Host, AutoCloseable {
                 @Override
                 public void close() {
                     forwards.remove(this);
+                    // Not forwarder.close(): it throws before listen() has begun, leaving the socket open.
+                    // listen() ends once its socket is closed and its thread interrupted: both, in this order,
+                    // so that the loop above, seeing the socket closed, does not listen again.
                     try {
-                        forwarder.close();
                         socket.close();
                     } catch (IOException ignored) {
                         // already closed
                     }
+                    listener.interrupt();
                 }
             };
             forwards.add(forward);

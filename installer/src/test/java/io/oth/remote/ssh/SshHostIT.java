@@ -23,7 +23,12 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,6 +104,42 @@ class SshHostIT {
             assertEquals(8, in.readNBytes(banner, 0, 8));
             assertEquals("SSH-2.0-", new String(banner, StandardCharsets.US_ASCII), "app1's sshd answered on app1's loopback");
         }
+    }
+
+    /** doctor's checks open and close forwards side by side on one connection: none may break the run or another forward. */
+    @Test
+    void forwardsOpenedAndClosedSideBySideAllWork() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            List<Future<String>> banners = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                boolean use = i % 10 == 0;
+                banners.add(pool.submit(() -> {
+                    try (Forward f = app1.forward("127.0.0.1", 22)) {
+                        if (!use) {
+                            return "SSH-2.0-";
+                        }
+                        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), f.localPort())) {
+                            return new String(s.getInputStream().readNBytes(8), StandardCharsets.US_ASCII);
+                        }
+                    }
+                }));
+            }
+            for (Future<String> banner : banners) {
+                assertEquals("SSH-2.0-", banner.get(60, TimeUnit.SECONDS));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (listening() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, listening(), "every closed forward's listener ended, even one closed before it began to listen");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long listening() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("oth-forward-") && t.isAlive()).count();
     }
 
     /**
