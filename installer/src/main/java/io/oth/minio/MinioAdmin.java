@@ -119,7 +119,7 @@ public final class MinioAdmin {
     /** Creates the user, or sets its secret key and status; attached policies stay. The body is encrypted. */
     public void putUser(String name, Secret userSecret, boolean enabled) throws IOException {
         ObjectNode body = JSON.createObjectNode().put("secretKey", userSecret.reveal()).put("status", enabled ? "enabled" : "disabled");
-        call("PUT", "add-user", Map.of("accessKey", name), MadminCrypto.encrypt(secretKey.reveal(), JSON.writeValueAsBytes(body)));
+        call("PUT", "add-user", Map.of("accessKey", name), MadminCrypto.encryptFast(secretKey.reveal(), JSON.writeValueAsBytes(body)));
     }
 
     /** Deletes the user and its policy mapping. */
@@ -140,7 +140,7 @@ public final class MinioAdmin {
     private void association(String operation, String user, List<String> policies) throws IOException {
         ObjectNode body = JSON.createObjectNode().put("user", user);
         policies.forEach(body.putArray("policies")::add);
-        byte[] answer = call("POST", "idp/builtin/policy/" + operation, Map.of(), MadminCrypto.encrypt(secretKey.reveal(),
+        byte[] answer = call("POST", "idp/builtin/policy/" + operation, Map.of(), MadminCrypto.encryptFast(secretKey.reveal(),
                 JSON.writeValueAsBytes(body)));
         if (answer.length > 0) {
             try {

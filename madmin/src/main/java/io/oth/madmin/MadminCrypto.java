@@ -22,7 +22,7 @@ import java.util.Arrays;
  * The encryption MinIO's admin API wraps secrets in, as madmin-go's {@code EncryptData} and
  * {@code DecryptData} (encrypt.go) do it: {@code salt(32) | id(1) | nonce(8) | stream}, the key
  * derived from the requester's secret key with Argon2id (id 0x00 AES-256-GCM, 0x01
- * ChaCha20-Poly1305) or PBKDF2-SHA256 (0x02, FIPS builds; read only), and the stream in
+ * ChaCha20-Poly1305) or PBKDF2-SHA256 (0x02, AES-256-GCM), and the stream in
  * secure-io/sio-go's format: 16 KiB fragments, each sealed with {@code nonce | sequence number
  * (uint32, little endian, from 1)} and associated data {@code flag | tag}, where the flag is 0x80 on
  * the final fragment only and the tag seals nothing under sequence number 0.
@@ -50,13 +50,28 @@ public final class MadminCrypto {
     private MadminCrypto() {
     }
 
-    /** As madmin-go encrypts on a machine with AES instructions: Argon2id and AES-256-GCM. */
+    /** As MinIO encrypts its answers on a machine with AES instructions: Argon2id and AES-256-GCM. */
     public static byte[] encrypt(String password, byte[] data) {
+        return encrypt(password, data, ARGON2ID_AES_GCM);
+    }
+
+    /**
+     * As madmin-go encrypts in a FIPS build: PBKDF2-SHA256 (8192 rounds) and AES-256-GCM. Every
+     * MinIO reads it (madmin-go's {@code DecryptData} takes all three ids, whatever the build), and
+     * it costs both sides a few milliseconds where Argon2id costs 64 MiB and a tenth of a second or
+     * more. For a request keyed by a generated secret: a memory-hard derivation adds nothing against
+     * guessing a random key, and the request travels in TLS.
+     */
+    public static byte[] encryptFast(String password, byte[] data) {
+        return encrypt(password, data, PBKDF2_AES_GCM);
+    }
+
+    private static byte[] encrypt(String password, byte[] data, int id) {
         byte[] salt = new byte[SALT];
         byte[] nonce = new byte[NONCE];
         RANDOM.nextBytes(salt);
         RANDOM.nextBytes(nonce);
-        return encrypt(password, data, ARGON2ID_AES_GCM, salt, nonce);
+        return encrypt(password, data, id, salt, nonce);
     }
 
     static byte[] encrypt(String password, byte[] data, int id, byte[] salt, byte[] nonce) {

@@ -101,4 +101,19 @@ class MadminCryptoTest {
         assertEquals(false, java.util.Arrays.equals(a, b));
         assertArrayEquals(json, MadminCrypto.decrypt("root-secret", b));
     }
+
+    /** What oth sends: the form of madmin-go's FIPS builds, which every MinIO reads (the vectors above). */
+    @Test
+    void aRequestIsSealedWithPbkdf2AndItsOwnSaltAndNonce() throws GeneralSecurityException {
+        byte[] json = "{\"secretKey\":\"s3cret-value\",\"status\":\"enabled\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] a = MadminCrypto.encryptFast("root-secret", json);
+        byte[] b = MadminCrypto.encryptFast("root-secret", json);
+        assertEquals(MadminCrypto.PBKDF2_AES_GCM, a[32], "PBKDF2-SHA256 + AES-256-GCM");
+        assertEquals(false, java.util.Arrays.equals(java.util.Arrays.copyOf(a, 41), java.util.Arrays.copyOf(b, 41)));
+        assertArrayEquals(json, MadminCrypto.decrypt("root-secret", a));
+        assertThrows(GeneralSecurityException.class, () -> MadminCrypto.decrypt("other-secret", b));
+        // golang.org/x/crypto/pbkdf2.Key(password, salt, 8192, 32, sha256.New), as Python's hashlib computes it too
+        assertEquals("87a21c740c7e94b56b5460a66fd71fbfa11a6a8eebe26545d471614f254e1af8",
+                HexFormat.of().formatHex(MadminCrypto.key("root-secret", new byte[32], MadminCrypto.PBKDF2_AES_GCM)));
+    }
 }
