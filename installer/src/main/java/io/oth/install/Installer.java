@@ -45,7 +45,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code oth install}: checks every input on the operator's side first (nothing is uploaded when
@@ -273,24 +272,16 @@ public final class Installer {
         ProbesAhead ahead = claim.isPresent() ? new ProbesAhead(site, phases, FactsCache.in(StateDir.of(site.name()))) : ProbesAhead.NONE;
         try (Fleet fleet = connector.connect(site, site.nodes(), claim, line -> say(log, line), node -> facts.isEmpty() ? "" : facts + ahead.script(node))) {
             PhaseRunner.Reconnector reconnect = node -> connector.connectOne(site, node);
+            // Only the load balancer has a step left after the phases (the site's check): every other node's
+            // lock goes back as soon as that node's own phases are done, beside the slower nodes' phases.
+            List<String> done = site.nodes().stream().filter(n -> !n.role().equals(Role.LB)).map(Node::name).toList();
             RunReport report = new PhaseRunner(site, fleet, check, Journal.forSite(site.name()), reconnect, log, connector.concurrency())
                     .verbose(verbose).unpackRoots(NodeLayout.UNPACK_ROOTS).debugLog(connector.debugLog()).progress(connector.progress())
-                    .ahead(ahead).run(phases);
+                    .ahead(ahead).releasing(done).run(phases);
             if (check || report.failed()) {
                 return report;
             }
-            // Only the load balancer has a step left: the other nodes' locks go back while it checks the site.
-            List<String> done = site.nodes().stream().filter(n -> !n.role().equals(Role.LB)).map(Node::name).toList();
-            CompletableFuture<Void> released = CompletableFuture.runAsync(() -> fleet.doneWith(done), task -> {
-                Thread unlock = new Thread(task, "oth-unlock");
-                unlock.setDaemon(true);
-                unlock.start();
-            });
-            try {
-                return awaitHealthy(inputs, ServicePorts.of(network).https(), fleet, report, log, connector.progress());
-            } finally {
-                released.join();
-            }
+            return awaitHealthy(inputs, ServicePorts.of(network).https(), fleet, report, log, connector.progress());
         }
     }
 

@@ -242,8 +242,12 @@ public final class NodeLocks implements AutoCloseable {
      * theirs until {@link #close()}.
      */
     public void release(Collection<String> nodes) {
-        List<Host> done = hosts.stream().filter(h -> nodes.contains(h.name())).toList();
-        hosts.removeAll(done);
+        List<Host> done;
+        synchronized (hosts) {
+            // nodes give their locks back from their own threads: each host is taken out, and unlocked, once
+            done = hosts.stream().filter(h -> nodes.contains(h.name())).toList();
+            hosts.removeAll(done);
+        }
         unlock(done);
     }
 
@@ -251,8 +255,11 @@ public final class NodeLocks implements AutoCloseable {
     @Override
     public void close() {
         heartbeat.shutdownNow();
-        List<Host> left = List.copyOf(hosts);
-        hosts.clear();
+        List<Host> left;
+        synchronized (hosts) {
+            left = List.copyOf(hosts);
+            hosts.clear();
+        }
         unlock(left);
     }
 

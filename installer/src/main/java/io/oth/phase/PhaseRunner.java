@@ -20,6 +20,7 @@ import io.oth.site.Site;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -74,6 +75,7 @@ public final class PhaseRunner {
     private final Progress progress;
     private final CrashPoint crash = CrashPoint.fromEnvironment();
     private ProbesAhead ahead = ProbesAhead.NONE;
+    private Set<String> releaseWhenDone = Set.of();
 
     public PhaseRunner(Site site, Fleet fleet, boolean check, Journal journal, Reconnector reconnector, PrintWriter log, int concurrency) {
         this(site, fleet, check, journal, reconnector, log, concurrency, false, List.of(), DebugLog.NONE, Progress.NONE);
@@ -112,7 +114,6 @@ public final class PhaseRunner {
         return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, unpackRoots, debugLog, progress);
     }
 
-    /** This runner, also saying to {@code progress} which phase each node runs, its step and what it waits for. */
     /**
      * Probes planned ahead ({@link ProbesAhead}), asked in the session that took each node's lock:
      * a node whose facts are the ones they were planned from needs no probe round of its own.
@@ -122,6 +123,17 @@ public final class PhaseRunner {
         return this;
     }
 
+    /**
+     * Nodes that the caller has nothing left to do on after this run: each gives its lock back
+     * ({@link Fleet#doneWith}) as soon as its own phases have ended, beside the slower nodes' phases
+     * rather than after them. A plan (--check) gives nothing back early.
+     */
+    public PhaseRunner releasing(Collection<String> nodes) {
+        this.releaseWhenDone = Set.copyOf(nodes);
+        return this;
+    }
+
+    /** This runner, also saying to {@code progress} which phase each node runs, its step and what it waits for. */
     public PhaseRunner progress(Progress progress) {
         return new PhaseRunner(site, fleet, check, journal, reconnector, log, concurrency, verbose, unpackRoots, debugLog, progress);
     }
@@ -179,6 +191,9 @@ public final class PhaseRunner {
             String name = reach.node().name();
             runNode(run, phases, needs, new Target(site, reach.node(), facts.get(name)), hosts.get(name), Optional.ofNullable(said.get(name)),
                     outcomes, times);
+            if (!check && releaseWhenDone.contains(name)) {
+                fleet.doneWith(List.of(name));
+            }
             return null;
         });
         RunReport report = new RunReport(check, fleet.reaches().stream().map(r -> outcomes.get(r.node().name())).toList(),

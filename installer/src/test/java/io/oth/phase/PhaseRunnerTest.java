@@ -117,6 +117,37 @@ class PhaseRunnerTest {
         assertTrue(of("app1").contains("[app1] == Phase two\n[app1] create /etc/two (0644 root:root)"), out::toString);
     }
 
+    /** The install's nodes other than the load balancer give their lock back as soon as their own phases end, not after the slowest node's. */
+    @Test
+    void aNodeReleasedWhenDoneGivesItsLockBackBeforeTheSlowerNodesEnd() throws Exception {
+        java.util.concurrent.CountDownLatch storageMayEnd = new java.util.concurrent.CountDownLatch(1);
+        Phase slowOnStorage = phase("slow", t -> List.of(new Always("slow", context -> {
+            if (t.node().name().equals("storage")) {
+                try {
+                    assertTrue(storageMayEnd.await(10, TimeUnit.SECONDS), "app1 was not given back while storage still ran");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        })));
+        Thread watch = new Thread(() -> {
+            while (!fleet.givenBack().contains("app1")) {
+                Thread.onSpinWait();
+            }
+            storageMayEnd.countDown();
+        });
+        watch.setDaemon(true);
+        watch.start();
+        RunReport report = new PhaseRunner(site, fleet, false, journal, fleet::connection, new PrintWriter(out), 3)
+                .releasing(List.of("app1", "storage")).run(List.of(slowOnStorage));
+        assertFalse(report.failed(), out::toString);
+        assertEquals(List.of("app1", "storage"), fleet.givenBack(), "the load balancer keeps its lock; each other node gave its back once");
+
+        RecordingFleet planned = new RecordingFleet(site);
+        new PhaseRunner(site, planned, true, journal, planned::connection, new PrintWriter(out), 3).releasing(List.of("app1")).run(List.of(writes("one")));
+        assertEquals(List.of(), planned.givenBack(), "a plan gives nothing back early");
+    }
+
     @Test
     void nodesRunAtTheSameTimeUpToTheConcurrency() {
         CyclicBarrier all = new CyclicBarrier(3);

@@ -81,6 +81,18 @@ public final class RecordingFleet implements Fleet {
         return closed;
     }
 
+    private final List<String> doneWith = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The nodes given back with {@link #doneWith}, in the order they were. */
+    public List<String> givenBack() {
+        return List.copyOf(doneWith);
+    }
+
+    @Override
+    public void doneWith(java.util.Collection<String> nodes) {
+        doneWith.addAll(nodes);
+    }
+
     @Override
     public void close() {
         closed = true;
