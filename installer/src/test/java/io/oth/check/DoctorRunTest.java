@@ -49,8 +49,8 @@ class DoctorRunTest {
             if (key.equals("posture.encryption:mariadb")) {
                 return new Probe.Answer(0, "settings\tFORCE\t1\t1\nspace\tinnodb_system\t1\t1\nspace\tinnodb_temporary\t0\t0\n");
             }
-            if (key.startsWith("dns.node:")) {
-                return new Probe.Answer(0, site.node(key.substring("dns.node:".length())).orElseThrow().address() + " STREAM");
+            if (key.equals("dns.nodes")) {
+                return EVERY_OTHER_NODE; // made the asking node's answer by host()
             }
             return new Probe.Answer(0, switch (key.substring(0, key.indexOf(key.contains(":") ? ':' : '.'))) {
                 case "dns" -> key.equals(ResolverCheck.ID) ? "203.0.113.53\n 6f 74 81 80" : "203.0.113.53\n203.0.113.20 STREAM";
@@ -108,8 +108,17 @@ class DoctorRunTest {
         return () -> new FixedFleet(reaches);
     }
 
-    private static ScriptedHost host(Node node, Function<String, Probe.Answer> answers, RemoteException failing) {
-        ScriptedHost host = new ScriptedHost(node.name(), answers);
+    /** A healthy node's answer to dns.nodes: every other node's name found, in one block each. */
+    private static final Probe.Answer EVERY_OTHER_NODE = new Probe.Answer(0, "every other node");
+
+    private ScriptedHost host(Node node, Function<String, Probe.Answer> answers, RemoteException failing) {
+        Function<String, Probe.Answer> asked = key -> {
+            Probe.Answer answer = answers.apply(key);
+            // one block per name, in the site's order, each opened by the line that names the host
+            return answer != EVERY_OTHER_NODE ? answer : new Probe.Answer(0, site.nodes().stream().filter(n -> !n.name().equals(node.name()))
+                    .map(n -> n.address() + " STREAM " + n.name() + "\n").collect(java.util.stream.Collectors.joining()));
+        };
+        ScriptedHost host = new ScriptedHost(node.name(), asked);
         return failing == null ? host : host.failing(failing);
     }
 
@@ -122,7 +131,7 @@ class DoctorRunTest {
     void aProbeWhoseAnswerTheNodeLeftOutFailsItsCheckNotTheRun() {
         // Seen at 10 app nodes under load: a node's output without one probe's section ended the whole doctor run
         // in an internal error. A node may also leave sections out on purpose; either way only that check fails.
-        Function<String, Probe.Answer> silent = key -> key.equals("dns.fqdn") || key.equals("dns.node:storage") ? null : healthy().apply(key);
+        Function<String, Probe.Answer> silent = key -> key.equals("dns.fqdn") || key.equals("dns.nodes") ? null : healthy().apply(key);
         List<Finding> findings = run(fleet(Map.of("app1", silent), Map.of(), Map.of()));
         assertEquals(Verdict.FAIL, find(findings, "dns.fqdn", "app1").verdict());
         Finding storage = findings.stream().filter(f -> f.id().equals("dns.nodes") && f.vantage().equals("app1") && f.target().equals("storage"))
