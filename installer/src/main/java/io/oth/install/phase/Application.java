@@ -67,7 +67,7 @@ public final class Application extends InstallPhase {
     public List<Operation> operations(Target t) {
         ReleaseBundle app = inputs.release();
         String bundle = NodeLayout.appBundle(app);
-        Map<String, Object> vars = Map.of("user", APP_USER, "java", JAVA, "java_options", String.join(" ", app.javaOptions()),
+        Map<String, Object> vars = Map.of("user", APP_USER, "java", JAVA, "java_options", "-XX:+UseSerialGC -Xms32m -Xmx256m",
                 "entry", app.entry(), "pidfile", NodeLayout.APP_PID, "log", NodeLayout.APP_LOG,
                 "log_dir", NodeLayout.APP_LOG_DIR);
         List<Operation> ops = new ArrayList<>(List.of(
