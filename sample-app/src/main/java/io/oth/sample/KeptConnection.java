@@ -32,7 +32,7 @@ final class KeptConnection<C> implements HealthCheck.Probe, AutoCloseable {
         }
     }
 
-    /** Opens a connection ready for {@link #check}'s round trips, or says why it cannot. */
+    /** Opens a connection ready for {@link #run}'s round trips, or says why it cannot. */
     @FunctionalInterface
     interface Opener<C> {
         C open() throws NotOpened;
@@ -61,7 +61,8 @@ final class KeptConnection<C> implements HealthCheck.Probe, AutoCloseable {
      * {@code fresh}); else, or when that fails, on a new one, which is kept when its round trip
      * passes. One check at a time: a second waits for the first.
      */
-    synchronized Result check(boolean fresh) {
+    @Override
+    public synchronized Result run(boolean fresh) {
         if (connection != null && (fresh || nanoClock.getAsLong() - openedAt >= MAX_AGE.toNanos())) {
             discard();
         }
@@ -83,11 +84,6 @@ final class KeptConnection<C> implements HealthCheck.Probe, AutoCloseable {
             discard();
         }
         return result;
-    }
-
-    @Override
-    public Result run(boolean fresh) {
-        return check(fresh);
     }
 
     /** Closes the kept connection, if any (the application stopping). */

@@ -43,7 +43,7 @@ class KeptConnectionTest {
     @Test
     void checksMakeTheirRoundTripsOnOneConnection() {
         for (int i = 0; i < 3; i++) {
-            assertEquals(Result.pass(), kept.check(false));
+            assertEquals(Result.pass(), kept.run(false));
         }
         assertEquals(1, opened.size());
         assertEquals(List.of(1, 1, 1), used);
@@ -52,43 +52,43 @@ class KeptConnectionTest {
 
     @Test
     void aKeptConnectionThatFailsIsReplacedInTheSameCheck() {
-        kept.check(false);
+        kept.run(false);
         opened.get(0).answers = false;
-        assertEquals(Result.pass(), kept.check(false));
+        assertEquals(Result.pass(), kept.run(false));
         assertEquals(List.of(1, 1, 2), used);
         assertEquals(List.of(1), closed);
     }
 
     @Test
     void aServiceThatWentAwayFailsWithTheNewConnectionsReason() {
-        kept.check(false);
+        kept.run(false);
         opened.get(0).answers = false;
         serviceUp = false;
-        assertEquals(Result.fail("connect to db:3306: connection refused"), kept.check(false));
+        assertEquals(Result.fail("connect to db:3306: connection refused"), kept.run(false));
         assertEquals(List.of(1), closed);
         serviceUp = true;
-        assertEquals(Result.pass(), kept.check(false));
+        assertEquals(Result.pass(), kept.run(false));
         assertEquals(2, opened.size());
     }
 
     @Test
     void aNewConnectionThatFailsItsRoundTripIsNotKept() {
         newOnesAnswer = false;
-        assertEquals(Result.fail("SELECT 1: connection 1 reset"), kept.check(false));
+        assertEquals(Result.fail("SELECT 1: connection 1 reset"), kept.run(false));
         assertEquals(List.of(1), closed);
         newOnesAnswer = true;
-        assertEquals(Result.pass(), kept.check(false));
+        assertEquals(Result.pass(), kept.run(false));
         assertEquals(List.of(1, 2), used);
     }
 
     @Test
     void noConnectionIsUsedPastItsMaximumAge() {
-        kept.check(false);
+        kept.run(false);
         clock.addAndGet(KeptConnection.MAX_AGE.toNanos() - 1);
-        kept.check(false);
+        kept.run(false);
         assertEquals(1, opened.size());
         clock.addAndGet(1);
-        kept.check(false);
+        kept.run(false);
         assertEquals(2, opened.size());
         assertEquals(List.of(1), closed);
         assertEquals(List.of(1, 1, 2), used);
@@ -96,9 +96,9 @@ class KeptConnectionTest {
 
     @Test
     void aFreshCheckOpensANewConnectionAndKeepsIt() {
-        kept.check(false);
-        kept.check(true);
-        kept.check(false);
+        kept.run(false);
+        kept.run(true);
+        kept.run(false);
         assertEquals(2, opened.size());
         assertEquals(List.of(1), closed);
         assertEquals(List.of(1, 2, 2), used);
@@ -106,7 +106,7 @@ class KeptConnectionTest {
 
     @Test
     void closingDropsTheKeptConnection() {
-        kept.check(false);
+        kept.run(false);
         kept.close();
         kept.close();
         assertEquals(List.of(1), closed);
