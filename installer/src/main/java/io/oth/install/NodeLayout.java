@@ -1,5 +1,6 @@
 package io.oth.install;
 
+import io.oth.op.UnpackOp;
 import io.oth.site.Node;
 import io.oth.site.Role;
 import io.oth.site.Site;
@@ -20,6 +21,8 @@ public final class NodeLayout {
     public static final String APP_LOG = APP_LOG_DIR + "/app.log";
     /** The running release: a symlink to one of {@link #APP_RELEASES}' directories. */
     public static final String APP_CURRENT = "/opt/oth-app/current";
+    /** The note in each unpacked release naming its JVM's options ({@link #appNotes}). */
+    public static final String APP_JAVA_OPTIONS = ".oth-java-options";
     public static final String APP_RELEASES = "/opt/oth-app/releases/";
     public static final String APP_CONFIG = "/etc/oth-app/";
     /** Files only the application reads: a password for a local or an external service each. */
@@ -165,6 +168,15 @@ public final class NodeLayout {
     /** Where a release bundle is kept on an app node. */
     public static String appBundle(ReleaseBundle app) {
         return "/opt/oth-app/bundles/" + app.name() + "-" + app.version() + ".tar.gz";
+    }
+
+    /**
+     * What oth notes in an unpacked release beside the bundle's files: the JVM's options its manifest
+     * names, as systemd's {@code EnvironmentFile=} and the init script read them at each start. So
+     * they switch with {@code current}, on an upgrade and a rollback alike.
+     */
+    public static List<UnpackOp.Note> appNotes(ReleaseBundle app) {
+        return List.of(new UnpackOp.Note(APP_JAVA_OPTIONS, "JAVA_OPTIONS=\"" + String.join(" ", app.javaOptions()) + "\""));
     }
 
     /** The directory a release is unpacked into on an app node. */

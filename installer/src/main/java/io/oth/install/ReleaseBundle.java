@@ -1,12 +1,15 @@
 package io.oth.install;
 
 import io.oth.input.BoundedYaml;
+import io.oth.remote.NodeText;
 import io.oth.site.Site;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -14,12 +17,27 @@ import java.util.regex.Pattern;
 
 /**
  * The OTH application release bundle, checked on the operator's side before anything is uploaded:
- * a .tar.gz with {@code manifest.yml} (name, version, entry, sha256, port, health) and the entry
- * file whose checksum the manifest names, with the bundle's own checksum file beside it
- * ({@link BundleContents}: the whole bundle's sha256, which the node checks again before unpacking).
+ * a .tar.gz with {@code manifest.yml} (name, version, entry, sha256, port, health, and optionally
+ * java_options) and the entry file whose checksum the manifest names, with the bundle's own checksum
+ * file beside it ({@link BundleContents}: the whole bundle's sha256, which the node checks again
+ * before unpacking).
+ *
+ * @param javaOptions the JVM's options the release asks for (its vendor knows its heap and
+ *                    compilers), {@link #DEFAULT_JAVA_OPTIONS} when the manifest names none
  */
-public record ReleaseBundle(BundleContents contents, String name, String version, String entry, int port, String health) {
+public record ReleaseBundle(BundleContents contents, String name, String version, String entry, int port, String health,
+                            List<String> javaOptions) {
     public static final String MANIFEST = "manifest.yml";
+    /** The JVM's options of a release whose manifest names none. */
+    public static final List<String> DEFAULT_JAVA_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx256m");
+    /**
+     * One JVM option as a manifest may name it: a flag of the JVM's own ({@code -XX:}, {@code -X},
+     * {@code -D}, {@code -ea}...), written into the init script and the systemd unit as one word, so
+     * nothing a shell or systemd reads specially (blanks, quotes, {@code $}, {@code %}, globs, {@code ;}).
+     * What the options can do, the release's own code can do too: it runs as the same user.
+     */
+    private static final Pattern JAVA_OPTION = Pattern.compile("-[A-Za-z][A-Za-z0-9:+=._/,@-]{0,127}");
+    private static final int MAX_JAVA_OPTIONS = 32;
     /**
      * The header oth's own health checks send (the install's last check, an upgrade's and a
      * rotation's): they follow a change oth made, so they ask for no cached answer. An application
@@ -80,7 +98,27 @@ public record ReleaseBundle(BundleContents contents, String name, String version
             throw new BundleException(file + ": " + entry + " has sha256 " + entrySum + ", the manifest says " + sum
                     + " (a damaged or altered bundle)");
         }
-        return new ReleaseBundle(contents, name, version, entry, port, health);
+        return new ReleaseBundle(contents, name, version, entry, port, health, javaOptions(file, manifest.get("java_options")));
+    }
+
+    private static List<String> javaOptions(Path file, Object value) throws BundleException {
+        if (value == null) {
+            return DEFAULT_JAVA_OPTIONS;
+        }
+        String where = file + "!" + MANIFEST + ": java_options";
+        if (!(value instanceof List<?> options) || options.size() > MAX_JAVA_OPTIONS) {
+            throw new BundleException(where + ": expected a list of at most " + MAX_JAVA_OPTIONS + " JVM options");
+        }
+        List<String> checked = new ArrayList<>();
+        for (Object option : options) {
+            String text = String.valueOf(option);
+            if (!(option instanceof String) || !JAVA_OPTION.matcher(text).matches()) {
+                throw new BundleException(where + ": \"" + NodeText.shown(text) + "\" is not a JVM option oth will write (expected "
+                        + JAVA_OPTION.pattern() + ")");
+            }
+            checked.add(text);
+        }
+        return List.copyOf(checked);
     }
 
     public Path file() {

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * A release bundle (.tar.gz already on the node) unpacked into its own directory, with a
@@ -25,8 +27,11 @@ import java.util.regex.Pattern;
  * @param current the symlink that names the running release
  * @param sha256  the bundle's checksum, verified before unpacking and recorded beside the unpacked files
  * @param files   how many regular files oth found in the bundle
+ * @param notes   one-line files oth writes into the release beside the bundle's own, such as the
+ *                JVM's options its manifest names: they switch with {@code current}
  */
-public record UnpackOp(String bundle, String dir, String current, String sha256, int files, Set<String> notifies) implements Operation {
+public record UnpackOp(String bundle, String dir, String current, String sha256, int files, Set<String> notifies, List<Note> notes)
+        implements Operation {
     private static final String MARK = ".oth-bundle-sha256";
     /** The prefix of the temporary directories an unpack makes beside its destination. */
     public static final String TEMP_PREFIX = TempFiles.UNPACK_MARK;
@@ -39,6 +44,36 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
 
     public UnpackOp {
         parent(dir, sha256);
+        notes = List.copyOf(notes);
+    }
+
+    public UnpackOp(String bundle, String dir, String current, String sha256, int files, Set<String> notifies) {
+        this(bundle, dir, current, sha256, files, notifies, List.of());
+    }
+
+    /**
+     * A file of one line that oth writes into an unpacked release, named {@code .oth-...} so that no
+     * bundle's own file is one; what it holds was checked on oth's side (printable, at most 4 KiB).
+     */
+    public record Note(String name, String line) {
+        private static final Pattern NAME = Pattern.compile("\\.oth-[a-z0-9-]{1,40}");
+        private static final Pattern LINE = Pattern.compile("[\\x20-\\x7e]{0,4096}");
+
+        public Note {
+            if (!NAME.matcher(name).matches() || !LINE.matcher(line).matches() || name.equals(MARK)) {
+                throw new IllegalArgumentException("unpack: not a note oth writes: " + name);
+            }
+        }
+
+        /** Writes this note into the release tree {@code "$tree"} being made. */
+        private String write(String tree) {
+            return "printf '%s\\n' " + Command.quote(line) + " > \"" + tree + "/" + name + "\"";
+        }
+
+        /** Whether {@code dir} holds this note. */
+        private String holds(String dir) {
+            return "[ \"$(cat -- " + Command.quote(dir + "/" + name) + " 2>/dev/null)\" = " + Command.quote(line) + " ]";
+        }
     }
 
     @Override
@@ -48,23 +83,26 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
 
     @Override
     public List<Probe> probes() {
-        return List.of(new Probe(key(), "readlink -f -- " + Command.quote(current) + "; cat -- " + Command.quote(dir + "/" + MARK)));
+        return List.of(new Probe(key(), "readlink -f -- " + Command.quote(current) + "; cat -- " + Command.quote(dir + "/" + MARK)
+                + notes.stream().map(n -> "; printf '%s\\n' \"$(cat -- " + Command.quote(dir + "/" + n.name()) + " 2>/dev/null)\"")
+                        .collect(Collectors.joining())));
     }
 
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
         List<String> lines = answers.get(key()).output().lines().toList();
-        if (lines.size() >= 2 && lines.get(0).equals(dir) && lines.get(1).equals(sha256)) {
+        if (lines.size() >= 2 + notes.size() && lines.get(0).equals(dir) && lines.get(1).equals(sha256)
+                && IntStream.range(0, notes.size()).allMatch(i -> lines.get(2 + i).equals(notes.get(i).line()))) {
             return Optional.empty();
         }
-        Command unpack = Command.shell(unpack(bundle, dir, sha256, files) + "; " + switchTo(dir, current));
+        Command unpack = Command.shell(unpack(bundle, dir, sha256, files, notes) + "; " + switchTo(dir, current));
         return Optional.of(Change.of("unpack " + bundle + " into " + dir + " and point " + current + " at it", "", notifies,
                 context -> context.runOrFail(unpack, Duration.ofMinutes(2), "unpacking " + bundle)));
     }
 
     @Override
     public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
-        return current + " already points at " + dir + ", unpacked from the bundle with this checksum";
+        return current + " already points at " + dir + ", unpacked from the bundle with this checksum" + (notes.isEmpty() ? "" : " and noted");
     }
 
     /**
@@ -73,6 +111,11 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
      * {@code current} is not touched. Temporary directories left by a killed run go first.
      */
     public static String unpack(String bundle, String dir, String sha256, int files) {
+        return unpack(bundle, dir, sha256, files, List.of());
+    }
+
+    /** {@link #unpack(String, String, String, int)}, with {@code notes} written beside the bundle's files. */
+    public static String unpack(String bundle, String dir, String sha256, int files, List<Note> notes) {
         String parent = parent(dir, sha256);
         return "set -e; umask 022; b=" + Command.quote(bundle) + "; d=" + Command.quote(dir) + "; p=" + Command.quote(parent)
                 + "; mkdir -p -- \"$p\"; rm -rf -- \"$d.oth-new\""
@@ -87,6 +130,7 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
                 + "; n=$(find \"$t/tree\" -type f -printf x | wc -c)"
                 + "; if [ -n \"$odd\" ] || [ \"$n\" -ne " + files + " ]; then echo \"$b: tar unpacked $n files (oth checked " + files
                 + "), and these that are not plain files and directories: ${odd:-none}; nothing was installed\" >&2; exit 1; fi"
+                + notes.stream().map(n -> "; " + n.write("$t/tree")).collect(Collectors.joining())
                 + "; echo " + sha256 + " > \"$t/tree/" + MARK + "\""
                 + "; if [ -e \"$d\" ] || [ -L \"$d\" ]; then mv -T -- \"$d\" \"$t/old\"; fi"
                 + "; mv -T -- \"$t/tree\" \"$d\" || { if [ -e \"$t/old\" ]; then mv -T -- \"$t/old\" \"$d\"; fi; exit 1; }";
@@ -100,7 +144,13 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
 
     /** Whether {@code dir} holds the bundle with {@code sha256}, unpacked by {@link #unpack}. */
     public static String holds(String dir, String sha256) {
-        return "[ \"$(cat -- " + Command.quote(dir + "/" + MARK) + " 2>/dev/null)\" = " + sha256 + " ]";
+        return holds(dir, sha256, List.of());
+    }
+
+    /** Whether {@code dir} holds the bundle with {@code sha256} and these notes, unpacked by {@link #unpack}. */
+    public static String holds(String dir, String sha256, List<Note> notes) {
+        return "[ \"$(cat -- " + Command.quote(dir + "/" + MARK) + " 2>/dev/null)\" = " + sha256 + " ]"
+                + notes.stream().map(n -> " && " + n.holds(dir)).collect(Collectors.joining());
     }
 
     /** The directory {@code dir} is made in; both values go into a script, so they are checked first. */

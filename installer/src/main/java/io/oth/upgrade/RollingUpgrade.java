@@ -218,7 +218,7 @@ public final class RollingUpgrade {
         List<Optional<RemoteException>> staged = Parallel.map(nodes, concurrency, n -> {
             try (Progress.Activity staging = progress.start(n.node().name(), "stage " + release.version())) {
                 staging.step("looking for " + dir);
-                if (n.host().run(Command.shell(UnpackOp.holds(dir, release.sha256())), STEP).ok()) {
+                if (n.host().run(Command.shell(UnpackOp.holds(dir, release.sha256(), NodeLayout.appNotes(release))), STEP).ok()) {
                     return Optional.empty();
                 }
                 staging.step("uploading " + bundle + " (" + release.blob().length() / 1024 + " KiB)");
@@ -230,7 +230,8 @@ public final class RollingUpgrade {
                 }
                 n.host().upload(bytes, bundle, "root:root", "0644");
                 staging.step("unpacking into " + dir);
-                CommandResult r = n.host().run(Command.shell(UnpackOp.unpack(bundle, dir, release.sha256(), release.contents().files().size())), Duration.ofMinutes(2));
+                CommandResult r = n.host().run(Command.shell(UnpackOp.unpack(bundle, dir, release.sha256(), release.contents().files().size(),
+                        NodeLayout.appNotes(release))), Duration.ofMinutes(2));
                 if (!r.ok()) {
                     return Optional.of(new RemoteException(n.node().name(), Failure.COMMAND_FAILED, "unpacking " + bundle + ": " + r.diagnostic()));
                 }

@@ -184,6 +184,29 @@ class BundleContentsTest {
         assertEquals(2, release.contents().files().size());
     }
 
+    /** The JVM's options come from the release (its vendor knows its heap and compilers), each one word the init script and unit take as is. */
+    @Test
+    void aReleaseNamesItsJavaOptionsAsSingleWords() throws Exception {
+        String jarSum = FileOp.sha256("jar".getBytes(StandardCharsets.UTF_8));
+        String manifest = "name: oth-app\nversion: 1.0.0\nentry: oth-app.jar\nsha256: " + jarSum + "\nport: 8080\nhealth: /healthz\n";
+        java.util.function.Function<String, Path> release = extra -> new TarBuilder().file(ReleaseBundle.MANIFEST, manifest + extra)
+                .file("oth-app.jar", "jar").writeTo(dir.resolve("oth-app-1.0.0.tar.gz"));
+
+        assertEquals(ReleaseBundle.DEFAULT_JAVA_OPTIONS, ReleaseBundle.read(release.apply("")).javaOptions(), "none named: oth's default");
+        assertEquals(java.util.List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx512m", "-Dfile.encoding=UTF-8"),
+                ReleaseBundle.read(release.apply("java_options: [\"-XX:+UseSerialGC\", -XX:TieredStopAtLevel=1, -Xmx512m, -Dfile.encoding=UTF-8]\n"))
+                        .javaOptions());
+        for (String bad : new String[] {"\"-Xmx1g; rm -rf /\"", "\"-Dx=$(id)\"", "\"-Xmx1g -Xms1g\"", "\"-Dunit=%h\"", "Xmx1g", "\"-Dx=*\"",
+                "\"-XX:OnError=`id`\""}) {
+            BundleException e = assertThrows(BundleException.class, () -> ReleaseBundle.read(release.apply("java_options: [" + bad + "]\n")), bad);
+            assertTrue(e.getMessage().startsWith(dir.resolve("oth-app-1.0.0.tar.gz") + "!manifest.yml: java_options: "), e.getMessage());
+        }
+        assertThrows(BundleException.class, () -> ReleaseBundle.read(release.apply("java_options: -Xmx1g\n")), "a list, not a word");
+        assertThrows(BundleException.class, () -> ReleaseBundle.read(release.apply("java_options: [" + "-Xmx1g, ".repeat(33) + "]\n")),
+                "at most 32");
+        assertThrows(BundleException.class, () -> ReleaseBundle.read(release.apply("java_options: [{a: b}]\n")), "words only");
+    }
+
     private static void read(Case c, Path file) throws BundleException {
         if (c.as() == As.RELEASE) {
             ReleaseBundle.read(file, c.limits());

@@ -150,4 +150,44 @@ class UnpackScriptTest {
         assertFalse(Files.exists(killed));
         assertTrue(Files.exists(running), "a temporary directory of less than an hour may be another unpack's");
     }
+
+    private static int sh(String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return p.exitValue();
+    }
+
+    private static String probe(UnpackOp op) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", op.probes().get(0).script()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** What oth notes in a release (its JVM's options) is part of the release: a release without it, or with other notes, is unpacked again. */
+    @Test
+    void notesAreWrittenIntoTheReleaseAndCheckedWithIt() throws Exception {
+        Path bundle = bundle(new TarBuilder().file("oth-app.jar", JAR, 0644));
+        String sum = sha256(bundle);
+        List<UnpackOp.Note> notes = List.of(new UnpackOp.Note(".oth-java-options", "JAVA_OPTIONS=\"-Xmx200m -Dx='y'\""));
+        Path current = root.resolve("opt/oth-app/current");
+        UnpackOp op = new UnpackOp(bundle.toString(), dest.toString(), current.toString(), sum, 1, java.util.Set.of(), notes);
+
+        assertEquals(0, sh(UnpackOp.unpack(bundle.toString(), dest.toString(), sum, 1) + "; " + UnpackOp.switchTo(dest.toString(), current.toString())));
+        assertNotEquals(0, sh(UnpackOp.holds(dest.toString(), sum, notes)), "unpacked without the note");
+        assertEquals(0, sh(UnpackOp.holds(dest.toString(), sum)));
+        assertTrue(op.plan(java.util.Map.of(op.probes().get(0).key(), new Probe.Answer(0, probe(op))), java.util.Set.of()).isPresent(),
+                "a release unpacked before oth noted anything is unpacked again");
+
+        assertEquals(0, sh(UnpackOp.unpack(bundle.toString(), dest.toString(), sum, 1, notes)));
+        assertEquals("JAVA_OPTIONS=\"-Xmx200m -Dx='y'\"\n", Files.readString(dest.resolve(".oth-java-options")));
+        assertEquals(0, sh(UnpackOp.holds(dest.toString(), sum, notes)));
+        assertNotEquals(0, sh(UnpackOp.holds(dest.toString(), sum, List.of(new UnpackOp.Note(".oth-java-options", "JAVA_OPTIONS=\"-Xmx256m\"")))));
+        assertEquals(java.util.Optional.empty(), op.plan(java.util.Map.of(op.probes().get(0).key(), new Probe.Answer(0, probe(op))), java.util.Set.of()));
+        try (Stream<Path> left = Files.list(releases)) {
+            assertEquals(List.of(dest), left.toList(), "no temporary directory, no old copy left");
+        }
+        for (String[] bad : new String[][] {{"java-options", "x"}, {".oth-bundle-sha256", "x"}, {".oth-x", "a\nb"}, {".oth-../x", "x"}}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new UnpackOp.Note(bad[0], bad[1]), bad[0]);
+        }
+    }
 }

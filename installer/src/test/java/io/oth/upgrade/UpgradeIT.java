@@ -57,8 +57,8 @@ class UpgradeIT {
         try (FileSystem zip = FileSystems.newFileSystem(jar110)) {
             Files.writeString(zip.getPath("io/oth/sample/version.properties"), "version=1.1.0\n");
         }
-        v110 = bundle("1.1.0", Files.readAllBytes(jar110));
-        v120 = bundle("1.2.0", "not a jar: this release never starts\n".getBytes());
+        v110 = bundle("1.1.0", Files.readAllBytes(jar110), "java_options: [-XX:+UseSerialGC, -Xms32m, -Xmx200m]\n");
+        v120 = bundle("1.2.0", "not a jar: this release never starts\n".getBytes(), "");
         site("1.1.0", v110);
         site("1.2.0", v120);
     }
@@ -68,12 +68,12 @@ class UpgradeIT {
         Run.ok("install", "--site", lab.site().toString());
     }
 
-    private static Path bundle(String version, byte[] jar) throws Exception {
+    private static Path bundle(String version, byte[] jar, String more) throws Exception {
         Path d = Files.createDirectories(dir.resolve("bundle-" + version));
         Files.write(d.resolve("oth-app.jar"), jar);
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jar));
         Files.writeString(d.resolve("manifest.yml"), "name: oth-app\nversion: " + version + "\nentry: oth-app.jar\nsha256: " + sha
-                + "\njava: 17\nport: 8080\nhealth: /healthz\n");
+                + "\njava: 17\nport: 8080\nhealth: /healthz\n" + more);
         Path out = dir.resolve("oth-app-" + version + ".tar.gz");
         tar("-czf", out.toString(), "-C", d.toString(), "manifest.yml", "oth-app.jar");
         return TarBuilder.withChecksum(out);
@@ -99,6 +99,11 @@ class UpgradeIT {
         List<String> all = new java.util.ArrayList<>(List.of(first));
         all.addAll(List.of(rest));
         return all;
+    }
+
+    /** The running application JVM's command line, as the node's kernel has it. */
+    private static String jvm(String node) {
+        return lab.exec(node, "sh", "-c", "tr '\\0' ' ' < /proc/$(cat /run/oth-app.pid)/cmdline");
     }
 
     private static String running(String node) {
@@ -131,6 +136,8 @@ class UpgradeIT {
         for (String node : APP_NODES) {
             assertEquals("/opt/oth-app/releases/1.1.0", running(node));
             assertEquals("/opt/oth-app/releases/1.0.0", lab.exec(node, "readlink", "-f", "/opt/oth-app/previous").strip());
+            String jvm = jvm(node);
+            assertTrue(jvm.contains(" -Xmx200m ") && !jvm.contains("TieredStopAtLevel"), () -> "the JVM's options switch with the release: " + jvm);
         }
         assertTrue(lab.exec("lb", "curl", "-fsS", "-k", "--resolve", "oth.example.test:443:127.0.0.1", "https://oth.example.test/version")
                 .contains("1.1.0"));
@@ -235,6 +242,8 @@ class UpgradeIT {
         assertTrue(rollback.out().contains("The site file still names oth-app 1.1.0"), rollback::toString);
         for (String node : APP_NODES) {
             assertEquals("/opt/oth-app/releases/1.0.0", running(node));
+            String jvm = jvm(node);
+            assertTrue(jvm.contains(" -XX:TieredStopAtLevel=1 ") && !jvm.contains("-Xmx200m"), () -> "1.0.0's options came back with it: " + jvm);
         }
     }
 }

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code oth upgrade --check}: the plan from the survey and the preflight, as install prints one; the nodes are only read. */
 class UpgradeTest {
-    private static final ReleaseBundle V110 = new ReleaseBundle(null, "oth-app", "1.1.0", "oth-app.jar", 8080, "/healthz");
+    private static final ReleaseBundle V110 = new ReleaseBundle(null, "oth-app", "1.1.0", "oth-app.jar", 8080, "/healthz", ReleaseBundle.DEFAULT_JAVA_OPTIONS);
 
     @TempDir
     Path dir;

@@ -67,14 +67,15 @@ public final class Application extends InstallPhase {
     public List<Operation> operations(Target t) {
         ReleaseBundle app = inputs.release();
         String bundle = NodeLayout.appBundle(app);
-        Map<String, Object> vars = Map.of("user", APP_USER, "java", JAVA, "java_options", "-XX:+UseSerialGC -Xms32m -Xmx256m",
+        Map<String, Object> vars = Map.of("user", APP_USER, "java", JAVA, "java_options_file", NodeLayout.APP_CURRENT + "/" + NodeLayout.APP_JAVA_OPTIONS,
+                "default_java_options", String.join(" ", ReleaseBundle.DEFAULT_JAVA_OPTIONS),
                 "entry", app.entry(), "pidfile", NodeLayout.APP_PID, "log", NodeLayout.APP_LOG,
                 "log_dir", NodeLayout.APP_LOG_DIR);
         List<Operation> ops = new ArrayList<>(List.of(
                 new SystemUserOp(APP_USER),
                 FileOp.binary(bundle, app.blob(), "root:root", "0644"),
                 new UnpackOp(bundle, NodeLayout.appRelease(app.version()), APP_CURRENT, app.sha256(), app.contents().files().size(),
-                        Set.of(APP_SERVICE))));
+                        Set.of(APP_SERVICE), NodeLayout.appNotes(app))));
         ops.addAll(settings(t));
         ops.addAll(List.of(
                 FileOp.text("/etc/init.d/oth-app", Templates.render("oth-app/oth-app.init.peb", vars), "root:root", "0755").notifying(APP_SERVICE),
