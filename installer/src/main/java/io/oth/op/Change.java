@@ -1,7 +1,10 @@
 package io.oth.op;
 
+import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
+import io.oth.remote.Upload;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -45,6 +48,20 @@ public interface Change {
     default Optional<Change> undo() {
         return Optional.empty();
     }
+    }
+
+    /**
+     * A change that is one file's upload. The phase runner sends a phase's consecutive ones to a node
+     * in one round trip ({@link Host#upload(List)}); alone, it is an upload of its own.
+     */
+    interface Uploading extends Change {
+        /** The file, its bytes read now; {@code host} names the node in a refusal. */
+        Upload upload(String host) throws RemoteException;
+
+        @Override
+        default void apply(ApplyContext context) throws RemoteException {
+            context.host().upload(List.of(upload(context.host().name())));
+        }
     }
 
     static Change of(String summary, Action action) {

@@ -5,6 +5,7 @@ import com.github.difflib.UnifiedDiffUtils;
 
 import io.oth.remote.Failure;
 import io.oth.remote.RemoteException;
+import io.oth.remote.Upload;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -129,16 +130,25 @@ public record FileOp(String path, Blob content, String owner, String mode, Strin
     }
 
     private Change write(String summary, String detail) {
-        return Change.of(summary, detail, notifies, context -> {
-            byte[] bytes;
+        return new Write(summary, detail, this);
+    }
+
+    /** This file's upload: a phase's consecutive ones go to a node in one round trip ({@link Change.Uploading}). */
+    private record Write(String summary, String detail, FileOp file) implements Change.Uploading {
+        @Override
+        public Set<String> notifies() {
+            return file.notifies;
+        }
+
+        @Override
+        public Upload upload(String host) throws RemoteException {
             try {
-                bytes = content.bytes();
+                return new Upload(file.content.bytes(), file.path, file.owner, file.mode, file.check);
             } catch (IOException e) {
-                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "not uploaded to " + path + ": its source changed since"
+                throw new RemoteException(host, Failure.COMMAND_FAILED, "not uploaded to " + file.path + ": its source changed since"
                         + " oth checked it (" + e.getMessage() + "); run again to check it anew");
             }
-            context.host().upload(bytes, path, owner, mode, check);
-        });
+        }
     }
 
     private String diff(String old) {

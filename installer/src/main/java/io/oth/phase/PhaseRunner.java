@@ -11,6 +11,7 @@ import io.oth.remote.Fleet;
 import io.oth.remote.Host;
 import io.oth.remote.HostConnection;
 import io.oth.remote.RemoteException;
+import io.oth.remote.Upload;
 import io.oth.progress.Progress;
 import io.oth.remote.ReportedHost;
 import io.oth.runlog.DebugLog;
@@ -451,26 +452,52 @@ public final class PhaseRunner {
         if (!check && !plan.isEmpty()) {
             phase.cleanUp(target).ifPresent(c -> rollback.push(c.summary(), () -> c.apply(context)));
         }
-        for (Change c : plan) {
-            activity.step((check ? "would " : "") + c.summary());
-            out.accept((check ? "would " : "") + c.summary());
-            if (check && !c.detail().isEmpty()) {
-                out.accept(c.detail());
+        for (int i = 0; i < plan.size(); ) {
+            // A run of uploads goes to the node in one round trip; anything else is one change at a time.
+            int end = i + 1;
+            while (!check && plan.get(i) instanceof Change.Uploading && end < plan.size() && plan.get(end) instanceof Change.Uploading) {
+                end++;
+            }
+            List<Change> batch = plan.subList(i, end);
+            for (Change c : batch) {
+                activity.step((check ? "would " : "") + c.summary());
+                out.accept((check ? "would " : "") + c.summary());
+                if (check && !c.detail().isEmpty()) {
+                    out.accept(c.detail());
+                }
             }
             if (!check) {
                 touched.set(true);
                 try {
-                    c.apply(context);
+                    apply(batch, context);
                 } catch (RemoteException e) {
+                    int landed = e instanceof Upload.Failed f && batch.size() > 1 ? f.landed() : 0;
+                    batch.subList(0, landed).forEach(c -> outcomes.compute(name, (k, o) -> o.changed(c.summary())));
                     rollback.unwind().forEach(undone -> out.accept("clean-up after the failure: " + undone));
                     throw e;
                 }
-                c.undo().ifPresent(u -> rollback.push(u.summary(), () -> u.apply(context)));
+                for (Change c : batch) {
+                    c.undo().ifPresent(u -> rollback.push(u.summary(), () -> u.apply(context)));
+                }
                 crash.mid(phase.name());
             }
-            outcomes.compute(name, (k, o) -> o.changed(c.summary()));
+            batch.forEach(c -> outcomes.compute(name, (k, o) -> o.changed(c.summary())));
+            i = end;
         }
         return plan.size();
+    }
+
+    /** Applies one change, or a run of uploads ({@link Change.Uploading}) in one round trip. */
+    private static void apply(List<Change> batch, ApplyContext context) throws RemoteException {
+        if (batch.size() == 1) {
+            batch.get(0).apply(context);
+            return;
+        }
+        List<Upload> files = new ArrayList<>();
+        for (Change c : batch) {
+            files.add(((Change.Uploading) c).upload(context.host().name()));
+        }
+        context.host().upload(files);
     }
 
     private ApplyContext context(Node node, Host host, Consumer<String> logger) {

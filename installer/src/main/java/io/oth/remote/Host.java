@@ -4,6 +4,7 @@ import io.oth.progress.Waiting;
 import io.oth.secret.Secret;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,24 @@ public interface Host {
      * file is installed only when the check passes, else {@link Failure#CHECK_FAILED} with its output.
      */
     void upload(byte[] content, String path, String owner, String mode, String check) throws RemoteException;
+
+    /**
+     * Uploads {@code files} in order, each as {@link #upload(byte[], String, String, String, String)}
+     * does; an implementation may send them in one round trip ({@link Upload#script}). On a failure,
+     * {@link Upload.Failed#landed()} says how many, from the first, are in place.
+     */
+    default void upload(List<Upload> files) throws RemoteException {
+        for (int i = 0; i < files.size(); i++) {
+            Upload f = files.get(i);
+            try {
+                upload(f.content(), f.path(), f.owner(), f.mode(), f.check());
+            } catch (Upload.Failed e) {
+                throw new Upload.Failed(e, i + e.landed());
+            } catch (RemoteException e) {
+                throw new Upload.Failed(e, i);
+            }
+        }
+    }
 
     /** The file's bytes, or empty when it does not exist. */
     Optional<byte[]> read(String path) throws RemoteException;

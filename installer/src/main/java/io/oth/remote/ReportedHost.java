@@ -5,6 +5,7 @@ import io.oth.progress.Waiting;
 import io.oth.secret.Secret;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -43,6 +44,11 @@ public final class ReportedHost implements Host {
     @Override
     public void upload(byte[] content, String path, String owner, String mode, String check) throws RemoteException {
         host.upload(content, path, owner, mode, check);
+    }
+
+    @Override
+    public void upload(List<Upload> files) throws RemoteException {
+        host.upload(files);
     }
 
     @Override

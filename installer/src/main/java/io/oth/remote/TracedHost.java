@@ -5,7 +5,9 @@ import io.oth.runlog.DebugLog;
 import io.oth.secret.Secret;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A {@link Host} that writes a debug line for every call to the one it wraps: the node's name as
@@ -64,6 +66,20 @@ public final class TracedHost implements Host {
         String what = "upload " + path + " " + owner + " " + mode + " (" + content.length + " bytes" + (check == null ? "" : ", checked by " + check) + ")";
         try {
             host.upload(content, path, owner, mode, check);
+            line(what + " -> ok", start, "");
+        } catch (RemoteException | RuntimeException e) {
+            line(what + " -> failed: " + e.getMessage(), start, "");
+            throw e;
+        }
+    }
+
+    @Override
+    public void upload(List<Upload> files) throws RemoteException {
+        long start = System.nanoTime();
+        String what = "upload " + files.stream().map(f -> f.path() + " " + f.owner() + " " + f.mode() + " (" + f.content().length + " bytes"
+                + (f.check() == null ? "" : ", checked by " + f.check()) + ")").collect(Collectors.joining(", ")) + (files.size() > 1 ? " in one session" : "");
+        try {
+            host.upload(files);
             line(what + " -> ok", start, "");
         } catch (RemoteException | RuntimeException e) {
             line(what + " -> failed: " + e.getMessage(), start, "");

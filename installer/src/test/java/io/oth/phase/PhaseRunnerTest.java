@@ -270,6 +270,27 @@ class PhaseRunnerTest {
         assertEquals(1, fleet.host("lb").uploads().size());
     }
 
+    /** A phase's consecutive uploads go to the node in one round trip; when one fails, the report counts those before it. */
+    @Test
+    void aPhasesConsecutiveUploadsGoInOneRoundTrip() {
+        Phase phase = phase("files", t -> List.of(FileOp.text("/etc/a", "a\n", "root:root", "0644"), FileOp.text("/etc/b", "b\n", "root:root", "0644"),
+                new Always("between", c -> c.host().run(Command.shell("between"), Duration.ofSeconds(1))),
+                FileOp.text("/etc/c", "c\n", "root:root", "0644")));
+        fleet.host("app1").failWhen("upload /etc/b", "no space left");
+
+        RunReport report = run(false, 3, phase);
+
+        assertEquals(List.of(List.of("/etc/a", "/etc/b"), List.of("/etc/c")), fleet.host("lb").batches());
+        assertEquals(List.of("upload /etc/a root:root 0644", "run between", "upload /etc/b root:root 0644", "upload /etc/c root:root 0644")
+                .stream().sorted().toList(), fleet.host("lb").log().stream().filter(l -> l.startsWith("upload ") || l.equals("run between"))
+                .sorted().toList());
+        RunReport.HostOutcome app1 = report.hosts().stream().filter(h -> h.host().equals("app1")).findFirst().orElseThrow();
+        assertTrue(app1.isFailed());
+        assertEquals(List.of("create /etc/a (0644 root:root)"), app1.changes(), "the file before the failed one landed, and is reported");
+        assertTrue(app1.failure().orElseThrow().contains("no space left"), app1::toString);
+        assertEquals(List.of(), fleet.host("app1").commands().stream().filter(c -> c.equals("run between")).toList(), "nothing after the failure");
+    }
+
     @Test
     void checkModeUndoesAndCleansUpNothing() {
         RunReport report = run(true, 3, undoable(Optional.of(Change.of("clean", c -> {

@@ -34,6 +34,7 @@ public final class RecordingHost implements Host {
 
     private final String name;
     private final List<String> log = new ArrayList<>();
+    private final List<List<String>> batches = new ArrayList<>();
     private final Map<String, Probe.Answer> answers = new ConcurrentHashMap<>();
     private final Map<String, CommandResult> scripted = new LinkedHashMap<>();
     private final Map<String, String> failing = new LinkedHashMap<>();
@@ -156,6 +157,20 @@ public final class RecordingHost implements Host {
             }
         }
         files.put(path, new File(content.clone(), owner, mode));
+    }
+
+    /** Records the files sent together, then uploads each as a node would, in order. */
+    @Override
+    public void upload(List<Upload> files) throws RemoteException {
+        synchronized (this) {
+            batches.add(files.stream().map(Upload::path).toList());
+        }
+        Host.super.upload(files);
+    }
+
+    /** The paths of each {@link #upload(List)} so far, in order: what went to the node in one round trip. */
+    public synchronized List<List<String>> batches() {
+        return List.copyOf(batches);
     }
 
     @Override

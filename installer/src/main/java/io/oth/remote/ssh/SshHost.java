@@ -8,7 +8,7 @@ import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 import io.oth.remote.Sha256;
-import io.oth.remote.TempFiles;
+import io.oth.remote.Upload;
 import io.oth.site.Addresses;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.OpenFailException;
@@ -39,6 +39,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** A node reached over one SSH connection, reused for every command. */
 final class SshHost implements Host, AutoCloseable {
@@ -50,9 +52,6 @@ final class SshHost implements Host, AutoCloseable {
         return t;
     });
     private static final int FILE_MISSING = 3;
-    private static final int CHECK_REJECTED = 86;
-    /** The bytes that arrived are not the bytes sent (a cut or damaged transfer): nothing was replaced. */
-    private static final int ARRIVED_DAMAGED = 87;
     /** A damaged transfer is sent again this many times before the upload fails. */
     private static final int UPLOAD_ATTEMPTS = 2;
     /** What coreutils timeout exits with when it stopped the command, and when it had to kill it. */
@@ -108,40 +107,42 @@ final class SshHost implements Host, AutoCloseable {
 
     @Override
     public void upload(byte[] content, String path, String owner, String mode, String check) throws RemoteException {
-        String checkStep = check == null ? "" : " if ! out=$(sh -c " + Command.quote(check) + " sh \"$t\" 2>&1); then printf '%s\\n' \"$out\" >&2; exit "
-                + CHECK_REJECTED + "; fi;";
-        String sha256 = Sha256.hex(content);
-        // The temporary name carries the run's token; its directory is recorded, so that the next run can find it after a SIGKILL.
-        // What arrived is checked against what was sent before it replaces anything: a cut transfer never lands.
-        // Few processes: a phase uploads its files one after another, and a node busy starting its services makes each one slow.
-        int slash = path.lastIndexOf('/');
-        String dir = slash > 0 ? path.substring(0, slash) : slash == 0 ? "/" : ".";
-        Command script = Command.shell("set -e; d=" + Command.quote(dir) + "; [ -d \"$d\" ] || (umask 022; mkdir -p -- \"$d\"); " + TempFiles.record("\"$d\"") + ";"
-                + " umask 077; t=$(mktemp " + Command.quote(TempFiles.template(path)) + ");"
-                + " trap 'rm -f \"$t\"' EXIT; cat > \"$t\";"
-                + " got=$(sha256sum < \"$t\"); got=${got%% *}; if [ \"$got\" != " + sha256 + " ]; then"
-                + " echo \"$(wc -c < \"$t\") of " + content.length + " bytes arrived, sha256 $got\" >&2; exit " + ARRIVED_DAMAGED + "; fi;"
-                + " chown " + Command.quote(owner) + " \"$t\";"
-                + " chmod " + Command.quote(mode) + " \"$t\";" + checkStep + " mv -f \"$t\" " + Command.quote(path) + "; trap - EXIT");
+        upload(List.of(new Upload(content, path, owner, mode, check)));
+    }
+
+    /** All of {@code files} in one session ({@link Upload#script}): one round trip instead of one each. */
+    @Override
+    public void upload(List<Upload> files) throws RemoteException {
+        if (files.isEmpty()) {
+            return;
+        }
+        Command script = Command.shell(Upload.script(files));
+        byte[] stdin = Upload.stdin(files);
+        Command shown = Command.of(Stream.concat(Stream.of("upload"), files.stream().map(Upload::path)).toArray());
         Raw raw = null;
         for (int attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
-            raw = exec(asRoot(script.render(true)), content, Duration.ofSeconds(120), Command.of("upload", path));
-            if (raw.exitCode != ARRIVED_DAMAGED) {
+            raw = exec(asRoot(script.render(true)), stdin, Duration.ofSeconds(120L * files.size()), shown);
+            if (raw.exitCode != Upload.ARRIVED_DAMAGED) {
                 break;
             }
         }
-        if (raw.exitCode == ARRIVED_DAMAGED) {
-            throw new RemoteException(name, Failure.COMMAND_FAILED, "upload to " + path + " arrived damaged " + UPLOAD_ATTEMPTS + " times ("
-                    + raw.text(raw.err).strip() + ", not " + sha256 + "); the file was left as it was");
+        if (raw.exitCode == 0) {
+            return;
         }
-        if (raw.exitCode == CHECK_REJECTED) {
-            throw new RemoteException(name, Failure.CHECK_FAILED, path + ": " + raw.text(raw.err).strip());
+        Optional<Integer> at = Upload.stoppedAt(raw.text(raw.out), files.size());
+        String err = raw.text(raw.err).strip();
+        if (raw.exitCode == Upload.ARRIVED_DAMAGED) {
+            Upload damaged = files.get(at.orElse(0));
+            throw new Upload.Failed(name, Failure.COMMAND_FAILED, "upload to " + damaged.path() + " arrived damaged " + UPLOAD_ATTEMPTS + " times ("
+                    + err + ", not " + Sha256.hex(damaged.content()) + "); " + (files.size() == 1 ? "the file was left as it was" : "the files were left as they were"), 0);
         }
-        if (raw.exitCode != 0) {
-            throw new RemoteException(name, Failure.COMMAND_FAILED, "upload to " + path + " failed: " + raw.text(raw.err).strip());
+        int landed = at.orElse(0);
+        if (raw.exitCode == Upload.CHECK_REJECTED && at.isPresent()) {
+            throw new Upload.Failed(name, Failure.CHECK_FAILED, files.get(landed).path() + ": " + err, landed);
         }
+        String which = at.map(i -> files.get(i).path()).orElse(files.stream().map(Upload::path).collect(Collectors.joining(", ")));
+        throw new Upload.Failed(name, Failure.COMMAND_FAILED, "upload to " + which + " failed: " + err, landed);
     }
-
 
     @Override
     public Optional<byte[]> read(String path) throws RemoteException {

@@ -10,6 +10,7 @@ import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.RemoteException;
+import io.oth.remote.Upload;
 import io.oth.secret.Secret;
 import io.oth.site.Site;
 import io.oth.site.SiteLoader;
@@ -93,6 +94,31 @@ class SshHostIT {
         assertEquals(Failure.CHECK_FAILED, e.failure());
         assertTrue(e.getMessage().contains("no good line in the file"), e.getMessage());
         assertEquals("old\n", new String(app1.read("/etc/oth-test/checked").orElseThrow(), StandardCharsets.UTF_8));
+    }
+
+    /** A phase's files in one session: all land in order, and a refused check names its file and counts those that landed. */
+    @Test
+    void severalFilesGoInOneSession() throws Exception {
+        byte[] a = "a\n".getBytes(StandardCharsets.UTF_8);
+        byte[] b = new byte[200_000];
+        new java.util.Random(7).nextBytes(b);
+        app1.upload(List.of(new Upload(a, "/etc/oth-test/many/a", "root:root", "0644", null),
+                new Upload(b, "/etc/oth-test/other/b", "root:root", "0600", "test -s \"$1\"")));
+        assertArrayEquals(a, app1.read("/etc/oth-test/many/a").orElseThrow());
+        assertArrayEquals(b, app1.read("/etc/oth-test/other/b").orElseThrow());
+        assertEquals("600", app1.run(Command.of("stat", "-c", "%a", "/etc/oth-test/other/b"), Duration.ofSeconds(5)).stdout().strip());
+
+        Upload.Failed e = assertThrows(Upload.Failed.class, () -> app1.upload(List.of(
+                new Upload("c\n".getBytes(StandardCharsets.UTF_8), "/etc/oth-test/many/c", "root:root", "0644", null),
+                new Upload("bad\n".getBytes(StandardCharsets.UTF_8), "/etc/oth-test/many/d", "root:root", "0644", "grep -q good \"$1\" || { echo 'not good'; exit 1; }"),
+                new Upload("e\n".getBytes(StandardCharsets.UTF_8), "/etc/oth-test/many/e", "root:root", "0644", null))));
+        assertEquals(Failure.CHECK_FAILED, e.failure());
+        assertEquals(1, e.landed());
+        assertEquals("app1: " + Failure.CHECK_FAILED.summary() + ": /etc/oth-test/many/d: not good", e.getMessage());
+        assertTrue(app1.read("/etc/oth-test/many/c").isPresent());
+        assertTrue(app1.read("/etc/oth-test/many/d").isEmpty() && app1.read("/etc/oth-test/many/e").isEmpty());
+        assertEquals("", app1.run(Command.shell("find /etc/oth-test -name '*.oth-tmp.*'"), Duration.ofSeconds(5)).stdout(),
+                "no temp file left");
     }
 
     @Test
