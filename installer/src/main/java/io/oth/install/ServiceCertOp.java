@@ -5,13 +5,13 @@ import io.oth.ca.CertificateStatus;
 import io.oth.ca.IssuedCertificate;
 import io.oth.ca.ServiceIdentity;
 import io.oth.ca.SiteCa;
-import io.oth.op.ApplyContext;
 import io.oth.op.Change;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.Failure;
 import io.oth.remote.RemoteException;
+import io.oth.remote.Upload;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +79,7 @@ public record ServiceCertOp(SiteCa ca, ServiceIdentity id, Files files, Layout l
             return Optional.empty();
         }
         String why = reason.get();
-        return Optional.of(new Change() {
+        return Optional.of(new Change.Uploading() {
             @Override
             public String summary() {
                 return "issue a new " + SiteCa.DEFAULT_VALIDITY.toDays() + "-day certificate for " + id.service() + " on " + id.node() + " (" + why + ")";
@@ -90,18 +90,19 @@ public record ServiceCertOp(SiteCa ca, ServiceIdentity id, Files files, Layout l
                 return notifies;
             }
 
+            /** Issues the certificate now, when it is applied: its key, its chain and itself, in one round trip. */
             @Override
-            public void apply(ApplyContext context) throws RemoteException {
+            public List<Upload> uploads(String host) throws RemoteException {
                 IssuedCertificate issued;
                 try {
                     issued = ca.issue(id);
                 } catch (CaException e) {
-                    throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "the site CA could not issue: " + e.getMessage());
+                    throw new RemoteException(host, Failure.COMMAND_FAILED, "the site CA could not issue: " + e.getMessage());
                 }
                 String owner = files.keyOwner();
-                context.host().upload(layout.authorities(issued).getBytes(StandardCharsets.UTF_8), files.authorities(), "root:root", "0644");
-                context.host().upload(issued.keyPem().getBytes(StandardCharsets.UTF_8), files.key(), owner, "0600");
-                context.host().upload(layout.certificate(issued).getBytes(StandardCharsets.UTF_8), files.certificate(), "root:root", "0644");
+                return List.of(new Upload(layout.authorities(issued).getBytes(StandardCharsets.UTF_8), files.authorities(), "root:root", "0644", null),
+                        new Upload(issued.keyPem().getBytes(StandardCharsets.UTF_8), files.key(), owner, "0600", null),
+                        new Upload(layout.certificate(issued).getBytes(StandardCharsets.UTF_8), files.certificate(), "root:root", "0644", null));
             }
         });
     }

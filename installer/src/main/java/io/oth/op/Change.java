@@ -51,16 +51,16 @@ public interface Change {
     }
 
     /**
-     * A change that is one file's upload. The phase runner sends a phase's consecutive ones to a node
-     * in one round trip ({@link Host#upload(List)}); alone, it is an upload of its own.
+     * A change that is only uploads (a file; a certificate, its key and its chain). The phase runner
+     * sends a phase's consecutive ones to a node in one round trip ({@link Host#upload(List)}).
      */
     interface Uploading extends Change {
-        /** The file, its bytes read now; {@code host} names the node in a refusal. */
-        Upload upload(String host) throws RemoteException;
+        /** The files, in order, their bytes made or read now; {@code host} names the node in a refusal. */
+        List<Upload> uploads(String host) throws RemoteException;
 
         @Override
         default void apply(ApplyContext context) throws RemoteException {
-            context.host().upload(List.of(upload(context.host().name())));
+            context.host().upload(uploads(context.host().name()));
         }
     }
 

@@ -141,9 +141,9 @@ public record FileOp(String path, Blob content, String owner, String mode, Strin
         }
 
         @Override
-        public Upload upload(String host) throws RemoteException {
+        public List<Upload> uploads(String host) throws RemoteException {
             try {
-                return new Upload(file.content.bytes(), file.path, file.owner, file.mode, file.check);
+                return List.of(new Upload(file.content.bytes(), file.path, file.owner, file.mode, file.check));
             } catch (IOException e) {
                 throw new RemoteException(host, Failure.COMMAND_FAILED, "not uploaded to " + file.path + ": its source changed since"
                         + " oth checked it (" + e.getMessage() + "); run again to check it anew");

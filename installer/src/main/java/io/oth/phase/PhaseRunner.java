@@ -487,17 +487,26 @@ public final class PhaseRunner {
         return plan.size();
     }
 
-    /** Applies one change, or a run of uploads ({@link Change.Uploading}) in one round trip. */
+    /**
+     * Applies one change, or a run of uploads ({@link Change.Uploading}) in one round trip; when that
+     * fails, {@link Upload.Failed#landed()} counts the changes whose files all landed.
+     */
     private static void apply(List<Change> batch, ApplyContext context) throws RemoteException {
         if (batch.size() == 1) {
             batch.get(0).apply(context);
             return;
         }
         List<Upload> files = new ArrayList<>();
+        List<Integer> ends = new ArrayList<>();
         for (Change c : batch) {
-            files.add(((Change.Uploading) c).upload(context.host().name()));
+            files.addAll(((Change.Uploading) c).uploads(context.host().name()));
+            ends.add(files.size());
         }
-        context.host().upload(files);
+        try {
+            context.host().upload(files);
+        } catch (Upload.Failed e) {
+            throw new Upload.Failed(e, (int) ends.stream().filter(end -> end <= e.landed()).count());
+        }
     }
 
     private ApplyContext context(Node node, Host host, Consumer<String> logger) {

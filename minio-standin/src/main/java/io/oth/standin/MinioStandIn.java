@@ -244,7 +244,7 @@ public final class MinioStandIn implements AutoCloseable {
         if (!Files.isWritable(dir)) {
             throw StandInException.refused(dir + ": the data directory is not writable");
         }
-        return new FilesystemNio2BlobStore(dir.toString());
+        return new RemovalsApartBlobStore(new FilesystemNio2BlobStore(dir.toString()));
     }
 
     private static URI endpoint(ServerCommandLine commandLine, boolean secure) throws StandInException {
