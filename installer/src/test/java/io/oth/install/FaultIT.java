@@ -297,20 +297,22 @@ class FaultIT {
     @Test
     @Order(8)
     void aTransferThatArrivesDamagedIsSentAgainAndNeverReplacesAFile(Lab lab) {
-        // A cat in app1's /usr/local/bin drops the last byte of whatever oth streams into a temporary file, as many
-        // times as /tmp/faultit.damage says ("always": every time).
+        // A head in app1's /usr/local/bin drops the last byte of whatever oth streams into a temporary file (an upload reads
+        // each file's bytes with head -c SIZE), as many times as /tmp/faultit.damage says ("always": every time). It still
+        // reads all of the file's bytes, so that the files after it in the same session arrive as sent.
         String shim = "#!/bin/sh\n# FaultIT: app1's transfers arrive one byte short\n"
                 + "case $(readlink /proc/$$/fd/1) in *.oth-tmp.*)\n"
                 + "  n=$(/usr/bin/cat /tmp/faultit.damage 2>/dev/null || echo 0)\n"
-                + "  if [ \"$n\" != 0 ]; then [ \"$n\" = always ] || echo $((n - 1)) > /tmp/faultit.damage; exec head -c -1; fi ;;\n"
-                + "esac\nexec /usr/bin/cat \"$@\"\n";
+                + "  if [ \"$n\" != 0 ] && [ \"$1\" = -c ]; then [ \"$n\" = always ] || echo $((n - 1)) > /tmp/faultit.damage;"
+                + " /usr/bin/head -c \"$2\" | /usr/bin/head -c -1; exit 0; fi ;;\n"
+                + "esac\nexec /usr/bin/head \"$@\"\n";
         String properties = "/etc/oth-app/app.properties";
         if (lab.tryExec("app1", "test", "-f", properties).exitCode() != 0) {
             Run installed = install(lab); // this test run on its own
             assertEquals(0, installed.code(), installed::toString);
         }
         lab.exec("app1", "sh", "-c", "echo " + Base64.getEncoder().encodeToString(shim.getBytes(StandardCharsets.UTF_8))
-                + " | base64 -d > /usr/local/bin/cat; chmod 755 /usr/local/bin/cat");
+                + " | base64 -d > /usr/local/bin/head; chmod 755 /usr/local/bin/head");
         try {
             lab.exec("app1", "sh", "-c", "echo 1 > /tmp/faultit.damage; echo '# a hand edit' >> " + properties);
             Run once = install(lab);
@@ -327,7 +329,7 @@ class FaultIT {
             assertTrue(lab.exec("app1", "/usr/bin/cat", properties).contains("# a hand edit"), "a damaged transfer replaced nothing");
             assertEquals("", lab.exec("app1", "find", "/etc/oth-app", "-name", "*.oth-tmp.*").strip(), "and left no temporary file");
         } finally {
-            lab.exec("app1", "rm", "-f", "/usr/local/bin/cat", "/tmp/faultit.damage");
+            lab.exec("app1", "rm", "-f", "/usr/local/bin/head", "/tmp/faultit.damage");
         }
         Run again = install(lab);
         assertEquals(0, again.code(), again::toString);
