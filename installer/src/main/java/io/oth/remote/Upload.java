@@ -94,21 +94,6 @@ public record Upload(byte[] content, String path, String owner, String mode, Str
         return s.append(" trap - EXIT; echo ").append(DONE).toString();
     }
 
-    /** The files' bytes one after another, as {@link #script} reads them. */
-    public static byte[] stdin(List<Upload> files) {
-        int length = 0;
-        for (Upload f : files) {
-            length = Math.addExact(length, f.content.length);
-        }
-        byte[] all = new byte[length];
-        int at = 0;
-        for (Upload f : files) {
-            System.arraycopy(f.content, 0, all, at, f.content.length);
-            at += f.content.length;
-        }
-        return all;
-    }
-
     /**
      * The index of the file the script was at when it stopped (from its stdout), or empty when it
      * stopped before the first one's check (arrivals, owners, modes: then no file had landed).

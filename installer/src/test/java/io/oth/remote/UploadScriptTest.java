@@ -54,6 +54,15 @@ class UploadScriptTest {
                 new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
+    /** The files' bytes one after another, as the script reads them (and as SshHost writes them). */
+    private static byte[] stdin(List<Upload> files) throws IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (Upload f : files) {
+            all.write(f.content());
+        }
+        return all.toByteArray();
+    }
+
     private Upload file(String path, String content, String mode, String check) {
         return new Upload(content.getBytes(StandardCharsets.UTF_8), root.resolve(path).toString(), owner, mode, check);
     }
@@ -74,7 +83,7 @@ class UploadScriptTest {
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/a.conf"), "old a\n");
 
-        Result r = run(files, Upload.stdin(files));
+        Result r = run(files, stdin(files));
 
         assertEquals(0, r.code(), r.err());
         assertEquals("0\n1\n2\n3\n" + Upload.DONE + "\n", r.out());
@@ -96,7 +105,7 @@ class UploadScriptTest {
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/a.conf"), "old a\n");
         List<Upload> files = List.of(file("etc/a.conf", "new a\n", "0644", null), file("etc/b.conf", "new b\n", "0644", null));
-        byte[] damaged = Upload.stdin(files);
+        byte[] damaged = stdin(files);
         damaged[damaged.length - 2] ^= 1;
 
         Result r = run(files, damaged);
@@ -109,7 +118,7 @@ class UploadScriptTest {
         assertEquals(List.of(), temporaryFiles());
 
         byte[] cut = new byte[8];
-        System.arraycopy(Upload.stdin(files), 0, cut, 0, 8);
+        System.arraycopy(stdin(files), 0, cut, 0, 8);
         Result short_ = run(files, cut);
         assertEquals(Upload.ARRIVED_DAMAGED, short_.code(), short_.err());
         assertTrue(short_.err().contains("2 of 6 bytes arrived"), short_.err());
@@ -123,7 +132,7 @@ class UploadScriptTest {
                 file("etc/b.conf", "bad\n", "0644", "grep -q good \"$1\" || { echo 'no good line in the file'; exit 1; }"),
                 file("etc/c.conf", "c\n", "0644", null));
 
-        Result r = run(files, Upload.stdin(files));
+        Result r = run(files, stdin(files));
 
         assertEquals(Upload.CHECK_REJECTED, r.code(), r.err());
         assertEquals(Optional.of(1), Upload.stoppedAt(r.out(), 3));

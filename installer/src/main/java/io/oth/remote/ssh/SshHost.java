@@ -97,7 +97,7 @@ final class SshHost implements Host, AutoCloseable {
     private CommandResult run(Command command, Secret input, Duration timeout, Command shown) throws RemoteException {
         // The node enforces the timeout itself (coreutils timeout), so the command really stops.
         String limit = "timeout -k 5 " + Math.max(1, timeout.toSeconds()) + " ";
-        byte[] stdin = input == null ? null : input.reveal().getBytes(StandardCharsets.UTF_8);
+        List<byte[]> stdin = input == null ? List.of() : List.of(input.reveal().getBytes(StandardCharsets.UTF_8));
         Raw raw = exec(asRoot(limit + command.render(true)), stdin, timeout.plusSeconds(10), shown);
         if (raw.exitCode == TIMED_OUT || raw.exitCode == KILLED_AFTER_TIMEOUT) {
             throw new RemoteException(name, Failure.COMMAND_TIMEOUT, "after " + timeout.toSeconds() + " s: " + shown);
@@ -117,7 +117,8 @@ final class SshHost implements Host, AutoCloseable {
             return;
         }
         Command script = Command.shell(Upload.script(files));
-        byte[] stdin = Upload.stdin(files);
+        // The files' bytes one after another, as the script reads them: written as they are, not copied into one array.
+        List<byte[]> stdin = files.stream().map(Upload::content).toList();
         Command shown = Command.of(Stream.concat(Stream.of("upload"), files.stream().map(Upload::path)).toArray());
         Raw raw = null;
         for (int attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
@@ -148,7 +149,7 @@ final class SshHost implements Host, AutoCloseable {
     public Optional<byte[]> read(String path) throws RemoteException {
         String p = Command.quote(path);
         Command script = Command.shell("[ -e " + p + " ] || exit " + FILE_MISSING + "; exec cat -- " + p);
-        Raw raw = exec(asRoot(script.render(true)), null, Duration.ofSeconds(60), script);
+        Raw raw = exec(asRoot(script.render(true)), List.of(), Duration.ofSeconds(60), script);
         if (raw.exitCode == FILE_MISSING) {
             return Optional.empty();
         }
@@ -289,7 +290,8 @@ final class SshHost implements Host, AutoCloseable {
         return root ? line : "sudo -n -- " + line;
     }
 
-    private Raw exec(String line, byte[] stdin, Duration timeout, Command shown) throws RemoteException {
+    /** Runs {@code line} with {@code stdin}'s parts written one after another on its stdin (none: stdin closed at once). */
+    private Raw exec(String line, List<byte[]> stdin, Duration timeout, Command shown) throws RemoteException {
         AtomicBoolean timedOut = new AtomicBoolean();
         sessions.incrementAndGet();
         try (Session session = ssh.startSession()) {
@@ -308,12 +310,10 @@ final class SshHost implements Host, AutoCloseable {
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
             try {
                 CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(cmd.getErrorStream()));
-                if (stdin != null) {
-                    try (OutputStream in = cmd.getOutputStream()) {
-                        in.write(stdin);
+                try (OutputStream in = cmd.getOutputStream()) {
+                    for (byte[] part : stdin) {
+                        in.write(part);
                     }
-                } else {
-                    cmd.getOutputStream().close();
                 }
                 byte[] out = drain(cmd.getInputStream());
                 byte[] errBytes = err.join();
