@@ -5,7 +5,6 @@ import io.oth.install.MinioAccessOp;
 import io.oth.op.InitSystem;
 import io.oth.op.Probe;
 import io.oth.remote.Command;
-import io.oth.remote.CommandResult;
 import io.oth.remote.Host;
 import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
@@ -74,14 +73,23 @@ final class ObjectAccountsCheck {
                             "run oth doctor where oth install ran"));
         }
         try {
-            CommandResult probe = host.run(Command.shell(InitSystem.PROBE), timeout);
-            Optional<InitSystem> init = InitSystem.parse(probe.stdout().strip());
+            // One session: the init system, and whether MinIO runs as each init system would tell.
+            Probe initProbe = new Probe("init", InitSystem.PROBE);
+            Map<InitSystem, Probe> running = new java.util.EnumMap<>(InitSystem.class);
+            for (InitSystem each : InitSystem.values()) {
+                running.put(each, MinioAccessOp.service(each).probes().get(0).scoped(each.name().toLowerCase(java.util.Locale.ROOT)));
+            }
+            List<Probe> asked = java.util.stream.Stream.concat(java.util.stream.Stream.of(initProbe), running.values().stream()).toList();
+            Map<String, Probe.Answer> probed = Probe.parseAll(node.name(), host.run(Command.shell(Probe.script(asked)), timeout).stdout(), asked);
+            String said = probed.get(initProbe.key()).output().strip();
+            Optional<InitSystem> init = InitSystem.parse(said);
             if (init.isEmpty()) {
-                return failed(node, "the node's init system is unknown: " + NodeText.shown(probe.stdout().strip()), "");
+                return failed(node, "the node's init system is unknown: " + NodeText.shown(said), "");
             }
             MinioAccessOp op = new MinioAccessOp(new MinioAccessOp.Endpoint(node.address(), port, ca.get().rootCertificate(), AppAccounts.OBJECTS_ROOT,
                     root.get()), AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, active.orElseThrow().user(), app.get(), init.get());
-            Map<String, Probe.Answer> answers = new HashMap<>(op.read(host));
+            Map<String, Probe.Answer> answers = new HashMap<>(op.read(host,
+                    Map.of(MinioAccessOp.service(init.get()).key(), probed.get(running.get(init.get()).key()))));
             // Encryption is reported once, as posture.encryption, not as account drift too.
             Probe.Answer encryption = answers.remove(op.key(MinioAccessOp.ENCRYPTION));
             return List.of(SecurityCheck.drift(ID, node, TARGET, op.plan(answers, Set.of())), atRest(node.name(), encryption));

@@ -117,9 +117,20 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         return "object storage account " + user;
     }
 
+    /** Whether MinIO runs: the service's own probe, answered in the phase's round of probes (see {@link #running}). */
     @Override
     public List<Probe> probes() {
-        return List.of();
+        return service(init).probes();
+    }
+
+    /**
+     * Whether the MinIO service runs, as the service's probe answered it in {@code probed}, or, for
+     * a caller that did not ask it there, as a session of its own answers it now.
+     */
+    static boolean running(Host host, InitSystem init, Map<String, Probe.Answer> probed) throws RemoteException {
+        ServiceOp service = service(init);
+        Probe.Answer answer = probed.get(service.key());
+        return answer != null ? answer.ok() : host.run(Command.shell(service.running()), TIMEOUT).ok();
     }
 
     /** The MinIO service, told running by the pid file of oth's own init script where there is no systemd. */
@@ -136,7 +147,12 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
 
     @Override
     public Map<String, Probe.Answer> read(Host host) throws RemoteException {
-        if (!host.run(Command.shell(service(init).running()), TIMEOUT).ok()) {
+        return read(host, Map.of());
+    }
+
+    @Override
+    public Map<String, Probe.Answer> read(Host host, Map<String, Probe.Answer> probed) throws RemoteException {
+        if (!running(host, init, probed)) {
             return Map.of(key(ADMIN), new Probe.Answer(1, "the minio service is not running"));
         }
         try (Forward forward = host.forward(endpoint.address(), endpoint.port())) {

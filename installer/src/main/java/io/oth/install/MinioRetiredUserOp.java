@@ -5,14 +5,12 @@ import io.oth.op.Change;
 import io.oth.op.InitSystem;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
-import io.oth.remote.Command;
 import io.oth.remote.Failure;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,21 +23,26 @@ import java.util.Set;
  */
 public record MinioRetiredUserOp(MinioAccessOp.Endpoint endpoint, String user, InitSystem init) implements Operation {
     private static final String KEY = "minio:retired";
-    private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     @Override
     public String subject() {
         return "retired object storage key " + user;
     }
 
+    /** Whether MinIO runs, answered in the phase's round of probes. */
     @Override
     public List<Probe> probes() {
-        return List.of();
+        return MinioAccessOp.service(init).probes();
     }
 
     @Override
     public Map<String, Probe.Answer> read(Host host) throws RemoteException {
-        if (!host.run(Command.shell(MinioAccessOp.service(init).running()), TIMEOUT).ok()) {
+        return read(host, Map.of());
+    }
+
+    @Override
+    public Map<String, Probe.Answer> read(Host host, Map<String, Probe.Answer> probed) throws RemoteException {
+        if (!MinioAccessOp.running(host, init, probed)) {
             return Map.of(KEY, new Probe.Answer(1, "the minio service is not running"));
         }
         try (Forward forward = host.forward(endpoint.address(), endpoint.port())) {

@@ -30,6 +30,15 @@ public interface Operation {
     }
 
     /**
+     * {@link #read(Host)}, given what this phase's probes answered ({@code probed}, by key): an
+     * operation whose reads depend on a state that a probe tells (is the service running?) asks it
+     * in the phase's one round of probes rather than in an SSH session of its own.
+     */
+    default Map<String, Probe.Answer> read(Host host, Map<String, Probe.Answer> probed) throws RemoteException {
+        return read(host);
+    }
+
+    /**
      * @param answers the probes' answers, by key
      * @param notified services that earlier changes in the same phase asked to reload
      */

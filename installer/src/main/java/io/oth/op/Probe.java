@@ -79,6 +79,15 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
         return new Probe(key, script, false, new FileState(path, wanted), null);
     }
 
+    /**
+     * {@code probes} with each key once (its first probe): operations that read the same fact (two
+     * accounts on one MinIO, whether it runs) ask it once. A key names one fact, so its probes are alike.
+     */
+    public static List<Probe> distinct(List<Probe> probes) {
+        Set<String> seen = new java.util.HashSet<>();
+        return probes.stream().filter(p -> seen.add(p.key)).toList();
+    }
+
     /** What a probe printed (stdout and stderr together) and its exit code. */
     public record Answer(int exitCode, String output) {
         public boolean ok() {
@@ -216,11 +225,12 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
             batch.append("[ -f ").append(Command.quote(sums.get())).append(" ] && while read -r i h n; do case $n in ").append(known)
                     .append("esac; done <").append(Command.quote(sums.get())).append('\n');
         }
-        // What is left to sum: every file that exists and has no sum kept for its identity.
+        // What is left to sum: every file that exists and has no sum kept for its identity. The sums
+        // file is written again only when a file large enough to be kept in it was summed.
         batch.append("set --; k=");
         for (int i = 0; i < paths.size(); i++) {
             batch.append("; [ -n \"$i").append(i).append("\" ] && [ -z \"$h").append(i).append("\" ] && { set -- \"$@\" ").append(Command.quote(paths.get(i)))
-                    .append(kept.contains(i) ? "; k=1; }" : "; }");
+                    .append(kept.contains(i) ? "; z=${i" + i + "#*:*:}; [ \"${z%%:*}\" -ge " + KEPT_FROM_BYTES + " ] && k=1; }" : "; }");
         }
         batch.append("\nif [ $# -gt 0 ]; then sha256sum -- \"$@\" >\"$d/.sums\" 2>/dev/null; else : >\"$d/.sums\"; fi\n")
                 .append("while read -r h n; do case $n in ").append(sumCases).append("esac; done <\"$d/.sums\"\n");

@@ -99,7 +99,8 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
         });
     }
 
-    private String key() {
+    /** The key of this service's probe: whether it runs. */
+    public String key() {
         return "service:" + name;
     }
 }

@@ -360,8 +360,8 @@ public final class PhaseRunner {
 
     /** Every probe of {@code planned}, each phase's under its own scope: what {@link #gather} asks. */
     static List<Probe> probes(Map<Phase, List<Operation>> planned) {
-        return planned.entrySet().stream().flatMap(e -> e.getValue().stream()
-                .flatMap(o -> o.probes().stream()).map(p -> p.scoped(e.getKey().name()))).toList();
+        return Probe.distinct(planned.entrySet().stream().flatMap(e -> e.getValue().stream()
+                .flatMap(o -> o.probes().stream()).map(p -> p.scoped(e.getKey().name()))).toList());
     }
 
     /** The answers by phase to {@code probes} in what the node said with its lock, when every one is there. */
@@ -375,7 +375,7 @@ public final class PhaseRunner {
 
     /** The answers of one phase's probes, read now in their own session. */
     private static Map<String, Probe.Answer> probe(List<Operation> ops, Host host) throws RemoteException {
-        List<Probe> probes = ops.stream().flatMap(o -> o.probes().stream()).toList();
+        List<Probe> probes = Probe.distinct(ops.stream().flatMap(o -> o.probes().stream()).toList());
         if (probes.isEmpty()) {
             return Map.of();
         }
@@ -387,12 +387,12 @@ public final class PhaseRunner {
      * What the operations of a phase read through a service's own API rather than a probe (MinIO's
      * and RabbitMQ's accounts), side by side: each read is its own SSH forward and only reads.
      */
-    private static Map<String, Probe.Answer> readLive(List<Operation> ops, Host host) throws RemoteException {
+    private static Map<String, Probe.Answer> readLive(List<Operation> ops, Host host, Map<String, Probe.Answer> probed) throws RemoteException {
         List<Operation> live = ops.stream().filter(PhaseRunner::readsLive).toList();
         Map<String, Probe.Answer> answers = new HashMap<>();
         for (Object read : Parallel.map(live, live.size(), op -> {
             try {
-                return op.read(host);
+                return op.read(host, probed);
             } catch (RemoteException e) {
                 return e;
             }
@@ -410,7 +410,8 @@ public final class PhaseRunner {
     /** Whether {@code op} has a {@link Operation#read} of its own (the default reads nothing): no thread for the others. */
     private static boolean readsLive(Operation op) {
         try {
-            return op.getClass().getMethod("read", Host.class).getDeclaringClass() != Operation.class;
+            return op.getClass().getMethod("read", Host.class).getDeclaringClass() != Operation.class
+                    || op.getClass().getMethod("read", Host.class, Map.class).getDeclaringClass() != Operation.class;
         } catch (NoSuchMethodException e) {
             return true;
         }
@@ -426,7 +427,7 @@ public final class PhaseRunner {
         String name = target.node().name();
         activity.step(upFront.isPresent() ? "planning" : "reading its facts again");
         Map<String, Probe.Answer> answers = new HashMap<>(upFront.isPresent() ? upFront.get() : probe(ops, host));
-        answers.putAll(readLive(ops, host));
+        answers.putAll(readLive(ops, host, Map.copyOf(answers)));
         Set<String> notified = new HashSet<>();
         List<Change> plan = new ArrayList<>();
         List<String> noOps = new ArrayList<>();

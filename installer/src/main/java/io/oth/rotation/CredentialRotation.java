@@ -336,13 +336,13 @@ public final class CredentialRotation {
 
     /** What {@code ops} would change on {@code host}, from its facts read now. */
     private static List<Change> plan(Host host, List<? extends Operation> ops) throws RemoteException {
-        List<Probe> probes = ops.stream().flatMap(o -> o.probes().stream()).toList();
+        List<Probe> probes = Probe.distinct(ops.stream().flatMap(o -> o.probes().stream()).toList());
         Map<String, Probe.Answer> probed = probes.isEmpty() ? Map.of() : Probe.parseAll(host.name(), host.run(Command.shell(Probe.script(probes)), PROBE_TIMEOUT).stdout(), probes);
         // Each operation plans from its own reads: two of one kind (both accounts of a pair) read under the same keys.
         List<Map<String, Probe.Answer>> read = new ArrayList<>();
         for (Operation op : ops) {
             Map<String, Probe.Answer> answers = new HashMap<>(probed);
-            answers.putAll(op.read(host));
+            answers.putAll(op.read(host, probed));
             read.add(answers);
         }
         Set<String> notified = new HashSet<>();

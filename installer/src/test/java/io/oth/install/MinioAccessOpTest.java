@@ -162,4 +162,25 @@ class MinioAccessOpTest {
         assertEquals("object storage account: MinIO did not answer (\"the minio service is not running\"): bucket oth and its default "
                 + "encryption (SSE-S3), policy oth-app, user oth-app and its policy will be set", summary);
     }
+
+    @Test
+    void whetherMinioRunsIsAskedInThePhasesRoundOfProbesNotInASessionOfItsOwn() throws Exception {
+        Probe running = MinioAccessOp.service(InitSystem.SYSV).probes().get(0);
+        assertEquals(java.util.List.of(running), op.probes(), "the service's own probe");
+        MinioRetiredUserOp retired = new MinioRetiredUserOp(new MinioAccessOp.Endpoint("10.77.0.20", 9000, null, "oth-admin", Secret.of(ROOT)),
+                "oth-app-old", InitSystem.SYSV);
+        assertEquals(java.util.List.of(running), retired.probes());
+        assertEquals(1, Probe.distinct(java.util.List.of(running, running, running)).size(), "asked once for the phase's three accounts");
+
+        io.oth.remote.RecordingHost host = new io.oth.remote.RecordingHost("storage");
+        Map<String, Probe.Answer> stopped = Map.of(running.key(), new Probe.Answer(1, ""));
+        assertEquals(new Probe.Answer(1, "the minio service is not running"), op.read(host, stopped).get(op.key(MinioAccessOp.ADMIN)));
+        assertEquals(1, retired.read(host, stopped).size());
+        assertEquals(java.util.List.of(), host.commands(), "the answer given is used: no session");
+
+        // A caller that asked no probe (the doctor's check) gets the answer from a session of its own.
+        host.when("minio.pid", new io.oth.remote.CommandResult(1, "", ""));
+        assertEquals(new Probe.Answer(1, "the minio service is not running"), op.read(host).get(op.key(MinioAccessOp.ADMIN)));
+        assertEquals(1, host.commands().size());
+    }
 }

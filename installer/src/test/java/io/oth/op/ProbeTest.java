@@ -122,9 +122,12 @@ class ProbeTest {
         FileOp binary = FileOp.binary(bundle.toString(), first, owner, "0644");
         FileOp text = FileOp.text(config.toString(), "a\n", owner, "0644");
         FileOp small = FileOp.text(secret.toString(), "s3cret-s3cret", owner, "0600").secret();
+        // Read whole too, but below the size worth keeping: summed on every read, and never a reason to write the sums file.
+        FileOp tiny = FileOp.binary(java.nio.file.Files.write(dir.resolve("tiny.tar.gz"), new byte[] {1, 2, 3}).toString(), new byte[] {1, 2, 3}, owner, "0644");
         List<Probe> probes = new java.util.ArrayList<>(binary.probes());
         probes.addAll(text.probes());
         probes.addAll(small.probes());
+        probes.addAll(tiny.probes());
         String key = binary.probes().get(0).key();
         String script = Probe.concurrentScript(probes, java.util.Optional.of(sums.toString()));
 
@@ -133,6 +136,12 @@ class ProbeTest {
         String kept = java.nio.file.Files.readString(sums);
         assertTrue(kept.endsWith(" " + Sha256.hex(first) + " " + bundle + "\n"), kept);
         assertEquals(1, kept.lines().count(), "neither a file with a wanted content (compared) nor a small one (a secret) is kept: " + kept);
+
+        // A read that sums only files too small to keep leaves the sums file as it was (no write on a no-op).
+        Object identity = java.nio.file.Files.readAttributes(sums, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        assertTrue(run(script).get(tiny.probes().get(0).key()).output().startsWith(Sha256.hex(new byte[] {1, 2, 3}) + "  -\n"));
+        assertEquals(identity, java.nio.file.Files.readAttributes(sums, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        assertEquals(kept, java.nio.file.Files.readString(sums));
 
         // What the node kept for the same identity is what the next read answers: it is not summed again.
         String zeros = "0".repeat(64);

@@ -54,6 +54,7 @@ final class PhaseFixture {
         this.fleet = new RecordingFleet(site);
         // A fresh node: no service runs yet, so RabbitMQ's and MinIO's accounts cannot be read.
         site.nodes().forEach(n -> fleet.host(n.name()).failWhen("systemctl is-active", "inactive")
+                .answer("objects-accounts|service:minio", new Probe.Answer(3, "inactive"))
                 .answer("rabbitmq:definitions", new Probe.Answer(127, "sh: 1: rabbitmqctl: not found")));
     }
 
