@@ -35,7 +35,7 @@ final class DnsCheck implements NodeCheck {
     public List<Probe> probes(Node node) {
         List<Probe> probes = new ArrayList<>();
         if (node.role().equals(Vantage.APP)) {
-            probes.add(Probe.waiting(FQDN, "echo \"$(" + ResolverCheck.NAMESERVER + ")\"; getent ahostsv4 " + Command.quote(site.fqdn())));
+            probes.add(Probe.waiting(FQDN, ResolverCheck.NAMESERVER + "; echo \"$ns\"; getent ahostsv4 " + Command.quote(site.fqdn())));
         }
         List<Node> others = others(node);
         if (!others.isEmpty()) {

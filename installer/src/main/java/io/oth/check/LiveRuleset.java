@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * applied is /etc/nftables.conf loaded into a throw-away network namespace, so that the two are
  * listed by the same nft in the same form and compare line by line.
  */
-record LiveRuleset(List<String> live, Optional<List<String>> applied) {
+record LiveRuleset(List<String> live, Optional<List<String>> applied, boolean dropsInput) {
     private static final String APPLIED = "@@applied";
     private static final String UNAVAILABLE = "@@unavailable";
     private static final Pattern DPORT = Pattern.compile("dport (\\{[^}]*}|\\d+)");
@@ -28,9 +28,30 @@ record LiveRuleset(List<String> live, Optional<List<String>> applied) {
     static LiveRuleset parse(String output) {
         List<String> lines = output.lines().toList();
         int split = lines.indexOf(APPLIED);
-        List<String> live = rules(split < 0 ? lines : lines.subList(0, split));
+        List<String> listed = split < 0 ? lines : lines.subList(0, split);
         List<String> after = split < 0 ? List.of(UNAVAILABLE) : lines.subList(split + 1, lines.size());
-        return new LiveRuleset(live, after.contains(UNAVAILABLE) ? Optional.empty() : Optional.of(rules(after)));
+        return new LiveRuleset(rules(listed), after.contains(UNAVAILABLE) ? Optional.empty() : Optional.of(rules(after)), dropsInput(listed));
+    }
+
+    /**
+     * Whether the live listing has oth's input chain ({@code table inet oth}, {@code chain input})
+     * with a default drop policy: its lines followed by their braces, as nft prints them.
+     */
+    private static boolean dropsInput(List<String> listing) {
+        // The blocks open at each line: "table inet oth", "chain input"; sets and maps are blocks too.
+        java.util.Deque<String> open = new java.util.ArrayDeque<>();
+        for (String raw : listing) {
+            String line = raw.strip();
+            if (line.endsWith("{")) {
+                open.addLast(line.substring(0, line.length() - 1).strip());
+            } else if (line.equals("}")) {
+                open.pollLast();
+            } else if (open.size() == 2 && open.peekFirst().equals("table inet oth") && open.peekLast().equals("chain input")
+                    && line.contains("policy drop")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The live lines oth did not apply, in the live order. */

@@ -46,7 +46,8 @@ final class PostureCheck implements NodeCheck {
     @Override
     public List<Probe> probes(Node node) {
         List<Probe> probes = new ArrayList<>();
-        probes.add(new Probe(key(node), "nft list chain inet oth input 2>/dev/null | grep -c 'policy drop' || true; ss -ltnH | awk '{print $4}'"));
+        // The listening sockets; whether the input chain drops by default is read from the live ruleset below.
+        probes.add(new Probe(key(node), "ss -ltnH"));
         probes.add(LiveRuleset.probe(rulesetKey(node)));
         if (node.role().equals(Vantage.APP)) {
             probes.add(new Probe("release:" + node.name(), "readlink -f -- " + NodeLayout.APP_CURRENT));
@@ -58,25 +59,30 @@ final class PostureCheck implements NodeCheck {
     @Override
     public List<Finding> findings(Node node, Map<String, Probe.Answer> answers) {
         List<Finding> findings = new ArrayList<>();
-        List<String> lines = answers.get(key(node)).output().lines().toList();
-        boolean dropping = !lines.isEmpty() && !lines.get(0).strip().equals("0");
+        List<String> lines = listeners(answers.get(key(node)).output());
         LiveRuleset ruleset = LiveRuleset.parse(answers.get(rulesetKey(node)).output());
+        boolean dropping = ruleset.dropsInput();
         findings.add(firewall(node, dropping, ruleset));
         Set<Integer> expected = new HashSet<>();
         playbooks.roles().get(node.role()).inbound().stream().filter(in -> in.appliesTo(site)).forEach(in -> expected.add(in.port()));
         // ss prints ADDRESS:PORT; a line that is not one (a node that lies) is no socket
-        List<String> extra = lines.stream().skip(1).filter(l -> l.matches("\\S{1,64}:[0-9]{1,5}"))
+        List<String> extra = lines.stream().filter(l -> l.matches("\\S{1,64}:[0-9]{1,5}"))
                 .filter(l -> !l.startsWith("127.") && !l.startsWith("[::1]") && !l.startsWith("[::ffff:127."))
                 .filter(l -> !expected.contains(port(l))).distinct().toList();
         findings.add(extra.isEmpty() ? Finding.ok("posture.listen", node.name(), "sockets", "listens only on ports of the network table")
                 : new Finding("posture.listen", node.name(), "sockets", Verdict.WARN, "also listens on " + String.join(", ", extra)
                 + " (not in the network table; " + reachable(extra, dropping, ruleset) + ")", "stop or bind to loopback what does not belong on this node"));
-        bound(node, lines.stream().skip(1).toList()).ifPresent(findings::add);
+        bound(node, lines).ifPresent(findings::add);
         if (node.role().equals(Vantage.APP)) {
             findings.add(release(node, answers.get("release:" + node.name()).output().strip()));
         }
         findings.add(support(node, answers.get("support:" + node.name()).output()));
         return findings;
+    }
+
+    /** The local ADDRESS:PORT of each listening socket, the fourth column of {@code ss -ltnH}'s lines. */
+    static List<String> listeners(String ss) {
+        return ss.lines().map(String::strip).map(l -> l.split("\\s+")).filter(f -> f.length >= 4).map(f -> f[3]).toList();
     }
 
     /**

@@ -21,8 +21,11 @@ import java.util.Map;
  */
 final class ResolverCheck implements NodeCheck {
     static final String ID = "dns.resolver";
-    /** The nameserver the node's resolver asks first. */
-    static final String NAMESERVER = "awk '/^nameserver/ {print $2; exit}' /etc/resolv.conf";
+    /**
+     * Sets {@code $ns} to the nameserver the node's resolver asks first (empty when none), with the
+     * shell's own {@code read}: no process.
+     */
+    static final String NAMESERVER = "ns=; { while read -r k v _ || [ -n \"$k\" ]; do if [ \"$k\" = nameserver ]; then ns=$v; break; fi; done </etc/resolv.conf; } 2>/dev/null";
     private static final int NO_NAMESERVER = 3;
     private static final int TIMED_OUT = 124;
     private static final String[] RCODES = {"", "FORMERR", "SERVFAIL", "", "NOTIMP", "REFUSED"};
@@ -45,7 +48,7 @@ final class ResolverCheck implements NodeCheck {
             return List.of();
         }
         String ask = "set -o pipefail; exec 3<>\"/dev/udp/$1/53\" && printf \"$2\" >&3 && head -c 4 <&3 | od -An -tx1";
-        return List.of(Probe.waiting(ID, "ns=$(" + NAMESERVER + "); echo \"${ns:-none}\"; [ -n \"$ns\" ] || exit " + NO_NAMESERVER
+        return List.of(Probe.waiting(ID, NAMESERVER + "; echo \"${ns:-none}\"; [ -n \"$ns\" ] || exit " + NO_NAMESERVER
                 + "; timeout " + seconds + " bash -c " + Command.quote(ask) + " _ \"$ns\" " + Command.quote(query(site.fqdn()))));
     }
 

@@ -42,9 +42,11 @@ class DoctorRunTest {
     /** The answers of a healthy lab node. */
     private Function<String, Probe.Answer> healthy() {
         return key -> {
-            if (key.startsWith("posture.secrets:")) {
-                return new Probe.Answer(0, key.contains("/etc/oth-app/") ? "oth-app:oth-app 600" : key.endsWith("keyfile") ? "mysql:mysql 400"
-                        : key.contains("/etc/traefik/") ? "traefik:traefik 600" : "root:root 600");
+            if (key.equals("posture.secrets")) {
+                // Every node's files as install leaves them; each node's finding reads its own lines.
+                return new Probe.Answer(0, String.join("\n", site.nodes().stream().flatMap(n -> io.oth.install.NodeLayout.secretFiles(site, n).stream())
+                        .map(f -> (f.path().contains("/etc/oth-app/") ? "oth-app:oth-app 600" : f.path().endsWith("keyfile") ? "mysql:mysql 400"
+                                : f.path().contains("/etc/traefik/") ? "traefik:traefik 600" : "root:root 600") + " " + f.path()).distinct().toList()));
             }
             if (key.equals("posture.encryption:mariadb")) {
                 return new Probe.Answer(0, "settings\tFORCE\t1\t1\nspace\tinnodb_system\t1\t1\nspace\tinnodb_temporary\t0\t0\n");
@@ -54,7 +56,8 @@ class DoctorRunTest {
             }
             return new Probe.Answer(0, switch (key.substring(0, key.indexOf(key.contains(":") ? ':' : '.'))) {
                 case "dns" -> key.equals(ResolverCheck.ID) ? "203.0.113.53\n 6f 74 81 80" : "203.0.113.53\n203.0.113.20 STREAM";
-                case "posture" -> "1";
+                case "posture" -> "LISTEN 0      128          0.0.0.0:22         0.0.0.0:*";
+                case "ruleset" -> "table inet oth {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t}\n}\n@@applied\n@@unavailable";
                 case "release" -> "/opt/oth-app/releases/1.0.0";
                 case "mariadb" -> "1";
                 case "packages" -> "missing:";

@@ -19,9 +19,23 @@ class PostureCheckTest {
     private final Site site = Sites.lab();
     private final PostureCheck check = new PostureCheck(site, Playbooks.load(), Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC));
 
+    /**
+     * The findings from these answers. For brevity {@code posture:NODE} is given as a first line
+     * {@code 1} (the live ruleset drops by default: {@link #APPLIED}, unless the ruleset's answer is
+     * given) or {@code 0} (no ruleset), then one local address per listening socket; they reach the
+     * check as the node answers them: the ruleset's listing and {@code ss -ltnH}'s lines.
+     */
     private Map<String, Finding> seen(String node, Map<String, String> outputs) {
+        Map<String, String> given = new HashMap<>(outputs);
+        String posture = given.get("posture:" + node);
+        if (posture != null) {
+            List<String> lines = posture.lines().toList();
+            given.put("posture:" + node, String.join("\n", lines.stream().skip(1)
+                    .map(l -> l.contains(":") ? "LISTEN 0      4096   " + l + "      0.0.0.0:*" : l).toList()));
+            given.putIfAbsent("ruleset:" + node, lines.get(0).equals("1") ? APPLIED + "\n@@applied\n@@unavailable" : "");
+        }
         Map<String, Probe.Answer> answers = new HashMap<>();
-        check.probes(Sites.node(site, node)).forEach(p -> answers.put(p.key(), new Probe.Answer(0, outputs.getOrDefault(p.key(), ""))));
+        check.probes(Sites.node(site, node)).forEach(p -> answers.put(p.key(), new Probe.Answer(0, given.getOrDefault(p.key(), ""))));
         Map<String, Finding> byId = new HashMap<>();
         check.findings(Sites.node(site, node), answers).forEach(f -> byId.put(f.id(), f));
         return byId;
@@ -98,5 +112,32 @@ class PostureCheckTest {
         assertEquals(Verdict.WARN, wide.verdict());
         assertEquals("0.0.0.0:9000, [::]:9000 (install binds them to 10.77.0.20)", wide.cause());
         assertEquals(null, seen("app1", Map.of("posture:app1", "1\n0.0.0.0:80")).get("posture.bind"), "app nodes run no storage service");
+    }
+
+    @Test
+    void theDefaultDropIsOthsInputChainsPolicyInTheLiveListing() {
+        String sets = """
+                table inet oth {
+                	set support4 {
+                		type ipv4_addr
+                		flags interval,timeout
+                	}
+
+                	chain input {
+                		type filter hook input priority filter; policy drop;
+                	}
+                }""";
+        assertEquals(true, LiveRuleset.parse(sets + "\n@@applied\n@@unavailable").dropsInput(), "a set's braces before the chain");
+        assertEquals(false, LiveRuleset.parse(sets.replace("policy drop", "policy accept")).dropsInput());
+        assertEquals(false, LiveRuleset.parse(sets.replace("inet oth", "inet other")).dropsInput(), "another table's chain");
+        assertEquals(false, LiveRuleset.parse(sets.replace("chain input", "chain forward")).dropsInput(), "another chain");
+        assertEquals(false, LiveRuleset.parse("@@applied\n" + sets).dropsInput(), "only the live listing counts, not the applied file");
+    }
+
+    @Test
+    void theListenersAreTheLocalAddressesOfSsLines() {
+        assertEquals(List.of("10.77.0.20:3306", "[::ffff:10.77.0.20]:9000", "0.0.0.0:22"), PostureCheck.listeners(
+                "LISTEN 0      80        10.77.0.20:3306       0.0.0.0:*\nLISTEN 0      50   [::ffff:10.77.0.20]:9000             *:*\n"
+                        + "LISTEN 0      128          0.0.0.0:22         0.0.0.0:*\ngarbage\n"));
     }
 }
