@@ -46,10 +46,12 @@ public record HostFacts(String hostname, InitSystem init, InetAddress sshSource,
     }
 
     /**
-     * The client address of this SSH session. sudo drops SSH_CONNECTION from the environment, so
-     * it is read from the nearest ancestor process that still has it.
+     * The client address of this SSH session: SSH_CONNECTION, which the shell has unless sudo
+     * dropped it from the environment; then it is read from the nearest ancestor process that
+     * still has it.
      */
-    private static final String SSH_SOURCE = "p=$$; while [ \"$p\" -gt 1 ]; do"
+    private static final String SSH_SOURCE = "if [ -n \"${SSH_CONNECTION:-}\" ]; then echo \"${SSH_CONNECTION%% *}\"; exit 0; fi;"
+            + " p=$$; while [ \"$p\" -gt 1 ]; do"
             + " c=$(tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | sed -n 's/^SSH_CONNECTION=//p');"
             + " if [ -n \"$c\" ]; then echo \"${c%% *}\"; exit 0; fi;"
             + " p=$(cut -d' ' -f4 /proc/$p/stat); done; exit 1";
@@ -67,10 +69,14 @@ public record HostFacts(String hostname, InitSystem init, InetAddress sshSource,
     /** The script {@link #read} runs: a run that takes the nodes' locks runs it in the same session (Fleet#saidWithLock). */
     public static String script(boolean sweep, List<String> unpackRoots) {
         return Probe.script(List.of(
-                new Probe("hostname", "hostname"),
+                // Read with the shell's own read where the kernel has the answer in a file: a
+                // program started per fact is most of what this round costs a node. (dash reads a
+                // byte at a time, and a sysctl file ends after its first byte then: read's status
+                // says end of file, its variable has the value.)
+                new Probe("hostname", "h=; { read -r h </proc/sys/kernel/hostname; } 2>/dev/null; if [ -n \"$h\" ]; then echo \"$h\"; else hostname; fi"),
                 new Probe("init", InitSystem.PROBE),
                 new Probe("source", SSH_SOURCE),
-                new Probe("forwarding", "cat /proc/sys/net/ipv4/ip_forward"),
+                new Probe("forwarding", "f=; read -r f </proc/sys/net/ipv4/ip_forward; echo \"$f\""),
                 new Probe("leftovers", TempFiles.sweep(sweep, unpackRoots))));
     }
 

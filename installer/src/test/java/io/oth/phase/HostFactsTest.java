@@ -92,4 +92,21 @@ class HostFactsTest {
         assertEquals(Map.of("app2", "facts: this node sees oth's SSH come from 10.77.0.99, the others from 10.77.0.10; its firewall lets in only what it reported itself"),
                 HostFacts.disagreeing(all));
     }
+
+    /** The script under a real sh: the facts this machine's kernel has, the source from SSH_CONNECTION or, without it, from an ancestor's. */
+    @Test
+    void theScriptReadsTheKernelsFilesAndTheSessionsSource() throws Exception {
+        String script = HostFacts.script(false, List.of());
+        ProcessBuilder direct = new ProcessBuilder("sh", "-c", script);
+        direct.environment().put("SSH_CONNECTION", "10.77.0.10 50022 10.77.0.101 22");
+        HostFacts facts = HostFacts.parse("here", Probe.parse(new String(direct.start().getInputStream().readAllBytes())));
+        assertEquals(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip(), facts.hostname());
+        assertEquals("/10.77.0.10", facts.sshSource().toString());
+        assertEquals(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_forward")).strip().equals("1"), facts.forwarding());
+
+        // As sudo leaves it: not in the shell's environment, but in its parent's (this sh, started with it).
+        ProcessBuilder dropped = new ProcessBuilder("sh", "-c", "env -u SSH_CONNECTION sh -c \"$0\"", script);
+        dropped.environment().put("SSH_CONNECTION", "10.77.0.11 50022 10.77.0.101 22");
+        assertEquals("/10.77.0.11", HostFacts.parse("here", Probe.parse(new String(dropped.start().getInputStream().readAllBytes()))).sshSource().toString());
+    }
 }
