@@ -80,9 +80,14 @@ final class PostureCheck implements NodeCheck {
         return findings;
     }
 
-    /** The local ADDRESS:PORT of each listening socket, the fourth column of {@code ss -ltnH}'s lines. */
+    /**
+     * The local ADDRESS:PORT of each listening socket: the fourth column of {@code ss -ltnH}'s
+     * lines, or a line that is one address alone (as support bundles made before 2026-12-06 kept
+     * the answer).
+     */
     static List<String> listeners(String ss) {
-        return ss.lines().map(String::strip).map(l -> l.split("\\s+")).filter(f -> f.length >= 4).map(f -> f[3]).toList();
+        return ss.lines().map(String::strip).map(l -> l.split("\\s+")).filter(f -> f.length >= 4 || f.length == 1 && f[0].contains(":"))
+                .map(f -> f.length == 1 ? f[0] : f[3]).toList();
     }
 
     /**

@@ -139,5 +139,7 @@ class PostureCheckTest {
         assertEquals(List.of("10.77.0.20:3306", "[::ffff:10.77.0.20]:9000", "0.0.0.0:22"), PostureCheck.listeners(
                 "LISTEN 0      80        10.77.0.20:3306       0.0.0.0:*\nLISTEN 0      50   [::ffff:10.77.0.20]:9000             *:*\n"
                         + "LISTEN 0      128          0.0.0.0:22         0.0.0.0:*\ngarbage\n"));
+        assertEquals(List.of("0.0.0.0:22", "0.0.0.0:7777"), PostureCheck.listeners("1\n0.0.0.0:22\n0.0.0.0:7777\n"),
+                "a support bundle's answer from before: a count, then the addresses");
     }
 }
