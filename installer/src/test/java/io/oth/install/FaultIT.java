@@ -61,14 +61,14 @@ class FaultIT {
     @Test
     @Order(1)
     void aNodeReportingAHostileSshSourceIsRefusedAndTheOthersAreInstalled(Lab lab) {
-        // /usr/local is app2's own and first on root's PATH: a sed there answers the SSH_SOURCE probe.
+        // /usr/local is app2's own and first on root's PATH: an sh there (which oth's sessions start
+        // through timeout) runs oth's scripts with the SSH_CONNECTION app2 wants to report.
         String shim = "#!/bin/sh\n# FaultIT: app2 lies about where oth's SSH comes from\n"
-                + "case \"$*\" in *SSH_CONNECTION*) printf '%s 22 10.77.0.102 22\\n' \"$(printf '" + HOSTILE.replace("\t", "\\t") + "')\"; exit 0 ;; esac\n"
-                + "exec /usr/bin/sed \"$@\"\n";
+                + "SSH_CONNECTION=\"$(printf '" + HOSTILE.replace("\t", "\\t") + "') 22 10.77.0.102 22\"; export SSH_CONNECTION\n"
+                + "exec /bin/sh \"$@\"\n";
         lab.exec("app2", "sh", "-c", "echo " + Base64.getEncoder().encodeToString(shim.getBytes(StandardCharsets.UTF_8))
-                + " | base64 -d > /usr/local/bin/sed; chmod 755 /usr/local/bin/sed");
-        assertEquals(HOSTILE + " 22 10.77.0.102 22", lab.exec("app2", "sh", "-c", "echo SSH_CONNECTION=x | /usr/local/bin/sed -n 's/^SSH_CONNECTION=//p'").strip(),
-                "the shim answers");
+                + " | base64 -d > /usr/local/bin/sh; chmod 755 /usr/local/bin/sh");
+        assertEquals(HOSTILE + " 22 10.77.0.102 22", lab.exec("app2", "/usr/local/bin/sh", "-c", "printf '%s' \"$SSH_CONNECTION\""), "the shim answers");
         try {
             Run run = install(lab);
             assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
@@ -91,7 +91,7 @@ class FaultIT {
             assertEquals(0, lab.tryExec("inet", "sh", "-c", "for i in $(seq 30); do curl -sSk --max-time 5 https://oth.example.test/healthz"
                     + " | grep -q '\"status\":\"ok\"' && exit 0; sleep 1; done; exit 1").exitCode(), "the site serves from app1");
         } finally {
-            lab.exec("app2", "rm", "-f", "/usr/local/bin/sed");
+            lab.exec("app2", "rm", "-f", "/usr/local/bin/sh");
         }
         Run again = install(lab);
         assertEquals(0, again.code(), again::toString);
