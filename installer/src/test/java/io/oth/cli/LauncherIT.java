@@ -117,6 +117,35 @@ class LauncherIT {
         assertTrue(left.stream().noneMatch(f -> f.contains(".jsa.")), "what the killed run left is still there: " + left);
     }
 
+    /**
+     * A plan run ({@code --check}) records and uses an archive of its own, so a real run of the same
+     * command after it records the full one. Run with a stand-in JVM that only notes the archive
+     * options it was given (and writes the archive it is asked to record).
+     */
+    @Test
+    void aPlanRunKeepsAnArchiveOfItsOwn() throws Exception {
+        Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
+        Files.writeString(dir.resolve("jdk/release"), "JAVA_VERSION=\"17.0.15\"\n");
+        Path noted = dir.resolve("noted");
+        Path java = Files.writeString(jdk.resolve("java"), "#!/bin/sh\n"
+                + "for a; do case $a in -XX:SharedArchiveFile=*|-XX:ArchiveClassesAtExit=*) printf '%s\\n' \"${a##*/}\" >>" + noted + ";; esac; done\n"
+                + "for a; do case $a in -XX:ArchiveClassesAtExit=*) echo archive >\"${a#*=}\";; esac; done\n");
+        java.toFile().setExecutable(true);
+        for (List<String> args : List.of(List.of("install", "--check"), List.of("install", "--check"), List.of("install"), List.of("install"),
+                List.of("install", "--site", "x.yml", "--check"))) {
+            ProcessBuilder pb = builder(dir).command(Stream.concat(Stream.of(System.getProperty("oth.launcher")), args.stream()).toList());
+            pb.environment().put("JAVA", java.toString());
+            Process run = pb.start();
+            run.getInputStream().readAllBytes();
+            assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, run.exitValue(), args::toString);
+        }
+        List<String> options = Files.readAllLines(noted).stream().map(l -> l.replaceAll("-[0-9]+-[0-9]+\\.jsa(\\.[0-9]+)?$", "")).toList();
+        assertEquals(List.of("install.check", "install.check", "install", "install", "install.check"), options,
+                "recorded by the first plan run, used by the next; recorded by the first real run, used by the next; the plan run's still there");
+        assertEquals(List.of("install-", "install.check-"), archives().stream().map(f -> f.substring(0, f.indexOf('-') + 1)).sorted().toList());
+    }
+
     private Process start(Path site) throws IOException {
         return builder(site).start();
     }
