@@ -21,7 +21,7 @@ record LiveRuleset(List<String> live, Optional<List<String>> applied, boolean dr
     private static final Pattern DPORT = Pattern.compile("dport (\\{[^}]*}|\\d+)");
 
     static Probe probe(String key) {
-        return new Probe(key, "nft -t list ruleset 2>/dev/null; echo " + APPLIED + "; unshare -n sh -c 'nft -f " + FirewallOp.PATH
+        return Probe.inShell(key, "nft -t list ruleset 2>/dev/null; echo " + APPLIED + "; unshare -n sh -c 'nft -f " + FirewallOp.PATH
                 + " && nft -t list ruleset' 2>/dev/null || echo " + UNAVAILABLE);
     }
 

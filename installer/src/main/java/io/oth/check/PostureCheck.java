@@ -52,7 +52,7 @@ final class PostureCheck implements NodeCheck {
         if (node.role().equals(Vantage.APP)) {
             probes.add(new Probe("release:" + node.name(), "readlink -f -- " + NodeLayout.APP_CURRENT));
         }
-        probes.add(new Probe("support:" + node.name(), SupportAccess.statusScript(SupportAccess.isEntry(node, playbooks))));
+        probes.add(Probe.inShell("support:" + node.name(), SupportAccess.statusScript(SupportAccess.isEntry(node, playbooks))));
         return probes;
     }
 

@@ -37,7 +37,7 @@ final class SecretFilesCheck implements NodeCheck {
     @Override
     public List<Probe> probes(Node node) {
         String paths = String.join(" ", NodeLayout.secretFiles(site, node).stream().map(f -> Command.quote(f.path())).toList());
-        return List.of(new Probe(ID, "set --; for f in " + paths + "; do if [ -e \"$f\" ]; then set -- \"$@\" \"$f\"; else printf 'absent %s\\n' \"$f\"; fi; done; "
+        return List.of(Probe.inShell(ID, "set --; for f in " + paths + "; do if [ -e \"$f\" ]; then set -- \"$@\" \"$f\"; else printf 'absent %s\\n' \"$f\"; fi; done; "
                 + "[ $# -eq 0 ] || stat -c '%U:%G %a %n' -- \"$@\""));
     }
 

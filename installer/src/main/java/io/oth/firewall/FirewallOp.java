@@ -72,7 +72,8 @@ public final class FirewallOp implements Operation {
     @Override
     public List<Probe> probes() {
         List<Probe> probes = new ArrayList<>(file.probes());
-        probes.add(new Probe("firewall:live", "now=$(" + LIVE_NOW + "); then=$(cat " + LIVE_SUM + " 2>/dev/null);"
+        // sha256sum prints "SUM  -": the first word is what LIVE_NOW keeps. The kept sum is read by the shell itself.
+        probes.add(Probe.inShell("firewall:live", "now=$(nft -t list ruleset | sha256sum); now=${now%% *}; then=; { read -r then <" + LIVE_SUM + "; } 2>/dev/null;"
                 + " [ \"$now\" = \"$then\" ] && echo same || echo drifted"));
         return probes;
     }

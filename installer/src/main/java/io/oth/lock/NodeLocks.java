@@ -50,7 +50,12 @@ public final class NodeLocks implements AutoCloseable {
     private static final Duration TIMEOUT_WITH_ALSO = Duration.ofSeconds(90);
     /** How often a run that waits (--lock-wait) asks the nodes again: one short command per node. */
     static final Duration POLL = Duration.ofSeconds(5);
-    private static final String GUARD = "mkdir -p " + DIR + " && exec 9>" + FILE + ".guard && flock -w 20 9 || { echo 'guard busy' >&2; exit 3; }\n";
+    private static final String GUARD = "{ [ -d " + DIR + " ] || mkdir -p " + DIR + "; } && exec 9>" + FILE + ".guard && flock -w 20 9 || { echo 'guard busy' >&2; exit 3; }\n";
+    /**
+     * Sets {@code $run} to the run named in the record {@code $f} (its first {@code run=} line), or
+     * to nothing: with the shell's own read, as every run releases each node's lock with it.
+     */
+    private static final String RUN_OF_RECORD = "run=; { while IFS= read -r l || [ -n \"$l\" ]; do case $l in run=*) run=${l#run=}; break ;; esac; done <$f; } 2>/dev/null\n";
 
     /** Printed before what {@code also} printed, once the node's lock is this run's. */
     private static final String ALSO = "@@oth-locked";
@@ -266,8 +271,7 @@ public final class NodeLocks implements AutoCloseable {
     private void unlock(List<Host> nodes) {
         Parallel.map(nodes, concurrency, host -> {
             try {
-                host.run(Command.shell(GUARD + "f=" + FILE + "\n[ \"$(sed -n 's/^run=//p' $f 2>/dev/null | head -n 1)\" = "
-                        + Command.quote(me.run()) + " ] && rm -f $f\nexit 0\n"), TIMEOUT);
+                host.run(Command.shell(GUARD + "f=" + FILE + "\n" + RUN_OF_RECORD + "[ \"$run\" = " + Command.quote(me.run()) + " ] && rm -f $f\nexit 0\n"), TIMEOUT);
             } catch (RemoteException e) {
                 // The record goes stale and is taken over; the node's connection is what failed.
             }
@@ -278,8 +282,7 @@ public final class NodeLocks implements AutoCloseable {
     private void beat() {
         Parallel.map(hosts, concurrency, host -> {
             try {
-                host.run(Command.shell("f=" + FILE + "\n[ \"$(sed -n 's/^run=//p' $f 2>/dev/null | head -n 1)\" = " + Command.quote(me.run())
-                        + " ] && touch $f\nexit 0\n"), TIMEOUT);
+                host.run(Command.shell("f=" + FILE + "\n" + RUN_OF_RECORD + "[ \"$run\" = " + Command.quote(me.run()) + " ] && touch $f\nexit 0\n"), TIMEOUT);
             } catch (RemoteException e) {
                 // A missed beat is made up by the next; a node lost for longer than STALE has its own failure.
             }
@@ -302,7 +305,7 @@ public final class NodeLocks implements AutoCloseable {
         return GUARD + "f=" + FILE + "\nstate=free; age=0\n"
                 + "if [ -s $f ]; then\n"
                 + "  age=$(( $(date +%s) - $(stat -c %Y $f) ))\n"
-                + "  run=$(sed -n 's/^run=//p' $f | head -n 1)\n"
+                + "  " + RUN_OF_RECORD
                 + "  if [ \"$run\" = " + Command.quote(me.run()) + " ]; then state=free\n"
                 + "  elif [ \"$run\" = " + Command.quote(dead.orElse("-")) + " ]; then state=stale\n"
                 + "  elif [ $age -lt " + STALE.toSeconds() + " ]; then state=held\n"

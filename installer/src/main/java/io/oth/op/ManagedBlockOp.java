@@ -20,7 +20,7 @@ public record ManagedBlockOp(String path, String begin, String end, String block
     @Override
     public List<Probe> probes() {
         String p = io.oth.remote.Command.quote(path);
-        return List.of(new Probe(key(), "[ -f " + p + " ] && echo " + FileOp.FROM_CONTENT + " && cat -- " + p + " && echo " + FileOp.END));
+        return List.of(Probe.inShell(key(), "[ -f " + p + " ] && echo " + FileOp.FROM_CONTENT + " && cat -- " + p + " && echo " + FileOp.END));
     }
 
     @Override

@@ -30,7 +30,7 @@ public record PackagesOp(List<String> packages) implements Operation {
     @Override
     public List<Probe> probes() {
         List<String> quoted = packages.stream().map(Command::quote).toList();
-        return List.of(new Probe("packages", "dpkg-query -W -f='${Package} ${db:Status-Status}\\n' " + String.join(" ", quoted)
+        return List.of(Probe.inShell("packages", "dpkg-query -W -f='${Package} ${db:Status-Status}\\n' " + String.join(" ", quoted)
                 + " 2>/dev/null; true"));
     }
 

@@ -19,8 +19,10 @@ import java.util.stream.Collectors;
  * Many probes run as one script in one SSH session; {@link #parse} splits the output back per probe.
  * {@code waits}: the probe may wait on the network (a connection, a name lookup) up to a timeout of its
  * own, so {@link #concurrentScript} runs it beside the others rather than in line with them.
+ * {@code inShell}: the probe runs in the script's own shell, not in a subshell of its own
+ * ({@link #inShell(String, String)}).
  */
-public record Probe(String key, String script, boolean waits, FileState file, Tcp tcp) {
+public record Probe(String key, String script, boolean waits, FileState file, Tcp tcp, boolean inShell) {
     private static final String MARK = "@@oth-probe";
     /**
      * Where a node keeps the sums of the large files oth reads whole, between runs
@@ -39,12 +41,23 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
 
     /** A probe that only reads the node's own state (files, processes, local tools): it never waits long. */
     public Probe(String key, String script) {
-        this(key, script, false, null, null);
+        this(key, script, false, null, null, false);
     }
 
     /** A probe that may wait on the network up to a timeout of its own (see {@link #waits}). */
     public static Probe waiting(String key, String script) {
-        return new Probe(key, script, true, null, null);
+        return new Probe(key, script, true, null, null, false);
+    }
+
+    /**
+     * A probe run in the script's own shell rather than in a subshell: on the nodes oth reaches, a
+     * subshell costs about as much CPU as starting a small program, and most probes of a round are
+     * a few shell builtins. {@code script} must not {@code exit}, change directory or shell options,
+     * or read a variable or positional parameter it did not set itself; it may set them (every
+     * in-shell probe sets what it reads first).
+     */
+    public static Probe inShell(String key, String script) {
+        return new Probe(key, script, false, null, null, true);
     }
 
     /**
@@ -61,7 +74,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
     /** A {@link Tcp} probe. */
     public static Probe connect(String key, String host, int port, int seconds) {
         return new Probe(key, "timeout " + seconds + " bash -c " + Command.quote("exec 3<>/dev/tcp/" + host + "/" + port), true, null,
-                new Tcp(host, port, seconds));
+                new Tcp(host, port, seconds), false);
     }
 
     /**
@@ -76,7 +89,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
 
     /** A {@link FileState} probe: {@code script} prints what the batch prints for this file. */
     public static Probe file(String key, String script, String path, Optional<String> wanted) {
-        return new Probe(key, script, false, new FileState(path, wanted), null);
+        return new Probe(key, script, false, new FileState(path, wanted), null, false);
     }
 
     /**
@@ -109,9 +122,14 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
     public static String script(List<Probe> probes) {
         StringBuilder script = new StringBuilder();
         for (Probe p : probes) {
-            script.append(opening(p.key)).append("\n( ").append(p.script).append("\n) 2>&1 </dev/null\n").append(closing("\"$?\"")).append('\n');
+            script.append(opening(p.key)).append('\n').append(p.body()).append('\n').append(closing("\"$?\"")).append('\n');
         }
         return script.toString();
+    }
+
+    /** The probe's script, its output and errors together, reading nothing: in a subshell unless {@link #inShell}. */
+    private String body() {
+        return inShell ? "{ " + script + "\n} 2>&1 </dev/null" : "( " + script + "\n) 2>&1 </dev/null";
     }
 
     /**
@@ -143,7 +161,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
                 continue;
             }
             StringBuilder to = p.waits ? script : lane;
-            to.append("{ ").append(opening(p.key)).append("; ( ").append(p.script).append("\n) 2>&1 </dev/null; ").append(closing("\"$?\""))
+            to.append("{ ").append(opening(p.key)).append("; ").append(p.body()).append("; ").append(closing("\"$?\""))
                     .append("; } >\"$d/").append(i).append('"').append(p.waits ? " &\n" : "\n");
         }
         if (!lane.isEmpty()) {
@@ -271,7 +289,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
         if (scope.isEmpty() || scope.indexOf(SCOPE) >= 0 || scope.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("not a probe scope: " + scope);
         }
-        return new Probe(scope + SCOPE + key, script, waits, file, tcp);
+        return new Probe(scope + SCOPE + key, script, waits, file, tcp, inShell);
     }
 
     /** Answers of {@link #scoped} probes, by scope and then by their own keys; unscoped ones are left out. */

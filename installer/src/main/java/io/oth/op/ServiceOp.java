@@ -61,7 +61,8 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
 
     @Override
     public List<Probe> probes() {
-        return List.of(new Probe(key(), running));
+        // Every test given here (the init system's, or a pid file's) is a list of commands that do not exit the shell.
+        return List.of(Probe.inShell(key(), running));
     }
 
     @Override

@@ -83,9 +83,14 @@ public record UnpackOp(String bundle, String dir, String current, String sha256,
 
     @Override
     public List<Probe> probes() {
-        return List.of(new Probe(key(), "readlink -f -- " + Command.quote(current) + "; cat -- " + Command.quote(dir + "/" + MARK)
-                + notes.stream().map(n -> "; printf '%s\\n' \"$(cat -- " + Command.quote(dir + "/" + n.name()) + " 2>/dev/null)\"")
-                        .collect(Collectors.joining())));
+        // Where current points, then the first line of the mark and of each note (an empty line for
+        // one that is missing), read by the shell itself: each is one line that oth wrote.
+        return List.of(Probe.inShell(key(), "readlink -f -- " + Command.quote(current) + firstLine(dir + "/" + MARK)
+                + notes.stream().map(n -> firstLine(dir + "/" + n.name())).collect(Collectors.joining())));
+    }
+
+    private static String firstLine(String path) {
+        return "; l=; { IFS= read -r l <" + Command.quote(path) + "; } 2>/dev/null; printf '%s\\n' \"$l\"";
     }
 
     @Override

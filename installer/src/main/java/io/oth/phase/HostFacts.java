@@ -50,11 +50,11 @@ public record HostFacts(String hostname, InitSystem init, InetAddress sshSource,
      * dropped it from the environment; then it is read from the nearest ancestor process that
      * still has it.
      */
-    private static final String SSH_SOURCE = "if [ -n \"${SSH_CONNECTION:-}\" ]; then echo \"${SSH_CONNECTION%% *}\"; exit 0; fi;"
+    private static final String SSH_SOURCE = "if [ -n \"${SSH_CONNECTION:-}\" ]; then echo \"${SSH_CONNECTION%% *}\"; else ("
             + " p=$$; while [ \"$p\" -gt 1 ]; do"
             + " c=$(tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | sed -n 's/^SSH_CONNECTION=//p');"
             + " if [ -n \"$c\" ]; then echo \"${c%% *}\"; exit 0; fi;"
-            + " p=$(cut -d' ' -f4 /proc/$p/stat); done; exit 1";
+            + " p=$(cut -d' ' -f4 /proc/$p/stat); done; exit 1 ); fi";
 
     /**
      * Reads the facts of one node; with {@code sweep} it also removes the temporary files a killed
@@ -73,11 +73,12 @@ public record HostFacts(String hostname, InitSystem init, InetAddress sshSource,
                 // program started per fact is most of what this round costs a node. (dash reads a
                 // byte at a time, and a sysctl file ends after its first byte then: read's status
                 // says end of file, its variable has the value.)
-                new Probe("hostname", "h=; { read -r h </proc/sys/kernel/hostname; } 2>/dev/null; if [ -n \"$h\" ]; then echo \"$h\"; else hostname; fi"),
-                new Probe("init", InitSystem.PROBE),
-                new Probe("source", SSH_SOURCE),
-                new Probe("forwarding", "f=; read -r f </proc/sys/net/ipv4/ip_forward; echo \"$f\""),
-                new Probe("leftovers", TempFiles.sweep(sweep, unpackRoots))));
+                // All run in the shell itself: a subshell per fact costs about what a program does.
+                Probe.inShell("hostname", "h=; { read -r h </proc/sys/kernel/hostname; } 2>/dev/null; if [ -n \"$h\" ]; then echo \"$h\"; else hostname; fi"),
+                Probe.inShell("init", InitSystem.PROBE),
+                Probe.inShell("source", SSH_SOURCE),
+                Probe.inShell("forwarding", "f=; read -r f </proc/sys/net/ipv4/ip_forward; echo \"$f\""),
+                Probe.inShell("leftovers", TempFiles.sweep(sweep, unpackRoots))));
     }
 
     /** The typed facts, or {@link Failure#FACT_REFUSED} naming the first value that is not what a node prints. */

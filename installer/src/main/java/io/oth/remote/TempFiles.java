@@ -72,16 +72,21 @@ public final class TempFiles {
         if (unpackRoots.stream().anyMatch(r -> !r.startsWith("/") || r.equals("/"))) {
             throw new IllegalArgumentException("unpack roots are absolute directories below /: " + unpackRoots);
         }
-        String each = remove ? "rm -rf -- \"$f\" && printf '%s\\n' \"$f\"" : "printf '%s\\n' \"$f\"";
-        // One find over every directory, not one per directory: a no-op's facts round waits on this.
+        // find prints each name itself, after removing it when asked (-exec is a test: only what rm
+        // removed is printed); no pipeline, as the facts round of every run waits on this script and
+        // each process started costs the node a few milliseconds.
+        String each = remove ? " -exec rm -rf -- {} \\; -print" : " -print";
         String unpacks = unpackRoots.isEmpty() ? "" : " set --; for d in " + String.join(" ", unpackRoots.stream().map(Command::quote).toList()) + "; do"
                 + " [ -d \"$d\" ] && set -- \"$@\" \"$d\"; done;"
-                + " [ $# = 0 ] || find \"$@\" -mindepth 1 -maxdepth 1 -type d -name '" + UNPACK_MARK + "*' ! -name '" + UNPACK_MARK + RUN + ".*'"
-                + " | while IFS= read -r f; do " + each + "; done;";
-        return "{ echo " + Command.quote(scratch) + "; cat " + Command.quote(directories) + " 2>/dev/null; } | sort -u | { set --; while IFS= read -r d; do"
-                + " case $d in /*) [ -d \"$d\" ] && set -- \"$@\" \"$d\" ;; esac; done;"
-                + " [ $# = 0 ] || find \"$@\" -mindepth 1 -maxdepth 1 \\( -type f -o -type d \\) -name '*" + MARK + "*' ! -name '*" + MARK + RUN + ".*'; }"
-                + " | while IFS= read -r f; do " + each + "; done;" + unpacks + " true";
+                + " [ $# = 0 ] || find \"$@\" -mindepth 1 -maxdepth 1 -type d -name '" + UNPACK_MARK + "*' ! -name '" + UNPACK_MARK + RUN + ".*'" + each + ";";
+        // The directories file, each absolute one that exists once (in the order first listed), after the scratch directory.
+        String nl = "'\n'";
+        String first = Command.quote(scratch);
+        return "set --; seen=" + nl + "; [ -d " + first + " ] && set -- " + first + " && seen=" + nl + first + nl + ";"
+                + " { while IFS= read -r d || [ -n \"$d\" ]; do case $d in /*) case $seen in *" + nl + "\"$d\"" + nl + "*) ;;"
+                + " *) [ -d \"$d\" ] && set -- \"$@\" \"$d\" && seen=$seen\"$d\"" + nl + " ;; esac ;; esac; done <" + Command.quote(directories) + "; } 2>/dev/null;"
+                + " [ $# = 0 ] || find \"$@\" -mindepth 1 -maxdepth 1 \\( -type f -o -type d \\) -name '*" + MARK + "*' ! -name '*" + MARK + RUN + ".*'" + each + ";"
+                + unpacks + " true";
     }
 
     private static String token() {

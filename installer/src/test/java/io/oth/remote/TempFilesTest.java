@@ -101,6 +101,22 @@ class TempFilesTest {
     }
 
     @Test
+    void aDirectoryListedTwiceOrAlsoTheScratchIsSweptOnce() throws Exception {
+        Path spaced = Files.createDirectories(dir.resolve("etc/my dir"));
+        Files.writeString(dir.resolve("temp-dirs"), written + "\n" + spaced + "\n" + scratch + "\n" + written + "\n" + spaced);
+        Path inScratch = Files.writeString(scratch.resolve("oth-ca.oth-tmp.0123456789ab.k1"), "x");
+        Path inSpaced = Files.writeString(spaced.resolve("a b.oth-tmp.0123456789ab.k2"), "x");
+        Path inWritten = Files.writeString(written.resolve("haproxy.cfg.oth-tmp.0123456789ab.k3"), "x");
+
+        assertEquals(java.util.stream.Stream.of(inScratch, inSpaced, inWritten).map(Path::toString).sorted().toList(), sweep(false, List.of()).lines().sorted().toList(),
+                "each once, the last line of the record without its newline too");
+        assertEquals(3, sweep(true, List.of()).lines().count());
+        for (Path gone : List.of(inScratch, inSpaced, inWritten)) {
+            assertFalse(Files.exists(gone));
+        }
+    }
+
+    @Test
     void withoutRemoveTheSweepOnlyListsWhatItWouldRemove() throws Exception {
         Path killed = dirWithAFile(releases.resolve(TempFiles.UNPACK_MARK + "0123456789ab.Xy12Ab34"));
         assertEquals(killed + "\n", sweep(false, List.of(releases)));
