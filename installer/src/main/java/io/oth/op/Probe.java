@@ -32,6 +32,11 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
     public static final String SUMS = "/var/cache/oth/file-sums";
     /** The smallest file whose sum is kept: below it, summing costs less than keeping; and no secret file is that large. */
     static final long KEPT_FROM_BYTES = 1 << 20;
+    /**
+     * The shell variable naming {@link #concurrentScript}'s directory of outputs: a name no probe
+     * uses, as {@link #inShell} probes run in the shell that writes to it.
+     */
+    private static final String DIR = "_oth_d";
     /** What a batch of {@link Tcp} probes waits beyond their own time limit (see {@link #connections}). */
     static final int LAUNCH_SECONDS = 2;
     /** Between a scope and a key: scopes never contain it, so the first one ends the scope. */
@@ -151,7 +156,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
     public static String concurrentScript(List<Probe> probes, Optional<String> sums) {
         // Each probe writes its whole section (mark, output, exit code) to its own file; one cat
         // prints them all at the end.
-        StringBuilder script = new StringBuilder("d=$(mktemp -d)\n");
+        StringBuilder script = new StringBuilder(DIR + "=$(mktemp -d)\n");
         StringBuilder lane = new StringBuilder(files(probes.stream().filter(p -> p.file != null).toList(), sums));
         probes.stream().filter(p -> p.tcp != null).collect(Collectors.groupingBy(p -> p.tcp.seconds(), TreeMap::new, Collectors.toList()))
                 .forEach((seconds, connects) -> script.append(connections(seconds, connects)));
@@ -162,12 +167,12 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
             }
             StringBuilder to = p.waits ? script : lane;
             to.append("{ ").append(opening(p.key)).append("; ").append(p.body()).append("; ").append(closing("\"$?\""))
-                    .append("; } >\"$d/").append(i).append('"').append(p.waits ? " &\n" : "\n");
+                    .append("; } >\"$_oth_d/").append(i).append('"').append(p.waits ? " &\n" : "\n");
         }
         if (!lane.isEmpty()) {
             script.append("{\n").append(lane).append("} &\n");
         }
-        return script.append("wait\ncat \"$d\"/*\nrm -rf \"$d\"\n").toString();
+        return script.append("wait\ncat \"$_oth_d\"/*\nrm -rf \"$_oth_d\"\n").toString();
     }
 
     /**
@@ -183,27 +188,27 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
     private static String connections(int seconds, List<Probe> probes) {
         StringBuilder script = new StringBuilder("{ timeout ").append(seconds + LAUNCH_SECONDS).append(" bash -c ")
                 .append(Command.quote("f=$1; shift; i=0; for t; do ( exec 2>\"$f$i\" 3<>\"/dev/tcp/${t%/*}/${t##*/}\"; echo $? >\"$f$i.rc\" ) & i=$((i+1)); done; wait"))
-                .append(" bash \"$d/.tcp").append(seconds).append("-\"");
+                .append(" bash \"$_oth_d/.tcp").append(seconds).append("-\"");
         for (Probe p : probes) {
             script.append(' ').append(Command.quote(p.tcp.host() + "/" + p.tcp.port()));
         }
         script.append(" 2>/dev/null; t=$?; [ $t = 0 ] && t=124\n");
         for (int i = 0; i < probes.size(); i++) {
-            String out = "\"$d/.tcp" + seconds + "-" + i + "\"";
-            String rc = "\"$d/.tcp" + seconds + "-" + i + ".rc\"";
+            String out = "\"$_oth_d/.tcp" + seconds + "-" + i + "\"";
+            String rc = "\"$_oth_d/.tcp" + seconds + "-" + i + ".rc\"";
             // An exit code file may exist empty: timeout ended the connection's subshell between creating it and writing.
             script.append(opening(probes.get(i).key)).append("; r=; ")
                     .append("[ -f ").append(rc).append(" ] && read -r r <").append(rc).append("; case $r in ''|*[!0-9]*) r=$t ;; esac; ")
                     .append("[ -f ").append(out).append(" ] && while IFS= read -r l || [ -n \"$l\" ]; do printf '%s\\n' \"$l\"; done <").append(out).append("; ")
                     .append(closing("\"$r\"")).append('\n');
         }
-        return script.append("} >\"$d/tcp").append(seconds).append("\" </dev/null &\n").toString();
+        return script.append("} >\"$_oth_d/tcp").append(seconds).append("\" </dev/null &\n").toString();
     }
 
     /**
      * The sections of every {@link FileState} probe, from one {@code stat} and one {@code sha256sum}
      * over all their files (each file once, however many probes read it), written to the script's
-     * {@code $d/files}; a text file's content is printed only where its sha256 is not the one wanted.
+     * {@code $_oth_d/files}; a text file's content is printed only where its sha256 is not the one wanted.
      *
      * <p>With {@code sums} (a file on the node), a file read whole (no wanted content) of at least
      * {@link #KEPT_FROM_BYTES} (a release bundle of hundreds of MB, whose sum a no-op would otherwise
@@ -225,7 +230,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
         String quoted = String.join(" ", paths.stream().map(Command::quote).toList());
         // Only regular files are summed, as FileOp's own probe does ([ -f ]): a FIFO would block sha256sum.
         StringBuilder batch = new StringBuilder("{ set --; for f in ").append(quoted).append("; do [ -f \"$f\" ] && set -- \"$@\" \"$f\"; done\n")
-                .append("if [ $# -gt 0 ]; then stat -c '%U:%G %a|%d:%i:%s:%.9Y:%.9Z|%n' -- \"$@\" >\"$d/.stat\" 2>/dev/null; else : >\"$d/.stat\"; fi\n");
+                .append("if [ $# -gt 0 ]; then stat -c '%U:%G %a|%d:%i:%s:%.9Y:%.9Z|%n' -- \"$@\" >\"$_oth_d/.stat\" 2>/dev/null; else : >\"$_oth_d/.stat\"; fi\n");
         StringBuilder metas = new StringBuilder();
         StringBuilder sumCases = new StringBuilder();
         for (int i = 0; i < paths.size(); i++) {
@@ -234,7 +239,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
             metas.append(q).append(") m").append(i).append("=$m i").append(i).append("=$i ;; ");
             sumCases.append(q).append(") h").append(i).append("=$h ;; ");
         }
-        batch.append("\nwhile IFS='|' read -r m i n; do case $n in ").append(metas).append("esac; done <\"$d/.stat\"\n");
+        batch.append("\nwhile IFS='|' read -r m i n; do case $n in ").append(metas).append("esac; done <\"$_oth_d/.stat\"\n");
         if (!kept.isEmpty()) {
             StringBuilder known = new StringBuilder();
             for (int i : kept) {
@@ -250,8 +255,8 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
             batch.append("; [ -n \"$i").append(i).append("\" ] && [ -z \"$h").append(i).append("\" ] && { set -- \"$@\" ").append(Command.quote(paths.get(i)))
                     .append(kept.contains(i) ? "; z=${i" + i + "#*:*:}; [ \"${z%%:*}\" -ge " + KEPT_FROM_BYTES + " ] && k=1; }" : "; }");
         }
-        batch.append("\nif [ $# -gt 0 ]; then sha256sum -- \"$@\" >\"$d/.sums\" 2>/dev/null; else : >\"$d/.sums\"; fi\n")
-                .append("while read -r h n; do case $n in ").append(sumCases).append("esac; done <\"$d/.sums\"\n");
+        batch.append("\nif [ $# -gt 0 ]; then sha256sum -- \"$@\" >\"$_oth_d/.sums\" 2>/dev/null; else : >\"$_oth_d/.sums\"; fi\n")
+                .append("while read -r h n; do case $n in ").append(sumCases).append("esac; done <\"$_oth_d/.sums\"\n");
         if (!kept.isEmpty()) {
             String file = Command.quote(sums.get());
             String dir = sums.get().substring(0, Math.max(1, sums.get().lastIndexOf('/')));
@@ -278,7 +283,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
             }
             batch.append(closing("0")).append('\n');
         }
-        return batch.append("} >\"$d/files\" </dev/null\n").toString();
+        return batch.append("} >\"$_oth_d/files\" </dev/null\n").toString();
     }
 
     /**

@@ -42,6 +42,31 @@ class ProbeTest {
         assertEquals(PROBES.size(), answers.size());
     }
 
+    /**
+     * In-shell probes come back apart with their exit codes as subshells do, in either script, and
+     * the variables they set (a directory {@code d}, positional parameters) do not move where the
+     * other probes' answers are written.
+     */
+    @Test
+    void inShellProbesComeBackApartAndLeaveTheScriptsOwnStateAlone() throws Exception {
+        List<Probe> probes = List.of(
+                Probe.inShell("first", "d=/nonexistent; f=x; set -- a b; echo \"$#\"; false"),
+                new Probe("between", "echo sub"),
+                Probe.inShell("second", "v=kept; printf '%s' \"$v\""),
+                Probe.inShell("third", "echo oops >&2; [ -n \"$v\" ]"),
+                Probe.waiting("waits", "echo w"));
+        for (String script : List.of(Probe.script(probes), Probe.concurrentScript(probes))) {
+            Map<String, Probe.Answer> answers = run(script);
+            assertEquals(new Probe.Answer(1, "2"), answers.get("first"), script);
+            assertEquals(new Probe.Answer(0, "sub"), answers.get("between"));
+            assertEquals(new Probe.Answer(0, "kept"), answers.get("second"));
+            assertEquals(new Probe.Answer(0, "oops"), answers.get("third"), "run in the same shell as the second");
+            assertEquals(new Probe.Answer(0, "w"), answers.get("waits"));
+            assertEquals(5, answers.size());
+        }
+        assertTrue(probes.get(2).scoped("x").inShell(), "a scoped probe still runs in the shell");
+    }
+
     @Test
     void slowProbesSideBySideComeBackTheSame() throws Exception {
         List<Probe> probes = List.of(new Probe("slow", "sleep 1; echo a"), new Probe("also", "sleep 1; echo b >&2; exit 4"));
