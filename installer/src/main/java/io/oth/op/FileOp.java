@@ -80,10 +80,12 @@ public record FileOp(String path, Blob content, String owner, String mode, Strin
         return List.of(Probe.file(key(), "if [ -f " + p + " ]; then sha256sum < " + p + "; " + meta + "; else echo absent; fi", path, Optional.empty()));
     }
 
-    @Override
-    public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
-        String answer = answers.get(key()).output();
-        String[] lines = answer.split("\n", 3);
+    /** What the node has: its sum, owner and mode, and its text when the probe read it; {@code absent} without a file. */
+    private record Found(boolean absent, String sum, String meta, String text) {
+    }
+
+    private Found found(Map<String, Probe.Answer> answers) {
+        String[] lines = answers.get(key()).output().split("\n", 3);
         boolean absent = lines[0].equals("absent");
         String current = absent || lines.length < 3 ? "" : lines[2];
         String have;
@@ -93,10 +95,25 @@ public record FileOp(String path, Blob content, String owner, String mode, Strin
         } else {
             have = lines[0].length() > SUM_LENGTH ? lines[0].substring(0, SUM_LENGTH) : lines[0];
         }
+        return new Found(absent, have, lines.length > 1 ? lines[1] : "", current);
+    }
+
+    /** Whether the node has this file with other content than this operation's ({@link WrittenOnceOp}). */
+    boolean hasOtherContent(Map<String, Probe.Answer> answers) {
+        Found found = found(answers);
+        return !found.absent() && !found.sum().equals(content.sha256());
+    }
+
+    @Override
+    public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+        Found found = found(answers);
+        boolean absent = found.absent();
+        String current = found.text();
+        String have = found.sum();
         String wantSum = content.sha256();
         String wantMode = mode.replaceFirst("^0+(?=.)", "");
         boolean sameContent = !absent && have.equals(wantSum);
-        boolean sameMeta = !absent && lines.length > 1 && lines[1].equals(owner + " " + wantMode);
+        boolean sameMeta = !absent && found.meta().equals(owner + " " + wantMode);
         if (sameContent && sameMeta) {
             return Optional.empty();
         }

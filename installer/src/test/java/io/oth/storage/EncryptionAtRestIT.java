@@ -198,6 +198,34 @@ class EncryptionAtRestIT {
                 doctor::toString);
     }
 
+    /**
+     * An install from a state that did not install the node (another machine's, or one made anew
+     * after the first was lost) has another key secret: it refuses to replace the key file, and
+     * MariaDB keeps its key, its tables and its running server.
+     */
+    @Test
+    void anotherStatesKeyIsRefusedAndTheDatabaseStaysReadable() throws Exception {
+        String keyfile = "/etc/mysql/oth-encryption/keyfile";
+        String before = lab.exec("storage", "sha256sum", keyfile);
+        String pid = lab.exec("storage", "cat", "/run/mysqld/mysqld.pid").strip();
+        Secrets state = Secrets.open(StateDir.of(site.name()).resolve("secrets.yml"));
+        Secret kept = state.get("mariadb.encryption").orElseThrow();
+        state.put("mariadb.encryption", Secret.of("another-state-" + UUID.randomUUID()));
+        try {
+            Run install = Run.oth("install", "--site", lab.site().toString(), "--no-progress");
+            assertNotEquals(0, install.code(), install::toString);
+            assertTrue(install.out().contains("refuse to replace " + keyfile), install::toString);
+            assertTrue(install.out().contains("nothing was replaced"), install::toString);
+            assertEquals(before, lab.exec("storage", "sha256sum", keyfile), "the key file is as it was");
+            assertEquals(pid, lab.exec("storage", "cat", "/run/mysqld/mysqld.pid").strip(), "MariaDB was not restarted");
+            assertEquals("1", lab.exec("storage", "mariadb", "-N", "-B", "-e", "SELECT 1").strip());
+        } finally {
+            state.put("mariadb.encryption", kept);
+        }
+        Run again = Run.oth("install", "--site", lab.site().toString(), "--no-progress");
+        assertEquals(0, again.code(), again::toString);
+    }
+
     @Test
     void theKeyFileIsMysqlsAloneAndTheOperatorKeepsItsOrigin() throws Exception {
         assertEquals("mysql:mysql 400", lab.exec("storage", "stat", "-c", "%U:%G %a", "/etc/mysql/oth-encryption/keyfile").strip());

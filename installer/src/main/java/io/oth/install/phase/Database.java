@@ -5,6 +5,7 @@ import io.oth.install.NodeLayout;
 import io.oth.install.Installer;
 import io.oth.install.ServiceCertOp;
 import io.oth.op.FileOp;
+import io.oth.op.WrittenOnceOp;
 import io.oth.op.Operation;
 import io.oth.op.ReloadOp;
 import io.oth.op.ServiceOp;
@@ -36,6 +37,13 @@ public final class Database extends LocalServicePhase {
      */
     static final String RUNNING = ServiceOp.pidFileNames("/run/mysqld/mysqld.pid", "mariadbd") + " && [ -S /run/mysqld/mysqld.sock ]";
 
+    /**
+     * Why the key file is never replaced: a site state other than the one that installed the node
+     * (another operator machine's, or a lost one made anew) has another secret.
+     */
+    static final String KEY_KEPT = "MariaDB's tables on this node are encrypted with that key, and another key would leave them unreadable."
+            + " Run oth with the site state that installed this node (its secrets hold " + ENCRYPTION_SECRET + "), or restore that state";
+
     private final Installer.Inputs inputs;
     private final ServicePorts ports;
 
@@ -58,11 +66,13 @@ public final class Database extends LocalServicePhase {
         String config = Templates.render("mariadb/60-oth.cnf.peb", Map.of("site", t.site().name(), "address", t.node().address(),
                 "port", ports.mariadb(), "keyfile", NodeLayout.MARIADB_KEYFILE));
         return List.of(
+                // First, so that a node whose tables are encrypted with another key stops the phase before it changes anything;
+                // before the configuration that names it: MariaDB (and the configuration's check) load the key file at start.
+                new WrittenOnceOp(FileOp.text(NodeLayout.MARIADB_KEYFILE, keyfile(inputs.secret(ENCRYPTION_SECRET)), "mysql:mysql", "0400")
+                        .secret().notifying("mariadb"), KEY_KEPT),
                 new ServiceCertOp(inputs.ca(), ServerIdentity.of("mariadb", t), new ServiceCertOp.Files(MARIADB_TLS + "server.key",
                         MARIADB_TLS + "server-chain.pem", MARIADB_TLS + "ca.pem", "mysql:mysql"), ServiceCertOp.Layout.CHAIN_AND_ROOT,
                         inputs.rotate().contains("mariadb"), Set.of("mariadb-tls"), inputs.clock()),
-                // Before the configuration that names it: MariaDB (and the configuration's check) load the key file at start.
-                FileOp.text(NodeLayout.MARIADB_KEYFILE, keyfile(inputs.secret(ENCRYPTION_SECRET)), "mysql:mysql", "0400").secret().notifying("mariadb"),
                 FileOp.text("/etc/mysql/mariadb.conf.d/60-oth.cnf", config, "root:root", "0644")
                         .checkedWith("mariadbd --defaults-file=\"$1\" --user=mysql --help --verbose >/dev/null").notifying("mariadb"),
                 new ServiceOp("mariadb", t.facts().init(), true).runningWhen(RUNNING),
