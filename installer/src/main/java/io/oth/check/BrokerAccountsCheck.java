@@ -11,6 +11,7 @@ import io.oth.site.Node;
 import io.oth.site.Site;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -63,7 +64,7 @@ final class BrokerAccountsCheck {
         BrokerAccessOp op = new BrokerAccessOp(AppAccounts.BROKER_VHOST, List.of(new BrokerAccessOp.Login(active.orElseThrow().user(), app.get())), retired,
                 AppAccounts.BROKER_ADMIN, admin.get(), Optional.of(new BrokerAccessOp.Management(node.address(), port, ca.get().rootCertificate())));
         try {
-            return SecurityCheck.drift(ID, node, TARGET, op.plan(op.read(host), Set.of()));
+            return SecurityCheck.drift(ID, node, TARGET, op.plan(op.read(host, Map.of()), Set.of()));
         } catch (RemoteException e) {
             return new Finding(ID, node.name(), TARGET, Verdict.FAIL, "cannot read RabbitMQ's accounts: " + e.getMessage(),
                     "is RabbitMQ running on " + node.name() + "? (see service.broker)");

@@ -98,7 +98,7 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
     }
 
     @Override
-    public Map<String, Probe.Answer> read(Host host) throws RemoteException {
+    public Map<String, Probe.Answer> read(Host host, Map<String, Probe.Answer> probed) throws RemoteException {
         if (management.isEmpty()) {
             return Map.of();
         }

@@ -146,11 +146,6 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     }
 
     @Override
-    public Map<String, Probe.Answer> read(Host host) throws RemoteException {
-        return read(host, Map.of());
-    }
-
-    @Override
     public Map<String, Probe.Answer> read(Host host, Map<String, Probe.Answer> probed) throws RemoteException {
         if (!running(host, init, probed)) {
             return Map.of(key(ADMIN), new Probe.Answer(1, "the minio service is not running"));

@@ -36,11 +36,6 @@ public record MinioRetiredUserOp(MinioAccessOp.Endpoint endpoint, String user, I
     }
 
     @Override
-    public Map<String, Probe.Answer> read(Host host) throws RemoteException {
-        return read(host, Map.of());
-    }
-
-    @Override
     public Map<String, Probe.Answer> read(Host host, Map<String, Probe.Answer> probed) throws RemoteException {
         if (!MinioAccessOp.running(host, init, probed)) {
             return Map.of(KEY, new Probe.Answer(1, "the minio service is not running"));

@@ -23,19 +23,13 @@ public interface Operation {
      * Facts that no shell probe can read: oth asks for them itself, through its connection to the
      * node (an API behind a port forward). Called after the probes and before {@link #plan}, in
      * {@code --check} too, so it must only read; the reads of a phase's operations run side by side. The
-     * answers join the probes' under their own keys.
-     */
-    default Map<String, Probe.Answer> read(Host host) throws RemoteException {
-        return Map.of();
-    }
-
-    /**
-     * {@link #read(Host)}, given what this phase's probes answered ({@code probed}, by key): an
-     * operation whose reads depend on a state that a probe tells (is the service running?) asks it
-     * in the phase's one round of probes rather than in an SSH session of its own.
+     * answers join the probes' under their own keys. {@code probed} is what this phase's probes
+     * answered, by key: an operation whose reads depend on a state that a probe tells (is the
+     * service running?) asks it in the phase's one round of probes rather than in an SSH session of
+     * its own. A caller that asked none passes an empty map.
      */
     default Map<String, Probe.Answer> read(Host host, Map<String, Probe.Answer> probed) throws RemoteException {
-        return read(host);
+        return Map.of();
     }
 
     /**

@@ -410,8 +410,7 @@ public final class PhaseRunner {
     /** Whether {@code op} has a {@link Operation#read} of its own (the default reads nothing): no thread for the others. */
     private static boolean readsLive(Operation op) {
         try {
-            return op.getClass().getMethod("read", Host.class).getDeclaringClass() != Operation.class
-                    || op.getClass().getMethod("read", Host.class, Map.class).getDeclaringClass() != Operation.class;
+            return op.getClass().getMethod("read", Host.class, Map.class).getDeclaringClass() != Operation.class;
         } catch (NoSuchMethodException e) {
             return true;
         }

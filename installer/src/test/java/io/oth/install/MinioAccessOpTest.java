@@ -180,7 +180,7 @@ class MinioAccessOpTest {
 
         // A caller that asked no probe (the doctor's check) gets the answer from a session of its own.
         host.when("minio.pid", new io.oth.remote.CommandResult(1, "", ""));
-        assertEquals(new Probe.Answer(1, "the minio service is not running"), op.read(host).get(op.key(MinioAccessOp.ADMIN)));
+        assertEquals(new Probe.Answer(1, "the minio service is not running"), op.read(host, Map.of()).get(op.key(MinioAccessOp.ADMIN)));
         assertEquals(1, host.commands().size());
     }
 }
