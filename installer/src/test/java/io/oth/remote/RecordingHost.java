@@ -238,11 +238,28 @@ public final class RecordingHost implements Host {
             if (silent.contains(own)) {
                 continue;
             }
-            Probe.Answer a = Optional.ofNullable(answers.get(key)).or(() -> Optional.ofNullable(answers.get(own))).or(() -> fileAnswer(own))
+            Probe.Answer a = Optional.ofNullable(answers.get(key)).or(() -> Optional.ofNullable(answers.get(own))).or(() -> fileAnswer(own)).or(() -> settingAnswer(own))
                     .or(() -> fallback.apply(own)).orElse(new Probe.Answer(0, ""));
             out.append("@@oth-probe ").append(key).append('\n').append(a.output()).append("\n\n@@oth-probe-rc ").append(a.exitCode()).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * What {@link io.oth.op.KeptSettingOp}'s probe prints for {@code setting:PATH:NAME}: the sha256
+     * of the value of the file's first {@code NAME=} line, or {@code absent}.
+     */
+    private Optional<Probe.Answer> settingAnswer(String key) {
+        if (!key.startsWith("setting:")) {
+            return Optional.empty();
+        }
+        int at = key.lastIndexOf(':');
+        File f = files.get(key.substring("setting:".length(), at));
+        String prefix = key.substring(at + 1) + "=";
+        Optional<String> value = f == null ? Optional.empty() : f.text().lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .map(l -> l.substring(prefix.length())).filter(v -> !v.isEmpty());
+        return Optional.of(new Probe.Answer(0, value.map(v -> FileOp.sha256(v.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "  -")
+                .orElse("absent")));
     }
 
     /** What {@link FileOp}'s probe prints: checksum, owner and mode, content; or {@code absent}. */

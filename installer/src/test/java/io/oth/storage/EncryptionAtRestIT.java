@@ -205,22 +205,36 @@ class EncryptionAtRestIT {
      */
     @Test
     void anotherStatesKeyIsRefusedAndTheDatabaseStaysReadable() throws Exception {
-        String keyfile = "/etc/mysql/oth-encryption/keyfile";
-        String before = lab.exec("storage", "sha256sum", keyfile);
-        String pid = lab.exec("storage", "cat", "/run/mysqld/mysqld.pid").strip();
+        assertAnotherStatesKeyIsRefused("mariadb.encryption", "/etc/mysql/oth-encryption/keyfile", "/run/mysqld/mysqld.pid",
+                "refuse to replace /etc/mysql/oth-encryption/keyfile");
+        assertEquals("1", lab.exec("storage", "mariadb", "-N", "-B", "-e", "SELECT 1").strip());
+    }
+
+    /** The same for MinIO's KMS key, a setting in a file whose root credentials may change. */
+    @Test
+    void anotherStatesKmsKeyIsRefusedAndMinioKeepsItsOwn() throws Exception {
+        assertAnotherStatesKeyIsRefused("minio.kms", "/etc/default/minio", "/run/minio.pid", "refuse to replace MINIO_KMS_SECRET_KEY in /etc/default/minio");
+    }
+
+    /**
+     * With another value for {@code secret} in the operator's state, install fails saying {@code refusal}
+     * and nothing was replaced; {@code file} is as it was and the server of {@code pidFile} was not
+     * restarted. With the secret put back, install passes.
+     */
+    private static void assertAnotherStatesKeyIsRefused(String secret, String file, String pidFile, String refusal) throws Exception {
+        String before = lab.exec("storage", "sha256sum", file);
+        String pid = lab.exec("storage", "cat", pidFile).strip();
         Secrets state = Secrets.open(StateDir.of(site.name()).resolve("secrets.yml"));
-        Secret kept = state.get("mariadb.encryption").orElseThrow();
-        state.put("mariadb.encryption", Secret.of("another-state-" + UUID.randomUUID()));
+        Secret kept = state.get(secret).orElseThrow();
+        state.put(secret, Secret.of("another-state-" + UUID.randomUUID()));
         try {
             Run install = Run.oth("install", "--site", lab.site().toString(), "--no-progress");
             assertNotEquals(0, install.code(), install::toString);
-            assertTrue(install.out().contains("refuse to replace " + keyfile), install::toString);
-            assertTrue(install.out().contains("nothing was replaced"), install::toString);
-            assertEquals(before, lab.exec("storage", "sha256sum", keyfile), "the key file is as it was");
-            assertEquals(pid, lab.exec("storage", "cat", "/run/mysqld/mysqld.pid").strip(), "MariaDB was not restarted");
-            assertEquals("1", lab.exec("storage", "mariadb", "-N", "-B", "-e", "SELECT 1").strip());
+            assertTrue(install.out().contains(refusal) && install.out().contains("nothing was replaced"), install::toString);
+            assertEquals(before, lab.exec("storage", "sha256sum", file), file + " is as it was");
+            assertEquals(pid, lab.exec("storage", "cat", pidFile).strip(), "the server was not restarted");
         } finally {
-            state.put("mariadb.encryption", kept);
+            state.put(secret, kept);
         }
         Run again = Run.oth("install", "--site", lab.site().toString(), "--no-progress");
         assertEquals(0, again.code(), again::toString);

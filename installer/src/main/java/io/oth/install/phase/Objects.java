@@ -8,6 +8,7 @@ import io.oth.install.ProgramBundle;
 import io.oth.install.ServiceCertOp;
 import io.oth.op.DirectoryOp;
 import io.oth.op.FileOp;
+import io.oth.op.KeptSettingOp;
 import io.oth.op.Operation;
 import io.oth.install.MinioAccessOp;
 import io.oth.op.SystemUserOp;
@@ -40,6 +41,12 @@ public final class Objects extends LocalServicePhase {
      * every object in the bucket.
      */
     public static final String KMS_SECRET = "minio.kms";
+    /**
+     * Why the KMS key is never replaced: a site state other than the one that installed the node
+     * (another operator machine's, or a lost one made anew) has another secret.
+     */
+    static final String KMS_KEPT = "MinIO seals every object's key in the bucket with it, and another key would leave them unreadable."
+            + " Run oth with the site state that installed this node (its secrets hold " + KMS_SECRET + "), or restore that state";
     /** The KMS key's name, which MinIO records with every object it seals. */
     static final String KMS_KEY_NAME = "oth-objects";
 
@@ -68,6 +75,8 @@ public final class Objects extends LocalServicePhase {
                 + "MINIO_VOLUMES=" + MINIO_DATA + "\nMINIO_OPTS=\"--address " + Addresses.hostPort(t.node().address(), ports.minio()) + " --certs-dir "
                 + MINIO_CERTS + "\"\n";
         return List.of(
+                // First: a node whose objects are sealed under another key stops the phase before it changes anything.
+                new KeptSettingOp(NodeLayout.minioEnvironment().path(), "MINIO_KMS_SECRET_KEY", Secret.of(kmsKey(inputs.secret(KMS_SECRET))), KMS_KEPT),
                 new SystemUserOp(MINIO_USER),
                 FileOp.binary(bundle, minio.blob(), "root:root", "0644"),
                 new UnpackOp(bundle, MINIO_HOME + minio.id(), MINIO_HOME + "current", minio.sha256(), minio.contents().files().size(), Set.of("minio")),
