@@ -179,8 +179,6 @@ public record DatabaseAccessOp(String database, List<Login> logins, List<String>
     }
 
     private static Change failing(String why) {
-        return Change.of("database accounts: " + why, context -> {
-            throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, why);
-        });
+        return Change.refusal("database accounts: " + why, why);
     }
 }

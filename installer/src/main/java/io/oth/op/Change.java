@@ -1,5 +1,6 @@
 package io.oth.op;
 
+import io.oth.remote.Failure;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 import io.oth.remote.Upload;
@@ -70,6 +71,13 @@ public interface Change {
 
     static Change of(String summary, String detail, Set<String> notifies, Action action) {
         return new Planned(summary, detail, notifies, action);
+    }
+
+    /** A change that only fails, saying {@code why}: what a plan holds where the node must not be changed (its phase stops there). */
+    static Change refusal(String summary, String why) {
+        return of(summary, context -> {
+            throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, why);
+        });
     }
 
     /** A change made of its parts. */

@@ -1,8 +1,6 @@
 package io.oth.op;
 
 import io.oth.remote.Command;
-import io.oth.remote.Failure;
-import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 
 import java.nio.charset.StandardCharsets;
@@ -50,10 +48,8 @@ public record KeptSettingOp(String path, String name, Secret value, String why) 
         if (!differs(answers.get(key()))) {
             return Optional.empty();
         }
-        String refusal = name + " in " + path + " on the node is not the one this site's state has; " + why + "; nothing was replaced";
-        return Optional.of(Change.of("refuse to replace " + name + " in " + path + " (" + why + ")", context -> {
-            throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, refusal);
-        }));
+        return Optional.of(Change.refusal("refuse to replace " + name + " in " + path + " (" + why + ")",
+                name + " in " + path + " on the node is not the one this site's state has; " + why + "; nothing was replaced"));
     }
 
     /** Whether the node answered a value, and not this one. An answer that is neither a sum nor {@code absent} differs: nothing to write over. */

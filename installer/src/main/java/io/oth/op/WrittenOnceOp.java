@@ -1,7 +1,5 @@
 package io.oth.op;
 
-import io.oth.remote.Failure;
-import io.oth.remote.RemoteException;
 
 import java.util.List;
 import java.util.Map;
@@ -28,10 +26,8 @@ public record WrittenOnceOp(FileOp file, String why) implements Operation {
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
         if (file.hasOtherContent(answers)) {
-            String refusal = file.path() + " on the node is not the one this site's state has; " + why + "; nothing was replaced";
-            return Optional.of(Change.of("refuse to replace " + file.path() + " (" + why + ")", context -> {
-                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, refusal);
-            }));
+            return Optional.of(Change.refusal("refuse to replace " + file.path() + " (" + why + ")",
+                    file.path() + " on the node is not the one this site's state has; " + why + "; nothing was replaced"));
         }
         return file.plan(answers, notified);
     }
