@@ -41,8 +41,7 @@ public final class Database extends LocalServicePhase {
      * Why the key file is never replaced: a site state other than the one that installed the node
      * (another operator machine's, or a lost one made anew) has another secret.
      */
-    static final String KEY_KEPT = "MariaDB's tables on this node are encrypted with that key, and another key would leave them unreadable."
-            + " Run oth with the site state that installed this node (its secrets hold " + ENCRYPTION_SECRET + "), or restore that state";
+    static final String KEY_KEPT = keyKept("MariaDB's tables on this node are encrypted with that key", ENCRYPTION_SECRET);
 
     private final Installer.Inputs inputs;
     private final ServicePorts ports;

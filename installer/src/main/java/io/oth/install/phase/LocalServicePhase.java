@@ -24,4 +24,13 @@ abstract class LocalServicePhase extends InstallPhase {
 
     /** The operations when the service runs on the storage node. */
     abstract List<Operation> local(Target t);
+
+    /**
+     * Why the key of the service's data at rest is never replaced: {@code sealed} says what it seals,
+     * {@code secret} names it in the site state's secrets.
+     */
+    static String keyKept(String sealed, String secret) {
+        return sealed + ", and another key would leave them unreadable."
+                + " Run oth with the site state that installed this node (its secrets hold " + secret + "), or restore that state";
+    }
 }

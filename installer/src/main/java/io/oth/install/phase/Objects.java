@@ -45,8 +45,7 @@ public final class Objects extends LocalServicePhase {
      * Why the KMS key is never replaced: a site state other than the one that installed the node
      * (another operator machine's, or a lost one made anew) has another secret.
      */
-    static final String KMS_KEPT = "MinIO seals every object's key in the bucket with it, and another key would leave them unreadable."
-            + " Run oth with the site state that installed this node (its secrets hold " + KMS_SECRET + "), or restore that state";
+    static final String KMS_KEPT = keyKept("MinIO seals every object's key in the bucket with it", KMS_SECRET);
     /** The KMS key's name, which MinIO records with every object it seals. */
     static final String KMS_KEY_NAME = "oth-objects";
 
