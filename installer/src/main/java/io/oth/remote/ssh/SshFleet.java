@@ -78,6 +78,29 @@ public final class SshFleet implements Fleet {
     private static final DefaultConfig CONFIG = config();
 
     /**
+     * One known_hosts line of each kind of host key, parsed while the command starts ({@link #warmUp}).
+     * The first ECDSA key a JVM decodes costs Bouncy Castle's curve set-up, about 40 ms, and the
+     * first Ed25519 and RSA keys several more; the site's known_hosts is read right before the
+     * first connection, so that would wait. Keys made for this alone and used for nothing else.
+     */
+    static final String KEY_SAMPLES = "warm-up.invalid ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBHKN8L5X/GksaKBvWZ3ybWmi52y/HG0sPwo7hYUi6DPK87RQnfhsFea8cOurLoiRQzoltt9T8hgt8owyfTZjk3g=\n"
+            + "warm-up.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKAYd/TwBe5PiUBkvC1oF9FMBQzSn/xq784dsqvFwzWF\n"
+            + "warm-up.invalid ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDmU3RWrvNSwLXD4k5XfHoYdYp0PupPU0Fya25Hc2fnt+qCpYbWQyERCUCpxyc5FaQ20ffAPZ7xFNB7o/WyjLseOkxn2XYfKXwF0T1POYyAwdt60xuclmPtYGhj0HHO0sndDRpEWNzQL1NaSiDjMKMkq/mNvD69xtYdEYw6VHpO2Yl4ISRRm2vkhLoDTaXrkU47W4PxqOK6yA2Gj8cis5nmZgWeyMg69qbyvjB+auQUdVT/sdNNSPAjtizQFj2wzfcDoqwq7KhK05rzuhMAtRivNaJMWOB71pbn/Fi404osoBWQq0XUHfCP5CUWd/gvzcl6RvXTRXwK4AvwzzlD9IJX\n";
+
+    /** The entries of {@link #KEY_SAMPLES}: one per kind of key, or fewer if one did not decode. */
+    static int warmKeyDecoding() {
+        try {
+            return new OpenSSHKnownHosts(new java.io.StringReader(KEY_SAMPLES), net.schmizz.sshj.common.LoggerFactory.DEFAULT).entries().size();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    static {
+        warmKeyDecoding();
+    }
+
+    /**
      * Does nothing itself: calling it initialises this class (Bouncy Castle's provider, sshj's
      * configuration, which tries every cipher), a tenth of a second or more. A command about to
      * connect has it done on another thread while it reads its own inputs.

@@ -59,6 +59,11 @@ class KnownHostsVerifierTest {
     }
 
     @Test
+    void theStartsSampleKeysAllDecodeSoThatEachKindIsWarmedUp() {
+        assertEquals(3, SshFleet.warmKeyDecoding(), "one entry per kind of key: ECDSA, Ed25519, RSA");
+    }
+
+    @Test
     void aChangedKeyIsRefusedNamingWhatIsRecorded() throws Exception {
         PublicKey recorded = key("Ed25519");
         Path file = write(line("10.77.0.11", recorded));
