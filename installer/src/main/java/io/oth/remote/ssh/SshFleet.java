@@ -115,6 +115,8 @@ public final class SshFleet implements Fleet {
      * instead of waiting on TCP for a quarter of an hour.
      */
     static final int KEEP_ALIVE_SECONDS = 5;
+    /** How many large uploads go through the bastion at once ({@link TransferGate}). */
+    static final int UPLOADS_AT_ONCE = 2;
     static final int KEEP_ALIVE_MISSES = 4;
 
     private static DefaultConfig config() {
@@ -168,8 +170,9 @@ public final class SshFleet implements Fleet {
             throw e;
         }
         AtomicInteger sessions = new AtomicInteger();
+        TransferGate transfers = new TransferGate(UPLOADS_AT_ONCE);
         return new SshFleet(opened, Parallel.map(nodes, options.concurrency(),
-                node -> reach(node, routes.node(node), via.get(node), options, keys, known, sessions)), sessions, options.debugLog());
+                node -> reach(node, routes.node(node), via.get(node), options, keys, known, sessions, transfers)), sessions, options.debugLog());
     }
 
     /** Opens each hop through the one before it; the last one's connection is the way on. */
@@ -227,11 +230,12 @@ public final class SshFleet implements Fleet {
         return reaches.size() + jumps.size();
     }
 
-    private static Reach reach(Node node, Hop hop, SSHClient via, ConnectOptions options, Keys keys, KnownHosts known, AtomicInteger sessions) {
+    private static Reach reach(Node node, Hop hop, SSHClient via, ConnectOptions options, Keys keys, KnownHosts known, AtomicInteger sessions,
+                               TransferGate transfers) {
         long start = System.nanoTime();
         try {
             SSHClient ssh = open(hop, options, keys, known, via, null, false);
-            return Reach.reached(node, new SshHost(node.name(), ssh, hop.isRoot(), sessions), since(start));
+            return Reach.reached(node, new SshHost(node.name(), ssh, hop.isRoot(), sessions, transfers), since(start));
         } catch (RemoteException e) {
             return Reach.failed(node, e, since(start));
         }

@@ -64,14 +64,17 @@ final class SshHost implements Host, AutoCloseable {
     private final SSHClient ssh;
     private final boolean root;
     private final AtomicInteger sessions;
+    /** The large uploads of the fleet this connection belongs to, a few at a time. */
+    private final TransferGate transfers;
     /** The forwards still open, closed with the connection they go through. */
     private final Set<Forward> forwards = ConcurrentHashMap.newKeySet();
 
-    SshHost(String name, SSHClient ssh, boolean root, AtomicInteger sessions) {
+    SshHost(String name, SSHClient ssh, boolean root, AtomicInteger sessions, TransferGate transfers) {
         this.name = name;
         this.ssh = ssh;
         this.root = root;
         this.sessions = sessions;
+        this.transfers = transfers;
     }
 
     @Override
@@ -121,11 +124,16 @@ final class SshHost implements Host, AutoCloseable {
         List<byte[]> stdin = files.stream().map(Upload::content).toList();
         Command shown = Command.of(Stream.concat(Stream.of("upload"), files.stream().map(Upload::path)).toArray());
         Raw raw = null;
-        for (int attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
-            raw = exec(asRoot(script.render(true)), stdin, Duration.ofSeconds(120L * files.size()), shown);
-            if (raw.exitCode != Upload.ARRIVED_DAMAGED) {
-                break;
+        try (TransferGate.Turn turn = transfers.enter(stdin.stream().mapToLong(b -> b.length).sum())) {
+            for (int attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
+                raw = exec(asRoot(script.render(true)), stdin, Duration.ofSeconds(120L * files.size()), shown);
+                if (raw.exitCode != Upload.ARRIVED_DAMAGED) {
+                    break;
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteException(name, Failure.COMMAND_FAILED, "interrupted while waiting to upload " + shown);
         }
         if (raw.exitCode == 0) {
             return;
