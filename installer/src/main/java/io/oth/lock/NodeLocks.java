@@ -65,6 +65,8 @@ public final class NodeLocks implements AutoCloseable {
     private final int concurrency;
     private final Map<String, String> also;
     private final ScheduledExecutorService heartbeat;
+    /** The nodes giving their locks back early ({@link #release}), each on a thread of its own; {@link #close} waits for them. */
+    private final List<Thread> releasing = new CopyOnWriteArrayList<>();
 
     private NodeLocks(Holder me, List<Host> hosts, int concurrency, Map<String, String> also) {
         this.me = me;
@@ -242,9 +244,10 @@ public final class NodeLocks implements AutoCloseable {
     }
 
     /**
-     * Gives this run's lock back on these nodes now, when the run has nothing more to do on them
-     * (their session with the next run overlaps this run's last steps elsewhere); the others keep
-     * theirs until {@link #close()}.
+     * Starts giving this run's lock back on these nodes, when the run has nothing more to do on
+     * them (their session with the next run overlaps this run's last steps elsewhere), and returns:
+     * the caller's next step (the site's check, say) does not wait for that round trip. The others
+     * keep theirs until {@link #close()}, which also waits until these are given back.
      */
     public void release(Collection<String> nodes) {
         List<Host> done;
@@ -253,13 +256,28 @@ public final class NodeLocks implements AutoCloseable {
             done = hosts.stream().filter(h -> nodes.contains(h.name())).toList();
             hosts.removeAll(done);
         }
-        unlock(done);
+        if (done.isEmpty()) {
+            return;
+        }
+        Thread unlocking = new Thread(() -> unlock(done), "oth-node-lock-release");
+        unlocking.setDaemon(true);
+        releasing.add(unlocking);
+        unlocking.start();
     }
 
     /** Removes this run's record from every node it took (a record of another run stays). */
     @Override
     public void close() {
         heartbeat.shutdownNow();
+        for (Thread unlocking : releasing) {
+            try {
+                // Each unlock is bounded by its command's time limit.
+                unlocking.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         List<Host> left;
         synchronized (hosts) {
             left = List.copyOf(hosts);

@@ -112,10 +112,17 @@ class NodeLocksTest {
     private final class LocalNode implements Host {
         private final String name;
         private final Path root;
+        /** How long each command waits before it runs: a node slow to answer. */
+        private final Duration slow;
 
         LocalNode(String name) throws Exception {
+            this(name, Duration.ZERO);
+        }
+
+        LocalNode(String name, Duration slow) throws Exception {
             this.name = name;
             this.root = Files.createDirectories(dir.resolve(name));
+            this.slow = slow;
         }
 
         @Override
@@ -126,6 +133,7 @@ class NodeLocksTest {
         @Override
         public CommandResult run(Command command, Duration timeout) {
             try {
+                Thread.sleep(slow.toMillis());
                 Process p = new ProcessBuilder("sh", "-c", command.render(true).replace(NodeLocks.DIR, root.toString())).start();
                 p.getOutputStream().close();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -186,19 +194,41 @@ class NodeLocksTest {
     }
 
     @Test
-    void nodesTheRunIsDoneWithAreGivenBackAtOnceAndTheOthersAtTheEnd() throws Exception {
+    void nodesTheRunIsDoneWithAreGivenBackBesideItsLastStepsAndTheOthersAtTheEnd() throws Exception {
         LocalNode lb = new LocalNode("lb");
         LocalNode app1 = new LocalNode("app1");
         LocalNode app2 = new LocalNode("app2");
         try (NodeLocks locks = NodeLocks.take(fleet(lb, app1, app2), atOnce(ALICE), 2, line -> { }, Progress.Activity.NONE)) {
             locks.release(List.of("app1", "app2"));
-            assertFalse(Files.exists(app1.lock()));
-            assertFalse(Files.exists(app2.lock()));
+            // release starts the unlock and returns: the run's next step does not wait for it
+            awaitGone(app1.lock());
+            awaitGone(app2.lock());
             assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(lb.lock())), "lb is kept until the end");
             Files.writeString(app1.lock(), ALICE.render());
         }
         assertFalse(Files.exists(lb.lock()));
         assertEquals(Optional.of(ALICE), Holder.parse(Files.readString(app1.lock())), "a node given back gets no second unlock");
+    }
+
+    @Test
+    void closingWaitsForTheNodesStillBeingGivenBack() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            LocalNode lb = new LocalNode("lb");
+            LocalNode app1 = new LocalNode("app1", Duration.ofMillis(300));
+            try (NodeLocks locks = NodeLocks.take(fleet(lb, app1), atOnce(ALICE), 2, line -> { }, Progress.Activity.NONE)) {
+                locks.release(List.of("app1"));
+            }
+            assertFalse(Files.exists(app1.lock()), "given back before close returned");
+            assertFalse(Files.exists(lb.lock()));
+        }
+    }
+
+    private static void awaitGone(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(Files.exists(file), file + " is still there");
     }
 
     @Test
