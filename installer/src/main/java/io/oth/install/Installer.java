@@ -28,6 +28,7 @@ import io.oth.secret.ExternalSecret;
 import io.oth.secret.Secrets;
 import io.oth.secret.SecretsException;
 import io.oth.site.AppAccounts;
+import io.oth.site.LocalServices;
 import io.oth.site.Node;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
@@ -264,6 +265,11 @@ public final class Installer {
     public static RunReport install(Inputs inputs, FleetConnector connector, boolean check, boolean verbose, Optional<LockClaim> claim,
                                     Duration firewallRevert, PrintWriter log) throws RemoteException {
         Site site = inputs.site();
+        if (LocalServices.runsLocally(site, "objects")) {
+            Thread warm = new Thread(MinioAccessOp::warmUp, "oth-warm-up-minio");
+            warm.setDaemon(true);
+            warm.start();
+        }
         Playbooks network = Playbooks.load();
         List<io.oth.phase.Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), network, firewallRevert).phases();
         // The nodes' facts are read in the session that takes each node's lock, and so are every phase's

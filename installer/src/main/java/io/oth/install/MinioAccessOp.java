@@ -90,6 +90,23 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
+    /**
+     * Loads the S3 and HTTP clients' classes, the TLS machinery and the JSON mapper, and connects to
+     * nothing: for a run that will read MinIO's accounts, on a thread of its own while the run
+     * connects and reads the nodes' facts. Otherwise the storage node's last phase does it, and a
+     * no-op waits for that phase (most of a first read there was class loading).
+     */
+    public static void warmUp() {
+        try {
+            OkHttpClient http = SiteTls.httpClient(SiteTls.trusting(List.of()), "127.0.0.1", TIMEOUT).build();
+            MinioClient.builder().endpoint("https://127.0.0.1:9").region("us-east-1").credentials("-", "-").httpClient(http).build();
+            new MinioAdmin(http, "https://127.0.0.1:9", "-", Secret.of("-"));
+            Json.MAPPER.readTree("{}");
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            // only a head start: the reads load what they need anyway
+        }
+    }
+
     /** Where MinIO listens on the storage node, the root that its certificate chains to, and its root credentials. */
     public record Endpoint(String address, int port, X509Certificate siteRoot, String rootUser, Secret rootSecret) {
     }
