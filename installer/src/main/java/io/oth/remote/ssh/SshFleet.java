@@ -102,8 +102,9 @@ public final class SshFleet implements Fleet {
 
     /**
      * Does nothing itself: calling it initialises this class (Bouncy Castle's provider, sshj's
-     * configuration, which tries every cipher), a tenth of a second or more. A command about to
-     * connect has it done on another thread while it reads its own inputs.
+     * configuration, which tries every cipher, and a host key of each kind decoded once), a tenth
+     * of a second or more. A command about to connect has it done on another thread while it reads
+     * its own inputs.
      */
     public static void warmUp() {
         // the class's static initialisation is the work
@@ -115,9 +116,9 @@ public final class SshFleet implements Fleet {
      * instead of waiting on TCP for a quarter of an hour.
      */
     static final int KEEP_ALIVE_SECONDS = 5;
+    static final int KEEP_ALIVE_MISSES = 4;
     /** How many large uploads go through the bastion at once ({@link TransferGate}). */
     static final int UPLOADS_AT_ONCE = 2;
-    static final int KEEP_ALIVE_MISSES = 4;
 
     private static DefaultConfig config() {
         DefaultConfig config = new DefaultConfig();
