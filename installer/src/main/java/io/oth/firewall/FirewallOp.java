@@ -49,6 +49,13 @@ public final class FirewallOp implements Operation {
     private static final String PENDING = "/run/oth-firewall.";
     private static final String STAGED = PATH + ".oth-pending.";
     private static final String REMOVED = "removed ";
+    private static final String DISARMED = "disarmed ";
+    /** The runs whose node-side revert is still armed: their tokens, one per line. */
+    static final String ARMED = "firewall:armed";
+    /** An apply's token: {@link RunFiles}' 8 random bytes in hex. A node's line that is not one names no file of oth's. */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[0-9a-f]{16}");
+    /** More armed reverts than runs a node could have seen in a revert's lifetime are not read further. */
+    private static final int MAX_ARMED = 64;
     /** How the node's revert records a failed {@code nft -f}, its error after it. */
     private static final String RESTORE_FAILED = "restore FAILED: ";
 
@@ -75,21 +82,85 @@ public final class FirewallOp implements Operation {
         // sha256sum prints "SUM  -": the first word is what LIVE_NOW keeps. The kept sum is read by the shell itself.
         probes.add(Probe.inShell("firewall:live", "now=$(nft -t list ruleset | sha256sum); now=${now%% *}; then=; { read -r then <" + LIVE_SUM + "; } 2>/dev/null;"
                 + " [ \"$now\" = \"$then\" ] && echo same || echo drifted"));
+        probes.add(Probe.inShell(ARMED, "for f in " + PENDING + "*.pending; do [ -e \"$f\" ] || continue; f=${f#" + PENDING + "}; echo \"${f%.pending}\"; done"));
         return probes;
+    }
+
+    /**
+     * The reverts armed on the node, from {@link #ARMED}'s answer: under this run's lock of the node,
+     * those of runs that ended (were killed) before they confirmed their ruleset. Lines that are not
+     * a token are not oth's and are left alone.
+     */
+    static List<String> armed(Probe.Answer answer) {
+        if (answer == null) {
+            return List.of();
+        }
+        return answer.output().lines().map(String::strip).filter(l -> TOKEN.matcher(l).matches()).distinct().limit(MAX_ARMED).toList();
     }
 
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
         Optional<Change> fileChange = file.plan(answers, notified);
         boolean drifted = !answers.get("firewall:live").output().strip().equals("same");
+        List<String> armed = armed(answers.get(ARMED));
         if (fileChange.isEmpty() && !drifted) {
-            return Optional.empty();
+            return armed.isEmpty() ? Optional.empty() : Optional.of(Change.of(disarming(armed), context -> disarm(context, armed)));
         }
         String why = fileChange.isPresent() ? "apply the new firewall ruleset" : "restore the firewall ruleset (the live rules drifted from " + PATH + ")";
         String warning = rules.lockoutRisk().isEmpty() ? "" : " [WARNING: " + rules.lockoutRisk() + "; the node will revert it]";
         String detail = fileChange.map(Change::detail).orElse("");
-        return Optional.of(Change.of(why + " (" + rules.rules().size() + " inbound rules, revert after "
-                + revertAfter.toSeconds() + " s unless confirmed)" + warning, detail, Set.of(), this::apply));
+        String summary = why + " (" + rules.rules().size() + " inbound rules, revert after " + revertAfter.toSeconds() + " s unless confirmed)" + warning;
+        if (armed.isEmpty()) {
+            return Optional.of(Change.of(summary, detail, Set.of(), this::apply));
+        }
+        // The earlier run's revert first: armed, it would restore the ruleset from before that run over this one.
+        return Optional.of(Change.of(disarming(armed) + "; " + summary, detail, Set.of(), context -> {
+            disarm(context, armed);
+            apply(context);
+        }));
+    }
+
+    private static String disarming(List<String> armed) {
+        return "take back the firewall revert of an earlier run that ended before confirming its ruleset (run " + String.join(", ", armed) + ")";
+    }
+
+    /**
+     * Takes back the node-side reverts that earlier runs armed and never confirmed: this run holds
+     * the node's lock, so their runs have ended (killed, or cut off). Left armed, each would restore
+     * the ruleset from before its run, over whatever this run sets. As a confirmation does, it goes
+     * over a fresh SSH connection: only when the live ruleset lets oth in anew is a revert no longer
+     * needed. A fresh connection that fails leaves them armed (they restore the earlier ruleset
+     * by themselves), and the phase fails. Their files go with them.
+     */
+    private void disarm(ApplyContext context, List<String> armed) throws RemoteException {
+        context.log().accept("an earlier run left its firewall revert armed; proving a fresh SSH connection gets in before taking it back");
+        StringBuilder script = new StringBuilder();
+        for (String token : armed) {
+            // rm fails when the revert has just taken its marker (it is restoring): that one is not taken back.
+            script.append("rm -- ").append(PENDING).append(token).append(".pending 2>/dev/null && echo ").append(DISARMED).append(token).append("; ");
+        }
+        script.append(earlierRuns("-")).append("; :");
+        CommandResult r;
+        try (HostConnection fresh = context.reconnect()) {
+            r = fresh.host().run(Command.shell(script.toString()), STEP_TIMEOUT);
+        } catch (RemoteException e) {
+            throw new RemoteException(context.host().name(), e.failure(), "a fresh SSH connection failed under the live ruleset, which an earlier run loaded"
+                    + " and never confirmed (" + e.failure().summary() + "): its revert stays armed and restores the ruleset from before that run by itself");
+        }
+        if (!r.ok()) {
+            throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "taking back an earlier run's firewall revert: " + r.diagnostic());
+        }
+        List<String> lines = r.stdout().lines().toList();
+        // Only the tokens asked about count: whatever else the node printed is not a revert taken back.
+        List<String> taken = lines.stream().filter(l -> l.startsWith(DISARMED)).map(l -> l.substring(DISARMED.length()).strip()).filter(armed::contains)
+                .distinct().toList();
+        List<String> restoring = armed.stream().filter(t -> !taken.contains(t)).toList();
+        context.log().accept("took back the revert of run " + (taken.isEmpty() ? "(none)" : String.join(", ", taken))
+                + (restoring.isEmpty() ? "" : "; already restoring, left to finish: " + String.join(", ", restoring)));
+        List<String> removed = lines.stream().filter(l -> l.startsWith(REMOVED)).map(l -> NodeText.shown(l.substring(REMOVED.length()))).toList();
+        if (!removed.isEmpty()) {
+            context.log().accept("removed the firewall files of earlier runs: " + String.join(", ", removed));
+        }
     }
 
     @Override

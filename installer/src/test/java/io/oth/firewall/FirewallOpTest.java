@@ -75,6 +75,50 @@ class FirewallOpTest {
                 .orElseThrow();
     }
 
+    /** What a node says for a live ruleset that is the file's, with {@code armed} as {@link FirewallOp#ARMED}'s answer. */
+    private static Map<String, Probe.Answer> unchangedWith(String armed) {
+        String ruleset = "table inet filter {}\n";
+        return Map.of("file:" + FirewallOp.PATH, new Probe.Answer(0, io.oth.op.FileOp.sha256(ruleset.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        + "\nroot:root 644"),
+                "firewall:live", new Probe.Answer(0, "same"), FirewallOp.ARMED, new Probe.Answer(0, armed));
+    }
+
+    @Test
+    void onlyTokensOfOthsOwnApplesAreTakenAsArmedReverts() {
+        assertEquals(List.of("0123456789abcdef", "fedcba9876543210"), FirewallOp.armed(new Probe.Answer(0,
+                "0123456789abcdef\n$(reboot)\n../../etc/passwd\n0123456789ABCDEF\nfedcba9876543210\n0123456789abcdef\n0123\n")));
+        assertEquals(List.of(), FirewallOp.armed(null));
+    }
+
+    @Test
+    void aRevertThatAKilledRunLeftArmedIsTakenBackOverAFreshConnectionEvenWhenTheRulesetIsAsWanted() throws Exception {
+        FirewallOp op = new FirewallOp("table inet filter {}\n", RULES, Duration.ofSeconds(10));
+        assertTrue(op.plan(unchangedWith(""), Set.of()).isEmpty(), "nothing armed, nothing to do");
+        Change change = op.plan(unchangedWith("0123456789abcdef\n"), Set.of()).orElseThrow();
+        assertTrue(change.summary().startsWith("take back the firewall revert of an earlier run that ended before confirming its ruleset (run 0123456789abcdef)"),
+                change.summary());
+        RecordingHost session = new RecordingHost("storage");
+        RecordingHost fresh = new RecordingHost("storage").when("rm -- /run/oth-firewall.0123456789abcdef.pending", new CommandResult(0,
+                "disarmed 0123456789abcdef\nremoved /etc/nftables.conf.oth-pending.0123456789abcdef\n", ""));
+        change.apply(context(session, () -> HostConnection.of(fresh, () -> { })));
+        assertEquals(List.of(), session.commands(), "nothing goes over the run's own session");
+        assertTrue(fresh.commands().get(0).contains("rm -- /run/oth-firewall.0123456789abcdef.pending"), fresh.commands().toString());
+        assertTrue(said.contains("took back the revert of run 0123456789abcdef"), said.toString());
+        assertTrue(said.contains("removed the firewall files of earlier runs: \"/etc/nftables.conf.oth-pending.0123456789abcdef\""), said.toString());
+    }
+
+    @Test
+    void aFreshConnectionThatFailsLeavesTheEarlierRevertArmed() {
+        FirewallOp op = new FirewallOp("table inet filter {}\n", RULES, Duration.ofSeconds(10));
+        Change change = op.plan(unchangedWith("0123456789abcdef\n"), Set.of()).orElseThrow();
+        RecordingHost session = new RecordingHost("storage");
+        RemoteException e = assertThrows(RemoteException.class, () -> change.apply(context(session, () -> {
+            throw new RemoteException("storage", Failure.CONNECTION_LOST, "the live ruleset drops SSH");
+        })));
+        assertTrue(e.getMessage().contains("its revert stays armed and restores the ruleset from before that run by itself"), e.getMessage());
+        assertEquals(List.of(), session.commands(), "nothing was taken back");
+    }
+
     @Test
     void aFreshConnectionThatFailsAndARestoreThatFailedIsReportedLoudlyWithWhatIsLiveNow() {
         RecordingHost node = reverted(FAILED_OUTCOME);

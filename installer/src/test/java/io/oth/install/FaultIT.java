@@ -176,6 +176,8 @@ class FaultIT {
         // What a SIGKILL in the middle of an upload and of the broker's account step leaves, if the timing had hit it.
         lab.exec("lb", "touch", "/etc/haproxy/haproxy.cfg.oth-tmp.0000deadbeef.AbC123");
         lab.exec("storage", "touch", "/tmp/oth-definitions.oth-tmp.0000deadbeef.XyZ987");
+        // And what it leaves when it dies between loading a ruleset and confirming it: the node's revert still armed.
+        lab.exec("app1", "touch", "/run/oth-firewall.00000000deadbeef.pending", "/etc/nftables.conf.oth-pending.00000000deadbeef");
 
         Run again = install(lab);
         assertEquals(0, again.code(), again::toString);
@@ -183,9 +185,12 @@ class FaultIT {
                 again::toString);
         assertTrue(again.out().contains("[storage] removed a temporary file of an earlier, killed run: \"/tmp/oth-definitions.oth-tmp.0000deadbeef.XyZ987\""),
                 again::toString);
+        // The killed run's revert is taken back (left armed, it would restore the ruleset from before that run over this one's).
+        assertTrue(again.out().contains("[app1] take back the firewall revert of an earlier run that ended before confirming its ruleset (run "), again::toString);
+        assertTrue(again.out().contains("00000000deadbeef"), again::toString);
         for (String node : NODES) {
             String left = lab.exec(node, "find", "/etc", "/opt", "/usr/local", "/var", "/tmp", "/run", "/root", "-xdev", "(", "-name", "*.oth-tmp.*",
-                    "-o", "-name", "*.oth-pending*", ")", "-print");
+                    "-o", "-name", "*.oth-pending*", "-o", "-name", "oth-firewall.*.pending*", ")", "-print");
             assertEquals("", left.strip(), node + ": temporary files left");
         }
         assertFalse(lab.exec("lb", "cat", "/etc/haproxy/haproxy.cfg").contains("# a hand edit"));
