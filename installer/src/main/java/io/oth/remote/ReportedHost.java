@@ -43,12 +43,12 @@ public final class ReportedHost implements Host {
 
     @Override
     public void upload(byte[] content, String path, String owner, String mode, String check) throws RemoteException {
-        host.upload(content, path, owner, mode, check);
+        StepWaits.shownBy(this, () -> host.upload(content, path, owner, mode, check));
     }
 
     @Override
     public void upload(List<Upload> files) throws RemoteException {
-        host.upload(files);
+        StepWaits.shownBy(this, () -> host.upload(files));
     }
 
     @Override

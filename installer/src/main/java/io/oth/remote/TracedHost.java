@@ -65,7 +65,7 @@ public final class TracedHost implements Host {
         long start = System.nanoTime();
         String what = "upload " + path + " " + owner + " " + mode + " (" + content.length + " bytes" + (check == null ? "" : ", checked by " + check) + ")";
         try {
-            host.upload(content, path, owner, mode, check);
+            StepWaits.shownBy(this, () -> host.upload(content, path, owner, mode, check));
             line(what + " -> ok", start, "");
         } catch (RemoteException | RuntimeException e) {
             line(what + " -> failed: " + e.getMessage(), start, "");
@@ -79,7 +79,7 @@ public final class TracedHost implements Host {
         String what = "upload " + files.stream().map(f -> f.path() + " " + f.owner() + " " + f.mode() + " (" + f.content().length + " bytes"
                 + (f.check() == null ? "" : ", checked by " + f.check()) + ")").collect(Collectors.joining(", ")) + (files.size() > 1 ? " in one session" : "");
         try {
-            host.upload(files);
+            StepWaits.shownBy(this, () -> host.upload(files));
             line(what + " -> ok", start, "");
         } catch (RemoteException | RuntimeException e) {
             line(what + " -> failed: " + e.getMessage(), start, "");

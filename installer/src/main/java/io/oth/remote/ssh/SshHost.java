@@ -3,6 +3,7 @@ package io.oth.remote.ssh;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
+import io.oth.remote.StepWaits;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
@@ -124,7 +125,9 @@ final class SshHost implements Host, AutoCloseable {
         List<byte[]> stdin = files.stream().map(Upload::content).toList();
         Command shown = Command.of(Stream.concat(Stream.of("upload"), files.stream().map(Upload::path)).toArray());
         Raw raw = null;
-        try (TransferGate.Turn turn = transfers.enter(stdin.stream().mapToLong(b -> b.length).sum())) {
+        long bytes = stdin.stream().mapToLong(b -> b.length).sum();
+        try (TransferGate.Turn turn = transfers.enter(bytes, () -> StepWaits.waitingFor("its turn to upload " + (bytes >> 20) + " MiB ("
+                + SshFleet.UPLOADS_AT_ONCE + " large uploads at a time through the bastion, the largest first)"))) {
             for (int attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
                 raw = exec(asRoot(script.render(true)), stdin, Duration.ofSeconds(120L * files.size()), shown);
                 if (raw.exitCode != Upload.ARRIVED_DAMAGED) {

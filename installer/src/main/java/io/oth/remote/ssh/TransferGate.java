@@ -1,7 +1,10 @@
 package io.oth.remote.ssh;
 
+import io.oth.progress.Waiting;
+
 import java.util.Comparator;
 import java.util.PriorityQueue;
+import java.util.function.Supplier;
 
 /**
  * The large uploads of one fleet, a few at a time, the largest first. Every node's connection runs
@@ -41,27 +44,48 @@ final class TransferGate {
         this.slots = slots;
     }
 
-    /** Waits until an upload of {@code bytes} may go: at once when it is small or a slot is free and no larger upload waits. */
-    Turn enter(long bytes) throws InterruptedException {
+    /**
+     * Waits until an upload of {@code bytes} may go: at once when it is small, or when a slot is free
+     * and no larger upload waits. A wait is announced ({@code announce}) only when there is one, and
+     * ends when its turn comes.
+     */
+    Turn enter(long bytes, Supplier<Waiting> announce) throws InterruptedException {
         if (bytes < BULK_BYTES) {
             return () -> { };
         }
+        Waiter me;
         synchronized (this) {
-            Waiter me = new Waiter(bytes, asked++);
+            me = new Waiter(bytes, asked++);
             waiting.add(me);
-            try {
-                while (running >= slots || waiting.peek() != me) {
-                    wait();
-                }
-            } catch (InterruptedException e) {
-                waiting.remove(me);
-                notifyAll();
-                throw e;
+            if (admitted(me)) {
+                return this::leave;
             }
-            waiting.poll();
-            running++;
+        }
+        // Announced outside the lock: showing a wait is the watcher's business, not the gate's.
+        try (Waiting shown = announce.get()) {
+            synchronized (this) {
+                try {
+                    while (!admitted(me)) {
+                        wait();
+                    }
+                } catch (InterruptedException e) {
+                    waiting.remove(me);
+                    notifyAll();
+                    throw e;
+                }
+            }
         }
         return this::leave;
+    }
+
+    /** Whether {@code me} goes now (holding this gate's lock): a slot is free and it stands first in line. */
+    private boolean admitted(Waiter me) {
+        if (running >= slots || waiting.peek() != me) {
+            return false;
+        }
+        waiting.poll();
+        running++;
+        return true;
     }
 
     private synchronized void leave() {

@@ -1,5 +1,6 @@
 package io.oth.remote.ssh;
 
+import io.oth.progress.Waiting;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -18,13 +19,13 @@ class TransferGateTest {
     @Test
     void whileTheSlotsAreTakenTheLargestWaitingUploadGoesNextAndSmallOnesNeverWait() throws Exception {
         TransferGate gate = new TransferGate(1);
-        TransferGate.Turn first = gate.enter(15 * MB);
+        TransferGate.Turn first = gate.enter(15 * MB, () -> Waiting.NONE);
         List<Long> order = new CopyOnWriteArrayList<>();
         List<Thread> waiting = new java.util.ArrayList<>();
         // Two release-sized uploads ask first, then MinIO's larger bundle.
         for (long size : new long[] {15 * MB, 15 * MB + 1, 35 * MB}) {
             Thread t = new Thread(() -> {
-                try (TransferGate.Turn turn = gate.enter(size)) {
+                try (TransferGate.Turn turn = gate.enter(size, () -> Waiting.NONE)) {
                     order.add(size);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -35,7 +36,7 @@ class TransferGateTest {
             waitUntilWaiting(t);
         }
         // A small file (a configuration, a certificate) goes at once, slot or not.
-        try (TransferGate.Turn small = gate.enter(TransferGate.BULK_BYTES - 1)) {
+        try (TransferGate.Turn small = gate.enter(TransferGate.BULK_BYTES - 1, () -> Waiting.NONE)) {
             assertTrue(order.isEmpty());
         }
         first.close();
@@ -48,11 +49,11 @@ class TransferGateTest {
     @Test
     void noMoreThanItsSlotsGoAtOnce() throws Exception {
         TransferGate gate = new TransferGate(2);
-        TransferGate.Turn a = gate.enter(2 * MB);
-        TransferGate.Turn b = gate.enter(2 * MB);
+        TransferGate.Turn a = gate.enter(2 * MB, () -> Waiting.NONE);
+        TransferGate.Turn b = gate.enter(2 * MB, () -> Waiting.NONE);
         CountDownLatch third = new CountDownLatch(1);
         Thread t = new Thread(() -> {
-            try (TransferGate.Turn c = gate.enter(2 * MB)) {
+            try (TransferGate.Turn c = gate.enter(2 * MB, () -> Waiting.NONE)) {
                 third.countDown();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -69,17 +70,43 @@ class TransferGateTest {
     @Test
     void anUploadInterruptedWhileWaitingGivesUpItsPlace() throws Exception {
         TransferGate gate = new TransferGate(1);
-        TransferGate.Turn first = gate.enter(2 * MB);
-        Thread big = new Thread(() -> assertThrows(InterruptedException.class, () -> gate.enter(50 * MB)));
+        TransferGate.Turn first = gate.enter(2 * MB, () -> Waiting.NONE);
+        Thread big = new Thread(() -> assertThrows(InterruptedException.class, () -> gate.enter(50 * MB, () -> Waiting.NONE)));
         big.start();
         waitUntilWaiting(big);
         big.interrupt();
         big.join(5000);
         first.close();
         // The interrupted one no longer stands first in line.
-        try (TransferGate.Turn next = gate.enter(3 * MB)) {
+        try (TransferGate.Turn next = gate.enter(3 * MB, () -> Waiting.NONE)) {
             assertTrue(true);
         }
+    }
+
+    @Test
+    void aWaitIsAnnouncedOnlyWhenThereIsOneAndEndsWhenTheTurnComes() throws Exception {
+        TransferGate gate = new TransferGate(1);
+        List<String> said = new CopyOnWriteArrayList<>();
+        TransferGate.Turn first = gate.enter(2 * MB, () -> {
+            said.add("first waits");
+            return Waiting.NONE;
+        });
+        Thread second = new Thread(() -> {
+            try (TransferGate.Turn turn = gate.enter(2 * MB, () -> {
+                said.add("second waits");
+                return () -> said.add("second's wait ends");
+            })) {
+                said.add("second goes");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        second.start();
+        waitUntilWaiting(second);
+        assertEquals(List.of("second waits"), said);
+        first.close();
+        second.join(5000);
+        assertEquals(List.of("second waits", "second's wait ends", "second goes"), said);
     }
 
     @Test
