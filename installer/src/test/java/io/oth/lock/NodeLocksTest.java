@@ -6,11 +6,10 @@ import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
 import io.oth.remote.FixedFleet;
 import io.oth.remote.Fleet;
-import io.oth.remote.Forward;
 import io.oth.remote.Host;
 import io.oth.remote.RecordingHost;
 import io.oth.remote.RemoteException;
-import io.oth.secret.Secret;
+import io.oth.remote.UnsupportedHost;
 import io.oth.site.Node;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,8 +108,7 @@ class NodeLocksTest {
     }
 
     /** A node whose /run/oth is a directory of this machine, its commands run by a local shell. */
-    private final class LocalNode implements Host {
-        private final String name;
+    private final class LocalNode extends UnsupportedHost {
         private final Path root;
         /** How long each command waits before it runs: a node slow to answer. */
         private final Duration slow;
@@ -120,14 +118,9 @@ class NodeLocksTest {
         }
 
         LocalNode(String name, Duration slow) throws Exception {
-            this.name = name;
+            super(name);
             this.root = Files.createDirectories(dir.resolve(name));
             this.slow = slow;
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
 
         @Override
@@ -143,26 +136,6 @@ class NodeLocksTest {
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
-        }
-
-        @Override
-        public CommandResult run(Command command, Secret input, Duration timeout) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void upload(byte[] content, String path, String owner, String mode, String check) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<byte[]> read(String path) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Forward forward(String address, int port) {
-            throw new UnsupportedOperationException();
         }
 
         Path lock() {

@@ -2,13 +2,10 @@ package io.oth.remote;
 
 import io.oth.progress.Progress;
 import io.oth.progress.Waiting;
-import io.oth.secret.Secret;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -36,37 +33,12 @@ class StepWaitsTest {
 
     /** A host with no activity of its own (an SSH connection), whose upload says what it waits for where the step shows its waits. */
     private static Host below(Watched activity) {
-        return new Host() {
-            @Override
-            public String name() {
-                return "app1";
-            }
-
-            @Override
-            public CommandResult run(Command command, Duration timeout) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public CommandResult run(Command command, Secret input, Duration timeout) {
-                throw new UnsupportedOperationException();
-            }
-
+        return new UnsupportedHost("app1") {
             @Override
             public void upload(byte[] content, String path, String owner, String mode, String check) {
                 try (Waiting w = StepWaits.waitingFor("its turn to upload")) {
                     activity.seen.add("uploading");
                 }
-            }
-
-            @Override
-            public Optional<byte[]> read(String path) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Forward forward(String address, int port) {
-                throw new UnsupportedOperationException();
             }
         };
     }
