@@ -157,7 +157,12 @@ public final class FirewallOp implements Operation {
         List<String> restoring = armed.stream().filter(t -> !taken.contains(t)).toList();
         context.log().accept("took back the revert of run " + (taken.isEmpty() ? "(none)" : String.join(", ", taken))
                 + (restoring.isEmpty() ? "" : "; already restoring, left to finish: " + String.join(", ", restoring)));
-        List<String> removed = lines.stream().filter(l -> l.startsWith(REMOVED)).map(l -> NodeText.shown(l.substring(REMOVED.length()))).toList();
+        sayRemoved(context, r.stdout());
+    }
+
+    /** What {@link #earlierRuns} printed it removed, said in the run's log. */
+    private static void sayRemoved(ApplyContext context, String stdout) {
+        List<String> removed = stdout.lines().filter(l -> l.startsWith(REMOVED)).map(l -> NodeText.shown(l.substring(REMOVED.length()))).toList();
         if (!removed.isEmpty()) {
             context.log().accept("removed the firewall files of earlier runs: " + String.join(", ", removed));
         }
@@ -190,10 +195,7 @@ public final class FirewallOp implements Operation {
         if (!armed.ok()) {
             throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "loading the ruleset: " + armed.diagnostic());
         }
-        List<String> removed = armed.stdout().lines().filter(l -> l.startsWith(REMOVED)).map(l -> NodeText.shown(l.substring(REMOVED.length()))).toList();
-        if (!removed.isEmpty()) {
-            context.log().accept("removed the firewall files of earlier runs: " + String.join(", ", removed));
-        }
+        sayRemoved(context, armed.stdout());
         context.log().accept("new ruleset loaded; proving a fresh SSH connection still gets in");
         try (HostConnection fresh = context.reconnect()) {
             CommandResult confirmed = fresh.host().run(Command.shell("mv " + files.pending + " " + files.pending + ".confirmed && mv -f " + files.staged + " " + PATH
