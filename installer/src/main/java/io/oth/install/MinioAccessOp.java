@@ -81,6 +81,11 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     static final String ABSENT = "absent";
     /** How long to wait for a MinIO that was just (re)started to answer. */
     private static final Duration READY = Duration.ofSeconds(60);
+    /**
+     * How soon a MinIO that did not answer is asked again: a refused try costs a channel that the
+     * node refuses at once, and a longer pause would be the time a run waits after MinIO is up.
+     */
+    private static final Duration RETRY = Duration.ofMillis(200);
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     /**
      * Made on first use: the objects phase names this class (its service) while every node plans,
@@ -458,7 +463,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
                     waiting = host.waitingFor("MinIO on " + Addresses.hostPort(endpoint.address(), endpoint.port()) + " to answer");
                 }
                 try {
-                    Thread.sleep(500);
+                    Thread.sleep(RETRY.toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while waiting for MinIO", e);
