@@ -20,6 +20,7 @@ import okhttp3.RequestBody;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 import java.io.IOException;
@@ -43,9 +44,11 @@ import java.util.Set;
  * RabbitMQ's accounts as the site wants them: a vhost for the application, its user with
  * permissions on that vhost only, an administrator for operators, and no {@code guest}. Read from
  * the management API's {@code /api/definitions} as oth's administrator, through a forward to the
- * node's own address over TLS that must lead to the site CA; where that does not answer (the first
- * install: no administrator yet) with {@code rabbitmqctl export_definitions}, the same document at
- * the price of an Erlang VM's start. Passwords are compared against the stored salted hashes and
+ * node's own address over TLS that must lead to the site CA. Where the API refuses that
+ * administrator (the first install: not made yet), every account is set without reading them:
+ * the import that follows needs rabbitmqctl, and reading first would boot a second Erlang VM.
+ * Where the API does not answer at all, {@code rabbitmqctl export_definitions} reads the same
+ * document at the price of an Erlang VM's start. Passwords are compared against the stored salted hashes and
  * set by importing definitions (salted hashes, never a password) through the API, or from a
  * private temporary file with rabbitmqctl when oth's administrator cannot log in yet; never on a
  * command line.
@@ -80,6 +83,12 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
     private static final String EXPORT = "if " + SERVER_ALIVE + "; then ERL_EPMD_ADDRESS=127.0.0.1 rabbitmqctl -q export_definitions --format json - 2>&1;"
             + " else echo 'RabbitMQ is not running'; exit 1; fi";
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * The read's answer when the management API refused oth's administrator, which the plan tells
+     * apart by this text (a node that printed it instead of its definitions would gain nothing: the
+     * plan is the same, every account set).
+     */
+    static final String ADMIN_REFUSED = "@@oth: the management API refused oth's administrator";
     /** The definitions of one vhost and two users are a few KiB; a node that sends more is not read further. */
     private static final long MAX_DEFINITIONS = 4L << 20;
 
@@ -102,23 +111,33 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
         if (management.isEmpty()) {
             return Map.of();
         }
-        Optional<String> fromApi = overApi(host, management.get());
-        if (fromApi.isPresent()) {
-            return Map.of(KEY, new Probe.Answer(0, fromApi.get()));
+        ApiRead fromApi = overApi(host, management.get());
+        if (fromApi.definitions().isPresent()) {
+            return Map.of(KEY, new Probe.Answer(0, fromApi.definitions().get()));
+        }
+        if (fromApi.refused()) {
+            // Every account is set then, whatever the export would show: no Erlang VM booted to read it.
+            return Map.of(KEY, new Probe.Answer(1, ADMIN_REFUSED));
         }
         List<Probe> export = List.of(new Probe(KEY, EXPORT));
         return Probe.parseAll(host.name(), host.run(Command.shell(Probe.script(export)), Duration.ofSeconds(60)).stdout(), export);
     }
 
+    /** What the read over the API found: the definitions, or none, and then whether RabbitMQ answered that oth's administrator cannot log in. */
+    private record ApiRead(Optional<String> definitions, boolean refused) {
+    }
+
     /**
-     * The definitions from the management API, or empty when it does not answer them (not running,
-     * no administrator yet, no forward to it): then rabbitmqctl reads them, or says why it cannot.
+     * The definitions from the management API; or none, with {@code refused} when RabbitMQ answered
+     * that oth's administrator cannot log in (a first install: not made yet; or its password or tags
+     * were changed there); or none when it did not answer them (not running, no forward to it): then
+     * rabbitmqctl reads them, or says why it cannot.
      */
-    private Optional<String> overApi(Host host, Management management) {
+    private ApiRead overApi(Host host, Management management) {
         try (Api api = Api.open(host, management, adminUser, adminPassword)) {
             return api.definitions();
         } catch (IOException | RemoteException e) {
-            return Optional.empty();
+            return new ApiRead(Optional.empty(), false);
         }
     }
 
@@ -149,14 +168,14 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
             return new Api(host.forward(management.address(), management.port()), http, Credentials.basic(user, password.reveal()));
         }
 
-        /** The whole definitions document, or empty when the API does not give it (not running, no such administrator). */
-        Optional<String> definitions() throws IOException {
+        /** The whole definitions document; or none, refused when the API answered 401 (not this administrator, or not with this password). */
+        ApiRead definitions() throws IOException {
             try (Response response = http.newCall(request("/api/definitions").build()).execute()) {
                 if (response.code() != 200 || response.body() == null) {
-                    return Optional.empty();
+                    return new ApiRead(Optional.empty(), response.code() == 401);
                 }
                 byte[] body = response.body().byteStream().readNBytes((int) MAX_DEFINITIONS + 1);
-                return body.length > MAX_DEFINITIONS ? Optional.empty() : Optional.of(new String(body, StandardCharsets.UTF_8));
+                return new ApiRead(body.length > MAX_DEFINITIONS ? Optional.empty() : Optional.of(new String(body, StandardCharsets.UTF_8)), false);
             }
         }
 
@@ -185,9 +204,11 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
         Probe.Answer answer = answers.get(KEY);
         List<String> needed = new ArrayList<>();
         boolean guest;
-        Object loaded = answer.ok() ? BoundedYaml.load(answer.output(), BoundedYaml.settings("RabbitMQ's definitions", new JsonSchema()).build()) : null;
+        Object loaded = answer.ok() ? definitionsIn(answer.output()) : null;
         if (!(loaded instanceof Map<?, ?> defs)) {
-            needed.add("RabbitMQ did not answer (" + NodeText.shown(firstLine(answer.output())) + "): all accounts will be set");
+            String why = !answer.ok() && ADMIN_REFUSED.equals(answer.output()) ? adminUser + " cannot log in to the management API (not made yet, or changed there)"
+                    : (answer.ok() ? "RabbitMQ's definitions did not parse (" : "RabbitMQ did not answer (") + NodeText.shown(firstLine(answer.output())) + ")";
+            needed.add(why + ": all accounts will be set");
             guest = true;
         } else {
             List<Map<String, Object>> users = maps(defs.get("users"));
@@ -273,8 +294,8 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
             if (importing && !api.send("POST", "/api/definitions", definitions())) {
                 return false;
             }
-            Optional<String> read = api.definitions();
-            Object loaded = read.isPresent() ? BoundedYaml.load(read.get(), BoundedYaml.settings("RabbitMQ's definitions", new JsonSchema()).build()) : null;
+            Optional<String> read = api.definitions().definitions();
+            Object loaded = read.isPresent() ? definitionsIn(read.get()) : null;
             if (!(loaded instanceof Map<?, ?> defs)) {
                 return false;
             }
@@ -372,6 +393,15 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
             return stored.length > 4 && hash(Arrays.copyOf(stored, 4), password).equals(storedHash);
         } catch (IllegalArgumentException e) {
             return false;
+        }
+    }
+
+    /** The definitions document a node sent, parsed; null when it is not one (a node may send anything). */
+    private static Object definitionsIn(String text) {
+        try {
+            return BoundedYaml.load(text, BoundedYaml.settings("RabbitMQ's definitions", new JsonSchema()).build());
+        } catch (YamlEngineException e) {
+            return null;
         }
     }
 

@@ -54,4 +54,15 @@ class BrokerAccessOpTest {
         assertTrue(definitions.contains("\"name\": \"oth-app-b\"") && definitions.contains("\"name\": \"oth-app\"") && !definitions.contains("new-pw"),
                 definitions);
     }
+
+    @Test
+    void anAdministratorTheApiRefusesHasEveryAccountSetAndANodesLookalikeTextChangesNothing() {
+        Change refused = rotated().plan(Map.of("rabbitmq:definitions", new Probe.Answer(1, BrokerAccessOp.ADMIN_REFUSED)), Set.of()).orElseThrow();
+        assertEquals("broker accounts: oth-admin cannot log in to the management API (not made yet, or changed there): all accounts will be set,"
+                + " delete user guest", refused.summary());
+        // The same words as a node's definitions do not parse (a node may send anything): every account is set, nothing is thrown.
+        Change odd = rotated().plan(Map.of("rabbitmq:definitions", new Probe.Answer(0, BrokerAccessOp.ADMIN_REFUSED)), Set.of()).orElseThrow();
+        assertTrue(odd.summary().startsWith("broker accounts: RabbitMQ's definitions did not parse (\"@@oth: the management API"), odd.summary());
+        assertTrue(odd.summary().endsWith("all accounts will be set, delete user guest"), odd.summary());
+    }
 }

@@ -321,6 +321,24 @@ class StorageIT {
 
     @Test
     @Order(8)
+    void anAdministratorChangedByHandIsSetAgainWithoutReadingTheDefinitionsFirst() throws Exception {
+        // The management API now refuses oth's administrator: the run sets every account with one
+        // rabbitmqctl import, and boots no Erlang VM before it to read them.
+        lab.exec("storage", "sh", "-c", "rabbitmqctl -q change_password " + AppAccounts.BROKER_ADMIN + " \"$(od -An -N12 -tx1 /dev/urandom | tr -d ' \\n')\"");
+        Run run = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, run.code(), run::toString);
+        assertTrue(run.out().contains("[storage] broker accounts: " + AppAccounts.BROKER_ADMIN + " cannot log in to the management API"), run::toString);
+        Path log;
+        try (java.util.stream.Stream<Path> files = Files.list(Run.stateBase().resolve(site.name()).resolve("logs"))) {
+            log = files.filter(f -> f.getFileName().toString().endsWith("-install.log")).max(java.util.Comparator.naturalOrder()).orElseThrow();
+        }
+        String text = Files.readString(log);
+        assertTrue(text.contains("rabbitmqctl -q import_definitions"), log.toString());
+        assertFalse(text.contains("export_definitions"), "no rabbitmqctl read before the import: " + log);
+    }
+
+    @Test
+    @Order(9)
     void aReRunChangesNothing() {
         Run run = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, run.code(), run::toString);
@@ -328,7 +346,7 @@ class StorageIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aPolicyAttachedByHandToTheApplicationKeyIsDriftForDoctorAndInstall() throws Exception {
         try (Forward s3 = app1.host().forward("10.77.0.20", 9000)) {
             MinioAdmin admin = admin(s3);
