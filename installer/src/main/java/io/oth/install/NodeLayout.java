@@ -40,6 +40,8 @@ public final class NodeLayout {
     public static final String RABBITMQ_TLS = "/etc/rabbitmq/oth-tls/";
     /** Where Debian's init script keeps the RabbitMQ server's pid (the Erlang VM's). */
     public static final String RABBITMQ_PID = "/var/run/rabbitmq/pid";
+    /** RabbitMQ's database: Debian's data directory, and the node name rabbitmq-env.conf gives it. */
+    public static final String RABBITMQ_MNESIA = "/var/lib/rabbitmq/mnesia/rabbit@localhost";
     /** Where oth's own init scripts (where systemd is not PID 1) keep their service's pid. */
     public static final String TRAEFIK_PID = "/run/traefik.pid";
     public static final String MINIO_PID = "/run/minio.pid";

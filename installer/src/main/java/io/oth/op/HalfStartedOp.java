@@ -28,9 +28,16 @@ import java.util.stream.Collectors;
  * @param user     the service's account whose leftover processes are stopped, or empty: only the pid file
  * @param programs the process names ({@code /proc/PID/comm}) that belong to the service
  * @param running  the shell test that the service runs, as its {@link ServiceOp} has it
+ * @param recovery what to do on the node once leftover processes were stopped, before the start, and
+ *                 how the plan says it; empty: nothing
  */
-public record HalfStartedOp(String service, InitSystem init, Optional<String> user, Set<String> programs, String pidFile, String running)
+public record HalfStartedOp(String service, InitSystem init, Optional<String> user, Set<String> programs, String pidFile, String running,
+                            Optional<Recovery> recovery)
         implements Operation {
+    /** A step after an unclean stop ({@code command}, a shell command that must succeed), named in the plan by {@code says}. */
+    public record Recovery(String says, String command) {
+    }
+
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern ACCOUNT = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     private static final Pattern PROGRAM = Pattern.compile("[A-Za-z0-9._-]{1,15}");
@@ -50,12 +57,17 @@ public record HalfStartedOp(String service, InitSystem init, Optional<String> us
     }
 
     public HalfStartedOp(String service, InitSystem init, Optional<String> user, Set<String> programs, String pidFile) {
-        this(service, init, user, programs, pidFile, init.isRunning(service));
+        this(service, init, user, programs, pidFile, init.isRunning(service), Optional.empty());
     }
 
     /** The same, with the running test of {@code service}. */
     public HalfStartedOp runningAs(ServiceOp service) {
-        return new HalfStartedOp(this.service, init, user, programs, pidFile, service.running());
+        return new HalfStartedOp(this.service, init, user, programs, pidFile, service.running(), recovery);
+    }
+
+    /** The same, doing {@code recovery} after stopping leftover processes. */
+    public HalfStartedOp recovering(Recovery recovery) {
+        return new HalfStartedOp(service, init, user, programs, pidFile, running, Optional.of(recovery));
     }
 
     /** Only a pid file: for services whose init script would refuse to start over a stale one. */
@@ -99,6 +111,7 @@ public record HalfStartedOp(String service, InitSystem init, Optional<String> us
         List<String> what = new ArrayList<>();
         if (!pids.isEmpty()) {
             what.add("stop " + pids.size() + " leftover process(es) of " + user.orElseThrow() + " (" + String.join(", ", found) + ")");
+            recovery.ifPresent(r -> what.add(r.says()));
         }
         if (stalePidFile) {
             what.add("remove the stale pid file " + pidFile);
@@ -118,7 +131,7 @@ public record HalfStartedOp(String service, InitSystem init, Optional<String> us
     }
 
     /** TERM, up to 10 s, then KILL; each pid only while it still is one of the service's programs under its user. */
-    private String repair(List<Long> pids) {
+    String repair(List<Long> pids) {
         String file = Command.quote(pidFile);
         StringBuilder script = new StringBuilder("if " + running + "; then exit 0; fi;");
         if (!pids.isEmpty()) {
@@ -129,6 +142,7 @@ public record HalfStartedOp(String service, InitSystem init, Optional<String> us
                     .append(" for p in ").append(list).append("; do ours && kill -TERM $p 2>/dev/null; done;")
                     .append(" for i in $(seq 20); do left=; for p in ").append(list).append("; do ours && left=1; done; [ -z \"$left\" ] && break; sleep 0.5; done;")
                     .append(" for p in ").append(list).append("; do ours && kill -KILL $p 2>/dev/null; done; sleep 1;");
+            recovery.ifPresent(r -> script.append(" ").append(r.command()).append(" || exit 1;"));
         }
         script.append(" if [ -f ").append(file).append(" ]; then p=$(head -c 32 ").append(file).append(" | tr -dc 0-9);")
                 .append(" if [ -z \"$p\" ] || ! kill -0 \"$p\" 2>/dev/null; then rm -f ").append(file).append("; fi; fi");

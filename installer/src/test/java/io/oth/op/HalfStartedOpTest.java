@@ -39,4 +39,18 @@ class HalfStartedOpTest {
     void aStalePidFileAloneIsRemoved() {
         assertTrue(plan("pidfile 0").orElseThrow().summary().endsWith("remove the stale pid file /var/run/rabbitmq/pid"));
     }
+
+    @Test
+    void aRecoveryFollowsStoppedProcessesOnlyAndMustSucceed() {
+        HalfStartedOp recovering = op.recovering(new HalfStartedOp.Recovery("do the thing", "the-thing"));
+        Map<String, Probe.Answer> processes = Map.of("half-started:rabbitmq-server", new Probe.Answer(0, "process 101 beam.smp"));
+        assertTrue(recovering.plan(processes, Set.of()).orElseThrow().summary().endsWith("stop 1 leftover process(es) of rabbitmq (beam.smp 101), do the thing"));
+        String script = recovering.repair(java.util.List.of(101L));
+        assertTrue(script.indexOf(" the-thing || exit 1;") > script.indexOf("kill -KILL"), script);
+        // A stale pid file alone is no unclean stop of a running service: no recovery.
+        Map<String, Probe.Answer> pidFile = Map.of("half-started:rabbitmq-server", new Probe.Answer(0, "pidfile 0"));
+        assertEquals("rabbitmq-server is not running but an earlier start left it half-started: remove the stale pid file /var/run/rabbitmq/pid",
+                recovering.plan(pidFile, Set.of()).orElseThrow().summary());
+        assertTrue(!recovering.repair(java.util.List.of()).contains("the-thing"));
+    }
 }

@@ -77,8 +77,22 @@ public final class Broker extends LocalServicePhase {
      */
     public static HalfStartedOp leftovers(InitSystem init) {
         return new HalfStartedOp(SERVICE, init, Optional.of("rabbitmq"), RABBITMQ_PROGRAMS, NodeLayout.RABBITMQ_PID)
-                .runningAs(new ServiceOp(SERVICE, init, true).runningWhen(BrokerAccessOp.SERVER_ALIVE));
+                .runningAs(new ServiceOp(SERVICE, init, true).runningWhen(BrokerAccessOp.SERVER_ALIVE))
+                .recovering(FORCE_BOOT);
     }
+
+    /**
+     * After an unclean stop, RabbitMQ's next boot may wait for tables that it believes a peer holds
+     * a newer copy of (Mnesia's "Waiting for Mnesia tables", ten times 30 s), and the start hangs in
+     * the init script's {@code rabbitmqctl wait}. Seen in the lab when a killed install had stopped
+     * a first boot halfway. The storage node's RabbitMQ is a node alone, with no peer to wait for:
+     * {@code rabbitmqctl force_boot} (offline; distribution on loopback) has it load its own tables.
+     * A node that never made its database has nothing to load. (A RabbitMQ cluster, should oth make
+     * one, must not do this: a peer may well hold the newer copy.)
+     */
+    static final HalfStartedOp.Recovery FORCE_BOOT = new HalfStartedOp.Recovery(
+            "have its next boot load its own tables (rabbitmqctl force_boot: a node alone has no peer to wait for)",
+            "[ ! -d " + NodeLayout.RABBITMQ_MNESIA + " ] || ERL_EPMD_ADDRESS=127.0.0.1 rabbitmqctl -q force_boot");
 
     /**
      * RabbitMQ runs when the Erlang VM its pid file names is alive and listens for AMQP over TLS:
