@@ -150,9 +150,8 @@ public final class FirewallOp implements Operation {
         if (!r.ok()) {
             throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "taking back an earlier run's firewall revert: " + r.diagnostic());
         }
-        List<String> lines = r.stdout().lines().toList();
         // Only the tokens asked about count: whatever else the node printed is not a revert taken back.
-        List<String> taken = lines.stream().filter(l -> l.startsWith(DISARMED)).map(l -> l.substring(DISARMED.length()).strip()).filter(armed::contains)
+        List<String> taken = r.stdout().lines().filter(l -> l.startsWith(DISARMED)).map(l -> l.substring(DISARMED.length()).strip()).filter(armed::contains)
                 .distinct().toList();
         List<String> restoring = armed.stream().filter(t -> !taken.contains(t)).toList();
         context.log().accept("took back the revert of run " + (taken.isEmpty() ? "(none)" : String.join(", ", taken))
