@@ -14,12 +14,14 @@ import java.util.Set;
  * for it. Uses systemd where it is PID 1, Debian's {@code service} and init scripts elsewhere.
  *
  * @param running the shell test that the service runs: the init system's, unless {@link #runningWhen} gave a cheaper one
+ * @param start how it is started: the init system's way, unless {@link #startingWith} gave a cheaper one
  */
-public record ServiceOp(String name, InitSystem init, boolean restartOnChange, String running) implements Operation {
-    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+public record ServiceOp(String name, InitSystem init, boolean restartOnChange, String running, String start) implements Operation {
+    /** How long a start, restart or reload may take: a start script given to {@link #startingWith} gives up a little before. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     public ServiceOp(String name, InitSystem init, boolean restartOnChange) {
-        this(name, init, restartOnChange, init.isRunning(name));
+        this(name, init, restartOnChange, init.isRunning(name), init.start(name));
     }
 
     /**
@@ -28,7 +30,32 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
      * {@code rabbitmqctl status}, seconds on every run); systemd's answer is cheap and stays.
      */
     public ServiceOp runningWhen(String sysvTest) {
-        return init == InitSystem.SYSV ? new ServiceOp(name, init, restartOnChange, sysvTest) : this;
+        return init == InitSystem.SYSV ? new ServiceOp(name, init, restartOnChange, sysvTest, start) : this;
+    }
+
+    /**
+     * This service, started by {@code sysvStart} where Debian's init scripts run it: some scripts
+     * boot a whole runtime around their start-stop-daemon call (RabbitMQ's, an Erlang VM before it
+     * and another after it). The script must return once the service is up, or fail saying why,
+     * within {@link #TIMEOUT}. Restarts and reloads stay the init script's; systemd's start stays.
+     */
+    public ServiceOp startingWith(String sysvStart) {
+        return init == InitSystem.SYSV ? new ServiceOp(name, init, restartOnChange, running, sysvStart) : this;
+    }
+
+    /**
+     * A shell test that something listens on TCP {@code port}, on any address, IPv4 or IPv6: the
+     * kernel's socket tables read with shell builtins only, so that a wait may ask it every few
+     * tenths of a second without starting a process each time ({@code ss | grep} would be two).
+     */
+    public static String listening(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("not a TCP port: " + port);
+        }
+        String hex = String.format("%04X", port);
+        return "{ _oth_l=1; for _oth_t in /proc/net/tcp /proc/net/tcp6; do [ -r $_oth_t ] || continue; "
+                + "while read -r _oth_x _oth_a _oth_y _oth_s _oth_z; do case $_oth_a:$_oth_s in *:" + hex + ":0A) _oth_l=0; break ;; esac; done <$_oth_t; "
+                + "[ $_oth_l = 0 ] && break; done; [ $_oth_l = 0 ]; }";
     }
 
     /**
@@ -69,7 +96,7 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
         boolean running = answers.get(key()).ok();
         if (!running) {
-            return Optional.of(action("start", init.start(name), true));
+            return Optional.of(action("start", start, true));
         }
         if (notified.contains(name)) {
             return restartOnChange ? Optional.of(action("restart", init.restart(name), true)) : Optional.of(action("reload", init.reload(name), false));

@@ -6,8 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** ServiceOp.pidFileNames and pidFileAlive run by a real shell: alive (and named so), or not. */
+/** ServiceOp's shell tests run by a real shell: pidFileNames and pidFileAlive (alive, and named so, or not), and listening. */
 class PidFileNamesTest {
     private static int sh(String script) throws Exception {
         Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
@@ -54,5 +55,28 @@ class PidFileNamesTest {
         } finally {
             Files.deleteIfExists(pid);
         }
+    }
+
+    @Test
+    void aListeningSocketIsSeenOnIpv4AndIpv6AndAClosedOneIsNot() throws Exception {
+        try (java.net.ServerSocket v4 = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertEquals(0, sh(ServiceOp.listening(v4.getLocalPort())), "IPv4");
+            int closed;
+            try (java.net.ServerSocket gone = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                closed = gone.getLocalPort();
+            }
+            assertEquals(1, sh(ServiceOp.listening(closed)), "closed");
+            try (java.net.Socket client = new java.net.Socket("127.0.0.1", v4.getLocalPort()); java.net.Socket accepted = v4.accept()) {
+                // The connection's own port on the client side is in the table too, but not listening.
+                assertEquals(1, sh(ServiceOp.listening(client.getLocalPort())), "a connected socket is not a listener");
+            }
+        }
+        try (java.net.ServerSocket v6 = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("::1"))) {
+            assertEquals(0, sh(ServiceOp.listening(v6.getLocalPort())), "IPv6");
+        } catch (java.net.SocketException e) {
+            // No IPv6 on this machine's loopback: nothing to check there.
+        }
+        assertThrows(IllegalArgumentException.class, () -> ServiceOp.listening(0));
+        assertThrows(IllegalArgumentException.class, () -> ServiceOp.listening(65536));
     }
 }

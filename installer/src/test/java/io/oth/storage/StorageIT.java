@@ -328,10 +328,7 @@ class StorageIT {
         Run run = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, run.code(), run::toString);
         assertTrue(run.out().contains("[storage] broker accounts: " + AppAccounts.BROKER_ADMIN + " cannot log in to the management API"), run::toString);
-        Path log;
-        try (java.util.stream.Stream<Path> files = Files.list(Run.stateBase().resolve(site.name()).resolve("logs"))) {
-            log = files.filter(f -> f.getFileName().toString().endsWith("-install.log")).max(java.util.Comparator.naturalOrder()).orElseThrow();
-        }
+        Path log = lastInstallLog();
         String text = Files.readString(log);
         assertTrue(text.contains("rabbitmqctl -q import_definitions"), log.toString());
         assertFalse(text.contains("export_definitions"), "no rabbitmqctl read before the import: " + log);
@@ -339,6 +336,45 @@ class StorageIT {
 
     @Test
     @Order(9)
+    void aStoppedRabbitMqStartsWithoutTheInitScriptsVmsAndOneThatCannotBootFailsAtOnce() throws Exception {
+        // The lab's nodes run Debian's init scripts: oth starts RabbitMQ as the script does, without
+        // its rabbitmqctl status and rabbitmqctl wait, and waits for the server's own listeners.
+        lab.exec("storage", "sh", "-c", "service rabbitmq-server stop >/dev/null 2>&1");
+        Run started = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, started.code(), started::toString);
+        assertTrue(started.out().contains("[storage] start rabbitmq-server"), started::toString);
+        String log = Files.readString(lastInstallLog());
+        assertTrue(log.contains("exec start-stop-daemon --quiet --chuid rabbitmq --start --exec /usr/sbin/rabbitmq-server"), "started as the init script does");
+        assertFalse(log.contains("service rabbitmq-server start"), "not through the init script");
+        lab.exec("storage", "sh", "-c", "ss -Hltn 'sport = :5671' | grep -q . && ss -Hltn 'sport = :15671' | grep -q .");
+
+        // A server that ends during its boot (here: it may not write its log directory) fails the
+        // start at once, saying so, rather than after the wait's bound.
+        String mode = lab.exec("storage", "stat", "-c", "%a", "/var/log/rabbitmq").strip();
+        lab.exec("storage", "sh", "-c", "service rabbitmq-server stop >/dev/null 2>&1; chmod 000 /var/log/rabbitmq");
+        Run failed;
+        try {
+            failed = Run.oth("install", "--site", lab.site().toString());
+        } finally {
+            lab.exec("storage", "chmod", mode, "/var/log/rabbitmq");
+        }
+        assertNotEquals(0, failed.code(), failed::toString);
+        assertTrue(failed.out().contains("RabbitMQ ended during its boot"), failed::toString);
+
+        Run again = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, again.code(), again::toString);
+        assertTrue(again.out().contains("[storage] start rabbitmq-server"), again::toString);
+    }
+
+    /** The newest install's run log. */
+    private static Path lastInstallLog() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(Run.stateBase().resolve(site.name()).resolve("logs"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith("-install.log")).max(java.util.Comparator.naturalOrder()).orElseThrow();
+        }
+    }
+
+    @Test
+    @Order(10)
     void aReRunChangesNothing() {
         Run run = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, run.code(), run::toString);
@@ -346,7 +382,7 @@ class StorageIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aPolicyAttachedByHandToTheApplicationKeyIsDriftForDoctorAndInstall() throws Exception {
         try (Forward s3 = app1.host().forward("10.77.0.20", 9000)) {
             MinioAdmin admin = admin(s3);

@@ -45,7 +45,8 @@ public final class Broker extends LocalServicePhase {
         Map<String, Object> vars = Map.of("site", t.site().name(), "address", t.node().address(), "plain_amqp", t.site().storage().plainAmqp(),
                 "amqp_port", ports.amqp(), "amqps_port", ports.amqps(), "management_tls_port", ports.managementTls(),
                 "management_port", ports.management());
-        ServiceOp service = new ServiceOp(SERVICE, t.facts().init(), true).runningWhen(running(ports.amqps()));
+        ServiceOp service = new ServiceOp(SERVICE, t.facts().init(), true).runningWhen(running(ports.amqps()))
+                .startingWith(sysvStart(ports.amqps(), ports.managementTls()));
         return List.of(
                 FileOp.text("/etc/rabbitmq/enabled_plugins", "[rabbitmq_management].\n", "root:rabbitmq", "0644").notifying(SERVICE),
                 FileOp.text("/etc/rabbitmq/rabbitmq-env.conf", Templates.render("rabbitmq/rabbitmq-env.conf.peb", vars), "root:root", "0644")
@@ -100,6 +101,52 @@ public final class Broker extends LocalServicePhase {
      * status}), seconds of every run, read here from /proc and the socket table.
      */
     static String running(int amqpsPort) {
-        return BrokerAccessOp.SERVER_ALIVE + " && ss -Hltn 'sport = :" + amqpsPort + "' | grep -q .";
+        return BrokerAccessOp.SERVER_ALIVE + " && " + ServiceOp.listening(amqpsPort);
     }
+
+    /** How long {@link #sysvStart} waits for RabbitMQ to be up: a little less than oth gives a start. */
+    static final int START_SECONDS = (int) ServiceOp.TIMEOUT.toSeconds() - 5;
+
+    /**
+     * RabbitMQ started where Debian's init script runs it, as that script starts it (its
+     * environment, /etc/default/rabbitmq-server, pid directory, user and start-stop-daemon call),
+     * but without the two Erlang VMs the script boots around that call: {@code rabbitmqctl status}
+     * before it (the probe has just answered that, from /proc) and {@code rabbitmqctl wait} after
+     * it. Each boots a VM beside RabbitMQ's own; on a busy node the first delays the start by
+     * seconds and the second takes CPU from the boot it waits for.
+     *
+     * <p>Up is when the VM its pid file names is alive and listens on AMQPS and on the management
+     * API's port, the listeners its boot opens last; what comes next (the accounts) needs both.
+     * start-stop-daemon records the launcher it starts ({@link #LAUNCHER_PID}: the package's
+     * wrapper script, alive as long as the VM it runs): when it ends, seen twice 0.2 s apart, the
+     * start fails at once, as it does after {@link #START_SECONDS} without the server up. A VM
+     * already booting (its pid file names it) is waited for, not started a second time.
+     */
+    static String sysvStart(int amqpsPort, int managementTlsPort) {
+        String pid = NodeLayout.RABBITMQ_PID;
+        String dir = pid.substring(0, pid.lastIndexOf('/'));
+        String up = BrokerAccessOp.SERVER_ALIVE + " && " + ServiceOp.listening(amqpsPort) + " && " + ServiceOp.listening(managementTlsPort);
+        String launch = "[ -f /etc/default/rabbitmq-server ] && . /etc/default/rabbitmq-server; "
+                + "if [ ! -d " + dir + " ]; then mkdir -p " + dir + " && chown -R rabbitmq:rabbitmq " + dir + " && chmod 755 " + dir + "; fi; "
+                + "mkdir -p " + LAUNCHER_PID.substring(0, LAUNCHER_PID.lastIndexOf('/')) + " && "
+                + "RABBITMQ_PID_FILE=" + pid + " exec start-stop-daemon --quiet --chuid rabbitmq --start --exec /usr/sbin/rabbitmq-server"
+                + " --background --make-pidfile --pidfile " + LAUNCHER_PID;
+        return "launched=\n"
+                + "if ! { " + BrokerAccessOp.SERVER_ALIVE + "; }; then rm -f " + pid + " " + LAUNCHER_PID + "; "
+                + "env -i LANG=\"$LANG\" PATH=/sbin:/usr/sbin:/bin:/usr/bin sh -c " + io.oth.remote.Command.quote(launch) + " </dev/null || exit 1; launched=1; fi\n"
+                + "n=0 gone=0\n"
+                + "until " + up + "; do\n"
+                + "  n=$((n + 1))\n"
+                + "  if [ $n -gt " + START_SECONDS * 5 + " ]; then echo \"RabbitMQ was not up within " + START_SECONDS + " s of its start (its VM alive, listening on ports "
+                + amqpsPort + " and " + managementTlsPort + "): see /var/log/rabbitmq\" >&2; exit 1; fi\n"
+                + "  if [ -n \"$launched\" ]; then f=" + LAUNCHER_PID + "; else f=" + pid + "; fi\n"
+                + "  p=; { read -r p < $f; } 2>/dev/null\n"
+                + "  case $p in ''|*[!0-9]*) gone=0 ;; *) if [ -d /proc/$p ]; then gone=0; else gone=$((gone + 1)); fi ;; esac\n"
+                + "  if [ $gone -ge 2 ]; then echo \"RabbitMQ ended during its boot: see /var/log/rabbitmq/startup_err and /var/log/rabbitmq/rabbit@localhost.log\" >&2; exit 1; fi\n"
+                + "  sleep 0.2\n"
+                + "done";
+    }
+
+    /** Where {@link #sysvStart} has start-stop-daemon record the launcher it starts (oth's, root's, in the node's run-time directory). */
+    static final String LAUNCHER_PID = "/run/oth/rabbitmq-launcher.pid";
 }
