@@ -63,10 +63,21 @@ public record InstallPlaybook(List<PhaseSpec> phases, Map<String, List<String>> 
      * named by file:line:column and field, and a phase may name only roles of roles.yml.
      */
     public static InstallPlaybook load() {
-        return read(YamlDoc.parse(PlaybookFiles.label("install.yml"), PlaybookFiles.read("install.yml"), "a playbook"), Playbooks.load(),
-                problems -> PlaybookFiles.problem((PlaybookFiles.overridden() ? "the playbooks in $" + PlaybookFiles.OVERRIDE
-                        : "the playbooks of this build") + " are broken:\n" + problems, null));
+        synchronized (InstallPlaybook.class) {
+            if (loaded == null) {
+                loaded = read(YamlDoc.parse(PlaybookFiles.label("install.yml"), PlaybookFiles.read("install.yml"), "a playbook"), Playbooks.load(),
+                        problems -> PlaybookFiles.problem((PlaybookFiles.overridden() ? "the playbooks in $" + PlaybookFiles.OVERRIDE
+                                : "the playbooks of this build") + " are broken:\n" + problems, null));
+            }
+            return loaded;
+        }
     }
+
+    /**
+     * Read once a process, on first use, as {@link Playbooks#load} is: doctor asks for it for every
+     * node it probes (the package sources check), twelve YAML parses at 10 app nodes otherwise.
+     */
+    private static InstallPlaybook loaded;
 
     /** An install.yml against the roles of {@code network}; {@code broken} makes the exception that lists the problems. */
     static InstallPlaybook read(YamlDoc doc, Playbooks network, Function<String, RuntimeException> broken) {
