@@ -15,6 +15,7 @@ import io.oth.op.InitSystem;
 import io.oth.op.Operation;
 import io.oth.op.ReloadOp;
 import io.oth.op.ServiceOp;
+import io.oth.remote.Command;
 import io.oth.phase.Target;
 import io.oth.template.Templates;
 
@@ -133,7 +134,7 @@ public final class Broker extends LocalServicePhase {
                 + " --background --make-pidfile --pidfile " + LAUNCHER_PID;
         return "launched=\n"
                 + "if ! { " + BrokerAccessOp.SERVER_ALIVE + "; }; then rm -f " + pid + " " + LAUNCHER_PID + "; "
-                + "env -i LANG=\"$LANG\" PATH=/sbin:/usr/sbin:/bin:/usr/bin sh -c " + io.oth.remote.Command.quote(launch) + " </dev/null || exit 1; launched=1; fi\n"
+                + "env -i LANG=\"$LANG\" PATH=/sbin:/usr/sbin:/bin:/usr/bin sh -c " + Command.quote(launch) + " </dev/null || exit 1; launched=1; fi\n"
                 + "n=0 gone=0\n"
                 + "until " + up + "; do\n"
                 + "  n=$((n + 1))\n"
