@@ -2,6 +2,7 @@ package io.oth.install;
 
 import io.oth.lab.Lab;
 import io.oth.lab.LabExtension;
+import io.oth.runlog.RunLogFiles;
 import io.oth.site.SiteLoader;
 import io.oth.site.StateDir;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -130,11 +130,7 @@ class InstallProgressPtyIT {
         assertTrue(screen.matches("(?s).*PHASE\\s+TIME\\s+SLOWEST ON.*[\\r\\n]objects\\s+\\d+\\.\\d s\\s+storage.*"), "the phases' times\n" + screen);
         assertTrue(screen.matches("(?s).*install: \\d+ change\\(s\\) made, 0 host\\(s\\) failed.*"), screen);
 
-        Path logs = StateDir.of(SiteLoader.load(lab.site()).name()).resolve(StateDir.LOGS);
-        Path log;
-        try (Stream<Path> files = Files.list(logs)) {
-            log = files.filter(f -> f.getFileName().toString().endsWith("-install.log")).sorted().reduce((a, b) -> b).orElseThrow();
-        }
+        Path log = RunLogFiles.newest(StateDir.of(SiteLoader.load(lab.site()).name()).resolve(StateDir.LOGS), "install");
         String logged = Files.readString(log);
         assertFalse(logged.contains("\u001b") || logged.contains("waiting for MinIO") || logged.contains("oth install 0 s"),
                 "the run log keeps plain lines only\n" + logged);

@@ -12,6 +12,7 @@ import io.oth.remote.Forward;
 import io.oth.remote.HostConnection;
 import io.oth.remote.HostKeyTrust;
 import io.oth.remote.ssh.SshFleet;
+import io.oth.runlog.RunLogFiles;
 import io.oth.secret.Secrets;
 import io.oth.site.AppAccounts;
 import io.oth.site.Site;
@@ -367,10 +368,8 @@ class StorageIT {
     }
 
     /** The newest install's run log. */
-    private static Path lastInstallLog() throws java.io.IOException {
-        try (java.util.stream.Stream<Path> files = Files.list(Run.stateBase().resolve(site.name()).resolve("logs"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith("-install.log")).max(java.util.Comparator.naturalOrder()).orElseThrow();
-        }
+    private static Path lastInstallLog() {
+        return RunLogFiles.newest(Run.stateBase().resolve(site.name()).resolve("logs"), "install");
     }
 
     @Test
