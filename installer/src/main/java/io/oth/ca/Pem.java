@@ -41,7 +41,8 @@ public final class Pem {
     /** The private keys and certificates of {@code text}, in file order; other blocks are skipped. */
     static List<Object> parse(String text, String source) throws IOException {
         List<Object> parts = new ArrayList<>();
-        JcaPEMKeyConverter keys = new JcaPEMKeyConverter().setProvider(Signer.BC);
+        // The JDK's key factories: reading the CA (every doctor does) makes no Bouncy Castle provider.
+        JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
         JcaX509CertificateConverter certificates = new JcaX509CertificateConverter();
         try (PEMParser parser = new PEMParser(new StringReader(text))) {
             for (Object part = parser.readObject(); part != null; part = parser.readObject()) {

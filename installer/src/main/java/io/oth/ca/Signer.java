@@ -8,7 +8,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -39,10 +38,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Makes the CA's keys and certificates: EC P-256 keys, ECDSA-SHA256 signatures, random 128-bit
  * serials. Bouncy Castle's EC keys are used because their PKCS#8 encoding carries the curve and the
- * public point, as OpenSSL writes it; some TLS stacks want both.
+ * public point, as OpenSSL writes it; some TLS stacks want both. Keys read back ({@link Pem#parse})
+ * are the JDK's, which sign as well; they are never written again.
  */
 final class Signer {
-    static final Provider BC = BouncyCastle.PROVIDER;
     private static final String ALGORITHM = "SHA256withECDSA";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -51,7 +50,7 @@ final class Signer {
 
     static KeyPair newKeyPair() {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BC);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BouncyCastle.provider());
             generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
@@ -100,16 +99,19 @@ final class Signer {
         });
     }
 
-    /** Whether {@code key} is the private half of {@code certificate}'s public key: sign a probe, verify it. */
+    /**
+     * Whether {@code key} is the private half of {@code certificate}'s public key: sign a probe,
+     * verify it (with the JDK's ECDSA: reading a CA, as every doctor does, makes no Bouncy Castle provider).
+     */
     static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
         try {
             byte[] probe = new byte[32];
             RANDOM.nextBytes(probe);
-            Signature signer = Signature.getInstance(ALGORITHM, BC);
+            Signature signer = Signature.getInstance(ALGORITHM);
             signer.initSign(key);
             signer.update(probe);
             byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(ALGORITHM, BC);
+            Signature verifier = Signature.getInstance(ALGORITHM);
             verifier.initVerify(certificate.getPublicKey());
             verifier.update(probe);
             return verifier.verify(signature);
@@ -161,7 +163,7 @@ final class Signer {
             builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuerKey));
             extensions.add(builder);
             return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder(ALGORITHM).setProvider(BC).build(signingKey)));
+                    builder.build(new JcaContentSignerBuilder(ALGORITHM).setProvider(BouncyCastle.provider()).build(signingKey)));
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot sign a certificate for " + subject, e);
         }

@@ -32,7 +32,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.PublicKey;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
@@ -58,6 +57,7 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -76,7 +76,6 @@ public final class BundleCheck {
     /** A bundle is a few kilobytes; a file this large is the wrong file. */
     static final long MAX_FILE_BYTES = 1L << 20;
 
-    private static final Provider BOUNCY_CASTLE = BouncyCastle.PROVIDER;
     /** Parameter blocks OpenSSL writes next to keys; haproxy reads or skips them, so they are no finding. */
     private static final Set<String> TOLERATED_LABELS = Set.of("EC PARAMETERS", "DH PARAMETERS");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -206,7 +205,7 @@ public final class BundleCheck {
             return null;
         }
         if (!KeyMatch.supported(first.key())) {
-            add(UNSUPPORTED_KEY, first.number(), at(first) + "the private key is of type " + first.key().getAlgorithm()
+            add(UNSUPPORTED_KEY, first.number(), at(first) + "the private key is of type " + keyType(first.key())
                     + "; use an RSA (2048 bits or more) or EC (P-256 or P-384) key");
             return null;
         }
@@ -418,12 +417,11 @@ public final class BundleCheck {
             if (parsed instanceof X509CertificateHolder holder) {
                 return new Block.Certificate(pem.number(), new JcaX509CertificateConverter().getCertificate(holder));
             }
-            JcaPEMKeyConverter keys = new JcaPEMKeyConverter().setProvider(BOUNCY_CASTLE);
             if (parsed instanceof PEMKeyPair pair) {
-                return new Block.Key(pem.number(), keys.getPrivateKey(pair.getPrivateKeyInfo()));
+                return new Block.Key(pem.number(), privateKey(pair.getPrivateKeyInfo()));
             }
             if (parsed instanceof PrivateKeyInfo info) {
-                return new Block.Key(pem.number(), keys.getPrivateKey(info));
+                return new Block.Key(pem.number(), privateKey(info));
             }
             if (parsed instanceof PEMEncryptedKeyPair || parsed instanceof PKCS8EncryptedPrivateKeyInfo) {
                 return new Block.Key(pem.number(), null);
@@ -435,6 +433,24 @@ public final class BundleCheck {
                     : "the certificate cannot be decoded (" + rootMessage(e) + "): the block is damaged or incomplete";
             return new Block.Unreadable(pem.number(), label, reason);
         }
+    }
+
+    /**
+     * The key as the JDK's providers read it (RSA, EC on the curves browsers take, Ed25519, ...);
+     * what they cannot read, Bouncy Castle's provider may (made only then: it costs a fresh JVM about
+     * a fifth of a CPU second, and every doctor checks the bundle).
+     */
+    static PrivateKey privateKey(PrivateKeyInfo info) throws PEMException {
+        try {
+            return new JcaPEMKeyConverter().getPrivateKey(info);
+        } catch (PEMException notForTheJdk) {
+            return new JcaPEMKeyConverter().setProvider(BouncyCastle.provider()).getPrivateKey(info);
+        }
+    }
+
+    /** The key's algorithm as people name it: the JDK calls an Ed25519 key "EdDSA". */
+    private static String keyType(PrivateKey key) {
+        return key instanceof java.security.interfaces.EdECKey ed ? ed.getParams().getName() : key.getAlgorithm();
     }
 
     private static String notPemReason(byte[] bytes) {

@@ -29,6 +29,7 @@ import static io.oth.cert.TestPki.days;
 import static io.oth.cert.TestPki.pem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.oth.cert.TestPki.KeyType;
@@ -37,12 +38,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -438,6 +446,28 @@ class BundleCheckTest {
 
         assertCodes(report, UNSUPPORTED_KEY);
         assertMessage(report, UNSUPPORTED_KEY, "block 1 (private key)", "Ed25519", "RSA");
+    }
+
+    @Test
+    void aKeyIsReadByTheJdkAndOneItCannotReadByBouncyCastle() throws Exception {
+        // A P-256 key by name: the JDK reads it, and no Bouncy Castle provider is needed.
+        KeyPairGenerator jdk = KeyPairGenerator.getInstance("EC");
+        jdk.initialize(new ECGenParameterSpec("secp256r1"));
+        PrivateKey named = jdk.generateKeyPair().getPrivate();
+        PrivateKey read = BundleCheck.privateKey(PrivateKeyInfo.getInstance(named.getEncoded()));
+        assertTrue(read.getClass().getName().startsWith("sun.security."), read.getClass().getName());
+        assertEquals(((ECPrivateKey) named).getS(), ((ECPrivateKey) read).getS());
+
+        // The same curve spelt out (explicit parameters, as some old tools write keys): the JDK
+        // refuses it, Bouncy Castle reads it.
+        ECParameterSpec spec = ((ECPrivateKey) named).getParams();
+        KeyPairGenerator bc = KeyPairGenerator.getInstance("EC", BouncyCastle.provider());
+        bc.initialize(new ECParameterSpec(spec.getCurve(), spec.getGenerator(), spec.getOrder(), spec.getCofactor()));
+        PrivateKey explicit = bc.generateKeyPair().getPrivate();
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(explicit.getEncoded());
+        assertThrows(Exception.class, () -> new JcaPEMKeyConverter().getPrivateKey(info), "the JDK cannot read it");
+        PrivateKey fallback = BundleCheck.privateKey(info);
+        assertEquals(((ECPrivateKey) explicit).getS(), ((ECPrivateKey) fallback).getS());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.oth.remote.ssh;
 
-import io.oth.cert.BouncyCastle;
 import io.oth.concurrent.Parallel;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
@@ -64,13 +63,16 @@ public final class SshFleet implements Fleet {
 
     /**
      * sshj would register Bouncy Castle (it is on oth's class path) and ask it for every cipher,
-     * MAC, key agreement and key. The JDK's own providers have nearly all that SSH needs (AES-GCM/CTR
-     * with the CPU's AES instructions, X25519, Ed25519, RSA) and parse a known_hosts RSA key without
-     * Bouncy Castle's primality test of its modulus. Bouncy Castle stays installed last, for the
-     * names only it has: sshj asks for an "ECDSA" KeyFactory (the JDK calls it "EC").
+     * MAC, key agreement and key. The JDK's own providers have all that SSH needs (AES-GCM/CTR
+     * with the CPU's AES instructions, ChaCha20, X25519, ECDH, Ed25519, RSA) and parse a known_hosts
+     * RSA key without Bouncy Castle's primality test of its modulus. The one name only Bouncy Castle
+     * has, the "ECDSA" KeyFactory sshj asks for (the JDK calls it "EC"), is the JDK's under that
+     * name ({@link EcdsaKeyName}); no Bouncy Castle provider is made for SSH.
      */
     static void useJdkProviders() {
-        Security.addProvider(BouncyCastle.PROVIDER);
+        if (Security.getProvider(EcdsaKeyName.NAME) == null) {
+            Security.addProvider(new EcdsaKeyName());
+        }
         SecurityUtils.setSecurityProvider(null);
         SecurityUtils.setRegisterBouncyCastle(false);
     }
@@ -79,8 +81,8 @@ public final class SshFleet implements Fleet {
 
     /**
      * One known_hosts line of each kind of host key, parsed while the command starts ({@link #warmUp}).
-     * The first ECDSA key a JVM decodes costs Bouncy Castle's curve set-up, about 40 ms, and the
-     * first Ed25519 and RSA keys several more; the site's known_hosts is read right before the
+     * The first key of each kind a JVM decodes costs the set-up of its algorithm, several
+     * milliseconds each; the site's known_hosts is read right before the
      * first connection, so that would wait. Keys made for this alone and used for nothing else.
      */
     static final String KEY_SAMPLES = "warm-up.invalid ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBHKN8L5X/GksaKBvWZ3ybWmi52y/HG0sPwo7hYUi6DPK87RQnfhsFea8cOurLoiRQzoltt9T8hgt8owyfTZjk3g=\n"
@@ -101,8 +103,7 @@ public final class SshFleet implements Fleet {
     }
 
     /**
-     * Does nothing itself: calling it initialises this class (Bouncy Castle's provider, sshj's
-     * configuration, which tries every cipher, and a host key of each kind decoded once), a tenth
+     * Does nothing itself: calling it initialises this class (sshj's configuration, which tries every cipher, and a host key of each kind decoded once), a tenth
      * of a second or more. A command about to connect has it done on another thread while it reads
      * its own inputs.
      */

@@ -151,15 +151,25 @@ class KnownHostsVerifierTest {
     }
 
     @Test
-    void sshUsesTheJdksProvidersAndBouncyCastleOnlyForWhatTheJdkLacks() throws Exception {
-        // Whatever registered Bouncy Castle in this JVM before (sshj does when it is used first), it
-        // must be SshFleet's set-up that provides it now.
+    void sshUsesOnlyTheJdksProvidersWithTheJdksEcKeysUnderTheNameEcdsa() throws Exception {
+        // Whatever registered Bouncy Castle in this JVM before (another test), SSH must not need it.
         Security.removeProvider("BC");
+        Security.removeProvider(EcdsaKeyName.NAME);
+        SshFleet.useJdkProviders();
         SshFleet.useJdkProviders();
         assertNull(SecurityUtils.getSecurityProvider());
+        assertNull(Security.getProvider("BC"));
+        assertEquals(1, java.util.Arrays.stream(Security.getProviders()).filter(p -> p.getName().equals(EcdsaKeyName.NAME)).count(), "added once");
         assertEquals("SunRsaSign", SecurityUtils.getKeyFactory("RSA").getProvider().getName());
         assertEquals("SunJCE", SecurityUtils.getCipher("AES/GCM/NoPadding").getProvider().getName());
-        assertEquals("BC", SecurityUtils.getKeyFactory("ECDSA").getProvider().getName());
+        assertEquals(EcdsaKeyName.NAME, SecurityUtils.getKeyFactory("ECDSA").getProvider().getName());
+
+        // An ECDSA key goes through sshj's encoding and back as the JDK's EC key, and verifies as one.
+        PublicKey ecdsa = key("EC");
+        Path file = write(line("10.0.0.7", ecdsa));
+        List<KnownHostEntry> parsed = KnownHostsVerifier.parse(file.toFile());
+        assertEquals(1, parsed.size());
+        assertTrue(KnownHostsVerifier.of(file.toFile(), parsed, "storage", NOBODY).verify("10.0.0.7", 22, ecdsa), "the ECDSA key read back is the same key");
     }
 
     private Path write(String... lines) throws Exception {
