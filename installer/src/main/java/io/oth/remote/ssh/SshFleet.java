@@ -13,7 +13,6 @@ import io.oth.site.Addresses;
 import io.oth.site.Node;
 import io.oth.site.Site;
 import net.schmizz.keepalive.KeepAlive;
-import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.keepalive.KeepAliveRunner;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
@@ -67,17 +66,17 @@ public final class SshFleet implements Fleet {
      * with the CPU's AES instructions, ChaCha20, X25519, ECDH, Ed25519, RSA) and parse a known_hosts
      * RSA key without Bouncy Castle's primality test of its modulus. The one name only Bouncy Castle
      * has, the "ECDSA" KeyFactory sshj asks for (the JDK calls it "EC"), is the JDK's under that
-     * name ({@link EcdsaKeyName}); no Bouncy Castle provider is made for SSH.
+     * name ({@link SshJcaNames}); no Bouncy Castle provider is made for SSH.
      */
     static void useJdkProviders() {
-        if (Security.getProvider(EcdsaKeyName.NAME) == null) {
-            Security.addProvider(new EcdsaKeyName());
+        if (Security.getProvider(SshJcaNames.NAME) == null) {
+            Security.addProvider(new SshJcaNames());
         }
         SecurityUtils.setSecurityProvider(null);
         SecurityUtils.setRegisterBouncyCastle(false);
     }
 
-    private static final DefaultConfig CONFIG = config();
+    private static final DefaultConfig CONFIG = new SshAlgorithms();
 
     /**
      * One known_hosts line of each kind of host key, parsed while the command starts ({@link #warmUp}).
@@ -103,7 +102,7 @@ public final class SshFleet implements Fleet {
     }
 
     /**
-     * Does nothing itself: calling it initialises this class (sshj's configuration, which tries every cipher, and a host key of each kind decoded once), a tenth
+     * Does nothing itself: calling it initialises this class (sshj's algorithms ({@link SshAlgorithms}), and a host key of each kind decoded once), a tenth
      * of a second or more. A command about to connect has it done on another thread while it reads
      * its own inputs.
      */
@@ -120,12 +119,6 @@ public final class SshFleet implements Fleet {
     static final int KEEP_ALIVE_MISSES = 4;
     /** How many large uploads go through the bastion at once ({@link TransferGate}). */
     static final int UPLOADS_AT_ONCE = 2;
-
-    private static DefaultConfig config() {
-        DefaultConfig config = new DefaultConfig();
-        config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
-        return config;
-    }
 
     /** Every jump host's connection, in the order they were opened: closed in reverse. */
     private final List<SSHClient> jumps;

@@ -154,15 +154,15 @@ class KnownHostsVerifierTest {
     void sshUsesOnlyTheJdksProvidersWithTheJdksEcKeysUnderTheNameEcdsa() throws Exception {
         // Whatever registered Bouncy Castle in this JVM before (another test), SSH must not need it.
         Security.removeProvider("BC");
-        Security.removeProvider(EcdsaKeyName.NAME);
+        Security.removeProvider(SshJcaNames.NAME);
         SshFleet.useJdkProviders();
         SshFleet.useJdkProviders();
         assertNull(SecurityUtils.getSecurityProvider());
         assertNull(Security.getProvider("BC"));
-        assertEquals(1, java.util.Arrays.stream(Security.getProviders()).filter(p -> p.getName().equals(EcdsaKeyName.NAME)).count(), "added once");
+        assertEquals(1, java.util.Arrays.stream(Security.getProviders()).filter(p -> p.getName().equals(SshJcaNames.NAME)).count(), "added once");
         assertEquals("SunRsaSign", SecurityUtils.getKeyFactory("RSA").getProvider().getName());
         assertEquals("SunJCE", SecurityUtils.getCipher("AES/GCM/NoPadding").getProvider().getName());
-        assertEquals(EcdsaKeyName.NAME, SecurityUtils.getKeyFactory("ECDSA").getProvider().getName());
+        assertEquals(SshJcaNames.NAME, SecurityUtils.getKeyFactory("ECDSA").getProvider().getName());
 
         // An ECDSA key goes through sshj's encoding and back as the JDK's EC key, and verifies as one.
         PublicKey ecdsa = key("EC");

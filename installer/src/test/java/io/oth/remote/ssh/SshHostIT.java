@@ -56,6 +56,25 @@ class SshHostIT {
     }
 
     @Test
+    void theBastionNegotiatesChaCha20Poly1305AndCurve25519WithOthsAlgorithms(Lab lab) throws Exception {
+        // What oth offers (SshAlgorithms) against the lab's OpenSSH: its first choices, each of them
+        // made without a Bouncy Castle provider (SshJcaNames). The host key is checked as always.
+        List<net.schmizz.sshj.transport.NegotiatedAlgorithms> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (net.schmizz.sshj.SSHClient ssh = new net.schmizz.sshj.SSHClient(new SshAlgorithms())) {
+            ssh.loadKnownHosts(lab.knownHosts().toFile());
+            ssh.addAlgorithmsVerifier(negotiated -> seen.add(negotiated));
+            ssh.setConnectTimeout(10_000);
+            ssh.connect("203.0.113.10", 22);
+            assertTrue(ssh.isConnected());
+        }
+        assertEquals(1, seen.size());
+        assertEquals("curve25519-sha256", seen.get(0).getKeyExchangeAlgorithm());
+        assertEquals("chacha20-poly1305@openssh.com", seen.get(0).getClient2ServerCipherAlgorithm());
+        assertEquals("chacha20-poly1305@openssh.com", seen.get(0).getServer2ClientCipherAlgorithm());
+        assertEquals(null, java.security.Security.getProvider("BC"));
+    }
+
+    @Test
     void commandsReturnExitCodeAndBothStreams() throws Exception {
         CommandResult r = app1.run(Command.shell("echo out; echo err >&2; exit 7"), Duration.ofSeconds(10));
         assertEquals(new CommandResult(7, "out\n", "err\n"), r);
