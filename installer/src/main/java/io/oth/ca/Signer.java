@@ -1,6 +1,7 @@
 package io.oth.ca;
 
 import io.oth.cert.BouncyCastle;
+import io.oth.cert.KeyMatch;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -10,8 +11,9 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,21 +102,12 @@ final class Signer {
     }
 
     /**
-     * Whether {@code key} is the private half of {@code certificate}'s public key: sign a probe,
-     * verify it (with the JDK's ECDSA: reading a CA, as every doctor does, makes no Bouncy Castle provider).
+     * Whether {@code key} is the private half of {@code certificate}'s public key: a probe signed
+     * with it verifies (the JDK's ECDSA: reading a CA, as every doctor does, makes no Bouncy Castle provider).
      */
     static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
         try {
-            byte[] probe = new byte[32];
-            RANDOM.nextBytes(probe);
-            Signature signer = Signature.getInstance(ALGORITHM);
-            signer.initSign(key);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(ALGORITHM);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
+            return key instanceof ECPrivateKey ec && certificate.getPublicKey() instanceof ECPublicKey pub && KeyMatch.signsFor(ec, pub);
         } catch (GeneralSecurityException e) {
             return false;
         }

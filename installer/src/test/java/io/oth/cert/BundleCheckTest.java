@@ -453,7 +453,8 @@ class BundleCheckTest {
         // A P-256 key by name: the JDK reads it, and no Bouncy Castle provider is needed.
         KeyPairGenerator jdk = KeyPairGenerator.getInstance("EC");
         jdk.initialize(new ECGenParameterSpec("secp256r1"));
-        PrivateKey named = jdk.generateKeyPair().getPrivate();
+        KeyPair namedPair = jdk.generateKeyPair();
+        PrivateKey named = namedPair.getPrivate();
         PrivateKey read = BundleCheck.privateKey(PrivateKeyInfo.getInstance(named.getEncoded()));
         assertTrue(read.getClass().getName().startsWith("sun.security."), read.getClass().getName());
         assertEquals(((ECPrivateKey) named).getS(), ((ECPrivateKey) read).getS());
@@ -463,11 +464,19 @@ class BundleCheckTest {
         ECParameterSpec spec = ((ECPrivateKey) named).getParams();
         KeyPairGenerator bc = KeyPairGenerator.getInstance("EC", BouncyCastle.provider());
         bc.initialize(new ECParameterSpec(spec.getCurve(), spec.getGenerator(), spec.getOrder(), spec.getCofactor()));
-        PrivateKey explicit = bc.generateKeyPair().getPrivate();
+        KeyPair explicitPair = bc.generateKeyPair();
+        PrivateKey explicit = explicitPair.getPrivate();
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(explicit.getEncoded());
         assertThrows(Exception.class, () -> new JcaPEMKeyConverter().getPrivateKey(info), "the JDK cannot read it");
         PrivateKey fallback = BundleCheck.privateKey(info);
         assertEquals(((ECPrivateKey) explicit).getS(), ((ECPrivateKey) fallback).getS());
+
+        // Whether a key belongs to a public key: the JDK's ECDSA for what it takes, Bouncy
+        // Castle's arithmetic for the rest; another key of the same curve never matches.
+        assertTrue(KeyMatch.matches(read, namedPair.getPublic()));
+        assertFalse(KeyMatch.matches(read, jdk.generateKeyPair().getPublic()));
+        assertTrue(KeyMatch.matches(fallback, explicitPair.getPublic()));
+        assertFalse(KeyMatch.matches(fallback, bc.generateKeyPair().getPublic()));
     }
 
     @Test
