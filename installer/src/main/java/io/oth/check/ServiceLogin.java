@@ -6,10 +6,8 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
-import io.minio.BucketExistsArgs;
-import io.minio.MinioClient;
-import io.minio.errors.ErrorResponseException;
 import io.oth.ca.SiteTls;
+import io.oth.minio.S3Reads;
 import io.oth.secret.Secret;
 import okhttp3.OkHttpClient;
 
@@ -108,10 +106,8 @@ final class ServiceLogin {
     /** MinIO (S3): the application's bucket, seen with the application's key. */
     String objects(int localPort, String bucket, String accessKey, Secret secretKey) throws Exception {
         OkHttpClient http = SiteTls.httpClient(trust, address, timeout).build();
-        MinioClient client = MinioClient.builder().endpoint("https://127.0.0.1:" + localPort).region("us-east-1")
-                .credentials(accessKey, secretKey.reveal()).httpClient(http).build();
         try {
-            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+            if (!new S3Reads(http, "https://127.0.0.1:" + localPort, accessKey, secretKey).bucketExists(bucket)) {
                 throw new IllegalStateException("bucket " + bucket + " does not exist");
             }
             return "bucket " + bucket + " reachable over TLS with key " + accessKey;
@@ -134,7 +130,7 @@ final class ServiceLogin {
             X509TrustManager trust = SiteTls.trusting(List.of());
             new ConnectionFactory().useSslProtocol(SiteTls.context(trust));
             OkHttpClient http = SiteTls.httpClient(trust, "127.0.0.1", Duration.ofSeconds(1)).build();
-            MinioClient.builder().endpoint("https://127.0.0.1:9").credentials("-", "-").httpClient(http).build();
+            new S3Reads(http, "https://127.0.0.1:9", "-", Secret.of("-"));
         } catch (Exception e) {
             // only a head start: the logins load what they need anyway
         }
@@ -152,7 +148,7 @@ final class ServiceLogin {
             if (e instanceof SQLException sql && (sql.getErrorCode() == 1045 || sql.getErrorCode() == 1044)) {
                 return Trouble.AUTHENTICATION;
             }
-            if (e instanceof ErrorResponseException s3 && s3.response() != null && s3.response().code() == 403) {
+            if (e instanceof S3Reads.S3Exception s3 && s3.status() == 403) {
                 return Trouble.AUTHENTICATION;
             }
             String message = String.valueOf(e.getMessage());

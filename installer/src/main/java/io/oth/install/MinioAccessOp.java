@@ -2,10 +2,8 @@ package io.oth.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.minio.BucketExistsArgs;
 import io.minio.CopyObjectArgs;
 import io.minio.Directive;
-import io.minio.GetBucketEncryptionArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -17,12 +15,12 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
-import io.minio.messages.SseAlgorithm;
 import io.minio.messages.SseConfiguration;
 import io.oth.ca.SiteTls;
 import io.oth.site.Addresses;
 import io.oth.site.AppAccounts;
 import io.oth.minio.MinioAdmin;
+import io.oth.minio.S3Reads;
 import io.oth.op.Change;
 import io.oth.op.InitSystem;
 import io.oth.op.Operation;
@@ -45,7 +43,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +93,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     }
 
     /**
-     * Loads the S3 and HTTP clients' classes, the TLS machinery and the JSON mapper, and connects to
+     * Loads the HTTP client's classes, the TLS machinery and the JSON mapper, and connects to
      * nothing: for a run that will read MinIO's accounts, on a thread of its own while the run
      * connects and reads the nodes' facts. Otherwise the storage node's last phase does it, and a
      * no-op waits for that phase (most of a first read there was class loading).
@@ -104,8 +101,8 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     public static void warmUp() {
         try {
             OkHttpClient http = SiteTls.httpClient(SiteTls.trusting(List.of()), "127.0.0.1", TIMEOUT).build();
-            MinioClient.builder().endpoint("https://127.0.0.1:9").region("us-east-1").credentials("-", "-").httpClient(http).build();
             new MinioAdmin(http, "https://127.0.0.1:9", "-", Secret.of("-"));
+            new S3Reads(http, "https://127.0.0.1:9", "-", Secret.of("-"));
             Json.MAPPER.readTree("{}");
         } catch (GeneralSecurityException | IOException | RuntimeException e) {
             // only a head start: the reads load what they need anyway
@@ -173,7 +170,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             return Map.of(key(ADMIN), new Probe.Answer(1, "the minio service is not running"));
         }
         try (Forward forward = host.forward(endpoint.address(), endpoint.port())) {
-            Clients minio = clients(forward);
+            Clients minio = clients("https://127.0.0.1:" + forward.localPort(), http(endpoint));
             Map<String, Probe.Answer> answers = new HashMap<>();
             Optional<String> document;
             try {
@@ -186,43 +183,31 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             Optional<MinioAdmin.User> info = minio.admin().user(user);
             answers.put(key(USER), info.map(u -> new Probe.Answer(0, (u.enabled() ? "enabled" : "disabled") + " " + String.join(",", u.policies())))
                     .orElse(new Probe.Answer(1, ABSENT)));
-            boolean present = minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+            boolean present = minio.root().bucketExists(bucket);
             answers.put(key(BUCKET), present ? new Probe.Answer(0, "present") : new Probe.Answer(1, ABSENT));
             answers.put(key(ENCRYPTION), present && encrypted(minio.root()) ? new Probe.Answer(0, "AES256") : new Probe.Answer(1, "off"));
             answers.put(key(LOGIN), login(minio.app()));
             return answers;
-        } catch (IOException | GeneralSecurityException | io.minio.errors.MinioException e) {
+        } catch (IOException e) {
             throw new RemoteException(host.name(), Failure.COMMAND_FAILED, "cannot read MinIO's accounts: " + reason(e));
         }
     }
 
     /** Whether MinIO takes the site's secret for the user: one listing of the bucket, signed with it. */
-    private Probe.Answer login(MinioClient app) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
+    private Probe.Answer login(S3Reads app) throws IOException {
         try {
-            Iterator<Result<Item>> items = app.listObjects(ListObjectsArgs.builder().bucket(bucket).maxKeys(1).build()).iterator();
-            if (items.hasNext()) {
-                items.next().get();
-            }
+            app.listOne(bucket);
             return new Probe.Answer(0, "ok");
-        } catch (ErrorResponseException e) {
-            String code = e.errorResponse().code();
+        } catch (S3Reads.S3Exception e) {
+            String code = e.code();
             // A missing bucket or a missing permission still means the signature was accepted.
             return code.equals("NoSuchBucket") || code.equals("AccessDenied") ? new Probe.Answer(0, "ok") : new Probe.Answer(1, code);
         }
     }
 
     /** Whether the bucket's default encryption is SSE-S3. */
-    private boolean encrypted(MinioClient root) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
-        SseConfiguration configuration;
-        try {
-            configuration = root.getBucketEncryption(GetBucketEncryptionArgs.builder().bucket(bucket).build());
-        } catch (ErrorResponseException e) {
-            if (e.errorResponse().code().equals("ServerSideEncryptionConfigurationNotFoundError")) {
-                return false;
-            }
-            throw e;
-        }
-        return configuration != null && configuration.rule() != null && configuration.rule().sseAlgorithm() == SseAlgorithm.AES256;
+    private boolean encrypted(S3Reads root) throws IOException {
+        return root.defaultEncryption(bucket).filter("AES256"::equals).isPresent();
     }
 
     /** What to do, in the order it is done. */
@@ -289,7 +274,9 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         Work planned = work;
         return Optional.of(Change.of("object storage account: " + String.join(", ", needed), context -> {
             try (Forward forward = context.host().forward(endpoint.address(), endpoint.port())) {
-                apply(clients(forward), planned, context.host());
+                String url = "https://127.0.0.1:" + forward.localPort();
+                OkHttpClient http = http(endpoint);
+                apply(clients(url, http), writer(url, http), planned, context.host());
             } catch (IOException | GeneralSecurityException | io.minio.errors.MinioException e) {
                 throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "MinIO refused the account changes: " + reason(e));
             }
@@ -301,17 +288,17 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         return "the bucket (encrypted by default), the policy and the user are already as wanted, and the user's secret works";
     }
 
-    private void apply(Clients minio, Work work, Host host) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
+    private void apply(Clients minio, MinioClient root, Work work, Host host) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
         // MinIO may be restarting (a new certificate) or just started: wait for it as the read did.
         whenAnswering(() -> minio.admin().cannedPolicy(policy), host);
         // Asked again even when the read found none: another account's operation on the same bucket may have made it since.
-        if (work.bucket() && !minio.root().bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-            minio.root().makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+        if (work.bucket() && !minio.root().bucketExists(bucket)) {
+            root.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
         }
         // Asked again as the bucket is: the other account's operation on the same bucket may have turned it on since.
         if (work.encrypt() && !encrypted(minio.root())) {
-            minio.root().setBucketEncryption(SetBucketEncryptionArgs.builder().bucket(bucket).config(SseConfiguration.newConfigWithSseS3Rule()).build());
-            encryptInPlace(minio.root());
+            root.setBucketEncryption(SetBucketEncryptionArgs.builder().bucket(bucket).config(SseConfiguration.newConfigWithSseS3Rule()).build());
+            encryptInPlace(root);
         }
         if (work.policy()) {
             minio.admin().putCannedPolicy(policy, policyDocument());
@@ -401,17 +388,18 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         return values;
     }
 
-    /** The three views oth needs of one MinIO: admin API and S3 as root, S3 as the application's user. */
-    private record Clients(MinioAdmin admin, MinioClient root, MinioClient app) {
+    /** The three views oth reads one MinIO through: admin API and S3 as root, S3 as the application's user. */
+    private record Clients(MinioAdmin admin, S3Reads root, S3Reads app) {
     }
 
-    private Clients clients(Forward forward) {
-        String url = "https://127.0.0.1:" + forward.localPort();
-        OkHttpClient http = http(endpoint);
-        return new Clients(new MinioAdmin(http, url, endpoint.rootUser(), endpoint.rootSecret()),
-                MinioClient.builder().endpoint(url).region("us-east-1").credentials(endpoint.rootUser(), endpoint.rootSecret().reveal())
-                        .httpClient(http).build(),
-                MinioClient.builder().endpoint(url).region("us-east-1").credentials(user, userSecret.reveal()).httpClient(http).build());
+    private Clients clients(String url, OkHttpClient http) {
+        return new Clients(new MinioAdmin(http, url, endpoint.rootUser(), endpoint.rootSecret()), new S3Reads(http, url, endpoint.rootUser(), endpoint.rootSecret()),
+                new S3Reads(http, url, user, userSecret));
+    }
+
+    /** MinIO's S3 client as root, for what changes the bucket (made only then: see {@link S3Reads}). */
+    private MinioClient writer(String url, OkHttpClient http) {
+        return MinioClient.builder().endpoint(url).region("us-east-1").credentials(endpoint.rootUser(), endpoint.rootSecret().reveal()).httpClient(http).build();
     }
 
     /** MinIO's admin API as root through {@code forward}, over TLS that must lead to the site CA and name MinIO's own address. */

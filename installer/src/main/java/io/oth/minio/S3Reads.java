@@ -1,0 +1,147 @@
+package io.oth.minio;
+
+import io.oth.secret.Secret;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The three S3 reads doctor and a re-run of install make of a bucket (whether it exists, its default
+ * encryption, and whether a key may list it), as signed requests over oth's own HTTP client. MinIO's
+ * Java client does the same requests, but making one costs a fresh JVM about a fifth of a CPU
+ * second (its JSON and XML mappers), every doctor and every no-op install; the client stays for
+ * what changes a bucket. Answers come from the storage node, so they are read as hostile: at most
+ * {@value #MAX_BODY} bytes, never interpreted as XML (no parser, no entities): only the one element
+ * asked for ({@code Code}, {@code SSEAlgorithm}) is taken, and only when its text is a plain word.
+ */
+public final class S3Reads {
+    static final int MAX_BODY = 64 * 1024;
+    /** A plain word, as S3's error codes and algorithm names are. */
+    private static final String WORD = "[A-Za-z0-9:._-]{1,128}";
+    private static final String EMPTY_SHA256 = MinioAdmin.sha256(new byte[0]);
+
+    /** An S3 error answer: the HTTP status and S3's error code ({@code NoSuchBucket}, ...), or {@code HTTP<status>} when it gave none. */
+    public static final class S3Exception extends IOException {
+        private final int status;
+        private final String code;
+
+        public S3Exception(int status, String code) {
+            super("S3 answered " + status + " " + code);
+            this.status = status;
+            this.code = code;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    private final OkHttpClient http;
+    private final HttpUrl endpoint;
+    private final String accessKey;
+    private final Secret secretKey;
+
+    /** {@code endpoint}: {@code https://host:port} of the server; signs as {@code accessKey}. */
+    public S3Reads(OkHttpClient http, String endpoint, String accessKey, Secret secretKey) {
+        this.http = http;
+        this.endpoint = HttpUrl.get(endpoint);
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
+    }
+
+    /** Whether {@code bucket} exists (HEAD bucket: 404 says no); any other refusal is an {@link S3Exception}. */
+    public boolean bucketExists(String bucket) throws IOException {
+        try (Response response = call("HEAD", bucket, null, null)) {
+            if (response.code() == 404) {
+                return false;
+            }
+            if (!response.isSuccessful()) {
+                throw new S3Exception(response.code(), response.code() == 403 ? "AccessDenied" : "HTTP" + response.code());
+            }
+            return true;
+        }
+    }
+
+    /**
+     * The algorithm of the bucket's default encryption ({@code AES256} for SSE-S3, {@code aws:kms}),
+     * or nothing when it has none.
+     */
+    public Optional<String> defaultEncryption(String bucket) throws IOException {
+        try (Response response = call("GET", bucket, "encryption", "")) {
+            byte[] body = body(response);
+            if (!response.isSuccessful()) {
+                S3Exception error = error(response.code(), body);
+                if (error.code().equals("ServerSideEncryptionConfigurationNotFoundError")) {
+                    return Optional.empty();
+                }
+                throw error;
+            }
+            return element(body, "SSEAlgorithm");
+        }
+    }
+
+    /** Lists at most one object of {@code bucket} with this key: returns when S3 takes the request, else an {@link S3Exception}. */
+    public void listOne(String bucket) throws IOException {
+        HttpUrl url = endpoint.newBuilder().addPathSegment(bucket).addQueryParameter("list-type", "2").addQueryParameter("max-keys", "1").build();
+        try (Response response = call("GET", url)) {
+            byte[] body = body(response);
+            if (!response.isSuccessful()) {
+                throw error(response.code(), body);
+            }
+        }
+    }
+
+    private Response call(String method, String bucket, String query, String value) throws IOException {
+        HttpUrl.Builder url = endpoint.newBuilder().addPathSegment(bucket);
+        if (query != null) {
+            url.addQueryParameter(query, value);
+        }
+        return call(method, url.build());
+    }
+
+    private Response call(String method, HttpUrl url) throws IOException {
+        Request signed = MinioAdmin.signed(new Request.Builder().method(method, null), url, EMPTY_SHA256, ZonedDateTime.now(ZoneOffset.UTC), accessKey,
+                secretKey);
+        return http.newCall(signed).execute();
+    }
+
+    /** The answer's body, refused beyond {@link #MAX_BODY} bytes. */
+    static byte[] body(Response response) throws IOException {
+        ResponseBody body = response.body();
+        if (body == null) {
+            return new byte[0];
+        }
+        try (InputStream in = body.byteStream()) {
+            byte[] bytes = in.readNBytes(MAX_BODY + 1);
+            if (bytes.length > MAX_BODY) {
+                throw new IOException("S3 answered with more than " + MAX_BODY + " bytes");
+            }
+            return bytes;
+        }
+    }
+
+    /** S3's error document ({@code <Error><Code>...}): its code when it is a plain word, else the status alone. */
+    static S3Exception error(int status, byte[] body) {
+        return new S3Exception(status, element(body, "Code").orElse("HTTP" + status));
+    }
+
+    /** The text of the first element {@code <name>} of an answer, when it is a plain word ({@link #WORD}). */
+    static Optional<String> element(byte[] body, String name) {
+        Matcher m = Pattern.compile("<" + name + ">\\s*(" + WORD + ")\\s*</" + name + ">").matcher(new String(body, StandardCharsets.UTF_8));
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+}
