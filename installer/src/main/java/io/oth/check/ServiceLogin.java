@@ -7,6 +7,7 @@ import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import io.oth.ca.SiteTls;
+import io.oth.minio.MinioRefusal;
 import io.oth.minio.S3Reads;
 import io.oth.secret.Secret;
 import okhttp3.OkHttpClient;
@@ -148,7 +149,7 @@ final class ServiceLogin {
             if (e instanceof SQLException sql && (sql.getErrorCode() == 1045 || sql.getErrorCode() == 1044)) {
                 return Trouble.AUTHENTICATION;
             }
-            if (e instanceof S3Reads.S3Exception s3 && s3.status() == 403) {
+            if (e instanceof MinioRefusal s3 && s3.status() == 403) {
                 return Trouble.AUTHENTICATION;
             }
             String message = String.valueOf(e.getMessage());

@@ -20,6 +20,7 @@ import io.oth.ca.SiteTls;
 import io.oth.site.Addresses;
 import io.oth.site.AppAccounts;
 import io.oth.minio.MinioAdmin;
+import io.oth.minio.MinioRefusal;
 import io.oth.minio.S3Reads;
 import io.oth.op.Change;
 import io.oth.op.InitSystem;
@@ -198,7 +199,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         try {
             app.listOne(bucket);
             return new Probe.Answer(0, "ok");
-        } catch (S3Reads.S3Exception e) {
+        } catch (MinioRefusal e) {
             String code = e.code();
             // A missing bucket or a missing permission still means the signature was accepted.
             return code.equals("NoSuchBucket") || code.equals("AccessDenied") ? new Probe.Answer(0, "ok") : new Probe.Answer(1, code);
@@ -437,7 +438,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             while (true) {
                 try {
                     return call.call();
-                } catch (MinioAdmin.AdminException e) {
+                } catch (MinioRefusal e) {
                     if (e.status() != 503 || System.nanoTime() > deadline) {
                         throw e;
                     }

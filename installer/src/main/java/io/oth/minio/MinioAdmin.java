@@ -18,7 +18,6 @@ import okhttp3.Response;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
@@ -45,48 +44,22 @@ public final class MinioAdmin {
     private static final MediaType OCTETS = MediaType.get("application/octet-stream");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final OkHttpClient http;
-    private final HttpUrl endpoint;
-    private final String accessKey;
-    private final Secret secretKey;
+    private final SignedCalls minio;
 
     /** {@code endpoint}: {@code https://host:port} of the server; signs as {@code accessKey} (the root user, for oth). */
     public MinioAdmin(OkHttpClient http, String endpoint, String accessKey, Secret secretKey) {
-        this.http = http;
-        this.endpoint = HttpUrl.get(endpoint);
-        this.accessKey = accessKey;
-        this.secretKey = secretKey;
+        this.minio = new SignedCalls(http, endpoint, accessKey, secretKey);
     }
 
     /** A user as the admin API shows it: enabled or not, and the policies attached to it. */
     public record User(boolean enabled, List<String> policies) {
     }
 
-    /** An answer other than success: MinIO's error code (e.g. {@code XMinioAdminNoSuchUser}) and message. */
-    public static final class AdminException extends IOException {
-        private final int status;
-        private final String code;
-
-        AdminException(int status, String code, String message) {
-            super("MinIO answered " + status + " " + code + (message.isEmpty() ? "" : ": " + message));
-            this.status = status;
-            this.code = code;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String code() {
-            return code;
-        }
-    }
-
     /** The policy document, or empty when there is no canned policy of that name. */
     public Optional<String> cannedPolicy(String name) throws IOException {
         try {
             return Optional.of(text(call("GET", "info-canned-policy", Map.of("name", name), null)));
-        } catch (AdminException e) {
+        } catch (MinioRefusal e) {
             if (e.code().equals("XMinioAdminNoSuchPolicy")) {
                 return Optional.empty();
             }
@@ -104,7 +77,7 @@ public final class MinioAdmin {
         JsonNode info;
         try {
             info = JSON.readTree(call("GET", "user-info", Map.of("accessKey", name), null));
-        } catch (AdminException e) {
+        } catch (MinioRefusal e) {
             if (e.code().equals("XMinioAdminNoSuchUser")) {
                 return Optional.empty();
             }
@@ -118,7 +91,7 @@ public final class MinioAdmin {
     /** Creates the user, or sets its secret key and status; attached policies stay. The body is encrypted. */
     public void putUser(String name, Secret userSecret, boolean enabled) throws IOException {
         ObjectNode body = JSON.createObjectNode().put("secretKey", userSecret.reveal()).put("status", enabled ? "enabled" : "disabled");
-        call("PUT", "add-user", Map.of("accessKey", name), MadminCrypto.encryptFast(secretKey.reveal(), JSON.writeValueAsBytes(body)));
+        call("PUT", "add-user", Map.of("accessKey", name), MadminCrypto.encryptFast(minio.secretKey().reveal(), JSON.writeValueAsBytes(body)));
     }
 
     /** Deletes the user and its policy mapping. */
@@ -145,16 +118,15 @@ public final class MinioAdmin {
     private void association(String operation, String user, List<String> policies) throws IOException {
         ObjectNode body = JSON.createObjectNode().put("user", user);
         policies.forEach(body.putArray("policies")::add);
-        call("POST", "idp/builtin/policy/" + operation, Map.of(), MadminCrypto.encryptFast(secretKey.reveal(), JSON.writeValueAsBytes(body)));
+        call("POST", "idp/builtin/policy/" + operation, Map.of(), MadminCrypto.encryptFast(minio.secretKey().reveal(), JSON.writeValueAsBytes(body)));
     }
 
     private byte[] call(String method, String path, Map<String, String> query, byte[] body) throws IOException {
-        HttpUrl.Builder url = endpoint.newBuilder().encodedPath(PREFIX + path);
+        HttpUrl.Builder url = minio.endpoint().newBuilder().encodedPath(PREFIX + path);
         query.forEach(url::addQueryParameter);
         byte[] content = body == null ? new byte[0] : body;
         Request.Builder request = new Request.Builder().method(method, body == null ? null : RequestBody.create(body, OCTETS));
-        Request signed = signed(request, url.build(), sha256(content), ZonedDateTime.now(ZoneOffset.UTC), accessKey, secretKey);
-        try (Response response = http.newCall(signed).execute()) {
+        try (Response response = minio.send(request, url.build(), sha256(content))) {
             byte[] answer = response.body() == null ? new byte[0] : response.body().bytes();
             if (!response.isSuccessful()) {
                 throw error(response.code(), answer);
@@ -179,16 +151,16 @@ public final class MinioAdmin {
         }
     }
 
-    private static AdminException error(int status, byte[] answer) {
+    private static MinioRefusal error(int status, byte[] answer) {
         try {
             JsonNode error = JSON.readTree(answer);
             if (error != null && error.has("Code")) {
-                return new AdminException(status, error.path("Code").asText(), error.path("Message").asText(""));
+                return new MinioRefusal(status, error.path("Code").asText(), error.path("Message").asText(""));
             }
         } catch (IOException e) {
             // not MinIO's JSON error document: report the status alone
         }
-        return new AdminException(status, "HTTP" + status, "");
+        return new MinioRefusal(status, "HTTP" + status, "");
     }
 
     private static String text(byte[] bytes) {

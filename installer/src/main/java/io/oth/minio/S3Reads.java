@@ -6,11 +6,10 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,47 +29,21 @@ public final class S3Reads {
     private static final String WORD = "[A-Za-z0-9:._-]{1,128}";
     private static final String EMPTY_SHA256 = MinioAdmin.sha256(new byte[0]);
 
-    /** An S3 error answer: the HTTP status and S3's error code ({@code NoSuchBucket}, ...), or {@code HTTP<status>} when it gave none. */
-    public static final class S3Exception extends IOException {
-        private final int status;
-        private final String code;
-
-        public S3Exception(int status, String code) {
-            super("S3 answered " + status + " " + code);
-            this.status = status;
-            this.code = code;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String code() {
-            return code;
-        }
-    }
-
-    private final OkHttpClient http;
-    private final HttpUrl endpoint;
-    private final String accessKey;
-    private final Secret secretKey;
+    private final SignedCalls minio;
 
     /** {@code endpoint}: {@code https://host:port} of the server; signs as {@code accessKey}. */
     public S3Reads(OkHttpClient http, String endpoint, String accessKey, Secret secretKey) {
-        this.http = http;
-        this.endpoint = HttpUrl.get(endpoint);
-        this.accessKey = accessKey;
-        this.secretKey = secretKey;
+        this.minio = new SignedCalls(http, endpoint, accessKey, secretKey);
     }
 
-    /** Whether {@code bucket} exists (HEAD bucket: 404 says no); any other refusal is an {@link S3Exception}. */
+    /** Whether {@code bucket} exists (HEAD bucket: 404 says no); any other refusal is an {@link MinioRefusal}. */
     public boolean bucketExists(String bucket) throws IOException {
         try (Response response = call("HEAD", bucket, null, null)) {
             if (response.code() == 404) {
                 return false;
             }
             if (!response.isSuccessful()) {
-                throw new S3Exception(response.code(), response.code() == 403 ? "AccessDenied" : "HTTP" + response.code());
+                throw new MinioRefusal(response.code(), response.code() == 403 ? "AccessDenied" : "HTTP" + response.code(), "");
             }
             return true;
         }
@@ -84,7 +57,7 @@ public final class S3Reads {
         try (Response response = call("GET", bucket, "encryption", "")) {
             byte[] body = body(response);
             if (!response.isSuccessful()) {
-                S3Exception error = error(response.code(), body);
+                MinioRefusal error = error(response.code(), body);
                 if (error.code().equals("ServerSideEncryptionConfigurationNotFoundError")) {
                     return Optional.empty();
                 }
@@ -94,9 +67,9 @@ public final class S3Reads {
         }
     }
 
-    /** Lists at most one object of {@code bucket} with this key: returns when S3 takes the request, else an {@link S3Exception}. */
+    /** Lists at most one object of {@code bucket} with this key: returns when S3 takes the request, else an {@link MinioRefusal}. */
     public void listOne(String bucket) throws IOException {
-        HttpUrl url = endpoint.newBuilder().addPathSegment(bucket).addQueryParameter("list-type", "2").addQueryParameter("max-keys", "1").build();
+        HttpUrl url = minio.endpoint().newBuilder().addPathSegment(bucket).addQueryParameter("list-type", "2").addQueryParameter("max-keys", "1").build();
         try (Response response = call("GET", url)) {
             byte[] body = body(response);
             if (!response.isSuccessful()) {
@@ -106,7 +79,7 @@ public final class S3Reads {
     }
 
     private Response call(String method, String bucket, String query, String value) throws IOException {
-        HttpUrl.Builder url = endpoint.newBuilder().addPathSegment(bucket);
+        HttpUrl.Builder url = minio.endpoint().newBuilder().addPathSegment(bucket);
         if (query != null) {
             url.addQueryParameter(query, value);
         }
@@ -114,9 +87,7 @@ public final class S3Reads {
     }
 
     private Response call(String method, HttpUrl url) throws IOException {
-        Request signed = MinioAdmin.signed(new Request.Builder().method(method, null), url, EMPTY_SHA256, ZonedDateTime.now(ZoneOffset.UTC), accessKey,
-                secretKey);
-        return http.newCall(signed).execute();
+        return minio.send(new Request.Builder().method(method, null), url, EMPTY_SHA256);
     }
 
     /** The answer's body, refused beyond {@link #MAX_BODY} bytes. */
@@ -135,8 +106,8 @@ public final class S3Reads {
     }
 
     /** S3's error document ({@code <Error><Code>...}): its code when it is a plain word, else the status alone. */
-    static S3Exception error(int status, byte[] body) {
-        return new S3Exception(status, element(body, "Code").orElse("HTTP" + status));
+    static MinioRefusal error(int status, byte[] body) {
+        return new MinioRefusal(status, element(body, "Code").orElse("HTTP" + status), "");
     }
 
     /** The text of the first element {@code <name>} of an answer, when it is a plain word ({@link #WORD}). */

@@ -31,8 +31,8 @@ class ServiceLoginTest {
                 "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN")));
         assertEquals(ServiceLogin.Trouble.AUTHENTICATION, ServiceLogin.trouble(new IOException("channel error",
                 new RuntimeException("NOT_ALLOWED - access to vhost 'oth' refused for user 'oth-app'"))));
-        assertEquals(ServiceLogin.Trouble.AUTHENTICATION, ServiceLogin.trouble(new io.oth.minio.S3Reads.S3Exception(403, "AccessDenied")));
-        assertEquals(ServiceLogin.Trouble.OTHER, ServiceLogin.trouble(new io.oth.minio.S3Reads.S3Exception(500, "InternalError")));
+        assertEquals(ServiceLogin.Trouble.AUTHENTICATION, ServiceLogin.trouble(new io.oth.minio.MinioRefusal(403, "AccessDenied", "")));
+        assertEquals(ServiceLogin.Trouble.OTHER, ServiceLogin.trouble(new io.oth.minio.MinioRefusal(500, "InternalError", "")));
     }
 
     @Test

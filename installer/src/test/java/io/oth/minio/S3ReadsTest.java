@@ -62,7 +62,7 @@ class S3ReadsTest {
         answer(404, "");
         assertFalse(s3.bucketExists("oth"));
         answer(403, "");
-        S3Reads.S3Exception refused = assertThrows(S3Reads.S3Exception.class, () -> s3.bucketExists("oth"));
+        MinioRefusal refused = assertThrows(MinioRefusal.class, () -> s3.bucketExists("oth"));
         assertEquals(403, refused.status());
         assertEquals("AccessDenied", refused.code());
         assertEquals("HEAD /oth AWS4-HMAC-SHA256 Credential=oth-app/", seen.get(0).substring(0, 46));
@@ -78,7 +78,7 @@ class S3ReadsTest {
         answer(404, XML + "<Error><Code>ServerSideEncryptionConfigurationNotFoundError</Code><Message>none</Message></Error>");
         assertEquals(Optional.empty(), s3.defaultEncryption("oth"));
         answer(404, XML + "<Error><Code>NoSuchBucket</Code></Error>");
-        assertEquals("NoSuchBucket", assertThrows(S3Reads.S3Exception.class, () -> s3.defaultEncryption("oth")).code());
+        assertEquals("NoSuchBucket", assertThrows(MinioRefusal.class, () -> s3.defaultEncryption("oth")).code());
     }
 
     @Test
@@ -87,7 +87,7 @@ class S3ReadsTest {
         s3.listOne("oth");
         assertTrue(seen.get(0).startsWith("GET /oth?list-type=2&max-keys=1 AWS4-HMAC-SHA256"), seen.get(0));
         answer(403, XML + "<Error><Code>SignatureDoesNotMatch</Code></Error>");
-        assertEquals("SignatureDoesNotMatch", assertThrows(S3Reads.S3Exception.class, () -> s3.listOne("oth")).code());
+        assertEquals("SignatureDoesNotMatch", assertThrows(MinioRefusal.class, () -> s3.listOne("oth")).code());
     }
 
     @Test
@@ -103,6 +103,6 @@ class S3ReadsTest {
         answer(200, "<SSEAlgorithm>AES256<x/></SSEAlgorithm>");
         assertEquals(Optional.empty(), s3.defaultEncryption("oth"));
         answer(500, "<Error><Code>; rm -rf /</Code></Error>");
-        assertEquals("HTTP500", assertThrows(S3Reads.S3Exception.class, () -> s3.listOne("oth")).code());
+        assertEquals("HTTP500", assertThrows(MinioRefusal.class, () -> s3.listOne("oth")).code());
     }
 }
