@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -140,10 +141,43 @@ class LauncherIT {
             assertTrue(run.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, run.exitValue(), args::toString);
         }
-        List<String> options = Files.readAllLines(noted).stream().map(l -> l.replaceAll("-[0-9]+-[0-9]+\\.jsa(\\.[0-9]+)?$", "")).toList();
+        List<String> options = Files.readAllLines(noted).stream().map(l -> l.replaceAll("-[0-9]+\\.jsa(\\.[0-9]+)?$", "")).toList();
         assertEquals(List.of("install.check", "install.check", "install", "install", "install.check"), options,
                 "recorded by the first plan run, used by the next; recorded by the first real run, used by the next; the plan run's still there");
         assertEquals(List.of("install-", "install.check-"), archives().stream().map(f -> f.substring(0, f.indexOf('-') + 1)).sorted().toList());
+    }
+
+    /**
+     * A build moved elsewhere (a move keeps the jar's size and time) records an archive of its own:
+     * the JVM cannot use one that names the class files where they were, and says nothing.
+     */
+    @Test
+    void aMovedBuildRecordsAnArchiveOfItsOwn() throws Exception {
+        Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
+        Files.writeString(dir.resolve("jdk/release"), "JAVA_VERSION=\"17.0.15\"\n");
+        Path noted = dir.resolve("noted");
+        Path java = Files.writeString(jdk.resolve("java"), "#!/bin/sh\n"
+                + "for a; do case $a in -XX:SharedArchiveFile=*|-XX:ArchiveClassesAtExit=*) printf '%s\\n' \"${a##*/}\" >>" + noted + ";; esac; done\n"
+                + "for a; do case $a in -XX:ArchiveClassesAtExit=*) echo archive >\"${a#*=}\";; esac; done\n");
+        java.toFile().setExecutable(true);
+        Path launcher = Path.of(System.getProperty("oth.launcher"));
+        for (String where : List.of("here", "there")) {
+            Path build = Files.createDirectories(dir.resolve(where));
+            Files.copy(launcher, build.resolve("oth"), StandardCopyOption.COPY_ATTRIBUTES);
+            Files.copy(launcher.resolveSibling("oth.jar"), build.resolve("oth.jar"), StandardCopyOption.COPY_ATTRIBUTES);
+            for (int i = 0; i < 2; i++) {
+                ProcessBuilder pb = builder(dir).command(build.resolve("oth").toString(), "nodes");
+                pb.environment().put("JAVA", java.toString());
+                Process run = pb.start();
+                run.getInputStream().readAllBytes();
+                assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+            }
+        }
+        List<String> names = Files.readAllLines(noted).stream().map(l -> l.replaceAll("\\.jsa\\.[0-9]+$", ".jsa")).toList();
+        assertEquals(4, names.size(), names::toString);
+        assertEquals(names.get(0), names.get(1), "recorded here, then used here");
+        assertEquals(names.get(2), names.get(3), "recorded there, then used there");
+        assertFalse(names.get(0).equals(names.get(2)), "the moved build did not take the archive recorded for the other: " + names);
     }
 
     private Process start(Path site) throws IOException {
