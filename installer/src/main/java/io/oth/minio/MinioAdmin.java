@@ -127,7 +127,7 @@ public final class MinioAdmin {
         byte[] content = body == null ? new byte[0] : body;
         Request.Builder request = new Request.Builder().method(method, body == null ? null : RequestBody.create(body, OCTETS));
         try (Response response = minio.send(request, url.build(), sha256(content))) {
-            byte[] answer = response.body() == null ? new byte[0] : response.body().bytes();
+            byte[] answer = SignedCalls.body(response);
             if (!response.isSuccessful()) {
                 throw error(response.code(), answer);
             }

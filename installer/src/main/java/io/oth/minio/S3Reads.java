@@ -5,10 +5,8 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -20,11 +18,10 @@ import java.util.regex.Pattern;
  * Java client does the same requests, but making one costs a fresh JVM about a fifth of a CPU
  * second (its JSON and XML mappers), every doctor and every no-op install; the client stays for
  * what changes a bucket. Answers come from the storage node, so they are read as hostile: at most
- * {@value #MAX_BODY} bytes, never interpreted as XML (no parser, no entities): only the one element
+ * {@value SignedCalls#MAX_BODY} bytes, never interpreted as XML (no parser, no entities): only the one element
  * asked for ({@code Code}, {@code SSEAlgorithm}) is taken, and only when its text is a plain word.
  */
 public final class S3Reads {
-    static final int MAX_BODY = 64 * 1024;
     /** A plain word, as S3's error codes and algorithm names are. */
     private static final String WORD = "[A-Za-z0-9:._-]{1,128}";
     private static final String EMPTY_SHA256 = MinioAdmin.sha256(new byte[0]);
@@ -55,7 +52,7 @@ public final class S3Reads {
      */
     public Optional<String> defaultEncryption(String bucket) throws IOException {
         try (Response response = call("GET", bucket, "encryption", "")) {
-            byte[] body = body(response);
+            byte[] body = SignedCalls.body(response);
             if (!response.isSuccessful()) {
                 MinioRefusal error = error(response.code(), body);
                 if (error.code().equals("ServerSideEncryptionConfigurationNotFoundError")) {
@@ -71,7 +68,7 @@ public final class S3Reads {
     public void listOne(String bucket) throws IOException {
         HttpUrl url = minio.endpoint().newBuilder().addPathSegment(bucket).addQueryParameter("list-type", "2").addQueryParameter("max-keys", "1").build();
         try (Response response = call("GET", url)) {
-            byte[] body = body(response);
+            byte[] body = SignedCalls.body(response);
             if (!response.isSuccessful()) {
                 throw error(response.code(), body);
             }
@@ -88,21 +85,6 @@ public final class S3Reads {
 
     private Response call(String method, HttpUrl url) throws IOException {
         return minio.send(new Request.Builder().method(method, null), url, EMPTY_SHA256);
-    }
-
-    /** The answer's body, refused beyond {@link #MAX_BODY} bytes. */
-    static byte[] body(Response response) throws IOException {
-        ResponseBody body = response.body();
-        if (body == null) {
-            return new byte[0];
-        }
-        try (InputStream in = body.byteStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw new IOException("S3 answered with more than " + MAX_BODY + " bytes");
-            }
-            return bytes;
-        }
     }
 
     /** S3's error document ({@code <Error><Code>...}): its code when it is a plain word, else the status alone. */

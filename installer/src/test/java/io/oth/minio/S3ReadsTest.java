@@ -92,7 +92,7 @@ class S3ReadsTest {
 
     @Test
     void aHostileAnswerIsBoundedAndNeverTakenForMoreThanAPlainWord() throws Exception {
-        answer(200, "<SSEAlgorithm>" + "A".repeat(S3Reads.MAX_BODY) + "</SSEAlgorithm>");
+        answer(200, "<SSEAlgorithm>" + "A".repeat(SignedCalls.MAX_BODY) + "</SSEAlgorithm>");
         IOException big = assertThrows(IOException.class, () -> s3.defaultEncryption("oth"));
         assertTrue(big.getMessage().contains("more than"), big.getMessage());
 
@@ -104,5 +104,14 @@ class S3ReadsTest {
         assertEquals(Optional.empty(), s3.defaultEncryption("oth"));
         answer(500, "<Error><Code>; rm -rf /</Code></Error>");
         assertEquals("HTTP500", assertThrows(MinioRefusal.class, () -> s3.listOne("oth")).code());
+    }
+
+    @Test
+    void theAdminApisAnswersAreBoundedAsWell() {
+        MinioAdmin admin = new MinioAdmin(new OkHttpClient(), "http://127.0.0.1:" + server.getAddress().getPort(), "oth-root", Secret.of("not-a-real-secret"));
+        answer(200, "{\"status\":\"enabled\",\"policyName\":\"" + "a".repeat(SignedCalls.MAX_BODY) + "\"}");
+        IOException big = assertThrows(IOException.class, () -> admin.user("oth-app"));
+        assertTrue(big.getMessage().contains("more than"), big.getMessage());
+        assertTrue(seen.get(0).startsWith("GET /minio/admin/v3/user-info?accessKey=oth-app AWS4-HMAC-SHA256"), seen.get(0));
     }
 }
