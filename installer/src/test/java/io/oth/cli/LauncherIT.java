@@ -125,13 +125,8 @@ class LauncherIT {
      */
     @Test
     void aPlanRunKeepsAnArchiveOfItsOwn() throws Exception {
-        Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
-        Files.writeString(dir.resolve("jdk/release"), "JAVA_VERSION=\"17.0.15\"\n");
         Path noted = dir.resolve("noted");
-        Path java = Files.writeString(jdk.resolve("java"), "#!/bin/sh\n"
-                + "for a; do case $a in -XX:SharedArchiveFile=*|-XX:ArchiveClassesAtExit=*) printf '%s\\n' \"${a##*/}\" >>" + noted + ";; esac; done\n"
-                + "for a; do case $a in -XX:ArchiveClassesAtExit=*) echo archive >\"${a#*=}\";; esac; done\n");
-        java.toFile().setExecutable(true);
+        Path java = standInJava(noted);
         for (List<String> args : List.of(List.of("install", "--check"), List.of("install", "--check"), List.of("install"), List.of("install"),
                 List.of("install", "--site", "x.yml", "--check"))) {
             ProcessBuilder pb = builder(dir).command(Stream.concat(Stream.of(System.getProperty("oth.launcher")), args.stream()).toList());
@@ -153,13 +148,8 @@ class LauncherIT {
      */
     @Test
     void aMovedBuildRecordsAnArchiveOfItsOwn() throws Exception {
-        Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
-        Files.writeString(dir.resolve("jdk/release"), "JAVA_VERSION=\"17.0.15\"\n");
         Path noted = dir.resolve("noted");
-        Path java = Files.writeString(jdk.resolve("java"), "#!/bin/sh\n"
-                + "for a; do case $a in -XX:SharedArchiveFile=*|-XX:ArchiveClassesAtExit=*) printf '%s\\n' \"${a##*/}\" >>" + noted + ";; esac; done\n"
-                + "for a; do case $a in -XX:ArchiveClassesAtExit=*) echo archive >\"${a#*=}\";; esac; done\n");
-        java.toFile().setExecutable(true);
+        Path java = standInJava(noted);
         Path launcher = Path.of(System.getProperty("oth.launcher"));
         for (String where : List.of("here", "there")) {
             Path build = Files.createDirectories(dir.resolve(where));
@@ -178,6 +168,20 @@ class LauncherIT {
         assertEquals(names.get(0), names.get(1), "recorded here, then used here");
         assertEquals(names.get(2), names.get(3), "recorded there, then used there");
         assertFalse(names.get(0).equals(names.get(2)), "the moved build did not take the archive recorded for the other: " + names);
+    }
+
+    /**
+     * A stand-in JVM (with the release file the launcher reads) that only notes the archive options
+     * it was given, one file name a line in {@code noted}, and writes the archive it is asked to record.
+     */
+    private Path standInJava(Path noted) throws IOException {
+        Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
+        Files.writeString(dir.resolve("jdk/release"), "JAVA_VERSION=\"17.0.15\"\n");
+        Path java = Files.writeString(jdk.resolve("java"), "#!/bin/sh\n"
+                + "for a; do case $a in -XX:SharedArchiveFile=*|-XX:ArchiveClassesAtExit=*) printf '%s\\n' \"${a##*/}\" >>" + noted + ";; esac; done\n"
+                + "for a; do case $a in -XX:ArchiveClassesAtExit=*) echo archive >\"${a#*=}\";; esac; done\n");
+        java.toFile().setExecutable(true);
+        return java;
     }
 
     private Process start(Path site) throws IOException {
