@@ -200,10 +200,27 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             app.listOne(bucket);
             return new Probe.Answer(0, "ok");
         } catch (MinioRefusal e) {
-            String code = e.code();
-            // A missing bucket or a missing permission still means the signature was accepted.
-            return code.equals("NoSuchBucket") || code.equals("AccessDenied") ? new Probe.Answer(0, "ok") : new Probe.Answer(1, code);
+            return login(e);
         }
+    }
+
+    /**
+     * What a refused listing says of the user's secret. MinIO refuses a wrong secret, an unknown
+     * key and a disabled user before anything else ({@code SignatureDoesNotMatch},
+     * {@code InvalidAccessKeyId}, or a 403 without a code): the secret is set again. A refusal it
+     * gives after taking the signature (no such bucket, no permission, any other 404) says the
+     * secret works. Anything else (a 5xx, a skewed clock) says nothing about the secret: the read
+     * fails with MinIO's answer, rather than plan a new secret for a server in trouble.
+     */
+    static Probe.Answer login(MinioRefusal refusal) throws MinioRefusal {
+        String code = refusal.code();
+        if (code.equals("SignatureDoesNotMatch") || code.equals("InvalidAccessKeyId") || code.equals("HTTP403")) {
+            return new Probe.Answer(1, code);
+        }
+        if (code.equals("AccessDenied") || refusal.status() == 404) {
+            return new Probe.Answer(0, "ok");
+        }
+        throw refusal;
     }
 
     /** Whether the bucket's default encryption is SSE-S3. */

@@ -1,5 +1,6 @@
 package io.oth.install;
 
+import io.oth.minio.MinioRefusal;
 import io.oth.op.Change;
 import io.oth.op.InitSystem;
 import io.oth.op.Probe;
@@ -7,12 +8,15 @@ import io.oth.secret.Secret;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Facts in (as MinIO's APIs answer), plan out: no MinIO needed. */
@@ -95,6 +99,23 @@ class MinioAccessOpTest {
         Map<String, Probe.Answer> facts = asWanted();
         facts.put(MinioAccessOp.LOGIN + ":oth-app", new Probe.Answer(1, "SignatureDoesNotMatch"));
         assertEquals("object storage account: set the secret of oth-app (MinIO refused it: \"SignatureDoesNotMatch\")", summary(facts));
+    }
+
+    @Test
+    void onlyARefusedSignatureSaysTheSecretIsWrongAndAServerInTroubleSaysNothing() throws Exception {
+        for (String code : List.of("SignatureDoesNotMatch", "InvalidAccessKeyId")) {
+            assertEquals(new Probe.Answer(1, code), MinioAccessOp.login(new MinioRefusal(403, code, "")));
+        }
+        assertEquals(new Probe.Answer(1, "HTTP403"), MinioAccessOp.login(new MinioRefusal(403, "HTTP403", "")));
+        // taken the signature, then refused: the secret works
+        assertEquals(new Probe.Answer(0, "ok"), MinioAccessOp.login(new MinioRefusal(403, "AccessDenied", "")));
+        assertEquals(new Probe.Answer(0, "ok"), MinioAccessOp.login(new MinioRefusal(404, "NoSuchBucket", "")));
+        assertEquals(new Probe.Answer(0, "ok"), MinioAccessOp.login(new MinioRefusal(404, "NoSuchKey", "")));
+        // says nothing of the secret: the read fails with MinIO's answer
+        for (MinioRefusal trouble : List.of(new MinioRefusal(500, "InternalError", ""), new MinioRefusal(503, "SlowDown", ""),
+                new MinioRefusal(403, "RequestTimeTooSkewed", ""))) {
+            assertSame(trouble, assertThrows(MinioRefusal.class, () -> MinioAccessOp.login(trouble)));
+        }
     }
 
     @Test

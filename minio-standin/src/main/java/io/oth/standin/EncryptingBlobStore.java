@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutBucketEncryptionRequest;
 import software.amazon.awssdk.services.s3.model.PutBucketEncryptionResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -214,7 +215,14 @@ final class EncryptingBlobStore extends ForwardingBlobStore {
         return stored.toBuilder().contents(stored.contents().stream().map(object -> listed(request.bucket(), object)).toList()).build();
     }
 
-    /** The object's plaintext size; one that cannot be decrypted is listed with its stored size (its GET fails). */
+    /**
+     * The object's plaintext size; one that cannot be decrypted is listed with its stored size (its
+     * GET fails). So is one removed since the store listed it (an application's health check writes
+     * and removes its probe objects all the time): the listing still answers, as MinIO's does, and
+     * the object's GET says it is gone. S3Proxy's file system store says so with the SDK's
+     * {@link NoSuchKeyException}, not an {@link S3ProxyException}; left to escape, it failed the whole
+     * listing with {@code NoSuchKey}.
+     */
     private S3Object listed(String bucket, S3Object object) {
         if (object.size() == null) {
             return object;
@@ -222,7 +230,7 @@ final class EncryptingBlobStore extends ForwardingBlobStore {
         try {
             return plaintextLength(bucket, object.key(), null, object.size()).map(length -> object.toBuilder().size(length).build())
                     .orElse(object);
-        } catch (S3ProxyException e) {
+        } catch (S3ProxyException | NoSuchKeyException e) {
             return object;
         }
     }
