@@ -1,9 +1,7 @@
 package io.oth.remote.ssh;
 
-import org.bouncycastle.crypto.engines.ChaChaEngine;
 import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.bouncycastle.crypto.params.ParametersWithIV;
 
 import java.security.AlgorithmParameters;
 import java.security.InvalidAlgorithmParameterException;
@@ -23,11 +21,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import javax.crypto.Cipher;
 import javax.crypto.CipherSpi;
 import javax.crypto.MacSpi;
 import javax.crypto.NoSuchPaddingException;
 import javax.crypto.ShortBufferException;
+import javax.crypto.spec.ChaCha20ParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The algorithm names sshj asks the JCA for that the JDK's providers do not have, so that SSH needs
@@ -35,10 +36,13 @@ import javax.crypto.spec.IvParameterSpec;
  * second in a fresh JVM):
  * <ul>
  * <li>KeyFactory "ECDSA" (the JDK calls it "EC"), for ECDSA host and user keys: the JDK's own;</li>
- * <li>Cipher "CHACHA" (ChaCha20 with a 64-bit nonce, as OpenSSH uses it) and Mac "POLY1305", for
- * chacha20-poly1305@openssh.com: Bouncy Castle's engines ({@link ChaChaEngine}, {@link Poly1305})
- * behind the JCA's interfaces. Bouncy Castle's own JCA classes for them would make its provider
- * all the same.</li>
+ * <li>Cipher "CHACHA" (ChaCha20 with a 64-bit nonce, as OpenSSH uses it), for
+ * chacha20-poly1305@openssh.com: the JDK's ChaCha20 (RFC 8439's, 96-bit nonce), which is the same
+ * key stream for a nonce whose first 32 bits are zero (they are the high half of the original's
+ * 64-bit block counter, which an SSH packet never reaches). It is about half as fast again as
+ * Bouncy Castle's engine without C2, and every byte oth uploads is sealed with it twice.</li>
+ * <li>Mac "POLY1305": Bouncy Castle's engine ({@link Poly1305}) behind the JCA's interface. Bouncy
+ * Castle's own JCA class would make its provider all the same.</li>
  * </ul>
  */
 final class SshJcaNames extends Provider {
@@ -97,11 +101,18 @@ final class SshJcaNames extends Provider {
 
     /**
      * ChaCha20 as a stream cipher: a 32-byte key, an 8-byte nonce ({@link IvParameterSpec}), the
-     * block counter from 0. Encryption and decryption are the same XOR with the key stream.
+     * block counter from 0. Encryption and decryption are the same XOR with the key stream. The
+     * JDK's cipher refuses to start again on the key and nonce it last had (a guard against reusing
+     * a key stream, which SSH's sequence numbers already rule out); starting again on them (a JCA
+     * cipher after its final block, or decrypting what was just encrypted) takes a new one.
      */
     static final class ChaChaCipher extends CipherSpi {
-        private final ChaChaEngine engine = new ChaChaEngine();
+        private Cipher jdk;
         private byte[] iv;
+        private SecretKeySpec key;
+        /** What {@link #jdk} was last started on. */
+        private SecretKeySpec lastKey;
+        private byte[] lastIv;
 
         @Override
         protected void engineSetMode(String mode) throws NoSuchAlgorithmException {
@@ -152,13 +163,30 @@ final class SshJcaNames extends Provider {
             if (raw == null || raw.length != 32) {
                 throw new InvalidKeyException("ChaCha20 takes a 32-byte key");
             }
-            iv = spec.getIV();
             try {
-                engine.init(true, new ParametersWithIV(new KeyParameter(raw), iv));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidKeyException(e.getMessage(), e);
+                this.key = new SecretKeySpec(raw, "ChaCha20");
             } finally {
                 Arrays.fill(raw, (byte) 0);
+            }
+            iv = spec.getIV();
+            start();
+        }
+
+        /** The JDK's cipher at the start of the key stream of {@link #key} and {@link #iv}. */
+        private void start() throws InvalidKeyException {
+            byte[] nonce = new byte[12];
+            System.arraycopy(iv, 0, nonce, 4, 8);
+            try {
+                if (jdk == null || (key.equals(lastKey) && Arrays.equals(iv, lastIv))) {
+                    jdk = Cipher.getInstance("ChaCha20");
+                }
+                jdk.init(Cipher.DECRYPT_MODE, key, new ChaCha20ParameterSpec(nonce, 0));
+                lastKey = key;
+                lastIv = iv;
+            } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
+                throw new IllegalStateException("the JDK has no ChaCha20", e);
+            } catch (InvalidAlgorithmParameterException e) {
+                throw new InvalidKeyException(e.getMessage(), e);
             }
         }
 
@@ -170,7 +198,11 @@ final class SshJcaNames extends Provider {
         @Override
         protected byte[] engineUpdate(byte[] input, int offset, int length) {
             byte[] out = new byte[length];
-            engine.processBytes(input, offset, length, out, 0);
+            try {
+                engineUpdate(input, offset, length, out, 0);
+            } catch (ShortBufferException e) {
+                throw new IllegalStateException(e);
+            }
             return out;
         }
 
@@ -179,21 +211,33 @@ final class SshJcaNames extends Provider {
             if (output.length - outputOffset < length) {
                 throw new ShortBufferException("output buffer too short");
             }
-            return engine.processBytes(input, offset, length, output, outputOffset);
+            if (jdk == null) {
+                throw new IllegalStateException("ChaCha20 is not initialised");
+            }
+            return length == 0 ? 0 : jdk.update(input, offset, length, output, outputOffset);
         }
 
         @Override
         protected byte[] engineDoFinal(byte[] input, int offset, int length) {
             byte[] out = engineUpdate(input, offset, length);
-            engine.reset();
+            restart();
             return out;
         }
 
         @Override
         protected int engineDoFinal(byte[] input, int offset, int length, byte[] output, int outputOffset) throws ShortBufferException {
             int n = engineUpdate(input, offset, length, output, outputOffset);
-            engine.reset();
+            restart();
             return n;
+        }
+
+        /** After a final block, as a JCA cipher does: the same key and nonce, from the start of the key stream. */
+        private void restart() {
+            try {
+                start();
+            } catch (InvalidKeyException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -67,6 +67,25 @@ class SshAlgorithmsTest {
     }
 
     @Test
+    void chaCha20KeepsItsPlaceInTheKeyStreamAcrossUpdatesAndStartsAgainAfterAFinalBlock() throws Exception {
+        // As sshj uses it per packet: the Poly1305 key from block 0 in two halves, then the payload from block 1 on.
+        byte[] key = new byte[32];
+        key[0] = 7;
+        byte[] nonce = {0, 0, 0, 0, 0, 0, 1, 2};
+        byte[] whole = keyStream(key, nonce, 1100);
+        Cipher cipher = Cipher.getInstance("CHACHA");
+        cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "CHACHA"), new IvParameterSpec(nonce));
+        java.io.ByteArrayOutputStream pieces = new java.io.ByteArrayOutputStream();
+        for (int size : new int[] {32, 32, 1, 63, 64, 7, 801}) {
+            pieces.writeBytes(cipher.update(new byte[size]));
+        }
+        assertArrayEquals(java.util.Arrays.copyOf(whole, 1000), pieces.toByteArray());
+        assertArrayEquals(java.util.Arrays.copyOfRange(whole, 1000, 1100), cipher.doFinal(new byte[100]));
+        // after a final block, the key stream starts again
+        assertArrayEquals(java.util.Arrays.copyOf(whole, 10), cipher.update(new byte[10]));
+    }
+
+    @Test
     void poly1305GivesTheReferenceTag() throws Exception {
         // RFC 8439, section 2.5.2.
         Mac mac = Mac.getInstance("POLY1305");
