@@ -35,7 +35,7 @@ public final class S3Reads {
 
     /** Whether {@code bucket} exists (HEAD bucket: 404 says no); any other refusal is an {@link MinioRefusal}. */
     public boolean bucketExists(String bucket) throws IOException {
-        try (Response response = call("HEAD", bucket, null, null)) {
+        try (Response response = call("HEAD", bucket)) {
             if (response.code() == 404) {
                 return false;
             }
@@ -66,8 +66,7 @@ public final class S3Reads {
 
     /** Lists at most one object of {@code bucket} with this key: returns when S3 takes the request, else an {@link MinioRefusal}. */
     public void listOne(String bucket) throws IOException {
-        HttpUrl url = minio.endpoint().newBuilder().addPathSegment(bucket).addQueryParameter("list-type", "2").addQueryParameter("max-keys", "1").build();
-        try (Response response = call("GET", url)) {
+        try (Response response = call("GET", bucket, "list-type", "2", "max-keys", "1")) {
             byte[] body = SignedCalls.body(response);
             if (!response.isSuccessful()) {
                 throw error(response.code(), body);
@@ -75,16 +74,13 @@ public final class S3Reads {
         }
     }
 
-    private Response call(String method, String bucket, String query, String value) throws IOException {
+    /** {@code method} on {@code bucket} with these query parameters, as name, value, name, value... in that order. */
+    private Response call(String method, String bucket, String... query) throws IOException {
         HttpUrl.Builder url = minio.endpoint().newBuilder().addPathSegment(bucket);
-        if (query != null) {
-            url.addQueryParameter(query, value);
+        for (int i = 0; i < query.length; i += 2) {
+            url.addQueryParameter(query[i], query[i + 1]);
         }
-        return call(method, url.build());
-    }
-
-    private Response call(String method, HttpUrl url) throws IOException {
-        return minio.send(new Request.Builder().method(method, null), url, EMPTY_SHA256);
+        return minio.send(new Request.Builder().method(method, null), url.build(), EMPTY_SHA256);
     }
 
     /** S3's error document ({@code <Error><Code>...}): its code when it is a plain word, else the status alone. */

@@ -107,12 +107,10 @@ final class SshJcaNames extends Provider {
      * cipher after its final block, or decrypting what was just encrypted) takes a new one.
      */
     static final class ChaChaCipher extends CipherSpi {
+        /** The JDK's cipher, and the key and nonce it was last started on. */
         private Cipher jdk;
         private byte[] iv;
         private SecretKeySpec key;
-        /** What {@link #jdk} was last started on. */
-        private SecretKeySpec lastKey;
-        private byte[] lastIv;
 
         @Override
         protected void engineSetMode(String mode) throws NoSuchAlgorithmException {
@@ -163,26 +161,27 @@ final class SshJcaNames extends Provider {
             if (raw == null || raw.length != 32) {
                 throw new InvalidKeyException("ChaCha20 takes a 32-byte key");
             }
+            SecretKeySpec next;
             try {
-                this.key = new SecretKeySpec(raw, "ChaCha20");
+                next = new SecretKeySpec(raw, "ChaCha20");
             } finally {
                 Arrays.fill(raw, (byte) 0);
             }
+            boolean again = next.equals(this.key) && Arrays.equals(spec.getIV(), iv);
+            this.key = next;
             iv = spec.getIV();
-            start();
+            start(again);
         }
 
-        /** The JDK's cipher at the start of the key stream of {@link #key} and {@link #iv}. */
-        private void start() throws InvalidKeyException {
+        /** The JDK's cipher at the start of the key stream of {@link #key} and {@link #iv}; {@code again}: the ones it last had. */
+        private void start(boolean again) throws InvalidKeyException {
             byte[] nonce = new byte[12];
             System.arraycopy(iv, 0, nonce, 4, 8);
             try {
-                if (jdk == null || (key.equals(lastKey) && Arrays.equals(iv, lastIv))) {
+                if (jdk == null || again) {
                     jdk = Cipher.getInstance("ChaCha20");
                 }
                 jdk.init(Cipher.DECRYPT_MODE, key, new ChaCha20ParameterSpec(nonce, 0));
-                lastKey = key;
-                lastIv = iv;
             } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
                 throw new IllegalStateException("the JDK has no ChaCha20", e);
             } catch (InvalidAlgorithmParameterException e) {
@@ -234,7 +233,7 @@ final class SshJcaNames extends Provider {
         /** After a final block, as a JCA cipher does: the same key and nonce, from the start of the key stream. */
         private void restart() {
             try {
-                start();
+                start(true);
             } catch (InvalidKeyException e) {
                 throw new IllegalStateException(e);
             }
