@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
  * prefix, the command as it prints (secrets as {@code ***}), its exit status and how long it took.
  * A command's stdin is never logged, only that it had one; an upload is named by its path, never
  * its content. A shell script is named by its first line; the log file also gets its whole text.
+ * A forward says when it opened and, when it closes, how long it was open (the checks and reads
+ * through it took that long).
  */
 public final class TracedHost implements Host {
     private final Host host;
@@ -106,7 +108,25 @@ public final class TracedHost implements Host {
         try {
             Forward forward = host.forward(address, port);
             line("forward to " + address + ":" + port + " -> local port " + forward.localPort(), start, "");
-            return forward;
+            long opened = System.nanoTime();
+            return new Forward() {
+                @Override
+                public int localPort() {
+                    return forward.localPort();
+                }
+
+                @Override
+                public Optional<RemoteException> refusal() {
+                    return forward.refusal();
+                }
+
+                @Override
+                public void close() {
+                    forward.close();
+                    log.debug("[" + host.name() + "] forward to " + address + ":" + port + " (local port " + forward.localPort() + ") closed after "
+                            + (System.nanoTime() - opened) / 1_000_000 + " ms", "");
+                }
+            };
         } catch (RemoteException | RuntimeException e) {
             line("forward to " + address + ":" + port + " -> failed: " + e.getMessage(), start, "");
             throw e;

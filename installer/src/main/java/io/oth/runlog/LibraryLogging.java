@@ -1,5 +1,7 @@
 package io.oth.runlog;
 
+import net.schmizz.sshj.common.DisconnectReason;
+import net.schmizz.sshj.common.SSHException;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
@@ -12,6 +14,7 @@ import org.slf4j.helpers.NOPMDCAdapter;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -164,15 +167,35 @@ public final class LibraryLogging implements SLF4JServiceProvider {
      * sshj's port forwarding copies each forwarded connection with two threads; when one side ends
      * (the client or the service hangs up, or oth closes the forward) the other thread's socket is
      * closed under it and sshj says so at ERROR, with a stack trace, for every connection (its
-     * copier, then the promise that waited for it). That is how every forwarded connection ends,
-     * not a failure: what failed shows in the client that used the forward.
+     * copier, then the promise that waited for it). So does oth's own disconnect at the end of a
+     * run for a connection whose service has not hung up yet (and the channel's close). That is how
+     * forwarded connections end, not a failure: what failed shows in the client that used the forward.
      */
     static boolean endOfForwardedConnection(String logger, String text, Throwable thrown) {
-        String closed = "java.net.SocketException: Socket closed";
         return switch (logger) {
-            case "net.schmizz.sshj.common.StreamCopier" -> thrown instanceof java.net.SocketException && "Socket closed".equals(thrown.getMessage());
-            case "net.schmizz.concurrent.Promise" -> thrown == null && text.startsWith("<<") && text.endsWith(">> woke to: " + closed);
+            case "net.schmizz.sshj.common.StreamCopier" -> thrown instanceof java.net.SocketException && "Socket closed".equals(thrown.getMessage())
+                    || ownDisconnect(thrown);
+            case "net.schmizz.concurrent.Promise" -> thrown == null && text.startsWith("<<") && ENDS.stream().anyMatch(e -> text.endsWith(">> woke to: " + e));
+            case "net.schmizz.sshj.common.IOUtils" -> text.startsWith("Error closing") && ownDisconnect(thrown);
             default -> false;
         };
+    }
+
+    /**
+     * How sshj's waits end when a forwarded connection ends: its socket closed, or oth's own
+     * disconnect at the end of a run taking down a connection whose service had not hung up yet
+     * (the transport's exception, and the connection's, which carries its message).
+     */
+    private static final List<String> ENDS = List.of("java.net.SocketException: Socket closed",
+            "net.schmizz.sshj.transport.TransportException: [BY_APPLICATION] Disconnected", "net.schmizz.sshj.connection.ConnectionException: Disconnected");
+
+    /** Whether {@code thrown} is oth's own disconnect (sshj's "by application"), or a connection's exception that it caused. */
+    private static boolean ownDisconnect(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof SSHException ssh && ssh.getDisconnectReason() == DisconnectReason.BY_APPLICATION) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -78,4 +78,47 @@ class TracedHostTest {
 
         assertTrue(lines.get(0).matches("\\[app1] run: true -> failed: .*dropped the connection on cue in \\d+ ms"), lines::toString);
     }
+
+    /** A forward says when it opened and how long it stayed open: how long the checks through it took. */
+    @Test
+    void aForwardIsLoggedWhenItOpensAndWhenItClosesWithHowLongItWasOpen() throws RemoteException {
+        List<String> closed = new ArrayList<>();
+        RemoteException refused = new RemoteException("app1", Failure.NODE_FORWARDING_REFUSED, "to 10.0.0.5:3306");
+        Host forwarding = (Host) java.lang.reflect.Proxy.newProxyInstance(Host.class.getClassLoader(), new Class<?>[] {Host.class}, (proxy, method, args) -> {
+            if (method.getName().equals("name")) {
+                return "app1";
+            }
+            if (method.getName().equals("forward")) {
+                return new Forward() {
+                    @Override
+                    public int localPort() {
+                        return 40123;
+                    }
+
+                    @Override
+                    public java.util.Optional<RemoteException> refusal() {
+                        return java.util.Optional.of(refused);
+                    }
+
+                    @Override
+                    public void close() {
+                        closed.add(args[0] + ":" + args[1]);
+                    }
+                };
+            }
+            throw new UnsupportedOperationException(method.getName());
+        });
+        List<String> logged = new ArrayList<>();
+        Host traced = TracedHost.of(forwarding, logged::add);
+
+        try (Forward forward = traced.forward("10.0.0.5", 3306)) {
+            assertEquals(40123, forward.localPort());
+            assertEquals(java.util.Optional.of(refused), forward.refusal(), "the refusal is the node's, passed on");
+        }
+
+        assertEquals(List.of("10.0.0.5:3306"), closed, "the forward itself is closed");
+        assertEquals(2, logged.size(), logged::toString);
+        assertTrue(logged.get(0).matches("\\[app1] forward to 10\\.0\\.0\\.5:3306 -> local port 40123 in \\d+ ms"), logged::toString);
+        assertTrue(logged.get(1).matches("\\[app1] forward to 10\\.0\\.0\\.5:3306 \\(local port 40123\\) closed after \\d+ ms"), logged::toString);
+    }
 }

@@ -2,6 +2,9 @@ package io.oth.runlog;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import net.schmizz.sshj.common.DisconnectReason;
+import net.schmizz.sshj.connection.ConnectionException;
+import net.schmizz.sshj.transport.TransportException;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -134,5 +137,30 @@ class RunLogTest {
         assertFalse(text.contains("Socket closed"), text);
         assertTrue(text.contains("warn  ERROR net.schmizz.sshj.common.StreamCopier: In pipe from a socket to a channel\n"), text);
         assertTrue(text.contains("trace java.net.SocketException: Connection reset"), text);
+    }
+
+    /**
+     * oth's own disconnect at the end of a run, with a forwarded connection whose service had not
+     * hung up yet: sshj's copier, the promises that waited for it and the channel's close each say
+     * so at ERROR or WARN. A connection the peer dropped is still kept.
+     */
+    @Test
+    void theEchoesOfOthsOwnDisconnectAreNotLoggedButALostConnectionIs() throws IOException {
+        TransportException own = new TransportException(DisconnectReason.BY_APPLICATION, "Disconnected");
+        ConnectionException carried = ConnectionException.chainer.chain(own);
+        TransportException lost = new TransportException(DisconnectReason.CONNECTION_LOST, "Broken transport; encountered EOF");
+        Path file;
+        try (RunLog log = RunLog.start(CLOCK, new PrintWriter(new StringWriter()))) {
+            file = log.open(state, "nodes", "h", false);
+            LoggerFactory.getLogger("net.schmizz.sshj.common.StreamCopier").error("In pipe from {} to {}", "a channel", "a socket", own);
+            LoggerFactory.getLogger("net.schmizz.concurrent.Promise").error("<<{}>> woke to: {}", "copyDone", own.toString());
+            LoggerFactory.getLogger("net.schmizz.concurrent.Promise").error("<<{}>> woke to: {}", "chan#1 / close", carried.toString());
+            LoggerFactory.getLogger("net.schmizz.sshj.common.IOUtils").warn("Error closing {} - {}", "a direct-tcpip channel", carried.getMessage(), carried);
+            LoggerFactory.getLogger("net.schmizz.sshj.common.StreamCopier").error("In pipe from {} to {}", "the lost channel", "a socket", lost);
+        }
+        String text = Files.readString(file);
+        assertFalse(text.contains("Disconnected"), text);
+        assertTrue(text.contains("warn  ERROR net.schmizz.sshj.common.StreamCopier: In pipe from the lost channel to a socket\n"), text);
+        assertTrue(text.contains("trace net.schmizz.sshj.transport.TransportException: [CONNECTION_LOST] Broken transport; encountered EOF"), text);
     }
 }

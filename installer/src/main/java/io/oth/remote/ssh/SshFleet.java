@@ -264,6 +264,7 @@ public final class SshFleet implements Fleet {
         }
         KnownHostsVerifier verifier = KnownHostsVerifier.of(known.file().toFile(), known.entries(), label, options.trust());
         ssh.addHostKeyVerifier(verifier);
+        long start = System.nanoTime();
         try {
             if (via == null) {
                 ssh.connect(to.address(), to.port());
@@ -278,6 +279,7 @@ public final class SshFleet implements Fleet {
             }
             throw classifyConnect(to, before, e, isJump);
         }
+        long connected = System.nanoTime();
         Login login;
         try {
             login = keys.login(to);
@@ -294,6 +296,8 @@ public final class SshFleet implements Fleet {
             closeQuietly(ssh);
             throw new RemoteException(label, Failure.CONNECTION_LOST, "during authentication: " + e.getMessage());
         }
+        options.debugLog().debug("[" + label + "] SSH connected: handshake and host key in "
+                + (connected - start) / 1_000_000 + " ms, login in " + (System.nanoTime() - connected) / 1_000_000 + " ms", "");
         return ssh;
     }
 
