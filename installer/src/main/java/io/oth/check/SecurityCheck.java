@@ -2,7 +2,6 @@ package io.oth.check;
 
 import io.oth.install.DatabaseAccessOp;
 import io.oth.op.Change;
-import io.oth.op.Operation;
 import io.oth.op.Probe;
 import io.oth.remote.NodeText;
 import io.oth.secret.Secrets;
@@ -23,14 +22,15 @@ import java.util.function.Supplier;
  * every application account, no anonymous users, no remote root); a plan that is not empty is
  * drift, named by what install would do ({@link BrokerAccountsCheck} and {@link ObjectAccountsCheck}
  * do the same for RabbitMQ and MinIO, through their APIs). MariaDB's runtime {@code require_secure_transport}
- * is read too: SET GLOBAL turns it off without touching the configuration file.
+ * is read too (in the same read of the accounts; alone when there are no secrets here to read them
+ * with): SET GLOBAL turns it off without touching the configuration file.
  */
 final class SecurityCheck implements NodeCheck {
     private static final String DATABASE = "posture.database";
     private static final String TRANSPORT = "mariadb:transport";
 
     /** One service's accounts: the check id, what it is called, and install's operation for it (none without the secrets). */
-    private record Accounts(String id, String target, Optional<Operation> op) {
+    private record Accounts(String id, String target, Optional<DatabaseAccessOp> op) {
     }
 
     private final Site site;
@@ -48,11 +48,13 @@ final class SecurityCheck implements NodeCheck {
                         + "require_secure_transport on at runtime", storage));
     }
 
+    /** The accounts' read, which says require_secure_transport too; only without it (no secrets here) is the switch asked alone. */
     @Override
     public List<Probe> probes(Node node) {
         List<Probe> probes = new ArrayList<>();
-        accounts(node).forEach(a -> a.op().ifPresent(op -> probes.addAll(op.probes())));
-        if (databaseHere(node)) {
+        List<Accounts> accounts = accounts(node);
+        accounts.forEach(a -> a.op().ifPresent(op -> probes.addAll(op.probes())));
+        if (databaseHere(node) && databaseRead(accounts).isEmpty()) {
             probes.add(new Probe(TRANSPORT, "mariadb -N -B -e 'SELECT @@global.require_secure_transport' 2>&1"));
         }
         return probes;
@@ -61,13 +63,15 @@ final class SecurityCheck implements NodeCheck {
     @Override
     public List<Finding> findings(Node node, Map<String, Probe.Answer> answers) {
         List<Finding> findings = new ArrayList<>();
-        for (Accounts a : accounts(node)) {
+        List<Accounts> accounts = accounts(node);
+        for (Accounts a : accounts) {
             findings.add(a.op().map(op -> drift(a.id(), node, a.target(), op.plan(answers, Set.of())))
                     .orElseGet(() -> new Finding(a.id(), node.name(), a.target(), Verdict.SKIP, "no site secrets on this machine yet",
                             "run oth doctor where oth install ran")));
         }
         if (databaseHere(node)) {
-            Probe.Answer transport = answers.get(TRANSPORT);
+            Optional<DatabaseAccessOp> read = databaseRead(accounts);
+            Probe.Answer transport = read.isEmpty() ? answers.get(TRANSPORT) : read.get().requireSecureTransport(answers);
             String value = transport.output().strip();
             findings.add(transport.ok() && value.equals("1") ? Finding.ok(DATABASE, node.name(), "require_secure_transport", "ON")
                     : new Finding(DATABASE, node.name(), "require_secure_transport", Verdict.FAIL,
@@ -85,6 +89,11 @@ final class SecurityCheck implements NodeCheck {
                 .orElseGet(() -> Finding.ok(id, node.name(), target, "as oth install sets them"));
     }
 
+    /** Install's read of MariaDB's accounts, when it runs (the secrets are here). */
+    private static Optional<DatabaseAccessOp> databaseRead(List<Accounts> accounts) {
+        return accounts.stream().filter(a -> a.id().equals(DATABASE)).flatMap(a -> a.op().stream()).findFirst();
+    }
+
     private boolean databaseHere(Node node) {
         return node.role().equals(Vantage.STORAGE) && site.storage().database().isLocal();
     }
@@ -97,7 +106,7 @@ final class SecurityCheck implements NodeCheck {
             accounts.add(new Accounts(DATABASE, "MariaDB accounts", secrets.get().flatMap(known -> {
                 AppAccounts.Account active = AppAccounts.DATABASE_ACCOUNTS.active(known);
                 List<String> locked = AppAccounts.DATABASE_ACCOUNTS.retired(known).map(AppAccounts.Account::user).stream().toList();
-                return known.get(active.secret()).map(password -> (Operation) new DatabaseAccessOp(AppAccounts.DATABASE,
+                return known.get(active.secret()).map(password -> new DatabaseAccessOp(AppAccounts.DATABASE,
                         List.of(new DatabaseAccessOp.Login(active.user(), password)), locked, apps));
             })));
         }

@@ -69,8 +69,7 @@ public record DatabaseAccessOp(String database, List<Login> logins, List<String>
         if (!answer.ok()) {
             return Optional.of(failing("cannot read MariaDB's accounts: " + NodeText.diagnostic(answer.output())));
         }
-        // Five columns: what a server read before the lock column was asked for says (every account open).
-        List<String[]> rows = answer.output().lines().map(l -> l.split("\t", -1)).filter(r -> r.length == 5 || r.length == 6).toList();
+        List<String[]> rows = rows(answer);
         List<String> statements = new ArrayList<>();
         List<String> shown = new ArrayList<>();
         if (rows.stream().anyMatch(r -> r[0].equals("schema") && r[1].equals("test"))) {
@@ -134,6 +133,24 @@ public record DatabaseAccessOp(String database, List<Login> logins, List<String>
                         throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "MariaDB refused the account changes: " + r.diagnostic());
                     }
                 }));
+    }
+
+    /** The rows of the read. Five columns: what a server read before the lock column was asked for says (every account open). */
+    private static List<String[]> rows(Probe.Answer answer) {
+        return answer.output().lines().map(l -> l.split("\t", -1)).filter(r -> r.length == 5 || r.length == 6).toList();
+    }
+
+    /**
+     * MariaDB's runtime {@code require_secure_transport} (1: on) as this operation's read found it,
+     * for a reader that reports it apart: the value, or the read's own failure.
+     */
+    public Probe.Answer requireSecureTransport(Map<String, Probe.Answer> answers) {
+        Probe.Answer answer = answers.getOrDefault(KEY, new Probe.Answer(1, ""));
+        if (!answer.ok()) {
+            return answer;
+        }
+        return rows(answer).stream().filter(r -> r[0].equals("global") && r[1].equals("require_secure_transport")).findFirst()
+                .map(r -> new Probe.Answer(0, r[2])).orElse(new Probe.Answer(1, ""));
     }
 
     private static Optional<String[]> user(List<String[]> rows, String user, String host) {

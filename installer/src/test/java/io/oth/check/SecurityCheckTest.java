@@ -28,14 +28,19 @@ class SecurityCheckTest {
     @TempDir
     Path dir;
 
+    /** The findings from MariaDB's answers: the accounts' read (with the runtime switch in a row of its own), or the switch asked alone. */
     private List<Finding> seen(Optional<Secrets> secrets, String accounts, String transport) {
         SecurityCheck check = new SecurityCheck(site, () -> secrets);
         Map<String, Probe.Answer> answers = new HashMap<>();
         check.probes(Sites.node(site, "storage")).forEach(p -> answers.put(p.key(), new Probe.Answer(0, switch (p.key()) {
             case "mariadb:transport" -> transport;
-            default -> accounts;
+            default -> accounts + "global\trequire_secure_transport\t" + transport + "\t\t\t\n";
         })));
         return check.findings(Sites.node(site, "storage"), answers);
+    }
+
+    private List<String> probed(Optional<Secrets> secrets) {
+        return new SecurityCheck(site, () -> secrets).probes(Sites.node(site, "storage")).stream().map(Probe::key).toList();
     }
 
     private Optional<Secrets> secrets() throws Exception {
@@ -86,12 +91,30 @@ class SecurityCheckTest {
         Finding off = seen(secrets(), accounts("ANY"), "0").get(1);
         assertEquals(Verdict.FAIL, off.verdict());
         assertEquals("OFF at runtime (oth's configuration sets it ON)", off.cause());
+        assertEquals(List.of("mariadb:accounts"), probed(secrets()), "one read says both: MariaDB is asked once");
+    }
+
+    @Test
+    void accountsThatCannotBeReadLeaveTheSwitchUnknownNotOn() throws Exception {
+        SecurityCheck check = new SecurityCheck(site, this::secretsOrFail);
+        List<Finding> findings = check.findings(Sites.node(site, "storage"), Map.of("mariadb:accounts", new Probe.Answer(1, "ERROR 2002: Can't connect")));
+        assertEquals(List.of(Verdict.FAIL, Verdict.FAIL), findings.stream().map(Finding::verdict).toList());
+        assertEquals("cannot read it: \"ERROR 2002: Can't connect\"", findings.get(1).cause());
+    }
+
+    private Optional<Secrets> secretsOrFail() {
+        try {
+            return secrets();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
     void withoutTheSecretsTheAccountsAreSkippedTheSwitchIsStillRead() {
         List<Finding> findings = seen(Optional.empty(), "", "1");
         assertEquals(List.of(Verdict.SKIP, Verdict.OK), findings.stream().map(Finding::verdict).toList());
+        assertEquals(List.of("mariadb:transport"), probed(Optional.empty()));
         assertEquals(List.of(), new SecurityCheck(site, Optional::empty).probes(Sites.node(site, "app1")));
     }
 }
