@@ -29,7 +29,9 @@ import net.schmizz.sshj.userauth.method.AuthPublickey;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
 import net.schmizz.sshj.userauth.password.Resource;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -269,7 +271,8 @@ public final class SshFleet implements Fleet {
             if (via == null) {
                 ssh.connect(to.address(), to.port());
             } else {
-                DirectConnection tunnel = via.newDirectConnection(to.address(), to.port());
+                Tunnel tunnel = new Tunnel(via, to.address(), to.port());
+                tunnel.open();
                 ssh.connectVia(tunnel, to.address(), to.port());
             }
         } catch (IOException e) {
@@ -299,6 +302,31 @@ public final class SshFleet implements Fleet {
         options.debugLog().debug("[" + label + "] SSH connected: handshake and host key in "
                 + (connected - start) / 1_000_000 + " ms, login in " + (System.nanoTime() - connected) / 1_000_000 + " ms", "");
         return ssh;
+    }
+
+    /**
+     * The channel of the connection before it (the bastion's) that a hop's own connection runs in.
+     * sshj ends a connection by closing its stream from the channel, which marks the channel's
+     * input ended; bytes the node had already sent (a command's output streaming, a forward's data)
+     * then arrive for a channel whose input has ended, and sshj takes down the whole connection they
+     * came in on, the bastion's, and every other node's with it. Here that close lets the stream be:
+     * what still arrives waits in the channel until the bastion's side closes it, or the bastion's
+     * connection closes, as it does at the end of a run.
+     */
+    private static final class Tunnel extends DirectConnection {
+        Tunnel(SSHClient via, String address, int port) {
+            super(via.getConnection(), address, port);
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return new FilterInputStream(super.getInputStream()) {
+                @Override
+                public void close() {
+                    // see above: the node's connection ends without ending the channel's input
+                }
+            };
+        }
     }
 
     private static RemoteException classifyConnect(Hop to, Hop before, IOException e, boolean isJump) {

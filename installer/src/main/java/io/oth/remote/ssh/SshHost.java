@@ -297,6 +297,15 @@ final class SshHost implements Host, AutoCloseable {
         }
     }
 
+    /** A new session; on a connection that has ended (sshj says so with an IllegalStateException), the node's connection loss. */
+    private Session startSession(Command shown) throws IOException, RemoteException {
+        try {
+            return ssh.startSession();
+        } catch (IllegalStateException e) {
+            throw new RemoteException(name, Failure.CONNECTION_LOST, "the connection had ended before " + shown.brief() + " could start");
+        }
+    }
+
     private String asRoot(String line) {
         return root ? line : "sudo -n -- " + line;
     }
@@ -305,7 +314,7 @@ final class SshHost implements Host, AutoCloseable {
     private Raw exec(String line, List<byte[]> stdin, Duration timeout, Command shown) throws RemoteException {
         AtomicBoolean timedOut = new AtomicBoolean();
         sessions.incrementAndGet();
-        try (Session session = ssh.startSession()) {
+        try (Session session = startSession(shown)) {
             Session.Command cmd = session.exec(line);
             ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
                 timedOut.set(true);

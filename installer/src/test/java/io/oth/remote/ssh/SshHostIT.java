@@ -214,4 +214,37 @@ class SshHostIT {
                     "no copier thread is left reading");
         }
     }
+
+    /**
+     * A node's connection runs in a channel of the bastion's. Closed while the node still sends (a
+     * command streaming its output), the bytes already on their way arrive for that channel after
+     * the node's connection has let go of it: they must not take the bastion's connection down, and
+     * with it every other node's (sshj dies on "data on an EOF'ed stream").
+     */
+    @Test
+    void closingANodeWhileItStillSendsLeavesTheBastionAndTheOtherNodes(Lab lab) throws Exception {
+        Site site = SiteLoader.load(lab.site());
+        ConnectOptions options = new ConnectOptions(lab.knownHosts(), Duration.ofSeconds(10), 4, HostKeyTrust.REFUSE, () -> new char[0]);
+        List<String> senders = List.of("app1", "storage", "lb");
+        List<io.oth.site.Node> nodes = new ArrayList<>(senders.stream().map(n -> site.node(n).orElseThrow()).toList());
+        nodes.add(site.node("app2").orElseThrow());
+        ExecutorService streaming = Executors.newSingleThreadExecutor();
+        try (SshFleet fleet = SshFleet.connect(site, nodes, options)) {
+            Host other = fleet.reaches().get(senders.size()).host().orElseThrow();
+            for (int i = 0; i < senders.size(); i++) {
+                SshHost sending = (SshHost) fleet.reaches().get(i).host().orElseThrow();
+                Future<CommandResult> output = streaming.submit(() -> sending.run(Command.shell("exec yes oth-stream"), Duration.ofSeconds(30)));
+                Thread.sleep(300);
+                sending.close();
+                assertThrows(java.util.concurrent.ExecutionException.class, () -> output.get(10, TimeUnit.SECONDS), "the stream ends with its connection");
+                RemoteException closed = assertThrows(RemoteException.class, () -> sending.run(Command.shell("true"), Duration.ofSeconds(10)));
+                assertEquals(Failure.CONNECTION_LOST, closed.failure(), "a command on an ended connection is the node's connection loss, not a crash");
+                Thread.sleep(200);
+                assertEquals("up\n", other.run(Command.shell("echo up"), Duration.ofSeconds(10)).stdout(),
+                        "app2's connection, in the same bastion connection, outlives " + senders.get(i) + "'s");
+            }
+        } finally {
+            streaming.shutdownNow();
+        }
+    }
 }
