@@ -1,7 +1,5 @@
 package io.oth.runlog;
 
-import net.schmizz.sshj.common.DisconnectReason;
-import net.schmizz.sshj.common.SSHException;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
@@ -189,10 +187,14 @@ public final class LibraryLogging implements SLF4JServiceProvider {
     private static final List<String> ENDS = List.of("java.net.SocketException: Socket closed",
             "net.schmizz.sshj.transport.TransportException: [BY_APPLICATION] Disconnected", "net.schmizz.sshj.connection.ConnectionException: Disconnected");
 
-    /** Whether {@code thrown} is oth's own disconnect (sshj's "by application"), or a connection's exception that it caused. */
+    /**
+     * Whether {@code thrown} is oth's own disconnect (sshj's exception, by its name only: the SSH
+     * library is io.oth.remote.ssh's alone, with reason "by application"), or one it caused.
+     */
     private static boolean ownDisconnect(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof SSHException ssh && ssh.getDisconnectReason() == DisconnectReason.BY_APPLICATION) {
+            String said = t.toString();
+            if (said.startsWith("net.schmizz.sshj.") && said.contains(": [BY_APPLICATION] ")) {
                 return true;
             }
         }
