@@ -166,14 +166,22 @@ public final class LibraryLogging implements SLF4JServiceProvider {
      * (the client or the service hangs up, or oth closes the forward) the other thread's socket is
      * closed under it and sshj says so at ERROR, with a stack trace, for every connection (its
      * copier, then the promise that waited for it). So does oth's own disconnect at the end of a
-     * run for a connection whose service has not hung up yet (and the channel's close). That is how
-     * forwarded connections end, not a failure: what failed shows in the client that used the forward.
+     * run for a connection whose service has not hung up yet (and the channel's close); and the
+     * copier that writes what the service still sends to oth's own client, when that client has
+     * hung up already (a broken pipe). That is how forwarded connections end, not a failure: what
+     * failed shows in the client that used the forward. A connection the node could not open (a
+     * service still starting refuses its first clients, and oth tries again) reaches oth's forward
+     * as an exception, and the forward logs it in its own words; one to a node's SSH port through
+     * the bastion reaches oth's connect, which reports the node unreachable: sshj's ERROR is an echo.
      */
     static boolean endOfForwardedConnection(String logger, String text, Throwable thrown) {
         return switch (logger) {
             case "net.schmizz.sshj.common.StreamCopier" -> thrown instanceof java.net.SocketException && "Socket closed".equals(thrown.getMessage())
+                    || thrown instanceof java.net.SocketException && "Broken pipe".equals(thrown.getMessage()) && text.startsWith("In pipe from < ChannelInputStream ")
                     || ownDisconnect(thrown);
-            case "net.schmizz.concurrent.Promise" -> thrown == null && text.startsWith("<<") && ENDS.stream().anyMatch(e -> text.endsWith(">> woke to: " + e));
+            case "net.schmizz.concurrent.Promise" -> thrown == null && text.startsWith("<<") && ENDS.stream().anyMatch(e -> text.endsWith(">> woke to: " + e))
+                    || thrown == null && text.equals("<<copyDone>> woke to: java.net.SocketException: Broken pipe")
+                    || thrown == null && CHANNEL_NOT_OPENED.matcher(text).lookingAt();
             case "net.schmizz.sshj.common.IOUtils" -> text.startsWith("Error closing") && ownDisconnect(thrown);
             default -> false;
         };
@@ -184,6 +192,9 @@ public final class LibraryLogging implements SLF4JServiceProvider {
      * disconnect at the end of a run taking down a connection whose service had not hung up yet
      * (the transport's exception, and the connection's, which carries its message).
      */
+    /** sshj's promise of a forwarded connection's channel, woken by the node's refusal to open it. */
+    private static final java.util.regex.Pattern CHANNEL_NOT_OPENED = java.util.regex.Pattern.compile("<<chan#\\d+ / open>> woke to: Opening `direct-tcpip` channel failed: ");
+
     private static final List<String> ENDS = List.of("java.net.SocketException: Socket closed",
             "net.schmizz.sshj.transport.TransportException: [BY_APPLICATION] Disconnected", "net.schmizz.sshj.connection.ConnectionException: Disconnected");
 

@@ -140,6 +140,34 @@ class RunLogTest {
     }
 
     /**
+     * A service still starting refuses the connections oth's forward asks the node for (oth tries
+     * again and logs that itself), and oth's own client may hang up while the service still sends:
+     * sshj logs both at ERROR. Neither is kept; a channel that fails otherwise still is.
+     */
+    @Test
+    void aRefusedForwardAndOthsOwnClientHangingUpAreNotLoggedAsErrors() throws IOException {
+        Path file;
+        try (RunLog log = RunLog.start(CLOCK, new PrintWriter(new StringWriter()))) {
+            file = log.open(state, "install", "h", false);
+            LoggerFactory.getLogger("net.schmizz.concurrent.Promise").error("<<{}>> woke to: {}", "chan#24 / open",
+                    "Opening `direct-tcpip` channel failed: Connection refused");
+            LoggerFactory.getLogger("net.schmizz.sshj.common.StreamCopier").error("In pipe from {} to {}", "< ChannelInputStream for Channel #2 >",
+                    "java.net.Socket$SocketOutputStream@30cab27", new java.net.SocketException("Broken pipe"));
+            LoggerFactory.getLogger("net.schmizz.concurrent.Promise").error("<<{}>> woke to: {}", "copyDone",
+                    new java.net.SocketException("Broken pipe").toString());
+            LoggerFactory.getLogger("net.schmizz.concurrent.Promise").error("<<{}>> woke to: {}", "chan#25 / close", "a transport failure");
+            LoggerFactory.getLogger("net.schmizz.sshj.common.StreamCopier").error("In pipe from {} to {}", "a socket", "a channel",
+                    new java.net.SocketException("Broken pipe"));
+        }
+        String text = Files.readString(file);
+        assertFalse(text.contains("Connection refused"), text);
+        assertFalse(text.contains("copyDone"), text);
+        assertFalse(text.contains("ChannelInputStream"), text);
+        assertTrue(text.contains("warn  ERROR net.schmizz.concurrent.Promise: <<chan#25 / close>> woke to: a transport failure\n"), text);
+        assertTrue(text.contains("warn  ERROR net.schmizz.sshj.common.StreamCopier: In pipe from a socket to a channel\n"), text);
+    }
+
+    /**
      * oth's own disconnect at the end of a run, with a forwarded connection whose service had not
      * hung up yet: sshj's copier, the promises that waited for it and the channel's close each say
      * so at ERROR or WARN. A connection the peer dropped is still kept.

@@ -232,7 +232,7 @@ public final class SshFleet implements Fleet {
         long start = System.nanoTime();
         try {
             SSHClient ssh = open(hop, options, keys, known, via, null, false);
-            return Reach.reached(node, new SshHost(node.name(), ssh, hop.isRoot(), sessions, transfers), since(start));
+            return Reach.reached(node, new SshHost(node.name(), ssh, hop.isRoot(), sessions, transfers, options.debugLog()), since(start));
         } catch (RemoteException e) {
             return Reach.failed(node, e, since(start));
         }

@@ -6,10 +6,12 @@ import io.oth.remote.Failure;
 import io.oth.remote.StepWaits;
 import io.oth.remote.Forward;
 import io.oth.remote.Host;
+import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 import io.oth.remote.Sha256;
 import io.oth.remote.Upload;
+import io.oth.runlog.DebugLog;
 import io.oth.site.Addresses;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.OpenFailException;
@@ -69,13 +71,16 @@ final class SshHost implements Host, AutoCloseable {
     private final TransferGate transfers;
     /** The forwards still open, closed with the connection they go through. */
     private final Set<Forward> forwards = ConcurrentHashMap.newKeySet();
+    /** Where a forward says that the node could not open a connection it was asked for. */
+    private final DebugLog debugLog;
 
-    SshHost(String name, SSHClient ssh, boolean root, AtomicInteger sessions, TransferGate transfers) {
+    SshHost(String name, SSHClient ssh, boolean root, AtomicInteger sessions, TransferGate transfers, DebugLog debugLog) {
         this.name = name;
         this.ssh = ssh;
         this.root = root;
         this.sessions = sessions;
         this.transfers = transfers;
+        this.debugLog = debugLog;
     }
 
     @Override
@@ -194,6 +199,10 @@ final class SshHost implements Host, AutoCloseable {
                         return;
                     } catch (OpenFailException e) {
                         boolean prohibited = e.getReason() == OpenFailException.Reason.ADMINISTRATIVELY_PROHIBITED;
+                        // The run log's own line for what sshj would log as an ERROR (LibraryLogging drops
+                        // that echo): a service still starting refuses its first clients, which is no error.
+                        debugLog.debug("[" + name + "] forward to " + Addresses.hostPort(address, port) + ": the node could not open a connection ("
+                                + e.getReason() + ", " + NodeText.shown(e.getMessage(), 160) + ")");
                         if (prohibited) {
                             refusal.set(new RemoteException(name, Failure.NODE_FORWARDING_REFUSED, "to " + Addresses.hostPort(address, port)
                                     + " (" + e.getMessage() + ")"));

@@ -151,6 +151,39 @@ class SshHostIT {
         }
     }
 
+    /**
+     * A service that is not listening yet: each client through the forward is turned away (the node
+     * could not connect), the forward keeps listening for the next, and the run log says so in oth's
+     * words, with the node's reason (sshj's own ERROR for it is dropped as an echo: RunLogTest).
+     */
+    @Test
+    void aForwardToAPortNobodyListensOnSaysSoInTheRunLogAndKeepsListening(Lab lab) throws Exception {
+        Site site = SiteLoader.load(lab.site());
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ConnectOptions options = new ConnectOptions(lab.knownHosts(), Duration.ofSeconds(10), 4, HostKeyTrust.REFUSE, () -> new char[0], lines::add);
+        SshFleet own = SshFleet.connect(site, List.of(site.node("app1").orElseThrow()), options);
+        try (Forward f = own.reaches().get(0).host().orElseThrow().forward("127.0.0.1", 9)) {
+            for (int client = 0; client < 2; client++) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), f.localPort())) {
+                    s.setSoTimeout(10_000);
+                    int first;
+                    try {
+                        first = s.getInputStream().read();
+                    } catch (java.net.SocketException reset) {
+                        first = -1;
+                    }
+                    assertEquals(-1, first, "nothing came through from a port nobody listens on");
+                }
+                assertTrue(f.refusal().isEmpty(), "a refused connection is not the node refusing to forward");
+            }
+        } finally {
+            own.close();
+        }
+        List<String> refused = lines.stream().filter(l -> l.startsWith("[app1] forward to 127.0.0.1:9: the node could not open a connection (CONNECT_FAILED, ")).toList();
+        assertEquals(2, refused.size(), String.join("\n", lines));
+        assertTrue(refused.get(0).contains("Connection refused"), refused.get(0));
+    }
+
     /** doctor's checks open and close forwards side by side on one connection: none may break the run or another forward. */
     @Test
     void forwardsOpenedAndClosedSideBySideAllWork() throws Exception {
