@@ -2,6 +2,7 @@ package io.oth.check;
 
 import io.oth.ca.SiteCa;
 import io.oth.install.BrokerAccessOp;
+import io.oth.op.Probe;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
@@ -10,6 +11,7 @@ import io.oth.site.AppAccounts;
 import io.oth.site.Node;
 import io.oth.site.Site;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,13 +34,18 @@ final class BrokerAccountsCheck {
     private final Supplier<Optional<SiteCa>> siteCa;
     private final Supplier<Optional<Secrets>> secrets;
     private final int port;
+    private final Duration patience;
 
-    /** {@code port}: the management API's TLS port on the storage node. */
-    BrokerAccountsCheck(Site site, Supplier<Optional<SiteCa>> siteCa, Supplier<Optional<Secrets>> secrets, int port) {
+    /**
+     * {@code port}: the management API's TLS port on the storage node; {@code patience}: how long it
+     * may take to answer (doctor's probe timeout; rabbitmqctl, where it does not, gets a few times that).
+     */
+    BrokerAccountsCheck(Site site, Supplier<Optional<SiteCa>> siteCa, Supplier<Optional<Secrets>> secrets, int port, Duration patience) {
         this.site = site;
         this.siteCa = siteCa;
         this.secrets = secrets;
         this.port = port;
+        this.patience = patience;
     }
 
     static List<CheckInfo> checks() {
@@ -62,12 +69,18 @@ final class BrokerAccountsCheck {
         }
         List<String> retired = AppAccounts.BROKER_ACCOUNTS.retired(secrets.get().orElseThrow()).map(AppAccounts.Account::user).stream().toList();
         BrokerAccessOp op = new BrokerAccessOp(AppAccounts.BROKER_VHOST, List.of(new BrokerAccessOp.Login(active.orElseThrow().user(), app.get())), retired,
-                AppAccounts.BROKER_ADMIN, admin.get(), Optional.of(new BrokerAccessOp.Management(node.address(), port, ca.get().rootCertificate())));
+                AppAccounts.BROKER_ADMIN, admin.get(), Optional.of(new BrokerAccessOp.Management(node.address(), port, ca.get().rootCertificate(), patience)));
+        String hint = "is RabbitMQ running on " + node.name() + "? (see service.broker)";
         try {
-            return SecurityCheck.drift(ID, node, TARGET, op.plan(op.read(host, Map.of()), Set.of()));
+            Map<String, Probe.Answer> answers = op.read(host, Map.of());
+            Optional<String> unanswered = op.unanswered(answers);
+            if (unanswered.isPresent()) {
+                // Not drift: nothing was read to compare.
+                return new Finding(ID, node.name(), TARGET, Verdict.FAIL, "cannot read RabbitMQ's accounts: " + unanswered.get(), hint);
+            }
+            return SecurityCheck.drift(ID, node, TARGET, op.plan(answers, Set.of()));
         } catch (RemoteException e) {
-            return new Finding(ID, node.name(), TARGET, Verdict.FAIL, "cannot read RabbitMQ's accounts: " + e.getMessage(),
-                    "is RabbitMQ running on " + node.name() + "? (see service.broker)");
+            return new Finding(ID, node.name(), TARGET, Verdict.FAIL, "cannot read RabbitMQ's accounts: " + e.getMessage(), hint);
         }
     }
 

@@ -340,12 +340,13 @@ public final class Doctor {
         CompletableFuture<List<Finding>> served = only.contains("certs") && app ? forwards.served(node, host)
                 : CompletableFuture.completedFuture(List.of());
         List<CompletableFuture<List<Finding>>> apis = new ArrayList<>();
-        BrokerAccountsCheck broker = new BrokerAccountsCheck(site, ca::join, () -> secrets, ServicePorts.of(context.playbooks()).managementTls());
+        BrokerAccountsCheck broker = new BrokerAccountsCheck(site, ca::join, () -> secrets, ServicePorts.of(context.playbooks()).managementTls(),
+                Duration.ofSeconds(probeSeconds));
         if (only.contains("posture") && broker.runsOn(node)) {
             apis.add(CompletableFuture.supplyAsync(() -> List.of(broker.on(node, host)), executor));
         }
         ObjectAccountsCheck objects = new ObjectAccountsCheck(site, ca::join, () -> secrets, ServicePorts.of(context.playbooks()).minio(),
-                Duration.ofSeconds(probeSeconds + 20L));
+                Duration.ofSeconds(probeSeconds + 20L), Duration.ofSeconds(probeSeconds), executor);
         if (only.contains("posture") && objects.runsOn(node)) {
             apis.add(CompletableFuture.supplyAsync(() -> objects.on(node, host), executor));
         }

@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +38,7 @@ import java.util.function.Supplier;
 final class ObjectAccountsCheck {
     static final String ID = "posture.objects";
     private static final String TARGET = "MinIO accounts";
+    private static final String UNREAD_HINT = "is MinIO running on %s? (see ports.app-storage and service.objects)";
     static final String AT_REST = "MinIO bucket at rest";
 
     private final Site site;
@@ -42,13 +46,23 @@ final class ObjectAccountsCheck {
     private final Supplier<Optional<Secrets>> secrets;
     private final int port;
     private final Duration timeout;
+    private final Duration patience;
+    private final ExecutorService executor;
 
-    ObjectAccountsCheck(Site site, Supplier<Optional<SiteCa>> siteCa, Supplier<Optional<Secrets>> secrets, int port, Duration timeout) {
+    /**
+     * {@code timeout}: the node's session; {@code patience}: how long MinIO may take to answer each
+     * request (doctor's probe timeout: a MinIO that hangs is a finding, not a wait); {@code executor}
+     * runs MinIO's read beside the session.
+     */
+    ObjectAccountsCheck(Site site, Supplier<Optional<SiteCa>> siteCa, Supplier<Optional<Secrets>> secrets, int port, Duration timeout,
+                        Duration patience, ExecutorService executor) {
         this.site = site;
         this.siteCa = siteCa;
         this.secrets = secrets;
         this.port = port;
         this.timeout = timeout;
+        this.patience = patience;
+        this.executor = executor;
     }
 
     static List<CheckInfo> checks() {
@@ -72,6 +86,13 @@ final class ObjectAccountsCheck {
                     new Finding(EncryptionAtRestCheck.ID, node.name(), AT_REST, Verdict.SKIP, "no site CA and secrets on this machine yet",
                             "run oth doctor where oth install ran"));
         }
+        MinioAccessOp.Endpoint endpoint = new MinioAccessOp.Endpoint(node.address(), port, ca.get().rootCertificate(), AppAccounts.OBJECTS_ROOT,
+                root.get());
+        String user = active.orElseThrow().user();
+        // MinIO's own answers are asked for beside the session that asks the node whether MinIO runs:
+        // neither waits for the other, and what MinIO said counts only where the service runs.
+        Future<Map<String, Probe.Answer>> server = executor.submit(() ->
+                MinioAccessOp.readServer(host, endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, user, app.get(), patience));
         try {
             // One session: the init system, and whether MinIO runs as each init system would tell.
             Probe initProbe = new Probe("init", InitSystem.PROBE);
@@ -86,16 +107,36 @@ final class ObjectAccountsCheck {
             if (init.isEmpty()) {
                 return failed(node, "the node's init system is unknown: " + NodeText.shown(said), "");
             }
-            MinioAccessOp op = new MinioAccessOp(new MinioAccessOp.Endpoint(node.address(), port, ca.get().rootCertificate(), AppAccounts.OBJECTS_ROOT,
-                    root.get()), AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, active.orElseThrow().user(), app.get(), init.get());
-            Map<String, Probe.Answer> answers = new HashMap<>(op.read(host,
-                    Map.of(MinioAccessOp.service(init.get()).key(), probed.get(running.get(init.get()).key()))));
+            MinioAccessOp op = new MinioAccessOp(endpoint, AppAccounts.OBJECTS_BUCKET, AppAccounts.OBJECTS_KEY, user, app.get(), init.get());
+            Map<String, Probe.Answer> answers = new HashMap<>(probed.get(running.get(init.get()).key()).ok() ? answered(server) : op.notRunning());
+            Optional<String> unanswered = op.unanswered(answers);
+            if (unanswered.isPresent()) {
+                // Not drift: nothing was read to compare.
+                return failed(node, "cannot read MinIO's accounts: " + unanswered.get(), UNREAD_HINT.formatted(node.name()));
+            }
             // Encryption is reported once, as posture.encryption, not as account drift too.
             Probe.Answer encryption = answers.remove(op.key(MinioAccessOp.ENCRYPTION));
             return List.of(SecurityCheck.drift(ID, node, TARGET, op.plan(answers, Set.of())), atRest(node.name(), encryption));
         } catch (RemoteException e) {
-            return failed(node, "cannot read MinIO's accounts: " + e.getMessage(),
-                    "is MinIO running on " + node.name() + "? (see ports.app-storage and service.objects)");
+            return failed(node, "cannot read MinIO's accounts: " + e.getMessage(), UNREAD_HINT.formatted(node.name()));
+        } finally {
+            // Not needed where MinIO does not run (or the node's answer was no use): stop its waiting.
+            server.cancel(true);
+        }
+    }
+
+    /** MinIO's answers, once its read has ended (bounded by {@link #patience} per request). */
+    private static Map<String, Probe.Answer> answered(Future<Map<String, Probe.Answer>> server) throws RemoteException {
+        try {
+            return server.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RemoteException remote) {
+                throw remote;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while MinIO's accounts were read", e);
         }
     }
 

@@ -82,7 +82,10 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
      */
     private static final String EXPORT = "if " + SERVER_ALIVE + "; then ERL_EPMD_ADDRESS=127.0.0.1 rabbitmqctl -q export_definitions --format json - 2>&1;"
             + " else echo 'RabbitMQ is not running'; exit 1; fi";
-    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** How long install gives the management API to answer each request. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** The read's fallback, rabbitmqctl, boots an Erlang VM: it gets this many times the API's time. */
+    private static final int CLI_FACTOR = 4;
     /**
      * The read's answer when the management API refused oth's administrator, which the plan tells
      * apart by this text (a node that printed it instead of its definitions would gain nothing: the
@@ -92,8 +95,17 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
     /** The definitions of one vhost and two users are a few KiB; a node that sends more is not read further. */
     private static final long MAX_DEFINITIONS = 4L << 20;
 
-    /** The management API over TLS: the node's address, its port, and the root its certificate must chain to. */
-    public record Management(String address, int port, X509Certificate siteRoot) {
+    /**
+     * The management API over TLS: the node's address, its port, the root its certificate must chain
+     * to, and how long it may take to answer each request ({@link #TIMEOUT} for install; doctor's
+     * probe timeout, for which a RabbitMQ that hangs is a finding, not a wait). rabbitmqctl, where the
+     * API does not answer, gets {@value #CLI_FACTOR} times as long.
+     */
+    public record Management(String address, int port, X509Certificate siteRoot, Duration timeout) {
+        /** As install reads and writes: {@link #TIMEOUT}. */
+        public Management(String address, int port, X509Certificate siteRoot) {
+            this(address, port, siteRoot, TIMEOUT);
+        }
     }
 
     @Override
@@ -120,7 +132,17 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
             return Map.of(KEY, new Probe.Answer(1, ADMIN_REFUSED));
         }
         List<Probe> export = List.of(new Probe(KEY, EXPORT));
-        return Probe.parseAll(host.name(), host.run(Command.shell(Probe.script(export)), Duration.ofSeconds(60)).stdout(), export);
+        Duration cli = management.get().timeout().multipliedBy(CLI_FACTOR);
+        try {
+            return Probe.parseAll(host.name(), host.run(Command.shell(Probe.script(export)), cli).stdout(), export);
+        } catch (RemoteException e) {
+            if (e.failure() != Failure.COMMAND_TIMEOUT) {
+                throw e;
+            }
+            // Said as what did not answer, not as the script that was stopped.
+            throw new RemoteException(host.name(), Failure.COMMAND_TIMEOUT, "RabbitMQ's management API did not answer, nor rabbitmqctl within "
+                    + cli.toSeconds() + " s");
+        }
     }
 
     /** What the read over the API found: the definitions, or none, and then whether RabbitMQ answered that oth's administrator cannot log in. */
@@ -160,7 +182,7 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
         static Api open(Host host, Management management, String user, Secret password) throws RemoteException {
             OkHttpClient http;
             try {
-                http = SiteTls.httpClient(SiteTls.trustManager(management.siteRoot(), management.address()), management.address(), TIMEOUT)
+                http = SiteTls.httpClient(SiteTls.trustManager(management.siteRoot(), management.address()), management.address(), management.timeout())
                         .retryOnConnectionFailure(false).build();
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot set up TLS with the site CA: " + e.getMessage(), e);
@@ -199,6 +221,17 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
         }
     }
 
+    /**
+     * Why {@code answers} say nothing of the accounts, if they do not: RabbitMQ did not answer
+     * (neither the API nor rabbitmqctl). Not where the API refused oth's administrator: that is
+     * RabbitMQ's answer, and the accounts are set then.
+     */
+    public Optional<String> unanswered(Map<String, Probe.Answer> answers) {
+        Probe.Answer answer = answers.get(KEY);
+        return answer.ok() || ADMIN_REFUSED.equals(answer.output()) ? Optional.empty()
+                : Optional.of("RabbitMQ did not answer (" + NodeText.shown(firstLine(answer.output())) + ")");
+    }
+
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
         Probe.Answer answer = answers.get(KEY);
@@ -206,8 +239,8 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
         boolean guest;
         Object loaded = answer.ok() ? definitionsIn(answer.output()) : null;
         if (!(loaded instanceof Map<?, ?> defs)) {
-            String why = !answer.ok() && ADMIN_REFUSED.equals(answer.output()) ? adminUser + " cannot log in to the management API (not made yet, or changed there)"
-                    : (answer.ok() ? "RabbitMQ's definitions did not parse (" : "RabbitMQ did not answer (") + NodeText.shown(firstLine(answer.output())) + ")";
+            String why = unanswered(answers).orElseGet(() -> !answer.ok() ? adminUser + " cannot log in to the management API (not made yet, or changed there)"
+                    : "RabbitMQ's definitions did not parse (" + NodeText.shown(firstLine(answer.output())) + ")");
             needed.add(why + ": all accounts will be set");
             guest = true;
         } else {

@@ -168,14 +168,35 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     @Override
     public Map<String, Probe.Answer> read(Host host, Map<String, Probe.Answer> probed) throws RemoteException {
         if (!running(host, init, probed)) {
-            return Map.of(key(ADMIN), new Probe.Answer(1, "the minio service is not running"));
+            return notRunning();
         }
+        return server(host, READY);
+    }
+
+    /** The answers of {@link #read} where the service does not run: MinIO is not asked. */
+    public Map<String, Probe.Answer> notRunning() {
+        return Map.of(key(ADMIN), new Probe.Answer(1, "the minio service is not running"));
+    }
+
+    /**
+     * What MinIO itself answers of {@code user}'s account, as {@link #read} gives it where the
+     * service runs, for a caller that asks the node whether it runs at the same time (doctor, which
+     * then takes these answers only where it does, and {@link #notRunning} elsewhere). It waits at
+     * most {@code patience} for MinIO to answer, each request included.
+     */
+    public static Map<String, Probe.Answer> readServer(Host host, Endpoint endpoint, String bucket, String policy, String user, Secret userSecret,
+                                                       Duration patience) throws RemoteException {
+        // The init system is what tells whether the service runs; server() does not ask that.
+        return new MinioAccessOp(endpoint, bucket, policy, user, userSecret, InitSystem.SYSTEMD).server(host, patience);
+    }
+
+    private Map<String, Probe.Answer> server(Host host, Duration patience) throws RemoteException {
         try (Forward forward = host.forward(endpoint.address(), endpoint.port())) {
-            Clients minio = clients("https://127.0.0.1:" + forward.localPort(), http(endpoint));
+            Clients minio = clients("https://127.0.0.1:" + forward.localPort(), http(endpoint, patience.compareTo(TIMEOUT) < 0 ? patience : TIMEOUT));
             Map<String, Probe.Answer> answers = new HashMap<>();
             Optional<String> document;
             try {
-                document = whenAnswering(() -> minio.admin().cannedPolicy(policy), host);
+                document = whenAnswering(() -> minio.admin().cannedPolicy(policy), host, patience);
             } catch (IOException e) {
                 return Map.of(key(ADMIN), new Probe.Answer(1, reason(e)));
             }
@@ -232,14 +253,22 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     private record Work(boolean bucket, boolean encrypt, boolean policy, boolean user, boolean attach, List<String> detach, boolean unknown) {
     }
 
+    /** Why {@code answers} say nothing of the account (MinIO did not answer, or does not run), if they do not. */
+    public Optional<String> unanswered(Map<String, Probe.Answer> answers) {
+        Probe.Answer admin = answers.get(key(ADMIN));
+        if (admin != null && admin.ok()) {
+            return Optional.empty();
+        }
+        return Optional.of("MinIO did not answer (" + (admin == null ? "not read" : NodeText.diagnostic(admin.output())) + ")");
+    }
+
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
-        Probe.Answer admin = answers.get(key(ADMIN));
+        Optional<String> unanswered = unanswered(answers);
         List<String> needed = new ArrayList<>();
         Work work;
-        if (admin == null || !admin.ok()) {
-            String why = admin == null ? "not read" : NodeText.diagnostic(admin.output());
-            needed.add("MinIO did not answer (" + why + "): bucket " + bucket + " and its default encryption (SSE-S3), policy " + policy
+        if (unanswered.isPresent()) {
+            needed.add(unanswered.get() + ": bucket " + bucket + " and its default encryption (SSE-S3), policy " + policy
                     + ", user " + user + " and its policy will be set");
             work = new Work(true, true, true, true, true, List.of(), true);
         } else {
@@ -293,7 +322,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         return Optional.of(Change.of("object storage account: " + String.join(", ", needed), context -> {
             try (Forward forward = context.host().forward(endpoint.address(), endpoint.port())) {
                 String url = "https://127.0.0.1:" + forward.localPort();
-                OkHttpClient http = http(endpoint);
+                OkHttpClient http = http(endpoint, TIMEOUT);
                 apply(clients(url, http), writer(url, http), planned, context.host());
             } catch (IOException | GeneralSecurityException | io.minio.errors.MinioException e) {
                 throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "MinIO refused the account changes: " + reason(e));
@@ -308,7 +337,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
 
     private void apply(Clients minio, MinioClient root, Work work, Host host) throws IOException, GeneralSecurityException, io.minio.errors.MinioException {
         // MinIO may be restarting (a new certificate) or just started: wait for it as the read did.
-        whenAnswering(() -> minio.admin().cannedPolicy(policy), host);
+        whenAnswering(() -> minio.admin().cannedPolicy(policy), host, READY);
         // Asked again even when the read found none: another account's operation on the same bucket may have made it since.
         if (work.bucket() && !minio.root().bucketExists(bucket)) {
             root.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
@@ -422,14 +451,14 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
 
     /** MinIO's admin API as root through {@code forward}, over TLS that must lead to the site CA and name MinIO's own address. */
     static MinioAdmin admin(Endpoint endpoint, Forward forward) {
-        return new MinioAdmin(http(endpoint), "https://127.0.0.1:" + forward.localPort(), endpoint.rootUser(), endpoint.rootSecret());
+        return new MinioAdmin(http(endpoint, TIMEOUT), "https://127.0.0.1:" + forward.localPort(), endpoint.rootUser(), endpoint.rootSecret());
     }
 
-    private static OkHttpClient http(Endpoint endpoint) {
+    private static OkHttpClient http(Endpoint endpoint, Duration timeout) {
         OkHttpClient http;
         try {
             // The forward's 127.0.0.1 is not what the certificate is about: it must name MinIO's own address.
-            http = SiteTls.httpClient(SiteTls.trustManager(endpoint.siteRoot(), endpoint.address()), endpoint.address(), TIMEOUT)
+            http = SiteTls.httpClient(SiteTls.trustManager(endpoint.siteRoot(), endpoint.address()), endpoint.address(), timeout)
                     .retryOnConnectionFailure(false)
                     .build();
         } catch (GeneralSecurityException e) {
@@ -445,11 +474,12 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
 
     /**
      * A started MinIO takes a moment before it answers (and through a forward, a refused connection
-     * looks like a dropped one): connection failures are tried again until {@link #READY} has passed.
-     * An answer, even an error, ends the wait, which {@code host} shows from the first try that failed.
+     * looks like a dropped one): connection failures are tried again until {@code patience} ({@link
+     * #READY} where a run may have just started it) has passed. An answer, even an error, ends the
+     * wait, which {@code host} shows from the first try that failed.
      */
-    private <T> T whenAnswering(Call<T> call, Host host) throws IOException {
-        long deadline = System.nanoTime() + READY.toNanos();
+    private <T> T whenAnswering(Call<T> call, Host host, Duration patience) throws IOException {
+        long deadline = System.nanoTime() + patience.toNanos();
         Waiting waiting = null;
         try {
             while (true) {

@@ -10,11 +10,15 @@ import io.oth.site.Site;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** posture.broker: install's own plan for RabbitMQ's accounts, read beside the node's probes. */
@@ -26,11 +30,15 @@ class BrokerAccountsCheckTest {
     Path dir;
 
     private BrokerAccountsCheck check(boolean withSecrets) throws Exception {
+        return check(withSecrets, Duration.ofSeconds(3));
+    }
+
+    private BrokerAccountsCheck check(boolean withSecrets, Duration patience) throws Exception {
         SiteCa ca = SiteCa.openOrCreate(dir.resolve("ca"), "lab", Clock.systemUTC());
         Secrets secrets = Secrets.unsaved(dir.resolve("secrets.yml"));
         secrets.put(AppAccounts.BROKER_SECRET, Secret.of("a-site-password"));
         secrets.put(AppAccounts.BROKER_ADMIN_SECRET, Secret.of("an-admin-password"));
-        return new BrokerAccountsCheck(site, () -> Optional.of(ca), () -> withSecrets ? Optional.of(secrets) : Optional.empty(), 15671);
+        return new BrokerAccountsCheck(site, () -> Optional.of(ca), () -> withSecrets ? Optional.of(secrets) : Optional.empty(), 15671, patience);
     }
 
     @Test
@@ -42,6 +50,45 @@ class BrokerAccountsCheckTest {
         assertEquals(Verdict.FAIL, finding.verdict());
         assertTrue(finding.cause().startsWith("drifted: oth install plans broker accounts: ") && finding.cause().endsWith("delete user guest"), finding.cause());
         assertEquals(java.util.List.of("rabbitmq:definitions"), host.asked, "rabbitmqctl read the definitions once the API did not answer");
+    }
+
+    /**
+     * A management API that takes the connection and never answers (a hung RabbitMQ) is given the
+     * doctor's probe timeout, not install's 15 seconds, before rabbitmqctl is asked.
+     */
+    @Test
+    void anApiThatNeverAnswersIsGivenThePatienceThenRabbitmqctlIsAsked() throws Exception {
+        String guest = "{\"users\": [{\"name\": \"guest\", \"password_hash\": \"x\", \"tags\": [\"administrator\"]}]}";
+        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            ScriptedHost host = new ScriptedHost("storage", key -> new Probe.Answer(0, key.equals("rabbitmq:definitions") ? guest : ""))
+                    .forwardingTo(hung.getLocalPort());
+            BrokerAccountsCheck check = check(true, Duration.ofSeconds(1));
+            Finding finding = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> check.on(storage, host));
+            assertTrue(finding.cause().endsWith("delete user guest"), finding.cause());
+            assertEquals(java.util.List.of("rabbitmq:definitions"), host.asked);
+        }
+    }
+
+    /** rabbitmqctl stopped at its bound is said as what did not answer, not as the script that was stopped. */
+    @Test
+    void whenNeitherTheApiNorRabbitmqctlAnswersTheFindingSaysSoInWords() throws Exception {
+        ScriptedHost host = new ScriptedHost("storage", key -> new Probe.Answer(0, ""))
+                .failing(new io.oth.remote.RemoteException("storage", io.oth.remote.Failure.COMMAND_TIMEOUT, "after 12 s: sh -c 'printf ...'"));
+        Finding finding = check(true).on(storage, host);
+        assertEquals(Verdict.FAIL, finding.verdict());
+        assertEquals("cannot read RabbitMQ's accounts: storage: command timed out: RabbitMQ's management API did not answer, nor rabbitmqctl within 12 s",
+                finding.cause());
+    }
+
+    /** Neither the API nor rabbitmqctl answered: the accounts could not be read, which is not drift. */
+    @Test
+    void whenRabbitMqDoesNotAnswerTheAccountsAreUnreadNotDrifted() throws Exception {
+        ScriptedHost host = new ScriptedHost("storage", key -> new Probe.Answer(1, "Error: unable to perform an operation on node 'rabbit@localhost'"));
+        Finding finding = check(true).on(storage, host);
+        assertEquals(Verdict.FAIL, finding.verdict());
+        assertEquals("cannot read RabbitMQ's accounts: RabbitMQ did not answer (\"Error: unable to perform an operation on node 'rabbit@localhost'\")",
+                finding.cause());
+        assertEquals("is RabbitMQ running on storage? (see service.broker)", finding.hint());
     }
 
     @Test
