@@ -2,7 +2,6 @@ package io.oth.check;
 
 import io.oth.ca.SiteCa;
 import io.oth.install.BrokerAccessOp;
-import io.oth.op.Probe;
 import io.oth.remote.Host;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
@@ -72,13 +71,7 @@ final class BrokerAccountsCheck {
                 AppAccounts.BROKER_ADMIN, admin.get(), Optional.of(new BrokerAccessOp.Management(node.address(), port, ca.get().rootCertificate(), patience)));
         String hint = "is RabbitMQ running on " + node.name() + "? (see service.broker)";
         try {
-            Map<String, Probe.Answer> answers = op.read(host, Map.of());
-            Optional<String> unanswered = op.unanswered(answers);
-            if (unanswered.isPresent()) {
-                // Not drift: nothing was read to compare.
-                return new Finding(ID, node.name(), TARGET, Verdict.FAIL, "cannot read RabbitMQ's accounts: " + unanswered.get(), hint);
-            }
-            return SecurityCheck.drift(ID, node, TARGET, op.plan(answers, Set.of()));
+            return SecurityCheck.accounts(ID, node, TARGET, "RabbitMQ", op, op.read(host, Map.of()), hint);
         } catch (RemoteException e) {
             return new Finding(ID, node.name(), TARGET, Verdict.FAIL, "cannot read RabbitMQ's accounts: " + e.getMessage(), hint);
         }

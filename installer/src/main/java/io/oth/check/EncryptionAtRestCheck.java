@@ -1,5 +1,6 @@
 package io.oth.check;
 
+import io.oth.op.MariaDbRead;
 import io.oth.op.Probe;
 import io.oth.remote.NodeText;
 import io.oth.site.Node;
@@ -43,10 +44,10 @@ final class EncryptionAtRestCheck implements NodeCheck {
         if (!applies(node)) {
             return List.of();
         }
-        return List.of(new Probe(KEY, "mariadb -N -B -e \"SELECT 'settings', @@innodb_encrypt_tables, @@innodb_encrypt_log,"
+        return List.of(Probe.waiting(KEY, MariaDbRead.of("SELECT 'settings', @@innodb_encrypt_tables, @@innodb_encrypt_log,"
                 + " @@innodb_encrypt_temporary_tables; SELECT 'space', s.NAME, COALESCE(e.ENCRYPTION_SCHEME, 0), COALESCE(e.MIN_KEY_VERSION, 0)"
                 + " FROM information_schema.INNODB_SYS_TABLESPACES s LEFT JOIN information_schema.INNODB_TABLESPACES_ENCRYPTION e"
-                + " ON e.SPACE = s.SPACE\" 2>&1 | head -n " + (MAX_TABLESPACES + 2)));
+                + " ON e.SPACE = s.SPACE", MAX_TABLESPACES + 2)));
     }
 
     @Override

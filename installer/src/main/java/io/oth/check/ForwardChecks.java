@@ -236,7 +236,7 @@ final class ForwardChecks {
                     "the account or its password no longer matches the site's secrets: oth install sets them again");
             case CONNECTION -> new Finding(service.id(), node.name(), target, Verdict.FAIL, "the connection was closed: " + reason,
                     "is " + service.name() + " running on " + storage.name() + ", and does " + node.name() + " reach " + target + "? (see ports.app-storage)");
-            case TIMEOUT -> new Finding(service.id(), node.name(), target, Verdict.FAIL, "no answer within " + timeout.toSeconds() + " s: " + reason,
+            case TIMEOUT -> new Finding(service.id(), node.name(), target, Verdict.FAIL, "no answer within " + timeout.toSeconds() + " s: " + ServiceLogin.timedOut(e),
                     "see ports.app-storage for " + target + "; a slow " + service.name() + " on " + storage.name() + " shows here too");
             case OTHER -> new Finding(service.id(), node.name(), target, Verdict.FAIL, "failed: " + reason,
                     "check " + service.name() + "'s log on " + storage.name());

@@ -111,12 +111,13 @@ final class ObjectAccountsCheck {
             Map<String, Probe.Answer> answers = new HashMap<>(probed.get(running.get(init.get()).key()).ok() ? answered(server) : op.notRunning());
             Optional<String> unanswered = op.unanswered(answers);
             if (unanswered.isPresent()) {
-                // Not drift: nothing was read to compare.
+                // Not drift: nothing was read to compare (and the bucket's encryption was not read either).
                 return failed(node, "cannot read MinIO's accounts: " + unanswered.get(), UNREAD_HINT.formatted(node.name()));
             }
             // Encryption is reported once, as posture.encryption, not as account drift too.
             Probe.Answer encryption = answers.remove(op.key(MinioAccessOp.ENCRYPTION));
-            return List.of(SecurityCheck.drift(ID, node, TARGET, op.plan(answers, Set.of())), atRest(node.name(), encryption));
+            return List.of(SecurityCheck.accounts(ID, node, TARGET, "MinIO", op, answers, UNREAD_HINT.formatted(node.name())),
+                    atRest(node.name(), encryption));
         } catch (RemoteException e) {
             return failed(node, "cannot read MinIO's accounts: " + e.getMessage(), UNREAD_HINT.formatted(node.name()));
         } finally {

@@ -2,6 +2,8 @@ package io.oth.check;
 
 import io.oth.install.DatabaseAccessOp;
 import io.oth.op.Change;
+import io.oth.op.MariaDbRead;
+import io.oth.op.Operation;
 import io.oth.op.Probe;
 import io.oth.remote.NodeText;
 import io.oth.secret.Secrets;
@@ -55,7 +57,7 @@ final class SecurityCheck implements NodeCheck {
         List<Accounts> accounts = accounts(node);
         accounts.forEach(a -> a.op().ifPresent(op -> probes.addAll(op.probes())));
         if (databaseHere(node) && databaseRead(accounts).isEmpty()) {
-            probes.add(new Probe(TRANSPORT, "mariadb -N -B -e 'SELECT @@global.require_secure_transport' 2>&1"));
+            probes.add(Probe.waiting(TRANSPORT, MariaDbRead.of("SELECT @@global.require_secure_transport")));
         }
         return probes;
     }
@@ -65,7 +67,8 @@ final class SecurityCheck implements NodeCheck {
         List<Finding> findings = new ArrayList<>();
         List<Accounts> accounts = accounts(node);
         for (Accounts a : accounts) {
-            findings.add(a.op().map(op -> drift(a.id(), node, a.target(), op.plan(answers, Set.of())))
+            findings.add(a.op().map(op -> accounts(a.id(), node, a.target(), "MariaDB", op, answers,
+                            "is MariaDB running on " + node.name() + "? (see service.database)"))
                     .orElseGet(() -> new Finding(a.id(), node.name(), a.target(), Verdict.SKIP, "no site secrets on this machine yet",
                             "run oth doctor where oth install ran")));
         }
@@ -79,6 +82,17 @@ final class SecurityCheck implements NodeCheck {
                     "someone ran SET GLOBAL require_secure_transport=OFF: set it ON again, or restart MariaDB to read oth's configuration"));
         }
         return findings;
+    }
+
+    /**
+     * Install's read of {@code service}'s accounts as a finding: accounts that could not be read
+     * (the service did not answer) say so, with {@code hint}; otherwise install's plan is the finding
+     * ({@link #drift}).
+     */
+    static Finding accounts(String id, Node node, String target, String service, Operation op, Map<String, Probe.Answer> answers, String hint) {
+        return op.unanswered(answers)
+                .map(why -> new Finding(id, node.name(), target, Verdict.FAIL, "cannot read " + service + "'s accounts: " + why, hint))
+                .orElseGet(() -> drift(id, node, target, op.plan(answers, Set.of())));
     }
 
     /** Install's plan for a service's accounts as a finding: an empty plan is as install sets them, any change is drift. */

@@ -15,7 +15,8 @@ import okhttp3.OkHttpClient;
 import javax.net.ssl.X509TrustManager;
 import javax.net.ssl.SSLException;
 import java.net.ConnectException;
-import java.net.SocketTimeoutException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -156,7 +157,9 @@ final class ServiceLogin {
             if (message.contains("ACCESS_REFUSED") || message.contains("NOT_ALLOWED")) {
                 return Trouble.AUTHENTICATION;
             }
-            if (e instanceof SocketTimeoutException || e instanceof TimeoutException) {
+            // A socket's timeout, and OkHttp's for a whole call (which closes the socket under the call:
+            // "Socket closed" is then its cause, not the reason).
+            if (e instanceof InterruptedIOException || e instanceof TimeoutException) {
                 return Trouble.TIMEOUT;
             }
             if (e instanceof ConnectException || message.toLowerCase(Locale.ROOT).contains("connection reset")
@@ -165,6 +168,17 @@ final class ServiceLogin {
             }
         }
         return Trouble.OTHER;
+    }
+
+    /** What a login that ran out of time says of it: the timeout's own words ("Read timed out"). */
+    static String timedOut(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause()) {
+            if (e instanceof InterruptedIOException || e instanceof TimeoutException) {
+                String said = e.getMessage() == null || e.getMessage().equals("timeout") ? "the request timed out" : e.getMessage();
+                return reason(new IOException(said));
+            }
+        }
+        return reason(failure);
     }
 
     /** The innermost message: usually the one that says what happened. */

@@ -226,6 +226,7 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
      * (neither the API nor rabbitmqctl). Not where the API refused oth's administrator: that is
      * RabbitMQ's answer, and the accounts are set then.
      */
+    @Override
     public Optional<String> unanswered(Map<String, Probe.Answer> answers) {
         Probe.Answer answer = answers.get(KEY);
         return answer.ok() || ADMIN_REFUSED.equals(answer.output()) ? Optional.empty()

@@ -2,6 +2,7 @@ package io.oth.install;
 
 import io.oth.op.Change;
 import io.oth.op.Operation;
+import io.oth.op.MariaDbRead;
 import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
@@ -56,18 +57,25 @@ public record DatabaseAccessOp(String database, List<Login> logins, List<String>
 
     @Override
     public List<Probe> probes() {
-        return List.of(new Probe(KEY, "mariadb -N -B -e \"SELECT 'user', u.User, u.Host, u.authentication_string, u.ssl_type,"
+        return List.of(Probe.waiting(KEY, MariaDbRead.of("SELECT 'user', u.User, u.Host, u.authentication_string, u.ssl_type,"
                 + " IF(JSON_EXTRACT(g.Priv, '$.account_locked') = true, 'locked', 'open') FROM mysql.user u JOIN mysql.global_priv g ON g.User = u.User AND g.Host = u.Host;"
                 + " SELECT 'schema', SCHEMA_NAME, '', '', '', '' FROM information_schema.SCHEMATA;"
                 + " SELECT 'grant', User, Host, Db, '', '' FROM mysql.db;"
-                + " SELECT 'global', 'require_secure_transport', @@GLOBAL.require_secure_transport, '', '', ''\""));
+                + " SELECT 'global', 'require_secure_transport', @@GLOBAL.require_secure_transport, '', '', ''")));
+    }
+
+    @Override
+    public Optional<String> unanswered(Map<String, Probe.Answer> answers) {
+        Probe.Answer answer = answers.get(KEY);
+        return answer.ok() ? Optional.empty() : Optional.of(NodeText.diagnostic(answer.output()));
     }
 
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
         Probe.Answer answer = answers.get(KEY);
-        if (!answer.ok()) {
-            return Optional.of(failing("cannot read MariaDB's accounts: " + NodeText.diagnostic(answer.output())));
+        Optional<String> unanswered = unanswered(answers);
+        if (unanswered.isPresent()) {
+            return Optional.of(failing("cannot read MariaDB's accounts: " + unanswered.get()));
         }
         List<String[]> rows = rows(answer);
         List<String> statements = new ArrayList<>();

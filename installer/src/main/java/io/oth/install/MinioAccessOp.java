@@ -254,6 +254,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     }
 
     /** Why {@code answers} say nothing of the account (MinIO did not answer, or does not run), if they do not. */
+    @Override
     public Optional<String> unanswered(Map<String, Probe.Answer> answers) {
         Probe.Answer admin = answers.get(key(ADMIN));
         if (admin != null && admin.ok()) {

@@ -39,6 +39,15 @@ public interface Operation {
     Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified);
 
     /**
+     * Why {@code answers} say nothing of what this operation manages, if they do not (its service
+     * did not answer, or refused the read), in the service's words: then a plan is a guess, and a
+     * caller that reports drift (doctor) reports this instead. Empty when the answers were read.
+     */
+    default Optional<String> unanswered(Map<String, Probe.Answer> answers) {
+        return Optional.empty();
+    }
+
+    /**
      * Why {@link #plan} planned nothing, given the same answers: what a person reads for each
      * operation that is a no-op ({@code install --check --verbose}), e.g. {@code the user exists}.
      */

@@ -39,6 +39,12 @@ class ServiceLoginTest {
     void connectionsThatCloseOrStallAreToldApart() {
         assertEquals(ServiceLogin.Trouble.TIMEOUT, ServiceLogin.trouble(new SQLException("timed out", new SocketTimeoutException("Read timed out"))));
         assertEquals(ServiceLogin.Trouble.TIMEOUT, ServiceLogin.trouble(new java.util.concurrent.TimeoutException()));
+        // OkHttp's call timeout (the MinIO login) closes the socket under the call
+        IOException okhttp = new java.io.InterruptedIOException("timeout");
+        okhttp.initCause(new java.net.SocketException("Socket closed"));
+        assertEquals(ServiceLogin.Trouble.TIMEOUT, ServiceLogin.trouble(okhttp));
+        assertEquals("the request timed out", ServiceLogin.timedOut(okhttp));
+        assertEquals("Read timed out", ServiceLogin.timedOut(new SQLException("timed out", new SocketTimeoutException("Read timed out"))));
         assertEquals(ServiceLogin.Trouble.CONNECTION, ServiceLogin.trouble(new IOException(new java.io.EOFException())));
         assertEquals(ServiceLogin.Trouble.CONNECTION, ServiceLogin.trouble(new ConnectException("Connection refused")));
         assertEquals(ServiceLogin.Trouble.OTHER, ServiceLogin.trouble(new IllegalStateException("bucket oth does not exist")));

@@ -1,0 +1,34 @@
+package io.oth.op;
+
+import io.oth.remote.Command;
+
+/**
+ * A read of the node's MariaDB as its root, over the local socket, as a probe runs it (install's
+ * facts, doctor's checks). Bounded: a MariaDB that takes the connection and never answers (a hung
+ * server) makes this probe's answer, "MariaDB did not answer within 10 s", not a node whose whole
+ * round of probes runs out of time with every other check of that node. Such a probe may wait that
+ * long: make it {@link Probe#waiting}, so that a node's reads of MariaDB wait side by side.
+ */
+public final class MariaDbRead {
+    /** How long a read may take: a healthy server answers these in milliseconds. */
+    public static final int SECONDS = 10;
+
+    private MariaDbRead() {
+    }
+
+    /** {@code sql} (tab-separated rows, no column names), its exit code kept. */
+    public static String of(String sql) {
+        return of(sql, 0);
+    }
+
+    /** {@code sql}, at most {@code maxLines} lines of its answer (0: all), its exit code kept. */
+    public static String of(String sql, int maxLines) {
+        return of(sql, maxLines, SECONDS);
+    }
+
+    static String of(String sql, int maxLines, int seconds) {
+        return "out=$(timeout -k 2 " + seconds + " mariadb -N -B -e " + Command.quote(sql) + " 2>&1); rc=$?;"
+                + " case $rc in 124|137) echo 'MariaDB did not answer within " + seconds + " s'; exit 1 ;; esac;"
+                + " [ -z \"$out\" ] || printf '%s\\n' \"$out\"" + (maxLines > 0 ? " | head -n " + maxLines : "") + "; exit $rc";
+    }
+}
