@@ -116,8 +116,7 @@ final class ObjectAccountsCheck {
             }
             // Encryption is reported once, as posture.encryption, not as account drift too.
             Probe.Answer encryption = answers.remove(op.key(MinioAccessOp.ENCRYPTION));
-            return List.of(SecurityCheck.accounts(ID, node, TARGET, "MinIO", op, answers, UNREAD_HINT.formatted(node.name())),
-                    atRest(node.name(), encryption));
+            return List.of(SecurityCheck.drift(ID, node, TARGET, op.plan(answers, Set.of())), atRest(node.name(), encryption));
         } catch (RemoteException e) {
             return failed(node, "cannot read MinIO's accounts: " + e.getMessage(), UNREAD_HINT.formatted(node.name()));
         } finally {

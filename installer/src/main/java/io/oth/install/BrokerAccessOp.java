@@ -83,7 +83,7 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
     private static final String EXPORT = "if " + SERVER_ALIVE + "; then ERL_EPMD_ADDRESS=127.0.0.1 rabbitmqctl -q export_definitions --format json - 2>&1;"
             + " else echo 'RabbitMQ is not running'; exit 1; fi";
     /** How long install gives the management API to answer each request. */
-    public static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
     /** The read's fallback, rabbitmqctl, boots an Erlang VM: it gets this many times the API's time. */
     private static final int CLI_FACTOR = 4;
     /**
