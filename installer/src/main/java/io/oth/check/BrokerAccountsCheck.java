@@ -37,7 +37,9 @@ final class BrokerAccountsCheck {
 
     /**
      * {@code port}: the management API's TLS port on the storage node; {@code patience}: how long it
-     * may take to answer (doctor's probe timeout; rabbitmqctl, where it does not, gets a few times that).
+     * may take to answer (doctor's probe timeout). Where it refuses or cannot be reached, rabbitmqctl
+     * reads the accounts, in a few times that; where it takes the connection and does not answer in
+     * time (a hung RabbitMQ), that is the finding, without rabbitmqctl's wait.
      */
     BrokerAccountsCheck(Site site, Supplier<Optional<SiteCa>> siteCa, Supplier<Optional<Secrets>> secrets, int port, Duration patience) {
         this.site = site;
@@ -68,7 +70,7 @@ final class BrokerAccountsCheck {
         }
         List<String> retired = AppAccounts.BROKER_ACCOUNTS.retired(secrets.get().orElseThrow()).map(AppAccounts.Account::user).stream().toList();
         BrokerAccessOp op = new BrokerAccessOp(AppAccounts.BROKER_VHOST, List.of(new BrokerAccessOp.Login(active.orElseThrow().user(), app.get())), retired,
-                AppAccounts.BROKER_ADMIN, admin.get(), Optional.of(new BrokerAccessOp.Management(node.address(), port, ca.get().rootCertificate(), patience)));
+                AppAccounts.BROKER_ADMIN, admin.get(), Optional.of(new BrokerAccessOp.Management(node.address(), port, ca.get().rootCertificate(), patience, false)));
         String hint = "is RabbitMQ running on " + node.name() + "? (see service.broker)";
         try {
             return SecurityCheck.accounts(ID, node, TARGET, "RabbitMQ", op, op.read(host, Map.of()), hint);

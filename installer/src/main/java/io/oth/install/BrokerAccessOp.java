@@ -99,12 +99,14 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
      * The management API over TLS: the node's address, its port, the root its certificate must chain
      * to, and how long it may take to answer each request ({@link #TIMEOUT} for install; doctor's
      * probe timeout, for which a RabbitMQ that hangs is a finding, not a wait). rabbitmqctl, where the
-     * API does not answer, gets {@value #CLI_FACTOR} times as long.
+     * API does not answer, gets {@value #CLI_FACTOR} times as long; where the API took the connection
+     * and let {@code timeout} pass, rabbitmqctl is asked only {@code whenSilent} (install, which has
+     * the time; not doctor: a hung RabbitMQ keeps rabbitmqctl waiting as long).
      */
-    public record Management(String address, int port, X509Certificate siteRoot, Duration timeout) {
-        /** As install reads and writes: {@link #TIMEOUT}. */
+    public record Management(String address, int port, X509Certificate siteRoot, Duration timeout, boolean whenSilent) {
+        /** As install reads and writes: {@link #TIMEOUT}, and rabbitmqctl whenever the API does not answer. */
         public Management(String address, int port, X509Certificate siteRoot) {
-            this(address, port, siteRoot, TIMEOUT);
+            this(address, port, siteRoot, TIMEOUT, true);
         }
     }
 
@@ -131,6 +133,10 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
             // Every account is set then, whatever the export would show: no Erlang VM booted to read it.
             return Map.of(KEY, new Probe.Answer(1, ADMIN_REFUSED));
         }
+        if (fromApi.silent() && !management.get().whenSilent()) {
+            return Map.of(KEY, new Probe.Answer(1, "its management API took the connection and did not answer within "
+                    + management.get().timeout().toSeconds() + " s"));
+        }
         List<Probe> export = List.of(new Probe(KEY, EXPORT));
         Duration cli = management.get().timeout().multipliedBy(CLI_FACTOR);
         try {
@@ -146,18 +152,25 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
     }
 
     /** What the read over the API found: the definitions, or none, and then whether RabbitMQ answered that oth's administrator cannot log in. */
-    private record ApiRead(Optional<String> definitions, boolean refused) {
+    private record ApiRead(Optional<String> definitions, boolean refused, boolean silent) {
+        ApiRead(Optional<String> definitions, boolean refused) {
+            this(definitions, refused, false);
+        }
     }
 
     /**
      * The definitions from the management API; or none, with {@code refused} when RabbitMQ answered
      * that oth's administrator cannot log in (a first install: not made yet; or its password or tags
      * were changed there); or none when it did not answer them (not running, no forward to it): then
-     * rabbitmqctl reads them, or says why it cannot.
+     * rabbitmqctl reads them, or says why it cannot; {@code silent} when it took the connection and
+     * let the timeout pass.
      */
     private ApiRead overApi(Host host, Management management) {
         try (Api api = Api.open(host, management, adminUser, adminPassword)) {
             return api.definitions();
+        } catch (java.io.InterruptedIOException e) {
+            // a socket's timeout, or OkHttp's for the whole call
+            return new ApiRead(Optional.empty(), false, true);
         } catch (IOException | RemoteException e) {
             return new ApiRead(Optional.empty(), false);
         }
