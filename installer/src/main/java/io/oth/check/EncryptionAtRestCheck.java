@@ -44,10 +44,10 @@ final class EncryptionAtRestCheck implements NodeCheck {
         if (!applies(node)) {
             return List.of();
         }
-        return List.of(Probe.waiting(KEY, MariaDbRead.of("SELECT 'settings', @@innodb_encrypt_tables, @@innodb_encrypt_log,"
+        return List.of(MariaDbRead.probe(KEY, "SELECT 'settings', @@innodb_encrypt_tables, @@innodb_encrypt_log,"
                 + " @@innodb_encrypt_temporary_tables; SELECT 'space', s.NAME, COALESCE(e.ENCRYPTION_SCHEME, 0), COALESCE(e.MIN_KEY_VERSION, 0)"
                 + " FROM information_schema.INNODB_SYS_TABLESPACES s LEFT JOIN information_schema.INNODB_TABLESPACES_ENCRYPTION e"
-                + " ON e.SPACE = s.SPACE", MAX_TABLESPACES + 2)));
+                + " ON e.SPACE = s.SPACE", MAX_TABLESPACES + 2));
     }
 
     @Override

@@ -57,7 +57,7 @@ final class SecurityCheck implements NodeCheck {
         List<Accounts> accounts = accounts(node);
         accounts.forEach(a -> a.op().ifPresent(op -> probes.addAll(op.probes())));
         if (databaseHere(node) && databaseRead(accounts).isEmpty()) {
-            probes.add(Probe.waiting(TRANSPORT, MariaDbRead.of("SELECT @@global.require_secure_transport")));
+            probes.add(MariaDbRead.probe(TRANSPORT, "SELECT @@global.require_secure_transport"));
         }
         return probes;
     }

@@ -57,11 +57,11 @@ public record DatabaseAccessOp(String database, List<Login> logins, List<String>
 
     @Override
     public List<Probe> probes() {
-        return List.of(Probe.waiting(KEY, MariaDbRead.of("SELECT 'user', u.User, u.Host, u.authentication_string, u.ssl_type,"
+        return List.of(MariaDbRead.probe(KEY, "SELECT 'user', u.User, u.Host, u.authentication_string, u.ssl_type,"
                 + " IF(JSON_EXTRACT(g.Priv, '$.account_locked') = true, 'locked', 'open') FROM mysql.user u JOIN mysql.global_priv g ON g.User = u.User AND g.Host = u.Host;"
                 + " SELECT 'schema', SCHEMA_NAME, '', '', '', '' FROM information_schema.SCHEMATA;"
                 + " SELECT 'grant', User, Host, Db, '', '' FROM mysql.db;"
-                + " SELECT 'global', 'require_secure_transport', @@GLOBAL.require_secure_transport, '', '', ''")));
+                + " SELECT 'global', 'require_secure_transport', @@GLOBAL.require_secure_transport, '', '', ''"));
     }
 
     @Override

@@ -6,8 +6,8 @@ import io.oth.remote.Command;
  * A read of the node's MariaDB as its root, over the local socket, as a probe runs it (install's
  * facts, doctor's checks). Bounded: a MariaDB that takes the connection and never answers (a hung
  * server) makes this probe's answer, "MariaDB did not answer within 10 s", not a node whose whole
- * round of probes runs out of time with every other check of that node. Such a probe may wait that
- * long: make it {@link Probe#waiting}, so that a node's reads of MariaDB wait side by side.
+ * round of probes runs out of time with every other check of that node. Its probe may wait that
+ * long, so it is {@link Probe#waiting}: a node's reads of MariaDB wait side by side.
  */
 public final class MariaDbRead {
     /** How long a read may take: a healthy server answers these in milliseconds. */
@@ -16,14 +16,14 @@ public final class MariaDbRead {
     private MariaDbRead() {
     }
 
-    /** {@code sql} (tab-separated rows, no column names), its exit code kept. */
-    public static String of(String sql) {
-        return of(sql, 0);
+    /** The probe {@code key} that reads {@code sql} (tab-separated rows, no column names), its exit code kept. */
+    public static Probe probe(String key, String sql) {
+        return probe(key, sql, 0);
     }
 
-    /** {@code sql}, at most {@code maxLines} lines of its answer (0: all), its exit code kept. */
-    public static String of(String sql, int maxLines) {
-        return of(sql, maxLines, SECONDS);
+    /** The probe {@code key} that reads {@code sql}, at most {@code maxLines} lines of its answer (0: all). */
+    public static Probe probe(String key, String sql, int maxLines) {
+        return Probe.waiting(key, of(sql, maxLines, SECONDS));
     }
 
     static String of(String sql, int maxLines, int seconds) {

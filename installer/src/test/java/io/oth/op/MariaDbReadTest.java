@@ -31,6 +31,16 @@ class MariaDbReadTest {
         return new Ran(p.waitFor(), out);
     }
 
+    private static String read(String sql) {
+        return read(sql, 0);
+    }
+
+    private static String read(String sql, int maxLines) {
+        Probe probe = MariaDbRead.probe("k", sql, maxLines);
+        assertTrue(probe.waits(), "a read that may wait its bound waits beside the node's other probes");
+        return probe.script();
+    }
+
     @Test
     void aHungServerIsAnAnswerThatSaysSoNotAWaitWithoutEnd() throws Exception {
         long start = System.nanoTime();
@@ -41,16 +51,16 @@ class MariaDbReadTest {
 
     @Test
     void theRowsAndTheClientsExitCodeAreKeptAndTheLinesBounded() throws Exception {
-        assertEquals(new Ran(0, "a\t1\nb\t2\n"), run("printf 'a\\t1\\nb\\t2\\n'", MariaDbRead.of("SELECT 1")));
-        assertEquals(new Ran(0, "a\n"), run("printf 'a\\nb\\nc\\n'", MariaDbRead.of("SELECT 1", 1)));
+        assertEquals(new Ran(0, "a\t1\nb\t2\n"), run("printf 'a\\t1\\nb\\t2\\n'", read("SELECT 1")));
+        assertEquals(new Ran(0, "a\n"), run("printf 'a\\nb\\nc\\n'", read("SELECT 1", 1)));
         assertEquals(new Ran(1, "ERROR 2002 (HY000): Can't connect to local server\n"),
-                run("echo \"ERROR 2002 (HY000): Can't connect to local server\" >&2; exit 1", MariaDbRead.of("SELECT 1")));
-        assertEquals(new Ran(0, ""), run("exit 0", MariaDbRead.of("SELECT 1")));
+                run("echo \"ERROR 2002 (HY000): Can't connect to local server\" >&2; exit 1", read("SELECT 1")));
+        assertEquals(new Ran(0, ""), run("exit 0", read("SELECT 1")));
     }
 
     @Test
     void theQueryReachesTheClientAsOneArgument() throws Exception {
         assertEquals(new Ran(0, "-N|-B|-e|SELECT 'a', \"b\", $x FROM t\n"),
-                run("IFS='|'; echo \"$*\"", MariaDbRead.of("SELECT 'a', \"b\", $x FROM t")));
+                run("IFS='|'; echo \"$*\"", read("SELECT 'a', \"b\", $x FROM t")));
     }
 }
