@@ -75,7 +75,7 @@ final class BrokerAccountsCheck {
         try {
             return SecurityCheck.accounts(ID, node, TARGET, "RabbitMQ", op, op.read(host, Map.of()), hint);
         } catch (RemoteException e) {
-            return new Finding(ID, node.name(), TARGET, Verdict.FAIL, "cannot read RabbitMQ's accounts: " + e.getMessage(), hint);
+            return new Finding(ID, node.name(), TARGET, Verdict.FAIL, SecurityCheck.unread("RabbitMQ", e), hint);
         }
     }
 

@@ -112,13 +112,13 @@ final class ObjectAccountsCheck {
             Optional<String> unanswered = op.unanswered(answers);
             if (unanswered.isPresent()) {
                 // Not drift: nothing was read to compare (and the bucket's encryption was not read either).
-                return failed(node, "cannot read MinIO's accounts: " + unanswered.get(), UNREAD_HINT.formatted(node.name()));
+                return failed(node, SecurityCheck.unread("MinIO", unanswered.get()), UNREAD_HINT.formatted(node.name()));
             }
             // Encryption is reported once, as posture.encryption, not as account drift too.
             Probe.Answer encryption = answers.remove(op.key(MinioAccessOp.ENCRYPTION));
             return List.of(SecurityCheck.drift(ID, node, TARGET, op.plan(answers, Set.of())), atRest(node.name(), encryption));
         } catch (RemoteException e) {
-            return failed(node, "cannot read MinIO's accounts: " + e.getMessage(), UNREAD_HINT.formatted(node.name()));
+            return failed(node, SecurityCheck.unread("MinIO", e), UNREAD_HINT.formatted(node.name()));
         } finally {
             // Not needed where MinIO does not run (or the node's answer was no use): stop its waiting.
             server.cancel(true);

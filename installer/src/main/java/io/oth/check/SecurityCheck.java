@@ -6,6 +6,7 @@ import io.oth.op.MariaDbRead;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
 import io.oth.remote.NodeText;
+import io.oth.remote.RemoteException;
 import io.oth.secret.Secrets;
 import io.oth.site.AppAccounts;
 import io.oth.site.Node;
@@ -91,8 +92,18 @@ final class SecurityCheck implements NodeCheck {
      */
     static Finding accounts(String id, Node node, String target, String service, Operation op, Map<String, Probe.Answer> answers, String hint) {
         return op.unanswered(answers)
-                .map(why -> new Finding(id, node.name(), target, Verdict.FAIL, "cannot read " + service + "'s accounts: " + why, hint))
+                .map(why -> new Finding(id, node.name(), target, Verdict.FAIL, unread(service, why), hint))
                 .orElseGet(() -> drift(id, node, target, op.plan(answers, Set.of())));
+    }
+
+    /** The cause of a finding on {@code service}'s accounts that could not be read: {@code why}, in the service's words. */
+    static String unread(String service, String why) {
+        return "cannot read " + service + "'s accounts: " + why;
+    }
+
+    /** The same for a read that failed on the node: its words once, where they name the accounts already (install's do). */
+    static String unread(String service, RemoteException failed) {
+        return unread(service, failed.getMessage().replace(unread(service, ""), ""));
     }
 
     /** Install's plan for a service's accounts as a finding: an empty plan is as install sets them, any change is drift. */

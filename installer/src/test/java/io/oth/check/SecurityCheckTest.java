@@ -1,6 +1,8 @@
 package io.oth.check;
 
 import io.oth.op.Probe;
+import io.oth.remote.Failure;
+import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 import io.oth.secret.Secrets;
 import io.oth.site.AppAccounts;
@@ -116,5 +118,15 @@ class SecurityCheckTest {
         assertEquals(List.of(Verdict.SKIP, Verdict.OK), findings.stream().map(Finding::verdict).toList());
         assertEquals(List.of("mariadb:transport"), probed(Optional.empty()));
         assertEquals(List.of(), new SecurityCheck(site, Optional::empty).probes(Sites.node(site, "app1")));
+    }
+
+    @Test
+    void accountsThatCouldNotBeReadAreNamedOnceWhateverSaidSo() {
+        assertEquals("cannot read MinIO's accounts: MinIO did not answer (\"x\")", SecurityCheck.unread("MinIO", "MinIO did not answer (\"x\")"));
+        // install's read of MinIO names the accounts in its own failure already
+        assertEquals("cannot read MinIO's accounts: storage: remote operation failed: Read timed out", SecurityCheck.unread("MinIO",
+                new RemoteException("storage", Failure.COMMAND_FAILED, "cannot read MinIO's accounts: Read timed out")));
+        assertEquals("cannot read RabbitMQ's accounts: storage: command timed out: no answer", SecurityCheck.unread("RabbitMQ",
+                new RemoteException("storage", Failure.COMMAND_TIMEOUT, "no answer")));
     }
 }
