@@ -15,7 +15,6 @@ import okhttp3.OkHttpClient;
 import javax.net.ssl.X509TrustManager;
 import javax.net.ssl.SSLException;
 import java.net.ConnectException;
-import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -175,7 +174,7 @@ final class ServiceLogin {
         for (Throwable e = failure; e != null; e = e.getCause()) {
             if (e instanceof InterruptedIOException || e instanceof TimeoutException) {
                 String said = e.getMessage() == null || e.getMessage().equals("timeout") ? "the request timed out" : e.getMessage();
-                return reason(new IOException(said));
+                return reason(said);
             }
         }
         return reason(failure);
@@ -189,8 +188,12 @@ final class ServiceLogin {
                 last = e;
             }
         }
-        String message = last.getMessage() == null ? last.getClass().getSimpleName() : last.getMessage();
-        message = message.lines().findFirst().orElse("").strip();
-        return message.length() > 160 ? message.substring(0, 157) + "..." : message;
+        return reason(last.getMessage() == null ? last.getClass().getSimpleName() : last.getMessage());
+    }
+
+    /** {@code message} as a finding shows it: its first line, at most 160 characters. */
+    private static String reason(String message) {
+        String line = message.lines().findFirst().orElse("").strip();
+        return line.length() > 160 ? line.substring(0, 157) + "..." : line;
     }
 }
