@@ -398,13 +398,20 @@ public final class Doctor {
         }
         List<Finding> answered = resolverExplains(findings);
         List<Finding> result = new ArrayList<>(answered);
-        // A login that the port matrix already explains (its port is closed) is not tried again.
-        first.services().forEach(s -> {
+        // A login that the port matrix already explains (its port is closed) is not tried again. The
+        // second tries run side by side, as the first did: one after another, a hung storage node's
+        // three services would cost the timeout three times over.
+        List<CompletableFuture<Finding>> logins = first.services().stream().map(s -> {
             Finding login = explainedByPorts(s.join(), answered);
-            result.add(login.verdict() == Verdict.FAIL ? explainedByPorts(forwards.again(node, host, login), answered) : login);
-        });
+            return login.verdict() == Verdict.FAIL
+                    ? CompletableFuture.supplyAsync(() -> explainedByPorts(forwards.again(node, host, login), answered), executor)
+                    : CompletableFuture.completedFuture(login);
+        }).toList();
         List<Finding> served = first.served().join();
-        result.addAll(served.stream().anyMatch(f -> f.verdict() == Verdict.FAIL) ? ForwardChecks.secondTry(served, forwards.served(node, host).join()) : served);
+        CompletableFuture<List<Finding>> servedAgain = served.stream().anyMatch(f -> f.verdict() == Verdict.FAIL)
+                ? forwards.served(node, host).thenApply(again -> ForwardChecks.secondTry(served, again)) : CompletableFuture.completedFuture(served);
+        logins.forEach(login -> result.add(login.join()));
+        result.addAll(servedAgain.join());
         first.apis().forEach(a -> result.addAll(a.join()));
         return result;
     }

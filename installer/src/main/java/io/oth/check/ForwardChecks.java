@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Checks made from an app node's point of view through SSH port forwards: the traffic leaves the
@@ -199,13 +201,26 @@ final class ForwardChecks {
                     "run oth doctor where oth install ran (they are in its state directory)");
         }
         try (Forward forward = host.forward(storage.address(), service.port())) {
+            // The login as a whole gets the timeout. Each client bounds each of its steps by it (the
+            // connection, the TLS handshake, the protocol's own), so a service that takes the
+            // connection and never answers would otherwise be waited for once per step.
+            AtomicBoolean overdue = new AtomicBoolean();
+            CompletableFuture<Void> deadline = CompletableFuture.runAsync(() -> {
+                overdue.set(true);
+                forward.close();
+            }, CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run));
             try {
                 return Finding.ok(service.id(), node.name(), target, service.login().run(logins(ca.get(), storage), forward.localPort()));
             } catch (MissingSecret e) {
                 return new Finding(service.id(), node.name(), target, Verdict.SKIP, "the site's secrets have no " + e.getMessage() + " yet",
                         "oth install creates the application's accounts");
             } catch (Exception e) {
+                if (overdue.get()) {
+                    return timedOut(node, storage, service, target, "the login had not finished");
+                }
                 return forward.refusal().map(r -> refused(service.id(), node, target, r)).orElseGet(() -> failed(node, storage, service, target, e));
+            } finally {
+                deadline.cancel(false);
             }
         } catch (RemoteException e) {
             return failed(node, storage, service, target, e);
@@ -236,11 +251,15 @@ final class ForwardChecks {
                     "the account or its password no longer matches the site's secrets: oth install sets them again");
             case CONNECTION -> new Finding(service.id(), node.name(), target, Verdict.FAIL, "the connection was closed: " + reason,
                     "is " + service.name() + " running on " + storage.name() + ", and does " + node.name() + " reach " + target + "? (see ports.app-storage)");
-            case TIMEOUT -> new Finding(service.id(), node.name(), target, Verdict.FAIL, "no answer within " + timeout.toSeconds() + " s: " + ServiceLogin.timedOut(e),
-                    "see ports.app-storage for " + target + "; a slow " + service.name() + " on " + storage.name() + " shows here too");
+            case TIMEOUT -> timedOut(node, storage, service, target, ServiceLogin.timedOut(e));
             case OTHER -> new Finding(service.id(), node.name(), target, Verdict.FAIL, "failed: " + reason,
                     "check " + service.name() + "'s log on " + storage.name());
         };
+    }
+
+    private Finding timedOut(Node node, Node storage, Service service, String target, String how) {
+        return new Finding(service.id(), node.name(), target, Verdict.FAIL, "no answer within " + timeout.toSeconds() + " s: " + how,
+                "see ports.app-storage for " + target + "; a slow " + service.name() + " on " + storage.name() + " shows here too");
     }
 
     /** The account of {@code pair} the application uses, as the site's secrets record it. */

@@ -1,5 +1,6 @@
 package io.oth.check;
 
+import io.oth.op.MariaDbRead;
 import io.oth.op.Probe;
 import io.oth.site.Node;
 
@@ -24,9 +25,10 @@ interface NodeCheck {
      * Whether {@code probe}'s failed {@code answer} gets a second try once every node has answered
      * (Doctor): a connection or a lookup may have run out of time on a node or a network busy with
      * the checks themselves, and a failure doctor reports must be the network's, not its own.
-     * By default, a failed probe that {@link Probe#waits}.
+     * By default, a failed probe that {@link Probe#waits}, but for a read of MariaDB that ran out of
+     * its own bound ({@link MariaDbRead#outOfTime}): ten seconds is the server's silence, not the checks' load.
      */
     default boolean triedAgain(Probe probe, Probe.Answer answer) {
-        return probe.waits() && !answer.ok();
+        return probe.waits() && !answer.ok() && !MariaDbRead.outOfTime(answer);
     }
 }

@@ -198,7 +198,9 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             try {
                 document = whenAnswering(() -> minio.admin().cannedPolicy(policy), host, patience);
             } catch (IOException e) {
-                return Map.of(key(ADMIN), new Probe.Answer(1, reason(e)));
+                // A call that ran out of time: OkHttp closes its socket, whose "Socket closed" is not the reason.
+                return Map.of(key(ADMIN), new Probe.Answer(1, causedBy(e, java.io.InterruptedIOException.class)
+                        ? "it took the connection and did not answer within " + patience.toSeconds() + " s" : reason(e)));
             }
             answers.put(key(ADMIN), new Probe.Answer(0, "answering"));
             answers.put(key(POLICY), document.map(d -> new Probe.Answer(0, d)).orElse(new Probe.Answer(1, ABSENT)));

@@ -26,9 +26,22 @@ public final class MariaDbRead {
         return Probe.waiting(key, of(sql, maxLines, SECONDS));
     }
 
+    /**
+     * Whether {@code answer} is a read that ran out of its bound: a server that takes the connection
+     * and does not answer for that long is hung, not slowed by the checks around it, and a second
+     * try would wait as long again.
+     */
+    public static boolean outOfTime(Probe.Answer answer) {
+        return !answer.ok() && answer.output().strip().equals(unanswered(SECONDS));
+    }
+
+    private static String unanswered(int seconds) {
+        return "MariaDB did not answer within " + seconds + " s";
+    }
+
     static String of(String sql, int maxLines, int seconds) {
         return "out=$(timeout -k 2 " + seconds + " mariadb -N -B -e " + Command.quote(sql) + " 2>&1); rc=$?;"
-                + " case $rc in 124|137) echo 'MariaDB did not answer within " + seconds + " s'; exit 1 ;; esac;"
+                + " case $rc in 124|137) echo '" + unanswered(seconds) + "'; exit 1 ;; esac;"
                 + " [ -z \"$out\" ] || printf '%s\\n' \"$out\"" + (maxLines > 0 ? " | head -n " + maxLines : "") + "; exit $rc";
     }
 }

@@ -7,6 +7,7 @@ import io.oth.secret.Secret;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -109,6 +110,7 @@ public final class TracedHost implements Host {
             Forward forward = host.forward(address, port);
             line("forward to " + address + ":" + port + " -> local port " + forward.localPort(), start, "");
             long opened = System.nanoTime();
+            AtomicBoolean closed = new AtomicBoolean();
             return new Forward() {
                 @Override
                 public int localPort() {
@@ -123,6 +125,9 @@ public final class TracedHost implements Host {
                 @Override
                 public void close() {
                     forward.close();
+                    if (closed.getAndSet(true)) {
+                        return;  // closed before: by its check's deadline, say
+                    }
                     log.debug("[" + host.name() + "] forward to " + address + ":" + port + " (local port " + forward.localPort() + ") closed after "
                             + (System.nanoTime() - opened) / 1_000_000 + " ms", "");
                 }

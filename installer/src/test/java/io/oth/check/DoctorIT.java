@@ -483,11 +483,19 @@ class DoctorIT {
             Run run = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
                     () -> doctor("--only", "posture", "--node", "storage", "--probe-timeout", "2"));
             assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
-            assertLine(run, "✗ posture\\.objects\\s+MinIO accounts\\s+cannot read MinIO's accounts: MinIO did not answer \\(.*");
+            assertLine(run, "✗ posture\\.objects\\s+MinIO accounts\\s+cannot read MinIO's accounts: MinIO did not answer"
+                    + " \\(\"it took the connection and did not answer within 2 s\"\\)");
             assertLine(run, "✗ posture\\.broker\\s+RabbitMQ accounts\\s+cannot read RabbitMQ's accounts: RabbitMQ did not answer"
                     + " \\(\"its management API took the connection and did not answer within 2 s\"\\)");
             assertLine(run, "✗ posture\\.database\\s+MariaDB accounts\\s+cannot read MariaDB's accounts: \"MariaDB did not answer within 10 s\"");
             assertLine(run, "✓ posture\\.listen\\s+sockets\\s+listens only on ports of the network table");
+            // The application's logins: each bounded as a whole, not once per step of its client.
+            Run logins = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> doctor("--only", "service", "--node", "app1", "--probe-timeout", "2"));
+            assertEquals(ExitCode.FAILED.code(), logins.code(), logins::toString);
+            assertLine(logins, "✗ service\\.broker\\s+10\\.77\\.0\\.20:5671\\s+no answer within 2 s: the login had not finished");
+            assertLine(logins, "✗ service\\.database\\s+10\\.77\\.0\\.20:3306\\s+no answer within 2 s: .*");
+            assertLine(logins, "✗ service\\.objects\\s+10\\.77\\.0\\.20:9000\\s+no answer within 2 s: .*");
         } finally {
             lab.exec("storage", "sh", "-c", "kill -CONT " + pids);
         }

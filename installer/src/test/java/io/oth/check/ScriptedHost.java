@@ -93,8 +93,20 @@ final class ScriptedHost implements Host {
         throw new UnsupportedOperationException("doctor reads through probes");
     }
 
+    /**
+     * Every forward leads to a service that takes the connection and never answers (a hung
+     * process), and closes the connections it took when it closes, as oth's SSH forwards do.
+     */
+    ScriptedHost forwardingToHungServices() {
+        this.forwardedTo = -1;
+        return this;
+    }
+
     @Override
     public Forward forward(String address, int port) throws RemoteException {
+        if (forwardedTo == -1) {
+            return hung();
+        }
         if (forwardedTo != 0) {
             return forward(forwardedTo, Optional.empty());
         }
@@ -108,6 +120,44 @@ final class ScriptedHost implements Host {
             throw new IllegalStateException(e);
         }
         return forward(closed, Optional.of(forwardRefusal));
+    }
+
+    private static Forward hung() {
+        try {
+            java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            java.util.List<java.net.Socket> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread accepting = new Thread(() -> {
+                try {
+                    while (true) {
+                        taken.add(socket.accept());
+                    }
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            }, "hung service");
+            accepting.setDaemon(true);
+            accepting.start();
+            return new Forward() {
+                @Override
+                public int localPort() {
+                    return socket.getLocalPort();
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        socket.close();
+                        for (java.net.Socket s : taken) {
+                            s.close();
+                        }
+                    } catch (java.io.IOException e) {
+                        // going away either way
+                    }
+                }
+            };
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Forward forward(int port, Optional<RemoteException> refusal) {

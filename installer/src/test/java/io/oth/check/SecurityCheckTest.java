@@ -104,6 +104,16 @@ class SecurityCheckTest {
         assertEquals("cannot read it: \"ERROR 2002: Can't connect\"", findings.get(1).cause());
     }
 
+    /** A MariaDB that did not answer within the read's bound is hung: the second round does not wait for it again; other failures are tried again. */
+    @Test
+    void aReadOfMariaDbThatRanOutOfItsBoundIsNotTriedAgain() throws Exception {
+        SecurityCheck check = new SecurityCheck(site, this::secretsOrFail);
+        Probe accounts = check.probes(Sites.node(site, "storage")).get(0);
+        assertEquals(false, check.triedAgain(accounts, new Probe.Answer(1, "MariaDB did not answer within 10 s\n")));
+        assertEquals(true, check.triedAgain(accounts, new Probe.Answer(1, "ERROR 2002 (HY000): Can't connect to local server\n")));
+        assertEquals(false, check.triedAgain(accounts, new Probe.Answer(0, "user\tapp\n")));
+    }
+
     private Optional<Secrets> secretsOrFail() {
         try {
             return secrets();
