@@ -509,6 +509,33 @@ class DoctorIT {
         assertEquals(0, green.code(), green::toString);
     }
 
+    /**
+     * A RabbitMQ CLI tool is an Erlang node that listens while it runs (35672-35682): on every
+     * address, until oth's rabbitmq-env.conf said loopback for the CLI tools too. oth runs
+     * rabbitmqctl itself (install's read of the accounts where the management API does not
+     * answer; doctor's fallback) beside the probe that lists the node's listeners, whose
+     * posture.listen then warned of oth's own tool; an operator's rabbitmqctl did too.
+     */
+    @Test
+    @Order(18)
+    void aRabbitmqCliRunningOnStorageListensOnLoopbackOnly() {
+        lab.exec("storage", "sh", "-c", "(rabbitmqctl -q eval 'timer:sleep(30000).' >/dev/null 2>&1 &)");
+        try {
+            String listeners = "";
+            for (int i = 0; i < 50 && !listeners.contains(":3567"); i++) {
+                sleep(200);
+                listeners = lab.exec("storage", "sh", "-c", "ss -ltnH | awk '{print $4}'");
+            }
+            assertTrue(listeners.contains("127.0.0.1:3567"), listeners);
+            assertTrue(listeners.lines().noneMatch(l -> l.matches(".*:356[78][0-9]") && !l.startsWith("127.0.0.1:")), listeners);
+            Run run = doctor("--only", "posture", "--node", "storage");
+            assertEquals(0, run.code(), run::toString);
+            assertLine(run, "✓ posture\\.listen\\s+sockets\\s+listens only on ports of the network table");
+        } finally {
+            lab.exec("storage", "sh", "-c", "pkill -f 'timer:slee[p]' || true");
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
