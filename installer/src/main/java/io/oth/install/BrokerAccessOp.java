@@ -75,13 +75,15 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
     private static final String KEY = "rabbitmq:definitions";
     /** Whether the Erlang VM that the server's pid file names is alive: read from /proc, no VM booted to ask. */
     public static final String SERVER_ALIVE = io.oth.op.ServiceOp.pidFileNames(NodeLayout.RABBITMQ_PID, "beam.smp");
+    /** The read's answer where the server does not run: a plan before the phase that starts it ({@code install --check} on a new site). */
+    private static final String NOT_RUNNING = "RabbitMQ is not running";
     /**
      * The definitions through the CLI, asked only of a running server: against a stopped one,
      * rabbitmqctl would boot an Erlang VM for nothing and start epmd on every address (a read must
      * change nothing). Distribution stays on loopback whoever starts epmd.
      */
     private static final String EXPORT = "if " + SERVER_ALIVE + "; then ERL_EPMD_ADDRESS=127.0.0.1 rabbitmqctl -q export_definitions --format json - 2>&1;"
-            + " else echo 'RabbitMQ is not running'; exit 1; fi";
+            + " else echo '" + NOT_RUNNING + "'; exit 1; fi";
     /** How long install gives the management API to answer each request. */
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     /** The read's fallback, rabbitmqctl, boots an Erlang VM: it gets this many times the API's time. */
@@ -252,8 +254,14 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
         List<String> needed = new ArrayList<>();
         boolean guest;
         Object loaded = answer.ok() ? definitionsIn(answer.output()) : null;
+        Optional<String> unanswered = unanswered(answers);
+        if (unanswered.isPresent() && !answer.output().strip().equals(NOT_RUNNING)) {
+            // RabbitMQ runs, and neither its API nor rabbitmqctl answered: the changes would go the same way.
+            String why = "cannot read RabbitMQ's accounts: " + unanswered.get();
+            return Optional.of(Change.refusal(subject() + ": " + why, why));
+        }
         if (!(loaded instanceof Map<?, ?> defs)) {
-            String why = unanswered(answers).orElseGet(() -> !answer.ok() ? adminUser + " cannot log in to the management API (not made yet, or changed there)"
+            String why = unanswered.orElseGet(() -> !answer.ok() ? adminUser + " cannot log in to the management API (not made yet, or changed there)"
                     : "RabbitMQ's definitions did not parse (" + NodeText.shown(firstLine(answer.output())) + ")");
             needed.add(why + ": all accounts will be set");
             guest = true;

@@ -79,6 +79,8 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     static final String ABSENT = "absent";
     /** How long to wait for a MinIO that was just (re)started to answer. */
     private static final Duration READY = Duration.ofSeconds(60);
+    /** The read's answer where the service does not run (MinIO is not asked then). */
+    private static final String NOT_RUNNING = "the minio service is not running";
     /**
      * How soon a MinIO that did not answer is asked again: a refused try costs a channel that the
      * node refuses at once, and a longer pause would be the time a run waits after MinIO is up.
@@ -175,7 +177,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
 
     /** The answers of {@link #read} where the service does not run: MinIO is not asked. */
     public Map<String, Probe.Answer> notRunning() {
-        return Map.of(key(ADMIN), new Probe.Answer(1, "the minio service is not running"));
+        return Map.of(key(ADMIN), new Probe.Answer(1, NOT_RUNNING));
     }
 
     /**
@@ -265,9 +267,24 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         return Optional.of("MinIO did not answer (" + (admin == null ? "not read" : NodeText.diagnostic(admin.output())) + ")");
     }
 
+    /**
+     * Whether MinIO was asked and did not answer: it runs, yet the read found it silent or failing
+     * for all its patience. Not where the service does not run (a plan before the phase that starts
+     * it, as {@code install --check} on a new site makes), nor where nothing was read.
+     */
+    private boolean silent(Map<String, Probe.Answer> answers) {
+        Probe.Answer admin = answers.get(key(ADMIN));
+        return admin != null && !admin.ok() && !admin.output().equals(NOT_RUNNING);
+    }
+
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
         Optional<String> unanswered = unanswered(answers);
+        if (unanswered.isPresent() && silent(answers)) {
+            // MinIO runs and was given READY to answer: the changes would wait as long again, for nothing.
+            String why = "cannot read MinIO's accounts: " + unanswered.get();
+            return Optional.of(Change.refusal("object storage account: " + why, why));
+        }
         List<String> needed = new ArrayList<>();
         Work work;
         if (unanswered.isPresent()) {
@@ -328,7 +345,8 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
                 OkHttpClient http = http(endpoint, TIMEOUT);
                 apply(clients(url, http), writer(url, http), planned, context.host());
             } catch (IOException | GeneralSecurityException | io.minio.errors.MinioException e) {
-                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, "MinIO refused the account changes: " + reason(e));
+                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, causedBy(e, java.io.InterruptedIOException.class)
+                        ? "MinIO stopped answering while the accounts were changed: " + reason(e) : "MinIO refused the account changes: " + reason(e));
             }
         }));
     }

@@ -65,4 +65,24 @@ class BrokerAccessOpTest {
         assertTrue(odd.summary().startsWith("broker accounts: RabbitMQ's definitions did not parse (\"@@oth: the management API"), odd.summary());
         assertTrue(odd.summary().endsWith("all accounts will be set, delete user guest"), odd.summary());
     }
+
+    /**
+     * A RabbitMQ that runs and answered neither through its API nor to rabbitmqctl (hung): the plan
+     * refuses, naming why; one that does not run yet (a plan before the phase that starts it) has
+     * every account set.
+     */
+    @Test
+    void aRunningRabbitMqThatDidNotAnswerTheReadIsARefusalOneNotRunningHasEveryAccountSet() {
+        Change silent = rotated().plan(Map.of("rabbitmq:definitions", new Probe.Answer(1,
+                "Error: unable to perform an operation on node 'rabbit@localhost'. Please see diagnostics information")), Set.of()).orElseThrow();
+        assertEquals("broker accounts: cannot read RabbitMQ's accounts: RabbitMQ did not answer (\"Error: unable to perform an operation on node"
+                + " 'rabbit@localhost'. Please see dia\" (100 characters, cut))", silent.summary());
+        io.oth.remote.RemoteException refused = org.junit.jupiter.api.Assertions.assertThrows(io.oth.remote.RemoteException.class,
+                () -> silent.apply(io.oth.op.TestApply.on(new io.oth.remote.RecordingHost("storage"))));
+        assertTrue(refused.getMessage().startsWith("storage: remote operation failed: cannot read RabbitMQ's accounts: RabbitMQ did not answer"),
+                refused.getMessage());
+        Change notRunning = rotated().plan(Map.of("rabbitmq:definitions", new Probe.Answer(1, "RabbitMQ is not running\n")), Set.of()).orElseThrow();
+        assertEquals("broker accounts: RabbitMQ did not answer (\"RabbitMQ is not running\"): all accounts will be set, delete user guest",
+                notRunning.summary());
+    }
 }

@@ -184,6 +184,22 @@ class MinioAccessOpTest {
                 + "encryption (SSE-S3), policy oth-app, user oth-app and its policy will be set", summary);
     }
 
+    /**
+     * A MinIO that runs and did not answer the read within its patience (hung): the plan refuses,
+     * naming why, rather than setting everything through a MinIO that would keep the changes waiting as long.
+     */
+    @Test
+    void aRunningMinioThatDidNotAnswerTheReadIsARefusalNotAPlanToSetEverything() {
+        Change change = op.plan(Map.of(MinioAccessOp.ADMIN + ":oth-app", new Probe.Answer(1, "it took the connection and did not answer within 60 s")),
+                java.util.Set.of()).orElseThrow();
+        assertEquals("object storage account: cannot read MinIO's accounts: MinIO did not answer (\"it took the connection and did not answer"
+                + " within 60 s\")", change.summary());
+        io.oth.remote.RemoteException refused = org.junit.jupiter.api.Assertions.assertThrows(io.oth.remote.RemoteException.class,
+                () -> change.apply(io.oth.op.TestApply.on(new io.oth.remote.RecordingHost("storage"))));
+        assertEquals("storage: remote operation failed: cannot read MinIO's accounts: MinIO did not answer (\"it took the connection and did not"
+                + " answer within 60 s\")", refused.getMessage());
+    }
+
     @Test
     void whetherMinioRunsIsAskedInThePhasesRoundOfProbesNotInASessionOfItsOwn() throws Exception {
         Probe running = MinioAccessOp.service(InitSystem.SYSV).probes().get(0);

@@ -404,6 +404,35 @@ class StorageIT {
         assertTrue(java.util.regex.Pattern.compile("✓ posture\\.objects\\s+MinIO accounts\\s+as oth install sets them").matcher(green.out()).find(), green::toString);
     }
 
+    /**
+     * A RabbitMQ that runs and answers nothing (stopped with SIGSTOP): the read gives its management
+     * API and rabbitmqctl their time, then the phase fails saying it could not read the accounts,
+     * changing nothing. Before, the plan set every account through the same silent RabbitMQ and
+     * waited as long again (60 s in all, then "RabbitMQ refused the account changes").
+     */
+    @Test
+    @Order(12)
+    void aHungRabbitMqFailsItsAccountsPhaseAfterTheReadNotAfterTryingTheChangesToo() throws Exception {
+        String pid = "$(cat " + io.oth.install.NodeLayout.RABBITMQ_PID + ")";
+        lab.exec("storage", "sh", "-c", "kill -STOP " + pid);
+        Run run;
+        try {
+            run = Run.oth("install", "--site", lab.site().toString());
+        } finally {
+            lab.exec("storage", "sh", "-c", "kill -CONT " + pid);
+        }
+        assertEquals(1, run.code(), run::toString);
+        assertTrue(run.out().contains("[storage] FAILED in broker-accounts: storage: remote operation failed: cannot read RabbitMQ's accounts:"
+                + " RabbitMQ did not answer (\"Error: unable to perform an operation on node 'rabbit@localhost'."), run::toString);
+        assertTrue(run.out().contains("install: 0 change(s) made, 1 host(s) failed"), run::toString);
+        String log = Files.readString(lastInstallLog());
+        assertFalse(log.contains("import_definitions"), "no change was tried: " + log);
+        // Resumed, RabbitMQ answers again and there is nothing to do.
+        Run again = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, again.code(), again::toString);
+        assertTrue(again.out().contains("install: 0 change(s) made, 0 host(s) failed"), again::toString);
+    }
+
     private static String jdbc(Forward f, String options) {
         return "jdbc:mariadb://127.0.0.1:" + f.localPort() + "/oth?" + options;
     }
