@@ -248,6 +248,14 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
                 : Optional.of("RabbitMQ did not answer (" + NodeText.shown(firstLine(answer.output())) + ")");
     }
 
+    /**
+     * Whether the read found no RabbitMQ to ask: not running, or not installed (the shell found no
+     * rabbitmqctl, exit 127): a plan before the phase that installs and starts it.
+     */
+    private static boolean notThere(Probe.Answer answer) {
+        return answer.output().strip().equals(NOT_RUNNING) || answer.exitCode() == 127;
+    }
+
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
         Probe.Answer answer = answers.get(KEY);
@@ -255,7 +263,7 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
         boolean guest;
         Object loaded = answer.ok() ? definitionsIn(answer.output()) : null;
         Optional<String> unanswered = unanswered(answers);
-        if (unanswered.isPresent() && !answer.output().strip().equals(NOT_RUNNING)) {
+        if (unanswered.isPresent() && !notThere(answer)) {
             // RabbitMQ runs, and neither its API nor rabbitmqctl answered: the changes would go the same way.
             String why = "cannot read RabbitMQ's accounts: " + unanswered.get();
             return Optional.of(Change.refusal(subject() + ": " + why, why));

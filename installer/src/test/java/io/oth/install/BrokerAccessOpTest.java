@@ -84,5 +84,8 @@ class BrokerAccessOpTest {
         Change notRunning = rotated().plan(Map.of("rabbitmq:definitions", new Probe.Answer(1, "RabbitMQ is not running\n")), Set.of()).orElseThrow();
         assertEquals("broker accounts: RabbitMQ did not answer (\"RabbitMQ is not running\"): all accounts will be set, delete user guest",
                 notRunning.summary());
+        Change notInstalled = rotated().plan(Map.of("rabbitmq:definitions", new Probe.Answer(127, "sh: 1: rabbitmqctl: not found")), Set.of())
+                .orElseThrow();
+        assertTrue(notInstalled.summary().endsWith("all accounts will be set, delete user guest"), notInstalled.summary());
     }
 }
