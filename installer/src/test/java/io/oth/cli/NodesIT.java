@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +56,40 @@ class NodesIT {
         } finally {
             lab.exec("app2", "service", "ssh", "start");
         }
+    }
+
+    /**
+     * A node whose sshd takes the connection and never speaks (stopped with SIGSTOP: the kernel
+     * still accepts on its socket): through the bastion, sshj would wait for its identification
+     * line for ever, and every command that reaches the nodes with it. It is named after --timeout;
+     * the others are fine. The bastion in the same state (bounded by its socket's own timeout) was
+     * "connection lost: Read timed out", with a hint that it had dropped the connection.
+     */
+    @Test
+    void aNodeOrBastionWhoseSshdTakesTheConnectionAndSaysNothingIsNamedAfterTheTimeout(Lab lab) {
+        String sshd = "$(cat /run/sshd.pid 2>/dev/null || pgrep -o -x sshd)";
+        lab.exec("app2", "sh", "-c", "kill -STOP " + sshd);
+        try {
+            Run run = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Run.oth("nodes", "--timeout", "3", "--site", lab.site().toString()));
+            assertEquals(ExitCode.UNREACHABLE.code(), run.code(), run::toString);
+            assertTrue(row(run, "app2").contains("took the SSH connection and did not answer"), run::toString);
+            assertTrue(row(run, "app1").endsWith("ok"), run::toString);
+            assertTrue(run.err().contains("app2: took the SSH connection and did not answer: 10.77.0.102:22: no SSH identification within 3 s"),
+                    run::toString);
+        } finally {
+            lab.exec("app2", "sh", "-c", "kill -CONT " + sshd);
+        }
+        lab.exec("bastion", "sh", "-c", "kill -STOP " + sshd);
+        try {
+            Run run = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Run.oth("nodes", "--timeout", "3", "--site", lab.site().toString()));
+            assertEquals(ExitCode.UNREACHABLE.code(), run.code(), run::toString);
+            assertTrue(run.err().contains("bastion 203.0.113.10: bastion took the SSH connection and did not answer: 203.0.113.10:22: no SSH identification"
+                    + " within 3 s"), run::toString);
+        } finally {
+            lab.exec("bastion", "sh", "-c", "kill -CONT " + sshd);
+        }
+        Run again = Run.oth("nodes", "--site", lab.site().toString());
+        assertEquals(0, again.code(), again::toString);
     }
 
     @Test

@@ -17,6 +17,8 @@ import net.schmizz.keepalive.KeepAliveRunner;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.Buffer;
+import net.schmizz.sshj.common.ErrorNotifiable;
+import net.schmizz.sshj.common.SSHException;
 import net.schmizz.sshj.common.SecurityUtils;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
@@ -48,7 +50,10 @@ import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -267,18 +272,38 @@ public final class SshFleet implements Fleet {
         KnownHostsVerifier verifier = KnownHostsVerifier.of(known.file().toFile(), known.entries(), label, options.trust());
         ssh.addHostKeyVerifier(verifier);
         long start = System.nanoTime();
+        AtomicBoolean silent = new AtomicBoolean();
         try {
             if (via == null) {
                 ssh.connect(to.address(), to.port());
             } else {
                 Tunnel tunnel = new Tunnel(via, to.address(), to.port());
                 tunnel.open();
-                ssh.connectVia(tunnel, to.address(), to.port());
+                // Through a channel, sshj waits for the hop's identification line without a timeout (on a
+                // socket, the socket's own bounds it): an sshd that takes the connection and never speaks
+                // (hung, or something else on its port) would hold the run for ever. Once the timeout has
+                // passed with nothing heard from the hop, the channel's input ends in an error.
+                CompletableFuture<Void> deadline = CompletableFuture.runAsync(() -> {
+                    if (!tunnel.heard()) {
+                        silent.set(true);
+                        tunnel.endInput(new SSHException("no SSH identification within " + timeoutMs + " ms"));
+                    }
+                }, CompletableFuture.delayedExecutor(timeoutMs, TimeUnit.MILLISECONDS, Runnable::run));
+                try {
+                    ssh.connectVia(tunnel, to.address(), to.port());
+                } finally {
+                    deadline.cancel(false);
+                }
             }
         } catch (IOException e) {
             closeQuietly(ssh);
             if (verifier.refusal() != null) {
                 throw verifier.refusal();
+            }
+            // Through a channel, the deadline above; on a socket, its read timeout after the connection was taken.
+            if (silent.get() || via == null && causedBy(e, SocketTimeoutException.class) && !(e instanceof SocketTimeoutException)) {
+                throw new RemoteException(label, isJump ? Failure.BASTION_SILENT : Failure.NODE_SILENT,
+                        Addresses.hostPort(to.address(), to.port()) + ": no SSH identification within " + options.timeout().toSeconds() + " s");
             }
             throw classifyConnect(to, before, e, isJump);
         }
@@ -314,13 +339,39 @@ public final class SshFleet implements Fleet {
      * connection closes, as it does at the end of a run.
      */
     private static final class Tunnel extends DirectConnection {
+        /** Whether the hop has sent anything yet: its identification line comes first. */
+        private volatile boolean heard;
+
         Tunnel(SSHClient via, String address, int port) {
             super(via.getConnection(), address, port);
+        }
+
+        boolean heard() {
+            return heard;
+        }
+
+        /** Ends what the hop's connection reads from this channel with {@code error}: a reader waiting there throws it. */
+        void endInput(SSHException error) {
+            ((ErrorNotifiable) super.getInputStream()).notifyError(error);
         }
 
         @Override
         public InputStream getInputStream() {
             return new FilterInputStream(super.getInputStream()) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    heard |= b >= 0;
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    heard |= n > 0;
+                    return n;
+                }
+
                 @Override
                 public void close() {
                     // see above: the node's connection ends without ending the channel's input
@@ -365,6 +416,15 @@ public final class SshFleet implements Fleet {
             return new RemoteException(label, Failure.BASTION_UNREACHABLE, where + ": " + message);
         }
         return new RemoteException(label, Failure.CONNECTION_LOST, where + ": " + message);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void closeQuietly(SSHClient ssh) {
