@@ -28,6 +28,7 @@ import io.oth.op.Operation;
 import io.oth.op.Probe;
 import io.oth.op.ServiceOp;
 import io.oth.progress.Waiting;
+import io.oth.remote.Causes;
 import io.oth.remote.Command;
 import io.oth.remote.Failure;
 import io.oth.remote.Forward;
@@ -201,7 +202,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
                 document = whenAnswering(() -> minio.admin().cannedPolicy(policy), host, patience);
             } catch (IOException e) {
                 // A call that ran out of time: OkHttp closes its socket, whose "Socket closed" is not the reason.
-                return Map.of(key(ADMIN), new Probe.Answer(1, causedBy(e, java.io.InterruptedIOException.class)
+                return Map.of(key(ADMIN), new Probe.Answer(1, Causes.include(e, java.io.InterruptedIOException.class)
                         ? "it took the connection and did not answer within " + patience.toSeconds() + " s" : reason(e)));
             }
             answers.put(key(ADMIN), new Probe.Answer(0, "answering"));
@@ -345,7 +346,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
                 OkHttpClient http = http(endpoint, TIMEOUT);
                 apply(clients(url, http), writer(url, http), planned, context.host());
             } catch (IOException | GeneralSecurityException | io.minio.errors.MinioException e) {
-                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, causedBy(e, java.io.InterruptedIOException.class)
+                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, Causes.include(e, java.io.InterruptedIOException.class)
                         ? "MinIO stopped answering while the accounts were changed: " + reason(e) : "MinIO refused the account changes: " + reason(e));
             }
         }));
@@ -512,7 +513,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
                     }
                 } catch (IOException e) {
                     // A certificate oth does not trust will not change by waiting; a closed connection may.
-                    if (System.nanoTime() > deadline || causedBy(e, java.security.cert.CertificateException.class)) {
+                    if (System.nanoTime() > deadline || Causes.include(e, java.security.cert.CertificateException.class)) {
                         throw e;
                     }
                 }
@@ -531,15 +532,6 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
                 waiting.close();
             }
         }
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String reason(Exception e) {

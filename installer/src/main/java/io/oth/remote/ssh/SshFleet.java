@@ -1,6 +1,7 @@
 package io.oth.remote.ssh;
 
 import io.oth.concurrent.Parallel;
+import io.oth.remote.Causes;
 import io.oth.remote.ConnectOptions;
 import io.oth.remote.Failure;
 import io.oth.remote.Fleet;
@@ -301,7 +302,7 @@ public final class SshFleet implements Fleet {
                 throw verifier.refusal();
             }
             // Through a channel, the deadline above; on a socket, its read timeout after the connection was taken.
-            if (silent.get() || via == null && causedBy(e, SocketTimeoutException.class) && !(e instanceof SocketTimeoutException)) {
+            if (silent.get() || via == null && Causes.include(e, SocketTimeoutException.class) && !(e instanceof SocketTimeoutException)) {
                 throw new RemoteException(label, isJump ? Failure.BASTION_SILENT : Failure.NODE_SILENT,
                         Addresses.hostPort(to.address(), to.port()) + ": no SSH identification within " + options.timeout().toSeconds() + " s");
             }
@@ -416,15 +417,6 @@ public final class SshFleet implements Fleet {
             return new RemoteException(label, Failure.BASTION_UNREACHABLE, where + ": " + message);
         }
         return new RemoteException(label, Failure.CONNECTION_LOST, where + ": " + message);
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void closeQuietly(SSHClient ssh) {
