@@ -1,6 +1,7 @@
 package io.oth.check;
 
 import io.oth.ca.SiteCa;
+import io.oth.concurrent.Deadline;
 import io.oth.site.Role;
 import io.oth.site.Addresses;
 import io.oth.site.AppAccounts;
@@ -22,8 +23,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Checks made from an app node's point of view through SSH port forwards: the traffic leaves the
@@ -200,27 +199,24 @@ final class ForwardChecks {
             return new Finding(service.id(), node.name(), target, Verdict.SKIP, "no site CA and secrets on this machine yet",
                     "run oth doctor where oth install ran (they are in its state directory)");
         }
-        try (Forward forward = host.forward(storage.address(), service.port())) {
-            // The login as a whole gets the timeout. Each client bounds each of its steps by it (the
-            // connection, the TLS handshake, the protocol's own), so a service that takes the
-            // connection and never answers would otherwise be waited for once per step.
-            AtomicBoolean overdue = new AtomicBoolean();
-            CompletableFuture<Void> deadline = CompletableFuture.runAsync(() -> {
-                overdue.set(true);
-                forward.close();
-            }, CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run));
+        // The login as a whole gets the timeout. Each client bounds each of its steps by it (the
+        // connection, the TLS handshake, the protocol's own), so a service that takes the connection
+        // and never answers would otherwise be waited for once per step.
+        try (Forward forward = host.forward(storage.address(), service.port());
+             Deadline deadline = Deadline.after(timeout, () -> {
+                 forward.close();
+                 return true;
+             })) {
             try {
                 return Finding.ok(service.id(), node.name(), target, service.login().run(logins(ca.get(), storage), forward.localPort()));
             } catch (MissingSecret e) {
                 return new Finding(service.id(), node.name(), target, Verdict.SKIP, "the site's secrets have no " + e.getMessage() + " yet",
                         "oth install creates the application's accounts");
             } catch (Exception e) {
-                if (overdue.get()) {
+                if (deadline.passed()) {
                     return timedOut(node, storage, service, target, "the login had not finished");
                 }
                 return forward.refusal().map(r -> refused(service.id(), node, target, r)).orElseGet(() -> failed(node, storage, service, target, e));
-            } finally {
-                deadline.cancel(false);
             }
         } catch (RemoteException e) {
             return failed(node, storage, service, target, e);

@@ -1,5 +1,6 @@
 package io.oth.remote.ssh;
 
+import io.oth.concurrent.Deadline;
 import io.oth.concurrent.Parallel;
 import io.oth.remote.Causes;
 import io.oth.remote.ConnectOptions;
@@ -51,10 +52,7 @@ import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -273,7 +271,7 @@ public final class SshFleet implements Fleet {
         KnownHostsVerifier verifier = KnownHostsVerifier.of(known.file().toFile(), known.entries(), label, options.trust());
         ssh.addHostKeyVerifier(verifier);
         long start = System.nanoTime();
-        AtomicBoolean silent = new AtomicBoolean();
+        Deadline silent = null;
         try {
             if (via == null) {
                 ssh.connect(to.address(), to.port());
@@ -284,16 +282,15 @@ public final class SshFleet implements Fleet {
                 // socket, the socket's own bounds it): an sshd that takes the connection and never speaks
                 // (hung, or something else on its port) would hold the run for ever. Once the timeout has
                 // passed with nothing heard from the hop, the channel's input ends in an error.
-                CompletableFuture<Void> deadline = CompletableFuture.runAsync(() -> {
-                    if (!tunnel.heard()) {
-                        silent.set(true);
-                        tunnel.endInput(new SSHException("no SSH identification within " + timeoutMs + " ms"));
+                silent = Deadline.after(options.timeout(), () -> {
+                    if (tunnel.heard()) {
+                        return false;
                     }
-                }, CompletableFuture.delayedExecutor(timeoutMs, TimeUnit.MILLISECONDS, Runnable::run));
-                try {
+                    tunnel.endInput(new SSHException("no SSH identification within " + timeoutMs + " ms"));
+                    return true;
+                });
+                try (Deadline deadline = silent) {
                     ssh.connectVia(tunnel, to.address(), to.port());
-                } finally {
-                    deadline.cancel(false);
                 }
             }
         } catch (IOException e) {
@@ -302,7 +299,7 @@ public final class SshFleet implements Fleet {
                 throw verifier.refusal();
             }
             // Through a channel, the deadline above; on a socket, its read timeout after the connection was taken.
-            if (silent.get() || via == null && Causes.include(e, SocketTimeoutException.class) && !(e instanceof SocketTimeoutException)) {
+            if (silent != null && silent.passed() || via == null && Causes.include(e, SocketTimeoutException.class) && !(e instanceof SocketTimeoutException)) {
                 throw new RemoteException(label, isJump ? Failure.BASTION_SILENT : Failure.NODE_SILENT,
                         Addresses.hostPort(to.address(), to.port()) + ": no SSH identification within " + options.timeout().toSeconds() + " s");
             }
