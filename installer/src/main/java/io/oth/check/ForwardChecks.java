@@ -203,10 +203,7 @@ final class ForwardChecks {
         // connection, the TLS handshake, the protocol's own), so a service that takes the connection
         // and never answers would otherwise be waited for once per step.
         try (Forward forward = host.forward(storage.address(), service.port());
-             Deadline deadline = Deadline.after(timeout, () -> {
-                 forward.close();
-                 return true;
-             })) {
+             Deadline deadline = Deadline.after(timeout, forward::close)) {
             try {
                 return Finding.ok(service.id(), node.name(), target, service.login().run(logins(ca.get(), storage), forward.localPort()));
             } catch (MissingSecret e) {

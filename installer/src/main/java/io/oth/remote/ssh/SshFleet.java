@@ -282,13 +282,8 @@ public final class SshFleet implements Fleet {
                 // socket, the socket's own bounds it): an sshd that takes the connection and never speaks
                 // (hung, or something else on its port) would hold the run for ever. Once the timeout has
                 // passed with nothing heard from the hop, the channel's input ends in an error.
-                silent = Deadline.after(options.timeout(), () -> {
-                    if (tunnel.heard()) {
-                        return false;
-                    }
-                    tunnel.endInput(new SSHException("no SSH identification within " + timeoutMs + " ms"));
-                    return true;
-                });
+                silent = Deadline.after(options.timeout(), () -> !tunnel.heard(),
+                        () -> tunnel.endInput(new SSHException("no SSH identification within " + timeoutMs + " ms")));
                 try (Deadline deadline = silent) {
                     ssh.connectVia(tunnel, to.address(), to.port());
                 }
