@@ -35,8 +35,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -324,7 +326,24 @@ public final class Doctor {
      */
     private record FirstRound(Fleet.Reach reach, List<NodeCheck> checks, boolean probed, String raw, Map<String, Probe.Answer> answers, List<Probe> again,
                               Optional<RemoteException> failed, List<CompletableFuture<Finding>> services, CompletableFuture<List<Finding>> served,
-                              List<CompletableFuture<List<Finding>>> apis) {
+                              List<ApiRead> apis) {
+    }
+
+    /**
+     * A check that reads a service's API through the node (its accounts, its encryption), started
+     * in the first round: {@code read} again gives its second try.
+     */
+    record ApiRead(Supplier<List<Finding>> read, CompletableFuture<List<Finding>> first) {
+        ApiRead(Supplier<List<Finding>> read, Executor executor) {
+            this(read, CompletableFuture.supplyAsync(read, executor));
+        }
+
+        /** The first answer, or where it failed, a second read's (as a login's: the failure must be the service's, not the checks' load). */
+        CompletableFuture<List<Finding>> again(Executor executor) {
+            return first.thenCompose(answered -> answered.stream().anyMatch(f -> f.verdict() == Verdict.FAIL)
+                    ? CompletableFuture.supplyAsync(read, executor).thenApply(second -> ForwardChecks.secondTry(answered, second))
+                    : CompletableFuture.completedFuture(answered));
+        }
     }
 
     /** Everything seen from one node, probed in one session; the checks through its forwards started beside. */
@@ -339,20 +358,20 @@ public final class Doctor {
         List<CompletableFuture<Finding>> services = only.contains("service") && app ? forwards.services(node, host) : List.of();
         CompletableFuture<List<Finding>> served = only.contains("certs") && app ? forwards.served(node, host)
                 : CompletableFuture.completedFuture(List.of());
-        List<CompletableFuture<List<Finding>>> apis = new ArrayList<>();
+        List<ApiRead> apis = new ArrayList<>();
         BrokerAccountsCheck broker = new BrokerAccountsCheck(site, ca::join, () -> secrets, ServicePorts.of(context.playbooks()).managementTls(),
                 Duration.ofSeconds(probeSeconds));
         if (only.contains("posture") && broker.runsOn(node)) {
-            apis.add(CompletableFuture.supplyAsync(() -> List.of(broker.on(node, host)), executor));
+            apis.add(new ApiRead(() -> List.of(broker.on(node, host)), executor));
         }
         ObjectAccountsCheck objects = new ObjectAccountsCheck(site, ca::join, () -> secrets, ServicePorts.of(context.playbooks()).minio(),
                 Duration.ofSeconds(probeSeconds + 20L), Duration.ofSeconds(probeSeconds), executor);
         if (only.contains("posture") && objects.runsOn(node)) {
-            apis.add(CompletableFuture.supplyAsync(() -> objects.on(node, host), executor));
+            apis.add(new ApiRead(() -> objects.on(node, host), executor));
         }
         ExternalObjectsEncryptionCheck externalObjects = new ExternalObjectsEncryptionCheck(site, () -> secrets, Duration.ofSeconds(probeSeconds + 20L));
         if (only.contains("posture") && externalObjects.runsOn(node)) {
-            apis.add(CompletableFuture.supplyAsync(() -> List.of(externalObjects.on(node, host)), executor));
+            apis.add(new ApiRead(() -> List.of(externalObjects.on(node, host)), executor));
         }
         if (probes.isEmpty()) {
             return new FirstRound(reach, checks, false, "", Map.of(), List.of(), Optional.empty(), services, served, apis);
@@ -369,10 +388,11 @@ public final class Doctor {
         }
     }
 
-    /** The failed probes and logins of the first round tried again, then the node's findings. */
+    /** The failed probes, logins and API reads of the first round tried again, then the node's findings. */
     private List<Finding> secondRound(FirstRound first) {
         Node node = first.reach().node();
         Host host = first.reach().host().orElseThrow();
+        List<CompletableFuture<List<Finding>>> apis = first.apis().stream().map(a -> a.again(executor)).toList();
         List<Finding> findings = new ArrayList<>();
         if (first.failed().isPresent()) {
             Finding failed = ReachCheck.failed(node.name(), first.failed().get());
@@ -412,7 +432,7 @@ public final class Doctor {
                 ? forwards.served(node, host).thenApply(again -> ForwardChecks.secondTry(served, again)) : CompletableFuture.completedFuture(served);
         logins.forEach(login -> result.add(login.join()));
         result.addAll(servedAgain.join());
-        first.apis().forEach(a -> result.addAll(a.join()));
+        apis.forEach(a -> result.addAll(a.join()));
         return result;
     }
 
