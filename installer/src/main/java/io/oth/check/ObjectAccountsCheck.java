@@ -112,7 +112,7 @@ final class ObjectAccountsCheck {
             Optional<String> unanswered = op.unanswered(answers);
             if (unanswered.isPresent()) {
                 // Not drift: nothing was read to compare (and the bucket's encryption was not read either).
-                return failed(node, SecurityCheck.unread("MinIO", unanswered.get()), UNREAD_HINT.formatted(node.name()));
+                return failed(node, AppAccounts.unread("MinIO", unanswered.get()), UNREAD_HINT.formatted(node.name()));
             }
             // Encryption is reported once, as posture.encryption, not as account drift too.
             Probe.Answer encryption = answers.remove(op.key(MinioAccessOp.ENCRYPTION));

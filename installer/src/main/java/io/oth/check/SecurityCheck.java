@@ -92,18 +92,13 @@ final class SecurityCheck implements NodeCheck {
      */
     static Finding accounts(String id, Node node, String target, String service, Operation op, Map<String, Probe.Answer> answers, String hint) {
         return op.unanswered(answers)
-                .map(why -> new Finding(id, node.name(), target, Verdict.FAIL, unread(service, why), hint))
+                .map(why -> new Finding(id, node.name(), target, Verdict.FAIL, AppAccounts.unread(service, why), hint))
                 .orElseGet(() -> drift(id, node, target, op.plan(answers, Set.of())));
     }
 
-    /** The cause of a finding on {@code service}'s accounts that could not be read: {@code why}, in the service's words. */
-    static String unread(String service, String why) {
-        return "cannot read " + service + "'s accounts: " + why;
-    }
-
-    /** The same for a read that failed on the node: its words once, where they name the accounts already (install's do). */
+    /** {@link AppAccounts#unread} for a read that failed on the node: its words once, where they name the accounts already (install's do). */
     static String unread(String service, RemoteException failed) {
-        return unread(service, failed.getMessage().replace(unread(service, ""), ""));
+        return AppAccounts.unread(service, failed.getMessage().replace(AppAccounts.unread(service, ""), ""));
     }
 
     /** Install's plan for a service's accounts as a finding: an empty plan is as install sets them, any change is drift. */

@@ -14,6 +14,7 @@ import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 import io.oth.remote.TempFiles;
+import io.oth.site.AppAccounts;
 import okhttp3.Credentials;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
@@ -265,7 +266,7 @@ public record BrokerAccessOp(String vhost, List<Login> apps, List<String> retire
         Optional<String> unanswered = unanswered(answers);
         if (unanswered.isPresent() && !notThere(answer)) {
             // RabbitMQ runs, and neither its API nor rabbitmqctl answered: the changes would go the same way.
-            String why = "cannot read RabbitMQ's accounts: " + unanswered.get();
+            String why = AppAccounts.unread("RabbitMQ", unanswered.get());
             return Optional.of(Change.refusal(subject() + ": " + why, why));
         }
         if (!(loaded instanceof Map<?, ?> defs)) {

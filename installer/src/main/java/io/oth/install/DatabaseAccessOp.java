@@ -10,6 +10,7 @@ import io.oth.remote.Failure;
 import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
+import io.oth.site.AppAccounts;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -75,7 +76,7 @@ public record DatabaseAccessOp(String database, List<Login> logins, List<String>
         Probe.Answer answer = answers.get(KEY);
         Optional<String> unanswered = unanswered(answers);
         if (unanswered.isPresent()) {
-            return Optional.of(failing("cannot read MariaDB's accounts: " + unanswered.get()));
+            return Optional.of(failing(AppAccounts.unread("MariaDB", unanswered.get())));
         }
         List<String[]> rows = rows(answer);
         List<String> statements = new ArrayList<>();

@@ -216,7 +216,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
             answers.put(key(LOGIN), login(minio.app()));
             return answers;
         } catch (IOException e) {
-            throw new RemoteException(host.name(), Failure.COMMAND_FAILED, "cannot read MinIO's accounts: " + reason(e));
+            throw new RemoteException(host.name(), Failure.COMMAND_FAILED, AppAccounts.unread("MinIO", reason(e)));
         }
     }
 
@@ -283,7 +283,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
         Optional<String> unanswered = unanswered(answers);
         if (unanswered.isPresent() && silent(answers)) {
             // MinIO runs and was given READY to answer: the changes would wait as long again, for nothing.
-            String why = "cannot read MinIO's accounts: " + unanswered.get();
+            String why = AppAccounts.unread("MinIO", unanswered.get());
             return Optional.of(Change.refusal("object storage account: " + why, why));
         }
         List<String> needed = new ArrayList<>();

@@ -37,6 +37,14 @@ public final class AppAccounts {
     public static final String OBJECTS_ROOT = "oth-admin";
     public static final String OBJECTS_ROOT_SECRET = "minio.root";
 
+    /**
+     * The words for {@code service}'s accounts that could not be read ({@code why}, in the service's
+     * words): install's plans and doctor's findings say the same.
+     */
+    public static String unread(String service, String why) {
+        return "cannot read " + service + "'s accounts: " + why;
+    }
+
     /** The secret that holds the secret key of MinIO user {@code key}. */
     public static String objectsSecret(String key) {
         return "minio." + key;

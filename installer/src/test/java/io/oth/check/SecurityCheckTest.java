@@ -132,7 +132,7 @@ class SecurityCheckTest {
 
     @Test
     void accountsThatCouldNotBeReadAreNamedOnceWhateverSaidSo() {
-        assertEquals("cannot read MinIO's accounts: MinIO did not answer (\"x\")", SecurityCheck.unread("MinIO", "MinIO did not answer (\"x\")"));
+        assertEquals("cannot read MinIO's accounts: MinIO did not answer (\"x\")", io.oth.site.AppAccounts.unread("MinIO", "MinIO did not answer (\"x\")"));
         // install's read of MinIO names the accounts in its own failure already
         assertEquals("cannot read MinIO's accounts: storage: remote operation failed: Read timed out", SecurityCheck.unread("MinIO",
                 new RemoteException("storage", Failure.COMMAND_FAILED, "cannot read MinIO's accounts: Read timed out")));
