@@ -132,6 +132,9 @@ public final class RunLog implements DebugLog, AutoCloseable {
             }
             write("debug", line);
             detail.lines().forEach(l -> write("debug", "    " + l));
+            // On disk at once: an operator follows a long run with tail -f, and a run killed mid-way
+            // (SIGKILL, a lost terminal) must leave its last steps in its log, not in a buffer.
+            flush();
             show = verbose ? screen : null;
         }
         if (show != null) {
@@ -149,6 +152,7 @@ public final class RunLog implements DebugLog, AutoCloseable {
         if (thrown != null) {
             trace(thrown);
         }
+        flush();
     }
 
     /** The whole stack trace of an internal error. */

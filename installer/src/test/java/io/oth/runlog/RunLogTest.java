@@ -49,6 +49,19 @@ class RunLogTest {
                 "15:12:00.000 out   a question without its newline? "), Files.readAllLines(file));
     }
 
+    /** A debug line is on disk when written, not when the run ends: `tail -f` follows a run, and a killed run keeps its last steps. */
+    @Test
+    void aDebugLineIsInTheFileBeforeTheRunEnds() throws IOException {
+        try (RunLog log = RunLog.start(CLOCK, new PrintWriter(new StringWriter()))) {
+            Path file = log.open(state.resolve("logs"), "install", "oth test", false);
+            log.debug("[app1] run: true -> exit 0 in 3 ms", "sh -c true");
+            assertEquals(List.of("# oth test", "15:12:00.000 debug [app1] run: true -> exit 0 in 3 ms", "15:12:00.000 debug     sh -c true"),
+                    Files.readAllLines(file));
+            log.warn("sshj", "connection reset", null);
+            assertTrue(Files.readString(file).endsWith("15:12:00.000 warn  sshj: connection reset\n"), () -> file.toString());
+        }
+    }
+
     @Test
     void twoRunsInOneSecondGetTwoFiles() throws IOException {
         Path first;
