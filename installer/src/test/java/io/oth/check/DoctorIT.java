@@ -536,6 +536,51 @@ class DoctorIT {
         }
     }
 
+    /**
+     * A RabbitMQ that does not answer doctor's first read of its accounts (stopped with SIGSTOP
+     * until that read has given up) but answers the second: the finding is green and says the first
+     * failed. On a busy 10-app lab a RabbitMQ that was only slow while every node was probed at once
+     * was reported as "cannot read RabbitMQ's accounts" one doctor in two, before the API reads had
+     * a second try.
+     */
+    @Test
+    @Order(19)
+    void aRabbitmqSilentOnlyForTheFirstReadOfItsAccountsIsReadOnTheSecondTry() throws Exception {
+        String pid = "$(cat " + io.oth.install.NodeLayout.RABBITMQ_PID + ")";
+        Path logs = Run.stateBase().resolve(io.oth.site.SiteLoader.load(lab.site()).name()).resolve("logs");
+        java.util.Set<Path> before = logFiles(logs);
+        lab.exec("storage", "sh", "-c", "kill -STOP " + pid);
+        java.util.concurrent.CompletableFuture<Run> running;
+        try {
+            running = java.util.concurrent.CompletableFuture.supplyAsync(() -> doctor("--only", "posture", "--node", "storage", "--probe-timeout", "5"));
+            // The first read's forward to the management API closes when the read gives up.
+            Pattern gaveUp = Pattern.compile("\\[storage\\] forward to 10\\.77\\.0\\.20:15671 \\(local port \\d+\\) closed");
+            boolean seen = false;
+            for (int i = 0; i < 600 && !seen && !running.isDone(); i++) {
+                sleep(50);
+                for (Path log : logFiles(logs)) {
+                    seen |= !before.contains(log) && log.toString().endsWith("-doctor.log") && gaveUp.matcher(Files.readString(log)).find();
+                }
+            }
+            assertTrue(seen, "the first read of RabbitMQ's accounts gave up in the doctor's run log");
+        } finally {
+            lab.exec("storage", "sh", "-c", "kill -CONT " + pid);
+        }
+        Run run = running.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, run.code(), run::toString);
+        assertLine(run, "✓ posture\\.broker\\s+RabbitMQ accounts\\s+.*\\(on a second try; the first, beside every other check: cannot read RabbitMQ's accounts: "
+                + "RabbitMQ did not answer \\(\"its management API took the connection and did not answer within 5 s\"\\)\\)");
+    }
+
+    private static java.util.Set<Path> logFiles(Path logs) throws java.io.IOException {
+        if (!Files.isDirectory(logs)) {
+            return java.util.Set.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(logs)) {
+            return files.collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
