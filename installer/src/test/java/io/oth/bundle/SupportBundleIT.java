@@ -210,7 +210,7 @@ class SupportBundleIT {
     @Test
     @Order(6)
     void theInstallsRunLogHoldsEveryRemoteCommandWithItsHostAndNoSecret() throws Exception {
-        Path logs = Run.stateBase().resolve(SiteLoader.load(site).name()).resolve("logs");
+        Path logs = Run.logs(SiteLoader.load(site).name());
         Path log;
         try (Stream<Path> files = Files.list(logs)) {
             log = files.filter(f -> f.getFileName().toString().endsWith("-install.log")).sorted().findFirst().orElseThrow();

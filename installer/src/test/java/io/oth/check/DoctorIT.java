@@ -547,8 +547,8 @@ class DoctorIT {
     @Order(19)
     void aRabbitmqSilentOnlyForTheFirstReadOfItsAccountsIsReadOnTheSecondTry() throws Exception {
         String pid = "$(cat " + io.oth.install.NodeLayout.RABBITMQ_PID + ")";
-        Path logs = Run.stateBase().resolve(io.oth.site.SiteLoader.load(lab.site()).name()).resolve("logs");
-        java.util.Set<Path> before = logFiles(logs);
+        Path logs = Run.logs(io.oth.site.SiteLoader.load(lab.site()).name());
+        java.util.Optional<Path> before = io.oth.runlog.RunLogFiles.newestIfAny(logs, "doctor");
         lab.exec("storage", "sh", "-c", "kill -STOP " + pid);
         java.util.concurrent.CompletableFuture<Run> running;
         try {
@@ -558,9 +558,8 @@ class DoctorIT {
             boolean seen = false;
             for (int i = 0; i < 600 && !seen && !running.isDone(); i++) {
                 sleep(50);
-                for (Path log : logFiles(logs)) {
-                    seen |= !before.contains(log) && log.toString().endsWith("-doctor.log") && gaveUp.matcher(Files.readString(log)).find();
-                }
+                java.util.Optional<Path> log = io.oth.runlog.RunLogFiles.newestIfAny(logs, "doctor").filter(l -> !before.equals(java.util.Optional.of(l)));
+                seen = log.isPresent() && gaveUp.matcher(Files.readString(log.get())).find();
             }
             assertTrue(seen, "the first read of RabbitMQ's accounts gave up in the doctor's run log");
         } finally {
@@ -570,15 +569,6 @@ class DoctorIT {
         assertEquals(0, run.code(), run::toString);
         assertLine(run, "✓ posture\\.broker\\s+RabbitMQ accounts\\s+.*\\(on a second try; the first, beside every other check: cannot read RabbitMQ's accounts: "
                 + "RabbitMQ did not answer \\(\"its management API took the connection and did not answer within 5 s\"\\)\\)");
-    }
-
-    private static java.util.Set<Path> logFiles(Path logs) throws java.io.IOException {
-        if (!Files.isDirectory(logs)) {
-            return java.util.Set.of();
-        }
-        try (java.util.stream.Stream<Path> files = Files.list(logs)) {
-            return files.collect(java.util.stream.Collectors.toSet());
-        }
     }
 
     private static void sleep(long millis) {

@@ -31,6 +31,11 @@ public record Run(int code, String out, String err) {
         return STATE;
     }
 
+    /** The run logs of in-process runs on site {@code site} (its name). */
+    public static Path logs(String site) {
+        return STATE.resolve(site).resolve("logs");
+    }
+
     /** Standard output as a test sees it, whatever the machine's locale: not a terminal, UTF-8. */
     public static final Stdout UTF8_PIPE = Stdout.pipe(StandardCharsets.UTF_8, Map.of("LANG", "C.UTF-8"));
 

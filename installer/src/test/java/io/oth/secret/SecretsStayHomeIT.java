@@ -85,7 +85,7 @@ class SecretsStayHomeIT {
             }
         }
         // The run logs of these runs: everything each printed, and every remote command it ran.
-        Path logs = Run.stateBase().resolve(SiteLoader.load(site).name()).resolve("logs");
+        Path logs = Run.logs(SiteLoader.load(site).name());
         try (Stream<Path> files = Files.list(logs)) {
             List<Path> found = files.filter(Files::isRegularFile).toList();
             assertTrue(found.size() >= runs.size(), "every run wrote its log: " + found);

@@ -369,7 +369,7 @@ class StorageIT {
 
     /** The newest install's run log. */
     private static Path lastInstallLog() {
-        return RunLogFiles.newest(Run.stateBase().resolve(site.name()).resolve("logs"), "install");
+        return RunLogFiles.newest(Run.logs(site.name()), "install");
     }
 
     @Test
