@@ -21,6 +21,8 @@ public enum Failure {
     SUDO_PASSWORD("sudo needs a password", "give the user passwordless sudo (NOPASSWD) or log in as root"),
     KEY_FILE("cannot use the private key", "check the key file path, its mode (0600) and the passphrase (OTH_KEY_PASSPHRASE)"),
     COMMAND_TIMEOUT("command timed out", "the node may be overloaded"),
+    SESSION_HUNG("its SSH session hung", "sshd took the session but nothing ended it, not even the node's own time limit: a ~/.ssh/rc, /etc/ssh/sshrc "
+            + "or PAM session module that hangs, or a frozen node (try `ssh NODE true` through the bastion)"),
     CHECK_FAILED("the new file failed its check and was not installed", "read the checker's message above; the old file is still in place"),
     FIREWALL_REVERTED("the new firewall ruleset would lock oth out and was reverted", "check the ssh rules in playbooks/roles.yml and the bastion's address"),
     FIREWALL_REVERT_FAILED("the node's firewall revert FAILED", "log in on the node's console and load a ruleset that lets SSH from the bastion in (nft -f /etc/nftables.conf)"),

@@ -11,6 +11,7 @@ import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 import io.oth.remote.Sha256;
 import io.oth.remote.Upload;
+import io.oth.concurrent.Deadline;
 import io.oth.runlog.DebugLog;
 import io.oth.site.Addresses;
 import net.schmizz.sshj.SSHClient;
@@ -34,9 +35,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,11 +47,6 @@ import java.util.stream.Stream;
 final class SshHost implements Host, AutoCloseable {
     /** The most a command may print (on stdout, and on stderr): more than any file oth reads back. */
     static final int MAX_OUTPUT = 256 << 20;
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "oth-ssh-deadlines");
-        t.setDaemon(true);
-        return t;
-    });
     private static final int FILE_MISSING = 3;
     /** A damaged transfer is sent again this many times before the upload fails. */
     private static final int UPLOAD_ATTEMPTS = 2;
@@ -109,7 +102,7 @@ final class SshHost implements Host, AutoCloseable {
         List<byte[]> stdin = input == null ? List.of() : List.of(input.reveal().getBytes(StandardCharsets.UTF_8));
         Raw raw = exec(asRoot(limit + command.render(true)), stdin, timeout.plusSeconds(10), shown);
         if (raw.exitCode == TIMED_OUT || raw.exitCode == KILLED_AFTER_TIMEOUT) {
-            throw new RemoteException(name, Failure.COMMAND_TIMEOUT, "after " + timeout.toSeconds() + " s: " + shown);
+            throw new RemoteException(name, Failure.COMMAND_TIMEOUT, "the node's limit of " + timeout.toSeconds() + " s ended it: " + shown.brief());
         }
         return new CommandResult(raw.exitCode, raw.text(raw.out), raw.text(raw.err));
     }
@@ -319,58 +312,92 @@ final class SshHost implements Host, AutoCloseable {
         return root ? line : "sudo -n -- " + line;
     }
 
-    /** Runs {@code line} with {@code stdin}'s parts written one after another on its stdin (none: stdin closed at once). */
+    /**
+     * Runs {@code line} with {@code stdin}'s parts written one after another on its stdin (none: stdin
+     * closed at once). {@code timeout} bounds the whole session on this side: the node's own limit
+     * (coreutils timeout in {@code line}) ends a command that runs too long, this one a session that
+     * never runs it (a hung ~/.ssh/rc or PAM session module, a frozen node), which the node's limit
+     * cannot reach. Such a session is given up at once, not waited for a second time.
+     */
     private Raw exec(String line, List<byte[]> stdin, Duration timeout, Command shown) throws RemoteException {
-        AtomicBoolean timedOut = new AtomicBoolean();
         sessions.incrementAndGet();
-        try (Session session = startSession(shown)) {
-            Session.Command cmd = session.exec(line);
-            ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
-                timedOut.set(true);
-                try {
-                    session.close();
-                } catch (IOException ignored) {
-                    // a peer that no longer answers never confirms the close
-                } finally {
-                    // Ends the readers below even then: sshj ends a channel's streams only when the peer closes it.
-                    closeQuietly(cmd.getInputStream());
-                    closeQuietly(cmd.getErrorStream());
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            try {
-                CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(cmd.getErrorStream()));
-                try (OutputStream in = cmd.getOutputStream()) {
-                    for (byte[] part : stdin) {
-                        in.write(part);
-                    }
-                }
-                byte[] out = drain(cmd.getInputStream());
-                byte[] errBytes = err.join();
-                if (out.length > MAX_OUTPUT || errBytes.length > MAX_OUTPUT) {
-                    throw new RemoteException(name, Failure.COMMAND_FAILED, "printed more than " + MAX_OUTPUT + " bytes, more than oth reads: "
-                            + shown.brief());
-                }
-                cmd.join(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                Integer status = cmd.getExitStatus();
-                if (timedOut.get()) {
-                    throw new RemoteException(name, Failure.COMMAND_TIMEOUT, "after " + timeout.toSeconds() + " s: " + shown);
-                }
-                if (status == null) {
-                    throw new RemoteException(name, Failure.CONNECTION_LOST, "the connection ended before the command did: " + shown);
-                }
-                Raw raw = new Raw(status, out, errBytes);
-                if (!root && status == 1 && raw.text(errBytes).contains("sudo: a password is required")) {
-                    throw new RemoteException(name, Failure.SUDO_PASSWORD, "sudo -n refused to run: " + shown.brief());
-                }
-                return raw;
-            } finally {
-                deadline.cancel(false);
-            }
+        Session session;
+        try {
+            session = startSession(shown);
         } catch (IOException e) {
-            if (timedOut.get()) {
-                throw new RemoteException(name, Failure.COMMAND_TIMEOUT, "after " + timeout.toSeconds() + " s: " + shown);
+            throw new RemoteException(name, Failure.CONNECTION_LOST, shown.brief() + ": " + e.getMessage());
+        }
+        long end = System.nanoTime() + timeout.toNanos();
+        AtomicReference<Session.Command> started = new AtomicReference<>();
+        // Ends the readers below: sshj ends a channel's streams only when the peer closes it.
+        Deadline deadline = Deadline.after(timeout, () -> {
+            Session.Command cmd = started.get();
+            if (cmd != null) {
+                closeQuietly(cmd.getInputStream());
+                closeQuietly(cmd.getErrorStream());
             }
-            throw new RemoteException(name, Failure.CONNECTION_LOST, shown + ": " + e.getMessage());
+        });
+        try {
+            Session.Command cmd = session.exec(line);
+            started.set(cmd);
+            if (deadline.passed()) {
+                throw sessionHung(timeout, shown);
+            }
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(cmd.getErrorStream()));
+            try (OutputStream in = cmd.getOutputStream()) {
+                for (byte[] part : stdin) {
+                    in.write(part);
+                }
+            }
+            byte[] out = drain(cmd.getInputStream());
+            byte[] errBytes = err.join();
+            if (deadline.passed()) {
+                throw sessionHung(timeout, shown);
+            }
+            if (out.length > MAX_OUTPUT || errBytes.length > MAX_OUTPUT) {
+                throw new RemoteException(name, Failure.COMMAND_FAILED, "printed more than " + MAX_OUTPUT + " bytes, more than oth reads: "
+                        + shown.brief());
+            }
+            // The streams have ended: the exit status is on its way, or the connection is gone.
+            cmd.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())), TimeUnit.MILLISECONDS);
+            Integer status = cmd.getExitStatus();
+            if (status == null) {
+                throw new RemoteException(name, Failure.CONNECTION_LOST, "the connection ended before the command did: " + shown.brief());
+            }
+            Raw raw = new Raw(status, out, errBytes);
+            if (!root && status == 1 && raw.text(errBytes).contains("sudo: a password is required")) {
+                throw new RemoteException(name, Failure.SUDO_PASSWORD, "sudo -n refused to run: " + shown.brief());
+            }
+            return raw;
+        } catch (IOException e) {
+            if (deadline.passed()) {
+                throw sessionHung(timeout, shown);
+            }
+            throw new RemoteException(name, Failure.CONNECTION_LOST, shown.brief() + ": " + e.getMessage());
+        } finally {
+            deadline.close();
+            if (deadline.passed()) {
+                // A peer that no longer answers never confirms the close: not waited for here.
+                Thread closer = new Thread(() -> closeQuietly(session), "oth-ssh-close-" + name);
+                closer.setDaemon(true);
+                closer.start();
+            } else {
+                closeQuietly(session);
+            }
+        }
+    }
+
+    /** The session ran past {@code timeout} on this side: the node did not end it. */
+    private RemoteException sessionHung(Duration timeout, Command shown) {
+        return new RemoteException(name, Failure.SESSION_HUNG, "no answer within " + timeout.toSeconds() + " s: "
+                + shown.brief());
+    }
+
+    private static void closeQuietly(Session session) {
+        try {
+            session.close();
+        } catch (IOException ignored) {
+            // the session is going away either way
         }
     }
 

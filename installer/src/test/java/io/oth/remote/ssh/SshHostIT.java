@@ -89,6 +89,25 @@ class SshHostIT {
     }
 
     @Test
+    void aSessionThatHangsBeforeItsCommandRunsIsGivenUpAtItsDeadlineAndNamedShortly(Lab lab) throws Exception {
+        // sshd runs ~/.ssh/rc before every session's command: one that never ends hangs each session
+        // after the login, where the node's own time limit (coreutils timeout) never starts.
+        lab.exec("app1", "sh", "-c", "echo 'sleep 40' > /root/.ssh/rc");
+        try {
+            long start = System.nanoTime();
+            RemoteException e = assertThrows(RemoteException.class, () -> app1.run(Command.shell("echo never\necho seen"), Duration.ofSeconds(1)));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(Failure.SESSION_HUNG, e.failure());
+            assertEquals("app1: its SSH session hung: no answer within 11 s: a 2-line shell script (echo never)", e.getMessage());
+            // Given up at the deadline (the node's limit and 10 s), not waited for a second time.
+            assertTrue(took.compareTo(Duration.ofSeconds(14)) < 0, "took " + took);
+        } finally {
+            lab.exec("app1", "rm", "-f", "/root/.ssh/rc");
+        }
+        assertEquals("ok\n", app1.run(Command.of("echo", "ok"), Duration.ofSeconds(10)).stdout(), "the connection serves the next command");
+    }
+
+    @Test
     void aCommandWithASecretIsNotSentAsTheExecLine() throws Exception {
         CommandResult r = app1.run(Command.of("sh", "-c", "tr '\\0' ' ' < /proc/$PPID/cmdline; echo; echo \"$0\"", Secret.of("hunter2-lab")),
                 Duration.ofSeconds(10));
