@@ -299,12 +299,22 @@ final class SshHost implements Host, AutoCloseable {
         }
     }
 
-    /** A new session; on a connection that has ended (sshj says so with an IllegalStateException), the node's connection loss. */
+    /**
+     * A new session; on a connection that has ended (sshj says so with an IllegalStateException), the
+     * node's connection loss; when the node does not confirm the session within the connection's
+     * timeout (a frozen node, or sshd stuck), the hung session it is.
+     */
     private Session startSession(Command shown) throws IOException, RemoteException {
         try {
             return ssh.startSession();
         } catch (IllegalStateException e) {
             throw new RemoteException(name, Failure.CONNECTION_LOST, "the connection had ended before " + shown.brief() + " could start");
+        } catch (IOException e) {
+            if (io.oth.remote.Causes.include(e, java.util.concurrent.TimeoutException.class)) {
+                throw new RemoteException(name, Failure.SESSION_HUNG, "no session opened within " + ssh.getConnection().getTimeoutMs() / 1000 + " s: "
+                        + shown.brief());
+            }
+            throw e;
         }
     }
 

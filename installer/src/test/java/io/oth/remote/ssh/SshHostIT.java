@@ -108,6 +108,23 @@ class SshHostIT {
     }
 
     @Test
+    void aNodeFrozenAfterTheLoginIsGivenUpWithinTheConnectionTimeout(Lab lab) throws Exception {
+        // Every sshd of the node stopped: the connection stands, and the node confirms no new session.
+        lab.exec("app1", "pkill", "-STOP", "-x", "sshd");
+        try {
+            long start = System.nanoTime();
+            RemoteException e = assertThrows(RemoteException.class, () -> app1.run(Command.of("echo", "never"), Duration.ofSeconds(1)));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(Failure.SESSION_HUNG, e.failure());
+            assertEquals("app1: its SSH session hung: no session opened within 10 s: echo never", e.getMessage());
+            assertTrue(took.compareTo(Duration.ofSeconds(13)) < 0, "took " + took);
+        } finally {
+            lab.exec("app1", "pkill", "-CONT", "-x", "sshd");
+        }
+        assertEquals("ok\n", app1.run(Command.of("echo", "ok"), Duration.ofSeconds(10)).stdout(), "the connection serves the next command");
+    }
+
+    @Test
     void aCommandWithASecretIsNotSentAsTheExecLine() throws Exception {
         CommandResult r = app1.run(Command.of("sh", "-c", "tr '\\0' ' ' < /proc/$PPID/cmdline; echo; echo \"$0\"", Secret.of("hunter2-lab")),
                 Duration.ofSeconds(10));
