@@ -93,6 +93,30 @@ class NodesIT {
     }
 
     @Test
+    void aNodeWhoseSshdNeverAnswersTheLoginIsNamedAsSilentNotAsARefusedKey(Lab lab) {
+        // sshd asks an AuthorizedKeysCommand that never ends (a directory lookup that hangs) once the
+        // key is in no authorized_keys file: the login is neither accepted nor refused.
+        String reload = "kill -HUP $(cat /run/sshd.pid) && sleep 0.5";
+        lab.exec("app2", "sh", "-c", "printf '#!/bin/sh\\nexec sleep 60\\n' > /usr/local/sbin/oth-test-hang-keys && chmod 755 /usr/local/sbin/oth-test-hang-keys"
+                + " && printf 'AuthorizedKeysCommand /usr/local/sbin/oth-test-hang-keys\\nAuthorizedKeysCommandUser nobody\\n'"
+                + " > /etc/ssh/sshd_config.d/zz-oth-test-hang.conf && mv /root/.ssh/authorized_keys /root/.ssh/authorized_keys.oth-test && " + reload);
+        try {
+            Run run = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Run.oth("nodes", "--timeout", "3", "--site", lab.site().toString()));
+            assertEquals(ExitCode.UNREACHABLE.code(), run.code(), run::toString);
+            assertTrue(row(run, "app2").contains("took the SSH connection and did not answer"), run::toString);
+            assertTrue(row(run, "app1").endsWith("ok"), run::toString);
+            assertTrue(run.err().contains("app2: took the SSH connection and did not answer: root with key "), run::toString);
+            assertTrue(run.err().contains(": no answer to the login within 3 s (an AuthorizedKeysCommand, PAM or directory lookup that hangs?)"), run::toString);
+            assertFalse(run.err().contains("was not accepted"), run::toString);
+        } finally {
+            lab.exec("app2", "sh", "-c", "mv /root/.ssh/authorized_keys.oth-test /root/.ssh/authorized_keys; rm -f /etc/ssh/sshd_config.d/zz-oth-test-hang.conf"
+                    + " /usr/local/sbin/oth-test-hang-keys; pkill -u nobody -x sleep; " + reload);
+        }
+        Run again = Run.oth("nodes", "--site", lab.site().toString());
+        assertEquals(0, again.code(), again::toString);
+    }
+
+    @Test
     void aChangedNodeKeyIsRefusedWithBothFingerprints(Lab lab) throws Exception {
         Path knownHosts = tmp.resolve("known_hosts");
         String original = Files.readString(lab.knownHosts());

@@ -52,6 +52,7 @@ import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -312,6 +313,12 @@ public final class SshFleet implements Fleet {
             ssh.auth(to.user(), login.methods());
         } catch (UserAuthException e) {
             closeQuietly(ssh);
+            // An sshd that never answers the login (an AuthorizedKeysCommand, PAM or directory lookup
+            // that hangs) did not refuse it: said as silence, not as a key to check.
+            if (Causes.include(e, TimeoutException.class)) {
+                throw new RemoteException(label, isJump ? Failure.BASTION_SILENT : Failure.NODE_SILENT, to.user() + " with " + login
+                        + ": no answer to the login within " + options.timeout().toSeconds() + " s (an AuthorizedKeysCommand, PAM or directory lookup that hangs?)");
+            }
             throw new RemoteException(label, isJump ? Failure.BASTION_AUTH : Failure.NODE_AUTH, to.user() + " with " + login + " was not accepted");
         } catch (TransportException e) {
             closeQuietly(ssh);
