@@ -237,7 +237,7 @@ public final class Backups {
     static String restoreEncrypted(String path) {
         String file = Command.quote(path);
         return "set -u; [ -f " + file + " ] || { echo 'no backup file " + path + "' >&2; exit 1; }\n"
-                + "key=$(cat); failed=$(mktemp -d); trap 'rm -rf \"$failed\"' EXIT\n"
+                + "key=$(cat); failed=$(mktemp -d) || exit 1; trap 'rm -rf \"$failed\"' EXIT\n"
                 + "{ printf '%s\\n' \"$key\" | age -d -i - " + file + " || : > \"$failed/age\"; } | { gzip -t || : > \"$failed/gzip\"; }\n"
                 + "for s in \"$failed\"/*; do [ -e \"$s\" ] && { echo \"the backup does not decrypt and decompress whole (${s##*/} failed): the database was not touched\" >&2; exit 1; }; done\n"
                 + "{ printf '%s\\n' \"$key\" | age -d -i - " + file + " || : > \"$failed/age\"; } | { gunzip || : > \"$failed/gunzip\"; } | { mariadb --batch || : > \"$failed/mariadb\"; }\n"
@@ -249,7 +249,7 @@ public final class Backups {
         String file = Command.quote(path);
         return "set -u; [ -f " + file + " ] || { echo 'no backup file " + path + "' >&2; exit 1; }\n"
                 + "gzip -t " + file + " || { echo 'the backup does not decompress whole: the database was not touched' >&2; exit 1; }\n"
-                + "failed=$(mktemp -d); trap 'rm -rf \"$failed\"' EXIT\n"
+                + "failed=$(mktemp -d) || exit 1; trap 'rm -rf \"$failed\"' EXIT\n"
                 + "{ gunzip -c " + file + " || : > \"$failed/gunzip\"; } | { mariadb --batch || : > \"$failed/mariadb\"; }\n"
                 + "for s in \"$failed\"/*; do [ -e \"$s\" ] && { echo \"${s##*/} failed during the restore\" >&2; exit 1; }; done; true";
     }

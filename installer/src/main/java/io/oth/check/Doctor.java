@@ -377,7 +377,7 @@ public final class Doctor {
             return new FirstRound(reach, checks, false, "", Map.of(), List.of(), Optional.empty(), services, served, apis);
         }
         try {
-            CommandResult r = host.run(Command.shell(Probe.concurrentScript(probes)), Duration.ofSeconds(probeSeconds + 20L));
+            CommandResult r = Probe.ran(node.name(), host.run(Command.shell(Probe.concurrentScript(probes)), Duration.ofSeconds(probeSeconds + 20L)));
             // A probe whose section the node left out fails as unanswered (and is tried again), never the run.
             Map<String, Probe.Answer> answers = Probe.answered(r.stdout(), probes);
             List<Probe> again = byCheck.stream().flatMap(e -> e.getValue().stream()

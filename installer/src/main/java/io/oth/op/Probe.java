@@ -1,6 +1,7 @@
 package io.oth.op;
 
 import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
 import io.oth.remote.RemoteException;
 
@@ -37,6 +38,8 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
      * uses, as {@link #inShell} probes run in the shell that writes to it.
      */
     private static final String DIR = "_oth_d";
+    /** What a {@link #concurrentScript} says on stderr, answering nothing, where it cannot make its temporary directory. */
+    static final String NO_TEMP_DIR = "no room for a temporary directory on the node (mktemp -d failed in /tmp, /dev/shm and /run): is its disk full?";
     /** What a batch of {@link Tcp} probes waits beyond their own time limit (see {@link #connections}). */
     static final int LAUNCH_SECONDS = 2;
     /** Between a scope and a key: scopes never contain it, so the first one ends the scope. */
@@ -156,7 +159,8 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
     public static String concurrentScript(List<Probe> probes, Optional<String> sums) {
         // Each probe writes its whole section (mark, output, exit code) to its own file; one cat
         // prints them all at the end.
-        StringBuilder script = new StringBuilder(DIR + "=$(mktemp -d)\n");
+        // Without a temporary directory (a full /tmp), "$_oth_d/0" would be "/0": nothing is written or printed then.
+        StringBuilder script = new StringBuilder("if " + DIR + "=$(mktemp -d 2>/dev/null || mktemp -d -p /dev/shm 2>/dev/null || mktemp -d -p /run 2>/dev/null); then\n");
         StringBuilder lane = new StringBuilder(files(probes.stream().filter(p -> p.file != null).toList(), sums));
         probes.stream().filter(p -> p.tcp != null).collect(Collectors.groupingBy(p -> p.tcp.seconds(), TreeMap::new, Collectors.toList()))
                 .forEach((seconds, connects) -> script.append(connections(seconds, connects)));
@@ -172,7 +176,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
         if (!lane.isEmpty()) {
             script.append("{\n").append(lane).append("} &\n");
         }
-        return script.append("wait\ncat \"$_oth_d\"/*\nrm -rf \"$_oth_d\"\n").toString();
+        return script.append("wait\ncat \"$_oth_d\"/*\nrm -rf \"$_oth_d\"\nelse echo ").append(Command.quote(NO_TEMP_DIR)).append(" >&2; false; fi\n").toString();
     }
 
     /**
@@ -343,6 +347,17 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
                     + String.join(", ", missing.subList(0, Math.min(5, missing.size()))) + (missing.size() > 5 ? ", ..." : ""));
         }
         return answers;
+    }
+
+    /**
+     * {@code r}, the run of a {@link #concurrentScript}, unless it could not run its probes for want
+     * of a temporary directory: then that, rather than every probe unanswered.
+     */
+    public static CommandResult ran(String host, CommandResult r) throws RemoteException {
+        if (!r.ok() && r.stderr().contains(NO_TEMP_DIR)) {
+            throw new RemoteException(host, Failure.COMMAND_FAILED, "the probes did not run: " + NO_TEMP_DIR);
+        }
+        return r;
     }
 
     public static Map<String, Answer> parse(String output) {

@@ -348,7 +348,7 @@ public final class PhaseRunner {
             return Map.of();
         }
         String script = Probe.concurrentScript(probes, check ? Optional.empty() : Optional.of(Probe.SUMS));
-        return Probe.byScope(Probe.parseAll(host.name(), host.run(Command.shell(script), PROBE_TIMEOUT).stdout(), probes));
+        return Probe.byScope(Probe.parseAll(host.name(), Probe.ran(host.name(), host.run(Command.shell(script), PROBE_TIMEOUT)).stdout(), probes));
     }
 
     /** The operations of every phase of {@code phases} that applies to {@code target}'s node, by phase, in their order. */

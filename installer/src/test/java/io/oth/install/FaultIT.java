@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The fault suite on the lab: a node that lies, a service left half-started, a run killed halfway,
- * a lossy bastion leg, a bastion that is down, a node cut off in the middle of an install and a
- * transfer that arrives damaged.
+ * a lossy bastion leg, a bastion that is down, a node cut off in the middle of an install, a
+ * transfer that arrives damaged and a node whose /tmp is full.
  * Each test leaves the site installed for the next one.
  */
 @ExtendWith(LabExtension.class)
@@ -339,6 +339,30 @@ class FaultIT {
         Run again = install(lab);
         assertEquals(0, again.code(), again::toString);
         assertFalse(lab.exec("app1", "cat", properties).contains("# a hand edit"));
+    }
+
+    @Test
+    @Order(9)
+    void aNodeWhoseTmpIsFullIsStillProbedAndNothingLandsInItsRoot(Lab lab) {
+        // /tmp with no inode left: mktemp -d fails there, as on a node whose disk is full. The probe
+        // scripts take /dev/shm or /run instead; "$_oth_d/0" must never become "/0", nor cat "$_oth_d"/* print "/"*.
+        if (lab.tryExec("app1", "test", "-f", "/etc/oth-app/app.properties").exitCode() != 0) {
+            Run installed = install(lab); // this test run on its own
+            assertEquals(0, installed.code(), installed::toString);
+        }
+        lab.exec("app1", "sh", "-c", "mount -t tmpfs -o size=64k,nr_inodes=2 oth-test-full /tmp && { : > /tmp/fill; true; } && ! mktemp -d 2>/dev/null");
+        try {
+            Run again = install(lab);
+            assertEquals(0, again.code(), again::toString);
+            assertTrue(again.out().contains("install: 0 change(s) made"), again::toString);
+            Run seen = doctor(lab, "--only", "ports,posture,certs", "--node", "app1");
+            assertTrue(seen.code() == 0 || seen.code() == ExitCode.WARNINGS.code(), seen::toString);
+            assertFalse(seen.out().contains("not tried"), seen::toString);
+            assertEquals("", lab.exec("app1", "find", "/", "-maxdepth", "1", "(", "-name", "[0-9]*", "-o", "-name", "tcp*", "-o", "-name", ".tcp*",
+                    "-o", "-name", ".stat", "-o", "-name", ".sums", "-o", "-name", "files", ")").strip(), "nothing written in the node's root");
+        } finally {
+            lab.exec("app1", "umount", "/tmp");
+        }
     }
 
     /** oth as a person starts it, in its own JVM (no class-data archive, so a kill reaches the JVM itself). */

@@ -1,6 +1,7 @@
 package io.oth.op;
 
 import io.oth.remote.Command;
+import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
 import io.oth.remote.Sha256;
 import io.oth.remote.RemoteException;
@@ -232,6 +233,28 @@ class ProbeTest {
                 }
             }
         }
+    }
+
+    @Test
+    void withoutATemporaryDirectoryTheScriptWritesAndPrintsNothingAndSaysWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // A node whose /tmp, /dev/shm and /run are full: mktemp fails everywhere. "$_oth_d/0" must not become "/0".
+        java.nio.file.Path stub = java.nio.file.Files.writeString(dir.resolve("mktemp"), "#!/bin/sh\necho \"mktemp: No space left on device\" >&2\nexit 1\n");
+        assertTrue(stub.toFile().setExecutable(true));
+        String script = Probe.concurrentScript(List.of(new Probe("plain", "echo beside"), FileOp.text("/etc/hostname", "x\n", "root:root", "0644").probes().get(0)));
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script);
+        pb.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        String err = new String(p.getErrorStream().readAllBytes());
+        int code = p.waitFor();
+        assertEquals("", out);
+        assertTrue(err.contains(Probe.NO_TEMP_DIR), err);
+        CommandResult r = new CommandResult(code, out, err);
+        RemoteException e = assertThrows(RemoteException.class, () -> Probe.ran("app1", r));
+        assertEquals(Failure.COMMAND_FAILED, e.failure());
+        assertEquals("app1: remote operation failed: the probes did not run: " + Probe.NO_TEMP_DIR, e.getMessage());
+        CommandResult fine = new CommandResult(0, "", "");
+        assertEquals(fine, Probe.ran("app1", fine));
     }
 
     /** Runs a probe script in a real shell, as a node would, and splits its answers. */

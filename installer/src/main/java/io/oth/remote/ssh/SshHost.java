@@ -354,10 +354,14 @@ final class SshHost implements Host, AutoCloseable {
                 throw sessionHung(timeout, shown);
             }
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(cmd.getErrorStream()));
+            IOException unread = null;
             try (OutputStream in = cmd.getOutputStream()) {
                 for (byte[] part : stdin) {
                     in.write(part);
                 }
+            } catch (IOException e) {
+                // The command stopped reading (it failed: a full disk, say): its output and exit status say why.
+                unread = e;
             }
             byte[] out = drain(cmd.getInputStream());
             byte[] errBytes = err.join();
@@ -372,7 +376,8 @@ final class SshHost implements Host, AutoCloseable {
             cmd.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())), TimeUnit.MILLISECONDS);
             Integer status = cmd.getExitStatus();
             if (status == null) {
-                throw new RemoteException(name, Failure.CONNECTION_LOST, "the connection ended before the command did: " + shown.brief());
+                throw new RemoteException(name, Failure.CONNECTION_LOST, "the connection ended before the command did: " + shown.brief()
+                        + (unread == null ? "" : " (" + unread.getMessage() + ")"));
             }
             Raw raw = new Raw(status, out, errBytes);
             if (!root && status == 1 && raw.text(errBytes).contains("sudo: a password is required")) {

@@ -151,6 +151,25 @@ class SshHostIT {
         assertEquals("old\n", new String(app1.read("/etc/oth-test/checked").orElseThrow(), StandardCharsets.UTF_8));
     }
 
+    @Test
+    void anUploadToAFullFileSystemSaysSoAndReplacesNothing(Lab lab) throws Exception {
+        String dir = "/mnt/oth-test-full";
+        lab.exec("app1", "sh", "-c", "mkdir -p " + dir + " && mount -t tmpfs -o size=64k oth-test-full " + dir + " && printf 'old\\n' > " + dir + "/file");
+        try {
+            byte[] big = new byte[16 << 20]; // past what sshd takes in before the command reads it (its 2 MiB window)
+            new java.util.Random(7).nextBytes(big);
+            RemoteException e = assertThrows(RemoteException.class, () -> app1.upload(big, dir + "/file", "root:root", "0644"));
+            assertEquals(Failure.COMMAND_FAILED, e.failure(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("app1: remote operation failed: upload to " + dir + "/file failed: "), e.getMessage());
+            assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+            assertEquals("old\n", lab.exec("app1", "cat", dir + "/file"));
+            assertEquals("file\n", lab.exec("app1", "ls", "-A", dir), "no temporary file left");
+        } finally {
+            lab.exec("app1", "sh", "-c", "umount " + dir + " && rmdir " + dir);
+        }
+        assertEquals("ok\n", app1.run(Command.of("echo", "ok"), Duration.ofSeconds(10)).stdout(), "the connection serves the next command");
+    }
+
     /** A phase's files in one session: all land in order, and a refused check names its file and counts those that landed. */
     @Test
     void severalFilesGoInOneSession() throws Exception {
