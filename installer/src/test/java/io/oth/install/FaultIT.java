@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The fault suite on the lab: a node that lies, a service left half-started, a run killed halfway,
  * a lossy bastion leg, a bastion that is down, a node cut off in the middle of an install, a
- * transfer that arrives damaged and a node whose /tmp is full.
+ * transfer that arrives damaged, a node whose /tmp is full and one whose login shell prints a banner.
  * Each test leaves the site installed for the next one.
  */
 @ExtendWith(LabExtension.class)
@@ -362,6 +362,34 @@ class FaultIT {
                     "-o", "-name", ".stat", "-o", "-name", ".sums", "-o", "-name", "files", ")").strip(), "nothing written in the node's root");
         } finally {
             lab.exec("app1", "umount", "/tmp");
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aLoginShellThatPrintsABannerIsLeftOutOfEveryAnswer(Lab lab) {
+        // bash reads ~/.bashrc for the commands sshd gives it, and for a bash started below them that
+        // still sees SSH_CLIENT: a legal banner there comes before every command's output.
+        if (lab.tryExec("app1", "test", "-f", "/etc/oth-app/app.properties").exitCode() != 0) {
+            Run installed = install(lab); // this test run on its own
+            assertEquals(0, installed.code(), installed::toString);
+        }
+        String bashrc = "/root/.bashrc";
+        lab.exec("app1", "sh", "-c", "cp -p " + bashrc + " " + bashrc + ".faultit 2>/dev/null || : > " + bashrc + ".faultit-none;"
+                + " echo 'echo \"Authorized use only\"; echo \"banner on stderr\" >&2' >> " + bashrc);
+        try {
+            Run nodes = Run.oth("nodes", "--site", lab.site().toString());
+            assertEquals(0, nodes.code(), nodes::toString);
+            assertTrue(nodes.out().lines().anyMatch(l -> l.matches("app1 +app +10\\.77\\.0\\.101 +app1 +Debian.*ok")), nodes::toString);
+            Run again = install(lab);
+            assertEquals(0, again.code(), again::toString);
+            assertTrue(again.out().contains("install: 0 change(s) made"), again::toString);
+            Run seen = doctor(lab, "--node", "app1");
+            assertFalse(seen.out().contains("✗"), seen::toString);
+            assertFalse(seen.out().contains("Authorized use only"), seen::toString);
+        } finally {
+            lab.exec("app1", "sh", "-c", "if [ -e " + bashrc + ".faultit-none ]; then rm -f " + bashrc + " " + bashrc + ".faultit-none;"
+                    + " else mv -f " + bashrc + ".faultit " + bashrc + "; fi");
         }
     }
 

@@ -50,6 +50,11 @@ final class SshHost implements Host, AutoCloseable {
     private static final int FILE_MISSING = 3;
     /** A damaged transfer is sent again this many times before the upload fails. */
     private static final int UPLOAD_ATTEMPTS = 2;
+    /** The first line every command line prints ({@link #afterBegin}). */
+    static final String BEGIN = "@@oth-begin";
+    private static final byte[] BEGIN_LINE = (BEGIN + "\n").getBytes(StandardCharsets.UTF_8);
+    /** How much a login shell may print before the command line runs: more is no banner. */
+    private static final int NOISE_MAX = 64 << 10;
     /** What coreutils timeout exits with when it stopped the command, and when it had to kill it. */
     private static final int TIMED_OUT = 124;
     private static final int KILLED_AFTER_TIMEOUT = 137;
@@ -66,6 +71,8 @@ final class SshHost implements Host, AutoCloseable {
     private final Set<Forward> forwards = ConcurrentHashMap.newKeySet();
     /** Where a forward says that the node could not open a connection it was asked for. */
     private final DebugLog debugLog;
+    /** Whether the run log has heard that this node's login shell prints before each command. */
+    private final AtomicBoolean noiseSaid = new AtomicBoolean();
 
     SshHost(String name, SSHClient ssh, boolean root, AtomicInteger sessions, TransferGate transfers, DebugLog debugLog) {
         this.name = name;
@@ -348,7 +355,7 @@ final class SshHost implements Host, AutoCloseable {
             }
         });
         try {
-            Session.Command cmd = session.exec(line);
+            Session.Command cmd = session.exec("echo " + BEGIN + "; " + line);
             started.set(cmd);
             if (deadline.passed()) {
                 throw sessionHung(timeout, shown);
@@ -379,7 +386,7 @@ final class SshHost implements Host, AutoCloseable {
                 throw new RemoteException(name, Failure.CONNECTION_LOST, "the connection ended before the command did: " + shown.brief()
                         + (unread == null ? "" : " (" + unread.getMessage() + ")"));
             }
-            Raw raw = new Raw(status, out, errBytes);
+            Raw raw = new Raw(status, afterBegin(out, status, errBytes, shown), errBytes);
             if (!root && status == 1 && raw.text(errBytes).contains("sudo: a password is required")) {
                 throw new RemoteException(name, Failure.SUDO_PASSWORD, "sudo -n refused to run: " + shown.brief());
             }
@@ -400,6 +407,39 @@ final class SshHost implements Host, AutoCloseable {
                 closeQuietly(session);
             }
         }
+    }
+
+    /**
+     * What the command printed: what follows the line {@link #BEGIN}, the command line's own first
+     * word. What comes before it is the login shell's (a banner printed from ~/.bashrc or
+     * /etc/bash.bashrc, which bash reads for the commands sshd gives it): said once in the run log and
+     * left out, so that it never reads as a hostname, a file's content or a fact. No such line: the
+     * login shell did not run the command line at all (a ForceCommand, a shell that is not one).
+     */
+    private byte[] afterBegin(byte[] out, int status, byte[] err, Command shown) throws RemoteException {
+        int at = indexOf(out, BEGIN_LINE, NOISE_MAX);
+        if (at < 0) {
+            throw new RemoteException(name, Failure.COMMAND_FAILED, "its login shell did not run the command line of " + shown.brief() + " (exit " + status
+                    + ", it printed " + NodeText.shown(new String(out, 0, Math.min(out.length, 200), StandardCharsets.UTF_8)) + " and "
+                    + NodeText.shown(new String(err, 0, Math.min(err.length, 200), StandardCharsets.UTF_8))
+                    + "): is the user's shell a POSIX shell, and does sshd force no command on it?");
+        }
+        if (at > 0 && noiseSaid.compareAndSet(false, true)) {
+            debugLog.debug("[" + name + "] the login shell prints before each command, which oth leaves out: "
+                    + NodeText.shown(new String(out, 0, at, StandardCharsets.UTF_8), 160) + " (from ~/.bashrc or /etc/bash.bashrc?)");
+        }
+        return java.util.Arrays.copyOfRange(out, at + BEGIN_LINE.length, out.length);
+    }
+
+    /** Where {@code line} starts in the first {@code within} bytes of {@code bytes}, at the start of a line; -1 if not there. */
+    static int indexOf(byte[] bytes, byte[] line, int within) {
+        int last = Math.min(bytes.length, within) - line.length;
+        for (int i = 0; i <= last; i++) {
+            if ((i == 0 || bytes[i - 1] == '\n') && java.util.Arrays.equals(bytes, i, i + line.length, line, 0, line.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The session ran past {@code timeout} on this side: the node did not end it. */
