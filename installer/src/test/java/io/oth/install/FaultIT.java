@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The fault suite on the lab: a node that lies, a service left half-started, a run killed halfway,
  * a lossy bastion leg, a bastion that is down, a node cut off in the middle of an install, a
- * transfer that arrives damaged, a node whose /tmp is full and one whose login shell prints a banner.
+ * transfer that arrives damaged, a node whose /tmp is full, one whose login shell prints a banner
+ * and one set up in German.
  * Each test leaves the site installed for the next one.
  */
 @ExtendWith(LabExtension.class)
@@ -390,6 +391,37 @@ class FaultIT {
         } finally {
             lab.exec("app1", "sh", "-c", "if [ -e " + bashrc + ".faultit-none ]; then rm -f " + bashrc + " " + bashrc + ".faultit-none;"
                     + " else mv -f " + bashrc + ".faultit " + bashrc + "; fi");
+        }
+    }
+
+    @Test
+    @Order(11)
+    void aNodeSetUpInAnotherLanguageIsStillReadAsOthReadsEveryNode(Lab lab) {
+        // A German node: sshd gives its sessions LANG=de_DE.UTF-8 (the locale compiled under /var/lib,
+        // LOCPATH, so that the machine's own locales stay as they are). bash then says
+        // "Verbindungsaufbau abgelehnt" where oth reads "Connection refused".
+        if (lab.tryExec("app1", "test", "-f", "/etc/oth-app/app.properties").exitCode() != 0) {
+            Run installed = install(lab); // this test run on its own
+            assertEquals(0, installed.code(), installed::toString);
+        }
+        String locales = "/var/lib/oth-test-locale";
+        String setEnv = "/etc/ssh/sshd_config.d/zz-oth-test-locale.conf";
+        String reload = "kill -HUP $(cat /run/sshd.pid) && sleep 0.5";
+        lab.exec("app1", "sh", "-c", "mkdir -p " + locales + " && localedef -i de_DE -f UTF-8 " + locales + "/de_DE.UTF-8 && echo 'SetEnv LANG=de_DE.UTF-8 LOCPATH="
+                + locales + "' > " + setEnv + " && " + reload);
+        assertTrue(lab.tryExec("app1", "sh", "-c", "LANG=de_DE.UTF-8 LOCPATH=" + locales + " bash --norc -c 'exec 3<>/dev/tcp/127.0.0.1/1'")
+                .output().contains("Verbindungsaufbau abgelehnt"), "the node speaks German");
+        lab.lab("endpoint", "down", "twilio", "refused");
+        try {
+            Run seen = doctor(lab, "--only", "outbound", "--node", "app1");
+            assertTrue(seen.out().lines().anyMatch(l -> l.matches(".*outbound\\.sms .*api\\.twilio\\.com:443 +connection refused")), seen::toString);
+            assertTrue(seen.out().contains("hint: nothing listens on api.twilio.com:443"), seen::toString);
+            Run again = install(lab);
+            assertEquals(0, again.code(), again::toString);
+            assertTrue(again.out().contains("install: 0 change(s) made"), again::toString);
+        } finally {
+            lab.lab("endpoint", "up", "all");
+            lab.exec("app1", "sh", "-c", "rm -rf " + setEnv + " " + locales + " && " + reload);
         }
     }
 

@@ -325,8 +325,14 @@ final class SshHost implements Host, AutoCloseable {
         }
     }
 
+    /**
+     * {@code line} as root, in the C locale: oth reads what the node's programs say (bash's
+     * "Connection refused", a tool's error), and a node set up in another language (LANG=de_DE.UTF-8
+     * from /etc/default/locale or sshd's SetEnv) would say it in that one. sudo too, whose refusal
+     * oth recognises by its words.
+     */
     private String asRoot(String line) {
-        return root ? line : "sudo -n -- " + line;
+        return "env LC_ALL=C " + (root ? "" : "sudo -n -- env LC_ALL=C ") + line;
     }
 
     /**
