@@ -53,6 +53,14 @@ class FaultIT {
         return Run.oth(args.toArray(String[]::new));
     }
 
+    /** The site installed, as the tests before leave it: installed here when a test runs on its own. */
+    private static void installed(Lab lab) {
+        if (lab.tryExec("app1", "test", "-f", "/etc/oth-app/app.properties").exitCode() != 0) {
+            Run installed = install(lab);
+            assertEquals(0, installed.code(), installed::toString);
+        }
+    }
+
     private static Run doctor(Lab lab, String... more) {
         List<String> args = new ArrayList<>(List.of("doctor", "--site", lab.site().toString(), "--resolver", "203.0.113.53", "--all"));
         args.addAll(List.of(more));
@@ -313,10 +321,7 @@ class FaultIT {
                 + " /usr/bin/head -c \"$2\" | /usr/bin/head -c -1; exit 0; fi ;;\n"
                 + "esac\nexec /usr/bin/head \"$@\"\n";
         String properties = "/etc/oth-app/app.properties";
-        if (lab.tryExec("app1", "test", "-f", properties).exitCode() != 0) {
-            Run installed = install(lab); // this test run on its own
-            assertEquals(0, installed.code(), installed::toString);
-        }
+        installed(lab);
         lab.exec("app1", "sh", "-c", "echo " + Base64.getEncoder().encodeToString(shim.getBytes(StandardCharsets.UTF_8))
                 + " | base64 -d > /usr/local/bin/head; chmod 755 /usr/local/bin/head");
         try {
@@ -347,10 +352,7 @@ class FaultIT {
     void aNodeWhoseTmpIsFullIsStillProbedAndNothingLandsInItsRoot(Lab lab) {
         // /tmp with no inode left: mktemp -d fails there, as on a node whose disk is full. The probe
         // scripts take /dev/shm or /run instead; "$_oth_d/0" must never become "/0", nor cat "$_oth_d"/* print "/"*.
-        if (lab.tryExec("app1", "test", "-f", "/etc/oth-app/app.properties").exitCode() != 0) {
-            Run installed = install(lab); // this test run on its own
-            assertEquals(0, installed.code(), installed::toString);
-        }
+        installed(lab);
         lab.exec("app1", "sh", "-c", "mount -t tmpfs -o size=64k,nr_inodes=2 oth-test-full /tmp && { : > /tmp/fill; true; } && ! mktemp -d 2>/dev/null");
         try {
             Run again = install(lab);
@@ -371,10 +373,7 @@ class FaultIT {
     void aLoginShellThatPrintsABannerIsLeftOutOfEveryAnswer(Lab lab) {
         // bash reads ~/.bashrc for the commands sshd gives it, and for a bash started below them that
         // still sees SSH_CLIENT: a legal banner there comes before every command's output.
-        if (lab.tryExec("app1", "test", "-f", "/etc/oth-app/app.properties").exitCode() != 0) {
-            Run installed = install(lab); // this test run on its own
-            assertEquals(0, installed.code(), installed::toString);
-        }
+        installed(lab);
         String bashrc = "/root/.bashrc";
         lab.exec("app1", "sh", "-c", "cp -p " + bashrc + " " + bashrc + ".faultit 2>/dev/null || : > " + bashrc + ".faultit-none;"
                 + " echo 'echo \"Authorized use only\"; echo \"banner on stderr\" >&2' >> " + bashrc);
@@ -400,10 +399,7 @@ class FaultIT {
         // A German node: sshd gives its sessions LANG=de_DE.UTF-8 (the locale compiled under /var/lib,
         // LOCPATH, so that the machine's own locales stay as they are). bash then says
         // "Verbindungsaufbau abgelehnt" where oth reads "Connection refused".
-        if (lab.tryExec("app1", "test", "-f", "/etc/oth-app/app.properties").exitCode() != 0) {
-            Run installed = install(lab); // this test run on its own
-            assertEquals(0, installed.code(), installed::toString);
-        }
+        installed(lab);
         String locales = "/var/lib/oth-test-locale";
         String setEnv = "/etc/ssh/sshd_config.d/zz-oth-test-locale.conf";
         String reload = "kill -HUP $(cat /run/sshd.pid) && sleep 0.5";
