@@ -309,19 +309,42 @@ final class SshHost implements Host, AutoCloseable {
     /**
      * A new session; on a connection that has ended (sshj says so with an IllegalStateException), the
      * node's connection loss; when the node does not confirm the session within the connection's
-     * timeout (a frozen node, or sshd stuck), the hung session it is.
+     * timeout (a frozen node, or sshd stuck), the hung session it is. A node that refuses the session
+     * (its sshd's MaxSessions reached by oth's other sessions on it: hardened configurations set it
+     * low) is asked again, with pauses, until {@code within} has passed: its sessions end within their
+     * own time.
      */
-    private Session startSession(Command shown) throws IOException, RemoteException {
-        try {
-            return ssh.startSession();
-        } catch (IllegalStateException e) {
-            throw new RemoteException(name, Failure.CONNECTION_LOST, "the connection had ended before " + shown.brief() + " could start");
-        } catch (IOException e) {
-            if (io.oth.remote.Causes.include(e, java.util.concurrent.TimeoutException.class)) {
-                throw new RemoteException(name, Failure.SESSION_HUNG, "no session opened within " + ssh.getConnection().getTimeoutMs() / 1000 + " s: "
-                        + shown.brief());
+    private Session startSession(Command shown, Duration within) throws IOException, RemoteException {
+        long end = System.nanoTime() + within.toNanos();
+        long pause = 20;
+        while (true) {
+            try {
+                return ssh.startSession();
+            } catch (IllegalStateException e) {
+                throw new RemoteException(name, Failure.CONNECTION_LOST, "the connection had ended before " + shown.brief() + " could start");
+            } catch (OpenFailException e) {
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - end > 0) {
+                    throw new RemoteException(name, Failure.COMMAND_FAILED, "the node refused every new SSH session for " + within.toSeconds() + " s ("
+                            + NodeText.shown(e.getMessage(), 120) + "): " + shown.brief() + "; is its sshd's MaxSessions below what oth opens at once?");
+                }
+                sleep(pause);
+                pause = Math.min(pause * 2, 500);
+            } catch (IOException e) {
+                if (io.oth.remote.Causes.include(e, java.util.concurrent.TimeoutException.class)) {
+                    throw new RemoteException(name, Failure.SESSION_HUNG, "no session opened within " + ssh.getConnection().getTimeoutMs() / 1000 + " s: "
+                            + shown.brief());
+                }
+                throw e;
             }
-            throw e;
+        }
+    }
+
+    private void sleep(long millis) throws RemoteException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteException(name, Failure.COMMAND_FAILED, "interrupted while waiting for a new SSH session");
         }
     }
 
@@ -346,7 +369,7 @@ final class SshHost implements Host, AutoCloseable {
         sessions.incrementAndGet();
         Session session;
         try {
-            session = startSession(shown);
+            session = startSession(shown, timeout);
         } catch (IOException e) {
             throw new RemoteException(name, Failure.CONNECTION_LOST, shown.brief() + ": " + e.getMessage());
         }

@@ -125,6 +125,34 @@ class SshHostIT {
     }
 
     @Test
+    void aNodeThatAllowsOneSessionAtATimeRunsCommandsSideBySideInTurn(Lab lab) throws Exception {
+        // MaxSessions 1 (hardened sshd configurations set it low): a second session while one is open
+        // is refused ("open failed"), and is asked again until the first has ended.
+        String conf = "/etc/ssh/sshd_config.d/00-oth-lab.conf";
+        String reload = "kill -HUP $(cat /run/sshd.pid) && sleep 0.5";
+        lab.exec("app1", "sh", "-c", "cp -p " + conf + " " + conf + ".sshhostit && sed -i 's/^MaxSessions .*/MaxSessions 1/' " + conf + " && " + reload);
+        try (SshFleet one = SshFleet.connect(SiteLoader.load(lab.site()), List.of(SiteLoader.load(lab.site()).node("app1").orElseThrow()),
+                new ConnectOptions(lab.knownHosts(), Duration.ofSeconds(10), 4, HostKeyTrust.REFUSE, () -> new char[0]))) {
+            Host host = one.reaches().get(0).host().orElseThrow();
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                List<Future<CommandResult>> runs = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    int n = i;
+                    runs.add(pool.submit(() -> host.run(Command.shell("sleep 0.5; echo " + n), Duration.ofSeconds(10))));
+                }
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(i + "\n", runs.get(i).get(30, TimeUnit.SECONDS).stdout());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            lab.exec("app1", "sh", "-c", "mv -f " + conf + ".sshhostit " + conf + " && " + reload);
+        }
+    }
+
+    @Test
     void aCommandWithASecretIsNotSentAsTheExecLine() throws Exception {
         CommandResult r = app1.run(Command.of("sh", "-c", "tr '\\0' ' ' < /proc/$PPID/cmdline; echo; echo \"$0\"", Secret.of("hunter2-lab")),
                 Duration.ofSeconds(10));
