@@ -61,7 +61,7 @@ final class PackageSourceCheck implements NodeCheck {
                 + "case $uri in file:*|cdrom:*|copy:*) echo \"local $uri\"; continue;; esac; "
                 + "target=${proxy:-$uri}; scheme=${target%%://*}; rest=${target#*://}; rest=${rest#*@}; hostport=${rest%%/*}; "
                 + "case $hostport in *:*) host=${hostport%:*}; port=${hostport##*:};; *) host=$hostport; port=$scheme;; esac; "
-                + "if out=$(timeout " + seconds + " bash --norc -c 'exec 3<>/dev/tcp/$0/$1' \"$host\" \"$port\" 2>&1); then echo \"reached $uri\"; "
+                + "if out=$(timeout " + seconds + " bash -c 'exec 3<>/dev/tcp/$0/$1' \"$host\" \"$port\" 2>&1); then echo \"reached $uri\"; "
                 + "else echo \"failed $uri via $host:$port: $(printf '%s' \"$out\" | tr '\\n' ' ' | cut -c1-200)\"; fi; done";
         return List.of(Probe.waiting(KEY, script));
     }

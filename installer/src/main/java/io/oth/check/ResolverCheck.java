@@ -49,7 +49,7 @@ final class ResolverCheck implements NodeCheck {
         }
         String ask = "set -o pipefail; exec 3<>\"/dev/udp/$1/53\" && printf \"$2\" >&3 && head -c 4 <&3 | od -An -tx1";
         return List.of(Probe.waiting(ID, NAMESERVER + "; echo \"${ns:-none}\"; [ -n \"$ns\" ] || exit " + NO_NAMESERVER
-                + "; timeout " + seconds + " bash --norc -c " + Command.quote(ask) + " _ \"$ns\" " + Command.quote(query(site.fqdn()))));
+                + "; timeout " + seconds + " bash -c " + Command.quote(ask) + " _ \"$ns\" " + Command.quote(query(site.fqdn()))));
     }
 
     @Override

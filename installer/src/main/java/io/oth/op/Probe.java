@@ -81,7 +81,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
 
     /** A {@link Tcp} probe. */
     public static Probe connect(String key, String host, int port, int seconds) {
-        return new Probe(key, "timeout " + seconds + " bash --norc -c " + Command.quote("exec 3<>/dev/tcp/" + host + "/" + port), true, null,
+        return new Probe(key, "timeout " + seconds + " bash -c " + Command.quote("exec 3<>/dev/tcp/" + host + "/" + port), true, null,
                 new Tcp(host, port, seconds), false);
     }
 
@@ -190,7 +190,7 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
      * {@code seconds} (a connection that a loaded node makes in four seconds is open, not filtered).
      */
     private static String connections(int seconds, List<Probe> probes) {
-        StringBuilder script = new StringBuilder("{ timeout ").append(seconds + LAUNCH_SECONDS).append(" bash --norc -c ")
+        StringBuilder script = new StringBuilder("{ timeout ").append(seconds + LAUNCH_SECONDS).append(" bash -c ")
                 .append(Command.quote("f=$1; shift; i=0; for t; do ( exec 2>\"$f$i\" 3<>\"/dev/tcp/${t%/*}/${t##*/}\"; echo $? >\"$f$i.rc\" ) & i=$((i+1)); done; wait"))
                 .append(" bash \"$_oth_d/.tcp").append(seconds).append("-\"");
         for (Probe p : probes) {

@@ -1,6 +1,7 @@
 package io.oth.remote.ssh;
 
 import io.oth.remote.Command;
+import io.oth.remote.Causes;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
 import io.oth.remote.StepWaits;
@@ -36,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -311,11 +313,10 @@ final class SshHost implements Host, AutoCloseable {
      * node's connection loss; when the node does not confirm the session within the connection's
      * timeout (a frozen node, or sshd stuck), the hung session it is. A node that refuses the session
      * (its sshd's MaxSessions reached by oth's other sessions on it: hardened configurations set it
-     * low) is asked again, with pauses, until {@code within} has passed: its sessions end within their
-     * own time.
+     * low) is asked again, with pauses, until {@code end} (a {@link System#nanoTime()}) has passed:
+     * its sessions end within their own time.
      */
-    private Session startSession(Command shown, Duration within) throws IOException, RemoteException {
-        long end = System.nanoTime() + within.toNanos();
+    private Session startSession(Command shown, long end, Duration within) throws IOException, RemoteException {
         long pause = 20;
         while (true) {
             try {
@@ -330,7 +331,7 @@ final class SshHost implements Host, AutoCloseable {
                 sleep(pause);
                 pause = Math.min(pause * 2, 500);
             } catch (IOException e) {
-                if (io.oth.remote.Causes.include(e, java.util.concurrent.TimeoutException.class)) {
+                if (Causes.include(e, TimeoutException.class)) {
                     throw new RemoteException(name, Failure.SESSION_HUNG, "no session opened within " + ssh.getConnection().getTimeoutMs() / 1000 + " s: "
                             + shown.brief());
                 }
@@ -352,31 +353,36 @@ final class SshHost implements Host, AutoCloseable {
      * {@code line} as root, in the C locale: oth reads what the node's programs say (bash's
      * "Connection refused", a tool's error), and a node set up in another language (LANG=de_DE.UTF-8
      * from /etc/default/locale or sshd's SetEnv) would say it in that one. sudo too, whose refusal
-     * oth recognises by its words.
+     * oth recognises by its words. Without SSH_CLIENT and SSH2_CLIENT: by them a bash, any bash the
+     * command starts, knows it was run by sshd and reads ~/.bashrc, whose banner or settings would
+     * then mix with what it prints (SSH_CONNECTION stays: {@link io.oth.phase.HostFacts} reads it).
      */
     private String asRoot(String line) {
-        return "env LC_ALL=C " + (root ? "" : "sudo -n -- env LC_ALL=C ") + line;
+        return ENV + (root ? "" : "sudo -n -- " + ENV) + line;
     }
+
+    private static final String ENV = "env -u SSH_CLIENT -u SSH2_CLIENT LC_ALL=C ";
 
     /**
      * Runs {@code line} with {@code stdin}'s parts written one after another on its stdin (none: stdin
      * closed at once). {@code timeout} bounds the whole session on this side: the node's own limit
      * (coreutils timeout in {@code line}) ends a command that runs too long, this one a session that
      * never runs it (a hung ~/.ssh/rc or PAM session module, a frozen node), which the node's limit
-     * cannot reach. Such a session is given up at once, not waited for a second time.
+     * cannot reach. Such a session is given up at once, not waited for a second time. The time a
+     * node takes to grant the session counts against {@code timeout} too.
      */
     private Raw exec(String line, List<byte[]> stdin, Duration timeout, Command shown) throws RemoteException {
         sessions.incrementAndGet();
+        long end = System.nanoTime() + timeout.toNanos();
         Session session;
         try {
-            session = startSession(shown, timeout);
+            session = startSession(shown, end, timeout);
         } catch (IOException e) {
             throw new RemoteException(name, Failure.CONNECTION_LOST, shown.brief() + ": " + e.getMessage());
         }
-        long end = System.nanoTime() + timeout.toNanos();
         AtomicReference<Session.Command> started = new AtomicReference<>();
         // Ends the readers below: sshj ends a channel's streams only when the peer closes it.
-        Deadline deadline = Deadline.after(timeout, () -> {
+        Deadline deadline = Deadline.after(Duration.ofNanos(Math.max(0, end - System.nanoTime())), () -> {
             Session.Command cmd = started.get();
             if (cmd != null) {
                 closeQuietly(cmd.getInputStream());
