@@ -295,9 +295,14 @@ class StorageIT {
         List<Process> watchers = new ArrayList<>();
         for (String host : List.of("storage", "app1", "app2")) {
             watchers.add(new ProcessBuilder(Lab.repo().resolve("lab/lab").toString(), "exec", host, "sh", "-c",
-                    "for i in $(seq 400); do ps -eo args; sleep 0.05; done > /tmp/ps-capture.txt").start());
+                    "rm -f /tmp/ps-capture.stop; for i in $(seq 2400); do [ -e /tmp/ps-capture.stop ] && break; ps -eo args; sleep 0.05; done"
+                            + " > /tmp/ps-capture.txt").start());
         }
         Run run = Run.oth("install", "--site", lab.site().toString());
+        // The capture goes on for as long as the install did (at most about two minutes), no longer.
+        for (String host : List.of("storage", "app1", "app2")) {
+            lab.exec(host, "touch", "/tmp/ps-capture.stop");
+        }
         for (Process w : watchers) {
             w.waitFor();
         }
