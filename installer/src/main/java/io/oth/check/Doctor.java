@@ -147,7 +147,7 @@ public final class Doctor {
         Stream.of(ReachCheck.checks(), ResolverCheck.checks(), DnsCheck.checks(playbooks), PortMatrixCheck.checks(playbooks),
                         OperatorChecks.checks(), ForwardChecks.checks(), OutboundCheck.checks(playbooks), PackageSourceCheck.checks(), InternalCertificatesCheck.checks(),
                         PostureCheck.checks(playbooks), SecurityCheck.checks(), BrokerAccountsCheck.checks(), ObjectAccountsCheck.checks(), SecretFilesCheck.checks(),
-                        EncryptionAtRestCheck.checks(), CredentialsCheck.checks())
+                        EncryptionAtRestCheck.checks(), ClockCheck.checks(), CredentialsCheck.checks())
                 .flatMap(List::stream)
                 .forEach(c -> byId.merge(c.id(), c, (a, b) -> new CheckInfo(a.id(), a.verifies(),
                         Stream.concat(a.from().stream(), b.from().stream()).distinct().toList())));
@@ -312,6 +312,7 @@ public final class Doctor {
             checks.add(new SecurityCheck(site, () -> secrets));
             checks.add(new SecretFilesCheck(site));
             checks.add(new EncryptionAtRestCheck(site));
+            checks.add(new ClockCheck());
         }
         if (only.contains("certs")) {
             checks.add(new InternalCertificatesCheck(site, ca::join, context.clock()));
@@ -377,7 +378,10 @@ public final class Doctor {
             return new FirstRound(reach, checks, false, "", Map.of(), List.of(), Optional.empty(), services, served, apis);
         }
         try {
+            Instant sent = Instant.now(context.clock());
             CommandResult r = Probe.ran(node.name(), host.run(Command.shell(Probe.concurrentScript(probes)), Duration.ofSeconds(probeSeconds + 20L)));
+            Instant answered = Instant.now(context.clock());
+            checks.forEach(c -> c.answeredWithin(sent, answered));
             // A probe whose section the node left out fails as unanswered (and is tried again), never the run.
             Map<String, Probe.Answer> answers = Probe.answered(r.stdout(), probes);
             List<Probe> again = byCheck.stream().flatMap(e -> e.getValue().stream()

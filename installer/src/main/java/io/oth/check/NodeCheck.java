@@ -4,6 +4,7 @@ import io.oth.op.MariaDbRead;
 import io.oth.op.Probe;
 import io.oth.site.Node;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,14 @@ interface NodeCheck {
 
     /** The probes to run on {@code node} (keys unique across families). */
     List<Probe> probes(Node node);
+
+    /**
+     * This machine's clock when the round with {@link #probes} was sent to the node and when its
+     * answer came: a check that compares the node's clock with this one's ({@link ClockCheck}) is
+     * told; the others need not be.
+     */
+    default void answeredWithin(Instant sent, Instant answered) {
+    }
 
     /** The findings from the answers to {@link #probes}; {@code answers} holds at least those. */
     List<Finding> findings(Node node, Map<String, Probe.Answer> answers);

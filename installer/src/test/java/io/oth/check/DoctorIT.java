@@ -99,6 +99,7 @@ class DoctorIT {
                 () -> "the lab has no plain_amqp: the plain broker ports are neither opened nor probed\n" + run);
         assertLine(run, "✓ outbound\\.android_push\\s+fcm\\.googleapis\\.com:443");
         assertLine(run, "✓ posture\\.firewall");
+        assertLine(run, "(?s)from storage:.*✓ posture\\.clock\\s+system clock\\s+within \\d\\.\\ds of this machine's clock");
         assertLine(run, "(?s)from operator:.*✓ dns\\.fqdn\\s+oth\\.example\\.test\\s+resolves to the load balancer 203\\.0\\.113\\.20 \\(nameserver 203\\.0\\.113\\.53\\)");
         assertLine(run, "✓ ports\\.operator-lb\\s+203\\.0\\.113\\.20:80\\s+answers 301 → https://oth\\.example\\.test/");
         assertLine(run, "✓ ports\\.operator-lb\\s+203\\.0\\.113\\.20:443\\s+TLS handshake");
@@ -424,6 +425,31 @@ class DoctorIT {
         Run green = doctor("--only", "posture", "--node", "app1");
         assertEquals(0, green.code(), green::toString);
         assertLine(green, "✓ posture\\.secrets\\s+/etc/oth-app/secrets/database\\.password\\s+oth-app:oth-app 0600");
+    }
+
+    @Test
+    @Order(14)
+    void aNodeWhoseClockIsOffIsAWarningAndFifteenMinutesOffAFailure() {
+        // The lab's nodes share the machine's clock (a time namespace cannot move CLOCK_REALTIME): app1 gets a
+        // stand-in date, first on root's PATH in its own /usr/local, that tells the time as a node off by the seconds in date.offset would.
+        String standIn = "printf '#!/bin/sh\\n# DoctorIT stand-in: the clock of a node off by the seconds in date.offset\\n"
+                + "exec /bin/date -d @$(( $(/bin/date +%%s) + $(cat /usr/local/bin/date.offset) )) \"$@\"\\n' > /usr/local/bin/date"
+                + " && chmod 755 /usr/local/bin/date";
+        lab.exec("app1", "sh", "-c", standIn + " && echo -42 > /usr/local/bin/date.offset");
+        try {
+            Run behind = doctor("--only", "posture", "--node", "app1");
+            assertEquals(ExitCode.WARNINGS.code(), behind.code(), behind::toString);
+            assertLine(behind, "! posture\\.clock\\s+system clock\\s+4[1-3]s behind this machine's clock");
+            assertTrue(behind.out().contains("is its time synchronised (chrony, systemd-timesyncd, ntpsec)?"), behind::toString);
+
+            lab.exec("app1", "sh", "-c", "echo 1380 > /usr/local/bin/date.offset");
+            Run ahead = doctor("--only", "posture", "--node", "app1");
+            assertEquals(ExitCode.FAILED.code(), ahead.code(), ahead::toString);
+            assertLine(ahead, "✗ posture\\.clock\\s+system clock\\s+2[23]m[0-9]*s? ahead of this machine's clock");
+            assertTrue(ahead.out().contains("TLS certificates and MinIO's request signatures fail between clocks this far apart"), ahead::toString);
+        } finally {
+            lab.exec("app1", "rm", "-f", "/usr/local/bin/date", "/usr/local/bin/date.offset");
+        }
     }
 
     @Test

@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DoctorRunTest {
     private static final Set<Doctor.Category> HERMETIC = Set.of(Doctor.Category.reach, Doctor.Category.dns, Doctor.Category.outbound, Doctor.Category.posture);
+    private static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
     private final Site site = Sites.lab();
 
     @TempDir
@@ -50,6 +51,9 @@ class DoctorRunTest {
             }
             if (key.equals("posture.encryption:mariadb")) {
                 return new Probe.Answer(0, "settings\tFORCE\t1\t1\nspace\tinnodb_system\t1\t1\nspace\tinnodb_temporary\t0\t0\n");
+            }
+            if (key.equals(ClockCheck.ID)) {
+                return new Probe.Answer(0, NOW.getEpochSecond() + ".000000000\n"); // in step with the run's own clock
             }
             if (key.equals("dns.nodes")) {
                 return EVERY_OTHER_NODE; // made the asking node's answer by host()
@@ -92,7 +96,7 @@ class DoctorRunTest {
                 return 4;
             }
         };
-        Doctor.Context context = new Doctor.Context(site, Playbooks.load(), Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC),
+        Doctor.Context context = new Doctor.Context(site, Playbooks.load(), Clock.fixed(NOW, ZoneOffset.UTC),
                 fleets, operator, state);
         return new Doctor(context, only, preflight, 1).packagesFrom(offline).run();
     }
