@@ -16,7 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * posture.clock: the node's clock agrees with this machine's. A node whose time is not
+ * reach.clock: the node's clock agrees with this machine's (in the preflight too: before an install
+ * is when it matters most). A node whose time is not
  * synchronised drifts until TLS (a certificate not yet valid, or expired, on that node's clock) and
  * MinIO's request signatures (15 minutes at most) fail between it and the others, and its logs no
  * longer line up with theirs: the cause of a "does not connect" that nothing else names.
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  * as a number of seconds and nothing else: it only ever makes this finding.
  */
 final class ClockCheck implements NodeCheck {
-    static final String ID = "posture.clock";
+    static final String ID = "reach.clock";
     static final String TARGET = "system clock";
     /** Beyond this, a node's time is not synchronised: synchronised clocks agree within milliseconds. */
     static final Duration DRIFT = Duration.ofSeconds(10);

@@ -63,7 +63,7 @@ public final class Doctor {
     }
 
     /** Before an install: only what must be in place for it to work (what install makes is not there yet). */
-    static final Set<String> PREFLIGHT = Set.of(ReachCheck.BASTION, ReachCheck.NODE, ResolverCheck.ID, "dns.fqdn", "certs.bundle");
+    static final Set<String> PREFLIGHT = Set.of(ReachCheck.BASTION, ReachCheck.NODE, ClockCheck.ID, ResolverCheck.ID, "dns.fqdn", "certs.bundle");
     private static final Set<String> PREFLIGHT_CATEGORIES = Set.of("reach", "dns", "outbound", "certs");
 
     /**
@@ -144,10 +144,10 @@ public final class Doctor {
     /** Every check doctor knows, with what it verifies and from where; one entry per id. */
     public static List<CheckInfo> catalogue(Playbooks playbooks) {
         Map<String, CheckInfo> byId = new LinkedHashMap<>();
-        Stream.of(ReachCheck.checks(), ResolverCheck.checks(), DnsCheck.checks(playbooks), PortMatrixCheck.checks(playbooks),
+        Stream.of(ReachCheck.checks(), ClockCheck.checks(), ResolverCheck.checks(), DnsCheck.checks(playbooks), PortMatrixCheck.checks(playbooks),
                         OperatorChecks.checks(), ForwardChecks.checks(), OutboundCheck.checks(playbooks), PackageSourceCheck.checks(), InternalCertificatesCheck.checks(),
                         PostureCheck.checks(playbooks), SecurityCheck.checks(), BrokerAccountsCheck.checks(), ObjectAccountsCheck.checks(), SecretFilesCheck.checks(),
-                        EncryptionAtRestCheck.checks(), ClockCheck.checks(), CredentialsCheck.checks())
+                        EncryptionAtRestCheck.checks(), CredentialsCheck.checks())
                 .flatMap(List::stream)
                 .forEach(c -> byId.merge(c.id(), c, (a, b) -> new CheckInfo(a.id(), a.verifies(),
                         Stream.concat(a.from().stream(), b.from().stream()).distinct().toList())));
@@ -294,6 +294,9 @@ public final class Doctor {
     /** The node checks --only asks for; the resolver whenever a check needs names. */
     private List<NodeCheck> nodeChecks() {
         List<NodeCheck> checks = new ArrayList<>();
+        if (only.contains("reach")) {
+            checks.add(new ClockCheck());
+        }
         if (only.contains("dns")) {
             checks.add(new DnsCheck(site));
         }
@@ -312,7 +315,6 @@ public final class Doctor {
             checks.add(new SecurityCheck(site, () -> secrets));
             checks.add(new SecretFilesCheck(site));
             checks.add(new EncryptionAtRestCheck(site));
-            checks.add(new ClockCheck());
         }
         if (only.contains("certs")) {
             checks.add(new InternalCertificatesCheck(site, ca::join, context.clock()));

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** posture.clock: the node's {@code date +%s.%N} against this machine's clock around the round that asked for it. */
+/** reach.clock: the node's {@code date +%s.%N} against this machine's clock around the round that asked for it. */
 class ClockCheckTest {
     private static final Instant SENT = Instant.parse("2026-12-07T15:00:00Z");
 
@@ -29,7 +29,7 @@ class ClockCheckTest {
         List<Finding> findings = check.findings(app, Map.of(check.probes(app).get(0).key(), new Probe.Answer(0, nodeTime + "\n")));
         assertEquals(1, findings.size());
         Finding f = findings.get(0);
-        assertEquals("app1 posture.clock system clock", f.vantage() + " " + f.id() + " " + f.target());
+        assertEquals("app1 reach.clock system clock", f.vantage() + " " + f.id() + " " + f.target());
         return f.verdict() + " " + f.cause();
     }
 

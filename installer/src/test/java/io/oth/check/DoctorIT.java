@@ -71,6 +71,7 @@ class DoctorIT {
     void beforeTheInstallThePreflightIsGreenAndTheFullRunSaysWhatIsMissing() {
         assertEquals(0, beforeInstall.code(), beforeInstall::toString);
         assertLine(beforeInstall, "✓ reach\\.node\\s+storage");
+        assertLine(beforeInstall, "(?s)from app1:.*✓ reach\\.clock\\s+system clock\\s+within");
         assertLine(beforeInstall, "(?s)from operator:.*✓ dns\\.fqdn\\s+oth\\.example\\.test\\s+resolves to the load balancer 203\\.0\\.113\\.20 \\(nameserver 203\\.0\\.113\\.53\\)");
         assertLine(beforeInstall, "✓ certs\\.bundle");
         assertLine(beforeInstall, "✓ outbound\\.android_push\\s+fcm\\.googleapis\\.com:443\\s+connected");
@@ -99,7 +100,7 @@ class DoctorIT {
                 () -> "the lab has no plain_amqp: the plain broker ports are neither opened nor probed\n" + run);
         assertLine(run, "✓ outbound\\.android_push\\s+fcm\\.googleapis\\.com:443");
         assertLine(run, "✓ posture\\.firewall");
-        assertLine(run, "(?s)from storage:.*✓ posture\\.clock\\s+system clock\\s+within \\d\\.\\ds of this machine's clock");
+        assertLine(run, "(?s)from storage:.*✓ reach\\.clock\\s+system clock\\s+within \\S+ of this machine's clock");
         assertLine(run, "(?s)from operator:.*✓ dns\\.fqdn\\s+oth\\.example\\.test\\s+resolves to the load balancer 203\\.0\\.113\\.20 \\(nameserver 203\\.0\\.113\\.53\\)");
         assertLine(run, "✓ ports\\.operator-lb\\s+203\\.0\\.113\\.20:80\\s+answers 301 → https://oth\\.example\\.test/");
         assertLine(run, "✓ ports\\.operator-lb\\s+203\\.0\\.113\\.20:443\\s+TLS handshake");
@@ -437,15 +438,15 @@ class DoctorIT {
                 + " && chmod 755 /usr/local/bin/date";
         lab.exec("app1", "sh", "-c", standIn + " && echo -42 > /usr/local/bin/date.offset");
         try {
-            Run behind = doctor("--only", "posture", "--node", "app1");
+            Run behind = doctor("--only", "reach", "--node", "app1");
             assertEquals(ExitCode.WARNINGS.code(), behind.code(), behind::toString);
-            assertLine(behind, "! posture\\.clock\\s+system clock\\s+4[1-3]s behind this machine's clock");
+            assertLine(behind, "! reach\\.clock\\s+system clock\\s+4[1-3]s behind this machine's clock");
             assertTrue(behind.out().contains("is its time synchronised (chrony, systemd-timesyncd, ntpsec)?"), behind::toString);
 
             lab.exec("app1", "sh", "-c", "echo 1380 > /usr/local/bin/date.offset");
-            Run ahead = doctor("--only", "posture", "--node", "app1");
+            Run ahead = doctor("--only", "reach", "--node", "app1");
             assertEquals(ExitCode.FAILED.code(), ahead.code(), ahead::toString);
-            assertLine(ahead, "✗ posture\\.clock\\s+system clock\\s+2[23]m[0-9]*s? ahead of this machine's clock");
+            assertLine(ahead, "✗ reach\\.clock\\s+system clock\\s+2[23]m[0-9]*s? ahead of this machine's clock");
             assertTrue(ahead.out().contains("TLS certificates and MinIO's request signatures fail between clocks this far apart"), ahead::toString);
         } finally {
             lab.exec("app1", "rm", "-f", "/usr/local/bin/date", "/usr/local/bin/date.offset");
