@@ -117,10 +117,31 @@ class OfflineBundleIT {
     @Test
     @Order(2)
     void theSiteInstallsFromTheBundleAndOnlyTheAppNodesGetTheProbe() throws Exception {
+        // app1's package manager is busy when the install starts (as unattended-upgrades often is on a new node): a
+        // program holds dpkg's lock as apt does (fcntl) until oth's apt-get has waited for it 2 s (at most 2 min).
+        lab.exec("app1", "sh", "-c", "printf '%s\\n' \"$0\" > /tmp/hold-dpkg.py; rm -f /tmp/dpkg-held /tmp/dpkg-waited; setsid -f python3 /tmp/hold-dpkg.py </dev/null >/dev/null 2>&1;"
+                + " for i in $(seq 50); do [ -e /tmp/dpkg-held ] && exit 0; sleep 0.1; done; exit 1", String.join("\n",
+                "import fcntl, glob, time",
+                "lock = open('/var/lib/dpkg/lock-frontend', 'w')",
+                "fcntl.lockf(lock, fcntl.LOCK_EX)",
+                "open('/tmp/dpkg-held', 'w').close()",
+                "def apt_waiting():",
+                "    for f in glob.glob('/proc/[0-9]*/cmdline'):",
+                "        try:",
+                "            if b'DPkg::Lock::' + b'Timeout' in open(f, 'rb').read(): return True",  // not as one word: this shell's own command line has the script
+                "        except OSError: pass",
+                "    return False",
+                "end = time.time() + 120",
+                "while not apt_waiting() and time.time() < end: time.sleep(0.2)",
+                "if apt_waiting():",
+                "    time.sleep(2)",
+                "    open('/tmp/dpkg-waited', 'w').close()",
+                ""));
         Run run = launcher(Map.of("OTH_PLAYBOOKS", playbooks.toString()), "install", "--site", lab.site().toString(), "--offline-bundle",
                 bundle.toString(), "--manifest-sha256", manifestSha256);
         assertEquals(0, run.code(), run::toString);
         assertTrue(run.out().contains("upload 1 .deb(s) the node lacks"), run::toString);
+        assertEquals(0, lab.tryExec("app1", "test", "-e", "/tmp/dpkg-waited").exitCode(), "app1's apt-get waited for the lock another program held");
         for (String node : lab.nodes()) {
             boolean app = node.startsWith("app");
             String status = lab.tryExec(node, "dpkg-query", "-W", "-f=${db:Status-Status}", PROBE).output().strip();

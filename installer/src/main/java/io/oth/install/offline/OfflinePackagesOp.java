@@ -5,6 +5,7 @@ import io.oth.op.ApplyContext;
 import io.oth.op.Change;
 import io.oth.op.FileOp;
 import io.oth.op.Operation;
+import io.oth.op.PackagesOp;
 import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
@@ -146,6 +147,7 @@ public final class OfflinePackagesOp implements Operation {
                 "-o", "Dir::Etc::SourceList=" + DIR + "sources.list", "-o", "Dir::Etc::SourceParts=" + DIR + "sources.list.d",
                 "-o", "Dir::State::Lists=" + DIR + "lists", "-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache=",
                 "-o", "Acquire::Languages=none", "-o", "Acquire::Check-Date=false"));
+        apt.addAll(PackagesOp.waitForLock());
         List<Object> update = new ArrayList<>(apt);
         update.add("update");
         ctx.runOrFail(Command.of(update.toArray()), APT, "reading the offline packages' index");
@@ -154,7 +156,7 @@ public final class OfflinePackagesOp implements Operation {
         install.addAll(missing);
         CommandResult r = ctx.host().run(Command.of(install.toArray()), APT);
         if (!r.ok()) {
-            throw new RemoteException(node, Failure.COMMAND_FAILED, "installing " + String.join(" ", missing) + " from the offline bundle: " + r.diagnostic());
+            throw new RemoteException(node, Failure.COMMAND_FAILED, "installing " + String.join(" ", missing) + " from the offline bundle: " + PackagesOp.why(r));
         }
         ctx.runOrFail(Command.of("rm", "-rf", DIR), Duration.ofMinutes(1), "removing " + DIR);
     }
