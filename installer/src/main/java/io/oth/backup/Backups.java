@@ -7,6 +7,7 @@ import io.oth.install.InstallPlaybook;
 import io.oth.lock.LockClaim;
 import io.oth.lock.NodeLocks;
 import io.oth.progress.Progress;
+import io.oth.op.MariaDbRead;
 import io.oth.remote.Command;
 import io.oth.remote.CommandResult;
 import io.oth.remote.Failure;
@@ -416,7 +417,8 @@ public final class Backups {
     /** {@code r}, or a failure of {@code storage} (by the node's name, which the site file chooses) saying what failed. */
     private static CommandResult check(Host storage, CommandResult r, String what) throws RemoteException {
         if (!r.ok()) {
-            throw new RemoteException(storage.name(), Failure.COMMAND_FAILED, what + ": " + r.diagnostic());
+            String refused = MariaDbRead.rootRefused(r.stdout() + r.stderr()) ? "; " + MariaDbRead.ROOT_REFUSED + "; " + MariaDbRead.ROOT_REFUSED_HINT : "";
+            throw new RemoteException(storage.name(), Failure.COMMAND_FAILED, what + ": " + r.diagnostic() + refused);
         }
         return r;
     }

@@ -61,6 +61,10 @@ final class EncryptionAtRestCheck implements NodeCheck {
     static Finding finding(String node, Probe.Answer answer) {
         String target = "MariaDB at rest";
         if (answer == null || !answer.ok()) {
+            if (answer != null && MariaDbRead.rootRefused(answer.output())) {
+                return new Finding(ID, node, target, Verdict.FAIL, "cannot read MariaDB's encryption state: " + MariaDbRead.ROOT_REFUSED,
+                        MariaDbRead.ROOT_REFUSED_HINT);
+            }
             String said = answer == null ? "no answer" : NodeText.shown(answer.output().strip().lines().findFirst().orElse("no output"));
             return new Finding(ID, node, target, Verdict.FAIL, "cannot read MariaDB's encryption state: " + said,
                     "is MariaDB running? oth install starts it");

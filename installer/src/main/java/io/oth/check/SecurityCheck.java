@@ -69,7 +69,8 @@ final class SecurityCheck implements NodeCheck {
         List<Accounts> accounts = accounts(node);
         for (Accounts a : accounts) {
             findings.add(a.op().map(op -> accounts(a.id(), node, a.target(), "MariaDB", op, answers,
-                            "is MariaDB running on " + node.name() + "? (see service.database)"))
+                            op.unanswered(answers).filter(MariaDbRead.ROOT_REFUSED::equals).map(refused -> MariaDbRead.ROOT_REFUSED_HINT)
+                                    .orElse("is MariaDB running on " + node.name() + "? (see service.database)")))
                     .orElseGet(() -> new Finding(a.id(), node.name(), a.target(), Verdict.SKIP, "no site secrets on this machine yet",
                             "run oth doctor where oth install ran")));
         }
@@ -77,10 +78,14 @@ final class SecurityCheck implements NodeCheck {
             Optional<DatabaseAccessOp> read = databaseRead(accounts);
             Probe.Answer transport = read.isEmpty() ? answers.get(TRANSPORT) : read.get().requireSecureTransport(answers);
             String value = transport.output().strip();
+            boolean refused = !transport.ok() && MariaDbRead.rootRefused(value);
             findings.add(transport.ok() && value.equals("1") ? Finding.ok(DATABASE, node.name(), "require_secure_transport", "ON")
                     : new Finding(DATABASE, node.name(), "require_secure_transport", Verdict.FAIL,
-                    transport.ok() ? "OFF at runtime (oth's configuration sets it ON)" : "cannot read it: " + NodeText.shown(value.lines().findFirst().orElse("")),
-                    "someone ran SET GLOBAL require_secure_transport=OFF: set it ON again, or restart MariaDB to read oth's configuration"));
+                    transport.ok() ? "OFF at runtime (oth's configuration sets it ON)"
+                            : "cannot read it: " + (refused ? MariaDbRead.ROOT_REFUSED : NodeText.shown(value.lines().findFirst().orElse(""))),
+                    refused ? MariaDbRead.ROOT_REFUSED_HINT
+                            : transport.ok() ? "someone ran SET GLOBAL require_secure_transport=OFF: set it ON again, or restart MariaDB to read oth's configuration"
+                            : "is MariaDB running on " + node.name() + "? (see service.database)"));
         }
         return findings;
     }

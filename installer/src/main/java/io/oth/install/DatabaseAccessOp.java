@@ -68,7 +68,8 @@ public record DatabaseAccessOp(String database, List<Login> logins, List<String>
     @Override
     public Optional<String> unanswered(Map<String, Probe.Answer> answers) {
         Probe.Answer answer = answers.get(KEY);
-        return answer.ok() ? Optional.empty() : Optional.of(NodeText.diagnostic(answer.output()));
+        return answer.ok() ? Optional.empty()
+                : Optional.of(MariaDbRead.rootRefused(answer.output()) ? MariaDbRead.ROOT_REFUSED : NodeText.diagnostic(answer.output()));
     }
 
     @Override
@@ -76,7 +77,8 @@ public record DatabaseAccessOp(String database, List<Login> logins, List<String>
         Probe.Answer answer = answers.get(KEY);
         Optional<String> unanswered = unanswered(answers);
         if (unanswered.isPresent()) {
-            return Optional.of(failing(AppAccounts.unread("MariaDB", unanswered.get())));
+            return Optional.of(failing(AppAccounts.unread("MariaDB", unanswered.get())
+                    + (unanswered.get().equals(MariaDbRead.ROOT_REFUSED) ? "; " + MariaDbRead.ROOT_REFUSED_HINT : "")));
         }
         List<String[]> rows = rows(answer);
         List<String> statements = new ArrayList<>();

@@ -35,6 +35,23 @@ public final class MariaDbRead {
         return !answer.ok() && answer.output().strip().equals(unanswered(SECONDS));
     }
 
+    /** What a read that MariaDB refused to its root says, as the cause of what could not be read. */
+    public static final String ROOT_REFUSED = "MariaDB refuses root over its local socket (ERROR 1045): root's login is no longer Debian's unix_socket"
+            + " (a password set by hand, or by mysql_secure_installation?)";
+    /** What to do about {@link #ROOT_REFUSED}. */
+    public static final String ROOT_REFUSED_HINT = "oth administers MariaDB as root over the local socket, with no password, and so do the nightly"
+            + " backups: let root in through the socket again and keep its password: ALTER USER root@localhost IDENTIFIED VIA unix_socket"
+            + " OR mysql_native_password USING PASSWORD('...')";
+
+    /**
+     * Whether {@code output}, a failed read's, is MariaDB refusing its root over the local socket:
+     * root's authentication was changed from unix_socket, by which oth (root on the node) logs in.
+     */
+    public static boolean rootRefused(String output) {
+        // The CLI says "ERROR 1045 (28000): Access denied ...", mariadb-dump "Got error: 1045: \"Access denied ...\""
+        return output.contains("1045") && output.contains("Access denied for user 'root'@'localhost'");
+    }
+
     private static String unanswered(int seconds) {
         return "MariaDB did not answer within " + seconds + " s";
     }

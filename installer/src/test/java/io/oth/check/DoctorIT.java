@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -596,6 +597,41 @@ class DoctorIT {
         assertEquals(0, run.code(), run::toString);
         assertLine(run, "✓ posture\\.broker\\s+RabbitMQ accounts\\s+.*\\(on a second try; the first, beside every other check: cannot read RabbitMQ's accounts: "
                 + "RabbitMQ did not answer \\(\"its management API took the connection and did not answer within 5 s\"\\)\\)");
+    }
+
+    /**
+     * A storage node whose MariaDB root was given a password in place of Debian's unix_socket (by hand, or by
+     * mysql_secure_installation): install and doctor say so and give the statement that lets oth in again, and
+     * with that statement run (the password kept) both are as before.
+     */
+    @Test
+    @Order(20)
+    void aMariadbRootThatNoLongerLogsInOverTheSocketIsNamedAndTheStatementGivenLetsOthInAgain() {
+        lab.exec("storage", "mariadb", "-e", "ALTER USER root@localhost IDENTIFIED VIA mysql_native_password USING PASSWORD('Hosp1tal-root')");
+        try {
+            Run install = Run.oth("install", "--site", lab.site().toString());
+            assertEquals(ExitCode.FAILED.code(), install.code(), install::toString);
+            assertTrue(install.out().contains("[storage] FAILED in database-accounts: storage: remote operation failed: cannot read MariaDB's accounts: "
+                    + io.oth.op.MariaDbRead.ROOT_REFUSED + "; " + io.oth.op.MariaDbRead.ROOT_REFUSED_HINT), install::toString);
+            Run doctor = doctor("--only", "posture", "--node", "storage");
+            assertEquals(ExitCode.FAILED.code(), doctor.code(), doctor::toString);
+            assertLine(doctor, "✗ posture\\.database\\s+MariaDB accounts\\s+cannot read MariaDB's accounts: MariaDB refuses root over its local socket");
+            assertLine(doctor, "✗ posture\\.encryption\\s+MariaDB at rest\\s+cannot read MariaDB's encryption state: MariaDB refuses root");
+            assertTrue(doctor.out().contains("hint: oth administers MariaDB as root over the local socket"), doctor::toString);
+            Run backup = Run.oth("backup", "now", "--site", lab.site().toString());
+            assertNotEquals(0, backup.code(), backup::toString);
+            assertTrue((backup.out() + backup.err()).contains("no backup made\"; " + io.oth.op.MariaDbRead.ROOT_REFUSED), backup::toString);
+        } finally {
+            // As the hint says, by the password this time: root over the socket is refused
+            lab.exec("storage", "mariadb", "-uroot", "-pHosp1tal-root", "-e",
+                    "ALTER USER root@localhost IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('Hosp1tal-root')");
+        }
+        Run install = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, install.code(), install::toString);
+        Run doctor = doctor("--only", "posture", "--node", "storage");
+        assertEquals(0, doctor.code(), doctor::toString);
+        // The password still works where the socket's check does not apply (another system user)
+        assertEquals("1", lab.exec("storage", "runuser", "-u", "nobody", "--", "mariadb", "-uroot", "-pHosp1tal-root", "-N", "-e", "SELECT 1").strip());
     }
 
     private static void sleep(long millis) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** posture.database: install's own plan for MariaDB's accounts read from the server's answer, and the runtime TLS switch. */
 class SecurityCheckTest {
@@ -102,6 +103,27 @@ class SecurityCheckTest {
         List<Finding> findings = check.findings(Sites.node(site, "storage"), Map.of("mariadb:accounts", new Probe.Answer(1, "ERROR 2002: Can't connect")));
         assertEquals(List.of(Verdict.FAIL, Verdict.FAIL), findings.stream().map(Finding::verdict).toList());
         assertEquals("cannot read it: \"ERROR 2002: Can't connect\"", findings.get(1).cause());
+    }
+
+    /** root's login changed from unix_socket (a password, mysql_secure_installation): said as such, with the statement that lets oth in again. */
+    @Test
+    void aRootThatNoLongerLogsInOverTheSocketIsNamedWithTheWayBack() throws Exception {
+        SecurityCheck check = new SecurityCheck(site, this::secretsOrFail);
+        String refused = "ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: NO)\n";
+        List<Finding> findings = check.findings(Sites.node(site, "storage"), Map.of("mariadb:accounts", new Probe.Answer(1, refused)));
+        for (Finding f : findings) {
+            assertEquals(Verdict.FAIL, f.verdict());
+            assertTrue(f.cause().endsWith("MariaDB refuses root over its local socket (ERROR 1045): root's login is no longer Debian's unix_socket"
+                    + " (a password set by hand, or by mysql_secure_installation?)"), f.cause());
+            assertTrue(f.hint().endsWith("ALTER USER root@localhost IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('...')"), f.hint());
+        }
+        assertEquals("cannot read MariaDB's accounts: " + io.oth.op.MariaDbRead.ROOT_REFUSED, findings.get(0).cause());
+        Finding encryption = EncryptionAtRestCheck.finding("storage", new Probe.Answer(1, refused));
+        assertEquals(io.oth.op.MariaDbRead.ROOT_REFUSED_HINT, encryption.hint());
+        // another account refused is not this: shown as MariaDB said it
+        Finding other = check.findings(Sites.node(site, "storage"), Map.of("mariadb:accounts",
+                new Probe.Answer(1, "ERROR 1045 (28000): Access denied for user 'oth'@'localhost'"))).get(0);
+        assertTrue(other.hint().startsWith("is MariaDB running"), other.hint());
     }
 
     /** A MariaDB that did not answer within the read's bound is hung: the second round does not wait for it again; other failures are tried again. */
