@@ -17,10 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * reach.clock: the node's clock agrees with this machine's (in the preflight too: before an install
- * is when it matters most). A node whose time is not
- * synchronised drifts until TLS (a certificate not yet valid, or expired, on that node's clock) and
- * MinIO's request signatures (15 minutes at most) fail between it and the others, and its logs no
- * longer line up with theirs: the cause of a "does not connect" that nothing else names.
+ * is when it matters most). A node whose time is not synchronised drifts until TLS (a certificate
+ * not yet valid, or expired, on that node's clock) and MinIO's request signatures (15 minutes at
+ * most) fail between it and the others, and its logs no longer line up with theirs: the cause of a
+ * "does not connect" that nothing else names.
  * <p>
  * The node answers {@code date +%s.%N} in the probe round; the round's own time on this machine
  * ({@link #answeredWithin}) bounds when it answered, so the offset is measured against the
