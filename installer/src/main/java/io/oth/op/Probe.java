@@ -38,8 +38,14 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
      * uses, as {@link #inShell} probes run in the shell that writes to it.
      */
     private static final String DIR = "_oth_d";
+    /**
+     * The room a probe round's temporary directory must have: a directory that mktemp can still make
+     * on a file system with no room left for its answers (a full /tmp whose inodes are not used up)
+     * would lose every answer, and each check would report what it did not see.
+     */
+    static final int ROOM_KIB = 64;
     /** What a {@link #concurrentScript} says on stderr, answering nothing, where it cannot make its temporary directory. */
-    static final String NO_TEMP_DIR = "no room for a temporary directory on the node (mktemp -d failed in /tmp, /dev/shm and /run): is its disk full?";
+    static final String NO_TEMP_DIR = "no room for a temporary directory on the node (none with " + ROOM_KIB + " KiB free in /tmp, /dev/shm or /run): is its disk full?";
     /** What a batch of {@link Tcp} probes waits beyond their own time limit (see {@link #connections}). */
     static final int LAUNCH_SECONDS = 2;
     /** Between a scope and a key: scopes never contain it, so the first one ends the scope. */
@@ -160,7 +166,10 @@ public record Probe(String key, String script, boolean waits, FileState file, Tc
         // Each probe writes its whole section (mark, output, exit code) to its own file; one cat
         // prints them all at the end.
         // Without a temporary directory (a full /tmp), "$_oth_d/0" would be "/0": nothing is written or printed then.
-        StringBuilder script = new StringBuilder("if " + DIR + "=$(mktemp -d 2>/dev/null || mktemp -d -p /dev/shm 2>/dev/null || mktemp -d -p /run 2>/dev/null); then\n");
+        // The first of /tmp, /dev/shm and /run where a directory can be made and ROOM_KIB written (and removed again).
+        StringBuilder script = new StringBuilder(DIR + "=; for _oth_p in \"${TMPDIR:-/tmp}\" /dev/shm /run; do _oth_t=$(mktemp -d -p \"$_oth_p\" 2>/dev/null) || continue;"
+                + " if head -c " + ROOM_KIB * 1024 + " /dev/zero 2>/dev/null >\"$_oth_t/.room\"; then rm -f \"$_oth_t/.room\"; " + DIR + "=$_oth_t; break; fi;"
+                + " rm -rf \"$_oth_t\"; done\nif [ -n \"$" + DIR + "\" ]; then\n");
         StringBuilder lane = new StringBuilder(files(probes.stream().filter(p -> p.file != null).toList(), sums));
         probes.stream().filter(p -> p.tcp != null).collect(Collectors.groupingBy(p -> p.tcp.seconds(), TreeMap::new, Collectors.toList()))
                 .forEach((seconds, connects) -> script.append(connections(seconds, connects)));

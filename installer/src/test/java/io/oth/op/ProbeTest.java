@@ -257,6 +257,29 @@ class ProbeTest {
         assertEquals(fine, Probe.ran("app1", fine));
     }
 
+    /** A /tmp full but for its inodes: mktemp still makes a directory there, where no answer could be written. */
+    @Test
+    void aTemporaryDirectoryWithoutRoomIsNotUsedTheNextPlaceIs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path full = java.nio.file.Files.createDirectory(dir.resolve("full"));
+        // head fails to write where the test says the disk is full, as on a full file system
+        java.nio.file.Path stub = java.nio.file.Files.writeString(dir.resolve("head"), "#!/bin/sh\ncase \"$(readlink -f /proc/$$/fd/1)\" in "
+                + full + "/*) echo 'head: error writing: No space left on device' >&2; exit 1;; esac\nexec /usr/bin/head \"$@\"\n");
+        assertTrue(stub.toFile().setExecutable(true));
+        String script = Probe.concurrentScript(List.of(new Probe("plain", "echo beside"), Probe.inShell("where", "echo \"$_oth_d\"")));
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script);
+        pb.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+        pb.environment().put("TMPDIR", full.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor());
+        assertEquals("beside", Probe.parse(out).get("plain").output());
+        String where = Probe.parse(out).get("where").output();
+        assertTrue(where.startsWith("/dev/shm/") || where.startsWith("/run/"), where);
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(full)) {
+            assertEquals(0, left.count(), "the directory without room was removed");
+        }
+    }
+
     /** Runs a probe script in a real shell, as a node would, and splits its answers. */
     private static Map<String, Probe.Answer> run(String script) throws Exception {
         Process p = new ProcessBuilder("sh", "-c", script).start();
