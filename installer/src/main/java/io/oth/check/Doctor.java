@@ -147,7 +147,7 @@ public final class Doctor {
         Stream.of(ReachCheck.checks(), ClockCheck.checks(), ResolverCheck.checks(), DnsCheck.checks(playbooks), PortMatrixCheck.checks(playbooks),
                         OperatorChecks.checks(), ForwardChecks.checks(), OutboundCheck.checks(playbooks), PackageSourceCheck.checks(), InternalCertificatesCheck.checks(),
                         PostureCheck.checks(playbooks), SecurityCheck.checks(), BrokerAccountsCheck.checks(), ObjectAccountsCheck.checks(), SecretFilesCheck.checks(),
-                        EncryptionAtRestCheck.checks(), CredentialsCheck.checks())
+                        EncryptionAtRestCheck.checks(), DiskCheck.checks(), CredentialsCheck.checks())
                 .flatMap(List::stream)
                 .forEach(c -> byId.merge(c.id(), c, (a, b) -> new CheckInfo(a.id(), a.verifies(),
                         Stream.concat(a.from().stream(), b.from().stream()).distinct().toList())));
@@ -315,6 +315,7 @@ public final class Doctor {
             checks.add(new SecurityCheck(site, () -> secrets));
             checks.add(new SecretFilesCheck(site));
             checks.add(new EncryptionAtRestCheck(site));
+            checks.add(new DiskCheck());
         }
         if (only.contains("certs")) {
             checks.add(new InternalCertificatesCheck(site, ca::join, context.clock()));

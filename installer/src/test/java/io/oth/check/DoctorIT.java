@@ -634,6 +634,28 @@ class DoctorIT {
         assertEquals("1", lab.exec("storage", "runuser", "-u", "nobody", "--", "mariadb", "-uroot", "-pHosp1tal-root", "-N", "-e", "SELECT 1").strip());
     }
 
+    /** A file system the node's services write to, filling up: a warning, then, full, a failure (here app1's /tmp, a small tmpfs of its own). */
+    @Test
+    @Order(21)
+    void aFileSystemFillingUpIsAWarningAndAFullOneAFailure() {
+        lab.exec("app1", "sh", "-c", "mount -t tmpfs -o size=8m oth-doctor-it /tmp && dd if=/dev/zero of=/tmp/fill bs=1k count=7577 2>/dev/null");
+        try {
+            Run filling = doctor("--only", "posture", "--node", "app1");
+            assertEquals(ExitCode.WARNINGS.code(), filling.code(), filling::toString);
+            assertLine(filling, "! posture\\.disk\\s+/tmp\\s+9[0-9] % used, \\d+ KiB free");
+            lab.exec("app1", "sh", "-c", "dd if=/dev/zero of=/tmp/fill2 bs=1k count=1024 2>/dev/null; true");
+            Run full = doctor("--only", "posture", "--node", "app1");
+            assertEquals(ExitCode.FAILED.code(), full.code(), full::toString);
+            assertLine(full, "✗ posture\\.disk\\s+/tmp\\s+100 % used, 0 KiB free");
+            assertTrue(full.out().contains("RabbitMQ blocks every publisher below its free-space limit"), full::toString);
+        } finally {
+            lab.exec("app1", "umount", "/tmp");
+        }
+        Run green = doctor("--only", "posture", "--node", "app1");
+        assertEquals(0, green.code(), green::toString);
+        assertLine(green, "✓ posture\\.disk\\s+/\\s+\\d+ % used");
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -52,6 +52,9 @@ class DoctorRunTest {
             if (key.equals("posture.encryption:mariadb")) {
                 return new Probe.Answer(0, "settings\tFORCE\t1\t1\nspace\tinnodb_system\t1\t1\nspace\tinnodb_temporary\t0\t0\n");
             }
+            if (key.equals(DiskCheck.ID)) {
+                return new Probe.Answer(0, "Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/vda 1000000 250000 750000 25% /\n");
+            }
             if (key.equals(ClockCheck.ID)) {
                 return new Probe.Answer(0, NOW.getEpochSecond() + ".000000000\n"); // in step with the run's own clock
             }
