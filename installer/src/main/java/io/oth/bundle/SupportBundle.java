@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.oth.check.Doctor;
 import io.oth.check.DoctorReport;
 import io.oth.check.NameLookup;
+import io.oth.concurrent.OwnThread;
 import io.oth.fleet.FleetConnector;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.NodeLayout;
@@ -118,7 +119,7 @@ public final class SupportBundle {
                 Doctor.Context context = new Doctor.Context(site, playbooks, clock, connector, NameLookup.system(), stateDir);
                 return new Doctor(context, Set.of(), false, 3).recordingAnswers((node, raw) -> answers.put(node.name(), raw))
                         .report(request.node());
-            });
+            }, OwnThread.named("oth-bundle-doctor"));
             List<Collected> parts = collect(nodes, staging.resolve("nodes"), keyHex, request);
             DoctorReport report;
             try (Progress.Activity checking = connector.progress().doing("the doctor's checks");
@@ -298,7 +299,7 @@ public final class SupportBundle {
                 } catch (IOException e) {
                     return new byte[0];
                 }
-            });
+            }, OwnThread.named("oth-redact-err"));
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int code = p.waitFor();
             if (code != 0) {

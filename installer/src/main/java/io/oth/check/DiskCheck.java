@@ -4,13 +4,13 @@ import io.oth.install.NodeLayout;
 import io.oth.op.Probe;
 import io.oth.remote.Command;
 import io.oth.remote.NodeText;
+import io.oth.remote.Sizes;
 import io.oth.site.Node;
 import io.oth.site.Role;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -37,7 +37,8 @@ final class DiskCheck implements NodeCheck {
             + " stop writing, the logs stop; make room there or give it more";
 
     static List<CheckInfo> checks() {
-        return List.of(new CheckInfo(ID, "room on the file systems of /, /var and /tmp, and on the storage node of MariaDB's, RabbitMQ's and MinIO's data: a warning from "
+        return List.of(new CheckInfo(ID, "room on the file systems of /, /var and /tmp, of /opt on the app and storage nodes (what oth unpacks), and on the storage node of MariaDB's, "
+                + "RabbitMQ's and MinIO's data: a warning from "
                 + WARN_PERCENT + " % used, a failure from " + FAIL_PERCENT + " % or with less than " + FAIL_FREE_SHARE + " % (at most "
                 + FAIL_FREE_KIB / 1024 + " MiB) free", List.of(Vantage.LB, Vantage.APP, Vantage.STORAGE)));
     }
@@ -45,8 +46,12 @@ final class DiskCheck implements NodeCheck {
     /** The places whose file systems count on {@code node}: where its services write. */
     static List<String> places(Node node) {
         List<String> places = new ArrayList<>(List.of("/", "/var", "/tmp"));
+        // Where oth unpacks releases and keeps their bundles: /opt itself too, so that a preflight sees its room before they exist.
+        if (node.role().equals(Role.APP)) {
+            places.addAll(List.of("/opt", NodeLayout.APP_HOME, NodeLayout.TRAEFIK_HOME));
+        }
         if (node.role().equals(Role.STORAGE)) {
-            places.addAll(List.of("/var/lib/mysql", "/var/lib/rabbitmq", NodeLayout.MINIO_DATA));
+            places.addAll(List.of("/opt", NodeLayout.MINIO_HOME, "/var/lib/mysql", "/var/lib/rabbitmq", NodeLayout.MINIO_DATA));
         }
         return places;
     }
@@ -87,7 +92,7 @@ final class DiskCheck implements NodeCheck {
         long size = usedKib + freeKib;
         // As df rounds its Capacity: up
         int percent = (int) ((usedKib * 100 + size - 1) / size);
-        String said = percent + " % used, " + size(freeKib) + " free";
+        String said = percent + " % used, " + Sizes.ofKib(freeKib) + " free";
         if (percent >= FAIL_PERCENT || freeKib < Math.min(FAIL_FREE_KIB, size * FAIL_FREE_SHARE / 100)) {
             return new Finding(ID, node, target, Verdict.FAIL, said, HINT);
         }
@@ -95,16 +100,5 @@ final class DiskCheck implements NodeCheck {
             return new Finding(ID, node, target, Verdict.WARN, said, HINT);
         }
         return Finding.ok(ID, node, target, said);
-    }
-
-    /** 512 KiB, 300 MiB, 3.1 GiB. */
-    static String size(long kib) {
-        if (kib < 1024) {
-            return kib + " KiB";
-        }
-        if (kib < 1024 * 1024) {
-            return kib / 1024 + " MiB";
-        }
-        return String.format(Locale.ROOT, "%.1f GiB", kib / (1024.0 * 1024));
     }
 }

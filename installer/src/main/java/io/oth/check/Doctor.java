@@ -218,13 +218,13 @@ public final class Doctor {
         OperatorChecks operator = new OperatorChecks(site, ServicePorts.of(context.playbooks()), context.operatorLookup(), Duration.ofSeconds(probeSeconds), context.clock());
         List<CompletableFuture<List<Finding>>> checks = new ArrayList<>();
         if (only.contains("dns")) {
-            checks.add(CompletableFuture.supplyAsync(operator::dns));
+            checks.add(CompletableFuture.supplyAsync(operator::dns, executor));
         }
         if (only.contains("ports")) {
-            checks.add(CompletableFuture.supplyAsync(() -> List.of(operator.redirect())));
+            checks.add(CompletableFuture.supplyAsync(() -> List.of(operator.redirect()), executor));
         }
         if (only.contains("certs") || only.contains("ports")) {
-            checks.add(CompletableFuture.supplyAsync(operator::served));
+            checks.add(CompletableFuture.supplyAsync(operator::served, executor));
         }
         if (only.contains("certs")) {
             checks.add(CompletableFuture.completedFuture(operator.bundle()));

@@ -41,7 +41,7 @@ public enum ExitCode {
         return switch (failure) {
             case HOST_KEY_UNKNOWN, HOST_KEY_CHANGED -> HOST_KEY;
             case BASTION_AUTH, NODE_AUTH, SUDO_PASSWORD, KEY_FILE -> AUTH;
-            case COMMAND_FAILED, CHECK_FAILED, FIREWALL_REVERTED, FIREWALL_REVERT_FAILED, FACT_REFUSED -> FAILED;
+            case COMMAND_FAILED, DISK_FULL, CHECK_FAILED, FIREWALL_REVERTED, FIREWALL_REVERT_FAILED, FACT_REFUSED -> FAILED;
             case LOCKED -> BUSY;
             default -> UNREACHABLE;
         };

@@ -19,11 +19,13 @@ public final class NodeLayout {
     /** Where the application's output goes where systemd does not run it (its init script's --output), and its directory. */
     public static final String APP_LOG_DIR = "/var/log/oth-app";
     public static final String APP_LOG = APP_LOG_DIR + "/app.log";
+    /** Where the application's releases and their bundles are. */
+    public static final String APP_HOME = "/opt/oth-app/";
     /** The running release: a symlink to one of {@link #APP_RELEASES}' directories. */
-    public static final String APP_CURRENT = "/opt/oth-app/current";
+    public static final String APP_CURRENT = APP_HOME + "current";
     /** The note in each unpacked release naming its JVM's options ({@link #appNotes}). */
     public static final String APP_JAVA_OPTIONS = ".oth-java-options";
-    public static final String APP_RELEASES = "/opt/oth-app/releases/";
+    public static final String APP_RELEASES = APP_HOME + "releases/";
     public static final String APP_CONFIG = "/etc/oth-app/";
     /** Files only the application reads: a password for a local or an external service each. */
     public static final String APP_SECRETS = APP_CONFIG + "secrets/";
@@ -169,7 +171,7 @@ public final class NodeLayout {
 
     /** Where a release bundle is kept on an app node. */
     public static String appBundle(ReleaseBundle app) {
-        return "/opt/oth-app/bundles/" + app.name() + "-" + app.version() + ".tar.gz";
+        return APP_HOME + "bundles/" + app.name() + "-" + app.version() + ".tar.gz";
     }
 
     /**

@@ -28,6 +28,8 @@ public enum Failure {
     FIREWALL_REVERT_FAILED("the node's firewall revert FAILED", "log in on the node's console and load a ruleset that lets SSH from the bastion in (nft -f /etc/nftables.conf)"),
     FACT_REFUSED("facts", "the node answered with something no healthy node prints: find what changed it (a program on PATH, a compromise); nothing was configured from it"),
     COMMAND_FAILED("remote operation failed", "read the message from the node above"),
+    DISK_FULL("no room left on the node's disk", "free room on that file system (df -h on the node; oth doctor's posture.disk names each) and run oth "
+            + "again: what was there is still in place"),
     CONNECTION_LOST("connection lost", "the node or the bastion dropped the connection"),
     LOCKED("another oth run holds the site's lock on this node", "wait for that run to end, then run again; the lock of a run that died is taken "
             + "over once it has had no heartbeat for 3 minutes");

@@ -55,8 +55,9 @@ class DiskCheckTest {
 
     @Test
     void theStorageNodeAlsoCountsItsServicesDataAndTheProbeIsOneDf() throws Exception {
-        assertEquals(List.of("/", "/var", "/tmp"), DiskCheck.places(Sites.node(site, "app1")));
-        assertTrue(DiskCheck.places(Sites.node(site, "storage")).containsAll(List.of("/var/lib/mysql", "/var/lib/rabbitmq", "/var/lib/minio")));
+        assertEquals(List.of("/", "/var", "/tmp"), DiskCheck.places(Sites.node(site, "lb")));
+        assertEquals(List.of("/", "/var", "/tmp", "/opt", "/opt/oth-app/", "/opt/traefik/"), DiskCheck.places(Sites.node(site, "app1")));
+        assertTrue(DiskCheck.places(Sites.node(site, "storage")).containsAll(List.of("/opt", "/opt/minio/", "/var/lib/mysql", "/var/lib/rabbitmq", "/var/lib/minio")));
         String script = new DiskCheck().probes(Sites.node(site, "storage")).get(0).script();
         Process p = new ProcessBuilder("sh", "-c", script).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -11,8 +11,10 @@ import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.secret.Secret;
 import io.oth.remote.Sha256;
+import io.oth.remote.Sizes;
 import io.oth.remote.Upload;
 import io.oth.concurrent.Deadline;
+import io.oth.concurrent.OwnThread;
 import io.oth.runlog.DebugLog;
 import io.oth.site.Addresses;
 import net.schmizz.sshj.SSHClient;
@@ -40,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -160,6 +163,12 @@ final class SshHost implements Host, AutoCloseable {
             throw new Upload.Failed(name, Failure.CHECK_FAILED, files.get(landed).path() + ": " + err, landed);
         }
         String which = at.map(i -> files.get(i).path()).orElse(files.stream().map(Upload::path).collect(Collectors.joining(", ")));
+        if (err.contains(NO_SPACE)) {
+            // What failed to write (head, mktemp, the shell) says nothing to the operator: where, and how much.
+            long size = files.stream().mapToLong(f -> f.content().length).sum();
+            throw new Upload.Failed(name, Failure.DISK_FULL, "upload to " + which + " failed: " + NO_SPACE + " for its " + Sizes.ofBytes(size)
+                    + " there", landed);
+        }
         throw new Upload.Failed(name, Failure.COMMAND_FAILED, "upload to " + which + " failed: " + err, landed);
     }
 
@@ -361,6 +370,9 @@ final class SshHost implements Host, AutoCloseable {
         return ENV + (root ? "" : "sudo -n -- " + ENV) + line;
     }
 
+    /** strerror(ENOSPC), as coreutils and the shell print it under LC_ALL=C. */
+    private static final String NO_SPACE = "No space left on device";
+
     private static final String ENV = "env -u SSH_CLIENT -u SSH2_CLIENT LC_ALL=C ";
 
     /**
@@ -395,17 +407,16 @@ final class SshHost implements Host, AutoCloseable {
             if (deadline.passed()) {
                 throw sessionHung(timeout, shown);
             }
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(cmd.getErrorStream()));
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(cmd.getErrorStream()), OwnThread.named("oth-ssh-err-" + name));
+            CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> drain(cmd.getInputStream()), OwnThread.named("oth-ssh-out-" + name));
             IOException unread = null;
             try (OutputStream in = cmd.getOutputStream()) {
-                for (byte[] part : stdin) {
-                    in.write(part);
-                }
+                feed(cmd, in, stdin, output, end);
             } catch (IOException e) {
                 // The command stopped reading (it failed: a full disk, say): its output and exit status say why.
                 unread = e;
             }
-            byte[] out = drain(cmd.getInputStream());
+            byte[] out = output.join();
             byte[] errBytes = err.join();
             if (deadline.passed()) {
                 throw sessionHung(timeout, shown);
@@ -443,6 +454,36 @@ final class SshHost implements Host, AutoCloseable {
             }
         }
     }
+
+    /**
+     * Writes {@code parts} to the command's stdin, never more at a time than the node has room for.
+     * sshj's own wait for room lasts the connection's timeout even when the command has ended (a
+     * full disk, say), and meanwhile holds the stream that the connection's reader must close when
+     * the node closes the session: every session of the node stood still with it. So the wait for
+     * room is here, and ends as soon as the command's output has ended (it is gone) or at {@code end}.
+     */
+    private static void feed(Session.Command cmd, OutputStream in, List<byte[]> parts, CompletableFuture<?> outputEnded, long end) throws IOException {
+        for (byte[] part : parts) {
+            int off = 0;
+            while (off < part.length) {
+                long room = cmd.getRemoteWinSize();
+                if (room <= 0) {
+                    if (outputEnded.isDone() || !cmd.isOpen() || System.nanoTime() - end > 0) {
+                        throw new IOException("the command took " + off + " of " + part.length + " bytes of its input and no more");
+                    }
+                    LockSupport.parkNanos(ROOM_POLL_NANOS);
+                    continue;
+                }
+                int n = (int) Math.min(part.length - off, room);
+                in.write(part, off, n);
+                in.flush();
+                off += n;
+            }
+        }
+    }
+
+    /** How often a command's stdin looks for room while the node has none: sshd grants it in large steps, not byte by byte. */
+    private static final long ROOM_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /**
      * What the command printed: what follows the line {@link #BEGIN}, the command line's own first
