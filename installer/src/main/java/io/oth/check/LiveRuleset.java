@@ -4,21 +4,29 @@ import io.oth.firewall.FirewallOp;
 import io.oth.op.Probe;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A node's live nftables ruleset beside what oth applied, both as {@code nft -t list ruleset}
+ * A node's live nftables table of oth's beside what oth applied, both as {@code nft -t list ruleset}
  * prints them (set contents left out: a support grant adds elements, which is not drift). What oth
  * applied is /etc/nftables.conf loaded into a throw-away network namespace, so that the two are
- * listed by the same nft in the same form and compare line by line.
+ * listed by the same nft in the same form and compare line by line. Other programs' tables are
+ * not oth's to compare: they are named ({@link #others()}), and one whose input chain drops by
+ * default ({@link #othersDroppingInput()}) can drop what oth's table lets in.
  */
-record LiveRuleset(List<String> live, Optional<List<String>> applied, boolean dropsInput) {
+record LiveRuleset(List<String> live, Optional<List<String>> applied, boolean dropsInput, List<String> others, List<String> othersDroppingInput) {
     private static final String APPLIED = "@@applied";
     private static final String UNAVAILABLE = "@@unavailable";
     private static final Pattern DPORT = Pattern.compile("dport (\\{[^}]*}|\\d+)");
+    /** A table's first line as nft prints it: family and name, a name nft allows (letters, digits, _ . - $ /, up to 255). */
+    private static final Pattern TABLE = Pattern.compile("table (ip|ip6|inet|arp|bridge|netdev) ([A-Za-z0-9_.$/-]{1,64}) \\{");
+    /** More tables than a node has a use for are not read further. */
+    private static final int MAX_TABLES = 32;
 
     static Probe probe(String key) {
         return Probe.inShell(key, "nft -t list ruleset 2>/dev/null; echo " + APPLIED + "; unshare -n sh -c 'nft -f " + FirewallOp.PATH
@@ -30,28 +38,55 @@ record LiveRuleset(List<String> live, Optional<List<String>> applied, boolean dr
         int split = lines.indexOf(APPLIED);
         List<String> listed = split < 0 ? lines : lines.subList(0, split);
         List<String> after = split < 0 ? List.of(UNAVAILABLE) : lines.subList(split + 1, lines.size());
-        return new LiveRuleset(rules(listed), after.contains(UNAVAILABLE) ? Optional.empty() : Optional.of(rules(after)), dropsInput(listed));
+        Map<String, List<String>> tables = tables(listed);
+        List<String> others = tables.keySet().stream().filter(t -> !t.equals(FirewallOp.TABLE)).toList();
+        List<String> dropping = others.stream().filter(t -> dropsInput(tables.get(t))).toList();
+        return new LiveRuleset(rules(own(listed)), after.contains(UNAVAILABLE) ? Optional.empty() : Optional.of(rules(own(after))), dropsInput(own(listed)),
+                others.stream().map(t -> t.substring("table ".length())).toList(), dropping.stream().map(t -> t.substring("table ".length())).toList());
     }
 
     /**
-     * Whether the live listing has oth's input chain ({@code table inet oth}, {@code chain input})
-     * with a default drop policy: its lines followed by their braces, as nft prints them.
+     * oth's table of a listing: its block's lines. A listing without any table line (a support bundle's
+     * answer cut short, say) is taken whole, as before tables were told apart.
      */
-    private static boolean dropsInput(List<String> listing) {
-        // The blocks open at each line: "table inet oth", "chain input"; sets and maps are blocks too.
-        java.util.Deque<String> open = new java.util.ArrayDeque<>();
+    private static List<String> own(List<String> listing) {
+        Map<String, List<String>> tables = tables(listing);
+        return tables.isEmpty() ? listing : tables.getOrDefault(FirewallOp.TABLE, List.of());
+    }
+
+    /** Each top-level table's lines (its first line included), by "table FAMILY NAME"; lines outside any table are left out. */
+    private static Map<String, List<String>> tables(List<String> listing) {
+        Map<String, List<String>> tables = new LinkedHashMap<>();
+        List<String> current = null;
+        int depth = 0;
         for (String raw : listing) {
             String line = raw.strip();
+            if (depth == 0) {
+                Matcher m = TABLE.matcher(line);
+                if (m.matches() && tables.size() < MAX_TABLES) {
+                    current = tables.computeIfAbsent("table " + m.group(1) + " " + m.group(2), k -> new ArrayList<>());
+                } else {
+                    current = null;
+                }
+            }
+            if (current != null) {
+                current.add(raw);
+            }
             if (line.endsWith("{")) {
-                open.addLast(line.substring(0, line.length() - 1).strip());
-            } else if (line.equals("}")) {
-                open.pollLast();
-            } else if (open.size() == 2 && open.peekFirst().equals("table inet oth") && open.peekLast().equals("chain input")
-                    && line.contains("policy drop")) {
-                return true;
+                depth++;
+            } else if (line.equals("}") && depth > 0) {
+                depth--;
             }
         }
-        return false;
+        return tables;
+    }
+
+    /**
+     * Whether a table's lines have an input chain with a default drop policy: a base chain hooked on
+     * input, its policy line as nft prints it ({@code type filter hook input priority filter; policy drop;}).
+     */
+    private static boolean dropsInput(List<String> table) {
+        return table.stream().map(String::strip).anyMatch(l -> l.startsWith("type filter hook input ") && l.contains("policy drop"));
     }
 
     /** The live lines oth did not apply, in the live order. */

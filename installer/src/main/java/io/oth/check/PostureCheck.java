@@ -119,7 +119,13 @@ final class PostureCheck implements NodeCheck {
         List<String> extra = ruleset.extra();
         List<String> missing = ruleset.missing();
         if (extra.isEmpty() && missing.isEmpty()) {
-            return Finding.ok("posture.firewall", node.name(), "inbound", "default drop, oth's ruleset active");
+            if (!ruleset.othersDroppingInput().isEmpty()) {
+                return new Finding("posture.firewall", node.name(), "inbound", Verdict.WARN, "default drop, oth's ruleset active; "
+                        + tables(ruleset.othersDroppingInput()) + " of another program drops input by default too, so it must let in what oth's does (the ports checks show"
+                        + " what it drops)", "remove that firewall, or keep it accepting the ports of playbooks/roles.yml; oth leaves other programs' tables as they are");
+            }
+            return Finding.ok("posture.firewall", node.name(), "inbound", "default drop, oth's ruleset active"
+                    + (ruleset.others().isEmpty() ? "" : "; " + tables(ruleset.others()) + " of other programs left as they are"));
         }
         List<String> drift = new ArrayList<>();
         extra.stream().limit(SHOWN).forEach(r -> drift.add("extra rule `" + r + "`"));
@@ -128,6 +134,12 @@ final class PostureCheck implements NodeCheck {
         return new Finding("posture.firewall", node.name(), "inbound", Verdict.WARN, "the live ruleset drifted from " + FirewallOp.PATH + ": "
                 + String.join("; ", drift) + (more > 0 ? " (and " + more + " more)" : ""),
                 "oth install restores what it applied (a rule added by hand belongs in playbooks/roles.yml, or waive this)");
+    }
+
+    /** "table inet f2b-table", "tables inet a, ip b (and 3 more)". */
+    private static String tables(List<String> names) {
+        String shown = String.join(", ", names.stream().limit(SHOWN).toList());
+        return (names.size() == 1 ? "table " : "tables ") + shown + (names.size() > SHOWN ? " (and " + (names.size() - SHOWN) + " more)" : "");
     }
 
     /** Whether the extra listeners can be reached, by the evidence of the live ruleset. */

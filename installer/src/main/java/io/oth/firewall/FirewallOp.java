@@ -29,8 +29,9 @@ import java.util.Set;
  * its own revert to the previous ruleset, then loads the new one; oth confirms only after a fresh
  * SSH connection over the same path succeeds. If none does, the node reverts by itself.
  *
- * <p>/etc/nftables.conf is the only source of rules; a live ruleset that drifted from what oth
- * applied (someone ran {@code nft add ...}) is put back. A support grant that is open survives the
+ * <p>/etc/nftables.conf is the only source of oth's table ({@link #TABLE}); a live table that drifted
+ * from what oth applied (someone ran {@code nft add ...}) is put back. Other programs' tables are left
+ * as they are: what they accept still meets oth's default drop. A support grant that is open survives the
  * reload: the node re-adds its addresses for the rest of the grant ({@link #SUPPORT_REOPEN}).
  *
  * <p>The node's own revert is not a runner-driven undo ({@link Change#undo()}, {@code phase.Rollback}):
@@ -43,8 +44,11 @@ public final class FirewallOp implements Operation {
     public static final String PATH = "/etc/nftables.conf";
     private static final String STATE = "/var/lib/oth/firewall";
     private static final String LIVE_SUM = STATE + "/live.sha256";
-    /** The live rules without the sets' contents (-t): a support grant adds elements, which is not drift. */
-    private static final String LIVE_NOW = "nft -t list ruleset | sha256sum | cut -c1-64";
+    /** oth's own table: the only one it writes, compares and restores; other programs' tables are theirs. */
+    public static final String TABLE = "table inet oth";
+    /** oth's live table without the sets' contents (-t): a support grant adds elements, which is not drift. None: an empty listing. */
+    private static final String LIVE_TABLE = "nft -t list " + TABLE + " 2>/dev/null";
+    private static final String LIVE_NOW = LIVE_TABLE + " | sha256sum | cut -c1-64";
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
     private static final String PENDING = "/run/oth-firewall.";
     private static final String STAGED = PATH + ".oth-pending.";
@@ -80,7 +84,7 @@ public final class FirewallOp implements Operation {
     public List<Probe> probes() {
         List<Probe> probes = new ArrayList<>(file.probes());
         // sha256sum prints "SUM  -": the first word is what LIVE_NOW keeps. The kept sum is read by the shell itself.
-        probes.add(Probe.inShell("firewall:live", "now=$(nft -t list ruleset | sha256sum); now=${now%% *}; then=; { read -r then <" + LIVE_SUM + "; } 2>/dev/null;"
+        probes.add(Probe.inShell("firewall:live", "now=$(" + LIVE_TABLE + " | sha256sum); now=${now%% *}; then=; { read -r then <" + LIVE_SUM + "; } 2>/dev/null;"
                 + " [ \"$now\" = \"$then\" ] && echo same || echo drifted"));
         probes.add(Probe.inShell(ARMED, "for f in " + PENDING + "*.pending; do [ -e \"$f\" ] || continue; f=${f#" + PENDING + "}; echo \"${f%.pending}\"; done"));
         return probes;
@@ -186,7 +190,8 @@ public final class FirewallOp implements Operation {
         String revert = revertScript(files, revertAfter);
         CommandResult armed = context.host().run(Command.shell("set -e; mkdir -p " + STATE + "; chmod 700 " + STATE + ";"
                 + " " + earlierRuns(files.token) + ";"
-                + " { echo 'flush ruleset'; nft list ruleset; } > " + files.previous + ";"
+                + " { echo '" + TABLE + "'; echo 'delete " + TABLE + "'; nft list " + TABLE + " 2>/dev/null || true; } > "
+                + files.previous + ";"
                 + " touch " + files.pending + ";"
                 + " setsid -f sh -c " + Command.quote(revert) + " </dev/null >/dev/null 2>&1;"
                 + " nft -f " + files.staged + ";"

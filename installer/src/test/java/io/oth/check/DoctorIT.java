@@ -656,6 +656,49 @@ class DoctorIT {
         assertLine(green, "✓ posture\\.disk\\s+/\\s+\\d+ % used");
     }
 
+    /**
+     * Another program's nftables table (fail2ban's, as its nftables action makes it, with a ban in its set) is
+     * neither drift nor removed: a no-op install stays one, a re-apply of oth's table keeps it and its ban, doctor
+     * names it. One that drops input by default is a warning.
+     */
+    @Test
+    @Order(22)
+    void anotherProgramsFirewallTableIsLeftAsItIsAndNamed() {
+        lab.exec("lb", "sh", "-c", "nft add table inet f2b-table"
+                + " && nft add set inet f2b-table addr-set-sshd '{ type ipv4_addr; }'"
+                + " && nft add chain inet f2b-table f2b-chain '{ type filter hook input priority filter - 1; policy accept; }'"
+                + " && nft add rule inet f2b-table f2b-chain tcp dport 22 ip saddr @addr-set-sshd reject"
+                + " && nft add element inet f2b-table addr-set-sshd '{ 198.51.100.7 }'");
+        try {
+            Run noop = Run.oth("install", "--site", lab.site().toString());
+            assertEquals(0, noop.code(), noop::toString);
+            assertTrue(noop.out().contains("install: 0 change(s) made, 0 host(s) failed"), noop::toString);
+            Run doctor = doctor("--only", "posture", "--node", "lb");
+            assertEquals(0, doctor.code(), doctor::toString);
+            assertLine(doctor, "✓ posture\\.firewall\\s+inbound\\s+default drop, oth's ruleset active; table inet f2b-table of other programs left as they are");
+
+            lab.exec("lb", "nft", "insert", "rule", "inet", "oth", "input", "tcp", "dport", "7777", "accept");
+            Run restore = Run.oth("install", "--site", lab.site().toString());
+            assertEquals(0, restore.code(), restore::toString);
+            assertTrue(restore.out().contains("[lb] restore the firewall ruleset (the live rules drifted"), restore::toString);
+            assertFalse(lab.exec("lb", "nft", "list", "table", "inet", "oth").contains("7777"), "oth's table is as applied again");
+            assertTrue(lab.exec("lb", "nft", "list", "set", "inet", "f2b-table", "addr-set-sshd").contains("198.51.100.7"), "fail2ban's ban is still there");
+
+            lab.exec("lb", "sh", "-c", "nft add table inet filter"
+                    + " && nft add chain inet filter input '{ type filter hook input priority filter; policy drop; }'"
+                    + " && nft add rule inet filter input ct state established,related accept"
+                    + " && nft add rule inet filter input iif lo accept && nft add rule inet filter input tcp dport 22 accept");
+            Run warned = doctor("--only", "posture", "--node", "lb");
+            assertEquals(ExitCode.WARNINGS.code(), warned.code(), warned::toString);
+            assertLine(warned, "! posture\\.firewall\\s+inbound\\s+default drop, oth's ruleset active; table inet filter of another program drops input by default too");
+        } finally {
+            lab.exec("lb", "sh", "-c", "nft delete table inet filter 2>/dev/null; nft delete table inet f2b-table 2>/dev/null; true");
+        }
+        Run green = doctor("--only", "posture", "--node", "lb");
+        assertEquals(0, green.code(), green::toString);
+        assertLine(green, "✓ posture\\.firewall\\s+inbound\\s+default drop, oth's ruleset active$");
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

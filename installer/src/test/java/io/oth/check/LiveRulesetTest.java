@@ -59,6 +59,45 @@ class LiveRulesetTest {
     }
 
     @Test
+    void onlyOthsTableIsComparedAndTheOthersAreNamed() {
+        String foreign = """
+                table ip filter {
+                	chain INPUT {
+                		type filter hook input priority filter; policy drop;
+                		tcp dport 7777 accept
+                	}
+                }
+                table inet f2b-table {
+                	chain f2b-chain {
+                		type filter hook input priority filter - 1; policy accept;
+                	}
+                }""";
+        LiveRuleset ruleset = LiveRuleset.parse(foreign + "\n" + APPLIED + "\n@@applied\n" + APPLIED);
+        assertEquals(List.of(), ruleset.extra(), "another program's rules are not drift of oth's table");
+        assertEquals(List.of(), ruleset.missing());
+        assertTrue(ruleset.dropsInput());
+        assertEquals(List.of("ip filter", "inet f2b-table"), ruleset.others());
+        assertEquals(List.of("ip filter"), ruleset.othersDroppingInput());
+        assertEquals(Optional.empty(), ruleset.accepting(7777), "what another table accepts still meets oth's default drop");
+    }
+
+    @Test
+    void withoutOthsTableNothingDropsAndAnotherTablesDropIsNotOths() {
+        String foreign = APPLIED.replace("table inet oth", "table inet oth2");
+        LiveRuleset ruleset = LiveRuleset.parse(foreign + "\n@@applied\n" + APPLIED);
+        assertEquals(false, ruleset.dropsInput());
+        assertEquals(List.of("inet oth2"), ruleset.othersDroppingInput());
+        assertEquals(List.of(), ruleset.live());
+    }
+
+    @Test
+    void aTableNameNftWouldNotPrintIsNoTable() {
+        LiveRuleset ruleset = LiveRuleset.parse("table inet a;b`x {\n\tchain c {\n\t}\n}\n" + APPLIED + "\n@@applied\n" + APPLIED);
+        assertEquals(List.of(), ruleset.others());
+        assertEquals(List.of(), ruleset.extra(), "its lines are no part of oth's table either");
+    }
+
+    @Test
     void theRuleThatAcceptsAPortIsFoundInASetOrAlone() {
         LiveRuleset ruleset = LiveRuleset.parse(APPLIED);
         assertEquals(Optional.of("ip saddr { 10.77.0.101, 10.77.0.102 } tcp dport { 3306, 5671 } accept"), ruleset.accepting(5671));

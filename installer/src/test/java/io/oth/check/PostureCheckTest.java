@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** posture.*: the firewall, the listening sockets, the release and support access, from their probes' output. */
 class PostureCheckTest {
@@ -82,6 +84,37 @@ class PostureCheckTest {
         assertEquals("default drop, oth's ruleset active", f.get("posture.firewall").cause());
     }
 
+    /** fail2ban's table, as its nftables action makes it: not oth's, not drift, named. */
+    static final String FAIL2BAN = """
+            table inet f2b-table {
+            	set addr-set-sshd {
+            		type ipv4_addr
+            	}
+            	chain f2b-chain {
+            		type filter hook input priority filter - 1; policy accept;
+            		tcp dport 22 ip saddr @addr-set-sshd reject with icmp port-unreachable
+            	}
+            }""";
+
+    @Test
+    void anotherProgramsTableIsNotDriftAndIsNamed() {
+        Map<String, Finding> f = seen("storage", Map.of("posture:storage", "1\n10.77.0.20:5671", "ruleset:storage",
+                FAIL2BAN + "\n" + APPLIED + "\n@@applied\n" + APPLIED));
+        assertEquals(Verdict.OK, f.get("posture.firewall").verdict(), f.get("posture.firewall").toString());
+        assertEquals("default drop, oth's ruleset active; table inet f2b-table of other programs left as they are", f.get("posture.firewall").cause());
+    }
+
+    @Test
+    void anotherTableThatDropsInputByDefaultIsAWarning() {
+        String own = FAIL2BAN.replace("f2b-table", "filter").replace("policy accept", "policy drop");
+        Map<String, Finding> f = seen("storage", Map.of("posture:storage", "1\n10.77.0.20:5671", "ruleset:storage",
+                APPLIED + "\n" + own + "\n" + FAIL2BAN + "\n@@applied\n" + APPLIED));
+        Finding warn = f.get("posture.firewall");
+        assertEquals(Verdict.WARN, warn.verdict());
+        assertTrue(warn.cause().startsWith("default drop, oth's ruleset active; table inet filter of another program drops input by default too"), warn.cause());
+        assertFalse(warn.cause().contains("f2b-table"), "a table that accepts by default is not the matter: " + warn.cause());
+    }
+
     @Test
     void aRuleAddedOrRemovedByHandIsDriftNamingTheRule() {
         String live = APPLIED.replace("\t\ttcp dport 22 accept\n", "\t\tip saddr 10.77.0.102 tcp dport 5671 drop\n\t\ttcp dport 7777 accept\n");
@@ -130,7 +163,9 @@ class PostureCheckTest {
         assertEquals(true, LiveRuleset.parse(sets + "\n@@applied\n@@unavailable").dropsInput(), "a set's braces before the chain");
         assertEquals(false, LiveRuleset.parse(sets.replace("policy drop", "policy accept")).dropsInput());
         assertEquals(false, LiveRuleset.parse(sets.replace("inet oth", "inet other")).dropsInput(), "another table's chain");
-        assertEquals(false, LiveRuleset.parse(sets.replace("chain input", "chain forward")).dropsInput(), "another chain");
+        assertEquals(false, LiveRuleset.parse(sets.replace("chain input", "chain forward").replace("hook input", "hook forward")).dropsInput(),
+                "another hook");
+        assertEquals(true, LiveRuleset.parse(sets.replace("chain input", "chain in")).dropsInput(), "the hook counts, not the chain's name");
         assertEquals(false, LiveRuleset.parse("@@applied\n" + sets).dropsInput(), "only the live listing counts, not the applied file");
     }
 

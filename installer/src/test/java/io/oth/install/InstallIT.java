@@ -180,6 +180,10 @@ class InstallIT {
         assertNotEquals(Files.readString(roles), broken);
         Files.writeString(roles, broken);
         String before = lab.exec("app1", "cat", "/etc/nftables.conf");
+        // Another program's table (a ban list's) is there before, and must be there after, untouched
+        lab.exec("app1", "sh", "-c", "nft add table inet banlist && nft add set inet banlist banned '{ type ipv4_addr; }'"
+                + " && nft add element inet banlist banned '{ 198.51.100.9 }'");
+        String tableBefore = lab.exec("app1", "nft", "-t", "list", "table", "inet", "oth");
 
         Process oth = Lab.launcher(Map.of("OTH_PLAYBOOKS", playbooks.toString()), "install", "--site", lab.site().toString(), "--firewall-revert", "10");
         String output = new String(oth.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -188,6 +192,9 @@ class InstallIT {
         assertTrue(output.contains("[app1] FAILED in firewall: app1: the new firewall ruleset would lock oth out and was reverted"), output);
         assertTrue(output.contains("no rule lets oth's SSH source 10.77.0.10 reach port 22"), output);
         assertEquals(before, lab.exec("app1", "cat", "/etc/nftables.conf"), "the ruleset file is unchanged");
+        assertEquals(tableBefore, lab.exec("app1", "nft", "-t", "list", "table", "inet", "oth"), "oth's live table is the one from before, not none");
+        assertTrue(lab.exec("app1", "nft", "list", "set", "inet", "banlist", "banned").contains("198.51.100.9"), "the other table is as it was");
+        lab.exec("app1", "nft", "delete", "table", "inet", "banlist");
         Run nodes = Run.oth("nodes", "--site", lab.site().toString());
         assertEquals(0, nodes.code(), () -> "SSH still works\n" + nodes);
     }
