@@ -1,7 +1,9 @@
 package io.oth.check;
 
+import io.oth.firewall.FirewallAtBootOp;
 import io.oth.firewall.FirewallOp;
 import io.oth.install.NodeLayout;
+import io.oth.op.InitSystem;
 import io.oth.op.Probe;
 import io.oth.site.Addresses;
 import io.oth.site.Node;
@@ -37,6 +39,7 @@ final class PostureCheck implements NodeCheck {
         List<String> roles = List.copyOf(playbooks.roles().keySet());
         return List.of(
                 new CheckInfo("posture.firewall", "oth's nftables ruleset with a default-drop input chain is active, the live rules as applied", roles),
+                new CheckInfo("posture.boot", "the node loads oth's firewall when it boots (Debian ships nftables.service disabled)", roles),
                 new CheckInfo("posture.listen", "the node listens only on ports of the network table (or loopback)", roles),
                 new CheckInfo("posture.bind", "the storage services listen on the node's private address only, as install binds them", List.of(Vantage.STORAGE)),
                 new CheckInfo("posture.release", "an application release is installed, the same on every app node", List.of(Vantage.APP)),
@@ -49,6 +52,7 @@ final class PostureCheck implements NodeCheck {
         // The listening sockets; whether the input chain drops by default is read from the live ruleset below.
         probes.add(new Probe(key(node), "ss -ltnH"));
         probes.add(LiveRuleset.probe(rulesetKey(node)));
+        probes.add(FirewallAtBootOp.probe(bootKey(node)));
         if (node.role().equals(Vantage.APP)) {
             probes.add(new Probe("release:" + node.name(), "readlink -f -- " + NodeLayout.APP_CURRENT));
         }
@@ -63,6 +67,8 @@ final class PostureCheck implements NodeCheck {
         LiveRuleset ruleset = LiveRuleset.parse(answers.get(rulesetKey(node)).output());
         boolean dropping = ruleset.dropsInput();
         findings.add(firewall(node, dropping, ruleset));
+        // A support bundle made before 2026-12-07 has no such answer: no finding from it.
+        Optional.ofNullable(answers.get(bootKey(node))).map(a -> atBoot(node, a)).ifPresent(findings::add);
         Set<Integer> expected = new HashSet<>();
         playbooks.roles().get(node.role()).inbound().stream().filter(in -> in.appliesTo(site)).forEach(in -> expected.add(in.port()));
         // ss prints ADDRESS:PORT; a line that is not one (a node that lies) is no socket
@@ -136,6 +142,19 @@ final class PostureCheck implements NodeCheck {
                 "oth install restores what it applied (a rule added by hand belongs in playbooks/roles.yml, or waive this)");
     }
 
+    /** posture.boot: whether the node loads oth's ruleset when it starts, or comes up with none. */
+    private static Finding atBoot(Node node, Probe.Answer answer) {
+        String said = answer.output().strip();
+        Optional<InitSystem> init = InitSystem.parse(said.isEmpty() ? "" : said.split(" ", 2)[0]);
+        if (FirewallAtBootOp.loadedAtBoot(answer) && init.isPresent()) {
+            return Finding.ok("posture.boot", node.name(), "firewall", "loaded at boot (" + (init.get() == InitSystem.SYSTEMD ? FirewallAtBootOp.SERVICE
+                    : FirewallAtBootOp.SCRIPT) + ")");
+        }
+        String how = init.map(FirewallAtBootOp::how).orElse(FirewallAtBootOp.how(InitSystem.SYSTEMD));
+        return new Finding("posture.boot", node.name(), "firewall", Verdict.FAIL, "not loaded at boot (" + FirewallAtBootOp.state(answer)
+                + "): after its next restart the node has no firewall, every listening port open", "oth install sets it (" + how + ")");
+    }
+
     /** "table inet f2b-table", "tables inet a, ip b (and 3 more)". */
     private static String tables(List<String> names) {
         String shown = String.join(", ", names.stream().limit(SHOWN).toList());
@@ -196,6 +215,10 @@ final class PostureCheck implements NodeCheck {
 
     private static String key(Node node) {
         return "posture:" + node.name();
+    }
+
+    private static String bootKey(Node node) {
+        return "boot:" + node.name();
     }
 
     private static String rulesetKey(Node node) {

@@ -59,8 +59,10 @@ public enum InitSystem {
         }
     };
 
+    /** A shell test that systemd runs the node (is PID 1), as sd_booted() tells it. */
+    public static final String SYSTEMD_RUNS = "[ -d /run/systemd/system ]";
     /** The probe that tells which one a node has. */
-    public static final String PROBE = "[ -d /run/systemd/system ] && echo systemd || echo sysv";
+    public static final String PROBE = SYSTEMD_RUNS + " && echo systemd || echo sysv";
 
     /** What {@link #PROBE} printed, exactly; anything else is not an answer. */
     public static Optional<InitSystem> parse(String probeOutput) {

@@ -699,6 +699,24 @@ class DoctorIT {
         assertLine(green, "✓ posture\\.firewall\\s+inbound\\s+default drop, oth's ruleset active$");
     }
 
+    /** A node that would boot without oth's firewall (its start link gone) is a failure, and install puts the link back. */
+    @Test
+    @Order(23)
+    void aNodeThatWouldBootWithoutTheFirewallIsAFailureAndInstallMendsIt() {
+        Run green = doctor("--only", "posture", "--node", "app2");
+        assertLine(green, "✓ posture\\.boot\\s+firewall\\s+loaded at boot \\(/etc/init\\.d/oth-nftables\\)");
+        lab.exec("app2", "rm", "/etc/rcS.d/S01oth-nftables");
+        Run failed = doctor("--only", "posture", "--node", "app2");
+        assertEquals(ExitCode.FAILED.code(), failed.code(), failed::toString);
+        assertLine(failed, "✗ posture\\.boot\\s+firewall\\s+not loaded at boot \\(disabled\\): after its next restart the node has no firewall");
+        assertTrue(failed.out().contains("hint: oth install sets it (update-rc.d oth-nftables defaults)"), failed::toString);
+        Run install = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, install.code(), install::toString);
+        assertTrue(install.out().contains("[app2] load the firewall at boot (update-rc.d oth-nftables defaults; it was disabled)"), install::toString);
+        assertTrue(install.out().contains("install: 1 change(s) made"), install::toString);
+        assertEquals(0, doctor("--only", "posture", "--node", "app2").code());
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

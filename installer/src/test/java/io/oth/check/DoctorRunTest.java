@@ -65,6 +65,7 @@ class DoctorRunTest {
                 case "dns" -> key.equals(ResolverCheck.ID) ? "203.0.113.53\n 6f 74 81 80" : "203.0.113.53\n203.0.113.20 STREAM";
                 case "posture" -> "LISTEN 0      128          0.0.0.0:22         0.0.0.0:*";
                 case "ruleset" -> "table inet oth {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t}\n}\n@@applied\n@@unavailable";
+                case "boot" -> "systemd enabled";
                 case "release" -> "/opt/oth-app/releases/1.0.0";
                 case "mariadb" -> "1";
                 case "packages" -> "missing:";

@@ -36,6 +36,7 @@ class PostureCheckTest {
                     .map(l -> l.contains(":") ? "LISTEN 0      4096   " + l + "      0.0.0.0:*" : l).toList()));
             given.putIfAbsent("ruleset:" + node, lines.get(0).equals("1") ? APPLIED + "\n@@applied\n@@unavailable" : "");
         }
+        given.putIfAbsent("boot:" + node, "sysv enabled");
         Map<String, Probe.Answer> answers = new HashMap<>();
         check.probes(Sites.node(site, node)).forEach(p -> answers.put(p.key(), new Probe.Answer(0, given.getOrDefault(p.key(), ""))));
         Map<String, Finding> byId = new HashMap<>();

@@ -99,6 +99,13 @@ class InstallIT {
                 "the LB reaches app1:80 (mutual TLS, as haproxy)");
         String ruleset = lab.exec("app1", "nft", "list", "ruleset");
         assertTrue(ruleset.contains("policy drop"), ruleset);
+        // Loaded again at boot: the lab's nodes run no systemd, so oth's init script is in rcS. A boot, as far as the
+        // firewall goes: the start link run in a network namespace of its own, with no ruleset yet
+        for (String node : List.of("lb", "app1", "storage")) {
+            String live = lab.exec(node, "nft", "-t", "list", "table", "inet", "oth");
+            assertEquals(live, lab.exec(node, "unshare", "-n", "sh", "-c", "/etc/rcS.d/S01oth-nftables start && nft -t list table inet oth"),
+                    node + " loads the same table when it boots");
+        }
         Run nodes = Run.oth("nodes", "--site", lab.site().toString());
         assertEquals(0, nodes.code(), () -> "oth still gets in everywhere\n" + nodes);
     }

@@ -1,8 +1,11 @@
 package io.oth.install.phase;
 
+import io.oth.firewall.FirewallAtBootOp;
 import io.oth.firewall.FirewallOp;
 import io.oth.firewall.FirewallRules;
 import io.oth.install.InstallPlaybook;
+import io.oth.op.FileOp;
+import io.oth.op.InitSystem;
 import io.oth.op.Operation;
 import io.oth.phase.Target;
 import io.oth.site.Node;
@@ -10,10 +13,14 @@ import io.oth.site.Playbooks;
 import io.oth.template.Templates;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The node's nftables ruleset from the port table in playbooks/roles.yml, applied with the node's own revert armed. */
+/**
+ * The node's nftables ruleset from the port table in playbooks/roles.yml, applied with the node's own
+ * revert armed, and loaded again whenever the node boots.
+ */
 public final class Firewall extends InstallPhase {
     private final Playbooks network;
     private final Duration revertAfter;
@@ -30,6 +37,11 @@ public final class Firewall extends InstallPhase {
         FirewallRules rules = FirewallRules.forNode(t.site(), node, t.facts(), network);
         String ruleset = Templates.render("nftables/nftables.conf.peb", Map.of("site", t.site().name(), "node", node.name(),
                 "role", node.role(), "rules", rules.rules(), "forward_from", rules.forwardFrom(), "support_sets", rules.supportSets()));
-        return List.of(new FirewallOp(ruleset, rules, revertAfter));
+        List<Operation> ops = new ArrayList<>(List.of(new FirewallOp(ruleset, rules, revertAfter)));
+        if (t.facts().init() == InitSystem.SYSV) {
+            ops.add(FileOp.text(FirewallAtBootOp.SCRIPT, Templates.render("nftables/oth-nftables.init.peb", Map.of()), "root:root", "0755"));
+        }
+        ops.add(new FirewallAtBootOp(t.facts().init()));
+        return ops;
     }
 }

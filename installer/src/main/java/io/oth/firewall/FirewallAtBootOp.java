@@ -1,0 +1,100 @@
+package io.oth.firewall;
+
+import io.oth.op.Change;
+import io.oth.op.InitSystem;
+import io.oth.op.Operation;
+import io.oth.op.Probe;
+import io.oth.remote.Command;
+import io.oth.remote.Failure;
+import io.oth.remote.NodeText;
+import io.oth.remote.RemoteException;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The node loads oth's ruleset when it boots. Debian ships nftables.service disabled (its package
+ * enables it only where it was enabled before), so a ruleset written to /etc/nftables.conf and
+ * loaded live is gone after the node's next restart: every listening port open. With systemd,
+ * nftables.service is enabled (it loads the file before the network comes up); where no systemd
+ * runs, oth's own init script {@link #SCRIPT} does the same from rcS.
+ */
+public final class FirewallAtBootOp implements Operation {
+    public static final String KEY = "firewall:boot";
+    public static final String SERVICE = "nftables.service";
+    public static final String SCRIPT = "/etc/init.d/oth-nftables";
+    private static final String SCRIPT_NAME = SCRIPT.substring(SCRIPT.lastIndexOf('/') + 1);
+    private static final String ENABLED = "enabled";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final InitSystem init;
+
+    public FirewallAtBootOp(InitSystem init) {
+        this.init = init;
+    }
+
+    /**
+     * One line: the init system and whether the ruleset is loaded at boot, {@code systemd enabled},
+     * {@code systemd disabled}, {@code systemd masked}, {@code sysv enabled}, {@code sysv disabled}.
+     * Shell builtins but for one systemctl; for install and doctor alike.
+     */
+    public static Probe probe(String key) {
+        return Probe.inShell(key, "if " + InitSystem.SYSTEMD_RUNS + "; then s=$(systemctl is-enabled " + SERVICE + " 2>/dev/null); echo \"systemd ${s:-unknown}\";"
+                + " else s=disabled; for f in /etc/rcS.d/S*" + SCRIPT_NAME + "; do [ -e \"$f\" ] && s=" + ENABLED + "; done; echo \"sysv $s\"; fi");
+    }
+
+    /** Whether the answer says the ruleset is loaded at boot. */
+    public static boolean loadedAtBoot(Probe.Answer answer) {
+        return answer != null && state(answer).equals(ENABLED);
+    }
+
+    /** What the node said after its init system's name, bounded and shown safely: enabled, disabled, masked, ... */
+    public static String state(Probe.Answer answer) {
+        String line = answer.output().strip().lines().findFirst().orElse("");
+        int space = line.indexOf(' ');
+        String state = space < 0 ? "" : line.substring(space + 1).strip();
+        return state.isEmpty() ? "unknown" : state.matches("[a-z-]{1,24}") ? state : NodeText.shown(state);
+    }
+
+    /** How the node is made to load the ruleset at boot, as the plan and doctor's hint say it. */
+    public static String how(InitSystem init) {
+        return init == InitSystem.SYSTEMD ? "systemctl enable " + SERVICE : "update-rc.d " + SCRIPT_NAME + " defaults";
+    }
+
+    @Override
+    public String subject() {
+        return "the firewall at boot";
+    }
+
+    @Override
+    public List<Probe> probes() {
+        return List.of(probe(KEY));
+    }
+
+    @Override
+    public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+        Probe.Answer answer = answers.get(KEY);
+        if (loadedAtBoot(answer)) {
+            return Optional.empty();
+        }
+        String state = answer == null ? "unknown" : state(answer);
+        return Optional.of(Change.of("load the firewall at boot (" + how(init) + "; it was " + state + ")", context -> {
+            if (state.equals("masked")) {
+                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, SERVICE + " is masked, so the node would boot without"
+                        + " oth's firewall: systemctl unmask " + SERVICE + " (is another firewall manager meant to run here?), then run oth again");
+            }
+            // update-rc.d leaves a script alone that has any link already (a K link: disabled by hand): said, not planned again and again.
+            String verify = init == InitSystem.SYSTEMD ? "" : " >/dev/null && for f in /etc/rcS.d/S*" + SCRIPT_NAME + "; do [ -e \"$f\" ] && exit 0; done;"
+                    + " echo 'update-rc.d made no start link in /etc/rcS.d: is " + SCRIPT_NAME + " disabled by hand (update-rc.d " + SCRIPT_NAME + " enable S)?' >&2; exit 1";
+            context.runOrFail(Command.shell(how(init) + verify), TIMEOUT, "loading the firewall at boot");
+        }));
+    }
+
+    @Override
+    public String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
+        return "the node loads " + FirewallOp.PATH + " at boot";
+    }
+}
