@@ -1,11 +1,9 @@
 package io.oth.firewall;
 
-import io.oth.op.ApplyContext;
 import io.oth.op.Change;
 import io.oth.op.InitSystem;
 import io.oth.op.Probe;
-import io.oth.remote.Host;
-import io.oth.remote.HostConnection;
+import io.oth.op.TestApply;
 import io.oth.remote.RecordingHost;
 import io.oth.remote.RemoteException;
 import org.junit.jupiter.api.Test;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,25 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FirewallAtBootOpTest {
     private static Optional<Change> plan(InitSystem init, String said) {
         return new FirewallAtBootOp(init).plan(Map.of(FirewallAtBootOp.KEY, new Probe.Answer(0, said + "\n")), Set.of());
-    }
-
-    private static ApplyContext on(Host host) {
-        return new ApplyContext() {
-            @Override
-            public Host host() {
-                return host;
-            }
-
-            @Override
-            public HostConnection reconnect() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Consumer<String> log() {
-                return line -> { };
-            }
-        };
     }
 
     @Test
@@ -59,7 +37,7 @@ class FirewallAtBootOpTest {
         Change change = plan(InitSystem.SYSTEMD, "systemd disabled").orElseThrow();
         assertEquals("load the firewall at boot (systemctl enable nftables.service; it was disabled)", change.summary());
         RecordingHost host = new RecordingHost("app1");
-        change.apply(on(host));
+        change.apply(TestApply.on(host));
         assertEquals(List.of("run systemctl enable nftables.service"), host.commands());
     }
 
@@ -68,11 +46,11 @@ class FirewallAtBootOpTest {
         Change change = plan(InitSystem.SYSV, "sysv disabled").orElseThrow();
         assertEquals("load the firewall at boot (update-rc.d oth-nftables defaults; it was disabled)", change.summary());
         RecordingHost host = new RecordingHost("app1");
-        change.apply(on(host));
+        change.apply(TestApply.on(host));
         assertTrue(host.commands().get(0).startsWith("run update-rc.d oth-nftables defaults >/dev/null && for f in /etc/rcS.d/S*oth-nftables;"),
                 host.commands().toString());
         RecordingHost refusing = new RecordingHost("app1").failWhen("update-rc.d", "update-rc.d made no start link in /etc/rcS.d");
-        RemoteException e = assertThrows(RemoteException.class, () -> change.apply(on(refusing)));
+        RemoteException e = assertThrows(RemoteException.class, () -> change.apply(TestApply.on(refusing)));
         assertTrue(e.getMessage().contains("loading the firewall at boot: "), e.getMessage());
     }
 
@@ -80,7 +58,7 @@ class FirewallAtBootOpTest {
     void aMaskedServiceIsNotUnmaskedBehindTheOperatorsBack() {
         Change change = plan(InitSystem.SYSTEMD, "systemd masked").orElseThrow();
         RecordingHost host = new RecordingHost("app1");
-        RemoteException e = assertThrows(RemoteException.class, () -> change.apply(on(host)));
+        RemoteException e = assertThrows(RemoteException.class, () -> change.apply(TestApply.on(host)));
         assertTrue(e.getMessage().contains("nftables.service is masked, so the node would boot without oth's firewall: systemctl unmask"), e.getMessage());
         assertEquals(List.of(), host.commands(), "nothing run");
     }
