@@ -98,7 +98,7 @@ final class ObjectAccountsCheck {
             Probe initProbe = new Probe("init", InitSystem.PROBE);
             Map<InitSystem, Probe> running = new java.util.EnumMap<>(InitSystem.class);
             for (InitSystem each : InitSystem.values()) {
-                running.put(each, MinioAccessOp.service(each).probes().get(0).scoped(each.name().toLowerCase(java.util.Locale.ROOT)));
+                running.put(each, MinioAccessOp.service(each).runningProbe().scoped(each.name().toLowerCase(java.util.Locale.ROOT)));
             }
             List<Probe> asked = java.util.stream.Stream.concat(java.util.stream.Stream.of(initProbe), running.values().stream()).toList();
             Map<String, Probe.Answer> probed = Probe.parseAll(node.name(), host.run(Command.shell(Probe.script(asked)), timeout).stdout(), asked);

@@ -43,7 +43,7 @@ public final class FirewallAtBootOp implements Operation {
      */
     public static Probe probe(String key) {
         return Probe.inShell(key, "if " + InitSystem.SYSTEMD_RUNS + "; then s=$(systemctl is-enabled " + SERVICE + " 2>/dev/null); echo \"systemd ${s:-unknown}\";"
-                + " else s=disabled; for f in /etc/rcS.d/S*" + SCRIPT_NAME + "; do [ -e \"$f\" ] && s=" + ENABLED + "; done; echo \"sysv $s\"; fi");
+                + " else if " + InitSystem.sysvLinked(SCRIPT_NAME, "S") + "; then echo 'sysv " + ENABLED + "'; else echo 'sysv disabled'; fi; fi");
     }
 
     /** Whether the answer says the ruleset is loaded at boot. */
@@ -62,6 +62,11 @@ public final class FirewallAtBootOp implements Operation {
     /** How the node is made to load the ruleset at boot, as the plan and doctor's hint say it. */
     public static String how(InitSystem init) {
         return init == InitSystem.SYSTEMD ? "systemctl enable " + SERVICE : "update-rc.d " + SCRIPT_NAME + " defaults";
+    }
+
+    /** The command that does {@link #how}, checked. */
+    private static String command(InitSystem init) {
+        return init == InitSystem.SYSTEMD ? how(init) : InitSystem.sysvLink(SCRIPT_NAME, "S");
     }
 
     @Override
@@ -86,10 +91,7 @@ public final class FirewallAtBootOp implements Operation {
                 throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, SERVICE + " is masked, so the node would boot without"
                         + " oth's firewall: systemctl unmask " + SERVICE + " (is another firewall manager meant to run here?), then run oth again");
             }
-            // update-rc.d leaves a script alone that has any link already (a K link: disabled by hand): said, not planned again and again.
-            String verify = init == InitSystem.SYSTEMD ? "" : " >/dev/null && for f in /etc/rcS.d/S*" + SCRIPT_NAME + "; do [ -e \"$f\" ] && exit 0; done;"
-                    + " echo 'update-rc.d made no start link in /etc/rcS.d: is " + SCRIPT_NAME + " disabled by hand (update-rc.d " + SCRIPT_NAME + " enable S)?' >&2; exit 1";
-            context.runOrFail(Command.shell(how(init) + verify), TIMEOUT, "loading the firewall at boot");
+            context.runOrFail(Command.shell(command(init)), TIMEOUT, "loading the firewall at boot");
         }));
     }
 

@@ -143,7 +143,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
     /** Whether MinIO runs: the service's own probe, answered in the phase's round of probes (see {@link #running}). */
     @Override
     public List<Probe> probes() {
-        return service(init).probes();
+        return List.of(service(init).runningProbe());
     }
 
     /**

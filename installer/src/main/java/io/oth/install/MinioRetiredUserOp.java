@@ -32,7 +32,7 @@ public record MinioRetiredUserOp(MinioAccessOp.Endpoint endpoint, String user, I
     /** Whether MinIO runs, answered in the phase's round of probes. */
     @Override
     public List<Probe> probes() {
-        return MinioAccessOp.service(init).probes();
+        return List.of(MinioAccessOp.service(init).runningProbe());
     }
 
     @Override

@@ -64,6 +64,27 @@ public enum InitSystem {
     /** The probe that tells which one a node has. */
     public static final String PROBE = SYSTEMD_RUNS + " && echo systemd || echo sysv";
 
+    /** The runlevel whose start links say that Debian's init scripts start a service at boot (its default multi-user level). */
+    public static final String SYSV_RUNLEVEL = "2";
+
+    /**
+     * A shell test, builtins only and not exiting the shell, that init script {@code script} has a
+     * start link in runlevel {@code level} ({@code S} for rcS): Debian starts it when the node boots.
+     */
+    public static String sysvLinked(String script, String level) {
+        return "_oth_s=1; for _oth_f in /etc/rc" + level + ".d/S[0-9][0-9]" + Command.quote(script) + "; do [ -e \"$_oth_f\" ] && _oth_s=0; done; [ $_oth_s = 0 ]";
+    }
+
+    /**
+     * Links init script {@code script} by its LSB header (update-rc.d), and fails, saying so, when that made no
+     * start link in runlevel {@code level}: update-rc.d leaves a script alone that has any link already (a K link:
+     * disabled by hand).
+     */
+    public static String sysvLink(String script, String level) {
+        return "update-rc.d " + Command.quote(script) + " defaults >/dev/null && { " + sysvLinked(script, level) + "; } || { echo 'update-rc.d made no start link"
+                + " in /etc/rc" + level + ".d: is " + script + " disabled by hand (update-rc.d " + script + " enable)?' >&2; false; }";
+    }
+
     /** What {@link #PROBE} printed, exactly; anything else is not an answer. */
     public static Optional<InitSystem> parse(String probeOutput) {
         return switch (probeOutput.strip()) {

@@ -88,13 +88,36 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
 
     @Override
     public List<Probe> probes() {
+        if (init == InitSystem.SYSV) {
+            return List.of(runningProbe(), Probe.inShell(bootKey(), InitSystem.sysvLinked(name, InitSystem.SYSV_RUNLEVEL)));
+        }
+        return List.of(runningProbe());
+    }
+
+    /** Whether the service runs, under {@link #key()}: for operations that must not talk to a stopped one. */
+    public Probe runningProbe() {
         // Every test given here (the init system's, or a pid file's) is a list of commands that do not exit the shell.
-        return List.of(Probe.inShell(key(), running));
+        return Probe.inShell(key(), running);
     }
 
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
-        boolean running = answers.get(key()).ok();
+        Optional<Change> now = planNow(answers.get(key()).ok(), notified);
+        // Under systemd a start enables the service too; Debian's init scripts need their runlevel links, or the node
+        // does not start the service when it boots (update-rc.d: Debian's own packages have theirs, oth's scripts get them here).
+        Probe.Answer linked = answers.get(bootKey());
+        if (init != InitSystem.SYSV || linked == null || linked.ok()) {
+            return now;
+        }
+        String link = InitSystem.sysvLink(name, InitSystem.SYSV_RUNLEVEL);
+        String summary = "start " + name + " at boot (update-rc.d " + name + " defaults)";
+        return Optional.of(now.map(change -> Change.of(change.summary() + "; " + summary, change.detail(), change.notifies(), context -> {
+            change.apply(context);
+            context.runOrFail(Command.shell(link), TIMEOUT, summary);
+        })).orElse(Change.of(summary, context -> context.runOrFail(Command.shell(link), TIMEOUT, summary))));
+    }
+
+    private Optional<Change> planNow(boolean running, Set<String> notified) {
         if (!running) {
             return Optional.of(action("start", start, true));
         }
@@ -102,6 +125,10 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
             return restartOnChange ? Optional.of(action("restart", init.restart(name), true)) : Optional.of(action("reload", init.reload(name), false));
         }
         return Optional.empty();
+    }
+
+    private String bootKey() {
+        return "boot-link:" + name;
     }
 
     @Override

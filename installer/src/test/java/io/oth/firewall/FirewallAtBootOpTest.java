@@ -47,7 +47,7 @@ class FirewallAtBootOpTest {
         assertEquals("load the firewall at boot (update-rc.d oth-nftables defaults; it was disabled)", change.summary());
         RecordingHost host = new RecordingHost("app1");
         change.apply(TestApply.on(host));
-        assertTrue(host.commands().get(0).startsWith("run update-rc.d oth-nftables defaults >/dev/null && for f in /etc/rcS.d/S*oth-nftables;"),
+        assertTrue(host.commands().get(0).startsWith("run update-rc.d oth-nftables defaults >/dev/null && { _oth_s=1; for _oth_f in /etc/rcS.d/S[0-9][0-9]oth-nftables;"),
                 host.commands().toString());
         RecordingHost refusing = new RecordingHost("app1").failWhen("update-rc.d", "update-rc.d made no start link in /etc/rcS.d");
         RemoteException e = assertThrows(RemoteException.class, () -> change.apply(TestApply.on(refusing)));

@@ -106,6 +106,9 @@ class InstallIT {
             assertEquals(live, lab.exec(node, "unshare", "-n", "sh", "-c", "/etc/rcS.d/S01oth-nftables start && nft -t list table inet oth"),
                     node + " loads the same table when it boots");
         }
+        // And oth's own services start at boot too (Debian's packages link theirs)
+        assertEquals(0, lab.tryExec("app1", "sh", "-c", "[ -L /etc/rc2.d/S01traefik ] && [ -L /etc/rc2.d/S01oth-app ]").exitCode(), "app1's services are linked");
+        assertEquals(0, lab.tryExec("storage", "test", "-L", "/etc/rc2.d/S01minio").exitCode(), "MinIO is linked");
         Run nodes = Run.oth("nodes", "--site", lab.site().toString());
         assertEquals(0, nodes.code(), () -> "oth still gets in everywhere\n" + nodes);
     }

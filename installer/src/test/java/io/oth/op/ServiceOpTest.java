@@ -36,4 +36,25 @@ class ServiceOpTest {
         ServiceOp op = new ServiceOp("rabbitmq-server", InitSystem.SYSTEMD, true).startingWith(START);
         assertEquals(List.of("run " + InitSystem.SYSTEMD.start("rabbitmq-server")), applied(op, false, Set.of()));
     }
+
+    @Test
+    void whereInitScriptsRunAServiceWithoutAStartLinkIsLinkedAndOneWithItIsLeft() {
+        ServiceOp op = new ServiceOp("traefik", InitSystem.SYSV, true);
+        assertEquals(java.util.List.of("service:traefik", "boot-link:traefik"), op.probes().stream().map(Probe::key).toList());
+        java.util.Map<String, Probe.Answer> linked = java.util.Map.of(op.key(), new Probe.Answer(0, ""), "boot-link:traefik", new Probe.Answer(0, ""));
+        assertEquals(java.util.Optional.empty(), op.plan(linked, Set.of()));
+        java.util.Map<String, Probe.Answer> unlinked = java.util.Map.of(op.key(), new Probe.Answer(0, ""), "boot-link:traefik", new Probe.Answer(1, ""));
+        assertEquals("start traefik at boot (update-rc.d traefik defaults)", op.plan(unlinked, Set.of()).orElseThrow().summary());
+        java.util.Map<String, Probe.Answer> stopped = java.util.Map.of(op.key(), new Probe.Answer(3, ""), "boot-link:traefik", new Probe.Answer(1, ""));
+        assertEquals("start traefik; start traefik at boot (update-rc.d traefik defaults)", op.plan(stopped, Set.of()).orElseThrow().summary());
+        assertEquals(java.util.List.of("service:traefik"), new ServiceOp("traefik", InitSystem.SYSTEMD, true).probes().stream().map(Probe::key).toList(),
+                "systemd's start enables it");
+    }
+
+    @Test
+    void theLinkTestIsAShellTestThatSaysNoForAScriptWithNoLink() throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", InitSystem.sysvLinked("oth-no-such-script", "2") + " && echo linked || echo unlinked")
+                .redirectErrorStream(true).start();
+        assertEquals("unlinked", new String(p.getInputStream().readAllBytes()).strip());
+    }
 }
