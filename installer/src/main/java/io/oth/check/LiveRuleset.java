@@ -39,18 +39,18 @@ record LiveRuleset(List<String> live, Optional<List<String>> applied, boolean dr
         List<String> listed = split < 0 ? lines : lines.subList(0, split);
         List<String> after = split < 0 ? List.of(UNAVAILABLE) : lines.subList(split + 1, lines.size());
         Map<String, List<String>> tables = tables(listed);
+        List<String> own = own(listed, tables);
         List<String> others = tables.keySet().stream().filter(t -> !t.equals(FirewallOp.TABLE)).toList();
         List<String> dropping = others.stream().filter(t -> dropsInput(tables.get(t))).toList();
-        return new LiveRuleset(rules(own(listed)), after.contains(UNAVAILABLE) ? Optional.empty() : Optional.of(rules(own(after))), dropsInput(own(listed)),
+        return new LiveRuleset(rules(own), after.contains(UNAVAILABLE) ? Optional.empty() : Optional.of(rules(own(after, tables(after)))), dropsInput(own),
                 others.stream().map(t -> t.substring("table ".length())).toList(), dropping.stream().map(t -> t.substring("table ".length())).toList());
     }
 
     /**
-     * oth's table of a listing: its block's lines. A listing without any table line (a support bundle's
+     * oth's table of a listing, given the listing's {@link #tables}: its block's lines. A listing without any table line (a support bundle's
      * answer cut short, say) is taken whole, as before tables were told apart.
      */
-    private static List<String> own(List<String> listing) {
-        Map<String, List<String>> tables = tables(listing);
+    private static List<String> own(List<String> listing, Map<String, List<String>> tables) {
         return tables.isEmpty() ? listing : tables.getOrDefault(FirewallOp.TABLE, List.of());
     }
 

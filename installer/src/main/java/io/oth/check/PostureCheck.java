@@ -144,8 +144,7 @@ final class PostureCheck implements NodeCheck {
 
     /** posture.boot: whether the node loads oth's ruleset when it starts, or comes up with none. */
     private static Finding atBoot(Node node, Probe.Answer answer) {
-        String said = answer.output().strip();
-        Optional<InitSystem> init = InitSystem.parse(said.isEmpty() ? "" : said.split(" ", 2)[0]);
+        Optional<InitSystem> init = FirewallAtBootOp.init(answer);
         if (FirewallAtBootOp.loadedAtBoot(answer) && init.isPresent()) {
             return Finding.ok("posture.boot", node.name(), "firewall", "loaded at boot (" + (init.get() == InitSystem.SYSTEMD ? FirewallAtBootOp.SERVICE
                     : FirewallAtBootOp.SCRIPT) + ")");

@@ -5,9 +5,7 @@ import io.oth.op.InitSystem;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
 import io.oth.remote.Command;
-import io.oth.remote.Failure;
 import io.oth.remote.NodeText;
-import io.oth.remote.RemoteException;
 
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +49,12 @@ public final class FirewallAtBootOp implements Operation {
         return answer != null && state(answer).equals(ENABLED);
     }
 
+    /** The init system the answer names first, if it is one. */
+    public static Optional<InitSystem> init(Probe.Answer answer) {
+        String said = answer.output().strip();
+        return InitSystem.parse(said.isEmpty() ? "" : said.split(" ", 2)[0]);
+    }
+
     /** What the node said after its init system's name, bounded and shown safely: enabled, disabled, masked, ... */
     public static String state(Probe.Answer answer) {
         String line = answer.output().strip().lines().findFirst().orElse("");
@@ -86,13 +90,12 @@ public final class FirewallAtBootOp implements Operation {
             return Optional.empty();
         }
         String state = answer == null ? "unknown" : state(answer);
-        return Optional.of(Change.of("load the firewall at boot (" + how(init) + "; it was " + state + ")", context -> {
-            if (state.equals("masked")) {
-                throw new RemoteException(context.host().name(), Failure.COMMAND_FAILED, SERVICE + " is masked, so the node would boot without"
-                        + " oth's firewall: systemctl unmask " + SERVICE + " (is another firewall manager meant to run here?), then run oth again");
-            }
-            context.runOrFail(Command.shell(command(init)), TIMEOUT, "loading the firewall at boot");
-        }));
+        String summary = "load the firewall at boot (" + how(init) + "; it was " + state + ")";
+        if (state.equals("masked")) {
+            return Optional.of(Change.refusal(summary, SERVICE + " is masked, so the node would boot without oth's firewall: systemctl unmask " + SERVICE
+                    + " (is another firewall manager meant to run here?), then run oth again"));
+        }
+        return Optional.of(Change.of(summary, context -> context.runOrFail(Command.shell(command(init)), TIMEOUT, "loading the firewall at boot")));
     }
 
     @Override

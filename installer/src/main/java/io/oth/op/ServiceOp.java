@@ -109,12 +109,12 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
         if (init != InitSystem.SYSV || linked == null || linked.ok()) {
             return now;
         }
-        String link = InitSystem.sysvLink(name, InitSystem.SYSV_RUNLEVEL);
         String summary = "start " + name + " at boot (update-rc.d " + name + " defaults)";
+        Change link = Change.of(summary, context -> context.runOrFail(Command.shell(InitSystem.sysvLink(name, InitSystem.SYSV_RUNLEVEL)), TIMEOUT, summary));
         return Optional.of(now.map(change -> Change.of(change.summary() + "; " + summary, change.detail(), change.notifies(), context -> {
             change.apply(context);
-            context.runOrFail(Command.shell(link), TIMEOUT, summary);
-        })).orElse(Change.of(summary, context -> context.runOrFail(Command.shell(link), TIMEOUT, summary))));
+            link.apply(context);
+        })).orElse(link));
     }
 
     private Optional<Change> planNow(boolean running, Set<String> notified) {

@@ -165,8 +165,7 @@ final class SshHost implements Host, AutoCloseable {
         String which = at.map(i -> files.get(i).path()).orElse(files.stream().map(Upload::path).collect(Collectors.joining(", ")));
         if (err.contains(NO_SPACE)) {
             // What failed to write (head, mktemp, the shell) says nothing to the operator: where, and how much.
-            long size = files.stream().mapToLong(f -> f.content().length).sum();
-            throw new Upload.Failed(name, Failure.DISK_FULL, "upload to " + which + " failed: " + NO_SPACE + " for its " + Sizes.ofBytes(size)
+            throw new Upload.Failed(name, Failure.DISK_FULL, "upload to " + which + " failed: " + NO_SPACE + " for its " + Sizes.ofBytes(bytes)
                     + " there", landed);
         }
         throw new Upload.Failed(name, Failure.COMMAND_FAILED, "upload to " + which + " failed: " + err, landed);
