@@ -3,6 +3,8 @@ package io.oth.check;
 import io.oth.firewall.FirewallAtBootOp;
 import io.oth.firewall.FirewallOp;
 import io.oth.install.NodeLayout;
+import io.oth.install.NodeServices;
+import io.oth.op.AtBoot;
 import io.oth.op.InitSystem;
 import io.oth.op.Probe;
 import io.oth.site.Addresses;
@@ -13,6 +15,7 @@ import io.oth.support.SupportAccess;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,8 @@ final class PostureCheck implements NodeCheck {
     static final String RELEASE_TARGET = "release ";
     /** How many drifted rules a finding names (the count says how many more). */
     private static final int SHOWN = 3;
+    /** At most so many lines of a node's services at boot are read (it runs at most a handful). */
+    private static final int MAX_SERVICE_LINES = 32;
 
     private final Site site;
     private final Playbooks playbooks;
@@ -39,7 +44,8 @@ final class PostureCheck implements NodeCheck {
         List<String> roles = List.copyOf(playbooks.roles().keySet());
         return List.of(
                 new CheckInfo("posture.firewall", "oth's nftables ruleset with a default-drop input chain is active, the live rules as applied", roles),
-                new CheckInfo("posture.boot", "the node loads oth's firewall when it boots (Debian ships nftables.service disabled)", roles),
+                new CheckInfo("posture.boot", "the node loads oth's firewall (Debian ships nftables.service disabled) and starts the services oth runs there when it boots",
+                        roles),
                 new CheckInfo("posture.listen", "the node listens only on ports of the network table (or loopback)", roles),
                 new CheckInfo("posture.bind", "the storage services listen on the node's private address only, as install binds them", List.of(Vantage.STORAGE)),
                 new CheckInfo("posture.release", "an application release is installed, the same on every app node", List.of(Vantage.APP)),
@@ -52,7 +58,9 @@ final class PostureCheck implements NodeCheck {
         // The listening sockets; whether the input chain drops by default is read from the live ruleset below.
         probes.add(new Probe(key(node), "ss -ltnH"));
         probes.add(LiveRuleset.probe(rulesetKey(node)));
-        probes.add(FirewallAtBootOp.probe(bootKey(node)));
+        probes.add(FirewallAtBootOp.AT_BOOT.probe(bootKey(node)));
+        probes.add(Probe.inShell(servicesKey(node), String.join("; ", NodeServices.of(node, site).stream()
+                .map(service -> "printf '%s ' " + service + "; " + AtBoot.service(service).test()).toList())));
         if (node.role().equals(Vantage.APP)) {
             probes.add(new Probe("release:" + node.name(), "readlink -f -- " + NodeLayout.APP_CURRENT));
         }
@@ -69,6 +77,7 @@ final class PostureCheck implements NodeCheck {
         findings.add(firewall(node, dropping, ruleset));
         // A support bundle made before 2026-12-07 has no such answer: no finding from it.
         Optional.ofNullable(answers.get(bootKey(node))).map(a -> atBoot(node, a)).ifPresent(findings::add);
+        Optional.ofNullable(answers.get(servicesKey(node))).map(a -> servicesAtBoot(node, a)).ifPresent(findings::addAll);
         Set<Integer> expected = new HashSet<>();
         playbooks.roles().get(node.role()).inbound().stream().filter(in -> in.appliesTo(site)).forEach(in -> expected.add(in.port()));
         // ss prints ADDRESS:PORT; a line that is not one (a node that lies) is no socket
@@ -144,14 +153,37 @@ final class PostureCheck implements NodeCheck {
 
     /** posture.boot: whether the node loads oth's ruleset when it starts, or comes up with none. */
     private static Finding atBoot(Node node, Probe.Answer answer) {
-        Optional<InitSystem> init = FirewallAtBootOp.init(answer);
-        if (FirewallAtBootOp.loadedAtBoot(answer) && init.isPresent()) {
-            return Finding.ok("posture.boot", node.name(), "firewall", "loaded at boot (" + (init.get() == InitSystem.SYSTEMD ? FirewallAtBootOp.SERVICE
-                    : FirewallAtBootOp.SCRIPT) + ")");
+        AtBoot.Said said = AtBoot.said(answer.output());
+        InitSystem init = said.init().orElse(InitSystem.SYSTEMD);
+        if (said.starts()) {
+            return Finding.ok("posture.boot", node.name(), "firewall", "loaded at boot (" + FirewallAtBootOp.AT_BOOT.starter(init) + ")");
         }
-        String how = init.map(FirewallAtBootOp::how).orElse(FirewallAtBootOp.how(InitSystem.SYSTEMD));
-        return new Finding("posture.boot", node.name(), "firewall", Verdict.FAIL, "not loaded at boot (" + FirewallAtBootOp.state(answer)
-                + "): after its next restart the node has no firewall, every listening port open", "oth install sets it (" + how + ")");
+        return new Finding("posture.boot", node.name(), "firewall", Verdict.FAIL, "not loaded at boot (" + said.state()
+                + "): after its next restart the node has no firewall, every listening port open", "oth install sets it (" + FirewallAtBootOp.AT_BOOT.how(init) + ")");
+    }
+
+    /**
+     * posture.boot of the services oth runs on the node: each one's line of the answer, {@code NAME
+     * INIT STATE}; a service the node did not answer for is unknown, a line for another is ignored.
+     */
+    private List<Finding> servicesAtBoot(Node node, Probe.Answer answer) {
+        Map<String, String> lines = new HashMap<>();
+        answer.output().lines().limit(MAX_SERVICE_LINES).map(String::strip).filter(l -> l.indexOf(' ') > 0)
+                .forEach(l -> lines.putIfAbsent(l.substring(0, l.indexOf(' ')), l.substring(l.indexOf(' ') + 1)));
+        List<Finding> findings = new ArrayList<>();
+        for (String service : NodeServices.of(node, site)) {
+            AtBoot atBoot = AtBoot.service(service);
+            AtBoot.Said said = AtBoot.said(lines.getOrDefault(service, ""));
+            InitSystem init = said.init().orElse(InitSystem.SYSTEMD);
+            if (said.starts()) {
+                findings.add(Finding.ok("posture.boot", node.name(), service, "started at boot (" + atBoot.starter(init) + ")"));
+            } else {
+                findings.add(new Finding("posture.boot", node.name(), service, Verdict.FAIL, "not started at boot (" + said.state() + "): after its next restart the node"
+                        + " does not run " + service, said.masked() ? "systemctl unmask " + service + " (was it masked on purpose?), then oth install"
+                        : "oth install sets it (" + atBoot.how(init) + ")"));
+            }
+        }
+        return findings;
     }
 
     /** "table inet f2b-table", "tables inet a, ip b (and 3 more)". */
@@ -218,6 +250,10 @@ final class PostureCheck implements NodeCheck {
 
     private static String bootKey(Node node) {
         return "boot:" + node.name();
+    }
+
+    private static String servicesKey(Node node) {
+        return "boot-services:" + node.name();
     }
 
     private static String rulesetKey(Node node) {

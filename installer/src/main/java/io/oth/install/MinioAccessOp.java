@@ -158,7 +158,7 @@ public record MinioAccessOp(Endpoint endpoint, String bucket, String policy, Str
 
     /** The MinIO service, told running by the pid file of oth's own init script where there is no systemd. */
     public static ServiceOp service(InitSystem init) {
-        return new ServiceOp("minio", init, true).runningWhen(ServiceOp.pidFileAlive(NodeLayout.MINIO_PID));
+        return new ServiceOp(NodeServices.MINIO, init, true).runningWhen(ServiceOp.pidFileAlive(NodeLayout.MINIO_PID));
     }
 
     /** The policy oth wants: {@link #actions} on the bucket and its objects, nothing else. */

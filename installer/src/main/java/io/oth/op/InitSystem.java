@@ -77,12 +77,14 @@ public enum InitSystem {
 
     /**
      * Links init script {@code script} by its LSB header (update-rc.d), and fails, saying so, when that made no
-     * start link in runlevel {@code level}: update-rc.d leaves a script alone that has any link already (a K link:
-     * disabled by hand).
+     * start link in runlevel {@code level}. update-rc.d's {@code defaults} leaves a script alone that has any link
+     * already: one disabled by hand (its K links) is enabled again, as systemd's {@code enable} would.
      */
     public static String sysvLink(String script, String level) {
-        return "update-rc.d " + Command.quote(script) + " defaults >/dev/null && { " + sysvLinked(script, level) + "; } || { echo 'update-rc.d made no start link"
-                + " in /etc/rc" + level + ".d: is " + script + " disabled by hand (update-rc.d " + script + " enable)?' >&2; false; }";
+        String linked = "{ " + sysvLinked(script, level) + "; }";
+        String name = Command.quote(script);
+        return "update-rc.d " + name + " defaults >/dev/null && { " + linked + " || update-rc.d " + name + " enable >/dev/null; } && " + linked
+                + " || { echo 'update-rc.d made no start link in /etc/rc" + level + ".d for " + script + "' >&2; false; }";
     }
 
     /** What {@link #PROBE} printed, exactly; anything else is not an answer. */

@@ -88,10 +88,12 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
 
     @Override
     public List<Probe> probes() {
-        if (init == InitSystem.SYSV) {
-            return List.of(runningProbe(), Probe.inShell(bootKey(), InitSystem.sysvLinked(name, InitSystem.SYSV_RUNLEVEL)));
-        }
-        return List.of(runningProbe());
+        return List.of(runningProbe(), atBoot().probe(bootKey()));
+    }
+
+    /** Where the node starts this service when it boots: its systemd unit, or its init script's start link in runlevel 2. */
+    public AtBoot atBoot() {
+        return AtBoot.service(name);
     }
 
     /** Whether the service runs, under {@link #key()}: for operations that must not talk to a stopped one. */
@@ -102,19 +104,25 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
 
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
-        Optional<Change> now = planNow(answers.get(key()).ok(), notified);
-        // Under systemd a start enables the service too; Debian's init scripts need their runlevel links, or the node
-        // does not start the service when it boots (update-rc.d: Debian's own packages have theirs, oth's scripts get them here).
-        Probe.Answer linked = answers.get(bootKey());
-        if (init != InitSystem.SYSV || linked == null || linked.ok()) {
+        boolean running = answers.get(key()).ok();
+        Optional<Change> now = planNow(running, notified);
+        // A node starts at boot what is enabled (systemd) or linked into its runlevel (Debian's init scripts): Debian's own
+        // packages enable theirs, oth's are enabled here, and so is one disabled by hand. systemd's start enables too.
+        Probe.Answer answer = answers.get(bootKey());
+        AtBoot.Said said = AtBoot.said(answer == null ? "" : answer.output());
+        if (answer == null || said.starts() || init == InitSystem.SYSTEMD && !running && !said.masked()) {
             return now;
         }
-        String summary = "start " + name + " at boot (update-rc.d " + name + " defaults)";
-        Change link = Change.of(summary, context -> context.runOrFail(Command.shell(InitSystem.sysvLink(name, InitSystem.SYSV_RUNLEVEL)), TIMEOUT, summary));
+        String summary = "start " + name + " at boot (" + atBoot().how(init) + "; it was " + said.state() + ")";
+        if (said.masked()) {
+            return Optional.of(Change.refusal(summary, name + " is masked, so the node would not start it when it boots: systemctl unmask " + name
+                    + " (was it masked on purpose?), then run oth again"));
+        }
+        Change enable = Change.of(summary, context -> context.runOrFail(Command.shell(atBoot().command(init)), TIMEOUT, summary));
         return Optional.of(now.map(change -> Change.of(change.summary() + "; " + summary, change.detail(), change.notifies(), context -> {
             change.apply(context);
-            link.apply(context);
-        })).orElse(link));
+            enable.apply(context);
+        })).orElse(enable));
     }
 
     private Optional<Change> planNow(boolean running, Set<String> notified) {
@@ -128,7 +136,7 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
     }
 
     private String bootKey() {
-        return "boot-link:" + name;
+        return "boot:" + name;
     }
 
     @Override

@@ -699,21 +699,31 @@ class DoctorIT {
         assertLine(green, "✓ posture\\.firewall\\s+inbound\\s+default drop, oth's ruleset active$");
     }
 
-    /** A node that would boot without oth's firewall (its start link gone) is a failure, and install puts the link back. */
+    /**
+     * A node that would boot without oth's firewall (its start link gone) or without a service oth
+     * runs there (disabled by hand) is a failure, and install puts both back.
+     */
     @Test
     @Order(23)
-    void aNodeThatWouldBootWithoutTheFirewallIsAFailureAndInstallMendsIt() {
+    void aNodeThatWouldBootWithoutTheFirewallOrAServiceIsAFailureAndInstallMendsIt() {
         Run green = doctor("--only", "posture", "--node", "app2");
         assertLine(green, "✓ posture\\.boot\\s+firewall\\s+loaded at boot \\(/etc/init\\.d/oth-nftables\\)");
+        assertLine(green, "✓ posture\\.boot\\s+traefik\\s+started at boot \\(/etc/init\\.d/traefik\\)");
+        assertLine(green, "✓ posture\\.boot\\s+oth-app\\s+started at boot \\(/etc/init\\.d/oth-app\\)");
         lab.exec("app2", "rm", "/etc/rcS.d/S01oth-nftables");
+        lab.exec("app2", "update-rc.d", "traefik", "disable");
         Run failed = doctor("--only", "posture", "--node", "app2");
         assertEquals(ExitCode.FAILED.code(), failed.code(), failed::toString);
         assertLine(failed, "✗ posture\\.boot\\s+firewall\\s+not loaded at boot \\(disabled\\): after its next restart the node has no firewall");
         assertTrue(failed.out().contains("hint: oth install sets it (update-rc.d oth-nftables defaults)"), failed::toString);
+        assertLine(failed, "✗ posture\\.boot\\s+traefik\\s+not started at boot \\(disabled\\): after its next restart the node does not run traefik");
+        assertLine(failed, "✓ posture\\.boot\\s+oth-app\\s+started at boot");
         Run install = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, install.code(), install::toString);
         assertTrue(install.out().contains("[app2] load the firewall at boot (update-rc.d oth-nftables defaults; it was disabled)"), install::toString);
-        assertTrue(install.out().contains("install: 1 change(s) made"), install::toString);
+        assertTrue(install.out().contains("[app2] start traefik at boot (update-rc.d traefik defaults; it was disabled)"), install::toString);
+        assertTrue(install.out().contains("install: 2 change(s) made"), install::toString);
+        lab.exec("app2", "test", "-e", "/etc/rc2.d/S01traefik"); // enabled again, as systemctl enable would
         assertEquals(0, doctor("--only", "posture", "--node", "app2").code());
     }
 

@@ -66,6 +66,8 @@ class DoctorRunTest {
                 case "posture" -> "LISTEN 0      128          0.0.0.0:22         0.0.0.0:*";
                 case "ruleset" -> "table inet oth {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t}\n}\n@@applied\n@@unavailable";
                 case "boot" -> "systemd enabled";
+                case "boot-services" -> "haproxy systemd enabled\noth-app systemd enabled\ntraefik systemd enabled\nmariadb systemd enabled\ncron systemd enabled\n"
+                        + "rabbitmq-server systemd enabled\nminio systemd enabled\n";
                 case "release" -> "/opt/oth-app/releases/1.0.0";
                 case "mariadb" -> "1";
                 case "packages" -> "missing:";

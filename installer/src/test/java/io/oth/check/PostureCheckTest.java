@@ -1,5 +1,6 @@
 package io.oth.check;
 
+import io.oth.install.NodeServices;
 import io.oth.op.Probe;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
@@ -37,11 +38,57 @@ class PostureCheckTest {
             given.putIfAbsent("ruleset:" + node, lines.get(0).equals("1") ? APPLIED + "\n@@applied\n@@unavailable" : "");
         }
         given.putIfAbsent("boot:" + node, "sysv enabled");
+        given.putIfAbsent("boot-services:" + node, String.join("\n", NodeServices.of(Sites.node(site, node), site).stream().map(s -> s + " sysv enabled").toList()));
+        Map<String, Finding> byId = new HashMap<>();
+        all(node, given).forEach(f -> byId.put(f.id(), f));
+        return byId;
+    }
+
+    /** Every finding from these answers, as the node gives them (a probe not given answers nothing). */
+    private List<Finding> all(String node, Map<String, String> given) {
         Map<String, Probe.Answer> answers = new HashMap<>();
         check.probes(Sites.node(site, node)).forEach(p -> answers.put(p.key(), new Probe.Answer(0, given.getOrDefault(p.key(), ""))));
-        Map<String, Finding> byId = new HashMap<>();
-        check.findings(Sites.node(site, node), answers).forEach(f -> byId.put(f.id(), f));
-        return byId;
+        return check.findings(Sites.node(site, node), answers);
+    }
+
+    /** posture.boot's findings of the services, as "TARGET VERDICT: CAUSE (HINT)". */
+    private List<String> servicesAtBoot(String node, String said) {
+        return all(node, Map.of("posture:" + node, "1\n0.0.0.0:22", "boot:" + node, "sysv enabled", "boot-services:" + node, said)).stream()
+                .filter(f -> f.id().equals("posture.boot") && !f.target().equals("firewall"))
+                .map(f -> f.target() + " " + f.verdict() + ": " + f.cause() + (f.hint().isEmpty() ? "" : " (" + f.hint() + ")")).toList();
+    }
+
+    @Test
+    void eachServiceOthRunsMustStartAtBootAndOneThatWouldNotIsAFailureSayingHow() {
+        assertEquals(List.of("mariadb OK: started at boot (mariadb)",
+                "cron FAIL: not started at boot (disabled): after its next restart the node does not run cron (oth install sets it (systemctl enable cron))",
+                "rabbitmq-server FAIL: not started at boot (masked): after its next restart the node does not run rabbitmq-server"
+                        + " (systemctl unmask rabbitmq-server (was it masked on purpose?), then oth install)",
+                "minio FAIL: not started at boot (unknown): after its next restart the node does not run minio (oth install sets it (systemctl enable minio))"),
+                servicesAtBoot("storage", "mariadb systemd enabled\ncron systemd disabled\nrabbitmq-server systemd masked\n"));
+        assertEquals(List.of("oth-app OK: started at boot (/etc/init.d/oth-app)",
+                "traefik FAIL: not started at boot (disabled): after its next restart the node does not run traefik (oth install sets it (update-rc.d traefik defaults))"),
+                servicesAtBoot("app1", "oth-app sysv enabled\ntraefik sysv disabled"));
+        assertEquals(List.of("haproxy OK: started at boot (haproxy)"), servicesAtBoot("lb", "haproxy systemd enabled"));
+    }
+
+    @Test
+    void aNodesLinesAreReadForItsOwnServicesOnlyTheFirstForEachAndShownEscaped() {
+        assertEquals(List.of("oth-app FAIL: not started at boot (\"\\u001b[2Jenabled\"): after its next restart the node does not run oth-app"
+                        + " (oth install sets it (systemctl enable oth-app))",
+                "traefik FAIL: not started at boot (disabled): after its next restart the node does not run traefik (oth install sets it (update-rc.d traefik defaults))"),
+                servicesAtBoot("app1", "haproxy systemd enabled\noth-app systemd \u001b[2Jenabled\ntraefik sysv disabled\ntraefik sysv enabled\n"
+                        + "x systemd enabled\n".repeat(10_000)));
+        assertEquals(2, servicesAtBoot("app1", "oth-app systemd enabled\n".repeat(100_000)).size());
+    }
+
+    @Test
+    void aSupportBundleMadeBeforeTheServicesWereAskedHasNoSuchFindings() {
+        Map<String, Probe.Answer> answers = new HashMap<>();
+        check.probes(Sites.node(site, "app1")).stream().filter(p -> !p.key().startsWith("boot-services:"))
+                .forEach(p -> answers.put(p.key(), new Probe.Answer(0, p.key().startsWith("boot:") ? "sysv enabled" : "")));
+        assertEquals(List.of("firewall"), check.findings(Sites.node(site, "app1"), answers).stream().filter(f -> f.id().equals("posture.boot"))
+                .map(Finding::target).toList());
     }
 
     @Test

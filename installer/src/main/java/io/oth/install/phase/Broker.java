@@ -2,6 +2,7 @@ package io.oth.install.phase;
 
 import io.oth.install.BrokerAccessOp;
 import io.oth.install.NodeLayout;
+import io.oth.install.NodeServices;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
 import io.oth.secret.Secret;
@@ -30,7 +31,7 @@ import static io.oth.install.NodeLayout.RABBITMQ_TLS;
 public final class Broker extends LocalServicePhase {
     /** RabbitMQ's processes under its account: the Erlang VMs (server and CLI), their helpers, epmd, and the start scripts. */
     private static final Set<String> RABBITMQ_PROGRAMS = Set.of("beam.smp", "epmd", "erl_child_setup", "inet_gethost", "rabbitmq-server", "rabbitmqctl");
-    private static final String SERVICE = "rabbitmq-server";
+    private static final String SERVICE = NodeServices.RABBITMQ;
 
     private final Installer.Inputs inputs;
     private final ServicePorts ports;

@@ -2,6 +2,7 @@ package io.oth.install.phase;
 
 import io.oth.install.InstallPlaybook;
 import io.oth.install.NodeLayout;
+import io.oth.install.NodeServices;
 import io.oth.install.Installer;
 import io.oth.install.ServiceCertOp;
 import io.oth.op.FileOp;
@@ -68,14 +69,14 @@ public final class Database extends LocalServicePhase {
                 // First, so that a node whose tables are encrypted with another key stops the phase before it changes anything;
                 // before the configuration that names it: MariaDB (and the configuration's check) load the key file at start.
                 new WrittenOnceOp(FileOp.text(NodeLayout.MARIADB_KEYFILE, keyfile(inputs.secret(ENCRYPTION_SECRET)), "mysql:mysql", "0400")
-                        .secret().notifying("mariadb"), KEY_KEPT),
+                        .secret().notifying(NodeServices.MARIADB), KEY_KEPT),
                 new ServiceCertOp(inputs.ca(), ServerIdentity.of("mariadb", t), new ServiceCertOp.Files(MARIADB_TLS + "server.key",
                         MARIADB_TLS + "server-chain.pem", MARIADB_TLS + "ca.pem", "mysql:mysql"), ServiceCertOp.Layout.CHAIN_AND_ROOT,
                         inputs.rotate().contains("mariadb"), Set.of("mariadb-tls"), inputs.clock()),
                 FileOp.text("/etc/mysql/mariadb.conf.d/60-oth.cnf", config, "root:root", "0644")
-                        .checkedWith("mariadbd --defaults-file=\"$1\" --user=mysql --help --verbose >/dev/null").notifying("mariadb"),
-                new ServiceOp("mariadb", t.facts().init(), true).runningWhen(RUNNING),
+                        .checkedWith("mariadbd --defaults-file=\"$1\" --user=mysql --help --verbose >/dev/null").notifying(NodeServices.MARIADB),
+                new ServiceOp(NodeServices.MARIADB, t.facts().init(), true).runningWhen(RUNNING),
                 new ReloadOp("mariadb-tls", "reload MariaDB's certificate (FLUSH SSL, connections stay up)", "mariadb -e 'FLUSH SSL'")
-                        .unlessStarted("mariadb"));
+                        .unlessStarted(NodeServices.MARIADB));
     }
 }

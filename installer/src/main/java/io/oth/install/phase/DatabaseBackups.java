@@ -4,6 +4,7 @@ import io.oth.install.BackupStore;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
 import io.oth.install.NodeLayout;
+import io.oth.install.NodeServices;
 import io.oth.op.FileOp;
 import io.oth.op.Operation;
 import io.oth.op.ServiceOp;
@@ -48,7 +49,7 @@ public final class DatabaseBackups extends LocalServicePhase {
                 FileOp.text(config.path(), store.curlConfig().reveal(), config.owner(), config.mode()).secret(),
                 FileOp.text(NodeLayout.BACKUP_SCRIPT, Templates.render("backup/oth-backup.peb", vars), "root:root", "0755").checkedWith("sh -n \"$1\""),
                 FileOp.text(NodeLayout.BACKUP_CRON, Templates.render("backup/oth-backup.cron.peb", vars), "root:root", "0644"),
-                new ServiceOp("cron", t.facts().init(), false).runningWhen(ServiceOp.pidFileNames(CRON_PID, "cron")));
+                new ServiceOp(NodeServices.CRON, t.facts().init(), false).runningWhen(ServiceOp.pidFileNames(CRON_PID, "cron")));
     }
 
     /** The backup script's and cron file's variables. */

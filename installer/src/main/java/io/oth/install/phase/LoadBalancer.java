@@ -3,6 +3,7 @@ package io.oth.install.phase;
 import io.oth.ca.ServiceIdentity;
 import io.oth.install.LbToApp;
 import io.oth.install.NodeLayout;
+import io.oth.install.NodeServices;
 import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
 import io.oth.install.ServiceCertOp;
@@ -55,12 +56,12 @@ public final class LoadBalancer extends InstallPhase {
         // A client certificate: it names no host, traefik checks only that the site CA issued it for client authentication.
         ServiceIdentity identity = new ServiceIdentity(service, t.node().name(), List.of(), List.of(), ServiceIdentity.Usage.CLIENT);
         return List.of(
-                FileOp.binary(certificate, inputs.certificatePem(), pem.owner(), pem.mode()).secret().notifying("haproxy"),
+                FileOp.binary(certificate, inputs.certificatePem(), pem.owner(), pem.mode()).secret().notifying(NodeServices.HAPROXY),
                 // Before the configuration that names its files: haproxy -c loads them. A new one is loaded by a reload, which is seamless.
                 new ServiceCertOp(inputs.ca(), identity, new ServiceCertOp.Files(clientKey.path(), NodeLayout.HAPROXY_CLIENT_CERTIFICATE,
                         NodeLayout.HAPROXY_SITE_CA, clientKey.owner()), ServiceCertOp.Layout.CHAIN_AND_ROOT, inputs.rotate().contains(service),
-                        Set.of("haproxy"), inputs.clock()),
-                FileOp.text("/etc/haproxy/haproxy.cfg", config, "root:root", "0644").checkedWith("haproxy -c -q -f \"$1\"").notifying("haproxy"),
-                new ServiceOp("haproxy", t.facts().init(), false).runningWhen(ServiceOp.pidFileNames(HAPROXY_PID, "haproxy")));
+                        Set.of(NodeServices.HAPROXY), inputs.clock()),
+                FileOp.text("/etc/haproxy/haproxy.cfg", config, "root:root", "0644").checkedWith("haproxy -c -q -f \"$1\"").notifying(NodeServices.HAPROXY),
+                new ServiceOp(NodeServices.HAPROXY, t.facts().init(), false).runningWhen(ServiceOp.pidFileNames(HAPROXY_PID, "haproxy")));
     }
 }

@@ -4,6 +4,7 @@ import io.oth.install.InstallPlaybook;
 import io.oth.install.Installer;
 import io.oth.site.ServicePorts;
 import io.oth.install.NodeLayout;
+import io.oth.install.NodeServices;
 import io.oth.install.ProgramBundle;
 import io.oth.install.ServiceCertOp;
 import io.oth.op.DirectoryOp;
@@ -78,15 +79,15 @@ public final class Objects extends LocalServicePhase {
                 new KeptSettingOp(NodeLayout.minioEnvironment().path(), "MINIO_KMS_SECRET_KEY", Secret.of(kmsKey(inputs.secret(KMS_SECRET))), KMS_KEPT),
                 new SystemUserOp(MINIO_USER),
                 FileOp.binary(bundle, minio.blob(), "root:root", "0644"),
-                new UnpackOp(bundle, MINIO_HOME + minio.id(), MINIO_HOME + "current", minio.sha256(), minio.contents().files().size(), Set.of("minio")),
+                new UnpackOp(bundle, MINIO_HOME + minio.id(), MINIO_HOME + "current", minio.sha256(), minio.contents().files().size(), Set.of(NodeServices.MINIO)),
                 new DirectoryOp(MINIO_DATA, MINIO_USER + ":" + MINIO_USER, "0750"),
                 new ServiceCertOp(inputs.ca(), ServerIdentity.of("minio", t), new ServiceCertOp.Files(MINIO_CERTS + "private.key",
                         MINIO_CERTS + "public.crt", MINIO_CERTS + "CAs/ca.pem", MINIO_USER + ":" + MINIO_USER), ServiceCertOp.Layout.CHAIN_AND_ROOT,
-                        inputs.rotate().contains("minio"), Set.of("minio"), inputs.clock()),
-                FileOp.text(NodeLayout.minioEnvironment().path(), environment, NodeLayout.minioEnvironment().owner(), NodeLayout.minioEnvironment().mode()).secret().notifying("minio"),
-                FileOp.text("/etc/init.d/minio", Templates.render("minio/minio.init.peb", vars), "root:root", "0755").notifying("minio"),
+                        inputs.rotate().contains("minio"), Set.of(NodeServices.MINIO), inputs.clock()),
+                FileOp.text(NodeLayout.minioEnvironment().path(), environment, NodeLayout.minioEnvironment().owner(), NodeLayout.minioEnvironment().mode()).secret().notifying(NodeServices.MINIO),
+                FileOp.text("/etc/init.d/minio", Templates.render("minio/minio.init.peb", vars), "root:root", "0755").notifying(NodeServices.MINIO),
                 FileOp.text("/etc/systemd/system/minio.service", Templates.render("minio/minio.service.peb", vars), "root:root", "0644")
-                        .notifying("minio"),
+                        .notifying(NodeServices.MINIO),
                 MinioAccessOp.service(t.facts().init()));
     }
 }

@@ -5,6 +5,7 @@ import io.oth.install.Installer;
 import io.oth.install.ServiceCertOp;
 import io.oth.site.ServicePorts;
 import io.oth.install.NodeLayout;
+import io.oth.install.NodeServices;
 import io.oth.install.ProgramBundle;
 import io.oth.op.FileOp;
 import io.oth.op.Operation;
@@ -62,13 +63,13 @@ public final class Traefik extends InstallPhase {
                         Set.of(NEW_CERTIFICATE), inputs.clock()),
                 FileOp.binary(bundle, traefik.blob(), "root:root", "0644"),
                 new UnpackOp(bundle, TRAEFIK_HOME + traefik.id(), TRAEFIK_HOME + "current", traefik.sha256(), traefik.contents().files().size(),
-                        Set.of("traefik")),
-                FileOp.text(TRAEFIK_CONFIG + "traefik.yml", Templates.render("traefik/traefik.yml.peb", config), "root:root", "0644").notifying("traefik"),
-                FileOp.text(dynamic, Templates.render("traefik/dynamic.yml.peb", config), "root:root", "0644").notifying("traefik"),
-                FileOp.text("/etc/init.d/traefik", Templates.render("traefik/traefik.init.peb", vars), "root:root", "0755").notifying("traefik"),
+                        Set.of(NodeServices.TRAEFIK)),
+                FileOp.text(TRAEFIK_CONFIG + "traefik.yml", Templates.render("traefik/traefik.yml.peb", config), "root:root", "0644").notifying(NodeServices.TRAEFIK),
+                FileOp.text(dynamic, Templates.render("traefik/dynamic.yml.peb", config), "root:root", "0644").notifying(NodeServices.TRAEFIK),
+                FileOp.text("/etc/init.d/traefik", Templates.render("traefik/traefik.init.peb", vars), "root:root", "0755").notifying(NodeServices.TRAEFIK),
                 FileOp.text("/etc/systemd/system/traefik.service", Templates.render("traefik/traefik.service.peb", vars), "root:root", "0644")
-                        .notifying("traefik"),
-                new ServiceOp("traefik", t.facts().init(), true).runningWhen(ServiceOp.pidFileAlive(NodeLayout.TRAEFIK_PID)),
+                        .notifying(NodeServices.TRAEFIK),
+                new ServiceOp(NodeServices.TRAEFIK, t.facts().init(), true).runningWhen(ServiceOp.pidFileAlive(NodeLayout.TRAEFIK_PID)),
                 // No restart: the connections haproxy has open stay up, new handshakes get the new certificate.
                 new ReloadOp(NEW_CERTIFICATE, "load traefik's new certificate (its file provider re-reads " + dynamic + ", connections stay up)",
                         "touch " + dynamic));
