@@ -2,6 +2,7 @@ package io.oth.check;
 
 import io.oth.firewall.FirewallAtBootOp;
 import io.oth.firewall.FirewallOp;
+import io.oth.firewall.LiveRuleset;
 import io.oth.install.NodeLayout;
 import io.oth.install.NodeServices;
 import io.oth.op.AtBoot;
@@ -136,11 +137,11 @@ final class PostureCheck implements NodeCheck {
         if (extra.isEmpty() && missing.isEmpty()) {
             if (!ruleset.othersDroppingInput().isEmpty()) {
                 return new Finding("posture.firewall", node.name(), "inbound", Verdict.WARN, "default drop, oth's ruleset active; "
-                        + tables(ruleset.othersDroppingInput()) + " of another program drops input by default too, so it must let in what oth's does (the ports checks show"
+                        + LiveRuleset.named(ruleset.othersDroppingInput()) + " of another program drops input by default too, so it must let in what oth's does (the ports checks show"
                         + " what it drops)", "remove that firewall, or keep it accepting the ports of playbooks/roles.yml; oth leaves other programs' tables as they are");
             }
             return Finding.ok("posture.firewall", node.name(), "inbound", "default drop, oth's ruleset active"
-                    + (ruleset.others().isEmpty() ? "" : "; " + tables(ruleset.others()) + " of other programs left as they are"));
+                    + (ruleset.others().isEmpty() ? "" : "; " + LiveRuleset.named(ruleset.others()) + " of other programs left as they are"));
         }
         List<String> drift = new ArrayList<>();
         extra.stream().limit(SHOWN).forEach(r -> drift.add("extra rule `" + r + "`"));
@@ -184,12 +185,6 @@ final class PostureCheck implements NodeCheck {
             }
         }
         return findings;
-    }
-
-    /** "table inet f2b-table", "tables inet a, ip b (and 3 more)". */
-    private static String tables(List<String> names) {
-        String shown = String.join(", ", names.stream().limit(SHOWN).toList());
-        return (names.size() == 1 ? "table " : "tables ") + shown + (names.size() > SHOWN ? " (and " + (names.size() - SHOWN) + " more)" : "");
     }
 
     /** Whether the extra listeners can be reached, by the evidence of the live ruleset. */

@@ -151,9 +151,10 @@ final class InstallCommand implements Callable<Integer>, ConnectsToNodes {
                     times.print(out);
                 });
             }
-            out.printf("%s: %d change(s) %s, %d host(s) failed; %d SSH sessions over %d connections in %.1f s%n",
+            out.printf("%s: %d change(s) %s, %d host(s) failed%s; %d SSH sessions over %d connections in %.1f s%n",
                     check ? "check" : "install", report.changes(), check ? "pending" : "made",
                     report.hosts().stream().filter(RunReport.HostOutcome::isFailed).count(),
+                    report.warnings() == 0 ? "" : ", " + report.warnings() + " warning(s) above",
                     report.sessions(), report.connections(), (System.nanoTime() - start) / 1e9);
         });
         return ExitCode.of(report).code();

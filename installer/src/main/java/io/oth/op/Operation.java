@@ -54,4 +54,14 @@ public interface Operation {
     default String noChange(Map<String, Probe.Answer> answers, Set<String> notified) {
         return "already as wanted";
     }
+
+    /**
+     * What the answers show that this operation cannot change and a person must know, given the
+     * same answers as {@link #plan}: each a sentence that names the thing and what it does to the
+     * site (another program's firewall that may drop what oth's lets in). Install prints them as
+     * warnings of the node, in {@code --check} too, and counts them in its summary.
+     */
+    default List<String> warnings(Map<String, Probe.Answer> answers) {
+        return List.of();
+    }
 }

@@ -441,9 +441,14 @@ public final class PhaseRunner {
                 noOps.add("ok: " + op.subject() + ": " + op.noChange(answers, notified));
             }
         }
-        if (!plan.isEmpty() || (verbose && !noOps.isEmpty())) {
+        List<String> warnings = ops.stream().flatMap(op -> op.warnings(answers).stream()).toList();
+        if (!plan.isEmpty() || !warnings.isEmpty() || (verbose && !noOps.isEmpty())) {
             out.accept("== " + phase.title());
         }
+        warnings.forEach(w -> {
+            out.accept("warning: " + w);
+            outcomes.compute(name, (k, o) -> o.warned(w));
+        });
         if (verbose) {
             noOps.forEach(out);
         }

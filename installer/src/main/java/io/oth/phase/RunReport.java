@@ -43,29 +43,43 @@ public record RunReport(boolean check, List<HostOutcome> hosts, int sessions, in
         return hosts.stream().mapToInt(h -> h.changes().size()).sum();
     }
 
+    public int warnings() {
+        return hosts.stream().mapToInt(h -> h.warnings().size()).sum();
+    }
+
     /** This report, with {@code host} failed for a reason found after the phases. */
     public RunReport withFailure(String host, String why, Failure kind) {
         return new RunReport(check, hosts.stream().map(h -> h.host().equals(host) ? h.failed(why, kind) : h).toList(), sessions, connections, times);
     }
 
     /** One host: operations already right, changes made (or planned, in check mode), and the failure if any. */
-    public record HostOutcome(String host, int ok, List<String> changes, Optional<String> failure, Optional<Failure> kind) {
+    public record HostOutcome(String host, int ok, List<String> changes, Optional<String> failure, Optional<Failure> kind, List<String> warnings) {
+        public HostOutcome(String host, int ok, List<String> changes, Optional<String> failure, Optional<Failure> kind) {
+            this(host, ok, changes, failure, kind, List.of());
+        }
+
         static HostOutcome empty(String host) {
             return new HostOutcome(host, 0, List.of(), Optional.empty(), Optional.empty());
         }
 
         HostOutcome oneMoreOk() {
-            return new HostOutcome(host, ok + 1, changes, failure, kind);
+            return new HostOutcome(host, ok + 1, changes, failure, kind, warnings);
         }
 
         HostOutcome changed(String summary) {
             List<String> more = new ArrayList<>(changes);
             more.add(summary);
-            return new HostOutcome(host, ok, List.copyOf(more), failure, kind);
+            return new HostOutcome(host, ok, List.copyOf(more), failure, kind, warnings);
         }
 
         HostOutcome failed(String why, Failure what) {
-            return new HostOutcome(host, ok, changes, Optional.of(why), Optional.of(what));
+            return new HostOutcome(host, ok, changes, Optional.of(why), Optional.of(what), warnings);
+        }
+
+        HostOutcome warned(String warning) {
+            List<String> more = new ArrayList<>(warnings);
+            more.add(warning);
+            return new HostOutcome(host, ok, changes, failure, kind, List.copyOf(more));
         }
 
         public boolean isFailed() {

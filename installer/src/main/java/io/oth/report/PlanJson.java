@@ -18,12 +18,12 @@ public final class PlanJson {
     }
 
     /** {@code ok}: operations already right; {@code changed}: how many changes, pending or made; their summaries in {@code changes}. */
-    public record HostRow(String host, int ok, int changed, boolean failed, String failure, String failureKind, List<String> changes) {
+    public record HostRow(String host, int ok, int changed, boolean failed, String failure, String failureKind, List<String> changes, List<String> warnings) {
     }
 
     public static Plan of(RunReport report) {
         List<HostRow> hosts = report.hosts().stream().map(h -> new HostRow(h.host(), h.ok(), h.changes().size(), h.isFailed(),
-                h.failure().orElse(null), h.kind().map(k -> k.name().toLowerCase(Locale.ROOT)).orElse(null), h.changes())).toList();
+                h.failure().orElse(null), h.kind().map(k -> k.name().toLowerCase(Locale.ROOT)).orElse(null), h.changes(), h.warnings())).toList();
         return new Plan(report.check(), report.changes(), hosts.stream().filter(HostRow::failed).count(), report.sessions(),
                 report.connections(), hosts);
     }

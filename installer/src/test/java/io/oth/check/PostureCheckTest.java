@@ -1,5 +1,6 @@
 package io.oth.check;
 
+import io.oth.firewall.LiveRuleset;
 import io.oth.install.NodeServices;
 import io.oth.op.Probe;
 import io.oth.site.Playbooks;

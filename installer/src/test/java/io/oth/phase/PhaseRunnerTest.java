@@ -256,6 +256,41 @@ class PhaseRunnerTest {
     }
 
     @Test
+    void aWarningOfAnOperationIsSaidUnderItsPhaseEvenInANoOpAndCounted() {
+        Operation warns = new Operation() {
+            @Override
+            public String subject() {
+                return "a thing oth leaves alone";
+            }
+
+            @Override
+            public List<Probe> probes() {
+                return List.of();
+            }
+
+            @Override
+            public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
+                return Optional.empty();
+            }
+
+            @Override
+            public List<String> warnings(Map<String, Probe.Answer> answers) {
+                return List.of("something here drops what oth lets in");
+            }
+        };
+        for (boolean check : new boolean[] {true, false}) {
+            out.getBuffer().setLength(0);
+            RunReport report = run(check, 3, phase("one", t -> t.node().name().equals("app1") ? List.of(warns) : List.of()));
+            assertEquals(0, report.changes());
+            assertEquals(1, report.warnings());
+            assertEquals(List.of("something here drops what oth lets in"), report.hosts().stream().filter(h -> h.host().equals("app1")).findFirst().orElseThrow()
+                    .warnings());
+            assertEquals("[app1] == Phase one\n[app1] warning: something here drops what oth lets in\n", of("app1"), out::toString);
+            assertFalse(of("lb").contains("Phase one"), out::toString);
+        }
+    }
+
+    @Test
     void aFailedChangeUndoesTheAppliedOnesNewestFirstThenCleansUp() {
         fleet.host("app1").failWhen("step three", "no space left");
         Phase phase = undoable(Optional.of(Change.of("remove the half-written state", c -> c.host().run(Command.shell("cleanup"),

@@ -3,6 +3,7 @@ package io.oth.install.phase;
 import io.oth.firewall.FirewallAtBootOp;
 import io.oth.firewall.FirewallOp;
 import io.oth.firewall.FirewallRules;
+import io.oth.firewall.OtherFirewallsOp;
 import io.oth.install.InstallPlaybook;
 import io.oth.op.FileOp;
 import io.oth.op.InitSystem;
@@ -42,6 +43,8 @@ public final class Firewall extends InstallPhase {
             ops.add(FileOp.text(FirewallAtBootOp.SCRIPT, Templates.render("nftables/oth-nftables.init.peb", Map.of()), "root:root", "0755"));
         }
         ops.add(new FirewallAtBootOp(t.facts().init()));
+        ops.add(new OtherFirewallsOp(network.roles().get(node.role()).inbound().stream().filter(in -> in.appliesTo(t.site())).map(in -> in.port())
+                .distinct().toList()));
         return ops;
     }
 }

@@ -1,4 +1,4 @@
-package io.oth.check;
+package io.oth.firewall;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
-package io.oth.check;
+package io.oth.firewall;
 
-import io.oth.firewall.FirewallOp;
 import io.oth.op.Probe;
 
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ import java.util.regex.Pattern;
  * not oth's to compare: they are named ({@link #others()}), and one whose input chain drops by
  * default ({@link #othersDroppingInput()}) can drop what oth's table lets in.
  */
-record LiveRuleset(List<String> live, Optional<List<String>> applied, boolean dropsInput, List<String> others, List<String> othersDroppingInput) {
+public record LiveRuleset(List<String> live, Optional<List<String>> applied, boolean dropsInput, List<String> others, List<String> othersDroppingInput) {
     private static final String APPLIED = "@@applied";
     private static final String UNAVAILABLE = "@@unavailable";
     private static final Pattern DPORT = Pattern.compile("dport (\\{[^}]*}|\\d+)");
@@ -27,13 +26,26 @@ record LiveRuleset(List<String> live, Optional<List<String>> applied, boolean dr
     private static final Pattern TABLE = Pattern.compile("table (ip|ip6|inet|arp|bridge|netdev) ([A-Za-z0-9_.$/-]{1,64}) \\{");
     /** More tables than a node has a use for are not read further. */
     private static final int MAX_TABLES = 32;
+    /** How many tables a sentence names (the count says how many more). */
+    private static final int SHOWN = 3;
 
-    static Probe probe(String key) {
+    public static Probe probe(String key) {
         return Probe.inShell(key, "nft -t list ruleset 2>/dev/null; echo " + APPLIED + "; unshare -n sh -c 'nft -f " + FirewallOp.PATH
                 + " && nft -t list ruleset' 2>/dev/null || echo " + UNAVAILABLE);
     }
 
-    static LiveRuleset parse(String output) {
+    /** The live ruleset alone ({@link #parse} finds no applied one in it): what install reads of other programs' tables. */
+    public static Probe liveProbe(String key) {
+        return Probe.inShell(key, "nft -t list ruleset 2>/dev/null");
+    }
+
+    /** "table inet f2b-table", "tables inet a, ip b, inet c (and 3 more)": tables as {@link #others()} names them. */
+    public static String named(List<String> tables) {
+        String shown = String.join(", ", tables.stream().limit(SHOWN).toList());
+        return (tables.size() == 1 ? "table " : "tables ") + shown + (tables.size() > SHOWN ? " (and " + (tables.size() - SHOWN) + " more)" : "");
+    }
+
+    public static LiveRuleset parse(String output) {
         List<String> lines = output.lines().toList();
         int split = lines.indexOf(APPLIED);
         List<String> listed = split < 0 ? lines : lines.subList(0, split);
@@ -90,17 +102,17 @@ record LiveRuleset(List<String> live, Optional<List<String>> applied, boolean dr
     }
 
     /** The live lines oth did not apply, in the live order. */
-    List<String> extra() {
+    public List<String> extra() {
         return applied.map(a -> minus(live, a)).orElse(List.of());
     }
 
     /** The applied lines missing from the live ruleset. */
-    List<String> missing() {
+    public List<String> missing() {
         return applied.map(a -> minus(a, live)).orElse(List.of());
     }
 
     /** The live rule that accepts traffic to {@code port}, if one does. */
-    Optional<String> accepting(int port) {
+    public Optional<String> accepting(int port) {
         return live.stream().filter(l -> l.contains(" accept") && dports(l).contains(port)).findFirst();
     }
 
