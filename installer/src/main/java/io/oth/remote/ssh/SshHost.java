@@ -70,6 +70,8 @@ final class SshHost implements Host, AutoCloseable {
     private final SSHClient ssh;
     private final boolean root;
     private final AtomicInteger sessions;
+    /** oth's sessions open on this connection now: while there are none, a refused session is not waiting for one of them. */
+    private final AtomicInteger open = new AtomicInteger();
     /** The large uploads of the fleet this connection belongs to, a few at a time. */
     private final TransferGate transfers;
     /** The forwards still open, closed with the connection they go through. */
@@ -322,17 +324,28 @@ final class SshHost implements Host, AutoCloseable {
      * timeout (a frozen node, or sshd stuck), the hung session it is. A node that refuses the session
      * (its sshd's MaxSessions reached by oth's other sessions on it: hardened configurations set it
      * low) is asked again, with pauses, until {@code end} (a {@link System#nanoTime()}) has passed:
-     * its sessions end within their own time.
+     * its sessions end within their own time. While oth has no other session open on the node, a
+     * refusal waits for none of them: after {@link #REFUSED_GRACE} (a close on its way) it is the
+     * node's answer to every session (MaxSessions 0), said at once.
      */
     private Session startSession(Command shown, long end, Duration within) throws IOException, RemoteException {
         long pause = 20;
+        long alone = -1;
         while (true) {
             try {
-                return ssh.startSession();
+                Session session = ssh.startSession();
+                open.incrementAndGet();
+                return session;
             } catch (IllegalStateException e) {
                 throw new RemoteException(name, Failure.CONNECTION_LOST, "the connection had ended before " + shown.brief() + " could start");
             } catch (OpenFailException e) {
-                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - end > 0) {
+                long now = System.nanoTime();
+                alone = open.get() > 0 ? -1 : alone < 0 ? now : alone;
+                if (alone >= 0 && now - alone > REFUSED_GRACE.toNanos()) {
+                    throw new RemoteException(name, Failure.COMMAND_FAILED, "the node refuses every SSH session, with none of oth's open on it ("
+                            + NodeText.shown(e.getMessage(), 120) + "): " + shown.brief() + "; is its sshd's MaxSessions 0 (for this user, in a Match block)?");
+                }
+                if (now + TimeUnit.MILLISECONDS.toNanos(pause) - end > 0) {
                     throw new RemoteException(name, Failure.COMMAND_FAILED, "the node refused every new SSH session for " + within.toSeconds() + " s ("
                             + NodeText.shown(e.getMessage(), 120) + "): " + shown.brief() + "; is its sshd's MaxSessions below what oth opens at once?");
                 }
@@ -371,6 +384,9 @@ final class SshHost implements Host, AutoCloseable {
 
     /** strerror(ENOSPC), as coreutils and the shell print it under LC_ALL=C. */
     private static final String NO_SPACE = "No space left on device";
+
+    /** How long a session refused while none of oth's is open is asked again: a close of one of them may still be on its way. */
+    private static final Duration REFUSED_GRACE = Duration.ofSeconds(2);
 
     private static final String ENV = "env -u SSH_CLIENT -u SSH2_CLIENT LC_ALL=C ";
 
@@ -443,6 +459,7 @@ final class SshHost implements Host, AutoCloseable {
             throw new RemoteException(name, Failure.CONNECTION_LOST, shown.brief() + ": " + e.getMessage());
         } finally {
             deadline.close();
+            open.decrementAndGet();
             if (deadline.passed()) {
                 // A peer that no longer answers never confirms the close: not waited for here.
                 Thread closer = new Thread(() -> closeQuietly(session), "oth-ssh-close-" + name);

@@ -124,16 +124,24 @@ class SshHostIT {
         assertEquals("ok\n", app1.run(Command.of("echo", "ok"), Duration.ofSeconds(10)).stdout(), "the connection serves the next command");
     }
 
-    @Test
-    void aNodeThatAllowsOneSessionAtATimeRunsCommandsSideBySideInTurn(Lab lab) throws Exception {
-        // MaxSessions 1 (hardened sshd configurations set it low): a second session while one is open
-        // is refused ("open failed"), and is asked again until the first has ended.
+    /** Runs {@code body} with app1's sshd set to {@code MaxSessions max}, on a connection of its own made after the change. */
+    private static void withMaxSessions(Lab lab, int max, ThrowingConsumer<Host> body) throws Throwable {
         String conf = "/etc/ssh/sshd_config.d/00-oth-lab.conf";
         String reload = "kill -HUP $(cat /run/sshd.pid) && sleep 0.5";
-        lab.exec("app1", "sh", "-c", "cp -p " + conf + " " + conf + ".sshhostit && sed -i 's/^MaxSessions .*/MaxSessions 1/' " + conf + " && " + reload);
+        lab.exec("app1", "sh", "-c", "cp -p " + conf + " " + conf + ".sshhostit && sed -i 's/^MaxSessions .*/MaxSessions " + max + "/' " + conf + " && " + reload);
         try (SshFleet one = SshFleet.connect(SiteLoader.load(lab.site()), List.of(SiteLoader.load(lab.site()).node("app1").orElseThrow()),
                 new ConnectOptions(lab.knownHosts(), Duration.ofSeconds(10), 4, HostKeyTrust.REFUSE, () -> new char[0]))) {
-            Host host = one.reaches().get(0).host().orElseThrow();
+            body.accept(one.reaches().get(0).host().orElseThrow());
+        } finally {
+            lab.exec("app1", "sh", "-c", "mv -f " + conf + ".sshhostit " + conf + " && " + reload);
+        }
+    }
+
+    @Test
+    void aNodeThatAllowsOneSessionAtATimeRunsCommandsSideBySideInTurn(Lab lab) throws Throwable {
+        // MaxSessions 1 (hardened sshd configurations set it low): a second session while one is open
+        // is refused ("open failed"), and is asked again until the first has ended.
+        withMaxSessions(lab, 1, host -> {
             ExecutorService pool = Executors.newFixedThreadPool(3);
             try {
                 List<Future<CommandResult>> runs = new ArrayList<>();
@@ -147,9 +155,25 @@ class SshHostIT {
             } finally {
                 pool.shutdownNow();
             }
-        } finally {
-            lab.exec("app1", "sh", "-c", "mv -f " + conf + ".sshhostit " + conf + " && " + reload);
-        }
+        });
+    }
+
+    @Test
+    void aNodeThatRefusesEverySessionIsSaidToAtOnceNotAfterTheCommandsTime(Lab lab) throws Throwable {
+        // MaxSessions 0: no session of oth's is open to wait for; before 2026-12-07 each command asked again for its whole time (100 s for install's first)
+        withMaxSessions(lab, 0, host -> {
+            long start = System.nanoTime();
+            RemoteException e = assertThrows(RemoteException.class, () -> host.run(Command.of("echo", "ok"), Duration.ofSeconds(60)));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(e.getMessage().contains("the node refuses every SSH session, with none of oth's open on it (") && e.getMessage().contains(
+                    "is its sshd's MaxSessions 0 (for this user, in a Match block)?"), e.getMessage());
+            assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
+        });
+    }
+
+    /** A consumer that may throw, for {@link #withMaxSessions}. */
+    private interface ThrowingConsumer<T> {
+        void accept(T t) throws Exception;
     }
 
     @Test
