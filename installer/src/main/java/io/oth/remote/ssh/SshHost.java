@@ -385,6 +385,13 @@ final class SshHost implements Host, AutoCloseable {
     /** strerror(ENOSPC), as coreutils and the shell print it under LC_ALL=C. */
     private static final String NO_SPACE = "No space left on device";
 
+    /**
+     * How many times the connection's timeout a session's command may take to start, after the node
+     * granted the session (its login: ~/.ssh/rc, sshrc, PAM's session modules; pam_systemd alone may
+     * wait 25 s for logind): 30 s by default, where a hung login cost a command its own whole time.
+     */
+    private static final int START_LIMIT_FACTOR = 3;
+
     /** How long a session refused while none of oth's is open is asked again: a close of one of them may still be on its way. */
     private static final Duration REFUSED_GRACE = Duration.ofSeconds(2);
 
@@ -409,21 +416,26 @@ final class SshHost implements Host, AutoCloseable {
         }
         AtomicReference<Session.Command> started = new AtomicReference<>();
         // Ends the readers below: sshj ends a channel's streams only when the peer closes it.
-        Deadline deadline = Deadline.after(Duration.ofNanos(Math.max(0, end - System.nanoTime())), () -> {
+        Runnable endReaders = () -> {
             Session.Command cmd = started.get();
             if (cmd != null) {
                 closeQuietly(cmd.getInputStream());
                 closeQuietly(cmd.getErrorStream());
             }
-        });
+        };
+        Deadline deadline = Deadline.after(Duration.ofNanos(Math.max(0, end - System.nanoTime())), endReaders);
+        // The command's first line, printed before it runs: until then the node's login runs (~/.ssh/rc, sshrc, PAM's session modules).
+        AtomicBoolean begun = new AtomicBoolean();
+        Duration startLimit = Duration.ofMillis(ssh.getConnection().getTimeoutMs()).multipliedBy(START_LIMIT_FACTOR);
+        Deadline notStarted = Deadline.after(startLimit, () -> !begun.get(), endReaders);
         try {
             Session.Command cmd = session.exec("echo " + BEGIN + "; " + line);
             started.set(cmd);
-            if (deadline.passed()) {
-                throw sessionHung(timeout, shown);
+            if (deadline.passed() || notStarted.passed()) {
+                throw hung(deadline, notStarted, startLimit, timeout, shown);
             }
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(cmd.getErrorStream()), OwnThread.named("oth-ssh-err-" + name));
-            CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> drain(cmd.getInputStream()), OwnThread.named("oth-ssh-out-" + name));
+            CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> drain(cmd.getInputStream(), begun), OwnThread.named("oth-ssh-out-" + name));
             IOException unread = null;
             try (OutputStream in = cmd.getOutputStream()) {
                 feed(cmd, in, stdin, output, end);
@@ -433,8 +445,8 @@ final class SshHost implements Host, AutoCloseable {
             }
             byte[] out = output.join();
             byte[] errBytes = err.join();
-            if (deadline.passed()) {
-                throw sessionHung(timeout, shown);
+            if (deadline.passed() || notStarted.passed()) {
+                throw hung(deadline, notStarted, startLimit, timeout, shown);
             }
             if (out.length > MAX_OUTPUT || errBytes.length > MAX_OUTPUT) {
                 throw new RemoteException(name, Failure.COMMAND_FAILED, "printed more than " + MAX_OUTPUT + " bytes, more than oth reads: "
@@ -453,14 +465,15 @@ final class SshHost implements Host, AutoCloseable {
             }
             return raw;
         } catch (IOException e) {
-            if (deadline.passed()) {
-                throw sessionHung(timeout, shown);
+            if (deadline.passed() || notStarted.passed()) {
+                throw hung(deadline, notStarted, startLimit, timeout, shown);
             }
             throw new RemoteException(name, Failure.CONNECTION_LOST, shown.brief() + ": " + e.getMessage());
         } finally {
             deadline.close();
+            notStarted.close();
             open.decrementAndGet();
-            if (deadline.passed()) {
+            if (deadline.passed() || notStarted.passed()) {
                 // A peer that no longer answers never confirms the close: not waited for here.
                 Thread closer = new Thread(() -> closeQuietly(session), "oth-ssh-close-" + name);
                 closer.setDaemon(true);
@@ -534,6 +547,15 @@ final class SshHost implements Host, AutoCloseable {
         return -1;
     }
 
+    /** The session's command did not start within {@code startLimit}, or the session ran past {@code timeout}: which one, said. */
+    private RemoteException hung(Deadline deadline, Deadline notStarted, Duration startLimit, Duration timeout, Command shown) {
+        if (notStarted.passed() && !deadline.passed()) {
+            return new RemoteException(name, Failure.SESSION_HUNG, "its command had not started after " + startLimit.toSeconds() + " s (the node's login was"
+                    + " still running: ~/.ssh/rc, /etc/ssh/sshrc, PAM's session modules): " + shown.brief());
+        }
+        return sessionHung(timeout, shown);
+    }
+
     /** The session ran past {@code timeout} on this side: the node did not end it. */
     private RemoteException sessionHung(Duration timeout, Command shown) {
         return new RemoteException(name, Failure.SESSION_HUNG, "no answer within " + timeout.toSeconds() + " s: "
@@ -561,6 +583,30 @@ final class SshHost implements Host, AutoCloseable {
      * a node, compromised or broken, cannot fill this side's memory. The rest is read and dropped,
      * so that the command still ends.
      */
+    /**
+     * {@link #drain} that sets {@code begun} once the line {@link #BEGIN} has come (the command has
+     * started), or more than a login shell may print before it ({@link #NOISE_MAX}), or the end.
+     */
+    private static byte[] drain(InputStream in, AtomicBoolean begun) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        try {
+            int n;
+            while (!begun.get() && buffer.size() <= NOISE_MAX && (n = in.read(chunk)) >= 0) {
+                buffer.write(chunk, 0, n);
+                if (indexOf(buffer.toByteArray(), BEGIN_LINE, NOISE_MAX + BEGIN_LINE.length) >= 0) {
+                    begun.set(true);
+                }
+            }
+            begun.set(true); // or a login shell that printed more than a banner, or a stream that ended: no login that hangs
+            buffer.write(in.readNBytes(Math.max(0, MAX_OUTPUT + 1 - buffer.size())));
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException ignored) {
+            // a closed session ends the stream; the caller decides from the exit status
+        }
+        return buffer.toByteArray();
+    }
+
     private static byte[] drain(InputStream in) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         try {

@@ -108,6 +108,29 @@ class SshHostIT {
     }
 
     @Test
+    void aSessionWhoseLoginHangsIsNamedAfterThreeTimesTheConnectionTimeoutNotTheCommandsTime(Lab lab) throws Throwable {
+        // A hung login (an LDAP or logind wait in PAM's session modules, a ~/.ssh/rc) before a command of a long time (install's facts: 90 s,
+        // 101 s with its margin before 2026-12-07): named once the command has not started after three connection timeouts.
+        lab.exec("app1", "sh", "-c", "echo 'sleep 40' > /root/.ssh/rc");
+        try (SshFleet quick = SshFleet.connect(SiteLoader.load(lab.site()), List.of(SiteLoader.load(lab.site()).node("app1").orElseThrow()),
+                new ConnectOptions(lab.knownHosts(), Duration.ofSeconds(2), 4, HostKeyTrust.REFUSE, () -> new char[0]))) {
+            Host host = quick.reaches().get(0).host().orElseThrow();
+            long start = System.nanoTime();
+            RemoteException e = assertThrows(RemoteException.class, () -> host.run(Command.of("echo", "never"), Duration.ofSeconds(60)));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(Failure.SESSION_HUNG, e.failure());
+            assertEquals("app1: its SSH session hung: its command had not started after 6 s (the node's login was still running: ~/.ssh/rc, /etc/ssh/sshrc,"
+                    + " PAM's session modules): echo never", e.getMessage());
+            assertTrue(took.compareTo(Duration.ofSeconds(9)) < 0, "took " + took);
+            lab.exec("app1", "rm", "-f", "/root/.ssh/rc");
+            assertEquals("slow\n", host.run(Command.shell("sleep 7; echo slow"), Duration.ofSeconds(20)).stdout(),
+                    "a command that runs longer than that once it has started is no hung login");
+        } finally {
+            lab.exec("app1", "rm", "-f", "/root/.ssh/rc");
+        }
+    }
+
+    @Test
     void aNodeFrozenAfterTheLoginIsGivenUpWithinTheConnectionTimeout(Lab lab) throws Exception {
         // Every sshd of the node stopped: the connection stands, and the node confirms no new session.
         lab.exec("app1", "pkill", "-STOP", "-x", "sshd");
