@@ -136,7 +136,7 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
     }
 
     private String bootKey() {
-        return "boot:" + name;
+        return "service-boot:" + name;
     }
 
     @Override

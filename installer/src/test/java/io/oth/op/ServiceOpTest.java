@@ -39,36 +39,36 @@ class ServiceOpTest {
 
     /** The plan's summary for the service running or not and what the node said of it at boot. */
     private static String plan(ServiceOp op, boolean running, String atBoot) {
-        return op.plan(Map.of(op.key(), new Probe.Answer(running ? 0 : 3, ""), "boot:" + op.name(), new Probe.Answer(0, atBoot + "\n")), Set.of())
+        return op.plan(Map.of(op.key(), new Probe.Answer(running ? 0 : 3, ""), "service-boot:" + op.name(), new Probe.Answer(0, atBoot + "\n")), Set.of())
                 .map(Change::summary).orElse("nothing");
     }
 
     @Test
     void whereInitScriptsRunAServiceWithoutAStartLinkIsLinkedAndOneWithItIsLeft() throws Exception {
         ServiceOp op = new ServiceOp("traefik", InitSystem.SYSV, true);
-        assertEquals(List.of("service:traefik", "boot:traefik"), op.probes().stream().map(Probe::key).toList());
+        assertEquals(List.of("service:traefik", "service-boot:traefik"), op.probes().stream().map(Probe::key).toList());
         assertEquals("nothing", plan(op, true, "sysv enabled"));
         assertEquals("start traefik at boot (update-rc.d traefik defaults; it was disabled)", plan(op, true, "sysv disabled"));
         assertEquals("start traefik; start traefik at boot (update-rc.d traefik defaults; it was disabled)", plan(op, false, "sysv disabled"));
         RecordingHost host = new RecordingHost("app1");
-        op.plan(Map.of(op.key(), new Probe.Answer(0, ""), "boot:traefik", new Probe.Answer(0, "sysv disabled")), Set.of()).orElseThrow().apply(TestApply.on(host));
+        op.plan(Map.of(op.key(), new Probe.Answer(0, ""), "service-boot:traefik", new Probe.Answer(0, "sysv disabled")), Set.of()).orElseThrow().apply(TestApply.on(host));
         assertEquals(List.of("run " + InitSystem.sysvLink("traefik", "2")), host.commands());
     }
 
     @Test
     void underSystemdAServiceDisabledByHandIsEnabledAgainAndAMaskedOneRefused() throws Exception {
         ServiceOp op = new ServiceOp("mariadb", InitSystem.SYSTEMD, true);
-        assertEquals(List.of("service:mariadb", "boot:mariadb"), op.probes().stream().map(Probe::key).toList());
+        assertEquals(List.of("service:mariadb", "service-boot:mariadb"), op.probes().stream().map(Probe::key).toList());
         assertEquals("nothing", plan(op, true, "systemd enabled"));
         assertEquals("start mariadb at boot (systemctl enable mariadb; it was disabled)", plan(op, true, "systemd disabled"));
         assertEquals("start mariadb", plan(op, false, "systemd disabled"), "systemd's start enables it");
         assertEquals("start mariadb at boot (systemctl enable mariadb; it was enabled-runtime)", plan(op, true, "systemd enabled-runtime"),
                 "gone at the next boot");
         RecordingHost host = new RecordingHost("storage");
-        op.plan(Map.of(op.key(), new Probe.Answer(0, ""), "boot:mariadb", new Probe.Answer(0, "systemd disabled")), Set.of()).orElseThrow().apply(TestApply.on(host));
+        op.plan(Map.of(op.key(), new Probe.Answer(0, ""), "service-boot:mariadb", new Probe.Answer(0, "systemd disabled")), Set.of()).orElseThrow().apply(TestApply.on(host));
         assertEquals(List.of("run systemctl enable mariadb"), host.commands());
         for (boolean running : new boolean[] {true, false}) {
-            Change masked = op.plan(Map.of(op.key(), new Probe.Answer(running ? 0 : 3, ""), "boot:mariadb", new Probe.Answer(0, "systemd masked")), Set.of())
+            Change masked = op.plan(Map.of(op.key(), new Probe.Answer(running ? 0 : 3, ""), "service-boot:mariadb", new Probe.Answer(0, "systemd masked")), Set.of())
                     .orElseThrow();
             RecordingHost untouched = new RecordingHost("storage");
             Exception e = org.junit.jupiter.api.Assertions.assertThrows(io.oth.remote.RemoteException.class, () -> masked.apply(TestApply.on(untouched)));
