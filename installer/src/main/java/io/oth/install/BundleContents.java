@@ -3,6 +3,7 @@ package io.oth.install;
 import io.oth.install.ReleaseBundle.BundleException;
 import io.oth.op.Blob;
 import io.oth.op.FileOp;
+import io.oth.remote.NodeText;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -419,12 +420,15 @@ public record BundleContents(Path file, Blob blob, String sha256, Map<String, St
         }
     }
 
-    /** {@code text} with control characters shown as {@code \\uXXXX}, so that a name cannot forge lines in a message. */
+    /**
+     * {@code text} with control characters shown escaped as {@link NodeText#escape} shows them, so
+     * that a name cannot forge lines in a message.
+     */
     public static String printable(String text) {
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
             if (Character.isISOControl(c)) {
-                out.append(String.format("\\u%04x", c));
+                NodeText.escape(c, out);
             } else {
                 out.appendCodePoint(c);
             }

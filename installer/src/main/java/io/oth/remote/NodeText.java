@@ -2,7 +2,8 @@ package io.oth.remote;
 
 /**
  * Text a node printed, made safe to show a person: quoted, control characters escaped (a node
- * must not be able to move the cursor or fake a line of oth's output), cut after a bound.
+ * must not be able to move the cursor or fake a line of oth's output; a line break reads
+ * {@code \n}, as in Java and JSON, the others {@code \u001b}), cut after a bound.
  */
 public final class NodeText {
     static final int MAX_SHOWN = 80;
@@ -38,12 +39,22 @@ public final class NodeText {
             if (c == '"' || c == '\\') {
                 out.append('\\').append(c);
             } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-                out.append(String.format("\\u%04x", (int) c));
+                escape(c, out);
             } else {
                 out.append(c);
             }
         }
         out.append('"');
         return text.length() > max ? out + " (" + text.length() + " characters, cut)" : out.toString();
+    }
+
+    /** A control character {@code c} as a message shows it: a line break or tab as {@code \\n}, {@code \\r}, {@code \\t}, any other as {@code \\uXXXX}. */
+    public static void escape(int c, StringBuilder out) {
+        switch (c) {
+            case '\n' -> out.append("\\n");
+            case '\r' -> out.append("\\r");
+            case '\t' -> out.append("\\t");
+            default -> out.append(String.format("\\u%04x", c));
+        }
     }
 }

@@ -128,7 +128,7 @@ class FirewallOpTest {
         assertEquals(Failure.FIREWALL_REVERT_FAILED, e.failure(), e::getMessage);
         String message = e.getMessage();
         assertTrue(message.contains("the node's firewall revert FAILED"), message);
-        assertTrue(message.contains("the restore failed: \"/var/lib/oth/firewall/previous.nft:3:1-5: Error: syntax error\\u001b[2J\\u000drestored\""), message);
+        assertTrue(message.contains("the restore failed: \"/var/lib/oth/firewall/previous.nft:3:1-5: Error: syntax error\\u001b[2J\\rrestored\""), message);
         assertTrue(message.contains("live ruleset now: \"table inet filter\"; \"chain input { type filter hook input priority filter; policy drop;\""), message);
         assertTrue(message.matches("(?s).*the ruleset it should have restored is /var/lib/oth/firewall/previous\\.[0-9a-f]{16}\\.nft$"), message);
         assertFalse(message.contains("restored its previous ruleset"), "never reported as restored: " + message);

@@ -81,8 +81,8 @@ class FaultIT {
         try {
             Run run = install(lab);
             assertEquals(ExitCode.FAILED.code(), run.code(), run::toString);
-            assertTrue(run.out().contains("[app2] failed reading facts: app2: facts: SSH source address \"10.250.0.1\\u0009}\\u0009tcp\\u0009dport"
-                    + "\\u00090-65535\\u0009accept\" is not an IP address"), run::toString);
+            assertTrue(run.out().contains("[app2] failed reading facts: app2: facts: SSH source address \"10.250.0.1\\t}\\ttcp\\tdport"
+                    + "\\t0-65535\\taccept\" is not an IP address"), run::toString);
             assertTrue(run.out().contains(", 1 host(s) failed"), run::toString);
             for (String node : List.of("lb", "app1", "storage")) {
                 assertFalse(run.out().contains("[" + node + "] FAILED"), () -> node + " must finish\n" + run);

@@ -49,7 +49,7 @@ class HostFactsTest {
         return Stream.of(
                 Arguments.of("source", "10.250.0.1 } tcp dport 0-65535 accept",
                         "app2: facts: SSH source address \"10.250.0.1 } tcp dport 0-65535 accept\" is not an IP address"),
-                Arguments.of("source", "10.77.0.10\n10.250.0.1", "app2: facts: SSH source address \"10.77.0.10\\u000a10.250.0.1\" is not an IP address"),
+                Arguments.of("source", "10.77.0.10\n10.250.0.1", "app2: facts: SSH source address \"10.77.0.10\\n10.250.0.1\" is not an IP address"),
                 Arguments.of("source", "db.example.com", "app2: facts: SSH source address \"db.example.com\" is not an IP address"),
                 Arguments.of("source", "010.77.0.10", "app2: facts: SSH source address \"010.77.0.10\" is not an IP address"),
                 Arguments.of("source", "fe80::1%eth0", "app2: facts: SSH source address \"fe80::1%eth0\" is not an IP address"),

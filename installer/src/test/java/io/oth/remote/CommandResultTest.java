@@ -21,7 +21,7 @@ class CommandResultTest {
         String hostile = "\u001b[2J\u001b]0;pwned\u0007\rERROR fake line\u202e" + "z".repeat(1_000_000);
         String shown = new CommandResult(1, "", hostile).diagnostic();
         assertFalse(shown.chars().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT), shown);
-        assertTrue(shown.startsWith("\"\\u001b[2J\\u001b]0;pwned\\u0007\\u000dERROR fake line\\u202e"), shown);
+        assertTrue(shown.startsWith("\"\\u001b[2J\\u001b]0;pwned\\u0007\\rERROR fake line\\u202e"), shown);
         assertTrue(shown.endsWith("\" (" + hostile.length() + " characters, cut)"), shown);
         assertTrue(shown.length() < NodeText.MAX_DIAGNOSTIC + 80, () -> shown.length() + " characters");
     }

@@ -9,7 +9,7 @@ class NodeTextTest {
 
     @Test
     void aMessageQuotesEscapesAndCuts() {
-        assertEquals("\"a\\\"b\\\\c\\u001b[2J\\u000aok\"", NodeText.shown("a\"b\\c\u001b[2J\nok"));
+        assertEquals("\"a\\\"b\\\\c\\u001b[2J\\nok\"", NodeText.shown("a\"b\\c\u001b[2J\nok"));
         assertEquals("\"" + "x".repeat(80) + "\" (81 characters, cut)", NodeText.shown("x".repeat(81)));
     }
 

@@ -137,7 +137,7 @@ class SupportAccessTest {
             assertTrue(o.said().length() < 600, () -> o.node() + " said " + o.said().length() + " characters");
         }
         assertTrue(outcomes.get(0).said().startsWith("closed?[2J??]0;owned? xxx"), outcomes.get(0).said());
-        assertTrue(outcomes.get(1).said().startsWith("app1: remote operation failed: closing support access: \"\\u001b[1A\\u000doth: support closed"),
+        assertTrue(outcomes.get(1).said().startsWith("app1: remote operation failed: closing support access: \"\\u001b[1A\\roth: support closed"),
                 outcomes.get(1).said());
     }
 }

@@ -99,7 +99,7 @@ class RollingUpgradeTest {
                 .orElseThrow(), app1, InitSystem.SYSTEMD, OLD, Optional.empty()));
         RollingUpgrade upgrade = new RollingUpgrade(site, Playbooks.load(), null, line -> { }, 2, Progress.NONE);
         String message = assertThrows(RollingUpgrade.UpgradeException.class, () -> upgrade.roll(lb, nodes, NEW, "/health")).getMessage();
-        assertTrue(message.contains("answered: \"{\\\"status\\\":\\\"down\\\"}\\u001b[2J\\u001b[H\\u000doth: upgrade done\\u000aqqq"), message);
+        assertTrue(message.contains("answered: \"{\\\"status\\\":\\\"down\\\"}\\u001b[2J\\u001b[H\\roth: upgrade done\\nqqq"), message);
         assertTrue(message.contains("(" + hostile.length() + " characters, cut)"), message);
         assertTrue(message.chars().noneMatch(Character::isISOControl), message);
         assertTrue(message.length() < 2_000, () -> message.length() + " characters");
