@@ -60,8 +60,11 @@ final class PostureCheck implements NodeCheck {
         probes.add(new Probe(key(node), "ss -ltnH"));
         probes.add(LiveRuleset.probe(rulesetKey(node)));
         probes.add(FirewallAtBootOp.AT_BOOT.probe(bootKey(node)));
-        probes.add(Probe.inShell(servicesKey(node), String.join("; ", NodeServices.of(node, site).stream()
-                .map(service -> "printf '%s ' " + service + "; " + AtBoot.service(service).test()).toList())));
+        List<String> services = NodeServices.of(node, site);
+        if (!services.isEmpty()) {
+            probes.add(Probe.inShell(servicesKey(node), String.join("; ", services.stream()
+                    .map(service -> "printf '%s ' " + service + "; " + AtBoot.service(service).test()).toList())));
+        }
         if (node.role().equals(Vantage.APP)) {
             probes.add(new Probe("release:" + node.name(), "readlink -f -- " + NodeLayout.APP_CURRENT));
         }

@@ -5,6 +5,7 @@ import io.oth.install.NodeServices;
 import io.oth.op.Probe;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
+import io.oth.site.Storage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -13,6 +14,8 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -81,6 +84,23 @@ class PostureCheckTest {
                 servicesAtBoot("app1", "haproxy systemd enabled\noth-app systemd \u001b[2Jenabled\ntraefik sysv disabled\ntraefik sysv enabled\n"
                         + "x systemd enabled\n".repeat(10_000)));
         assertEquals(2, servicesAtBoot("app1", "oth-app systemd enabled\n".repeat(100_000)).size());
+    }
+
+    @Test
+    void aStorageNodeRunningNothingOfOthsIsAskedNothingOfServicesAndItsProbesAreValidShell() throws Exception {
+        Storage external = new Storage(new Storage.Service(Optional.of(new Storage.External("db.example.com", 3306, "oth"))),
+                new Storage.Service(Optional.of(new Storage.External("mq.example.com", 5671, "oth"))),
+                new Storage.ObjectStore(Optional.of(new Storage.S3("https://s3.example.com", "eu-1", "oth", "AKIAOTH"))), false);
+        Site nothingLocal = Sites.lab(external, Set.of());
+        PostureCheck posture = new PostureCheck(nothingLocal, Playbooks.load(), Clock.systemUTC());
+        assertFalse(posture.probes(Sites.node(nothingLocal, "storage")).stream().anyMatch(p -> p.key().startsWith("boot-services:")));
+        for (Site s : List.of(site, nothingLocal)) {
+            for (String node : List.of("lb", "app1", "storage")) {
+                Process sh = new ProcessBuilder("sh", "-n", "-c", Probe.script(new PostureCheck(s, Playbooks.load(), Clock.systemUTC())
+                        .probes(Sites.node(s, node)))).redirectErrorStream(true).start();
+                assertEquals(0, sh.waitFor(), node + ": " + new String(sh.getInputStream().readAllBytes()));
+            }
+        }
     }
 
     @Test
