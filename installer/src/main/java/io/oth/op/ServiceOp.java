@@ -2,6 +2,7 @@ package io.oth.op;
 
 import io.oth.progress.Waiting;
 import io.oth.remote.Command;
+import io.oth.remote.RemoteException;
 
 import java.time.Duration;
 import java.util.List;
@@ -158,6 +159,8 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
         return Change.of(verb + " " + name, "", tells, context -> {
             try (Waiting waiting = context.host().waitingFor(name + " to " + verb)) {
                 context.runOrFail(Command.shell(script), TIMEOUT, verb + " " + name);
+            } catch (RemoteException e) {
+                throw PortHolders.named(context, e);
             }
         });
     }

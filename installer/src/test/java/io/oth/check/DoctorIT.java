@@ -733,6 +733,25 @@ class DoctorIT {
         assertEquals(0, doctor("--only", "posture", "--node", "app2").code());
     }
 
+    /** A service that cannot bind its port (another program listens there) fails its start naming that program, and starts once it is gone. */
+    @Test
+    @Order(24)
+    void aServiceWhosePortIsTakenNamesWhoTookIt() {
+        lab.exec("lb", "sh", "-c", "service haproxy stop >/dev/null && { nohup socat TCP-LISTEN:443,fork,reuseaddr SYSTEM:true >/dev/null 2>&1 & } && sleep 0.5");
+        try {
+            Run install = Run.oth("install", "--site", lab.site().toString());
+            assertEquals(ExitCode.FAILED.code(), install.code(), install::toString);
+            assertTrue(install.out().contains("[lb] FAILED in haproxy: lb: remote operation failed: start haproxy: "), install::toString);
+            assertTrue(install.out().contains("cannot bind socket (Address already in use) for [0.0.0.0:443]\\n"), install::toString);
+            assertTrue(install.out().contains("; port 443 is taken by socat (pid "), install::toString);
+        } finally {
+            lab.exec("lb", "sh", "-c", "pkill -x socat; true");
+        }
+        Run again = Run.oth("install", "--site", lab.site().toString());
+        assertEquals(0, again.code(), again::toString);
+        assertTrue(again.out().contains("[lb] start haproxy"), again::toString);
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
