@@ -5,7 +5,6 @@ import io.oth.op.Change;
 import io.oth.op.InitSystem;
 import io.oth.op.Operation;
 import io.oth.op.Probe;
-import io.oth.remote.Command;
 
 import java.time.Duration;
 import java.util.List;
@@ -46,17 +45,13 @@ public final class FirewallAtBootOp implements Operation {
 
     @Override
     public Optional<Change> plan(Map<String, Probe.Answer> answers, Set<String> notified) {
-        Probe.Answer answer = answers.get(KEY);
-        AtBoot.Said said = AtBoot.said(answer == null ? "" : answer.output());
+        AtBoot.Said said = AtBoot.said(answers.get(KEY));
         if (said.starts()) {
             return Optional.empty();
         }
-        String summary = "load the firewall at boot (" + AT_BOOT.how(init) + "; it was " + said.state() + ")";
-        if (said.masked()) {
-            return Optional.of(Change.refusal(summary, SERVICE + " is masked, so the node would boot without oth's firewall: systemctl unmask " + SERVICE
-                    + " (is another firewall manager meant to run here?), then run oth again"));
-        }
-        return Optional.of(Change.of(summary, context -> context.runOrFail(Command.shell(AT_BOOT.command(init)), TIMEOUT, "loading the firewall at boot")));
+        return Optional.of(AT_BOOT.enabling(init, said, "load the firewall at boot (" + AT_BOOT.how(init) + "; it was " + said.state() + ")",
+                "loading the firewall at boot", TIMEOUT, SERVICE + " is masked, so the node would boot without oth's firewall: systemctl unmask " + SERVICE
+                        + " (is another firewall manager meant to run here?), then run oth again"));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.oth.op;
 import io.oth.remote.Command;
 import io.oth.remote.NodeText;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -57,9 +58,26 @@ public record AtBoot(String unit, String script, String level) {
         return init == InitSystem.SYSTEMD ? "systemctl enable " + Command.quote(unit) : InitSystem.sysvLink(script, level);
     }
 
+    /**
+     * The change that makes the node start it at boot ({@link #command}, failing as {@code failing}
+     * within {@code timeout}), or, for a unit systemd has masked, a refusal saying {@code maskedWhy}:
+     * someone meant it never to start, and oth does not unmask it behind their back.
+     */
+    public Change enabling(InitSystem init, Said said, String summary, String failing, Duration timeout, String maskedWhy) {
+        if (said.masked()) {
+            return Change.refusal(summary, maskedWhy);
+        }
+        return Change.of(summary, context -> context.runOrFail(Command.shell(command(init)), timeout, failing));
+    }
+
     /** What starts it: the unit, or the init script. */
     public String starter(InitSystem init) {
         return init == InitSystem.SYSTEMD ? unit : "/etc/init.d/" + script;
+    }
+
+    /** The answer to {@link #test}, if the node gave one (none: unknown). */
+    public static Said said(Probe.Answer answer) {
+        return said(answer == null ? "" : answer.output());
     }
 
     /** The answer to {@link #test}: read from its first line, a node's words, bounded and shown safely. */

@@ -110,16 +110,16 @@ public record ServiceOp(String name, InitSystem init, boolean restartOnChange, S
         // A node starts at boot what is enabled (systemd) or linked into its runlevel (Debian's init scripts): Debian's own
         // packages enable theirs, oth's are enabled here, and so is one disabled by hand. systemd's start enables too.
         Probe.Answer answer = answers.get(bootKey());
-        AtBoot.Said said = AtBoot.said(answer == null ? "" : answer.output());
+        AtBoot.Said said = AtBoot.said(answer);
         if (answer == null || said.starts() || init == InitSystem.SYSTEMD && !running && !said.masked()) {
             return now;
         }
         String summary = "start " + name + " at boot (" + atBoot().how(init) + "; it was " + said.state() + ")";
+        Change enable = atBoot().enabling(init, said, summary, summary, TIMEOUT, name + " is masked, so the node would not start it when it boots:"
+                + " systemctl unmask " + name + " (was it masked on purpose?), then run oth again");
         if (said.masked()) {
-            return Optional.of(Change.refusal(summary, name + " is masked, so the node would not start it when it boots: systemctl unmask " + name
-                    + " (was it masked on purpose?), then run oth again"));
+            return Optional.of(enable); // the refusal alone: nothing of the service is done
         }
-        Change enable = Change.of(summary, context -> context.runOrFail(Command.shell(atBoot().command(init)), TIMEOUT, summary));
         return Optional.of(now.map(change -> Change.of(change.summary() + "; " + summary, change.detail(), change.notifies(), context -> {
             change.apply(context);
             enable.apply(context);
