@@ -157,13 +157,20 @@ final class PostureCheck implements NodeCheck {
 
     /** posture.boot: whether the node loads oth's ruleset when it starts, or comes up with none. */
     private static Finding atBoot(Node node, Probe.Answer answer) {
-        AtBoot.Said said = AtBoot.said(answer.output());
+        AtBoot.Said said = AtBoot.said(answer);
         InitSystem init = said.init().orElse(InitSystem.SYSTEMD);
         if (said.starts()) {
             return Finding.ok("posture.boot", node.name(), "firewall", "loaded at boot (" + FirewallAtBootOp.AT_BOOT.starter(init) + ")");
         }
         return new Finding("posture.boot", node.name(), "firewall", Verdict.FAIL, "not loaded at boot (" + said.state()
-                + "): after its next restart the node has no firewall, every listening port open", "oth install sets it (" + FirewallAtBootOp.AT_BOOT.how(init) + ")");
+                + "): after its next restart the node has no firewall, every listening port open",
+                mend(FirewallAtBootOp.AT_BOOT, said, "is another firewall manager meant to run here?"));
+    }
+
+    /** What makes the node start it at boot: install, or, for a unit systemd has masked (which install refuses to unmask), the operator first. */
+    private static String mend(AtBoot atBoot, AtBoot.Said said, String maskedQuestion) {
+        return said.masked() ? "systemctl unmask " + atBoot.unit() + " (" + maskedQuestion + "), then oth install"
+                : "oth install sets it (" + atBoot.how(said.init().orElse(InitSystem.SYSTEMD)) + ")";
     }
 
     /**
@@ -183,8 +190,7 @@ final class PostureCheck implements NodeCheck {
                 findings.add(Finding.ok("posture.boot", node.name(), service, "started at boot (" + atBoot.starter(init) + ")"));
             } else {
                 findings.add(new Finding("posture.boot", node.name(), service, Verdict.FAIL, "not started at boot (" + said.state() + "): after its next restart the node"
-                        + " does not run " + service, said.masked() ? "systemctl unmask " + service + " (was it masked on purpose?), then oth install"
-                        : "oth install sets it (" + atBoot.how(init) + ")"));
+                        + " does not run " + service, mend(atBoot, said, "was it masked on purpose?")));
             }
         }
         return findings;

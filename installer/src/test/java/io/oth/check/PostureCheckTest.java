@@ -77,6 +77,19 @@ class PostureCheckTest {
     }
 
     @Test
+    void aMaskedFirewallIsMendedByTheOperatorFirstAsInstallRefusesToUnmaskIt() {
+        Finding masked = firewallAtBoot("systemd masked");
+        assertEquals("not loaded at boot (masked): after its next restart the node has no firewall, every listening port open", masked.cause());
+        assertEquals("systemctl unmask nftables.service (is another firewall manager meant to run here?), then oth install", masked.hint());
+        assertEquals("oth install sets it (systemctl enable nftables.service)", firewallAtBoot("systemd disabled").hint());
+    }
+
+    private Finding firewallAtBoot(String said) {
+        return all("lb", Map.of("posture:lb", "1\n0.0.0.0:22", "boot:lb", said)).stream()
+                .filter(f -> f.id().equals("posture.boot") && f.target().equals("firewall")).findFirst().orElseThrow();
+    }
+
+    @Test
     void aNodesLinesAreReadForItsOwnServicesOnlyTheFirstForEachAndShownEscaped() {
         assertEquals(List.of("oth-app FAIL: not started at boot (\"\\u001b[2Jenabled\"): after its next restart the node does not run oth-app"
                         + " (oth install sets it (systemctl enable oth-app))",
