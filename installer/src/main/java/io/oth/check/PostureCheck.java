@@ -82,8 +82,7 @@ final class PostureCheck implements NodeCheck {
         // A support bundle made before 2026-12-07 has no such answer: no finding from it.
         Optional.ofNullable(answers.get(bootKey(node))).map(a -> atBoot(node, a)).ifPresent(findings::add);
         Optional.ofNullable(answers.get(servicesKey(node))).map(a -> servicesAtBoot(node, a)).ifPresent(findings::addAll);
-        Set<Integer> expected = new HashSet<>();
-        playbooks.roles().get(node.role()).inbound().stream().filter(in -> in.appliesTo(site)).forEach(in -> expected.add(in.port()));
+        Set<Integer> expected = new HashSet<>(playbooks.roles().get(node.role()).ports(site));
         // ss prints ADDRESS:PORT; a line that is not one (a node that lies) is no socket
         List<String> extra = lines.stream().filter(l -> l.matches("\\S{1,64}:[0-9]{1,5}"))
                 .filter(l -> !l.startsWith("127.") && !l.startsWith("[::1]") && !l.startsWith("[::ffff:127."))

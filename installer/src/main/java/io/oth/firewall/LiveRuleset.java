@@ -29,14 +29,17 @@ public record LiveRuleset(List<String> live, Optional<List<String>> applied, boo
     /** How many tables a sentence names (the count says how many more). */
     private static final int SHOWN = 3;
 
+    /** The live ruleset as nft lists it, set contents left out. */
+    private static final String LIST = "nft -t list ruleset 2>/dev/null";
+
     public static Probe probe(String key) {
-        return Probe.inShell(key, "nft -t list ruleset 2>/dev/null; echo " + APPLIED + "; unshare -n sh -c 'nft -f " + FirewallOp.PATH
+        return Probe.inShell(key, LIST + "; echo " + APPLIED + "; unshare -n sh -c 'nft -f " + FirewallOp.PATH
                 + " && nft -t list ruleset' 2>/dev/null || echo " + UNAVAILABLE);
     }
 
     /** The live ruleset alone ({@link #parse} finds no applied one in it): what install reads of other programs' tables. */
     public static Probe liveProbe(String key) {
-        return Probe.inShell(key, "nft -t list ruleset 2>/dev/null");
+        return Probe.inShell(key, LIST);
     }
 
     /** "table inet f2b-table", "tables inet a, ip b, inet c (and 3 more)": tables as {@link #others()} names them. */

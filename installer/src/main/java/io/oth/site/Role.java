@@ -42,6 +42,11 @@ public record Role(String name, String description, Count count, PublicAddress p
                         + " has no inbound rule named " + name + " (oth configures that service's port from it)", null));
     }
 
+    /** The ports this role opens on {@code site}'s nodes (its rules that apply there), each once, in the table's order. */
+    public List<Integer> ports(Site site) {
+        return inbound.stream().filter(in -> in.appliesTo(site)).map(Inbound::port).distinct().toList();
+    }
+
     /**
      * A port this role opens and who may connect: {@code anywhere}, {@code bastion}, {@code support}
      * or a role name. {@code service} names the storage service the port belongs to, when it is open

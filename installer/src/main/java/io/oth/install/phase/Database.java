@@ -1,9 +1,9 @@
 package io.oth.install.phase;
 
 import io.oth.install.InstallPlaybook;
+import io.oth.install.Installer;
 import io.oth.install.NodeLayout;
 import io.oth.install.NodeServices;
-import io.oth.install.Installer;
 import io.oth.install.ServiceCertOp;
 import io.oth.op.FileOp;
 import io.oth.op.WrittenOnceOp;
