@@ -217,6 +217,10 @@ public final class FirewallOp implements Operation {
                     + (rules.lockoutRisk().isEmpty() ? "" : ": " + rules.lockoutRisk());
             String outcome;
             try {
+                // The session oth already has still gets in: the node's revert is run now over it,
+                // not after its timer (the same script: whichever takes the pending marker first
+                // restores, the other finds nothing to do).
+                context.host().run(Command.shell(revertScript(files, Duration.ZERO)), STEP_TIMEOUT);
                 outcome = waitForRevert(context.host(), files);
             } catch (RemoteException lost) {
                 if (lost.failure() == Failure.FIREWALL_REVERT_FAILED) {

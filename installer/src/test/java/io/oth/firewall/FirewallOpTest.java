@@ -152,6 +152,20 @@ class FirewallOpTest {
         })));
         assertEquals(Failure.FIREWALL_REVERTED, e.failure(), e::getMessage);
         assertTrue(e.getMessage().contains("the node restored its previous ruleset"), e.getMessage());
+        // Over the session oth still has, the node's own revert is run at once, not left to its timer (10 s here, 60 s by default).
+        List<String> commands = node.commands();
+        int armed = indexOf(commands, "setsid -f sh -c 'sleep 10; if mv /run/oth-firewall.");
+        int now = indexOf(commands, "sleep 0; if mv /run/oth-firewall.");
+        assertTrue(armed >= 0 && now > armed && indexOf(commands, "cat /var/lib/oth/firewall/revert.") > now, commands::toString);
+    }
+
+    private static int indexOf(List<String> commands, String part) {
+        for (int i = 0; i < commands.size(); i++) {
+            if (commands.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
