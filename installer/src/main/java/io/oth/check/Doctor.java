@@ -39,6 +39,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -86,6 +87,8 @@ public final class Doctor {
     private ExecutorService executor;
     private BiConsumer<Node, String> answersSeen = (node, raw) -> { };
     private Optional<String> offline = Optional.empty();
+    /** The port each node's sshd is reached on: the fleet's, once connected. */
+    private ToIntFunction<Node> sshPorts = Fleet::sitePort;
 
     /** {@code preflight}: only what an install needs in place ({@link #PREFLIGHT} and the outbound endpoints). */
     public Doctor(Context context, Set<Category> only, boolean preflight, int probeSeconds) {
@@ -260,6 +263,7 @@ public final class Doctor {
     private List<Finding> throughBastion() {
         List<Finding> findings = new ArrayList<>();
         try (Fleet fleet = context.connector().connect(site, site.nodes())) {
+            sshPorts = fleet::sshPort;
             findings.add(ReachCheck.bastionReached(site));
             for (Fleet.Reach reach : fleet.reaches()) {
                 Finding reached = ReachCheck.node(reach);
@@ -304,14 +308,14 @@ public final class Doctor {
             checks.add(new ResolverCheck(site, probeSeconds));
         }
         if (only.contains("ports")) {
-            checks.add(new PortMatrixCheck(site, context.playbooks(), probeSeconds));
+            checks.add(new PortMatrixCheck(site, context.playbooks(), sshPorts, probeSeconds));
         }
         if (only.contains("outbound")) {
             checks.add(new OutboundCheck(site, context.playbooks(), probeSeconds));
             checks.add(new PackageSourceCheck(site, InstallPlaybook.load(), probeSeconds, offline));
         }
         if (only.contains("posture")) {
-            checks.add(new PostureCheck(site, context.playbooks(), context.clock()));
+            checks.add(new PostureCheck(site, context.playbooks(), sshPorts, context.clock()));
             checks.add(new SecurityCheck(site, () -> secrets));
             checks.add(new SecretFilesCheck(site));
             checks.add(new EncryptionAtRestCheck(site));

@@ -11,22 +11,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
 /**
  * ports.&lt;from&gt;-&lt;to&gt;: from each node, every port the network table (playbooks/roles.yml) lets
  * that node's role reach on the others, exactly as the firewall opens them: the rules that apply to
  * the site ({@link Role.Inbound#appliesTo}). Something listens on each of those, so a refused
  * connection fails as surely as a dropped one. From the load balancer, traefik's port on the app
- * nodes is reached as haproxy reaches it, over mutual TLS ({@link MutualTlsProbe}).
+ * nodes is reached as haproxy reaches it, over mutual TLS ({@link MutualTlsProbe}). A node's SSH is
+ * probed on the port oth reaches its sshd on ({@link Role.Inbound#port(int)}).
  */
 final class PortMatrixCheck implements NodeCheck {
     private final Site site;
     private final Playbooks playbooks;
+    private final ToIntFunction<Node> sshPorts;
     private final int seconds;
 
-    PortMatrixCheck(Site site, Playbooks playbooks, int seconds) {
+    PortMatrixCheck(Site site, Playbooks playbooks, ToIntFunction<Node> sshPorts, int seconds) {
         this.site = site;
         this.playbooks = playbooks;
+        this.sshPorts = sshPorts;
         this.seconds = seconds;
     }
 
@@ -73,7 +77,7 @@ final class PortMatrixCheck implements NodeCheck {
                 }
                 boolean mutualTls = from.role().equals(Role.LB) && to.equals(Role.APP) && in.name().equals(Optional.of(ServicePorts.TRAEFIK));
                 site.nodesWithRole(to).stream().filter(n -> !n.name().equals(from.name()))
-                        .map(n -> new Target(id(from.role(), to), new Connect(n.address(), in.port()), mutualTls ? Optional.of(n) : Optional.empty()))
+                        .map(n -> new Target(id(from.role(), to), new Connect(n.address(), in.port(sshPorts.applyAsInt(n))), mutualTls ? Optional.of(n) : Optional.empty()))
                         .filter(t -> !targets.contains(t)).forEach(targets::add);
             }
         });

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /** posture.*: each node's firewall, listening sockets and support access, and the release an app node runs. */
 final class PostureCheck implements NodeCheck {
@@ -33,11 +34,13 @@ final class PostureCheck implements NodeCheck {
 
     private final Site site;
     private final Playbooks playbooks;
+    private final ToIntFunction<Node> sshPorts;
     private final Clock clock;
 
-    PostureCheck(Site site, Playbooks playbooks, Clock clock) {
+    PostureCheck(Site site, Playbooks playbooks, ToIntFunction<Node> sshPorts, Clock clock) {
         this.site = site;
         this.playbooks = playbooks;
+        this.sshPorts = sshPorts;
         this.clock = clock;
     }
 
@@ -82,7 +85,7 @@ final class PostureCheck implements NodeCheck {
         // A support bundle made before 2026-12-07 has no such answer: no finding from it.
         Optional.ofNullable(answers.get(bootKey(node))).map(a -> atBoot(node, a)).ifPresent(findings::add);
         Optional.ofNullable(answers.get(servicesKey(node))).map(a -> servicesAtBoot(node, a)).ifPresent(findings::addAll);
-        Set<Integer> expected = new HashSet<>(playbooks.roles().get(node.role()).ports(site));
+        Set<Integer> expected = new HashSet<>(playbooks.roles().get(node.role()).ports(site, sshPorts.applyAsInt(node)));
         // ss prints ADDRESS:PORT; a line that is not one (a node that lies) is no socket
         List<String> extra = lines.stream().filter(l -> l.matches("\\S{1,64}:[0-9]{1,5}"))
                 .filter(l -> !l.startsWith("127.") && !l.startsWith("[::1]") && !l.startsWith("[::ffff:127."))

@@ -22,6 +22,9 @@ import java.util.Set;
  * sets {@value #SUPPORT_V4} and {@value #SUPPORT_V6}, which are empty until {@code oth support open}
  * adds the site's support addresses to them, each with a timeout after which the kernel drops it.
  *
+ * <p>The rule named {@value Role#SSH} opens the port oth's own SSH session arrived on
+ * ({@link HostFacts#sshPort()}), the table's 22 unless the site logs in on another.
+ *
  * <p>oth's own SSH ({@code from: bastion}) is let in from the one source this node reported
  * ({@link HostFacts#sshSource()}, an IP address by type), never from what another node reported. A
  * node may lie: a compromised one can already rewrite its own firewall, so its report must give it
@@ -41,7 +44,10 @@ public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<St
 
     public static FirewallRules forNode(Site site, Node node, HostFacts facts, Playbooks playbooks) {
         Role role = playbooks.roles().get(node.role());
-        int ssh = role.port("ssh");
+        // The table's SSH rule opens the port oth's own session arrived on, as the node saw it: the
+        // table says 22, a site may log in on another (node.port, ssh_config's Port), and a rule for
+        // 22 would lock oth out there.
+        int ssh = facts.sshPort();
         String sshSource = facts.sshSource().getHostAddress();
         Set<String> sshSources = Set.of(sshSource);
         List<String> rules = new ArrayList<>();
@@ -63,7 +69,8 @@ public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<St
                 }
             }
             String comment = " comment \"" + in.why().replace("\"", "'") + "\"";
-            String match = in.proto() + " dport " + in.port();
+            int port = in.port(ssh);
+            String match = in.proto() + " dport " + port;
             if (anywhere) {
                 rules.add(match + " accept" + comment);
             } else {
@@ -82,7 +89,7 @@ public record FirewallRules(List<String> rules, List<String> forwardFrom, Set<St
                     rules.add("ip6 saddr @" + SUPPORT_V6 + " " + match + why);
                 }
             }
-            if (in.port() == ssh && (anywhere || sources.contains(sshSource))) {
+            if (port == ssh && (anywhere || sources.contains(sshSource))) {
                 sshOpenToOth = true;
             }
         }

@@ -15,6 +15,11 @@ record LockedFleet(Fleet fleet, NodeLocks locks) implements Fleet {
     }
 
     @Override
+    public int sshPort(io.oth.site.Node node) {
+        return fleet.sshPort(node);
+    }
+
+    @Override
     public int sessionsOpened() {
         return fleet.sessionsOpened();
     }

@@ -79,7 +79,7 @@ public final class FactsCache {
             return;
         }
         String[] values = {facts.hostname(), facts.init() == io.oth.op.InitSystem.SYSTEMD ? "systemd" : "sysv",
-                facts.sshSource().getHostAddress(), facts.forwarding() ? "1" : "0"};
+                facts.sshSource().getHostAddress() + " " + facts.sshPort(), facts.forwarding() ? "1" : "0"};
         StringBuilder text = new StringBuilder("# oth: the facts node " + node + " gave the last run (oth plans its probes from them)\n");
         for (int i = 0; i < KEYS.length; i++) {
             text.append(KEYS[i]).append('=').append(values[i]).append('\n');

@@ -10,6 +10,7 @@ import io.oth.remote.NodeText;
 import io.oth.remote.RemoteException;
 import io.oth.remote.TempFiles;
 import io.oth.site.Addresses;
+import io.oth.site.SiteLoader;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -30,10 +31,13 @@ import java.util.stream.Collectors;
  *
  * @param sshSource  the address oth's SSH sessions come from, as the node sees it: the firewall
  *                   lets it in, so that oth does not lock itself out
+ * @param sshPort    the port oth's SSH sessions arrive on, as the node sees it (its sshd's, after any
+ *                   address translation on the way): the firewall's SSH rule opens this one, not the
+ *                   network table's 22, where the site logs in on another
  * @param forwarding the node routes packets for others (then its firewall lets only the site's nodes out through it)
  * @param leftovers  temporary files of an earlier, killed run that this read removed (or, with --check, found)
  */
-public record HostFacts(String hostname, InitSystem init, InetAddress sshSource, boolean forwarding, List<String> leftovers) {
+public record HostFacts(String hostname, InitSystem init, InetAddress sshSource, int sshPort, boolean forwarding, List<String> leftovers) {
     /** A hostname is at most 253 characters (RFC 1123); anything longer is not one. */
     private static final int MAX_HOSTNAME = 253;
 
@@ -41,19 +45,19 @@ public record HostFacts(String hostname, InitSystem init, InetAddress sshSource,
         leftovers = List.copyOf(leftovers);
     }
 
-    public HostFacts(String hostname, InitSystem init, InetAddress sshSource, boolean forwarding) {
-        this(hostname, init, sshSource, forwarding, List.of());
+    public HostFacts(String hostname, InitSystem init, InetAddress sshSource, int sshPort, boolean forwarding) {
+        this(hostname, init, sshSource, sshPort, forwarding, List.of());
     }
 
     /**
-     * The client address of this SSH session: SSH_CONNECTION, which the shell has unless sudo
-     * dropped it from the environment; then it is read from the nearest ancestor process that
-     * still has it.
+     * The client address and the server port of this SSH session (SSH_CONNECTION's first and last
+     * fields), which the shell has unless sudo dropped it from the environment; then they are read
+     * from the nearest ancestor process that still has it.
      */
-    private static final String SSH_SOURCE = "if [ -n \"${SSH_CONNECTION:-}\" ]; then echo \"${SSH_CONNECTION%% *}\"; else ("
+    private static final String SSH_SOURCE = "if [ -n \"${SSH_CONNECTION:-}\" ]; then echo \"${SSH_CONNECTION%% *} ${SSH_CONNECTION##* }\"; else ("
             + " p=$$; while [ \"$p\" -gt 1 ]; do"
             + " c=$(tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | sed -n 's/^SSH_CONNECTION=//p');"
-            + " if [ -n \"$c\" ]; then echo \"${c%% *}\"; exit 0; fi;"
+            + " if [ -n \"$c\" ]; then echo \"${c%% *} ${c##* }\"; exit 0; fi;"
             + " p=$(cut -d' ' -f4 /proc/$p/stat); done; exit 1 ); fi";
 
     /**
@@ -94,19 +98,25 @@ public record HostFacts(String hostname, InitSystem init, InetAddress sshSource,
         if (sourceAnswer == null || !sourceAnswer.ok()) {
             throw refused(node, "no SSH source address (SSH_CONNECTION is in no ancestor of oth's session)");
         }
-        InetAddress source = sshSource(node, sourceAnswer.output().strip());
+        String[] session = sourceAnswer.output().strip().split(" ", -1);
+        InetAddress source = sshSource(node, session[0]);
+        int port = session.length == 2 ? SiteLoader.PORT.parse(session[1]).orElse(-1) : -1;
+        if (port < 0) {
+            throw refused(node, "SSH session " + NodeText.shown(sourceAnswer.output().strip()) + " is not its source address and the port it arrived on");
+        }
         String forwarding = answer(node, answers, "forwarding", "ip_forward").strip();
         if (!forwarding.equals("0") && !forwarding.equals("1")) {
             throw refused(node, "ip_forward " + NodeText.shown(forwarding) + " is neither 0 nor 1");
         }
         List<String> leftovers = Optional.ofNullable(answers.get("leftovers")).map(a -> a.output().lines()
                 .filter(l -> !l.isBlank()).map(NodeText::shown).toList()).orElse(List.of());
-        return new HostFacts(hostname, initSystem, source, forwarding.equals("1"), leftovers);
+        return new HostFacts(hostname, initSystem, source, port, forwarding.equals("1"), leftovers);
     }
 
     /** Whether phases plan the same from these facts as from {@code other}: all but the leftovers are the same. */
     public boolean plansLike(HostFacts other) {
-        return hostname.equals(other.hostname) && init == other.init && sshSource.equals(other.sshSource) && forwarding == other.forwarding;
+        return hostname.equals(other.hostname) && init == other.init && sshSource.equals(other.sshSource) && sshPort == other.sshPort
+                && forwarding == other.forwarding;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.oth.remote;
 
 import io.oth.site.Node;
+import io.oth.site.SiteLoader;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -12,6 +13,19 @@ public interface Fleet extends AutoCloseable {
 
     /** One entry per node, in site order. */
     List<Reach> reaches();
+
+    /**
+     * The port oth dials {@code node}'s sshd on: the site file's, else ssh_config's, else 22. Where
+     * support staff jump from the load balancer to, and what oth doctor probes for the node's SSH.
+     */
+    default int sshPort(Node node) {
+        return sitePort(node);
+    }
+
+    /** The SSH port the site file gives {@code node}, else 22: where no ssh_config is read (a support bundle's analysis). */
+    static int sitePort(Node node) {
+        return node.ssh().port().orElse(SiteLoader.SSH_PORT);
+    }
 
     /** Command sessions opened so far on all node connections (what dominates the time of a run). */
     int sessionsOpened();

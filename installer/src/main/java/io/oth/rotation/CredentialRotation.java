@@ -246,7 +246,7 @@ public final class CredentialRotation {
             secrets.rotate(AppAccounts.OBJECTS_ROOT_SECRET);
             audit("start objects: MinIO's root credentials");
             say.accept("[" + storage.name() + "] MinIO: new root credentials in its environment file, restarting (the application's object checks fail meanwhile)");
-            Target target = new Target(site, storageNode(), new HostFacts(storageNode().name(), init, null, false, List.of()));
+            Target target = new Target(site, storageNode(), new HostFacts(storageNode().name(), init, null, 0, false, List.of()));
             List<Phase> phases = new InstallPhases(inputs, InstallPlaybook.load(), playbooks, Duration.ZERO).phases();
             apply(storage, phase(phases, "objects").operations(target), "objects: MinIO's environment");
             apply(storage, phase(phases, "objects-accounts").operations(target), "objects: the application's key");

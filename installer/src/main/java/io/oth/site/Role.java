@@ -33,6 +33,13 @@ public record Role(String name, String description, Count count, PublicAddress p
     public enum PublicAddress { REQUIRED, FORBIDDEN }
 
     /**
+     * The name of each role's SSH rule. oth never configures sshd: the table's port for it is the
+     * spec's 22, and on a node oth logs in to on another port, that port stands in its place
+     * ({@link Inbound#port(int)}).
+     */
+    public static final String SSH = "ssh";
+
+    /**
      * The port of the inbound rule named {@code name}: how a service's configuration gets the port
      * the firewall opens for it.
      */
@@ -42,9 +49,12 @@ public record Role(String name, String description, Count count, PublicAddress p
                         + " has no inbound rule named " + name + " (oth configures that service's port from it)", null));
     }
 
-    /** The ports this role opens on {@code site}'s nodes (its rules that apply there), each once, in the table's order. */
-    public List<Integer> ports(Site site) {
-        return inbound.stream().filter(in -> in.appliesTo(site)).map(Inbound::port).distinct().toList();
+    /**
+     * The ports this role opens on a node of {@code site} whose sshd listens on {@code sshPort} (its
+     * rules that apply there), each once, in the table's order.
+     */
+    public List<Integer> ports(Site site, int sshPort) {
+        return inbound.stream().filter(in -> in.appliesTo(site)).map(in -> in.port(sshPort)).distinct().toList();
     }
 
     /**
@@ -58,6 +68,11 @@ public record Role(String name, String description, Count count, PublicAddress p
 
         public Inbound {
             from = List.copyOf(from);
+        }
+
+        /** This rule's port on a node whose sshd listens on {@code sshPort}: that port for the {@value Role#SSH} rule, the table's for the others. */
+        public int port(int sshPort) {
+            return name.equals(Optional.of(SSH)) ? sshPort : port;
         }
 
         /** A rule for every site that no configuration refers to. */

@@ -176,7 +176,7 @@ public final class SupportAccess {
                 opening.step("keys until " + until + ", sudo rule, firewall addresses and the node's own timer");
                 boolean entry = isEntry(node, playbooks);
                 List<String> others = site.nodes().stream().filter(n -> !n.name().equals(node.name()))
-                        .map(n -> Addresses.hostPort(n.address(), playbooks.roles().get(n.role()).port("ssh"))).toList();
+                        .map(n -> Addresses.hostPort(n.address(), fleet.sshPort(n))).toList();
                 String options = entry ? entryOptions(grant.addresses(), others, until) : innerOptions(entryAddresses, until);
                 return NodeOutcome.done(node.name(), openOn(host, entry, options, grant, id, until, now));
             } catch (RemoteException e) {

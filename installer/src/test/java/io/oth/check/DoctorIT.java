@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -750,6 +751,60 @@ class DoctorIT {
         Run again = Run.oth("install", "--site", lab.site().toString());
         assertEquals(0, again.code(), again::toString);
         assertTrue(again.out().contains("[lb] start haproxy"), again::toString);
+    }
+
+    /**
+     * A site that logs in to a node on another SSH port than the spec's 22: install's firewall opens
+     * that port (the one oth's session arrived on) and closes 22, doctor probes it from the load
+     * balancer and finds sshd's listener expected, and support staff may jump to it. Before, the
+     * firewall opened 22 only, its fresh-connection proof failed, and every install was reverted.
+     */
+    @Test
+    @Order(25)
+    void aNodeReachedOnAnotherSshPortHasThatPortOpenedProbedAndOfferedToSupport() throws Exception {
+        String conf = "/etc/ssh/sshd_config.d/000-doctor-it.conf";
+        lab.exec("app2", "sh", "-c", "printf 'Port 22\\nPort 2222\\n' > " + conf + " && service ssh reload >/dev/null"
+                + " && sleep 0.5 && for i in $(seq 50); do ss -ltnH 'sport = :2222' | grep -q . && break; sleep 0.1; done"
+                // as its operator would, moving sshd: let 2222 in by hand until oth's next ruleset does
+                + " && nft insert rule inet oth input tcp dport 2222 accept");
+        Path knownHosts = tmp.resolve("known_hosts");
+        StringBuilder keys = new StringBuilder(Files.readString(lab.knownHosts()));
+        for (String type : List.of("ed25519", "ecdsa", "rsa")) {
+            String[] key = Files.readString(lab.dir().resolve("hosts/app2/etc.upper/ssh/ssh_host_" + type + "_key.pub")).split(" ");
+            keys.append("[10.77.0.102]:2222 ").append(key[0]).append(' ').append(key[1]).append('\n');
+        }
+        Files.writeString(knownHosts, keys);
+        Path site = tmp.resolve("site.yml");
+        String text = lab.siteText().replace(lab.knownHosts().toString(), knownHosts.toString())
+                .replace("    address: 10.77.0.102\n", "    address: 10.77.0.102\n    port: 2222\n");
+        assertTrue(text.contains("port: 2222") && text.contains(knownHosts.toString()), text);
+        Files.writeString(site, text);
+        Path supportKey = tmp.resolve("support");
+        new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", supportKey.toString()).start().waitFor();
+        try {
+            Run install = Run.oth("install", "--site", site.toString());
+            assertEquals(0, install.code(), install::toString);
+            String rules = lab.exec("app2", "nft", "list", "chain", "inet", "oth", "input");
+            assertTrue(rules.contains("tcp dport 2222 accept comment \"SSH through the bastion or the load balancer\""), rules);
+            assertFalse(rules.contains("dport 22 "), rules);
+
+            Run run = doctorOn(site, "--only", "ports,posture");
+            assertEquals(ExitCode.WARNINGS.code(), run.code(), run::toString);
+            assertLine(run, "✓ ports\\.lb-app\\s+10\\.77\\.0\\.102:2222\\s+connected");
+            assertLine(run, "! posture\\.listen\\s+sockets\\s+also listens on \\S*:22(, \\S*:22)? \\(not in the network table; the firewall drops it\\)");
+
+            Run open = Run.oth("support", "open", "--site", site.toString(), "--key", supportKey + ".pub", "--for", "10m");
+            assertEquals(0, open.code(), open::toString);
+            assertTrue(lab.exec("lb", "sh", "-c", "cat ~oth-support/.ssh/authorized_keys").contains("permitopen=\"10.77.0.102:2222\""), open::toString);
+            Run close = Run.oth("support", "close", "--site", site.toString());
+            assertEquals(0, close.code(), close::toString);
+        } finally {
+            lab.exec("app2", "nft", "insert", "rule", "inet", "oth", "input", "tcp", "dport", "22", "accept");
+            Run back = Run.oth("install", "--site", lab.site().toString());
+            lab.exec("app2", "sh", "-c", "rm -f " + conf + " && service ssh reload >/dev/null" + LISTENING_AGAIN);
+            assertEquals(0, back.code(), back::toString);
+        }
+        assertTrue(lab.exec("app2", "nft", "list", "chain", "inet", "oth", "input").contains("tcp dport 22 accept"));
     }
 
     private static void sleep(long millis) {

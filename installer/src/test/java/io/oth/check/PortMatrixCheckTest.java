@@ -27,7 +27,7 @@ class PortMatrixCheckTest {
     private final Site site = Sites.lab();
 
     private List<String> planned(Site site, Playbooks playbooks, String from) {
-        return new PortMatrixCheck(site, playbooks, 3).targets(Sites.node(site, from)).stream().map(t -> t.id() + " " + t.connect()).toList();
+        return new PortMatrixCheck(site, playbooks, io.oth.remote.Fleet::sitePort, 3).targets(Sites.node(site, from)).stream().map(t -> t.id() + " " + t.connect()).toList();
     }
 
     @Test
@@ -42,7 +42,7 @@ class PortMatrixCheckTest {
         assertEquals(List.of("ports.app-storage 10.77.0.20:3306", "ports.app-storage 10.77.0.20:5671", "ports.app-storage 10.77.0.20:5672",
                 "ports.app-storage 10.77.0.20:15671", "ports.app-storage 10.77.0.20:15672", "ports.app-storage 10.77.0.20:9000"),
                 planned(plain, playbooks, "app1"));
-        HostFacts facts = new HostFacts("storage", InitSystem.SYSV, Addresses.ipLiteral("10.77.0.10").orElseThrow(), false, List.of());
+        HostFacts facts = new HostFacts("storage", InitSystem.SYSV, Addresses.ipLiteral("10.77.0.10").orElseThrow(), 22, false, List.of());
         for (Site s : List.of(site, plain)) {
             List<String> rules = FirewallRules.forNode(s, Sites.node(s, "storage"), facts, playbooks).rules();
             for (String probe : planned(s, playbooks, "app1")) {
@@ -80,7 +80,7 @@ class PortMatrixCheckTest {
 
         List<String> planned = planned(site, changed, "app1");
         assertTrue(planned.contains("ports.app-storage 10.77.0.20:5999") && planned.stream().noneMatch(p -> p.endsWith(":5671")), planned.toString());
-        HostFacts facts = new HostFacts("storage", InitSystem.SYSV, Addresses.ipLiteral("10.77.0.10").orElseThrow(), false, List.of());
+        HostFacts facts = new HostFacts("storage", InitSystem.SYSV, Addresses.ipLiteral("10.77.0.10").orElseThrow(), 22, false, List.of());
         List<String> rules = FirewallRules.forNode(site, Sites.node(site, "storage"), facts, changed).rules();
         assertTrue(rules.stream().anyMatch(r -> r.contains("dport 5999 ")) && rules.stream().noneMatch(r -> r.contains("dport 5671 ")), rules.toString());
         assertEquals(5999, PortMatrixCheck.firstPort(changed.roles().get("storage"), "broker"), "the broker login goes where the table says");
@@ -118,7 +118,7 @@ class PortMatrixCheckTest {
 
     @Test
     void fromTheLoadBalancerTraefiksPortIsReachedOverMutualTlsAsHaproxyReachesIt() {
-        PortMatrixCheck check = new PortMatrixCheck(site, playbooks, 3);
+        PortMatrixCheck check = new PortMatrixCheck(site, playbooks, io.oth.remote.Fleet::sitePort, 3);
         Probe probe = check.probes(Sites.node(site, "lb")).get(0);
         assertEquals("port:10.77.0.101:80", probe.key());
         for (String part : List.of("--cacert /etc/haproxy/oth-tls/ca.pem", "--cert /etc/haproxy/oth-tls/client.pem",
@@ -127,6 +127,15 @@ class PortMatrixCheckTest {
             assertTrue(probe.script().contains(part), part + " in " + probe.script());
         }
         assertTrue(check.probes(Sites.node(site, "lb")).get(2).script().contains("/dev/tcp/10.77.0.101/22"), "SSH stays a TCP connect");
+    }
+
+    /** A node oth reaches on another SSH port than the spec's 22: the load balancer probes that one, the others' stay as they are. */
+    @Test
+    void aNodesSshIsProbedOnThePortOthReachesItOn() {
+        List<String> targets = new PortMatrixCheck(site, playbooks, n -> n.name().equals("app2") ? 2222 : 22, 3).targets(Sites.node(site, "lb"))
+                .stream().map(t -> t.connect().toString()).toList();
+        assertTrue(targets.contains("10.77.0.102:2222") && targets.contains("10.77.0.101:22") && targets.contains("10.77.0.102:80"), targets::toString);
+        assertTrue(!targets.contains("10.77.0.102:22"), targets::toString);
     }
 
     @Test
@@ -177,7 +186,7 @@ class PortMatrixCheckTest {
     }
 
     private List<Finding> findings(Site site, String from, java.util.function.Function<String, Probe.Answer> answer) {
-        PortMatrixCheck check = new PortMatrixCheck(site, playbooks, 3);
+        PortMatrixCheck check = new PortMatrixCheck(site, playbooks, io.oth.remote.Fleet::sitePort, 3);
         Map<String, Probe.Answer> answers = new LinkedHashMap<>();
         check.probes(Sites.node(site, from)).forEach(p -> answers.put(p.key(), answer.apply(p.key())));
         return check.findings(Sites.node(site, from), answers);

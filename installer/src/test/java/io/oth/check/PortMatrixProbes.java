@@ -13,6 +13,6 @@ public final class PortMatrixProbes {
     }
 
     public static List<Probe> from(Site site, Playbooks playbooks, Node node) {
-        return new PortMatrixCheck(site, playbooks, 3).probes(node);
+        return new PortMatrixCheck(site, playbooks, io.oth.remote.Fleet::sitePort, 3).probes(node);
     }
 }

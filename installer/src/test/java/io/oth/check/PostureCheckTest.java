@@ -3,6 +3,7 @@ package io.oth.check;
 import io.oth.firewall.LiveRuleset;
 import io.oth.install.NodeServices;
 import io.oth.op.Probe;
+import io.oth.site.Node;
 import io.oth.site.Playbooks;
 import io.oth.site.Site;
 import io.oth.site.Storage;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** posture.*: the firewall, the listening sockets, the release and support access, from their probes' output. */
 class PostureCheckTest {
     private final Site site = Sites.lab();
-    private final PostureCheck check = new PostureCheck(site, Playbooks.load(), Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC));
+    private final PostureCheck check = new PostureCheck(site, Playbooks.load(), io.oth.remote.Fleet::sitePort, Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC));
 
     /**
      * The findings from these answers. For brevity {@code posture:NODE} is given as a first line
@@ -105,11 +106,11 @@ class PostureCheckTest {
                 new Storage.Service(Optional.of(new Storage.External("mq.example.com", 5671, "oth"))),
                 new Storage.ObjectStore(Optional.of(new Storage.S3("https://s3.example.com", "eu-1", "oth", "AKIAOTH"))), false);
         Site nothingLocal = Sites.lab(external, Set.of());
-        PostureCheck posture = new PostureCheck(nothingLocal, Playbooks.load(), Clock.systemUTC());
+        PostureCheck posture = new PostureCheck(nothingLocal, Playbooks.load(), io.oth.remote.Fleet::sitePort, Clock.systemUTC());
         assertFalse(posture.probes(Sites.node(nothingLocal, "storage")).stream().anyMatch(p -> p.key().startsWith("boot-services:")));
         for (Site s : List.of(site, nothingLocal)) {
             for (String node : List.of("lb", "app1", "storage")) {
-                Process sh = new ProcessBuilder("sh", "-n", "-c", Probe.script(new PostureCheck(s, Playbooks.load(), Clock.systemUTC())
+                Process sh = new ProcessBuilder("sh", "-n", "-c", Probe.script(new PostureCheck(s, Playbooks.load(), io.oth.remote.Fleet::sitePort, Clock.systemUTC())
                         .probes(Sites.node(s, node)))).redirectErrorStream(true).start();
                 assertEquals(0, sh.waitFor(), node + ": " + new String(sh.getInputStream().readAllBytes()));
             }
@@ -132,6 +133,22 @@ class PostureCheckTest {
         assertEquals(List.of(Verdict.OK), f.values().stream().map(Finding::verdict).distinct().toList(), f.toString());
         assertEquals("release 1.1.0", f.get("posture.release").target());
         assertEquals("closed", f.get("posture.support").cause());
+    }
+
+    /** sshd on the port oth reaches the node on is the table's SSH rule there; 22 is then one more listener. */
+    @Test
+    void sshdOnThePortOthReachesTheNodeOnIsNoExtraListener() {
+        PostureCheck on2222 = new PostureCheck(site, Playbooks.load(), n -> 2222, Clock.fixed(Instant.parse("2026-12-03T12:00:00Z"), ZoneOffset.UTC));
+        Node app1 = Sites.node(site, "app1");
+        Map<String, Probe.Answer> answers = new HashMap<>();
+        on2222.probes(app1).forEach(p -> answers.put(p.key(), new Probe.Answer(0, "")));
+        answers.put("posture:app1", new Probe.Answer(0, "LISTEN 0 128 0.0.0.0:2222 0.0.0.0:*\nLISTEN 0 4096 10.77.0.101:80 0.0.0.0:*"));
+        Finding listen = on2222.findings(app1, answers).stream().filter(f -> f.id().equals("posture.listen")).findFirst().orElseThrow();
+        assertEquals(Verdict.OK, listen.verdict(), listen.toString());
+        answers.put("posture:app1", new Probe.Answer(0, "LISTEN 0 128 0.0.0.0:2222 0.0.0.0:*\nLISTEN 0 128 0.0.0.0:22 0.0.0.0:*"));
+        listen = on2222.findings(app1, answers).stream().filter(f -> f.id().equals("posture.listen")).findFirst().orElseThrow();
+        assertEquals(Verdict.WARN, listen.verdict(), listen.toString());
+        assertTrue(listen.cause().startsWith("also listens on 0.0.0.0:22 "), listen.cause());
     }
 
     @Test

@@ -51,7 +51,7 @@ class FirewallRulesTest {
     }
 
     private static HostFacts facts(Node node, String sshSource) {
-        return new HostFacts(node.name(), InitSystem.SYSV, Addresses.ipLiteral(sshSource).orElseThrow(), node.role().equals("lb"));
+        return new HostFacts(node.name(), InitSystem.SYSV, Addresses.ipLiteral(sshSource).orElseThrow(), 22, node.role().equals("lb"));
     }
 
     private FirewallRules rulesOf(Site site, String node, Playbooks data) {
@@ -72,6 +72,29 @@ class FirewallRulesTest {
         assertTrue(lb.supportSets(), "the support addresses are never a fixed rule: they are added to the sets for a time");
         assertEquals(List.of("10.77.0.101", "10.77.0.102", "10.77.0.20"), lb.forwardFrom(), "the routing LB lets only the site's nodes out");
         assertEquals("", lb.lockoutRisk());
+    }
+
+    /**
+     * A site that logs in on another port than the spec's 22 (node port, ssh.port, ssh_config's Port):
+     * the SSH rules open the port oth's session arrived on, for oth and for support staff alike, and
+     * nothing on 22. With 22 there, the fresh-connection proof failed and every install was reverted.
+     */
+    @Test
+    void theSshRulesOpenThePortOthsSessionArrivedOnNotTheSpecs22() {
+        Site site = site(allLocal());
+        for (String name : List.of("lb", "app1", "storage")) {
+            Node n = site.node(name).orElseThrow();
+            HostFacts on2222 = new HostFacts(name, InitSystem.SYSV, Addresses.ipLiteral(BASTION).orElseThrow(), 2222, name.equals("lb"));
+            FirewallRules rules = FirewallRules.forNode(site, n, on2222, playbooks);
+            assertTrue(rules.rules().stream().anyMatch(r -> r.startsWith("ip saddr { 10.77.0.10") && r.contains(" tcp dport 2222 accept")), rules.rules()::toString);
+            assertTrue(rules.rules().stream().noneMatch(r -> r.contains("dport 22 ")), rules.rules()::toString);
+            assertEquals(2222, rules.sshPort());
+            assertEquals("", rules.lockoutRisk());
+        }
+        List<String> lb = FirewallRules.forNode(site, site.node("lb").orElseThrow(),
+                new HostFacts("lb", InitSystem.SYSV, Addresses.ipLiteral(BASTION).orElseThrow(), 2222, true), playbooks).rules();
+        assertTrue(lb.contains("ip saddr @support4 tcp dport 2222 accept comment \"OTH support staff, only while oth support open lasts\""), lb::toString);
+        assertTrue(lb.contains("tcp dport 443 accept comment \"HTTPS to the application\""), "the other rules keep the table's ports: " + lb);
     }
 
     @Test

@@ -19,7 +19,7 @@ class FactsCacheTest {
     Path dir;
 
     private static HostFacts facts(String hostname, InitSystem init, List<String> leftovers) throws Exception {
-        return new HostFacts(hostname, init, InetAddress.getByName("10.77.0.10"), false, leftovers);
+        return new HostFacts(hostname, init, InetAddress.getByName("10.77.0.10"), 22, false, leftovers);
     }
 
     @Test
@@ -40,11 +40,11 @@ class FactsCacheTest {
     void aFileThatDoesNotParseIsNoGuess() throws Exception {
         FactsCache cache = FactsCache.in(dir);
         Files.createDirectories(dir.resolve("facts"));
-        Files.writeString(dir.resolve("facts/app1"), "hostname=app1\ninit=upstart\nsource=10.77.0.10\nforwarding=0\n");
+        Files.writeString(dir.resolve("facts/app1"), "hostname=app1\ninit=upstart\nsource=10.77.0.10 22\nforwarding=0\n");
         assertEquals(Optional.empty(), cache.last("app1"), "not an init system oth knows");
-        Files.writeString(dir.resolve("facts/app1"), "hostname=app1\ninit=sysv\nsource=127.0.0.1\nforwarding=0\n");
+        Files.writeString(dir.resolve("facts/app1"), "hostname=app1\ninit=sysv\nsource=127.0.0.1 22\nforwarding=0\n");
         assertEquals(Optional.empty(), cache.last("app1"), "a loopback SSH source, refused as the node's own answer would be");
-        Files.writeString(dir.resolve("facts/app1"), "hostname=app1\ninit=sysv\nsource=10.77.0.10\nforwarding=0\n" + "#".repeat(5000) + "\n");
+        Files.writeString(dir.resolve("facts/app1"), "hostname=app1\ninit=sysv\nsource=10.77.0.10 22\nforwarding=0\n" + "#".repeat(5000) + "\n");
         assertEquals(Optional.empty(), cache.last("app1"), "longer than any file oth writes");
         assertEquals(Optional.empty(), cache.last("../app1"), "not a node's name");
     }

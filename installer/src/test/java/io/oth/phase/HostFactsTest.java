@@ -28,7 +28,7 @@ class HostFactsTest {
         Map<String, Probe.Answer> a = new HashMap<>(Map.of(
                 "hostname", new Probe.Answer(0, "app2"),
                 "init", new Probe.Answer(0, "sysv"),
-                "source", new Probe.Answer(0, "10.77.0.10"),
+                "source", new Probe.Answer(0, "10.77.0.10 22"),
                 "forwarding", new Probe.Answer(0, "0"),
                 "leftovers", new Probe.Answer(0, "")));
         a.put(key, new Probe.Answer(0, value));
@@ -41,6 +41,7 @@ class HostFactsTest {
         assertEquals("app2", f.hostname());
         assertEquals(InitSystem.SYSV, f.init());
         assertEquals(Addresses.ipLiteral("10.77.0.10").orElseThrow(), f.sshSource());
+        assertEquals(22, f.sshPort());
         assertFalse(f.forwarding());
         assertEquals(List.of("\"/etc/haproxy/haproxy.cfg.oth-tmp.0123456789ab.Xy12zz\""), f.leftovers());
     }
@@ -48,7 +49,13 @@ class HostFactsTest {
     static Stream<Arguments> refused() {
         return Stream.of(
                 Arguments.of("source", "10.250.0.1 } tcp dport 0-65535 accept",
-                        "app2: facts: SSH source address \"10.250.0.1 } tcp dport 0-65535 accept\" is not an IP address"),
+                        "app2: facts: SSH session \"10.250.0.1 } tcp dport 0-65535 accept\" is not its source address and the port it arrived on"),
+                Arguments.of("source", "10.77.0.10", "app2: facts: SSH session \"10.77.0.10\" is not its source address and the port it arrived on"),
+                Arguments.of("source", "10.77.0.10 0", "app2: facts: SSH session \"10.77.0.10 0\" is not its source address and the port it arrived on"),
+                Arguments.of("source", "10.77.0.10 65536", "app2: facts: SSH session \"10.77.0.10 65536\" is not its source address and the port it arrived on"),
+                Arguments.of("source", "10.77.0.10 22,80", "app2: facts: SSH session \"10.77.0.10 22,80\" is not its source address and the port it arrived on"),
+                Arguments.of("source", "10.77.0.10 0x16", "app2: facts: SSH session \"10.77.0.10 0x16\" is not its source address and the port it arrived on"),
+                Arguments.of("source", "10.77.0.10 22\n2222", "app2: facts: SSH session \"10.77.0.10 22\\n2222\" is not its source address and the port it arrived on"),
                 Arguments.of("source", "10.77.0.10\n10.250.0.1", "app2: facts: SSH source address \"10.77.0.10\\n10.250.0.1\" is not an IP address"),
                 Arguments.of("source", "db.example.com", "app2: facts: SSH source address \"db.example.com\" is not an IP address"),
                 Arguments.of("source", "010.77.0.10", "app2: facts: SSH source address \"010.77.0.10\" is not an IP address"),
@@ -88,7 +95,7 @@ class HostFactsTest {
             all.put(n, HostFacts.parse(n, answers("hostname", n)));
         }
         assertEquals(Map.of(), HostFacts.disagreeing(all));
-        all.put("app2", HostFacts.parse("app2", answers("source", "10.77.0.99")));
+        all.put("app2", HostFacts.parse("app2", answers("source", "10.77.0.99 22")));
         assertEquals(Map.of("app2", "facts: this node sees oth's SSH come from 10.77.0.99, the others from 10.77.0.10; its firewall lets in only what it reported itself"),
                 HostFacts.disagreeing(all));
     }
@@ -102,11 +109,14 @@ class HostFactsTest {
         HostFacts facts = HostFacts.parse("here", Probe.parse(new String(direct.start().getInputStream().readAllBytes())));
         assertEquals(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip(), facts.hostname());
         assertEquals("/10.77.0.10", facts.sshSource().toString());
+        assertEquals(22, facts.sshPort());
         assertEquals(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_forward")).strip().equals("1"), facts.forwarding());
 
         // As sudo leaves it: not in the shell's environment, but in its parent's (this sh, started with it).
         ProcessBuilder dropped = new ProcessBuilder("sh", "-c", "env -u SSH_CONNECTION sh -c \"$0\"", script);
-        dropped.environment().put("SSH_CONNECTION", "10.77.0.11 50022 10.77.0.101 22");
-        assertEquals("/10.77.0.11", HostFacts.parse("here", Probe.parse(new String(dropped.start().getInputStream().readAllBytes()))).sshSource().toString());
+        dropped.environment().put("SSH_CONNECTION", "10.77.0.11 50022 10.77.0.101 2222");
+        HostFacts fromParent = HostFacts.parse("here", Probe.parse(new String(dropped.start().getInputStream().readAllBytes())));
+        assertEquals("/10.77.0.11", fromParent.sshSource().toString());
+        assertEquals(2222, fromParent.sshPort());
     }
 }

@@ -354,7 +354,7 @@ class PhaseRunnerTest {
         run(false, 3, writes("one"));
         List<String> before = fleet.host("app1").log();
         for (String node : List.of("lb", "app1", "storage")) {
-            fleet.saidWithLock(node, section("hostname", node) + section("init", "systemd") + section("source", "10.77.0.10")
+            fleet.saidWithLock(node, section("hostname", node) + section("init", "systemd") + section("source", "10.77.0.10 22")
                     + section("forwarding", "0") + section("leftovers", "/tmp/x.oth-tmp.0123456789ab.AbCdEf"));
         }
         RunReport report = run(false, 3, writes("one"));
@@ -371,7 +371,7 @@ class PhaseRunnerTest {
 
     /** What a node's lock session printed for its facts. */
     private static String factsSaid(String node, String init) {
-        return section("hostname", node) + section("init", init) + section("source", "10.77.0.10") + section("forwarding", "0")
+        return section("hostname", node) + section("init", init) + section("source", "10.77.0.10 22") + section("forwarding", "0")
                 + section("leftovers", "");
     }
 

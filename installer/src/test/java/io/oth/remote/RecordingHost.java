@@ -55,7 +55,7 @@ public final class RecordingHost implements Host {
         this.name = name;
         answer("hostname", name);
         answer("init", "systemd");
-        answer("source", "10.77.0.10");
+        answer("source", "10.77.0.10 22");
         answer("forwarding", "0");
         answer("leftovers", "");
     }

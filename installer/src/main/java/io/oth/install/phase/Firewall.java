@@ -43,7 +43,7 @@ public final class Firewall extends InstallPhase {
             ops.add(FileOp.text(FirewallAtBootOp.SCRIPT, Templates.render("nftables/oth-nftables.init.peb", Map.of()), "root:root", "0755"));
         }
         ops.add(new FirewallAtBootOp(t.facts().init()));
-        ops.add(new OtherFirewallsOp(network.roles().get(node.role()).ports(t.site())));
+        ops.add(new OtherFirewallsOp(network.roles().get(node.role()).ports(t.site(), t.facts().sshPort())));
         return ops;
     }
 }

@@ -133,8 +133,10 @@ public final class SshFleet implements Fleet {
     /** The same, each node's commands traced as the options say: what the fleet hands out. */
     private final List<Reach> traced;
     private final AtomicInteger sessions;
+    private final Routes routes;
 
-    private SshFleet(List<SSHClient> jumps, List<Reach> reaches, AtomicInteger sessions, DebugLog debugLog) {
+    private SshFleet(List<SSHClient> jumps, List<Reach> reaches, AtomicInteger sessions, DebugLog debugLog, Routes routes) {
+        this.routes = routes;
         this.jumps = List.copyOf(jumps);
         this.reaches = List.copyOf(reaches);
         this.traced = reaches.stream().map(r -> r.host().isEmpty() ? r : Reach.reached(r.node(), TracedHost.of(r.host().get(), debugLog), r.latency()))
@@ -174,7 +176,7 @@ public final class SshFleet implements Fleet {
         AtomicInteger sessions = new AtomicInteger();
         TransferGate transfers = new TransferGate(UPLOADS_AT_ONCE);
         return new SshFleet(opened, Parallel.map(nodes, options.concurrency(),
-                node -> reach(node, routes.node(node), via.get(node), options, keys, known, sessions, transfers)), sessions, options.debugLog());
+                node -> reach(node, routes.node(node), via.get(node), options, keys, known, sessions, transfers)), sessions, options.debugLog(), routes);
     }
 
     /** Opens each hop through the one before it; the last one's connection is the way on. */
@@ -220,6 +222,11 @@ public final class SshFleet implements Fleet {
         for (int i = clients.size() - 1; i >= 0; i--) {
             closeQuietly(clients.get(i));
         }
+    }
+
+    @Override
+    public int sshPort(Node node) {
+        return routes.node(node).port();
     }
 
     @Override

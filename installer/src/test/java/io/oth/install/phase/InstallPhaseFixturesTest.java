@@ -45,7 +45,7 @@ class InstallPhaseFixturesTest {
         Phase phase = fixture.phase(phaseName);
         StringBuilder got = new StringBuilder("# operations\n");
         for (Node node : fixture.site.nodes()) {
-            HostFacts facts = new HostFacts(node.name(), InitSystem.SYSTEMD, InetAddress.getByName("10.77.0.10"), false);
+            HostFacts facts = new HostFacts(node.name(), InitSystem.SYSTEMD, InetAddress.getByName("10.77.0.10"), 22, false);
             Target target = new Target(fixture.site, node, facts);
             if (phase.appliesTo(target)) {
                 for (Operation op : phase.operations(target)) {

@@ -29,7 +29,7 @@ class NodeServicesTest {
     void theServicesOfEachNodeAreThoseItsInstallPhasesRun(String siteName) throws Exception {
         PhaseFixture fixture = PhaseFixture.of("good/" + siteName + ".yml", dir);
         for (Node node : fixture.site.nodes()) {
-            Target target = new Target(fixture.site, node, new HostFacts(node.name(), InitSystem.SYSV, InetAddress.getByName("10.77.0.10"), false));
+            Target target = new Target(fixture.site, node, new HostFacts(node.name(), InitSystem.SYSV, InetAddress.getByName("10.77.0.10"), 22, false));
             List<String> run = new ArrayList<>();
             for (Phase phase : fixture.phases(io.oth.site.Playbooks.load())) {
                 if (phase.appliesTo(target)) {

@@ -47,8 +47,7 @@ class PortsFollowTheNetworkTableTest {
             Map.entry("{port: 5672,", "{port: 5682,"),
             Map.entry("{port: 15671,", "{port: 15681,"),
             Map.entry("{port: 15672,", "{port: 15682,"),
-            Map.entry("{port: 9000,", "{port: 9100,"),
-            Map.entry("{port: 22, proto: tcp, from: [bastion, lb], name: ssh,", "{port: 2222, proto: tcp, from: [bastion, lb], name: ssh,"));
+            Map.entry("{port: 9000,", "{port: 9100,"));
 
     private static final Pattern DEV_TCP = Pattern.compile("/dev/tcp/([^/]+)/([0-9]+)");
     /** The load balancer reaches traefik as haproxy does, over mutual TLS: curl's --resolve NAME:PORT:ADDRESS. */
@@ -81,11 +80,6 @@ class PortsFollowTheNetworkTableTest {
             assertTrue(storage.stream().anyMatch(r -> r.contains("tcp dport " + port + " accept")), port + " in " + storage);
         }
         assertFalse(storage.stream().anyMatch(r -> r.contains("dport 5671 ")), storage::toString);
-        FirewallRules storageRules = FirewallRules.forNode(fixture.site, node(fixture, "storage"), facts("storage"), moved);
-        assertTrue(storage.stream().anyMatch(r -> r.contains("tcp dport 2222 accept")), storage::toString);
-        assertFalse(storage.stream().anyMatch(r -> r.contains("dport 22 ")), storage::toString);
-        assertEquals(2222, storageRules.sshPort());
-        assertEquals("", storageRules.lockoutRisk(), "oth's SSH is let in on the moved port");
         List<String> lb = FirewallRules.forNode(fixture.site, node(fixture, "lb"), facts("lb"), moved).rules();
         assertTrue(lb.contains("tcp dport 8443 accept comment \"HTTPS to the application\""), lb::toString);
         List<String> app = FirewallRules.forNode(fixture.site, node(fixture, "app1"), facts("app1"), moved).rules();
@@ -127,7 +121,7 @@ class PortsFollowTheNetworkTableTest {
     void doctorsPortMatrixProbesTheMovedPorts() throws Exception {
         PhaseFixture minimal = PhaseFixture.of("good/minimal.yml", Files.createDirectories(dir.resolve("minimal")));
         assertEquals(List.of("10.77.0.20:3307", "10.77.0.20:5681", "10.77.0.20:15681", "10.77.0.20:9100"), probed(minimal, "app1"));
-        assertEquals(List.of("10.77.0.101:8088", "10.77.0.101:2222", "10.77.0.20:2222"), probed(minimal, "lb"));
+        assertEquals(List.of("10.77.0.101:8088", "10.77.0.101:22", "10.77.0.20:22"), probed(minimal, "lb"));
         PhaseFixture full = PhaseFixture.of("good/full.yml", Files.createDirectories(dir.resolve("full")));
         assertEquals(List.of("10.77.0.20:5681", "10.77.0.20:5682", "10.77.0.20:15681", "10.77.0.20:15682"), probed(full, "app1"),
                 "the external database and object store are not probed; plain_amqp's ports are");
@@ -170,6 +164,6 @@ class PortsFollowTheNetworkTableTest {
     }
 
     private static HostFacts facts(String node) throws Exception {
-        return new HostFacts(node, InitSystem.SYSTEMD, InetAddress.getByName("10.77.0.10"), false);
+        return new HostFacts(node, InitSystem.SYSTEMD, InetAddress.getByName("10.77.0.10"), 22, false);
     }
 }
