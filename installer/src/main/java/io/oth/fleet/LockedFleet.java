@@ -20,6 +20,11 @@ record LockedFleet(Fleet fleet, NodeLocks locks) implements Fleet {
     }
 
     @Override
+    public boolean isBastion(io.oth.site.Node node) {
+        return fleet.isBastion(node);
+    }
+
+    @Override
     public int sessionsOpened() {
         return fleet.sessionsOpened();
     }

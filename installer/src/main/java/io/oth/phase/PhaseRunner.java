@@ -187,7 +187,10 @@ public final class PhaseRunner {
         // other nodes (every input comes from the operator's side), so no node waits for the slowest.
         List<Fleet.Reach> ready = fleet.reaches().stream()
                 .filter(r -> hosts.containsKey(r.node().name()) && facts.containsKey(r.node().name())).toList();
-        HostFacts.disagreeing(Map.copyOf(facts)).forEach((name, why) -> say(name, "WARNING: " + why));
+        // The node that is the bastion sees oth come from this side, the others from it: not a disagreement.
+        Map<String, HostFacts> throughTheBastion = new HashMap<>(facts);
+        fleet.reaches().stream().map(Fleet.Reach::node).filter(fleet::isBastion).forEach(n -> throughTheBastion.remove(n.name()));
+        HostFacts.disagreeing(throughTheBastion).forEach((name, why) -> say(name, "WARNING: " + why));
         Parallel.map(ready, concurrency, reach -> {
             String name = reach.node().name();
             runNode(run, phases, needs, new Target(site, reach.node(), facts.get(name)), hosts.get(name), Optional.ofNullable(said.get(name)),

@@ -22,6 +22,15 @@ public interface Fleet extends AutoCloseable {
         return sitePort(node);
     }
 
+    /**
+     * Whether {@code node} is the bastion itself (the load balancer, as the specification has it):
+     * oth dials it where the bastion is, so its sessions come from this side, not from the bastion
+     * as the other nodes' do.
+     */
+    default boolean isBastion(Node node) {
+        return false;
+    }
+
     /** The SSH port the site file gives {@code node}, else 22: where no ssh_config is read (a support bundle's analysis). */
     static int sitePort(Node node) {
         return node.ssh().port().orElse(SiteLoader.SSH_PORT);

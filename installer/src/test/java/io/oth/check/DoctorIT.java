@@ -807,6 +807,44 @@ class DoctorIT {
         assertTrue(lab.exec("app2", "nft", "list", "chain", "inet", "oth", "input").contains("tcp dport 22 accept"));
     }
 
+    /**
+     * The specification's own design: SSH comes in to the load balancer and from there to the other
+     * nodes. With the LB as the bastion, oth dials it where the bastion is, so its firewall lets in
+     * the address oth's runs come from (this side's, as the LB sees it); a second run gets in through
+     * that ruleset. Before, oth reached the LB through itself, its firewall let in only its own
+     * private address, and the fresh-connection proof reverted every install.
+     */
+    @Test
+    @Order(26)
+    void aSiteWhoseBastionIsTheLoadBalancerInstallsAndOthGetsInAgain() throws Exception {
+        Path site = tmp.resolve("site.yml");
+        String text = lab.siteText().replace("bastion:\n  address: 203.0.113.10\n", "bastion:\n  address: 203.0.113.20\n");
+        assertTrue(text.contains("address: 203.0.113.20\n  user"), text);
+        Files.writeString(site, text);
+        // The lab's LB already has oth's ruleset for the other bastion: this side is let in by hand first, as on a site that changes its way in.
+        lab.exec("lb", "nft", "insert", "rule", "inet", "oth", "input", "ip", "saddr", "203.0.113.1", "tcp", "dport", "22", "accept");
+        try {
+            Run install = Run.oth("install", "--site", site.toString());
+            assertEquals(0, install.code(), install::toString);
+            assertFalse(install.out().contains("WARNING"), install::toString);
+            String rules = lab.exec("lb", "nft", "list", "chain", "inet", "oth", "input");
+            assertTrue(rules.contains("ip saddr 203.0.113.1 tcp dport 22 accept comment \"SSH for oth and OTH support staff\""), rules);
+            assertFalse(rules.contains("10.77.0.10"), rules);
+            assertTrue(lab.exec("app1", "nft", "list", "chain", "inet", "oth", "input").contains("ip saddr 10.77.0.2 tcp dport 22 accept"),
+                    "the others let in their jump host, the LB");
+            Run again = Run.oth("install", "--site", site.toString());
+            assertEquals(0, again.code(), again::toString);
+            assertTrue(again.out().contains("install: 0 change(s) made, 0 host(s) failed"), again::toString);
+        } finally {
+            // Every node now lets in its jump host, the LB, and not the lab's bastion: let it in by hand again.
+            for (String node : lab.nodes()) {
+                lab.exec(node, "nft", "insert", "rule", "inet", "oth", "input", "ip", "saddr", "10.77.0.10", "tcp", "dport", "22", "accept");
+            }
+            Run back = Run.oth("install", "--site", lab.site().toString());
+            assertEquals(0, back.code(), back::toString);
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -365,6 +365,22 @@ class PhaseRunnerTest {
         assertTrue(of("app1").contains("removed a temporary file of an earlier, killed run: \"/tmp/x.oth-tmp.0123456789ab.AbCdEf\""), out::toString);
     }
 
+    /** The node that is the bastion sees oth come from this side, the others from it: only a node the others disagree with is named. */
+    @Test
+    void theNodeThatIsTheBastionSeesAnotherSourceWithoutAWarning() {
+        for (String node : List.of("app1", "storage")) {
+            fleet.saidWithLock(node, factsSaid(node, "systemd"));
+        }
+        fleet.saidWithLock("lb", section("hostname", "lb") + section("init", "systemd") + section("source", "203.0.113.1 22")
+                + section("forwarding", "0") + section("leftovers", ""));
+        run(true, 3, writes("one"));
+        assertTrue(of("lb").contains("WARNING: facts: this node sees oth's SSH come from 203.0.113.1"), out::toString);
+        out.getBuffer().setLength(0);
+        fleet.bastion("lb");
+        run(true, 3, writes("one"));
+        assertFalse(out.toString().contains("WARNING"), out::toString);
+    }
+
     private static String section(String key, String output) {
         return "@@oth-probe " + key + "\n" + output + "\n\n@@oth-probe-rc 0\n";
     }

@@ -38,6 +38,19 @@ public final class RecordingFleet implements Fleet {
     }
 
     /** What the node printed in the session that took the run's lock (as FleetConnector's connect with a script gives it). */
+    private final java.util.Set<String> bastions = new java.util.HashSet<>();
+
+    /** {@code node} is the bastion itself, as a load balancer that SSH comes in to. */
+    public RecordingFleet bastion(String node) {
+        bastions.add(node);
+        return this;
+    }
+
+    @Override
+    public boolean isBastion(Node node) {
+        return bastions.contains(node.name());
+    }
+
     public RecordingFleet saidWithLock(String node, String output) {
         saidWithLock.put(node, output);
         return this;

@@ -48,14 +48,38 @@ final class Routes {
     /** The jump hosts to {@code node}, in the order they are dialled; empty: oth dials it directly. */
     List<Hop> jumpsTo(Node node) throws RemoteException {
         if (site.bastion().isPresent()) {
-            return toBastion();
+            List<Hop> toBastion = toBastion();
+            // The node that is the bastion is dialled where the bastion is, through what comes before it.
+            return isBastion(node) ? toBastion.subList(0, toBastion.size() - 1) : toBastion;
         }
         return labelled(proxyJumps(node.ssh().address(), node.name()), false);
     }
 
-    /** The node's own login. */
+    /** The node's own login: at the bastion's address and port for the node that is the bastion. */
     Hop node(Node node) {
+        if (isBastion(node)) {
+            SshEndpoint bastion = site.bastion().orElseThrow();
+            return hop(node.name(), new SshEndpoint(bastion.address(), bastion.port(), node.ssh().user(), node.ssh().key()));
+        }
         return hop(node.name(), node.ssh());
+    }
+
+    /**
+     * Whether {@code node} is the bastion itself, as in the specification's own design (SSH comes
+     * in to the load balancer, and from there to the other nodes): the bastion's address (after
+     * ssh_config's HostName) is one of the node's and its SSH port is the node's. Its sessions then
+     * come straight from this side, not from itself through itself, so that its firewall lets in
+     * what oth's next run comes from, and the proof of a new ruleset dials it afresh.
+     */
+    boolean isBastion(Node node) {
+        if (site.bastion().isEmpty()) {
+            return false;
+        }
+        Hop bastion = hop("bastion", site.bastion().get());
+        Hop own = hop(node.name(), node.ssh());
+        boolean itsAddress = bastion.address().equals(own.address())
+                || node.publicAddress().filter(a -> a.equals(bastion.address()) || a.equals(bastion.name())).isPresent();
+        return itsAddress && bastion.port() == own.port();
     }
 
     /** The ProxyJump hosts ssh_config gives for {@code host}, the first one's own before it. */

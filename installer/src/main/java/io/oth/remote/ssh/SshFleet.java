@@ -230,6 +230,11 @@ public final class SshFleet implements Fleet {
     }
 
     @Override
+    public boolean isBastion(Node node) {
+        return routes.isBastion(node);
+    }
+
+    @Override
     public int sessionsOpened() {
         return sessions.get();
     }

@@ -19,7 +19,9 @@ import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RoutesTest {
     @TempDir
@@ -115,14 +117,44 @@ class RoutesTest {
         return SshConfig.read(file, home);
     }
 
+    /** The specification's own design: SSH comes in to the load balancer, and from there to the others. */
+    @Test
+    void theLoadBalancerThatIsTheBastionIsDialledWhereTheBastionIsAndTheOthersThroughIt() throws Exception {
+        Node lb = new Node("lb", "lb", "10.77.0.2", Optional.of("203.0.113.20"),
+                new SshEndpoint("10.77.0.2", Optional.empty(), Optional.of("oth"), Optional.empty()));
+        Routes routes = new Routes(site(Optional.of(endpoint("203.0.113.20")), List.of(), List.of(lb, APP1)), config(""), home);
+        assertTrue(routes.isBastion(lb));
+        assertFalse(routes.isBastion(APP1));
+        assertEquals(List.of(), routes.jumpsTo(lb), "dialled from this side, so its firewall lets in what oth's next run comes from");
+        Hop own = routes.node(lb);
+        assertEquals(List.of("203.0.113.20", "22", "oth"), List.of(own.address(), String.valueOf(own.port()), own.user()));
+        assertEquals(List.of("203.0.113.20"), routes.jumpsTo(APP1).stream().map(Hop::address).toList(), "the others through it");
+
+        Routes privateAddress = new Routes(site(Optional.of(endpoint("10.77.0.2")), List.of(), List.of(lb, APP1)), config(""), home);
+        assertTrue(privateAddress.isBastion(lb));
+
+        Routes otherPort = new Routes(site(Optional.of(new SshEndpoint("203.0.113.20", Optional.of(2200), Optional.empty(), Optional.empty())),
+                List.of(), List.of(lb, APP1)), config(""), home);
+        assertFalse(otherPort.isBastion(lb), "another sshd on that address (a port forward to a bastion) is not the node");
+        assertEquals(List.of("203.0.113.20"), otherPort.jumpsTo(lb).stream().map(Hop::address).toList());
+
+        Routes jumped = new Routes(site(Optional.of(endpoint("203.0.113.20")), List.of(endpoint("j1.example.test")), List.of(lb, APP1)),
+                config(""), home);
+        assertEquals(List.of("j1.example.test"), jumped.jumpsTo(lb).stream().map(Hop::address).toList(), "the jump hosts before it stay");
+    }
+
     private static SshEndpoint endpoint(String address) {
         return new SshEndpoint(address, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static Site site(Optional<SshEndpoint> bastion, List<SshEndpoint> jumps) {
+        return site(bastion, jumps, List.of(APP1));
+    }
+
+    private static Site site(Optional<SshEndpoint> bastion, List<SshEndpoint> jumps, List<Node> nodes) {
         Storage local = new Storage(new Storage.Service(Optional.empty()), new Storage.Service(Optional.empty()),
                 new Storage.ObjectStore(Optional.empty()), false);
-        return new Site(Path.of("/site.yml"), "lab", "oth.example.test", bastion, Optional.empty(), List.of(APP1), Set.of(), local,
+        return new Site(Path.of("/site.yml"), "lab", "oth.example.test", bastion, Optional.empty(), nodes, Set.of(), local,
                 Optional.empty(), List.of(), new Application(Optional.empty(), Optional.empty(), Optional.empty()), List.of(), jumps);
     }
 }
