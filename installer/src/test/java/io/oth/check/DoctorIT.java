@@ -322,7 +322,12 @@ class DoctorIT {
 
     /** Runs {@code check} while {@code host}'s sshd has {@code setting} (the first value of a keyword wins), then takes it back. */
     /** sshd re-executes itself on a reload and listens again a moment later: wait for it, or the next connection is refused. */
-    private static final String LISTENING_AGAIN = " && sleep 0.5 && for i in $(seq 50); do ss -ltnH 'sport = :22' | grep -q . && break; sleep 0.1; done";
+    private static final String LISTENING_AGAIN = listeningAgain(22);
+
+    /** The wait of {@link #LISTENING_AGAIN} for sshd on {@code port}. */
+    private static String listeningAgain(int port) {
+        return " && sleep 0.5 && for i in $(seq 50); do ss -ltnH 'sport = :" + port + "' | grep -q . && break; sleep 0.1; done";
+    }
 
     private static void withSshd(String host, String setting, LabCheck check) throws Exception {
         String conf = "/etc/ssh/sshd_config.d/000-doctor-it.conf";
@@ -763,8 +768,7 @@ class DoctorIT {
     @Order(25)
     void aNodeReachedOnAnotherSshPortHasThatPortOpenedProbedAndOfferedToSupport() throws Exception {
         String conf = "/etc/ssh/sshd_config.d/000-doctor-it.conf";
-        lab.exec("app2", "sh", "-c", "printf 'Port 22\\nPort 2222\\n' > " + conf + " && service ssh reload >/dev/null"
-                + " && sleep 0.5 && for i in $(seq 50); do ss -ltnH 'sport = :2222' | grep -q . && break; sleep 0.1; done"
+        lab.exec("app2", "sh", "-c", "printf 'Port 22\\nPort 2222\\n' > " + conf + " && service ssh reload >/dev/null" + listeningAgain(2222)
                 // as its operator would, moving sshd: let 2222 in by hand until oth's next ruleset does
                 + " && nft insert rule inet oth input tcp dport 2222 accept");
         Path knownHosts = tmp.resolve("known_hosts");
